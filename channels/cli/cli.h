@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* The terminal channel: the `destek` subcommands. Each cmd_* turns command
+ * line and stdin into engine calls and prints; no engine logic lives here. */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdio.h>
+
+#include "kb.h"
+#include "match.h"
+#include "nlp.h"
+
+/* Options common to subcommands, parsed by cli_parse. */
+typedef struct cli_opts {
+    const char *kb_dir;   /* --kb, or NULL for the default */
+    const char *db_path;  /* --db */
+    int json;             /* --json */
+    double seconds;       /* --seconds */
+    int runs;             /* --runs */
+    const char *eval;     /* --eval */
+    double min;           /* --min: kb test fails below this accuracy */
+    char **args;          /* positional arguments */
+    int arg_count;
+} cli_opts;
+
+/* A loaded knowledge base with its matcher and one thread's scratch. */
+typedef struct cli_engine {
+    kb_base *kb;
+    match_engine *me;
+    match_result *res;
+    nlp_text *text;
+} cli_engine;
+
+/* Parses argv[from..]; prints a message and returns -1 on a bad option. */
+int cli_parse(int argc, char **argv, int from, cli_opts *o);
+void cli_opts_free(cli_opts *o);
+
+/* The knowledge-base directory to use: --kb, else ./intents, else the one in
+ * the source tree the binary was built from. Borrowed, static or from o. */
+const char *cli_kb_dir(const cli_opts *o);
+
+/* Loads kb and matcher; prints every KB problem to stderr. 0 on success. */
+int cli_engine_open(cli_engine *e, const char *kb_dir);
+void cli_engine_close(cli_engine *e);
+
+/* Normalises and classifies one message. Returns the normaliser's status
+ * (DS_EINPUT for invalid UTF-8, with err filled). */
+ds_status cli_engine_classify(cli_engine *e, const char *text, size_t len, ds_error *err);
+
+/* Copies s[0..len) to f as valid UTF-8, invalid bytes shown as U+FFFD.
+ * Returns an owned string (ds_free). */
+char *cli_utf8_lossy(const char *s, size_t len);
+
+/* Reads one line (without the newline) into *line (owned, reused). -1 at EOF. */
+long cli_getline(char **line, size_t *cap, FILE *f);
+
+int cmd_classify(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
+int cmd_chat(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* `destek`: one binary, subcommands from a dispatch table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const command commands[] = {
+    {"chat", cmd_chat, "chat [--kb DIR]                  talk to the bot in the terminal"},
+    {"classify", cmd_classify, "classify [--kb DIR]              one message per stdin line -> JSON lines"},
+    {"explain", cmd_explain, "explain \"mesaj\" [--kb DIR]       how the bot reads a message and why"},
+    {"kb", cmd_kb, "kb test FILE.tsv [--kb DIR]      accuracy, macro-F1, confusions on a labelled set\n"
+                   "  kb lint [--kb DIR]               check the knowledge base, warn about weak examples"},
+    {"bench", cmd_bench, "bench [--kb DIR] [--eval FILE] [--seconds S] [--runs N] [--json]\n"
+                         "                                   classify throughput and latency"},
+    {"version", cmd_version, "version"},
+    {"help", cmd_help, "help"},
+};
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("destek %s: Turkish-first customer-service chat engine\n\nusage: destek COMMAND ...\n\n",
+           DESTEK_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        printf("  %s\n", commands[i].usage);
+    printf("\nThe knowledge base defaults to ./intents (see docs/KB_FORMAT.md).\n");
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("destek %s\n", DESTEK_VERSION);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cmd_help(argc, argv);
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    if (strcmp(name, "--version") == 0)
+        name = "version";
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].run(argc, argv);
+    fprintf(stderr, "destek: unknown command \"%s\" (try: destek help)\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,768 @@
+/* SPDX-License-Identifier: MIT */
+/* Knowledge-base loader and validator. Reads files (the engine's only file
+ * I/O), reports every problem with file:line:col and the JSON path, and
+ * compiles patterns once with the PCRE2 JIT. Not for the event loop: load
+ * on start-up or on reload, then swap. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "kb.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_locate.h"
+#include "limits.h"
+
+struct kb_base {
+    char *dir;
+    nlp_lexicon *lexicon;
+    json_t *shop;
+    kb_intent *intents;
+    size_t intent_count;
+    kb_concept *concepts;
+    size_t concept_count;
+};
+
+typedef struct load_ctx {
+    kb_base *kb;
+    const char *file;  /* base name */
+    char *text;        /* whole file */
+    size_t len;
+    kb_diag_fn diag;
+    void *diag_ctx;
+    ds_error first;
+    int errors;
+} load_ctx;
+
+static void report(load_ctx *lc, int is_error, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(load_ctx *lc, int is_error, const char *path, const char *fmt, ...)
+{
+    ds_error e;
+    memset(&e, 0, sizeof e);
+    e.status = DS_EKB;
+    snprintf(e.file, sizeof e.file, "%s", lc->file ? lc->file : "");
+    snprintf(e.field, sizeof e.field, "%s", path ? path : "");
+    if (lc->text && path)
+        kb__locate(lc->text, lc->len, path, &e.line, &e.column);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    if (lc->diag)
+        lc->diag(lc->diag_ctx, is_error, &e);
+    if (is_error && lc->errors++ == 0)
+        lc->first = e;
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len, ds_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ds_fail(err, DS_EIO, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    ds_buf b;
+    ds_buf_init(&b);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > KB_MAX_FILE_LEN) {
+            fclose(f);
+            ds_buf_cleanup(&b);
+            ds_fail(err, DS_ETOOBIG, "file is larger than %u bytes", KB_MAX_FILE_LEN);
+            return NULL;
+        }
+        ds_buf_append(&b, chunk, n);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    *len = b.len;
+    char *text = ds_buf_take(&b);
+    if (bad || !text) {
+        ds_free(text);
+        ds_fail(err, bad ? DS_EIO : DS_ENOMEM, bad ? "read error" : "out of memory");
+        return NULL;
+    }
+    return text;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int valid_id(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* Skeleton words of a phrase (with the lexicon's shorthand); owned or NULL. */
+static char *phrase_words(const kb_base *kb, const char *s, size_t *count)
+{
+    nlp_text *t = nlp_text_new();
+    if (!t)
+        return NULL;
+    char *out = NULL;
+    if (nlp_normalise(kb->lexicon, s, strlen(s), t, NULL) == DS_OK &&
+        nlp_text_token_count(t) > 0) {
+        out = ds_strdup(nlp_text_skeleton(t));
+        *count = nlp_text_token_count(t);
+    }
+    nlp_text_free(t);
+    return out;
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        ds_free(v[i]);
+    ds_free(v);
+}
+
+/* Copies an array of non-empty strings; reports bad elements. */
+static char **string_array(load_ctx *lc, json_t *arr, const char *path, size_t *count)
+{
+    *count = 0;
+    if (!json_is_array(arr)) {
+        report(lc, 1, path, "must be an array of strings");
+        return NULL;
+    }
+    char **v = ds_calloc(json_array_size(arr) + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    size_t i;
+    json_t *el;
+    json_array_foreach(arr, i, el) {
+        char p[160];
+        snprintf(p, sizeof p, "%s[%zu]", path, i);
+        const char *s = json_string_value(el);
+        if (!s || !*s) {
+            report(lc, 1, p, "must be a non-empty string");
+            continue;
+        }
+        if ((v[*count] = ds_strdup(s)))
+            (*count)++;
+    }
+    return v;
+}
+
+/* ---- lexicon.json ----------------------------------------------------- */
+
+static void load_lexicon(load_ctx *lc, json_t *root)
+{
+    kb_base *kb = lc->kb;
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val) {
+        if (strcmp(key, "shorthand") && strcmp(key, "suffixes") && strcmp(key, "concepts"))
+            report(lc, 0, key, "unknown field, ignored");
+    }
+    json_t *sh = json_object_get(root, "shorthand");
+    if (sh && !json_is_object(sh))
+        report(lc, 1, "shorthand", "must be an object of \"shorthand\": \"words\"");
+    else if (sh) {
+        json_object_foreach(sh, key, val) {
+            char p[160];
+            snprintf(p, sizeof p, "shorthand.%s", key);
+            ds_error e;
+            if (!json_is_string(val))
+                report(lc, 1, p, "must be a string");
+            else if (nlp_lexicon_add_shorthand(kb->lexicon, key, json_string_value(val), &e))
+                report(lc, 1, p, "%s", e.message);
+        }
+    }
+    json_t *suf = json_object_get(root, "suffixes");
+    if (!json_is_array(suf)) {
+        report(lc, 1, "suffixes", "must be an array of suffixes (skeleton spelling)");
+    } else {
+        size_t i;
+        json_array_foreach(suf, i, val) {
+            char p[64];
+            snprintf(p, sizeof p, "suffixes[%zu]", i);
+            ds_error e;
+            if (!json_is_string(val))
+                report(lc, 1, p, "must be a string");
+            else if (nlp_lexicon_add_suffix(kb->lexicon, json_string_value(val), &e))
+                report(lc, 1, p, "%s", e.message);
+        }
+    }
+    json_t *con = json_object_get(root, "concepts");
+    if (con && !json_is_object(con)) {
+        report(lc, 1, "concepts", "must be an object of \"name\": [words]");
+        return;
+    }
+    size_t n = con ? json_object_size(con) : 0;
+    kb->concepts = ds_calloc(n + 1, sizeof *kb->concepts);
+    if (!kb->concepts)
+        return;
+    json_object_foreach(con, key, val) {
+        char p[160];
+        snprintf(p, sizeof p, "concepts.%s", key);
+        if (!valid_id(key)) {
+            report(lc, 1, p, "concept names are lower-case ASCII, digits and '_'");
+            continue;
+        }
+        kb_concept *c = &kb->concepts[kb->concept_count];
+        size_t count;
+        char **words = string_array(lc, val, p, &count);
+        if (!words)
+            continue;
+        c->name = ds_strdup(key);
+        c->phrases = words;
+        for (size_t i = 0; i < count; i++) {
+            size_t wc = 0;
+            char *w = phrase_words(kb, words[i], &wc);
+            if (!w)
+                report(lc, 1, p, "\"%s\" has no letters or digits", words[i]);
+            ds_free(words[i]);
+            words[i] = w ? w : ds_strdup("");
+        }
+        c->phrase_count = count;
+        kb->concept_count++;
+    }
+}
+
+/* ---- intents ---------------------------------------------------------- */
+
+static int find_concept(const kb_base *kb, const char *name)
+{
+    for (size_t i = 0; i < kb->concept_count; i++)
+        if (strcmp(kb->concepts[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void load_keywords(load_ctx *lc, kb_intent *in, json_t *obj, const char *base)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s.keywords", base);
+    if (!json_is_object(obj)) {
+        report(lc, 1, path, "must be an object of \"word\": weight");
+        return;
+    }
+    in->keywords = ds_calloc(json_object_size(obj) + 1, sizeof *in->keywords);
+    if (!in->keywords)
+        return;
+    const char *key;
+    json_t *val;
+    json_object_foreach(obj, key, val) {
+        char p[320];
+        snprintf(p, sizeof p, "%s.%s", path, key);
+        if (!json_is_number(val)) {
+            report(lc, 1, p, "weight must be a number");
+            continue;
+        }
+        double w = json_number_value(val);
+        if (w == 0 || w < -20 || w > 20) {
+            report(lc, 1, p, "weight %g is outside [-20, 20] or zero", w);
+            continue;
+        }
+        kb_keyword *k = &in->keywords[in->keyword_count];
+        k->concept = -1;
+        k->weight = w;
+        if (key[0] == '@') {
+            k->concept = find_concept(lc->kb, key + 1);
+            if (k->concept < 0) {
+                report(lc, 1, p, "no concept \"%s\" in lexicon.json", key + 1);
+                continue;
+            }
+        } else {
+            const char *word = key;
+            if (word[0] == '=') {
+                k->exact = 1;
+                word++;
+            }
+            k->words = phrase_words(lc->kb, word, &k->word_count);
+            if (!k->words) {
+                report(lc, 1, p, "keyword has no letters or digits");
+                continue;
+            }
+            if (k->word_count > NLP_MAX_PHRASE_WORDS) {
+                report(lc, 1, p, "a phrase has at most %d words", NLP_MAX_PHRASE_WORDS);
+                ds_free(k->words);
+                k->words = NULL;
+                continue;
+            }
+        }
+        k->source = ds_strdup(key);
+        in->keyword_count++;
+    }
+}
+
+/* Patterns are matched against the skeleton: lower-case ASCII only. */
+static const char *pattern_alphabet_problem(const char *re)
+{
+    int escaped = 0;
+    for (const unsigned char *p = (const unsigned char *)re; *p; p++) {
+        if (*p >= 0x80)
+            return "must use the skeleton alphabet: write 'siparis', not 'sipariş'";
+        if (!escaped && *p >= 'A' && *p <= 'Z')
+            return "must be lower case (messages are folded before matching)";
+        escaped = !escaped && *p == '\\';
+    }
+    return NULL;
+}
+
+static void load_patterns(load_ctx *lc, kb_intent *in, json_t *arr, const char *base)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s.patterns", base);
+    if (!json_is_array(arr)) {
+        report(lc, 1, path, "must be an array");
+        return;
+    }
+    in->patterns = ds_calloc(json_array_size(arr) + 1, sizeof *in->patterns);
+    if (!in->patterns)
+        return;
+    size_t i;
+    json_t *el;
+    json_array_foreach(arr, i, el) {
+        char p[240];
+        snprintf(p, sizeof p, "%s[%zu]", path, i);
+        const char *re = json_string_value(el);
+        double w = 2.5;
+        if (json_is_object(el)) {
+            re = json_string_value(json_object_get(el, "re"));
+            json_t *jw = json_object_get(el, "weight");
+            if (jw && !json_is_number(jw)) {
+                report(lc, 1, p, "weight must be a number");
+                continue;
+            }
+            if (jw)
+                w = json_number_value(jw);
+        }
+        if (!re || !*re) {
+            report(lc, 1, p, "a pattern is a string or {\"re\": \"...\", \"weight\": n}");
+            continue;
+        }
+        const char *why = pattern_alphabet_problem(re);
+        if (why) {
+            report(lc, 1, p, "%s", why);
+            continue;
+        }
+        int code;
+        PCRE2_SIZE off;
+        pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                                      PCRE2_UTF | PCRE2_NO_UTF_CHECK, &code, &off, NULL);
+        if (!c) {
+            PCRE2_UCHAR msg[160];
+            pcre2_get_error_message(code, msg, sizeof msg);
+            report(lc, 1, p, "bad regular expression at offset %zu: %s", (size_t)off,
+                   (const char *)msg);
+            continue;
+        }
+        pcre2_code_free(c);
+        in->patterns[in->pattern_count].re = ds_strdup(re);
+        in->patterns[in->pattern_count].weight = w;
+        in->pattern_count++;
+    }
+}
+
+static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
+{
+    for (size_t i = 0; i < in->answer_count; i++) {
+        char p[240];
+        snprintf(p, sizeof p, "%s.answers[%zu]", base, i);
+        ds_buf out;
+        ds_buf_init(&out);
+        ds_error e;
+        if (tpl_render(in->answers[i], kb_shop_lookup, lc->kb, &out, &e) != DS_OK)
+            report(lc, 1, p, "%s (variables come from shop.json)", e.message);
+        ds_buf_cleanup(&out);
+    }
+}
+
+static const char *const intent_fields[] = {
+    "id", "title", "keywords", "patterns", "examples", "answers", "quick_replies",
+    "priority", "needs_order", "description", NULL,
+};
+
+static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
+{
+    kb_base *kb = lc->kb;
+    char base[64];
+    snprintf(base, sizeof base, "intents[%zu]", idx);
+    if (!json_is_object(obj)) {
+        report(lc, 1, base, "must be an object");
+        return;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(obj, key, val) {
+        int known = 0;
+        for (const char *const *f = intent_fields; *f; f++)
+            known |= strcmp(*f, key) == 0;
+        if (!known) {
+            char p[200];
+            snprintf(p, sizeof p, "%s.%s", base, key);
+            report(lc, 0, p, "unknown field, ignored");
+        }
+    }
+    char p[200];
+    const char *id = json_string_value(json_object_get(obj, "id"));
+    snprintf(p, sizeof p, "%s.id", base);
+    if (!id || !valid_id(id)) {
+        report(lc, 1, json_object_get(obj, "id") ? p : base,
+               "\"id\" must be a lower-case ASCII snake_case string");
+        return;
+    }
+    if (kb_intent_find(kb, id) >= 0) {
+        report(lc, 1, p, "intent \"%s\" is defined twice", id);
+        return;
+    }
+    kb_intent *in = &kb->intents[kb->intent_count++];
+    in->id = ds_strdup(id);
+    in->file = ds_strdup(lc->file);
+    const char *title = json_string_value(json_object_get(obj, "title"));
+    snprintf(p, sizeof p, "%s.title", base);
+    if (!title || !*title)
+        report(lc, 1, base, "\"title\" (a short Turkish label) is required");
+    in->title = ds_strdup(title ? title : id);
+    json_t *kw = json_object_get(obj, "keywords");
+    if (!kw)
+        report(lc, 1, base, "\"keywords\" is required");
+    else
+        load_keywords(lc, in, kw, base);
+    if (in->keyword_count == 0 && strcmp(id, "fallback") != 0)
+        report(lc, 0, base, "intent \"%s\" has no keywords: it can never be chosen", id);
+    json_t *pat = json_object_get(obj, "patterns");
+    if (pat)
+        load_patterns(lc, in, pat, base);
+    snprintf(p, sizeof p, "%s.examples", base);
+    json_t *ex = json_object_get(obj, "examples");
+    if (ex)
+        in->examples = string_array(lc, ex, p, &in->example_count);
+    if (in->example_count < 3 && strcmp(id, "fallback") != 0)
+        report(lc, 0, ex ? p : base, "give at least 3 examples");
+    snprintf(p, sizeof p, "%s.answers", base);
+    json_t *ans = json_object_get(obj, "answers");
+    if (ans)
+        in->answers = string_array(lc, ans, p, &in->answer_count);
+    if (in->answer_count == 0)
+        report(lc, 1, ans ? p : base, "at least one answer is required");
+    check_answers(lc, in, base);
+    snprintf(p, sizeof p, "%s.quick_replies", base);
+    json_t *qr = json_object_get(obj, "quick_replies");
+    if (qr)
+        in->quick_replies = string_array(lc, qr, p, &in->quick_reply_count);
+    json_t *pr = json_object_get(obj, "priority");
+    snprintf(p, sizeof p, "%s.priority", base);
+    if (pr && !(json_is_string(pr) && (strcmp(json_string_value(pr), "low") == 0 ||
+                                       strcmp(json_string_value(pr), "normal") == 0)))
+        report(lc, 1, p, "must be \"low\" or \"normal\"");
+    in->low_priority = pr && json_is_string(pr) && strcmp(json_string_value(pr), "low") == 0;
+    json_t *no = json_object_get(obj, "needs_order");
+    snprintf(p, sizeof p, "%s.needs_order", base);
+    if (no && !json_is_boolean(no))
+        report(lc, 1, p, "must be true or false");
+    in->needs_order = json_is_true(no);
+}
+
+static void load_intent_file(load_ctx *lc, json_t *root)
+{
+    json_t *arr = json_object_get(root, "intents");
+    if (!json_is_array(arr)) {
+        report(lc, 1, "intents", "an intent file holds {\"intents\": [ ... ]}");
+        return;
+    }
+    kb_base *kb = lc->kb;
+    kb_intent *ni = ds_realloc(kb->intents,
+                               (kb->intent_count + json_array_size(arr) + 1) * sizeof *ni);
+    if (!ni) {
+        report(lc, 1, NULL, "out of memory");
+        return;
+    }
+    kb->intents = ni;
+    memset(ni + kb->intent_count, 0, (json_array_size(arr) + 1) * sizeof *ni);
+    size_t i;
+    json_t *el;
+    json_array_foreach(arr, i, el)
+        load_intent(lc, el, i);
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+/* Parses one file; calls fn on its root. 0 if the file could not be parsed. */
+static int with_file(load_ctx *lc, const char *dir, const char *name,
+                     void (*fn)(load_ctx *, json_t *))
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    lc->file = name;
+    ds_error e;
+    lc->text = read_file(path, &lc->len, &e);
+    if (!lc->text) {
+        report(lc, 1, NULL, "%s", e.message);
+        return 0;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(lc->text, lc->len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        ds_error pe;
+        memset(&pe, 0, sizeof pe);
+        pe.status = DS_EKB;
+        snprintf(pe.file, sizeof pe.file, "%s", name);
+        pe.line = je.line;
+        pe.column = je.column;
+        snprintf(pe.message, sizeof pe.message, "invalid JSON: %s", je.text);
+        if (lc->diag)
+            lc->diag(lc->diag_ctx, 1, &pe);
+        if (lc->errors++ == 0)
+            lc->first = pe;
+    } else if (!json_is_object(root)) {
+        report(lc, 1, NULL, "the file must hold a JSON object");
+    } else {
+        fn(lc, root);
+    }
+    int ok = root != NULL;
+    json_decref(root);
+    ds_free(lc->text);
+    lc->text = NULL;
+    return ok;
+}
+
+static void keep_shop(load_ctx *lc, json_t *root)
+{
+    lc->kb->shop = json_incref(root);
+}
+
+static void *jansson_malloc(size_t n)
+{
+    return ds_malloc(n);
+}
+
+ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
+                      ds_error *err)
+{
+    json_set_alloc_funcs(jansson_malloc, ds_free);
+    DIR *d = opendir(dir);
+    if (!d)
+        return ds_fail(err, DS_EIO, "cannot open knowledge base directory %s: %s", dir,
+                       strerror(errno));
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!ends_with(de->d_name, ".json") || de->d_name[0] == '.')
+            continue;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nn = ds_realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        names[count] = ds_strdup(de->d_name);
+        if (names[count])
+            count++;
+    }
+    closedir(d);
+    if (count)
+        qsort(names, count, sizeof *names, name_cmp);
+
+    kb_base *kb = ds_calloc(1, sizeof *kb);
+    load_ctx lc;
+    memset(&lc, 0, sizeof lc);
+    lc.kb = kb;
+    lc.diag = diag;
+    lc.diag_ctx = diag_ctx;
+    if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir))) {
+        free_strv(names, count);
+        kb_free(kb);
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    }
+    int have_lex = 0, have_shop = 0;
+    for (size_t i = 0; i < count; i++)
+        have_lex |= strcmp(names[i], "lexicon.json") == 0,
+            have_shop |= strcmp(names[i], "shop.json") == 0;
+    lc.file = "lexicon.json";
+    if (!have_lex)
+        report(&lc, 1, NULL, "missing: the knowledge base needs lexicon.json");
+    else
+        with_file(&lc, dir, "lexicon.json", load_lexicon);
+    lc.file = "shop.json";
+    if (!have_shop)
+        report(&lc, 1, NULL, "missing: the knowledge base needs shop.json");
+    else
+        with_file(&lc, dir, "shop.json", keep_shop);
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(names[i], "lexicon.json") && strcmp(names[i], "shop.json"))
+            with_file(&lc, dir, names[i], load_intent_file);
+    }
+    lc.file = NULL;
+    if (kb_intent_find(kb, "fallback") < 0)
+        report(&lc, 1, NULL, "no intent \"fallback\": its answers are what the bot says "
+                             "when it is not sure");
+    free_strv(names, count);
+    if (lc.errors) {
+        kb_free(kb);
+        if (err)
+            *err = lc.first;
+        return DS_EKB;
+    }
+    *out = kb;
+    return DS_OK;
+}
+
+void kb_free(kb_base *kb)
+{
+    if (!kb)
+        return;
+    for (size_t i = 0; i < kb->intent_count; i++) {
+        kb_intent *in = &kb->intents[i];
+        ds_free(in->id);
+        ds_free(in->title);
+        ds_free(in->file);
+        for (size_t k = 0; k < in->keyword_count; k++) {
+            ds_free(in->keywords[k].source);
+            ds_free(in->keywords[k].words);
+        }
+        ds_free(in->keywords);
+        for (size_t k = 0; k < in->pattern_count; k++)
+            ds_free(in->patterns[k].re);
+        ds_free(in->patterns);
+        free_strv(in->examples, in->example_count);
+        free_strv(in->answers, in->answer_count);
+        free_strv(in->quick_replies, in->quick_reply_count);
+    }
+    ds_free(kb->intents);
+    for (size_t i = 0; i < kb->concept_count; i++) {
+        ds_free(kb->concepts[i].name);
+        free_strv(kb->concepts[i].phrases, kb->concepts[i].phrase_count);
+    }
+    ds_free(kb->concepts);
+    nlp_lexicon_free(kb->lexicon);
+    json_decref(kb->shop);
+    ds_free(kb->dir);
+    ds_free(kb);
+}
+
+const nlp_lexicon *kb_lexicon(const kb_base *kb)
+{
+    return kb->lexicon;
+}
+
+size_t kb_intent_count(const kb_base *kb)
+{
+    return kb->intent_count;
+}
+
+const kb_intent *kb_intent_at(const kb_base *kb, size_t i)
+{
+    return i < kb->intent_count ? &kb->intents[i] : NULL;
+}
+
+int kb_intent_find(const kb_base *kb, const char *id)
+{
+    for (size_t i = 0; i < kb->intent_count; i++)
+        if (strcmp(kb->intents[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t kb_concept_count(const kb_base *kb)
+{
+    return kb->concept_count;
+}
+
+const kb_concept *kb_concept_at(const kb_base *kb, size_t i)
+{
+    return i < kb->concept_count ? &kb->concepts[i] : NULL;
+}
+
+const char *kb_dir(const kb_base *kb)
+{
+    return kb->dir;
+}
+
+/* ---- shop facts ------------------------------------------------------- */
+
+static int put_value(json_t *v, ds_buf *out)
+{
+    char num[64];
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        ds_buf_append(out, json_string_value(v), json_string_length(v));
+        return 1;
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        ds_buf_puts(out, num);
+        return 1;
+    case JSON_REAL: {
+        /* Turkish writes a decimal comma */
+        snprintf(num, sizeof num, "%g", json_real_value(v));
+        for (char *c = num; *c; c++)
+            if (*c == '.')
+                *c = ',';
+        ds_buf_puts(out, num);
+        return 1;
+    }
+    case JSON_TRUE:
+        ds_buf_puts(out, "evet");
+        return 1;
+    case JSON_FALSE:
+        ds_buf_puts(out, "hayır");
+        return 1;
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                ds_buf_puts(out, i + 1 == n ? " ve " : ", ");
+            json_t *el = json_array_get(v, i);
+            if (json_is_array(el) || json_is_object(el) || !put_value(el, out))
+                return 0;
+        }
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+int kb_shop_lookup(void *ctx, const char *path, size_t len, ds_buf *out)
+{
+    const kb_base *kb = ctx;
+    json_t *v = kb->shop;
+    const char *p = path, *end = path + len;
+    while (v && p < end) {
+        const char *dot = memchr(p, '.', (size_t)(end - p));
+        size_t k = dot ? (size_t)(dot - p) : (size_t)(end - p);
+        char key[128];
+        if (k == 0 || k >= sizeof key || !json_is_object(v))
+            return 0;
+        memcpy(key, p, k);
+        key[k] = '\0';
+        v = json_object_get(v, key);
+        p += k + (dot ? 1 : 0);
+    }
+    return v && p >= end && put_value(v, out);
+}
+
+ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which, ds_buf *out,
+                           ds_error *err)
+{
+    if (!in->answer_count)
+        return ds_fail(err, DS_EINVAL, "intent %s has no answers", in->id);
+    return tpl_render(in->answers[which % in->answer_count], kb_shop_lookup, (void *)kb, out,
+                      err);
+}

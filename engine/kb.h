@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* The knowledge base: loads and validates intents/, lexicon.json and
+ * shop.json (format in docs/KB_FORMAT.md), and renders answers from shop
+ * facts. A loaded kb_base is read-only and may be shared by threads; reload
+ * by loading a new one and swapping pointers. */
+#ifndef KB_H
+#define KB_H
+
+#include <stddef.h>
+
+#include "ds.h"
+#include "nlp.h"
+#include "tpl.h"
+
+typedef struct kb_base kb_base;
+
+typedef struct kb_keyword {
+    char *source;      /* as written in the file, e.g. "@nerede", "takip numarası" */
+    char *words;       /* skeleton words joined by single spaces; NULL for a concept */
+    size_t word_count;
+    int concept;       /* index of the concept, or -1 */
+    int exact;         /* "=word": no suffixes, no typos */
+    double weight;
+} kb_keyword;
+
+typedef struct kb_pattern {
+    char *re;
+    double weight;
+} kb_pattern;
+
+typedef struct kb_intent {
+    char *id;
+    char *title;
+    char *file;        /* file it came from (base name) */
+    kb_keyword *keywords;
+    size_t keyword_count;
+    kb_pattern *patterns;
+    size_t pattern_count;
+    char **examples;
+    size_t example_count;
+    char **answers;
+    size_t answer_count;
+    char **quick_replies;
+    size_t quick_reply_count;
+    int low_priority;
+    int needs_order;
+} kb_intent;
+
+typedef struct kb_concept {
+    char *name;
+    char **phrases;    /* skeleton words joined by single spaces */
+    size_t phrase_count;
+} kb_concept;
+
+/* Called for every problem found while loading. is_error 0 = a warning. */
+typedef void (*kb_diag_fn)(void *ctx, int is_error, const ds_error *where);
+
+/* Loads the knowledge base in dir. Every problem goes to diag (may be NULL);
+ * on any error returns DS_EKB (or DS_EIO/DS_ENOMEM) with the first one in
+ * err. *out is owned (kb_free) and written only on success. */
+ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
+                      ds_error *err);
+void kb_free(kb_base *kb);
+
+/* Borrowed until kb_free. */
+const nlp_lexicon *kb_lexicon(const kb_base *kb);
+size_t kb_intent_count(const kb_base *kb);
+const kb_intent *kb_intent_at(const kb_base *kb, size_t i);
+/* Index of the intent with this id, or -1. */
+int kb_intent_find(const kb_base *kb, const char *id);
+size_t kb_concept_count(const kb_base *kb);
+const kb_concept *kb_concept_at(const kb_base *kb, size_t i);
+const char *kb_dir(const kb_base *kb);
+
+/* Appends the value at a dotted shop.json path ("returns.window_days") to
+ * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */
+int kb_shop_lookup(void *kb, const char *path, size_t len, ds_buf *out);
+
+/* Renders answer `which` (taken modulo the answer count) of an intent with
+ * shop facts into out. */
+ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which, ds_buf *out,
+                           ds_error *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Every size and time limit of the engine, in one place. */
+#ifndef DS_LIMITS_H
+#define DS_LIMITS_H
+
+/* Bytes of a message the normaliser reads; the rest is ignored (the caller is
+ * told it was truncated). No shopper question needs more. */
+#define NLP_MAX_INPUT_LEN 4096
+/* Tokens kept from one message. */
+#define NLP_MAX_TOKENS 512
+/* Bytes of one token; longer runs of letters are cut (they are never words). */
+#define NLP_MAX_TOKEN_LEN 48
+/* Words a shorthand or a keyword phrase may expand to. */
+#define NLP_MAX_PHRASE_WORDS 6
+
+/* PCRE2 limits per pattern match, far below the 10M default so a hostile
+ * message cannot make one pattern run long. */
+#define MATCH_PCRE_MATCH_LIMIT 20000
+#define MATCH_PCRE_DEPTH_LIMIT 2000
+
+/* Candidates reported by the matcher. */
+#define MATCH_MAX_CANDIDATES 5
+
+/* Size of one knowledge-base file the loader accepts. */
+#define KB_MAX_FILE_LEN (8u * 1024u * 1024u)
+
+#endif

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/* Scoring one message: tokens -> terms (exact, stem + suffix chain, one
+ * typo), terms -> phrases -> features, features -> intent scores, then
+ * patterns for the intents with evidence, then ranking and confidence.
+ * Cost follows the words of the message, not the size of the KB. */
+#include "match_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "limits.h"
+
+#define MAX_TERMS_PER_TOKEN 4
+#define MAX_HITS 128
+
+typedef struct tok_terms {
+    uint32_t term[MAX_TERMS_PER_TOKEN];
+    uint8_t how[MAX_TERMS_PER_TOKEN];
+    uint8_t count;
+} tok_terms;
+
+struct match_result {
+    const match_engine *me;
+    uint32_t gen;
+    uint32_t *feature_stamp;
+    uint32_t *intent_stamp;
+    double *score;
+    uint32_t *touched;       /* intents with evidence this time */
+    size_t touched_count;
+    tok_terms toks[NLP_MAX_TOKENS];
+    match_hit hits[MAX_HITS];
+    size_t hit_count;
+    match_candidate cands[MATCH_MAX_CANDIDATES];
+    size_t cand_count;
+    int chosen;              /* kb index or -1 */
+    double confidence;
+    int clarify;
+    pcre2_match_data *md;
+};
+
+match_result *match_result_new(const match_engine *me)
+{
+    match_result *r = ds_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->me = me;
+    r->feature_stamp = ds_calloc(me->feature_count + 1, sizeof *r->feature_stamp);
+    r->intent_stamp = ds_calloc(me->intent_count + 1, sizeof *r->intent_stamp);
+    r->score = ds_calloc(me->intent_count + 1, sizeof *r->score);
+    r->touched = ds_calloc(me->intent_count + 1, sizeof *r->touched);
+    r->md = pcre2_match_data_create(1, NULL);
+    r->chosen = -1;
+    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->md) {
+        match_result_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void match_result_free(match_result *r)
+{
+    if (!r)
+        return;
+    ds_free(r->feature_stamp);
+    ds_free(r->intent_stamp);
+    ds_free(r->score);
+    ds_free(r->touched);
+    pcre2_match_data_free(r->md);
+    ds_free(r);
+}
+
+static void add_term(tok_terms *tt, size_t term, match_how how)
+{
+    for (size_t i = 0; i < tt->count; i++)
+        if (tt->term[i] == term)
+            return;
+    if (tt->count < MAX_TERMS_PER_TOKEN) {
+        tt->term[tt->count] = (uint32_t)term;
+        tt->how[tt->count] = (uint8_t)how;
+        tt->count++;
+    }
+}
+
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* One typo: the stem p[0..n) is a term with a letter missing, extra, wrong
+ * or two letters swapped. */
+static void typo_terms(const match_engine *me, const char *p, size_t n, tok_terms *tt)
+{
+    size_t v;
+    if (ds_map_get(me->dels, p, n, &v))
+        add_term(tt, v, MATCH_HOW_TYPO); /* a letter missing */
+    char buf[64];
+    for (size_t j = 0; j < n; j++) {
+        if (j > 0 && p[j] == p[j - 1])
+            continue; /* same deletion as the previous letter */
+        memcpy(buf, p, j);
+        memcpy(buf + j, p + j + 1, n - j - 1);
+        if (n - 1 >= 4 && ds_map_get(me->terms, buf, n - 1, &v))
+            add_term(tt, v, MATCH_HOW_TYPO); /* an extra letter */
+        if (ds_map_get(me->dels, buf, n - 1, &v))
+            add_term(tt, v, MATCH_HOW_TYPO); /* a wrong or swapped letter */
+    }
+}
+
+/* Stems of tok[0..len) that are terms followed by a suffix chain. */
+static void stem_terms(const match_engine *me, const char *tok, size_t len,
+                       const unsigned char *ok, tok_terms *tt)
+{
+    size_t v;
+    for (size_t i = len - 1; i >= 3; i--) {
+        if (!ok[i] || !ds_map_get(me->stems, tok, i, &v))
+            continue;
+        if ((v & MATCH_SOFT_BIT) && !is_vowel(tok[i]))
+            continue;
+        add_term(tt, v & ~MATCH_SOFT_BIT, MATCH_HOW_STEM);
+    }
+}
+
+/* tok with doubled letters made single ("sipariisimm" -> "siparisim"):
+ * the commonest chat typo. Returns the new length, 0 if nothing changed. */
+static size_t undouble(const char *tok, size_t len, char *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (!n || out[n - 1] != tok[i])
+            out[n++] = tok[i];
+    out[n] = '\0';
+    return n < len ? n : 0;
+}
+
+static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms *tt)
+{
+    const nlp_lexicon *lx = kb_lexicon(me->kb);
+    size_t v, len = tok->len;
+    tt->count = 0;
+    if (ds_map_get(me->terms, tok->text, len, &v))
+        add_term(tt, v, MATCH_HOW_EXACT);
+    if (tok->kind != NLP_TOK_WORD || len < 4 || len > 40)
+        return;
+    unsigned char ok[41];
+    nlp_lexicon_suffix_splits(lx, tok->text, len, ok);
+    stem_terms(me, tok->text, len, ok, tt);
+    if (tt->count || len < 5)
+        return;
+    char single[41];
+    size_t slen = undouble(tok->text, len, single);
+    if (slen >= 4) {
+        unsigned char sok[41];
+        nlp_lexicon_suffix_splits(lx, single, slen, sok);
+        if (ds_map_get(me->terms, single, slen, &v))
+            add_term(tt, v, MATCH_HOW_TYPO);
+        size_t before = tt->count;
+        stem_terms(me, single, slen, sok, tt);
+        for (size_t i = before; i < tt->count; i++)
+            tt->how[i] = MATCH_HOW_TYPO;
+        if (tt->count)
+            return;
+    }
+    for (size_t i = len; i >= 4; i--)
+        if (ok[i])
+            typo_terms(me, tok->text, i, tt);
+}
+
+static void add_hit(match_result *r, size_t intent, const char *rule, double w, match_how how,
+                    size_t token)
+{
+    if (r->hit_count < MAX_HITS)
+        r->hits[r->hit_count++] = (match_hit){intent, rule, w, how, token};
+}
+
+static void add_score(match_result *r, size_t intent, double w)
+{
+    if (r->intent_stamp[intent] != r->gen) {
+        r->intent_stamp[intent] = r->gen;
+        r->score[intent] = 0;
+        r->touched[r->touched_count++] = (uint32_t)intent;
+    }
+    r->score[intent] += w;
+}
+
+/* 1 when phrase ph matches tokens starting at p. */
+static int phrase_at(const match_engine *me, const match_result *r, const m_phrase *ph, size_t p,
+                     size_t ntok)
+{
+    if (p + ph->word_count > ntok)
+        return 0;
+    for (size_t k = 0; k < ph->word_count; k++) {
+        const m_word *w = &me->words[ph->first_word + k];
+        const tok_terms *tt = &r->toks[p + k];
+        int found = 0;
+        for (size_t j = 0; j < tt->count && !found; j++)
+            found = tt->term[j] == w->term && (!w->exact || tt->how[j] == MATCH_HOW_EXACT);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+static void fire_feature(const match_engine *me, match_result *r, uint32_t f, match_how how,
+                         size_t token)
+{
+    const kb_base *kb = me->kb;
+    r->feature_stamp[f] = r->gen;
+    for (uint32_t i = me->post_off[f]; i < me->post_off[f + 1]; i++) {
+        const m_posting *po = &me->posts[i];
+        add_score(r, po->intent, po->weight);
+        add_hit(r, po->intent, kb_intent_at(kb, po->intent)->keywords[po->keyword].source,
+                po->weight, how, token);
+    }
+}
+
+static void run_patterns(const match_engine *me, match_result *r, const nlp_text *t)
+{
+    const char *s = nlp_text_skeleton(t);
+    size_t len = nlp_text_skeleton_len(t);
+    size_t n = r->touched_count; /* patterns never add intents */
+    for (size_t k = 0; k < n; k++) {
+        uint32_t in = r->touched[k];
+        if (r->score[in] <= 0)
+            continue;
+        for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
+            const m_pattern *mp = &me->patterns[i];
+            int rc = pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, r->md,
+                                 me->mctx);
+            if (rc >= 0) {
+                r->score[in] += mp->weight;
+                add_hit(r, in, mp->re, mp->weight, MATCH_HOW_PATTERN, 0);
+            }
+        }
+    }
+}
+
+static void rank(const match_engine *me, match_result *r)
+{
+    const kb_base *kb = me->kb;
+    double best_normal = 0;
+    for (size_t k = 0; k < r->touched_count; k++) {
+        uint32_t in = r->touched[k];
+        if (!kb_intent_at(kb, in)->low_priority && r->score[in] > best_normal)
+            best_normal = r->score[in];
+    }
+    r->cand_count = 0;
+    for (size_t k = 0; k < r->touched_count; k++) {
+        uint32_t in = r->touched[k];
+        double s = r->score[in];
+        if (s <= 0 || (kb_intent_at(kb, in)->low_priority && best_normal >= MATCH_LOW_PRIORITY_YIELD))
+            continue;
+        /* insertion into the short sorted list; ties keep KB order */
+        size_t pos = r->cand_count;
+        while (pos > 0 && (r->cands[pos - 1].score < s ||
+                           (r->cands[pos - 1].score == s && r->cands[pos - 1].intent > in)))
+            pos--;
+        if (pos >= MATCH_MAX_CANDIDATES)
+            continue;
+        size_t last = r->cand_count < MATCH_MAX_CANDIDATES ? r->cand_count : MATCH_MAX_CANDIDATES - 1;
+        memmove(&r->cands[pos + 1], &r->cands[pos], (last - pos) * sizeof r->cands[0]);
+        r->cands[pos] = (match_candidate){in, kb_intent_at(kb, in)->id, s};
+        if (r->cand_count < MATCH_MAX_CANDIDATES)
+            r->cand_count++;
+    }
+    r->chosen = -1;
+    r->confidence = 0;
+    r->clarify = 0;
+    if (!r->cand_count)
+        return;
+    double s1 = r->cands[0].score;
+    double s2 = r->cand_count > 1 ? r->cands[1].score : 0;
+    double c = (1.0 - exp(-s1 / 3.0)) * s1 / (s1 + 0.5 * s2);
+    r->confidence = c < 0 ? 0 : c > 1 ? 1 : c;
+    if (r->confidence < MATCH_FALLBACK_BELOW || (int)r->cands[0].intent == me->fallback_index)
+        return;
+    r->chosen = (int)r->cands[0].intent;
+    r->clarify = r->cand_count > 1 && s2 >= MATCH_CLARIFY_RATIO * s1 &&
+                 (int)r->cands[1].intent != me->fallback_index;
+}
+
+ds_status match_classify(const match_engine *me, const nlp_text *t, match_result *r)
+{
+    if (++r->gen == 0) { /* wrapped: forget every stamp */
+        memset(r->feature_stamp, 0, (me->feature_count + 1) * sizeof *r->feature_stamp);
+        memset(r->intent_stamp, 0, (me->intent_count + 1) * sizeof *r->intent_stamp);
+        r->gen = 1;
+    }
+    r->touched_count = r->hit_count = 0;
+    size_t ntok = nlp_text_token_count(t);
+    for (size_t p = 0; p < ntok; p++)
+        token_terms(me, nlp_text_token(t, p), &r->toks[p]);
+    for (size_t p = 0; p < ntok; p++) {
+        const tok_terms *tt = &r->toks[p];
+        for (size_t j = 0; j < tt->count; j++) {
+            uint32_t term = tt->term[j];
+            for (uint32_t i = me->trig_off[term]; i < me->trig_off[term + 1]; i++) {
+                const m_phrase *ph = &me->phrases[me->trig[i]];
+                if (r->feature_stamp[ph->feature] == r->gen || !phrase_at(me, r, ph, p, ntok))
+                    continue;
+                fire_feature(me, r, ph->feature, (match_how)tt->how[j], p);
+            }
+        }
+    }
+    run_patterns(me, r, t);
+    rank(me, r);
+    return DS_OK;
+}
+
+const char *match_result_intent(const match_result *r)
+{
+    return r->chosen >= 0 ? kb_intent_at(r->me->kb, (size_t)r->chosen)->id : "fallback";
+}
+
+int match_result_intent_index(const match_result *r)
+{
+    return r->chosen >= 0 ? r->chosen : r->me->fallback_index;
+}
+
+double match_result_confidence(const match_result *r)
+{
+    return r->confidence;
+}
+
+int match_result_is_fallback(const match_result *r)
+{
+    return r->chosen < 0;
+}
+
+int match_result_clarify(const match_result *r)
+{
+    return r->clarify;
+}
+
+size_t match_result_candidate_count(const match_result *r)
+{
+    return r->cand_count;
+}
+
+const match_candidate *match_result_candidate(const match_result *r, size_t i)
+{
+    return i < r->cand_count ? &r->cands[i] : NULL;
+}
+
+size_t match_result_hit_count(const match_result *r)
+{
+    return r->hit_count;
+}
+
+const match_hit *match_result_hit(const match_result *r, size_t i)
+{
+    return i < r->hit_count ? &r->hits[i] : NULL;
+}
+
+const char *match_how_str(match_how how)
+{
+    static const char *const names[] = {"exact", "stem", "typo", "pattern"};
+    return (size_t)how < 4 ? names[how] : "?";
+}

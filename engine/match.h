@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* Intent matching: an inverted index from Turkish word stems to weighted
+ * features (keywords, phrases, concepts), PCRE2-JIT patterns run only for
+ * intents that already have evidence, and a confidence with a clarify
+ * decision. A match_engine is read-only after match_engine_new and may be
+ * shared by threads; each thread uses its own match_result. */
+#ifndef MATCH_H
+#define MATCH_H
+
+#include "ds.h"
+#include "kb.h"
+#include "nlp.h"
+
+typedef struct match_engine match_engine;
+typedef struct match_result match_result;
+
+/* Below this confidence the result is "fallback". */
+#define MATCH_FALLBACK_BELOW 0.40
+/* The runner-up is "close" (ask, don't guess) at this share of the best. */
+#define MATCH_CLARIFY_RATIO 0.80
+/* A normal intent scoring this much silences low-priority (social) intents. */
+#define MATCH_LOW_PRIORITY_YIELD 1.5
+
+typedef enum match_how {
+    MATCH_HOW_EXACT,   /* the token is the word */
+    MATCH_HOW_STEM,    /* the word plus Turkish suffixes */
+    MATCH_HOW_TYPO,    /* one letter off, plus suffixes */
+    MATCH_HOW_PATTERN  /* a regular expression */
+} match_how;
+
+typedef struct match_hit {
+    size_t intent;     /* index in the kb */
+    const char *rule;  /* keyword as written or the pattern; borrowed from the kb */
+    double weight;
+    match_how how;     /* for a phrase or concept: how its first word matched */
+    size_t token;      /* first token matched (keywords only) */
+} match_hit;
+
+typedef struct match_candidate {
+    size_t intent;
+    const char *id;    /* borrowed from the kb */
+    double score;
+} match_candidate;
+
+/* Builds the index over kb (borrowed: kb must outlive the engine). *out is
+ * owned (match_engine_free), written only on success. */
+ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err);
+void match_engine_free(match_engine *me);
+const kb_base *match_engine_kb(const match_engine *me);
+size_t match_engine_feature_count(const match_engine *me);
+size_t match_engine_term_count(const match_engine *me);
+
+/* A reusable result for one thread. Owned (match_result_free); NULL on OOM. */
+match_result *match_result_new(const match_engine *me);
+void match_result_free(match_result *r);
+
+/* Scores a normalised message. Never fails on any text; DS_ENOMEM only if
+ * PCRE2 cannot get memory. */
+ds_status match_classify(const match_engine *me, const nlp_text *t, match_result *r);
+
+/* The chosen intent id: the best candidate, or "fallback". Borrowed until the
+ * next match_classify on r. Same for the accessors below. */
+const char *match_result_intent(const match_result *r);
+/* The chosen intent's kb index, or -1 for a fallback with no kb intent. */
+int match_result_intent_index(const match_result *r);
+double match_result_confidence(const match_result *r);
+int match_result_is_fallback(const match_result *r);
+/* 1 when the bot should ask which of the top candidates is meant. */
+int match_result_clarify(const match_result *r);
+size_t match_result_candidate_count(const match_result *r);
+const match_candidate *match_result_candidate(const match_result *r, size_t i);
+size_t match_result_hit_count(const match_result *r);
+const match_hit *match_result_hit(const match_result *r, size_t i);
+
+const char *match_how_str(match_how how);
+
+#endif

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/* Builds the matcher's index from a loaded knowledge base: terms with their
+ * stem and typo keys, phrases, features (one per concept and per distinct
+ * literal keyword) with postings to intents, and JIT-compiled patterns. */
+#include "match_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "limits.h"
+
+typedef struct builder {
+    match_engine *me;
+    ds_map *feature_keys; /* "=words" / "words" -> feature id */
+    m_posting *posts;     /* unsorted, with features in post_feature */
+    uint32_t *post_feature;
+    size_t post_count, post_cap;
+    size_t phrase_cap, word_cap;
+    int oom;
+} builder;
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem, int *oom)
+{
+    if (need <= *cap)
+        return p;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need)
+        ncap *= 2;
+    void *np = ds_realloc(p, ncap * elem);
+    if (!np) {
+        *oom = 1;
+        return p;
+    }
+    *cap = ncap;
+    return np;
+}
+
+static int soft_ending(char c, char *soft)
+{
+    switch (c) {
+    case 'p': *soft = 'b'; return 1;
+    case 't': *soft = 'd'; return 1;
+    case 'k': *soft = 'g'; return 1;
+    default: return 0;
+    }
+}
+
+static uint32_t term_id(builder *b, const char *w, size_t len)
+{
+    match_engine *me = b->me;
+    size_t id;
+    if (ds_map_get(me->terms, w, len, &id))
+        return (uint32_t)id;
+    id = me->term_count++;
+    if (ds_map_put(me->terms, w, len, id) != DS_OK)
+        b->oom = 1;
+    if (len >= 3 && !ds_map_get(me->stems, w, len, NULL) &&
+        ds_map_put(me->stems, w, len, id) != DS_OK)
+        b->oom = 1;
+    char soft;
+    if (len >= 3 && len < 64 && soft_ending(w[len - 1], &soft)) {
+        char buf[64];
+        memcpy(buf, w, len);
+        buf[len - 1] = soft;
+        if (!ds_map_get(me->stems, buf, len, NULL) &&
+            ds_map_put(me->stems, buf, len, id | MATCH_SOFT_BIT) != DS_OK)
+            b->oom = 1;
+    }
+    if (len >= 5 && len < 64) {
+        char buf[64];
+        for (size_t j = 0; j < len; j++) {
+            memcpy(buf, w, j);
+            memcpy(buf + j, w + j + 1, len - j - 1);
+            if (!ds_map_get(me->dels, buf, len - 1, NULL) &&
+                ds_map_put(me->dels, buf, len - 1, id) != DS_OK)
+                b->oom = 1;
+        }
+    }
+    return (uint32_t)id;
+}
+
+static void add_phrase(builder *b, uint32_t feature, const char *words, int exact)
+{
+    match_engine *me = b->me;
+    me->phrases = grow(me->phrases, &b->phrase_cap, me->phrase_count + 1, sizeof *me->phrases,
+                       &b->oom);
+    if (b->oom)
+        return;
+    m_phrase *ph = &me->phrases[me->phrase_count++];
+    ph->feature = feature;
+    ph->first_word = (uint32_t)me->word_count;
+    ph->word_count = 0;
+    for (const char *p = words; *p;) {
+        size_t k = strcspn(p, " ");
+        me->words = grow(me->words, &b->word_cap, me->word_count + 1, sizeof *me->words, &b->oom);
+        if (b->oom)
+            return;
+        me->words[me->word_count].term = term_id(b, p, k);
+        me->words[me->word_count].exact = (uint8_t)exact;
+        me->word_count++;
+        ph->word_count++;
+        p += k;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+static void add_posting(builder *b, uint32_t feature, size_t intent, size_t kw, double w)
+{
+    size_t cap = b->post_cap, fcap = b->post_cap;
+    b->posts = grow(b->posts, &cap, b->post_count + 1, sizeof *b->posts, &b->oom);
+    b->post_feature = grow(b->post_feature, &fcap, b->post_count + 1, sizeof *b->post_feature,
+                           &b->oom);
+    if (b->oom)
+        return;
+    b->post_cap = cap;
+    b->posts[b->post_count] = (m_posting){(uint32_t)intent, (uint32_t)kw, w};
+    b->post_feature[b->post_count] = feature;
+    b->post_count++;
+}
+
+static uint32_t literal_feature(builder *b, const kb_keyword *k)
+{
+    ds_buf key;
+    ds_buf_init(&key);
+    if (k->exact)
+        ds_buf_puts(&key, "=");
+    ds_buf_puts(&key, k->words);
+    size_t id = 0;
+    if (key.failed) {
+        b->oom = 1;
+    } else if (!ds_map_get(b->feature_keys, key.data, key.len, &id)) {
+        id = b->me->feature_count++;
+        if (ds_map_put(b->feature_keys, key.data, key.len, id) != DS_OK)
+            b->oom = 1;
+        add_phrase(b, (uint32_t)id, k->words, k->exact);
+    }
+    ds_buf_cleanup(&key);
+    return (uint32_t)id;
+}
+
+/* Counting sort of postings by feature into CSR arrays. */
+static void build_postings(builder *b)
+{
+    match_engine *me = b->me;
+    me->post_off = ds_calloc(me->feature_count + 2, sizeof *me->post_off);
+    me->posts = ds_calloc(b->post_count + 1, sizeof *me->posts);
+    if (!me->post_off || !me->posts) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < b->post_count; i++)
+        me->post_off[b->post_feature[i] + 1]++;
+    for (size_t f = 0; f < me->feature_count; f++)
+        me->post_off[f + 1] += me->post_off[f];
+    uint32_t *fill = ds_calloc(me->feature_count + 1, sizeof *fill);
+    if (!fill) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < b->post_count; i++) {
+        uint32_t f = b->post_feature[i];
+        me->posts[me->post_off[f] + fill[f]++] = b->posts[i];
+    }
+    ds_free(fill);
+}
+
+static void build_triggers(builder *b)
+{
+    match_engine *me = b->me;
+    me->trig_off = ds_calloc(me->term_count + 2, sizeof *me->trig_off);
+    me->trig = ds_calloc(me->phrase_count + 1, sizeof *me->trig);
+    uint32_t *fill = ds_calloc(me->term_count + 1, sizeof *fill);
+    if (!me->trig_off || !me->trig || !fill) {
+        ds_free(fill);
+        b->oom = 1;
+        return;
+    }
+    for (size_t p = 0; p < me->phrase_count; p++)
+        me->trig_off[me->words[me->phrases[p].first_word].term + 1]++;
+    for (size_t t = 0; t < me->term_count; t++)
+        me->trig_off[t + 1] += me->trig_off[t];
+    for (size_t p = 0; p < me->phrase_count; p++) {
+        uint32_t t = me->words[me->phrases[p].first_word].term;
+        me->trig[me->trig_off[t] + fill[t]++] = (uint32_t)p;
+    }
+    ds_free(fill);
+}
+
+static ds_status build_patterns(match_engine *me, ds_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < me->intent_count; i++)
+        total += kb_intent_at(me->kb, i)->pattern_count;
+    me->pat_off = ds_calloc(me->intent_count + 1, sizeof *me->pat_off);
+    me->patterns = ds_calloc(total + 1, sizeof *me->patterns);
+    me->mctx = pcre2_match_context_create(NULL);
+    if (!me->pat_off || !me->patterns || !me->mctx)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    pcre2_set_match_limit(me->mctx, MATCH_PCRE_MATCH_LIMIT);
+    pcre2_set_depth_limit(me->mctx, MATCH_PCRE_DEPTH_LIMIT);
+    size_t n = 0;
+    for (size_t i = 0; i < me->intent_count; i++) {
+        const kb_intent *in = kb_intent_at(me->kb, i);
+        me->pat_off[i] = (uint32_t)n;
+        for (size_t k = 0; k < in->pattern_count; k++) {
+            int code;
+            PCRE2_SIZE off;
+            pcre2_code *c = pcre2_compile((PCRE2_SPTR)in->patterns[k].re, PCRE2_ZERO_TERMINATED,
+                                          PCRE2_UTF | PCRE2_NO_UTF_CHECK, &code, &off, NULL);
+            if (!c)
+                return ds_fail(err, DS_EKB, "%s: pattern %zu does not compile", in->id, k);
+            /* JIT is an optimisation: without it PCRE2 interprets. */
+            (void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+            me->patterns[n].code = c;
+            me->patterns[n].re = in->patterns[k].re;
+            me->patterns[n].weight = in->patterns[k].weight;
+            n++;
+        }
+    }
+    me->pat_off[me->intent_count] = (uint32_t)n;
+    return DS_OK;
+}
+
+ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
+{
+    match_engine *me = ds_calloc(1, sizeof *me);
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.me = me;
+    if (!me)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    me->kb = kb;
+    me->intent_count = kb_intent_count(kb);
+    me->fallback_index = kb_intent_find(kb, "fallback");
+    me->terms = ds_map_new();
+    me->stems = ds_map_new();
+    me->dels = ds_map_new();
+    b.feature_keys = ds_map_new();
+    if (!me->terms || !me->stems || !me->dels || !b.feature_keys)
+        b.oom = 1;
+    size_t nconcepts = kb_concept_count(kb);
+    me->feature_count = nconcepts;
+    for (size_t c = 0; c < nconcepts && !b.oom; c++) {
+        const kb_concept *con = kb_concept_at(kb, c);
+        for (size_t p = 0; p < con->phrase_count; p++)
+            if (con->phrases[p][0])
+                add_phrase(&b, (uint32_t)c, con->phrases[p], 0);
+    }
+    for (size_t i = 0; i < me->intent_count && !b.oom; i++) {
+        const kb_intent *in = kb_intent_at(kb, i);
+        for (size_t k = 0; k < in->keyword_count; k++) {
+            const kb_keyword *kw = &in->keywords[k];
+            uint32_t f = kw->concept >= 0 ? (uint32_t)kw->concept : literal_feature(&b, kw);
+            add_posting(&b, f, i, k, kw->weight);
+        }
+    }
+    if (!b.oom)
+        build_postings(&b);
+    if (!b.oom)
+        build_triggers(&b);
+    ds_free(b.posts);
+    ds_free(b.post_feature);
+    ds_map_free(b.feature_keys);
+    ds_status st = b.oom ? ds_fail(err, DS_ENOMEM, "out of memory") : build_patterns(me, err);
+    if (st != DS_OK) {
+        match_engine_free(me);
+        return st;
+    }
+    *out = me;
+    return DS_OK;
+}
+
+void match_engine_free(match_engine *me)
+{
+    if (!me)
+        return;
+    ds_map_free(me->terms);
+    ds_map_free(me->stems);
+    ds_map_free(me->dels);
+    ds_free(me->trig_off);
+    ds_free(me->trig);
+    ds_free(me->phrases);
+    ds_free(me->words);
+    ds_free(me->post_off);
+    ds_free(me->posts);
+    /* the array is one longer than needed, so a NULL code ends it */
+    for (size_t i = 0; me->patterns && me->patterns[i].code; i++)
+        pcre2_code_free(me->patterns[i].code);
+    ds_free(me->patterns);
+    ds_free(me->pat_off);
+    pcre2_match_context_free(me->mctx);
+    ds_free(me);
+}
+
+const kb_base *match_engine_kb(const match_engine *me)
+{
+    return me->kb;
+}
+
+size_t match_engine_feature_count(const match_engine *me)
+{
+    return me->feature_count;
+}
+
+size_t match_engine_term_count(const match_engine *me)
+{
+    return me->term_count;
+}

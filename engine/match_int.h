@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to match.c and match_index.c: the index layout. */
+#ifndef MATCH_INT_H
+#define MATCH_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "ds_map.h"
+#include "match.h"
+
+/* Set in a stems-map value: the key is a softened stem ("hesab" for
+ * "hesap") that only counts when a vowel follows. */
+#define MATCH_SOFT_BIT ((size_t)1 << 31)
+
+typedef struct m_word {
+    uint32_t term;
+    uint8_t exact;
+} m_word;
+
+typedef struct m_phrase {
+    uint32_t feature;
+    uint32_t first_word; /* index into words */
+    uint32_t word_count;
+} m_phrase;
+
+typedef struct m_posting {
+    uint32_t intent;
+    uint32_t keyword;    /* index in the intent's keywords, for explanations */
+    double weight;
+} m_posting;
+
+typedef struct m_pattern {
+    pcre2_code *code;
+    const char *re;      /* borrowed from the kb */
+    double weight;
+} m_pattern;
+
+struct match_engine {
+    const kb_base *kb;
+    size_t intent_count;
+    int fallback_index;
+    ds_map *terms;       /* word -> term id */
+    ds_map *stems;       /* word of 3+ letters (and softened form) -> term id */
+    ds_map *dels;        /* each one-letter deletion of a 5+ letter word -> term id */
+    size_t term_count;
+    uint32_t *trig_off;  /* term -> phrases starting with it: trig[trig_off[t]..trig_off[t+1]) */
+    uint32_t *trig;
+    m_phrase *phrases;
+    size_t phrase_count;
+    m_word *words;
+    size_t word_count;
+    size_t feature_count;
+    uint32_t *post_off;  /* feature -> posts[post_off[f]..post_off[f+1]) */
+    m_posting *posts;
+    uint32_t *pat_off;   /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
+    m_pattern *patterns;
+    pcre2_match_context *mctx;
+};
+
+#endif

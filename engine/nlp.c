@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: MIT */
+/* The Turkish normaliser: bytes in, folded text, skeleton tokens and entities
+ * out. It allocates only when an nlp_text first grows, so the hot path of a
+ * reused nlp_text makes no allocation. Entity typing is in nlp_entities.c. */
+#include "nlp_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define CP_DOTLESS_I 0x131
+#define CP_DOTTED_CAP_I 0x130
+#define CP_COMBINING_DOT 0x307
+
+/* ---- lexicon ---------------------------------------------------------- */
+
+nlp_lexicon *nlp_lexicon_new(void)
+{
+    nlp_lexicon *lx = ds_calloc(1, sizeof *lx);
+    if (!lx)
+        return NULL;
+    lx->shorthand = ds_map_new();
+    lx->suffixes = ds_map_new();
+    if (!lx->shorthand || !lx->suffixes) {
+        nlp_lexicon_free(lx);
+        return NULL;
+    }
+    return lx;
+}
+
+void nlp_lexicon_free(nlp_lexicon *lx)
+{
+    if (!lx)
+        return;
+    ds_map_free(lx->shorthand);
+    ds_map_free(lx->suffixes);
+    ds_free(lx->trie);
+    ds_free(lx->trie_final);
+    for (size_t i = 0; i < lx->expansion_count; i++)
+        ds_free(lx->expansions[i]);
+    ds_free(lx->expansions);
+    ds_free(lx);
+}
+
+/* Normalises s and joins its word tokens with spaces: owned, or NULL. */
+static char *skeleton_words(const char *s, ds_error *err, ds_status *st)
+{
+    nlp_text *t = nlp_text_new();
+    if (!t) {
+        *st = DS_ENOMEM;
+        return NULL;
+    }
+    *st = nlp_normalise(NULL, s, strlen(s), t, err);
+    char *out = NULL;
+    if (*st == DS_OK) {
+        out = ds_strdup(nlp_text_skeleton(t));
+        if (!out)
+            *st = DS_ENOMEM;
+    }
+    nlp_text_free(t);
+    return out;
+}
+
+ds_status nlp_lexicon_add_shorthand(nlp_lexicon *lx, const char *from, const char *to,
+                                    ds_error *err)
+{
+    ds_status st;
+    char *key = skeleton_words(from, err, &st);
+    if (!key)
+        return st;
+    char *val = skeleton_words(to, err, &st);
+    if (!val) {
+        ds_free(key);
+        return st;
+    }
+    if (!key[0] || strchr(key, ' ') || !val[0]) {
+        ds_free(key);
+        ds_free(val);
+        return ds_fail(err, DS_EKB, "shorthand \"%s\" must be one word mapping to some words",
+                       from);
+    }
+    if (lx->expansion_count == lx->expansion_cap) {
+        size_t ncap = lx->expansion_cap ? lx->expansion_cap * 2 : 32;
+        char **ne = ds_realloc(lx->expansions, ncap * sizeof *ne);
+        if (!ne) {
+            ds_free(key);
+            ds_free(val);
+            return ds_fail(err, DS_ENOMEM, "out of memory");
+        }
+        lx->expansions = ne;
+        lx->expansion_cap = ncap;
+    }
+    lx->expansions[lx->expansion_count] = val;
+    st = ds_map_put(lx->shorthand, key, strlen(key), lx->expansion_count);
+    ds_free(key);
+    if (st != DS_OK) {
+        ds_free(val);
+        return ds_fail(err, st, "out of memory");
+    }
+    lx->expansion_count++;
+    return DS_OK;
+}
+
+static ds_status trie_add(nlp_lexicon *lx, const char *s, size_t len)
+{
+    if (!lx->trie_count) {
+        lx->trie_cap = 64;
+        lx->trie = ds_calloc(lx->trie_cap, sizeof *lx->trie);
+        lx->trie_final = ds_calloc(lx->trie_cap, 1);
+        if (!lx->trie || !lx->trie_final)
+            return DS_ENOMEM;
+        lx->trie_count = 1;
+    }
+    int32_t node = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = (unsigned char)s[i] - 'a';
+        if (!lx->trie[node][c]) {
+            if (lx->trie_count == lx->trie_cap) {
+                size_t ncap = lx->trie_cap * 2;
+                int32_t(*nt)[26] = ds_realloc(lx->trie, ncap * sizeof *nt);
+                if (!nt)
+                    return DS_ENOMEM;
+                lx->trie = nt;
+                uint8_t *nf = ds_realloc(lx->trie_final, ncap);
+                if (!nf)
+                    return DS_ENOMEM;
+                lx->trie_final = nf;
+                memset(lx->trie + lx->trie_cap, 0, (ncap - lx->trie_cap) * sizeof *nt);
+                memset(lx->trie_final + lx->trie_cap, 0, ncap - lx->trie_cap);
+                lx->trie_cap = ncap;
+            }
+            lx->trie[node][c] = (int32_t)lx->trie_count++;
+        }
+        node = lx->trie[node][c];
+    }
+    lx->trie_final[node] = 1;
+    return DS_OK;
+}
+
+ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err)
+{
+    size_t len = strlen(suffix);
+    if (len == 0 || len > 12)
+        return ds_fail(err, DS_EKB, "suffix \"%s\" must be 1-12 letters", suffix);
+    for (size_t i = 0; i < len; i++)
+        if (suffix[i] < 'a' || suffix[i] > 'z')
+            return ds_fail(err, DS_EKB,
+                           "suffix \"%s\" must be lower-case ASCII (skeleton spelling)", suffix);
+    if (ds_map_put(lx->suffixes, suffix, len, 1) != DS_OK || trie_add(lx, suffix, len) != DS_OK)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    if (len > lx->max_suffix_len)
+        lx->max_suffix_len = len;
+    return DS_OK;
+}
+
+void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len,
+                               unsigned char *ok)
+{
+    memset(ok, 0, len + 1);
+    ok[len] = 1;
+    if (!lx || !lx->trie_count)
+        return;
+    for (size_t i = len; i-- > 0;) {
+        int32_t node = 0;
+        for (size_t j = i; j < len; j++) {
+            unsigned c = (unsigned char)s[j] - 'a';
+            if (c >= 26 || !(node = lx->trie[node][c]))
+                break;
+            if (lx->trie_final[node] && ok[j + 1]) {
+                ok[i] = 1;
+                break;
+            }
+        }
+    }
+}
+
+int nlp_lexicon_is_suffix_chain(const nlp_lexicon *lx, const char *s, size_t len)
+{
+    unsigned char ok[65];
+    if (len == 0)
+        return 1;
+    if (len > 64)
+        return 0;
+    nlp_lexicon_suffix_splits(lx, s, len, ok);
+    return ok[0];
+}
+
+size_t nlp_lexicon_shorthand_count(const nlp_lexicon *lx)
+{
+    return ds_map_count(lx->shorthand);
+}
+
+size_t nlp_lexicon_suffix_count(const nlp_lexicon *lx)
+{
+    return ds_map_count(lx->suffixes);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+nlp_text *nlp_text_new(void)
+{
+    nlp_text *t = ds_calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    ds_buf_init(&t->folded);
+    ds_buf_init(&t->skeleton);
+    ds_buf_init(&t->tokbuf);
+    ds_buf_init(&t->entbuf);
+    return t;
+}
+
+void nlp_text_free(nlp_text *t)
+{
+    if (!t)
+        return;
+    ds_buf_cleanup(&t->folded);
+    ds_buf_cleanup(&t->skeleton);
+    ds_buf_cleanup(&t->tokbuf);
+    ds_buf_cleanup(&t->entbuf);
+    ds_free(t->cps);
+    ds_free(t);
+}
+
+static void reset(nlp_text *t)
+{
+    t->folded.len = t->skeleton.len = t->tokbuf.len = t->entbuf.len = 0;
+    t->folded.failed = t->skeleton.failed = t->tokbuf.failed = t->entbuf.failed = 0;
+    t->token_count = t->entity_count = 0;
+    t->truncated = 0;
+}
+
+static int is_letter_cat(utf8proc_category_t c)
+{
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
+           c == UTF8PROC_CATEGORY_LT || c == UTF8PROC_CATEGORY_LM ||
+           c == UTF8PROC_CATEGORY_LO;
+}
+
+static int is_mark_cat(utf8proc_category_t c)
+{
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
+           c == UTF8PROC_CATEGORY_ME;
+}
+
+static int is_letter(int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    return is_letter_cat(utf8proc_category(cp));
+}
+
+static int is_digit(int32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+/* Punctuation kept inside a chunk for e-mails, numbers and apostrophes. */
+static int is_kept_punct(int32_t cp)
+{
+    return cp == '@' || cp == '.' || cp == ',' || cp == '-' || cp == '+' || cp == '_' ||
+           cp == '\'' || cp == '%';
+}
+
+static int ensure_cps(nlp_text *t, size_t n)
+{
+    if (n <= t->cps_cap)
+        return 1;
+    int32_t *p = ds_realloc(t->cps, n * sizeof *p);
+    if (!p)
+        return 0;
+    t->cps = p;
+    t->cps_cap = n;
+    return 1;
+}
+
+/* Validates all of in, and decodes up to NLP_MAX_INPUT_LEN bytes of it. */
+static ds_status decode(nlp_text *t, const uint8_t *in, size_t len, size_t *count,
+                        int *needs_nfc, ds_error *err)
+{
+    size_t n = 0, pos = 0, limit = len;
+    if (limit > NLP_MAX_INPUT_LEN)
+        limit = NLP_MAX_INPUT_LEN;
+    if (!ensure_cps(t, limit + 1))
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    *needs_nfc = 0;
+    while (pos < len) {
+        int32_t cp;
+        utf8proc_ssize_t k;
+        if (in[pos] < 0x80) {
+            cp = in[pos];
+            k = 1;
+        } else {
+            k = utf8proc_iterate(in + pos, (utf8proc_ssize_t)(len - pos), &cp);
+            if (k < 0)
+                return ds_fail(err, DS_EINPUT, "invalid UTF-8 at byte %zu", pos);
+            if (cp == CP_COMBINING_DOT || is_mark_cat(utf8proc_category(cp)))
+                *needs_nfc = 1;
+        }
+        if (pos + (size_t)k <= limit)
+            t->cps[n++] = cp;
+        else
+            t->truncated = 1;
+        pos += (size_t)k;
+    }
+    *count = n;
+    return DS_OK;
+}
+
+/* NFC of the decoded code points, in place (composition never lengthens). */
+static ds_status compose(nlp_text *t, size_t *count, ds_error *err)
+{
+    utf8proc_ssize_t n = utf8proc_normalize_utf32(t->cps, (utf8proc_ssize_t)*count,
+                                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (n < 0)
+        return ds_fail(err, DS_EINPUT, "cannot normalise: %s", utf8proc_errmsg(n));
+    *count = (size_t)n;
+    return DS_OK;
+}
+
+/* Turkish lower case of one code point. */
+static int32_t turkish_lower(int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'A' && cp <= 'Z') ? (cp == 'I' ? CP_DOTLESS_I : cp + 32) : cp;
+    if (cp == CP_DOTTED_CAP_I)
+        return 'i';
+    return utf8proc_tolower(cp);
+}
+
+/* Writes the folded code points of src to dst: lower case, separators as ' ',
+ * kept punctuation as itself, letters repeated 3+ times squeezed to one.
+ * Currency symbols become words so "500₺" reads as "500 tl". */
+static size_t fold(const int32_t *src, size_t n, int32_t *dst)
+{
+    size_t w = 0;
+    int32_t squeezing = -1;
+    for (size_t i = 0; i < n; i++) {
+        int32_t cp = src[i];
+        const char *word = NULL;
+        if (cp == CP_COMBINING_DOT)
+            continue; /* "i̇" from a foreign lower-casing: the dot is already there */
+        if (cp == 0x20BA)
+            word = "tl";
+        else if (cp == '$')
+            word = "dolar";
+        else if (cp == 0x20AC)
+            word = "euro";
+        if (word) {
+            /* at most 7 code points for one: dst has room for 8 per input */
+            dst[w++] = ' ';
+            for (const char *p = word; *p; p++)
+                dst[w++] = *p;
+            dst[w++] = ' ';
+            squeezing = -1;
+            continue;
+        }
+        int32_t lc = turkish_lower(cp);
+        int32_t out;
+        if (is_digit(lc))
+            out = lc;
+        else if (lc < 0x80)
+            out = (is_letter(lc) || is_kept_punct(lc)) ? lc : ' ';
+        else if (lc == 0x2019 || lc == 0x2018 || lc == 0x00B4 || lc == 0x02BC)
+            out = '\'';
+        else if (is_letter_cat(utf8proc_category(lc)))
+            out = lc;
+        else if (is_mark_cat(utf8proc_category(lc)))
+            continue; /* a mark NFC could not compose: drop it */
+        else
+            out = ' ';
+        if (out == ' ' && w > 0 && dst[w - 1] == ' ')
+            continue;
+        if (out == squeezing)
+            continue;
+        squeezing = -1;
+        if (is_letter(out) && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
+            w--; /* third in a row: keep one */
+            squeezing = out;
+            continue;
+        }
+        dst[w++] = out;
+    }
+    return w;
+}
+
+/* ASCII skeleton letter of a folded letter, or 0 when it has none. */
+static char skeleton_char(int32_t cp)
+{
+    if (cp < 0x80)
+        return (char)cp;
+    switch (cp) {
+    case 0xE7: return 'c';   /* ç */
+    case 0x11F: return 'g';  /* ğ */
+    case 0x131: return 'i';  /* ı */
+    case 0xF6: return 'o';   /* ö */
+    case 0x15F: return 's';  /* ş */
+    case 0xFC: return 'u';   /* ü */
+    case 0xE2: return 'a';   /* â */
+    case 0xEE: return 'i';   /* î */
+    case 0xFB: return 'u';   /* û */
+    default: break;
+    }
+    utf8proc_int32_t d[8];
+    int last = 0;
+    utf8proc_ssize_t k = utf8proc_decompose_char(cp, d, 8, UTF8PROC_DECOMPOSE, &last);
+    if (k >= 1 && d[0] < 0x80 && is_letter(d[0]))
+        return (char)d[0];
+    return 0;
+}
+
+static void put_cp(ds_buf *b, int32_t cp)
+{
+    uint8_t u[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(cp, u);
+    ds_buf_append(b, (const char *)u, (size_t)k);
+}
+
+static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kind, int expanded)
+{
+    if (t->token_count >= NLP_MAX_TOKENS || len == 0)
+        return;
+    size_t i = t->token_count++;
+    t->tok_off[i] = t->tokbuf.len;
+    t->toks[i].len = len;
+    t->toks[i].kind = kind;
+    t->toks[i].expanded = expanded;
+    ds_buf_append(&t->tokbuf, s, len);
+    ds_buf_append(&t->tokbuf, "", 1);
+    if (t->skeleton.len)
+        ds_buf_append(&t->skeleton, " ", 1);
+    ds_buf_append(&t->skeleton, s, len);
+}
+
+/* A word token, with its shorthand expanded. */
+static void add_word(nlp_text *t, const nlp_lexicon *lx, const char *s, size_t len,
+                     nlp_token_kind kind)
+{
+    size_t idx;
+    if (lx && kind == NLP_TOK_WORD && ds_map_get(lx->shorthand, s, len, &idx)) {
+        const char *e = lx->expansions[idx];
+        while (*e) {
+            size_t k = strcspn(e, " ");
+            add_token(t, e, k, NLP_TOK_WORD, 1);
+            e += k;
+            while (*e == ' ')
+                e++;
+        }
+        return;
+    }
+    add_token(t, s, len, kind, 0);
+}
+
+/* Skeleton of cps[a..b) (letters and digits only) into buf[0..cap). */
+static size_t piece_skeleton(const int32_t *cps, size_t a, size_t b, char *buf, size_t cap,
+                             int *letters, int *digits)
+{
+    size_t n = 0;
+    *letters = *digits = 0;
+    for (size_t i = a; i < b; i++) {
+        int32_t cp = cps[i];
+        if (is_digit(cp)) {
+            (*digits)++;
+            if (n + 1 < cap)
+                buf[n++] = (char)cp;
+            continue;
+        }
+        if (cp == '.' || cp == ',') {
+            if (n + 1 < cap)
+                buf[n++] = (char)cp;
+            continue;
+        }
+        (*letters)++;
+        char c = skeleton_char(cp);
+        if (c) {
+            if (n + 1 < cap)
+                buf[n++] = c;
+        } else {
+            uint8_t u[4];
+            utf8proc_ssize_t k = utf8proc_encode_char(cp, u);
+            if (n + (size_t)k < cap) {
+                memcpy(buf + n, u, (size_t)k);
+                n += (size_t)k;
+            }
+        }
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static int email_char(int32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || is_digit(cp) || cp == '.' || cp == '_' || cp == '-' ||
+           cp == '+' || cp == '%';
+}
+
+/* 1 when cps[a..b) is an e-mail address (ASCII, one @, a dotted domain). */
+static int is_email(const int32_t *cps, size_t a, size_t b)
+{
+    size_t at = b;
+    for (size_t i = a; i < b; i++) {
+        if (cps[i] == '@') {
+            if (at != b)
+                return 0;
+            at = i;
+        } else if (!email_char(cps[i])) {
+            return 0;
+        }
+    }
+    if (at == b || at == a || b - at < 4)
+        return 0;
+    size_t last_dot = b;
+    for (size_t i = at + 1; i < b; i++)
+        if (cps[i] == '.')
+            last_dot = i;
+    if (last_dot == b || last_dot == at + 1 || b - last_dot < 3)
+        return 0;
+    for (size_t i = last_dot + 1; i < b; i++)
+        if (!(cps[i] >= 'a' && cps[i] <= 'z'))
+            return 0;
+    return 1;
+}
+
+static void add_piece(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a, size_t b)
+{
+    char buf[NLP_MAX_TOKEN_LEN + 8];
+    int letters, digits;
+    /* numeric separators only matter between digits */
+    while (a < b && (cps[a] == '.' || cps[a] == ','))
+        a++;
+    while (b > a && (cps[b - 1] == '.' || cps[b - 1] == ','))
+        b--;
+    if (a >= b)
+        return;
+    size_t n = piece_skeleton(cps, a, b, buf, sizeof buf - 4, &letters, &digits);
+    if (letters && digits)
+        add_word(t, lx, buf, n, NLP_TOK_ALNUM);
+    else if (digits)
+        add_token(t, buf, n, NLP_TOK_NUMBER, 0);
+    else if (n)
+        add_word(t, lx, buf, n, NLP_TOK_WORD);
+}
+
+/* Splits one space-free chunk into tokens. */
+static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a,
+                           size_t b)
+{
+    while (a < b && !is_letter(cps[a]) && !is_digit(cps[a]) && cps[a] != '+')
+        a++;
+    while (b > a && !is_letter(cps[b - 1]) && !is_digit(cps[b - 1]))
+        b--;
+    if (a >= b)
+        return;
+    if (is_email(cps, a, b)) {
+        char buf[NLP_MAX_TOKEN_LEN * 2 + 8];
+        size_t n = 0;
+        for (size_t i = a; i < b && n + 1 < sizeof buf; i++)
+            buf[n++] = (char)cps[i];
+        add_token(t, buf, n, NLP_TOK_EMAIL, 0);
+        return;
+    }
+    size_t start = a;
+    int skipping = 0; /* after an apostrophe: a suffix on a proper noun */
+    for (size_t i = a; i <= b; i++) {
+        int32_t cp = i < b ? cps[i] : ' ';
+        int numeric_sep = (cp == '.' || cp == ',') && i > a && i + 1 < b &&
+                          is_digit(cps[i - 1]) && is_digit(cps[i + 1]);
+        int part = is_letter(cp) || is_digit(cp) || numeric_sep;
+        if (skipping) {
+            if (!is_letter(cp)) {
+                skipping = 0;
+                start = i + 1;
+            }
+            continue;
+        }
+        if (part && i - start < NLP_MAX_TOKEN_LEN)
+            continue;
+        if (part) { /* an absurdly long run: cut it */
+            add_piece(t, lx, cps, start, i);
+            start = i;
+            continue;
+        }
+        add_piece(t, lx, cps, start, i);
+        if (cp == '\'' && i > start) {
+            skipping = 1;
+            continue;
+        }
+        start = i + 1;
+    }
+}
+
+/* Appends the display form of one chunk to t->folded: letters, digits, and
+ * whole e-mail addresses; other punctuation separates words. */
+static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b)
+{
+    int email = is_email(cps, a, b);
+    int need_space = t->folded.len > 0;
+    for (size_t k = a; k < b; k++) {
+        int32_t cp = cps[k];
+        int keep = email || is_letter(cp) || is_digit(cp) ||
+                   ((cp == '.' || cp == ',') && k > a && k + 1 < b && is_digit(cps[k - 1]) &&
+                    is_digit(cps[k + 1]));
+        if (!keep) {
+            need_space = t->folded.len > 0;
+            continue;
+        }
+        if (need_space)
+            ds_buf_append(&t->folded, " ", 1);
+        need_space = 0;
+        put_cp(&t->folded, cp);
+    }
+}
+
+ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_text *t,
+                        ds_error *err)
+{
+    size_t n = 0;
+    int needs_nfc = 0;
+    reset(t);
+    ds_status st = decode(t, (const uint8_t *)in, len, &n, &needs_nfc, err);
+    if (st != DS_OK)
+        return st;
+    if (needs_nfc && (st = compose(t, &n, err)) != DS_OK)
+        return st;
+    /* raw code points at cps[0..n), folded ones after them (up to 7 each) */
+    if (!ensure_cps(t, n * 8 + 8))
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    int32_t *f = t->cps + n;
+    size_t w = fold(t->cps, n, f);
+    size_t a = 0;
+    for (size_t i = 0; i <= w; i++) {
+        if (i < w && f[i] != ' ')
+            continue;
+        if (i > a) {
+            append_folded(t, f, a, i);
+            tokenise_chunk(t, lx, f, a, i);
+        }
+        a = i + 1;
+    }
+    ds_buf_append(&t->folded, "", 0);
+    ds_buf_append(&t->skeleton, "", 0);
+    ds_buf_append(&t->tokbuf, "", 0);
+    if (t->folded.failed || t->skeleton.failed || t->tokbuf.failed)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->token_count; i++)
+        t->toks[i].text = t->tokbuf.data + t->tok_off[i];
+    nlp__find_entities(t);
+    if (t->entbuf.failed) {
+        t->entity_count = 0;
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    }
+    return DS_OK;
+}
+
+const char *nlp_text_folded(const nlp_text *t)
+{
+    return t->folded.data ? t->folded.data : "";
+}
+
+const char *nlp_text_skeleton(const nlp_text *t)
+{
+    return t->skeleton.data ? t->skeleton.data : "";
+}
+
+size_t nlp_text_skeleton_len(const nlp_text *t)
+{
+    return t->skeleton.len;
+}
+
+size_t nlp_text_token_count(const nlp_text *t)
+{
+    return t->token_count;
+}
+
+const nlp_token *nlp_text_token(const nlp_text *t, size_t i)
+{
+    return i < t->token_count ? &t->toks[i] : NULL;
+}
+
+size_t nlp_text_entity_count(const nlp_text *t)
+{
+    return t->entity_count;
+}
+
+const nlp_entity *nlp_text_entity(const nlp_text *t, size_t i)
+{
+    return i < t->entity_count ? &t->ents[i] : NULL;
+}
+
+int nlp_text_truncated(const nlp_text *t)
+{
+    return t->truncated;
+}

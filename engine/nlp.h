@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* Turkish text normalisation: Unicode NFC, Turkish case folding, an ASCII
+ * skeleton, squeezing, tokens with chat shorthand expanded, and typed
+ * entities (order numbers, phones, e-mails, tracking numbers, money).
+ * A lexicon is read-only once built and may be shared by threads; an
+ * nlp_text belongs to one thread at a time. */
+#ifndef NLP_H
+#define NLP_H
+
+#include <stddef.h>
+
+#include "ds.h"
+
+typedef struct nlp_lexicon nlp_lexicon;
+typedef struct nlp_text nlp_text;
+
+typedef enum nlp_token_kind {
+    NLP_TOK_WORD,
+    NLP_TOK_NUMBER,   /* digits only (separators removed) */
+    NLP_TOK_ALNUM,    /* letters and digits mixed: "3d", "yk123456789tr" */
+    NLP_TOK_EMAIL
+} nlp_token_kind;
+
+typedef struct nlp_token {
+    const char *text; /* skeleton form, NUL-terminated; borrowed from the nlp_text */
+    size_t len;
+    nlp_token_kind kind;
+    int expanded;     /* came from a shorthand expansion */
+} nlp_token;
+
+typedef enum nlp_entity_kind {
+    NLP_ENT_ORDER_NO,
+    NLP_ENT_PHONE,
+    NLP_ENT_EMAIL,
+    NLP_ENT_TRACKING,
+    NLP_ENT_MONEY,
+    NLP_ENT_NUMBER
+} nlp_entity_kind;
+
+typedef struct nlp_entity {
+    nlp_entity_kind kind;
+    const char *value; /* canonical: digits of a phone without +90/0, e-mail lower-case,
+                          money as "1250.90"; borrowed from the nlp_text */
+    size_t first_token;
+    size_t token_count;
+} nlp_entity;
+
+/* Returns an owned empty lexicon (free with nlp_lexicon_free), NULL on OOM. */
+nlp_lexicon *nlp_lexicon_new(void);
+void nlp_lexicon_free(nlp_lexicon *lx);
+
+/* Adds a shorthand: a token whose skeleton is `from` becomes the words of `to`
+ * (both are normalised here, so Turkish letters are fine). */
+ds_status nlp_lexicon_add_shorthand(nlp_lexicon *lx, const char *from, const char *to,
+                                    ds_error *err);
+
+/* Adds a suffix morpheme in skeleton spelling (lower-case ASCII letters). */
+ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err);
+
+/* 1 when s[0..len) is empty or a chain of the lexicon's suffixes, else 0. */
+int nlp_lexicon_is_suffix_chain(const nlp_lexicon *lx, const char *s, size_t len);
+
+/* For a token s[0..len), sets ok[i] (0 <= i <= len, so ok has len + 1
+ * bytes) to 1 when s[i..len) is empty or a chain of suffixes. len <= 64. */
+void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len,
+                               unsigned char *ok);
+
+size_t nlp_lexicon_shorthand_count(const nlp_lexicon *lx);
+size_t nlp_lexicon_suffix_count(const nlp_lexicon *lx);
+
+/* Returns an owned, reusable result (free with nlp_text_free), NULL on OOM. */
+nlp_text *nlp_text_new(void);
+void nlp_text_free(nlp_text *t);
+
+/* Normalises in[0..len) into out, replacing what out held. lx may be NULL (no
+ * shorthand). Input over NLP_MAX_INPUT_LEN is cut at a character boundary
+ * and nlp_text_truncated() says so. Returns DS_EINPUT for invalid UTF-8 (err
+ * says at which byte); NUL bytes and control characters count as spaces. */
+ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_text *out,
+                        ds_error *err);
+
+/* Turkish lower case with punctuation and emoji removed, Turkish letters kept.
+ * Borrowed until the next nlp_normalise on t or nlp_text_free. Same for all
+ * accessors below. */
+const char *nlp_text_folded(const nlp_text *t);
+/* The tokens' skeletons joined by single spaces: what patterns run on. */
+const char *nlp_text_skeleton(const nlp_text *t);
+size_t nlp_text_skeleton_len(const nlp_text *t);
+size_t nlp_text_token_count(const nlp_text *t);
+const nlp_token *nlp_text_token(const nlp_text *t, size_t i);
+size_t nlp_text_entity_count(const nlp_text *t);
+const nlp_entity *nlp_text_entity(const nlp_text *t, size_t i);
+int nlp_text_truncated(const nlp_text *t);
+
+/* Name of an entity kind ("order_no", "phone", ...). Borrowed, static. */
+const char *nlp_entity_kind_str(nlp_entity_kind k);
+
+#endif
