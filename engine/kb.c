@@ -26,6 +26,7 @@ struct kb_base {
     size_t intent_count;
     kb_concept *concepts;
     size_t concept_count;
+    nlp_text *scratch; /* only while loading */
 };
 
 typedef struct load_ctx {
@@ -119,16 +120,13 @@ static int valid_id(const char *s)
 /* Skeleton words of a phrase (with the lexicon's shorthand); owned or NULL. */
 static char *phrase_words(const kb_base *kb, const char *s, size_t *count)
 {
-    nlp_text *t = nlp_text_new();
-    if (!t)
-        return NULL;
+    nlp_text *t = kb->scratch;
     char *out = NULL;
     if (nlp_normalise(kb->lexicon, s, strlen(s), t, NULL) == DS_OK &&
         nlp_text_token_count(t) > 0) {
         out = ds_strdup(nlp_text_skeleton(t));
         *count = nlp_text_token_count(t);
     }
-    nlp_text_free(t);
     return out;
 }
 
@@ -586,7 +584,8 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
     lc.kb = kb;
     lc.diag = diag;
     lc.diag_ctx = diag_ctx;
-    if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir))) {
+    if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir)) ||
+        !(kb->scratch = nlp_text_new())) {
         free_strv(names, count);
         kb_free(kb);
         return ds_fail(err, DS_ENOMEM, "out of memory");
@@ -614,6 +613,8 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
         report(&lc, 1, NULL, "no intent \"fallback\": its answers are what the bot says "
                              "when it is not sure");
     free_strv(names, count);
+    nlp_text_free(kb->scratch);
+    kb->scratch = NULL;
     if (lc.errors) {
         kb_free(kb);
         if (err)
@@ -652,6 +653,7 @@ void kb_free(kb_base *kb)
     }
     ds_free(kb->concepts);
     nlp_lexicon_free(kb->lexicon);
+    nlp_text_free(kb->scratch);
     json_decref(kb->shop);
     ds_free(kb->dir);
     ds_free(kb);

@@ -3,6 +3,7 @@
  * typo), terms -> phrases -> features, features -> intent scores, then
  * patterns for the intents with evidence, then ranking and confidence.
  * Cost follows the words of the message, not the size of the KB. */
+#define _GNU_SOURCE /* memmem */
 #include "match_int.h"
 
 #include <math.h>
@@ -26,6 +27,8 @@ struct match_result {
     uint32_t *intent_stamp;
     double *score;
     uint32_t *touched;       /* intents with evidence this time */
+    uint32_t *order;         /* scratch: intents in pattern-running order */
+    int exhaustive;          /* run every pattern (explanations) */
     size_t touched_count;
     tok_terms toks[NLP_MAX_TOKENS];
     match_hit hits[MAX_HITS];
@@ -48,9 +51,11 @@ match_result *match_result_new(const match_engine *me)
     r->intent_stamp = ds_calloc(me->intent_count + 1, sizeof *r->intent_stamp);
     r->score = ds_calloc(me->intent_count + 1, sizeof *r->score);
     r->touched = ds_calloc(me->intent_count + 1, sizeof *r->touched);
+    r->order = ds_calloc(me->intent_count + 1, sizeof *r->order);
     r->md = pcre2_match_data_create(1, NULL);
     r->chosen = -1;
-    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->md) {
+    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order ||
+        !r->md) {
         match_result_free(r);
         return NULL;
     }
@@ -65,6 +70,7 @@ void match_result_free(match_result *r)
     ds_free(r->intent_stamp);
     ds_free(r->score);
     ds_free(r->touched);
+    ds_free(r->order);
     pcre2_match_data_free(r->md);
     ds_free(r);
 }
@@ -213,24 +219,73 @@ static void fire_feature(const match_engine *me, match_result *r, uint32_t f, ma
     }
 }
 
+/* Keeps best[] as the largest MATCH_MAX_CANDIDATES values, descending. */
+static void top_insert(double *best, size_t *n, double v)
+{
+    size_t pos = *n;
+    while (pos > 0 && best[pos - 1] < v)
+        pos--;
+    if (pos >= MATCH_MAX_CANDIDATES)
+        return;
+    size_t last = *n < MATCH_MAX_CANDIDATES ? *n : MATCH_MAX_CANDIDATES - 1;
+    memmove(&best[pos + 1], &best[pos], (last - pos) * sizeof *best);
+    best[pos] = v;
+    if (*n < MATCH_MAX_CANDIDATES)
+        (*n)++;
+}
+
+/* Runs the patterns of intents with evidence, best upper bound (keyword
+ * score + all its patterns) first, and stops once no remaining intent can
+ * reach the top MATCH_MAX_CANDIDATES: the reported candidates and scores are
+ * exactly those of running every pattern, at a fraction of the cost when
+ * common words touch hundreds of intents. */
 static void run_patterns(const match_engine *me, match_result *r, const nlp_text *t)
 {
     const char *s = nlp_text_skeleton(t);
     size_t len = nlp_text_skeleton_len(t);
-    size_t n = r->touched_count; /* patterns never add intents */
-    for (size_t k = 0; k < n; k++) {
+    size_t n = 0;
+    for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
-        if (r->score[in] <= 0)
-            continue;
+        if (r->score[in] > 0 && me->pat_off[in] < me->pat_off[in + 1])
+            r->order[n++] = in;
+        /* intents without patterns already have their final score */
+    }
+    for (size_t k = 1; k < n; k++) { /* insertion sort: n is small after the bound */
+        uint32_t x = r->order[k];
+        double bx = r->score[x] + me->pat_max[x];
+        size_t j = k;
+        while (j > 0 && r->score[r->order[j - 1]] + me->pat_max[r->order[j - 1]] < bx) {
+            r->order[j] = r->order[j - 1];
+            j--;
+        }
+        r->order[j] = x;
+    }
+    /* kth: the k-th best final score known so far, over every touched intent */
+    double best[MATCH_MAX_CANDIDATES];
+    size_t nbest = 0;
+    for (size_t k = 0; k < r->touched_count; k++) {
+        uint32_t in = r->touched[k];
+        if (r->score[in] > 0 && me->pat_off[in] == me->pat_off[in + 1])
+            top_insert(best, &nbest, r->score[in]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        uint32_t in = r->order[k];
+        if (!r->exhaustive && nbest == MATCH_MAX_CANDIDATES &&
+            r->score[in] + me->pat_max[in] < best[MATCH_MAX_CANDIDATES - 1])
+            break;
         for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
             const m_pattern *mp = &me->patterns[i];
-            int rc = pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK, r->md,
-                                 me->mctx);
+            if (mp->literal_len && !memmem(s, len, mp->literal, mp->literal_len))
+                continue;
+            int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)
+                             : pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
+                                           r->md, me->mctx);
             if (rc >= 0) {
                 r->score[in] += mp->weight;
                 add_hit(r, in, mp->re, mp->weight, MATCH_HOW_PATTERN, 0);
             }
         }
+        top_insert(best, &nbest, r->score[in]);
     }
 }
 
@@ -304,6 +359,11 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
     run_patterns(me, r, t);
     rank(me, r);
     return DS_OK;
+}
+
+void match_result_set_exhaustive(match_result *r, int on)
+{
+    r->exhaustive = on;
 }
 
 const char *match_result_intent(const match_result *r)

@@ -54,6 +54,11 @@ size_t match_engine_term_count(const match_engine *me);
 match_result *match_result_new(const match_engine *me);
 void match_result_free(match_result *r);
 
+/* With on = 1, every pattern of every intent with evidence runs, so the hits
+ * explain even candidates outside the top list (destek explain). Off by
+ * default: the top candidates and their scores are the same either way. */
+void match_result_set_exhaustive(match_result *r, int on);
+
 /* Scores a normalised message. Never fails on any text; DS_ENOMEM only if
  * PCRE2 cannot get memory. */
 ds_status match_classify(const match_engine *me, const nlp_text *t, match_result *r);

@@ -187,6 +187,77 @@ static void build_triggers(builder *b)
     ds_free(fill);
 }
 
+/* The longest literal every match of re must contain, found by a scan of
+ * the top level of the pattern (not inside groups or classes); none when the
+ * top level has an alternation. Conservative: any doubt ends a literal run. */
+static size_t required_literal(const char *re, char *best, size_t cap)
+{
+    char run[MATCH_LITERAL_MAX];
+    size_t rn = 0, bn = 0;
+    int depth = 0;
+#define END_RUN()                                                              \
+    do {                                                                       \
+        if (rn > bn) {                                                         \
+            memcpy(best, run, rn);                                             \
+            bn = rn;                                                           \
+        }                                                                      \
+        rn = 0;                                                                \
+    } while (0)
+    for (size_t i = 0; re[i]; i++) {
+        char c = re[i];
+        if (depth > 0) {
+            if (c == '\\' && re[i + 1])
+                i++;
+            else if (c == '(')
+                depth++;
+            else if (c == ')')
+                depth--;
+            continue;
+        }
+        if (c == '|')
+            return 0;
+        if (c == '(') {
+            END_RUN();
+            depth++;
+        } else if (c == '[') {
+            END_RUN();
+            for (i++; re[i] && re[i] != ']'; i++)
+                if (re[i] == '\\' && re[i + 1])
+                    i++;
+            if (!re[i])
+                break;
+        } else if (c == '?' || c == '*' || c == '{') {
+            if (rn)
+                rn--; /* the quantified letter is optional */
+            END_RUN();
+            if (c == '{')
+                while (re[i] && re[i] != '}')
+                    i++;
+            if (!re[i])
+                break;
+        } else if (c == '+' || c == '.' || c == '^' || c == '$' || c == ')') {
+            END_RUN();
+        } else if (c == '\\') {
+            char n = re[i + 1];
+            if (!n)
+                break;
+            i++;
+            if ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || (n >= '0' && n <= '9')) {
+                END_RUN(); /* \b, \w, \d, \1 ...: not a literal */
+            } else if (rn < sizeof run) {
+                run[rn++] = n;
+            }
+        } else if (rn < sizeof run && rn < cap) {
+            run[rn++] = c;
+        } else {
+            END_RUN();
+        }
+    }
+    END_RUN();
+#undef END_RUN
+    return bn;
+}
+
 static ds_status build_patterns(match_engine *me, ds_error *err)
 {
     size_t total = 0;
@@ -194,8 +265,9 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
         total += kb_intent_at(me->kb, i)->pattern_count;
     me->pat_off = ds_calloc(me->intent_count + 1, sizeof *me->pat_off);
     me->patterns = ds_calloc(total + 1, sizeof *me->patterns);
+    me->pat_max = ds_calloc(me->intent_count + 1, sizeof *me->pat_max);
     me->mctx = pcre2_match_context_create(NULL);
-    if (!me->pat_off || !me->patterns || !me->mctx)
+    if (!me->pat_off || !me->patterns || !me->pat_max || !me->mctx)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     pcre2_set_match_limit(me->mctx, MATCH_PCRE_MATCH_LIMIT);
     pcre2_set_depth_limit(me->mctx, MATCH_PCRE_DEPTH_LIMIT);
@@ -211,10 +283,17 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
             if (!c)
                 return ds_fail(err, DS_EKB, "%s: pattern %zu does not compile", in->id, k);
             /* JIT is an optimisation: without it PCRE2 interprets. */
-            (void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+            size_t jit_size = 0;
+            if (pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0)
+                pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &jit_size);
+            me->patterns[n].jit = jit_size > 0;
+            me->patterns[n].literal_len = required_literal(
+                in->patterns[k].re, me->patterns[n].literal, MATCH_LITERAL_MAX);
             me->patterns[n].code = c;
             me->patterns[n].re = in->patterns[k].re;
             me->patterns[n].weight = in->patterns[k].weight;
+            if (in->patterns[k].weight > 0)
+                me->pat_max[i] += in->patterns[k].weight;
             n++;
         }
     }
@@ -289,6 +368,7 @@ void match_engine_free(match_engine *me)
         pcre2_code_free(me->patterns[i].code);
     ds_free(me->patterns);
     ds_free(me->pat_off);
+    ds_free(me->pat_max);
     pcre2_match_context_free(me->mctx);
     ds_free(me);
 }

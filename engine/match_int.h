@@ -31,10 +31,15 @@ typedef struct m_posting {
     double weight;
 } m_posting;
 
+#define MATCH_LITERAL_MAX 32
+
 typedef struct m_pattern {
     pcre2_code *code;
     const char *re;      /* borrowed from the kb */
     double weight;
+    int jit;             /* JIT-compiled: call pcre2_jit_match directly */
+    size_t literal_len;  /* a substring every match contains; 0 = none known */
+    char literal[MATCH_LITERAL_MAX];
 } m_pattern;
 
 struct match_engine {
@@ -55,6 +60,7 @@ struct match_engine {
     uint32_t *post_off;  /* feature -> posts[post_off[f]..post_off[f+1]) */
     m_posting *posts;
     uint32_t *pat_off;   /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
+    double *pat_max;     /* intent -> the most its patterns can add */
     m_pattern *patterns;
     pcre2_match_context *mctx;
 };

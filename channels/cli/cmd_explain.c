@@ -76,6 +76,7 @@ int cmd_explain(int argc, char **argv)
         return 1;
     }
     int rc = 0;
+    match_result_set_exhaustive(e.res, 1);
     for (int a = 0; a < o.arg_count; a++) {
         const char *msg = o.args[a];
         ds_error err;
