@@ -12,6 +12,8 @@
 #include "limits.h"
 
 #define MAX_TERMS_PER_TOKEN 4
+/* Shortest word a typo may be followed by suffixes on. */
+#define MATCH_TYPO_SUFFIX_MIN 6
 #define MAX_HITS 128
 
 typedef struct tok_terms {
@@ -94,18 +96,25 @@ static int is_vowel(char c)
 
 /* One typo: the stem p[0..n) is a term with a letter missing, extra, wrong
  * or two letters swapped. */
-static void typo_terms(const match_engine *me, const char *p, size_t n, tok_terms *tt)
+/* One typo: the stem p[0..n) is a term with a letter missing, extra, wrong
+ * or two letters swapped. With a suffix after it (rest > 0) only terms of
+ * MATCH_TYPO_SUFFIX_MIN+ letters count: a typo plus a suffix on a short word
+ * reaches too many unrelated words ("begendim" is not "beden"). */
+static void typo_terms(const match_engine *me, const char *p, size_t n, size_t rest,
+                       tok_terms *tt)
 {
-    size_t v;
-    if (ds_map_get(me->dels, p, n, &v))
+    size_t v, min = rest ? MATCH_TYPO_SUFFIX_MIN : 5;
+    if (ds_map_get(me->dels, p, n, &v) && n + 1 >= min)
         add_term(tt, v, MATCH_HOW_TYPO); /* a letter missing */
+    if (n < min)
+        return;
     char buf[64];
     for (size_t j = 0; j < n; j++) {
         if (j > 0 && p[j] == p[j - 1])
             continue; /* same deletion as the previous letter */
         memcpy(buf, p, j);
         memcpy(buf + j, p + j + 1, n - j - 1);
-        if (n - 1 >= 4 && ds_map_get(me->terms, buf, n - 1, &v))
+        if (n - 1 >= min && ds_map_get(me->terms, buf, n - 1, &v))
             add_term(tt, v, MATCH_HOW_TYPO); /* an extra letter */
         if (ds_map_get(me->dels, buf, n - 1, &v))
             add_term(tt, v, MATCH_HOW_TYPO); /* a wrong or swapped letter */
@@ -150,8 +159,14 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     unsigned char ok[41];
     nlp_lexicon_suffix_splits(lx, tok->text, len, ok);
     stem_terms(me, tok->text, len, ok, tt);
-    if (tt->count || len < 5)
+    for (size_t i = 0; i < tt->count; i++)
+        if (!me->term_weak[tt->term[i]])
+            return; /* an author's word matched: no need to guess a typo */
+    if (len == 4) { /* only a letter missing from a 5-letter word: "iptl" */
+        if (ds_map_get(me->dels, tok->text, len, &v))
+            add_term(tt, v, MATCH_HOW_TYPO);
         return;
+    }
     char single[41];
     size_t slen = undouble(tok->text, len, single);
     if (slen >= 4) {
@@ -163,12 +178,32 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
         stem_terms(me, single, slen, sok, tt);
         for (size_t i = before; i < tt->count; i++)
             tt->how[i] = MATCH_HOW_TYPO;
-        if (tt->count)
-            return;
+        for (size_t i = 0; i < tt->count; i++)
+            if (!me->term_weak[tt->term[i]])
+                return;
     }
     for (size_t i = len; i >= 4; i--)
         if (ok[i])
-            typo_terms(me, tok->text, i, tt);
+            typo_terms(me, tok->text, i, len - i, tt);
+}
+
+int match_engine_word_matches(const match_engine *me, const char *token, const char *word,
+                              match_how *how)
+{
+    size_t term;
+    if (!ds_map_get(me->terms, word, strlen(word), &term))
+        return 0;
+    nlp_token tok = {token, strlen(token), NLP_TOK_WORD, 0};
+    tok_terms tt;
+    token_terms(me, &tok, &tt);
+    for (size_t i = 0; i < tt.count; i++) {
+        if (tt.term[i] == term) {
+            if (how)
+                *how = (match_how)tt.how[i];
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void add_hit(match_result *r, size_t intent, const char *rule, double w, match_how how,
@@ -214,7 +249,10 @@ static void fire_feature(const match_engine *me, match_result *r, uint32_t f, ma
     for (uint32_t i = me->post_off[f]; i < me->post_off[f + 1]; i++) {
         const m_posting *po = &me->posts[i];
         add_score(r, po->intent, po->weight);
-        add_hit(r, po->intent, kb_intent_at(kb, po->intent)->keywords[po->keyword].source,
+        add_hit(r, po->intent,
+                po->keyword == MATCH_KEYWORD_EXAMPLE
+                    ? "(example word)"
+                    : kb_intent_at(kb, po->intent)->keywords[po->keyword].source,
                 po->weight, how, token);
     }
 }
@@ -302,7 +340,10 @@ static void rank(const match_engine *me, match_result *r)
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
         double s = r->score[in];
-        if (s <= 0 || (kb_intent_at(kb, in)->low_priority && best_normal >= MATCH_LOW_PRIORITY_YIELD))
+        /* a greeting or thanks steps aside for a real request that is at
+         * least comparable, not for a stray weak hit */
+        if (s <= 0 || (kb_intent_at(kb, in)->low_priority && best_normal >= MATCH_LOW_PRIORITY_YIELD &&
+                       best_normal >= 0.6 * s))
             continue;
         /* insertion into the short sorted list; ties keep KB order */
         size_t pos = r->cand_count;

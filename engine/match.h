@@ -21,6 +21,9 @@ typedef struct match_result match_result;
 /* A normal intent scoring this much silences low-priority (social) intents. */
 #define MATCH_LOW_PRIORITY_YIELD 1.5
 
+/* Weight of one example word unique to an intent (shared words get less). */
+#define MATCH_EXAMPLE_WEIGHT 0.8
+
 typedef enum match_how {
     MATCH_HOW_EXACT,   /* the token is the word */
     MATCH_HOW_STEM,    /* the word plus Turkish suffixes */
@@ -49,6 +52,13 @@ void match_engine_free(match_engine *me);
 const kb_base *match_engine_kb(const match_engine *me);
 size_t match_engine_feature_count(const match_engine *me);
 size_t match_engine_term_count(const match_engine *me);
+
+/* Whether a message token (skeleton form, as nlp_normalise makes it) would
+ * match the knowledge-base word `word` (skeleton; it must be a keyword or
+ * concept word of the kb). Returns 1 and writes *how, or 0. For tools that
+ * show or measure the matcher's inflection and typo handling. */
+int match_engine_word_matches(const match_engine *me, const char *token, const char *word,
+                              match_how *how);
 
 /* A reusable result for one thread. Owned (match_result_free); NULL on OOM. */
 match_result *match_result_new(const match_engine *me);

@@ -4,6 +4,7 @@
  * literal keyword) with postings to intents, and JIT-compiled patterns. */
 #include "match_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ typedef struct builder {
     size_t post_count, post_cap;
     size_t phrase_cap, word_cap;
     int oom;
+    int weak; /* terms being added come from example stems */
 } builder;
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem, int *oom)
@@ -49,9 +51,16 @@ static uint32_t term_id(builder *b, const char *w, size_t len)
 {
     match_engine *me = b->me;
     size_t id;
-    if (ds_map_get(me->terms, w, len, &id))
+    if (ds_map_get(me->terms, w, len, &id)) {
+        if (!b->weak)
+            me->term_weak[id] = 0;
         return (uint32_t)id;
+    }
+    me->term_weak = grow(me->term_weak, &me->term_weak_cap, me->term_count + 1, 1, &b->oom);
+    if (b->oom)
+        return 0;
     id = me->term_count++;
+    me->term_weak[id] = (uint8_t)b->weak;
     if (ds_map_put(me->terms, w, len, id) != DS_OK)
         b->oom = 1;
     if (len >= 3 && !ds_map_get(me->stems, w, len, NULL) &&
@@ -137,6 +146,96 @@ static uint32_t literal_feature(builder *b, const kb_keyword *k)
     }
     ds_buf_cleanup(&key);
     return (uint32_t)id;
+}
+
+/* The stem of an example word: its shortest prefix of 5+ letters that is
+ * followed by a suffix chain (the word itself when none is). */
+static size_t example_stem(const nlp_lexicon *lx, const char *w, size_t len)
+{
+    unsigned char ok[65];
+    if (len > 64)
+        return len;
+    nlp_lexicon_suffix_splits(lx, w, len, ok);
+    for (size_t i = 5; i < len; i++)
+        if (ok[i])
+            return i;
+    return len;
+}
+
+typedef struct ex_word {
+    char *stem;
+    uint32_t intent;
+} ex_word;
+
+static int ex_cmp(const void *a, const void *b)
+{
+    const ex_word *x = a, *y = b;
+    int c = strcmp(x->stem, y->stem);
+    return c ? c : (x->intent > y->intent) - (x->intent < y->intent);
+}
+
+/* Example utterances as weak evidence: every distinct example stem of an
+ * intent posts MATCH_EXAMPLE_WEIGHT scaled by how few intents share it, so
+ * wording the author did not think of as a keyword still counts. Stems used
+ * by more than a third of the intents carry no information and are dropped. */
+static void add_example_evidence(builder *b)
+{
+    match_engine *me = b->me;
+    const kb_base *kb = me->kb;
+    const nlp_lexicon *lx = kb_lexicon(kb);
+    nlp_text *t = nlp_text_new();
+    ex_word *v = NULL;
+    size_t n = 0, cap = 0;
+    if (!t) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < me->intent_count && !b->oom; i++) {
+        const kb_intent *in = kb_intent_at(kb, i);
+        for (size_t e = 0; e < in->example_count; e++) {
+            const char *x = in->examples[e];
+            if (nlp_normalise(lx, x, strlen(x), t, NULL) != DS_OK)
+                continue;
+            for (size_t k = 0; k < nlp_text_token_count(t); k++) {
+                const nlp_token *tok = nlp_text_token(t, k);
+                if (tok->kind != NLP_TOK_WORD || tok->len < 3)
+                    continue;
+                v = grow(v, &cap, n + 1, sizeof *v, &b->oom);
+                if (b->oom)
+                    break;
+                v[n].stem = ds_strndup(tok->text, example_stem(lx, tok->text, tok->len));
+                v[n].intent = (uint32_t)i;
+                if (!v[n].stem)
+                    b->oom = 1;
+                else
+                    n++;
+            }
+        }
+    }
+    nlp_text_free(t);
+    if (n)
+        qsort(v, n, sizeof *v, ex_cmp);
+    double big = log((double)me->intent_count + 1.0);
+    for (size_t a = 0; a < n && !b->oom;) {
+        size_t z = a, df = 0;
+        for (; z < n && strcmp(v[z].stem, v[a].stem) == 0; z++)
+            df += z == a || v[z].intent != v[z - 1].intent;
+        if (df * 3 <= me->intent_count || me->intent_count < 6) {
+            double idf = log((me->intent_count + 1.0) / (df + 0.5)) / big;
+            kb_keyword k = {NULL, v[a].stem, 1, -1, 0, 0};
+            b->weak = 1;
+            uint32_t f = literal_feature(b, &k);
+            b->weak = 0;
+            for (size_t j = a; j < z; j++)
+                if (j == a || v[j].intent != v[j - 1].intent)
+                    add_posting(b, f, v[j].intent, MATCH_KEYWORD_EXAMPLE,
+                                MATCH_EXAMPLE_WEIGHT * idf);
+        }
+        a = z;
+    }
+    for (size_t i = 0; i < n; i++)
+        ds_free(v[i].stem);
+    ds_free(v);
 }
 
 /* Counting sort of postings by feature into CSR arrays. */
@@ -335,6 +434,8 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
         }
     }
     if (!b.oom)
+        add_example_evidence(&b);
+    if (!b.oom)
         build_postings(&b);
     if (!b.oom)
         build_triggers(&b);
@@ -357,6 +458,7 @@ void match_engine_free(match_engine *me)
     ds_map_free(me->terms);
     ds_map_free(me->stems);
     ds_map_free(me->dels);
+    ds_free(me->term_weak);
     ds_free(me->trig_off);
     ds_free(me->trig);
     ds_free(me->phrases);

@@ -25,6 +25,9 @@ typedef struct m_phrase {
     uint32_t word_count;
 } m_phrase;
 
+/* m_posting.keyword for evidence learned from example utterances */
+#define MATCH_KEYWORD_EXAMPLE UINT32_MAX
+
 typedef struct m_posting {
     uint32_t intent;
     uint32_t keyword;    /* index in the intent's keywords, for explanations */
@@ -50,6 +53,8 @@ struct match_engine {
     ds_map *stems;       /* word of 3+ letters (and softened form) -> term id */
     ds_map *dels;        /* each one-letter deletion of a 5+ letter word -> term id */
     size_t term_count;
+    uint8_t *term_weak;  /* 1: the term only comes from example stems */
+    size_t term_weak_cap;
     uint32_t *trig_off;  /* term -> phrases starting with it: trig[trig_off[t]..trig_off[t+1]) */
     uint32_t *trig;
     m_phrase *phrases;

@@ -63,7 +63,7 @@ int cmd_classify(int argc, char **argv)
         ds_error err;
         ds_status st = cli_engine_classify(&e, line, (size_t)n, &err);
         json_t *o_json = result_json(&e, line, (size_t)n, st, &err);
-        char *s = json_dumps(o_json, JSON_COMPACT);
+        char *s = json_dumps(o_json, JSON_COMPACT | JSON_REAL_PRECISION(6));
         if (s)
             puts(s);
         ds_free(s);
