@@ -227,9 +227,13 @@ static void load_lexicon(load_ctx *lc, json_t *root)
             continue;
         c->name = ds_strdup(key);
         c->phrases = words;
-        for (size_t i = 0; i < count; i++) {
+        c->exact = ds_calloc(count + 1, 1);
+        if (!c->exact)
+            report(lc, 1, p, "out of memory"); /* the load fails; words freed by kb_free */
+        for (size_t i = 0; i < count && c->exact; i++) {
             size_t wc = 0;
-            char *w = phrase_words(kb, words[i], &wc);
+            c->exact[i] = words[i][0] == '=';
+            char *w = phrase_words(kb, words[i] + c->exact[i], &wc);
             if (!w)
                 report(lc, 1, p, "\"%s\" has no letters or digits", words[i]);
             ds_free(words[i]);
@@ -650,6 +654,7 @@ void kb_free(kb_base *kb)
     for (size_t i = 0; i < kb->concept_count; i++) {
         ds_free(kb->concepts[i].name);
         free_strv(kb->concepts[i].phrases, kb->concepts[i].phrase_count);
+        ds_free(kb->concepts[i].exact);
     }
     ds_free(kb->concepts);
     nlp_lexicon_free(kb->lexicon);

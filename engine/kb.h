@@ -49,6 +49,7 @@ typedef struct kb_intent {
 typedef struct kb_concept {
     char *name;
     char **phrases;    /* skeleton words joined by single spaces */
+    unsigned char *exact; /* per phrase: written "=word", no suffixes or typos */
     size_t phrase_count;
 } kb_concept;
 

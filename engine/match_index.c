@@ -423,7 +423,7 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
         const kb_concept *con = kb_concept_at(kb, c);
         for (size_t p = 0; p < con->phrase_count; p++)
             if (con->phrases[p][0])
-                add_phrase(&b, (uint32_t)c, con->phrases[p], 0);
+                add_phrase(&b, (uint32_t)c, con->phrases[p], con->exact[p]);
     }
     for (size_t i = 0; i < me->intent_count && !b.oom; i++) {
         const kb_intent *in = kb_intent_at(kb, i);
