@@ -1,23 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Replies from classifications. The order dialogues (slots, identity check)
- * build on this; for now each turn is answered from the knowledge base. */
-#include "dlg.h"
+/* The turn: normalise, classify, fill slots, then either continue an order
+ * dialogue (dlg_orders.c) or answer from the knowledge base, with a
+ * clarifying question when two intents are close. */
+#include "dlg_int.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "tpl.h"
 
 #define HUMAN_QUICK_REPLY "Temsilciye bağlan"
 
-struct dlg_session {
-    unsigned turn;          /* rotates between an intent's answers */
-    int last_intent;        /* kb index, -1 none */
-    int clarify_a, clarify_b; /* candidates offered in the last clarifying question */
-};
-
-dlg_session *dlg_session_new(void)
+dlg_session *dlg_session_new(const char *id)
 {
     dlg_session *s = ds_calloc(1, sizeof *s);
-    if (s)
-        s->last_intent = s->clarify_a = s->clarify_b = -1;
+    if (!s)
+        return NULL;
+    s->clarify_a = s->clarify_b = s->flow_intent = -1;
+    snprintf(s->id, sizeof s->id, "%s", id ? id : "");
     return s;
 }
 
@@ -38,7 +38,7 @@ void dlg_reply_cleanup(dlg_reply *r)
     dlg_reply_init(r);
 }
 
-static void add_qr(dlg_reply *r, const char *q)
+void dlg__add_quick_reply(dlg_reply *r, const char *q)
 {
     for (size_t i = 0; i < r->quick_reply_count; i++)
         if (strcmp(r->quick_replies[i], q) == 0)
@@ -47,16 +47,33 @@ static void add_qr(dlg_reply *r, const char *q)
         r->quick_replies[r->quick_reply_count++] = q;
 }
 
-static ds_status answer_intent(const kb_base *kb, dlg_session *s, size_t idx, dlg_reply *out,
-                               ds_error *err)
+void dlg__say(dlg_turn *t, const char *key)
 {
-    const kb_intent *in = kb_intent_at(kb, idx);
-    out->intent = in->id;
-    ds_status st = kb_render_answer(kb, in, s->turn++, &out->text, err);
+    const kb_message *m = kb_message_get(t->kb, key);
+    ds_buf *b = &t->out->text;
+    if (b->len)
+        ds_buf_puts(b, "\n\n");
+    if (!m) { /* dlg_check_kb reports this at start-up; never leave a shopper with nothing */
+        ds_buf_puts(b, "Bir sorun oluştu; sizi bir müşteri temsilcisine bağlayabilirim.");
+        dlg__add_quick_reply(t->out, HUMAN_QUICK_REPLY);
+        return;
+    }
+    tpl_render(m->texts[t->s->turn % m->text_count], dlg__lookup, t, b, NULL);
+    for (size_t i = 0; i < m->quick_reply_count; i++)
+        dlg__add_quick_reply(t->out, m->quick_replies[i]);
+}
+
+static ds_status answer_intent(dlg_turn *t, size_t idx)
+{
+    const kb_intent *in = kb_intent_at(t->kb, idx);
+    t->out->intent = in->id;
+    ds_buf *b = &t->out->text;
+    if (b->len)
+        ds_buf_puts(b, "\n\n");
+    ds_status st = kb_render_answer(t->kb, in, t->s->turn, b, t->err);
     for (size_t i = 0; i < in->quick_reply_count; i++)
-        add_qr(out, in->quick_replies[i]);
-    s->last_intent = (int)idx;
-    s->clarify_a = s->clarify_b = -1;
+        dlg__add_quick_reply(t->out, in->quick_replies[i]);
+    t->s->clarify_a = t->s->clarify_b = -1;
     return st;
 }
 
@@ -74,56 +91,178 @@ static int chosen_title(const kb_base *kb, const dlg_session *s, const char *tex
     return -1;
 }
 
-ds_status dlg_respond(const match_engine *me, dlg_session *s, nlp_text *scratch,
-                      match_result *res, const char *text, size_t len, dlg_reply *out,
-                      ds_error *err)
+/* Order number, e-mail and phone digits from the message into the slots.
+ * Returns 1 when any slot was filled. */
+static int fill_slots(dlg_session *s, const nlp_text *nt)
 {
-    const kb_base *kb = match_engine_kb(me);
-    ds_status st = nlp_normalise(kb_lexicon(kb), text, len, scratch, err);
+    int got = 0;
+    for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
+        const nlp_entity *e = nlp_text_entity(nt, i);
+        size_t n = strlen(e->value);
+        switch (e->kind) {
+        case NLP_ENT_ORDER_NO:
+            if (n < sizeof s->order_no && strcmp(s->order_no, e->value) != 0) {
+                memcpy(s->order_no, e->value, n + 1);
+                s->email[0] = s->last4[0] = '\0';
+            }
+            got = 1;
+            break;
+        case NLP_ENT_EMAIL:
+            if (n < sizeof s->email) {
+                memcpy(s->email, e->value, n + 1);
+                got = 1;
+            }
+            break;
+        case NLP_ENT_PHONE:
+            memcpy(s->last4, e->value + n - 4, 5);
+            got = 1;
+            break;
+        case NLP_ENT_NUMBER:
+            /* "son 4 hanesi 4567": only when the bot asked for it */
+            if (s->await == DLG_AWAIT_IDENTITY && n == 4) {
+                memcpy(s->last4, e->value, 5);
+                got = 1;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return got;
+}
+
+static ds_status clarify(dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    const match_candidate *a = match_result_candidate(res, 0);
+    const match_candidate *b = match_result_candidate(res, 1);
+    t->out->intent = a->id;
+    t->out->clarify = 1;
+    ds_buf_puts(&t->out->text, "Tam emin olamadım, hangisiyle ilgili yardımcı olayım?");
+    dlg__add_quick_reply(t->out, kb_intent_at(t->kb, a->intent)->title);
+    dlg__add_quick_reply(t->out, kb_intent_at(t->kb, b->intent)->title);
+    dlg__add_quick_reply(t->out, HUMAN_QUICK_REPLY);
+    t->s->clarify_a = (int)a->intent;
+    t->s->clarify_b = (int)b->intent;
+    return DS_OK;
+}
+
+ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len,
+                      dlg_reply *out, ds_error *err)
+{
+    const kb_base *kb = match_engine_kb(env->me);
+    ds_status st = nlp_normalise(kb_lexicon(kb), text, len, env->scratch, err);
     if (st != DS_OK)
         return st;
-    int picked = chosen_title(kb, s, text, len);
-    if (picked >= 0) {
+    dlg_turn t = {env, s, out, err, kb, NULL, text};
+    int intent = chosen_title(kb, s, text, len);
+    int is_clarify = 0;
+    if (intent >= 0) {
         out->confidence = 1.0;
-        return answer_intent(kb, s, (size_t)picked, out, err);
+    } else {
+        if ((st = match_classify(env->me, env->scratch, env->res)) != DS_OK)
+            return ds_fail(err, st, "cannot classify");
+        out->confidence = match_result_confidence(env->res);
+        is_clarify = match_result_clarify(env->res);
+        intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
     }
-    if ((st = match_classify(me, scratch, res)) != DS_OK)
-        return ds_fail(err, st, "cannot classify");
-    out->confidence = match_result_confidence(res);
-    if (match_result_clarify(res)) {
-        const match_candidate *a = match_result_candidate(res, 0);
-        const match_candidate *b = match_result_candidate(res, 1);
-        out->intent = a->id;
-        out->clarify = 1;
-        ds_buf_puts(&out->text, "Tam emin olamadım, hangisiyle ilgili yardımcı olayım?");
-        add_qr(out, kb_intent_at(kb, a->intent)->title);
-        add_qr(out, kb_intent_at(kb, b->intent)->title);
-        add_qr(out, HUMAN_QUICK_REPLY);
-        s->clarify_a = (int)a->intent;
-        s->clarify_b = (int)b->intent;
+    int got_slot = fill_slots(s, env->scratch);
+    s->turn++;
+    if (dlg__order_turn(&t, intent, is_clarify, got_slot)) {
+        store_order_free(t.order);
+        out->verified = s->verified[0] != '\0';
         return out->text.failed ? ds_fail(err, DS_ENOMEM, "out of memory") : DS_OK;
     }
-    int idx = match_result_intent_index(res);
-    if (idx < 0) { /* a KB without a fallback intent cannot load; keep a floor anyway */
-        out->intent = "fallback";
-        ds_buf_puts(&out->text, "Bunu anlayamadım. Sizi bir temsilciye bağlayabilirim.");
-        add_qr(out, HUMAN_QUICK_REPLY);
-        return DS_OK;
+    if (is_clarify) {
+        st = clarify(&t);
+    } else if (intent >= 0) {
+        st = answer_intent(&t, (size_t)intent);
+        if (s->flow != DLG_FLOW_NONE) /* a question in the middle of an order dialogue */
+            dlg__say(&t, "resume_hint");
+    } else {
+        int fb = kb_intent_find(kb, "fallback");
+        if (fb >= 0) {
+            st = answer_intent(&t, (size_t)fb);
+        } else {
+            out->intent = "fallback";
+            ds_buf_puts(&out->text, "Bunu anlayamadım. Sizi bir temsilciye bağlayabilirim.");
+        }
+        dlg__add_quick_reply(out, HUMAN_QUICK_REPLY);
     }
-    st = answer_intent(kb, s, (size_t)idx, out, err);
-    if (match_result_is_fallback(res))
-        add_qr(out, HUMAN_QUICK_REPLY);
+    out->verified = s->verified[0] != '\0';
+    if (st == DS_OK && out->text.failed)
+        st = ds_fail(err, DS_ENOMEM, "out of memory");
     return st;
 }
 
-ds_status dlg_greet(const match_engine *me, dlg_session *s, dlg_reply *out, ds_error *err)
+ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err)
 {
-    const kb_base *kb = match_engine_kb(me);
+    const kb_base *kb = match_engine_kb(env->me);
     int idx = kb_intent_find(kb, "selamlama");
     if (idx < 0) {
         out->intent = "selamlama";
         ds_buf_puts(&out->text, "Merhaba! Size nasıl yardımcı olabilirim?");
         return DS_OK;
     }
-    return answer_intent(kb, s, (size_t)idx, out, err);
+    dlg_turn t = {env, s, out, err, kb, NULL, NULL};
+    return answer_intent(&t, (size_t)idx);
+}
+
+/* ---- start-up check --------------------------------------------------- */
+
+static const char *const required_messages[] = {
+    "ask_order_no", "ask_identity", "identity_failed", "identity_locked", "order_no_help",
+    "status.received", "status.preparing", "status.shipped", "status.out_for_delivery",
+    "status.delivered", "status.cancelled", "status.returned", "status.late",
+    "tracking.shipped", "tracking.out_for_delivery", "tracking.delivered",
+    "tracking.not_shipped", "tracking.not_received", "tracking.stuck", "cancel.confirm",
+    "cancel.done", "cancel.kept", "cancel.shipped", "cancel.delivered", "cancel.already",
+    "address.ask", "address.done", "address.too_late", "address.unusable", "abandoned",
+    "resume_hint", "no_store", NULL,
+};
+
+static int check_lookup(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    return dlg__is_var(name, len) || kb_shop_lookup(ctx, name, len, out);
+}
+
+static void diag_missing(kb_diag_fn diag, void *ctx, const char *field, const char *msg)
+{
+    ds_error e;
+    memset(&e, 0, sizeof e);
+    e.status = DS_EKB;
+    snprintf(e.file, sizeof e.file, "dialogue.json");
+    snprintf(e.field, sizeof e.field, "%s", field);
+    snprintf(e.message, sizeof e.message, "%s", msg);
+    if (diag)
+        diag(ctx, 1, &e);
+}
+
+int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx)
+{
+    int problems = 0;
+    for (const char *const *k = required_messages; *k; k++) {
+        if (!kb_message_get(kb, *k)) {
+            char f[96];
+            snprintf(f, sizeof f, "messages.%s", *k);
+            diag_missing(diag, ctx, f, "missing: the order dialogues use this message");
+            problems++;
+        }
+    }
+    for (size_t i = 0; i < kb_message_count(kb); i++) {
+        const kb_message *m = kb_message_at(kb, i);
+        for (size_t j = 0; j < m->text_count; j++) {
+            ds_buf b;
+            ds_error e;
+            ds_buf_init(&b);
+            if (tpl_render(m->texts[j], check_lookup, (void *)kb, &b, &e) != DS_OK) {
+                char f[160];
+                snprintf(f, sizeof f, "messages.%s", m->key);
+                diag_missing(diag, ctx, f, e.message);
+                problems++;
+            }
+            ds_buf_cleanup(&b);
+        }
+    }
+    return problems;
 }

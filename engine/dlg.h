@@ -1,44 +1,70 @@
 /* SPDX-License-Identifier: MIT */
-/* The dialogue layer: turns a shopper's message into the bot's reply (answer
- * text, quick replies, clarifying question, fallback) and keeps the per
- * conversation state. Channel-agnostic: the terminal chat and the server
- * call the same function. A dlg_session belongs to one conversation and one
- * thread at a time; the bot (kb + matcher) is shared read-only. */
+/* The dialogue layer: turns a shopper's message into the bot's reply and
+ * keeps the conversation's state: FAQ answers, clarifying questions, and the
+ * order dialogues (status, cargo tracking, cancellation, address change) with
+ * slots filled from any message and an identity check before any order
+ * detail is shown. Channel-agnostic: the terminal chat and the server call
+ * the same function. A dlg_session belongs to one conversation and one
+ * thread at a time; the environment's kb, matcher and store are shared. */
 #ifndef DLG_H
 #define DLG_H
+
+#include <time.h>
 
 #include "ds.h"
 #include "kb.h"
 #include "match.h"
 #include "nlp.h"
+#include "store.h"
 
 #define DLG_MAX_QUICK_REPLIES 8
 
 typedef struct dlg_session dlg_session;
 
+/* What a turn needs besides the session. me is required; db may be NULL
+ * (no order store: order questions are answered with an apology and a human
+ * offer). scratch and res are the calling thread's buffers. now is the
+ * wall-clock time, passed in so dialogues are testable. */
+typedef struct dlg_env {
+    const match_engine *me;
+    store_db *db;
+    nlp_text *scratch;
+    match_result *res;
+    time_t now;
+    int utc_offset_min;  /* the shop's time zone for "today" and dates: +180 */
+} dlg_env;
+
 typedef struct dlg_reply {
     ds_buf text;                  /* the answer, rendered */
-    const char *intent;           /* id answered ("fallback" included); borrowed from the kb */
+    const char *intent;           /* id answered ("fallback" included); static or from the kb */
     double confidence;
     int clarify;                  /* a question: which of the candidates is meant */
     const char *quick_replies[DLG_MAX_QUICK_REPLIES]; /* borrowed from the kb or static */
     size_t quick_reply_count;
+    /* set when the bot asked for people: "urgent" or "normal", and why */
+    const char *handoff_priority;
+    const char *handoff_reason;
+    int verified;                 /* the conversation has a verified order */
 } dlg_reply;
 
-/* Owned (dlg_session_free), NULL on OOM. */
-dlg_session *dlg_session_new(void);
+/* Owned (dlg_session_free), NULL on OOM. id names the conversation in audit
+ * records ("shopper:<id>"); it is copied. */
+dlg_session *dlg_session_new(const char *id);
 void dlg_session_free(dlg_session *s);
 
 void dlg_reply_init(dlg_reply *r);
 void dlg_reply_cleanup(dlg_reply *r);
 
-/* Answers one message. scratch and res are the caller's thread-local
- * buffers. DS_EINPUT for invalid UTF-8 (nothing in s changes). */
-ds_status dlg_respond(const match_engine *me, dlg_session *s, nlp_text *scratch,
-                      match_result *res, const char *text, size_t len, dlg_reply *out,
-                      ds_error *err);
+/* Answers one message. DS_EINPUT for invalid UTF-8 (the session does not
+ * change); DS_EDB only when the store fails (the reply then says so). */
+ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len,
+                      dlg_reply *out, ds_error *err);
 
 /* The opening message of a conversation (the greeting intent's answer). */
-ds_status dlg_greet(const match_engine *me, dlg_session *s, dlg_reply *out, ds_error *err);
+ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err);
+
+/* Checks that the kb has every dialogue message the flows use; reports each
+ * missing key or unknown variable through diag. Returns the problem count. */
+int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx);
 
 #endif

@@ -18,7 +18,7 @@ const char *ds_status_str(ds_status st)
         [DS_OK] = "ok", [DS_ENOMEM] = "out of memory", [DS_EINVAL] = "invalid argument",
         [DS_EINPUT] = "invalid input", [DS_ETOOBIG] = "input too large",
         [DS_EIO] = "i/o error", [DS_EKB] = "knowledge base error",
-        [DS_EDB] = "database error", [DS_ENOTFOUND] = "not found",
+        [DS_EDB] = "database error", [DS_ENOTFOUND] = "not found", [DS_ECONFLICT] = "conflicts with the current state",
     };
     if ((size_t)st < sizeof names / sizeof names[0] && names[st])
         return names[st];

@@ -16,7 +16,8 @@ typedef enum ds_status {
     DS_EIO,      /* file system */
     DS_EKB,      /* knowledge base does not validate */
     DS_EDB,      /* store / database */
-    DS_ENOTFOUND
+    DS_ENOTFOUND,
+    DS_ECONFLICT  /* the request conflicts with the current state */
 } ds_status;
 
 /* Where and why a call failed. Optional everywhere (NULL allowed). */
@@ -46,7 +47,8 @@ char *ds_strdup(const char *s);
 char *ds_strndup(const char *s, size_t len);
 void ds_free(void *p);
 
-/* Test hook: make the n-th allocation from now on fail (0 = never). Process
+/* Test hook: make the n-th allocation from now on, and every one after it,
+ * fail (0 = never), as when memory has run out. Process
  * wide on purpose: fault-injection tests fail "the Nth allocation" whoever
  * makes it. Returns the number of allocations made since the last call. */
 unsigned long ds_alloc_set_fail_after(unsigned long n);

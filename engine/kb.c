@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ds_map.h"
 #include "kb_locate.h"
 #include "limits.h"
 
@@ -27,6 +28,9 @@ struct kb_base {
     kb_concept *concepts;
     size_t concept_count;
     nlp_text *scratch; /* only while loading */
+    kb_message *messages;
+    size_t message_count;
+    ds_map *words;     /* "list\tskeleton phrase" -> 1 */
 };
 
 typedef struct load_ctx {
@@ -182,7 +186,7 @@ static void load_lexicon(load_ctx *lc, json_t *root)
         json_object_foreach(sh, key, val) {
             char p[160];
             snprintf(p, sizeof p, "shorthand.%s", key);
-            ds_error e;
+            ds_error e = {.message = "out of memory"};
             if (!json_is_string(val))
                 report(lc, 1, p, "must be a string");
             else if (nlp_lexicon_add_shorthand(kb->lexicon, key, json_string_value(val), &e))
@@ -197,7 +201,7 @@ static void load_lexicon(load_ctx *lc, json_t *root)
         json_array_foreach(suf, i, val) {
             char p[64];
             snprintf(p, sizeof p, "suffixes[%zu]", i);
-            ds_error e;
+            ds_error e = {.message = "out of memory"};
             if (!json_is_string(val))
                 report(lc, 1, p, "must be a string");
             else if (nlp_lexicon_add_suffix(kb->lexicon, json_string_value(val), &e))
@@ -227,6 +231,8 @@ static void load_lexicon(load_ctx *lc, json_t *root)
             continue;
         c->name = ds_strdup(key);
         c->phrases = words;
+        if (!c->name)
+            report(lc, 1, p, "out of memory");
         c->exact = ds_calloc(count + 1, 1);
         if (!c->exact)
             report(lc, 1, p, "out of memory"); /* the load fails; words freed by kb_free */
@@ -249,7 +255,7 @@ static void load_lexicon(load_ctx *lc, json_t *root)
 static int find_concept(const kb_base *kb, const char *name)
 {
     for (size_t i = 0; i < kb->concept_count; i++)
-        if (strcmp(kb->concepts[i].name, name) == 0)
+        if (kb->concepts[i].name && strcmp(kb->concepts[i].name, name) == 0)
             return (int)i;
     return -1;
 }
@@ -435,6 +441,10 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
     kb_intent *in = &kb->intents[kb->intent_count++];
     in->id = ds_strdup(id);
     in->file = ds_strdup(lc->file);
+    if (!in->id || !in->file) {
+        report(lc, 1, base, "out of memory");
+        return;
+    }
     const char *title = json_string_value(json_object_get(obj, "title"));
     snprintf(p, sizeof p, "%s.title", base);
     if (!title || !*title)
@@ -500,6 +510,122 @@ static void load_intent_file(load_ctx *lc, json_t *root)
     json_t *el;
     json_array_foreach(arr, i, el)
         load_intent(lc, el, i);
+}
+
+/* ---- dialogue.json ---------------------------------------------------- */
+
+static char **text_list(load_ctx *lc, json_t *v, const char *path, size_t *count)
+{
+    if (json_is_string(v)) {
+        char **one = ds_calloc(2, sizeof *one);
+        if (one && (one[0] = ds_strdup(json_string_value(v))))
+            *count = 1;
+        else
+            report(lc, 1, path, "out of memory");
+        return one;
+    }
+    return string_array(lc, v, path, count);
+}
+
+static void check_template_syntax(load_ctx *lc, const char *path, const char *t)
+{
+    for (const char *p = strstr(t, "{{"); p; p = strstr(p + 2, "{{"))
+        if (!strstr(p, "}}")) {
+            report(lc, 1, path, "\"{{\" without \"}}\"");
+            return;
+        }
+}
+
+static void load_dialogue(load_ctx *lc, json_t *root)
+{
+    kb_base *kb = lc->kb;
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val) {
+        if (strcmp(key, "messages") && strcmp(key, "words"))
+            report(lc, 0, key, "unknown field, ignored");
+    }
+    json_t *msgs = json_object_get(root, "messages");
+    if (!json_is_object(msgs)) {
+        report(lc, 1, "messages", "must be an object of \"key\": \"text\" | [texts] | "
+                                  "{\"text\": ..., \"quick_replies\": [...]}");
+    } else {
+        kb->messages = ds_calloc(json_object_size(msgs) + 1, sizeof *kb->messages);
+        if (!kb->messages)
+            return;
+        json_object_foreach(msgs, key, val) {
+            char p[200];
+            snprintf(p, sizeof p, "messages.%s", key);
+            kb_message *m = &kb->messages[kb->message_count];
+            json_t *text = json_is_object(val) ? json_object_get(val, "text") : val;
+            if (!text) {
+                report(lc, 1, p, "\"text\" is required");
+                continue;
+            }
+            m->texts = text_list(lc, text, p, &m->text_count);
+            if (!m->text_count) {
+                report(lc, 1, p, "needs at least one text");
+                free_strv(m->texts, 0);
+                m->texts = NULL;
+                continue;
+            }
+            for (size_t i = 0; i < m->text_count; i++)
+                check_template_syntax(lc, p, m->texts[i]);
+            json_t *qr = json_is_object(val) ? json_object_get(val, "quick_replies") : NULL;
+            if (qr)
+                m->quick_replies = string_array(lc, qr, p, &m->quick_reply_count);
+            m->key = ds_strdup(key);
+            kb->message_count++;
+        }
+    }
+    json_t *words = json_object_get(root, "words");
+    if (words && !json_is_object(words)) {
+        report(lc, 1, "words", "must be an object of \"list\": [words]");
+        return;
+    }
+    json_object_foreach(words, key, val) {
+        char p[200];
+        snprintf(p, sizeof p, "words.%s", key);
+        size_t n;
+        char **list = string_array(lc, val, p, &n);
+        for (size_t i = 0; i < n; i++) {
+            size_t wc;
+            char *w = phrase_words(kb, list[i], &wc);
+            ds_buf k;
+            ds_buf_init(&k);
+            ds_buf_printf(&k, "%s\t%s", key, w ? w : "");
+            if (!w || k.failed || ds_map_put(kb->words, k.data, k.len, 1) != DS_OK)
+                report(lc, 1, p, "\"%s\" has no letters or digits", list[i]);
+            ds_buf_cleanup(&k);
+            ds_free(w);
+        }
+        free_strv(list, n);
+    }
+}
+
+const kb_message *kb_message_get(const kb_base *kb, const char *key)
+{
+    for (size_t i = 0; i < kb->message_count; i++)
+        if (kb->messages[i].key && strcmp(kb->messages[i].key, key) == 0)
+            return &kb->messages[i];
+    return NULL;
+}
+
+size_t kb_message_count(const kb_base *kb)
+{
+    return kb->message_count;
+}
+
+const kb_message *kb_message_at(const kb_base *kb, size_t i)
+{
+    return i < kb->message_count ? &kb->messages[i] : NULL;
+}
+
+int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
+{
+    char k[256];
+    int n = snprintf(k, sizeof k, "%s\t%s", list, skeleton);
+    return n > 0 && (size_t)n < sizeof k && ds_map_get(kb->words, k, (size_t)n, NULL);
 }
 
 /* ---- files ------------------------------------------------------------ */
@@ -589,7 +715,7 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
     lc.diag = diag;
     lc.diag_ctx = diag_ctx;
     if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir)) ||
-        !(kb->scratch = nlp_text_new())) {
+        !(kb->scratch = nlp_text_new()) || !(kb->words = ds_map_new())) {
         free_strv(names, count);
         kb_free(kb);
         return ds_fail(err, DS_ENOMEM, "out of memory");
@@ -609,7 +735,9 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
     else
         with_file(&lc, dir, "shop.json", keep_shop);
     for (size_t i = 0; i < count; i++) {
-        if (strcmp(names[i], "lexicon.json") && strcmp(names[i], "shop.json"))
+        if (strcmp(names[i], "dialogue.json") == 0)
+            with_file(&lc, dir, names[i], load_dialogue);
+        else if (strcmp(names[i], "lexicon.json") && strcmp(names[i], "shop.json"))
             with_file(&lc, dir, names[i], load_intent_file);
     }
     lc.file = NULL;
@@ -657,6 +785,13 @@ void kb_free(kb_base *kb)
         ds_free(kb->concepts[i].exact);
     }
     ds_free(kb->concepts);
+    for (size_t i = 0; i < kb->message_count; i++) {
+        ds_free(kb->messages[i].key);
+        free_strv(kb->messages[i].texts, kb->messages[i].text_count);
+        free_strv(kb->messages[i].quick_replies, kb->messages[i].quick_reply_count);
+    }
+    ds_free(kb->messages);
+    ds_map_free(kb->words);
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);
     json_decref(kb->shop);
@@ -682,7 +817,7 @@ const kb_intent *kb_intent_at(const kb_base *kb, size_t i)
 int kb_intent_find(const kb_base *kb, const char *id)
 {
     for (size_t i = 0; i < kb->intent_count; i++)
-        if (strcmp(kb->intents[i].id, id) == 0)
+        if (kb->intents[i].id && strcmp(kb->intents[i].id, id) == 0)
             return (int)i;
     return -1;
 }

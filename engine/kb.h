@@ -53,6 +53,16 @@ typedef struct kb_concept {
     size_t phrase_count;
 } kb_concept;
 
+/* A dialogue message from dialogue.json: one or more templates (one is
+ * picked per use) and the quick replies offered with it. */
+typedef struct kb_message {
+    char *key;
+    char **texts;
+    size_t text_count;
+    char **quick_replies;
+    size_t quick_reply_count;
+} kb_message;
+
 /* Called for every problem found while loading. is_error 0 = a warning. */
 typedef void (*kb_diag_fn)(void *ctx, int is_error, const ds_error *where);
 
@@ -72,6 +82,15 @@ int kb_intent_find(const kb_base *kb, const char *id);
 size_t kb_concept_count(const kb_base *kb);
 const kb_concept *kb_concept_at(const kb_base *kb, size_t i);
 const char *kb_dir(const kb_base *kb);
+
+/* The dialogue message with this key, or NULL. Borrowed until kb_free. */
+const kb_message *kb_message_get(const kb_base *kb, const char *key);
+size_t kb_message_count(const kb_base *kb);
+const kb_message *kb_message_at(const kb_base *kb, size_t i);
+
+/* 1 when the skeleton word or phrase (words joined by single spaces) is in
+ * the dialogue word list `list` ("yes", "no", "abandon", ...). */
+int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
 
 /* Appends the value at a dotted shop.json path ("returns.window_days") to
  * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */

@@ -63,6 +63,7 @@ static void skip_value(scan *c, int depth)
         adv(c);
         for (;;) {
             skip_ws(c);
+            size_t before = c->pos;
             if (peek(c) == close || c->pos >= c->len) {
                 adv(c);
                 return;
@@ -75,6 +76,8 @@ static void skip_value(scan *c, int depth)
             skip_value(c, depth + 1);
             skip_ws(c);
             if (peek(c) == ',')
+                adv(c);
+            else if (c->pos == before) /* malformed: "[}" would loop forever */
                 adv(c);
         }
     } else {

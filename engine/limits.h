@@ -24,4 +24,11 @@
 /* Size of one knowledge-base file the loader accepts. */
 #define KB_MAX_FILE_LEN (8u * 1024u * 1024u)
 
+/* Size of one order import file: 100,000 orders are about 110 MB. */
+#define STORE_MAX_IMPORT_LEN (1024u * 1024u * 1024u)
+/* Bytes of one text field of an imported order (descriptions are the longest). */
+#define STORE_MAX_FIELD_LEN 2048
+/* Bytes of an order id. */
+#define STORE_MAX_ORDER_ID_LEN 64
+
 #endif

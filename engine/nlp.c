@@ -47,7 +47,7 @@ static char *skeleton_words(const char *s, ds_error *err, ds_status *st)
 {
     nlp_text *t = nlp_text_new();
     if (!t) {
-        *st = DS_ENOMEM;
+        *st = ds_fail(err, DS_ENOMEM, "out of memory");
         return NULL;
     }
     *st = nlp_normalise(NULL, s, strlen(s), t, err);
@@ -55,7 +55,7 @@ static char *skeleton_words(const char *s, ds_error *err, ds_status *st)
     if (*st == DS_OK) {
         out = ds_strdup(nlp_text_skeleton(t));
         if (!out)
-            *st = DS_ENOMEM;
+            *st = ds_fail(err, DS_ENOMEM, "out of memory");
     }
     nlp_text_free(t);
     return out;
@@ -107,8 +107,13 @@ static ds_status trie_add(nlp_lexicon *lx, const char *s, size_t len)
         lx->trie_cap = 64;
         lx->trie = ds_calloc(lx->trie_cap, sizeof *lx->trie);
         lx->trie_final = ds_calloc(lx->trie_cap, 1);
-        if (!lx->trie || !lx->trie_final)
+        if (!lx->trie || !lx->trie_final) {
+            ds_free(lx->trie);
+            ds_free(lx->trie_final);
+            lx->trie = NULL;
+            lx->trie_final = NULL;
             return DS_ENOMEM;
+        }
         lx->trie_count = 1;
     }
     int32_t node = 0;
@@ -487,9 +492,11 @@ static size_t piece_skeleton(const int32_t *cps, size_t a, size_t b, char *buf, 
     return n;
 }
 
+/* ı counts as i: "ALI@GMAIL.COM" folds to "alı@gmaıl.com" under Turkish rules,
+ * but an address is ASCII. */
 static int email_char(int32_t cp)
 {
-    return (cp >= 'a' && cp <= 'z') || is_digit(cp) || cp == '.' || cp == '_' || cp == '-' ||
+    return (cp >= 'a' && cp <= 'z') || cp == CP_DOTLESS_I || is_digit(cp) || cp == '.' || cp == '_' || cp == '-' ||
            cp == '+' || cp == '%';
 }
 
@@ -515,8 +522,46 @@ static int is_email(const int32_t *cps, size_t a, size_t b)
     if (last_dot == b || last_dot == at + 1 || b - last_dot < 3)
         return 0;
     for (size_t i = last_dot + 1; i < b; i++)
-        if (!(cps[i] >= 'a' && cps[i] <= 'z'))
+        if (!((cps[i] >= 'a' && cps[i] <= 'z') || cps[i] == CP_DOTLESS_I))
             return 0;
+    return 1;
+}
+
+static int is_currency_suffix(const int32_t *cps, size_t a, size_t b)
+{
+    static const char *const words[] = {"tl", "lira", "try", "dolar", "euro"};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t n = strlen(words[w]);
+        if (b - a != n)
+            continue;
+        size_t k = 0;
+        while (k < n && cps[a + k] == words[w][k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+static void add_piece(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a, size_t b);
+
+/* "1.250,90tl" and "500tl" are an amount and a currency, not a code. Returns
+ * 1 when the piece was split and added. */
+static int split_amount(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a, size_t b)
+{
+    size_t i = a;
+    int seps = 0;
+    while (i < b && (is_digit(cps[i]) || cps[i] == '.' || cps[i] == ','))
+        seps += !is_digit(cps[i++]);
+    if (i == a || i == b || !is_digit(cps[i - 1]))
+        return 0;
+    for (size_t k = i; k < b; k++)
+        if (!is_letter(cps[k]))
+            return 0;
+    if (!seps && !is_currency_suffix(cps, i, b))
+        return 0;
+    add_piece(t, lx, cps, a, i);
+    add_piece(t, lx, cps, i, b);
     return 1;
 }
 
@@ -530,6 +575,8 @@ static void add_piece(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, si
     while (b > a && (cps[b - 1] == '.' || cps[b - 1] == ','))
         b--;
     if (a >= b)
+        return;
+    if (split_amount(t, lx, cps, a, b))
         return;
     size_t n = piece_skeleton(cps, a, b, buf, sizeof buf - 4, &letters, &digits);
     if (letters && digits)
@@ -554,7 +601,7 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
         char buf[NLP_MAX_TOKEN_LEN * 2 + 8];
         size_t n = 0;
         for (size_t i = a; i < b && n + 1 < sizeof buf; i++)
-            buf[n++] = (char)cps[i];
+            buf[n++] = cps[i] == CP_DOTLESS_I ? 'i' : (char)cps[i];
         add_token(t, buf, n, NLP_TOK_EMAIL, 0);
         return;
     }

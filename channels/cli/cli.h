@@ -19,6 +19,9 @@ typedef struct cli_opts {
     int runs;             /* --runs */
     const char *eval;     /* --eval */
     double min;           /* --min: kb test fails below this accuracy */
+    const char *now;      /* --now ISO-8601: the clock of dialogues (tests) */
+    const char *orders;   /* --orders FILE.json (bench --dialogue) */
+    int dialogue;         /* --dialogue (bench) */
     char **args;          /* positional arguments */
     int arg_count;
 } cli_opts;
@@ -30,6 +33,9 @@ typedef struct cli_engine {
     match_result *res;
     nlp_text *text;
 } cli_engine;
+
+/* The default database path (CONTRACT.md). */
+#define CLI_DEFAULT_DB "destek.db"
 
 /* Parses argv[from..]; prints a message and returns -1 on a bad option. */
 int cli_parse(int argc, char **argv, int from, cli_opts *o);
@@ -47,6 +53,10 @@ void cli_engine_close(cli_engine *e);
  * (DS_EINPUT for invalid UTF-8, with err filled). */
 ds_status cli_engine_classify(cli_engine *e, const char *text, size_t len, ds_error *err);
 
+/* The dialogue clock: --now when given (tests), else the real time. -1 when
+ * --now is not an ISO 8601 time. */
+long long cli_now(const cli_opts *o);
+
 /* Copies s[0..len) to f as valid UTF-8, invalid bytes shown as U+FFFD.
  * Returns an owned string (ds_free). */
 char *cli_utf8_lossy(const char *s, size_t len);
@@ -59,5 +69,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_kb(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_bench_dialogue(const cli_opts *o, cli_engine *e);
+int cmd_orders(int argc, char **argv);
 
 #endif

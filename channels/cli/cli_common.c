@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <utf8proc.h>
+
+#include "tpl.h"
 
 int cli_parse(int argc, char **argv, int from, cli_opts *o)
 {
@@ -24,6 +27,10 @@ int cli_parse(int argc, char **argv, int from, cli_opts *o)
             target = &o->db_path;
         else if (strcmp(a, "--eval") == 0)
             target = &o->eval;
+        else if (strcmp(a, "--now") == 0)
+            target = &o->now;
+        else if (strcmp(a, "--orders") == 0)
+            target = &o->orders;
         if (target || strcmp(a, "--seconds") == 0 || strcmp(a, "--runs") == 0 ||
             strcmp(a, "--min") == 0) {
             if (i + 1 >= argc) {
@@ -41,6 +48,8 @@ int cli_parse(int argc, char **argv, int from, cli_opts *o)
                 o->runs = atoi(v);
         } else if (strcmp(a, "--json") == 0) {
             o->json = 1;
+        } else if (strcmp(a, "--dialogue") == 0) {
+            o->dialogue = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "destek: unknown option %s (see destek help)\n", a);
             return -1;
@@ -149,6 +158,17 @@ char *cli_utf8_lossy(const char *s, size_t len)
         }
     }
     return ds_buf_take(&b);
+}
+
+long long cli_now(const cli_opts *o)
+{
+    if (!o->now)
+        return (long long)time(NULL);
+    long days, secs;
+    int off;
+    if (tpl_parse_iso(o->now, &days, &secs, &off) != 0)
+        return -1;
+    return (long long)days * 86400 + secs - off * 60LL;
 }
 
 long cli_getline(char **line, size_t *cap, FILE *f)

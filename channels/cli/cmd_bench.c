@@ -103,6 +103,13 @@ int cmd_bench(int argc, char **argv)
     corpus c = {0};
     if (cli_parse(argc, argv, 2, &o) != 0)
         return 2;
+    if (o.dialogue) {
+        int rc = cli_engine_open(&e, cli_kb_dir(&o)) != 0 ? 1 : cmd_bench_dialogue(&o, &e);
+        if (e.kb)
+            cli_engine_close(&e);
+        cli_opts_free(&o);
+        return rc;
+    }
     const char *eval = o.eval ? o.eval : default_eval();
     if (load_corpus(eval, &c) != 0 || cli_engine_open(&e, cli_kb_dir(&o)) != 0) {
         fprintf(stderr, "destek bench: cannot load %s or the knowledge base\n", eval);

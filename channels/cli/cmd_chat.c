@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `destek chat`: the terminal channel. Reads a line, prints the bot's reply
- * and its quick replies; typing a quick reply's number sends its text. */
+ * and its quick replies; typing a quick reply's number sends its text.
+ * Without a terminal (tests, pipes) each reply is one "bot: " block. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,8 +9,13 @@
 #include "cli.h"
 #include "dlg.h"
 
-static void print_reply(const dlg_reply *r, int tty)
+static void print_reply(const dlg_reply *r, int tty, int show_intent)
 {
+    if (show_intent)
+        printf("[%s %.2f%s]\n", r->intent ? r->intent : "?", r->confidence,
+               r->handoff_priority ? r->handoff_priority[0] == 'u' ? " handoff:urgent"
+                                                                   : " handoff:normal"
+                                   : "");
     printf("%s%s\n", tty ? "\nDestek: " : "bot: ", r->text.data ? r->text.data : "");
     for (size_t i = 0; i < r->quick_reply_count; i++)
         printf("%s[%zu] %s", i ? "  " : "        ", i + 1, r->quick_replies[i]);
@@ -18,25 +24,53 @@ static void print_reply(const dlg_reply *r, int tty)
     fflush(stdout);
 }
 
+static void print_diag(void *ctx, int is_error, const ds_error *e)
+{
+    (void)ctx;
+    char buf[1200];
+    ds_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "%s: %s\n", is_error ? "error" : "warning", buf);
+}
+
 int cmd_chat(int argc, char **argv)
 {
     cli_opts o;
     cli_engine e;
     if (cli_parse(argc, argv, 2, &o) != 0)
         return 2;
+    long long now = cli_now(&o);
+    if (now < 0) {
+        fprintf(stderr, "destek: --now wants an ISO 8601 time like 2026-11-25T12:00:00+03:00\n");
+        cli_opts_free(&o);
+        return 2;
+    }
     if (cli_engine_open(&e, cli_kb_dir(&o)) != 0) {
         cli_opts_free(&o);
         return 1;
     }
+    if (dlg_check_kb(e.kb, print_diag, NULL)) {
+        fprintf(stderr, "destek: dialogue.json has errors (listed above)\n");
+        cli_engine_close(&e);
+        cli_opts_free(&o);
+        return 1;
+    }
+    const char *db_path = o.db_path ? o.db_path : CLI_DEFAULT_DB;
+    store_db *db = NULL;
+    ds_error err;
+    if (store_open(db_path, &db, &err) != DS_OK)
+        fprintf(stderr, "destek: order store %s unavailable (%s); order questions get an "
+                        "apology\n", db_path, err.message);
     int tty = isatty(STDIN_FILENO);
-    dlg_session *s = dlg_session_new();
+    int show_intent = getenv("DESTEK_CHAT_DEBUG") != NULL;
+    dlg_env env = {e.me, db, e.text, e.res, (time_t)now, 180};
+    dlg_session *s = dlg_session_new("terminal");
     dlg_reply r, last;
     dlg_reply_init(&r);
     dlg_reply_init(&last);
     if (tty)
         printf("destek sohbet: yazın ve Enter'a basın; çıkmak için Ctrl+D.\n");
-    if (s && dlg_greet(e.me, s, &last, NULL) == DS_OK)
-        print_reply(&last, tty);
+    if (s && dlg_greet(&env, s, &last, NULL) == DS_OK)
+        print_reply(&last, tty, 0);
     char *line = NULL;
     size_t cap = 0;
     long n;
@@ -59,14 +93,15 @@ int cmd_chat(int argc, char **argv)
         }
         if (len == 0)
             continue;
-        ds_error err;
+        if (!o.now)
+            env.now = time(NULL);
         dlg_reply_cleanup(&r);
-        if (dlg_respond(e.me, s, e.text, e.res, msg, len, &r, &err) != DS_OK) {
+        if (dlg_respond(&env, s, msg, len, &r, &err) != DS_OK) {
             printf("%s%s\n", tty ? "\nDestek: " : "bot: ",
                    "Mesajınızı okuyamadım; lütfen tekrar yazar mısınız?");
             continue;
         }
-        print_reply(&r, tty);
+        print_reply(&r, tty, show_intent);
         /* keep the quick replies valid for the next line's number */
         dlg_reply tmp = last;
         last = r;
@@ -78,6 +113,7 @@ int cmd_chat(int argc, char **argv)
     dlg_reply_cleanup(&r);
     dlg_reply_cleanup(&last);
     dlg_session_free(s);
+    store_close(db);
     cli_engine_close(&e);
     cli_opts_free(&o);
     return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dlg.h"
 
 typedef struct counts {
     int tp, fp, fn, support;
@@ -194,9 +195,18 @@ static int kb_test(cli_engine *e, const cli_opts *o)
     return 0;
 }
 
+static void print_diag(void *ctx, int is_error, const ds_error *e)
+{
+    (void)ctx;
+    char buf[1200];
+    ds_error_format(e, buf, sizeof buf);
+    fprintf(stderr, "%s: %s\n", is_error ? "error" : "warning", buf);
+}
+
 static int kb_lint(cli_engine *e)
 {
     size_t kw = 0, pat = 0, ex = 0, weak = 0;
+    int dialogue_problems = dlg_check_kb(e->kb, print_diag, NULL);
     for (size_t i = 0; i < kb_intent_count(e->kb); i++) {
         const kb_intent *in = kb_intent_at(e->kb, i);
         kw += in->keyword_count;
@@ -219,7 +229,8 @@ static int kb_lint(cli_engine *e)
            kb_intent_count(e->kb), kw, pat, ex, weak, kb_concept_count(e->kb),
            nlp_lexicon_shorthand_count(kb_lexicon(e->kb)),
            nlp_lexicon_suffix_count(kb_lexicon(e->kb)));
-    return 0;
+    printf("%zu dialogue messages\n", kb_message_count(e->kb));
+    return dialogue_problems ? 1 : 0;
 }
 
 int cmd_kb(int argc, char **argv)

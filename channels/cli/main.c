@@ -21,7 +21,11 @@ static const command commands[] = {
     {"kb", cmd_kb, "kb test FILE.tsv [--kb DIR]      accuracy, macro-F1, confusions on a labelled set\n"
                    "  kb lint [--kb DIR]               check the knowledge base, warn about weak examples"},
     {"bench", cmd_bench, "bench [--kb DIR] [--eval FILE] [--seconds S] [--runs N] [--json]\n"
-                         "                                   classify throughput and latency"},
+                         "                                   classify throughput and latency\n"
+                         "  bench --dialogue --orders FILE.json [--db PATH]\n"
+                         "                                   dialogue turns/s with the order store"},
+    {"orders", cmd_orders, "orders import FILE.json [--db PATH]  load orders (one transaction)\n"
+                           "  orders show ID [--db PATH]         print a stored order as JSON"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the dlg_ files: session layout and the per-turn context. */
+#ifndef DLG_INT_H
+#define DLG_INT_H
+
+#include "dlg.h"
+
+#define DLG_MAX_CHECKED_ORDERS 8
+/* Failed identity checks that lock an order for the session. */
+#define DLG_MAX_IDENTITY_FAILS 3
+
+typedef enum dlg_flow {
+    DLG_FLOW_NONE,
+    DLG_FLOW_STATUS,
+    DLG_FLOW_TRACKING,
+    DLG_FLOW_CANCEL,
+    DLG_FLOW_ADDRESS
+} dlg_flow;
+
+typedef enum dlg_await {
+    DLG_AWAIT_NONE,
+    DLG_AWAIT_ORDER,
+    DLG_AWAIT_IDENTITY,
+    DLG_AWAIT_CANCEL_CONFIRM,
+    DLG_AWAIT_ADDRESS
+} dlg_await;
+
+typedef struct dlg_check {
+    char order[16];
+    int fails;
+} dlg_check;
+
+struct dlg_session {
+    char id[64];
+    unsigned turn;            /* rotates between alternative texts */
+    int clarify_a, clarify_b; /* kb intents offered by the last clarifying question */
+    dlg_flow flow;
+    dlg_await await;
+    int flow_intent;          /* kb index of the intent that started the flow */
+    char order_no[16];        /* slot */
+    char email[128];          /* slot: identity proof */
+    char last4[5];            /* slot: identity proof */
+    char verified[16];        /* order verified in this conversation, "" none */
+    int not_received;         /* the shopper said the parcel did not arrive */
+    dlg_check checks[DLG_MAX_CHECKED_ORDERS];
+    size_t check_count;
+};
+
+/* One turn's context. */
+typedef struct dlg_turn {
+    dlg_env *env;
+    dlg_session *s;
+    dlg_reply *out;
+    ds_error *err;
+    const kb_base *kb;
+    store_order *order;       /* the verified order, loaded this turn (owned) */
+    const char *new_address;  /* borrowed from the message */
+} dlg_turn;
+
+/* Appends message `key` of dialogue.json, rendered, and its quick replies. */
+void dlg__say(dlg_turn *t, const char *key);
+void dlg__add_quick_reply(dlg_reply *r, const char *q);
+
+/* Template variables of an order turn (musteri_adi, takip_linki, ...), then
+ * shop.json paths. A tpl_lookup_fn with the dlg_turn as ctx. */
+int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out);
+/* 1 when name is a variable dlg__lookup knows besides shop paths. */
+int dlg__is_var(const char *name, size_t len);
+
+/* Seconds since the epoch of an ISO 8601 time, or -1. */
+long long dlg__epoch(const char *iso);
+/* The promised dispatch day (created_at + dispatch business days) as an
+ * ISO date "YYYY-MM-DD" into buf[11]; 0 on success. */
+int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11]);
+
+/* The order dialogues. 1 when the turn was handled. */
+int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot);
+
+#endif

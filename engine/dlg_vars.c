@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/* Template variables of the order dialogues, formatted for Turkish readers
+ * (dates "21 Kasım Cuma", money "1.249,90 TL"), and the time arithmetic of
+ * promised dispatch days. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpl.h"
+
+typedef void (*var_fn)(dlg_turn *t, const store_order *o, ds_buf *out);
+
+static void v_order_no(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    ds_buf_puts(out, o ? o->id : t->s->order_no);
+}
+
+static void v_first_name(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->customer_name)
+        ds_buf_append(out, o->customer_name, strcspn(o->customer_name, " "));
+}
+
+static void v_full_name(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->customer_name)
+        ds_buf_puts(out, o->customer_name);
+}
+
+static void v_created(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o)
+        tpl_append_date(out, o->created_at, 0);
+}
+
+static void v_shipped(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->shipped_at)
+        tpl_append_date(out, o->shipped_at, 0);
+}
+
+static void v_delivered(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->delivered_at)
+        tpl_append_date(out, o->delivered_at, 0);
+}
+
+static void v_status(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    static const char *const names[][2] = {
+        {"received", "onaylandı, hazırlanmayı bekliyor"}, {"preparing", "hazırlanıyor"},
+        {"shipped", "kargoda"}, {"out_for_delivery", "dağıtımda"},
+        {"delivered", "teslim edildi"}, {"cancelled", "iptal edildi"},
+        {"returned", "iade edildi"},
+    };
+    (void)t;
+    for (size_t i = 0; o && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(o->status, names[i][0]) == 0)
+            ds_buf_puts(out, names[i][1]);
+}
+
+/* "1249.90" -> "1.249,90 TL" */
+static void put_money(ds_buf *out, const char *amount, const char *currency)
+{
+    const char *dot = strchr(amount, '.');
+    size_t ilen = dot ? (size_t)(dot - amount) : strlen(amount);
+    for (size_t i = 0; i < ilen; i++) {
+        if (i && (ilen - i) % 3 == 0)
+            ds_buf_puts(out, ".");
+        ds_buf_append(out, amount + i, 1);
+    }
+    if (dot) {
+        ds_buf_puts(out, ",");
+        ds_buf_puts(out, dot + 1);
+    }
+    ds_buf_puts(out, " ");
+    ds_buf_puts(out, !currency || strcmp(currency, "TRY") == 0 ? "TL" : currency);
+}
+
+static void v_total(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->total)
+        put_money(out, o->total, o->currency);
+}
+
+static void v_items(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    for (size_t i = 0; o && i < o->item_count; i++) {
+        if (i)
+            ds_buf_puts(out, i + 1 == o->item_count ? " ve " : ", ");
+        if (o->items[i].qty > 1)
+            ds_buf_printf(out, "%d adet ", o->items[i].qty);
+        ds_buf_puts(out, o->items[i].name);
+    }
+}
+
+/* carriers.<id>.<field> from shop.json, or the id itself for the name. */
+static void carrier_field(dlg_turn *t, const store_order *o, const char *field, ds_buf *out)
+{
+    if (!o || !o->carrier)
+        return;
+    char path[128];
+    int n = snprintf(path, sizeof path, "carriers.%s.%s", o->carrier, field);
+    if (n <= 0 || (size_t)n >= sizeof path ||
+        !kb_shop_lookup((void *)t->kb, path, (size_t)n, out)) {
+        if (strcmp(field, "name") == 0)
+            ds_buf_puts(out, o->carrier);
+    }
+}
+
+static void v_carrier(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    carrier_field(t, o, "name", out);
+}
+
+static void v_carrier_phone(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    carrier_field(t, o, "phone", out);
+}
+
+static void v_tracking_no(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->tracking_no)
+        ds_buf_puts(out, o->tracking_no);
+}
+
+static void v_tracking_link(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    if (!o || !o->tracking_no)
+        return;
+    ds_buf url;
+    ds_buf_init(&url);
+    carrier_field(t, o, "tracking_url", &url);
+    const char *p = url.data ? url.data : "";
+    const char *mark = strstr(p, "{tracking_no}");
+    if (mark) {
+        ds_buf_append(out, p, (size_t)(mark - p));
+        ds_buf_puts(out, o->tracking_no);
+        ds_buf_puts(out, mark + strlen("{tracking_no}"));
+    } else {
+        ds_buf_puts(out, p);
+    }
+    ds_buf_cleanup(&url);
+}
+
+static void put_event(ds_buf *out, const store_event *e)
+{
+    tpl_append_date(out, e->at, 0);
+    if (strlen(e->at) >= 16)
+        ds_buf_printf(out, " %.5s", e->at + 11);
+    if (e->location && e->location[0])
+        ds_buf_printf(out, ", %s", e->location);
+    if (e->description && e->description[0])
+        ds_buf_printf(out, ": %s", e->description);
+}
+
+static void v_last_event(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->event_count)
+        put_event(out, &o->events[o->event_count - 1]);
+}
+
+static void v_last_event_date(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->event_count)
+        tpl_append_date(out, o->events[o->event_count - 1].at, 0);
+    else if (o && o->shipped_at)
+        tpl_append_date(out, o->shipped_at, 0);
+}
+
+static void v_last_events(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    size_t shown = 0;
+    for (size_t i = o ? o->event_count : 0; i-- > 0 && shown < 3; shown++) {
+        if (shown)
+            ds_buf_puts(out, "\n");
+        ds_buf_puts(out, "• ");
+        put_event(out, &o->events[i]);
+    }
+    if (!shown)
+        ds_buf_puts(out, "• Henüz hareket yok");
+}
+
+static void v_dispatch_by(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    char day[11];
+    if (o && dlg__dispatch_by(t->kb, o->created_at, day) == 0)
+        tpl_append_date(out, day, 0);
+}
+
+static void v_new_address(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->new_address)
+        ds_buf_puts(out, t->new_address);
+}
+
+typedef struct var {
+    const char *name;
+    var_fn fn;
+} var;
+
+static const var vars[] = {
+    {"siparis_no", v_order_no},
+    {"musteri_adi", v_first_name},
+    {"musteri_tam_adi", v_full_name},
+    {"siparis_tarihi", v_created},
+    {"durum", v_status},
+    {"urunler", v_items},
+    {"tutar", v_total},
+    {"kargo_firmasi", v_carrier},
+    {"kargo_telefon", v_carrier_phone},
+    {"takip_no", v_tracking_no},
+    {"takip_linki", v_tracking_link},
+    {"kargo_tarihi", v_shipped},
+    {"teslim_tarihi", v_delivered},
+    {"tahmini_kargo", v_dispatch_by},
+    {"son_hareket", v_last_event},
+    {"son_hareket_tarihi", v_last_event_date},
+    {"son_hareketler", v_last_events},
+    {"yeni_adres", v_new_address},
+};
+
+static const var *find_var(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (strlen(vars[i].name) == len && memcmp(vars[i].name, name, len) == 0)
+            return &vars[i];
+    return NULL;
+}
+
+int dlg__is_var(const char *name, size_t len)
+{
+    return find_var(name, len) != NULL;
+}
+
+int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    dlg_turn *t = ctx;
+    const var *v = find_var(name, len);
+    if (v) {
+        v->fn(t, t->order, out);
+        return 1;
+    }
+    return kb_shop_lookup((void *)t->kb, name, len, out);
+}
+
+/* ---- time ------------------------------------------------------------- */
+
+long long dlg__epoch(const char *iso)
+{
+    long days, secs;
+    int off;
+    if (!iso || tpl_parse_iso(iso, &days, &secs, &off) != 0)
+        return -1;
+    return (long long)days * 86400 + secs - off * 60LL;
+}
+
+int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11])
+{
+    long days, secs;
+    if (tpl_parse_iso(created_at, &days, &secs, NULL) != 0)
+        return -1;
+    /* "1-2" business days: the promise is the larger number */
+    ds_buf b;
+    ds_buf_init(&b);
+    int n = 2;
+    if (kb_shop_lookup((void *)kb, "shipping.dispatch_days", 22, &b) && b.data) {
+        const char *dash = strrchr(b.data, '-');
+        n = atoi(dash ? dash + 1 : b.data);
+    }
+    ds_buf_cleanup(&b);
+    if (n < 0 || n > 60)
+        n = 2;
+    /* 1970-01-01 was a Thursday: weekday 0 = Monday when (days + 3) % 7 */
+    for (int added = 0; added < n;) {
+        days++;
+        long wd = ((days + 3) % 7 + 7) % 7;
+        if (wd < 5)
+            added++;
+    }
+    /* civil from days (Howard Hinnant) */
+    long z = days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = (long)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04ld-%02u-%02u", y % 10000, m % 100, d % 100);
+    memcpy(buf, tmp, 10);
+    buf[10] = '\0';
+    return 0;
+}

@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: MIT */
+/* The store's connection: opening SQLite in WAL mode, the schema and its
+ * migrations, the table of prepared statements every other store_ file uses,
+ * and small shared helpers (errors, transactions, timestamps). It holds no
+ * order logic (store_import.c, store_orders.c, store_requests.c do). One
+ * connection per thread, as store.h says. */
+#include <assert.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* The schema, one entry per version: migrations[i] brings a file from
+ * version i to i + 1. Append only; never edit a step that has shipped. */
+static const char *const migrations[] = {
+    /* 0 -> 1: customers, orders and their shipping. Customers are keyed by
+     * e-mail (any case) and hold the latest name and phone; each order keeps
+     * the name, e-mail and phone exactly as it was placed with. */
+    "CREATE TABLE customers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  phone TEXT NOT NULL);"
+    "CREATE TABLE orders ("
+    "  id TEXT PRIMARY KEY,"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('received','preparing','shipped',"
+    "    'out_for_delivery','delivered','cancelled','returned')),"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    "  customer_name TEXT NOT NULL,"
+    "  customer_email TEXT NOT NULL,"
+    "  customer_phone TEXT NOT NULL,"
+    "  payment_method TEXT NOT NULL,"
+    "  installments INTEGER NOT NULL CHECK (installments >= 1),"
+    "  total TEXT NOT NULL,"
+    "  currency TEXT NOT NULL);"
+    "CREATE INDEX orders_customer ON orders(customer_id);"
+    "CREATE TABLE items ("
+    "  order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  sku TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK (qty >= 1),"
+    "  price TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, position)) WITHOUT ROWID;"
+    "CREATE TABLE shipments ("
+    "  order_id TEXT PRIMARY KEY REFERENCES orders(id) ON DELETE CASCADE,"
+    "  carrier TEXT NOT NULL,"
+    "  tracking_no TEXT NOT NULL,"
+    "  shipped_at TEXT NOT NULL,"
+    "  shipped_utc INTEGER NOT NULL,"
+    "  delivered_at TEXT,"
+    "  delivered_utc INTEGER);"
+    "CREATE INDEX shipments_tracking ON shipments(tracking_no);"
+    "CREATE TABLE shipment_events ("
+    "  order_id TEXT NOT NULL REFERENCES shipments(order_id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  at_utc INTEGER NOT NULL,"
+    "  location TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, seq)) WITHOUT ROWID;",
+
+    /* 1 -> 2: who cancelled what and why, and the team's request queue.
+     * requests.order_id is deliberately not a foreign key: a hand-off may
+     * quote an order number the shop does not know. */
+    "CREATE TABLE order_audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  order_id TEXT NOT NULL REFERENCES orders(id),"
+    "  action TEXT NOT NULL,"
+    "  old_status TEXT NOT NULL,"
+    "  new_status TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX order_audit_order ON order_audit(order_id, id);"
+    "CREATE TABLE requests ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  order_id TEXT,"
+    "  priority TEXT NOT NULL CHECK (priority IN ('urgent','normal')),"
+    "  details TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open');"
+    "CREATE INDEX requests_kind ON requests(kind, id);"
+    "CREATE INDEX requests_order ON requests(order_id);",
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+               "one migration step per schema version");
+
+/* Run on every open, before anything else. WAL lets readers (the chat
+ * server's threads) proceed while an import writes; NORMAL is durable across
+ * application crashes in WAL mode and much faster than FULL. */
+static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+                              "PRAGMA synchronous=NORMAL;"
+                              "PRAGMA foreign_keys=ON;"
+                              "PRAGMA busy_timeout=5000;"
+                              "PRAGMA cache_size=-65536;";
+
+/* The bookkeeping table exists before any migration: version 0 is a file
+ * without it (new, or made by something else). */
+static const char bootstrap[] = "CREATE TABLE IF NOT EXISTS schema_version ("
+                                "  version INTEGER PRIMARY KEY,"
+                                "  applied_at TEXT NOT NULL);";
+
+static const char *const stmt_sql[STMT_COUNT_] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_BEGIN_READ] = "BEGIN",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_VERSION_GET] = "SELECT coalesce(max(version), 0) FROM schema_version",
+    [STMT_VERSION_SET] = "INSERT INTO schema_version (version, applied_at)"
+                         " VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [STMT_CUSTOMER_UPSERT] = "INSERT INTO customers (email, name, phone) VALUES (?1, ?2, ?3)"
+                             " ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
+                             " phone = excluded.phone RETURNING id",
+    [STMT_ORDER_UPSERT] =
+        "INSERT INTO orders (id, created_at, created_utc, status, customer_id, customer_name,"
+        " customer_phone, payment_method, installments, total, currency, customer_email)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at,"
+        " created_utc = excluded.created_utc, status = excluded.status,"
+        " customer_id = excluded.customer_id, customer_name = excluded.customer_name,"
+        " customer_email = excluded.customer_email,"
+        " customer_phone = excluded.customer_phone, payment_method = excluded.payment_method,"
+        " installments = excluded.installments, total = excluded.total,"
+        " currency = excluded.currency",
+    [STMT_ITEMS_DELETE] = "DELETE FROM items WHERE order_id = ?1",
+    [STMT_SHIPMENT_DELETE] = "DELETE FROM shipments WHERE order_id = ?1",
+    [STMT_ITEM_INSERT] = "INSERT INTO items (order_id, position, sku, name, category, qty, price)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_SHIPMENT_INSERT] =
+        "INSERT INTO shipments (order_id, carrier, tracking_no, shipped_at, shipped_utc,"
+        " delivered_at, delivered_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_EVENT_INSERT] = "INSERT INTO shipment_events (order_id, seq, at, at_utc, location,"
+                          " status, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_ORDER_SELECT] =
+        "SELECT id, created_at, status, customer_name, customer_email, customer_phone,"
+        " payment_method, installments, total, currency FROM orders WHERE id = ?1",
+    [STMT_ITEMS_SELECT] = "SELECT sku, name, category, qty, price FROM items"
+                          " WHERE order_id = ?1 ORDER BY position",
+    [STMT_SHIPMENT_SELECT] = "SELECT carrier, tracking_no, shipped_at, delivered_at"
+                             " FROM shipments WHERE order_id = ?1",
+    [STMT_EVENTS_SELECT] = "SELECT at, location, status, description FROM shipment_events"
+                           " WHERE order_id = ?1 ORDER BY at_utc, seq",
+    [STMT_ORDER_COUNT] = "SELECT count(*) FROM orders",
+    [STMT_ORDER_STATUS] = "SELECT status FROM orders WHERE id = ?1",
+    [STMT_ORDER_CANCEL] = "UPDATE orders SET status = 'cancelled'"
+                          " WHERE id = ?1 AND status IN ('received', 'preparing')",
+    [STMT_AUDIT_INSERT] = "INSERT INTO order_audit (order_id, action, old_status, new_status,"
+                          " actor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_AUDIT_SELECT] = "SELECT action, old_status, new_status, actor, reason, at"
+                          " FROM order_audit WHERE order_id = ?1 ORDER BY id",
+    [STMT_REQUEST_INSERT] = "INSERT INTO requests (kind, order_id, priority, details, created_at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_REQUESTS_SELECT] = "SELECT id, kind, order_id, priority, details, created_at, state"
+                             " FROM requests WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+};
+
+ds_status store__db_fail(store_db *db, ds_error *err, const char *what)
+{
+    const char *msg = db && db->conn ? sqlite3_errmsg(db->conn) : "no connection";
+    return ds_fail(err, DS_EDB, "%s: %s", what, msg);
+}
+
+sqlite3_stmt *store__stmt(store_db *db, store_stmt_id id, ds_error *err)
+{
+    assert(id < STMT_COUNT_);
+    sqlite3_stmt *st = db->stmts[id];
+    if (!st) {
+        if (sqlite3_prepare_v3(db->conn, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+                               NULL) != SQLITE_OK) {
+            store__db_fail(db, err, "preparing a statement");
+            return NULL;
+        }
+        db->stmts[id] = st;
+        return st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+/* Steps a statement that returns no rows and resets it. */
+static ds_status step_done(store_db *db, sqlite3_stmt *st, ds_error *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, what);
+}
+
+ds_status store__begin(store_db *db, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_BEGIN, err);
+    return st ? step_done(db, st, err, "starting a transaction") : DS_EDB;
+}
+
+ds_status store__begin_read(store_db *db, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_BEGIN_READ, err);
+    return st ? step_done(db, st, err, "starting a transaction") : DS_EDB;
+}
+
+ds_status store__commit(store_db *db, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_COMMIT, err);
+    return st ? step_done(db, st, err, "committing") : DS_EDB;
+}
+
+void store__rollback(store_db *db)
+{
+    if (sqlite3_get_autocommit(db->conn))
+        return; /* SQLite already rolled back (some errors do) */
+    sqlite3_stmt *st = store__stmt(db, STMT_ROLLBACK, NULL);
+    if (st) {
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+}
+
+int store__bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(st, idx);
+    return sqlite3_bind_text(st, idx, s, -1, SQLITE_STATIC);
+}
+
+char *store__column_dup(sqlite3_stmt *st, int col, int *oom)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    if (!t)
+        return NULL;
+    char *d = ds_strndup((const char *)t, (size_t)sqlite3_column_bytes(st, col));
+    if (!d)
+        *oom = 1;
+    return d;
+}
+
+/* Runs a fixed script of one or more statements (schema steps, pragmas),
+ * preparing each in turn; rows are read and dropped. Only ever called with
+ * the constant texts above. */
+static ds_status run_script(store_db *db, const char *sql, ds_error *err, const char *what)
+{
+    while (sql && *sql) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        if (sqlite3_prepare_v2(db->conn, sql, -1, &st, &tail) != SQLITE_OK)
+            return store__db_fail(db, err, what);
+        if (!st) /* trailing whitespace */
+            break;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return store__db_fail(db, err, what);
+        sql = tail;
+    }
+    return DS_OK;
+}
+
+static ds_status read_version(store_db *db, int *version, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_VERSION_GET, err);
+    if (!st)
+        return DS_EDB;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        ds_status s = store__db_fail(db, err, "reading the schema version");
+        sqlite3_reset(st);
+        return s;
+    }
+    *version = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return DS_OK;
+}
+
+/* Brings the file to STORE_SCHEMA_VERSION in one transaction: an upgrade
+ * that fails half-way leaves the file at its old version. */
+static ds_status migrate(store_db *db, ds_error *err)
+{
+    ds_status s = store__begin(db, err);
+    if (s != DS_OK)
+        return s;
+    int version = 0;
+    s = run_script(db, bootstrap, err, "creating the schema_version table");
+    if (s == DS_OK)
+        s = read_version(db, &version, err);
+    if (s == DS_OK && version > STORE_SCHEMA_VERSION)
+        s = ds_fail(err, DS_EDB,
+                    "the database has schema version %d, newer than this program's %d; "
+                    "use a newer destek",
+                    version, STORE_SCHEMA_VERSION);
+    for (int v = version; s == DS_OK && v < STORE_SCHEMA_VERSION; v++) {
+        char what[64];
+        snprintf(what, sizeof what, "upgrading the schema to version %d", v + 1);
+        s = run_script(db, migrations[v], err, what);
+        sqlite3_stmt *st = s == DS_OK ? store__stmt(db, STMT_VERSION_SET, err) : NULL;
+        if (s == DS_OK && !st)
+            s = DS_EDB;
+        if (s == DS_OK) {
+            sqlite3_bind_int(st, 1, v + 1);
+            s = step_done(db, st, err, what);
+        }
+    }
+    if (s == DS_OK)
+        s = store__commit(db, err);
+    if (s != DS_OK) {
+        store__rollback(db);
+        return s;
+    }
+    db->version = STORE_SCHEMA_VERSION;
+    return DS_OK;
+}
+
+ds_status store_open(const char *path, store_db **out, ds_error *err)
+{
+    if (!path || !out)
+        return ds_fail(err, DS_EINVAL, "store_open: path and out are required");
+    store_db *db = ds_calloc(1, sizeof *db);
+    if (!db)
+        return ds_fail(err, DS_ENOMEM, "out of memory opening %s", path);
+    db->path = ds_strdup(path);
+    if (!db->path) {
+        ds_free(db);
+        return ds_fail(err, DS_ENOMEM, "out of memory opening %s", path);
+    }
+    int rc = sqlite3_open_v2(path, &db->conn,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    ds_status s = DS_OK;
+    if (rc != SQLITE_OK) {
+        if (!db->conn) {
+            s = ds_fail(err, DS_ENOMEM, "out of memory opening %s", path);
+        } else {
+            s = ds_fail(err, rc == SQLITE_CANTOPEN ? DS_EIO : DS_EDB, "cannot open %s: %s",
+                        path, sqlite3_errmsg(db->conn));
+        }
+    } else {
+        sqlite3_extended_result_codes(db->conn, 1);
+        s = run_script(db, pragmas, err, "setting up the connection");
+        if (s == DS_OK)
+            s = migrate(db, err);
+        if (s != DS_OK && err) {
+            /* name the file: "file is not a database" alone is no help */
+            char msg[sizeof err->message];
+            if (snprintf(msg, sizeof msg, "%s: %s", path, err->message) > 0)
+                memcpy(err->message, msg, sizeof msg); /* truncation is fine */
+        }
+    }
+    if (s != DS_OK) {
+        store_close(db);
+        return s;
+    }
+    *out = db;
+    return DS_OK;
+}
+
+void store_close(store_db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < STMT_COUNT_; i++)
+        sqlite3_finalize(db->stmts[i]);
+    sqlite3_close(db->conn);
+    ds_free(db->path);
+    ds_free(db);
+}
+
+int store_schema_version(store_db *db)
+{
+    return db ? db->version : 0;
+}
+
+/* ---- jansson ---- */
+
+static _Thread_local int json_alloc_failed;
+
+static void *json_alloc(size_t n)
+{
+    void *p = ds_malloc(n);
+    if (!p)
+        json_alloc_failed = 1;
+    return p;
+}
+
+void store__json_begin(void)
+{
+    json_set_alloc_funcs(json_alloc, ds_free);
+    json_alloc_failed = 0;
+}
+
+int store__json_oom(const void *json_error)
+{
+    const json_error_t *je = json_error;
+    return json_alloc_failed || json_error_code(je) == json_error_out_of_memory;
+}
+
+/* ---- timestamps ---- */
+
+static int digits(const char *s, int n, int *v)
+{
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = x;
+    return 1;
+}
+
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static long long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int store__parse_time(const char *s, long long *utc)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h, mi, se;
+    if (!s || strlen(s) < 20)
+        return 0;
+    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+        !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
+        !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
+        return 0;
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+        d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h > 23 || mi > 59 || se > 60)
+        return 0;
+    const char *p = s + 19;
+    if (*p == '.') {
+        const char *f = ++p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == f || p - f > 9)
+            return 0;
+    }
+    int off = 0;
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
+            om > 59)
+            return 0;
+        off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return 0;
+    }
+    if (*p)
+        return 0;
+    if (utc)
+        *utc = days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + se - off;
+    return 1;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* The order store: the only module that speaks SQL. SQLite (WAL) is the
+ * embedded default; every query sits behind these functions so another
+ * backend (PostgreSQL for multi-node shops) can replace the .c files without
+ * touching callers. No sqlite3 type appears here. A store_db is one
+ * connection: use it from one thread at a time. */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+
+#include "ds.h"
+
+typedef struct store_db store_db;
+
+/* Opens (creating if needed) the database at path and brings its schema to
+ * the current version, upgrading older files in place. *out is owned
+ * (store_close), written only on success. Errors are DS_EDB / DS_EIO with
+ * SQLite's message in err. */
+ds_status store_open(const char *path, store_db **out, ds_error *err);
+void store_close(store_db *db);
+
+/* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
+int store_schema_version(store_db *db);
+#define STORE_SCHEMA_VERSION 2
+
+/* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
+ * replacing by order id, in one transaction. A malformed document changes
+ * nothing and returns DS_EINPUT with err->field set to the JSON path of the
+ * first problem ("orders[3].items[0].price") and err->line/column for JSON
+ * syntax errors. *count (may be NULL) gets the number of orders imported. */
+ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t *count,
+                              ds_error *err);
+
+typedef struct store_item {
+    char *sku, *name, *category;
+    int qty;
+    char *price;          /* decimal string, as imported */
+} store_item;
+
+typedef struct store_event {
+    char *at, *location, *status, *description;
+} store_event;
+
+typedef struct store_order {
+    char *id, *created_at, *status;
+    char *customer_name, *customer_email, *customer_phone;
+    char *payment_method;
+    int installments;
+    char *total, *currency;
+    store_item *items;
+    size_t item_count;
+    int has_shipment;
+    char *carrier, *tracking_no, *shipped_at, *delivered_at; /* NULL when absent */
+    store_event *events;  /* oldest first */
+    size_t event_count;
+} store_order;
+
+/* Reads one order with its customer, items, shipment and events. *out is
+ * owned (store_order_free). DS_ENOTFOUND when there is no such order. */
+ds_status store_order_get(store_db *db, const char *id, store_order **out, ds_error *err);
+void store_order_free(store_order *o);
+
+/* Cancels an order that has not shipped (status received or preparing):
+ * sets status cancelled and writes an audit record (who, when, why) in the
+ * same transaction. DS_ECONFLICT when the order's status does not allow it,
+ * DS_ENOTFOUND when there is no such order. now is ISO 8601 with offset. */
+ds_status store_order_cancel(store_db *db, const char *id, const char *actor, const char *reason,
+                             const char *now, ds_error *err);
+
+/* Records a request for the shop's team: kind "address_change",
+ * "handoff", ...; priority "urgent" or "normal"; details is a JSON object
+ * text (may be NULL). *id_out (may be NULL) gets the new request id. */
+ds_status store_request_add(store_db *db, const char *kind, const char *order_id,
+                            const char *priority, const char *details, const char *now,
+                            long long *id_out, ds_error *err);
+
+typedef struct store_request {
+    long long id;
+    char *kind, *order_id, *priority, *details, *created_at, *state;
+} store_request;
+
+/* Lists requests, oldest first, optionally only of one kind (NULL = all).
+ * *out is an owned array (store_requests_free). */
+ds_status store_requests_list(store_db *db, const char *kind, store_request **out, size_t *count,
+                              ds_error *err);
+void store_requests_free(store_request *r, size_t count);
+
+/* The number of orders in the store (written to *count on success). */
+ds_status store_order_count(store_db *db, size_t *count, ds_error *err);
+
+typedef struct store_audit {
+    char *action;       /* "cancel" */
+    char *old_status, *new_status, *actor, *reason, *at;
+} store_audit;
+
+/* The audit trail of one order, oldest first (empty for an unknown order).
+ * *out is an owned array (store_audit_free). */
+ds_status store_order_audit(store_db *db, const char *order_id, store_audit **out, size_t *count,
+                            ds_error *err);
+void store_audit_free(store_audit *a, size_t count);
+
+#endif

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/* Golden dialogue tests: runs every *.dlg script in a directory against the
+ * shipped knowledge base and a fresh order store filled from a fixture.
+ *
+ * Script lines:
+ *   # comment              @now ISO-8601         @session (a new conversation)
+ *   > shopper message      = expected intent (a|b accepts either)
+ *   ~ text the reply must contain     ! text it must not contain
+ *   ? a quick reply that must be offered
+ *   ^ urgent|normal|none   the hand-off the reply asks for
+ *   $ order ID STATUS      the order's status in the store now
+ *   $ requests KIND N      the store holds N requests of KIND
+ *
+ * Besides the written checks, every reply given before the conversation has
+ * a verified order is checked for the customer names, e-mails, phones and
+ * tracking numbers of every fixture order: none may appear.
+ *
+ * usage: run_dialogues KB_DIR ORDERS.json SCRIPT_DIR */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dlg.h"
+#include "tpl.h"
+
+static int failures, checks;
+
+typedef struct secrets {
+    char **s;
+    size_t n;
+} secrets;
+
+static void fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(const char *file, int line, const char *fmt, ...)
+{
+    failures++;
+    fprintf(stderr, "%s:%d: ", file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b) {
+        b[n] = '\0';
+        *len = (size_t)n;
+    }
+    return b;
+}
+
+/* Everything that must stay hidden until verification. */
+static void collect_secrets(const char *json, secrets *sec)
+{
+    json_t *root = json_loads(json, 0, NULL);
+    json_t *orders = json_object_get(root, "orders");
+    size_t i;
+    json_t *o;
+    sec->s = calloc(json_array_size(orders) * 5 + 1, sizeof *sec->s);
+    json_array_foreach(orders, i, o) {
+        json_t *c = json_object_get(o, "customer");
+        const char *fields[] = {json_string_value(json_object_get(c, "name")),
+                                json_string_value(json_object_get(c, "email")),
+                                json_string_value(json_object_get(c, "phone")),
+                                json_string_value(json_object_get(
+                                    json_object_get(o, "shipment"), "tracking_no"))};
+        for (size_t k = 0; k < 4; k++) {
+            if (!fields[k])
+                continue;
+            if (k == 0) { /* the surname alone is enough to leak */
+                const char *sp = strrchr(fields[k], ' ');
+                sec->s[sec->n++] = strdup(sp ? sp + 1 : fields[k]);
+            } else {
+                sec->s[sec->n++] = strdup(k == 2 ? fields[k] + strlen(fields[k]) - 7 : fields[k]);
+            }
+        }
+    }
+    json_decref(root);
+}
+
+static int accepts(const char *labels, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = labels; *p;) {
+        size_t k = strcspn(p, "|");
+        if (k == n && memcmp(p, id, n) == 0)
+            return 1;
+        p += k + (p[k] == '|');
+    }
+    return 0;
+}
+
+typedef struct runner {
+    dlg_env env;
+    dlg_session *s;
+    dlg_reply r;
+    int have_reply;
+    const secrets *sec;
+    int sessions;
+} runner;
+
+static void new_session(runner *ru)
+{
+    char id[32];
+    dlg_session_free(ru->s);
+    snprintf(id, sizeof id, "test-%d", ++ru->sessions);
+    ru->s = dlg_session_new(id);
+    dlg_reply_cleanup(&ru->r);
+    ru->have_reply = 0;
+}
+
+static void say(runner *ru, const char *file, int line, const char *text)
+{
+    dlg_reply_cleanup(&ru->r);
+    ds_error err;
+    if (dlg_respond(&ru->env, ru->s, text, strlen(text), &ru->r, &err) != DS_OK) {
+        fail(file, line, "dlg_respond failed: %s%s", err.message, "");
+        return;
+    }
+    ru->have_reply = 1;
+    if (getenv("DLG_VERBOSE"))
+        fprintf(stderr, "> %s\n[%s] %s\n", text, ru->r.intent, ru->r.text.data);
+    if (ru->r.verified)
+        return;
+    for (size_t i = 0; i < ru->sec->n; i++) {
+        checks++;
+        if (strstr(ru->r.text.data ? ru->r.text.data : "", ru->sec->s[i]))
+            fail(file, line, "an order detail (%s) leaked before verification: %s",
+                 ru->sec->s[i], ru->r.text.data);
+    }
+}
+
+static void check_store(runner *ru, const char *file, int line, const char *arg)
+{
+    char a[64], b[64];
+    long n;
+    checks++;
+    if (sscanf(arg, "order %63s %63s", a, b) == 2) {
+        store_order *o;
+        if (store_order_get(ru->env.db, a, &o, NULL) != DS_OK) {
+            fail(file, line, "order %s not found%s", a, "");
+            return;
+        }
+        if (strcmp(o->status, b) != 0)
+            fail(file, line, "order status is %s, want %s", o->status, b);
+        store_order_free(o);
+    } else if (sscanf(arg, "requests %63s %ld", a, &n) == 2) {
+        store_request *r;
+        size_t count;
+        if (store_requests_list(ru->env.db, a, &r, &count, NULL) != DS_OK) {
+            fail(file, line, "cannot list requests%s%s", "", "");
+            return;
+        }
+        if ((long)count != n) {
+            char got[32];
+            snprintf(got, sizeof got, "%zu", count);
+            fail(file, line, "%s requests, want %s", got, arg);
+        }
+        store_requests_free(r, count);
+    } else {
+        fail(file, line, "bad store check: %s%s", arg, "");
+    }
+}
+
+static void run_line(runner *ru, const char *file, int line, char *l)
+{
+    char *arg = l + 2;
+    const char *reply = ru->r.text.data ? ru->r.text.data : "";
+    switch (l[0]) {
+    case '>':
+        say(ru, file, line, arg);
+        return;
+    case '$':
+        check_store(ru, file, line, arg);
+        return;
+    case '@':
+        if (strcmp(l, "@session") == 0) {
+            new_session(ru);
+        } else if (strncmp(l, "@now ", 5) == 0) {
+            long days, secs;
+            int off;
+            if (tpl_parse_iso(l + 5, &days, &secs, &off) == 0)
+                ru->env.now = (time_t)((long long)days * 86400 + secs - off * 60LL);
+            else
+                fail(file, line, "bad @now %s%s", l + 5, "");
+        }
+        return;
+    default:
+        break;
+    }
+    if (!ru->have_reply) {
+        fail(file, line, "a check before any message: %s%s", l, "");
+        return;
+    }
+    checks++;
+    switch (l[0]) {
+    case '=':
+        if (!accepts(arg, ru->r.intent ? ru->r.intent : ""))
+            fail(file, line, "intent %s, want %s", ru->r.intent, arg);
+        break;
+    case '~':
+        if (!strstr(reply, arg))
+            fail(file, line, "reply lacks \"%s\": %s", arg, reply);
+        break;
+    case '!':
+        if (strstr(reply, arg))
+            fail(file, line, "reply must not contain \"%s\": %s", arg, reply);
+        break;
+    case '?': {
+        int found = 0;
+        for (size_t i = 0; i < ru->r.quick_reply_count; i++)
+            found |= strcmp(ru->r.quick_replies[i], arg) == 0;
+        if (!found)
+            fail(file, line, "no quick reply \"%s\" in: %s", arg, reply);
+        break;
+    }
+    case '^': {
+        const char *got = ru->r.handoff_priority ? ru->r.handoff_priority : "none";
+        if (strcmp(got, arg) != 0)
+            fail(file, line, "hand-off %s, want %s", got, arg);
+        break;
+    }
+    default:
+        fail(file, line, "unknown line: %s%s", l, "");
+    }
+}
+
+static int run_script(const char *kb_dir, const match_engine *me, const char *fixture,
+                      size_t fixture_len, const secrets *sec, const char *path)
+{
+    char db_path[] = "/tmp/destek-dlg-XXXXXX";
+    int fd = mkstemp(db_path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    unlink(db_path);
+    store_db *db;
+    ds_error err;
+    if (store_open(db_path, &db, &err) != DS_OK ||
+        store_import_orders(db, fixture, fixture_len, NULL, &err) != DS_OK) {
+        fprintf(stderr, "%s: cannot set up the store: %s\n", path, err.message);
+        return -1;
+    }
+    (void)kb_dir;
+    runner ru;
+    memset(&ru, 0, sizeof ru);
+    ru.env.me = me;
+    ru.env.db = db;
+    ru.env.scratch = nlp_text_new();
+    ru.env.res = match_result_new(me);
+    ru.env.now = 1795597200; /* 2026-11-25T12:00:00+03:00 */
+    ru.env.utc_offset_min = 180;
+    ru.sec = sec;
+    dlg_reply_init(&ru.r);
+    new_session(&ru);
+    FILE *f = fopen(path, "r");
+    char line[2048];
+    int lineno = 0;
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    while (f && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        run_line(&ru, name, lineno, line);
+    }
+    if (f)
+        fclose(f);
+    dlg_reply_cleanup(&ru.r);
+    dlg_session_free(ru.s);
+    match_result_free(ru.env.res);
+    nlp_text_free(ru.env.scratch);
+    store_close(db);
+    char wal[64];
+    unlink(db_path);
+    snprintf(wal, sizeof wal, "%s-wal", db_path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", db_path);
+    unlink(wal);
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: run_dialogues KB_DIR ORDERS.json SCRIPT_DIR\n");
+        return 2;
+    }
+    kb_base *kb;
+    match_engine *me;
+    ds_error err;
+    if (kb_load_dir(argv[1], &kb, NULL, NULL, &err) != DS_OK ||
+        match_engine_new(kb, &me, &err) != DS_OK) {
+        fprintf(stderr, "cannot load %s: %s\n", argv[1], err.message);
+        return 1;
+    }
+    if (dlg_check_kb(kb, NULL, NULL)) {
+        fprintf(stderr, "dialogue.json is incomplete (run destek kb lint)\n");
+        return 1;
+    }
+    size_t fixture_len;
+    char *fixture = slurp(argv[2], &fixture_len);
+    if (!fixture) {
+        fprintf(stderr, "cannot read %s\n", argv[2]);
+        return 1;
+    }
+    secrets sec = {0};
+    collect_secrets(fixture, &sec);
+    DIR *d = opendir(argv[3]);
+    char *names[256];
+    size_t n = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d)) && n < 256) {
+        size_t l = strlen(de->d_name);
+        if (l > 4 && strcmp(de->d_name + l - 4, ".dlg") == 0)
+            names[n++] = strdup(de->d_name);
+    }
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", argv[3], names[i]);
+        int before = failures;
+        if (run_script(argv[1], me, fixture, fixture_len, &sec, path) != 0)
+            failures++;
+        fprintf(stderr, "%-28s %s\n", names[i], failures == before ? "ok" : "FAILED");
+        free(names[i]);
+    }
+    for (size_t i = 0; i < sec.n; i++)
+        free(sec.s[i]);
+    free(sec.s);
+    free(fixture);
+    match_engine_free(me);
+    kb_free(kb);
+    printf("%zu scripts, %d checks, %d failed\n", n, checks, failures);
+    return failures || n == 0 ? 1 : 0;
+}

@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the order store: creating and migrating files, importing the
+ * data-driven cases of tests/data/import, reading orders back, replacing,
+ * cancelling with audit, requests, SQL-looking text, and failing allocations.
+ * It opens the files with SQLite directly only to build old schemas by hand
+ * and to look at what the store wrote. Single-threaded; a fresh temporary
+ * directory per run. */
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ds.h"
+#include "store.h"
+
+#ifndef DS_TEST_DATA
+#define DS_TEST_DATA "tests/data"
+#endif
+
+static char tmpdir[64];
+
+static void db_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    ds_buf b;
+    ds_buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ds_buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return b.data ? ds_buf_take(&b) : ds_strdup("");
+}
+
+static ds_status import_file(store_db *db, const char *rel, size_t *count, ds_error *err)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/import/%s", DS_TEST_DATA, rel);
+    size_t len = 0;
+    char *text = read_all(path, &len);
+    CHECK_MSG(text != NULL, "cannot read %s", path);
+    if (!text)
+        return DS_EIO;
+    ds_status st = store_import_orders(db, text, len, count, err);
+    ds_free(text);
+    return st;
+}
+
+/* Runs one query through a separate raw connection; the first column of the
+ * first row into buf ("" when none). */
+static void raw_query(const char *path, const char *sql, char *buf, size_t len)
+{
+    sqlite3 *c = NULL;
+    sqlite3_stmt *st = NULL;
+    buf[0] = '\0';
+    CHECK(sqlite3_open(path, &c) == SQLITE_OK);
+    CHECK_MSG(sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+              sqlite3_errmsg(c));
+    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *c = NULL;
+    char *msg = NULL;
+    CHECK(sqlite3_open(path, &c) == SQLITE_OK);
+    CHECK_MSG(sqlite3_exec(c, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg ? msg : "");
+    sqlite3_free(msg);
+    sqlite3_close(c);
+}
+
+/* Everything the store holds, as one string, to prove "unchanged". */
+static const char fingerprint_sql[] =
+    "SELECT (SELECT count(*) FROM orders) || '|' || (SELECT count(*) FROM items) || '|' ||"
+    " (SELECT count(*) FROM shipments) || '|' || (SELECT count(*) FROM shipment_events) || '|'"
+    " || (SELECT count(*) FROM customers) || '|' ||"
+    " (SELECT group_concat(id || status || customer_name || total, ',') FROM"
+    "  (SELECT * FROM orders ORDER BY id)) || '|' ||"
+    " (SELECT group_concat(order_id || sku || qty || price, ',') FROM"
+    "  (SELECT * FROM items ORDER BY order_id, position)) || '|' ||"
+    " (SELECT group_concat(name || email || phone, ',') FROM"
+    "  (SELECT * FROM customers ORDER BY id))";
+
+static void test_open_create(void)
+{
+    CHECK_CONTEXT("open/create");
+    char path[256];
+    db_path(path, sizeof path, "new.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    CHECK(db != NULL);
+    CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
+    size_t n = 99;
+    CHECK_STATUS(store_order_count(db, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    char buf[256];
+    raw_query(path, "PRAGMA journal_mode", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "wal");
+    raw_query(path, "SELECT group_concat(version) FROM schema_version", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "1,2");
+    store_close(db);
+
+    /* reopening changes nothing */
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
+    store_close(db);
+    raw_query(path, "SELECT count(*) FROM schema_version", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "2");
+
+    store_close(NULL);
+    /* a directory that does not exist */
+    db = NULL;
+    CHECK_STATUS(store_open("/nonexistent-dir/x/y.db", &db, &err), DS_EIO);
+    CHECK(db == NULL);
+    CHECK(strstr(err.message, "/nonexistent-dir/x/y.db") != NULL);
+    /* a file that is not a database */
+    db_path(path, sizeof path, "junk.db");
+    FILE *f = fopen(path, "wb");
+    fputs("this is not an SQLite database, just some text that is long enough....."
+          "..............................................................",
+          f);
+    fclose(f);
+    CHECK_STATUS(store_open(path, &db, &err), DS_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.message, "junk.db") != NULL);
+}
+
+/* The version 1 schema exactly as release 1 created it. */
+static const char schema_v1[] =
+    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);"
+    "INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z');"
+    "CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    "  name TEXT NOT NULL, phone TEXT NOT NULL);"
+    "CREATE TABLE orders (id TEXT PRIMARY KEY, created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('received',"
+    "  'preparing','shipped','out_for_delivery','delivered','cancelled','returned')),"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id), customer_name TEXT NOT NULL,"
+    "  customer_email TEXT NOT NULL, customer_phone TEXT NOT NULL, payment_method TEXT NOT NULL,"
+    "  installments INTEGER NOT NULL CHECK (installments >= 1), total TEXT NOT NULL,"
+    "  currency TEXT NOT NULL);"
+    "CREATE INDEX orders_customer ON orders(customer_id);"
+    "CREATE TABLE items (order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL, sku TEXT NOT NULL, name TEXT NOT NULL,"
+    "  category TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty >= 1), price TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, position)) WITHOUT ROWID;"
+    "CREATE TABLE shipments (order_id TEXT PRIMARY KEY REFERENCES orders(id) ON DELETE CASCADE,"
+    "  carrier TEXT NOT NULL, tracking_no TEXT NOT NULL, shipped_at TEXT NOT NULL,"
+    "  shipped_utc INTEGER NOT NULL, delivered_at TEXT, delivered_utc INTEGER);"
+    "CREATE INDEX shipments_tracking ON shipments(tracking_no);"
+    "CREATE TABLE shipment_events (order_id TEXT NOT NULL REFERENCES shipments(order_id)"
+    "  ON DELETE CASCADE, seq INTEGER NOT NULL, at TEXT NOT NULL, at_utc INTEGER NOT NULL,"
+    "  location TEXT NOT NULL, status TEXT NOT NULL, description TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, seq)) WITHOUT ROWID;"
+    "INSERT INTO customers VALUES (1, 'eski@example.com', 'Eski Müşteri', '+905551112233');"
+    "INSERT INTO orders VALUES ('0999001', '2025-12-01T10:00:00+03:00', 1764572400,"
+    "  'preparing', 1, 'Eski Müşteri', 'eski@example.com', '+905551112233', 'card', 1, '99.90',"
+    "  'TRY');"
+    "INSERT INTO items VALUES ('0999001', 0, 'HJY-005', 'Diş Fırçası', 'hijyen', 1, '99.90');";
+
+static void test_migrate(void)
+{
+    CHECK_CONTEXT("migrate");
+    char path[256], buf[256];
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    store_db *db = NULL;
+
+    /* version 0: a database someone else made, without schema_version */
+    db_path(path, sizeof path, "v0.db");
+    raw_exec(path, "CREATE TABLE unrelated (x INTEGER); INSERT INTO unrelated VALUES (42);");
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
+    store_close(db);
+    raw_query(path, "SELECT x FROM unrelated", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "42");
+    raw_query(path, "SELECT max(version) FROM schema_version", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "2");
+
+    /* version 1, with data: upgraded in place, data kept, new tables usable */
+    db_path(path, sizeof path, "v1.db");
+    raw_exec(path, schema_v1);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
+    store_order *o = NULL;
+    CHECK_STATUS(store_order_get(db, "0999001", &o, &err), DS_OK);
+    if (o) {
+        CHECK_EQ_STR(o->customer_name, "Eski Müşteri");
+        CHECK_EQ_STR(o->customer_email, "eski@example.com");
+        CHECK_EQ_INT(o->item_count, 1);
+        CHECK_EQ_STR(o->items[0].category, "hijyen");
+    }
+    store_order_free(o);
+    CHECK_STATUS(store_order_cancel(db, "0999001", "test", "migrated", "2026-11-25T12:00:00+03:00",
+                                    &err),
+                 DS_OK);
+    long long rid = 0;
+    CHECK_STATUS(store_request_add(db, "handoff", "0999001", "normal", NULL,
+                                   "2026-11-25T12:00:00+03:00", &rid, &err),
+                 DS_OK);
+    CHECK(rid > 0);
+    store_close(db);
+    raw_query(path, "SELECT group_concat(version) FROM schema_version", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "1,2");
+
+    /* a newer file than this program knows is refused, untouched */
+    db_path(path, sizeof path, "v99.db");
+    raw_exec(path, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT);"
+                   "INSERT INTO schema_version VALUES (99, 'future');");
+    db = NULL;
+    CHECK_STATUS(store_open(path, &db, &err), DS_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.message, "99") != NULL);
+    raw_query(path, "SELECT count(*) FROM sqlite_master WHERE name = 'orders'", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "0");
+}
+
+static void test_import_valid(void)
+{
+    CHECK_CONTEXT("import valid");
+    char path[256];
+    db_path(path, sizeof path, "valid.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    size_t n = 0;
+    CHECK_STATUS(import_file(db, "valid/empty.json", &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    CHECK_STATUS(import_file(db, "valid/extra_keys.json", &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    CHECK_STATUS(import_file(db, "valid/full.json", &n, &err), DS_OK);
+    CHECK_MSG(n == 4, "%s %s", err.field, err.message);
+    CHECK_STATUS(store_order_count(db, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 4);
+
+    store_order *o = NULL;
+    CHECK_STATUS(store_order_get(db, "1048213", &o, &err), DS_OK);
+    if (o) {
+        CHECK_EQ_STR(o->id, "1048213");
+        CHECK_EQ_STR(o->created_at, "2026-11-20T10:15:00+03:00");
+        CHECK_EQ_STR(o->status, "shipped");
+        CHECK_EQ_STR(o->customer_name, "Ayşe Yılmaz");
+        CHECK_EQ_STR(o->customer_email, "ayse@example.com");
+        CHECK_EQ_STR(o->customer_phone, "+905321234567");
+        CHECK_EQ_STR(o->payment_method, "card");
+        CHECK_EQ_INT(o->installments, 3);
+        CHECK_EQ_STR(o->total, "749.90");
+        CHECK_EQ_STR(o->currency, "TRY");
+        CHECK_EQ_INT(o->item_count, 2);
+        if (o->item_count == 2) {
+            CHECK_EQ_STR(o->items[0].sku, "TS-102-M");
+            CHECK_EQ_STR(o->items[0].name, "Pamuklu Tişört");
+            CHECK_EQ_STR(o->items[0].category, "giyim");
+            CHECK_EQ_INT(o->items[0].qty, 2);
+            CHECK_EQ_STR(o->items[0].price, "199.90");
+            CHECK_EQ_STR(o->items[1].sku, "KP-310-38");
+            CHECK_EQ_STR(o->items[1].name, "Yüksek Bel Kot Pantolon");
+            CHECK_EQ_INT(o->items[1].qty, 1);
+            CHECK_EQ_STR(o->items[1].price, "350.10");
+        }
+        CHECK_EQ_INT(o->has_shipment, 1);
+        CHECK_EQ_STR(o->carrier, "yurtici");
+        CHECK_EQ_STR(o->tracking_no, "YK123456789TR");
+        CHECK_EQ_STR(o->shipped_at, "2026-11-21T16:40:00+03:00");
+        CHECK_EQ_STR(o->delivered_at, NULL);
+        CHECK_EQ_INT(o->event_count, 3);
+        if (o->event_count == 3) {
+            /* oldest first by instant, whatever the order and offsets in the file */
+            CHECK_EQ_STR(o->events[0].at, "2026-11-21T16:40:00+03:00");
+            CHECK_EQ_STR(o->events[0].location, "İstanbul Tuzla Şube");
+            CHECK_EQ_STR(o->events[0].status, "accepted");
+            CHECK_EQ_STR(o->events[0].description, "Gönderi kabul edildi");
+            CHECK_EQ_STR(o->events[1].at, "2026-11-22T05:30:00Z");
+            CHECK_EQ_STR(o->events[1].description, "Transfer merkezine ulaştı");
+            CHECK_EQ_STR(o->events[2].at, "2026-11-22T09:12:00+03:00");
+            CHECK_EQ_STR(o->events[2].location, "İstanbul Anadolu Transfer Merkezi");
+            CHECK_EQ_STR(o->events[2].status, "in_transit");
+            CHECK_EQ_STR(o->events[2].description, "Transfer merkezinden çıkış");
+        }
+    }
+    store_order_free(o);
+
+    o = NULL;
+    CHECK_STATUS(store_order_get(db, "1060334", &o, &err), DS_OK);
+    if (o) {
+        CHECK_EQ_STR(o->created_at, "2026-11-25T07:00:00.250+03:00");
+        CHECK_EQ_STR(o->status, "preparing");
+        CHECK_EQ_STR(o->customer_phone, "");
+        CHECK_EQ_STR(o->payment_method, "cash_on_delivery");
+        CHECK_EQ_STR(o->total, "1349.8");
+        CHECK_EQ_INT(o->item_count, 2);
+        if (o->item_count == 2) {
+            CHECK_EQ_STR(o->items[0].name, "Çiçekli Midi Elbise");
+            CHECK_EQ_STR(o->items[1].category, "kozmetik");
+            CHECK_EQ_INT(o->items[1].qty, 3);
+            CHECK_EQ_STR(o->items[1].price, "199.9667");
+        }
+        CHECK_EQ_INT(o->has_shipment, 0);
+        CHECK_EQ_STR(o->carrier, NULL);
+        CHECK_EQ_STR(o->tracking_no, NULL);
+        CHECK_EQ_STR(o->shipped_at, NULL);
+        CHECK_EQ_INT(o->event_count, 0);
+    }
+    store_order_free(o);
+
+    /* SQL-looking text is data, stored verbatim */
+    o = NULL;
+    CHECK_STATUS(store_order_get(db, "1052790", &o, &err), DS_OK);
+    if (o) {
+        CHECK_EQ_STR(o->customer_name, "'; DROP TABLE orders; --");
+        CHECK_EQ_STR(o->customer_email, "robert'); DELETE FROM customers; --@example.com");
+        CHECK_EQ_STR(o->customer_phone, "+90 542 765 43 21");
+        CHECK_EQ_INT(o->installments, 12);
+        CHECK_EQ_STR(o->total, "0");
+        CHECK_EQ_STR(o->currency, "EUR");
+        if (o->item_count == 1) {
+            CHECK_EQ_STR(o->items[0].sku, "X\"'; --");
+            CHECK_EQ_STR(o->items[0].name, "Robert'); DROP TABLE items;--");
+            CHECK_EQ_STR(o->items[0].category, "iç giyim");
+            CHECK_EQ_INT(o->items[0].qty, 100);
+            CHECK_EQ_STR(o->items[0].price, "0.01");
+        }
+        CHECK_EQ_STR(o->carrier, "trendyol_express");
+        CHECK_EQ_STR(o->shipped_at, "2026-11-20T08:00:00-05:00");
+        CHECK_EQ_STR(o->delivered_at, "2026-11-22T14:05:00+03:00");
+        CHECK_EQ_INT(o->event_count, 0);
+    }
+    store_order_free(o);
+
+    o = NULL;
+    CHECK_STATUS(store_order_get(db, "A-77", &o, &err), DS_OK);
+    if (o) {
+        CHECK_EQ_STR(o->status, "returned");
+        CHECK_EQ_STR(o->customer_email, "CAGRI@EXAMPLE.COM");
+        CHECK_EQ_STR(o->carrier, "ptt");
+        CHECK_EQ_STR(o->delivered_at, NULL);
+        CHECK_EQ_INT(o->event_count, 1);
+        if (o->event_count == 1) {
+            CHECK_EQ_STR(o->events[0].location, "");
+            CHECK_EQ_STR(o->events[0].description, "");
+        }
+    }
+    store_order_free(o);
+
+    o = (store_order *)1;
+    CHECK_STATUS(store_order_get(db, "no-such-order", &o, &err), DS_ENOTFOUND);
+    CHECK(o == (store_order *)1); /* out untouched on failure */
+    CHECK_STATUS(store_order_get(db, "'; DROP TABLE orders; --", &o, &err), DS_ENOTFOUND);
+    store_order_free(NULL);
+    store_close(db);
+
+    char buf[64];
+    raw_query(path, "SELECT count(*) FROM orders", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "4");
+}
+
+static int is_line_col(const char *s)
+{
+    int l, c;
+    char tail;
+    return sscanf(s, "%d:%d%c", &l, &c, &tail) == 2;
+}
+
+static void test_import_invalid(void)
+{
+    char path[256], before[8192], after[8192];
+    db_path(path, sizeof path, "invalid.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    CHECK_STATUS(import_file(db, "valid/full.json", NULL, &err), DS_OK);
+    raw_query(path, fingerprint_sql, before, sizeof before);
+    CHECK(strlen(before) > 100);
+
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/import/invalid", DS_TEST_DATA);
+    DIR *d = opendir(dir);
+    CHECK_MSG(d != NULL, "cannot open %s", dir);
+    int cases = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t nl = strlen(de->d_name);
+        if (nl < 6 || strcmp(de->d_name + nl - 5, ".json") != 0)
+            continue;
+        char rel[300], expect_path[800], expect[256] = "";
+        snprintf(rel, sizeof rel, "invalid/%s", de->d_name);
+        snprintf(expect_path, sizeof expect_path, "%s/%.*s.expect", dir, (int)(nl - 5),
+                 de->d_name);
+        CHECK_CONTEXT(de->d_name);
+        FILE *f = fopen(expect_path, "r");
+        CHECK_MSG(f != NULL, "missing %s", expect_path);
+        if (f) {
+            if (fgets(expect, sizeof expect, f))
+                expect[strcspn(expect, "\r\n")] = '\0';
+            fclose(f);
+        }
+        memset(&err, 0, sizeof err);
+        size_t n = 12345;
+        CHECK_STATUS(import_file(db, rel, &n, &err), DS_EINPUT);
+        CHECK_EQ_INT(n, 12345);
+        CHECK_EQ_INT(err.status, DS_EINPUT);
+        CHECK(err.message[0] != '\0');
+        if (is_line_col(expect)) {
+            char got[32];
+            snprintf(got, sizeof got, "%d:%d", err.line, err.column);
+            CHECK_EQ_STR(got, expect);
+            CHECK_EQ_STR(err.field, "");
+        } else {
+            CHECK_EQ_STR(err.field, expect);
+            CHECK_EQ_INT(err.line, 0);
+        }
+        raw_query(path, fingerprint_sql, after, sizeof after);
+        CHECK_EQ_STR(after, before);
+        cases++;
+    }
+    if (d)
+        closedir(d);
+    CHECK_CONTEXT("invalid cases");
+    CHECK(cases >= 60);
+
+    /* a bad import leaves the connection usable */
+    CHECK_STATUS(import_file(db, "valid/full.json", NULL, &err), DS_OK);
+    raw_query(path, fingerprint_sql, after, sizeof after);
+    CHECK_EQ_STR(after, before);
+    store_close(db);
+}
+
+static ds_status import_text(store_db *db, const char *text, ds_error *err)
+{
+    return store_import_orders(db, text, strlen(text), NULL, err);
+}
+
+static void test_replace(void)
+{
+    CHECK_CONTEXT("replace");
+    char path[256], buf[256];
+    db_path(path, sizeof path, "replace.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    CHECK_STATUS(import_file(db, "valid/full.json", NULL, &err), DS_OK);
+    /* the same order again: fewer items, no shipment, a new customer */
+    CHECK_STATUS(
+        import_text(db,
+                    "{\"orders\":[{\"id\":\"1048213\",\"created_at\":\"2026-11-26T10:00:00+03:00\","
+                    "\"status\":\"preparing\",\"customer\":{\"name\":\"Ayşe Demir\","
+                    "\"email\":\"ayse.demir@example.com\",\"phone\":\"+905329999999\"},"
+                    "\"payment\":{\"method\":\"card\",\"installments\":1,\"total\":\"10.00\","
+                    "\"currency\":\"TRY\"},\"items\":[{\"sku\":\"N-1\",\"name\":\"Yeni\","
+                    "\"category\":\"ev\",\"qty\":1,\"price\":\"10.00\"}]}]}",
+                    &err),
+        DS_OK);
+    store_order *o = NULL;
+    CHECK_STATUS(store_order_get(db, "1048213", &o, &err), DS_OK);
+    if (o) {
+        CHECK_EQ_STR(o->status, "preparing");
+        CHECK_EQ_STR(o->created_at, "2026-11-26T10:00:00+03:00");
+        CHECK_EQ_STR(o->customer_name, "Ayşe Demir");
+        CHECK_EQ_STR(o->customer_email, "ayse.demir@example.com");
+        CHECK_EQ_INT(o->item_count, 1);
+        if (o->item_count == 1)
+            CHECK_EQ_STR(o->items[0].sku, "N-1");
+        CHECK_EQ_INT(o->has_shipment, 0);
+        CHECK_EQ_INT(o->event_count, 0);
+    }
+    store_order_free(o);
+    raw_query(path, "SELECT count(*) FROM shipment_events WHERE order_id = '1048213'", buf,
+              sizeof buf);
+    CHECK_EQ_STR(buf, "0");
+    raw_query(path, "SELECT count(*) FROM items WHERE order_id = '1048213'", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "1");
+    size_t n = 0;
+    CHECK_STATUS(store_order_count(db, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 4);
+
+    /* the same e-mail in another case is the same customer */
+    raw_query(path, "SELECT count(*) FROM customers", buf, sizeof buf);
+    char customers_before[256];
+    snprintf(customers_before, sizeof customers_before, "%s", buf);
+    CHECK_STATUS(
+        import_text(db,
+                    "{\"orders\":[{\"id\":\"3000001\",\"created_at\":\"2026-11-26T10:00:00Z\","
+                    "\"status\":\"received\",\"customer\":{\"name\":\"Ayşe Demir\","
+                    "\"email\":\"AYSE.DEMIR@example.com\",\"phone\":\"+905329999999\"},"
+                    "\"payment\":{\"method\":\"card\",\"installments\":1,\"total\":\"10.00\","
+                    "\"currency\":\"TRY\"},\"items\":[{\"sku\":\"N-1\",\"name\":\"Yeni\","
+                    "\"category\":\"ev\",\"qty\":1,\"price\":\"10.00\"}]}]}",
+                    &err),
+        DS_OK);
+    raw_query(path, "SELECT count(*) FROM customers", buf, sizeof buf);
+    CHECK_EQ_STR(buf, customers_before);
+    o = NULL;
+    CHECK_STATUS(store_order_get(db, "3000001", &o, &err), DS_OK);
+    if (o) /* the order keeps the address as written */
+        CHECK_EQ_STR(o->customer_email, "AYSE.DEMIR@example.com");
+    store_order_free(o);
+    store_close(db);
+}
+
+static void test_cancel(void)
+{
+    CHECK_CONTEXT("cancel");
+    char path[256];
+    db_path(path, sizeof path, "cancel.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    CHECK_STATUS(import_file(db, "valid/full.json", NULL, &err), DS_OK);
+    const char *now = "2026-11-25T12:00:00+03:00";
+
+    CHECK_STATUS(store_order_cancel(db, "1060334", "bot", "Müşteri vazgeçti", now, &err), DS_OK);
+    store_order *o = NULL;
+    CHECK_STATUS(store_order_get(db, "1060334", &o, &err), DS_OK);
+    if (o)
+        CHECK_EQ_STR(o->status, "cancelled");
+    store_order_free(o);
+    store_audit *a = NULL;
+    size_t n = 0;
+    CHECK_STATUS(store_order_audit(db, "1060334", &a, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 1);
+    if (n == 1) {
+        CHECK_EQ_STR(a[0].action, "cancel");
+        CHECK_EQ_STR(a[0].old_status, "preparing");
+        CHECK_EQ_STR(a[0].new_status, "cancelled");
+        CHECK_EQ_STR(a[0].actor, "bot");
+        CHECK_EQ_STR(a[0].reason, "Müşteri vazgeçti");
+        CHECK_EQ_STR(a[0].at, now);
+    }
+    store_audit_free(a, n);
+
+    /* already cancelled, shipped, delivered: refused, nothing written */
+    const char *refused[] = {"1060334", "1048213", "1052790", "A-77"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        memset(&err, 0, sizeof err);
+        CHECK_STATUS(store_order_cancel(db, refused[i], "bot", "x", now, &err), DS_ECONFLICT);
+        CHECK(strstr(err.message, refused[i]) != NULL);
+    }
+    o = NULL;
+    CHECK_STATUS(store_order_get(db, "1048213", &o, &err), DS_OK);
+    if (o)
+        CHECK_EQ_STR(o->status, "shipped");
+    store_order_free(o);
+    a = NULL;
+    CHECK_STATUS(store_order_audit(db, "1048213", &a, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    store_audit_free(a, n);
+    CHECK_STATUS(store_order_audit(db, "1060334", &a, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 1);
+    store_audit_free(a, n);
+    CHECK_STATUS(store_order_cancel(db, "nope", "bot", "x", now, &err), DS_ENOTFOUND);
+    CHECK_STATUS(store_order_cancel(db, "1060334", NULL, "x", now, &err), DS_EINVAL);
+
+    /* a received order, and SQL-looking reasons */
+    CHECK_STATUS(import_text(db,
+                             "{\"orders\":[{\"id\":\"4000001\",\"created_at\":"
+                             "\"2026-11-25T10:00:00+03:00\",\"status\":\"received\","
+                             "\"customer\":{\"name\":\"A\",\"email\":\"a@example.com\","
+                             "\"phone\":\"\"},\"payment\":{\"method\":\"card\","
+                             "\"installments\":1,\"total\":\"1\",\"currency\":\"TRY\"},"
+                             "\"items\":[{\"sku\":\"S\",\"name\":\"N\",\"category\":\"ev\","
+                             "\"qty\":1,\"price\":\"1\"}]}]}",
+                             &err),
+                 DS_OK);
+    CHECK_STATUS(store_order_cancel(db, "4000001", "agent:'; --", "'); DROP TABLE order_audit;--",
+                                    now, &err),
+                 DS_OK);
+    CHECK_STATUS(store_order_audit(db, "4000001", &a, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 1);
+    if (n == 1) {
+        CHECK_EQ_STR(a[0].old_status, "received");
+        CHECK_EQ_STR(a[0].actor, "agent:'; --");
+        CHECK_EQ_STR(a[0].reason, "'); DROP TABLE order_audit;--");
+    }
+    store_audit_free(a, n);
+    /* re-importing a cancelled order keeps its audit trail */
+    CHECK_STATUS(import_file(db, "valid/full.json", NULL, &err), DS_OK);
+    CHECK_STATUS(store_order_audit(db, "1060334", &a, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 1);
+    store_audit_free(a, n);
+    store_close(db);
+}
+
+static void test_requests(void)
+{
+    CHECK_CONTEXT("requests");
+    char path[256];
+    db_path(path, sizeof path, "requests.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    store_request *r = (store_request *)1;
+    size_t n = 99;
+    CHECK_STATUS(store_requests_list(db, NULL, &r, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    store_requests_free(r, n);
+
+    long long id1 = 0, id2 = 0, id3 = 0;
+    CHECK_STATUS(store_request_add(db, "address_change", "1048213", "normal",
+                                   "{\"address\":\"Moda Cd. No: 5, Kadıköy / İstanbul\"}",
+                                   "2026-11-25T12:00:00+03:00", &id1, &err),
+                 DS_OK);
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "urgent", NULL,
+                                   "2026-11-25T12:01:00+03:00", &id2, &err),
+                 DS_OK);
+    CHECK_STATUS(store_request_add(db, "address_change", "'; DROP TABLE requests; --", "urgent",
+                                   "{\"note\":\"'; DELETE FROM requests; --\"}",
+                                   "2026-11-25T12:02:00+03:00", &id3, &err),
+                 DS_OK);
+    CHECK(id1 > 0 && id2 > id1 && id3 > id2);
+
+    CHECK_STATUS(store_requests_list(db, NULL, &r, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 3);
+    if (n == 3) {
+        CHECK_EQ_INT(r[0].id, id1);
+        CHECK_EQ_STR(r[0].kind, "address_change");
+        CHECK_EQ_STR(r[0].order_id, "1048213");
+        CHECK_EQ_STR(r[0].priority, "normal");
+        CHECK_EQ_STR(r[0].details, "{\"address\":\"Moda Cd. No: 5, Kadıköy / İstanbul\"}");
+        CHECK_EQ_STR(r[0].created_at, "2026-11-25T12:00:00+03:00");
+        CHECK_EQ_STR(r[0].state, "open");
+        CHECK_EQ_STR(r[1].kind, "handoff");
+        CHECK_EQ_STR(r[1].order_id, NULL);
+        CHECK_EQ_STR(r[1].details, NULL);
+        CHECK_EQ_STR(r[1].priority, "urgent");
+        CHECK_EQ_STR(r[2].order_id, "'; DROP TABLE requests; --");
+        CHECK_EQ_STR(r[2].details, "{\"note\":\"'; DELETE FROM requests; --\"}");
+    }
+    store_requests_free(r, n);
+
+    CHECK_STATUS(store_requests_list(db, "address_change", &r, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 2);
+    if (n == 2) {
+        CHECK_EQ_INT(r[0].id, id1);
+        CHECK_EQ_INT(r[1].id, id3);
+    }
+    store_requests_free(r, n);
+    CHECK_STATUS(store_requests_list(db, "nothing", &r, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    store_requests_free(r, n);
+
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "high", NULL, "now", NULL, &err),
+                 DS_EINVAL);
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "normal", "[1,2]", "now", NULL, &err),
+                 DS_EINPUT);
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "normal", "{not json", "now", NULL, &err),
+                 DS_EINPUT);
+    CHECK_STATUS(store_request_add(db, NULL, NULL, "normal", NULL, "now", NULL, &err), DS_EINVAL);
+    CHECK_STATUS(store_requests_list(db, NULL, &r, &n, &err), DS_OK);
+    CHECK_EQ_INT(n, 3);
+    store_requests_free(r, n);
+    store_close(db);
+}
+
+/* Every allocation of an import and a read, failed in turn: a clean status,
+ * nothing half-written, no leak (the sanitizer build checks that). */
+static void test_alloc_failures(void)
+{
+    CHECK_CONTEXT("alloc failures");
+    char path[256], before[8192], after[8192];
+    db_path(path, sizeof path, "alloc.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    char file[512];
+    snprintf(file, sizeof file, "%s/import/valid/full.json", DS_TEST_DATA);
+    size_t len = 0;
+    char *text = read_all(file, &len);
+    if (!text) {
+        store_close(db);
+        return;
+    }
+    raw_query(path, fingerprint_sql, before, sizeof before);
+    int failed = 0, failures_before = check_failures;
+    for (unsigned long nth = 1; nth < 100000; nth++) {
+        ds_alloc_set_fail_after(nth);
+        ds_status st = store_import_orders(db, text, len, NULL, &err);
+        ds_alloc_set_fail_after(0);
+        if (st == DS_OK)
+            break;
+        failed++;
+        CHECK_MSG(st == DS_ENOMEM, "allocation %lu: %s: %s", nth, ds_status_str(st), err.message);
+        raw_query(path, fingerprint_sql, after, sizeof after);
+        CHECK_EQ_STR(after, before);
+        if (check_failures > failures_before)
+            break; /* one report is enough */
+    }
+    CHECK(failed > 10);
+    for (unsigned long nth = 1; nth < 100000; nth++) {
+        store_order *o = NULL;
+        ds_alloc_set_fail_after(nth);
+        ds_status st = store_order_get(db, "1048213", &o, &err);
+        ds_alloc_set_fail_after(0);
+        if (st == DS_OK) {
+            CHECK_EQ_INT(o->event_count, 3);
+            store_order_free(o);
+            break;
+        }
+        CHECK_MSG(st == DS_ENOMEM, "allocation %lu: %s: %s", nth, ds_status_str(st), err.message);
+        if (check_failures > failures_before)
+            break;
+    }
+    ds_free(text);
+    store_close(db);
+}
+
+static void remove_tmpdir(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(tmpdir);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/destek-store-XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_open_create();
+    test_migrate();
+    test_import_valid();
+    test_import_invalid();
+    test_replace();
+    test_cancel();
+    test_requests();
+    test_alloc_failures();
+    remove_tmpdir();
+    return CHECK_MAIN_RESULT();
+}

@@ -1,0 +1,457 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes a demo order file for `destek orders import` (CONTRACT.md format).
+
+Realistic Turkish shop data, fully reproducible: the same --seed and --now
+give byte-identical output. Besides the random orders it always includes the
+fixed demo orders the README talks about (listed with --list, and printed to
+stderr on every run). E-mail addresses use the reserved example.* domains so
+nothing can ever reach a real person.
+
+    tools/demo_orders.py > demo.json                 # 300 orders
+    tools/demo_orders.py --count 100000 > big.json   # import benchmark
+    build/destek orders import demo.json
+
+Python 3 standard library only.
+"""
+
+import argparse
+import json
+import random
+import sys
+from datetime import datetime, timedelta
+
+DEFAULT_NOW = "2026-11-25T12:00:00+03:00"
+DEFAULT_SEED = 20261125
+
+FEMALE = ["Ayşe", "Fatma", "Zeynep", "Elif", "Emine", "Hatice", "Merve", "Büşra", "Şeyma",
+          "Gülşen", "Özlem", "Derya", "Esra", "Tuğba", "Çiğdem", "İrem", "Sıla", "Ebru",
+          "Gökçe", "Nurşen", "Dilek", "Pınar", "Selin", "Yağmur", "Müge", "Şule", "Gizem"]
+MALE = ["Mehmet", "Mustafa", "Ahmet", "Ali", "Hüseyin", "Hasan", "İbrahim", "Emre", "Burak",
+        "Oğuz", "Çağrı", "Uğur", "Barış", "Gökhan", "Serkan", "Tolga", "Onur", "Murat",
+        "Şahin", "Doğan", "Ömer", "Yusuf", "Kerem", "Arda", "Eren", "Berk", "Can"]
+LAST = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın",
+        "Özdemir", "Arslan", "Doğan", "Kılıç", "Aslan", "Çetin", "Kara", "Koç", "Kurt",
+        "Özkan", "Şimşek", "Polat", "Erdoğan", "Güneş", "Aktaş", "Bulut", "Keskin", "Ünal",
+        "Güler", "Işık", "Tekin", "Çakır", "Sarı", "Uçar", "Gündoğdu", "Bozkurt", "Karagöz"]
+MAIL_DOMAINS = ["example.com", "example.net", "example.org", "posta.example.com"]
+OPERATOR_PREFIXES = ["530", "531", "532", "533", "535", "536", "537", "538", "539", "541",
+                     "542", "543", "544", "545", "546", "549", "551", "552", "553", "555"]
+
+# (sku prefix, name, category, price in kuruş). Categories the shop does not
+# take back (hijyen, iç giyim, kozmetik, kişiye özel, gıda) are all present.
+CATALOGUE = [
+    ("TS-102", "Pamuklu Tişört", "giyim", 19990),
+    ("GM-220", "Oversize Gömlek", "giyim", 44990),
+    ("KP-310", "Yüksek Bel Kot Pantolon", "giyim", 54990),
+    ("SW-415", "Kapüşonlu Sweatshirt", "giyim", 59990),
+    ("ELB-118", "Çiçekli Midi Elbise", "giyim", 74990),
+    ("MNT-501", "Kaşe Kaban", "giyim", 219990),
+    ("AYK-601", "Deri Sneaker", "ayakkabı", 129990),
+    ("AYK-640", "Kadın Topuklu Ayakkabı", "ayakkabı", 99990),
+    ("AYK-677", "Erkek Klasik Ayakkabı", "ayakkabı", 149990),
+    ("BOT-702", "Su Geçirmez Bot", "ayakkabı", 189990),
+    ("KZM-010", "Nemlendirici Yüz Kremi", "kozmetik", 34990),
+    ("KZM-044", "Mat Ruj", "kozmetik", 22990),
+    ("KZM-071", "Güneş Kremi SPF 50", "kozmetik", 42990),
+    ("KZM-093", "Parfüm 50 ml", "kozmetik", 129990),
+    ("HJY-005", "Diş Fırçası 2'li", "hijyen", 8990),
+    ("HJY-021", "Islak Mendil 12'li Paket", "hijyen", 15990),
+    ("HJY-038", "Sıvı Sabun 1,5 L", "hijyen", 11990),
+    ("IC-201", "Pamuklu Külot 3'lü", "iç giyim", 24990),
+    ("IC-233", "Dantelli Sütyen", "iç giyim", 39990),
+    ("IC-260", "Erkek Boxer 2'li", "iç giyim", 21990),
+    ("IC-288", "Pijama Takımı", "iç giyim", 49990),
+    ("KOZ-901", "İsim Yazılı Kupa", "kişiye özel", 17990),
+    ("KOZ-925", "Fotoğraf Baskılı Yastık", "kişiye özel", 29990),
+    ("KOZ-947", "Kişiye Özel Gümüş Kolye", "kişiye özel", 89990),
+    ("GID-301", "Antep Fıstığı 500 g", "gıda", 54990),
+    ("GID-322", "Çiçek Balı 850 g", "gıda", 42990),
+    ("GID-340", "Türk Kahvesi 250 g", "gıda", 16990),
+    ("GID-366", "Lokum Çeşitleri 1 kg", "gıda", 32990),
+    ("ELK-410", "Kablosuz Kulaklık", "elektronik", 149990),
+    ("ELK-433", "Akıllı Saat", "elektronik", 349990),
+    ("ELK-458", "Powerbank 20000 mAh", "elektronik", 89990),
+    ("ELK-480", "Bluetooth Hoparlör", "elektronik", 119990),
+    ("EV-701", "Pamuk Nevresim Takımı", "ev", 79990),
+    ("EV-725", "Seramik Yemek Takımı 24 Parça", "ev", 249990),
+    ("EV-742", "Banyo Havlusu Seti", "ev", 44990),
+    ("EV-768", "Türk Kahvesi Makinesi", "ev", 199990),
+    ("AKS-801", "Deri Kemer", "aksesuar", 29990),
+    ("AKS-822", "İpek Eşarp", "aksesuar", 59990),
+    ("SPR-901", "Yoga Matı", "spor", 39990),
+    ("OYN-110", "Ahşap Yapboz", "oyuncak", 24990),
+]
+SIZES = {"giyim": ["S", "M", "L", "XL"], "ayakkabı": ["37", "38", "39", "40", "41", "42", "43"],
+         "iç giyim": ["S", "M", "L"]}
+
+CARRIERS = ["yurtici", "aras", "mng", "ptt", "surat", "hepsijet", "trendyol_express"]
+
+# Customer city -> (transfer centre, delivery branches)
+CITIES = {
+    "İstanbul Anadolu": ("İstanbul Anadolu Transfer Merkezi",
+                         ["Kadıköy Şube", "Üsküdar Şube", "Ataşehir Şube", "Maltepe Şube"]),
+    "İstanbul Avrupa": ("İstanbul Avrupa Transfer Merkezi",
+                        ["Beşiktaş Şube", "Şişli Şube", "Bakırköy Şube", "Esenyurt Şube"]),
+    "Ankara": ("Ankara Transfer Merkezi", ["Çankaya Şube", "Keçiören Şube", "Yenimahalle Şube"]),
+    "İzmir": ("İzmir Transfer Merkezi", ["Karşıyaka Şube", "Bornova Şube", "Buca Şube"]),
+    "Bursa": ("Bursa Transfer Merkezi", ["Nilüfer Şube", "Osmangazi Şube"]),
+    "Antalya": ("Antalya Transfer Merkezi", ["Muratpaşa Şube", "Konyaaltı Şube"]),
+    "Gaziantep": ("Gaziantep Transfer Merkezi", ["Şahinbey Şube", "Şehitkamil Şube"]),
+    "Trabzon": ("Trabzon Transfer Merkezi", ["Ortahisar Şube"]),
+    "Diyarbakır": ("Diyarbakır Transfer Merkezi", ["Kayapınar Şube", "Bağlar Şube"]),
+    "Eskişehir": ("Eskişehir Transfer Merkezi", ["Tepebaşı Şube", "Odunpazarı Şube"]),
+}
+ORIGIN = ("Kocaeli Gebze Depo", "Gebze Aktarma Merkezi")
+
+# status -> weight in the random mix
+STATUS_WEIGHTS = [("received", 8), ("preparing", 10), ("shipped", 20), ("out_for_delivery", 7),
+                  ("delivered", 42), ("cancelled", 6), ("returned", 7)]
+
+
+def ts(dt):
+    return dt.isoformat(timespec="seconds")
+
+
+def fold(s):
+    table = str.maketrans("çğıöşüÇĞİÖŞÜâîû", "cgiosuCGIOSUaiu")
+    return s.translate(table).lower()
+
+
+def money(kurus):
+    return "%d.%02d" % (kurus // 100, kurus % 100)
+
+
+def tracking_no(rng, carrier):
+    d = lambda n: "".join(rng.choice("0123456789") for _ in range(n))
+    return {
+        "yurtici": lambda: "YK" + d(9) + "TR",
+        "aras": lambda: d(12),
+        "mng": lambda: "MNG" + d(10),
+        "ptt": lambda: "KP" + d(11),
+        "surat": lambda: "SK" + d(10),
+        "hepsijet": lambda: "HJ" + d(11),
+        "trendyol_express": lambda: "TEX" + d(10),
+    }[carrier]()
+
+
+class Gen:
+    def __init__(self, rng, now):
+        self.rng = rng
+        self.now = now
+        self.customers = []
+
+    def make_customer(self, i):
+        rng = self.rng
+        first = rng.choice(FEMALE if rng.random() < 0.55 else MALE)
+        last = rng.choice(LAST)
+        if rng.random() < 0.1:  # a second given name now and then
+            first += " " + rng.choice(FEMALE + MALE)
+        email = "%s.%s%d@%s" % (fold(first.split()[0]), fold(last), i, rng.choice(MAIL_DOMAINS))
+        phone = "+90%s%07d" % (rng.choice(OPERATOR_PREFIXES), rng.randrange(10 ** 7))
+        city = rng.choice(list(CITIES))
+        return {"name": first + " " + last, "email": email, "phone": phone, "city": city}
+
+    def items(self, n=None):
+        rng = self.rng
+        picks = rng.sample(CATALOGUE, n or rng.choice([1, 1, 1, 2, 2, 3, 4]))
+        out = []
+        for sku, name, cat, price in picks:
+            if cat in SIZES:
+                sku = sku + "-" + rng.choice(SIZES[cat])
+            qty = 1 if rng.random() < 0.8 else rng.choice([2, 3])
+            out.append({"sku": sku, "name": name, "category": cat, "qty": qty,
+                        "price": money(price)})
+        return out
+
+    def payment(self, items):
+        rng = self.rng
+        total = sum(int(it["price"].replace(".", "")) * it["qty"] for it in items)
+        if total < 50000:
+            total += 4990  # shipping fee under 500 TL
+        method = rng.choices(["card", "bank_transfer", "cash_on_delivery"], [80, 8, 12])[0]
+        inst = rng.choice([1, 1, 1, 2, 3, 3, 6, 9, 12]) if method == "card" and total > 100000 else 1
+        return {"method": method, "installments": inst, "total": money(total), "currency": "TRY"}
+
+    def events(self, carrier, city, shipped, stage, delivered=None, returned=False,
+               end=None):
+        """Events from pick-up to `stage`: in_transit, at_branch, out_for_delivery,
+        delivered. Times never pass `end` (default now)."""
+        rng = self.rng
+        end = end or self.now
+        hub, branches = CITIES[city]
+        branch = rng.choice(branches)
+        t = shipped
+        evs = [{"at": ts(t), "location": ORIGIN[0], "status": "accepted",
+                "description": "Gönderi kabul edildi"}]
+        steps = [(timedelta(hours=rng.randint(3, 8)), ORIGIN[1], "in_transit",
+                  "Transfer merkezine ulaştı"),
+                 (timedelta(hours=rng.randint(1, 4)), ORIGIN[1], "in_transit",
+                  "Transfer merkezinden çıkış yaptı"),
+                 (timedelta(hours=rng.randint(6, 14)), hub, "in_transit",
+                  "Transfer merkezine ulaştı"),
+                 (timedelta(hours=rng.randint(1, 5)), hub, "in_transit",
+                  "Transfer merkezinden çıkış yaptı"),
+                 (timedelta(hours=rng.randint(2, 6)), branch, "at_branch",
+                  "Teslimat şubesine ulaştı")]
+        upto = {"in_transit": rng.randint(1, 4), "at_branch": 5, "out_for_delivery": 5,
+                "delivered": 5}[stage]
+        for delta, loc, st, desc in steps[:upto]:
+            t = t + delta
+            if t > end:
+                return evs
+            evs.append({"at": ts(t), "location": loc, "status": st, "description": desc})
+        if stage in ("out_for_delivery", "delivered"):
+            t = max(t + timedelta(hours=rng.randint(8, 14)),
+                    t.replace(hour=9, minute=rng.randint(0, 50)) + timedelta(days=1))
+            if delivered:
+                t = min(t, delivered - timedelta(hours=2))
+            if t <= end:
+                evs.append({"at": ts(t), "location": branch, "status": "out_for_delivery",
+                            "description": "Dağıtıma çıkarıldı"})
+        if stage == "delivered" and delivered:
+            if rng.random() < 0.08:
+                evs.append({"at": ts(delivered - timedelta(hours=1)), "location": branch,
+                            "status": "delivery_failed",
+                            "description": "Alıcı adreste bulunamadı, tekrar denenecek"})
+            evs.append({"at": ts(delivered), "location": branch, "status": "delivered",
+                        "description": "Teslim edildi"})
+            if returned:
+                rt = delivered + timedelta(days=rng.randint(2, 6))
+                if rt < end:
+                    evs.append({"at": ts(rt), "location": branch, "status": "return_accepted",
+                                "description": "İade gönderisi kabul edildi"})
+                    rt2 = rt + timedelta(days=rng.randint(1, 2))
+                    if rt2 < end:
+                        evs.append({"at": ts(rt2), "location": ORIGIN[0],
+                                    "status": "returned_to_sender",
+                                    "description": "Göndericiye iade edildi"})
+        return evs
+
+    def order(self, oid, status, cust=None, carrier=None):
+        rng = self.rng
+        cust = cust or rng.choice(self.customers)
+        items = self.items()
+        age = {"received": (0.05, 1), "preparing": (0.3, 2), "shipped": (1.2, 6),
+               "out_for_delivery": (1.5, 5), "delivered": (3, 60), "cancelled": (1, 40),
+               "returned": (10, 70)}[status]
+        created = self.now - timedelta(minutes=int(rng.uniform(*age) * 1440))
+        o = {"id": oid, "created_at": ts(created), "status": status,
+             "customer": {k: cust[k] for k in ("name", "email", "phone")},
+             "payment": self.payment(items), "items": items}
+        if status in ("shipped", "out_for_delivery", "delivered", "returned"):
+            carrier = carrier or rng.choice(CARRIERS)
+            shipped = created + timedelta(hours=rng.randint(5, 30))
+            shipped = min(shipped, self.now - timedelta(hours=3))
+            delivered = None
+            stage = {"shipped": rng.choice(["in_transit", "in_transit", "at_branch"]),
+                     "out_for_delivery": "out_for_delivery", "delivered": "delivered",
+                     "returned": "delivered"}[status]
+            if stage == "delivered":
+                delivered = shipped + timedelta(hours=rng.randint(30, 80))
+                if delivered.hour < 9 or delivered.hour >= 20:  # couriers work by day
+                    day = delivered if delivered.hour < 9 else delivered + timedelta(days=1)
+                    delivered = day.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
+                delivered = min(delivered, self.now - timedelta(hours=1))
+            o["shipment"] = {"carrier": carrier, "tracking_no": tracking_no(rng, carrier),
+                             "shipped_at": ts(shipped),
+                             "delivered_at": ts(delivered) if delivered else None,
+                             "events": self.events(carrier, cust["city"], shipped, stage,
+                                                   delivered, status == "returned")}
+            if status == "out_for_delivery" and o["shipment"]["events"][-1]["status"] != \
+                    "out_for_delivery":
+                o["shipment"]["events"].append(
+                    {"at": ts(self.now - timedelta(hours=rng.randint(1, 3))),
+                     "location": rng.choice(CITIES[cust["city"]][1]),
+                     "status": "out_for_delivery", "description": "Dağıtıma çıkarıldı"})
+            o["shipment"]["events"].sort(key=lambda e: datetime.fromisoformat(e["at"]))
+        return o
+
+
+def fixed_orders(g):
+    """The documented demo orders (README). Times are relative to --now."""
+    now = g.now
+    h = lambda n: timedelta(hours=n)
+    d = lambda n: timedelta(days=n)
+    out = []
+
+    def person(name, email, phone, city):
+        return {"name": name, "email": email, "phone": phone, "city": city}
+
+    def item(sku, name, cat, qty, kurus):
+        return {"sku": sku, "name": name, "category": cat, "qty": qty, "price": money(kurus)}
+
+    def order(oid, status, cust, created, items, method="card", inst=1, shipment=None):
+        total = sum(int(i["price"].replace(".", "")) * i["qty"] for i in items)
+        o = {"id": oid, "created_at": ts(created), "status": status,
+             "customer": {k: cust[k] for k in ("name", "email", "phone")},
+             "payment": {"method": method, "installments": inst, "total": money(total),
+                         "currency": "TRY"},
+             "items": items}
+        if shipment:
+            o["shipment"] = shipment
+        return o
+
+    def ev(at, loc, st, desc):
+        return {"at": ts(at), "location": loc, "status": st, "description": desc}
+
+    # 1. Shipped with Yurtiçi, in transit (the CONTRACT.md example, moved to now).
+    ayse = person("Ayşe Yılmaz", "ayse@example.com", "+905321234567", "İstanbul Anadolu")
+    shipped = now - d(1) - h(3) - timedelta(minutes=20)
+    out.append(("in transit with Yurtiçi", order(
+        "1048213", "shipped", ayse, now - d(2) - h(1) - timedelta(minutes=45),
+        [item("TS-102-M", "Pamuklu Tişört", "giyim", 2, 19990),
+         item("KP-310-38", "Yüksek Bel Kot Pantolon", "giyim", 1, 34990)], "card", 3,
+        {"carrier": "yurtici", "tracking_no": "YK123456789TR", "shipped_at": ts(shipped),
+         "delivered_at": None,
+         "events": [ev(shipped, "İstanbul Tuzla Şube", "accepted", "Gönderi kabul edildi"),
+                    ev(shipped + h(5), "İstanbul Avrupa Transfer Merkezi", "in_transit",
+                       "Transfer merkezine ulaştı"),
+                    ev(now - h(2) - timedelta(minutes=48), "İstanbul Anadolu Transfer Merkezi",
+                       "in_transit", "Transfer merkezinden çıkış yaptı")]})))
+
+    # 2. Delivered two days ago (returnable clothing and shoes).
+    mehmet = person("Mehmet Demir", "mehmet.demir@example.com", "+905427654321", "Ankara")
+    shipped = now - d(5) - h(2)
+    delivered = now - d(2) - h(1)
+    out.append(("delivered", order(
+        "1052790", "delivered", mehmet, now - d(6),
+        [item("AYK-601-42", "Deri Sneaker", "ayakkabı", 1, 129990),
+         item("SW-415-L", "Kapüşonlu Sweatshirt", "giyim", 1, 59990)], "card", 6,
+        {"carrier": "aras", "tracking_no": "384512907731", "shipped_at": ts(shipped),
+         "delivered_at": ts(delivered),
+         "events": [ev(shipped, "Kocaeli Gebze Depo", "accepted", "Gönderi kabul edildi"),
+                    ev(shipped + h(7), "Gebze Aktarma Merkezi", "in_transit",
+                       "Transfer merkezinden çıkış yaptı"),
+                    ev(shipped + h(20), "Ankara Transfer Merkezi", "in_transit",
+                       "Transfer merkezine ulaştı"),
+                    ev(delivered - h(4), "Çankaya Şube", "out_for_delivery",
+                       "Dağıtıma çıkarıldı"),
+                    ev(delivered, "Çankaya Şube", "delivered", "Teslim edildi")]})))
+
+    # 3. Preparing: can still be cancelled.
+    zeynep = person("Zeynep Kaya", "zeynep.kaya@example.com", "+905051112233", "İzmir")
+    out.append(("preparing (cancellable)", order(
+        "1060334", "preparing", zeynep, now - h(5),
+        [item("ELB-118-S", "Çiçekli Midi Elbise", "giyim", 1, 74990),
+         item("AKS-822", "İpek Eşarp", "aksesuar", 1, 59990)], "card", 1)))
+
+    # 4. Stuck in transit: no movement for more than three days.
+    emre = person("Emre Çelik", "emre.celik@example.com", "+905359876543", "Trabzon")
+    shipped = now - d(6) - h(4)
+    out.append(("stuck in transit > 3 days", order(
+        "1039977", "shipped", emre, now - d(7),
+        [item("ELK-410", "Kablosuz Kulaklık", "elektronik", 1, 149990)], "card", 3,
+        {"carrier": "mng", "tracking_no": "MNG7730041295", "shipped_at": ts(shipped),
+         "delivered_at": None,
+         "events": [ev(shipped, "Kocaeli Gebze Depo", "accepted", "Gönderi kabul edildi"),
+                    ev(shipped + h(6), "Gebze Aktarma Merkezi", "in_transit",
+                       "Transfer merkezine ulaştı"),
+                    ev(now - d(4) - h(2), "Gebze Aktarma Merkezi", "in_transit",
+                       "Transfer merkezinden çıkış yaptı")]})))
+
+    # 5. Marked delivered yesterday; the shopper says it never arrived.
+    elif_ = person("Elif Şahin", "elif.sahin@example.com", "+905443217788", "İstanbul Avrupa")
+    shipped = now - d(3) - h(5)
+    delivered = now - d(1) + h(2)
+    out.append(("delivered, shopper says not received", order(
+        "1044102", "delivered", elif_, now - d(4),
+        [item("ELK-433", "Akıllı Saat", "elektronik", 1, 349990)], "card", 9,
+        {"carrier": "hepsijet", "tracking_no": "HJ40219876543", "shipped_at": ts(shipped),
+         "delivered_at": ts(delivered),
+         "events": [ev(shipped, "Kocaeli Gebze Depo", "accepted", "Gönderi kabul edildi"),
+                    ev(shipped + h(9), "İstanbul Avrupa Transfer Merkezi", "in_transit",
+                       "Transfer merkezine ulaştı"),
+                    ev(delivered - h(3), "Esenyurt Şube", "out_for_delivery",
+                       "Dağıtıma çıkarıldı"),
+                    ev(delivered, "Esenyurt Şube", "delivered",
+                       "Teslim edildi (teslim alan: site görevlisi)")]})))
+
+    # 6. Delivered, only non-returnable goods (cosmetics, underwear, food).
+    fatma = person("Fatma Öztürk", "fatma.ozturk@example.com", "+905301239876", "Bursa")
+    shipped = now - d(4)
+    delivered = now - d(2) + h(3)
+    out.append(("delivered, non-returnable items", order(
+        "1051426", "delivered", fatma, now - d(5),
+        [item("KZM-044", "Mat Ruj", "kozmetik", 2, 22990),
+         item("IC-201-M", "Pamuklu Külot 3'lü", "iç giyim", 1, 24990),
+         item("GID-340", "Türk Kahvesi 250 g", "gıda", 2, 16990)], "cash_on_delivery", 1,
+        {"carrier": "ptt", "tracking_no": "KP04512398761", "shipped_at": ts(shipped),
+         "delivered_at": ts(delivered),
+         "events": [ev(shipped, "Kocaeli Gebze Depo", "accepted", "Gönderi kabul edildi"),
+                    ev(shipped + h(10), "Bursa Transfer Merkezi", "in_transit",
+                       "Transfer merkezine ulaştı"),
+                    ev(delivered - h(5), "Nilüfer Şube", "out_for_delivery",
+                       "Dağıtıma çıkarıldı"),
+                    ev(delivered, "Nilüfer Şube", "delivered", "Teslim edildi")]})))
+
+    # 7. Out for delivery today with Trendyol Express.
+    burak = person("Burak Aydın", "burak.aydin@example.com", "+905553334455", "Antalya")
+    shipped = now - d(2) - h(3)
+    out.append(("out for delivery", order(
+        "1061507", "out_for_delivery", burak, now - d(3),
+        [item("EV-768", "Türk Kahvesi Makinesi", "ev", 1, 199990)], "card", 3,
+        {"carrier": "trendyol_express", "tracking_no": "TEX7311904526", "shipped_at": ts(shipped),
+         "delivered_at": None,
+         "events": [ev(shipped, "Kocaeli Gebze Depo", "accepted", "Gönderi kabul edildi"),
+                    ev(shipped + h(14), "Antalya Transfer Merkezi", "in_transit",
+                       "Transfer merkezine ulaştı"),
+                    ev(now - h(3), "Muratpaşa Şube", "out_for_delivery",
+                       "Dağıtıma çıkarıldı")]})))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=300,
+                    help="number of orders, the fixed demo orders included (default 300)")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    ap.add_argument("--now", default=DEFAULT_NOW,
+                    help="the moment the data is relative to (default %s)" % DEFAULT_NOW)
+    ap.add_argument("-o", "--output", help="write here instead of stdout")
+    ap.add_argument("--list", action="store_true", help="only list the fixed demo orders")
+    args = ap.parse_args()
+    now = datetime.fromisoformat(args.now)
+    if now.tzinfo is None:
+        ap.error("--now needs an offset, like %s" % DEFAULT_NOW)
+
+    rng = random.Random(args.seed)
+    g = Gen(rng, now)
+    fixed = fixed_orders(g)
+    for label, o in fixed:
+        print("demo order %s  %-36s %s (%s)" % (o["id"], label, o["customer"]["email"],
+                                                o["customer"]["name"]), file=sys.stderr)
+    if args.list:
+        return 0
+
+    n_random = max(0, args.count - len(fixed))
+    g.customers = [g.make_customer(i + 1) for i in range(max(20, n_random // 3))]
+    taken = {o["id"] for _, o in fixed}
+    ids = [i for i in rng.sample(range(1000000, 10000000), n_random + len(taken))
+           if str(i) not in taken][:n_random]
+    ids.sort()
+    statuses = [s for s, _ in STATUS_WEIGHTS]
+    weights = [w for _, w in STATUS_WEIGHTS]
+    orders = [o for _, o in fixed][:args.count]
+    for k, oid in enumerate(ids):
+        # every status and every carrier appear even in a small file
+        status = statuses[k] if k < len(statuses) else rng.choices(statuses, weights)[0]
+        carrier = CARRIERS[k % len(CARRIERS)] if k < 2 * len(CARRIERS) else None
+        if k < 2 * len(CARRIERS) and k >= len(statuses):
+            status = "delivered"
+        orders.append(g.order(str(oid), status, carrier=carrier))
+
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    out.write('{"orders": [\n')
+    for i, o in enumerate(orders):
+        out.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
+        out.write(",\n" if i + 1 < len(orders) else "\n")
+    out.write("]}\n")
+    if args.output:
+        out.close()
+    print("%d orders (seed %d, now %s)" % (len(orders), args.seed, args.now), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
