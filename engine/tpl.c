@@ -186,6 +186,8 @@ static void reading(const char *w, size_t len, int *front, int *round, int *vowe
 void tpl_append_suffixed(ds_buf *out, const char *word, size_t len, tpl_case c)
 {
     int front, round, vowel_final, voiceless;
+    if (len == 0)
+        return; /* an empty value takes no suffix */
     reading(word, len, &front, &round, &vowel_final, &voiceless);
     const char *a = front ? "e" : "a";
     const char *i4 = front ? (round ? "ü" : "i") : (round ? "u" : "ı");

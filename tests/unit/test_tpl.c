@@ -50,6 +50,15 @@ static void test_carriers(void)
     SUFFIX("AVM", TPL_CASE_LOCATIVE, "AVM'de");
 }
 
+static void test_empty_value(void)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    tpl_append_suffixed(&b, "", 0, TPL_CASE_DATIVE);
+    CHECK_EQ_INT(b.len, 0); /* no stray "'ya" after a missing name */
+    ds_buf_cleanup(&b);
+}
+
 static void expect_date(const char *iso, int year, const char *want, int line)
 {
     ds_buf b;
@@ -104,6 +113,7 @@ static void test_render(void)
 int main(void)
 {
     test_carriers();
+    test_empty_value();
     test_dates();
     test_render();
     return CHECK_MAIN_RESULT();
