@@ -3,7 +3,6 @@
  * typo), terms -> phrases -> features, features -> intent scores, then
  * patterns for the intents with evidence, then ranking and confidence.
  * Cost follows the words of the message, not the size of the KB. */
-#define _GNU_SOURCE /* memmem */
 #include "match_int.h"
 
 #include <math.h>
@@ -12,9 +11,12 @@
 #include "limits.h"
 
 #define MAX_TERMS_PER_TOKEN 4
+/* Stems (longest first) a token is tried with for one typo. */
+#define MATCH_TYPO_SPLITS 3
 /* Shortest word a typo may be followed by suffixes on. */
 #define MATCH_TYPO_SUFFIX_MIN 6
 #define MAX_HITS 128
+#define MATCH_BIGRAM_BITS 2048
 
 typedef struct tok_terms {
     uint32_t term[MAX_TERMS_PER_TOKEN];
@@ -30,6 +32,7 @@ struct match_result {
     double *score;
     uint32_t *touched;       /* intents with evidence this time */
     uint32_t *order;         /* scratch: intents in pattern-running order */
+    uint64_t bigrams[MATCH_BIGRAM_BITS / 64];
     int exhaustive;          /* run every pattern (explanations) */
     size_t touched_count;
     tok_terms toks[NLP_MAX_TOKENS];
@@ -53,7 +56,7 @@ match_result *match_result_new(const match_engine *me)
     r->intent_stamp = ds_calloc(me->intent_count + 1, sizeof *r->intent_stamp);
     r->score = ds_calloc(me->intent_count + 1, sizeof *r->score);
     r->touched = ds_calloc(me->intent_count + 1, sizeof *r->touched);
-    r->order = ds_calloc(me->intent_count + 1, sizeof *r->order);
+    r->order = ds_calloc(2 * (me->intent_count + 1), sizeof *r->order); /* + merge scratch */
     r->md = pcre2_match_data_create(1, NULL);
     r->chosen = -1;
     if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order ||
@@ -126,8 +129,15 @@ static void stem_terms(const match_engine *me, const char *tok, size_t len,
                        const unsigned char *ok, tok_terms *tt)
 {
     size_t v;
+    uint64_t h[41];
+    h[0] = MATCH_ROLL_SEED;
+    for (size_t i = 0; i < len; i++)
+        h[i + 1] = match__roll(h[i], (unsigned char)tok[i]);
     for (size_t i = len - 1; i >= 3; i--) {
-        if (!ok[i] || !ds_map_get(me->stems, tok, i, &v))
+        if (!ok[i])
+            continue;
+        unsigned bit = match__bloom_bit(h[i]);
+        if (!(me->stem_bloom[bit / 64] >> (bit % 64) & 1) || !ds_map_get(me->stems, tok, i, &v))
             continue;
         if ((v & MATCH_SOFT_BIT) && !is_vowel(tok[i]))
             continue;
@@ -182,9 +192,14 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
             if (!me->term_weak[tt->term[i]])
                 return;
     }
-    for (size_t i = len; i >= 4; i--)
-        if (ok[i])
+    /* the longest few stems only: a typo plus a long suffix chain is rare,
+     * and every split costs a dozen lookups on the hot path */
+    int tries = 0;
+    for (size_t i = len; i >= 4 && tries < MATCH_TYPO_SPLITS; i--)
+        if (ok[i]) {
             typo_terms(me, tok->text, i, len - i, tt);
+            tries++;
+        }
 }
 
 int match_engine_word_matches(const match_engine *me, const char *token, const char *word,
@@ -209,7 +224,7 @@ int match_engine_word_matches(const match_engine *me, const char *token, const c
 static void add_hit(match_result *r, size_t intent, const char *rule, double w, match_how how,
                     size_t token)
 {
-    if (r->hit_count < MAX_HITS)
+    if (r->exhaustive && r->hit_count < MAX_HITS)
         r->hits[r->hit_count++] = (match_hit){intent, rule, w, how, token};
 }
 
@@ -257,6 +272,66 @@ static void fire_feature(const match_engine *me, match_result *r, uint32_t f, ma
     }
 }
 
+/* memmem for short texts: glibc's two-way set-up costs more than the whole
+ * search in a 30-byte message. */
+static int contains(const char *hay, size_t len, const char *needle, size_t n)
+{
+    if (n > len)
+        return 0;
+    const char *end = hay + len - n + 1;
+    for (const char *p = hay; p < end; p++) {
+        p = memchr(p, needle[0], (size_t)(end - p));
+        if (!p)
+            return 0;
+        if (memcmp(p + 1, needle + 1, n - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static double bound(const match_engine *me, const match_result *r, uint32_t in)
+{
+    return r->score[in] + me->pat_max[in];
+}
+
+/* Orders r->order[0..n) by upper bound, best first: insertion sort for the
+ * usual handful, a merge sort when common words touch hundreds of intents. */
+static void sort_by_bound(const match_engine *me, match_result *r, size_t n)
+{
+    if (n <= 16) {
+        for (size_t k = 1; k < n; k++) {
+            uint32_t x = r->order[k];
+            double bx = bound(me, r, x);
+            size_t j = k;
+            while (j > 0 && bound(me, r, r->order[j - 1]) < bx) {
+                r->order[j] = r->order[j - 1];
+                j--;
+            }
+            r->order[j] = x;
+        }
+        return;
+    }
+    /* bottom-up merge sort through the scratch half of r->order */
+    uint32_t *a = r->order, *b = r->order + me->intent_count + 1;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                b[k++] = bound(me, r, a[i]) >= bound(me, r, a[j]) ? a[i++] : a[j++];
+            while (i < mid)
+                b[k++] = a[i++];
+            while (j < hi)
+                b[k++] = a[j++];
+        }
+        uint32_t *tmp = a;
+        a = b;
+        b = tmp;
+    }
+    if (a != r->order)
+        memcpy(r->order, a, n * sizeof *a);
+}
+
 /* Keeps best[] as the largest MATCH_MAX_CANDIDATES values, descending. */
 static void top_insert(double *best, size_t *n, double v)
 {
@@ -277,10 +352,36 @@ static void top_insert(double *best, size_t *n, double v)
  * reach the top MATCH_MAX_CANDIDATES: the reported candidates and scores are
  * exactly those of running every pattern, at a fraction of the cost when
  * common words touch hundreds of intents. */
+static unsigned bigram_bit(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 31u + b) & (MATCH_BIGRAM_BITS - 1);
+}
+
+/* The message's letter pairs as bits: a literal whose first or last pair is
+ * missing cannot be in it, and that is one bit test instead of a search. */
+static void bigrams_fill(match_result *r, const char *s, size_t len)
+{
+    memset(r->bigrams, 0, sizeof r->bigrams);
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned bit = bigram_bit((unsigned char)s[i], (unsigned char)s[i + 1]);
+        r->bigrams[bit / 64] |= 1ULL << (bit % 64);
+    }
+}
+
+static int bigram_has(const match_result *r, const char *lit, size_t n)
+{
+    if (n < 2)
+        return 1;
+    unsigned a = bigram_bit((unsigned char)lit[0], (unsigned char)lit[1]);
+    unsigned b = bigram_bit((unsigned char)lit[n - 2], (unsigned char)lit[n - 1]);
+    return (r->bigrams[a / 64] >> (a % 64) & 1) && (r->bigrams[b / 64] >> (b % 64) & 1);
+}
+
 static void run_patterns(const match_engine *me, match_result *r, const nlp_text *t)
 {
     const char *s = nlp_text_skeleton(t);
     size_t len = nlp_text_skeleton_len(t);
+    bigrams_fill(r, s, len);
     size_t n = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
@@ -288,16 +389,7 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
             r->order[n++] = in;
         /* intents without patterns already have their final score */
     }
-    for (size_t k = 1; k < n; k++) { /* insertion sort: n is small after the bound */
-        uint32_t x = r->order[k];
-        double bx = r->score[x] + me->pat_max[x];
-        size_t j = k;
-        while (j > 0 && r->score[r->order[j - 1]] + me->pat_max[r->order[j - 1]] < bx) {
-            r->order[j] = r->order[j - 1];
-            j--;
-        }
-        r->order[j] = x;
-    }
+    sort_by_bound(me, r, n);
     /* kth: the k-th best final score known so far, over every touched intent */
     double best[MATCH_MAX_CANDIDATES];
     size_t nbest = 0;
@@ -313,8 +405,15 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
             break;
         for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
             const m_pattern *mp = &me->patterns[i];
-            if (mp->literal_len && !memmem(s, len, mp->literal, mp->literal_len))
-                continue;
+            if (mp->alt_count) {
+                size_t a = 0;
+                while (a < mp->alt_count &&
+                       !(bigram_has(r, mp->alt[a], mp->alt_len[a]) &&
+                         contains(s, len, mp->alt[a], mp->alt_len[a])))
+                    a++;
+                if (a == mp->alt_count)
+                    continue; /* no text it needs is there */
+            }
             int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)
                              : pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
                                            r->md, me->mctx);
@@ -333,7 +432,7 @@ static void rank(const match_engine *me, match_result *r)
     double best_normal = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
-        if (!kb_intent_at(kb, in)->low_priority && r->score[in] > best_normal)
+        if (!me->low_priority[in] && r->score[in] > best_normal)
             best_normal = r->score[in];
     }
     r->cand_count = 0;
@@ -342,7 +441,7 @@ static void rank(const match_engine *me, match_result *r)
         double s = r->score[in];
         /* a greeting or thanks steps aside for a real request that is at
          * least comparable, not for a stray weak hit */
-        if (s <= 0 || (kb_intent_at(kb, in)->low_priority && best_normal >= MATCH_LOW_PRIORITY_YIELD &&
+        if (s <= 0 || (me->low_priority[in] && best_normal >= MATCH_LOW_PRIORITY_YIELD &&
                        best_normal >= 0.6 * s))
             continue;
         /* insertion into the short sorted list; ties keep KB order */

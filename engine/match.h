@@ -64,9 +64,10 @@ int match_engine_word_matches(const match_engine *me, const char *token, const c
 match_result *match_result_new(const match_engine *me);
 void match_result_free(match_result *r);
 
-/* With on = 1, every pattern of every intent with evidence runs, so the hits
- * explain even candidates outside the top list (destek explain). Off by
- * default: the top candidates and their scores are the same either way. */
+/* With on = 1 the result records which rules fired (match_result_hit) and
+ * every pattern of every intent with evidence runs, so the hits explain even
+ * candidates outside the top list (destek explain). Off by default, for
+ * speed: the top candidates and their scores are the same either way. */
 void match_result_set_exhaustive(match_result *r, int on);
 
 /* Scores a normalised message. Never fails on any text; DS_ENOMEM only if

@@ -47,6 +47,15 @@ static int soft_ending(char c, char *soft)
     }
 }
 
+static void bloom_add(match_engine *me, const char *w, size_t len)
+{
+    uint64_t h = MATCH_ROLL_SEED;
+    for (size_t i = 0; i < len; i++)
+        h = match__roll(h, (unsigned char)w[i]);
+    unsigned bit = match__bloom_bit(h);
+    me->stem_bloom[bit / 64] |= 1ULL << (bit % 64);
+}
+
 static uint32_t term_id(builder *b, const char *w, size_t len)
 {
     match_engine *me = b->me;
@@ -66,6 +75,8 @@ static uint32_t term_id(builder *b, const char *w, size_t len)
     if (len >= 3 && !ds_map_get(me->stems, w, len, NULL) &&
         ds_map_put(me->stems, w, len, id) != DS_OK)
         b->oom = 1;
+    if (len >= 3)
+        bloom_add(me, w, len);
     char soft;
     if (len >= 3 && len < 64 && soft_ending(w[len - 1], &soft)) {
         char buf[64];
@@ -74,6 +85,7 @@ static uint32_t term_id(builder *b, const char *w, size_t len)
         if (!ds_map_get(me->stems, buf, len, NULL) &&
             ds_map_put(me->stems, buf, len, id | MATCH_SOFT_BIT) != DS_OK)
             b->oom = 1;
+        bloom_add(me, buf, len);
     }
     if (len >= 5 && len < 64) {
         char buf[64];
@@ -286,14 +298,53 @@ static void build_triggers(builder *b)
     ds_free(fill);
 }
 
-/* The longest literal every match of re must contain, found by a scan of
- * the top level of the pattern (not inside groups or classes); none when the
- * top level has an alternation. Conservative: any doubt ends a literal run. */
-static size_t required_literal(const char *re, char *best, size_t cap)
+/* A top-level group "(a|b|c)" of plain literals at re[i] == '(': fills the
+ * alternatives and returns the index of its ')' when every match must
+ * contain one of them (no nesting, classes, quantifiers inside, and no
+ * quantifier after it but '+'); returns 0 otherwise. */
+static size_t plain_group(const char *re, size_t i, m_pattern *out)
 {
-    char run[MATCH_LITERAL_MAX];
+    m_pattern g;
+    memset(&g, 0, sizeof g);
+    size_t n = 0;
+    char cur[MATCH_LITERAL_MAX];
+    if (re[i + 1] == '?')
+        return 0; /* (?: (?! (?= ... */
+    for (size_t k = i + 1;; k++) {
+        char c = re[k];
+        if (c == '|' || c == ')') {
+            if (n == 0 || g.alt_count == MATCH_ALT_MAX)
+                return 0; /* an empty alternative matches anywhere */
+            memcpy(g.alt[g.alt_count], cur, n);
+            g.alt_len[g.alt_count++] = (uint8_t)n;
+            n = 0;
+            if (c == ')') {
+                char q = re[k + 1];
+                if (q == '?' || q == '*' || q == '{')
+                    return 0;
+                *out = g;
+                return k;
+            }
+            continue;
+        }
+        if (!c || strchr("([]?*+{}.^$\\", c) || n + 1 >= MATCH_LITERAL_MAX)
+            return 0;
+        cur[n++] = c;
+    }
+}
+
+/* What every match of re must contain, found by a scan of the top level of
+ * the pattern: the longest literal run, or else the most selective group of
+ * plain alternatives. Nothing when the top level has an alternation.
+ * Conservative: any doubt ends a literal run. */
+static void required_text(const char *re, m_pattern *out)
+{
+    char run[MATCH_LITERAL_MAX], best[MATCH_LITERAL_MAX];
     size_t rn = 0, bn = 0;
     int depth = 0;
+    m_pattern group, best_group;
+    size_t best_group_min = 0;
+    out->alt_count = 0;
 #define END_RUN()                                                              \
     do {                                                                       \
         if (rn > bn) {                                                         \
@@ -314,10 +365,23 @@ static size_t required_literal(const char *re, char *best, size_t cap)
             continue;
         }
         if (c == '|')
-            return 0;
+            return;
         if (c == '(') {
             END_RUN();
-            depth++;
+            size_t close = plain_group(re, i, &group);
+            if (close) {
+                size_t min = MATCH_LITERAL_MAX;
+                for (size_t k = 0; k < group.alt_count; k++)
+                    if (group.alt_len[k] < min)
+                        min = group.alt_len[k];
+                if (min > best_group_min) {
+                    best_group = group;
+                    best_group_min = min;
+                }
+                i = close;
+            } else {
+                depth++;
+            }
         } else if (c == '[') {
             END_RUN();
             for (i++; re[i] && re[i] != ']'; i++)
@@ -346,7 +410,7 @@ static size_t required_literal(const char *re, char *best, size_t cap)
             } else if (rn < sizeof run) {
                 run[rn++] = n;
             }
-        } else if (rn < sizeof run && rn < cap) {
+        } else if (rn < sizeof run) {
             run[rn++] = c;
         } else {
             END_RUN();
@@ -354,7 +418,15 @@ static size_t required_literal(const char *re, char *best, size_t cap)
     }
     END_RUN();
 #undef END_RUN
-    return bn;
+    if (bn >= 3 && bn >= best_group_min) {
+        memcpy(out->alt[0], best, bn);
+        out->alt_len[0] = (uint8_t)bn;
+        out->alt_count = 1;
+    } else if (best_group_min >= 2) {
+        out->alt_count = best_group.alt_count;
+        memcpy(out->alt, best_group.alt, sizeof out->alt);
+        memcpy(out->alt_len, best_group.alt_len, sizeof out->alt_len);
+    }
 }
 
 static ds_status build_patterns(match_engine *me, ds_error *err)
@@ -386,8 +458,7 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
             if (pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0)
                 pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &jit_size);
             me->patterns[n].jit = jit_size > 0;
-            me->patterns[n].literal_len = required_literal(
-                in->patterns[k].re, me->patterns[n].literal, MATCH_LITERAL_MAX);
+            required_text(in->patterns[k].re, &me->patterns[n]);
             me->patterns[n].code = c;
             me->patterns[n].re = in->patterns[k].re;
             me->patterns[n].weight = in->patterns[k].weight;
@@ -411,6 +482,11 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
     me->kb = kb;
     me->intent_count = kb_intent_count(kb);
     me->fallback_index = kb_intent_find(kb, "fallback");
+    me->low_priority = ds_calloc(me->intent_count + 1, 1);
+    if (!me->low_priority)
+        b.oom = 1;
+    for (size_t i = 0; i < me->intent_count && me->low_priority; i++)
+        me->low_priority[i] = (uint8_t)kb_intent_at(kb, i)->low_priority;
     me->terms = ds_map_new();
     me->stems = ds_map_new();
     me->dels = ds_map_new();
@@ -455,6 +531,7 @@ void match_engine_free(match_engine *me)
 {
     if (!me)
         return;
+    ds_free(me->low_priority);
     ds_map_free(me->terms);
     ds_map_free(me->stems);
     ds_map_free(me->dels);

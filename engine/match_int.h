@@ -14,6 +14,23 @@
  * "hesap") that only counts when a vowel follows. */
 #define MATCH_SOFT_BIT ((size_t)1 << 31)
 
+/* A bit set over rolling prefix hashes: most prefixes of a token are no
+ * stem, and one bit test is far cheaper than a map lookup. */
+#define MATCH_BLOOM_WORDS 1024
+#define MATCH_BLOOM_BITS (MATCH_BLOOM_WORDS * 64)
+
+static inline uint64_t match__roll(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 0x100000001B3ULL;
+}
+
+static inline unsigned match__bloom_bit(uint64_t h)
+{
+    return (unsigned)((h * 0x9E3779B97F4A7C15ULL) >> 48) & (MATCH_BLOOM_BITS - 1);
+}
+
+#define MATCH_ROLL_SEED 0xCBF29CE484222325ULL
+
 typedef struct m_word {
     uint32_t term;
     uint8_t exact;
@@ -35,22 +52,27 @@ typedef struct m_posting {
 } m_posting;
 
 #define MATCH_LITERAL_MAX 32
+#define MATCH_ALT_MAX 12
 
 typedef struct m_pattern {
     pcre2_code *code;
     const char *re;      /* borrowed from the kb */
     double weight;
     int jit;             /* JIT-compiled: call pcre2_jit_match directly */
-    size_t literal_len;  /* a substring every match contains; 0 = none known */
-    char literal[MATCH_LITERAL_MAX];
+    /* every match contains one of these substrings; none known when 0 */
+    size_t alt_count;
+    uint8_t alt_len[MATCH_ALT_MAX];
+    char alt[MATCH_ALT_MAX][MATCH_LITERAL_MAX];
 } m_pattern;
 
 struct match_engine {
     const kb_base *kb;
     size_t intent_count;
     int fallback_index;
+    uint8_t *low_priority; /* per intent, copied from the kb for the hot path */
     ds_map *terms;       /* word -> term id */
     ds_map *stems;       /* word of 3+ letters (and softened form) -> term id */
+    uint64_t stem_bloom[MATCH_BLOOM_WORDS]; /* prefix hashes of the stems' keys */
     ds_map *dels;        /* each one-letter deletion of a 5+ letter word -> term id */
     size_t term_count;
     uint8_t *term_weak;  /* 1: the term only comes from example stems */

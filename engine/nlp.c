@@ -597,7 +597,10 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
         b--;
     if (a >= b)
         return;
-    if (is_email(cps, a, b)) {
+    int at = 0;
+    for (size_t i = a; i < b && !at; i++)
+        at = cps[i] == '@';
+    if (at && is_email(cps, a, b)) {
         char buf[NLP_MAX_TOKEN_LEN * 2 + 8];
         size_t n = 0;
         for (size_t i = a; i < b && n + 1 < sizeof buf; i++)
@@ -639,7 +642,10 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
  * whole e-mail addresses; other punctuation separates words. */
 static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b)
 {
-    int email = is_email(cps, a, b);
+    int email = 0;
+    for (size_t i = a; i < b && !email; i++)
+        email = cps[i] == '@';
+    email = email && is_email(cps, a, b);
     int need_space = t->folded.len > 0;
     for (size_t k = a; k < b; k++) {
         int32_t cp = cps[k];

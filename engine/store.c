@@ -35,7 +35,7 @@ static const char *const migrations[] = {
     "  payment_method TEXT NOT NULL,"
     "  installments INTEGER NOT NULL CHECK (installments >= 1),"
     "  total TEXT NOT NULL,"
-    "  currency TEXT NOT NULL) WITHOUT ROWID;"
+    "  currency TEXT NOT NULL);"
     "CREATE INDEX orders_customer ON orders(customer_id);"
     "CREATE TABLE items ("
     "  order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
@@ -53,7 +53,7 @@ static const char *const migrations[] = {
     "  shipped_at TEXT NOT NULL,"
     "  shipped_utc INTEGER NOT NULL,"
     "  delivered_at TEXT,"
-    "  delivered_utc INTEGER) WITHOUT ROWID;"
+    "  delivered_utc INTEGER);"
     "CREATE INDEX shipments_tracking ON shipments(tracking_no);"
     "CREATE TABLE shipment_events ("
     "  order_id TEXT NOT NULL REFERENCES shipments(order_id) ON DELETE CASCADE,"
@@ -165,7 +165,29 @@ static const char *const stmt_sql[STMT_COUNT_] = {
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what)
 {
     const char *msg = db && db->conn ? sqlite3_errmsg(db->conn) : "no connection";
+    if (db && db->step_injected) {
+        msg = "injected failure (store_fail_step_after)";
+        db->step_injected = 0;
+    }
     return ds_fail(err, DS_EDB, "%s: %s", what, msg);
+}
+
+int store__step(store_db *db, sqlite3_stmt *st)
+{
+    if (db->step_fail_at && ++db->step_count >= db->step_fail_at) {
+        db->step_injected = 1;
+        return SQLITE_IOERR;
+    }
+    return sqlite3_step(st);
+}
+
+void store_fail_step_after(store_db *db, unsigned long n)
+{
+    if (!db)
+        return;
+    db->step_count = 0;
+    db->step_fail_at = n;
+    db->step_injected = 0;
 }
 
 sqlite3_stmt *store__stmt(store_db *db, store_stmt_id id, ds_error *err)
@@ -189,7 +211,7 @@ sqlite3_stmt *store__stmt(store_db *db, store_stmt_id id, ds_error *err)
 /* Steps a statement that returns no rows and resets it. */
 static ds_status step_done(store_db *db, sqlite3_stmt *st, ds_error *err, const char *what)
 {
-    int rc = sqlite3_step(st);
+    int rc = store__step(db, st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, what);
 }
@@ -269,7 +291,7 @@ static ds_status read_version(store_db *db, int *version, ds_error *err)
     sqlite3_stmt *st = store__stmt(db, STMT_VERSION_GET, err);
     if (!st)
         return DS_EDB;
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    if (store__step(db, st) != SQLITE_ROW) {
         ds_status s = store__db_fail(db, err, "reading the schema version");
         sqlite3_reset(st);
         return s;

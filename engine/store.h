@@ -100,4 +100,10 @@ ds_status store_order_audit(store_db *db, const char *order_id, store_audit **ou
                             ds_error *err);
 void store_audit_free(store_audit *a, size_t count);
 
+/* Test hook: make the n-th statement step on this connection from now on,
+ * and every one after it, fail as an I/O error would (0 = never). Lets tests
+ * check that every SQL failure rolls back and reports DS_EDB. Per
+ * connection; ROLLBACK itself is never failed. */
+void store_fail_step_after(store_db *db, unsigned long n);
+
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Order import: parses a CONTRACT.md order document with jansson, validates
- * every order completely, then writes them all in one transaction with the
- * connection's reused statements. Validation never touches the database, so
- * a bad file changes nothing; a database error rolls everything back. Same
- * threading rule as store.h. */
+/* Order import: walks a CONTRACT.md order document, parses each order with
+ * jansson, validates it completely and writes it with the connection's
+ * reused statements, all in one transaction that any problem (bad input or
+ * SQL error) rolls back, so a bad file changes nothing. Decides nothing
+ * about orders beyond their shape. Same threading rule as store.h. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -343,7 +343,7 @@ static const char *str_at(const json_t *obj, const char *key)
 
 static ds_status step_reset(store_db *db, sqlite3_stmt *st, ds_error *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = store__step(db, st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, "importing orders");
 }
@@ -361,7 +361,7 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     store__bind_text(st, 1, str_at(c, "email"));
     store__bind_text(st, 2, str_at(c, "name"));
     store__bind_text(st, 3, str_at(c, "phone"));
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    if (store__step(db, st) != SQLITE_ROW) {
         s = store__db_fail(db, err, "importing orders");
         sqlite3_reset(st);
         return s;
@@ -450,7 +450,6 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     }
     return DS_OK;
 }
-
 
 /* ---- the document envelope ----
  * {"orders": [...]} is walked by hand and each order parsed on its own with

@@ -46,12 +46,19 @@ struct store_db {
     sqlite3_stmt *stmts[STMT_COUNT_];
     int version;
     char *path;
+    /* fault injection (store_fail_step_after) */
+    unsigned long step_count, step_fail_at;
+    int step_injected;
 };
 
 /* The prepared statement for id, reset and with its bindings cleared, ready
  * to bind. Borrowed: valid until store_close. NULL on failure (err filled
  * with DS_EDB). */
 sqlite3_stmt *store__stmt(store_db *db, store_stmt_id id, ds_error *err);
+
+/* sqlite3_step, or SQLITE_IOERR when fault injection says this one fails.
+ * Every step goes through here except ROLLBACK's, the recovery path. */
+int store__step(store_db *db, sqlite3_stmt *st);
 
 /* Fills err with DS_EDB, "what: sqlite3_errmsg" and returns DS_EDB. */
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what);

@@ -55,7 +55,7 @@ static ds_status read_rows(store_db *db, sqlite3_stmt *st, store_order *o,
 {
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = store__step(db, st)) == SQLITE_ROW)
         if (!row(st, o, &cap)) {
             sqlite3_reset(st);
             return ds_fail(err, DS_ENOMEM, "out of memory reading order %s", o->id);
@@ -177,7 +177,7 @@ ds_status store_order_count(store_db *db, size_t *count, ds_error *err)
     if (!st)
         return DS_EDB;
     ds_status s = DS_OK;
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (store__step(db, st) == SQLITE_ROW)
         *count = (size_t)sqlite3_column_int64(st, 0);
     else
         s = store__db_fail(db, err, "counting orders");
@@ -193,7 +193,7 @@ static ds_status order_status(store_db *db, const char *id, char *buf, size_t bu
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, id);
-    int rc = sqlite3_step(st);
+    int rc = store__step(db, st);
     ds_status s = DS_OK;
     if (rc == SQLITE_ROW)
         snprintf(buf, buf_len, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -225,7 +225,7 @@ ds_status store_order_cancel(store_db *db, const char *id, const char *actor, co
         s = DS_EDB;
     if (s == DS_OK) {
         store__bind_text(st, 1, id);
-        int rc = sqlite3_step(st);
+        int rc = store__step(db, st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             s = store__db_fail(db, err, "cancelling an order");
@@ -240,7 +240,7 @@ ds_status store_order_cancel(store_db *db, const char *id, const char *actor, co
         store__bind_text(st, 5, actor);
         store__bind_text(st, 6, reason);
         store__bind_text(st, 7, now);
-        int rc = sqlite3_step(st);
+        int rc = store__step(db, st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             s = store__db_fail(db, err, "recording a cancellation");
@@ -279,7 +279,7 @@ ds_status store_order_audit(store_db *db, const char *order_id, store_audit **ou
     store_audit *a = NULL;
     size_t n = 0, cap = 0;
     int rc = SQLITE_DONE, oom = 0;
-    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!oom && (rc = store__step(db, st)) == SQLITE_ROW) {
         if (!grow((void **)&a, n, &cap, sizeof *a)) {
             oom = 1;
             break;

@@ -35,7 +35,7 @@ ds_status store_request_add(store_db *db, const char *kind, const char *order_id
     store__bind_text(st, 3, priority);
     store__bind_text(st, 4, details);
     store__bind_text(st, 5, now);
-    int rc = sqlite3_step(st);
+    int rc = store__step(db, st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return store__db_fail(db, err, "recording a request");
@@ -71,7 +71,7 @@ ds_status store_requests_list(store_db *db, const char *kind, store_request **ou
     store_request *r = NULL;
     size_t n = 0, cap = 0;
     int rc = SQLITE_DONE, oom = 0;
-    while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!oom && (rc = store__step(db, st)) == SQLITE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 8;
             store_request *nr = ds_realloc(r, ncap * sizeof *nr);

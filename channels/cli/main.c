@@ -24,8 +24,9 @@ static const command commands[] = {
                          "                                   classify throughput and latency\n"
                          "  bench --dialogue --orders FILE.json [--db PATH]\n"
                          "                                   dialogue turns/s with the order store"},
-    {"orders", cmd_orders, "orders import FILE.json [--db PATH]  load orders (one transaction)\n"
-                           "  orders show ID [--db PATH]         print a stored order as JSON"},
+    {"orders", cmd_orders, "orders import FILE.json [--db PATH]\n"
+                           "                                   load orders, all or nothing (default ./destek.db)\n"
+                           "  orders show ID [--db PATH]       print a stored order as JSON"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

@@ -736,6 +736,104 @@ static void test_alloc_failures(void)
     store_close(db);
 }
 
+/* Every statement step of an import, a cancellation, a request and a read,
+ * failed in turn: DS_EDB, the database exactly as before, no leak. */
+static void test_step_failures(void)
+{
+    CHECK_CONTEXT("step failures");
+    char path[256], before[8192], after[8192], buf[64];
+    db_path(path, sizeof path, "steps.db");
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
+    if (!db)
+        return;
+    CHECK_STATUS(import_file(db, "valid/full.json", NULL, &err), DS_OK);
+    raw_query(path, fingerprint_sql, before, sizeof before);
+    const char *doc =
+        "{\"orders\":[{\"id\":\"1048213\",\"created_at\":\"2026-11-26T10:00:00+03:00\","
+        "\"status\":\"preparing\",\"customer\":{\"name\":\"Yeni Ad\","
+        "\"email\":\"yeni@example.com\",\"phone\":\"+905329999999\"},"
+        "\"payment\":{\"method\":\"card\",\"installments\":1,\"total\":\"10.00\","
+        "\"currency\":\"TRY\"},\"items\":[{\"sku\":\"N-1\",\"name\":\"Yeni\","
+        "\"category\":\"ev\",\"qty\":1,\"price\":\"10.00\"}],\"shipment\":{"
+        "\"carrier\":\"aras\",\"tracking_no\":\"1\",\"shipped_at\":"
+        "\"2026-11-26T12:00:00+03:00\",\"events\":[{\"at\":\"2026-11-26T12:00:00+03:00\","
+        "\"location\":\"X\",\"status\":\"accepted\",\"description\":\"\"}]}},"
+        "{\"id\":\"5000001\",\"created_at\":\"2026-11-26T10:00:00+03:00\","
+        "\"status\":\"received\",\"customer\":{\"name\":\"B\",\"email\":\"b@example.com\","
+        "\"phone\":\"\"},\"payment\":{\"method\":\"card\",\"installments\":1,"
+        "\"total\":\"1\",\"currency\":\"TRY\"},\"items\":[{\"sku\":\"S\",\"name\":\"N\","
+        "\"category\":\"ev\",\"qty\":1,\"price\":\"1\"}]}]}";
+    int failed = 0, failures_before = check_failures;
+    for (unsigned long nth = 1; nth < 1000; nth++) {
+        store_fail_step_after(db, nth);
+        ds_status st = import_text(db, doc, &err);
+        store_fail_step_after(db, 0);
+        if (st == DS_OK)
+            break;
+        failed++;
+        CHECK_MSG(st == DS_EDB, "step %lu: %s: %s", nth, ds_status_str(st), err.message);
+        raw_query(path, fingerprint_sql, after, sizeof after);
+        CHECK_EQ_STR(after, before);
+        if (check_failures > failures_before)
+            break;
+    }
+    CHECK(failed >= 10);
+    raw_query(path, fingerprint_sql, after, sizeof after);
+    CHECK(strcmp(after, before) != 0); /* the last round went through */
+
+    failed = 0;
+    for (unsigned long nth = 1; nth < 100; nth++) {
+        store_fail_step_after(db, nth);
+        ds_status st = store_order_cancel(db, "1060334", "bot", "x", "2026-11-25T12:00:00+03:00",
+                                          &err);
+        store_fail_step_after(db, 0);
+        if (st == DS_OK)
+            break;
+        failed++;
+        CHECK_STATUS(st, DS_EDB);
+        raw_query(path, "SELECT status FROM orders WHERE id = '1060334'", buf, sizeof buf);
+        CHECK_EQ_STR(buf, "preparing");
+        raw_query(path, "SELECT count(*) FROM order_audit", buf, sizeof buf);
+        CHECK_EQ_STR(buf, "0");
+    }
+    CHECK(failed >= 4);
+    raw_query(path, "SELECT count(*) FROM order_audit", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "1");
+
+    store_fail_step_after(db, 1);
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "normal", NULL, "now", NULL, &err),
+                 DS_EDB);
+    CHECK(strstr(err.message, "injected") != NULL);
+    store_fail_step_after(db, 0);
+    raw_query(path, "SELECT count(*) FROM requests", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "0");
+
+    for (unsigned long nth = 1; nth < 100; nth++) {
+        store_order *o = NULL;
+        store_fail_step_after(db, nth);
+        ds_status st = store_order_get(db, "1048213", &o, &err);
+        store_fail_step_after(db, 0);
+        if (st == DS_OK) {
+            CHECK_EQ_INT(o->event_count, 1);
+            store_order_free(o);
+            break;
+        }
+        CHECK_STATUS(st, DS_EDB);
+        CHECK(o == NULL);
+    }
+    store_request *r = NULL;
+    size_t n = 0;
+    store_fail_step_after(db, 1);
+    CHECK_STATUS(store_requests_list(db, NULL, &r, &n, &err), DS_EDB);
+    store_fail_step_after(db, 0);
+    /* the connection is still usable afterwards */
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "normal", NULL, "now", NULL, &err), DS_OK);
+    store_close(db);
+}
+
 static void remove_tmpdir(void)
 {
     DIR *d = opendir(tmpdir);
@@ -767,6 +865,7 @@ int main(void)
     test_cancel();
     test_requests();
     test_alloc_failures();
+    test_step_failures();
     remove_tmpdir();
     return CHECK_MAIN_RESULT();
 }

@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const SKIP_FILES = new Set(['shop.json', 'lexicon.json']);
+const SKIP_FILES = new Set(['shop.json', 'lexicon.json', 'dialogue.json']);
 const FALLBACK = 'fallback';
 
 function usage(code) {
