@@ -414,6 +414,8 @@ int main(void)
         fprintf(stderr, "cannot build the matcher: %s\n", err.message);
         return 1;
     }
+    /* the table checks which rules fired: record them */
+    match_result_set_exhaustive(res, 1);
     test_table();
     test_scoring();
     test_long_and_hostile();
