@@ -232,7 +232,9 @@ static void diag_missing(kb_diag_fn diag, void *ctx, const char *field, const ch
     memset(&e, 0, sizeof e);
     e.status = DS_EKB;
     snprintf(e.file, sizeof e.file, "dialogue.json");
-    snprintf(e.field, sizeof e.field, "%s", field);
+    /* a field longer than ds_error keeps is cut: it is only a label */
+    size_t n = strlen(field) < sizeof e.field - 1 ? strlen(field) : sizeof e.field - 1;
+    memcpy(e.field, field, n);
     snprintf(e.message, sizeof e.message, "%s", msg);
     if (diag)
         diag(ctx, 1, &e);
