@@ -130,7 +130,8 @@ static double report(const scorer *s, const char *file)
         }
         printf("%-20s %9.3f %7.3f %7.3f %8d\n", id_name(s, (int)i), p, r, f1, c->support);
     }
-    qsort(s->conf, s->conf_count, sizeof *s->conf, conf_cmp);
+    if (s->conf_count)
+        qsort(s->conf, s->conf_count, sizeof *s->conf, conf_cmp);
     printf("\nmost frequent confusions (expected -> got):\n");
     if (!s->conf_count)
         printf("  none\n");
