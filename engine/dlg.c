@@ -26,6 +26,21 @@ void dlg_session_free(dlg_session *s)
     ds_free(s);
 }
 
+void dlg_session_set_customer(dlg_session *s, const char *customer)
+{
+    snprintf(s->customer, sizeof s->customer, "%s", customer ? customer : "");
+}
+
+void dlg_session_forget_kb(dlg_session *s)
+{
+    s->clarify_a = s->clarify_b = -1;
+    if (s->flow != DLG_FLOW_NONE) {
+        s->flow = DLG_FLOW_NONE;
+        s->await = DLG_AWAIT_NONE;
+    }
+    s->flow_intent = -1;
+}
+
 void dlg_reply_init(dlg_reply *r)
 {
     memset(r, 0, sizeof *r);

@@ -52,6 +52,14 @@ typedef struct dlg_reply {
 dlg_session *dlg_session_new(const char *id);
 void dlg_session_free(dlg_session *s);
 
+/* The shop's page signed in this customer (their e-mail; copied): their own
+ * orders need no further identity check. "" or NULL forgets it. */
+void dlg_session_set_customer(dlg_session *s, const char *customer);
+
+/* Drops what refers to the old knowledge base (intent indexes of a pending
+ * clarifying question or flow) after a reload; slots and verification stay. */
+void dlg_session_forget_kb(dlg_session *s);
+
 void dlg_reply_init(dlg_reply *r);
 void dlg_reply_cleanup(dlg_reply *r);
 

@@ -41,6 +41,7 @@ struct dlg_session {
     char email[128];          /* slot: identity proof */
     char last4[5];            /* slot: identity proof */
     char verified[16];        /* order verified in this conversation, "" none */
+    char customer[128];       /* signed-in customer's e-mail, "" none */
     int not_received;         /* the shopper said the parcel did not arrive */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;

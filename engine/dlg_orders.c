@@ -268,6 +268,17 @@ static int verified_order(dlg_turn *t, int first)
         end_flow(s);
         return 0;
     }
+    if (strcmp(s->verified, s->order_no) != 0 && !s->email[0] && !s->last4[0] &&
+        s->customer[0]) {
+        /* signed in on the shop's site: their own orders are theirs to see */
+        if (store_order_get(t->env->db, s->order_no, &t->order, NULL) == DS_OK &&
+            t->order->customer_email && strcasecmp(t->order->customer_email, s->customer) == 0) {
+            snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
+            return 1;
+        }
+        store_order_free(t->order);
+        t->order = NULL;
+    }
     if (strcmp(s->verified, s->order_no) != 0 && !s->email[0] && !s->last4[0]) {
         dlg__say(t, "ask_identity");
         s->await = DLG_AWAIT_IDENTITY;

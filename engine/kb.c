@@ -17,7 +17,7 @@
 
 #include "ds_map.h"
 #include "kb_locate.h"
-#include "limits.h"
+#include "ds_limits.h"
 
 struct kb_base {
     char *dir;

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "limits.h"
+#include "ds_limits.h"
 
 #define MAX_TERMS_PER_TOKEN 4
 /* Stems (longest first) a token is tried with for one typo. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "ds_limits.h"
 
 typedef struct builder {
     match_engine *me;

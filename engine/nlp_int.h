@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "ds_map.h"
-#include "limits.h"
+#include "ds_limits.h"
 #include "nlp.h"
 
 struct nlp_lexicon {

@@ -88,6 +88,27 @@ static const char *const migrations[] = {
     "  state TEXT NOT NULL DEFAULT 'open');"
     "CREATE INDEX requests_kind ON requests(kind, id);"
     "CREATE INDEX requests_order ON requests(order_id);",
+
+    /* 2 -> 3: the chat server's conversations and every message in them.
+     * Only a hash of the session token is kept. A shopper message's client
+     * id is unique in its conversation, so a re-sent message is stored once. */
+    "CREATE TABLE conversations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','closed')),"
+    "  created_at TEXT NOT NULL,"
+    "  closed_at TEXT);"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id),"
+    "  role TEXT NOT NULL,"
+    "  client_id TEXT,"
+    "  text TEXT NOT NULL,"
+    "  details TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX messages_client ON messages(conversation_id, client_id)"
+    "  WHERE client_id IS NOT NULL;"
+    "CREATE INDEX messages_conversation ON messages(conversation_id, id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -158,6 +179,19 @@ static const char *const stmt_sql[STMT_COUNT_] = {
                           " FROM order_audit WHERE order_id = ?1 ORDER BY id",
     [STMT_REQUEST_INSERT] = "INSERT INTO requests (kind, order_id, priority, details, created_at)"
                             " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_SAVEPOINT] = "SAVEPOINT destek_step",
+    [STMT_RELEASE] = "RELEASE destek_step",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO destek_step",
+    [STMT_CONV_INSERT] = "INSERT INTO conversations (token_hash, created_at) VALUES (?1, ?2)",
+    [STMT_CONV_FIND] = "SELECT id FROM conversations WHERE token_hash = ?1 AND state = 'open'",
+    [STMT_CONV_CLOSE] = "UPDATE conversations SET state = 'closed', closed_at = ?2 WHERE id = ?1",
+    [STMT_MSG_INSERT] = "INSERT INTO messages (conversation_id, role, client_id, text, details,"
+                        " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                        " ON CONFLICT (conversation_id, client_id) WHERE client_id IS NOT NULL"
+                        " DO NOTHING",
+    [STMT_MSG_SELECT] = "SELECT id, role, client_id, text, details, created_at FROM ("
+                        " SELECT * FROM messages WHERE conversation_id = ?1"
+                        " ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_REQUESTS_SELECT] = "SELECT id, kind, order_id, priority, details, created_at, state"
                              " FROM requests WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
 };
@@ -216,33 +250,84 @@ static ds_status step_done(store_db *db, sqlite3_stmt *st, ds_error *err, const 
     return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, what);
 }
 
+/* Inside a group-commit batch every transaction of a store_ function is a
+ * savepoint of the batch, so its own failure undoes only itself. */
+static ds_status run_simple(store_db *db, store_stmt_id id, ds_error *err, const char *what)
+{
+    sqlite3_stmt *st = store__stmt(db, id, err);
+    return st ? step_done(db, st, err, what) : DS_EDB;
+}
+
 ds_status store__begin(store_db *db, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_BEGIN, err);
-    return st ? step_done(db, st, err, "starting a transaction") : DS_EDB;
+    if (db->batch_depth) {
+        ds_status s = run_simple(db, STMT_SAVEPOINT, err, "starting a savepoint");
+        db->savepoints += s == DS_OK;
+        return s;
+    }
+    return run_simple(db, STMT_BEGIN, err, "starting a transaction");
 }
 
 ds_status store__begin_read(store_db *db, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_BEGIN_READ, err);
-    return st ? step_done(db, st, err, "starting a transaction") : DS_EDB;
+    if (db->batch_depth)
+        return store__begin(db, err);
+    return run_simple(db, STMT_BEGIN_READ, err, "starting a transaction");
 }
 
 ds_status store__commit(store_db *db, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_COMMIT, err);
-    return st ? step_done(db, st, err, "committing") : DS_EDB;
+    if (db->batch_depth && db->savepoints) {
+        db->savepoints--;
+        return run_simple(db, STMT_RELEASE, err, "releasing a savepoint");
+    }
+    return run_simple(db, STMT_COMMIT, err, "committing");
 }
 
 void store__rollback(store_db *db)
 {
     if (sqlite3_get_autocommit(db->conn))
         return; /* SQLite already rolled back (some errors do) */
+    if (db->batch_depth && db->savepoints) {
+        db->savepoints--;
+        run_simple(db, STMT_ROLLBACK_TO, NULL, "rolling back a savepoint");
+        run_simple(db, STMT_RELEASE, NULL, "releasing a savepoint");
+        return;
+    }
     sqlite3_stmt *st = store__stmt(db, STMT_ROLLBACK, NULL);
     if (st) {
         sqlite3_step(st);
         sqlite3_reset(st);
     }
+}
+
+ds_status store_batch_begin(store_db *db, ds_error *err)
+{
+    if (db->batch_depth == 0) {
+        ds_status s = run_simple(db, STMT_BEGIN, err, "starting a batch");
+        if (s != DS_OK)
+            return s;
+        db->savepoints = 0;
+    }
+    db->batch_depth++;
+    return DS_OK;
+}
+
+ds_status store_batch_commit(store_db *db, ds_error *err)
+{
+    if (db->batch_depth == 0)
+        return ds_fail(err, DS_EINVAL, "no batch is open");
+    if (--db->batch_depth)
+        return DS_OK;
+    ds_status s = run_simple(db, STMT_COMMIT, err, "committing a batch");
+    if (s != DS_OK && !sqlite3_get_autocommit(db->conn)) {
+        sqlite3_stmt *st = store__stmt(db, STMT_ROLLBACK, NULL);
+        if (st) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+    }
+    return s;
 }
 
 int store__bind_text(sqlite3_stmt *st, int idx, const char *s)

@@ -22,7 +22,7 @@ void store_close(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -105,5 +105,45 @@ void store_audit_free(store_audit *a, size_t count);
  * check that every SQL failure rolls back and reports DS_EDB. Per
  * connection; ROLLBACK itself is never failed. */
 void store_fail_step_after(store_db *db, unsigned long n);
+
+/* ---- conversations (the chat server) ----------------------------------- */
+
+/* Starts a conversation for a session token: only the token's SHA-256 hash
+ * (token_hash, hex) is stored. *id gets the conversation id. */
+ds_status store_conversation_create(store_db *db, const char *token_hash, const char *now,
+                                    long long *id, ds_error *err);
+
+/* The open conversation of a token hash; DS_ENOTFOUND when there is none. */
+ds_status store_conversation_find(store_db *db, const char *token_hash, long long *id,
+                                  ds_error *err);
+
+/* Ends a conversation (log-out): its token no longer resumes it. */
+ds_status store_conversation_close(store_db *db, long long id, const char *now, ds_error *err);
+
+/* A message of a conversation. role is "shopper" or "bot". client_id (may be
+ * NULL for bot messages) is unique per conversation: adding a shopper
+ * message whose client_id is already stored changes nothing and sets
+ * *duplicate. details is a JSON object text or NULL (a bot reply's
+ * explanation: intent, confidence, candidates, quick replies). */
+typedef struct store_message {
+    long long id;
+    char *role, *client_id, *text, *details, *created_at;
+} store_message;
+
+ds_status store_message_add(store_db *db, long long conversation, const char *role,
+                            const char *client_id, const char *text, const char *details,
+                            const char *now, int *duplicate, ds_error *err);
+
+/* The messages of a conversation, oldest first, at most `limit` of the
+ * newest (0 = all). *out is an owned array (store_messages_free). */
+ds_status store_messages_list(store_db *db, long long conversation, size_t limit,
+                              store_message **out, size_t *count, ds_error *err);
+void store_messages_free(store_message *m, size_t count);
+
+/* Group commit: between store_batch_begin and store_batch_commit every write
+ * joins one transaction. Nested calls are counted; only the outermost
+ * commits. A failed commit rolls the whole batch back. */
+ds_status store_batch_begin(store_db *db, ds_error *err);
+ds_status store_batch_commit(store_db *db, ds_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ds_map.h"
-#include "limits.h"
+#include "ds_limits.h"
 #include "store_int.h"
 
 static const char *const statuses[] = {"received",  "preparing", "shipped",  "out_for_delivery",
@@ -129,7 +129,7 @@ static ds_status get_money(const json_t *obj, const char *path, const char *key,
     return DS_OK;
 }
 
-/* obj[key] as an integer from 1 to INT_MAX (spelt out: engine/limits.h
+/* obj[key] as an integer from 1 to INT_MAX (spelt out: engine/ds_limits.h once
  * shadows <limits.h> on the include path). */
 #define INT_MAX_ ((json_int_t)((unsigned)-1 >> 1))
 

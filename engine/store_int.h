@@ -38,6 +38,14 @@ typedef enum store_stmt_id {
     STMT_AUDIT_SELECT,
     STMT_REQUEST_INSERT,
     STMT_REQUESTS_SELECT,
+    STMT_SAVEPOINT,
+    STMT_RELEASE,
+    STMT_ROLLBACK_TO,
+    STMT_CONV_INSERT,
+    STMT_CONV_FIND,
+    STMT_CONV_CLOSE,
+    STMT_MSG_INSERT,
+    STMT_MSG_SELECT,
     STMT_COUNT_
 } store_stmt_id;
 
@@ -46,6 +54,8 @@ struct store_db {
     sqlite3_stmt *stmts[STMT_COUNT_];
     int version;
     char *path;
+    int batch_depth;     /* store_batch_begin nesting; 0 = no batch */
+    int savepoints;      /* open savepoints inside the batch */
     /* fault injection (store_fail_step_after) */
     unsigned long step_count, step_fail_at;
     int step_injected;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "limits.h"
+#include "ds_limits.h"
 #include "store.h"
 
 #define DEFAULT_DB "destek.db"

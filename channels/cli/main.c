@@ -15,6 +15,8 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const command commands[] = {
+    {"serve", cmd_serve, "serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
+                         "        [--origins URL,...] [--identity-secret S]   the chat server"},
     {"chat", cmd_chat, "chat [--kb DIR]                  talk to the bot in the terminal"},
     {"classify", cmd_classify, "classify [--kb DIR]              one message per stdin line -> JSON lines"},
     {"explain", cmd_explain, "explain \"mesaj\" [--kb DIR]       how the bot reads a message and why"},

@@ -1,0 +1,456 @@
+/* destek chat widget: one <script src="widget.js" defer> embeds it.
+   Plain JavaScript, no dependencies. Protocol: docs/PROTOCOL.md; usage: docs/WIDGET.md. */
+(function () {
+  'use strict';
+  if (window.destek && window.destek.version) return; /* loaded twice */
+
+  var me = document.currentScript || document.querySelector('script[src*="widget.js"]');
+  var ds = (me && me.dataset) || {};
+  var srcUrl;
+  try { srcUrl = new URL(me.src, location.href); } catch (e) { srcUrl = new URL(location.href); }
+  var SERVER = ds.server || ((srcUrl.protocol === 'https:' ? 'wss://' : 'ws://') + srcUrl.host + '/ws/chat');
+  var COLOR = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(ds.color || '') ? ds.color : '#0b6b5d';
+  var TITLE = ds.title || 'Canlı destek';
+  var SUBTITLE = ds.subtitle || 'Genellikle birkaç saniye içinde yanıt veriyoruz';
+  var GREETING = ds.greeting || 'Merhaba! Size nasıl yardımcı olabilirim? Siparişiniz, kargonuz, iade ve değişim işlemleriniz için buradayım.';
+  var LEFT = ds.position === 'left';
+  var NS = 'destek:' + (ds.key || SERVER) + ':';
+  var MAX_TEXT = 2000, MAX_KEEP = 100;
+
+  /* ---------- storage (never throws: private mode, full quota) ---------- */
+  function load(k, d) { try { var v = localStorage.getItem(NS + k); return v == null ? d : JSON.parse(v); } catch (e) { return d; } }
+  function save(k, v) { try { if (v == null) localStorage.removeItem(NS + k); else localStorage.setItem(NS + k, JSON.stringify(v)); } catch (e) {} }
+
+  var session = load('session', null);
+  var log = load('log', []);          /* transcript cache: {role,id,text,at,qr,agent} */
+  var pending = load('pending', []);  /* unacknowledged shopper messages: {id,text,at} */
+  var identity = null, seq = 0;
+  var isOpen = false, unread = 0;
+
+  /* ---------- styles (inside a shadow root: the page's CSS cannot reach them) ---------- */
+  function hex2rgb(h) {
+    h = h.slice(1); if (h.length === 3) h = h.replace(/./g, '$&$&');
+    return [0, 2, 4].map(function (i) { return parseInt(h.substr(i, 2), 16); });
+  }
+  var rgb = hex2rgb(COLOR);
+  var lum = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255;
+  var ON = lum > 0.62 ? '#111' : '#fff';
+  var SIDE = LEFT ? 'left' : 'right';
+  var CSS = [
+    ':host{all:initial;--c:' + COLOR + ';--on:' + ON + ';--tint:rgba(' + rgb.join(',') + ',.09);}',
+    '*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}',
+    'button{font:inherit;cursor:pointer}',
+    ':focus-visible{outline:3px solid #1a73e8;outline-offset:2px}',
+    '.launch{position:fixed;bottom:20px;' + SIDE + ':20px;z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;background:var(--c);color:var(--on);box-shadow:0 6px 20px rgba(0,0,0,.22);display:flex;align-items:center;justify-content:center;transition:transform .15s}',
+    '.launch:hover{transform:scale(1.06)}',
+    '.launch svg{width:28px;height:28px}',
+    '.badge{position:absolute;top:-3px;' + (LEFT ? 'left' : 'right') + ':-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}',
+    '.badge[hidden],[hidden]{display:none!important}',
+    '.panel{position:fixed;bottom:92px;' + SIDE + ':20px;z-index:2147483001;width:380px;height:min(620px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.25);font-size:15px;line-height:1.45}',
+    '.head{background:var(--c);color:var(--on);padding:14px 12px 14px 16px;display:flex;align-items:center;gap:12px}',
+    '.av{width:40px;height:40px;border-radius:50%;background:rgba(255,255,255,.2);display:flex;align-items:center;justify-content:center;flex:none}',
+    '.av svg{width:22px;height:22px}',
+    '.ht{flex:1;min-width:0}',
+    '.ht h2{margin:0;font-size:16px;font-weight:650;color:inherit}',
+    '.st{font-size:12.5px;opacity:.92;display:flex;align-items:center;gap:6px;margin-top:2px}',
+    '.dot{width:8px;height:8px;border-radius:50%;background:#9aa0a6;flex:none}',
+    '.st[data-s=on] .dot{background:#34d058;box-shadow:0 0 0 2px rgba(255,255,255,.5)}',
+    '.x{width:36px;height:36px;border:0;border-radius:50%;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}',
+    '.x:hover{background:rgba(255,255,255,.18)}',
+    '.x svg{width:20px;height:20px}',
+    '.bar{background:#fff4ce;color:#5c4400;font-size:13px;padding:7px 14px;border-bottom:1px solid #f0e0a0}',
+    '.log{flex:1;overflow-y:auto;padding:16px 14px 8px;background:#f6f7f9;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}',
+    '.m{max-width:84%;display:flex;flex-direction:column}',
+    '.m.u{align-self:flex-end;align-items:flex-end}',
+    '.m.b{align-self:flex-start;align-items:flex-start}',
+    '.bub{padding:9px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}',
+    '.b .bub{background:#fff;color:#1f2328;border:1px solid #e3e6ea;border-bottom-left-radius:5px}',
+    '.u .bub{background:var(--c);color:var(--on);border-bottom-right-radius:5px}',
+    '.bub a{color:inherit;text-decoration:underline;text-underline-offset:2px}',
+    '.b .bub a{color:#0b57d0}',
+    '.meta{font-size:11.5px;color:#6b7280;margin:3px 6px 0;display:flex;gap:4px;align-items:center}',
+    '.who{font-size:12px;color:#4b5563;margin:0 6px 3px;font-weight:600}',
+    '.sys{align-self:center;text-align:center;font-size:12.5px;color:#4b5563;background:#eceef1;border-radius:10px;padding:5px 12px;max-width:92%}',
+    '.qr{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
+    '.qr button{border:1.5px solid var(--c);color:var(--c);background:#fff;border-radius:18px;padding:6px 13px;font-size:13.5px;line-height:1.3;text-align:left}',
+    '.qr button:hover{background:var(--tint)}',
+    '.typing{align-self:flex-start;background:#fff;border:1px solid #e3e6ea;border-radius:16px;border-bottom-left-radius:5px;padding:12px 14px;display:flex;gap:4px}',
+    '.typing i{width:7px;height:7px;border-radius:50%;background:#9aa0a6;animation:dk 1.2s infinite ease-in-out}',
+    '.typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}',
+    '@keyframes dk{0%,60%,100%{transform:translateY(0);opacity:.5}30%{transform:translateY(-4px);opacity:1}}',
+    '@media (prefers-reduced-motion:reduce){.typing i{animation:none}.launch{transition:none}}',
+    '.foot{border-top:1px solid #e3e6ea;padding:10px 10px 8px;background:#fff}',
+    '.row{display:flex;gap:8px;align-items:flex-end}',
+    'textarea{flex:1;resize:none;border:1.5px solid #d0d5dc;border-radius:12px;padding:9px 12px;font:inherit;font-size:15px;line-height:1.4;max-height:120px;min-height:42px;color:#1f2328;background:#fff;outline:none}',
+    'textarea:focus{border-color:var(--c);box-shadow:0 0 0 3px var(--tint)}',
+    '.send{height:42px;padding:0 16px;border:0;border-radius:12px;background:var(--c);color:var(--on);font-weight:600;font-size:14.5px}',
+    '.send:disabled{opacity:.45;cursor:default}',
+    '.fine{font-size:11px;color:#6b7280;text-align:center;margin-top:6px}',
+    '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
+    '@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0;bottom:0;' + SIDE + ':0}.launch.op{display:none}.m{max-width:90%}}'
+  ].join('\n');
+
+  var ICON_CHAT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z"/></svg>';
+  var ICON_X = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
+  var ICON_AGENT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M4 14v-2a8 8 0 0 1 16 0v2"/><rect x="3" y="13" width="4" height="6" rx="1.5"/><rect x="17" y="13" width="4" height="6" rx="1.5"/><path d="M19 19c0 1.5-2 2.5-5 2.5"/></svg>';
+
+  /* ---------- DOM (only static markup goes through innerHTML; server text never does) ---------- */
+  var host = document.createElement('div');
+  host.id = 'destek-widget';
+  host.setAttribute('data-destek', '');
+  var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
+  root.innerHTML = '<style>' + CSS + '</style>' +
+    '<button class="launch" type="button" aria-label="Canlı destek sohbetini aç" aria-expanded="false" aria-controls="dk-panel">' + ICON_CHAT +
+    '<span class="badge" hidden aria-hidden="true"></span></button>' +
+    '<section class="panel" id="dk-panel" role="dialog" aria-modal="false" aria-labelledby="dk-title" hidden>' +
+    '<header class="head"><div class="av">' + ICON_AGENT + '</div><div class="ht"><h2 id="dk-title"></h2>' +
+    '<div class="st" data-s="off"><span class="dot"></span><span class="stt">Bağlanıyor…</span></div></div>' +
+    '<button class="x" type="button" aria-label="Sohbeti kapat">' + ICON_X + '</button></header>' +
+    '<div class="bar" role="status" hidden></div>' +
+    '<div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Sohbet mesajları" tabindex="0"></div>' +
+    '<form class="foot"><div class="row"><label class="sr" for="dk-in">Mesajınız</label>' +
+    '<textarea id="dk-in" rows="1" maxlength="' + MAX_TEXT + '" placeholder="Mesajınızı yazın…" enterkeyhint="send" autocomplete="off"></textarea>' +
+    '<button class="send" type="submit">Gönder</button></div>' +
+    '<div class="fine">Yapay zekâ destekli asistan · Gerekirse sizi bir temsilciye aktarır</div></form></section>';
+  function $(s) { return root.querySelector(s); }
+  var launcher = $('.launch'), badge = $('.badge'), panel = $('.panel'), logEl = $('.log'),
+    input = $('textarea'), sendBtn = $('.send'), bar = $('.bar'), st = $('.st'), stt = $('.stt');
+  $('#dk-title').textContent = TITLE;
+  var typingEl = document.createElement('div');
+  typingEl.className = 'typing';
+  typingEl.setAttribute('aria-label', 'Yanıt yazılıyor');
+  typingEl.innerHTML = '<i></i><i></i><i></i>';
+
+  /* ---------- rendering ---------- */
+  var timeFmt;
+  try { timeFmt = new Intl.DateTimeFormat('tr-TR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Istanbul' }); }
+  catch (e) { timeFmt = { format: function (d) { return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2); } }; }
+  function hhmm(at) { var d = new Date(at || Date.now()); if (isNaN(d)) d = new Date(); return timeFmt.format(d); }
+
+  /* Untrusted text -> text nodes; http(s) URLs -> <a>. Newlines are kept by white-space:pre-wrap. */
+  function richText(el, text) {
+    var re = /\bhttps?:\/\/[^\s<>"'`]+/gi, last = 0, m;
+    text = String(text == null ? '' : text);
+    while ((m = re.exec(text))) {
+      var url = m[0].replace(/[.,;:!?)\]'"»]+$/, '');
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var ok = false;
+      try { var u = new URL(url); ok = u.protocol === 'http:' || u.protocol === 'https:'; } catch (e) {}
+      if (ok) {
+        var a = document.createElement('a');
+        a.href = url; a.target = '_blank'; a.rel = 'noopener noreferrer'; a.textContent = url;
+        el.appendChild(a);
+      } else el.appendChild(document.createTextNode(url));
+      last = m.index + url.length;
+      re.lastIndex = last;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function clearQuickReplies() { var q = root.querySelectorAll('.qr'); for (var i = 0; i < q.length; i++) q[i].remove(); }
+
+  function renderEntry(e, withQr) {
+    var wrap = document.createElement('div');
+    if (e.role === 'sys') {
+      wrap.className = 'sys'; wrap.textContent = e.text;
+    } else {
+      var mine = e.role === 'shopper';
+      wrap.className = 'm ' + (mine ? 'u' : 'b');
+      if (e.id) wrap.setAttribute('data-id', e.id);
+      if (e.role === 'agent' && e.agent) {
+        var who = document.createElement('div'); who.className = 'who'; who.textContent = e.agent; wrap.appendChild(who);
+      }
+      var b = document.createElement('div'); b.className = 'bub'; richText(b, e.text); wrap.appendChild(b);
+      var meta = document.createElement('div'); meta.className = 'meta';
+      var who2 = document.createElement('span'); who2.className = 'sr';
+      who2.textContent = mine ? 'Siz, ' : (e.agent || 'Asistan') + ', ';
+      meta.appendChild(who2);
+      var t = document.createElement('time'); t.textContent = hhmm(e.at); if (e.at) t.dateTime = e.at; meta.appendChild(t);
+      if (mine) { var s = document.createElement('span'); s.className = 'tick'; meta.appendChild(s); setTick(wrap, e.pending, s); }
+      wrap.appendChild(meta);
+      if (withQr && e.qr && e.qr.length) {
+        var q = document.createElement('div'); q.className = 'qr'; q.setAttribute('role', 'group'); q.setAttribute('aria-label', 'Hızlı yanıtlar');
+        e.qr.forEach(function (label) {
+          var btn = document.createElement('button'); btn.type = 'button'; btn.textContent = label;
+          btn.addEventListener('click', function () { sendText(String(label)); input.focus(); });
+          q.appendChild(btn);
+        });
+        wrap.appendChild(q);
+      }
+    }
+    logEl.insertBefore(wrap, typingEl.parentNode === logEl ? typingEl : null);
+    return wrap;
+  }
+  function setTick(wrap, isPending, s) {
+    s = s || wrap.querySelector('.tick');
+    if (!s) return;
+    s.textContent = isPending ? '· gönderiliyor' : '· iletildi ✓';
+    s.setAttribute('aria-label', isPending ? 'gönderiliyor' : 'iletildi');
+  }
+  function scrollDown() { logEl.scrollTop = logEl.scrollHeight; }
+
+  function renderAll() {
+    logEl.textContent = '';
+    renderEntry({ role: 'bot', text: GREETING, intro: true }, false).classList.add('intro');
+    var lastBot = -1;
+    for (var i = 0; i < log.length; i++) if (log[i].role !== 'sys') lastBot = (log[i].role === 'shopper') ? -1 : i;
+    for (i = 0; i < log.length; i++) renderEntry(log[i], i === lastBot && !pending.length);
+    pending.forEach(function (p) { if (!inLog(p.id)) renderEntry({ role: 'shopper', id: p.id, text: p.text, at: p.at, pending: true }); });
+    scrollDown();
+  }
+  function inLog(id) { for (var i = 0; i < log.length; i++) if (log[i].id === id) return true; return false; }
+  function keep(e) { log.push(e); if (log.length > MAX_KEEP) log = log.slice(-MAX_KEEP); save('log', log); }
+
+  function addIncoming(e) {
+    keep(e);
+    clearQuickReplies();
+    renderEntry(e, true);
+    scrollDown();
+    if (!isOpen && e.role !== 'sys') { unread++; showBadge(); }
+  }
+  function notice(text) { var e = { role: 'sys', text: text }; renderEntry(e); scrollDown(); }
+
+  function showBadge() {
+    badge.hidden = !unread;
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    launcher.setAttribute('aria-label', unread ? 'Canlı destek sohbetini aç (' + unread + ' okunmamış mesaj)' : 'Canlı destek sohbetini aç');
+  }
+
+  /* typing indicator: while a reply to an acknowledged message is outstanding */
+  var awaiting = {}, typingTimer = null;
+  function updateTyping() {
+    var any = Object.keys(awaiting).length > 0;
+    if (any && typingEl.parentNode !== logEl) { logEl.appendChild(typingEl); scrollDown(); }
+    if (!any && typingEl.parentNode) typingEl.remove();
+    clearTimeout(typingTimer);
+    if (any) typingTimer = setTimeout(function () { awaiting = {}; updateTyping(); }, 25000);
+  }
+
+  /* ---------- connection ---------- */
+  var ws = null, ready = false, attempt = 0, retryTimer = null, pingTimer = null, pongTimer = null, wanted = false, everConnected = false;
+  var rateTimer = null;
+
+  function setStatus(kind) {
+    st.setAttribute('data-s', kind === 'on' ? 'on' : 'off');
+    var offline = navigator.onLine === false;
+    stt.textContent = kind === 'on' ? 'Çevrimiçi' : offline ? 'Çevrimdışı' : 'Bağlanıyor…';
+    var msg = kind === 'on' ? '' : offline ? 'Çevrimdışı. İnternet bağlantınız geldiğinde mesajlarınız gönderilecek.'
+      : everConnected ? 'Bağlantı koptu, yeniden bağlanıyor…' : '';
+    bar.hidden = !msg; bar.textContent = msg;
+  }
+
+  function connect() {
+    wanted = true;
+    if (ws || retryTimer) return;
+    setStatus('off');
+    try { ws = new WebSocket(SERVER); } catch (e) { ws = null; return retry(); }
+    ws.onopen = function () {
+      var h = { type: 'hello' };
+      if (session) h.session = session;
+      if (identity) h.identity = identity;
+      send(h);
+      pingTimer = setInterval(function () {
+        send({ type: 'ping' });
+        clearTimeout(pongTimer);
+        pongTimer = setTimeout(function () { if (ws) ws.close(); }, 10000);
+      }, 25000);
+    };
+    ws.onmessage = function (ev) {
+      var m; try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (m && typeof m.type === 'string') onFrame(m);
+    };
+    ws.onclose = function () {
+      ws = null; ready = false;
+      clearInterval(pingTimer); clearTimeout(pongTimer);
+      awaiting = {}; updateTyping();
+      setStatus('off');
+      retry();
+    };
+    ws.onerror = function () { /* onclose follows */ };
+  }
+  function retry() {
+    if (!wanted || retryTimer) return;
+    /* exponential backoff with jitter: 0.5..1 x min(30 s, 1 s x 2^attempt) */
+    var cap = Math.min(30000, 1000 * Math.pow(2, attempt++));
+    var wait = navigator.onLine === false ? 30000 : cap / 2 + Math.random() * cap / 2;
+    retryTimer = setTimeout(function () { retryTimer = null; connect(); }, wait);
+  }
+  function reconnectNow() { if (ws || !wanted) return; clearTimeout(retryTimer); retryTimer = null; attempt = 0; connect(); }
+  window.addEventListener('online', reconnectNow);
+  window.addEventListener('offline', function () { if (!ready) setStatus('off'); });
+  document.addEventListener('visibilitychange', function () { if (!document.hidden) reconnectNow(); });
+
+  function send(obj) { if (ws && ws.readyState === 1) { ws.send(JSON.stringify(obj)); return true; } return false; }
+  function flush() { if (ready) pending.forEach(function (p) { send({ type: 'message', id: p.id, text: p.text }); }); }
+
+  function onFrame(m) {
+    switch (m.type) {
+      case 'welcome':
+        var fresh = !m.resumed || !session || m.session !== session;
+        session = m.session; save('session', session);
+        ready = true; attempt = 0; everConnected = true; setStatus('on');
+        if (Array.isArray(m.history) && (m.history.length || fresh)) {
+          log = m.history.map(function (h) {
+            return { role: h.role === 'shopper' ? 'shopper' : h.role === 'agent' ? 'agent' : 'bot', id: h.id, text: h.text, at: h.at, qr: h.quick_replies, agent: h.agent };
+          }).slice(-MAX_KEEP);
+          save('log', log);
+          renderAll();
+        }
+        flush();
+        break;
+      case 'ack':
+        var before = pending.length;
+        pending = pending.filter(function (p) { return p.id !== m.id; });
+        if (pending.length !== before) {
+          save('pending', pending);
+          var el = logEl.querySelector('[data-id="' + cssId(m.id) + '"]');
+          var p0 = el && el.querySelector('.bub');
+          if (el) setTick(el, false);
+          if (!inLog(m.id)) { /* not yet answered in the history: wait for the reply */
+            keep({ role: 'shopper', id: m.id, text: p0 ? p0.textContent : '', at: el && el.querySelector('time') ? el.querySelector('time').dateTime : null });
+            awaiting[m.id] = 1; updateTyping();
+          }
+        }
+        break;
+      case 'reply':
+        if (m.reply_to) delete awaiting[m.reply_to]; else awaiting = {};
+        updateTyping();
+        addIncoming({ role: 'bot', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
+        break;
+      case 'agent_message':
+        addIncoming({ role: 'agent', agent: m.agent || 'Müşteri temsilcisi', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
+        break;
+      case 'agent_joined':
+        awaiting = {}; updateTyping();
+        addIncoming({ role: 'sys', text: (m.agent || 'Bir müşteri temsilcisi') + ' sohbete katıldı.' });
+        break;
+      case 'handoff':
+        var t = m.state === 'queued' ? 'Sizi bir müşteri temsilcisine aktarıyorum.' +
+            (m.position ? ' Sıradaki yeriniz: ' + m.position + '.' : '') +
+            (m.eta_s ? ' Tahmini bekleme: ' + Math.max(1, Math.round(m.eta_s / 60)) + ' dk.' : '')
+          : m.state === 'offline' ? (m.message || 'Şu anda çevrimiçi temsilcimiz yok; mesajınızı aldık, çalışma saatlerinde size dönüş yapacağız.')
+          : m.state === 'bot' ? 'Sohbete asistan olarak devam ediyorum.' : '';
+        if (t) addIncoming({ role: 'sys', text: t });
+        break;
+      case 'identified':
+        break;
+      case 'error':
+        onError(m);
+        break;
+    }
+  }
+  function cssId(id) { return String(id).replace(/["\\]/g, '\\$&'); }
+
+  function onError(m) {
+    switch (m.code) {
+      case 'rate_limited':
+        notice('Çok hızlı mesaj gönderiyorsunuz. Lütfen birkaç saniye bekleyin; mesajınızı birazdan yeniden göndereceğim.');
+        clearTimeout(rateTimer);
+        rateTimer = setTimeout(flush, 6000);
+        break;
+      case 'too_large':
+        notice('Mesajınız çok uzun. Lütfen daha kısa bir mesaj yazın.');
+        dropLastPending();
+        break;
+      case 'not_ready':
+        if (ws) ws.close();
+        break;
+      case 'busy':
+        notice('Sunucu kısa bir bakımda; birazdan yeniden bağlanacağım.');
+        break;
+      default:
+        notice('Mesajınız iletilemedi. Lütfen tekrar deneyin.');
+        if (m.code === 'bad_request' || m.code === 'bad_utf8') dropLastPending();
+    }
+  }
+  function dropLastPending() {
+    var p = pending.pop(); if (!p) return;
+    save('pending', pending);
+    var el = logEl.querySelector('[data-id="' + cssId(p.id) + '"] .tick');
+    if (el) el.textContent = '· iletilemedi';
+    delete awaiting[p.id]; updateTyping();
+  }
+
+  /* ---------- sending ---------- */
+  function sendText(text) {
+    text = String(text).replace(/\s+$/, '').replace(/^\s+/, '');
+    if (!text) return false;
+    if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
+    var p = { id: 'm-' + Date.now() + '-' + (++seq), text: text, at: new Date().toISOString() };
+    pending.push(p); save('pending', pending);
+    clearQuickReplies();
+    renderEntry({ role: 'shopper', id: p.id, text: text, at: p.at, pending: true });
+    scrollDown();
+    if (ready) send({ type: 'message', id: p.id, text: text }); else connect();
+    return true;
+  }
+
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+  });
+  input.addEventListener('input', autosize);
+  function autosize() { input.style.height = 'auto'; input.style.height = Math.min(120, input.scrollHeight + 3) + 'px'; updateBtn(); }
+  function updateBtn() { sendBtn.disabled = !input.value.trim(); }
+  $('form').addEventListener('submit', function (e) { e.preventDefault(); submit(); });
+  function submit() { if (sendText(input.value)) { input.value = ''; autosize(); } input.focus(); }
+
+  /* ---------- open / close ---------- */
+  function open() {
+    if (!host.isConnected) mount();
+    isOpen = true; unread = 0; showBadge();
+    panel.hidden = false;
+    launcher.classList.add('op');
+    launcher.setAttribute('aria-expanded', 'true');
+    try { sessionStorage.setItem(NS + 'open', '1'); } catch (e) {}
+    connect();
+    scrollDown();
+    setTimeout(function () { input.focus(); }, 0);
+  }
+  function close() {
+    var hadFocus = root.activeElement || document.activeElement === host;
+    isOpen = false;
+    panel.hidden = true;
+    launcher.classList.remove('op');
+    launcher.setAttribute('aria-expanded', 'false');
+    try { sessionStorage.removeItem(NS + 'open'); } catch (e) {}
+    if (hadFocus) launcher.focus();
+  }
+  launcher.addEventListener('click', function () { isOpen ? close() : open(); });
+  $('.x').addEventListener('click', close);
+  launcher.addEventListener('keydown', function (e) { if (e.key === 'Escape' && isOpen) close(); });
+  panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') { e.stopPropagation(); close(); } });
+
+  /* ---------- host-page API ---------- */
+  function identify(id) {
+    if (!id || typeof id.customer !== 'string') return;
+    identity = { customer: id.customer, exp: Number(id.exp), sig: String(id.sig || '') };
+    if (ready) send({ type: 'identify', identity: identity });
+  }
+  function reset() {
+    identity = null;
+    if (ready) send({ type: 'reset' });
+    session = null; log = []; pending = []; awaiting = {};
+    save('session', null); save('log', null); save('pending', null);
+    unread = 0; showBadge(); updateTyping(); renderAll();
+  }
+
+  function mount() { (document.body || document.documentElement).appendChild(host); }
+  setStatus('off'); updateBtn(); renderAll(); mount();
+  /* Resume a known conversation at once (for unread messages and pending re-sends);
+     a first-time visitor connects on first open only. */
+  if (session || pending.length) connect();
+  var reopen = false; try { reopen = sessionStorage.getItem(NS + 'open') === '1'; } catch (e) {}
+  if (reopen || ds.open === 'true') open();
+
+  var queued = window.destek && window.destek.q;
+  var api = window.destek = {
+    version: '1.0',
+    open: open, close: close,
+    toggle: function () { isOpen ? close() : open(); },
+    identify: identify, reset: reset,
+    send: function (text) { open(); return sendText(text); },
+    isOpen: function () { return isOpen; }
+  };
+  if (Array.isArray(queued)) queued.forEach(function (c) { try { api[c[0]].apply(api, c[1] || []); } catch (e) {} });
+  try { window.dispatchEvent(new CustomEvent('destek:ready')); } catch (e) {}
+})();

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* The chat server channel: libwebsockets glue that turns frames into engine
+ * calls. One event loop, one thread: nothing here is locked. The engine
+ * (dialogues, matcher, store) is the same code `destek chat` uses. */
+#ifndef WS_H
+#define WS_H
+
+#include <libwebsockets.h>
+#include <stddef.h>
+
+#include "dlg.h"
+#include "kb.h"
+#include "match.h"
+#include "store.h"
+
+/* Limits of the shopper endpoint (docs/PROTOCOL.md). */
+#define WS_MAX_FRAME_LEN 8192          /* a bigger frame is refused: too_large */
+#define WS_MAX_FRAME_HARD_LEN 65536    /* a bigger one closes the connection */
+#define WS_MAX_TEXT_CHARS 2000
+#define WS_MAX_CLIENT_ID_LEN 64
+#define WS_MAX_OUT_QUEUE 64            /* frames waiting for a slow client */
+#define WS_SESSION_BURST 20            /* messages per conversation ... */
+#define WS_SESSION_WINDOW_S 10         /* ... in this many seconds */
+#define WS_ADDR_BURST 600              /* messages per address ... */
+#define WS_ADDR_WINDOW_S 60            /* ... in this many seconds */
+#define WS_HISTORY_MAX 200             /* messages sent back on resume */
+#define WS_IDLE_PING_S 30              /* ping an idle connection after this */
+#define WS_IDLE_HANGUP_S 75            /* and drop it when nothing came back */
+
+typedef struct ws_config {
+    const char *host;
+    int port;
+    const char *db_path;
+    const char *kb_dir;
+    const char *web_dir;
+    int limits;                /* 0: --limits off */
+    const char *origins;       /* comma-separated allow-list, "*" = any */
+    const char *identity_secret;
+} ws_config;
+
+/* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */
+int ws_server_run(const ws_config *cfg);
+
+/* ---- rate limits (ws_limits.c) ----------------------------------------- */
+
+typedef struct ws_limiter ws_limiter;
+
+/* Owned (ws_limiter_free); NULL on OOM. */
+ws_limiter *ws_limiter_new(void);
+void ws_limiter_free(ws_limiter *l);
+/* Counts one event for key at time now (seconds); 1 when it is allowed:
+ * at most burst events in any window of window_s seconds (a sliding log
+ * approximated by two fixed windows). */
+int ws_limiter_hit(ws_limiter *l, const char *key, double now, int burst, int window_s);
+/* Forgets keys idle for longer than max_idle_s. */
+void ws_limiter_sweep(ws_limiter *l, double now, double max_idle_s);
+
+/* ---- identity (ws_identity.c) ------------------------------------------ */
+
+/* 1 when sig is hex(HMAC-SHA256(secret, customer "|" exp)) and exp > now. */
+int ws_identity_verify(const char *secret, const char *customer, long long exp,
+                       const char *sig, long long now);
+
+/* 128 random bits as URL-safe base64 (22 characters) into out[23]. 0 on
+ * success. */
+int ws_token_new(char out[23]);
+/* Hex SHA-256 of s into out[65]. */
+void ws_sha256_hex(const char *s, char out[65]);
+
+#endif

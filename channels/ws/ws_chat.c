@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/* Shopper frames: validation, a dispatch table by "type", conversations and
+ * their history in the store, and the bot's turn through dlg_respond. Each
+ * message and reply is written in the loop's open batch; its ack and reply
+ * leave only after that batch commits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "ws_int.h"
+
+static int valid_utf8(const char *s, size_t len, size_t *chars)
+{
+    size_t pos = 0, n = 0;
+    while (pos < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
+                                              (utf8proc_ssize_t)(len - pos), &cp);
+        if (k < 0)
+            return 0;
+        pos += (size_t)k;
+        n++;
+    }
+    *chars = n;
+    return 1;
+}
+
+static void conv_key(const ws_conn *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "c:%lld", c->conv);
+}
+
+static json_t *history_json(ws_server *srv, long long conv)
+{
+    json_t *arr = json_array();
+    store_message *m;
+    size_t n;
+    if (store_messages_list(srv->db, conv, WS_HISTORY_MAX, &m, &n, NULL) != DS_OK)
+        return arr;
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_pack("{s:s,s:s,s:s}", "role", m[i].role, "text", m[i].text, "at",
+                              m[i].created_at ? m[i].created_at : "");
+        if (m[i].client_id)
+            json_object_set_new(e, "id", json_string(m[i].client_id));
+        json_t *d = m[i].details ? json_loads(m[i].details, 0, NULL) : NULL;
+        if (d) {
+            json_t *v;
+            if ((v = json_object_get(d, "intent")))
+                json_object_set(e, "intent", v);
+            if ((v = json_object_get(d, "quick_replies")))
+                json_object_set(e, "quick_replies", v);
+            json_decref(d);
+        }
+        json_array_append_new(arr, e);
+    }
+    store_messages_free(m, n);
+    return arr;
+}
+
+static char *conversation_name(long long conv, char *buf, size_t len)
+{
+    snprintf(buf, len, "conv-%lld", conv);
+    return buf;
+}
+
+static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
+{
+    char token[23], hash[65], now[40], name[40];
+    int resumed = 0;
+    ws__now_iso(now);
+    if (token_in && strlen(token_in) < 128) {
+        ws_sha256_hex(token_in, hash);
+        long long id;
+        if (store_conversation_find(srv->db, hash, &id, NULL) == DS_OK) {
+            c->conv = id;
+            snprintf(token, sizeof token, "%.22s", token_in);
+            resumed = 1;
+        }
+    }
+    if (!resumed) {
+        if (ws_token_new(token) != 0 || ws__batch(srv) != DS_OK) {
+            ws__send_error(srv, c, "unavailable", "Sohbet şu an başlatılamıyor.");
+            return -1;
+        }
+        ws_sha256_hex(token, hash);
+        if (store_conversation_create(srv->db, hash, now, &c->conv, NULL) != DS_OK) {
+            ws__send_error(srv, c, "unavailable", "Sohbet şu an başlatılamıyor.");
+            return -1;
+        }
+    }
+    dlg_session_free(c->dlg);
+    c->dlg = dlg_session_new(conversation_name(c->conv, name, sizeof name));
+    if (c->dlg && c->customer[0])
+        dlg_session_set_customer(c->dlg, c->customer);
+    json_t *w = json_pack("{s:s,s:s,s:b}", "type", "welcome", "session", resumed ? token_in : token,
+                          "resumed", resumed);
+    json_object_set_new(w, "history", resumed ? history_json(srv, c->conv) : json_array());
+    ws__send(srv, c, w, !resumed); /* a new conversation exists once committed */
+    return 0;
+}
+
+static void take_identity(ws_server *srv, ws_conn *c, json_t *id)
+{
+    const char *customer = json_string_value(json_object_get(id, "customer"));
+    const char *sig = json_string_value(json_object_get(id, "sig"));
+    json_t *exp = json_object_get(id, "exp");
+    if (!json_is_integer(exp) || !customer || strlen(customer) >= sizeof c->customer ||
+        !ws_identity_verify(srv->cfg->identity_secret, customer, json_integer_value(exp), sig,
+                            (long long)ws__now()))
+        return; /* unsigned, expired or forged: ignored, as if never sent */
+    snprintf(c->customer, sizeof c->customer, "%s", customer);
+    if (c->dlg)
+        dlg_session_set_customer(c->dlg, customer);
+    ws__send(srv, c, json_pack("{s:s,s:s}", "type", "identified", "customer", customer), 0);
+}
+
+static void on_hello(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    if (c->conv) {
+        ws__send_error(srv, c, "bad_request", "hello was already sent on this connection");
+        return;
+    }
+    char key[64];
+    snprintf(key, sizeof key, "a:%s", c->addr);
+    if (srv->cfg->limits && !ws_limiter_hit(srv->limits, key, ws__now(), WS_ADDR_BURST,
+                                            WS_ADDR_WINDOW_S)) {
+        ws__send_error(srv, c, "rate_limited", "Çok fazla istek geldi; biraz sonra deneyin.");
+        return;
+    }
+    json_t *session = json_object_get(msg, "session");
+    if (session && !json_is_string(session)) {
+        ws__send_error(srv, c, "bad_request", "session must be a string");
+        return;
+    }
+    json_t *id = json_object_get(msg, "identity");
+    if (json_is_object(id))
+        take_identity(srv, c, id);
+    start_conversation(srv, c, json_string_value(session));
+}
+
+static json_t *reply_details(ws_server *srv, const dlg_reply *r)
+{
+    json_t *qr = json_array();
+    for (size_t i = 0; i < r->quick_reply_count; i++)
+        json_array_append_new(qr, json_string(r->quick_replies[i]));
+    json_t *d = json_pack("{s:s,s:f,s:b,s:o}", "intent", r->intent ? r->intent : "fallback",
+                          "confidence", r->confidence, "clarify", r->clarify, "quick_replies", qr);
+    json_t *cands = json_array();
+    for (size_t i = 0; i < match_result_candidate_count(srv->res); i++) {
+        const match_candidate *mc = match_result_candidate(srv->res, i);
+        json_array_append_new(cands, json_pack("{s:s,s:f}", "intent", mc->id, "score", mc->score));
+    }
+    json_object_set_new(d, "candidates", cands);
+    if (r->handoff_priority)
+        json_object_set_new(d, "handoff", json_pack("{s:s,s:s}", "priority", r->handoff_priority,
+                                                     "reason", r->handoff_reason));
+    if (r->verified)
+        json_object_set_new(d, "verified", json_true());
+    return d;
+}
+
+static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *text, size_t len)
+{
+    dlg_env env = {srv->me, srv->db, srv->scratch, srv->res, time(NULL), 180};
+    dlg_reply r;
+    dlg_reply_init(&r);
+    ds_error err;
+    char now[40];
+    ws__now_iso(now);
+    if (dlg_respond(&env, c->dlg, text, len, &r, &err) != DS_OK) {
+        dlg_reply_cleanup(&r);
+        dlg_reply_init(&r);
+        r.intent = "fallback";
+        ds_buf_puts(&r.text, "Mesajınızı okuyamadım; tekrar yazar mısınız?");
+    }
+    json_t *details = reply_details(srv, &r);
+    char *dtext = json_dumps(details, JSON_COMPACT | JSON_REAL_PRECISION(4));
+    store_message_add(srv->db, c->conv, "bot", NULL, r.text.data ? r.text.data : "", dtext, now,
+                      NULL, NULL);
+    ds_free(dtext);
+    json_t *reply = json_pack("{s:s,s:s,s:s,s:O,s:s,s:s}", "type", "reply", "text",
+                              r.text.data ? r.text.data : "", "intent",
+                              r.intent ? r.intent : "fallback", "quick_replies",
+                              json_object_get(details, "quick_replies"), "reply_to", id, "at",
+                              now);
+    if (r.clarify)
+        json_object_set_new(reply, "clarify", json_true());
+    if (r.handoff_priority)
+        json_object_set_new(reply, "handoff", json_string(r.handoff_priority));
+    json_decref(details);
+    ws__send(srv, c, reply, 1);
+    dlg_reply_cleanup(&r);
+}
+
+static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    const char *id = json_string_value(json_object_get(msg, "id"));
+    json_t *jtext = json_object_get(msg, "text");
+    if (!c->conv) {
+        ws__send_error(srv, c, "not_ready", "send hello first");
+        return;
+    }
+    if (!id || !id[0] || strlen(id) > WS_MAX_CLIENT_ID_LEN || !json_is_string(jtext)) {
+        ws__send_error(srv, c, "bad_request", "a message needs an id (1-64 characters) and a text");
+        return;
+    }
+    const char *text = json_string_value(jtext);
+    size_t len = json_string_length(jtext), chars;
+    if (!valid_utf8(text, len, &chars) || memchr(text, '\0', len)) {
+        ws__send_error(srv, c, "bad_utf8", "the text is not valid UTF-8");
+        return;
+    }
+    if (chars > WS_MAX_TEXT_CHARS) {
+        ws__send_error(srv, c, "too_large", "Mesajınız çok uzun; en fazla 2000 karakter yazabilirsiniz.");
+        return;
+    }
+    char key[64];
+    conv_key(c, key, sizeof key);
+    double now = ws__now();
+    if (srv->cfg->limits) {
+        char akey[64];
+        snprintf(akey, sizeof akey, "a:%s", c->addr);
+        if (!ws_limiter_hit(srv->limits, key, now, WS_SESSION_BURST, WS_SESSION_WINDOW_S) ||
+            !ws_limiter_hit(srv->limits, akey, now, WS_ADDR_BURST, WS_ADDR_WINDOW_S)) {
+            ws__send_error(srv, c, "rate_limited",
+                           "Çok hızlı mesaj gönderdiniz; birkaç saniye sonra tekrar deneyin.");
+            return;
+        }
+    }
+    if (ws__batch(srv) != DS_OK) {
+        ws__send_error(srv, c, "unavailable", "Mesajınız şu an kaydedilemedi; tekrar deneyin.");
+        return;
+    }
+    char iso[40];
+    ws__now_iso(iso);
+    int duplicate = 0;
+    if (store_message_add(srv->db, c->conv, "shopper", id, text, NULL, iso, &duplicate, NULL) !=
+        DS_OK) {
+        ws__send_error(srv, c, "unavailable", "Mesajınız şu an kaydedilemedi; tekrar deneyin.");
+        return;
+    }
+    ws__send(srv, c, json_pack("{s:s,s:s}", "type", "ack", "id", id), 1);
+    if (!duplicate && c->dlg)
+        bot_turn(srv, c, id, text, len);
+}
+
+static void on_identify(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    json_t *id = json_object_get(msg, "identity");
+    if (!json_is_object(id)) {
+        ws__send_error(srv, c, "bad_request", "identify needs an identity object");
+        return;
+    }
+    take_identity(srv, c, id);
+}
+
+static void on_reset(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    (void)msg;
+    char now[40];
+    ws__now_iso(now);
+    if (c->conv && ws__batch(srv) == DS_OK)
+        store_conversation_close(srv->db, c->conv, now, NULL);
+    c->conv = 0;
+    c->customer[0] = '\0';
+    start_conversation(srv, c, NULL);
+}
+
+static void on_ping(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    (void)msg;
+    ws__send(srv, c, json_pack("{s:s}", "type", "pong"), 0);
+}
+
+typedef struct frame_type {
+    const char *name;
+    void (*handle)(ws_server *srv, ws_conn *c, json_t *msg);
+} frame_type;
+
+static const frame_type frame_types[] = {
+    {"hello", on_hello},   {"message", on_message}, {"identify", on_identify},
+    {"reset", on_reset},   {"ping", on_ping},
+};
+
+void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
+{
+    size_t chars;
+    if (!valid_utf8(data, len, &chars)) {
+        ws__send_error(srv, c, "bad_utf8", "the frame is not valid UTF-8");
+        return;
+    }
+    json_error_t je;
+    json_t *msg = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(msg)) {
+        ws__send_error(srv, c, "bad_json", "a frame is one JSON object");
+        json_decref(msg);
+        return;
+    }
+    const char *type = json_string_value(json_object_get(msg, "type"));
+    for (size_t i = 0; type && i < sizeof frame_types / sizeof frame_types[0]; i++) {
+        if (strcmp(frame_types[i].name, type) == 0) {
+            frame_types[i].handle(srv, c, msg);
+            json_decref(msg);
+            return;
+        }
+    }
+    ws__send_error(srv, c, "unknown_type", "type must be hello, message, identify, reset or ping");
+    json_decref(msg);
+}
+
+void ws__chat_closed(ws_server *srv, ws_conn *c)
+{
+    (void)srv;
+    dlg_session_free(c->dlg);
+    c->dlg = NULL;
+}

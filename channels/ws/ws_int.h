@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to channels/ws: the server and connection state shared by
+ * ws_server.c (event loop, queues, group commit) and ws_chat.c (frames). */
+#ifndef WS_INT_H
+#define WS_INT_H
+
+#include <jansson.h>
+
+#include "ws.h"
+
+typedef struct ws_frame {
+    struct ws_frame *next;
+    unsigned long seq;     /* sent once batch `seq` is committed; 0 = now */
+    size_t len;
+    unsigned char data[];  /* LWS_PRE bytes, then the payload */
+} ws_frame;
+
+typedef struct ws_conn {
+    struct lws *wsi;
+    struct ws_conn *prev, *next;   /* every live connection */
+    struct ws_conn *dirty_next;    /* waiting for a commit */
+    int dirty;
+    ws_frame *qhead, *qtail;
+    size_t qlen;
+    unsigned char *rx;             /* a fragmented frame being gathered */
+    size_t rx_len;
+    int rx_too_large;
+    long long conv;                /* conversation id, 0 before hello */
+    dlg_session *dlg;
+    char addr[48];
+    char customer[128];
+    int closing;
+} ws_conn;
+
+typedef struct ws_server {
+    const ws_config *cfg;
+    struct lws_context *ctx;
+    kb_base *kb;
+    match_engine *me;
+    store_db *db;
+    nlp_text *scratch;
+    match_result *res;
+    ws_limiter *limits;
+    ws_conn *conns;
+    size_t conn_count;
+    ws_conn *dirty;
+    unsigned long batch_seq;       /* the open batch, 0 when none */
+    unsigned long committed_seq;
+    unsigned long next_seq;
+    lws_sorted_usec_list_t flush_sul;
+    lws_sorted_usec_list_t sweep_sul;
+    char **origins;
+    size_t origin_count;
+} ws_server;
+
+/* Queues a JSON object for c (takes obj). durable: hold it until the open
+ * batch commits. */
+void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable);
+void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message);
+/* Opens the group-commit batch if none is open and schedules its commit. */
+ds_status ws__batch(ws_server *srv);
+
+/* Handles one complete text frame from a shopper. */
+void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
+void ws__chat_closed(ws_server *srv, ws_conn *c);
+
+/* Current time, ISO 8601 in Europe/Istanbul (+03:00), into buf[40]. */
+void ws__now_iso(char buf[40]);
+double ws__now(void);
+
+#endif

@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: MIT */
+/* The libwebsockets event loop: static files, the /ws/chat endpoint, per
+ * connection output queues, group commit of the store writes a loop turn
+ * makes, idle timeouts, SIGTERM drain and SIGHUP knowledge-base reload. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ws_int.h"
+
+static volatile sig_atomic_t got_term, got_hup;
+static struct lws_context *signal_ctx; /* the only global: signal handlers need it */
+
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        got_hup = 1;
+    else
+        got_term = 1;
+    if (signal_ctx)
+        lws_cancel_service(signal_ctx);
+}
+
+double ws__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void ws__now_iso(char buf[40])
+{
+    time_t t = time(NULL) + 3 * 3600; /* Europe/Istanbul: UTC+3 all year since 2016 */
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 40, "%Y-%m-%dT%H:%M:%S+03:00", &tm);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static void mark_dirty(ws_server *srv, ws_conn *c)
+{
+    if (c->dirty)
+        return;
+    c->dirty = 1;
+    c->dirty_next = srv->dirty;
+    srv->dirty = c;
+}
+
+void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
+{
+    char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
+    json_decref(obj);
+    if (!s || c->closing)
+        goto out;
+    if (c->qlen >= WS_MAX_OUT_QUEUE) {
+        /* a client that does not read: drop it rather than buffer without end */
+        c->closing = 1;
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+        goto out;
+    }
+    size_t len = strlen(s);
+    ws_frame *f = ds_malloc(sizeof *f + LWS_PRE + len);
+    if (!f)
+        goto out;
+    f->next = NULL;
+    f->seq = durable ? srv->batch_seq : 0;
+    f->len = len;
+    memcpy(f->data + LWS_PRE, s, len);
+    if (c->qtail)
+        c->qtail->next = f;
+    else
+        c->qhead = f;
+    c->qtail = f;
+    c->qlen++;
+    if (f->seq > srv->committed_seq)
+        mark_dirty(srv, c);
+    else
+        lws_callback_on_writable(c->wsi);
+out:
+    ds_free(s);
+}
+
+void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message)
+{
+    ws__send(srv, c, json_pack("{s:s,s:s,s:s}", "type", "error", "code", code, "message", message),
+             0);
+}
+
+static void write_one(ws_server *srv, ws_conn *c)
+{
+    ws_frame *f = c->qhead;
+    if (!f || f->seq > srv->committed_seq)
+        return;
+    if (lws_write(c->wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
+        c->closing = 1;
+        return;
+    }
+    c->qhead = f->next;
+    if (!c->qhead)
+        c->qtail = NULL;
+    c->qlen--;
+    ds_free(f);
+    if (c->qhead && c->qhead->seq <= srv->committed_seq)
+        lws_callback_on_writable(c->wsi);
+}
+
+/* ---- group commit ------------------------------------------------------ */
+
+static void flush(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, flush_sul);
+    if (!srv->batch_seq)
+        return;
+    ds_error err;
+    if (store_batch_commit(srv->db, &err) != DS_OK)
+        lwsl_err("destek: commit failed, nothing of this batch is acknowledged: %s\n",
+                 err.message);
+    else
+        srv->committed_seq = srv->batch_seq;
+    srv->batch_seq = 0;
+    for (ws_conn *c = srv->dirty; c; c = c->dirty_next) {
+        c->dirty = 0;
+        if (srv->committed_seq && c->qhead)
+            lws_callback_on_writable(c->wsi);
+    }
+    srv->dirty = NULL;
+}
+
+ds_status ws__batch(ws_server *srv)
+{
+    if (srv->batch_seq)
+        return DS_OK;
+    ds_error err;
+    ds_status st = store_batch_begin(srv->db, &err);
+    if (st != DS_OK) {
+        lwsl_err("destek: cannot start a write batch: %s\n", err.message);
+        return st;
+    }
+    srv->batch_seq = ++srv->next_seq;
+    /* commit on the next turn of the loop: every frame read in this turn
+     * joins the same transaction */
+    lws_sul_schedule(srv->ctx, 0, &srv->flush_sul, flush, 1);
+    return DS_OK;
+}
+
+static void sweep(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, sweep_sul);
+    ws_limiter_sweep(srv->limits, ws__now(), 2.0 * WS_ADDR_WINDOW_S);
+    lws_sul_schedule(srv->ctx, 0, &srv->sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+}
+
+/* ---- connections ------------------------------------------------------- */
+
+static int origin_allowed(const ws_server *srv, struct lws *wsi)
+{
+    char origin[256];
+    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+        return 1; /* not a browser: Origin only guards against other sites' pages */
+    for (size_t i = 0; i < srv->origin_count; i++)
+        if (strcmp(srv->origins[i], "*") == 0 || strcasecmp(srv->origins[i], origin) == 0)
+            return 1;
+    return 0;
+}
+
+static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
+{
+    memset(c, 0, sizeof *c);
+    c->wsi = wsi;
+    lws_get_peer_simple(wsi, c->addr, sizeof c->addr);
+    c->next = srv->conns;
+    if (srv->conns)
+        srv->conns->prev = c;
+    srv->conns = c;
+    srv->conn_count++;
+}
+
+/* The one place a connection's state is freed. */
+static void conn_close(ws_server *srv, ws_conn *c)
+{
+    ws__chat_closed(srv, c);
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (srv->conns == c)
+        srv->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    if (c->dirty) { /* unlink from the dirty list */
+        ws_conn **p = &srv->dirty;
+        while (*p && *p != c)
+            p = &(*p)->dirty_next;
+        if (*p)
+            *p = c->dirty_next;
+    }
+    for (ws_frame *f = c->qhead, *n; f; f = n) {
+        n = f->next;
+        ds_free(f);
+    }
+    ds_free(c->rx);
+    srv->conn_count--;
+    memset(c, 0, sizeof *c);
+}
+
+/* Gathers fragments; hands a complete frame on. 0 to keep the connection. */
+static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, size_t len)
+{
+    int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
+    if (lws_frame_is_binary(wsi)) {
+        if (final)
+            ws__send_error(srv, c, "bad_request", "binary frames are not supported");
+        return 0;
+    }
+    if (first && final && !c->rx) {
+        if (len > WS_MAX_FRAME_LEN)
+            ws__send_error(srv, c, "too_large", "the frame is larger than 8 KB");
+        else
+            ws__chat_frame(srv, c, in, len);
+        return 0;
+    }
+    if (first) {
+        c->rx_len = 0;
+        c->rx_too_large = 0;
+    }
+    if (c->rx_len + len > WS_MAX_FRAME_HARD_LEN)
+        return -1; /* a flood, not a message */
+    if (c->rx_len + len > WS_MAX_FRAME_LEN) {
+        c->rx_too_large = 1;
+        c->rx_len += len; /* count, do not keep */
+    } else {
+        if (!c->rx && !(c->rx = ds_malloc(WS_MAX_FRAME_LEN + 1)))
+            return -1;
+        memcpy(c->rx + c->rx_len, in, len);
+        c->rx_len += len;
+    }
+    if (final) {
+        if (c->rx_too_large)
+            ws__send_error(srv, c, "too_large", "the frame is larger than 8 KB");
+        else
+            ws__chat_frame(srv, c, (const char *)c->rx, c->rx_len);
+        ds_free(c->rx); /* idle connections keep no buffer */
+        c->rx = NULL;
+        c->rx_len = 0;
+    }
+    return 0;
+}
+
+static int reload_kb(ws_server *srv)
+{
+    kb_base *kb;
+    match_engine *me;
+    ds_error err;
+    if (kb_load_dir(srv->cfg->kb_dir, &kb, NULL, NULL, &err) != DS_OK) {
+        char buf[1200];
+        ds_error_format(&err, buf, sizeof buf);
+        lwsl_err("destek: reload refused, the old knowledge base stays: %s\n", buf);
+        return -1;
+    }
+    if (dlg_check_kb(kb, NULL, NULL) || match_engine_new(kb, &me, &err) != DS_OK) {
+        lwsl_err("destek: reload refused, the new knowledge base is incomplete\n");
+        kb_free(kb);
+        return -1;
+    }
+    match_result *res = match_result_new(me);
+    if (!res) {
+        match_engine_free(me);
+        kb_free(kb);
+        return -1;
+    }
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        if (c->dlg)
+            dlg_session_forget_kb(c->dlg);
+    match_result_free(srv->res);
+    match_engine_free(srv->me);
+    kb_free(srv->kb);
+    srv->kb = kb;
+    srv->me = me;
+    srv->res = res;
+    fprintf(stdout, "knowledge base reloaded from %s (%zu intents)\n", srv->cfg->kb_dir,
+            kb_intent_count(kb));
+    fflush(stdout);
+    return 0;
+}
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                    size_t len)
+{
+    ws_server *srv = lws_context_user(lws_get_context(wsi));
+    ws_conn *c = user;
+    char uri[64];
+    switch (reason) {
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
+            strcmp(uri, "/ws/chat") != 0)
+            return -1;
+        return origin_allowed(srv, wsi) ? 0 : -1;
+    case LWS_CALLBACK_ESTABLISHED:
+        conn_open(srv, c, wsi);
+        return 0;
+    case LWS_CALLBACK_RECEIVE:
+        return c->wsi ? receive(srv, c, wsi, in, len) : -1;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        if (c->closing)
+            return -1;
+        write_one(srv, c);
+        return c->closing ? -1 : 0;
+    case LWS_CALLBACK_CLOSED:
+        if (c->wsi)
+            conn_close(srv, c);
+        return 0;
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        if (got_hup) {
+            got_hup = 0;
+            reload_kb(srv);
+        }
+        return 0;
+    default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+}
+
+static const struct lws_protocols protocols[] = {
+    /* first: connections without a sub-protocol header bind to it */
+    {"destek", callback, sizeof(ws_conn), 4096, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static const lws_retry_bo_t idle_policy = {
+    .secs_since_valid_ping = WS_IDLE_PING_S,
+    .secs_since_valid_hangup = WS_IDLE_HANGUP_S,
+};
+
+static void split_origins(ws_server *srv, const ws_config *cfg)
+{
+    char own[3][128];
+    size_t n = 0;
+    snprintf(own[n++], sizeof own[0], "http://%s:%d", cfg->host, cfg->port);
+    snprintf(own[n++], sizeof own[0], "http://localhost:%d", cfg->port);
+    snprintf(own[n++], sizeof own[0], "http://127.0.0.1:%d", cfg->port);
+    const char *list = cfg->origins ? cfg->origins : "";
+    size_t extra = 1;
+    for (const char *p = list; *p; p++)
+        extra += *p == ',';
+    srv->origins = ds_calloc(n + extra, sizeof *srv->origins);
+    if (!srv->origins)
+        return;
+    for (size_t i = 0; i < n; i++)
+        srv->origins[srv->origin_count++] = ds_strdup(own[i]);
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, ",");
+        while (k && p[k - 1] == ' ')
+            k--;
+        if (k)
+            srv->origins[srv->origin_count++] = ds_strndup(p, k);
+        p += strcspn(p, ",");
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+}
+
+static int open_engine(ws_server *srv)
+{
+    ds_error err;
+    if (kb_load_dir(srv->cfg->kb_dir, &srv->kb, NULL, NULL, &err) != DS_OK) {
+        char buf[1200];
+        ds_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "destek: cannot load the knowledge base: %s (run destek kb lint)\n", buf);
+        return -1;
+    }
+    if (dlg_check_kb(srv->kb, NULL, NULL)) {
+        fprintf(stderr, "destek: dialogue.json is incomplete (run destek kb lint)\n");
+        return -1;
+    }
+    if (match_engine_new(srv->kb, &srv->me, &err) != DS_OK ||
+        !(srv->res = match_result_new(srv->me)) || !(srv->scratch = nlp_text_new()) ||
+        !(srv->limits = ws_limiter_new())) {
+        fprintf(stderr, "destek: cannot index the knowledge base\n");
+        return -1;
+    }
+    if (store_open(srv->cfg->db_path, &srv->db, &err) != DS_OK) {
+        fprintf(stderr, "destek: cannot open %s: %s\n", srv->cfg->db_path, err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static void close_engine(ws_server *srv)
+{
+    if (srv->batch_seq && srv->db)
+        store_batch_commit(srv->db, NULL); /* nothing read may be lost at exit */
+    store_close(srv->db);
+    ws_limiter_free(srv->limits);
+    nlp_text_free(srv->scratch);
+    match_result_free(srv->res);
+    match_engine_free(srv->me);
+    kb_free(srv->kb);
+    for (size_t i = 0; i < srv->origin_count; i++)
+        ds_free(srv->origins[i]);
+    ds_free(srv->origins);
+}
+
+int ws_server_run(const ws_config *cfg)
+{
+    ws_server srv;
+    memset(&srv, 0, sizeof srv);
+    srv.cfg = cfg;
+    lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+    if (open_engine(&srv) != 0) {
+        close_engine(&srv);
+        return 1;
+    }
+    split_origins(&srv, cfg);
+
+    static struct lws_http_mount mount;
+    memset(&mount, 0, sizeof mount);
+    mount.mountpoint = "/";
+    mount.mountpoint_len = 1;
+    mount.origin = cfg->web_dir;
+    mount.def = "index.html";
+    mount.origin_protocol = LWSMPRO_FILE;
+
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.port = cfg->port;
+    info.iface = cfg->host;
+    info.protocols = protocols;
+    info.mounts = &mount;
+    info.user = &srv;
+    info.retry_and_idle_policy = &idle_policy;
+    info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
+    info.fd_limit_per_thread = 0;
+    info.timeout_secs = 20;
+    srv.ctx = lws_create_context(&info);
+    if (!srv.ctx) {
+        fprintf(stderr, "destek: cannot listen on %s:%d (in use?)\n", cfg->host, cfg->port);
+        close_engine(&srv);
+        return 1;
+    }
+    signal_ctx = srv.ctx;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+
+    printf("listening on http://%s:%d\n", cfg->host, cfg->port);
+    fflush(stdout);
+    while (!got_term)
+        if (lws_service(srv.ctx, 0) < 0)
+            break;
+    /* drain: commit what was read, tell clients, close */
+    if (srv.batch_seq)
+        flush(&srv.flush_sul);
+    for (ws_conn *c = srv.conns; c; c = c->next)
+        lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
+    lws_context_destroy(srv.ctx);
+    signal_ctx = NULL;
+    close_engine(&srv);
+    printf("stopped\n");
+    return 0;
+}
