@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds destek and starts it on embedded defaults
-# (the shipped knowledge base in intents/). Until the chat server lands the
-# main job is the terminal chat.
+# Installs what is missing, builds destek and starts the chat server on the
+# embedded defaults: the shipped knowledge base in intents/, ./destek.db with
+# demo orders, port 8080. The terminal chat is `build/destek chat`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,5 +20,6 @@ echo
 echo "Demo orders to try (order number, then the e-mail):"
 python3 tools/demo_orders.py --list 2>&1 | sed 's/^/  /'
 echo
-echo "destek: starting the terminal chat on destek.db (Ctrl+D to quit)"
-exec build/destek chat --db destek.db
+echo "destek: open http://127.0.0.1:8080/ in a browser (the demo shop with the chat widget);"
+echo "        the terminal chat is build/destek chat. Ctrl+C stops the server."
+exec build/destek serve --db destek.db
