@@ -7,6 +7,7 @@ packages=(
   gcc clang llvm pkg-config meson ninja-build python3
   libpcre2-dev libjansson-dev libsqlite3-dev libutf8proc-dev libstemmer-dev
   libwebsockets-dev libssl-dev python3-websockets
+  nodejs chromium
 )
 
 missing=()
@@ -15,6 +16,9 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm ships inside some nodejs builds; Debian's own nodejs needs the npm package
+command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -11,6 +11,10 @@ werror=false
 if [ "${CI:-}" = true ]; then werror=true; fi
 
 scripts/deps.sh
+# browser-test tooling from the npm registry, pinned by its package-lock.json
+if [ -f tests/browser/package-lock.json ] && [ ! -d tests/browser/node_modules ]; then
+  npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
+fi
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -33,4 +37,16 @@ if [ -x tests/fuzz/run.sh ]; then
   tests/fuzz/run.sh build-fuzz "$FUZZ_SECONDS"
 fi
 
+# one plain closing line over every suite of both builds
+python3 - build-test/meson-logs/testlog.json build-san/meson-logs/testlog.json <<'PY'
+import json, sys
+ok = bad = skipped = 0
+for path in sys.argv[1:]:
+    for line in open(path):
+        r = json.loads(line).get("result")
+        ok += r in ("OK", "EXPECTEDFAIL")
+        skipped += r == "SKIP"
+        bad += r in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS")
+print(f"{ok} passed, {bad} failed, {skipped} skipped")
+PY
 step "all tests passed"

@@ -11,7 +11,7 @@
   var SERVER = ds.server || ((srcUrl.protocol === 'https:' ? 'wss://' : 'ws://') + srcUrl.host + '/ws/chat');
   var COLOR = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(ds.color || '') ? ds.color : '#0b6b5d';
   var TITLE = ds.title || 'Canlı destek';
-  var SUBTITLE = ds.subtitle || 'Genellikle birkaç saniye içinde yanıt veriyoruz';
+  var SUBTITLE = ds.subtitle || 'Hemen yanıt veriyoruz';
   var GREETING = ds.greeting || 'Merhaba! Size nasıl yardımcı olabilirim? Siparişiniz, kargonuz, iade ve değişim işlemleriniz için buradayım.';
   var LEFT = ds.position === 'left';
   var NS = 'destek:' + (ds.key || SERVER) + ':';
@@ -37,13 +37,13 @@
   var ON = lum > 0.62 ? '#111' : '#fff';
   var SIDE = LEFT ? 'left' : 'right';
   var CSS = [
-    ':host{all:initial;--c:' + COLOR + ';--on:' + ON + ';--tint:rgba(' + rgb.join(',') + ',.09);}',
+    ':host{all:initial;--c:' + COLOR + ';--on:' + ON + ';--tint:rgba(' + rgb.join(',') + ',.09);--ring:rgba(' + rgb.join(',') + ',.28);}',
     '*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}',
     'button{font:inherit;cursor:pointer}',
     ':focus-visible{outline:3px solid #1a73e8;outline-offset:2px}',
     '.launch{position:fixed;bottom:20px;' + SIDE + ':20px;z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;background:var(--c);color:var(--on);box-shadow:0 6px 20px rgba(0,0,0,.22);display:flex;align-items:center;justify-content:center;transition:transform .15s}',
     '.launch:hover{transform:scale(1.06)}',
-    '.launch svg{width:28px;height:28px}',
+    '.launch svg{width:28px;height:28px}.launch .i2,.launch.op .i1{display:none}.launch.op .i2{display:block}',
     '.badge{position:absolute;top:-3px;' + (LEFT ? 'left' : 'right') + ':-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}',
     '.badge[hidden],[hidden]{display:none!important}',
     '.panel{position:fixed;bottom:92px;' + SIDE + ':20px;z-index:2147483001;width:380px;height:min(620px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.25);font-size:15px;line-height:1.45}',
@@ -53,6 +53,7 @@
     '.ht{flex:1;min-width:0}',
     '.ht h2{margin:0;font-size:16px;font-weight:650;color:inherit}',
     '.st{font-size:12.5px;opacity:.92;display:flex;align-items:center;gap:6px;margin-top:2px}',
+    '.stt{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
     '.dot{width:8px;height:8px;border-radius:50%;background:#9aa0a6;flex:none}',
     '.st[data-s=on] .dot{background:#34d058;box-shadow:0 0 0 2px rgba(255,255,255,.5)}',
     '.x{width:36px;height:36px;border:0;border-radius:50%;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}',
@@ -82,7 +83,7 @@
     '.foot{border-top:1px solid #e3e6ea;padding:10px 10px 8px;background:#fff}',
     '.row{display:flex;gap:8px;align-items:flex-end}',
     'textarea{flex:1;resize:none;border:1.5px solid #d0d5dc;border-radius:12px;padding:9px 12px;font:inherit;font-size:15px;line-height:1.4;max-height:120px;min-height:42px;color:#1f2328;background:#fff;outline:none}',
-    'textarea:focus{border-color:var(--c);box-shadow:0 0 0 3px var(--tint)}',
+    'textarea:focus,textarea:focus-visible{outline:none;border-color:var(--c);box-shadow:0 0 0 3px var(--ring)}',
     '.send{height:42px;padding:0 16px;border:0;border-radius:12px;background:var(--c);color:var(--on);font-weight:600;font-size:14.5px}',
     '.send:disabled{opacity:.45;cursor:default}',
     '.fine{font-size:11px;color:#6b7280;text-align:center;margin-top:6px}',
@@ -91,16 +92,22 @@
   ].join('\n');
 
   var ICON_CHAT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z"/></svg>';
+  var ICON_DOWN = '<svg class="i2" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M6 9l6 6 6-6"/></svg>';
   var ICON_X = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
   var ICON_AGENT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M4 14v-2a8 8 0 0 1 16 0v2"/><rect x="3" y="13" width="4" height="6" rx="1.5"/><rect x="17" y="13" width="4" height="6" rx="1.5"/><path d="M19 19c0 1.5-2 2.5-5 2.5"/></svg>';
 
   /* ---------- DOM (only static markup goes through innerHTML; server text never does) ---------- */
-  var host = document.createElement('div');
+  /* a custom element name: the shop's `div {...}` rules do not match the host */
+  var host = document.createElement('destek-chat');
   host.id = 'destek-widget';
   host.setAttribute('data-destek', '');
   var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
-  root.innerHTML = '<style>' + CSS + '</style>' +
-    '<button class="launch" type="button" aria-label="Canlı destek sohbetini aç" aria-expanded="false" aria-controls="dk-panel">' + ICON_CHAT +
+  /* A constructed stylesheet is not blocked by a strict Content-Security-Policy
+     (style-src 'self'), where a <style> element would be. */
+  var sheet = null;
+  try { if (root !== host && root.adoptedStyleSheets) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); root.adoptedStyleSheets = [sheet]; } } catch (e) { sheet = null; }
+  root.innerHTML = (sheet ? '' : '<style>' + CSS + '</style>') +
+    '<button class="launch" type="button" aria-label="Canlı destek" aria-expanded="false" aria-controls="dk-panel">' + ICON_CHAT.replace('<svg', '<svg class="i1"') + ICON_DOWN +
     '<span class="badge" hidden aria-hidden="true"></span></button>' +
     '<section class="panel" id="dk-panel" role="dialog" aria-modal="false" aria-labelledby="dk-title" hidden>' +
     '<header class="head"><div class="av">' + ICON_AGENT + '</div><div class="ht"><h2 id="dk-title"></h2>' +
@@ -138,7 +145,9 @@
       try { var u = new URL(url); ok = u.protocol === 'http:' || u.protocol === 'https:'; } catch (e) {}
       if (ok) {
         var a = document.createElement('a');
-        a.href = url; a.target = '_blank'; a.rel = 'noopener noreferrer'; a.textContent = url;
+        a.href = url; a.target = '_blank'; a.rel = 'noopener noreferrer'; a.title = url;
+        var label = url.replace(/^https?:\/\/(www\.)?/i, '');
+        a.textContent = label.length > 42 ? label.slice(0, 40) + '…' : label;
         el.appendChild(a);
       } else el.appendChild(document.createTextNode(url));
       last = m.index + url.length;
@@ -167,7 +176,7 @@
       meta.appendChild(who2);
       var t = document.createElement('time'); t.textContent = hhmm(e.at); if (e.at) t.dateTime = e.at; meta.appendChild(t);
       if (mine) { var s = document.createElement('span'); s.className = 'tick'; meta.appendChild(s); setTick(wrap, e.pending, s); }
-      wrap.appendChild(meta);
+      if (!e.intro) wrap.appendChild(meta);
       if (withQr && e.qr && e.qr.length) {
         var q = document.createElement('div'); q.className = 'qr'; q.setAttribute('role', 'group'); q.setAttribute('aria-label', 'Hızlı yanıtlar');
         e.qr.forEach(function (label) {
@@ -208,12 +217,16 @@
     scrollDown();
     if (!isOpen && e.role !== 'sys') { unread++; showBadge(); }
   }
-  function notice(text) { var e = { role: 'sys', text: text }; renderEntry(e); scrollDown(); }
+  function notice(text) {
+    var last = typingEl.parentNode ? typingEl.previousElementSibling : logEl.lastElementChild;
+    if (last && last.className === 'sys' && last.textContent === text) return;
+    renderEntry({ role: 'sys', text: text }); scrollDown();
+  }
 
   function showBadge() {
     badge.hidden = !unread;
     badge.textContent = unread > 9 ? '9+' : String(unread);
-    launcher.setAttribute('aria-label', unread ? 'Canlı destek sohbetini aç (' + unread + ' okunmamış mesaj)' : 'Canlı destek sohbetini aç');
+    launcher.setAttribute('aria-label', unread ? 'Canlı destek (' + unread + ' okunmamış mesaj)' : 'Canlı destek');
   }
 
   /* typing indicator: while a reply to an acknowledged message is outstanding */
@@ -233,7 +246,7 @@
   function setStatus(kind) {
     st.setAttribute('data-s', kind === 'on' ? 'on' : 'off');
     var offline = navigator.onLine === false;
-    stt.textContent = kind === 'on' ? 'Çevrimiçi' : offline ? 'Çevrimdışı' : 'Bağlanıyor…';
+    stt.textContent = kind === 'on' ? 'Çevrimiçi · ' + SUBTITLE : offline ? 'Çevrimdışı' : 'Bağlanıyor…';
     var msg = kind === 'on' ? '' : offline ? 'Çevrimdışı. İnternet bağlantınız geldiğinde mesajlarınız gönderilecek.'
       : everConnected ? 'Bağlantı koptu, yeniden bağlanıyor…' : '';
     bar.hidden = !msg; bar.textContent = msg;
@@ -277,6 +290,7 @@
   }
   function reconnectNow() { if (ws || !wanted) return; clearTimeout(retryTimer); retryTimer = null; attempt = 0; connect(); }
   window.addEventListener('online', reconnectNow);
+  window.addEventListener('resize', function () { if (isOpen) scrollDown(); });
   window.addEventListener('offline', function () { if (!ready) setStatus('off'); });
   document.addEventListener('visibilitychange', function () { if (!document.hidden) reconnectNow(); });
 
@@ -346,7 +360,11 @@
       case 'rate_limited':
         notice('Çok hızlı mesaj gönderiyorsunuz. Lütfen birkaç saniye bekleyin; mesajınızı birazdan yeniden göndereceğim.');
         clearTimeout(rateTimer);
-        rateTimer = setTimeout(flush, 6000);
+        rateTimer = setTimeout(flush, 10000);
+        break;
+      case 'unavailable': /* the server could not store it: nothing was acknowledged */
+        clearTimeout(rateTimer);
+        rateTimer = setTimeout(flush, 3000);
         break;
       case 'too_large':
         notice('Mesajınız çok uzun. Lütfen daha kısa bir mesaj yazın.');
@@ -396,7 +414,7 @@
 
   /* ---------- open / close ---------- */
   function open() {
-    if (!host.isConnected) mount();
+    if (!host.isConnected && document.body) mount();
     isOpen = true; unread = 0; showBadge();
     panel.hidden = false;
     launcher.classList.add('op');
@@ -418,6 +436,11 @@
   launcher.addEventListener('click', function () { isOpen ? close() : open(); });
   $('.x').addEventListener('click', close);
   launcher.addEventListener('keydown', function (e) { if (e.key === 'Escape' && isOpen) close(); });
+  /* any element of the page with data-destek-open opens the chat (no inline script needed) */
+  document.addEventListener('click', function (e) {
+    var t = e.target && e.target.closest && e.target.closest('[data-destek-open]');
+    if (t) { e.preventDefault(); open(); }
+  });
   panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') { e.stopPropagation(); close(); } });
 
   /* ---------- host-page API ---------- */
@@ -434,8 +457,9 @@
     unread = 0; showBadge(); updateTyping(); renderAll();
   }
 
-  function mount() { (document.body || document.documentElement).appendChild(host); }
-  setStatus('off'); updateBtn(); renderAll(); mount();
+  function mount() { document.body.appendChild(host); }
+  setStatus('off'); updateBtn(); renderAll();
+  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
   /* Resume a known conversation at once (for unread messages and pending re-sends);
      a first-time visitor connects on first open only. */
   if (session || pending.length) connect();

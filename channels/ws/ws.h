@@ -16,8 +16,6 @@
 /* Limits of the shopper endpoint (docs/PROTOCOL.md). */
 #define WS_MAX_FRAME_LEN 8192          /* a bigger frame is refused: too_large */
 #define WS_MAX_FRAME_HARD_LEN 65536    /* a bigger one closes the connection */
-#define WS_MAX_TEXT_CHARS 2000
-#define WS_MAX_CLIENT_ID_LEN 64
 #define WS_MAX_OUT_QUEUE 64            /* frames waiting for a slow client */
 #define WS_SESSION_BURST 20            /* messages per conversation ... */
 #define WS_SESSION_WINDOW_S 10         /* ... in this many seconds */

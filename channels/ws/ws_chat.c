@@ -6,25 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
-
+#include "ws_frame.h"
 #include "ws_int.h"
-
-static int valid_utf8(const char *s, size_t len, size_t *chars)
-{
-    size_t pos = 0, n = 0;
-    while (pos < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                                              (utf8proc_ssize_t)(len - pos), &cp);
-        if (k < 0)
-            return 0;
-        pos += (size_t)k;
-        n++;
-    }
-    *chars = n;
-    return 1;
-}
 
 static void conv_key(const ws_conn *c, char *buf, size_t len)
 {
@@ -129,10 +112,6 @@ static void on_hello(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     json_t *session = json_object_get(msg, "session");
-    if (session && !json_is_string(session)) {
-        ws__send_error(srv, c, "bad_request", "session must be a string");
-        return;
-    }
     json_t *id = json_object_get(msg, "identity");
     if (json_is_object(id))
         take_identity(srv, c, id);
@@ -195,24 +174,13 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
 
 static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
 {
+    /* ws_frame_parse has checked the id and the text */
     const char *id = json_string_value(json_object_get(msg, "id"));
     json_t *jtext = json_object_get(msg, "text");
+    const char *text = json_string_value(jtext);
+    size_t len = json_string_length(jtext);
     if (!c->conv) {
         ws__send_error(srv, c, "not_ready", "send hello first");
-        return;
-    }
-    if (!id || !id[0] || strlen(id) > WS_MAX_CLIENT_ID_LEN || !json_is_string(jtext)) {
-        ws__send_error(srv, c, "bad_request", "a message needs an id (1-64 characters) and a text");
-        return;
-    }
-    const char *text = json_string_value(jtext);
-    size_t len = json_string_length(jtext), chars;
-    if (!valid_utf8(text, len, &chars) || memchr(text, '\0', len)) {
-        ws__send_error(srv, c, "bad_utf8", "the text is not valid UTF-8");
-        return;
-    }
-    if (chars > WS_MAX_TEXT_CHARS) {
-        ws__send_error(srv, c, "too_large", "Mesajınız çok uzun; en fazla 2000 karakter yazabilirsiniz.");
         return;
     }
     char key[64];
@@ -247,12 +215,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
 
 static void on_identify(ws_server *srv, ws_conn *c, json_t *msg)
 {
-    json_t *id = json_object_get(msg, "identity");
-    if (!json_is_object(id)) {
-        ws__send_error(srv, c, "bad_request", "identify needs an identity object");
-        return;
-    }
-    take_identity(srv, c, id);
+    take_identity(srv, c, json_object_get(msg, "identity"));
 }
 
 static void on_reset(ws_server *srv, ws_conn *c, json_t *msg)
@@ -273,39 +236,24 @@ static void on_ping(ws_server *srv, ws_conn *c, json_t *msg)
     ws__send(srv, c, json_pack("{s:s}", "type", "pong"), 0);
 }
 
-typedef struct frame_type {
-    const char *name;
-    void (*handle)(ws_server *srv, ws_conn *c, json_t *msg);
-} frame_type;
-
-static const frame_type frame_types[] = {
-    {"hello", on_hello},   {"message", on_message}, {"identify", on_identify},
-    {"reset", on_reset},   {"ping", on_ping},
+/* Indexed by ws_frame_type. */
+static void (*const handlers[])(ws_server *srv, ws_conn *c, json_t *msg) = {
+    [WS_FRAME_HELLO] = on_hello,       [WS_FRAME_MESSAGE] = on_message,
+    [WS_FRAME_IDENTIFY] = on_identify, [WS_FRAME_RESET] = on_reset,
+    [WS_FRAME_PING] = on_ping,
 };
 
 void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 {
-    size_t chars;
-    if (!valid_utf8(data, len, &chars)) {
-        ws__send_error(srv, c, "bad_utf8", "the frame is not valid UTF-8");
+    ws_frame_type type;
+    json_t *msg;
+    const char *why;
+    const char *code = ws_frame_parse(data, len, &type, &msg, &why);
+    if (code) {
+        ws__send_error(srv, c, code, why);
         return;
     }
-    json_error_t je;
-    json_t *msg = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-    if (!json_is_object(msg)) {
-        ws__send_error(srv, c, "bad_json", "a frame is one JSON object");
-        json_decref(msg);
-        return;
-    }
-    const char *type = json_string_value(json_object_get(msg, "type"));
-    for (size_t i = 0; type && i < sizeof frame_types / sizeof frame_types[0]; i++) {
-        if (strcmp(frame_types[i].name, type) == 0) {
-            frame_types[i].handle(srv, c, msg);
-            json_decref(msg);
-            return;
-        }
-    }
-    ws__send_error(srv, c, "unknown_type", "type must be hello, message, identify, reset or ping");
+    handlers[type](srv, c, msg);
     json_decref(msg);
 }
 

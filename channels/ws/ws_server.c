@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "ws_int.h"
@@ -402,9 +403,21 @@ static void close_engine(ws_server *srv)
     ds_free(srv->origins);
 }
 
+/* Thousands of shoppers need thousands of descriptors; the soft limit is
+ * often 1024. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 int ws_server_run(const ws_config *cfg)
 {
     ws_server srv;
+    raise_fd_limit();
     memset(&srv, 0, sizeof srv);
     srv.cfg = cfg;
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);

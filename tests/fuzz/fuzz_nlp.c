@@ -10,7 +10,7 @@
 #include "ds.h"
 #include "fuzz_check.h"
 #include "kb.h"
-#include "limits.h"
+#include "ds_limits.h"
 #include "match.h"
 #include "nlp.h"
 

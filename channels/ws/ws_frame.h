@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Parsing and validating one shopper frame: pure, no sockets, so the fuzzer
+ * runs exactly what the server runs. Any thread. */
+#ifndef WS_FRAME_H
+#define WS_FRAME_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+typedef enum ws_frame_type {
+    WS_FRAME_HELLO,
+    WS_FRAME_MESSAGE,
+    WS_FRAME_IDENTIFY,
+    WS_FRAME_RESET,
+    WS_FRAME_PING
+} ws_frame_type;
+
+/* Characters of a message's text and bytes of its client id. */
+#define WS_MAX_TEXT_CHARS 2000
+#define WS_MAX_CLIENT_ID_LEN 64
+
+/* Parses data[0..len). Returns NULL and sets *type and *out (owned:
+ * json_decref) for a valid frame; otherwise returns the error code of
+ * docs/PROTOCOL.md ("bad_utf8", "bad_json", "unknown_type", "bad_request",
+ * "too_large") and points *message at an explanation (static). */
+const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, json_t **out,
+                           const char **message);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzz target: arbitrary bytes as a shopper's WebSocket frame, through the
+ * server's own parser (channels/ws/ws_frame.c). A frame is either refused
+ * with one of the documented codes or accepted as a known type whose fields
+ * hold what the handlers rely on. */
+#include <string.h>
+
+#include "fuzz_check.h"
+#include "ws_frame.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    static const char *const codes[] = {"bad_utf8", "bad_json", "unknown_type", "bad_request",
+                                        "too_large"};
+    ws_frame_type type;
+    json_t *msg = NULL;
+    const char *why = NULL;
+    const char *code = ws_frame_parse((const char *)data, size, &type, &msg, &why);
+    if (code) {
+        int known = 0;
+        for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+            known |= strcmp(code, codes[i]) == 0;
+        FUZZ_ASSERT(known && why && why[0]);
+        return 0;
+    }
+    FUZZ_ASSERT(json_is_object(msg));
+    FUZZ_ASSERT(fuzz_valid_utf8(data, size));
+    if (type == WS_FRAME_MESSAGE) {
+        const char *id = json_string_value(json_object_get(msg, "id"));
+        json_t *text = json_object_get(msg, "text");
+        FUZZ_ASSERT(id && id[0] && strlen(id) <= WS_MAX_CLIENT_ID_LEN);
+        FUZZ_ASSERT(json_is_string(text));
+        FUZZ_ASSERT(!memchr(json_string_value(text), '\0', json_string_length(text)));
+    }
+    json_decref(msg);
+    return 0;
+}
