@@ -14,7 +14,7 @@
 #include "dlg.h"
 #include "ds.h"
 #include "kb.h"
-#include "limits.h"
+#include "ds_limits.h"
 #include "match.h"
 #include "nlp.h"
 

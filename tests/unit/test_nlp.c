@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "ds.h"
-#include "limits.h"
+#include "ds_limits.h"
 #include "nlp.h"
 
 static nlp_lexicon *lex;
