@@ -118,7 +118,7 @@
     '<form class="foot"><div class="row"><label class="sr" for="dk-in">Mesajınız</label>' +
     '<textarea id="dk-in" rows="1" maxlength="' + MAX_TEXT + '" placeholder="Mesajınızı yazın…" enterkeyhint="send" autocomplete="off"></textarea>' +
     '<button class="send" type="submit">Gönder</button></div>' +
-    '<div class="fine">Yapay zekâ destekli asistan · Gerekirse sizi bir temsilciye aktarır</div></form></section>';
+    '<div class="fine">Otomatik asistan · Gerekirse sizi bir temsilciye aktarır</div></form></section>';
   function $(s) { return root.querySelector(s); }
   var launcher = $('.launch'), badge = $('.badge'), panel = $('.panel'), logEl = $('.log'),
     input = $('textarea'), sendBtn = $('.send'), bar = $('.bar'), st = $('.st'), stt = $('.stt');

@@ -427,6 +427,14 @@ int ws_server_run(const ws_config *cfg)
     }
     split_origins(&srv, cfg);
 
+    /* Turkish text in the widget must not depend on the embedding page's
+     * encoding */
+    static const struct lws_protocol_vhost_options mime_css = {
+        NULL, NULL, ".css", "text/css; charset=utf-8"};
+    static const struct lws_protocol_vhost_options mime_html = {
+        &mime_css, NULL, ".html", "text/html; charset=utf-8"};
+    static const struct lws_protocol_vhost_options mime_js = {
+        &mime_html, NULL, ".js", "text/javascript; charset=utf-8"};
     static struct lws_http_mount mount;
     memset(&mount, 0, sizeof mount);
     mount.mountpoint = "/";
@@ -434,6 +442,7 @@ int ws_server_run(const ws_config *cfg)
     mount.origin = cfg->web_dir;
     mount.def = "index.html";
     mount.origin_protocol = LWSMPRO_FILE;
+    mount.extra_mimetypes = &mime_js;
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
