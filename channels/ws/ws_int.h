@@ -51,6 +51,7 @@ typedef struct ws_server {
     lws_sorted_usec_list_t sweep_sul;
     char **origins;
     size_t origin_count;
+    int draining;                  /* SIGTERM: closing every connection */
 } ws_server;
 
 /* Queues a JSON object for c (takes obj). durable: hold it until the open

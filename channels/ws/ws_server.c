@@ -304,6 +304,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_RECEIVE:
         return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
+        if (srv->draining) {
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
+            return -1;
+        }
         if (c->closing)
             return -1;
         write_one(srv, c);
@@ -453,6 +457,10 @@ int ws_server_run(const ws_config *cfg)
     info.user = &srv;
     info.retry_and_idle_policy = &idle_policy;
     info.options = LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
+    /* lws built with IPv6 binds every interface for an IPv4 iface: keep
+     * --host 127.0.0.1 on loopback */
+    if (strchr(cfg->host, '.') && !strchr(cfg->host, ':'))
+        info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.fd_limit_per_thread = 0;
     info.timeout_secs = 20;
     srv.ctx = lws_create_context(&info);
@@ -476,11 +484,17 @@ int ws_server_run(const ws_config *cfg)
     while (!got_term)
         if (lws_service(srv.ctx, 0) < 0)
             break;
-    /* drain: commit what was read, tell clients, close */
+    /* drain: commit what was read, then close every connection with 1001
+     * "going away" from its writable callback, for up to a second */
     if (srv.batch_seq)
         flush(&srv.flush_sul);
+    srv.draining = 1;
     for (ws_conn *c = srv.conns; c; c = c->next)
-        lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
+        lws_callback_on_writable(c->wsi);
+    double until = ws__now() + 1.0;
+    while (srv.conns && ws__now() < until)
+        if (lws_service(srv.ctx, 0) < 0)
+            break;
     lws_context_destroy(srv.ctx);
     signal_ctx = NULL;
     close_engine(&srv);

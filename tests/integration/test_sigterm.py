@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: MIT
+"""Signals: SIGTERM with shoppers connected and messages in flight stops the
+server with status 0 within a few seconds, closes the connections (1001, going
+away) and loses nothing acknowledged. SIGHUP reloads the knowledge base from
+disk without dropping open connections, and a broken KB on reload keeps the
+old one.
+
+usage: /usr/bin/python3 test_sigterm.py DESTEK SRCROOT"""
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import tempfile
+import time
+
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from harness import Client, Server, check, parse_argv, run, websockets
+
+DESTEK, SRCROOT = parse_argv()
+EXIT_WITHIN = 5.0
+
+
+class Ctx:
+    def __init__(self):
+        self.servers = []
+        self.dirs = []
+
+    def new_server(self, **kw):
+        s = Server(DESTEK, SRCROOT, **kw)
+        self.servers.append(s)
+        return s
+
+    def tempdir(self):
+        d = tempfile.mkdtemp(prefix="destek-it-kb-")
+        self.dirs.append(d)
+        return d
+
+    def cleanup(self):
+        for s in self.servers:
+            s.cleanup()
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+async def t_sigterm(ctx):
+    srv = ctx.new_server(extra=["--limits", "off"]).start()
+    clients, states = [], []
+    for i in range(5):
+        c = await Client.open(srv.url)
+        w = await c.hello()
+        # Two answered turns each, then a burst left in flight.
+        for k in range(2):
+            await c.message("t%d-%d" % (i, k), "kargo ücreti ne kadar")
+        clients.append(c)
+        states.append({"token": w["session"], "acked": {"t%d-0" % i, "t%d-1" % i}, "sent": []})
+    idle = await Client.open(srv.url)  # connected, never said hello
+    for i, c in enumerate(clients):
+        for k in range(2, 12):
+            mid = "t%d-%d" % (i, k)
+            states[i]["sent"].append(mid)
+            await c.send({"type": "message", "id": mid, "text": "iade süresi kaç gün"})
+    burst_acks = [0]
+    first_acks = asyncio.Event()
+
+    async def drain(c, st):
+        codes = []
+        try:
+            while True:
+                f = json.loads(await asyncio.wait_for(c.ws.recv(), EXIT_WITHIN + 5))
+                if f.get("type") == "ack":
+                    st["acked"].add(f["id"])
+                    burst_acks[0] += 1
+                    if burst_acks[0] >= 5:
+                        first_acks.set()
+                elif f.get("type") == "error":
+                    codes.append(f.get("code"))
+        except websockets.exceptions.ConnectionClosed as e:
+            return ("closed", e.code, codes)
+        except asyncio.TimeoutError:
+            return ("open", None, codes)
+
+    tasks = asyncio.gather(*(drain(c, st) for c, st in zip(clients, states)),
+                           drain(idle, {"acked": set()}))
+    # SIGTERM while the burst is being processed: some acked, some in flight.
+    await asyncio.wait_for(first_acks.wait(), 10)
+    t0 = time.monotonic()
+    srv.signal(signal.SIGTERM)
+    results = await asyncio.wait_for(tasks, EXIT_WITHIN + 10)
+    rc = await asyncio.get_running_loop().run_in_executor(None, srv.wait, EXIT_WITHIN + 5)
+    took = time.monotonic() - t0
+    check(rc is not None, "server still running %.1fs after SIGTERM" % took)
+    check(rc == 0, "exit status after SIGTERM is %s, not 0; stderr:\n%s" % (rc, srv.stderr_tail()))
+    check(took <= EXIT_WITHIN, "SIGTERM took %.1fs (limit %.0fs)" % (took, EXIT_WITHIN))
+    for r in results:
+        check(r[0] == "closed", "a connection was not closed by the shutdown: %r" % (r,))
+        check(all(code in ("busy",) for code in r[2]), "unexpected errors at shutdown: %r" % (r,))
+    acked = sum(len(s["acked"]) for s in states)
+    print("     exit %d after %.2fs, %d messages acknowledged" % (rc, took, acked))
+
+    srv.start()
+    for i, st in enumerate(states):
+        c = await Client.open(srv.url)
+        w = await c.hello(session=st["token"], resumed=True)
+        ids = [e.get("id") for e in w["history"] if e.get("role") == "shopper"]
+        check(len(ids) == len(set(ids)), "client %d: duplicated messages %s" % (i, ids))
+        missing = sorted(st["acked"] - set(ids))
+        check(not missing, "client %d: acknowledged but lost after SIGTERM: %s" % (i, missing))
+        await c.close()
+    srv.stop()
+    # Checked last so that a loss above is reported first.
+    for r in results:
+        check(r[1] == 1001, "connections should close with 1001 going away, got %r (all: %r)"
+              % (r, [x[:2] for x in results]))
+
+
+def set_answer(kbdir, intent, text):
+    """Rewrite one intent's answers in the KB copy; the file keeps its name."""
+    for name in sorted(os.listdir(kbdir)):
+        if not name.endswith(".json"):
+            continue
+        path = os.path.join(kbdir, name)
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        for it in d.get("intents", []) if isinstance(d, dict) else []:
+            if it.get("id") == intent:
+                it["answers"] = [text]
+                tmp = path + ".tmp"
+                with open(tmp, "w", encoding="utf-8") as f:
+                    json.dump(d, f, ensure_ascii=False, indent=1)
+                os.replace(tmp, path)
+                return path
+    raise AssertionError("intent %s not found in %s" % (intent, kbdir))
+
+
+async def wait_for_answer(c, mid_prefix, want, deadline_s=5.0):
+    """Ask until the reply contains want (a reload may land a turn later)."""
+    deadline = time.monotonic() + deadline_s
+    n = 0
+    while True:
+        n += 1
+        _, reply = await c.message("%s-%d" % (mid_prefix, n), "kargo ücreti ne kadar")
+        if want in reply.get("text", ""):
+            return reply
+        check(time.monotonic() < deadline, "no reply with %r within %.0fs after SIGHUP" % (want, deadline_s),
+              reply)
+        await asyncio.sleep(0.2)
+
+
+async def t_sighup_reload(ctx):
+    kb = os.path.join(ctx.tempdir(), "intents")
+    shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
+    srv = ctx.new_server(extra=["--limits", "off"], kb=kb).start()
+    c = await Client.open(srv.url)
+    await c.hello()
+    _, before = await c.message("h-0", "kargo ücreti ne kadar")
+    intent = before.get("intent")
+    check(intent == "kargo_ucreti", "expected kargo_ucreti before the reload", before)
+    marker = "YENİ-CEVAP-%d: kargo artık her siparişte ücretsiz." % os.getpid()
+    check(marker not in before["text"], "marker already present?", before)
+    set_answer(kb, intent, marker)
+    # Nothing changes until the signal.
+    _, still = await c.message("h-1", "kargo ücreti ne kadar")
+    check(still["text"] == before["text"], "the KB changed without SIGHUP", still)
+    srv.signal(signal.SIGHUP)
+    after = await wait_for_answer(c, "h-a", marker)
+    check(after.get("intent") == intent, "same intent after the reload", after)
+    await c.usable()  # the same connection, still open
+    check(srv.alive(), "server died on SIGHUP")
+
+    # A broken KB on reload: the server keeps the loaded one and keeps serving.
+    path = set_answer(kb, intent, "bozuk")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("{ this is not json")
+    srv.signal(signal.SIGHUP)
+    await asyncio.sleep(1.0)
+    check(srv.alive(), "a broken KB on SIGHUP killed the server:\n" + srv.stderr_tail())
+    await c.usable()
+    _, kept = await c.message("h-b", "kargo ücreti ne kadar")
+    check(marker in kept["text"], "after a failed reload the previous KB stays in use", kept)
+    # A new connection works too.
+    c2 = await Client.open(srv.url)
+    await c2.hello()
+    _, r2 = await c2.message("h-c", "kargo ücreti ne kadar")
+    check(marker in r2["text"], "new connection after a failed reload", r2)
+    await c2.close()
+    await c.close()
+    srv.stop()
+
+
+TESTS = [("sigterm_with_clients", t_sigterm), ("sighup_reload", t_sighup_reload)]
+
+if __name__ == "__main__":
+    run(TESTS, Ctx)
