@@ -17,6 +17,8 @@ dlg_session *dlg_session_new(const char *id)
     if (!s)
         return NULL;
     s->clarify_a = s->clarify_b = s->flow_intent = -1;
+    s->item = -1;
+    s->opened = -1;
     snprintf(s->id, sizeof s->id, "%s", id ? id : "");
     return s;
 }
@@ -60,6 +62,15 @@ void dlg__add_quick_reply(dlg_reply *r, const char *q)
             return;
     if (r->quick_reply_count < DLG_MAX_QUICK_REPLIES)
         r->quick_replies[r->quick_reply_count++] = q;
+}
+
+void dlg__add_quick_reply_copy(dlg_reply *r, const char *q)
+{
+    if (r->quick_reply_count >= DLG_MAX_QUICK_REPLIES)
+        return;
+    char *slot = r->qr_text[r->quick_reply_count];
+    snprintf(slot, sizeof r->qr_text[0], "%s", q);
+    dlg__add_quick_reply(r, slot);
 }
 
 void dlg__say(dlg_turn *t, const char *key)
@@ -169,7 +180,7 @@ ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len
     ds_status st = nlp_normalise(kb_lexicon(kb), text, len, env->scratch, err);
     if (st != DS_OK)
         return st;
-    dlg_turn t = {env, s, out, err, kb, NULL, text};
+    dlg_turn t = {.env = env, .s = s, .out = out, .err = err, .kb = kb, .text = text};
     int intent = chosen_title(kb, s, text, len);
     int is_clarify = 0;
     if (intent >= 0) {
@@ -219,7 +230,7 @@ ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err)
         ds_buf_puts(&out->text, "Merhaba! Size nasıl yardımcı olabilirim?");
         return DS_OK;
     }
-    dlg_turn t = {env, s, out, err, kb, NULL, NULL};
+    dlg_turn t = {.env = env, .s = s, .out = out, .err = err, .kb = kb};
     return answer_intent(&t, (size_t)idx);
 }
 
@@ -233,7 +244,14 @@ static const char *const required_messages[] = {
     "tracking.not_shipped", "tracking.not_received", "tracking.stuck", "cancel.confirm",
     "cancel.done", "cancel.kept", "cancel.shipped", "cancel.delivered", "cancel.already",
     "address.ask", "address.done", "address.too_late", "address.unusable", "abandoned",
-    "resume_hint", "no_store", NULL,
+    "resume_hint", "no_store", "return.not_yet", "return.already_returned", "return.ask_item",
+    "return.ask_reason", "return.ask_opened", "return.accepted", "return.accepted_fault",
+    "return.rejected_window", "return.rejected_category", "return.rejected_opened",
+    "return.warranty_hint", "return_status.none", "return_status.requested",
+    "exchange.ask_item", "exchange.ask_size", "exchange.done", "exchange.no_stock",
+    "exchange.rejected_window", "case.sorry.hasarli", "case.sorry.eksik_yanlis", "case.sorry.ariza",
+    "case.ask_item", "case.ask_description", "case.done.urgent", "case.done.normal",
+    "complaint.listen", "complaint.done", NULL,
 };
 
 static int check_lookup(void *ctx, const char *name, size_t len, ds_buf *out)

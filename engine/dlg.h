@@ -39,8 +39,9 @@ typedef struct dlg_reply {
     const char *intent;           /* id answered ("fallback" included); static or from the kb */
     double confidence;
     int clarify;                  /* a question: which of the candidates is meant */
-    const char *quick_replies[DLG_MAX_QUICK_REPLIES]; /* borrowed from the kb or static */
+    const char *quick_replies[DLG_MAX_QUICK_REPLIES]; /* from the kb, static, or qr_text */
     size_t quick_reply_count;
+    char qr_text[DLG_MAX_QUICK_REPLIES][96]; /* copies of quick replies made from data */
     /* set when the bot asked for people: "urgent" or "normal", and why */
     const char *handoff_priority;
     const char *handoff_reason;

@@ -14,7 +14,12 @@ typedef enum dlg_flow {
     DLG_FLOW_STATUS,
     DLG_FLOW_TRACKING,
     DLG_FLOW_CANCEL,
-    DLG_FLOW_ADDRESS
+    DLG_FLOW_ADDRESS,
+    DLG_FLOW_RETURN,          /* iade_talebi */
+    DLG_FLOW_RETURN_STATUS,   /* iade_durumu */
+    DLG_FLOW_EXCHANGE,        /* degisim_talebi */
+    DLG_FLOW_CASE,            /* hasarli_urun, eksik_yanlis_urun, arizali_urun */
+    DLG_FLOW_COMPLAINT        /* sikayet */
 } dlg_flow;
 
 typedef enum dlg_await {
@@ -22,7 +27,13 @@ typedef enum dlg_await {
     DLG_AWAIT_ORDER,
     DLG_AWAIT_IDENTITY,
     DLG_AWAIT_CANCEL_CONFIRM,
-    DLG_AWAIT_ADDRESS
+    DLG_AWAIT_ADDRESS,
+    DLG_AWAIT_ITEM,           /* which item of the order */
+    DLG_AWAIT_REASON,         /* why it goes back */
+    DLG_AWAIT_OPENED,         /* was the cosmetic opened */
+    DLG_AWAIT_SIZE,           /* the size wanted in an exchange */
+    DLG_AWAIT_DESCRIPTION,    /* what happened, for a case */
+    DLG_AWAIT_COMPLAINT       /* the complaint itself */
 } dlg_await;
 
 typedef struct dlg_check {
@@ -43,6 +54,11 @@ struct dlg_session {
     char verified[16];        /* order verified in this conversation, "" none */
     char customer[128];       /* signed-in customer's e-mail, "" none */
     int not_received;         /* the shopper said the parcel did not arrive */
+    int item;                 /* chosen item index, -1 none, -2 all */
+    char reason[16];          /* return reason id from shop.json, "" none */
+    int opened;               /* cosmetics: -1 unknown, 0 sealed, 1 opened */
+    char size[8];             /* size wanted in an exchange, "" none */
+    char case_kind[16];       /* hasarli, eksik_yanlis, ariza */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
 };
@@ -55,12 +71,18 @@ typedef struct dlg_turn {
     ds_error *err;
     const kb_base *kb;
     store_order *order;       /* the verified order, loaded this turn (owned) */
-    const char *new_address;  /* borrowed from the message */
+    const char *text;         /* the message as typed; borrowed */
+    const char *code;         /* a return/exchange code just issued */
+    long long request_id;     /* a case or complaint just recorded */
+    const store_return *ret;  /* a return being described */
+    long long days_since;     /* days since delivery */
 } dlg_turn;
 
 /* Appends message `key` of dialogue.json, rendered, and its quick replies. */
 void dlg__say(dlg_turn *t, const char *key);
 void dlg__add_quick_reply(dlg_reply *r, const char *q);
+/* The same for text that does not outlive the turn (an item's name). */
+void dlg__add_quick_reply_copy(dlg_reply *r, const char *q);
 
 /* Template variables of an order turn (musteri_adi, takip_linki, ...), then
  * shop.json paths. A tpl_lookup_fn with the dlg_turn as ctx. */
@@ -73,6 +95,26 @@ long long dlg__epoch(const char *iso);
 /* The promised dispatch day (created_at + dispatch business days) as an
  * ISO date "YYYY-MM-DD" into buf[11]; 0 on success. */
 int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11]);
+
+/* Shared by the flows (dlg_orders.c). */
+int dlg__message_is(const dlg_turn *t, const char *list, int leading);
+int dlg__message_has(const dlg_turn *t, const char *list);
+void dlg__now_iso(const dlg_env *env, char buf[48]);
+void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason);
+void dlg__end_flow(dlg_session *s);
+
+/* Returns, exchanges, cases (dlg_returns.c): act on the verified order in
+ * t->order for the session's flow, and answer the flow's pending question.
+ * dlg__returns_await returns 1 when it consumed the message. */
+void dlg__returns_act(dlg_turn *t);
+/* Takes what the message that starts a flow already says (a reason). */
+void dlg__returns_start(dlg_turn *t);
+int dlg__returns_await(dlg_turn *t, int intent);
+/* A complaint needs no order: listen, then record it. */
+void dlg__complaint_step(dlg_turn *t, int first);
+/* Loads the verified order into t->order (asking for what is missing);
+ * 1 when it is there. */
+int dlg__verified_order(dlg_turn *t, int first);
 
 /* The order dialogues. 1 when the turn was handled. */
 int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot);

@@ -21,6 +21,13 @@ static const struct {
     {"kargo_takip", DLG_FLOW_TRACKING},
     {"siparis_iptal", DLG_FLOW_CANCEL},
     {"adres_degisikligi", DLG_FLOW_ADDRESS},
+    {"iade_talebi", DLG_FLOW_RETURN},
+    {"iade_durumu", DLG_FLOW_RETURN_STATUS},
+    {"degisim_talebi", DLG_FLOW_EXCHANGE},
+    {"hasarli_urun", DLG_FLOW_CASE},
+    {"eksik_yanlis_urun", DLG_FLOW_CASE},
+    {"arizali_urun", DLG_FLOW_CASE},
+    {"sikayet", DLG_FLOW_COMPLAINT},
 };
 
 static dlg_flow flow_of(const kb_base *kb, int intent)
@@ -34,11 +41,14 @@ static dlg_flow flow_of(const kb_base *kb, int intent)
     return DLG_FLOW_NONE;
 }
 
-static void end_flow(dlg_session *s)
+void dlg__end_flow(dlg_session *s)
 {
     s->flow = DLG_FLOW_NONE;
     s->await = DLG_AWAIT_NONE;
     s->not_received = 0;
+    s->item = -1;
+    s->reason[0] = s->size[0] = s->case_kind[0] = '\0';
+    s->opened = -1;
 }
 
 static const nlp_text *msg(const dlg_turn *t)
@@ -48,7 +58,7 @@ static const nlp_text *msg(const dlg_turn *t)
 
 /* The whole message is one of the words of list ("vazgeçtim"); with
  * leading, also a short answer that starts with one ("evet lütfen"). */
-static int message_is(const dlg_turn *t, const char *list, int leading)
+int dlg__message_is(const dlg_turn *t, const char *list, int leading)
 {
     const nlp_text *nt = msg(t);
     if (kb_words_has(t->kb, list, nlp_text_skeleton(nt)))
@@ -58,7 +68,7 @@ static int message_is(const dlg_turn *t, const char *list, int leading)
 }
 
 /* Some run of 1-3 tokens of the message is in list. */
-static int message_has(const dlg_turn *t, const char *list)
+int dlg__message_has(const dlg_turn *t, const char *list)
 {
     const nlp_text *nt = msg(t);
     size_t n = nlp_text_token_count(nt);
@@ -81,7 +91,7 @@ static int message_has(const dlg_turn *t, const char *list)
     return 0;
 }
 
-static void now_iso(const dlg_env *env, char buf[48])
+void dlg__now_iso(const dlg_env *env, char buf[48])
 {
     time_t local = env->now + env->utc_offset_min * 60;
     struct tm tm;
@@ -93,14 +103,14 @@ static void now_iso(const dlg_env *env, char buf[48])
 }
 
 /* Records that people must take over, and says so in the reply. */
-static void hand_off(dlg_turn *t, const char *priority, const char *reason)
+void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason)
 {
     t->out->handoff_priority = priority;
     t->out->handoff_reason = reason;
     if (!t->env->db)
         return;
     char now[48], details[256];
-    now_iso(t->env, now);
+    dlg__now_iso(t->env, now);
     snprintf(details, sizeof details, "{\"reason\":\"%s\",\"conversation\":\"%s\"}", reason,
              t->s->id);
     store_request_add(t->env->db, "handoff", t->s->order_no[0] ? t->s->order_no : NULL, priority,
@@ -136,7 +146,7 @@ static void act_status(dlg_turn *t, const store_order *o)
 {
     if (dispatch_late(t, o)) {
         dlg__say(t, "status.late");
-        hand_off(t, "urgent", "gonderim_gecikmesi");
+        dlg__hand_off(t, "urgent", "gonderim_gecikmesi");
         return;
     }
     char key[48];
@@ -150,14 +160,14 @@ static void act_tracking(dlg_turn *t, const store_order *o)
     if (strcmp(st, "delivered") == 0) {
         if (t->s->not_received) {
             dlg__say(t, "tracking.not_received");
-            hand_off(t, "urgent", "teslim_edildi_ulasmadi");
+            dlg__hand_off(t, "urgent", "teslim_edildi_ulasmadi");
         } else {
             dlg__say(t, "tracking.delivered");
         }
     } else if (strcmp(st, "shipped") == 0) {
         if (stuck(t, o)) {
             dlg__say(t, "tracking.stuck");
-            hand_off(t, "urgent", "kargo_hareketsiz");
+            dlg__hand_off(t, "urgent", "kargo_hareketsiz");
         } else {
             dlg__say(t, "tracking.shipped");
         }
@@ -166,7 +176,7 @@ static void act_tracking(dlg_turn *t, const store_order *o)
     } else if (is_unshipped(o)) {
         if (dispatch_late(t, o)) {
             dlg__say(t, "status.late");
-            hand_off(t, "urgent", "gonderim_gecikmesi");
+            dlg__hand_off(t, "urgent", "gonderim_gecikmesi");
         } else {
             dlg__say(t, "tracking.not_shipped");
         }
@@ -212,10 +222,15 @@ static void act(dlg_turn *t)
     case DLG_FLOW_TRACKING: act_tracking(t, t->order); break;
     case DLG_FLOW_CANCEL: act_cancel(t, t->order); break;
     case DLG_FLOW_ADDRESS: act_address(t, t->order); break;
+    case DLG_FLOW_RETURN:
+    case DLG_FLOW_RETURN_STATUS:
+    case DLG_FLOW_EXCHANGE:
+    case DLG_FLOW_CASE: dlg__returns_act(t); break;
+    case DLG_FLOW_COMPLAINT:
     case DLG_FLOW_NONE: break;
     }
     if (s->await == DLG_AWAIT_NONE)
-        end_flow(s);
+        dlg__end_flow(s);
 }
 
 static dlg_check *check_of(dlg_session *s, const char *order)
@@ -244,9 +259,14 @@ static int proof_matches(const dlg_session *s, const store_order *o)
 
 /* Loads the order of the slots when it is (or now gets) verified. Returns 1
  * with t->order set, 0 when the turn's reply has been said instead. */
-static int verified_order(dlg_turn *t, int first)
+int dlg__verified_order(dlg_turn *t, int first)
 {
     dlg_session *s = t->s;
+    if (t->order && s->verified[0] && strcmp(t->order->id, s->verified) == 0 &&
+        strcmp(s->order_no, s->verified) == 0)
+        return 1; /* already loaded this turn */
+    store_order_free(t->order);
+    t->order = NULL;
     if (!s->order_no[0]) {
         if (first && s->flow_intent >= 0 && kb_intent_at(t->kb, (size_t)s->flow_intent)->answer_count) {
             /* the intent's own answer explains what comes next */
@@ -264,8 +284,8 @@ static int verified_order(dlg_turn *t, int first)
     dlg_check *c = check_of(s, s->order_no);
     if (strcmp(s->verified, s->order_no) != 0 && c->fails >= DLG_MAX_IDENTITY_FAILS) {
         dlg__say(t, "identity_locked");
-        hand_off(t, "normal", "dogrulama_basarisiz");
-        end_flow(s);
+        dlg__hand_off(t, "normal", "dogrulama_basarisiz");
+        dlg__end_flow(s);
         return 0;
     }
     if (strcmp(s->verified, s->order_no) != 0 && !s->email[0] && !s->last4[0] &&
@@ -287,7 +307,7 @@ static int verified_order(dlg_turn *t, int first)
     ds_status st = store_order_get(t->env->db, s->order_no, &t->order, NULL);
     if (st != DS_OK && st != DS_ENOTFOUND) {
         dlg__say(t, "no_store");
-        end_flow(s);
+        dlg__end_flow(s);
         return 0;
     }
     if (strcmp(s->verified, s->order_no) == 0 && st == DS_OK)
@@ -303,8 +323,8 @@ static int verified_order(dlg_turn *t, int first)
     s->email[0] = s->last4[0] = '\0';
     if (++c->fails >= DLG_MAX_IDENTITY_FAILS) {
         dlg__say(t, "identity_locked");
-        hand_off(t, "normal", "dogrulama_basarisiz");
-        end_flow(s);
+        dlg__hand_off(t, "normal", "dogrulama_basarisiz");
+        dlg__end_flow(s);
     } else {
         dlg__say(t, "identity_failed");
         s->await = DLG_AWAIT_IDENTITY;
@@ -316,10 +336,14 @@ static void step(dlg_turn *t, int first)
 {
     if (!t->env->db) {
         dlg__say(t, "no_store");
-        end_flow(t->s);
+        dlg__end_flow(t->s);
         return;
     }
-    if (verified_order(t, first))
+    if (t->s->flow == DLG_FLOW_COMPLAINT) {
+        dlg__complaint_step(t, first);
+        return;
+    }
+    if (dlg__verified_order(t, first))
         act(t);
 }
 
@@ -327,13 +351,13 @@ static void confirm_cancel(dlg_turn *t)
 {
     dlg_session *s = t->s;
     char now[48], actor[96];
-    now_iso(t->env, now);
+    dlg__now_iso(t->env, now);
     snprintf(actor, sizeof actor, "shopper:%s", s->id);
     ds_status st = store_order_cancel(t->env->db, s->verified, actor,
                                       "müşteri sohbette iptal etti", now, NULL);
     if (st == DS_OK) {
         dlg__say(t, "cancel.done");
-        end_flow(s);
+        dlg__end_flow(s);
         return;
     }
     /* shipped in the meantime, or the store failed: explain from fresh data */
@@ -342,7 +366,7 @@ static void confirm_cancel(dlg_turn *t)
         act(t);
     else
         dlg__say(t, "no_store");
-    end_flow(s);
+    dlg__end_flow(s);
 }
 
 int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot)
@@ -352,24 +376,26 @@ int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot)
     dlg_flow asked = clarify ? DLG_FLOW_NONE : flow_of(kb, intent);
     if (s->flow != DLG_FLOW_NONE) {
         if (s->await == DLG_AWAIT_CANCEL_CONFIRM) {
-            if (message_is(t, "yes", 1)) {
+            if (dlg__message_is(t, "yes", 1)) {
                 t->out->intent = "siparis_iptal";
                 confirm_cancel(t);
                 return 1;
             }
-            if (message_is(t, "no", 1)) {
+            if (dlg__message_is(t, "no", 1)) {
                 t->out->intent = "siparis_iptal";
                 dlg__say(t, "cancel.kept");
-                end_flow(s);
+                dlg__end_flow(s);
                 return 1;
             }
         }
+        if (s->await >= DLG_AWAIT_ITEM && dlg__returns_await(t, intent))
+            return 1;
         /* "vazgeçtim" alone may classify as a cancellation: it still ends
          * the dialogue in progress */
-        if (message_is(t, "abandon", 0) && (asked == DLG_FLOW_NONE || asked == s->flow)) {
+        if (dlg__message_is(t, "abandon", 0) && (asked == DLG_FLOW_NONE || asked == s->flow)) {
             t->out->intent = kb_intent_at(kb, (size_t)s->flow_intent)->id;
             dlg__say(t, "abandoned");
-            end_flow(s);
+            dlg__end_flow(s);
             return 1;
         }
         /* an address mentions "mahalle", "cadde", "adres": it is the answer
@@ -383,12 +409,12 @@ int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot)
                 return 1;
             }
             char now[48];
-            now_iso(t->env, now);
+            dlg__now_iso(t->env, now);
             ds_buf details;
             ds_buf_init(&details);
             /* the address as typed, JSON-escaped by hand: quotes and backslashes */
-            ds_buf_puts(&details, "{\"new_address\":\"");
-            for (const char *p = t->new_address; *p; p++) {
+            ds_buf_puts(&details, "{\"text\":\"");
+            for (const char *p = t->text; *p; p++) {
                 if (*p == '"' || *p == '\\')
                     ds_buf_append(&details, "\\", 1);
                 if ((unsigned char)*p >= 0x20)
@@ -399,27 +425,31 @@ int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot)
                               now, NULL, NULL);
             ds_buf_cleanup(&details);
             dlg__say(t, "address.done");
-            end_flow(s);
+            dlg__end_flow(s);
             return 1;
         }
-        if (s->await == DLG_AWAIT_ORDER && !got_slot && message_has(t, "dont_know_order")) {
+        if (s->await == DLG_AWAIT_ORDER && !got_slot && dlg__message_has(t, "dont_know_order")) {
             t->out->intent = kb_intent_at(kb, (size_t)s->flow_intent)->id;
             dlg__say(t, "order_no_help");
             return 1;
         }
     }
     if (asked != DLG_FLOW_NONE) {
-        if (asked != s->flow)
-            s->not_received = 0;
+        if (asked != s->flow) {
+            dlg__end_flow(s); /* a new request starts clean; the order's slots stay */
+        }
+        int fresh = asked != s->flow;
         s->flow = asked;
         s->flow_intent = intent;
-        s->not_received |= message_has(t, "not_received");
+        s->not_received |= dlg__message_has(t, "not_received");
+        if (fresh)
+            dlg__returns_start(t);
         t->out->intent = kb_intent_at(kb, (size_t)intent)->id;
         step(t, 1);
         return 1;
     }
     if (s->flow != DLG_FLOW_NONE && (got_slot || (intent < 0 && s->await != DLG_AWAIT_NONE))) {
-        s->not_received |= message_has(t, "not_received");
+        s->not_received |= dlg__message_has(t, "not_received");
         t->out->intent = kb_intent_at(kb, (size_t)s->flow_intent)->id;
         step(t, 0);
         return 1;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <time.h>
+
 #include "tpl.h"
 
 typedef void (*var_fn)(dlg_turn *t, const store_order *o, ds_buf *out);
@@ -205,8 +208,117 @@ static void v_dispatch_by(dlg_turn *t, const store_order *o, ds_buf *out)
 static void v_new_address(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
-    if (t->new_address)
-        ds_buf_puts(out, t->new_address);
+    if (t->text)
+        ds_buf_puts(out, t->text);
+}
+
+/* ---- returns ---- */
+
+static const store_item *chosen_item(const dlg_turn *t, const store_order *o)
+{
+    int i = t->s->item;
+    if (!o || !o->item_count)
+        return NULL;
+    return i >= 0 && (size_t)i < o->item_count ? &o->items[i] : &o->items[0];
+}
+
+static void v_item(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    if (t->s->item == -2) {
+        v_items(t, o, out);
+        return;
+    }
+    const store_item *it = chosen_item(t, o);
+    if (it)
+        ds_buf_puts(out, it->name);
+}
+
+static void v_code(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->code)
+        ds_buf_puts(out, t->code);
+    else if (t->ret && t->ret->code)
+        ds_buf_puts(out, t->ret->code);
+}
+
+static void v_code_deadline(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    long long days = kb_shop_int(t->kb, "returns.return_code_valid_days", 7);
+    time_t at = t->env->now + (time_t)(days * 86400) + t->env->utc_offset_min * 60;
+    struct tm tm;
+    char iso[16];
+    gmtime_r(&at, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    tpl_append_date(out, iso, 0);
+}
+
+static void v_days_since(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    ds_buf_printf(out, "%lld", t->days_since);
+}
+
+/* The refund time for the order's payment method: returns.refund_days.<m>. */
+static void v_refund_days(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    const char *method = o && o->payment_method ? o->payment_method : "card";
+    char path[64];
+    int n = snprintf(path, sizeof path, "returns.refund_days.%s", method);
+    if (n <= 0 || (size_t)n >= sizeof path || !kb_shop_lookup((void *)t->kb, path, (size_t)n, out))
+        kb_shop_lookup((void *)t->kb, "returns.refund_days.card", 24, out);
+}
+
+static void v_refund_to(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    const char *m = o && o->payment_method ? o->payment_method : "card";
+    ds_buf_puts(out, strcmp(m, "card") == 0 ? "kartınıza" : "banka hesabınıza");
+}
+
+static void v_size(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    ds_buf_puts(out, t->s->size);
+}
+
+static void v_request_no(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->request_id)
+        ds_buf_printf(out, "%lld", t->request_id);
+}
+
+static void v_return_items(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    json_t *items = t->ret ? json_loads(t->ret->items, 0, NULL) : NULL;
+    size_t i, n = json_array_size(items);
+    json_t *el;
+    json_array_foreach(items, i, el) {
+        if (i)
+            ds_buf_puts(out, i + 1 == n ? " ve " : ", ");
+        const char *name = json_string_value(json_object_get(el, "name"));
+        ds_buf_puts(out, name ? name : "ürün");
+    }
+    json_decref(items);
+}
+
+static void v_return_date(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->ret)
+        tpl_append_date(out, t->ret->updated_at ? t->ret->updated_at : t->ret->created_at, 0);
+}
+
+static void v_rejection(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    json_t *d = t->ret && t->ret->details ? json_loads(t->ret->details, 0, NULL) : NULL;
+    const char *why = json_string_value(json_object_get(d, "rejection_reason"));
+    ds_buf_puts(out, why ? why : "ürün iade koşullarını karşılamıyor");
+    json_decref(d);
 }
 
 typedef struct var {
@@ -233,6 +345,17 @@ static const var vars[] = {
     {"son_hareket_tarihi", v_last_event_date},
     {"son_hareketler", v_last_events},
     {"yeni_adres", v_new_address},
+    {"urun", v_item},
+    {"iade_kodu", v_code},
+    {"iade_son_gun", v_code_deadline},
+    {"teslim_gun_sayisi", v_days_since},
+    {"iade_suresi", v_refund_days},
+    {"iade_hesabi", v_refund_to},
+    {"beden", v_size},
+    {"talep_no", v_request_no},
+    {"iade_urunleri", v_return_items},
+    {"iade_tarihi", v_return_date},
+    {"red_nedeni", v_rejection},
 };
 
 static const var *find_var(const char *name, size_t len)

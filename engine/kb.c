@@ -900,6 +900,56 @@ int kb_shop_lookup(void *ctx, const char *path, size_t len, ds_buf *out)
     return v && p >= end && put_value(v, out);
 }
 
+static json_t *shop_at(const kb_base *kb, const char *path)
+{
+    json_t *v = kb->shop;
+    char key[128];
+    for (const char *p = path; v && *p;) {
+        size_t k = strcspn(p, ".");
+        if (k == 0 || k >= sizeof key || !json_is_object(v))
+            return NULL;
+        memcpy(key, p, k);
+        key[k] = '\0';
+        v = json_object_get(v, key);
+        p += k + (p[k] == '.');
+    }
+    return v;
+}
+
+const char *kb_shop_string(const kb_base *kb, const char *path)
+{
+    return json_string_value(shop_at(kb, path));
+}
+
+long long kb_shop_int(const kb_base *kb, const char *path, long long def)
+{
+    json_t *v = shop_at(kb, path);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : def;
+}
+
+int kb_shop_list_has(const kb_base *kb, const char *path, const char *value)
+{
+    json_t *arr = shop_at(kb, path), *el;
+    size_t i;
+    json_array_foreach(arr, i, el) {
+        if (json_is_string(el) && strcmp(json_string_value(el), value) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+size_t kb_shop_list_count(const kb_base *kb, const char *path)
+{
+    return json_array_size(shop_at(kb, path));
+}
+
+const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i,
+                                const char *field)
+{
+    json_t *el = json_array_get(shop_at(kb, path), i);
+    return json_string_value(field ? json_object_get(el, field) : el);
+}
+
 ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which, ds_buf *out,
                            ds_error *err)
 {

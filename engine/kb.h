@@ -96,6 +96,19 @@ int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
  * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */
 int kb_shop_lookup(void *kb, const char *path, size_t len, ds_buf *out);
 
+/* Typed reads of shop.json policy values by dotted path. */
+/* A string value, or NULL. Borrowed until kb_free. */
+const char *kb_shop_string(const kb_base *kb, const char *path);
+/* An integer value, or def when absent or not an integer. */
+long long kb_shop_int(const kb_base *kb, const char *path, long long def);
+/* 1 when the array at path holds the string value. */
+int kb_shop_list_has(const kb_base *kb, const char *path, const char *value);
+/* Number of elements of the array at path (0 when none), and the string
+ * field `field` of element i (or the element itself when field is NULL). */
+size_t kb_shop_list_count(const kb_base *kb, const char *path);
+const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i,
+                                const char *field);
+
 /* Renders answer `which` (taken modulo the answer count) of an intent with
  * shop facts into out. */
 ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which, ds_buf *out,

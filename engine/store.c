@@ -109,6 +109,31 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX messages_client ON messages(conversation_id, client_id)"
     "  WHERE client_id IS NOT NULL;"
     "CREATE INDEX messages_conversation ON messages(conversation_id, id);",
+
+    /* 3 -> 4: returns, exchanges and after-sales cases, and the stock of each
+     * SKU (an exchange needs the new size in stock). A return's order is a
+     * foreign key, but may be NULL for a complaint without an order. code is
+     * what the shopper gives the carrier: unique where present. created_utc
+     * orders the list by time whatever the offsets. */
+    "CREATE TABLE returns ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('return','exchange','case')),"
+    "  order_id TEXT REFERENCES orders(id),"
+    "  items TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('requested','in_transit','received','inspected',"
+    "    'refunded','rejected','exchanged','open')),"
+    "  code TEXT UNIQUE,"
+    "  priority TEXT NOT NULL CHECK (priority IN ('urgent','normal')),"
+    "  details TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX returns_order ON returns(order_id, created_utc);"
+    "CREATE INDEX returns_created ON returns(created_utc, id);"
+    "CREATE TABLE stock ("
+    "  sku TEXT PRIMARY KEY,"
+    "  qty INTEGER NOT NULL CHECK (qty >= 0)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -194,6 +219,32 @@ static const char *const stmt_sql[STMT_COUNT_] = {
                         " ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_REQUESTS_SELECT] = "SELECT id, kind, order_id, priority, details, created_at, state"
                              " FROM requests WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+    [STMT_RETURN_INSERT] =
+        "INSERT INTO returns (kind, order_id, items, reason, state, code, priority, details,"
+        " created_at, created_utc, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11)",
+    /* import: a return with a code is replaced by code */
+    [STMT_RETURN_UPSERT] =
+        "INSERT INTO returns (kind, order_id, items, reason, state, code, priority, details,"
+        " created_at, created_utc, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
+        " order_id = excluded.order_id, items = excluded.items, reason = excluded.reason,"
+        " state = excluded.state, priority = excluded.priority, details = excluded.details,"
+        " created_at = excluded.created_at, created_utc = excluded.created_utc,"
+        " updated_at = excluded.updated_at",
+    /* import: one without a code is the same one when kind, order and
+     * creation time match */
+    [STMT_RETURN_UPDATE_UNCODED] =
+        "UPDATE returns SET items = ?3, reason = ?4, state = ?5, priority = ?7, details = ?8,"
+        " updated_at = ?11 WHERE id = (SELECT id FROM returns WHERE code IS NULL AND kind = ?1"
+        " AND order_id IS ?2 AND created_at = ?9 ORDER BY id LIMIT 1)",
+    [STMT_RETURNS_SELECT] =
+        "SELECT id, kind, order_id, items, reason, state, code, priority, details, created_at,"
+        " updated_at FROM returns WHERE ?1 IS NULL OR order_id = ?1 ORDER BY created_utc, id",
+    [STMT_RETURN_SET_STATE] = "UPDATE returns SET state = ?2, updated_at = ?3 WHERE id = ?1",
+    [STMT_STOCK_GET] = "SELECT qty FROM stock WHERE sku = ?1",
+    [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty) VALUES (?1, ?2)"
+                       " ON CONFLICT (sku) DO UPDATE SET qty = excluded.qty",
 };
 
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what)

@@ -22,13 +22,17 @@ void store_close(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
  * nothing and returns DS_EINPUT with err->field set to the JSON path of the
  * first problem ("orders[3].items[0].price") and err->line/column for JSON
- * syntax errors. *count (may be NULL) gets the number of orders imported. */
+ * syntax errors. *count (may be NULL) gets the number of orders imported.
+ * Optional top-level "stock" ([{"sku","qty"}], insert or replace by SKU) and
+ * "returns" (returns, exchanges and cases; replaced by code, or when they
+ * have none by kind, order and created_at) join the same transaction; a
+ * return's order must be in the database or in the same file (docs/STORE.md). */
 ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t *count,
                               ds_error *err);
 
@@ -145,5 +149,58 @@ void store_messages_free(store_message *m, size_t count);
  * commits. A failed commit rolls the whole batch back. */
 ds_status store_batch_begin(store_db *db, ds_error *err);
 ds_status store_batch_commit(store_db *db, ds_error *err);
+
+/* ---- returns, exchanges and after-sales cases --------------------------- */
+
+/* A return or exchange request, or an after-sales case (damaged, missing or
+ * wrong item, defect, complaint) for the shop's team. */
+typedef struct store_return {
+    long long id;
+    char *kind;        /* "return", "exchange" or "case" */
+    char *order_id;    /* NULL for a complaint without an order */
+    char *items;       /* JSON array text: [{"sku":..,"name":..,"qty":..}] */
+    char *reason;      /* "beden", "begenmedim", "kusurlu", "hasarli", "yanlis", "eksik",
+                          "ariza", "sikayet", ... */
+    char *state;       /* requested, in_transit, received, inspected, refunded, rejected,
+                          exchanged, open */
+    char *code;        /* the return code the shopper gives the carrier; NULL for cases */
+    char *priority;    /* "urgent" or "normal" */
+    char *details;     /* JSON object text or NULL: description, new size, rejection reason */
+    char *created_at;
+    char *updated_at;
+} store_return;
+
+/* Records one; *id_out (may be NULL) gets its id. state, code, details may
+ * be NULL (state then "requested" for returns and exchanges, "open" for
+ * cases). items and details must be JSON texts of the right shape.
+ * items: an array of objects each with a non-empty "sku" and an integer
+ * "qty" >= 1 ("name" optional), non-empty for returns and exchanges; NULL
+ * means [] and is allowed only for cases. details: an object. now: ISO 8601
+ * with offset (created_at and updated_at). Errors: DS_EINVAL for a bad kind,
+ * priority, state, code, reason or now; DS_EINPUT for items or details of the
+ * wrong shape; DS_ENOTFOUND when order_id is not in the store; DS_ECONFLICT
+ * when code is already used; DS_EDB. */
+ds_status store_return_add(store_db *db, const char *kind, const char *order_id,
+                           const char *items, const char *reason, const char *state,
+                           const char *code, const char *priority, const char *details,
+                           const char *now, long long *id_out, ds_error *err);
+
+/* Lists them oldest first: of one order, or all when order_id is NULL.
+ * *out is an owned array (store_returns_free). */
+ds_status store_returns_list(store_db *db, const char *order_id, store_return **out,
+                             size_t *count, ds_error *err);
+void store_returns_free(store_return *r, size_t count);
+
+/* Stock of one SKU; DS_ENOTFOUND when the shop has no such SKU. */
+ds_status store_stock_get(store_db *db, const char *sku, int *qty, ds_error *err);
+
+/* Moves a return to another state (one of those above) and sets its
+ * updated_at to now. DS_EINVAL for an unknown state, DS_ENOTFOUND when there
+ * is no such return. */
+ds_status store_return_set_state(store_db *db, long long id, const char *state, const char *now,
+                                 ds_error *err);
+
+/* Sets the stock of one SKU (insert or replace); qty >= 0 (DS_EINVAL). */
+ds_status store_stock_set(store_db *db, const char *sku, int qty, ds_error *err);
 
 #endif

@@ -2,8 +2,9 @@
 /* Order import: walks a CONTRACT.md order document, parses each order with
  * jansson, validates it completely and writes it with the connection's
  * reused statements, all in one transaction that any problem (bad input or
- * SQL error) rolls back, so a bad file changes nothing. Decides nothing
- * about orders beyond their shape. Same threading rule as store.h. */
+ * SQL error) rolls back, so a bad file changes nothing. The optional
+ * top-level "stock" and "returns" arrays join the same transaction. Decides
+ * nothing about orders beyond their shape. Same threading rule as store.h. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -334,6 +335,150 @@ static ds_status check_order(const json_t *order, size_t index, ds_map *seen, ds
     return check_shipment(order, path, err);
 }
 
+/* ---- stock and returns (optional top-level arrays) ---- */
+
+/* A SKU or order reference: non-empty, at most max bytes, no spaces or
+ * control characters. */
+static ds_status get_ref(const json_t *obj, const char *path, const char *key, int flags,
+                         size_t max, const char **out, ds_error *err)
+{
+    ds_status s = get_str(obj, path, key, flags | NONEMPTY, out, err);
+    if (s != DS_OK || !*out)
+        return s;
+    size_t len = strlen(*out);
+    if (len > max)
+        return bad(err, path, key, "is %zu bytes long; the limit is %zu", len, max);
+    for (const unsigned char *p = (const unsigned char *)*out; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return bad(err, path, key, "must not contain spaces or control characters");
+    return DS_OK;
+}
+
+static ds_status check_stock(const json_t *stock, ds_error *err)
+{
+    if (!json_is_array(stock))
+        return bad(err, "", "stock", "must be an array, not %s", type_name(stock));
+    ds_map *seen = ds_map_new();
+    if (!seen)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    ds_status st = DS_OK;
+    for (size_t i = 0; st == DS_OK && i < json_array_size(stock); i++) {
+        const json_t *e = json_array_get(stock, i), *qty;
+        const char *sku;
+        char p[40];
+        size_t first;
+        snprintf(p, sizeof p, "stock[%zu]", i);
+        if (!json_is_object(e)) {
+            st = bad(err, p, NULL, "must be an object, not %s", type_name(e));
+        } else if ((st = get_ref(e, p, "sku", 0, STORE_MAX_FIELD_LEN, &sku, err)) != DS_OK) {
+        } else if (ds_map_get(seen, sku, strlen(sku), &first)) {
+            st = bad(err, p, "sku", "SKU \"%s\" appears twice (also stock[%zu])", sku, first);
+        } else if (ds_map_put(seen, sku, strlen(sku), i) != DS_OK) {
+            st = ds_fail(err, DS_ENOMEM, "out of memory");
+        } else if (!(qty = json_object_get(e, "qty"))) {
+            st = bad(err, p, "qty", "is missing");
+        } else if (!json_is_integer(qty) || json_integer_value(qty) < 0 ||
+                   json_integer_value(qty) > INT_MAX_) {
+            st = json_is_integer(qty)
+                     ? bad(err, p, "qty", "must be an integer of at least 0, not %lld",
+                           (long long)json_integer_value(qty))
+                     : bad(err, p, "qty", "must be an integer of at least 0, not %s",
+                           type_name(qty));
+        }
+    }
+    ds_map_free(seen);
+    return st;
+}
+
+static const char *const return_kinds[] = {"return", "exchange", "case", NULL};
+
+static ds_status check_return_items(const json_t *ret, const char *path, int is_case,
+                                    ds_error *err)
+{
+    const json_t *items;
+    ds_status st = get_array(ret, path, "items", is_case ? OPTIONAL : NONEMPTY, &items, err);
+    for (size_t i = 0; st == DS_OK && items && i < json_array_size(items); i++) {
+        const json_t *it = json_array_get(items, i);
+        char p[80];
+        const char *s;
+        snprintf(p, sizeof p, "%s.items[%zu]", path, i);
+        if (!json_is_object(it))
+            return bad(err, p, NULL, "must be an object, not %s", type_name(it));
+        if ((st = get_ref(it, p, "sku", 0, STORE_MAX_FIELD_LEN, &s, err)) != DS_OK ||
+            (st = get_str(it, p, "name", NONEMPTY, &s, err)) != DS_OK)
+            return st;
+        st = get_count(it, p, "qty", err);
+    }
+    return st;
+}
+
+static ds_status check_return(const json_t *ret, size_t index, ds_map *codes, ds_error *err)
+{
+    char path[40];
+    const char *kind, *s, *state, *code;
+    const json_t *details;
+    snprintf(path, sizeof path, "returns[%zu]", index);
+    if (!json_is_object(ret))
+        return bad(err, path, NULL, "must be an object, not %s", type_name(ret));
+    ds_status st = get_str(ret, path, "kind", 0, &kind, err);
+    if (st != DS_OK)
+        return st;
+    size_t k = 0;
+    while (return_kinds[k] && strcmp(return_kinds[k], kind) != 0)
+        k++;
+    if (!return_kinds[k])
+        return bad(err, path, "kind", "unknown kind \"%s\" (expected return, exchange or case)",
+                   kind);
+    int is_case = strcmp(kind, "case") == 0;
+    if ((st = get_ref(ret, path, "order", is_case ? OPTIONAL : 0, STORE_MAX_ORDER_ID_LEN, &s,
+                      err)) != DS_OK ||
+        (st = check_return_items(ret, path, is_case, err)) != DS_OK ||
+        (st = get_str(ret, path, "reason", NONEMPTY, &s, err)) != DS_OK ||
+        (st = get_str(ret, path, "state", OPTIONAL, &state, err)) != DS_OK)
+        return st;
+    if (state && !store__is_return_state(state))
+        return bad(err, path, "state",
+                   "unknown state \"%s\" (expected requested, in_transit, received, inspected, "
+                   "refunded, rejected, exchanged or open)",
+                   state);
+    if ((st = get_str(ret, path, "code", OPTIONAL, &code, err)) != DS_OK)
+        return st;
+    if (code) {
+        size_t first;
+        if (!store__is_return_code(code))
+            return bad(err, path, "code",
+                       "\"%s\" is not a return code (4 to 32 of A-Z, 0-9 and -)", code);
+        if (ds_map_get(codes, code, strlen(code), &first))
+            return bad(err, path, "code", "code \"%s\" appears twice (also returns[%zu])", code,
+                       first);
+        if (ds_map_put(codes, code, strlen(code), index) != DS_OK)
+            return ds_fail(err, DS_ENOMEM, "out of memory");
+    }
+    if ((st = get_str(ret, path, "priority", OPTIONAL, &s, err)) != DS_OK)
+        return st;
+    if (s && strcmp(s, "urgent") != 0 && strcmp(s, "normal") != 0)
+        return bad(err, path, "priority", "unknown priority \"%s\" (expected urgent or normal)",
+                   s);
+    if ((st = get_time(ret, path, "created_at", 0, &s, err)) != DS_OK ||
+        (st = get_time(ret, path, "updated_at", OPTIONAL, &s, err)) != DS_OK)
+        return st;
+    return get_obj(ret, path, "details", OPTIONAL, &details, err);
+}
+
+static ds_status check_returns(const json_t *returns, ds_error *err)
+{
+    if (!json_is_array(returns))
+        return bad(err, "", "returns", "must be an array, not %s", type_name(returns));
+    ds_map *codes = ds_map_new();
+    if (!codes)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    ds_status st = DS_OK;
+    for (size_t i = 0; st == DS_OK && i < json_array_size(returns); i++)
+        st = check_return(json_array_get(returns, i), i, codes, err);
+    ds_map_free(codes);
+    return st;
+}
+
 /* ---- writing (input already validated: lookups cannot fail) ---- */
 
 static const char *str_at(const json_t *obj, const char *key)
@@ -451,6 +596,117 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     return DS_OK;
 }
 
+static ds_status write_stock(store_db *db, const json_t *stock, ds_error *err)
+{
+    for (size_t i = 0; i < json_array_size(stock); i++) {
+        const json_t *e = json_array_get(stock, i);
+        sqlite3_stmt *st = store__stmt(db, STMT_STOCK_SET, err);
+        if (!st)
+            return DS_EDB;
+        store__bind_text(st, 1, str_at(e, "sku"));
+        sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(e, "qty")));
+        ds_status s = step_reset(db, st, err);
+        if (s != DS_OK)
+            return s;
+    }
+    return DS_OK;
+}
+
+/* Compact JSON text of v: owned (ds_free), NULL when memory ran out. */
+static char *dump(const json_t *v)
+{
+    store__json_begin();
+    return json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+/* Binds the columns of STMT_RETURN_UPSERT / STMT_RETURN_UPDATE_UNCODED
+ * (same numbering). items and details are the texts to bind. */
+static void bind_return(sqlite3_stmt *st, const json_t *r, const char *items,
+                        const char *details)
+{
+    const char *kind = str_at(r, "kind"), *state = str_at(r, "state");
+    const char *priority = str_at(r, "priority"), *created = str_at(r, "created_at");
+    const char *updated = str_at(r, "updated_at");
+    long long t = 0;
+    store__parse_time(created, &t);
+    if (!state)
+        state = strcmp(kind, "case") == 0 ? "open" : "requested";
+    store__bind_text(st, 1, kind);
+    store__bind_text(st, 2, str_at(r, "order"));
+    store__bind_text(st, 3, items);
+    store__bind_text(st, 4, str_at(r, "reason"));
+    store__bind_text(st, 5, state);
+    store__bind_text(st, 6, str_at(r, "code"));
+    store__bind_text(st, 7, priority ? priority : "normal");
+    store__bind_text(st, 8, details);
+    store__bind_text(st, 9, created);
+    sqlite3_bind_int64(st, 10, t);
+    store__bind_text(st, 11, updated ? updated : created);
+}
+
+/* The order of a return exists: written earlier in this transaction or
+ * already in the store. */
+static ds_status check_return_order(store_db *db, const json_t *r, size_t index, ds_error *err)
+{
+    const char *order = str_at(r, "order");
+    if (!order)
+        return DS_OK;
+    sqlite3_stmt *st = store__stmt(db, STMT_ORDER_STATUS, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_text(st, 1, order);
+    int rc = store__step(db, st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return DS_OK;
+    if (rc != SQLITE_DONE)
+        return store__db_fail(db, err, "importing returns");
+    char path[40];
+    snprintf(path, sizeof path, "returns[%zu]", index);
+    return bad(err, path, "order", "order \"%s\" is neither in this file nor in the store",
+               order);
+}
+
+static ds_status write_return(store_db *db, const json_t *r, size_t index, ds_error *err)
+{
+    ds_status s = check_return_order(db, r, index, err);
+    if (s != DS_OK)
+        return s;
+    const json_t *items = json_object_get(r, "items"), *det = json_object_get(r, "details");
+    char *items_text = json_is_array(items) ? dump(items) : ds_strdup("[]");
+    char *details_text = json_is_object(det) ? dump(det) : NULL;
+    if (!items_text || (json_is_object(det) && !details_text)) {
+        s = ds_fail(err, DS_ENOMEM, "out of memory importing returns");
+    } else if (str_at(r, "code")) {
+        sqlite3_stmt *st = store__stmt(db, STMT_RETURN_UPSERT, err);
+        if (!st) {
+            s = DS_EDB;
+        } else {
+            bind_return(st, r, items_text, details_text);
+            s = step_reset(db, st, err);
+        }
+    } else {
+        sqlite3_stmt *st = store__stmt(db, STMT_RETURN_UPDATE_UNCODED, err);
+        if (!st) {
+            s = DS_EDB;
+        } else {
+            bind_return(st, r, items_text, details_text);
+            s = step_reset(db, st, err);
+        }
+        if (s == DS_OK && sqlite3_changes(db->conn) == 0) {
+            if (!(st = store__stmt(db, STMT_RETURN_INSERT, err))) {
+                s = DS_EDB;
+            } else {
+                bind_return(st, r, items_text, details_text);
+                s = step_reset(db, st, err);
+            }
+        }
+    }
+    ds_free(items_text);
+    ds_free(details_text);
+    return s;
+}
+
 /* ---- the document envelope ----
  * {"orders": [...]} is walked by hand and each order parsed on its own with
  * jansson (JSON_DISABLE_EOF_CHECK reports how many bytes a value used), so
@@ -471,6 +727,7 @@ typedef struct walker {
     store_db *db;
     size_t count;
     ds_map *seen;
+    json_t *stock, *returns; /* validated, written after the orders */
 } walker;
 
 /* A syntax error once the bytes before offset end were read: line, and the
@@ -607,16 +864,30 @@ static ds_status validate(walker *w)
             ds_status s = load_value(w, &key);
             if (s != DS_OK)
                 return s;
-            int is_orders = strcmp(json_string_value(key), "orders") == 0;
+            const char *name = json_string_value(key);
+            int is_orders = strcmp(name, "orders") == 0;
+            json_t **extra = strcmp(name, "stock") == 0     ? &w->stock
+                             : strcmp(name, "returns") == 0 ? &w->returns
+                                                            : NULL;
+            char dup[64];
+            snprintf(dup, sizeof dup, "duplicate object key near '\"%s\"'", name);
             json_decref(key);
             if (!at_char(w, ':'))
                 return expect_msg(w, "':'");
             w->pos++;
-            if (is_orders && have_orders)
-                return syntax(w, key_at + 1, "duplicate object key near '\"orders\"'");
+            if ((is_orders && have_orders) || (extra && *extra))
+                return syntax(w, key_at + 1, dup);
             if (is_orders && at_char(w, '[')) {
                 have_orders = 1;
                 s = walk_orders(w);
+            } else if (extra) {
+                /* kept whole (a shop's returns and SKUs are few next to its
+                 * orders), checked now, written once every order is in */
+                skip_ws(w);
+                s = load_value(w, extra);
+                if (s == DS_OK)
+                    s = extra == &w->stock ? check_stock(*extra, w->err)
+                                           : check_returns(*extra, w->err);
             } else {
                 skip_ws(w);
                 json_t *v = NULL;
@@ -642,7 +913,10 @@ static ds_status validate(walker *w)
         return syntax(w, w->pos + 1, "end of file expected");
     if (!have_orders)
         return bad(w->err, "", "orders", "is missing (the file must be {\"orders\": [...]})");
-    return DS_OK;
+    ds_status s = write_stock(w->db, w->stock, w->err);
+    for (size_t i = 0; s == DS_OK && i < json_array_size(w->returns); i++)
+        s = write_return(w->db, json_array_get(w->returns, i), i, w->err);
+    return s;
 }
 
 ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t *count,
@@ -665,6 +939,8 @@ ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t
     if (s != DS_OK)
         store__rollback(db);
     ds_map_free(w.seen);
+    json_decref(w.stock);
+    json_decref(w.returns);
     if (s == DS_OK && count)
         *count = w.count;
     return s;

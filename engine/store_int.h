@@ -46,6 +46,13 @@ typedef enum store_stmt_id {
     STMT_CONV_CLOSE,
     STMT_MSG_INSERT,
     STMT_MSG_SELECT,
+    STMT_RETURN_INSERT,
+    STMT_RETURN_UPSERT,
+    STMT_RETURN_UPDATE_UNCODED,
+    STMT_RETURNS_SELECT,
+    STMT_RETURN_SET_STATE,
+    STMT_STOCK_GET,
+    STMT_STOCK_SET,
     STMT_COUNT_
 } store_stmt_id;
 
@@ -94,6 +101,14 @@ char *store__column_dup(sqlite3_stmt *st, int col, int *oom);
  * "...Z", optional fraction of a second) and, if utc is not NULL, writes the
  * instant as seconds since the epoch. Returns 1 when valid. */
 int store__parse_time(const char *s, long long *utc);
+
+/* The states of a return, exchange or case (store.h), NULL-terminated, and
+ * whether s is one of them. */
+extern const char *const store__return_states[];
+int store__is_return_state(const char *s);
+
+/* A return code: 4 to 32 of A-Z, 0-9 and '-'. */
+int store__is_return_code(const char *s);
 
 /* jansson through ds_malloc. Call store__json_begin() before each jansson
  * parse; when it fails, store__json_oom() says whether memory ran out: under

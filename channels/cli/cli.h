@@ -71,6 +71,7 @@ int cmd_chat(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_bench_dialogue(const cli_opts *o, cli_engine *e);
 int cmd_orders(int argc, char **argv);
+int cmd_returns(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 #endif

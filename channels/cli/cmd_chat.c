@@ -64,13 +64,15 @@ int cmd_chat(int argc, char **argv)
     int show_intent = getenv("DESTEK_CHAT_DEBUG") != NULL;
     dlg_env env = {e.me, db, e.text, e.res, (time_t)now, 180};
     dlg_session *s = dlg_session_new("terminal");
-    dlg_reply r, last;
-    dlg_reply_init(&r);
-    dlg_reply_init(&last);
+    /* two replies swapped by pointer: quick replies may point into a reply */
+    dlg_reply rep[2];
+    dlg_reply *r = &rep[0], *last = &rep[1];
+    dlg_reply_init(r);
+    dlg_reply_init(last);
     if (tty)
         printf("destek sohbet: yazın ve Enter'a basın; çıkmak için Ctrl+D.\n");
-    if (s && dlg_greet(&env, s, &last, NULL) == DS_OK)
-        print_reply(&last, tty, 0);
+    if (s && dlg_greet(&env, s, last, NULL) == DS_OK)
+        print_reply(last, tty, 0);
     char *line = NULL;
     size_t cap = 0;
     long n;
@@ -85,8 +87,8 @@ int cmd_chat(int argc, char **argv)
         size_t len = (size_t)n;
         char *end;
         long pick = strtol(line, &end, 10);
-        if (end != line && *end == '\0' && pick >= 1 && (size_t)pick <= last.quick_reply_count) {
-            msg = last.quick_replies[pick - 1];
+        if (end != line && *end == '\0' && pick >= 1 && (size_t)pick <= last->quick_reply_count) {
+            msg = last->quick_replies[pick - 1];
             len = strlen(msg);
             if (tty)
                 printf("      (%s)\n", msg);
@@ -95,23 +97,23 @@ int cmd_chat(int argc, char **argv)
             continue;
         if (!o.now)
             env.now = time(NULL);
-        dlg_reply_cleanup(&r);
-        if (dlg_respond(&env, s, msg, len, &r, &err) != DS_OK) {
+        dlg_reply_cleanup(r);
+        if (dlg_respond(&env, s, msg, len, r, &err) != DS_OK) {
             printf("%s%s\n", tty ? "\nDestek: " : "bot: ",
                    "Mesajınızı okuyamadım; lütfen tekrar yazar mısınız?");
             continue;
         }
-        print_reply(&r, tty, show_intent);
+        print_reply(r, tty, show_intent);
         /* keep the quick replies valid for the next line's number */
-        dlg_reply tmp = last;
+        dlg_reply *tmp = last;
         last = r;
         r = tmp;
     }
     if (tty)
         printf("\nGörüşmek üzere!\n");
     free(line);
-    dlg_reply_cleanup(&r);
-    dlg_reply_cleanup(&last);
+    dlg_reply_cleanup(r);
+    dlg_reply_cleanup(last);
     dlg_session_free(s);
     store_close(db);
     cli_engine_close(&e);

@@ -29,6 +29,7 @@ static const command commands[] = {
     {"orders", cmd_orders, "orders import FILE.json [--db PATH]\n"
                            "                                   load orders, all or nothing (default ./destek.db)\n"
                            "  orders show ID [--db PATH]       print a stored order as JSON"},
+    {"returns", cmd_returns, "returns list [--db PATH] [--json]  returns, exchanges and cases, oldest first"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

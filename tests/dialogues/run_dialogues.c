@@ -10,6 +10,7 @@
  *   ^ urgent|normal|none   the hand-off the reply asks for
  *   $ order ID STATUS      the order's status in the store now
  *   $ requests KIND N      the store holds N requests of KIND
+ *   $ returns KIND STATE N the store holds N returns/exchanges/cases of KIND in STATE
  *
  * Besides the written checks, every reply given before the conversation has
  * a verified order is checked for the customer names, e-mails, phones and
@@ -177,6 +178,18 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
             fail(file, line, "%s requests, want %s", got, arg);
         }
         store_requests_free(r, count);
+    } else if (sscanf(arg, "returns %63s %63s %ld", a, b, &n) == 3) {
+        store_return *r;
+        size_t count, match = 0;
+        if (store_returns_list(ru->env.db, NULL, &r, &count, NULL) != DS_OK) {
+            fail(file, line, "cannot list returns");
+            return;
+        }
+        for (size_t i = 0; i < count; i++)
+            match += strcmp(r[i].kind, a) == 0 && strcmp(r[i].state, b) == 0;
+        if ((long)match != n)
+            fail(file, line, "%zu %s returns in state %s, want %ld", match, a, b, n);
+        store_returns_free(r, count);
     } else {
         fail(file, line, "bad store check: %s%s", arg, "");
     }
