@@ -199,11 +199,20 @@ ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len
         out->verified = s->verified[0] != '\0';
         return out->text.failed ? ds_fail(err, DS_ENOMEM, "out of memory") : DS_OK;
     }
+    /* two unsure answers in a row: people, not a third guess */
+    s->unsure = (is_clarify || intent < 0) ? s->unsure + 1 : 0;
     if (is_clarify) {
         st = clarify(&t);
+        if (s->unsure >= 2)
+            dlg__want_people(&t, "normal", "anlasilamadi");
     } else if (intent >= 0) {
         st = answer_intent(&t, (size_t)intent);
-        if (s->flow != DLG_FLOW_NONE) /* a question in the middle of an order dialogue */
+        const char *id = kb_intent_at(kb, (size_t)intent)->id;
+        if (strcmp(id, "canli_destek") == 0)
+            dlg__want_people(&t, "normal", "istek");
+        else if (strcmp(id, "odeme_sorunu") == 0)
+            dlg__want_people(&t, "urgent", "odeme_sorunu");
+        else if (s->flow != DLG_FLOW_NONE) /* a question in the middle of an order dialogue */
             dlg__say(&t, "resume_hint");
     } else {
         int fb = kb_intent_find(kb, "fallback");
@@ -214,6 +223,8 @@ ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len
             ds_buf_puts(&out->text, "Bunu anlayamadım. Sizi bir temsilciye bağlayabilirim.");
         }
         dlg__add_quick_reply(out, HUMAN_QUICK_REPLY);
+        if (s->unsure >= 2)
+            dlg__want_people(&t, "normal", "anlasilamadi");
     }
     out->verified = s->verified[0] != '\0';
     if (st == DS_OK && out->text.failed)
@@ -251,7 +262,8 @@ static const char *const required_messages[] = {
     "exchange.ask_item", "exchange.ask_size", "exchange.done", "exchange.no_stock",
     "exchange.rejected_window", "case.sorry.hasarli", "case.sorry.eksik_yanlis", "case.sorry.ariza",
     "case.ask_item", "case.ask_description", "case.done.urgent", "case.done.normal",
-    "complaint.listen", "complaint.done", NULL,
+    "complaint.listen", "complaint.done", "offline.ask_name", "offline.ask_contact",
+    "offline.ask_order", "offline.ask_message", "offline.recorded", NULL,
 };
 
 static int check_lookup(void *ctx, const char *name, size_t len, ds_buf *out)

@@ -32,6 +32,8 @@ typedef struct dlg_env {
     match_result *res;
     time_t now;
     int utc_offset_min;  /* the shop's time zone for "today" and dates: +180 */
+    int closed;          /* outside working hours: hand-offs become offline requests */
+    const char *back_at; /* when people are back, in Turkish ("yarın 09:00'da"); NULL if open */
 } dlg_env;
 
 typedef struct dlg_reply {
@@ -45,6 +47,9 @@ typedef struct dlg_reply {
     /* set when the bot asked for people: "urgent" or "normal", and why */
     const char *handoff_priority;
     const char *handoff_reason;
+    /* after hours, once the shopper left name, contact and message: the
+     * offline request as a JSON object, else "" */
+    char offline_request[1024];
     int verified;                 /* the conversation has a verified order */
 } dlg_reply;
 

@@ -19,7 +19,8 @@ typedef enum dlg_flow {
     DLG_FLOW_RETURN_STATUS,   /* iade_durumu */
     DLG_FLOW_EXCHANGE,        /* degisim_talebi */
     DLG_FLOW_CASE,            /* hasarli_urun, eksik_yanlis_urun, arizali_urun */
-    DLG_FLOW_COMPLAINT        /* sikayet */
+    DLG_FLOW_COMPLAINT,       /* sikayet */
+    DLG_FLOW_OFFLINE          /* after hours: collecting an offline request */
 } dlg_flow;
 
 typedef enum dlg_await {
@@ -33,7 +34,11 @@ typedef enum dlg_await {
     DLG_AWAIT_OPENED,         /* was the cosmetic opened */
     DLG_AWAIT_SIZE,           /* the size wanted in an exchange */
     DLG_AWAIT_DESCRIPTION,    /* what happened, for a case */
-    DLG_AWAIT_COMPLAINT       /* the complaint itself */
+    DLG_AWAIT_COMPLAINT,      /* the complaint itself */
+    DLG_AWAIT_NAME,           /* offline request: name */
+    DLG_AWAIT_CONTACT,        /* offline request: phone or e-mail */
+    DLG_AWAIT_OFFLINE_ORDER,  /* offline request: order number, if any */
+    DLG_AWAIT_OFFLINE_TEXT    /* offline request: the message */
 } dlg_await;
 
 typedef struct dlg_check {
@@ -59,6 +64,10 @@ struct dlg_session {
     int opened;               /* cosmetics: -1 unknown, 0 sealed, 1 opened */
     char size[8];             /* size wanted in an exchange, "" none */
     char case_kind[16];       /* hasarli, eksik_yanlis, ariza */
+    int unsure;               /* fallback or clarifying answers in a row */
+    char off_name[64];        /* offline request being collected */
+    char off_contact[128];
+    char off_order[16];
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
 };
@@ -115,6 +124,12 @@ void dlg__complaint_step(dlg_turn *t, int first);
 /* Loads the verified order into t->order (asking for what is missing);
  * 1 when it is there. */
 int dlg__verified_order(dlg_turn *t, int first);
+
+/* Hand-offs (dlg_handoff.c): asks for people, or after hours starts the
+ * offline request. priority "urgent"/"normal", reason a short id. */
+void dlg__want_people(dlg_turn *t, const char *priority, const char *reason);
+/* The offline request's questions; 1 when the message was consumed. */
+int dlg__offline_await(dlg_turn *t);
 
 /* The order dialogues. 1 when the turn was handled. */
 int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot);

@@ -105,8 +105,7 @@ void dlg__now_iso(const dlg_env *env, char buf[48])
 /* Records that people must take over, and says so in the reply. */
 void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason)
 {
-    t->out->handoff_priority = priority;
-    t->out->handoff_reason = reason;
+    dlg__want_people(t, priority, reason);
     if (!t->env->db)
         return;
     char now[48], details[256];
@@ -227,6 +226,7 @@ static void act(dlg_turn *t)
     case DLG_FLOW_EXCHANGE:
     case DLG_FLOW_CASE: dlg__returns_act(t); break;
     case DLG_FLOW_COMPLAINT:
+    case DLG_FLOW_OFFLINE:
     case DLG_FLOW_NONE: break;
     }
     if (s->await == DLG_AWAIT_NONE)
@@ -374,6 +374,16 @@ int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot)
     dlg_session *s = t->s;
     const kb_base *kb = t->kb;
     dlg_flow asked = clarify ? DLG_FLOW_NONE : flow_of(kb, intent);
+    if (s->flow == DLG_FLOW_OFFLINE) {
+        if (dlg__message_is(t, "abandon", 0)) {
+            t->out->intent = "canli_destek";
+            dlg__say(t, "abandoned");
+            dlg__end_flow(s);
+            return 1;
+        }
+        if (dlg__offline_await(t))
+            return 1;
+    }
     if (s->flow != DLG_FLOW_NONE) {
         if (s->await == DLG_AWAIT_CANCEL_CONFIRM) {
             if (dlg__message_is(t, "yes", 1)) {
@@ -388,7 +398,8 @@ int dlg__order_turn(dlg_turn *t, int intent, int clarify, int got_slot)
                 return 1;
             }
         }
-        if (s->await >= DLG_AWAIT_ITEM && dlg__returns_await(t, intent))
+        if (s->await >= DLG_AWAIT_ITEM && s->await <= DLG_AWAIT_COMPLAINT &&
+            dlg__returns_await(t, intent))
             return 1;
         /* "vazgeçtim" alone may classify as a cancellation: it still ends
          * the dialogue in progress */

@@ -321,6 +321,12 @@ static void v_rejection(dlg_turn *t, const store_order *o, ds_buf *out)
     json_decref(d);
 }
 
+static void v_back_at(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    ds_buf_puts(out, t->env->back_at ? t->env->back_at : "en kısa sürede");
+}
+
 typedef struct var {
     const char *name;
     var_fn fn;
@@ -356,6 +362,7 @@ static const var vars[] = {
     {"iade_urunleri", v_return_items},
     {"iade_tarihi", v_return_date},
     {"red_nedeni", v_rejection},
+    {"geri_donus", v_back_at},
 };
 
 static const var *find_var(const char *name, size_t len)

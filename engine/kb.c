@@ -30,6 +30,8 @@ struct kb_base {
     nlp_text *scratch; /* only while loading */
     kb_message *messages;
     size_t message_count;
+    kb_canned *canned;
+    size_t canned_count;
     ds_map *words;     /* "list\tskeleton phrase" -> 1 */
 };
 
@@ -542,7 +544,7 @@ static void load_dialogue(load_ctx *lc, json_t *root)
     const char *key;
     json_t *val;
     json_object_foreach(root, key, val) {
-        if (strcmp(key, "messages") && strcmp(key, "words"))
+        if (strcmp(key, "messages") && strcmp(key, "words") && strcmp(key, "canned"))
             report(lc, 0, key, "unknown field, ignored");
     }
     json_t *msgs = json_object_get(root, "messages");
@@ -576,6 +578,32 @@ static void load_dialogue(load_ctx *lc, json_t *root)
                 m->quick_replies = string_array(lc, qr, p, &m->quick_reply_count);
             m->key = ds_strdup(key);
             kb->message_count++;
+        }
+    }
+    json_t *canned = json_object_get(root, "canned");
+    if (canned && !json_is_array(canned))
+        report(lc, 1, "canned", "must be an array of {\"id\", \"title\", \"text\"}");
+    if (json_is_array(canned) &&
+        (kb->canned = ds_calloc(json_array_size(canned) + 1, sizeof *kb->canned))) {
+        size_t i;
+        json_t *el;
+        json_array_foreach(canned, i, el) {
+            char p[64];
+            snprintf(p, sizeof p, "canned[%zu]", i);
+            const char *id = json_string_value(json_object_get(el, "id"));
+            const char *title = json_string_value(json_object_get(el, "title"));
+            const char *text = json_string_value(json_object_get(el, "text"));
+            if (!id || !valid_id(id) || !title || !*title || !text || !*text) {
+                report(lc, 1, p, "a canned answer needs an id (snake_case), a title and a text");
+                continue;
+            }
+            check_template_syntax(lc, p, text);
+            kb_canned *c = &kb->canned[kb->canned_count++];
+            c->id = ds_strdup(id);
+            c->title = ds_strdup(title);
+            c->text = ds_strdup(text);
+            if (!c->id || !c->title || !c->text)
+                report(lc, 1, p, "out of memory");
         }
     }
     json_t *words = json_object_get(root, "words");
@@ -619,6 +647,24 @@ size_t kb_message_count(const kb_base *kb)
 const kb_message *kb_message_at(const kb_base *kb, size_t i)
 {
     return i < kb->message_count ? &kb->messages[i] : NULL;
+}
+
+size_t kb_canned_count(const kb_base *kb)
+{
+    return kb->canned_count;
+}
+
+const kb_canned *kb_canned_at(const kb_base *kb, size_t i)
+{
+    return i < kb->canned_count ? &kb->canned[i] : NULL;
+}
+
+const kb_canned *kb_canned_find(const kb_base *kb, const char *id)
+{
+    for (size_t i = 0; i < kb->canned_count; i++)
+        if (kb->canned[i].id && strcmp(kb->canned[i].id, id) == 0)
+            return &kb->canned[i];
+    return NULL;
 }
 
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
@@ -791,6 +837,12 @@ void kb_free(kb_base *kb)
         free_strv(kb->messages[i].quick_replies, kb->messages[i].quick_reply_count);
     }
     ds_free(kb->messages);
+    for (size_t i = 0; i < kb->canned_count; i++) {
+        ds_free(kb->canned[i].id);
+        ds_free(kb->canned[i].title);
+        ds_free(kb->canned[i].text);
+    }
+    ds_free(kb->canned);
     ds_map_free(kb->words);
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);

@@ -63,6 +63,12 @@ typedef struct kb_message {
     size_t quick_reply_count;
 } kb_message;
 
+/* A canned answer (hazır yanıt) agents can send: the same template
+ * variables as bot answers. */
+typedef struct kb_canned {
+    char *id, *title, *text;
+} kb_canned;
+
 /* Called for every problem found while loading. is_error 0 = a warning. */
 typedef void (*kb_diag_fn)(void *ctx, int is_error, const ds_error *where);
 
@@ -86,6 +92,9 @@ const char *kb_dir(const kb_base *kb);
 /* The dialogue message with this key, or NULL. Borrowed until kb_free. */
 const kb_message *kb_message_get(const kb_base *kb, const char *key);
 size_t kb_message_count(const kb_base *kb);
+size_t kb_canned_count(const kb_base *kb);
+const kb_canned *kb_canned_at(const kb_base *kb, size_t i);
+const kb_canned *kb_canned_find(const kb_base *kb, const char *id);
 const kb_message *kb_message_at(const kb_base *kb, size_t i);
 
 /* 1 when the skeleton word or phrase (words joined by single spaces) is in

@@ -134,6 +134,36 @@ static const char *const migrations[] = {
     "CREATE TABLE stock ("
     "  sku TEXT PRIMARY KEY,"
     "  qty INTEGER NOT NULL CHECK (qty >= 0)) WITHOUT ROWID;",
+
+    /* 4 -> 5: people. Agents (only a hash of each token is kept), the
+     * hand-off of a conversation to them (one active at a time per
+     * conversation; offline requests wait for working hours) with the
+     * shopper's rating, and the utc seconds that order the queue. */
+    "CREATE TABLE agents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  capacity INTEGER NOT NULL CHECK (capacity >= 1),"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE handoffs ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('waiting','offline','claimed','released','closed')),"
+    "  priority TEXT NOT NULL CHECK (priority IN ('urgent','normal')),"
+    "  reason TEXT NOT NULL,"
+    "  intent TEXT,"
+    "  preview TEXT,"
+    "  details TEXT,"
+    "  agent_id INTEGER REFERENCES agents(id),"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  claimed_utc INTEGER,"
+    "  ended_at TEXT,"
+    "  rating INTEGER CHECK (rating BETWEEN 1 AND 5),"
+    "  comment TEXT);"
+    "CREATE INDEX handoffs_state ON handoffs(state, created_utc);"
+    "CREATE INDEX handoffs_conversation ON handoffs(conversation_id, id);"
+    "CREATE INDEX handoffs_agent ON handoffs(agent_id, state);"
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -242,6 +272,31 @@ static const char *const stmt_sql[STMT_COUNT_] = {
         "SELECT id, kind, order_id, items, reason, state, code, priority, details, created_at,"
         " updated_at FROM returns WHERE ?1 IS NULL OR order_id = ?1 ORDER BY created_utc, id",
     [STMT_RETURN_SET_STATE] = "UPDATE returns SET state = ?2, updated_at = ?3 WHERE id = ?1",
+    [STMT_AGENT_INSERT] = "INSERT INTO agents (name, token_hash, capacity, created_at)"
+                          " VALUES (?1, ?2, ?3, ?4)",
+    [STMT_AGENT_FIND] = "SELECT id, name, capacity, token_hash FROM agents WHERE token_hash = ?1",
+    [STMT_HANDOFF_INSERT] = "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
+                            " preview, details, created_at, created_utc)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [STMT_HANDOFF_ACTIVE] = "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE conversation_id = ?1"
+                            " AND state IN ('waiting','offline','claimed') ORDER BY id DESC LIMIT 1",
+    /* offline requests first (people read them on arrival), then urgent,
+     * then first come first served */
+    [STMT_HANDOFF_QUEUE] = "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE state IN ('waiting','offline')"
+                           " ORDER BY state = 'offline' DESC, priority = 'urgent' DESC,"
+                           " created_utc, id",
+    [STMT_HANDOFF_OF_AGENT] = "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE agent_id = ?1 AND state = 'claimed'"
+                              " ORDER BY claimed_utc, id",
+    [STMT_HANDOFF_CLAIM] = "UPDATE handoffs SET state = 'claimed', agent_id = ?2, claimed_utc = ?3"
+                           " WHERE id = ?1 AND state IN ('waiting','offline')",
+    [STMT_HANDOFF_END] = "UPDATE handoffs SET state = ?2, ended_at = ?3"
+                         " WHERE id = ?1 AND state IN ('waiting','offline','claimed')",
+    [STMT_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2, comment = ?3 WHERE id = ("
+                          " SELECT id FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"
+                          " ORDER BY id DESC LIMIT 1)",
+    [STMT_HANDOFF_WAITS] = "SELECT claimed_utc - created_utc FROM handoffs"
+                           " WHERE claimed_utc IS NOT NULL AND state != 'offline'"
+                           " ORDER BY claimed_utc DESC LIMIT 50",
     [STMT_STOCK_GET] = "SELECT qty FROM stock WHERE sku = ?1",
     [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty) VALUES (?1, ?2)"
                        " ON CONFLICT (sku) DO UPDATE SET qty = excluded.qty",

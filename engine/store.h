@@ -22,7 +22,7 @@ void store_close(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -202,5 +202,60 @@ ds_status store_return_set_state(store_db *db, long long id, const char *state, 
 
 /* Sets the stock of one SKU (insert or replace); qty >= 0 (DS_EINVAL). */
 ds_status store_stock_set(store_db *db, const char *sku, int qty, ds_error *err);
+
+/* ---- agents and hand-offs (people) ------------------------------------- */
+
+typedef struct store_agent {
+    long long id;
+    char *name;
+    int capacity;     /* conversations at once */
+} store_agent;
+
+/* A new agent; only token_hash (hex SHA-256 of the token) is stored.
+ * DS_ECONFLICT when the name is taken. */
+ds_status store_agent_add(store_db *db, const char *name, const char *token_hash, int capacity,
+                          const char *now, long long *id, ds_error *err);
+/* The agent with this token hash; DS_ENOTFOUND when none. *out owned
+ * (store_agent_free). */
+ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out,
+                           ds_error *err);
+void store_agent_free(store_agent *a);
+
+typedef struct store_handoff {
+    long long id, conversation, agent_id;  /* agent_id 0 when none */
+    char *state;      /* waiting, offline, claimed, released, closed */
+    char *priority, *reason, *intent, *preview, *details, *created_at;
+    long long created_utc, claimed_utc;
+    int rating;       /* 0 when none */
+    char *comment;
+} store_handoff;
+
+/* Opens a hand-off (state "waiting" or "offline") unless the conversation
+ * already has an active one, whose id is returned instead (*existing = 1). */
+ds_status store_handoff_open(store_db *db, long long conversation, const char *state,
+                             const char *priority, const char *reason, const char *intent,
+                             const char *preview, const char *details, const char *now,
+                             long long now_utc, long long *id, int *existing, ds_error *err);
+/* The active hand-off of a conversation; DS_ENOTFOUND when none. */
+ds_status store_handoff_active(store_db *db, long long conversation, store_handoff **out,
+                               ds_error *err);
+/* The queue (waiting and offline, in serving order), or an agent's claimed
+ * conversations (agent_id > 0). *out is an owned array. */
+ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out,
+                              size_t *count, ds_error *err);
+void store_handoff_free(store_handoff *h);
+void store_handoffs_free(store_handoff *h, size_t count);
+/* Atomic claim: DS_ECONFLICT when someone else was first (or it ended). */
+ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, long long now_utc,
+                              ds_error *err);
+/* Ends it: state "released" (back to the bot) or "closed". */
+ds_status store_handoff_end(store_db *db, long long id, const char *state, const char *now,
+                            ds_error *err);
+/* The shopper's 1-5 score for the latest closed hand-off of a conversation. */
+ds_status store_handoff_rate(store_db *db, long long conversation, int score,
+                             const char *comment, ds_error *err);
+/* Median seconds from hand-off to claim over the last 50 claims; def when
+ * there is no history yet. */
+long long store_handoff_median_wait(store_db *db, long long def);
 
 #endif

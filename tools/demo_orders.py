@@ -8,6 +8,11 @@ fixed demo orders the README talks about (listed with --list, and printed to
 stderr on every run). E-mail addresses use the reserved example.* domains so
 nothing can ever reach a real person.
 
+The file also carries the import extensions of docs/STORE.md: "stock" for
+every size variant of the sized catalogue products (some sold out, so an
+exchange can fail for want of stock) and "returns" in every state, for the
+fixed return demo orders and a few random delivered or returned ones.
+
     tools/demo_orders.py > demo.json                 # 300 orders
     tools/demo_orders.py --count 100000 > big.json   # import benchmark
     build/destek orders import demo.json
@@ -84,6 +89,16 @@ CATALOGUE = [
 ]
 SIZES = {"giyim": ["S", "M", "L", "XL"], "ayakkabı": ["37", "38", "39", "40", "41", "42", "43"],
          "iç giyim": ["S", "M", "L"]}
+
+# Categories the shop does not take back (hygiene and the like).
+NON_RETURNABLE = {"hijyen", "iç giyim", "kozmetik", "kişiye özel", "gıda"}
+
+# Return codes: no 0/O, 1/I look-alikes.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# Stock the fixed demo orders rely on (the rest is random).
+FIXED_STOCK = {"GM-220-S": 2, "GM-220-M": 5, "GM-220-L": 3, "GM-220-XL": 0,
+               "ELB-118-L": 4, "ELB-118-S": 6}
 
 CARRIERS = ["yurtici", "aras", "mng", "ptt", "surat", "hepsijet", "trendyol_express"]
 
@@ -398,6 +413,198 @@ def fixed_orders(g):
                        "Transfer merkezine ulaştı"),
                     ev(now - h(3), "Muratpaşa Şube", "out_for_delivery",
                        "Dağıtıma çıkarıldı")]})))
+
+    def delivered_shipment(carrier, tracking, shipped, delivered, hub, branch, extra=()):
+        return {"carrier": carrier, "tracking_no": tracking, "shipped_at": ts(shipped),
+                "delivered_at": ts(delivered),
+                "events": [ev(shipped, "Kocaeli Gebze Depo", "accepted", "Gönderi kabul edildi"),
+                           ev(shipped + h(8), hub, "in_transit", "Transfer merkezine ulaştı"),
+                           ev(delivered - h(4), branch, "out_for_delivery",
+                              "Dağıtıma çıkarıldı"),
+                           ev(delivered, branch, "delivered", "Teslim edildi")] + list(extra)}
+
+    # 8. Returns (a): delivered 3 days ago, a shirt in M; L is in stock, XL
+    # sold out (FIXED_STOCK), so an exchange to L works and to XL does not.
+    selin = person("Selin Arslan", "selin.arslan@example.com", "+905336601122", "İzmir")
+    shipped = now - d(5) - h(6)
+    delivered = now - d(3) - h(2)
+    out.append(("returns: delivered 3 days ago, shirt M", order(
+        "1057731", "delivered", selin, now - d(6) - h(3),
+        [item("GM-220-M", "Oversize Gömlek", "giyim", 1, 44990),
+         item("AKS-801", "Deri Kemer", "aksesuar", 1, 29990)], "card", 1,
+        delivered_shipment("yurtici", "YK570031942TR", shipped, delivered,
+                           "İzmir Transfer Merkezi", "Karşıyaka Şube"))))
+
+    # 9. Returns (b): delivered 40 days ago, outside the 14-day window.
+    oguz = person("Oğuz Kılıç", "oguz.kilic@example.com", "+905427780033", "Eskişehir")
+    shipped = now - d(42) - h(3)
+    delivered = now - d(40) - h(1)
+    out.append(("returns: delivered 40 days ago", order(
+        "1023958", "delivered", oguz, now - d(43),
+        [item("SW-415-XL", "Kapüşonlu Sweatshirt", "giyim", 1, 59990),
+         item("ELK-480", "Bluetooth Hoparlör", "elektronik", 1, 119990)], "bank_transfer", 1,
+        delivered_shipment("aras", "384577120654", shipped, delivered,
+                           "Eskişehir Transfer Merkezi", "Tepebaşı Şube"))))
+
+    # 10. Returns (c): delivered 2 days ago, nothing returnable (underwear,
+    # cosmetics).
+    derya = person("Derya Koç", "derya.koc@example.com", "+905469904411", "Gaziantep")
+    shipped = now - d(4) - h(2)
+    delivered = now - d(2) - h(4)
+    out.append(("returns: only non-returnable items", order(
+        "1058842", "delivered", derya, now - d(5),
+        [item("IC-233-M", "Dantelli Sütyen", "iç giyim", 1, 39990),
+         item("KZM-010", "Nemlendirici Yüz Kremi", "kozmetik", 1, 34990)], "card", 1,
+        delivered_shipment("mng", "MNG5884210377", shipped, delivered,
+                           "Gaziantep Transfer Merkezi", "Şahinbey Şube"))))
+
+    # 11. Returns (d): returned, the return refunded to the card.
+    gokhan = person("Gökhan Polat", "gokhan.polat@example.com", "+905387712290", "Antalya")
+    shipped = now - d(20) - h(5)
+    delivered = now - d(18) - h(3)
+    back = now - d(14) - h(2)
+    out.append(("returns: refunded to the card", order(
+        "1041163", "returned", gokhan, now - d(21),
+        [item("AYK-677-42", "Erkek Klasik Ayakkabı", "ayakkabı", 1, 149990)], "card", 3,
+        delivered_shipment("surat", "SK4116390027", shipped, delivered,
+                           "Antalya Transfer Merkezi", "Konyaaltı Şube",
+                           [ev(back, "Konyaaltı Şube", "return_accepted",
+                               "İade gönderisi kabul edildi"),
+                            ev(back + d(2), "Kocaeli Gebze Depo", "returned_to_sender",
+                               "Göndericiye iade edildi")]))))
+
+    # 12. Returns (e): delivered, the return on its way back to the shop.
+    irem = person("İrem Yıldız", "irem.yildiz@example.com", "+905324409955", "Ankara")
+    shipped = now - d(8) - h(4)
+    delivered = now - d(6) - h(2)
+    out.append(("returns: return in transit", order(
+        "1049385", "delivered", irem, now - d(9),
+        [item("ELB-118-M", "Çiçekli Midi Elbise", "giyim", 1, 74990)], "cash_on_delivery", 1,
+        delivered_shipment("ptt", "KP04938512270", shipped, delivered,
+                           "Ankara Transfer Merkezi", "Çankaya Şube"))))
+    return out
+
+
+def fixed_returns(now):
+    """The returns of the fixed demo orders (d) and (e)."""
+    d = lambda n: timedelta(days=n)
+    h = lambda n: timedelta(hours=n)
+    return [
+        {"order": "1041163", "kind": "return",
+         "items": [{"sku": "AYK-677-42", "name": "Erkek Klasik Ayakkabı", "qty": 1}],
+         "reason": "begenmedim", "state": "refunded", "code": "RF7M2K9D",
+         "created_at": ts(now - d(15) - h(5)), "updated_at": ts(now - d(9) - h(1)),
+         "details": {"refund": {"method": "card", "amount": "1499.90",
+                                "refunded_at": ts(now - d(9) - h(1)),
+                                "note": "Tutar kartınıza 3 taksit olarak iade edildi; bankanıza "
+                                        "göre 2-10 iş günü içinde hesabınıza yansır."}}},
+        {"order": "1049385", "kind": "return",
+         "items": [{"sku": "ELB-118-M", "name": "Çiçekli Midi Elbise", "qty": 1}],
+         "reason": "beden", "state": "in_transit", "code": "IAD7K3Q9",
+         "created_at": ts(now - d(4) - h(3)), "updated_at": ts(now - d(3) - h(6)),
+         "details": {"refund": {"method": "bank_transfer",
+                                "note": "Kapıda ödemeli siparişin iadesi IBAN'a yapılır."}}},
+    ]
+
+
+def make_stock(rng):
+    """Every size variant of every sized catalogue product; about one in five
+    sold out. FIXED_STOCK wins where it says something."""
+    out = []
+    for prefix, _, cat, _ in CATALOGUE:
+        for size in SIZES.get(cat, []):
+            sku = "%s-%s" % (prefix, size)
+            qty = rng.choice([0, 0, 1, 2, 3, 4, 6, 8, 12, 25])
+            out.append({"sku": sku, "qty": FIXED_STOCK.get(sku, qty)})
+    return out
+
+
+REJECTION = ("Ürün kullanılmış ve orijinal etiketi çıkarılmış olarak depomuza ulaştı; iade "
+             "koşullarını karşılamadığı için kargo ücreti bizden size geri gönderildi.")
+
+
+def random_returns(rng, orders, stock, now, taken_codes):
+    """Returns in the states the fixed ones do not show, on random delivered or
+    returned orders, preferring a different payment method for each. Skipped
+    when the file has no fitting order (a very small --count)."""
+    in_stock = {s["sku"] for s in stock if s["qty"] > 0}
+
+    def code():
+        while True:
+            c = "".join(rng.choice(CODE_ALPHABET) for _ in range(8))
+            if c not in taken_codes:
+                taken_codes.add(c)
+                return c
+
+    def delivered_at(o):
+        sh = o.get("shipment") or {}
+        return datetime.fromisoformat(sh["delivered_at"]) if sh.get("delivered_at") else None
+
+    def returnable(o):
+        return [i for i in o["items"] if i["category"] not in NON_RETURNABLE]
+
+    # (state, kind, order status wanted, preferred payment, days since delivery at most)
+    plan = [("requested", "return", "delivered", "bank_transfer", 12),
+            ("received", "return", "returned", "cash_on_delivery", 60),
+            ("inspected", "return", "returned", "card", 60),
+            ("refunded", "return", "returned", "bank_transfer", 60),
+            ("rejected", "return", "delivered", "card", 30),
+            ("exchanged", "exchange", "delivered", "cash_on_delivery", 30),
+            ("open", "case", "delivered", "card", 10)]
+    used = set()
+    out = []
+    for state, kind, status, method, max_days in plan:
+        cands = []
+        for o in orders:
+            dt = delivered_at(o)
+            if o["id"] in used or o["status"] != status or not dt:
+                continue
+            if now - dt > timedelta(days=max_days) or now - dt < timedelta(hours=30):
+                continue
+            items = returnable(o) if kind != "case" else o["items"]
+            if kind == "exchange":
+                items = [i for i in items if any(
+                    i["sku"].rsplit("-", 1)[0] + "-" + s != i["sku"] and
+                    i["sku"].rsplit("-", 1)[0] + "-" + s in in_stock
+                    for s in SIZES.get(i["category"], []))]
+            if items:
+                cands.append((o["payment"]["method"] != method, o["id"], o, items))
+        if not cands:
+            continue
+        cands.sort(key=lambda c: (c[0], c[1]))
+        best = [c for c in cands if c[0] == cands[0][0]]
+        _, oid, o, items = rng.choice(best)
+        used.add(oid)
+        it = rng.choice(items)
+        dt = delivered_at(o)
+        created = min(dt + timedelta(hours=rng.randint(20, 60)), now - timedelta(hours=6))
+        updated = min(created + timedelta(days=rng.randint(2, 6)), now - timedelta(hours=1))
+        r = {"order": oid, "kind": kind,
+             "items": [{"sku": it["sku"], "name": it["name"], "qty": 1}],
+             "reason": "begenmedim", "state": state, "code": code(),
+             "created_at": ts(created), "updated_at": ts(updated if state != "requested"
+                                                          else created)}
+        if state == "rejected":
+            r["reason"] = "kusurlu"
+            r["details"] = {"rejection_reason": REJECTION}
+        elif state == "refunded":
+            r["details"] = {"refund": {"method": o["payment"]["method"], "amount": it["price"],
+                                       "refunded_at": ts(updated)}}
+        elif kind == "exchange":
+            base = it["sku"].rsplit("-", 1)[0]
+            sizes = [s for s in SIZES[it["category"]]
+                     if base + "-" + s != it["sku"] and base + "-" + s in in_stock]
+            size = rng.choice(sizes)
+            r["reason"] = "beden"
+            r["details"] = {"new_size": size, "new_sku": base + "-" + size}
+        elif kind == "case":
+            del r["code"]
+            r["reason"] = "hasarli"
+            r["priority"] = "urgent"
+            r["updated_at"] = r["created_at"]
+            r["details"] = {"description": "Kutu ezik geldi, ürünün kenarında çatlak var.",
+                            "photos": 2}
+        out.append(r)
     return out
 
 
@@ -418,9 +625,13 @@ def main():
     rng = random.Random(args.seed)
     g = Gen(rng, now)
     fixed = fixed_orders(g)
+    fixed_rets = fixed_returns(now)
     for label, o in fixed:
-        print("demo order %s  %-36s %s (%s)" % (o["id"], label, o["customer"]["email"],
+        print("demo order %s  %-40s %s (%s)" % (o["id"], label, o["customer"]["email"],
                                                 o["customer"]["name"]), file=sys.stderr)
+    for r in fixed_rets:
+        print("demo return %s  order %s, %s" % (r["code"], r["order"], r["state"]),
+              file=sys.stderr)
     if args.list:
         return 0
 
@@ -441,15 +652,33 @@ def main():
             status = "delivered"
         orders.append(g.order(str(oid), status, carrier=carrier))
 
+    # stock and returns draw from their own generator: the orders above stay
+    # what they would be without them
+    rng2 = random.Random(args.seed + 1)
+    stock = make_stock(rng2)
+    included = {o["id"] for o in orders}
+    returns = [r for r in fixed_rets if r["order"] in included]
+    returns += random_returns(rng2, orders[len(fixed):], stock, now,
+                              {r["code"] for r in fixed_rets})
+    returns.sort(key=lambda r: datetime.fromisoformat(r["created_at"]))
+
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    out.write('{"orders": [\n')
-    for i, o in enumerate(orders):
-        out.write(json.dumps(o, ensure_ascii=False, separators=(",", ":")))
-        out.write(",\n" if i + 1 < len(orders) else "\n")
-    out.write("]}\n")
+
+    def write_array(key, values, last):
+        out.write('"%s": [\n' % key)
+        for i, v in enumerate(values):
+            out.write(json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+            out.write(",\n" if i + 1 < len(values) else "\n")
+        out.write("]}\n" if last else "],\n")
+
+    out.write("{")
+    write_array("orders", orders, False)
+    write_array("stock", stock, False)
+    write_array("returns", returns, True)
     if args.output:
         out.close()
-    print("%d orders (seed %d, now %s)" % (len(orders), args.seed, args.now), file=sys.stderr)
+    print("%d orders, %d SKUs in stock, %d returns (seed %d, now %s)"
+          % (len(orders), len(stock), len(returns), args.seed, args.now), file=sys.stderr)
     return 0
 
 

@@ -141,7 +141,8 @@ static json_t *reply_details(ws_server *srv, const dlg_reply *r)
 
 static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *text, size_t len)
 {
-    dlg_env env = {srv->me, srv->db, srv->scratch, srv->res, time(NULL), 180};
+    dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
+                   .now = time(NULL), .utc_offset_min = 180};
     dlg_reply r;
     dlg_reply_init(&r);
     ds_error err;

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* Agents and the hand-off queue. A claim is one conditional UPDATE, so two
+ * agents racing (on one node or several sharing a database) cannot both
+ * win. Same threading rule as store.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static ds_status done(store_db *db, sqlite3_stmt *st, ds_error *err, const char *what)
+{
+    int rc = store__step(db, st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, what);
+}
+
+ds_status store_agent_add(store_db *db, const char *name, const char *token_hash, int capacity,
+                          const char *now, long long *id, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_AGENT_INSERT, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_text(st, 1, name);
+    store__bind_text(st, 2, token_hash);
+    sqlite3_bind_int(st, 3, capacity);
+    store__bind_text(st, 4, now);
+    int rc = store__step(db, st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT)
+        return ds_fail(err, DS_ECONFLICT, "an agent named \"%s\" already exists", name);
+    if (rc != SQLITE_DONE)
+        return store__db_fail(db, err, "adding an agent");
+    if (id)
+        *id = (long long)sqlite3_last_insert_rowid(db->conn);
+    return DS_OK;
+}
+
+void store_agent_free(store_agent *a)
+{
+    if (!a)
+        return;
+    ds_free(a->name);
+    ds_free(a);
+}
+
+ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out,
+                           ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_AGENT_FIND, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_text(st, 1, token_hash);
+    int rc = store__step(db, st), oom = 0;
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no such agent")
+                                 : store__db_fail(db, err, "finding an agent");
+    }
+    store_agent *a = ds_calloc(1, sizeof *a);
+    if (a) {
+        a->id = sqlite3_column_int64(st, 0);
+        a->name = store__column_dup(st, 1, &oom);
+        a->capacity = sqlite3_column_int(st, 2);
+    }
+    sqlite3_reset(st);
+    if (!a || oom) {
+        store_agent_free(a);
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    }
+    *out = a;
+    return DS_OK;
+}
+
+static void handoff_clear(store_handoff *h)
+{
+    ds_free(h->state);
+    ds_free(h->priority);
+    ds_free(h->reason);
+    ds_free(h->intent);
+    ds_free(h->preview);
+    ds_free(h->details);
+    ds_free(h->created_at);
+    ds_free(h->comment);
+}
+
+void store_handoff_free(store_handoff *h)
+{
+    if (!h)
+        return;
+    handoff_clear(h);
+    ds_free(h);
+}
+
+void store_handoffs_free(store_handoff *h, size_t count)
+{
+    for (size_t i = 0; h && i < count; i++)
+        handoff_clear(&h[i]);
+    ds_free(h);
+}
+
+/* Columns in the order of the SELECTs in store.c. */
+static int read_row(sqlite3_stmt *st, store_handoff *h)
+{
+    int oom = 0;
+    memset(h, 0, sizeof *h);
+    h->id = sqlite3_column_int64(st, 0);
+    h->conversation = sqlite3_column_int64(st, 1);
+    h->state = store__column_dup(st, 2, &oom);
+    h->priority = store__column_dup(st, 3, &oom);
+    h->reason = store__column_dup(st, 4, &oom);
+    h->intent = store__column_dup(st, 5, &oom);
+    h->preview = store__column_dup(st, 6, &oom);
+    h->details = store__column_dup(st, 7, &oom);
+    h->agent_id = sqlite3_column_int64(st, 8);
+    h->created_at = store__column_dup(st, 9, &oom);
+    h->created_utc = sqlite3_column_int64(st, 10);
+    h->claimed_utc = sqlite3_column_int64(st, 11);
+    h->rating = sqlite3_column_int(st, 12);
+    h->comment = store__column_dup(st, 13, &oom);
+    return oom ? -1 : 0;
+}
+
+ds_status store_handoff_active(store_db *db, long long conversation, store_handoff **out,
+                               ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_ACTIVE, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, conversation);
+    int rc = store__step(db, st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no active hand-off")
+                                 : store__db_fail(db, err, "reading a hand-off");
+    }
+    store_handoff *h = ds_calloc(1, sizeof *h);
+    int bad = !h || read_row(st, h) != 0;
+    sqlite3_reset(st);
+    if (bad) {
+        store_handoff_free(h);
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    }
+    *out = h;
+    return DS_OK;
+}
+
+ds_status store_handoff_open(store_db *db, long long conversation, const char *state,
+                             const char *priority, const char *reason, const char *intent,
+                             const char *preview, const char *details, const char *now,
+                             long long now_utc, long long *id, int *existing, ds_error *err)
+{
+    store_handoff *h;
+    ds_status s = store_handoff_active(db, conversation, &h, err);
+    if (s == DS_OK) {
+        *id = h->id;
+        if (existing)
+            *existing = 1;
+        store_handoff_free(h);
+        return DS_OK;
+    }
+    if (s != DS_ENOTFOUND)
+        return s;
+    if (existing)
+        *existing = 0;
+    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_INSERT, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, conversation);
+    store__bind_text(st, 2, state);
+    store__bind_text(st, 3, priority);
+    store__bind_text(st, 4, reason);
+    store__bind_text(st, 5, intent);
+    store__bind_text(st, 6, preview);
+    store__bind_text(st, 7, details);
+    store__bind_text(st, 8, now);
+    sqlite3_bind_int64(st, 9, now_utc);
+    s = done(db, st, err, "opening a hand-off");
+    if (s == DS_OK)
+        *id = (long long)sqlite3_last_insert_rowid(db->conn);
+    return s;
+}
+
+ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out,
+                              size_t *count, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, agent_id > 0 ? STMT_HANDOFF_OF_AGENT : STMT_HANDOFF_QUEUE,
+                                   err);
+    if (!st)
+        return DS_EDB;
+    if (agent_id > 0)
+        sqlite3_bind_int64(st, 1, agent_id);
+    store_handoff *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc, oom = 0;
+    while ((rc = store__step(db, st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            store_handoff *nv = ds_realloc(v, ncap * sizeof *nv);
+            if (!nv) {
+                oom = 1;
+                break;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        if (read_row(st, &v[n++]) != 0) {
+            oom = 1;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (oom || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+        store_handoffs_free(v, n);
+        return oom ? ds_fail(err, DS_ENOMEM, "out of memory")
+                   : store__db_fail(db, err, "listing hand-offs");
+    }
+    *out = v;
+    *count = n;
+    return DS_OK;
+}
+
+ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, long long now_utc,
+                              ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_CLAIM, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, agent_id);
+    sqlite3_bind_int64(st, 3, now_utc);
+    ds_status s = done(db, st, err, "claiming a hand-off");
+    if (s == DS_OK && sqlite3_changes(db->conn) == 0)
+        return ds_fail(err, DS_ECONFLICT, "already claimed or ended");
+    return s;
+}
+
+ds_status store_handoff_end(store_db *db, long long id, const char *state, const char *now,
+                            ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_END, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    store__bind_text(st, 2, state);
+    store__bind_text(st, 3, now);
+    ds_status s = done(db, st, err, "ending a hand-off");
+    if (s == DS_OK && sqlite3_changes(db->conn) == 0)
+        return ds_fail(err, DS_ECONFLICT, "the hand-off has already ended");
+    return s;
+}
+
+ds_status store_handoff_rate(store_db *db, long long conversation, int score,
+                             const char *comment, ds_error *err)
+{
+    if (score < 1 || score > 5)
+        return ds_fail(err, DS_EINPUT, "a score is 1 to 5");
+    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_RATE, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, conversation);
+    sqlite3_bind_int(st, 2, score);
+    store__bind_text(st, 3, comment);
+    ds_status s = done(db, st, err, "storing a rating");
+    if (s == DS_OK && sqlite3_changes(db->conn) == 0)
+        return ds_fail(err, DS_ENOTFOUND, "no closed hand-off to rate");
+    return s;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+long long store_handoff_median_wait(store_db *db, long long def)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_WAITS, NULL);
+    if (!st)
+        return def;
+    long long w[50];
+    size_t n = 0;
+    while (n < 50 && store__step(db, st) == SQLITE_ROW)
+        w[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (!n)
+        return def;
+    qsort(w, n, sizeof *w, cmp_ll);
+    return w[n / 2] > 0 ? w[n / 2] : 1;
+}
