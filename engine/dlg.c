@@ -43,6 +43,29 @@ void dlg_session_forget_kb(dlg_session *s)
     s->flow_intent = -1;
 }
 
+const char *dlg_session_verified(const dlg_session *s)
+{
+    return s ? s->verified : "";
+}
+
+ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err)
+{
+    dlg_session *tmp = s ? NULL : dlg_session_new("render");
+    dlg_reply r;
+    dlg_reply_init(&r);
+    dlg_turn t = {.env = env, .s = s ? s : tmp, .out = &r, .err = err,
+                  .kb = match_engine_kb(env->me), .text = ""};
+    if (!t.s)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    if (t.s->verified[0] && env->db)
+        store_order_get(env->db, t.s->verified, &t.order, NULL);
+    ds_status st = tpl_render(tpl, dlg__lookup, &t, out, err);
+    store_order_free(t.order);
+    dlg_reply_cleanup(&r);
+    dlg_session_free(tmp);
+    return st;
+}
+
 void dlg_reply_init(dlg_reply *r)
 {
     memset(r, 0, sizeof *r);

@@ -66,6 +66,15 @@ void dlg_session_set_customer(dlg_session *s, const char *customer);
  * clarifying question or flow) after a reload; slots and verification stay. */
 void dlg_session_forget_kb(dlg_session *s);
 
+/* The order verified in this conversation, "" when none. Borrowed until the
+ * session changes. */
+const char *dlg_session_verified(const dlg_session *s);
+
+/* Renders a template (an agent's canned answer) with the conversation's
+ * variables: its verified order (if any) and the shop's facts. s may be
+ * NULL (no order variables). Unknown variables are DS_ENOTFOUND. */
+ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err);
+
 void dlg_reply_init(dlg_reply *r);
 void dlg_reply_cleanup(dlg_reply *r);
 

@@ -26,7 +26,7 @@ ds_status store_agent_add(store_db *db, const char *name, const char *token_hash
     store__bind_text(st, 4, now);
     int rc = store__step(db, st);
     sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT)
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return ds_fail(err, DS_ECONFLICT, "an agent named \"%s\" already exists", name);
     if (rc != SQLITE_DONE)
         return store__db_fail(db, err, "adding an agent");

@@ -73,5 +73,6 @@ int cmd_bench_dialogue(const cli_opts *o, cli_engine *e);
 int cmd_orders(int argc, char **argv);
 int cmd_returns(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_agents(int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "hours.h"
 #include "ws.h"
 
 static const char *default_web_dir(void)
@@ -19,13 +20,14 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: destek serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
-            "                    [--origins URL,URL] [--identity-secret SECRET] [--web DIR]\n");
+            "                    [--origins URL,URL] [--identity-secret SECRET] [--web DIR]\n"
+            "                    [--hours open|closed|auto]\n");
 }
 
 int cmd_serve(int argc, char **argv)
 {
     ws_config cfg = {"127.0.0.1", 8080, CLI_DEFAULT_DB, NULL, NULL, 1,
-                     getenv("DESTEK_ORIGINS"), getenv("DESTEK_IDENTITY_SECRET")};
+                     getenv("DESTEK_ORIGINS"), getenv("DESTEK_IDENTITY_SECRET"), HOURS_AUTO};
     cli_opts o;
     /* serve's own options first; the rest are the common ones */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -45,6 +47,14 @@ int cmd_serve(int argc, char **argv)
             cfg.origins = argv[++i];
         } else if (i >= 2 && has_value && strcmp(a, "--identity-secret") == 0) {
             cfg.identity_secret = argv[++i];
+        } else if (i >= 2 && has_value && strcmp(a, "--hours") == 0) {
+            int mode = hours_mode_parse(argv[++i]);
+            if (mode == HOURS_INVALID) {
+                fprintf(stderr, "destek: --hours is open, closed or auto\n");
+                free(rest);
+                return 2;
+            }
+            cfg.hours_mode = mode;
         } else if (i >= 2 && has_value && strcmp(a, "--web") == 0) {
             cfg.web_dir = argv[++i];
         } else if (i >= 2 && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {

@@ -30,6 +30,7 @@ static const command commands[] = {
                            "                                   load orders, all or nothing (default ./destek.db)\n"
                            "  orders show ID [--db PATH]       print a stored order as JSON"},
     {"returns", cmd_returns, "returns list [--db PATH] [--json]  returns, exchanges and cases, oldest first"},
+    {"agents", cmd_agents, "agents add NAME [--db PATH] [--capacity N]   create an agent, print its token"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

@@ -86,6 +86,15 @@
     'textarea:focus,textarea:focus-visible{outline:none;border-color:var(--c);box-shadow:0 0 0 3px var(--ring)}',
     '.send{height:42px;padding:0 16px;border:0;border-radius:12px;background:var(--c);color:var(--on);font-weight:600;font-size:14.5px}',
     '.send:disabled{opacity:.45;cursor:default}',
+    '.survey{align-self:stretch;background:#fff;border:1px solid #e3e6ea;border-radius:14px;padding:12px 14px;display:flex;flex-direction:column;gap:8px}',
+    '.survey p{margin:0;font-weight:600}',
+    '.scores{display:flex;gap:6px}',
+    '.scores button{flex:1;height:40px;border:1.5px solid #d0d5dc;border-radius:10px;background:#fff;color:#1f2328;font-weight:700;font-size:15px}',
+    '.scores button:hover{border-color:var(--c)}',
+    '.scores button[aria-pressed=true]{background:var(--c);border-color:var(--c);color:var(--on)}',
+    '.scale{display:flex;justify-content:space-between;font-size:11.5px;color:#6b7280}',
+    '.survey textarea{min-height:38px;font-size:14px}',
+    '.survey .send{align-self:flex-end;height:36px}',
     '.fine{font-size:11px;color:#6b7280;text-align:center;margin-top:6px}',
     '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
     '@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0;bottom:0;' + SIDE + ':0}.launch.op{display:none}.m{max-width:90%}}'
@@ -230,13 +239,14 @@
   }
 
   /* typing indicator: while a reply to an acknowledged message is outstanding */
-  var awaiting = {}, typingTimer = null;
+  var awaiting = {}, typingTimer = null, agentTyping = false, agentTypingTimer = null;
   function updateTyping() {
-    var any = Object.keys(awaiting).length > 0;
+    var any = agentTyping || Object.keys(awaiting).length > 0;
+    typingEl.setAttribute('aria-label', agentTyping ? 'Temsilci yazıyor' : 'Yanıt yazılıyor');
     if (any && typingEl.parentNode !== logEl) { logEl.appendChild(typingEl); scrollDown(); }
     if (!any && typingEl.parentNode) typingEl.remove();
     clearTimeout(typingTimer);
-    if (any) typingTimer = setTimeout(function () { awaiting = {}; updateTyping(); }, 25000);
+    if (any) typingTimer = setTimeout(function () { awaiting = {}; agentTyping = false; updateTyping(); }, 25000);
   }
 
   /* ---------- connection ---------- */
@@ -275,7 +285,7 @@
     ws.onclose = function () {
       ws = null; ready = false;
       clearInterval(pingTimer); clearTimeout(pongTimer);
-      awaiting = {}; updateTyping();
+      awaiting = {}; agentTyping = false; typingOn = false; updateTyping();
       setStatus('off');
       retry();
     };
@@ -322,7 +332,7 @@
           if (el) setTick(el, false);
           if (!inLog(m.id)) { /* not yet answered in the history: wait for the reply */
             keep({ role: 'shopper', id: m.id, text: p0 ? p0.textContent : '', at: el && el.querySelector('time') ? el.querySelector('time').dateTime : null });
-            awaiting[m.id] = 1; updateTyping();
+            if (!withAgent) { awaiting[m.id] = 1; updateTyping(); }
           }
         }
         break;
@@ -332,10 +342,11 @@
         addIncoming({ role: 'bot', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
         break;
       case 'agent_message':
+        agentTyping = false; updateTyping();
         addIncoming({ role: 'agent', agent: m.agent || 'Müşteri temsilcisi', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
         break;
       case 'agent_joined':
-        awaiting = {}; updateTyping();
+        awaiting = {}; withAgent = true; updateTyping();
         addIncoming({ role: 'sys', text: (m.agent || 'Bir müşteri temsilcisi') + ' sohbete katıldı.' });
         break;
       case 'handoff':
@@ -344,7 +355,21 @@
             (m.eta_s ? ' Tahmini bekleme: ' + Math.max(1, Math.round(m.eta_s / 60)) + ' dk.' : '')
           : m.state === 'offline' ? (m.message || 'Şu anda çevrimiçi temsilcimiz yok; mesajınızı aldık, çalışma saatlerinde size dönüş yapacağız.')
           : m.state === 'bot' ? 'Sohbete asistan olarak devam ediyorum.' : '';
+        if (m.state === 'bot') { withAgent = false; agentTyping = false; stopTyping(); updateTyping(); }
         if (t) addIncoming({ role: 'sys', text: t });
+        break;
+      case 'agent_typing':
+        agentTyping = !!m.state; clearTimeout(agentTypingTimer);
+        if (agentTyping) agentTypingTimer = setTimeout(function () { agentTyping = false; updateTyping(); }, 10000);
+        updateTyping();
+        break;
+      case 'survey':
+        withAgent = false; agentTyping = false; stopTyping(); updateTyping();
+        showSurvey(m);
+        break;
+      case 'rating_saved':
+        var sv = logEl.querySelector('.survey');
+        if (sv) { sv.className = 'sys'; sv.textContent = 'Teşekkürler! Değerlendirmeniz kaydedildi.'; }
         break;
       case 'identified':
         break;
@@ -389,6 +414,56 @@
     delete awaiting[p.id]; updateTyping();
   }
 
+  /* ---------- satisfaction survey (after an agent closed the conversation) ---------- */
+  function showSurvey(m) {
+    var old = logEl.querySelector('.survey'); if (old) old.remove();
+    var scale = Array.isArray(m.scale) && m.scale.length ? m.scale : [1, 2, 3, 4, 5];
+    var box = document.createElement('form'); box.className = 'survey';
+    box.setAttribute('aria-label', 'Memnuniyet anketi');
+    var q = document.createElement('p'); q.textContent = m.question || 'Aldığınız hizmeti 1 ile 5 arasında puanlar mısınız?'; box.appendChild(q);
+    var row = document.createElement('div'); row.className = 'scores'; row.setAttribute('role', 'group'); row.setAttribute('aria-label', 'Puan');
+    var chosen = 0;
+    scale.forEach(function (n) {
+      var b = document.createElement('button'); b.type = 'button'; b.textContent = String(n);
+      b.setAttribute('aria-pressed', 'false'); b.setAttribute('aria-label', n + ' puan');
+      b.addEventListener('click', function () {
+        chosen = Number(n);
+        var all = row.querySelectorAll('button'); for (var i = 0; i < all.length; i++) all[i].setAttribute('aria-pressed', all[i] === b ? 'true' : 'false');
+        go.disabled = false; cmt.focus();
+      });
+      row.appendChild(b);
+    });
+    box.appendChild(row);
+    var sc = document.createElement('div'); sc.className = 'scale'; sc.innerHTML = '<span>Hiç memnun değilim</span><span>Çok memnunum</span>'; box.appendChild(sc);
+    var cmt = document.createElement('textarea'); cmt.rows = 1; cmt.maxLength = 1000; cmt.placeholder = 'Yorumunuz (isteğe bağlı)'; cmt.setAttribute('aria-label', 'Yorumunuz (isteğe bağlı)');
+    box.appendChild(cmt);
+    var go = document.createElement('button'); go.type = 'submit'; go.className = 'send'; go.textContent = 'Puanı gönder'; go.disabled = true;
+    box.appendChild(go);
+    box.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!chosen) return;
+      var r = { type: 'rating', score: chosen };
+      var c = cmt.value.trim(); if (c) r.comment = c;
+      if (send(r)) { go.disabled = true; go.textContent = 'Gönderiliyor…'; }
+    });
+    cmt.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); box.requestSubmit ? box.requestSubmit() : go.click(); } });
+    logEl.insertBefore(box, typingEl.parentNode === logEl ? typingEl : null);
+    scrollDown();
+    if (!isOpen) { unread++; showBadge(); }
+  }
+
+  /* shopper typing, forwarded to the agent while one is in the conversation */
+  var withAgent = false, typingOn = false, typingIdle = null;
+  function startTyping() {
+    if (!withAgent || !ready) return;
+    if (!typingOn) typingOn = send({ type: 'typing', state: true });
+    clearTimeout(typingIdle); typingIdle = setTimeout(stopTyping, 3000);
+  }
+  function stopTyping() {
+    clearTimeout(typingIdle);
+    if (typingOn) { typingOn = false; send({ type: 'typing', state: false }); }
+  }
+
   /* ---------- sending ---------- */
   function sendText(text) {
     text = String(text).replace(/\s+$/, '').replace(/^\s+/, '');
@@ -399,6 +474,7 @@
     clearQuickReplies();
     renderEntry({ role: 'shopper', id: p.id, text: text, at: p.at, pending: true });
     scrollDown();
+    stopTyping();
     if (ready) send({ type: 'message', id: p.id, text: text }); else connect();
     return true;
   }
@@ -406,7 +482,7 @@
   input.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
   });
-  input.addEventListener('input', autosize);
+  input.addEventListener('input', function () { autosize(); if (input.value.trim()) startTyping(); else stopTyping(); });
   function autosize() { input.style.height = 'auto'; input.style.height = Math.min(120, input.scrollHeight + 3) + 'px'; updateBtn(); }
   function updateBtn() { sendBtn.disabled = !input.value.trim(); }
   $('form').addEventListener('submit', function (e) { e.preventDefault(); submit(); });
@@ -452,7 +528,7 @@
   function reset() {
     identity = null;
     if (ready) send({ type: 'reset' });
-    session = null; log = []; pending = []; awaiting = {};
+    session = null; log = []; pending = []; awaiting = {}; withAgent = false; agentTyping = false;
     save('session', null); save('log', null); save('pending', null);
     unread = 0; showBadge(); updateTyping(); renderAll();
   }

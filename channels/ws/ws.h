@@ -34,6 +34,7 @@ typedef struct ws_config {
     int limits;                /* 0: --limits off */
     const char *origins;       /* comma-separated allow-list, "*" = any */
     const char *identity_secret;
+    int hours_mode;            /* hours_mode: HOURS_AUTO, HOURS_OPEN, HOURS_CLOSED */
 } ws_config;
 
 /* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */

@@ -22,6 +22,8 @@ static json_t *history_json(ws_server *srv, long long conv)
     if (store_messages_list(srv->db, conv, WS_HISTORY_MAX, &m, &n, NULL) != DS_OK)
         return arr;
     for (size_t i = 0; i < n; i++) {
+        if (strcmp(m[i].role, "note") == 0)
+            continue; /* agents' internal notes never reach the shopper */
         json_t *e = json_pack("{s:s,s:s,s:s}", "role", m[i].role, "text", m[i].text, "at",
                               m[i].created_at ? m[i].created_at : "");
         if (m[i].client_id)
@@ -33,6 +35,8 @@ static json_t *history_json(ws_server *srv, long long conv)
                 json_object_set(e, "intent", v);
             if ((v = json_object_get(d, "quick_replies")))
                 json_object_set(e, "quick_replies", v);
+            if ((v = json_object_get(d, "agent")))
+                json_object_set(e, "agent", v);
             json_decref(d);
         }
         json_array_append_new(arr, e);
@@ -80,6 +84,8 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
                           "resumed", resumed);
     json_object_set_new(w, "history", resumed ? history_json(srv, c->conv) : json_array());
     ws__send(srv, c, w, !resumed); /* a new conversation exists once committed */
+    if (resumed)
+        ws__handoff_status(srv, c);
     return 0;
 }
 
@@ -141,8 +147,11 @@ static json_t *reply_details(ws_server *srv, const dlg_reply *r)
 
 static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *text, size_t len)
 {
+    char back[96];
+    int open = ws__hours_open(srv, back, sizeof back, NULL);
     dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
-                   .now = time(NULL), .utc_offset_min = 180};
+                   .now = time(NULL), .utc_offset_min = 180, .closed = !open,
+                   .back_at = open ? NULL : back};
     dlg_reply r;
     dlg_reply_init(&r);
     ds_error err;
@@ -170,6 +179,8 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
         json_object_set_new(reply, "handoff", json_string(r.handoff_priority));
     json_decref(details);
     ws__send(srv, c, reply, 1);
+    if (r.handoff_priority)
+        ws__handoff_start(srv, c, &r, text);
     dlg_reply_cleanup(&r);
 }
 
@@ -210,7 +221,23 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     ws__send(srv, c, json_pack("{s:s,s:s}", "type", "ack", "id", id), 1);
-    if (!duplicate && c->dlg)
+    if (duplicate)
+        return;
+    /* with an agent on the conversation, the shopper talks to people */
+    store_handoff *h;
+    if (store_handoff_active(srv->db, c->conv, &h, NULL) == DS_OK) {
+        int claimed = strcmp(h->state, "claimed") == 0;
+        ws_conn *a = claimed ? ws__agent_conn(srv, h->agent_id) : NULL;
+        char cid[24];
+        snprintf(cid, sizeof cid, "%lld", c->conv);
+        if (a)
+            ws__send(srv, a, json_pack("{s:s,s:s,s:s,s:s}", "type", "shopper_message",
+                                       "conversation", cid, "text", text, "at", iso), 1);
+        store_handoff_free(h);
+        if (claimed)
+            return;
+    }
+    if (c->dlg)
         bot_turn(srv, c, id, text, len);
 }
 
@@ -237,11 +264,44 @@ static void on_ping(ws_server *srv, ws_conn *c, json_t *msg)
     ws__send(srv, c, json_pack("{s:s}", "type", "pong"), 0);
 }
 
+static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    store_handoff *h;
+    if (!c->conv || store_handoff_active(srv->db, c->conv, &h, NULL) != DS_OK)
+        return;
+    ws_conn *a = strcmp(h->state, "claimed") == 0 ? ws__agent_conn(srv, h->agent_id) : NULL;
+    char cid[24];
+    snprintf(cid, sizeof cid, "%lld", c->conv);
+    if (a)
+        ws__send(srv, a, json_pack("{s:s,s:s,s:O}", "type", "shopper_typing", "conversation", cid,
+                                   "state", json_object_get(msg, "state")), 0);
+    store_handoff_free(h);
+}
+
+static void on_rating(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    int score = (int)json_integer_value(json_object_get(msg, "score"));
+    const char *comment = json_string_value(json_object_get(msg, "comment"));
+    if (!c->conv || ws__batch(srv) != DS_OK ||
+        store_handoff_rate(srv->db, c->conv, score, comment, NULL) != DS_OK) {
+        ws__send_error(srv, c, "bad_request", "there is no finished conversation to rate");
+        return;
+    }
+    ws__send(srv, c, json_pack("{s:s}", "type", "rating_saved"), 1);
+    char cid[24];
+    snprintf(cid, sizeof cid, "%lld", c->conv);
+    for (ws_conn *a = srv->conns; a; a = a->next)
+        if (a->is_agent && a->agent)
+            ws__send(srv, a, json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid,
+                                       "score", score, "comment", comment ? comment : ""), 1);
+}
+
 /* Indexed by ws_frame_type. */
 static void (*const handlers[])(ws_server *srv, ws_conn *c, json_t *msg) = {
     [WS_FRAME_HELLO] = on_hello,       [WS_FRAME_MESSAGE] = on_message,
     [WS_FRAME_IDENTIFY] = on_identify, [WS_FRAME_RESET] = on_reset,
-    [WS_FRAME_PING] = on_ping,
+    [WS_FRAME_PING] = on_ping,       [WS_FRAME_TYPING] = on_typing,
+    [WS_FRAME_RATING] = on_rating,
 };
 
 void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)

@@ -70,6 +70,28 @@ static const char *check_nothing(json_t *msg, const char **why)
     return NULL;
 }
 
+static const char *check_typing(json_t *msg, const char **why)
+{
+    if (!json_is_boolean(json_object_get(msg, "state"))) {
+        *why = "typing needs a boolean state";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+static const char *check_rating(json_t *msg, const char **why)
+{
+    json_t *score = json_object_get(msg, "score");
+    json_t *comment = json_object_get(msg, "comment");
+    if (!json_is_integer(score) || json_integer_value(score) < 1 || json_integer_value(score) > 5 ||
+        (comment && !json_is_string(comment)) ||
+        (comment && json_string_length(comment) > 4 * WS_MAX_TEXT_CHARS)) {
+        *why = "a rating is a score from 1 to 5 and an optional comment";
+        return "bad_request";
+    }
+    return NULL;
+}
+
 static const struct {
     const char *name;
     ws_frame_type type;
@@ -80,6 +102,8 @@ static const struct {
     {"identify", WS_FRAME_IDENTIFY, check_identify},
     {"reset", WS_FRAME_RESET, check_nothing},
     {"ping", WS_FRAME_PING, check_nothing},
+    {"typing", WS_FRAME_TYPING, check_typing},
+    {"rating", WS_FRAME_RATING, check_rating},
 };
 
 const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, json_t **out,
@@ -111,6 +135,105 @@ const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, js
         return NULL;
     }
     json_decref(msg);
-    *message = "type must be hello, message, identify, reset or ping";
+    *message = "type must be hello, message, identify, reset, ping, typing or rating";
+    return "unknown_type";
+}
+
+/* ---- agents ------------------------------------------------------------ */
+
+static const char *check_conversation(json_t *msg, const char **why)
+{
+    const char *c = json_string_value(json_object_get(msg, "conversation"));
+    size_t n = c ? strlen(c) : 0;
+    if (n == 0 || n > 18 || strspn(c, "0123456789") != n) {
+        *why = "conversation must be a conversation id (digits, as a string)";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+static const char *agent_auth(json_t *msg, const char **why)
+{
+    const char *t = json_string_value(json_object_get(msg, "token"));
+    if (!t || !t[0] || strlen(t) > 128) {
+        *why = "auth needs a token";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+static const char *agent_message(json_t *msg, const char **why)
+{
+    const char *code = check_conversation(msg, why);
+    if (code)
+        return code;
+    json_t *text = json_object_get(msg, "text");
+    json_t *canned = json_object_get(msg, "canned");
+    if (json_is_string(canned) && !text)
+        return NULL;
+    size_t chars;
+    if (!json_is_string(text) || !json_string_length(text) ||
+        memchr(json_string_value(text), '\0', json_string_length(text)) ||
+        !utf8_chars(json_string_value(text), json_string_length(text), &chars)) {
+        *why = "a message needs a text or a canned id";
+        return "bad_request";
+    }
+    if (chars > 4 * WS_MAX_TEXT_CHARS) {
+        *why = "the text is too long";
+        return "too_large";
+    }
+    return NULL;
+}
+
+static const char *agent_typing(json_t *msg, const char **why)
+{
+    const char *code = check_conversation(msg, why);
+    return code ? code : check_typing(msg, why);
+}
+
+static const struct {
+    const char *name;
+    ws_agent_frame_type type;
+    const char *(*check)(json_t *msg, const char **why);
+} agent_types[] = {
+    {"auth", WS_AGENT_AUTH, agent_auth},
+    {"claim", WS_AGENT_CLAIM, check_conversation},
+    {"message", WS_AGENT_MESSAGE, agent_message},
+    {"note", WS_AGENT_NOTE, agent_message},
+    {"typing", WS_AGENT_TYPING, agent_typing},
+    {"release", WS_AGENT_RELEASE, check_conversation},
+    {"close", WS_AGENT_CLOSE, check_conversation},
+};
+
+const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
+                                 json_t **out, const char **message)
+{
+    size_t chars;
+    if (!utf8_chars(data, len, &chars)) {
+        *message = "the frame is not valid UTF-8";
+        return "bad_utf8";
+    }
+    json_error_t je;
+    json_t *msg = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(msg)) {
+        json_decref(msg);
+        *message = "a frame is one JSON object";
+        return "bad_json";
+    }
+    const char *name = json_string_value(json_object_get(msg, "type"));
+    for (size_t i = 0; name && i < sizeof agent_types / sizeof agent_types[0]; i++) {
+        if (strcmp(agent_types[i].name, name) != 0)
+            continue;
+        const char *code = agent_types[i].check(msg, message);
+        if (code) {
+            json_decref(msg);
+            return code;
+        }
+        *type = agent_types[i].type;
+        *out = msg;
+        return NULL;
+    }
+    json_decref(msg);
+    *message = "type must be auth, claim, message, note, typing, release or close";
     return "unknown_type";
 }

@@ -12,8 +12,21 @@ typedef enum ws_frame_type {
     WS_FRAME_MESSAGE,
     WS_FRAME_IDENTIFY,
     WS_FRAME_RESET,
-    WS_FRAME_PING
+    WS_FRAME_PING,
+    WS_FRAME_TYPING,
+    WS_FRAME_RATING
 } ws_frame_type;
+
+/* Frames of the agent endpoint. */
+typedef enum ws_agent_frame_type {
+    WS_AGENT_AUTH,
+    WS_AGENT_CLAIM,
+    WS_AGENT_MESSAGE,
+    WS_AGENT_NOTE,
+    WS_AGENT_TYPING,
+    WS_AGENT_RELEASE,
+    WS_AGENT_CLOSE
+} ws_agent_frame_type;
 
 /* Characters of a message's text and bytes of its client id. */
 #define WS_MAX_TEXT_CHARS 2000
@@ -25,5 +38,11 @@ typedef enum ws_frame_type {
  * "too_large") and points *message at an explanation (static). */
 const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, json_t **out,
                            const char **message);
+
+/* The same for the agent endpoint: every frame but auth names a
+ * "conversation" (a string of digits); message has a text or a canned id,
+ * note a text, typing a boolean state. */
+const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
+                                 json_t **out, const char **message);
 
 #endif

@@ -27,6 +27,8 @@ typedef struct ws_conn {
     int rx_too_large;
     long long conv;                /* conversation id, 0 before hello */
     dlg_session *dlg;
+    int is_agent;                  /* connected on /ws/agent */
+    store_agent *agent;            /* after auth; NULL before */
     char addr[48];
     char customer[128];
     int closing;
@@ -52,6 +54,9 @@ typedef struct ws_server {
     char **origins;
     size_t origin_count;
     int draining;                  /* SIGTERM: closing every connection */
+    int hours_mode;                /* hours_mode: auto, open, closed */
+    int queue_dirty;               /* push the queue after this loop turn */
+    lws_sorted_usec_list_t queue_sul;
 } ws_server;
 
 /* Queues a JSON object for c (takes obj). durable: hold it until the open
@@ -64,6 +69,25 @@ ds_status ws__batch(ws_server *srv);
 /* Handles one complete text frame from a shopper. */
 void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
 void ws__chat_closed(ws_server *srv, ws_conn *c);
+
+/* The agent endpoint (ws_agent.c). */
+void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
+
+/* The hand-off queue (ws_queue.c). ws__queue_changed schedules a push of
+ * the queue to agents, positions to waiting shoppers and offers to free
+ * agents, once per loop turn. */
+void ws__queue_changed(ws_server *srv);
+/* Starts a hand-off for the conversation after the bot asked for people. */
+void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const char *preview);
+/* Tells a (re)connected shopper where their hand-off stands. */
+void ws__handoff_status(ws_server *srv, ws_conn *c);
+/* The shopper connection of a conversation, or NULL. */
+ws_conn *ws__shopper_of(ws_server *srv, long long conv);
+/* The agent connection of agent id, or NULL. */
+ws_conn *ws__agent_conn(ws_server *srv, long long agent_id);
+/* Working hours now (ws_queue.c): 1 when people are at work; back_at gets
+ * the next opening in Turkish and iso the same as ISO 8601 (may be NULL). */
+int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40]);
 
 /* Current time, ISO 8601 in Europe/Istanbul (+03:00), into buf[40]. */
 void ws__now_iso(char buf[40]);

@@ -184,6 +184,9 @@ static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
 static void conn_close(ws_server *srv, ws_conn *c)
 {
     ws__chat_closed(srv, c);
+    int was_agent = c->agent != NULL;
+    store_agent_free(c->agent);
+    c->agent = NULL;
     if (c->prev)
         c->prev->next = c->next;
     else if (srv->conns == c)
@@ -204,6 +207,18 @@ static void conn_close(ws_server *srv, ws_conn *c)
     ds_free(c->rx);
     srv->conn_count--;
     memset(c, 0, sizeof *c);
+    if (was_agent)
+        ws__queue_changed(srv); /* waits are estimated from the agents at work */
+}
+
+static void frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
+{
+    if (c->closing)
+        return; /* a refused agent says nothing more */
+    if (c->is_agent)
+        ws__agent_frame(srv, c, data, len);
+    else
+        ws__chat_frame(srv, c, data, len);
 }
 
 /* Gathers fragments; hands a complete frame on. 0 to keep the connection. */
@@ -219,7 +234,7 @@ static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, 
         if (len > WS_MAX_FRAME_LEN)
             ws__send_error(srv, c, "too_large", "the frame is larger than 8 KB");
         else
-            ws__chat_frame(srv, c, in, len);
+            frame(srv, c, in, len);
         return 0;
     }
     if (first) {
@@ -241,7 +256,7 @@ static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, 
         if (c->rx_too_large)
             ws__send_error(srv, c, "too_large", "the frame is larger than 8 KB");
         else
-            ws__chat_frame(srv, c, (const char *)c->rx, c->rx_len);
+            frame(srv, c, (const char *)c->rx, c->rx_len);
         ds_free(c->rx); /* idle connections keep no buffer */
         c->rx = NULL;
         c->rx_len = 0;
@@ -295,11 +310,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-            strcmp(uri, "/ws/chat") != 0)
+            (strcmp(uri, "/ws/chat") != 0 && strcmp(uri, "/ws/agent") != 0))
             return -1;
         return origin_allowed(srv, wsi) ? 0 : -1;
     case LWS_CALLBACK_ESTABLISHED:
         conn_open(srv, c, wsi);
+        c->is_agent = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
+                      strcmp(uri, "/ws/agent") == 0;
         return 0;
     case LWS_CALLBACK_RECEIVE:
         return c->wsi ? receive(srv, c, wsi, in, len) : -1;
@@ -308,10 +325,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
             return -1;
         }
-        if (c->closing)
-            return -1;
         write_one(srv, c);
-        return c->closing ? -1 : 0;
+        /* a connection being closed says why first (its error frame) */
+        if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq))
+            return -1;
+        if (c->closing)
+            lws_callback_on_writable(wsi);
+        return 0;
     case LWS_CALLBACK_CLOSED:
         if (c->wsi)
             conn_close(srv, c);
@@ -424,6 +444,7 @@ int ws_server_run(const ws_config *cfg)
     raise_fd_limit();
     memset(&srv, 0, sizeof srv);
     srv.cfg = cfg;
+    srv.hours_mode = cfg->hours_mode;
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
     if (open_engine(&srv) != 0) {
         close_engine(&srv);
@@ -447,6 +468,13 @@ int ws_server_run(const ws_config *cfg)
     mount.def = "index.html";
     mount.origin_protocol = LWSMPRO_FILE;
     mount.extra_mimetypes = &mime_js;
+    /* the agent console at /agent */
+    static struct lws_http_mount agent_mount;
+    agent_mount = mount;
+    agent_mount.mountpoint = "/agent";
+    agent_mount.mountpoint_len = 6;
+    agent_mount.def = "agent.html";
+    mount.mount_next = &agent_mount;
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
@@ -480,6 +508,8 @@ int ws_server_run(const ws_config *cfg)
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
 
     printf("listening on http://%s:%d\n", cfg->host, cfg->port);
+    if (cfg->hours_mode != 0)
+        printf("working hours forced %s\n", cfg->hours_mode == 1 ? "open" : "closed");
     fflush(stdout);
     while (!got_term)
         if (lws_service(srv.ctx, 0) < 0)

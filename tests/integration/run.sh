@@ -8,7 +8,7 @@ root=$(cd "$here/../.." && pwd)
 destek=${1:-$root/build/destek}
 src=${2:-$root}
 [ $# -ge 2 ] && shift 2 || shift $#
-scripts=${*:-test_protocol.py test_durability.py test_sigterm.py}
+scripts=${*:-test_protocol.py test_durability.py test_sigterm.py test_handoff.py}
 py=/usr/bin/python3
 if ! $py -c 'import websockets' 2>/dev/null; then
     echo "skip: $py has no websockets module (apt-get install python3-websockets)"

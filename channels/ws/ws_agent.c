@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/* The agent endpoint: token authentication (only a hash is stored, compared
+ * in constant time), atomic claims, messages and canned answers to the
+ * shopper, internal notes, typing, release to the bot and close with the
+ * satisfaction survey. An agent only acts on conversations it holds. */
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ws_frame.h"
+#include "ws_int.h"
+
+static long long conv_of(json_t *msg)
+{
+    return strtoll(json_string_value(json_object_get(msg, "conversation")), NULL, 10);
+}
+
+/* The active hand-off of conv if this agent holds it; else an error sent. */
+static store_handoff *held(ws_server *srv, ws_conn *c, long long conv)
+{
+    store_handoff *h;
+    if (store_handoff_active(srv->db, conv, &h, NULL) != DS_OK) {
+        ws__send_error(srv, c, "not_found", "no such conversation waiting for people");
+        return NULL;
+    }
+    if (strcmp(h->state, "claimed") != 0 || h->agent_id != c->agent->id) {
+        ws__send_error(srv, c, "not_yours", "claim the conversation first");
+        store_handoff_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+static json_t *history(ws_server *srv, long long conv)
+{
+    json_t *arr = json_array();
+    store_message *m;
+    size_t n;
+    if (store_messages_list(srv->db, conv, 500, &m, &n, NULL) != DS_OK)
+        return arr;
+    for (size_t i = 0; i < n; i++) {
+        json_t *e = json_pack("{s:s,s:s,s:s}", "role", m[i].role, "text", m[i].text, "at",
+                              m[i].created_at ? m[i].created_at : "");
+        json_t *d = m[i].details ? json_loads(m[i].details, 0, NULL) : NULL;
+        if (d) {
+            const char *keys[] = {"intent", "confidence", "agent", "handoff", "verified"};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                json_t *v = json_object_get(d, keys[k]);
+                if (v)
+                    json_object_set(e, keys[k], v);
+            }
+            json_decref(d);
+        }
+        json_array_append_new(arr, e);
+    }
+    store_messages_free(m, n);
+    return arr;
+}
+
+/* What the bot knew: the verified order, with its status and tracking. */
+static json_t *context(ws_server *srv, const store_handoff *h)
+{
+    json_t *ctx = json_pack("{s:s,s:s}", "priority", h->priority, "reason", h->reason);
+    if (h->intent)
+        json_object_set_new(ctx, "intent", json_string(h->intent));
+    if (h->details) {
+        json_t *d = json_loads(h->details, 0, NULL);
+        if (d)
+            json_object_set_new(ctx, "request", d);
+    }
+    ws_conn *s = ws__shopper_of(srv, h->conversation);
+    const char *verified = s ? dlg_session_verified(s->dlg) : "";
+    store_order *o;
+    if (verified[0] && store_order_get(srv->db, verified, &o, NULL) == DS_OK) {
+        json_t *order = json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "status", o->status, "customer",
+                                  o->customer_name ? o->customer_name : "", "total",
+                                  o->total ? o->total : "");
+        if (o->has_shipment)
+            json_object_set_new(order, "tracking",
+                                json_pack("{s:s,s:s}", "carrier", o->carrier ? o->carrier : "",
+                                          "tracking_no", o->tracking_no ? o->tracking_no : ""));
+        json_object_set_new(ctx, "order", order);
+        store_order_free(o);
+    }
+    json_object_set_new(ctx, "shopper_online", json_boolean(s != NULL));
+    return ctx;
+}
+
+static void send_claimed(ws_server *srv, ws_conn *c, const store_handoff *h)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", h->conversation);
+    json_t *f = json_pack("{s:s,s:s}", "type", "claimed", "conversation", id);
+    json_object_set_new(f, "history", history(srv, h->conversation));
+    json_object_set_new(f, "context", context(srv, h));
+    ws__send(srv, c, f, 1);
+}
+
+static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    const char *token = json_string_value(json_object_get(msg, "token"));
+    char hash[65];
+    ws_sha256_hex(token, hash);
+    store_agent *a = NULL;
+    char want[65];
+    /* the lookup is by hash; the comparison of what was found is constant
+     * time, so nothing about a stored hash leaks through timing */
+    int ok = store_agent_find(srv->db, hash, &a, NULL) == DS_OK;
+    if (ok) {
+        ws_sha256_hex(token, want);
+        ok = CRYPTO_memcmp(want, hash, 64) == 0;
+    }
+    if (!ok) {
+        store_agent_free(a);
+        ws__send_error(srv, c, "unauthorized", "wrong token");
+        c->closing = 1;
+        return;
+    }
+    c->agent = a;
+    ws__send(srv, c, json_pack("{s:s,s:s,s:i}", "type", "authed", "agent", a->name, "capacity",
+                               a->capacity), 0);
+    json_t *canned = json_array();
+    for (size_t i = 0; i < kb_canned_count(srv->kb); i++) {
+        const kb_canned *k = kb_canned_at(srv->kb, i);
+        json_array_append_new(canned, json_pack("{s:s,s:s,s:s}", "id", k->id, "title", k->title,
+                                                "text", k->text));
+    }
+    ws__send(srv, c, json_pack("{s:s,s:o}", "type", "canned", "items", canned), 0);
+    /* after a restart or a reconnect: the conversations it still holds */
+    store_handoff *mine;
+    size_t n;
+    if (store_handoffs_list(srv->db, a->id, &mine, &n, NULL) == DS_OK) {
+        for (size_t i = 0; i < n; i++)
+            send_claimed(srv, c, &mine[i]);
+        store_handoffs_free(mine, n);
+    }
+    ws__queue_changed(srv);
+}
+
+static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    long long conv = conv_of(msg);
+    store_handoff *h;
+    if (store_handoff_active(srv->db, conv, &h, NULL) != DS_OK) {
+        ws__send_error(srv, c, "not_found", "no such conversation waiting for people");
+        return;
+    }
+    if (strcmp(h->state, "claimed") == 0 && h->agent_id == c->agent->id) {
+        send_claimed(srv, c, h); /* already ours: the transcript again */
+        store_handoff_free(h);
+        return;
+    }
+    if (ws__batch(srv) != DS_OK ||
+        store_handoff_claim(srv->db, h->id, c->agent->id, (long long)time(NULL), NULL) != DS_OK) {
+        ws__send_error(srv, c, "already_claimed", "another agent took this conversation");
+        store_handoff_free(h);
+        return;
+    }
+    send_claimed(srv, c, h);
+    ws_conn *s = ws__shopper_of(srv, conv);
+    if (s)
+        ws__send(srv, s, json_pack("{s:s,s:s}", "type", "agent_joined", "agent", c->agent->name), 1);
+    store_handoff_free(h);
+    ws__queue_changed(srv);
+}
+
+static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role)
+{
+    long long conv = conv_of(msg);
+    store_handoff *h = held(srv, c, conv);
+    if (!h)
+        return;
+    ws_conn *s = ws__shopper_of(srv, conv);
+    const char *canned = json_string_value(json_object_get(msg, "canned"));
+    ds_buf text;
+    ds_buf_init(&text);
+    if (canned) {
+        const kb_canned *k = kb_canned_find(srv->kb, canned);
+        dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
+                       .now = time(NULL), .utc_offset_min = 180};
+        ds_error err;
+        if (!k || dlg_render(&env, s ? s->dlg : NULL, k->text, &text, &err) != DS_OK) {
+            ws__send_error(srv, c, "bad_request",
+                           k ? "this canned answer needs an order the shopper has not verified"
+                             : "no such canned answer");
+            ds_buf_cleanup(&text);
+            store_handoff_free(h);
+            return;
+        }
+    } else {
+        ds_buf_puts(&text, json_string_value(json_object_get(msg, "text")));
+    }
+    char now[40];
+    ws__now_iso(now);
+    json_t *d = json_pack("{s:s}", "agent", c->agent->name);
+    char *details = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    if (ws__batch(srv) == DS_OK)
+        store_message_add(srv->db, conv, role, NULL, text.data ? text.data : "", details, now, NULL,
+                          NULL);
+    ds_free(details);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", conv);
+    if (strcmp(role, "agent") == 0) {
+        if (s)
+            ws__send(srv, s, json_pack("{s:s,s:s,s:s,s:s}", "type", "agent_message", "text",
+                                       text.data ? text.data : "", "agent", c->agent->name, "at",
+                                       now), 1);
+        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "sent", "conversation", id, "text",
+                                   text.data ? text.data : "", "at", now), 1);
+    } else {
+        /* a note: to the agent only, never to the shopper */
+        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "note", "conversation", id,
+                                   "text", text.data ? text.data : "", "agent", c->agent->name,
+                                   "at", now), 1);
+    }
+    ds_buf_cleanup(&text);
+    store_handoff_free(h);
+}
+
+static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    long long conv = conv_of(msg);
+    store_handoff *h = held(srv, c, conv);
+    if (!h)
+        return;
+    ws_conn *s = ws__shopper_of(srv, conv);
+    if (s)
+        ws__send(srv, s, json_pack("{s:s,s:O}", "type", "agent_typing", "state",
+                                   json_object_get(msg, "state")), 0);
+    store_handoff_free(h);
+}
+
+static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
+{
+    long long conv = conv_of(msg);
+    store_handoff *h = held(srv, c, conv);
+    if (!h)
+        return;
+    char now[40], id[24];
+    ws__now_iso(now);
+    snprintf(id, sizeof id, "%lld", conv);
+    if (ws__batch(srv) != DS_OK || store_handoff_end(srv->db, h->id, state, now, NULL) != DS_OK) {
+        ws__send_error(srv, c, "unavailable", "could not end the conversation; try again");
+        store_handoff_free(h);
+        return;
+    }
+    ws_conn *s = ws__shopper_of(srv, conv);
+    int closing = strcmp(state, "closed") == 0;
+    if (s && closing)
+        ws__send(srv, s, json_pack("{s:s,s:s,s:[i,i,i,i,i]}", "type", "survey", "question",
+                                   "Görüşmemizi 1 ile 5 arasında nasıl değerlendirirsiniz? "
+                                   "İsterseniz birkaç kelimeyle yorumunuzu da yazabilirsiniz.",
+                                   "scale", 1, 2, 3, 4, 5), 1);
+    else if (s)
+        ws__send(srv, s, json_pack("{s:s,s:s}", "type", "handoff", "state", "bot"), 1);
+    ws__send(srv, c, json_pack("{s:s,s:s}", "type", closing ? "closed" : "released",
+                               "conversation", id), 1);
+    store_handoff_free(h);
+    ws__queue_changed(srv);
+}
+
+void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
+{
+    ws_agent_frame_type type;
+    json_t *msg;
+    const char *why;
+    const char *code = ws_agent_frame_parse(data, len, &type, &msg, &why);
+    if (code) {
+        ws__send_error(srv, c, code, why);
+        if (!c->agent)
+            c->closing = 1; /* nothing but a valid auth comes first */
+        return;
+    }
+    if (!c->agent && type != WS_AGENT_AUTH) {
+        ws__send_error(srv, c, "unauthorized", "send auth first");
+        c->closing = 1;
+    } else if (type == WS_AGENT_AUTH) {
+        if (c->agent)
+            ws__send_error(srv, c, "bad_request", "already authenticated");
+        else
+            on_auth(srv, c, msg);
+    } else {
+        switch (type) {
+        case WS_AGENT_CLAIM: on_claim(srv, c, msg); break;
+        case WS_AGENT_MESSAGE: on_message(srv, c, msg, "agent"); break;
+        case WS_AGENT_NOTE: on_message(srv, c, msg, "note"); break;
+        case WS_AGENT_TYPING: on_typing(srv, c, msg); break;
+        case WS_AGENT_RELEASE: on_end(srv, c, msg, "released"); break;
+        case WS_AGENT_CLOSE: on_end(srv, c, msg, "closed"); break;
+        case WS_AGENT_AUTH: break;
+        }
+    }
+    json_decref(msg);
+}
