@@ -229,9 +229,15 @@ ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len
         if (s->unsure >= 2)
             dlg__want_people(&t, "normal", "anlasilamadi");
     } else if (intent >= 0) {
-        st = answer_intent(&t, (size_t)intent);
         const char *id = kb_intent_at(kb, (size_t)intent)->id;
-        if (strcmp(id, "canli_destek") == 0)
+        int to_people = strcmp(id, "canli_destek") == 0;
+        /* after hours "I'll connect you" would be untrue: the offline
+         * request says who is away and until when */
+        if (to_people && env->closed)
+            out->intent = id;
+        else
+            st = answer_intent(&t, (size_t)intent);
+        if (to_people)
             dlg__want_people(&t, "normal", "istek");
         else if (strcmp(id, "odeme_sorunu") == 0)
             dlg__want_people(&t, "urgent", "odeme_sorunu");
