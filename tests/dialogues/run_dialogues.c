@@ -4,10 +4,12 @@
  *
  * Script lines:
  *   # comment              @now ISO-8601         @session (a new conversation)
+ *   @hours closed|open     outside or inside working hours (default open)
  *   > shopper message      = expected intent (a|b accepts either)
  *   ~ text the reply must contain     ! text it must not contain
  *   ? a quick reply that must be offered
  *   ^ urgent|normal|none   the hand-off the reply asks for
+ *   % text                 the after-hours offline request contains text
  *   $ order ID STATUS      the order's status in the store now
  *   $ requests KIND N      the store holds N requests of KIND
  *   $ returns KIND STATE N the store holds N returns/exchanges/cases of KIND in STATE
@@ -209,6 +211,9 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     case '@':
         if (strcmp(l, "@session") == 0) {
             new_session(ru);
+        } else if (strcmp(l, "@hours closed") == 0 || strcmp(l, "@hours open") == 0) {
+            ru->env.closed = l[7] == 'c';
+            ru->env.back_at = ru->env.closed ? "yarın 09:00'da" : NULL;
         } else if (strncmp(l, "@now ", 5) == 0) {
             long days, secs;
             int off;
@@ -253,6 +258,11 @@ static void run_line(runner *ru, const char *file, int line, char *l)
             fail(file, line, "hand-off %s, want %s", got, arg);
         break;
     }
+    case '%':
+        /* the offline request the reply carries contains this text */
+        if (!strstr(ru->r.offline_request, arg))
+            fail(file, line, "offline request lacks \"%s\": %s", arg, ru->r.offline_request);
+        break;
     default:
         fail(file, line, "unknown line: %s%s", l, "");
     }
