@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "dlg.h"
+#include "hours.h"
 
 typedef struct counts {
     int tp, fp, fn, support;
@@ -207,7 +208,8 @@ static void print_diag(void *ctx, int is_error, const ds_error *e)
 static int kb_lint(cli_engine *e)
 {
     size_t kw = 0, pat = 0, ex = 0, weak = 0;
-    int dialogue_problems = dlg_check_kb(e->kb, print_diag, NULL);
+    int dialogue_problems = dlg_check_kb(e->kb, print_diag, NULL) +
+                            hours_check(e->kb, print_diag, NULL);
     for (size_t i = 0; i < kb_intent_count(e->kb); i++) {
         const kb_intent *in = kb_intent_at(e->kb, i);
         kw += in->keyword_count;

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "hours.h"
 #include "ws_int.h"
 
 static volatile sig_atomic_t got_term, got_hup;
@@ -275,7 +276,8 @@ static int reload_kb(ws_server *srv)
         lwsl_err("destek: reload refused, the old knowledge base stays: %s\n", buf);
         return -1;
     }
-    if (dlg_check_kb(kb, NULL, NULL) || match_engine_new(kb, &me, &err) != DS_OK) {
+    if (dlg_check_kb(kb, NULL, NULL) || hours_check(kb, NULL, NULL) ||
+        match_engine_new(kb, &me, &err) != DS_OK) {
         lwsl_err("destek: reload refused, the new knowledge base is incomplete\n");
         kb_free(kb);
         return -1;
@@ -395,8 +397,9 @@ static int open_engine(ws_server *srv)
         fprintf(stderr, "destek: cannot load the knowledge base: %s (run destek kb lint)\n", buf);
         return -1;
     }
-    if (dlg_check_kb(srv->kb, NULL, NULL)) {
-        fprintf(stderr, "destek: dialogue.json is incomplete (run destek kb lint)\n");
+    if (dlg_check_kb(srv->kb, NULL, NULL) || hours_check(srv->kb, NULL, NULL)) {
+        fprintf(stderr, "destek: dialogue.json or the working hours in shop.json have errors "
+                        "(run destek kb lint)\n");
         return -1;
     }
     if (match_engine_new(srv->kb, &srv->me, &err) != DS_OK ||
