@@ -50,6 +50,7 @@ typedef struct dlg_reply {
     /* after hours, once the shopper left name, contact and message: the
      * offline request as a JSON object, else "" */
     char offline_request[1024];
+    int offline_started;          /* after hours: the bot began collecting an offline request */
     int verified;                 /* the conversation has a verified order */
 } dlg_reply;
 

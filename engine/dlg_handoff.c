@@ -47,6 +47,7 @@ void dlg__want_people(dlg_turn *t, const char *priority, const char *reason)
     snprintf(s->case_kind, sizeof s->case_kind, "%s", reason);
     snprintf(s->reason, sizeof s->reason, "%s", priority);
     s->off_name[0] = s->off_contact[0] = s->off_order[0] = '\0';
+    t->out->offline_started = 1;
     dlg__say(t, "offline.ask_name");
     s->await = DLG_AWAIT_NAME;
 }

@@ -41,6 +41,19 @@
     hepsijet: 'HepsiJET', trendyol_express: 'Trendyol Express', ups: 'UPS', dhl: 'DHL'
   };
   var PRIO_TR = { urgent: 'Acil', normal: 'Normal' };
+  /* hand-off reasons (engine/dlg*.c); an unknown one is shown with its words */
+  var REASON_TR = {
+    istek: 'Müşteri temsilci istedi', anlasilamadi: 'Bot iki kez emin olamadı', odeme_sorunu: 'Ödeme sorunu',
+    gonderim_gecikmesi: 'Gönderim gecikmesi', teslim_edildi_ulasmadi: 'Teslim edildi görünüyor, ulaşmadı',
+    kargo_hareketsiz: 'Kargo hareketsiz', dogrulama_basarisiz: 'Kimlik doğrulanamadı', offline: 'Mesai dışı talep',
+    hasarli: 'Hasarlı ürün', hasarli_urun: 'Hasarlı ürün', eksik_yanlis: 'Eksik ya da yanlış ürün', ariza: 'Arızalı ürün',
+    sikayet: 'Şikâyet', magaza_hatasi: 'Mağaza hatası'
+  };
+  function reasonLabel(r) {
+    if (r == null || r === '') return '';
+    r = String(r);
+    return REASON_TR[r] || (/^[a-z0-9_]+$/.test(r) ? r.replace(/_/g, ' ').replace(/^./, function (c) { return c.toLocaleUpperCase('tr-TR'); }) : r);
+  }
 
   /* Untrusted text -> text nodes; http(s) URLs -> <a target=_blank>. */
   function richText(node, text) {
@@ -69,7 +82,7 @@
   var queue = [], queueAt = 0, offered = null;
   var canned = [];
   var convs = {}, order = [], active = null;   /* conversation id -> state */
-  var mode = 'reply';
+  var mode = 'reply', localSeq = 0;
 
   function token() { try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; } }
   function setToken(t) { try { if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY); } catch (e) {} }
@@ -182,9 +195,11 @@
         renderQueue();
         break;
       case 'offer':
-        offered = String(m.conversation);
+        var oid = String(m.conversation);
+        if (claiming[oid] || (convs[oid] && convs[oid].state === 'active')) break;
+        if (offered !== oid) toast('Size bir sohbet önerildi: #' + oid + '. Kuyrukta vurgulandı.', 'info');
+        offered = oid;
         renderQueue();
-        toast('Size yeni bir sohbet önerildi: #' + offered, 'info');
         break;
       case 'claimed':
         onClaimed(m);
@@ -196,7 +211,8 @@
       case 'shopper_typing':
         setShopperTyping(String(m.conversation), !!m.state);
         break;
-      case 'agent_message': /* an echo of our own message, or a message of another agent */
+      case 'sent':          /* the server stored and forwarded our message (canned ones rendered) */
+      case 'agent_message': /* the same from an older server, or a message of another agent */
         onAgentEcho(m);
         break;
       case 'note':
@@ -230,10 +246,26 @@
       return;
     }
     var cid = m.conversation != null ? String(m.conversation) : null;
-    if (code === 'already_claimed') {
-      toast('Bu sohbeti başka bir temsilci üstlendi' + (cid ? ' (#' + cid + ')' : '') + '.', 'warn');
-      if (cid) { queue = queue.filter(function (q) { return String(q.conversation) !== cid; }); if (offered === cid) offered = null; }
+    var pendingClaims = Object.keys(claiming);
+    if (code === 'already_claimed' || (code === 'not_found' && pendingClaims.length)) {
+      /* the error names no conversation: it answers our outstanding claim */
+      var ids = cid ? [cid] : pendingClaims;
+      toast(code === 'already_claimed' ? 'Bu sohbeti başka bir temsilci üstlendi' + (ids.length === 1 ? ' (#' + ids[0] + ')' : '') + '.'
+        : 'Bu sohbet artık beklemiyor' + (ids.length === 1 ? ' (#' + ids[0] + ')' : '') + '.', 'warn');
+      ids.forEach(function (id) {
+        delete claiming[id];
+        queue = queue.filter(function (q) { return String(q.conversation) !== id; });
+        if (offered === id) offered = null;
+      });
       renderQueue();
+      return;
+    }
+    /* a refused message, canned answer or note: mark the oldest unconfirmed one */
+    var failed = failPending(m.message || code);
+    if (failed) {
+      toast(code === 'bad_request' && /verified|doğrula/i.test(m.message || '')
+        ? 'Bu hazır yanıt doğrulanmış bir sipariş gerektiriyor; müşteri henüz bir sipariş doğrulamadı.'
+        : 'Mesaj gönderilemedi: ' + (m.message || code), 'warn');
       return;
     }
     if (code === 'at_capacity' || code === 'capacity') { toast('Kapasiteniz dolu: önce açık bir sohbeti kapatın ya da devredin.', 'warn'); renderQueue(); return; }
@@ -264,7 +296,7 @@
       var pv = el('p', 'qi-preview'); pv.textContent = q.preview ? '“' + q.preview + '”' : '(mesaj yok)';
       li.appendChild(pv);
       var meta = el('div', 'qi-meta');
-      if (q.reason) meta.appendChild(el('span', 'qi-reason', q.reason));
+      if (q.reason) meta.appendChild(el('span', 'qi-reason', reasonLabel(q.reason)));
       if (q.intent) meta.appendChild(el('span', 'chip', q.intent));
       li.appendChild(meta);
       var row = el('div', 'qi-row');
@@ -337,7 +369,7 @@
     if (role === 'system') role = 'sys';
     return {
       role: role, text: h.text, at: h.at, intent: h.intent, confidence: h.confidence,
-      clarify: h.clarify, handoff: h.handoff, agent: h.agent, canned: h.canned
+      clarify: h.clarify, handoff: h.handoff, agent: h.agent, canned: h.canned, verified: h.verified
     };
   }
 
@@ -354,13 +386,24 @@
     var c = convs[id]; if (!c) return false;
     for (var i = c.entries.length - 1; i >= 0 && i >= c.entries.length - 20; i--) {
       var e = c.entries[i];
-      if (e.role === role && e.local && !e.echoed && (e.text === text || e.cannedId)) {
+      if (e.role === role && e.local && !e.echoed && !e.failed && (e.text === text || e.cannedId)) {
         e.echoed = true;
-        if (e.cannedId && text != null && e.text !== text) { e.text = text; if (id === active) renderTranscript(); }
+        if (e.cannedId && text != null) e.text = text;
+        if (id === active) renderTranscript();
         return true;
       }
     }
     return false;
+  }
+  function failPending(why) {
+    var best = null;
+    order.forEach(function (id) {
+      convs[id].entries.forEach(function (e) { if (e.local && !e.echoed && !e.failed && (!best || e.seq < best.e.seq)) best = { id: id, e: e }; });
+    });
+    if (!best) return false;
+    best.e.failed = why || 'gönderilemedi';
+    if (best.id === active) renderTranscript();
+    return true;
   }
   function onAgentEcho(m) {
     if (m.conversation == null) return;
@@ -487,7 +530,7 @@
     if (prio) tags.appendChild(el('span', 'pill ' + (prio === 'urgent' ? 'pill-urgent' : 'pill-normal'), PRIO_TR[prio] || prio));
     if (q.offline || c.context.offline) tags.appendChild(el('span', 'pill pill-offline', 'Çevrimdışı talep'));
     var reason = q.reason || ho.reason || c.context.reason;
-    if (reason) tags.appendChild(el('span', 'tag-text', reason));
+    if (reason) tags.appendChild(el('span', 'tag-text', reasonLabel(reason)));
     var stateTxt = c.state === 'closed' ? 'Kapatıldı' : c.state === 'released' ? 'Asistana devredildi' : '';
     if (stateTxt) tags.appendChild(el('span', 'pill pill-ended', stateTxt));
     $('btn-release').hidden = c.state !== 'active';
@@ -545,13 +588,22 @@
         chip.title = 'Botun anladığı niyet ve güven';
         who.appendChild(chip);
         if (e.clarify) who.appendChild(el('span', 'chip', 'netleştirme'));
-        if (e.handoff) who.appendChild(el('span', 'chip chip-warn', 'devir: ' + (PRIO_TR[e.handoff] || e.handoff)));
+        if (e.handoff) {
+          var hp = typeof e.handoff === 'object' ? e.handoff.priority : e.handoff;
+          var hr = typeof e.handoff === 'object' ? reasonLabel(e.handoff.reason) : '';
+          who.appendChild(el('span', 'chip chip-warn', 'devir: ' + (PRIO_TR[hp] || hp || '') + (hr ? ' · ' + hr : '')));
+        }
+        if (e.verified) who.appendChild(el('span', 'chip chip-ok', 'doğrulandı' + (typeof e.verified === 'string' ? ': #' + e.verified : '')));
       }
       if (e.cannedId) who.appendChild(el('span', 'chip', 'hazır yanıt'));
       var t = el('time', 'when', hhmm(e.at)); if (e.at) t.dateTime = e.at;
       who.appendChild(t);
+      if (e.local && e.failed) { wrap.classList.add('failed'); who.appendChild(el('span', 'state state-failed', 'gönderilemedi')); }
+      else if (e.local && !e.echoed) who.appendChild(el('span', 'state', 'gönderiliyor…'));
+      else if (e.local && role === 'agent') who.appendChild(el('span', 'state state-ok', 'iletildi ✓'));
       wrap.appendChild(who);
       wrap.appendChild(richText(el('div', 'bub'), e.text));
+      if (e.failed) wrap.appendChild(el('div', 'fail-why', String(e.failed)));
     }
     transcript.appendChild(wrap);
   }
@@ -566,7 +618,7 @@
 
     var s1 = card('Devir');
     kv(s1, 'Öncelik', PRIO_TR[q.priority || ho.priority || ctx.priority] || q.priority || ho.priority || ctx.priority);
-    kv(s1, 'Neden', q.reason || ho.reason || ctx.reason);
+    kv(s1, 'Neden', reasonLabel(q.reason || ho.reason || ctx.reason));
     kv(s1, 'Niyet', q.intent || ho.intent || ctx.intent);
     if (q.waiting_s != null) kv(s1, 'Bekleme', dur(q.waiting_s));
     body.appendChild(s1);
@@ -736,7 +788,7 @@
     var frame = mode === 'note' ? { type: 'note', conversation: c.id, text: text } : { type: 'message', conversation: c.id, text: text };
     if (!send(frame)) { toast('Bağlantı yok; mesaj gönderilemedi.', 'warn'); return; }
     if (mode === 'reply') stopTyping(c.id);
-    addEntry(c.id, { role: mode === 'note' ? 'note' : 'agent', text: text, agent: agentName, at: new Date().toISOString(), local: true }, false);
+    addEntry(c.id, { role: mode === 'note' ? 'note' : 'agent', text: text, agent: agentName, at: new Date().toISOString(), local: true, seq: ++localSeq }, false);
     input.value = '';
     saveDraft();
     autosize();
@@ -799,7 +851,7 @@
       /* sent by id: the server renders the conversation's variables ({order} …) */
       if (!send({ type: 'message', conversation: c.id, canned: item.id })) { toast('Bağlantı yok; mesaj gönderilemedi.', 'warn'); return; }
       stopTyping(c.id);
-      addEntry(c.id, { role: 'agent', text: item.text, agent: agentName, at: new Date().toISOString(), local: true, cannedId: item.id }, false);
+      addEntry(c.id, { role: 'agent', text: item.text, agent: agentName, at: new Date().toISOString(), local: true, seq: ++localSeq, cannedId: item.id }, false);
       input.value = ''; saveDraft(); autosize();
       return;
     }

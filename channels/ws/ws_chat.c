@@ -179,8 +179,15 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
         json_object_set_new(reply, "handoff", json_string(r.handoff_priority));
     json_decref(details);
     ws__send(srv, c, reply, 1);
-    if (r.handoff_priority)
+    if (r.handoff_priority) {
         ws__handoff_start(srv, c, &r, text);
+    } else if (r.offline_started) {
+        /* after hours: say so at once; the request is stored once complete */
+        char iso[40];
+        ws__hours_open(srv, back, sizeof back, iso);
+        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline",
+                                   "back_at", iso, "message", back), 1);
+    }
     dlg_reply_cleanup(&r);
 }
 
