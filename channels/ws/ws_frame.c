@@ -92,11 +92,16 @@ static const char *check_rating(json_t *msg, const char **why)
     return NULL;
 }
 
-static const struct {
+typedef const char *(*frame_check)(json_t *msg, const char **why);
+
+/* One accepted frame type: its name, its enum value, its field checks. */
+typedef struct frame_kind {
     const char *name;
-    ws_frame_type type;
-    const char *(*check)(json_t *msg, const char **why);
-} types[] = {
+    int type;
+    frame_check check;
+} frame_kind;
+
+static const frame_kind shopper_kinds[] = {
     {"hello", WS_FRAME_HELLO, check_hello},
     {"message", WS_FRAME_MESSAGE, check_message},
     {"identify", WS_FRAME_IDENTIFY, check_identify},
@@ -106,8 +111,9 @@ static const struct {
     {"rating", WS_FRAME_RATING, check_rating},
 };
 
-const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, json_t **out,
-                           const char **message)
+/* UTF-8, one JSON object, a type of kinds[] and its fields. */
+static const char *parse_kinds(const frame_kind *kinds, size_t n, const char *types, const char *data,
+                               size_t len, int *type, json_t **out, const char **message)
 {
     size_t chars;
     if (!utf8_chars(data, len, &chars)) {
@@ -122,21 +128,33 @@ const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, js
         return "bad_json";
     }
     const char *name = json_string_value(json_object_get(msg, "type"));
-    for (size_t i = 0; name && i < sizeof types / sizeof types[0]; i++) {
-        if (strcmp(types[i].name, name) != 0)
+    for (size_t i = 0; name && i < n; i++) {
+        if (strcmp(kinds[i].name, name) != 0)
             continue;
-        const char *code = types[i].check(msg, message);
+        const char *code = kinds[i].check(msg, message);
         if (code) {
             json_decref(msg);
             return code;
         }
-        *type = types[i].type;
+        *type = kinds[i].type;
         *out = msg;
         return NULL;
     }
     json_decref(msg);
-    *message = "type must be hello, message, identify, reset, ping, typing or rating";
+    *message = types;
     return "unknown_type";
+}
+
+const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, json_t **out,
+                           const char **message)
+{
+    int t = 0;
+    const char *code = parse_kinds(shopper_kinds, sizeof shopper_kinds / sizeof shopper_kinds[0],
+                                   "type must be hello, message, identify, reset, ping, typing "
+                                   "or rating",
+                                   data, len, &t, out, message);
+    *type = (ws_frame_type)t;
+    return code;
 }
 
 /* ---- agents ------------------------------------------------------------ */
@@ -191,11 +209,7 @@ static const char *agent_typing(json_t *msg, const char **why)
     return code ? code : check_typing(msg, why);
 }
 
-static const struct {
-    const char *name;
-    ws_agent_frame_type type;
-    const char *(*check)(json_t *msg, const char **why);
-} agent_types[] = {
+static const frame_kind agent_kinds[] = {
     {"auth", WS_AGENT_AUTH, agent_auth},
     {"claim", WS_AGENT_CLAIM, check_conversation},
     {"message", WS_AGENT_MESSAGE, agent_message},
@@ -208,32 +222,11 @@ static const struct {
 const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
                                  json_t **out, const char **message)
 {
-    size_t chars;
-    if (!utf8_chars(data, len, &chars)) {
-        *message = "the frame is not valid UTF-8";
-        return "bad_utf8";
-    }
-    json_error_t je;
-    json_t *msg = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-    if (!json_is_object(msg)) {
-        json_decref(msg);
-        *message = "a frame is one JSON object";
-        return "bad_json";
-    }
-    const char *name = json_string_value(json_object_get(msg, "type"));
-    for (size_t i = 0; name && i < sizeof agent_types / sizeof agent_types[0]; i++) {
-        if (strcmp(agent_types[i].name, name) != 0)
-            continue;
-        const char *code = agent_types[i].check(msg, message);
-        if (code) {
-            json_decref(msg);
-            return code;
-        }
-        *type = agent_types[i].type;
-        *out = msg;
-        return NULL;
-    }
-    json_decref(msg);
-    *message = "type must be auth, claim, message, note, typing, release or close";
-    return "unknown_type";
+    int t = 0;
+    const char *code = parse_kinds(agent_kinds, sizeof agent_kinds / sizeof agent_kinds[0],
+                                   "type must be auth, claim, message, note, typing, release or "
+                                   "close",
+                                   data, len, &t, out, message);
+    *type = (ws_agent_frame_type)t;
+    return code;
 }

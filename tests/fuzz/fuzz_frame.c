@@ -8,8 +8,33 @@
 #include "fuzz_check.h"
 #include "ws_frame.h"
 
+/* The agent endpoint's parser: a refusal has a documented code; an accepted
+ * frame names a conversation of digits (all but auth). */
+static void agent_frame(const unsigned char *data, size_t size)
+{
+    static const char *const codes[] = {"bad_utf8", "bad_json", "unknown_type", "bad_request",
+                                        "too_large"};
+    ws_agent_frame_type type;
+    json_t *msg = NULL;
+    const char *why = NULL;
+    const char *code = ws_agent_frame_parse((const char *)data, size, &type, &msg, &why);
+    if (code) {
+        int known = 0;
+        for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+            known |= strcmp(code, codes[i]) == 0;
+        FUZZ_ASSERT(known && why && why[0]);
+        return;
+    }
+    if (type != WS_AGENT_AUTH) {
+        const char *conv = json_string_value(json_object_get(msg, "conversation"));
+        FUZZ_ASSERT(conv && conv[0] && strspn(conv, "0123456789") == strlen(conv));
+    }
+    json_decref(msg);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+    agent_frame(data, size);
     static const char *const codes[] = {"bad_utf8", "bad_json", "unknown_type", "bad_request",
                                         "too_large"};
     ws_frame_type type;
