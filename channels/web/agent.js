@@ -183,7 +183,7 @@
         $('me').textContent = agentName;
         setConn('on');
         updateLoad();
-        if (!active) setTimeout(function () { var f = document.querySelector('#queue .claim'); if (f) f.focus(); }, 0);
+        focusQueue = !active;
         break;
       case 'canned':
         canned = Array.isArray(m.items) ? m.items : [];
@@ -274,7 +274,7 @@
   }
 
   /* ---------- queue ---------- */
-  var claiming = {};
+  var claiming = {}, focusQueue = false;
   function renderQueue() {
     var ul = $('queue');
     var focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest('#queue li');
@@ -317,6 +317,12 @@
     $('queue-empty').hidden = queue.length > 0;
     tick();
     updateTitle();
+    /* after log-in: the first claim button, unless the agent is already elsewhere */
+    if (focusQueue && queue.length) {
+      focusQueue = false;
+      var ae = document.activeElement;
+      if (!ae || ae === document.body || ae.id === 'login-token' || ae.id === 'login-submit') { var f = ul.querySelector('.claim'); if (f) f.focus(); }
+    }
   }
   function tick() {
     var extra = queueAt ? (Date.now() - queueAt) / 1000 : 0;
@@ -344,6 +350,7 @@
 
   function onClaimed(m) {
     var id = String(m.conversation);
+    var mine = !!claiming[id];   /* we asked; otherwise one we still hold, sent again after a reconnect */
     delete claiming[id];
     var q = null;
     queue.forEach(function (x) { if (String(x.conversation) === id) q = x; });
@@ -351,17 +358,21 @@
     if (!c) { c = convs[id] = { id: id, entries: [], unread: 0, draft: '', noteDraft: '', typing: false, rating: null }; order.push(id); }
     c.state = 'active';
     c.rating = null;
+    c.claimedAt = Date.now();
     c.context = m.context && typeof m.context === 'object' ? m.context : {};
     c.queueItem = q || c.queueItem || null;
     c.entries = (Array.isArray(m.history) ? m.history : []).map(normEntry);
-    c.entries.push({ role: 'sys', text: 'Sohbeti üstlendiniz.', at: new Date().toISOString() });
+    if (mine) c.entries.push({ role: 'sys', text: 'Sohbeti üstlendiniz.', at: new Date().toISOString() });
+    else c.entries.push({ role: 'sys', text: 'Bağlantı yenilendi; sohbet sizde.', at: new Date().toISOString() });
     queue = queue.filter(function (x) { return String(x.conversation) !== id; });
     if (offered === id) offered = null;
     renderQueue();
     renderTabs();
-    showConv(id);
     updateLoad();
-    $('composer-input').focus();
+    if (mine || !active) {
+      showConv(id);
+      if (mine) $('composer-input').focus();
+    } else if (id === active) showConv(id);
   }
   function normEntry(h) {
     var role = h.role || h.from || 'bot';
@@ -431,7 +442,7 @@
     if (id !== active) c.unread++;
     renderTabs(); updateTitle();
     if (id === active) { showConv(id); }
-    toast('#' + id + ' müşteri puanı: ' + score + '/5', 'info');
+    if (id !== active) toast('#' + id + ' müşteri puanı: ' + score + '/5', 'info');
   }
 
   function setShopperTyping(id, on) {
@@ -593,7 +604,7 @@
           var hr = typeof e.handoff === 'object' ? reasonLabel(e.handoff.reason) : '';
           who.appendChild(el('span', 'chip chip-warn', 'devir: ' + (PRIO_TR[hp] || hp || '') + (hr ? ' · ' + hr : '')));
         }
-        if (e.verified) who.appendChild(el('span', 'chip chip-ok', 'doğrulandı' + (typeof e.verified === 'string' ? ': #' + e.verified : '')));
+        if (e.verified) who.appendChild(el('span', 'chip chip-ok', 'kimlik doğrulandı' + (typeof e.verified === 'string' ? ': #' + e.verified : '')));
       }
       if (e.cannedId) who.appendChild(el('span', 'chip', 'hazır yanıt'));
       var t = el('time', 'when', hhmm(e.at)); if (e.at) t.dateTime = e.at;
@@ -620,17 +631,35 @@
     kv(s1, 'Öncelik', PRIO_TR[q.priority || ho.priority || ctx.priority] || q.priority || ho.priority || ctx.priority);
     kv(s1, 'Neden', reasonLabel(q.reason || ho.reason || ctx.reason));
     kv(s1, 'Niyet', q.intent || ho.intent || ctx.intent);
-    if (q.waiting_s != null) kv(s1, 'Bekleme', dur(q.waiting_s));
+    if (q.waiting_s != null) kv(s1, 'Bekledi', dur(Number(q.waiting_s) + (queueAt && c.claimedAt ? (c.claimedAt - queueAt) / 1000 : 0)));
     body.appendChild(s1);
 
     var cust = ctx.customer || ctx.verified_customer || ctx.identity;
     var s2 = card('Müşteri');
+    if (ctx.shopper_online != null) {
+      var on = el('p', 'presence' + (ctx.shopper_online ? ' on' : ''), ctx.shopper_online ? 'Sohbet penceresi açık' : 'Şu anda bağlı değil; yanıtınızı döndüğünde görür');
+      s2.appendChild(on);
+    }
+    var oc = ctx.order && typeof ctx.order === 'object' ? ctx.order : null;
     if (cust && typeof cust === 'object') { kv(s2, 'Ad', cust.name); kv(s2, 'E-posta', cust.email || cust.customer); kv(s2, 'Telefon', cust.phone); }
-    else kv(s2, 'Kimlik', cust ? String(cust) : null);
-    if (ctx.verified != null) kv(s2, 'Doğrulandı', ctx.verified ? 'Evet' : 'Hayır');
+    else if (cust) kv(s2, 'Kimlik', String(cust));
+    else if (oc && typeof oc.customer === 'string' && oc.customer) kv(s2, 'Ad', oc.customer);
+    if (oc) kv(s2, 'Doğrulama', 'Sipariş #' + (oc.id || '?') + ' ile doğrulandı');
     if (ctx.contact) kv(s2, 'İletişim', typeof ctx.contact === 'object' ? [ctx.contact.name, ctx.contact.phone, ctx.contact.email].filter(Boolean).join(' · ') : ctx.contact);
-    if (!s2.querySelector('dt')) s2.appendChild(el('p', 'muted small', 'Doğrulanmış müşteri yok.'));
+    if (!s2.querySelector('dt')) s2.appendChild(el('p', 'muted small', 'Müşteri kimliğini doğrulamadı.'));
     body.appendChild(s2);
+
+    /* an offline request: what the bot collected after hours */
+    var rq = ctx.request && typeof ctx.request === 'object' ? ctx.request : null;
+    if (rq) {
+      var sr = card('Çevrimdışı talep');
+      sr.classList.add('request-card');
+      kv(sr, 'Ad', rq.name);
+      kv(sr, 'İletişim', rq.contact);
+      kv(sr, 'Sipariş no', rq.order);
+      kv(sr, 'Mesaj', rq.message);
+      body.appendChild(sr);
+    }
 
     var orders = [];
     var o = ctx.order || ctx.verified_order;
@@ -645,12 +674,13 @@
       head.appendChild(el('span', 'order-id', '#' + (o.id || o.order || o.order_id || '?')));
       if (o.status) { var st = el('span', 'status status-' + String(o.status).replace(/[^a-z_]/g, ''), STATUS_TR[o.status] || o.status); head.appendChild(st); }
       s3.appendChild(head);
-      var sh = o.shipment && typeof o.shipment === 'object' ? o.shipment : o;
+      var sh = o.shipment && typeof o.shipment === 'object' ? o.shipment : o.tracking && typeof o.tracking === 'object' ? o.tracking : o;
       var carrier = sh.carrier_name || CARRIER_TR[sh.carrier] || sh.carrier;
       var dl = el('dl', 'kv');
       s3.appendChild(dl);
       kv(dl, 'Kargo', carrier);
-      var tn = sh.tracking_no || sh.tracking || o.tracking_no;
+      var tn = sh.tracking_no || (typeof sh.tracking === 'string' ? sh.tracking : '') || o.tracking_no;
+      if (!tn && o.status && /^(received|preparing)$/.test(o.status)) kv(dl, 'Takip no', 'henüz kargoya verilmedi');
       if (tn) {
         var url = sh.tracking_url || o.tracking_url;
         var dd = kv(dl, 'Takip no', url ? '' : tn, true);
@@ -676,7 +706,7 @@
     body.appendChild(s3);
 
     /* anything else the server sent, shown plainly */
-    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1 };
+    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1 };
     var s4 = card('Diğer bilgiler');
     Object.keys(ctx).forEach(function (k) {
       if (known[k]) return;
@@ -786,8 +816,9 @@
     if (!text) return;
     if (text.length > MAX_TEXT) { toast('Mesaj en fazla ' + MAX_TEXT + ' karakter olabilir.', 'warn'); return; }
     var frame = mode === 'note' ? { type: 'note', conversation: c.id, text: text } : { type: 'message', conversation: c.id, text: text };
-    if (!send(frame)) { toast('Bağlantı yok; mesaj gönderilemedi.', 'warn'); return; }
+    if (!ws || ws.readyState !== 1) { toast('Bağlantı yok; mesaj gönderilemedi.', 'warn'); return; }
     if (mode === 'reply') stopTyping(c.id);
+    send(frame);
     addEntry(c.id, { role: mode === 'note' ? 'note' : 'agent', text: text, agent: agentName, at: new Date().toISOString(), local: true, seq: ++localSeq }, false);
     input.value = '';
     saveDraft();
@@ -849,8 +880,9 @@
     var after = input.value.slice(input.selectionEnd);
     if (how === 'send' && mode === 'reply' && !before.trim() && !after.trim() && c && c.state === 'active') {
       /* sent by id: the server renders the conversation's variables ({order} …) */
-      if (!send({ type: 'message', conversation: c.id, canned: item.id })) { toast('Bağlantı yok; mesaj gönderilemedi.', 'warn'); return; }
+      if (!ws || ws.readyState !== 1) { toast('Bağlantı yok; mesaj gönderilemedi.', 'warn'); return; }
       stopTyping(c.id);
+      send({ type: 'message', conversation: c.id, canned: item.id });
       addEntry(c.id, { role: 'agent', text: item.text, agent: agentName, at: new Date().toISOString(), local: true, seq: ++localSeq, cannedId: item.id }, false);
       input.value = ''; saveDraft(); autosize();
       return;

@@ -16,7 +16,7 @@
 /* Limits of the shopper endpoint (docs/PROTOCOL.md). */
 #define WS_MAX_FRAME_LEN 8192          /* a bigger frame is refused: too_large */
 #define WS_MAX_FRAME_HARD_LEN 65536    /* a bigger one closes the connection */
-#define WS_MAX_OUT_QUEUE 64            /* frames waiting for a slow client */
+#define WS_MAX_OUT_BYTES (256 * 1024) /* output waiting for a slow client */
 #define WS_SESSION_BURST 20            /* messages per conversation ... */
 #define WS_SESSION_WINDOW_S 10         /* ... in this many seconds */
 #define WS_ADDR_BURST 600              /* messages per address ... */

@@ -16,16 +16,27 @@ static long long conv_of(json_t *msg)
     return strtoll(json_string_value(json_object_get(msg, "conversation")), NULL, 10);
 }
 
+/* An error about one conversation names it, so a console with several open
+ * knows which request failed. */
+static void conv_error(ws_server *srv, ws_conn *c, long long conv, const char *code,
+                       const char *message)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", conv);
+    ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "error", "code", code, "message",
+                               message, "conversation", id), 0);
+}
+
 /* The active hand-off of conv if this agent holds it; else an error sent. */
 static store_handoff *held(ws_server *srv, ws_conn *c, long long conv)
 {
     store_handoff *h;
     if (store_handoff_active(srv->db, conv, &h, NULL) != DS_OK) {
-        ws__send_error(srv, c, "not_found", "no such conversation waiting for people");
+        conv_error(srv, c, conv, "not_found", "no such conversation waiting for people");
         return NULL;
     }
     if (strcmp(h->state, "claimed") != 0 || h->agent_id != c->agent->id) {
-        ws__send_error(srv, c, "not_yours", "claim the conversation first");
+        conv_error(srv, c, conv, "not_yours", "claim the conversation first");
         store_handoff_free(h);
         return NULL;
     }
@@ -76,10 +87,18 @@ static json_t *context(ws_server *srv, const store_handoff *h)
         json_t *order = json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "status", o->status, "customer",
                                   o->customer_name ? o->customer_name : "", "total",
                                   o->total ? o->total : "");
-        if (o->has_shipment)
+        if (o->has_shipment) {
+            dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
+                           .now = time(NULL), .utc_offset_min = 180};
+            ds_buf url;
+            ds_buf_init(&url);
+            dlg_render(&env, s->dlg, "{{takip_linki}}", &url, NULL);
             json_object_set_new(order, "tracking",
-                                json_pack("{s:s,s:s}", "carrier", o->carrier ? o->carrier : "",
-                                          "tracking_no", o->tracking_no ? o->tracking_no : ""));
+                                json_pack("{s:s,s:s,s:s}", "carrier", o->carrier ? o->carrier : "",
+                                          "tracking_no", o->tracking_no ? o->tracking_no : "",
+                                          "url", url.data ? url.data : ""));
+            ds_buf_cleanup(&url);
+        }
         json_object_set_new(ctx, "order", order);
         store_order_free(o);
     }
@@ -143,7 +162,7 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
     long long conv = conv_of(msg);
     store_handoff *h;
     if (store_handoff_active(srv->db, conv, &h, NULL) != DS_OK) {
-        ws__send_error(srv, c, "not_found", "no such conversation waiting for people");
+        conv_error(srv, c, conv, "not_found", "no such conversation waiting for people");
         return;
     }
     if (strcmp(h->state, "claimed") == 0 && h->agent_id == c->agent->id) {
@@ -153,7 +172,7 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
     }
     if (ws__batch(srv) != DS_OK ||
         store_handoff_claim(srv->db, h->id, c->agent->id, (long long)time(NULL), NULL) != DS_OK) {
-        ws__send_error(srv, c, "already_claimed", "another agent took this conversation");
+        conv_error(srv, c, conv, "already_claimed", "another agent took this conversation");
         store_handoff_free(h);
         return;
     }
@@ -181,9 +200,9 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
                        .now = time(NULL), .utc_offset_min = 180};
         ds_error err;
         if (!k || dlg_render(&env, s ? s->dlg : NULL, k->text, &text, &err) != DS_OK) {
-            ws__send_error(srv, c, "bad_request",
-                           k ? "this canned answer needs an order the shopper has not verified"
-                             : "no such canned answer");
+            conv_error(srv, c, conv, "bad_request",
+                       k ? "this canned answer needs an order the shopper has not verified"
+                         : "no such canned answer");
             ds_buf_cleanup(&text);
             store_handoff_free(h);
             return;
@@ -242,7 +261,7 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
     ws__now_iso(now);
     snprintf(id, sizeof id, "%lld", conv);
     if (ws__batch(srv) != DS_OK || store_handoff_end(srv->db, h->id, state, now, NULL) != DS_OK) {
-        ws__send_error(srv, c, "unavailable", "could not end the conversation; try again");
+        conv_error(srv, c, conv, "unavailable", "could not end the conversation; try again");
         store_handoff_free(h);
         return;
     }

@@ -22,6 +22,7 @@ typedef struct ws_conn {
     int dirty;
     ws_frame *qhead, *qtail;
     size_t qlen;
+    size_t qbytes;                 /* payload bytes queued */
     unsigned char *rx;             /* a fragmented frame being gathered */
     size_t rx_len;
     int rx_too_large;

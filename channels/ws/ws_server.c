@@ -58,8 +58,9 @@ void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
     json_decref(obj);
     if (!s || c->closing)
         goto out;
-    if (c->qlen >= WS_MAX_OUT_QUEUE) {
-        /* a client that does not read: drop it rather than buffer without end */
+    if (c->qbytes + strlen(s) > WS_MAX_OUT_BYTES) {
+        /* a client that does not read: drop it rather than buffer without end
+         * (bytes, not frames: a burst's acks wait for one commit together) */
         c->closing = 1;
         lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
         goto out;
@@ -78,6 +79,7 @@ void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
         c->qhead = f;
     c->qtail = f;
     c->qlen++;
+    c->qbytes += len;
     if (f->seq > srv->committed_seq)
         mark_dirty(srv, c);
     else
@@ -105,6 +107,7 @@ static void write_one(ws_server *srv, ws_conn *c)
     if (!c->qhead)
         c->qtail = NULL;
     c->qlen--;
+    c->qbytes -= f->len;
     ds_free(f);
     if (c->qhead && c->qhead->seq <= srv->committed_seq)
         lws_callback_on_writable(c->wsi);

@@ -12,20 +12,25 @@ const { chromium } = require('playwright-core');
 const BASE = process.argv[2];
 const SHOTS = process.argv[3] || fs.mkdtempSync(path.join(os.tmpdir(), 'destek-shots-'));
 const TOKEN = process.env.AGENT_TOKEN || '';
+const TOKEN2 = process.env.AGENT_TOKEN2 || '';   // optional: a second agent who loses a claim race
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP_MS = 15000;     // one step (a reply, a render)
 const TOTAL_MS = 150000;   // the whole test
 if (!BASE || !TOKEN) { console.error('usage: AGENT_TOKEN=TOKEN node handoff.test.js BASE_URL [SCREENSHOT_DIR]'); process.exit(2); }
 fs.mkdirSync(SHOTS, { recursive: true });
 
-const frames = { shop: [], agent: [] };  // the last WebSocket frames of each page, printed on failure
+const frames = { shop: [], agent: [], agent2: [] };  // the last WebSocket frames of each page, printed on failure
 const problems = [];                     // page errors
 let step = 'start';
 let browser;
 
 function log(msg) { console.log(`[handoff-test] ${msg}`); }
 function fail(msg) { throw new Error(msg); }
-function redact(s) { return String(s).split(TOKEN).join('<token>').slice(0, 400); }
+function redact(s) {
+  let r = String(s).split(TOKEN).join('<token>');
+  if (TOKEN2) r = r.split(TOKEN2).join('<token2>');
+  return r.slice(0, 400);
+}
 
 const killer = setTimeout(() => { finish(new Error(`timed out after ${TOTAL_MS / 1000} s`)); }, TOTAL_MS);
 
@@ -34,10 +39,11 @@ async function finish(err) {
   if (err) {
     console.error(`[handoff-test] FAIL at step "${step}": ${err.message}`);
     if (problems.length) console.error('page errors:\n  ' + problems.join('\n  '));
-    for (const k of ['shop', 'agent']) {
+    for (const k of ['shop', 'agent', 'agent2']) {
       if (frames[k].length) console.error(`last WebSocket frames of the ${k} page:\n  ` + frames[k].slice(-25).join('\n  '));
     }
   } else {
+    if (process.env.DEBUG_FRAMES) for (const k of Object.keys(frames)) console.log(`frames of ${k}:\n  ` + frames[k].join('\n  '));
     log(`PASS (screenshots in ${SHOTS})`);
   }
   try { if (browser) await Promise.race([browser.close(), new Promise(r => setTimeout(r, 5000))]); } catch (e) { /* ignore */ }
@@ -122,8 +128,20 @@ async function main() {
   await shop.evaluate(() => window.destek.open());
   await shop.locator(`${W} .st[data-s=on]`).waitFor().catch(() => fail('the widget did not get a welcome'));
 
+  step = 'shopper verifies an order with the bot first';
+  let botBefore;
+  for (const text of ['siparişim nerede', '1048213', 'ayse@example.com']) {
+    botBefore = await wBotMsgs.count();
+    await shopSay(text);
+    await shop.waitForFunction(n => document.querySelector('#destek-widget').shadowRoot
+      .querySelectorAll('.log .m.b:not(.intro)').length > n, botBefore, { timeout: STEP_MS })
+      .catch(() => fail(`no bot reply to "${text}"`));
+    if ((await shopText()).includes('YK123456789TR')) break;
+  }
+  if (!(await shopText()).includes('YK123456789TR')) fail('the order-status dialogue did not reach the tracking number YK123456789TR');
+
   step = 'shopper asks for a person';
-  let botBefore = await wBotMsgs.count();
+  botBefore = await wBotMsgs.count();
   await shopSay(ASK);
   await shop.waitForFunction(n => document.querySelector('#destek-widget').shadowRoot
     .querySelectorAll('.log .m.b:not(.intro)').length > n, botBefore, { timeout: STEP_MS })
@@ -175,6 +193,33 @@ async function main() {
   if (w1 === w2) fail(`the waiting time does not tick ("${w1}" after 2.1 s)`);
   log(`queue: #${convId} ${prio}, waiting ${w2}, "${(await qItem.locator('.qi-preview').textContent()).trim()}"`);
 
+  await con.screenshot({ path: path.join(SHOTS, 'handoff-console-queue.png') });
+
+  let con2 = null;
+  if (TOKEN2) {
+    step = 'a second agent sees the same conversation';
+    const ctx2 = await browser.newContext({ ...opts, viewport: { width: 1280, height: 800 } });
+    ctx2.setDefaultTimeout(STEP_MS);
+    // hold back the second console's queue updates, so it still shows the conversation
+    // after the first agent took it and its claim reaches the server second
+    let freeze = false;
+    await ctx2.routeWebSocket(/\/ws\/agent$/, ws => {
+      const server = ws.connectToServer();
+      ws.onMessage(m => server.send(m));
+      server.onMessage(m => { if (!(freeze && /"type":"(queue|offer)"/.test(String(m)))) ws.send(m); });
+      ws.onClose(() => server.close());
+      server.onClose(() => ws.close());
+    });
+    con2 = await ctx2.newPage();
+    watch(con2, 'agent2');
+    await con2.goto(BASE + '/agent.html', { waitUntil: 'load' });
+    await con2.locator('#login-token').fill(TOKEN2);
+    await con2.keyboard.press('Enter');
+    await con2.locator('#app').waitFor({ state: 'visible' }).catch(() => fail('the second agent cannot log in'));
+    await con2.locator(`#queue li[data-conv="${convId}"]`).waitFor().catch(() => fail('the second agent does not see the conversation in the queue'));
+    freeze = true;
+  }
+
   step = 'agent claims the conversation';
   await qItem.locator('button.claim').click();
   await con.locator('#conv').waitFor({ state: 'visible' }).catch(() => fail('claiming did not open the conversation (no "claimed")'));
@@ -182,13 +227,36 @@ async function main() {
   await con.locator('#transcript .msg.bot .chip').first().waitFor()
     .catch(() => fail('the transcript does not show what the bot understood (intent chip on a bot message)'));
   const chip = (await con.locator('#transcript .msg.bot .chip').first().textContent()).trim();
+  if (!/%\d+/.test(chip)) fail(`the bot's intent chip shows no confidence: "${chip}"`);
+  await conSees('#transcript .msg.shopper .bub', '1048213', 'the earlier bot dialogue (order 1048213) in the transcript');
   log(`transcript: bot intent chip "${chip}"`);
+  const info = con.locator('#info');
+  await info.locator('.order-card', { hasText: '1048213' }).waitFor()
+    .catch(() => fail('the console does not show the verified order 1048213 (claimed.context.order)'));
+  const orderText = (await info.locator('.order-card').textContent()).replace(/\s+/g, ' ');
+  if (!orderText.includes('YK123456789TR')) fail(`the verified order shows no tracking number: "${orderText}"`);
+  if (!(await info.locator('.order-card .status').count())) fail('the verified order shows no status');
+  log(`what the bot knew: "${orderText.trim().slice(0, 120)}"`);
   await con.locator(`#convs [data-conv="${convId}"]`).waitFor().catch(() => fail('the claimed conversation has no tab'));
   if (await con.locator(`#queue li[data-conv="${convId}"]`).count()) {
     await con.locator(`#queue li[data-conv="${convId}"]`).waitFor({ state: 'detached' })
       .catch(() => fail('the claimed conversation stays in the queue'));
   }
   if ((await con.evaluate(() => document.activeElement && document.activeElement.id)) !== 'composer-input') fail('the reply box is not focused after claiming');
+
+  if (con2) {
+    step = 'the second agent loses the claim race (already_claimed)';
+    await con2.locator(`#queue li[data-conv="${convId}"] button.claim`).click();
+    await con2.locator('.toast', { hasText: /başka bir temsilci/ }).waitFor()
+      .catch(() => fail('the losing agent is not told that another agent took the conversation (already_claimed)'));
+    await con2.locator(`#queue li[data-conv="${convId}"]`).waitFor({ state: 'detached' })
+      .catch(() => fail('the lost conversation stays in the losing agent\'s queue'));
+    if (await con2.locator('#conv').isVisible()) fail('the losing agent got the conversation opened');
+    if (!frames.agent2.some(f => /already_claimed/.test(f))) fail('the server did not answer the losing claim with already_claimed');
+    await con2.screenshot({ path: path.join(SHOTS, 'handoff-console-lost-claim.png') });
+    await con2.context().close();
+    log('second agent: already_claimed shown');
+  }
 
   step = 'shopper sees the agent joined';
   await shopSees(/sohbete katıldı/, '"… sohbete katıldı"');

@@ -46,6 +46,7 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,}$")
 ORDERS = os.path.join(SRCROOT, "tests", "dialogues", "orders.json")
 
 ASK_PERSON = "müşteri temsilcisine bağlanmak istiyorum"
+ORDER_NO, TRACKING = "1048213", "YK123456789TR"  # tests/dialogues/orders.json, ayse@example.com
 PAYMENT = "kartımdan iki kere para çekildi"
 
 
@@ -281,6 +282,12 @@ class Agent(Peer):
         return f
 
 
+def holes(text):
+    """Signs of a template variable rendered as nothing: a leading or doubled
+    space, or a space before punctuation."""
+    return text != text.lstrip() or "  " in text or re.search(r" [:;,.!?]", text) is not None
+
+
 def qids(items):
     return [it.get("conversation") for it in items]
 
@@ -327,10 +334,12 @@ class Ctx:
         self.servers = []
 
 
-def add_agent(db, name):
+def add_agent(db, name, capacity=None):
+    cmd = [DESTEK, "agents", "add", name, "--db", db]
+    if capacity is not None:
+        cmd += ["--capacity", str(capacity)]
     try:
-        r = subprocess.run([DESTEK, "agents", "add", name, "--db", db],
-                           capture_output=True, timeout=30)
+        r = subprocess.run(cmd, capture_output=True, timeout=30)
     except subprocess.TimeoutExpired:
         raise TestFailure("destek agents add %s did not finish within 30s" % name)
     out = r.stdout.decode("utf-8", "replace")
@@ -349,6 +358,11 @@ def test(fn):
         try:
             await fn(ctx)
         finally:
+            if os.environ.get("HANDOFF_TRACE"):  # every frame each peer received
+                for p in ctx.peers:
+                    print("  --", p.label, p.closed or "")
+                    for f in p.frames:
+                        print("     ", dump(f))
             await ctx.close_peers()
             ctx.cleanup()
     wrapped.__name__ = fn.__name__
@@ -399,6 +413,11 @@ async def t_full_flow(ctx):
     srv = ctx.server("open", orders=True, agents=["Zeynep"])
     s = await ctx.shopper(srv, "shopper")
     await s.hello()
+    # The bot verifies an order first: the agent must get it as context.
+    await s.say("v1", "siparişim nerede")
+    await s.say("v2", ORDER_NO)
+    _, r = await s.say("v3", "ayse@example.com")
+    check(TRACKING in r.get("text", ""), "the verified order's status with its tracking number", r)
     reply, h = await ask_person(s, "m1", position=1)
     check(reply.get("intent") == "canli_destek", "asking for a person is canli_destek", reply)
     check(reply.get("handoff") in ("normal", None), "reply.handoff should be normal", reply)
@@ -422,8 +441,9 @@ async def t_full_flow(ctx):
     check(item.get("priority") == "normal", "queue item priority", item)
     check(is_count(item.get("waiting_s")), "queue item waiting_s", item)
     check(item.get("intent") == "canli_destek", "queue item intent", item)
-    check(isinstance(item.get("preview"), str) and "temsilci" in item["preview"].lower(),
-          "queue preview should show the first words of the shopper's message", item)
+    pv = (item.get("preview") or "").rstrip(".… ")
+    check(pv and any(pv in t for t in ("siparişim nerede", ASK_PERSON)),
+          "queue preview should show the first words of a shopper's message", item)
     check(item.get("offline", False) is False, "not an offline request", item)
 
     # Claim: the transcript with what the bot knew.
@@ -438,7 +458,11 @@ async def t_full_flow(ctx):
           "bot entries carry their intent", *hist)
     check(any(e.get("intent") == "canli_destek" and isinstance(e.get("confidence"), (int, float))
               for e in bots), "the bot's canli_destek answer with its confidence", *bots)
-    check(isinstance(cl.get("context"), dict), "claimed.context must be an object", cl)
+    ctxt = cl.get("context")
+    check(isinstance(ctxt, dict), "claimed.context must be an object", cl)
+    cdump = json.dumps(ctxt, ensure_ascii=False)
+    check(ORDER_NO in cdump and "shipped" in cdump and TRACKING in cdump,
+          "claimed.context must carry the verified order with its status and tracking", ctxt)
     j = await s.wait(T("agent_joined"), WAIT, "agent_joined", start_s)
     check(j.get("agent") == "Zeynep", "agent_joined names the agent", j)
     await a.queue_where(lambda it: conv not in qids(it), "the claimed conversation gone")
@@ -484,20 +508,28 @@ async def t_full_flow(ctx):
     leaked = [f for f in s.since(start_s) if "NOT-7f3a" in json.dumps(f, ensure_ascii=False)]
     check(not leaked, "an internal note reached the shopper", *leaked)
 
-    # A canned answer, rendered with the conversation's variables.
-    pick = next((it for it in items if "{{" in it["text"]), items[0])
-    start_s = s.mark()
-    await a.send({"type": "message", "conversation": conv, "canned": pick["id"]})
-    cm = await s.wait(T("agent_message"), WAIT, "the canned answer %s" % pick["id"], start_s)
-    ctext = cm.get("text")
-    check(isinstance(ctext, str) and ctext.strip(), "canned answer without text", cm)
-    check("{{" not in ctext and "}}" not in ctext, "canned answer not rendered", pick, cm)
-    if "{{" not in pick["text"]:
-        check(ctext == pick["text"], "a canned answer without variables is sent as it is", pick, cm)
-    else:
-        head = pick["text"].split("{{", 1)[0].strip()
-        if len(head) >= 5:
-            check(ctext.startswith(head), "the rendered canned answer keeps its text", pick, cm)
+    # Canned answers, rendered with the conversation's variables (the verified
+    # order) and the shop's.
+    with_vars = [it for it in items if "{{" in it["text"]]
+    check(with_vars, "no canned answer uses variables", *items)
+    plain = [it for it in items if "{{" not in it["text"]]
+    for pick in with_vars + plain[:1]:
+        start_s = s.mark()
+        await a.send({"type": "message", "conversation": conv, "canned": pick["id"]})
+        cm = await s.wait(T("agent_message"), WAIT, "the canned answer %s" % pick["id"], start_s)
+        ctext = cm.get("text")
+        check(isinstance(ctext, str) and ctext.strip(), "canned answer without text", cm)
+        check("{{" not in ctext and "}}" not in ctext, "canned answer not rendered", pick, cm)
+        check(cm.get("agent") == "Zeynep", "a canned answer is the agent's message", cm)
+        if "{{" not in pick["text"]:
+            check(ctext == pick["text"], "a canned answer without variables is sent as it is",
+                  pick, cm)
+        check(not holes(ctext), "canned answer %s rendered with empty variables" % pick["id"],
+              pick, cm)
+        if "siparis_no" in pick["text"]:
+            check(ORDER_NO in ctext, "{{siparis_no}} should be the verified order", pick, cm)
+        if "takip_no" in pick["text"]:
+            check(TRACKING in ctext, "{{takip_no}} should be the order's tracking number", pick, cm)
 
     # Release: back to the bot, which answers again.
     start_s = s.mark()
@@ -517,7 +549,9 @@ async def t_full_flow(ctx):
     await ask_person(s, "m4", "Temsilciye bağlan", position=1)
     await a.queue_where(lambda it: conv in qids(it), "the conversation queued again")
     start_s = s.mark()
-    await a.claim(conv)
+    cl = await a.claim(conv)
+    check("NOT-7f3a" in json.dumps(cl.get("history"), ensure_ascii=False),
+          "the agent's note belongs in the transcript the agent gets", *cl.get("history", [])[-8:])
     await s.wait(T("agent_joined", agent="Zeynep"), WAIT, "agent_joined again", start_s)
     start_a = a.mark()
     await a.send({"type": "close", "conversation": conv})
@@ -543,6 +577,41 @@ async def t_full_flow(ctx):
           *w["history"][-8:])
     check(not any("NOT-7f3a" in json.dumps(e, ensure_ascii=False) for e in w["history"]),
           "the note is in the shopper's history", *w["history"])
+
+
+@test
+async def t_canned_without_order(ctx):
+    """A canned answer whose variables the conversation does not have (no
+    verified order) must not reach the shopper with holes in it: refused with
+    an error to the agent, or rendered without the empty parts. An unknown
+    canned id is an error and sends nothing."""
+    srv = ctx.server("open", agents=["Zeynep"])
+    s = await ctx.shopper(srv, "shopper")
+    await s.hello()
+    await ask_person(s, "m1", position=1)
+    a = await ctx.agent(srv, "agent", srv.tokens["Zeynep"], "Zeynep")
+    items = (await a.wait(T("canned")))["items"]
+    conv = (await a.queue_where(lambda it: len(it) == 1, "the waiting conversation"))[0]["conversation"]
+    await a.claim(conv)
+    for pick in [it for it in items if "{{" in it["text"]]:
+        ma, ms = a.mark(), s.mark()
+        await a.send({"type": "message", "conversation": conv, "canned": pick["id"]})
+        # Either the shopper gets it (the agent an echo) or the agent an error.
+        await a.wait(lambda f: f.get("type") in ("error", "sent") or
+                     (f.get("type") == "message" and f.get("conversation") == conv),
+                     WAIT, "an error or an echo for canned %s" % pick["id"], ma)
+        await s.barrier()
+        got = [f for f in s.since(ms) if f.get("type") == "agent_message"]
+        for f in got:
+            check("{{" not in f.get("text", "") and not holes(f.get("text", "")),
+                  "canned answer %s reached the shopper with empty variables (no order in "
+                  "this conversation)" % pick["id"], pick, f)
+    ma, ms = a.mark(), s.mark()
+    await a.send({"type": "message", "conversation": conv, "canned": "yok-boyle-bir-yanit"})
+    await a.wait(T("error"), WAIT, "error for an unknown canned id", ma)
+    await s.barrier()
+    got = [f for f in s.since(ms) if f.get("type") == "agent_message"]
+    check(not got, "an unknown canned id sent something to the shopper", *got)
 
 
 # ---------------------------------------------------------------- 2. claim race
@@ -651,6 +720,16 @@ async def t_queue_positions(ctx):
     _, r = await shoppers[2].say("q-wait", "kargo ücreti ne kadar")
     check(r.get("intent") == "kargo_ucreti", "the bot answers while waiting", r)
 
+    # Asking again while waiting does not queue the conversation twice.
+    m3 = shoppers[2].mark()
+    await shoppers[2].say("q-again", "Temsilciye bağlan")
+    await asyncio.sleep(0.5)
+    items = await a.queue_where(lambda it: True, "the queue")
+    check(qids(items) == [uconv] + convs[1:], "asking twice must not queue twice", *items)
+    hs = [f for f in shoppers[2].since(m3) if f.get("type") == "handoff"]
+    check(all(f.get("state") == "queued" and f.get("position") == 3 for f in hs),
+          "asking again while waiting keeps the place in the queue", *hs)
+
     # Closing the claimed one frees the agent: the head (urgent) is offered.
     ma = a.mark()
     await a.send({"type": "close", "conversation": convs[0]})
@@ -660,6 +739,34 @@ async def t_queue_positions(ctx):
         await a.wait(T("offer", conversation=uconv), WAIT, "offer of the urgent conversation", ma)
     bad = [f for f in a.since(ma) if f.get("type") == "offer" and f.get("conversation") != uconv]
     check(not bad, "only the head of the queue (the urgent one) is offered", *bad)
+
+
+@test
+async def t_capacity_offers(ctx):
+    """An agent at capacity is offered nothing; when it frees up, the head of
+    the queue is offered."""
+    srv = ctx.server("open")
+    tok = add_agent(srv.db, "Ece", capacity=1)
+    a = await ctx.agent(srv, "agent", tok, "Ece")
+    check(a.capacity == 1, "authed.capacity should be the one given to agents add", *a.frames)
+    await a.queue_where(lambda it: it == [], "an empty queue")
+    s1 = await ctx.shopper(srv, "shopper 1")
+    await s1.hello()
+    await ask_person(s1, "c1", position=1)
+    c1 = (await new_in_queue(a, set(), "shopper 1"))["conversation"]
+    await a.wait(T("offer", conversation=c1), WAIT, "offer with free capacity")
+    await a.claim(c1)
+    ma = a.mark()
+    s2 = await ctx.shopper(srv, "shopper 2")
+    await s2.hello()
+    await ask_person(s2, "c2", position=1)
+    c2 = (await new_in_queue(a, {c1}, "shopper 2"))["conversation"]
+    await asyncio.sleep(0.5)
+    offers = [f for f in a.since(ma) if f.get("type") == "offer"]
+    check(not offers, "an agent at capacity must not be offered conversations", *offers)
+    ma = a.mark()
+    await a.send({"type": "close", "conversation": c1})
+    await a.wait(T("offer", conversation=c2), WAIT, "offer once the agent frees up", ma)
 
 
 # ---------------------------------------------------------------- 4. restart
@@ -700,6 +807,7 @@ async def restart_case(ctx, how):
     tokens = {k: s.token for k, s in shoppers.items()}
     # The shopper of wait2 asks the bot something while waiting.
     await shoppers["wait2"].say("wait2-2", "iade süresi kaç gün")
+    await asyncio.sleep(2.2)  # waiting_s after the restart must include this
 
     loop = asyncio.get_running_loop()
     if how == "kill":
@@ -723,7 +831,7 @@ async def restart_case(ctx, how):
     ids = qids(items)
     check(ids.index(convs["wait1"]) < ids.index(convs["wait2"]), "the queue keeps its order", *items)
     w1 = next(it for it in items if it["conversation"] == convs["wait1"])
-    check(w1.get("waiting_s", 0) >= int(time.monotonic() - t_queued) - 1,
+    check(w1.get("waiting_s", 0) >= int(time.monotonic() - t_queued) - 1 >= 1,
           "waiting_s must count from the first queueing, not from the restart", w1)
     await asyncio.sleep(1.0)  # whatever the server restores for the agent arrives now
     requeued = convs["claimed"] in qids(a2.latest("queue")["items"])
@@ -750,23 +858,29 @@ async def restart_case(ctx, how):
     await a2.wait(T("shopper_message", conversation=convs["claimed"], text="teşekkürler"), WAIT,
                   "shopper_message after the restart", ma)
 
-    # A waiting shopper returns and is picked up by the agent.
+    # The waiting shoppers return: told where they stand, history whole.
     s1 = await ctx.shopper(srv, "wait1 shopper after restart")
+    m1 = s1.mark()
     w = await s1.hello(session=tokens["wait1"])
     check(w.get("resumed") is True, "the waiting conversation resumes", w)
-    ms = s1.mark()
+    await handoff_position(s1, 1, m1, "a waiting conversation resumed after the restart")
+    s2 = await ctx.shopper(srv, "wait2 shopper after restart")
+    m2 = s2.mark()
+    w = await s2.hello(session=tokens["wait2"])
+    texts = [e.get("text") for e in w.get("history", [])]
+    check(ASK_PERSON in texts and "iade süresi kaç gün" in texts, "wait2 history after restart",
+          *w.get("history", []))
+    await handoff_position(s2, 2, m2, "a waiting conversation resumed after the restart")
+    # The agent picks up the first; the second moves up.
+    m1, m2 = s1.mark(), s2.mark()
     if a2.capacity < 2:  # room for a second conversation
         mc = a2.mark()
         await a2.send({"type": "close", "conversation": convs["claimed"]})
         await a2.wait(T("closed", conversation=convs["claimed"]), WAIT, "closed", mc)
     await a2.claim(convs["wait1"])
     await s1.wait(T("agent_joined", agent="Mert"), WAIT, "agent_joined for a conversation "
-                  "that waited through the restart", ms)
-    s2 = await ctx.shopper(srv, "wait2 shopper after restart")
-    w = await s2.hello(session=tokens["wait2"])
-    texts = [e.get("text") for e in w.get("history", [])]
-    check(ASK_PERSON in texts and "iade süresi kaç gün" in texts, "wait2 history after restart",
-          *w.get("history", []))
+                  "that waited through the restart", m1)
+    await handoff_position(s2, 1, m2, "after the first waiting one was claimed")
     await a2.queue_where(lambda it: qids(it) == [convs["wait2"]],
                          "only wait2 still waiting (claimed and wait1 taken)")
 
@@ -894,6 +1008,30 @@ async def t_shopper_isolation(ctx):
     fw = [f for f in a.since(ma) if f.get("type") == "shopper_message"]
     check(not fw, "another shopper's message reached the agent", *fw)
     check(secret_text in texts, "the victim's own message is in the transcript", cl)
+    # Another agent cannot act on a conversation claimed by someone else.
+    other_tok = add_agent(srv.db, "Kerem")
+    b = await ctx.agent(srv, "agent Kerem", other_tok, "Kerem")
+    mv = victim.mark()
+    for frame in [{"type": "message", "conversation": conv, "text": "Kerem yazıyor"},
+                  {"type": "message", "conversation": conv, "canned": "selam"},
+                  {"type": "typing", "conversation": conv, "state": True},
+                  {"type": "note", "conversation": conv, "text": "Kerem notu"},
+                  {"type": "release", "conversation": conv},
+                  {"type": "close", "conversation": conv},
+                  {"type": "claim", "conversation": conv}]:
+        mb = b.mark()
+        await b.send(frame)
+        e = await b.wait(lambda f: f.get("type") in ("error", "claimed", "released", "closed"),
+                         WAIT, "error for %s on another agent's conversation" % frame["type"], mb)
+        check(e["type"] == "error", "%s on a conversation claimed by another agent must be refused"
+              % frame["type"], frame, e)
+    await victim.barrier()
+    bad = [f for f in victim.since(mv) if f.get("type") != "pong"]
+    check(not bad, "another agent's frames reached the shopper", *bad)
+    mv = victim.mark()
+    await a.send({"type": "message", "conversation": conv, "text": "Hâlâ buradayım."})
+    await victim.wait(T("agent_message", text="Hâlâ buradayım.", agent="Burak"), WAIT,
+                      "the owner's message", mv)
     # An agent action on a conversation that does not exist is an error.
     ma = a.mark()
     await a.send({"type": "message", "conversation": "987654321", "text": "hello?"})
@@ -997,6 +1135,8 @@ async def t_offline(ctx):
     await s2.hello()
     await offline_request(s2, "o2", ANSWERS2, deferred)
     await s2.close()
+    srv.stop()  # the requests are in the store: they survive a restart
+    srv.start()
 
     a = await ctx.agent(srv, "agent", srv.tokens["Elif"], "Elif")
     items = await a.queue_where(lambda it: len(it) >= 2, "the two offline requests")
@@ -1059,8 +1199,10 @@ async def t_offline_first(ctx):
 
 TESTS = [
     ("full_flow", t_full_flow),
+    ("canned_without_order", t_canned_without_order),
     ("claim_race", t_claim_race),
     ("queue_positions", t_queue_positions),
+    ("capacity_offers", t_capacity_offers),
     ("restart_kill9", t_restart_kill9),
     ("restart_sigterm", t_restart_sigterm),
     ("agent_auth", t_agent_auth),
