@@ -48,6 +48,12 @@ const char *dlg_session_verified(const dlg_session *s)
     return s ? s->verified : "";
 }
 
+static int shop_only(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    dlg_turn *t = ctx;
+    return !dlg__is_var(name, len) && kb_shop_lookup((void *)t->kb, name, len, out);
+}
+
 ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err)
 {
     dlg_session *tmp = s ? NULL : dlg_session_new("render");
@@ -59,7 +65,9 @@ ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
         return ds_fail(err, DS_ENOMEM, "out of memory");
     if (t.s->verified[0] && env->db)
         store_order_get(env->db, t.s->verified, &t.order, NULL);
-    ds_status st = tpl_render(tpl, dlg__lookup, &t, out, err);
+    /* without a verified order its variables are unknown, not blank: an
+     * agent must not send "numaralı siparişiniz  verildi" */
+    ds_status st = tpl_render(tpl, t.order ? dlg__lookup : shop_only, &t, out, err);
     store_order_free(t.order);
     dlg_reply_cleanup(&r);
     dlg_session_free(tmp);

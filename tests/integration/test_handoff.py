@@ -559,6 +559,15 @@ async def t_full_flow(ctx):
     sv = await s.wait(T("survey"), WAIT, "survey", start_s)
     check(isinstance(sv.get("question"), str) and sv["question"].strip(), "survey question", sv)
     check(sv.get("scale") == [1, 2, 3, 4, 5], "survey scale 1-5", sv)
+    for bad in [{"type": "rating", "score": 6}, {"type": "rating", "score": 0},
+                {"type": "rating", "score": "4"}, {"type": "rating"},
+                {"type": "rating", "score": 4, "comment": 5}]:
+        m = s.mark()
+        await s.send(bad)
+        e = await s.wait(lambda f: f.get("type") in ("error", "rating_saved"), WAIT,
+                         "error for %s" % json.dumps(bad), m)
+        check(e["type"] == "error" and e.get("code") == "bad_request",
+              "an out-of-range or malformed rating must be bad_request", bad, e)
     start_s = s.mark()
     comment = "Hızlı ve nazik, teşekkürler"
     await s.send({"type": "rating", "score": 4, "comment": comment})
@@ -746,8 +755,8 @@ async def t_capacity_offers(ctx):
     """An agent at capacity is offered nothing; when it frees up, the head of
     the queue is offered."""
     srv = ctx.server("open")
-    tok = add_agent(srv.db, "Ece", capacity=1)
-    a = await ctx.agent(srv, "agent", tok, "Ece")
+    tok = add_agent(srv.db, "Çağla Öztürk", capacity=1)
+    a = await ctx.agent(srv, "agent", tok, "Çağla Öztürk")
     check(a.capacity == 1, "authed.capacity should be the one given to agents add", *a.frames)
     await a.queue_where(lambda it: it == [], "an empty queue")
     s1 = await ctx.shopper(srv, "shopper 1")
@@ -755,7 +764,9 @@ async def t_capacity_offers(ctx):
     await ask_person(s1, "c1", position=1)
     c1 = (await new_in_queue(a, set(), "shopper 1"))["conversation"]
     await a.wait(T("offer", conversation=c1), WAIT, "offer with free capacity")
+    m1 = s1.mark()
     await a.claim(c1)
+    await s1.wait(T("agent_joined", agent="Çağla Öztürk"), WAIT, "agent_joined", m1)
     ma = a.mark()
     s2 = await ctx.shopper(srv, "shopper 2")
     await s2.hello()
@@ -767,6 +778,45 @@ async def t_capacity_offers(ctx):
     ma = a.mark()
     await a.send({"type": "close", "conversation": c1})
     await a.wait(T("offer", conversation=c2), WAIT, "offer once the agent frees up", ma)
+
+
+@test
+async def t_agent_reconnect(ctx):
+    """An agent's connection drops while it holds a conversation; the shopper
+    writes meanwhile. On reconnecting the agent gets the conversation back
+    (still assigned, or offered again) with the message in it; nothing lost."""
+    srv = ctx.server("open", agents=["Oya"])
+    tok = srv.tokens["Oya"]
+    a = await ctx.agent(srv, "agent", tok, "Oya")
+    s = await ctx.shopper(srv, "shopper")
+    await s.hello()
+    await ask_person(s, "r1", position=1)
+    conv = (await new_in_queue(a, set(), "the shopper"))["conversation"]
+    ms = s.mark()
+    await a.claim(conv)
+    await s.wait(T("agent_joined"), WAIT, "agent_joined", ms)
+    await a.close()
+    await asyncio.sleep(0.3)
+    await s.say("r2", "orada mısınız? siparişim 1048213", reply=False)
+    await asyncio.sleep(0.3)
+    a2 = await ctx.agent(srv, "agent again", tok, "Oya")
+    await a2.queue_where(lambda it: True, "the queue")
+    await asyncio.sleep(0.5)
+    again = [f for f in a2.frames if f.get("type") == "claimed" and f.get("conversation") == conv]
+    requeued = conv in qids(a2.latest("queue")["items"])
+    check(again or requeued, "the agent's conversation is neither given back nor queued again",
+          *a2.frames)
+    if not again:
+        again = [await a2.claim(conv)]
+    check("orada mısınız? siparişim 1048213" in json.dumps(again[-1].get("history"),
+                                                          ensure_ascii=False),
+          "the message written while the agent was away is not in the transcript", again[-1])
+    ms, ma = s.mark(), a2.mark()
+    await a2.send({"type": "message", "conversation": conv, "text": "Buradayım, bakıyorum."})
+    await s.wait(T("agent_message", text="Buradayım, bakıyorum."), WAIT, "agent_message", ms)
+    await s.say("r3", "teşekkürler", reply=False)
+    await a2.wait(T("shopper_message", conversation=conv, text="teşekkürler"), WAIT,
+                  "shopper_message", ma)
 
 
 # ---------------------------------------------------------------- 4. restart
@@ -1203,6 +1253,7 @@ TESTS = [
     ("claim_race", t_claim_race),
     ("queue_positions", t_queue_positions),
     ("capacity_offers", t_capacity_offers),
+    ("agent_reconnect", t_agent_reconnect),
     ("restart_kill9", t_restart_kill9),
     ("restart_sigterm", t_restart_sigterm),
     ("agent_auth", t_agent_auth),
