@@ -4,6 +4,14 @@
 (function () {
   'use strict';
 
+  /* "1249.90" -> "1.249,90": money as Turkish readers write it */
+  function trMoney(v) {
+    var parts = String(v).split('.');
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+    return parts.length > 1 ? whole + ',' + parts[1] : whole;
+  }
+
+
   var me = document.currentScript || document.querySelector('script[src*="agent.js"]');
   var ds = (me && me.dataset) || {};
   var SERVER = ds.server || ((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/agent');
@@ -688,7 +696,7 @@
       }
       var pay = o.payment && typeof o.payment === 'object' ? o.payment : null;
       var total = (pay && pay.total) || o.total;
-      if (total) kv(dl, 'Tutar', total + ' ' + ((pay && pay.currency) || o.currency || 'TL'));
+      if (total) kv(dl, 'Tutar', trMoney(total) + ' ' + ((pay && pay.currency) || o.currency || 'TL'));
       if (o.created_at) kv(dl, 'Sipariş tarihi', fmtDate(o.created_at));
       if (sh.shipped_at) kv(dl, 'Kargoya verildi', fmtDate(sh.shipped_at));
       if (sh.delivered_at) kv(dl, 'Teslim', fmtDate(sh.delivered_at));

@@ -3,23 +3,33 @@
 CONTRACT.md): real shoppers on /ws/chat and real agents on /ws/agent, with
 tokens from `destek agents add`, against `destek serve --hours open|closed`.
 
-  full_flow        ask for a person, queue, agent auth/canned/queue, claim,
-                   messages and typing both ways, a note that stays internal,
-                   a canned answer rendered, release to the bot, close, survey
+  full_flow        a verified order, then a request for a person: queue
+                   position and wait, agent auth/canned/queue, claim with the
+                   transcript and the order as context, messages and typing both
+                   ways, a note that stays internal, canned answers rendered,
+                   release to the bot, a second hand-off, close, survey, rating
+  canned_without_order  a canned answer needing an order the conversation
+                   lacks is refused or rendered without holes; unknown id: error
   claim_race       two agents claim the same conversation at once, 20 times
   queue_positions  three waiting shoppers, positions move up on a claim, an
-                   urgent payment problem jumps ahead, the freed agent is offered
-                   the head of the queue
+                   urgent payment problem jumps ahead, asking twice does not
+                   queue twice, the freed agent is offered the head
+  capacity_offers  no offers at capacity, an offer once the agent frees up
+  agent_reconnect  the agent's connection drops while it holds a conversation
   restart_kill9 /  waiting and claimed conversations survive SIGKILL / SIGTERM
   restart_sigterm
   agent_auth       anything before auth, wrong, forged, near-miss, empty tokens:
                    error and closed; tokens stored hashed
-  shopper_isolation agent frames on /ws/chat are unknown_type and change nothing
+  shopper_isolation agent frames on /ws/chat are unknown_type and change
+                   nothing; another agent cannot act on a claimed conversation
   offline          --hours closed: offline hand-off, the bot collects name,
-                   contact, order number and message; the agent sees the
-                   requests first and answers; the shopper sees it on return
+                   contact, order number and message; stored across a restart;
+                   the agent sees the requests first and answers; the shopper
+                   sees the answer on return
   offline_first    offline requests are listed before older urgent and normal
                    waiting conversations (a queue carried over a restart)
+
+HANDOFF_TRACE=1 prints every frame each connection received.
 
 usage: /usr/bin/python3 test_handoff.py DESTEK SRCROOT [TEST ...]"""
 
