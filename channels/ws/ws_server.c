@@ -332,8 +332,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         write_one(srv, c);
         /* a connection being closed says why first (its error frame) */
-        if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq))
+        if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq)) {
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused", 7);
             return -1;
+        }
         if (c->closing)
             lws_callback_on_writable(wsi);
         return 0;
