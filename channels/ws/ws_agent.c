@@ -177,6 +177,7 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     send_claimed(srv, c, h);
+    ws__set_handoff(srv, conv, 1, c->agent->id);
     ws_conn *s = ws__shopper_of(srv, conv);
     if (s)
         ws__send(srv, s, json_pack("{s:s,s:s}", "type", "agent_joined", "agent", c->agent->name), 1);
@@ -265,6 +266,7 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
         store_handoff_free(h);
         return;
     }
+    ws__set_handoff(srv, conv, 0, 0);
     ws_conn *s = ws__shopper_of(srv, conv);
     int closing = strcmp(state, "closed") == 0;
     if (s && closing)

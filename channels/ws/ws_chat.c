@@ -231,18 +231,14 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
     if (duplicate)
         return;
     /* with an agent on the conversation, the shopper talks to people */
-    store_handoff *h;
-    if (store_handoff_active(srv->db, c->conv, &h, NULL) == DS_OK) {
-        int claimed = strcmp(h->state, "claimed") == 0;
-        ws_conn *a = claimed ? ws__agent_conn(srv, h->agent_id) : NULL;
+    if (c->claimed_by) {
+        ws_conn *a = ws__agent_conn(srv, c->claimed_by);
         char cid[24];
         snprintf(cid, sizeof cid, "%lld", c->conv);
         if (a)
             ws__send(srv, a, json_pack("{s:s,s:s,s:s,s:s}", "type", "shopper_message",
                                        "conversation", cid, "text", text, "at", iso), 1);
-        store_handoff_free(h);
-        if (claimed)
-            return;
+        return;
     }
     if (c->dlg)
         bot_turn(srv, c, id, text, len);
@@ -273,16 +269,12 @@ static void on_ping(ws_server *srv, ws_conn *c, json_t *msg)
 
 static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
 {
-    store_handoff *h;
-    if (!c->conv || store_handoff_active(srv->db, c->conv, &h, NULL) != DS_OK)
-        return;
-    ws_conn *a = strcmp(h->state, "claimed") == 0 ? ws__agent_conn(srv, h->agent_id) : NULL;
+    ws_conn *a = c->claimed_by ? ws__agent_conn(srv, c->claimed_by) : NULL;
     char cid[24];
     snprintf(cid, sizeof cid, "%lld", c->conv);
     if (a)
         ws__send(srv, a, json_pack("{s:s,s:s,s:O}", "type", "shopper_typing", "conversation", cid,
                                    "state", json_object_get(msg, "state")), 0);
-    store_handoff_free(h);
 }
 
 static void on_rating(ws_server *srv, ws_conn *c, json_t *msg)

@@ -5,6 +5,7 @@
 #define WS_INT_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "ws.h"
 
@@ -29,6 +30,10 @@ typedef struct ws_conn {
     long long conv;                /* conversation id, 0 before hello */
     dlg_session *dlg;
     int is_agent;                  /* connected on /ws/agent */
+    /* the conversation's hand-off as this process last set it (the store
+     * is the truth on resume): waiting for people, or held by an agent */
+    int in_handoff;
+    long long claimed_by;
     store_agent *agent;            /* after auth; NULL before */
     char addr[48];
     char customer[128];
@@ -57,6 +62,11 @@ typedef struct ws_server {
     int draining;                  /* SIGTERM: closing every connection */
     int hours_mode;                /* hours_mode: auto, open, closed */
     int queue_dirty;               /* push the queue after this loop turn */
+    /* working hours, computed at most once a second (a bot turn needs them) */
+    time_t hours_at;
+    int hours_open;
+    char hours_back[96];
+    char hours_iso[40];
     lws_sorted_usec_list_t queue_sul;
 } ws_server;
 
@@ -82,6 +92,8 @@ void ws__queue_changed(ws_server *srv);
 void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const char *preview);
 /* Tells a (re)connected shopper where their hand-off stands. */
 void ws__handoff_status(ws_server *srv, ws_conn *c);
+/* Records a conversation's hand-off state on all its shopper connections. */
+void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
 /* The shopper connection of a conversation, or NULL. */
 ws_conn *ws__shopper_of(ws_server *srv, long long conv);
 /* The agent connection of agent id, or NULL. */

@@ -22,6 +22,16 @@ ws_conn *ws__shopper_of(ws_server *srv, long long conv)
     return found;
 }
 
+void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by)
+{
+    for (ws_conn *c = srv->conns; c; c = c->next) {
+        if (!c->is_agent && c->conv == conv) {
+            c->in_handoff = in_handoff;
+            c->claimed_by = claimed_by;
+        }
+    }
+}
+
 ws_conn *ws__agent_conn(ws_server *srv, long long agent_id)
 {
     for (ws_conn *c = srv->conns; c; c = c->next)
@@ -30,33 +40,37 @@ ws_conn *ws__agent_conn(ws_server *srv, long long agent_id)
     return NULL;
 }
 
-int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40])
+static void hours_refresh(ws_server *srv, time_t now)
 {
-    time_t now = time(NULL);
-    int open = hours_open_now(srv->kb, (hours_mode)srv->hours_mode, now);
-    if (back_at && back_len)
-        back_at[0] = '\0';
-    if (iso)
-        iso[0] = '\0';
-    if (open)
-        return 1;
+    srv->hours_at = now;
+    srv->hours_open = hours_open_now(srv->kb, (hours_mode)srv->hours_mode, now);
+    srv->hours_back[0] = srv->hours_iso[0] = '\0';
+    if (srv->hours_open)
+        return;
     time_t when;
     if (hours_next_open(srv->kb, now, &when) != DS_OK)
         when = now + 12 * 3600; /* forced closed with no schedule: a plausible half day */
-    if (back_at && back_len) {
-        ds_buf b;
-        ds_buf_init(&b);
-        hours_describe_next(srv->kb, now, when, &b);
-        snprintf(back_at, back_len, "%s", b.data ? b.data : "");
-        ds_buf_cleanup(&b);
-    }
-    if (iso) {
-        time_t local = when + 3 * 3600;
-        struct tm tm;
-        gmtime_r(&local, &tm);
-        strftime(iso, 40, "%Y-%m-%dT%H:%M:%S+03:00", &tm);
-    }
-    return 0;
+    ds_buf b;
+    ds_buf_init(&b);
+    hours_describe_next(srv->kb, now, when, &b);
+    snprintf(srv->hours_back, sizeof srv->hours_back, "%s", b.data ? b.data : "");
+    ds_buf_cleanup(&b);
+    time_t local = when + 3 * 3600;
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(srv->hours_iso, sizeof srv->hours_iso, "%Y-%m-%dT%H:%M:%S+03:00", &tm);
+}
+
+int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40])
+{
+    time_t now = time(NULL);
+    if (now != srv->hours_at)
+        hours_refresh(srv, now);
+    if (back_at && back_len)
+        snprintf(back_at, back_len, "%s", srv->hours_back);
+    if (iso)
+        snprintf(iso, 40, "%s", srv->hours_iso);
+    return srv->hours_open;
 }
 
 static void queue_position(ws_server *srv, const store_handoff *q, size_t n, long long conv,
@@ -160,6 +174,7 @@ void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const cha
                            offline ? r->offline_request : NULL, now, (long long)time(NULL), &id,
                            &existing, NULL) != DS_OK)
         return;
+    ws__set_handoff(srv, c->conv, 1, 0);
     if (offline) {
         ws__hours_open(srv, back, sizeof back, iso);
         ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline",
@@ -173,6 +188,8 @@ void ws__handoff_status(ws_server *srv, ws_conn *c)
     store_handoff *h;
     if (store_handoff_active(srv->db, c->conv, &h, NULL) != DS_OK)
         return;
+    c->in_handoff = 1;
+    c->claimed_by = strcmp(h->state, "claimed") == 0 ? h->agent_id : 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
         ws__send(srv, c, json_pack("{s:s,s:s}", "type", "agent_joined", "agent",

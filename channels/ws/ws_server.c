@@ -300,6 +300,7 @@ static int reload_kb(ws_server *srv)
     srv->kb = kb;
     srv->me = me;
     srv->res = res;
+    srv->hours_at = 0; /* the new shop.json may have other hours */
     fprintf(stdout, "knowledge base reloaded from %s (%zu intents)\n", srv->cfg->kb_dir,
             kb_intent_count(kb));
     fflush(stdout);
