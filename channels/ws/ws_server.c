@@ -94,21 +94,28 @@ void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *me
              0);
 }
 
-static void write_one(ws_server *srv, ws_conn *c)
+/* Writes the committed frames at the head of the queue: several per
+ * callback while the socket takes them (an ack and its reply go out in one
+ * turn of the loop), then asks to be called again if more are ready. */
+static void write_ready(ws_server *srv, ws_conn *c)
 {
-    ws_frame *f = c->qhead;
-    if (!f || f->seq > srv->committed_seq)
-        return;
-    if (lws_write(c->wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
-        c->closing = 1;
-        return;
+    for (int n = 0; n < 16; n++) {
+        ws_frame *f = c->qhead;
+        if (!f || f->seq > srv->committed_seq)
+            return;
+        if (n > 0 && lws_send_pipe_choked(c->wsi))
+            break;
+        if (lws_write(c->wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
+            c->closing = 1;
+            return;
+        }
+        c->qhead = f->next;
+        if (!c->qhead)
+            c->qtail = NULL;
+        c->qlen--;
+        c->qbytes -= f->len;
+        ds_free(f);
     }
-    c->qhead = f->next;
-    if (!c->qhead)
-        c->qtail = NULL;
-    c->qlen--;
-    c->qbytes -= f->len;
-    ds_free(f);
     if (c->qhead && c->qhead->seq <= srv->committed_seq)
         lws_callback_on_writable(c->wsi);
 }
@@ -331,7 +338,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
             return -1;
         }
-        write_one(srv, c);
+        write_ready(srv, c);
         /* a connection being closed says why first (its error frame) */
         if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq)) {
             lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused", 7);
