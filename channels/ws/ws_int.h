@@ -5,6 +5,7 @@
 #define WS_INT_H
 
 #include <jansson.h>
+#include <uv.h>
 #include <time.h>
 
 #include "ws.h"
@@ -60,6 +61,12 @@ typedef struct ws_server {
     char **origins;
     size_t origin_count;
     int draining;                  /* SIGTERM: closing every connection */
+    /* the event loop: lws's poll() loop, or with DESTEK_LOOP=uv destek's
+     * own libuv loop (epoll) handed to lws */
+    int use_uv;
+    uv_loop_t loop;
+    uv_signal_t sig_term, sig_int, sig_hup;
+    uv_timer_t drain_timer;
     int hours_mode;                /* hours_mode: auto, open, closed */
     int queue_dirty;               /* push the queue after this loop turn */
     /* working hours, computed at most once a second (a bot turn needs them) */

@@ -218,8 +218,10 @@ static void conn_close(ws_server *srv, ws_conn *c)
     ds_free(c->rx);
     srv->conn_count--;
     memset(c, 0, sizeof *c);
-    if (was_agent)
+    if (was_agent && !srv->draining)
         ws__queue_changed(srv); /* waits are estimated from the agents at work */
+    if (srv->draining && !srv->conns && srv->use_uv)
+        uv_stop(&srv->loop);
 }
 
 static void frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
@@ -443,6 +445,63 @@ static void close_engine(ws_server *srv)
     ds_free(srv->origins);
 }
 
+/* SIGTERM: commit what was read, then close every connection with 1001
+ * "going away" from its writable callback, for up to a second. */
+static void begin_drain(ws_server *srv)
+{
+    if (srv->draining)
+        return;
+    if (srv->batch_seq)
+        flush(&srv->flush_sul);
+    srv->draining = 1;
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        lws_callback_on_writable(c->wsi);
+}
+
+static void drain_timeout(uv_timer_t *t)
+{
+    uv_stop(t->loop);
+}
+
+static void on_uv_signal(uv_signal_t *h, int signum)
+{
+    ws_server *srv = h->data;
+    if (signum == SIGHUP) {
+        reload_kb(srv);
+        return;
+    }
+    got_term = 1;
+    begin_drain(srv);
+    if (!srv->conns)
+        uv_stop(&srv->loop);
+    else
+        uv_timer_start(&srv->drain_timer, drain_timeout, 1000, 0);
+}
+
+static void uv_signals(ws_server *srv)
+{
+    uv_signal_t *hs[] = {&srv->sig_term, &srv->sig_int, &srv->sig_hup};
+    int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < 3; i++) {
+        uv_signal_init(&srv->loop, hs[i]);
+        hs[i]->data = srv;
+        uv_signal_start(hs[i], on_uv_signal, sigs[i]);
+    }
+    uv_timer_init(&srv->loop, &srv->drain_timer);
+}
+
+static void uv_cleanup(ws_server *srv)
+{
+    uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term, (uv_handle_t *)&srv->sig_int,
+                         (uv_handle_t *)&srv->sig_hup, (uv_handle_t *)&srv->drain_timer};
+    for (size_t i = 0; i < 4; i++)
+        if (!uv_is_closing(hs[i]))
+            uv_close(hs[i], NULL);
+    /* lws closes its own handles on this loop after lws_context_destroy */
+    uv_run(&srv->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&srv->loop);
+}
+
 /* Thousands of shoppers need thousands of descriptors; the soft limit is
  * often 1024. */
 static void raise_fd_limit(void)
@@ -507,41 +566,61 @@ int ws_server_run(const ws_config *cfg)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.fd_limit_per_thread = 0;
     info.timeout_secs = 20;
+    /* DESTEK_LOOP=uv: epoll through a libuv loop of ours, which keeps the
+     * latency flat with thousands of open connections, but with lws 4.1.6
+     * loses the 1001 close frame on SIGTERM (clients see 1006 and
+     * reconnect); lws's own poll() loop is the default. */
+    const char *loop_kind = getenv("DESTEK_LOOP");
+    srv.use_uv = loop_kind && strcmp(loop_kind, "uv") == 0;
+    void *foreign[1] = {&srv.loop};
+    if (srv.use_uv) {
+        uv_loop_init(&srv.loop);
+        info.foreign_loops = foreign;
+        info.options |= LWS_SERVER_OPTION_LIBUV;
+    }
     srv.ctx = lws_create_context(&info);
     if (!srv.ctx) {
         fprintf(stderr, "destek: cannot listen on %s:%d (in use?)\n", cfg->host, cfg->port);
+        if (srv.use_uv)
+            uv_loop_close(&srv.loop);
         close_engine(&srv);
         return 1;
     }
-    signal_ctx = srv.ctx;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (srv.use_uv) {
+        uv_signals(&srv);
+    } else {
+        signal_ctx = srv.ctx;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+    }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
 
     printf("listening on http://%s:%d\n", cfg->host, cfg->port);
     if (cfg->hours_mode != 0)
         printf("working hours forced %s\n", cfg->hours_mode == 1 ? "open" : "closed");
     fflush(stdout);
-    while (!got_term)
-        if (lws_service(srv.ctx, 0) < 0)
-            break;
-    /* drain: commit what was read, then close every connection with 1001
-     * "going away" from its writable callback, for up to a second */
-    if (srv.batch_seq)
-        flush(&srv.flush_sul);
-    srv.draining = 1;
-    for (ws_conn *c = srv.conns; c; c = c->next)
-        lws_callback_on_writable(c->wsi);
-    double until = ws__now() + 1.0;
-    while (srv.conns && ws__now() < until)
-        if (lws_service(srv.ctx, 0) < 0)
-            break;
-    lws_context_destroy(srv.ctx);
+    if (srv.use_uv) {
+        uv_run(&srv.loop, UV_RUN_DEFAULT); /* until SIGTERM has drained */
+        if (srv.batch_seq)
+            flush(&srv.flush_sul);
+        lws_context_destroy(srv.ctx);
+        uv_cleanup(&srv);
+    } else {
+        while (!got_term)
+            if (lws_service(srv.ctx, 0) < 0)
+                break;
+        begin_drain(&srv);
+        double until = ws__now() + 1.0;
+        while (srv.conns && ws__now() < until)
+            if (lws_service(srv.ctx, 0) < 0)
+                break;
+        lws_context_destroy(srv.ctx);
+    }
     signal_ctx = NULL;
     close_engine(&srv);
     printf("stopped\n");
