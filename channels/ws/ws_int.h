@@ -67,6 +67,7 @@ typedef struct ws_server {
     uv_loop_t loop;
     uv_signal_t sig_term, sig_int, sig_hup;
     uv_timer_t drain_timer;
+    struct lws_context *ctx_alive; /* lws sets it NULL once destroyed */
     int hours_mode;                /* hours_mode: auto, open, closed */
     int queue_dirty;               /* push the queue after this loop turn */
     /* working hours, computed at most once a second (a bot turn needs them) */

@@ -337,6 +337,17 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         if (srv->draining) {
+            if (srv->use_uv) {
+                /* on the libuv loop lws tears the socket down without the
+                 * reason's close frame: write it ourselves (4 is lws's
+                 * LWS_WRITE_CLOSE, which lws-write.h leaves unnamed) */
+                unsigned char frame[LWS_PRE + 12];
+                unsigned char *p = frame + LWS_PRE;
+                p[0] = LWS_CLOSE_STATUS_GOINGAWAY >> 8;
+                p[1] = LWS_CLOSE_STATUS_GOINGAWAY & 0xff;
+                memcpy(p + 2, "restarting", 10);
+                lws_write(wsi, p, 12, (enum lws_write_protocol)4);
+            }
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
             return -1;
         }
@@ -478,6 +489,18 @@ static void on_uv_signal(uv_signal_t *h, int signum)
         uv_timer_start(&srv->drain_timer, drain_timeout, 1000, 0);
 }
 
+/* lws watches SIGINT/SIGTERM on a libuv loop itself and by default tears
+ * every connection down at once (no close frame); with this it calls us
+ * instead and we drain. */
+static void lws_uv_signal(void *handle, int signum)
+{
+    uv_signal_t *h = handle;
+    ws_server *srv = lws_context_user(signal_ctx);
+    (void)h;
+    if (srv && signum != SIGHUP)
+        on_uv_signal(&srv->sig_term, SIGTERM);
+}
+
 static void uv_signals(ws_server *srv)
 {
     uv_signal_t *hs[] = {&srv->sig_term, &srv->sig_int, &srv->sig_hup};
@@ -492,6 +515,14 @@ static void uv_signals(ws_server *srv)
 
 static void uv_cleanup(ws_server *srv)
 {
+    /* lws finishes destroying its context on the loop: let it, for up to
+     * two seconds, before our handles go */
+    for (int i = 0; srv->ctx_alive && i < 2000; i++) {
+        if (!uv_run(&srv->loop, UV_RUN_NOWAIT))
+            break;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
     uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term, (uv_handle_t *)&srv->sig_int,
                          (uv_handle_t *)&srv->sig_hup, (uv_handle_t *)&srv->drain_timer};
     for (size_t i = 0; i < 4; i++)
@@ -566,10 +597,10 @@ int ws_server_run(const ws_config *cfg)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.fd_limit_per_thread = 0;
     info.timeout_secs = 20;
-    /* DESTEK_LOOP=uv: epoll through a libuv loop of ours, which keeps the
-     * latency flat with thousands of open connections, but with lws 4.1.6
-     * loses the 1001 close frame on SIGTERM (clients see 1006 and
-     * reconnect); lws's own poll() loop is the default. */
+    /* DESTEK_LOOP=uv: epoll through a libuv loop of ours, flatter latency
+     * with thousands of open connections. Not the default: lws 4.1.6 leaks
+     * its connection tables when a context on a foreign libuv loop is
+     * destroyed (LeakSanitizer, at exit only). */
     const char *loop_kind = getenv("DESTEK_LOOP");
     srv.use_uv = loop_kind && strcmp(loop_kind, "uv") == 0;
     void *foreign[1] = {&srv.loop};
@@ -577,6 +608,8 @@ int ws_server_run(const ws_config *cfg)
         uv_loop_init(&srv.loop);
         info.foreign_loops = foreign;
         info.options |= LWS_SERVER_OPTION_LIBUV;
+        info.signal_cb = lws_uv_signal;
+        info.pcontext = &srv.ctx_alive;
     }
     srv.ctx = lws_create_context(&info);
     if (!srv.ctx) {
@@ -587,7 +620,9 @@ int ws_server_run(const ws_config *cfg)
         return 1;
     }
     signal(SIGPIPE, SIG_IGN);
+    srv.ctx_alive = srv.ctx;
     if (srv.use_uv) {
+        signal_ctx = srv.ctx;
         uv_signals(&srv);
     } else {
         signal_ctx = srv.ctx;
