@@ -137,6 +137,7 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     c->agent = a;
+    c->sent_offer = 0;
     ws__send(srv, c, json_pack("{s:s,s:s,s:i}", "type", "authed", "agent", a->name, "capacity",
                                a->capacity), 0);
     json_t *canned = json_array();

@@ -35,6 +35,8 @@ typedef struct ws_conn {
      * is the truth on resume): waiting for people, or held by an agent */
     int in_handoff;
     long long claimed_by;
+    size_t sent_position;          /* the queue position last told, 0 none */
+    long long sent_offer;          /* agents: the conversation last offered, 0 none */
     store_agent *agent;            /* after auth; NULL before */
     char addr[48];
     char customer[128];

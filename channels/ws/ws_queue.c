@@ -28,6 +28,7 @@ void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long c
         if (!c->is_agent && c->conv == conv) {
             c->in_handoff = in_handoff;
             c->claimed_by = claimed_by;
+            c->sent_position = 0; /* a new state: the next position is news */
         }
     }
 }
@@ -126,11 +127,13 @@ static void push(lws_sorted_usec_list_t *sul)
         size_t held = 0;
         if (store_handoffs_list(srv->db, c->agent->id, &mine, &held, NULL) == DS_OK)
             store_handoffs_free(mine, held);
-        if (n && held < (size_t)c->agent->capacity) {
+        long long offer = n && held < (size_t)c->agent->capacity ? q[0].conversation : 0;
+        if (offer && offer != c->sent_offer) {
             char id[24];
-            snprintf(id, sizeof id, "%lld", q[0].conversation);
+            snprintf(id, sizeof id, "%lld", offer);
             ws__send(srv, c, json_pack("{s:s,s:s}", "type", "offer", "conversation", id), 0);
         }
+        c->sent_offer = offer;
     }
     /* waiting shoppers: where they stand */
     for (size_t i = 0; i < n; i++) {
@@ -142,6 +145,9 @@ static void push(lws_sorted_usec_list_t *sul)
         size_t pos;
         long long eta;
         queue_position(srv, q, n, q[i].conversation, &pos, &eta);
+        if (pos == s->sent_position)
+            continue; /* it moves only when the queue ahead of it does */
+        s->sent_position = pos;
         ws__send(srv, s, json_pack("{s:s,s:s,s:I,s:I,s:s}", "type", "handoff", "state", "queued",
                                    "position", (json_int_t)pos, "eta_s", (json_int_t)eta,
                                    "priority", q[i].priority), 0);
@@ -190,6 +196,7 @@ void ws__handoff_status(ws_server *srv, ws_conn *c)
         return;
     c->in_handoff = 1;
     c->claimed_by = strcmp(h->state, "claimed") == 0 ? h->agent_id : 0;
+    c->sent_position = 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
         ws__send(srv, c, json_pack("{s:s,s:s}", "type", "agent_joined", "agent",
