@@ -76,6 +76,14 @@ const char *dlg_session_verified(const dlg_session *s);
  * NULL (no order variables). Unknown variables are DS_ENOTFOUND. */
 ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err);
 
+/* The session's state as a JSON object text, to keep with the conversation
+ * across restarts (slots, the verified order, the flow in progress, failed
+ * identity checks). Owned (ds_free); NULL on OOM. */
+char *dlg_session_save(const dlg_session *s, const kb_base *kb);
+/* Restores what dlg_session_save wrote; unknown or malformed parts are
+ * ignored (a fresh session is never wrong, only forgetful). */
+void dlg_session_load(dlg_session *s, const kb_base *kb, const char *json);
+
 void dlg_reply_init(dlg_reply *r);
 void dlg_reply_cleanup(dlg_reply *r);
 

@@ -163,7 +163,11 @@ static const char *const migrations[] = {
     "  comment TEXT);"
     "CREATE INDEX handoffs_state ON handoffs(state, created_utc);"
     "CREATE INDEX handoffs_conversation ON handoffs(conversation_id, id);"
-    "CREATE INDEX handoffs_agent ON handoffs(agent_id, state);"
+    "CREATE INDEX handoffs_agent ON handoffs(agent_id, state);",
+
+    /* 5 -> 6: the dialogue state of a conversation (slots, the verified
+     * order, the flow in progress), so a restart resumes it mid-dialogue. */
+    "ALTER TABLE conversations ADD COLUMN dialogue TEXT;"
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -297,6 +301,8 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_HANDOFF_WAITS] = "SELECT claimed_utc - created_utc FROM handoffs"
                            " WHERE claimed_utc IS NOT NULL AND state != 'offline'"
                            " ORDER BY claimed_utc DESC LIMIT 50",
+    [STMT_CONV_STATE_SET] = "UPDATE conversations SET dialogue = ?2 WHERE id = ?1",
+    [STMT_CONV_STATE_GET] = "SELECT dialogue FROM conversations WHERE id = ?1",
     [STMT_STOCK_GET] = "SELECT qty FROM stock WHERE sku = ?1",
     [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty) VALUES (?1, ?2)"
                        " ON CONFLICT (sku) DO UPDATE SET qty = excluded.qty",

@@ -22,7 +22,7 @@ void store_close(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -123,6 +123,13 @@ ds_status store_conversation_find(store_db *db, const char *token_hash, long lon
 
 /* Ends a conversation (log-out): its token no longer resumes it. */
 ds_status store_conversation_close(store_db *db, long long id, const char *now, ds_error *err);
+
+/* The dialogue state kept with a conversation (a JSON object text, or NULL
+ * to clear it), and reading it back: *state is owned (ds_free), NULL when
+ * none was kept. */
+ds_status store_conversation_save_state(store_db *db, long long id, const char *state,
+                                        ds_error *err);
+ds_status store_conversation_state(store_db *db, long long id, char **state, ds_error *err);
 
 /* A message of a conversation. role is "shopper" or "bot". client_id (may be
  * NULL for bot messages) is unique per conversation: adding a shopper

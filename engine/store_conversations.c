@@ -128,3 +128,31 @@ ds_status store_messages_list(store_db *db, long long conversation, size_t limit
     *count = n;
     return DS_OK;
 }
+
+ds_status store_conversation_save_state(store_db *db, long long id, const char *state,
+                                        ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_CONV_STATE_SET, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    store__bind_text(st, 2, state);
+    return exec_bound(db, st, err, "saving a dialogue");
+}
+
+ds_status store_conversation_state(store_db *db, long long id, char **state, ds_error *err)
+{
+    sqlite3_stmt *st = store__stmt(db, STMT_CONV_STATE_GET, err);
+    if (!st)
+        return DS_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = store__step(db, st), oom = 0;
+    char *v = rc == SQLITE_ROW ? store__column_dup(st, 0, &oom) : NULL;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store__db_fail(db, err, "reading a dialogue");
+    if (oom)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    *state = v;
+    return DS_OK;
+}

@@ -63,6 +63,8 @@ typedef enum store_stmt_id {
     STMT_HANDOFF_END,
     STMT_HANDOFF_RATE,
     STMT_HANDOFF_WAITS,
+    STMT_CONV_STATE_SET,
+    STMT_CONV_STATE_GET,
     STMT_COUNT_
 } store_stmt_id;
 

@@ -78,6 +78,14 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
     }
     dlg_session_free(c->dlg);
     c->dlg = dlg_session_new(conversation_name(c->conv, name, sizeof name));
+    c->saved_state = 0;
+    if (c->dlg && resumed) {
+        /* where the dialogue was: an order number given, a check pending */
+        char *state = NULL;
+        if (store_conversation_state(srv->db, c->conv, &state, NULL) == DS_OK && state)
+            dlg_session_load(c->dlg, srv->kb, state);
+        ds_free(state);
+    }
     if (c->dlg && c->customer[0])
         dlg_session_set_customer(c->dlg, c->customer);
     json_t *w = json_pack("{s:s,s:s,s:b}", "type", "welcome", "session", resumed ? token_in : token,
@@ -145,6 +153,22 @@ static json_t *reply_details(ws_server *srv, const dlg_reply *r)
     return d;
 }
 
+/* Keeps the dialogue state with the conversation, in the turn's batch, when
+ * it changed (most turns answer a question and change nothing). */
+static void save_state(ws_server *srv, ws_conn *c)
+{
+    char *state = dlg_session_save(c->dlg, srv->kb);
+    if (!state)
+        return;
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *p = state; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    if (h != c->saved_state &&
+        store_conversation_save_state(srv->db, c->conv, state, NULL) == DS_OK)
+        c->saved_state = h;
+    ds_free(state);
+}
+
 static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *text, size_t len)
 {
     char back[96];
@@ -163,6 +187,7 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
         r.intent = "fallback";
         ds_buf_puts(&r.text, "Mesajınızı okuyamadım; tekrar yazar mısınız?");
     }
+    save_state(srv, c);
     json_t *details = reply_details(srv, &r);
     char *dtext = json_dumps(details, JSON_COMPACT | JSON_REAL_PRECISION(4));
     store_message_add(srv->db, c->conv, "bot", NULL, r.text.data ? r.text.data : "", dtext, now,

@@ -36,6 +36,7 @@ typedef struct ws_conn {
     int in_handoff;
     long long claimed_by;
     size_t sent_position;          /* the queue position last told, 0 none */
+    unsigned long long saved_state; /* hash of the dialogue state last saved */
     long long sent_offer;          /* agents: the conversation last offered, 0 none */
     store_agent *agent;            /* after auth; NULL before */
     char addr[48];

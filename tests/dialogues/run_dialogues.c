@@ -18,7 +18,11 @@
  * a verified order is checked for the customer names, e-mails, phones and
  * tracking numbers of every fixture order: none may appear.
  *
- * usage: run_dialogues KB_DIR ORDERS.json SCRIPT_DIR */
+ * With --restart, before every message the session is saved, dropped and
+ * restored into a fresh one (as a server restart does): every script must
+ * still pass, so nothing a dialogue depends on is missing from the saved state.
+ *
+ * usage: run_dialogues [--restart] KB_DIR ORDERS.json SCRIPT_DIR */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -120,6 +124,7 @@ typedef struct runner {
     int have_reply;
     const secrets *sec;
     int sessions;
+    int restart; /* round-trip the session through dlg_session_save/load each turn */
 } runner;
 
 static void new_session(runner *ru)
@@ -132,9 +137,37 @@ static void new_session(runner *ru)
     ru->have_reply = 0;
 }
 
+/* What a server restart does to a conversation: only the saved state survives. */
+static void restart_session(runner *ru, const char *file, int line)
+{
+    const kb_base *kb = match_engine_kb(ru->env.me);
+    char *state = dlg_session_save(ru->s, kb);
+    char id[32];
+    snprintf(id, sizeof id, "test-%d", ru->sessions);
+    dlg_session *fresh = dlg_session_new(id);
+    if (!state || !fresh) {
+        fail(file, line, "cannot save the session%s%s", "", "");
+        ds_free(state);
+        dlg_session_free(fresh);
+        return;
+    }
+    dlg_session_load(fresh, kb, state);
+    char *again = dlg_session_save(fresh, kb);
+    checks++;
+    if (!again || strcmp(state, again) != 0)
+        fail(file, line, "the state changed through save/load:\n  %s\n  %s", state,
+             again ? again : "(null)");
+    ds_free(again);
+    ds_free(state);
+    dlg_session_free(ru->s);
+    ru->s = fresh;
+}
+
 static void say(runner *ru, const char *file, int line, const char *text)
 {
     dlg_reply_cleanup(&ru->r);
+    if (ru->restart)
+        restart_session(ru, file, line);
     ds_error err;
     if (dlg_respond(&ru->env, ru->s, text, strlen(text), &ru->r, &err) != DS_OK) {
         fail(file, line, "dlg_respond failed: %s%s", err.message, "");
@@ -268,8 +301,9 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     }
 }
 
-static int run_script(const char *kb_dir, const match_engine *me, const char *fixture,
-                      size_t fixture_len, const secrets *sec, const char *path)
+static int run_script(int restart, const char *kb_dir, const match_engine *me,
+                      const char *fixture, size_t fixture_len, const secrets *sec,
+                      const char *path)
 {
     char db_path[] = "/tmp/destek-dlg-XXXXXX";
     int fd = mkstemp(db_path);
@@ -294,6 +328,7 @@ static int run_script(const char *kb_dir, const match_engine *me, const char *fi
     ru.env.now = 1795597200; /* 2026-11-25T12:00:00+03:00 */
     ru.env.utc_offset_min = 180;
     ru.sec = sec;
+    ru.restart = restart;
     dlg_reply_init(&ru.r);
     new_session(&ru);
     FILE *f = fopen(path, "r");
@@ -330,8 +365,11 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    int restart = argc > 1 && strcmp(argv[1], "--restart") == 0;
+    argv += restart;
+    argc -= restart;
     if (argc != 4) {
-        fprintf(stderr, "usage: run_dialogues KB_DIR ORDERS.json SCRIPT_DIR\n");
+        fprintf(stderr, "usage: run_dialogues [--restart] KB_DIR ORDERS.json SCRIPT_DIR\n");
         return 2;
     }
     kb_base *kb;
@@ -370,7 +408,7 @@ int main(int argc, char **argv)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", argv[3], names[i]);
         int before = failures;
-        if (run_script(argv[1], me, fixture, fixture_len, &sec, path) != 0)
+        if (run_script(restart, argv[1], me, fixture, fixture_len, &sec, path) != 0)
             failures++;
         fprintf(stderr, "%-28s %s\n", names[i], failures == before ? "ok" : "FAILED");
         free(names[i]);

@@ -4,6 +4,8 @@ server with status 0 within a few seconds, closes the connections (1001, going
 away) and loses nothing acknowledged. SIGHUP reloads the knowledge base from
 disk without dropping open connections, and a broken KB on reload keeps the
 old one.
+A conversation in the middle of a dialogue (order number given, identity
+check pending) carries on where it was after a restart, even after kill -9.
 
 usage: /usr/bin/python3 test_sigterm.py DESTEK SRCROOT"""
 
@@ -12,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 
@@ -22,6 +25,8 @@ from harness import Client, Server, check, parse_argv, run, websockets
 
 DESTEK, SRCROOT = parse_argv()
 EXIT_WITHIN = 5.0
+ORDERS = os.path.join(SRCROOT, "tests", "dialogues", "orders.json")
+ORDER_NO, TRACKING = "1048213", "YK123456789TR"  # orders.json, ayse@example.com
 
 
 class Ctx:
@@ -191,7 +196,44 @@ async def t_sighup_reload(ctx):
     srv.stop()
 
 
-TESTS = [("sigterm_with_clients", t_sigterm), ("sighup_reload", t_sighup_reload)]
+async def t_resume_mid_dialogue(ctx):
+    srv = ctx.new_server(extra=["--limits", "off"])
+    r = subprocess.run([DESTEK, "orders", "import", ORDERS, "--db", srv.db],
+                       capture_output=True, timeout=30)
+    check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
+    srv.start()
+    c = await Client.open(srv.url)
+    w = await c.hello()
+    await c.message("d1", "siparişim nerede")
+    _, asked = await c.message("d2", ORDER_NO)
+    check(TRACKING not in asked["text"], "no order details before the identity check", asked)
+    # kill -9 right after the reply: the state must already be on disk.
+    srv.kill()
+    srv.start()
+    c = await Client.open(srv.url)
+    await c.hello(session=w["session"], resumed=True)
+    _, r = await c.message("d3", "ayse@example.com")
+    check(TRACKING in r.get("text", ""), "after the restart the e-mail completes the pending "
+          "identity check for order %s" % ORDER_NO, r)
+    # The verified order stays known across a graceful restart too.
+    srv.stop()
+    srv.start()
+    c = await Client.open(srv.url)
+    await c.hello(session=w["session"], resumed=True)
+    _, r = await c.message("d4", "kargom nerede")
+    check(TRACKING in r.get("text", ""), "the verified order is remembered after SIGTERM", r)
+    # A new conversation knows nothing of it.
+    c2 = await Client.open(srv.url)
+    await c2.hello()
+    _, r2 = await c2.message("n1", "kargom nerede")
+    check(TRACKING not in r2.get("text", ""), "another conversation got the order", r2)
+    await c.close()
+    await c2.close()
+    srv.stop()
+
+
+TESTS = [("sigterm_with_clients", t_sigterm), ("sighup_reload", t_sighup_reload),
+         ("resume_mid_dialogue", t_resume_mid_dialogue)]
 
 if __name__ == "__main__":
     run(TESTS, Ctx)
