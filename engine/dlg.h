@@ -78,7 +78,7 @@ ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
 
 /* The session's state as a JSON object text, to keep with the conversation
  * across restarts (slots, the verified order, the flow in progress, failed
- * identity checks). Owned (ds_free); NULL on OOM. */
+ * identity checks; not the signed-in customer). Owned (ds_free); NULL on OOM. */
 char *dlg_session_save(const dlg_session *s, const kb_base *kb);
 /* Restores what dlg_session_save wrote; unknown or malformed parts are
  * ignored (a fresh session is never wrong, only forgetful). */

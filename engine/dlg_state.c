@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* A dialogue session as JSON, so a conversation resumed after a restart
  * continues where it was: the order number given, the identity check, the
- * flow and its question, a clarifying question's two choices. Intents are saved by id, not index, so a reloaded
- * knowledge base does not confuse them. The turn counter (which rotates
- * alternative answer texts) is left out on purpose: saving it would make every
- * turn a write. */
+ * flow and its question, a clarifying question's two choices. Intents are
+ * saved by id, not index, so a reloaded knowledge base does not confuse them.
+ * Left out on purpose: the turn counter (it only rotates alternative answer
+ * texts, and saving it would make every turn a write) and the signed-in
+ * customer (it comes from each connection's own identity, so a resumed token
+ * never carries a login). */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -52,7 +54,6 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
     put_str(o, "email", s->email);
     put_str(o, "last4", s->last4);
     put_str(o, "verified", s->verified);
-    put_str(o, "customer", s->customer);
     put_str(o, "reason", s->reason);
     put_str(o, "size", s->size);
     put_str(o, "case", s->case_kind);
@@ -104,7 +105,6 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "email", s->email, sizeof s->email);
     get_str(o, "last4", s->last4, sizeof s->last4);
     get_str(o, "verified", s->verified, sizeof s->verified);
-    get_str(o, "customer", s->customer, sizeof s->customer);
     get_str(o, "reason", s->reason, sizeof s->reason);
     get_str(o, "size", s->size, sizeof s->size);
     get_str(o, "case", s->case_kind, sizeof s->case_kind);

@@ -469,6 +469,26 @@ async def t_identity_signed(ctx):
     await c.close()
 
 
+async def t_identity_not_resumed(ctx):
+    """A login belongs to the connection: resuming the conversation's token
+    without the identity (signed out, a shared computer) is not signed in."""
+    c = await connect(ctx, "identity")
+    exp = int(time.time()) + 3600
+    ident = {"customer": "ayse@example.com", "exp": exp, "sig": sign("ayse@example.com", exp)}
+    await c.send({"type": "hello", "identity": ident})
+    got = {f["type"]: f for f in [await c.recv_known(), await c.recv_known()]}
+    check(set(got) == {"identified", "welcome"}, "hello with a good identity", *got.values())
+    w = got["welcome"]
+    await c.message("nr-1", "merhaba")
+    await c.close()
+    c = await connect(ctx, "identity")
+    await c.hello(session=w["session"], resumed=True)
+    reply = await order_reply(c, "nr-2")
+    check(not discloses(reply) and asks_verification(reply),
+          "a resumed token without the identity must not act as signed in", reply)
+    await c.close()
+
+
 async def t_identity_identify_later(ctx):
     c = await connect(ctx, "identity")
     await c.hello()
@@ -600,6 +620,7 @@ TESTS = [
     ("ping_pong", t_ping_pong),
     ("reset", t_reset),
     ("identity_signed", t_identity_signed),
+    ("identity_not_resumed", t_identity_not_resumed),
     ("identity_identify_later", t_identity_identify_later),
     ("identity_bad_sig", t_identity_bad_sig),
     ("identity_other_customer_sig", t_identity_other_customer_sig),
