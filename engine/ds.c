@@ -3,6 +3,8 @@
  * growable buffer. No I/O. */
 #include "ds.h"
 
+#include <jansson.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,16 @@ char *ds_strdup(const char *s)
 void ds_free(void *p)
 {
     free(p);
+}
+
+static void *json_malloc(size_t n)
+{
+    return ds_malloc(n);
+}
+
+void ds_json_use_ds_alloc(void)
+{
+    json_set_alloc_funcs(json_malloc, ds_free);
 }
 
 void ds_buf_init(ds_buf *b)

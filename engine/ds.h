@@ -47,6 +47,10 @@ char *ds_strdup(const char *s);
 char *ds_strndup(const char *s, size_t len);
 void ds_free(void *p);
 
+/* Makes jansson allocate through ds_malloc/ds_free, so JSON values can be
+ * freed with ds_free and take part in the fault-injection tests. */
+void ds_json_use_ds_alloc(void);
+
 /* Test hook: make the n-th allocation from now on, and every one after it,
  * fail (0 = never), as when memory has run out. Process
  * wide on purpose: fault-injection tests fail "the Nth allocation" whoever

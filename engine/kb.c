@@ -720,15 +720,10 @@ static void keep_shop(load_ctx *lc, json_t *root)
     lc->kb->shop = json_incref(root);
 }
 
-static void *jansson_malloc(size_t n)
-{
-    return ds_malloc(n);
-}
-
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err)
 {
-    json_set_alloc_funcs(jansson_malloc, ds_free);
+    ds_json_use_ds_alloc();
     DIR *d = opendir(dir);
     if (!d)
         return ds_fail(err, DS_EIO, "cannot open knowledge base directory %s: %s", dir,

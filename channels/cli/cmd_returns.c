@@ -174,14 +174,9 @@ static int returns_list(const cli_opts *o)
     return rc;
 }
 
-static void *jansson_malloc(size_t n)
-{
-    return ds_malloc(n);
-}
-
 int cmd_returns(int argc, char **argv)
 {
-    json_set_alloc_funcs(jansson_malloc, ds_free);
+    ds_json_use_ds_alloc();
     cli_opts o;
     if (cli_parse(argc, argv, 2, &o) != 0) {
         cli_opts_free(&o);
