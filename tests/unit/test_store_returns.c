@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check_sqlite.h"
 #include "ds.h"
 #include "store.h"
 
@@ -70,30 +71,6 @@ static ds_status import_file(store_db *db, const char *rel, size_t *count, ds_er
 static ds_status import_text(store_db *db, const char *text, ds_error *err)
 {
     return store_import_orders(db, text, strlen(text), NULL, err);
-}
-
-static void raw_query(const char *path, const char *sql, char *buf, size_t len)
-{
-    sqlite3 *c = NULL;
-    sqlite3_stmt *st = NULL;
-    buf[0] = '\0';
-    CHECK(sqlite3_open(path, &c) == SQLITE_OK);
-    CHECK_MSG(sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-              sqlite3_errmsg(c));
-    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(c);
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *c = NULL;
-    char *msg = NULL;
-    CHECK(sqlite3_open(path, &c) == SQLITE_OK);
-    CHECK_MSG(sqlite3_exec(c, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg ? msg : "");
-    sqlite3_free(msg);
-    sqlite3_close(c);
 }
 
 /* Everything the store holds that an import touches, as one string. */
