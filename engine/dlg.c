@@ -59,8 +59,12 @@ ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
     dlg_session *tmp = s ? NULL : dlg_session_new("render");
     dlg_reply r;
     dlg_reply_init(&r);
-    dlg_turn t = {.env = env, .s = s ? s : tmp, .out = &r, .err = err,
-                  .kb = match_engine_kb(env->me), .text = ""};
+    dlg_turn t = {.env = env,
+                  .s = s ? s : tmp,
+                  .out = &r,
+                  .err = err,
+                  .kb = match_engine_kb(env->me),
+                  .text = ""};
     if (!t.s)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     if (t.s->verified[0] && env->db)
@@ -181,8 +185,7 @@ static int fill_slots(dlg_session *s, const nlp_text *nt)
                 got = 1;
             }
             break;
-        default:
-            break;
+        default: break;
         }
     }
     return got;
@@ -204,8 +207,8 @@ static ds_status clarify(dlg_turn *t)
     return DS_OK;
 }
 
-ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len,
-                      dlg_reply *out, ds_error *err)
+ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len, dlg_reply *out,
+                      ds_error *err)
 {
     const kb_base *kb = match_engine_kb(env->me);
     ds_status st = nlp_normalise(kb_lexicon(kb), text, len, env->scratch, err);
@@ -285,22 +288,71 @@ ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err)
 /* ---- start-up check --------------------------------------------------- */
 
 static const char *const required_messages[] = {
-    "ask_order_no", "ask_identity", "identity_failed", "identity_locked", "order_no_help",
-    "status.received", "status.preparing", "status.shipped", "status.out_for_delivery",
-    "status.delivered", "status.cancelled", "status.returned", "status.late",
-    "tracking.shipped", "tracking.out_for_delivery", "tracking.delivered",
-    "tracking.not_shipped", "tracking.not_received", "tracking.stuck", "cancel.confirm",
-    "cancel.done", "cancel.kept", "cancel.shipped", "cancel.delivered", "cancel.already",
-    "address.ask", "address.done", "address.too_late", "address.unusable", "abandoned",
-    "resume_hint", "no_store", "return.not_yet", "return.already_returned", "return.ask_item",
-    "return.ask_reason", "return.ask_opened", "return.accepted", "return.accepted_fault",
-    "return.rejected_window", "return.rejected_category", "return.rejected_opened",
-    "return.warranty_hint", "return_status.none", "return_status.requested",
-    "exchange.ask_item", "exchange.ask_size", "exchange.done", "exchange.no_stock",
-    "exchange.rejected_window", "case.sorry.hasarli", "case.sorry.eksik_yanlis", "case.sorry.ariza",
-    "case.ask_item", "case.ask_description", "case.done.urgent", "case.done.normal",
-    "complaint.listen", "complaint.done", "offline.ask_name", "offline.ask_contact",
-    "offline.ask_order", "offline.ask_message", "offline.recorded", NULL,
+    "ask_order_no",
+    "ask_identity",
+    "identity_failed",
+    "identity_locked",
+    "order_no_help",
+    "status.received",
+    "status.preparing",
+    "status.shipped",
+    "status.out_for_delivery",
+    "status.delivered",
+    "status.cancelled",
+    "status.returned",
+    "status.late",
+    "tracking.shipped",
+    "tracking.out_for_delivery",
+    "tracking.delivered",
+    "tracking.not_shipped",
+    "tracking.not_received",
+    "tracking.stuck",
+    "cancel.confirm",
+    "cancel.done",
+    "cancel.kept",
+    "cancel.shipped",
+    "cancel.delivered",
+    "cancel.already",
+    "address.ask",
+    "address.done",
+    "address.too_late",
+    "address.unusable",
+    "abandoned",
+    "resume_hint",
+    "no_store",
+    "return.not_yet",
+    "return.already_returned",
+    "return.ask_item",
+    "return.ask_reason",
+    "return.ask_opened",
+    "return.accepted",
+    "return.accepted_fault",
+    "return.rejected_window",
+    "return.rejected_category",
+    "return.rejected_opened",
+    "return.warranty_hint",
+    "return_status.none",
+    "return_status.requested",
+    "exchange.ask_item",
+    "exchange.ask_size",
+    "exchange.done",
+    "exchange.no_stock",
+    "exchange.rejected_window",
+    "case.sorry.hasarli",
+    "case.sorry.eksik_yanlis",
+    "case.sorry.ariza",
+    "case.ask_item",
+    "case.ask_description",
+    "case.done.urgent",
+    "case.done.normal",
+    "complaint.listen",
+    "complaint.done",
+    "offline.ask_name",
+    "offline.ask_contact",
+    "offline.ask_order",
+    "offline.ask_message",
+    "offline.recorded",
+    NULL,
 };
 
 static int check_lookup(void *ctx, const char *name, size_t len, ds_buf *out)

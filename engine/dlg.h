@@ -37,10 +37,10 @@ typedef struct dlg_env {
 } dlg_env;
 
 typedef struct dlg_reply {
-    ds_buf text;                  /* the answer, rendered */
-    const char *intent;           /* id answered ("fallback" included); static or from the kb */
+    ds_buf text;        /* the answer, rendered */
+    const char *intent; /* id answered ("fallback" included); static or from the kb */
     double confidence;
-    int clarify;                  /* a question: which of the candidates is meant */
+    int clarify; /* a question: which of the candidates is meant */
     const char *quick_replies[DLG_MAX_QUICK_REPLIES]; /* from the kb, static, or qr_text */
     size_t quick_reply_count;
     char qr_text[DLG_MAX_QUICK_REPLIES][96]; /* copies of quick replies made from data */
@@ -50,8 +50,8 @@ typedef struct dlg_reply {
     /* after hours, once the shopper left name, contact and message: the
      * offline request as a JSON object, else "" */
     char offline_request[1024];
-    int offline_started;          /* after hours: the bot began collecting an offline request */
-    int verified;                 /* the conversation has a verified order */
+    int offline_started; /* after hours: the bot began collecting an offline request */
+    int verified;        /* the conversation has a verified order */
 } dlg_reply;
 
 /* Owned (dlg_session_free), NULL on OOM. id names the conversation in audit
@@ -89,8 +89,8 @@ void dlg_reply_cleanup(dlg_reply *r);
 
 /* Answers one message. DS_EINPUT for invalid UTF-8 (the session does not
  * change); DS_EDB only when the store fails (the reply then says so). */
-ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len,
-                      dlg_reply *out, ds_error *err);
+ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len, dlg_reply *out,
+                      ds_error *err);
 
 /* The opening message of a conversation (the greeting intent's answer). */
 ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err);

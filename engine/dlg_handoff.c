@@ -14,10 +14,10 @@ static void offline_request(dlg_turn *t, const char *priority, const char *reaso
                             const char *message)
 {
     dlg_session *s = t->s;
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", s->off_name, "contact",
-                          s->off_contact, "order", s->off_order[0] ? s->off_order : s->verified,
-                          "message", message ? message : "", "priority", priority, "reason",
-                          reason);
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", s->off_name, "contact", s->off_contact,
+                  "order", s->off_order[0] ? s->off_order : s->verified, "message",
+                  message ? message : "", "priority", priority, "reason", reason);
     char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (text && strlen(text) < sizeof t->out->offline_request)
@@ -120,7 +120,6 @@ int dlg__offline_await(dlg_turn *t)
         dlg__end_flow(s);
         return 1;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }

@@ -15,12 +15,12 @@ typedef enum dlg_flow {
     DLG_FLOW_TRACKING,
     DLG_FLOW_CANCEL,
     DLG_FLOW_ADDRESS,
-    DLG_FLOW_RETURN,          /* iade_talebi */
-    DLG_FLOW_RETURN_STATUS,   /* iade_durumu */
-    DLG_FLOW_EXCHANGE,        /* degisim_talebi */
-    DLG_FLOW_CASE,            /* hasarli_urun, eksik_yanlis_urun, arizali_urun */
-    DLG_FLOW_COMPLAINT,       /* sikayet */
-    DLG_FLOW_OFFLINE          /* after hours: collecting an offline request */
+    DLG_FLOW_RETURN,        /* iade_talebi */
+    DLG_FLOW_RETURN_STATUS, /* iade_durumu */
+    DLG_FLOW_EXCHANGE,      /* degisim_talebi */
+    DLG_FLOW_CASE,          /* hasarli_urun, eksik_yanlis_urun, arizali_urun */
+    DLG_FLOW_COMPLAINT,     /* sikayet */
+    DLG_FLOW_OFFLINE        /* after hours: collecting an offline request */
 } dlg_flow;
 
 typedef enum dlg_await {
@@ -29,16 +29,16 @@ typedef enum dlg_await {
     DLG_AWAIT_IDENTITY,
     DLG_AWAIT_CANCEL_CONFIRM,
     DLG_AWAIT_ADDRESS,
-    DLG_AWAIT_ITEM,           /* which item of the order */
-    DLG_AWAIT_REASON,         /* why it goes back */
-    DLG_AWAIT_OPENED,         /* was the cosmetic opened */
-    DLG_AWAIT_SIZE,           /* the size wanted in an exchange */
-    DLG_AWAIT_DESCRIPTION,    /* what happened, for a case */
-    DLG_AWAIT_COMPLAINT,      /* the complaint itself */
-    DLG_AWAIT_NAME,           /* offline request: name */
-    DLG_AWAIT_CONTACT,        /* offline request: phone or e-mail */
-    DLG_AWAIT_OFFLINE_ORDER,  /* offline request: order number, if any */
-    DLG_AWAIT_OFFLINE_TEXT    /* offline request: the message */
+    DLG_AWAIT_ITEM,          /* which item of the order */
+    DLG_AWAIT_REASON,        /* why it goes back */
+    DLG_AWAIT_OPENED,        /* was the cosmetic opened */
+    DLG_AWAIT_SIZE,          /* the size wanted in an exchange */
+    DLG_AWAIT_DESCRIPTION,   /* what happened, for a case */
+    DLG_AWAIT_COMPLAINT,     /* the complaint itself */
+    DLG_AWAIT_NAME,          /* offline request: name */
+    DLG_AWAIT_CONTACT,       /* offline request: phone or e-mail */
+    DLG_AWAIT_OFFLINE_ORDER, /* offline request: order number, if any */
+    DLG_AWAIT_OFFLINE_TEXT   /* offline request: the message */
 } dlg_await;
 
 typedef struct dlg_check {
@@ -52,20 +52,20 @@ struct dlg_session {
     int clarify_a, clarify_b; /* kb intents offered by the last clarifying question */
     dlg_flow flow;
     dlg_await await;
-    int flow_intent;          /* kb index of the intent that started the flow */
-    char order_no[16];        /* slot */
-    char email[128];          /* slot: identity proof */
-    char last4[5];            /* slot: identity proof */
-    char verified[16];        /* order verified in this conversation, "" none */
-    char customer[128];       /* signed-in customer's e-mail, "" none */
-    int not_received;         /* the shopper said the parcel did not arrive */
-    int item;                 /* chosen item index, -1 none, -2 all */
-    char reason[16];          /* return reason id from shop.json, "" none */
-    int opened;               /* cosmetics: -1 unknown, 0 sealed, 1 opened */
-    char size[8];             /* size wanted in an exchange, "" none */
-    char case_kind[16];       /* hasarli, eksik_yanlis, ariza */
-    int unsure;               /* fallback or clarifying answers in a row */
-    char off_name[64];        /* offline request being collected */
+    int flow_intent;    /* kb index of the intent that started the flow */
+    char order_no[16];  /* slot */
+    char email[128];    /* slot: identity proof */
+    char last4[5];      /* slot: identity proof */
+    char verified[16];  /* order verified in this conversation, "" none */
+    char customer[128]; /* signed-in customer's e-mail, "" none */
+    int not_received;   /* the shopper said the parcel did not arrive */
+    int item;           /* chosen item index, -1 none, -2 all */
+    char reason[16];    /* return reason id from shop.json, "" none */
+    int opened;         /* cosmetics: -1 unknown, 0 sealed, 1 opened */
+    char size[8];       /* size wanted in an exchange, "" none */
+    char case_kind[16]; /* hasarli, eksik_yanlis, ariza */
+    int unsure;         /* fallback or clarifying answers in a row */
+    char off_name[64];  /* offline request being collected */
     char off_contact[128];
     char off_order[16];
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
@@ -79,12 +79,12 @@ typedef struct dlg_turn {
     dlg_reply *out;
     ds_error *err;
     const kb_base *kb;
-    store_order *order;       /* the verified order, loaded this turn (owned) */
-    const char *text;         /* the message as typed; borrowed */
-    const char *code;         /* a return/exchange code just issued */
-    long long request_id;     /* a case or complaint just recorded */
-    const store_return *ret;  /* a return being described */
-    long long days_since;     /* days since delivery */
+    store_order *order;      /* the verified order, loaded this turn (owned) */
+    const char *text;        /* the message as typed; borrowed */
+    const char *code;        /* a return/exchange code just issued */
+    long long request_id;    /* a case or complaint just recorded */
+    const store_return *ret; /* a return being described */
+    long long days_since;    /* days since delivery */
 } dlg_turn;
 
 /* Appends message `key` of dialogue.json, rendered, and its quick replies. */

@@ -17,16 +17,11 @@ static const struct {
     const char *intent;
     dlg_flow flow;
 } flows[] = {
-    {"siparis_durumu", DLG_FLOW_STATUS},
-    {"kargo_takip", DLG_FLOW_TRACKING},
-    {"siparis_iptal", DLG_FLOW_CANCEL},
-    {"adres_degisikligi", DLG_FLOW_ADDRESS},
-    {"iade_talebi", DLG_FLOW_RETURN},
-    {"iade_durumu", DLG_FLOW_RETURN_STATUS},
-    {"degisim_talebi", DLG_FLOW_EXCHANGE},
-    {"hasarli_urun", DLG_FLOW_CASE},
-    {"eksik_yanlis_urun", DLG_FLOW_CASE},
-    {"arizali_urun", DLG_FLOW_CASE},
+    {"siparis_durumu", DLG_FLOW_STATUS},   {"kargo_takip", DLG_FLOW_TRACKING},
+    {"siparis_iptal", DLG_FLOW_CANCEL},    {"adres_degisikligi", DLG_FLOW_ADDRESS},
+    {"iade_talebi", DLG_FLOW_RETURN},      {"iade_durumu", DLG_FLOW_RETURN_STATUS},
+    {"degisim_talebi", DLG_FLOW_EXCHANGE}, {"hasarli_urun", DLG_FLOW_CASE},
+    {"eksik_yanlis_urun", DLG_FLOW_CASE},  {"arizali_urun", DLG_FLOW_CASE},
     {"sikayet", DLG_FLOW_COMPLAINT},
 };
 
@@ -97,9 +92,9 @@ void dlg__now_iso(const dlg_env *env, char buf[48])
     struct tm tm;
     gmtime_r(&local, &tm);
     int off = env->utc_offset_min < 0 ? -env->utc_offset_min : env->utc_offset_min;
-    snprintf(buf, 48, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             env->utc_offset_min < 0 ? '-' : '+', off / 60, off % 60);
+    snprintf(buf, 48, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, env->utc_offset_min < 0 ? '-' : '+',
+             off / 60, off % 60);
 }
 
 /* Records that people must take over, and says so in the reply. */
@@ -268,7 +263,8 @@ int dlg__verified_order(dlg_turn *t, int first)
     store_order_free(t->order);
     t->order = NULL;
     if (!s->order_no[0]) {
-        if (first && s->flow_intent >= 0 && kb_intent_at(t->kb, (size_t)s->flow_intent)->answer_count) {
+        if (first && s->flow_intent >= 0 &&
+            kb_intent_at(t->kb, (size_t)s->flow_intent)->answer_count) {
             /* the intent's own answer explains what comes next */
             ds_buf *b = &t->out->text;
             const kb_intent *in = kb_intent_at(t->kb, (size_t)s->flow_intent);
@@ -288,8 +284,7 @@ int dlg__verified_order(dlg_turn *t, int first)
         dlg__end_flow(s);
         return 0;
     }
-    if (strcmp(s->verified, s->order_no) != 0 && !s->email[0] && !s->last4[0] &&
-        s->customer[0]) {
+    if (strcmp(s->verified, s->order_no) != 0 && !s->email[0] && !s->last4[0] && s->customer[0]) {
         /* signed in on the shop's site: their own orders are theirs to see */
         if (store_order_get(t->env->db, s->order_no, &t->order, NULL) == DS_OK &&
             t->order->customer_email && strcasecmp(t->order->customer_email, s->customer) == 0) {
@@ -353,8 +348,8 @@ static void confirm_cancel(dlg_turn *t)
     char now[48], actor[96];
     dlg__now_iso(t->env, now);
     snprintf(actor, sizeof actor, "shopper:%s", s->id);
-    ds_status st = store_order_cancel(t->env->db, s->verified, actor,
-                                      "müşteri sohbette iptal etti", now, NULL);
+    ds_status st = store_order_cancel(t->env->db, s->verified, actor, "müşteri sohbette iptal etti",
+                                      now, NULL);
     if (st == DS_OK) {
         dlg__say(t, "cancel.done");
         dlg__end_flow(s);

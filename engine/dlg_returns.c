@@ -193,10 +193,10 @@ static ds_status record(dlg_turn *t, const char *kind, const char *state, int wi
     for (unsigned attempt = 0; attempt < 4 && st != DS_OK; attempt++) {
         if (with_code)
             make_code(t, attempt, code);
-        st = store_return_add(t->env->db, kind, t->order ? t->order->id : NULL, items,
-                              t->s->reason[0] ? t->s->reason : t->s->case_kind, state,
-                              with_code ? code : NULL, priority, details, now, &t->request_id,
-                              NULL);
+        st =
+            store_return_add(t->env->db, kind, t->order ? t->order->id : NULL, items,
+                             t->s->reason[0] ? t->s->reason : t->s->case_kind, state,
+                             with_code ? code : NULL, priority, details, now, &t->request_id, NULL);
     }
     ds_free(items);
     return st;
@@ -404,8 +404,8 @@ static void act_exchange(dlg_turn *t)
 
 static const char *case_kind_of(const dlg_turn *t)
 {
-    const char *id = t->s->flow_intent >= 0 ? kb_intent_at(t->kb, (size_t)t->s->flow_intent)->id
-                                            : "";
+    const char *id =
+        t->s->flow_intent >= 0 ? kb_intent_at(t->kb, (size_t)t->s->flow_intent)->id : "";
     if (strcmp(id, "hasarli_urun") == 0)
         return "hasarli";
     if (strcmp(id, "eksik_yanlis_urun") == 0)
@@ -539,8 +539,7 @@ int dlg__returns_await(dlg_turn *t, int intent)
         s->await = DLG_AWAIT_NONE;
         record_case(t, t->text ? t->text : "");
         return 1;
-    default:
-        return 0;
+    default: return 0;
     }
     s->await = DLG_AWAIT_NONE;
     dlg__returns_act(t);

@@ -70,8 +70,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
     json_t *checks = json_array();
     for (size_t i = 0; i < s->check_count; i++)
-        json_array_append_new(checks, json_pack("{s:s,s:i}", "order", s->checks[i].order,
-                                                "fails", s->checks[i].fails));
+        json_array_append_new(checks, json_pack("{s:s,s:i}", "order", s->checks[i].order, "fails",
+                                                s->checks[i].fails));
     json_object_set_new(o, "checks", checks);
     char *text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
@@ -98,8 +98,8 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     if (flow != DLG_FLOW_NONE && (idx >= 0 || flow == DLG_FLOW_OFFLINE)) {
         s->flow = (dlg_flow)flow;
         s->flow_intent = idx;
-        s->await = (dlg_await)get_int(o, "await", DLG_AWAIT_NONE, DLG_AWAIT_NONE,
-                                      DLG_AWAIT_OFFLINE_TEXT);
+        s->await =
+            (dlg_await)get_int(o, "await", DLG_AWAIT_NONE, DLG_AWAIT_NONE, DLG_AWAIT_OFFLINE_TEXT);
     }
     get_str(o, "order", s->order_no, sizeof s->order_no);
     get_str(o, "email", s->email, sizeof s->email);
@@ -118,7 +118,8 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     json_t *checks = json_object_get(o, "checks"), *c;
     size_t i;
     s->check_count = 0;
-    json_array_foreach(checks, i, c) {
+    json_array_foreach(checks, i, c)
+    {
         if (s->check_count == DLG_MAX_CHECKED_ORDERS)
             break;
         dlg_check *k = &s->checks[s->check_count];

@@ -59,9 +59,12 @@ static void v_delivered(dlg_turn *t, const store_order *o, ds_buf *out)
 static void v_status(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     static const char *const names[][2] = {
-        {"received", "onaylandı, hazırlanmayı bekliyor"}, {"preparing", "hazırlanıyor"},
-        {"shipped", "kargoda"}, {"out_for_delivery", "dağıtımda"},
-        {"delivered", "teslim edildi"}, {"cancelled", "iptal edildi"},
+        {"received", "onaylandı, hazırlanmayı bekliyor"},
+        {"preparing", "hazırlanıyor"},
+        {"shipped", "kargoda"},
+        {"out_for_delivery", "dağıtımda"},
+        {"delivered", "teslim edildi"},
+        {"cancelled", "iptal edildi"},
         {"returned", "iade edildi"},
     };
     (void)t;
@@ -296,7 +299,8 @@ static void v_return_items(dlg_turn *t, const store_order *o, ds_buf *out)
     json_t *items = t->ret ? json_loads(t->ret->items, 0, NULL) : NULL;
     size_t i, n = json_array_size(items);
     json_t *el;
-    json_array_foreach(items, i, el) {
+    json_array_foreach(items, i, el)
+    {
         if (i)
             ds_buf_puts(out, i + 1 == n ? " ve " : ", ");
         const char *name = json_string_value(json_object_get(el, "name"));

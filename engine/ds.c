@@ -17,10 +17,16 @@ static unsigned long alloc_fail_at;
 const char *ds_status_str(ds_status st)
 {
     static const char *const names[] = {
-        [DS_OK] = "ok", [DS_ENOMEM] = "out of memory", [DS_EINVAL] = "invalid argument",
-        [DS_EINPUT] = "invalid input", [DS_ETOOBIG] = "input too large",
-        [DS_EIO] = "i/o error", [DS_EKB] = "knowledge base error",
-        [DS_EDB] = "database error", [DS_ENOTFOUND] = "not found", [DS_ECONFLICT] = "conflicts with the current state",
+        [DS_OK] = "ok",
+        [DS_ENOMEM] = "out of memory",
+        [DS_EINVAL] = "invalid argument",
+        [DS_EINPUT] = "invalid input",
+        [DS_ETOOBIG] = "input too large",
+        [DS_EIO] = "i/o error",
+        [DS_EKB] = "knowledge base error",
+        [DS_EDB] = "database error",
+        [DS_ENOTFOUND] = "not found",
+        [DS_ECONFLICT] = "conflicts with the current state",
     };
     if ((size_t)st < sizeof names / sizeof names[0] && names[st])
         return names[st];

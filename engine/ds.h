@@ -9,24 +9,24 @@
 
 typedef enum ds_status {
     DS_OK = 0,
-    DS_ENOMEM,   /* allocation failed */
-    DS_EINVAL,   /* contract misuse by the caller */
-    DS_EINPUT,   /* bad outside input: invalid UTF-8, malformed JSON, ... */
-    DS_ETOOBIG,  /* input over a named limit */
-    DS_EIO,      /* file system */
-    DS_EKB,      /* knowledge base does not validate */
-    DS_EDB,      /* store / database */
+    DS_ENOMEM,  /* allocation failed */
+    DS_EINVAL,  /* contract misuse by the caller */
+    DS_EINPUT,  /* bad outside input: invalid UTF-8, malformed JSON, ... */
+    DS_ETOOBIG, /* input over a named limit */
+    DS_EIO,     /* file system */
+    DS_EKB,     /* knowledge base does not validate */
+    DS_EDB,     /* store / database */
     DS_ENOTFOUND,
-    DS_ECONFLICT  /* the request conflicts with the current state */
+    DS_ECONFLICT /* the request conflicts with the current state */
 } ds_status;
 
 /* Where and why a call failed. Optional everywhere (NULL allowed). */
 typedef struct ds_error {
     ds_status status;
-    char file[256];   /* "" when not about a file */
-    int line;         /* 1-based, 0 when unknown */
-    int column;       /* 1-based, 0 when unknown */
-    char field[128];  /* JSON path or field name, "" when unknown */
+    char file[256];  /* "" when not about a file */
+    int line;        /* 1-based, 0 when unknown */
+    int column;      /* 1-based, 0 when unknown */
+    char field[128]; /* JSON path or field name, "" when unknown */
     char message[512];
 } ds_error;
 

@@ -68,8 +68,7 @@ static int parse_offset(const char *s, long *secs)
 {
     int h, m;
     if (!s || strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' ||
-        two_digits(s + 1, &h) || two_digits(s + 4, &m) || m > 59 || h > 14 ||
-        (h == 14 && m > 0))
+        two_digits(s + 1, &h) || two_digits(s + 4, &m) || m > 59 || h > 14 || (h == 14 && m > 0))
         return -1;
     *secs = (s[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
     return 0;
@@ -208,12 +207,9 @@ int hours_is_open(const kb_base *kb, time_t now)
 int hours_open_now(const kb_base *kb, hours_mode mode, time_t now)
 {
     switch (mode) {
-    case HOURS_OPEN:
-        return 1;
-    case HOURS_CLOSED:
-        return 0;
-    default:
-        return hours_is_open(kb, now);
+    case HOURS_OPEN: return 1;
+    case HOURS_CLOSED: return 0;
+    default: return hours_is_open(kb, now);
     }
 }
 
@@ -320,8 +316,9 @@ static int check_pair(check_ctx *cc, const char *base, const char *open, const c
         return 0;
     if (!open) {
         snprintf(path, sizeof path, "%s.open", base);
-        problem(cc, path, "\"close\" without \"open\" (a closed day has \"open\": null and no "
-                          "\"close\")");
+        problem(cc, path,
+                "\"close\" without \"open\" (a closed day has \"open\": null and no "
+                "\"close\")");
         return 0;
     }
     if (!close) {
@@ -341,8 +338,9 @@ static int check_pair(check_ctx *cc, const char *base, const char *open, const c
     }
     if (ok && c <= o) {
         snprintf(path, sizeof path, "%s.close", base);
-        problem(cc, path, "closes at %s, not after it opens at %s (a day cannot run past "
-                          "midnight: close at \"24:00\" and open the next day at \"00:00\")",
+        problem(cc, path,
+                "closes at %s, not after it opens at %s (a day cannot run past "
+                "midnight: close at \"24:00\" and open the next day at \"00:00\")",
                 close, open);
         ok = 0;
     }
@@ -366,7 +364,8 @@ static void check_zone(check_ctx *cc, const kb_base *kb)
         if (offs && off != ISTANBUL_OFFSET)
             problem(cc, "hours.utc_offset",
                     "Europe/Istanbul is UTC+03:00 all year (no summer time since 2016), "
-                    "not %s", offs);
+                    "not %s",
+                    offs);
     } else if (!offs) {
         problem(cc, tz ? "hours.timezone" : "hours.utc_offset",
                 "give \"utc_offset\" (\"+HH:MM\"): only Europe/Istanbul has a built-in "
@@ -385,8 +384,9 @@ static void check_week(check_ctx *cc, const kb_base *kb)
         if (!check_pair(cc, "hours", kb_shop_string(kb, "hours.open"),
                         kb_shop_string(kb, "hours.close"), &sp) &&
             !kb_shop_string(kb, "hours.open") && !kb_shop_string(kb, "hours.close"))
-            problem(cc, "hours.weekly", "no opening hours: give \"weekly\" (or \"open\" and "
-                                        "\"close\" for every day)");
+            problem(cc, "hours.weekly",
+                    "no opening hours: give \"weekly\" (or \"open\" and "
+                    "\"close\" for every day)");
         return;
     }
     for (int i = 0; i < 7; i++) {
@@ -400,8 +400,9 @@ static void check_week(check_ctx *cc, const kb_base *kb)
     }
     if (!open_days) {
         if (cc->problems == before) /* not just a consequence of a bad day */
-            problem(cc, "hours.weekly", "no weekday has opening hours (keys mon, tue, wed, "
-                                        "thu, fri, sat, sun)");
+            problem(cc, "hours.weekly",
+                    "no weekday has opening hours (keys mon, tue, wed, "
+                    "thu, fri, sat, sun)");
         return;
     }
     /* The answers quote hours.open/hours.close; with one set of hours for the
@@ -421,9 +422,10 @@ static void check_holidays(check_ctx *cc, const kb_base *kb)
 {
     size_t n = kb_shop_list_count(kb, "hours.holidays");
     if (n == 0 && kb_shop_string(kb, "hours.holidays")) {
-        problem(cc, "hours.holidays", "must be an array of {\"date\", \"name\", \"open\", "
-                                      "\"close\"} (the text for answers is "
-                                      "\"holidays_text\")");
+        problem(cc, "hours.holidays",
+                "must be an array of {\"date\", \"name\", \"open\", "
+                "\"close\"} (the text for answers is "
+                "\"holidays_text\")");
         return;
     }
     long prev = 0;
@@ -441,8 +443,10 @@ static void check_holidays(check_ctx *cc, const kb_base *kb)
             problem(cc, path, "bad date \"%s\": write YYYY-MM-DD, a real day", date);
         } else {
             if (prev_text && day == prev)
-                problem(cc, path, "duplicate date %s: give one entry per day (join the "
-                                  "names)", date);
+                problem(cc, path,
+                        "duplicate date %s: give one entry per day (join the "
+                        "names)",
+                        date);
             else if (prev_text && day < prev)
                 problem(cc, path, "dates must increase: %s comes after %s", date, prev_text);
             prev = day;

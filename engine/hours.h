@@ -17,12 +17,7 @@
 
 /* The --hours override: auto follows shop.json, open/closed force it (tests,
  * demos). */
-typedef enum hours_mode {
-    HOURS_INVALID = -1,
-    HOURS_AUTO = 0,
-    HOURS_OPEN,
-    HOURS_CLOSED
-} hours_mode;
+typedef enum hours_mode { HOURS_INVALID = -1, HOURS_AUTO = 0, HOURS_OPEN, HOURS_CLOSED } hours_mode;
 
 /* "auto", "open" or "closed" (NULL counts as "auto"); HOURS_INVALID for
  * anything else. */

@@ -32,13 +32,13 @@ struct kb_base {
     size_t message_count;
     kb_canned *canned;
     size_t canned_count;
-    ds_map *words;     /* "list\tskeleton phrase" -> 1 */
+    ds_map *words; /* "list\tskeleton phrase" -> 1 */
 };
 
 typedef struct load_ctx {
     kb_base *kb;
-    const char *file;  /* base name */
-    char *text;        /* whole file */
+    const char *file; /* base name */
+    char *text;       /* whole file */
     size_t len;
     kb_diag_fn diag;
     void *diag_ctx;
@@ -128,8 +128,7 @@ static char *phrase_words(const kb_base *kb, const char *s, size_t *count)
 {
     nlp_text *t = kb->scratch;
     char *out = NULL;
-    if (nlp_normalise(kb->lexicon, s, strlen(s), t, NULL) == DS_OK &&
-        nlp_text_token_count(t) > 0) {
+    if (nlp_normalise(kb->lexicon, s, strlen(s), t, NULL) == DS_OK && nlp_text_token_count(t) > 0) {
         out = ds_strdup(nlp_text_skeleton(t));
         *count = nlp_text_token_count(t);
     }
@@ -156,7 +155,8 @@ static char **string_array(load_ctx *lc, json_t *arr, const char *path, size_t *
         return NULL;
     size_t i;
     json_t *el;
-    json_array_foreach(arr, i, el) {
+    json_array_foreach(arr, i, el)
+    {
         char p[160];
         snprintf(p, sizeof p, "%s[%zu]", path, i);
         const char *s = json_string_value(el);
@@ -177,7 +177,8 @@ static void load_lexicon(load_ctx *lc, json_t *root)
     kb_base *kb = lc->kb;
     const char *key;
     json_t *val;
-    json_object_foreach(root, key, val) {
+    json_object_foreach(root, key, val)
+    {
         if (strcmp(key, "shorthand") && strcmp(key, "suffixes") && strcmp(key, "concepts"))
             report(lc, 0, key, "unknown field, ignored");
     }
@@ -185,7 +186,8 @@ static void load_lexicon(load_ctx *lc, json_t *root)
     if (sh && !json_is_object(sh))
         report(lc, 1, "shorthand", "must be an object of \"shorthand\": \"words\"");
     else if (sh) {
-        json_object_foreach(sh, key, val) {
+        json_object_foreach(sh, key, val)
+        {
             char p[160];
             snprintf(p, sizeof p, "shorthand.%s", key);
             ds_error e = {.message = "out of memory"};
@@ -200,7 +202,8 @@ static void load_lexicon(load_ctx *lc, json_t *root)
         report(lc, 1, "suffixes", "must be an array of suffixes (skeleton spelling)");
     } else {
         size_t i;
-        json_array_foreach(suf, i, val) {
+        json_array_foreach(suf, i, val)
+        {
             char p[64];
             snprintf(p, sizeof p, "suffixes[%zu]", i);
             ds_error e = {.message = "out of memory"};
@@ -219,7 +222,8 @@ static void load_lexicon(load_ctx *lc, json_t *root)
     kb->concepts = ds_calloc(n + 1, sizeof *kb->concepts);
     if (!kb->concepts)
         return;
-    json_object_foreach(con, key, val) {
+    json_object_foreach(con, key, val)
+    {
         char p[160];
         snprintf(p, sizeof p, "concepts.%s", key);
         if (!valid_id(key)) {
@@ -275,7 +279,8 @@ static void load_keywords(load_ctx *lc, kb_intent *in, json_t *obj, const char *
         return;
     const char *key;
     json_t *val;
-    json_object_foreach(obj, key, val) {
+    json_object_foreach(obj, key, val)
+    {
         char p[320];
         snprintf(p, sizeof p, "%s.%s", path, key);
         if (!json_is_number(val)) {
@@ -346,7 +351,8 @@ static void load_patterns(load_ctx *lc, kb_intent *in, json_t *arr, const char *
         return;
     size_t i;
     json_t *el;
-    json_array_foreach(arr, i, el) {
+    json_array_foreach(arr, i, el)
+    {
         char p[240];
         snprintf(p, sizeof p, "%s[%zu]", path, i);
         const char *re = json_string_value(el);
@@ -403,7 +409,7 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id", "title", "keywords", "patterns", "examples", "answers", "quick_replies",
+    "id",       "title",       "keywords",    "patterns", "examples", "answers", "quick_replies",
     "priority", "needs_order", "description", NULL,
 };
 
@@ -418,7 +424,8 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
     }
     const char *key;
     json_t *val;
-    json_object_foreach(obj, key, val) {
+    json_object_foreach(obj, key, val)
+    {
         int known = 0;
         for (const char *const *f = intent_fields; *f; f++)
             known |= strcmp(*f, key) == 0;
@@ -500,8 +507,8 @@ static void load_intent_file(load_ctx *lc, json_t *root)
         return;
     }
     kb_base *kb = lc->kb;
-    kb_intent *ni = ds_realloc(kb->intents,
-                               (kb->intent_count + json_array_size(arr) + 1) * sizeof *ni);
+    kb_intent *ni =
+        ds_realloc(kb->intents, (kb->intent_count + json_array_size(arr) + 1) * sizeof *ni);
     if (!ni) {
         report(lc, 1, NULL, "out of memory");
         return;
@@ -510,8 +517,7 @@ static void load_intent_file(load_ctx *lc, json_t *root)
     memset(ni + kb->intent_count, 0, (json_array_size(arr) + 1) * sizeof *ni);
     size_t i;
     json_t *el;
-    json_array_foreach(arr, i, el)
-        load_intent(lc, el, i);
+    json_array_foreach(arr, i, el) load_intent(lc, el, i);
 }
 
 /* ---- dialogue.json ---------------------------------------------------- */
@@ -543,19 +549,22 @@ static void load_dialogue(load_ctx *lc, json_t *root)
     kb_base *kb = lc->kb;
     const char *key;
     json_t *val;
-    json_object_foreach(root, key, val) {
+    json_object_foreach(root, key, val)
+    {
         if (strcmp(key, "messages") && strcmp(key, "words") && strcmp(key, "canned"))
             report(lc, 0, key, "unknown field, ignored");
     }
     json_t *msgs = json_object_get(root, "messages");
     if (!json_is_object(msgs)) {
-        report(lc, 1, "messages", "must be an object of \"key\": \"text\" | [texts] | "
-                                  "{\"text\": ..., \"quick_replies\": [...]}");
+        report(lc, 1, "messages",
+               "must be an object of \"key\": \"text\" | [texts] | "
+               "{\"text\": ..., \"quick_replies\": [...]}");
     } else {
         kb->messages = ds_calloc(json_object_size(msgs) + 1, sizeof *kb->messages);
         if (!kb->messages)
             return;
-        json_object_foreach(msgs, key, val) {
+        json_object_foreach(msgs, key, val)
+        {
             char p[200];
             snprintf(p, sizeof p, "messages.%s", key);
             kb_message *m = &kb->messages[kb->message_count];
@@ -587,7 +596,8 @@ static void load_dialogue(load_ctx *lc, json_t *root)
         (kb->canned = ds_calloc(json_array_size(canned) + 1, sizeof *kb->canned))) {
         size_t i;
         json_t *el;
-        json_array_foreach(canned, i, el) {
+        json_array_foreach(canned, i, el)
+        {
             char p[64];
             snprintf(p, sizeof p, "canned[%zu]", i);
             const char *id = json_string_value(json_object_get(el, "id"));
@@ -611,7 +621,8 @@ static void load_dialogue(load_ctx *lc, json_t *root)
         report(lc, 1, "words", "must be an object of \"list\": [words]");
         return;
     }
-    json_object_foreach(words, key, val) {
+    json_object_foreach(words, key, val)
+    {
         char p[200];
         snprintf(p, sizeof p, "words.%s", key);
         size_t n;
@@ -783,8 +794,9 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
     }
     lc.file = NULL;
     if (kb_intent_find(kb, "fallback") < 0)
-        report(&lc, 1, NULL, "no intent \"fallback\": its answers are what the bot says "
-                             "when it is not sure");
+        report(&lc, 1, NULL,
+               "no intent \"fallback\": its answers are what the bot says "
+               "when it is not sure");
     free_strv(names, count);
     nlp_text_free(kb->scratch);
     kb->scratch = NULL;
@@ -890,9 +902,7 @@ static int put_value(json_t *v, ds_buf *out)
 {
     char num[64];
     switch (json_typeof(v)) {
-    case JSON_STRING:
-        ds_buf_append(out, json_string_value(v), json_string_length(v));
-        return 1;
+    case JSON_STRING: ds_buf_append(out, json_string_value(v), json_string_length(v)); return 1;
     case JSON_INTEGER:
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
         ds_buf_puts(out, num);
@@ -906,12 +916,8 @@ static int put_value(json_t *v, ds_buf *out)
         ds_buf_puts(out, num);
         return 1;
     }
-    case JSON_TRUE:
-        ds_buf_puts(out, "evet");
-        return 1;
-    case JSON_FALSE:
-        ds_buf_puts(out, "hayır");
-        return 1;
+    case JSON_TRUE: ds_buf_puts(out, "evet"); return 1;
+    case JSON_FALSE: ds_buf_puts(out, "hayır"); return 1;
     case JSON_ARRAY: {
         size_t n = json_array_size(v);
         for (size_t i = 0; i < n; i++) {
@@ -923,8 +929,7 @@ static int put_value(json_t *v, ds_buf *out)
         }
         return 1;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -978,7 +983,8 @@ int kb_shop_list_has(const kb_base *kb, const char *path, const char *value)
 {
     json_t *arr = shop_at(kb, path), *el;
     size_t i;
-    json_array_foreach(arr, i, el) {
+    json_array_foreach(arr, i, el)
+    {
         if (json_is_string(el) && strcmp(json_string_value(el), value) == 0)
             return 1;
     }
@@ -990,8 +996,7 @@ size_t kb_shop_list_count(const kb_base *kb, const char *path)
     return json_array_size(shop_at(kb, path));
 }
 
-const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i,
-                                const char *field)
+const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i, const char *field)
 {
     json_t *el = json_array_get(shop_at(kb, path), i);
     return json_string_value(field ? json_object_get(el, field) : el);
@@ -1002,6 +1007,5 @@ ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which,
 {
     if (!in->answer_count)
         return ds_fail(err, DS_EINVAL, "intent %s has no answers", in->id);
-    return tpl_render(in->answers[which % in->answer_count], kb_shop_lookup, (void *)kb, out,
-                      err);
+    return tpl_render(in->answers[which % in->answer_count], kb_shop_lookup, (void *)kb, out, err);
 }

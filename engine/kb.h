@@ -15,11 +15,11 @@
 typedef struct kb_base kb_base;
 
 typedef struct kb_keyword {
-    char *source;      /* as written in the file, e.g. "@nerede", "takip numarası" */
-    char *words;       /* skeleton words joined by single spaces; NULL for a concept */
+    char *source; /* as written in the file, e.g. "@nerede", "takip numarası" */
+    char *words;  /* skeleton words joined by single spaces; NULL for a concept */
     size_t word_count;
-    int concept;       /* index of the concept, or -1 */
-    int exact;         /* "=word": no suffixes, no typos */
+    int concept; /* index of the concept, or -1 */
+    int exact;   /* "=word": no suffixes, no typos */
     double weight;
 } kb_keyword;
 
@@ -31,7 +31,7 @@ typedef struct kb_pattern {
 typedef struct kb_intent {
     char *id;
     char *title;
-    char *file;        /* file it came from (base name) */
+    char *file; /* file it came from (base name) */
     kb_keyword *keywords;
     size_t keyword_count;
     kb_pattern *patterns;
@@ -48,7 +48,7 @@ typedef struct kb_intent {
 
 typedef struct kb_concept {
     char *name;
-    char **phrases;    /* skeleton words joined by single spaces */
+    char **phrases;       /* skeleton words joined by single spaces */
     unsigned char *exact; /* per phrase: written "=word", no suffixes or typos */
     size_t phrase_count;
 } kb_concept;
@@ -115,8 +115,7 @@ int kb_shop_list_has(const kb_base *kb, const char *path, const char *value);
 /* Number of elements of the array at path (0 when none), and the string
  * field `field` of element i (or the element itself when field is NULL). */
 size_t kb_shop_list_count(const kb_base *kb, const char *path);
-const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i,
-                                const char *field);
+const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i, const char *field);
 
 /* Renders answer `which` (taken modulo the answer count) of an intent with
  * shop facts into out. */

@@ -30,17 +30,17 @@ struct match_result {
     uint32_t *feature_stamp;
     uint32_t *intent_stamp;
     double *score;
-    uint32_t *touched;       /* intents with evidence this time */
-    uint32_t *order;         /* scratch: intents in pattern-running order */
+    uint32_t *touched; /* intents with evidence this time */
+    uint32_t *order;   /* scratch: intents in pattern-running order */
     uint64_t bigrams[MATCH_BIGRAM_BITS / 64];
-    int exhaustive;          /* run every pattern (explanations) */
+    int exhaustive; /* run every pattern (explanations) */
     size_t touched_count;
     tok_terms toks[NLP_MAX_TOKENS];
     match_hit hits[MAX_HITS];
     size_t hit_count;
     match_candidate cands[MATCH_MAX_CANDIDATES];
     size_t cand_count;
-    int chosen;              /* kb index or -1 */
+    int chosen; /* kb index or -1 */
     double confidence;
     int clarify;
     pcre2_match_data *md;
@@ -59,8 +59,7 @@ match_result *match_result_new(const match_engine *me)
     r->order = ds_calloc(2 * (me->intent_count + 1), sizeof *r->order); /* + merge scratch */
     r->md = pcre2_match_data_create(1, NULL);
     r->chosen = -1;
-    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order ||
-        !r->md) {
+    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order || !r->md) {
         match_result_free(r);
         return NULL;
     }
@@ -103,8 +102,7 @@ static int is_vowel(char c)
  * or two letters swapped. With a suffix after it (rest > 0) only terms of
  * MATCH_TYPO_SUFFIX_MIN+ letters count: a typo plus a suffix on a short word
  * reaches too many unrelated words ("begendim" is not "beden"). */
-static void typo_terms(const match_engine *me, const char *p, size_t n, size_t rest,
-                       tok_terms *tt)
+static void typo_terms(const match_engine *me, const char *p, size_t n, size_t rest, tok_terms *tt)
 {
     size_t v, min = rest ? MATCH_TYPO_SUFFIX_MIN : 5;
     if (ds_map_get(me->dels, p, n, &v) && n + 1 >= min)
@@ -125,8 +123,8 @@ static void typo_terms(const match_engine *me, const char *p, size_t n, size_t r
 }
 
 /* Stems of tok[0..len) that are terms followed by a suffix chain. */
-static void stem_terms(const match_engine *me, const char *tok, size_t len,
-                       const unsigned char *ok, tok_terms *tt)
+static void stem_terms(const match_engine *me, const char *tok, size_t len, const unsigned char *ok,
+                       tok_terms *tt)
 {
     size_t v;
     uint64_t h[41];
@@ -407,9 +405,8 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
             const m_pattern *mp = &me->patterns[i];
             if (mp->alt_count) {
                 size_t a = 0;
-                while (a < mp->alt_count &&
-                       !(bigram_has(r, mp->alt[a], mp->alt_len[a]) &&
-                         contains(s, len, mp->alt[a], mp->alt_len[a])))
+                while (a < mp->alt_count && !(bigram_has(r, mp->alt[a], mp->alt_len[a]) &&
+                                              contains(s, len, mp->alt[a], mp->alt_len[a])))
                     a++;
                 if (a == mp->alt_count)
                     continue; /* no text it needs is there */
@@ -451,7 +448,8 @@ static void rank(const match_engine *me, match_result *r)
             pos--;
         if (pos >= MATCH_MAX_CANDIDATES)
             continue;
-        size_t last = r->cand_count < MATCH_MAX_CANDIDATES ? r->cand_count : MATCH_MAX_CANDIDATES - 1;
+        size_t last =
+            r->cand_count < MATCH_MAX_CANDIDATES ? r->cand_count : MATCH_MAX_CANDIDATES - 1;
         memmove(&r->cands[pos + 1], &r->cands[pos], (last - pos) * sizeof r->cands[0]);
         r->cands[pos] = (match_candidate){in, kb_intent_at(kb, in)->id, s};
         if (r->cand_count < MATCH_MAX_CANDIDATES)

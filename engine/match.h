@@ -25,23 +25,23 @@ typedef struct match_result match_result;
 #define MATCH_EXAMPLE_WEIGHT 0.8
 
 typedef enum match_how {
-    MATCH_HOW_EXACT,   /* the token is the word */
-    MATCH_HOW_STEM,    /* the word plus Turkish suffixes */
-    MATCH_HOW_TYPO,    /* one letter off, plus suffixes */
-    MATCH_HOW_PATTERN  /* a regular expression */
+    MATCH_HOW_EXACT,  /* the token is the word */
+    MATCH_HOW_STEM,   /* the word plus Turkish suffixes */
+    MATCH_HOW_TYPO,   /* one letter off, plus suffixes */
+    MATCH_HOW_PATTERN /* a regular expression */
 } match_how;
 
 typedef struct match_hit {
-    size_t intent;     /* index in the kb */
-    const char *rule;  /* keyword as written or the pattern; borrowed from the kb */
+    size_t intent;    /* index in the kb */
+    const char *rule; /* keyword as written or the pattern; borrowed from the kb */
     double weight;
-    match_how how;     /* for a phrase or concept: how its first word matched */
-    size_t token;      /* first token matched (keywords only) */
+    match_how how; /* for a phrase or concept: how its first word matched */
+    size_t token;  /* first token matched (keywords only) */
 } match_hit;
 
 typedef struct match_candidate {
     size_t intent;
-    const char *id;    /* borrowed from the kb */
+    const char *id; /* borrowed from the kb */
     double score;
 } match_candidate;
 

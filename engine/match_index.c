@@ -103,8 +103,8 @@ static uint32_t term_id(builder *b, const char *w, size_t len)
 static void add_phrase(builder *b, uint32_t feature, const char *words, int exact)
 {
     match_engine *me = b->me;
-    me->phrases = grow(me->phrases, &b->phrase_cap, me->phrase_count + 1, sizeof *me->phrases,
-                       &b->oom);
+    me->phrases =
+        grow(me->phrases, &b->phrase_cap, me->phrase_count + 1, sizeof *me->phrases, &b->oom);
     if (b->oom)
         return;
     m_phrase *ph = &me->phrases[me->phrase_count++];
@@ -130,8 +130,8 @@ static void add_posting(builder *b, uint32_t feature, size_t intent, size_t kw, 
 {
     size_t cap = b->post_cap, fcap = b->post_cap;
     b->posts = grow(b->posts, &cap, b->post_count + 1, sizeof *b->posts, &b->oom);
-    b->post_feature = grow(b->post_feature, &fcap, b->post_count + 1, sizeof *b->post_feature,
-                           &b->oom);
+    b->post_feature =
+        grow(b->post_feature, &fcap, b->post_count + 1, sizeof *b->post_feature, &b->oom);
     if (b->oom)
         return;
     b->post_cap = cap;
@@ -345,13 +345,13 @@ static void required_text(const char *re, m_pattern *out)
     m_pattern group, best_group;
     size_t best_group_min = 0;
     out->alt_count = 0;
-#define END_RUN()                                                              \
-    do {                                                                       \
-        if (rn > bn) {                                                         \
-            memcpy(best, run, rn);                                             \
-            bn = rn;                                                           \
-        }                                                                      \
-        rn = 0;                                                                \
+#define END_RUN()                  \
+    do {                           \
+        if (rn > bn) {             \
+            memcpy(best, run, rn); \
+            bn = rn;               \
+        }                          \
+        rn = 0;                    \
     } while (0)
     for (size_t i = 0; re[i]; i++) {
         char c = re[i];

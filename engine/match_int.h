@@ -47,7 +47,7 @@ typedef struct m_phrase {
 
 typedef struct m_posting {
     uint32_t intent;
-    uint32_t keyword;    /* index in the intent's keywords, for explanations */
+    uint32_t keyword; /* index in the intent's keywords, for explanations */
     double weight;
 } m_posting;
 
@@ -56,9 +56,9 @@ typedef struct m_posting {
 
 typedef struct m_pattern {
     pcre2_code *code;
-    const char *re;      /* borrowed from the kb */
+    const char *re; /* borrowed from the kb */
     double weight;
-    int jit;             /* JIT-compiled: call pcre2_jit_match directly */
+    int jit; /* JIT-compiled: call pcre2_jit_match directly */
     /* every match contains one of these substrings; none known when 0 */
     size_t alt_count;
     uint8_t alt_len[MATCH_ALT_MAX];
@@ -69,25 +69,25 @@ struct match_engine {
     const kb_base *kb;
     size_t intent_count;
     int fallback_index;
-    uint8_t *low_priority; /* per intent, copied from the kb for the hot path */
-    ds_map *terms;       /* word -> term id */
-    ds_map *stems;       /* word of 3+ letters (and softened form) -> term id */
+    uint8_t *low_priority;                  /* per intent, copied from the kb for the hot path */
+    ds_map *terms;                          /* word -> term id */
+    ds_map *stems;                          /* word of 3+ letters (and softened form) -> term id */
     uint64_t stem_bloom[MATCH_BLOOM_WORDS]; /* prefix hashes of the stems' keys */
-    ds_map *dels;        /* each one-letter deletion of a 5+ letter word -> term id */
+    ds_map *dels; /* each one-letter deletion of a 5+ letter word -> term id */
     size_t term_count;
-    uint8_t *term_weak;  /* 1: the term only comes from example stems */
+    uint8_t *term_weak; /* 1: the term only comes from example stems */
     size_t term_weak_cap;
-    uint32_t *trig_off;  /* term -> phrases starting with it: trig[trig_off[t]..trig_off[t+1]) */
+    uint32_t *trig_off; /* term -> phrases starting with it: trig[trig_off[t]..trig_off[t+1]) */
     uint32_t *trig;
     m_phrase *phrases;
     size_t phrase_count;
     m_word *words;
     size_t word_count;
     size_t feature_count;
-    uint32_t *post_off;  /* feature -> posts[post_off[f]..post_off[f+1]) */
+    uint32_t *post_off; /* feature -> posts[post_off[f]..post_off[f+1]) */
     m_posting *posts;
-    uint32_t *pat_off;   /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
-    double *pat_max;     /* intent -> the most its patterns can add */
+    uint32_t *pat_off; /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
+    double *pat_max;   /* intent -> the most its patterns can add */
     m_pattern *patterns;
     pcre2_match_context *mctx;
 };

@@ -158,8 +158,7 @@ ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *
     return DS_OK;
 }
 
-void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len,
-                               unsigned char *ok)
+void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len, unsigned char *ok)
 {
     memset(ok, 0, len + 1);
     ok[len] = 1;
@@ -236,15 +235,13 @@ static void reset(nlp_text *t)
 
 static int is_letter_cat(utf8proc_category_t c)
 {
-    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
-           c == UTF8PROC_CATEGORY_LT || c == UTF8PROC_CATEGORY_LM ||
-           c == UTF8PROC_CATEGORY_LO;
+    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT ||
+           c == UTF8PROC_CATEGORY_LM || c == UTF8PROC_CATEGORY_LO;
 }
 
 static int is_mark_cat(utf8proc_category_t c)
 {
-    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
-           c == UTF8PROC_CATEGORY_ME;
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }
 
 static int is_letter(int32_t cp)
@@ -279,8 +276,8 @@ static int ensure_cps(nlp_text *t, size_t n)
 }
 
 /* Validates all of in, and decodes up to NLP_MAX_INPUT_LEN bytes of it. */
-static ds_status decode(nlp_text *t, const uint8_t *in, size_t len, size_t *count,
-                        int *needs_nfc, ds_error *err)
+static ds_status decode(nlp_text *t, const uint8_t *in, size_t len, size_t *count, int *needs_nfc,
+                        ds_error *err)
 {
     size_t n = 0, pos = 0, limit = len;
     if (limit > NLP_MAX_INPUT_LEN)
@@ -394,15 +391,15 @@ static char skeleton_char(int32_t cp)
     if (cp < 0x80)
         return (char)cp;
     switch (cp) {
-    case 0xE7: return 'c';   /* ç */
-    case 0x11F: return 'g';  /* ğ */
-    case 0x131: return 'i';  /* ı */
-    case 0xF6: return 'o';   /* ö */
-    case 0x15F: return 's';  /* ş */
-    case 0xFC: return 'u';   /* ü */
-    case 0xE2: return 'a';   /* â */
-    case 0xEE: return 'i';   /* î */
-    case 0xFB: return 'u';   /* û */
+    case 0xE7: return 'c';  /* ç */
+    case 0x11F: return 'g'; /* ğ */
+    case 0x131: return 'i'; /* ı */
+    case 0xF6: return 'o';  /* ö */
+    case 0x15F: return 's'; /* ş */
+    case 0xFC: return 'u';  /* ü */
+    case 0xE2: return 'a';  /* â */
+    case 0xEE: return 'i';  /* î */
+    case 0xFB: return 'u';  /* û */
     default: break;
     }
     utf8proc_int32_t d[8];
@@ -496,8 +493,8 @@ static size_t piece_skeleton(const int32_t *cps, size_t a, size_t b, char *buf, 
  * but an address is ASCII. */
 static int email_char(int32_t cp)
 {
-    return (cp >= 'a' && cp <= 'z') || cp == CP_DOTLESS_I || is_digit(cp) || cp == '.' || cp == '_' || cp == '-' ||
-           cp == '+' || cp == '%';
+    return (cp >= 'a' && cp <= 'z') || cp == CP_DOTLESS_I || is_digit(cp) || cp == '.' ||
+           cp == '_' || cp == '-' || cp == '+' || cp == '%';
 }
 
 /* 1 when cps[a..b) is an e-mail address (ASCII, one @, a dotted domain). */
@@ -612,8 +609,8 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
     int skipping = 0; /* after an apostrophe: a suffix on a proper noun */
     for (size_t i = a; i <= b; i++) {
         int32_t cp = i < b ? cps[i] : ' ';
-        int numeric_sep = (cp == '.' || cp == ',') && i > a && i + 1 < b &&
-                          is_digit(cps[i - 1]) && is_digit(cps[i + 1]);
+        int numeric_sep = (cp == '.' || cp == ',') && i > a && i + 1 < b && is_digit(cps[i - 1]) &&
+                          is_digit(cps[i + 1]);
         int part = is_letter(cp) || is_digit(cp) || numeric_sep;
         if (skipping) {
             if (!is_letter(cp)) {

@@ -16,8 +16,8 @@ typedef struct nlp_text nlp_text;
 
 typedef enum nlp_token_kind {
     NLP_TOK_WORD,
-    NLP_TOK_NUMBER,   /* digits only (separators removed) */
-    NLP_TOK_ALNUM,    /* letters and digits mixed: "3d", "yk123456789tr" */
+    NLP_TOK_NUMBER, /* digits only (separators removed) */
+    NLP_TOK_ALNUM,  /* letters and digits mixed: "3d", "yk123456789tr" */
     NLP_TOK_EMAIL
 } nlp_token_kind;
 
@@ -25,7 +25,7 @@ typedef struct nlp_token {
     const char *text; /* skeleton form, NUL-terminated; borrowed from the nlp_text */
     size_t len;
     nlp_token_kind kind;
-    int expanded;     /* came from a shorthand expansion */
+    int expanded; /* came from a shorthand expansion */
 } nlp_token;
 
 typedef enum nlp_entity_kind {
@@ -62,8 +62,7 @@ int nlp_lexicon_is_suffix_chain(const nlp_lexicon *lx, const char *s, size_t len
 
 /* For a token s[0..len), sets ok[i] (0 <= i <= len, so ok has len + 1
  * bytes) to 1 when s[i..len) is empty or a chain of suffixes. len <= 64. */
-void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len,
-                               unsigned char *ok);
+void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len, unsigned char *ok);
 
 size_t nlp_lexicon_shorthand_count(const nlp_lexicon *lx);
 size_t nlp_lexicon_suffix_count(const nlp_lexicon *lx);

@@ -9,9 +9,8 @@
 const char *nlp_entity_kind_str(nlp_entity_kind k)
 {
     static const char *const names[] = {
-        [NLP_ENT_ORDER_NO] = "order_no", [NLP_ENT_PHONE] = "phone",
-        [NLP_ENT_EMAIL] = "email", [NLP_ENT_TRACKING] = "tracking",
-        [NLP_ENT_MONEY] = "money", [NLP_ENT_NUMBER] = "number",
+        [NLP_ENT_ORDER_NO] = "order_no", [NLP_ENT_PHONE] = "phone", [NLP_ENT_EMAIL] = "email",
+        [NLP_ENT_TRACKING] = "tracking", [NLP_ENT_MONEY] = "money", [NLP_ENT_NUMBER] = "number",
     };
     return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
@@ -167,9 +166,7 @@ void nlp__find_entities(nlp_text *t)
         const nlp_token *tok = &t->toks[i];
         size_t used = 1;
         switch (tok->kind) {
-        case NLP_TOK_EMAIL:
-            add_entity(t, NLP_ENT_EMAIL, tok->text, tok->len, i, 1);
-            break;
+        case NLP_TOK_EMAIL: add_entity(t, NLP_ENT_EMAIL, tok->text, tok->len, i, 1); break;
         case NLP_TOK_NUMBER:
             used = match_phone(t, i);
             if (!used) {
@@ -177,11 +174,8 @@ void nlp__find_entities(nlp_text *t)
                 number_entity(t, i);
             }
             break;
-        case NLP_TOK_ALNUM:
-            alnum_entity(t, i);
-            break;
-        case NLP_TOK_WORD:
-            break;
+        case NLP_TOK_ALNUM: alnum_entity(t, i); break;
+        case NLP_TOK_WORD: break;
         }
         i += used;
     }

@@ -27,15 +27,15 @@ struct nlp_lexicon {
 struct nlp_text {
     ds_buf folded;
     ds_buf skeleton;
-    ds_buf tokbuf;  /* token texts, each NUL-terminated */
-    ds_buf entbuf;  /* entity values, each NUL-terminated */
+    ds_buf tokbuf; /* token texts, each NUL-terminated */
+    ds_buf entbuf; /* entity values, each NUL-terminated */
     nlp_token toks[NLP_MAX_TOKENS];
     size_t tok_off[NLP_MAX_TOKENS];
     size_t token_count;
     nlp_entity ents[NLP_MAX_TOKENS];
     size_t ent_off[NLP_MAX_TOKENS];
     size_t entity_count;
-    int32_t *cps;   /* scratch: code points */
+    int32_t *cps; /* scratch: code points */
     size_t cps_cap;
     int truncated;
 };

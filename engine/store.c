@@ -167,8 +167,7 @@ static const char *const migrations[] = {
 
     /* 5 -> 6: the dialogue state of a conversation (slots, the verified
      * order, the flow in progress), so a restart resumes it mid-dialogue. */
-    "ALTER TABLE conversations ADD COLUMN dialogue TEXT;"
-};
+    "ALTER TABLE conversations ADD COLUMN dialogue TEXT;"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -279,18 +278,27 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_AGENT_INSERT] = "INSERT INTO agents (name, token_hash, capacity, created_at)"
                           " VALUES (?1, ?2, ?3, ?4)",
     [STMT_AGENT_FIND] = "SELECT id, name, capacity, token_hash FROM agents WHERE token_hash = ?1",
-    [STMT_HANDOFF_INSERT] = "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
-                            " preview, details, created_at, created_utc)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [STMT_HANDOFF_ACTIVE] = "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE conversation_id = ?1"
-                            " AND state IN ('waiting','offline','claimed') ORDER BY id DESC LIMIT 1",
+    [STMT_HANDOFF_INSERT] =
+        "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
+        " preview, details, created_at, created_utc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [STMT_HANDOFF_ACTIVE] =
+        "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, "
+        "created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE conversation_id "
+        "= ?1"
+        " AND state IN ('waiting','offline','claimed') ORDER BY id DESC LIMIT 1",
     /* offline requests first (people read them on arrival), then urgent,
      * then first come first served */
-    [STMT_HANDOFF_QUEUE] = "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE state IN ('waiting','offline')"
+    [STMT_HANDOFF_QUEUE] = "SELECT id, conversation_id, state, priority, reason, intent, preview, "
+                           "details, agent_id, created_at, created_utc, claimed_utc, rating, "
+                           "comment FROM handoffs WHERE state IN ('waiting','offline')"
                            " ORDER BY state = 'offline' DESC, priority = 'urgent' DESC,"
                            " created_utc, id",
-    [STMT_HANDOFF_OF_AGENT] = "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE agent_id = ?1 AND state = 'claimed'"
-                              " ORDER BY claimed_utc, id",
+    [STMT_HANDOFF_OF_AGENT] =
+        "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, "
+        "created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE agent_id = ?1 "
+        "AND state = 'claimed'"
+        " ORDER BY claimed_utc, id",
     [STMT_HANDOFF_CLAIM] = "UPDATE handoffs SET state = 'claimed', agent_id = ?2, claimed_utc = ?3"
                            " WHERE id = ?1 AND state IN ('waiting','offline')",
     [STMT_HANDOFF_END] = "UPDATE handoffs SET state = ?2, ended_at = ?3"
@@ -341,8 +349,8 @@ sqlite3_stmt *store__stmt(store_db *db, store_stmt_id id, ds_error *err)
     assert(id < STMT_COUNT_);
     sqlite3_stmt *st = db->stmts[id];
     if (!st) {
-        if (sqlite3_prepare_v3(db->conn, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
-                               NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(db->conn, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+            SQLITE_OK) {
             store__db_fail(db, err, "preparing a statement");
             return NULL;
         }
@@ -548,16 +556,15 @@ ds_status store_open(const char *path, store_db **out, ds_error *err)
         ds_free(db);
         return ds_fail(err, DS_ENOMEM, "out of memory opening %s", path);
     }
-    int rc = sqlite3_open_v2(path, &db->conn,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     ds_status s = DS_OK;
     if (rc != SQLITE_OK) {
         if (!db->conn) {
             s = ds_fail(err, DS_ENOMEM, "out of memory opening %s", path);
         } else {
-            s = ds_fail(err, rc == SQLITE_CANTOPEN ? DS_EIO : DS_EDB, "cannot open %s: %s",
-                        path, sqlite3_errmsg(db->conn));
+            s = ds_fail(err, rc == SQLITE_CANTOPEN ? DS_EIO : DS_EDB, "cannot open %s: %s", path,
+                        sqlite3_errmsg(db->conn));
         }
     } else {
         sqlite3_extended_result_codes(db->conn, 1);
@@ -659,8 +666,8 @@ int store__parse_time(const char *s, long long *utc)
         !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
         !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
         return 0;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-        d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h > 23 || mi > 59 || se > 60)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && is_leap(y)) ||
+        h > 23 || mi > 59 || se > 60)
         return 0;
     const char *p = s + 19;
     if (*p == '.') {
@@ -675,8 +682,7 @@ int store__parse_time(const char *s, long long *utc)
         p++;
     } else if (*p == '+' || *p == '-') {
         int oh, om;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
-            om > 59)
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
             return 0;
         off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
         p += 6;

@@ -39,7 +39,7 @@ ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t
 typedef struct store_item {
     char *sku, *name, *category;
     int qty;
-    char *price;          /* decimal string, as imported */
+    char *price; /* decimal string, as imported */
 } store_item;
 
 typedef struct store_event {
@@ -56,7 +56,7 @@ typedef struct store_order {
     size_t item_count;
     int has_shipment;
     char *carrier, *tracking_no, *shipped_at, *delivered_at; /* NULL when absent */
-    store_event *events;  /* oldest first */
+    store_event *events;                                     /* oldest first */
     size_t event_count;
 } store_order;
 
@@ -94,7 +94,7 @@ void store_requests_free(store_request *r, size_t count);
 ds_status store_order_count(store_db *db, size_t *count, ds_error *err);
 
 typedef struct store_audit {
-    char *action;       /* "cancel" */
+    char *action; /* "cancel" */
     char *old_status, *new_status, *actor, *reason, *at;
 } store_audit;
 
@@ -163,16 +163,16 @@ ds_status store_batch_commit(store_db *db, ds_error *err);
  * wrong item, defect, complaint) for the shop's team. */
 typedef struct store_return {
     long long id;
-    char *kind;        /* "return", "exchange" or "case" */
-    char *order_id;    /* NULL for a complaint without an order */
-    char *items;       /* JSON array text: [{"sku":..,"name":..,"qty":..}] */
-    char *reason;      /* "beden", "begenmedim", "kusurlu", "hasarli", "yanlis", "eksik",
-                          "ariza", "sikayet", ... */
-    char *state;       /* requested, in_transit, received, inspected, refunded, rejected,
-                          exchanged, open */
-    char *code;        /* the return code the shopper gives the carrier; NULL for cases */
-    char *priority;    /* "urgent" or "normal" */
-    char *details;     /* JSON object text or NULL: description, new size, rejection reason */
+    char *kind;     /* "return", "exchange" or "case" */
+    char *order_id; /* NULL for a complaint without an order */
+    char *items;    /* JSON array text: [{"sku":..,"name":..,"qty":..}] */
+    char *reason;   /* "beden", "begenmedim", "kusurlu", "hasarli", "yanlis", "eksik",
+                       "ariza", "sikayet", ... */
+    char *state;    /* requested, in_transit, received, inspected, refunded, rejected,
+                       exchanged, open */
+    char *code;     /* the return code the shopper gives the carrier; NULL for cases */
+    char *priority; /* "urgent" or "normal" */
+    char *details;  /* JSON object text or NULL: description, new size, rejection reason */
     char *created_at;
     char *updated_at;
 } store_return;
@@ -187,15 +187,15 @@ typedef struct store_return {
  * priority, state, code, reason or now; DS_EINPUT for items or details of the
  * wrong shape; DS_ENOTFOUND when order_id is not in the store; DS_ECONFLICT
  * when code is already used; DS_EDB. */
-ds_status store_return_add(store_db *db, const char *kind, const char *order_id,
-                           const char *items, const char *reason, const char *state,
-                           const char *code, const char *priority, const char *details,
-                           const char *now, long long *id_out, ds_error *err);
+ds_status store_return_add(store_db *db, const char *kind, const char *order_id, const char *items,
+                           const char *reason, const char *state, const char *code,
+                           const char *priority, const char *details, const char *now,
+                           long long *id_out, ds_error *err);
 
 /* Lists them oldest first: of one order, or all when order_id is NULL.
  * *out is an owned array (store_returns_free). */
-ds_status store_returns_list(store_db *db, const char *order_id, store_return **out,
-                             size_t *count, ds_error *err);
+ds_status store_returns_list(store_db *db, const char *order_id, store_return **out, size_t *count,
+                             ds_error *err);
 void store_returns_free(store_return *r, size_t count);
 
 /* Stock of one SKU; DS_ENOTFOUND when the shop has no such SKU. */
@@ -215,7 +215,7 @@ ds_status store_stock_set(store_db *db, const char *sku, int qty, ds_error *err)
 typedef struct store_agent {
     long long id;
     char *name;
-    int capacity;     /* conversations at once */
+    int capacity; /* conversations at once */
 } store_agent;
 
 /* A new agent; only token_hash (hex SHA-256 of the token) is stored.
@@ -224,16 +224,15 @@ ds_status store_agent_add(store_db *db, const char *name, const char *token_hash
                           const char *now, long long *id, ds_error *err);
 /* The agent with this token hash; DS_ENOTFOUND when none. *out owned
  * (store_agent_free). */
-ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out,
-                           ds_error *err);
+ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out, ds_error *err);
 void store_agent_free(store_agent *a);
 
 typedef struct store_handoff {
-    long long id, conversation, agent_id;  /* agent_id 0 when none */
-    char *state;      /* waiting, offline, claimed, released, closed */
+    long long id, conversation, agent_id; /* agent_id 0 when none */
+    char *state;                          /* waiting, offline, claimed, released, closed */
     char *priority, *reason, *intent, *preview, *details, *created_at;
     long long created_utc, claimed_utc;
-    int rating;       /* 0 when none */
+    int rating; /* 0 when none */
     char *comment;
 } store_handoff;
 
@@ -248,8 +247,8 @@ ds_status store_handoff_active(store_db *db, long long conversation, store_hando
                                ds_error *err);
 /* The queue (waiting and offline, in serving order), or an agent's claimed
  * conversations (agent_id > 0). *out is an owned array. */
-ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out,
-                              size_t *count, ds_error *err);
+ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out, size_t *count,
+                              ds_error *err);
 void store_handoff_free(store_handoff *h);
 void store_handoffs_free(store_handoff *h, size_t count);
 /* Atomic claim: DS_ECONFLICT when someone else was first (or it ended). */
@@ -259,8 +258,8 @@ ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, lo
 ds_status store_handoff_end(store_db *db, long long id, const char *state, const char *now,
                             ds_error *err);
 /* The shopper's 1-5 score for the latest closed hand-off of a conversation. */
-ds_status store_handoff_rate(store_db *db, long long conversation, int score,
-                             const char *comment, ds_error *err);
+ds_status store_handoff_rate(store_db *db, long long conversation, int score, const char *comment,
+                             ds_error *err);
 /* Median seconds from hand-off to claim over the last 50 claims; def when
  * there is no history yet. */
 long long store_handoff_median_wait(store_db *db, long long def);

@@ -122,7 +122,8 @@ ds_status store_messages_list(store_db *db, long long conversation, size_t limit
     sqlite3_reset(st);
     if (oom || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
         store_messages_free(v, n);
-        return oom ? ds_fail(err, DS_ENOMEM, "out of memory") : store__db_fail(db, err, "listing messages");
+        return oom ? ds_fail(err, DS_ENOMEM, "out of memory")
+                   : store__db_fail(db, err, "listing messages");
     }
     *out = v;
     *count = n;

@@ -43,8 +43,7 @@ void store_agent_free(store_agent *a)
     ds_free(a);
 }
 
-ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out,
-                           ds_error *err)
+ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out, ds_error *err)
 {
     sqlite3_stmt *st = store__stmt(db, STMT_AGENT_FIND, err);
     if (!st)
@@ -180,11 +179,11 @@ ds_status store_handoff_open(store_db *db, long long conversation, const char *s
     return s;
 }
 
-ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out,
-                              size_t *count, ds_error *err)
+ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out, size_t *count,
+                              ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, agent_id > 0 ? STMT_HANDOFF_OF_AGENT : STMT_HANDOFF_QUEUE,
-                                   err);
+    sqlite3_stmt *st =
+        store__stmt(db, agent_id > 0 ? STMT_HANDOFF_OF_AGENT : STMT_HANDOFF_QUEUE, err);
     if (!st)
         return DS_EDB;
     if (agent_id > 0)
@@ -249,8 +248,8 @@ ds_status store_handoff_end(store_db *db, long long id, const char *state, const
     return s;
 }
 
-ds_status store_handoff_rate(store_db *db, long long conversation, int score,
-                             const char *comment, ds_error *err)
+ds_status store_handoff_rate(store_db *db, long long conversation, int score, const char *comment,
+                             ds_error *err)
 {
     if (score < 1 || score > 5)
         return ds_fail(err, DS_EINPUT, "a score is 1 to 5");

@@ -14,7 +14,7 @@
 #include "ds_limits.h"
 #include "store_int.h"
 
-static const char *const statuses[] = {"received",  "preparing", "shipped",  "out_for_delivery",
+static const char *const statuses[] = {"received",  "preparing", "shipped", "out_for_delivery",
                                        "delivered", "cancelled", "returned"};
 
 /* ---- validation ---- */
@@ -73,8 +73,7 @@ static ds_status get_str(const json_t *obj, const char *path, const char *key, i
     if ((flags & NONEMPTY) && len == 0)
         return bad(err, path, key, "must not be empty");
     if (len > STORE_MAX_FIELD_LEN)
-        return bad(err, path, key, "is %zu bytes long; the limit is %d", len,
-                   STORE_MAX_FIELD_LEN);
+        return bad(err, path, key, "is %zu bytes long; the limit is %d", len, STORE_MAX_FIELD_LEN);
     *out = json_string_value(v);
     return DS_OK;
 }
@@ -113,8 +112,7 @@ static int is_decimal(const char *s)
     return s[i] == '\0';
 }
 
-static ds_status get_money(const json_t *obj, const char *path, const char *key,
-                           ds_error *err)
+static ds_status get_money(const json_t *obj, const char *path, const char *key, ds_error *err)
 {
     const json_t *v = json_object_get(obj, key);
     if (v && json_is_number(v))
@@ -392,8 +390,7 @@ static ds_status check_stock(const json_t *stock, ds_error *err)
 
 static const char *const return_kinds[] = {"return", "exchange", "case", NULL};
 
-static ds_status check_return_items(const json_t *ret, const char *path, int is_case,
-                                    ds_error *err)
+static ds_status check_return_items(const json_t *ret, const char *path, int is_case, ds_error *err)
 {
     const json_t *items;
     ds_status st = get_array(ret, path, "items", is_case ? OPTIONAL : NONEMPTY, &items, err);
@@ -446,8 +443,8 @@ static ds_status check_return(const json_t *ret, size_t index, ds_map *codes, ds
     if (code) {
         size_t first;
         if (!store__is_return_code(code))
-            return bad(err, path, "code",
-                       "\"%s\" is not a return code (4 to 32 of A-Z, 0-9 and -)", code);
+            return bad(err, path, "code", "\"%s\" is not a return code (4 to 32 of A-Z, 0-9 and -)",
+                       code);
         if (ds_map_get(codes, code, strlen(code), &first))
             return bad(err, path, "code", "code \"%s\" appears twice (also returns[%zu])", code,
                        first);
@@ -457,8 +454,7 @@ static ds_status check_return(const json_t *ret, size_t index, ds_map *codes, ds
     if ((st = get_str(ret, path, "priority", OPTIONAL, &s, err)) != DS_OK)
         return st;
     if (s && strcmp(s, "urgent") != 0 && strcmp(s, "normal") != 0)
-        return bad(err, path, "priority", "unknown priority \"%s\" (expected urgent or normal)",
-                   s);
+        return bad(err, path, "priority", "unknown priority \"%s\" (expected urgent or normal)", s);
     if ((st = get_time(ret, path, "created_at", 0, &s, err)) != DS_OK ||
         (st = get_time(ret, path, "updated_at", OPTIONAL, &s, err)) != DS_OK)
         return st;
@@ -621,8 +617,7 @@ static char *dump(const json_t *v)
 
 /* Binds the columns of STMT_RETURN_UPSERT / STMT_RETURN_UPDATE_UNCODED
  * (same numbering). items and details are the texts to bind. */
-static void bind_return(sqlite3_stmt *st, const json_t *r, const char *items,
-                        const char *details)
+static void bind_return(sqlite3_stmt *st, const json_t *r, const char *items, const char *details)
 {
     const char *kind = str_at(r, "kind"), *state = str_at(r, "state");
     const char *priority = str_at(r, "priority"), *created = str_at(r, "created_at");
@@ -663,8 +658,7 @@ static ds_status check_return_order(store_db *db, const json_t *r, size_t index,
         return store__db_fail(db, err, "importing returns");
     char path[40];
     snprintf(path, sizeof path, "returns[%zu]", index);
-    return bad(err, path, "order", "order \"%s\" is neither in this file nor in the store",
-               order);
+    return bad(err, path, "order", "order \"%s\" is neither in this file nor in the store", order);
 }
 
 static ds_status write_return(store_db *db, const json_t *r, size_t index, ds_error *err)

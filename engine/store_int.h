@@ -73,8 +73,8 @@ struct store_db {
     sqlite3_stmt *stmts[STMT_COUNT_];
     int version;
     char *path;
-    int batch_depth;     /* store_batch_begin nesting; 0 = no batch */
-    int savepoints;      /* open savepoints inside the batch */
+    int batch_depth; /* store_batch_begin nesting; 0 = no batch */
+    int savepoints;  /* open savepoints inside the batch */
     /* fault injection (store_fail_step_after) */
     unsigned long step_count, step_fail_at;
     int step_injected;

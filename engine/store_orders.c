@@ -11,9 +11,18 @@ void store_order_free(store_order *o)
 {
     if (!o)
         return;
-    char **strs[] = {&o->id,          &o->created_at,     &o->status,         &o->customer_name,
-                     &o->customer_email, &o->customer_phone, &o->payment_method, &o->total,
-                     &o->currency,    &o->carrier,        &o->tracking_no,    &o->shipped_at,
+    char **strs[] = {&o->id,
+                     &o->created_at,
+                     &o->status,
+                     &o->customer_name,
+                     &o->customer_email,
+                     &o->customer_phone,
+                     &o->payment_method,
+                     &o->total,
+                     &o->currency,
+                     &o->carrier,
+                     &o->tracking_no,
+                     &o->shipped_at,
                      &o->delivered_at};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         ds_free(*strs[i]);
@@ -218,8 +227,7 @@ ds_status store_order_cancel(store_db *db, const char *id, const char *actor, co
     s = order_status(db, id, old, sizeof old, err);
     if (s == DS_OK && strcmp(old, "received") != 0 && strcmp(old, "preparing") != 0)
         s = ds_fail(err, DS_ECONFLICT,
-                    "order %s is %s; only received or preparing orders can be cancelled", id,
-                    old);
+                    "order %s is %s; only received or preparing orders can be cancelled", id, old);
     sqlite3_stmt *st = NULL;
     if (s == DS_OK && !(st = store__stmt(db, STMT_ORDER_CANCEL, err)))
         s = DS_EDB;

@@ -12,7 +12,8 @@ ds_status store_request_add(store_db *db, const char *kind, const char *order_id
                             long long *id_out, ds_error *err)
 {
     if (!db || !kind || !kind[0] || !priority || !now)
-        return ds_fail(err, DS_EINVAL, "store_request_add: db, kind, priority and now are required");
+        return ds_fail(err, DS_EINVAL,
+                       "store_request_add: db, kind, priority and now are required");
     if (strcmp(priority, "urgent") != 0 && strcmp(priority, "normal") != 0)
         return ds_fail(err, DS_EINVAL, "store_request_add: priority \"%s\" is not urgent or normal",
                        priority);
@@ -91,7 +92,7 @@ ds_status store_requests_list(store_db *db, const char *kind, store_request **ou
         q->created_at = store__column_dup(st, 5, &oom);
         q->state = store__column_dup(st, 6, &oom);
     }
-    ds_status s = oom ? ds_fail(err, DS_ENOMEM, "out of memory listing requests")
+    ds_status s = oom                 ? ds_fail(err, DS_ENOMEM, "out of memory listing requests")
                   : rc == SQLITE_DONE ? DS_OK
                                       : store__db_fail(db, err, "listing requests");
     sqlite3_reset(st);

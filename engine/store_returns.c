@@ -10,9 +10,9 @@
 #include "ds_limits.h"
 #include "store_int.h"
 
-const char *const store__return_states[] = {"requested", "in_transit", "received", "inspected",
-                                            "refunded",  "rejected",   "exchanged", "open",
-                                            NULL};
+const char *const store__return_states[] = {"requested", "in_transit", "received",
+                                            "inspected", "refunded",   "rejected",
+                                            "exchanged", "open",       NULL};
 
 int store__is_return_state(const char *s)
 {
@@ -30,8 +30,7 @@ int store__is_return_code(const char *s)
 
 static int is_kind(const char *s)
 {
-    return s && (strcmp(s, "return") == 0 || strcmp(s, "exchange") == 0 ||
-                 strcmp(s, "case") == 0);
+    return s && (strcmp(s, "return") == 0 || strcmp(s, "exchange") == 0 || strcmp(s, "case") == 0);
 }
 
 static int is_priority(const char *s)
@@ -94,10 +93,10 @@ static ds_status check_details(const char *details, ds_error *err)
     return ok ? DS_OK : ds_fail(err, DS_EINPUT, "the details must be a JSON object");
 }
 
-ds_status store_return_add(store_db *db, const char *kind, const char *order_id,
-                           const char *items, const char *reason, const char *state,
-                           const char *code, const char *priority, const char *details,
-                           const char *now, long long *id_out, ds_error *err)
+ds_status store_return_add(store_db *db, const char *kind, const char *order_id, const char *items,
+                           const char *reason, const char *state, const char *code,
+                           const char *priority, const char *details, const char *now,
+                           long long *id_out, ds_error *err)
 {
     long long utc = 0;
     if (!db || !reason || !reason[0] || !now)
@@ -176,8 +175,8 @@ void store_returns_free(store_return *r, size_t count)
     ds_free(r);
 }
 
-ds_status store_returns_list(store_db *db, const char *order_id, store_return **out,
-                             size_t *count, ds_error *err)
+ds_status store_returns_list(store_db *db, const char *order_id, store_return **out, size_t *count,
+                             ds_error *err)
 {
     if (!db || !out || !count)
         return ds_fail(err, DS_EINVAL, "store_returns_list: db, out and count are required");
@@ -212,7 +211,7 @@ ds_status store_returns_list(store_db *db, const char *order_id, store_return **
         r->created_at = store__column_dup(st, 9, &oom);
         r->updated_at = store__column_dup(st, 10, &oom);
     }
-    ds_status s = oom                ? ds_fail(err, DS_ENOMEM, "out of memory listing returns")
+    ds_status s = oom                 ? ds_fail(err, DS_ENOMEM, "out of memory listing returns")
                   : rc == SQLITE_DONE ? DS_OK
                                       : store__db_fail(db, err, "listing returns");
     sqlite3_reset(st);

@@ -5,8 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-ds_status tpl_render(const char *tpl, tpl_lookup_fn lookup, void *ctx, ds_buf *out,
-                     ds_error *err)
+ds_status tpl_render(const char *tpl, tpl_lookup_fn lookup, void *ctx, ds_buf *out, ds_error *err)
 {
     const char *p = tpl;
     for (;;) {
@@ -56,15 +55,15 @@ typedef struct case_form {
 } case_form;
 
 static const case_form case_forms[] = {
-    {"ya", TPL_CASE_DATIVE}, {"ye", TPL_CASE_DATIVE}, {"a", TPL_CASE_DATIVE},
-    {"e", TPL_CASE_DATIVE}, {"da", TPL_CASE_LOCATIVE}, {"de", TPL_CASE_LOCATIVE},
-    {"ta", TPL_CASE_LOCATIVE}, {"te", TPL_CASE_LOCATIVE}, {"dan", TPL_CASE_ABLATIVE},
-    {"den", TPL_CASE_ABLATIVE}, {"tan", TPL_CASE_ABLATIVE}, {"ten", TPL_CASE_ABLATIVE},
+    {"ya", TPL_CASE_DATIVE},     {"ye", TPL_CASE_DATIVE},     {"a", TPL_CASE_DATIVE},
+    {"e", TPL_CASE_DATIVE},      {"da", TPL_CASE_LOCATIVE},   {"de", TPL_CASE_LOCATIVE},
+    {"ta", TPL_CASE_LOCATIVE},   {"te", TPL_CASE_LOCATIVE},   {"dan", TPL_CASE_ABLATIVE},
+    {"den", TPL_CASE_ABLATIVE},  {"tan", TPL_CASE_ABLATIVE},  {"ten", TPL_CASE_ABLATIVE},
     {"yı", TPL_CASE_ACCUSATIVE}, {"yi", TPL_CASE_ACCUSATIVE}, {"yu", TPL_CASE_ACCUSATIVE},
-    {"yü", TPL_CASE_ACCUSATIVE}, {"ı", TPL_CASE_ACCUSATIVE}, {"i", TPL_CASE_ACCUSATIVE},
-    {"u", TPL_CASE_ACCUSATIVE}, {"ü", TPL_CASE_ACCUSATIVE}, {"nın", TPL_CASE_GENITIVE},
-    {"nin", TPL_CASE_GENITIVE}, {"nun", TPL_CASE_GENITIVE}, {"nün", TPL_CASE_GENITIVE},
-    {"ın", TPL_CASE_GENITIVE}, {"in", TPL_CASE_GENITIVE}, {"un", TPL_CASE_GENITIVE},
+    {"yü", TPL_CASE_ACCUSATIVE}, {"ı", TPL_CASE_ACCUSATIVE},  {"i", TPL_CASE_ACCUSATIVE},
+    {"u", TPL_CASE_ACCUSATIVE},  {"ü", TPL_CASE_ACCUSATIVE},  {"nın", TPL_CASE_GENITIVE},
+    {"nin", TPL_CASE_GENITIVE},  {"nun", TPL_CASE_GENITIVE},  {"nün", TPL_CASE_GENITIVE},
+    {"ın", TPL_CASE_GENITIVE},   {"in", TPL_CASE_GENITIVE},   {"un", TPL_CASE_GENITIVE},
     {"ün", TPL_CASE_GENITIVE},
 };
 
@@ -125,14 +124,41 @@ static int is_upper_letter(uint32_t cp)
 static int vowel_class(uint32_t v, int *front, int *round)
 {
     switch (v) {
-    case 'a': *front = 0; *round = 0; return 1;
-    case 0x131: *front = 0; *round = 0; return 1; /* ı */
-    case 'o': case 'u': *front = 0; *round = 1; return 1;
-    case 'e': case 'i': *front = 1; *round = 0; return 1;
-    case 0xF6: case 0xFC: *front = 1; *round = 1; return 1; /* ö ü */
-    case 0xE2: *front = 0; *round = 0; return 1; /* â */
-    case 0xEE: *front = 1; *round = 0; return 1; /* î */
-    case 0xFB: *front = 0; *round = 1; return 1; /* û */
+    case 'a':
+        *front = 0;
+        *round = 0;
+        return 1;
+    case 0x131:
+        *front = 0;
+        *round = 0;
+        return 1; /* ı */
+    case 'o':
+    case 'u':
+        *front = 0;
+        *round = 1;
+        return 1;
+    case 'e':
+    case 'i':
+        *front = 1;
+        *round = 0;
+        return 1;
+    case 0xF6:
+    case 0xFC:
+        *front = 1;
+        *round = 1;
+        return 1; /* ö ü */
+    case 0xE2:
+        *front = 0;
+        *round = 0;
+        return 1; /* â */
+    case 0xEE:
+        *front = 1;
+        *round = 0;
+        return 1; /* î */
+    case 0xFB:
+        *front = 0;
+        *round = 1;
+        return 1; /* û */
     default: return 0;
     }
 }
@@ -179,8 +205,8 @@ static void reading(const char *w, size_t len, int *front, int *round, int *vowe
         }
     }
     *vowel_final = vowel_class(last, &f, &r);
-    *voiceless_final = last == 'f' || last == 's' || last == 't' || last == 'k' ||
-                       last == 0xE7 || last == 0x15F || last == 'h' || last == 'p';
+    *voiceless_final = last == 'f' || last == 's' || last == 't' || last == 'k' || last == 0xE7 ||
+                       last == 0x15F || last == 'h' || last == 'p';
 }
 
 void tpl_append_suffixed(ds_buf *out, const char *word, size_t len, tpl_case c)
@@ -248,8 +274,8 @@ int tpl_parse_iso(const char *iso, long *days, long *secs, int *offset_min)
 {
     int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 1;
     if (!iso || strlen(iso) < 10 || digits(iso, 4, &y) || iso[4] != '-' ||
-        digits(iso + 5, 2, &mo) || iso[7] != '-' || digits(iso + 8, 2, &d) || mo < 1 ||
-        mo > 12 || d < 1 || d > 31)
+        digits(iso + 5, 2, &mo) || iso[7] != '-' || digits(iso + 8, 2, &d) || mo < 1 || mo > 12 ||
+        d < 1 || d > 31)
         return -1;
     const char *p = iso + 10;
     if (*p == 'T' || *p == ' ') {
@@ -278,9 +304,9 @@ int tpl_parse_iso(const char *iso, long *days, long *secs, int *offset_min)
 
 int tpl_append_date(ds_buf *out, const char *iso, int with_year)
 {
-    static const char *const months[] = {"Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran",
-                                          "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"};
-    static const char *const weekdays[] = {"Perşembe", "Cuma", "Cumartesi", "Pazar",
+    static const char *const months[] = {"Ocak",   "Şubat",   "Mart",  "Nisan", "Mayıs", "Haziran",
+                                         "Temmuz", "Ağustos", "Eylül", "Ekim",  "Kasım", "Aralık"};
+    static const char *const weekdays[] = {"Perşembe",  "Cuma", "Cumartesi", "Pazar",
                                            "Pazartesi", "Salı", "Çarşamba"};
     long days, secs;
     int y, mo, d;

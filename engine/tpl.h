@@ -14,16 +14,15 @@ typedef int (*tpl_lookup_fn)(void *ctx, const char *name, size_t len, ds_buf *ou
  * suffix to the value (see tpl_append_suffixed). An unknown name gives DS_ENOTFOUND with
  * the name in err; an unclosed "{{" is DS_EINPUT. out holds the text up to
  * the failure. */
-ds_status tpl_render(const char *tpl, tpl_lookup_fn lookup, void *ctx, ds_buf *out,
-                     ds_error *err);
+ds_status tpl_render(const char *tpl, tpl_lookup_fn lookup, void *ctx, ds_buf *out, ds_error *err);
 
 /* Turkish case suffixes a template may attach to a proper noun. */
 typedef enum tpl_case {
-    TPL_CASE_DATIVE,       /* 'ya  : Yurtiçi Kargo'ya, PTT'ye, HepsiJET'e */
-    TPL_CASE_LOCATIVE,     /* 'da  : Aras Kargo'da, PTT'de, Express'te */
-    TPL_CASE_ABLATIVE,     /* 'dan : MNG Kargo'dan, PTT'den */
-    TPL_CASE_ACCUSATIVE,   /* 'yı  : Aras Kargo'yu, PTT'yi */
-    TPL_CASE_GENITIVE      /* 'nın : Sürat Kargo'nun, PTT'nin */
+    TPL_CASE_DATIVE,     /* 'ya  : Yurtiçi Kargo'ya, PTT'ye, HepsiJET'e */
+    TPL_CASE_LOCATIVE,   /* 'da  : Aras Kargo'da, PTT'de, Express'te */
+    TPL_CASE_ABLATIVE,   /* 'dan : MNG Kargo'dan, PTT'den */
+    TPL_CASE_ACCUSATIVE, /* 'yı  : Aras Kargo'yu, PTT'yi */
+    TPL_CASE_GENITIVE    /* 'nın : Sürat Kargo'nun, PTT'nin */
 } tpl_case;
 
 /* Parses a suffix as an author writes it after the apostrophe ("ya", "ye",

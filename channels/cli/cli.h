@@ -12,17 +12,17 @@
 
 /* Options common to subcommands, parsed by cli_parse. */
 typedef struct cli_opts {
-    const char *kb_dir;   /* --kb, or NULL for the default */
-    const char *db_path;  /* --db */
-    int json;             /* --json */
-    double seconds;       /* --seconds */
-    int runs;             /* --runs */
-    const char *eval;     /* --eval */
-    double min;           /* --min: kb test fails below this accuracy */
-    const char *now;      /* --now ISO-8601: the clock of dialogues (tests) */
-    const char *orders;   /* --orders FILE.json (bench --dialogue) */
-    int dialogue;         /* --dialogue (bench) */
-    char **args;          /* positional arguments */
+    const char *kb_dir;  /* --kb, or NULL for the default */
+    const char *db_path; /* --db */
+    int json;            /* --json */
+    double seconds;      /* --seconds */
+    int runs;            /* --runs */
+    const char *eval;    /* --eval */
+    double min;          /* --min: kb test fails below this accuracy */
+    const char *now;     /* --now ISO-8601: the clock of dialogues (tests) */
+    const char *orders;  /* --orders FILE.json (bench --dialogue) */
+    int dialogue;        /* --dialogue (bench) */
+    char **args;         /* positional arguments */
     int arg_count;
 } cli_opts;
 

@@ -100,8 +100,7 @@ int cli_engine_open(cli_engine *e, const char *kb_dir)
         if (st != DS_EKB)
             fprintf(stderr, "destek: %s\n", err.message);
         else
-            fprintf(stderr, "destek: the knowledge base in %s has errors (listed above)\n",
-                    kb_dir);
+            fprintf(stderr, "destek: the knowledge base in %s has errors (listed above)\n", kb_dir);
         return -1;
     }
     st = match_engine_new(e->kb, &e->me, &err);
@@ -144,8 +143,8 @@ char *cli_utf8_lossy(const char *s, size_t len)
     size_t pos = 0;
     while (pos < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                                              (utf8proc_ssize_t)(len - pos), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + pos, (utf8proc_ssize_t)(len - pos), &cp);
         if (k < 0) {
             ds_buf_puts(&b, "\xEF\xBF\xBD");
             pos++;

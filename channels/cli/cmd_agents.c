@@ -25,7 +25,8 @@ int cmd_agents(int argc, char **argv)
     int rc = 2;
     if (cli_parse(nrest, rest, 2, &o) != 0 || o.arg_count != 2 || strcmp(o.args[0], "add") != 0 ||
         capacity < 1 || capacity > 100) {
-        fprintf(stderr, "usage: destek agents add NAME [--db PATH] [--capacity N (1-100, default 3)]\n");
+        fprintf(stderr,
+                "usage: destek agents add NAME [--db PATH] [--capacity N (1-100, default 3)]\n");
         goto out;
     }
     const char *name = o.args[1];
@@ -53,8 +54,8 @@ int cmd_agents(int argc, char **argv)
         ws_sha256_hex(token, hash);
         ds_status st = store_agent_add(db, name, hash, capacity, now, NULL, &err);
         if (st == DS_OK) {
-            printf("agent %s added to %s (capacity %d); the token is shown only now:\n", name,
-                   path, capacity);
+            printf("agent %s added to %s (capacity %d); the token is shown only now:\n", name, path,
+                   capacity);
             printf("%s\n", token);
             rc = 0;
         } else {

@@ -13,9 +13,9 @@ static void print_reply(const dlg_reply *r, int tty, int show_intent)
 {
     if (show_intent)
         printf("[%s %.2f%s]\n", r->intent ? r->intent : "?", r->confidence,
-               r->handoff_priority ? r->handoff_priority[0] == 'u' ? " handoff:urgent"
-                                                                   : " handoff:normal"
-                                   : "");
+               r->handoff_priority
+                   ? r->handoff_priority[0] == 'u' ? " handoff:urgent" : " handoff:normal"
+                   : "");
     printf("%s%s\n", tty ? "\nDestek: " : "bot: ", r->text.data ? r->text.data : "");
     for (size_t i = 0; i < r->quick_reply_count; i++)
         printf("%s[%zu] %s", i ? "  " : "        ", i + 1, r->quick_replies[i]);
@@ -58,11 +58,17 @@ int cmd_chat(int argc, char **argv)
     store_db *db = NULL;
     ds_error err;
     if (store_open(db_path, &db, &err) != DS_OK)
-        fprintf(stderr, "destek: order store %s unavailable (%s); order questions get an "
-                        "apology\n", db_path, err.message);
+        fprintf(stderr,
+                "destek: order store %s unavailable (%s); order questions get an "
+                "apology\n",
+                db_path, err.message);
     int tty = isatty(STDIN_FILENO);
     int show_intent = getenv("DESTEK_CHAT_DEBUG") != NULL;
-    dlg_env env = {.me = e.me, .db = db, .scratch = e.text, .res = e.res, .now = (time_t)now,
+    dlg_env env = {.me = e.me,
+                   .db = db,
+                   .scratch = e.text,
+                   .res = e.res,
+                   .now = (time_t)now,
                    .utc_offset_min = 180};
     dlg_session *s = dlg_session_new("terminal");
     /* two replies swapped by pointer: quick replies may point into a reply */

@@ -32,8 +32,8 @@ static json_t *result_json(cli_engine *e, const char *line, size_t len, ds_statu
     json_t *cands = json_array();
     for (size_t i = 0; i < match_result_candidate_count(e->res); i++) {
         const match_candidate *c = match_result_candidate(e->res, i);
-        json_array_append_new(cands, json_pack("{s:s,s:f}", "intent", c->id, "score",
-                                               round3(c->score)));
+        json_array_append_new(cands,
+                              json_pack("{s:s,s:f}", "intent", c->id, "score", round3(c->score)));
     }
     json_object_set_new(o, "candidates", cands);
     json_t *ents = json_array();

@@ -20,7 +20,7 @@ typedef struct confusion {
 
 typedef struct scorer {
     cli_engine *e;
-    size_t n_ids;      /* kb intents + 1 for a fallback the kb lacks */
+    size_t n_ids; /* kb intents + 1 for a fallback the kb lacks */
     counts *c;
     confusion *conf;
     size_t conf_count, conf_cap;
@@ -38,8 +38,7 @@ static int id_index(const scorer *s, const char *id)
 
 static const char *id_name(const scorer *s, int i)
 {
-    return i < (int)kb_intent_count(s->e->kb) ? kb_intent_at(s->e->kb, (size_t)i)->id
-                                              : "fallback";
+    return i < (int)kb_intent_count(s->e->kb) ? kb_intent_at(s->e->kb, (size_t)i)->id : "fallback";
 }
 
 static void note_confusion(scorer *s, int gold, int pred, const char *text)
@@ -208,8 +207,8 @@ static void print_diag(void *ctx, int is_error, const ds_error *e)
 static int kb_lint(cli_engine *e)
 {
     size_t kw = 0, pat = 0, ex = 0, weak = 0;
-    int dialogue_problems = dlg_check_kb(e->kb, print_diag, NULL) +
-                            hours_check(e->kb, print_diag, NULL);
+    int dialogue_problems =
+        dlg_check_kb(e->kb, print_diag, NULL) + hours_check(e->kb, print_diag, NULL);
     for (size_t i = 0; i < kb_intent_count(e->kb); i++) {
         const kb_intent *in = kb_intent_at(e->kb, i);
         kw += in->keyword_count;

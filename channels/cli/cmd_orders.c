@@ -109,30 +109,29 @@ static json_t *order_json(const store_order *o)
     json_t *items = json_array();
     for (size_t i = 0; i < o->item_count; i++) {
         const store_item *it = &o->items[i];
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:i, s:s}", "sku", it->sku,
-                                               "name", it->name, "category", it->category,
-                                               "qty", it->qty, "price", it->price));
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:i, s:s}", "sku", it->sku, "name",
+                                               it->name, "category", it->category, "qty", it->qty,
+                                               "price", it->price));
     }
-    json_t *j = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:s, s:s}, s:o}",
-                          "id", o->id, "created_at", o->created_at, "status", o->status,
-                          "customer", "name", o->customer_name, "email", o->customer_email,
-                          "phone", o->customer_phone, "payment", "method", o->payment_method,
-                          "installments", o->installments, "total", o->total, "currency",
-                          o->currency, "items", items);
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:s, s:s}, s:o}", "id", o->id,
+                  "created_at", o->created_at, "status", o->status, "customer", "name",
+                  o->customer_name, "email", o->customer_email, "phone", o->customer_phone,
+                  "payment", "method", o->payment_method, "installments", o->installments, "total",
+                  o->total, "currency", o->currency, "items", items);
     if (j && o->has_shipment) {
         json_t *events = json_array();
         for (size_t i = 0; i < o->event_count; i++) {
             const store_event *ev = &o->events[i];
-            json_array_append_new(events,
-                                  json_pack("{s:s, s:s, s:s, s:s}", "at", ev->at, "location",
-                                            ev->location, "status", ev->status, "description",
-                                            ev->description));
+            json_array_append_new(events, json_pack("{s:s, s:s, s:s, s:s}", "at", ev->at,
+                                                    "location", ev->location, "status", ev->status,
+                                                    "description", ev->description));
         }
         json_object_set_new(j, "shipment",
                             json_pack("{s:s, s:s, s:s, s:o, s:o}", "carrier", o->carrier,
-                                      "tracking_no", o->tracking_no, "shipped_at",
-                                      o->shipped_at, "delivered_at",
-                                      str_or_null(o->delivered_at), "events", events));
+                                      "tracking_no", o->tracking_no, "shipped_at", o->shipped_at,
+                                      "delivered_at", str_or_null(o->delivered_at), "events",
+                                      events));
     }
     return j;
 }

@@ -30,13 +30,13 @@ static json_t *str_or_null(const char *s)
 static int print_json(const store_return *r, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        json_t *j = json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "id",
-                              (json_int_t)r[i].id, "kind", r[i].kind, "order",
-                              str_or_null(r[i].order_id), "items",
-                              json_field(r[i].items, json_array()), "reason", r[i].reason,
-                              "state", r[i].state, "code", str_or_null(r[i].code), "priority",
-                              r[i].priority, "details", json_field(r[i].details, json_null()),
-                              "created_at", r[i].created_at, "updated_at", r[i].updated_at);
+        json_t *j =
+            json_pack("{s:I, s:s, s:o, s:o, s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "id",
+                      (json_int_t)r[i].id, "kind", r[i].kind, "order", str_or_null(r[i].order_id),
+                      "items", json_field(r[i].items, json_array()), "reason", r[i].reason, "state",
+                      r[i].state, "code", str_or_null(r[i].code), "priority", r[i].priority,
+                      "details", json_field(r[i].details, json_null()), "created_at",
+                      r[i].created_at, "updated_at", r[i].updated_at);
         char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         json_decref(j);
         if (!line) {
@@ -64,12 +64,21 @@ static void items_summary(const char *text, ds_buf *b)
     json_decref(items);
 }
 
-enum { COL_ID, COL_KIND, COL_ORDER, COL_STATE, COL_CODE, COL_PRIO, COL_CREATED, COL_REASON,
-       COL_ITEMS, COL_COUNT_ };
+enum {
+    COL_ID,
+    COL_KIND,
+    COL_ORDER,
+    COL_STATE,
+    COL_CODE,
+    COL_PRIO,
+    COL_CREATED,
+    COL_REASON,
+    COL_ITEMS,
+    COL_COUNT_
+};
 
-static const char *const headers[COL_COUNT_] = {"ID",       "KIND",    "ORDER",
-                                                "STATE",    "CODE",    "PRIORITY",
-                                                "CREATED",  "REASON",  "ITEMS"};
+static const char *const headers[COL_COUNT_] = {"ID",       "KIND",    "ORDER",  "STATE", "CODE",
+                                                "PRIORITY", "CREATED", "REASON", "ITEMS"};
 
 /* Display width of UTF-8 text: one column per character (Turkish letters are
  * two bytes but one column). */

@@ -26,8 +26,9 @@ static void usage(void)
 
 int cmd_serve(int argc, char **argv)
 {
-    ws_config cfg = {"127.0.0.1", 8080, CLI_DEFAULT_DB, NULL, NULL, 1,
-                     getenv("DESTEK_ORIGINS"), getenv("DESTEK_IDENTITY_SECRET"), HOURS_AUTO};
+    ws_config cfg = {"127.0.0.1", 8080, CLI_DEFAULT_DB,           NULL,
+                     NULL,        1,    getenv("DESTEK_ORIGINS"), getenv("DESTEK_IDENTITY_SECRET"),
+                     HOURS_AUTO};
     cli_opts o;
     /* serve's own options first; the rest are the common ones */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);

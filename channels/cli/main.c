@@ -15,22 +15,30 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const command commands[] = {
-    {"serve", cmd_serve, "serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
-                         "        [--origins URL,...] [--identity-secret S]   the chat server"},
+    {"serve", cmd_serve,
+     "serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
+     "        [--origins URL,...] [--identity-secret S]   the chat server"},
     {"chat", cmd_chat, "chat [--kb DIR]                  talk to the bot in the terminal"},
-    {"classify", cmd_classify, "classify [--kb DIR]              one message per stdin line -> JSON lines"},
-    {"explain", cmd_explain, "explain \"mesaj\" [--kb DIR]       how the bot reads a message and why"},
-    {"kb", cmd_kb, "kb test FILE.tsv [--kb DIR]      accuracy, macro-F1, confusions on a labelled set\n"
-                   "  kb lint [--kb DIR]               check the knowledge base, warn about weak examples"},
-    {"bench", cmd_bench, "bench [--kb DIR] [--eval FILE] [--seconds S] [--runs N] [--json]\n"
-                         "                                   classify throughput and latency\n"
-                         "  bench --dialogue --orders FILE.json [--db PATH]\n"
-                         "                                   dialogue turns/s with the order store"},
-    {"orders", cmd_orders, "orders import FILE.json [--db PATH]\n"
-                           "                                   load orders, all or nothing (default ./destek.db)\n"
-                           "  orders show ID [--db PATH]       print a stored order as JSON"},
-    {"returns", cmd_returns, "returns list [--db PATH] [--json]  returns, exchanges and cases, oldest first"},
-    {"agents", cmd_agents, "agents add NAME [--db PATH] [--capacity N]   create an agent, print its token"},
+    {"classify", cmd_classify,
+     "classify [--kb DIR]              one message per stdin line -> JSON lines"},
+    {"explain", cmd_explain,
+     "explain \"mesaj\" [--kb DIR]       how the bot reads a message and why"},
+    {"kb", cmd_kb,
+     "kb test FILE.tsv [--kb DIR]      accuracy, macro-F1, confusions on a labelled set\n"
+     "  kb lint [--kb DIR]               check the knowledge base, warn about weak examples"},
+    {"bench", cmd_bench,
+     "bench [--kb DIR] [--eval FILE] [--seconds S] [--runs N] [--json]\n"
+     "                                   classify throughput and latency\n"
+     "  bench --dialogue --orders FILE.json [--db PATH]\n"
+     "                                   dialogue turns/s with the order store"},
+    {"orders", cmd_orders,
+     "orders import FILE.json [--db PATH]\n"
+     "                                   load orders, all or nothing (default ./destek.db)\n"
+     "  orders show ID [--db PATH]       print a stored order as JSON"},
+    {"returns", cmd_returns,
+     "returns list [--db PATH] [--json]  returns, exchanges and cases, oldest first"},
+    {"agents", cmd_agents,
+     "agents add NAME [--db PATH] [--capacity N]   create an agent, print its token"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

@@ -14,16 +14,16 @@
 #include "store.h"
 
 /* Limits of the shopper endpoint (docs/PROTOCOL.md). */
-#define WS_MAX_FRAME_LEN 8192          /* a bigger frame is refused: too_large */
-#define WS_MAX_FRAME_HARD_LEN 65536    /* a bigger one closes the connection */
+#define WS_MAX_FRAME_LEN 8192         /* a bigger frame is refused: too_large */
+#define WS_MAX_FRAME_HARD_LEN 65536   /* a bigger one closes the connection */
 #define WS_MAX_OUT_BYTES (256 * 1024) /* output waiting for a slow client */
-#define WS_SESSION_BURST 20            /* messages per conversation ... */
-#define WS_SESSION_WINDOW_S 10         /* ... in this many seconds */
-#define WS_ADDR_BURST 600              /* messages per address ... */
-#define WS_ADDR_WINDOW_S 60            /* ... in this many seconds */
-#define WS_HISTORY_MAX 200             /* messages sent back on resume */
-#define WS_IDLE_PING_S 30              /* ping an idle connection after this */
-#define WS_IDLE_HANGUP_S 75            /* and drop it when nothing came back */
+#define WS_SESSION_BURST 20           /* messages per conversation ... */
+#define WS_SESSION_WINDOW_S 10        /* ... in this many seconds */
+#define WS_ADDR_BURST 600             /* messages per address ... */
+#define WS_ADDR_WINDOW_S 60           /* ... in this many seconds */
+#define WS_HISTORY_MAX 200            /* messages sent back on resume */
+#define WS_IDLE_PING_S 30             /* ping an idle connection after this */
+#define WS_IDLE_HANGUP_S 75           /* and drop it when nothing came back */
 
 typedef struct ws_config {
     const char *host;
@@ -31,10 +31,10 @@ typedef struct ws_config {
     const char *db_path;
     const char *kb_dir;
     const char *web_dir;
-    int limits;                /* 0: --limits off */
-    const char *origins;       /* comma-separated allow-list, "*" = any */
+    int limits;          /* 0: --limits off */
+    const char *origins; /* comma-separated allow-list, "*" = any */
     const char *identity_secret;
-    int hours_mode;            /* hours_mode: HOURS_AUTO, HOURS_OPEN, HOURS_CLOSED */
+    int hours_mode; /* hours_mode: HOURS_AUTO, HOURS_OPEN, HOURS_CLOSED */
 } ws_config;
 
 /* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */
@@ -57,8 +57,8 @@ void ws_limiter_sweep(ws_limiter *l, double now, double max_idle_s);
 /* ---- identity (ws_identity.c) ------------------------------------------ */
 
 /* 1 when sig is hex(HMAC-SHA256(secret, customer "|" exp)) and exp > now. */
-int ws_identity_verify(const char *secret, const char *customer, long long exp,
-                       const char *sig, long long now);
+int ws_identity_verify(const char *secret, const char *customer, long long exp, const char *sig,
+                       long long now);
 
 /* 128 random bits as URL-safe base64 (22 characters) into out[23]. 0 on
  * success. */

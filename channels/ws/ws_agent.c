@@ -23,8 +23,10 @@ static void conv_error(ws_server *srv, ws_conn *c, long long conv, const char *c
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", conv);
-    ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "error", "code", code, "message",
-                               message, "conversation", id), 0);
+    ws__send(srv, c,
+             json_pack("{s:s,s:s,s:s,s:s}", "type", "error", "code", code, "message", message,
+                       "conversation", id),
+             0);
 }
 
 /* The active hand-off of conv if this agent holds it; else an error sent. */
@@ -84,12 +86,16 @@ static json_t *context(ws_server *srv, const store_handoff *h)
     const char *verified = s ? dlg_session_verified(s->dlg) : "";
     store_order *o;
     if (verified[0] && store_order_get(srv->db, verified, &o, NULL) == DS_OK) {
-        json_t *order = json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "status", o->status, "customer",
-                                  o->customer_name ? o->customer_name : "", "total",
-                                  o->total ? o->total : "");
+        json_t *order =
+            json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "status", o->status, "customer",
+                      o->customer_name ? o->customer_name : "", "total", o->total ? o->total : "");
         if (o->has_shipment) {
-            dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
-                           .now = time(NULL), .utc_offset_min = 180};
+            dlg_env env = {.me = srv->me,
+                           .db = srv->db,
+                           .scratch = srv->scratch,
+                           .res = srv->res,
+                           .now = time(NULL),
+                           .utc_offset_min = 180};
             ds_buf url;
             ds_buf_init(&url);
             dlg_render(&env, s->dlg, "{{takip_linki}}", &url, NULL);
@@ -138,13 +144,14 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     }
     c->agent = a;
     c->sent_offer = 0;
-    ws__send(srv, c, json_pack("{s:s,s:s,s:i}", "type", "authed", "agent", a->name, "capacity",
-                               a->capacity), 0);
+    ws__send(
+        srv, c,
+        json_pack("{s:s,s:s,s:i}", "type", "authed", "agent", a->name, "capacity", a->capacity), 0);
     json_t *canned = json_array();
     for (size_t i = 0; i < kb_canned_count(srv->kb); i++) {
         const kb_canned *k = kb_canned_at(srv->kb, i);
-        json_array_append_new(canned, json_pack("{s:s,s:s,s:s}", "id", k->id, "title", k->title,
-                                                "text", k->text));
+        json_array_append_new(
+            canned, json_pack("{s:s,s:s,s:s}", "id", k->id, "title", k->title, "text", k->text));
     }
     ws__send(srv, c, json_pack("{s:s,s:o}", "type", "canned", "items", canned), 0);
     /* after a restart or a reconnect: the conversations it still holds */
@@ -181,7 +188,8 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
     ws__set_handoff(srv, conv, 1, c->agent->id);
     ws_conn *s = ws__shopper_of(srv, conv);
     if (s)
-        ws__send(srv, s, json_pack("{s:s,s:s}", "type", "agent_joined", "agent", c->agent->name), 1);
+        ws__send(srv, s, json_pack("{s:s,s:s}", "type", "agent_joined", "agent", c->agent->name),
+                 1);
     store_handoff_free(h);
     ws__queue_changed(srv);
 }
@@ -198,8 +206,12 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
     ds_buf_init(&text);
     if (canned) {
         const kb_canned *k = kb_canned_find(srv->kb, canned);
-        dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
-                       .now = time(NULL), .utc_offset_min = 180};
+        dlg_env env = {.me = srv->me,
+                       .db = srv->db,
+                       .scratch = srv->scratch,
+                       .res = srv->res,
+                       .now = time(NULL),
+                       .utc_offset_min = 180};
         ds_error err;
         if (!k || dlg_render(&env, s ? s->dlg : NULL, k->text, &text, &err) != DS_OK) {
             conv_error(srv, c, conv, "bad_request",
@@ -225,16 +237,20 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
     snprintf(id, sizeof id, "%lld", conv);
     if (strcmp(role, "agent") == 0) {
         if (s)
-            ws__send(srv, s, json_pack("{s:s,s:s,s:s,s:s}", "type", "agent_message", "text",
-                                       text.data ? text.data : "", "agent", c->agent->name, "at",
-                                       now), 1);
-        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "sent", "conversation", id, "text",
-                                   text.data ? text.data : "", "at", now), 1);
+            ws__send(srv, s,
+                     json_pack("{s:s,s:s,s:s,s:s}", "type", "agent_message", "text",
+                               text.data ? text.data : "", "agent", c->agent->name, "at", now),
+                     1);
+        ws__send(srv, c,
+                 json_pack("{s:s,s:s,s:s,s:s}", "type", "sent", "conversation", id, "text",
+                           text.data ? text.data : "", "at", now),
+                 1);
     } else {
         /* a note: to the agent only, never to the shopper */
-        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "note", "conversation", id,
-                                   "text", text.data ? text.data : "", "agent", c->agent->name,
-                                   "at", now), 1);
+        ws__send(srv, c,
+                 json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "note", "conversation", id, "text",
+                           text.data ? text.data : "", "agent", c->agent->name, "at", now),
+                 1);
     }
     ds_buf_cleanup(&text);
     store_handoff_free(h);
@@ -248,8 +264,10 @@ static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     ws_conn *s = ws__shopper_of(srv, conv);
     if (s)
-        ws__send(srv, s, json_pack("{s:s,s:O}", "type", "agent_typing", "state",
-                                   json_object_get(msg, "state")), 0);
+        ws__send(
+            srv, s,
+            json_pack("{s:s,s:O}", "type", "agent_typing", "state", json_object_get(msg, "state")),
+            0);
     store_handoff_free(h);
 }
 
@@ -271,14 +289,17 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
     ws_conn *s = ws__shopper_of(srv, conv);
     int closing = strcmp(state, "closed") == 0;
     if (s && closing)
-        ws__send(srv, s, json_pack("{s:s,s:s,s:[i,i,i,i,i]}", "type", "survey", "question",
-                                   "Görüşmemizi 1 ile 5 arasında nasıl değerlendirirsiniz? "
-                                   "İsterseniz birkaç kelimeyle yorumunuzu da yazabilirsiniz.",
-                                   "scale", 1, 2, 3, 4, 5), 1);
+        ws__send(srv, s,
+                 json_pack("{s:s,s:s,s:[i,i,i,i,i]}", "type", "survey", "question",
+                           "Görüşmemizi 1 ile 5 arasında nasıl değerlendirirsiniz? "
+                           "İsterseniz birkaç kelimeyle yorumunuzu da yazabilirsiniz.",
+                           "scale", 1, 2, 3, 4, 5),
+                 1);
     else if (s)
         ws__send(srv, s, json_pack("{s:s,s:s}", "type", "handoff", "state", "bot"), 1);
-    ws__send(srv, c, json_pack("{s:s,s:s}", "type", closing ? "closed" : "released",
-                               "conversation", id), 1);
+    ws__send(srv, c,
+             json_pack("{s:s,s:s}", "type", closing ? "closed" : "released", "conversation", id),
+             1);
     store_handoff_free(h);
     ws__queue_changed(srv);
 }

@@ -120,8 +120,8 @@ static void on_hello(ws_server *srv, ws_conn *c, json_t *msg)
     }
     char key[64];
     snprintf(key, sizeof key, "a:%s", c->addr);
-    if (srv->cfg->limits && !ws_limiter_hit(srv->limits, key, ws__now(), WS_ADDR_BURST,
-                                            WS_ADDR_WINDOW_S)) {
+    if (srv->cfg->limits &&
+        !ws_limiter_hit(srv->limits, key, ws__now(), WS_ADDR_BURST, WS_ADDR_WINDOW_S)) {
         ws__send_error(srv, c, "rate_limited", "Çok fazla istek geldi; biraz sonra deneyin.");
         return;
     }
@@ -146,8 +146,9 @@ static json_t *reply_details(ws_server *srv, const dlg_reply *r)
     }
     json_object_set_new(d, "candidates", cands);
     if (r->handoff_priority)
-        json_object_set_new(d, "handoff", json_pack("{s:s,s:s}", "priority", r->handoff_priority,
-                                                     "reason", r->handoff_reason));
+        json_object_set_new(
+            d, "handoff",
+            json_pack("{s:s,s:s}", "priority", r->handoff_priority, "reason", r->handoff_reason));
     if (r->verified)
         json_object_set_new(d, "verified", json_true());
     return d;
@@ -173,8 +174,13 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
 {
     char back[96];
     int open = ws__hours_open(srv, back, sizeof back, NULL);
-    dlg_env env = {.me = srv->me, .db = srv->db, .scratch = srv->scratch, .res = srv->res,
-                   .now = time(NULL), .utc_offset_min = 180, .closed = !open,
+    dlg_env env = {.me = srv->me,
+                   .db = srv->db,
+                   .scratch = srv->scratch,
+                   .res = srv->res,
+                   .now = time(NULL),
+                   .utc_offset_min = 180,
+                   .closed = !open,
                    .back_at = open ? NULL : back};
     dlg_reply r;
     dlg_reply_init(&r);
@@ -196,8 +202,7 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
     json_t *reply = json_pack("{s:s,s:s,s:s,s:O,s:s,s:s}", "type", "reply", "text",
                               r.text.data ? r.text.data : "", "intent",
                               r.intent ? r.intent : "fallback", "quick_replies",
-                              json_object_get(details, "quick_replies"), "reply_to", id, "at",
-                              now);
+                              json_object_get(details, "quick_replies"), "reply_to", id, "at", now);
     if (r.clarify)
         json_object_set_new(reply, "clarify", json_true());
     if (r.handoff_priority)
@@ -210,8 +215,10 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
         /* after hours: say so at once; the request is stored once complete */
         char iso[40];
         ws__hours_open(srv, back, sizeof back, iso);
-        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline",
-                                   "back_at", iso, "message", back), 1);
+        ws__send(srv, c,
+                 json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
+                           iso, "message", back),
+                 1);
     }
     dlg_reply_cleanup(&r);
 }
@@ -261,8 +268,10 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         char cid[24];
         snprintf(cid, sizeof cid, "%lld", c->conv);
         if (a)
-            ws__send(srv, a, json_pack("{s:s,s:s,s:s,s:s}", "type", "shopper_message",
-                                       "conversation", cid, "text", text, "at", iso), 1);
+            ws__send(srv, a,
+                     json_pack("{s:s,s:s,s:s,s:s}", "type", "shopper_message", "conversation", cid,
+                               "text", text, "at", iso),
+                     1);
         return;
     }
     if (c->dlg)
@@ -298,8 +307,10 @@ static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
     char cid[24];
     snprintf(cid, sizeof cid, "%lld", c->conv);
     if (a)
-        ws__send(srv, a, json_pack("{s:s,s:s,s:O}", "type", "shopper_typing", "conversation", cid,
-                                   "state", json_object_get(msg, "state")), 0);
+        ws__send(srv, a,
+                 json_pack("{s:s,s:s,s:O}", "type", "shopper_typing", "conversation", cid, "state",
+                           json_object_get(msg, "state")),
+                 0);
 }
 
 static void on_rating(ws_server *srv, ws_conn *c, json_t *msg)
@@ -316,15 +327,17 @@ static void on_rating(ws_server *srv, ws_conn *c, json_t *msg)
     snprintf(cid, sizeof cid, "%lld", c->conv);
     for (ws_conn *a = srv->conns; a; a = a->next)
         if (a->is_agent && a->agent)
-            ws__send(srv, a, json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid,
-                                       "score", score, "comment", comment ? comment : ""), 1);
+            ws__send(srv, a,
+                     json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid, "score",
+                               score, "comment", comment ? comment : ""),
+                     1);
 }
 
 /* Indexed by ws_frame_type. */
 static void (*const handlers[])(ws_server *srv, ws_conn *c, json_t *msg) = {
     [WS_FRAME_HELLO] = on_hello,       [WS_FRAME_MESSAGE] = on_message,
     [WS_FRAME_IDENTIFY] = on_identify, [WS_FRAME_RESET] = on_reset,
-    [WS_FRAME_PING] = on_ping,       [WS_FRAME_TYPING] = on_typing,
+    [WS_FRAME_PING] = on_ping,         [WS_FRAME_TYPING] = on_typing,
     [WS_FRAME_RATING] = on_rating,
 };
 

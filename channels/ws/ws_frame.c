@@ -11,8 +11,8 @@ static int utf8_chars(const char *s, size_t len, size_t *chars)
     size_t pos = 0, n = 0;
     while (pos < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                                              (utf8proc_ssize_t)(len - pos), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + pos, (utf8proc_ssize_t)(len - pos), &cp);
         if (k < 0)
             return 0;
         pos += (size_t)k;
@@ -102,18 +102,16 @@ typedef struct frame_kind {
 } frame_kind;
 
 static const frame_kind shopper_kinds[] = {
-    {"hello", WS_FRAME_HELLO, check_hello},
-    {"message", WS_FRAME_MESSAGE, check_message},
-    {"identify", WS_FRAME_IDENTIFY, check_identify},
-    {"reset", WS_FRAME_RESET, check_nothing},
-    {"ping", WS_FRAME_PING, check_nothing},
-    {"typing", WS_FRAME_TYPING, check_typing},
+    {"hello", WS_FRAME_HELLO, check_hello},          {"message", WS_FRAME_MESSAGE, check_message},
+    {"identify", WS_FRAME_IDENTIFY, check_identify}, {"reset", WS_FRAME_RESET, check_nothing},
+    {"ping", WS_FRAME_PING, check_nothing},          {"typing", WS_FRAME_TYPING, check_typing},
     {"rating", WS_FRAME_RATING, check_rating},
 };
 
 /* UTF-8, one JSON object, a type of kinds[] and its fields. */
-static const char *parse_kinds(const frame_kind *kinds, size_t n, const char *types, const char *data,
-                               size_t len, int *type, json_t **out, const char **message)
+static const char *parse_kinds(const frame_kind *kinds, size_t n, const char *types,
+                               const char *data, size_t len, int *type, json_t **out,
+                               const char **message)
 {
     size_t chars;
     if (!utf8_chars(data, len, &chars)) {

@@ -20,8 +20,8 @@ static void to_hex(const unsigned char *b, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-int ws_identity_verify(const char *secret, const char *customer, long long exp,
-                       const char *sig, long long now)
+int ws_identity_verify(const char *secret, const char *customer, long long exp, const char *sig,
+                       long long now)
 {
     if (!secret || !secret[0] || !customer || !customer[0] || !sig || exp <= now)
         return 0;
@@ -31,8 +31,8 @@ int ws_identity_verify(const char *secret, const char *customer, long long exp,
         return 0;
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
-    if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)msg, (size_t)n,
-              mac, &mac_len))
+    if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)msg, (size_t)n, mac,
+              &mac_len))
         return 0;
     char want[2 * EVP_MAX_MD_SIZE + 1];
     to_hex(mac, mac_len, want);
@@ -47,8 +47,7 @@ int ws_identity_verify(const char *secret, const char *customer, long long exp,
 
 int ws_token_new(char out[23])
 {
-    static const char b64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     unsigned char r[17];
     if (RAND_bytes(r, 16) != 1)
         return -1;

@@ -12,33 +12,33 @@
 
 typedef struct ws_frame {
     struct ws_frame *next;
-    unsigned long seq;     /* sent once batch `seq` is committed; 0 = now */
+    unsigned long seq; /* sent once batch `seq` is committed; 0 = now */
     size_t len;
-    unsigned char data[];  /* LWS_PRE bytes, then the payload */
+    unsigned char data[]; /* LWS_PRE bytes, then the payload */
 } ws_frame;
 
 typedef struct ws_conn {
     struct lws *wsi;
-    struct ws_conn *prev, *next;   /* every live connection */
-    struct ws_conn *dirty_next;    /* waiting for a commit */
+    struct ws_conn *prev, *next; /* every live connection */
+    struct ws_conn *dirty_next;  /* waiting for a commit */
     int dirty;
     ws_frame *qhead, *qtail;
     size_t qlen;
-    size_t qbytes;                 /* payload bytes queued */
-    unsigned char *rx;             /* a fragmented frame being gathered */
+    size_t qbytes;     /* payload bytes queued */
+    unsigned char *rx; /* a fragmented frame being gathered */
     size_t rx_len;
     int rx_too_large;
-    long long conv;                /* conversation id, 0 before hello */
+    long long conv; /* conversation id, 0 before hello */
     dlg_session *dlg;
-    int is_agent;                  /* connected on /ws/agent */
+    int is_agent; /* connected on /ws/agent */
     /* the conversation's hand-off as this process last set it (the store
      * is the truth on resume): waiting for people, or held by an agent */
     int in_handoff;
     long long claimed_by;
-    size_t sent_position;          /* the queue position last told, 0 none */
+    size_t sent_position;           /* the queue position last told, 0 none */
     unsigned long long saved_state; /* hash of the dialogue state last saved */
-    long long sent_offer;          /* agents: the conversation last offered, 0 none */
-    store_agent *agent;            /* after auth; NULL before */
+    long long sent_offer;           /* agents: the conversation last offered, 0 none */
+    store_agent *agent;             /* after auth; NULL before */
     char addr[48];
     char customer[128];
     int closing;
@@ -56,14 +56,14 @@ typedef struct ws_server {
     ws_conn *conns;
     size_t conn_count;
     ws_conn *dirty;
-    unsigned long batch_seq;       /* the open batch, 0 when none */
+    unsigned long batch_seq; /* the open batch, 0 when none */
     unsigned long committed_seq;
     unsigned long next_seq;
     lws_sorted_usec_list_t flush_sul;
     lws_sorted_usec_list_t sweep_sul;
     char **origins;
     size_t origin_count;
-    int draining;                  /* SIGTERM: closing every connection */
+    int draining; /* SIGTERM: closing every connection */
     /* the event loop: lws's poll() loop, or with DESTEK_LOOP=uv destek's
      * own libuv loop (epoll) handed to lws */
     int use_uv;

@@ -18,7 +18,7 @@ typedef struct bucket {
 } bucket;
 
 struct ws_limiter {
-    ds_map *index;   /* key -> slot */
+    ds_map *index; /* key -> slot */
     bucket *slots;
     size_t count, cap;
     size_t *free_list;

@@ -148,9 +148,11 @@ static void push(lws_sorted_usec_list_t *sul)
         if (pos == s->sent_position)
             continue; /* it moves only when the queue ahead of it does */
         s->sent_position = pos;
-        ws__send(srv, s, json_pack("{s:s,s:s,s:I,s:I,s:s}", "type", "handoff", "state", "queued",
-                                   "position", (json_int_t)pos, "eta_s", (json_int_t)eta,
-                                   "priority", q[i].priority), 0);
+        ws__send(srv, s,
+                 json_pack("{s:s,s:s,s:I,s:I,s:s}", "type", "handoff", "state", "queued",
+                           "position", (json_int_t)pos, "eta_s", (json_int_t)eta, "priority",
+                           q[i].priority),
+                 0);
     }
     json_decref(items);
     store_handoffs_free(q, n);
@@ -183,8 +185,10 @@ void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const cha
     ws__set_handoff(srv, c->conv, 1, 0);
     if (offline) {
         ws__hours_open(srv, back, sizeof back, iso);
-        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline",
-                                   "back_at", iso, "message", back), 1);
+        ws__send(srv, c,
+                 json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
+                           iso, "message", back),
+                 1);
     }
     ws__queue_changed(srv);
 }
@@ -199,13 +203,17 @@ void ws__handoff_status(ws_server *srv, ws_conn *c)
     c->sent_position = 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
-        ws__send(srv, c, json_pack("{s:s,s:s}", "type", "agent_joined", "agent",
-                                   a ? a->agent->name : "Müşteri temsilcisi"), 0);
+        ws__send(srv, c,
+                 json_pack("{s:s,s:s}", "type", "agent_joined", "agent",
+                           a ? a->agent->name : "Müşteri temsilcisi"),
+                 0);
     } else if (strcmp(h->state, "offline") == 0) {
         char back[96], iso[40];
         ws__hours_open(srv, back, sizeof back, iso);
-        ws__send(srv, c, json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline",
-                                   "back_at", iso, "message", back), 0);
+        ws__send(srv, c,
+                 json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
+                           iso, "message", back),
+                 0);
     } else {
         ws__queue_changed(srv); /* the push tells the position */
     }

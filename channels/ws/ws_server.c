@@ -129,8 +129,7 @@ static void flush(lws_sorted_usec_list_t *sul)
         return;
     ds_error err;
     if (store_batch_commit(srv->db, &err) != DS_OK)
-        lwsl_err("destek: commit failed, nothing of this batch is acknowledged: %s\n",
-                 err.message);
+        lwsl_err("destek: commit failed, nothing of this batch is acknowledged: %s\n", err.message);
     else
         srv->committed_seq = srv->batch_seq;
     srv->batch_seq = 0;
@@ -333,8 +332,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         c->is_agent = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
                       strcmp(uri, "/ws/agent") == 0;
         return 0;
-    case LWS_CALLBACK_RECEIVE:
-        return c->wsi ? receive(srv, c, wsi, in, len) : -1;
+    case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         if (srv->draining) {
             if (srv->use_uv) {
@@ -370,8 +368,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             reload_kb(srv);
         }
         return 0;
-    default:
-        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    default: return lws_callback_http_dummy(wsi, reason, user, in, len);
     }
 }
 
@@ -560,12 +557,12 @@ int ws_server_run(const ws_config *cfg)
 
     /* Turkish text in the widget must not depend on the embedding page's
      * encoding */
-    static const struct lws_protocol_vhost_options mime_css = {
-        NULL, NULL, ".css", "text/css; charset=utf-8"};
-    static const struct lws_protocol_vhost_options mime_html = {
-        &mime_css, NULL, ".html", "text/html; charset=utf-8"};
-    static const struct lws_protocol_vhost_options mime_js = {
-        &mime_html, NULL, ".js", "text/javascript; charset=utf-8"};
+    static const struct lws_protocol_vhost_options mime_css = {NULL, NULL, ".css",
+                                                               "text/css; charset=utf-8"};
+    static const struct lws_protocol_vhost_options mime_html = {&mime_css, NULL, ".html",
+                                                                "text/html; charset=utf-8"};
+    static const struct lws_protocol_vhost_options mime_js = {&mime_html, NULL, ".js",
+                                                              "text/javascript; charset=utf-8"};
     static struct lws_http_mount mount;
     memset(&mount, 0, sizeof mount);
     mount.mountpoint = "/";

@@ -84,13 +84,14 @@ static void collect_secrets(const char *json, secrets *sec)
     size_t i;
     json_t *o;
     sec->s = calloc(json_array_size(orders) * 5 + 1, sizeof *sec->s);
-    json_array_foreach(orders, i, o) {
+    json_array_foreach(orders, i, o)
+    {
         json_t *c = json_object_get(o, "customer");
-        const char *fields[] = {json_string_value(json_object_get(c, "name")),
-                                json_string_value(json_object_get(c, "email")),
-                                json_string_value(json_object_get(c, "phone")),
-                                json_string_value(json_object_get(
-                                    json_object_get(o, "shipment"), "tracking_no"))};
+        const char *fields[] = {
+            json_string_value(json_object_get(c, "name")),
+            json_string_value(json_object_get(c, "email")),
+            json_string_value(json_object_get(c, "phone")),
+            json_string_value(json_object_get(json_object_get(o, "shipment"), "tracking_no"))};
         for (size_t k = 0; k < 4; k++) {
             if (!fields[k])
                 continue;
@@ -181,8 +182,8 @@ static void say(runner *ru, const char *file, int line, const char *text)
     for (size_t i = 0; i < ru->sec->n; i++) {
         checks++;
         if (strstr(ru->r.text.data ? ru->r.text.data : "", ru->sec->s[i]))
-            fail(file, line, "an order detail (%s) leaked before verification: %s",
-                 ru->sec->s[i], ru->r.text.data);
+            fail(file, line, "an order detail (%s) leaked before verification: %s", ru->sec->s[i],
+                 ru->r.text.data);
     }
 }
 
@@ -235,12 +236,8 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     char *arg = l + 2;
     const char *reply = ru->r.text.data ? ru->r.text.data : "";
     switch (l[0]) {
-    case '>':
-        say(ru, file, line, arg);
-        return;
-    case '$':
-        check_store(ru, file, line, arg);
-        return;
+    case '>': say(ru, file, line, arg); return;
+    case '$': check_store(ru, file, line, arg); return;
     case '@':
         if (strcmp(l, "@session") == 0) {
             new_session(ru);
@@ -256,8 +253,7 @@ static void run_line(runner *ru, const char *file, int line, char *l)
                 fail(file, line, "bad @now %s%s", l + 5, "");
         }
         return;
-    default:
-        break;
+    default: break;
     }
     if (!ru->have_reply) {
         fail(file, line, "a check before any message: %s%s", l, "");
@@ -296,14 +292,12 @@ static void run_line(runner *ru, const char *file, int line, char *l)
         if (!strstr(ru->r.offline_request, arg))
             fail(file, line, "offline request lacks \"%s\": %s", arg, ru->r.offline_request);
         break;
-    default:
-        fail(file, line, "unknown line: %s%s", l, "");
+    default: fail(file, line, "unknown line: %s%s", l, "");
     }
 }
 
-static int run_script(int restart, const char *kb_dir, const match_engine *me,
-                      const char *fixture, size_t fixture_len, const secrets *sec,
-                      const char *path)
+static int run_script(int restart, const char *kb_dir, const match_engine *me, const char *fixture,
+                      size_t fixture_len, const secrets *sec, const char *path)
 {
     char db_path[] = "/tmp/destek-dlg-XXXXXX";
     int fd = mkstemp(db_path);

@@ -117,8 +117,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     /* the locator, on JSON the loader would have parsed */
     json_t *root = json_loadb(text, size, JSON_REJECT_DUPLICATES, NULL);
     if (root) {
-        static const char *const paths[] = {"intents[0].patterns[1].re", "intents", "a.b[2].c",
-                                            "[0]", "intents[99999999999]", "x[", ""};
+        static const char *const paths[] = {
+            "intents[0].patterns[1].re", "intents", "a.b[2].c", "[0]",
+            "intents[99999999999]",      "x[",      ""};
         for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
             int line = -1, col = -1;
             int found = kb__locate(text, size, paths[i], &line, &col);

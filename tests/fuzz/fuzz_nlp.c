@@ -30,15 +30,14 @@ static void setup(void)
         return;
     lex = nlp_lexicon_new();
     FUZZ_ASSERT(lex);
-    static const char *const sh[][2] = {{"slm", "selam"}, {"nrde", "nerede"},
-                                        {"nzmn", "ne zaman"}, {"tşk", "teşekkürler"}};
+    static const char *const sh[][2] = {
+        {"slm", "selam"}, {"nrde", "nerede"}, {"nzmn", "ne zaman"}, {"tşk", "teşekkürler"}};
     for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
         FUZZ_ASSERT(nlp_lexicon_add_shorthand(lex, sh[i][0], sh[i][1], NULL) == DS_OK);
     static const char *const suf[] = {"m", "im", "in", "ler", "lar", "e", "a", "i", "de", "da"};
     for (size_t i = 0; i < sizeof suf / sizeof suf[0]; i++)
         FUZZ_ASSERT(nlp_lexicon_add_suffix(lex, suf[i], NULL) == DS_OK);
-    FUZZ_ASSERT(kb_load_dir(DS_TEST_DATA "/kb/valid/match_small", &kb, NULL, NULL, NULL) ==
-                DS_OK);
+    FUZZ_ASSERT(kb_load_dir(DS_TEST_DATA "/kb/valid/match_small", &kb, NULL, NULL, NULL) == DS_OK);
     FUZZ_ASSERT(match_engine_new(kb, &me, NULL) == DS_OK);
     res = match_result_new(me);
     reused = nlp_text_new();

@@ -60,8 +60,7 @@ static void kb_fingerprint(const kb_base *kb, char *out, size_t out_len)
         const kb_intent *in = kb_intent_at(kb, i);
         ds_buf_printf(&b, "%s/%s k%zu p%zu e%zu a%zu q%zu l%d;", in->id ? in->id : "(null)",
                       in->title ? in->title : "(null)", in->keyword_count, in->pattern_count,
-                      in->example_count, in->answer_count, in->quick_reply_count,
-                      in->low_priority);
+                      in->example_count, in->answer_count, in->quick_reply_count, in->low_priority);
         for (size_t k = 0; k < in->keyword_count; k++)
             ds_buf_printf(&b, "%s=%s,", in->keywords[k].source ? in->keywords[k].source : "(null)",
                           in->keywords[k].words ? in->keywords[k].words : "@");
@@ -145,7 +144,7 @@ static int run_match(unsigned long n, char *out, size_t out_len)
     int rc;
     if (st != DS_OK) {
         rc = st == DS_ENOMEM && (me != NULL || err.status == DS_ENOMEM) ? RUN_FAILED_CLEANLY
-                                                                         : bad_status(st, &err);
+                                                                        : bad_status(st, &err);
     } else {
         rc = n && made >= n ? RUN_SUCCEEDED : RUN_NOT_REACHED;
         for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
@@ -186,14 +185,14 @@ static int run_nlp(unsigned long n, char *out, size_t out_len)
     for (size_t i = 0; st == DS_OK && i < sizeof messages / sizeof messages[0]; i++) {
         st = nlp_normalise(lx, messages[i], strlen(messages[i]), t, &err);
         if (st == DS_OK)
-            add_text(out, out_len, "%s|%zu|%zu;", nlp_text_skeleton(t),
-                     nlp_text_token_count(t), nlp_text_entity_count(t));
+            add_text(out, out_len, "%s|%zu|%zu;", nlp_text_skeleton(t), nlp_text_token_count(t),
+                     nlp_text_entity_count(t));
     }
     unsigned long made = ds_alloc_set_fail_after(0);
     int rc;
     if (st != DS_OK) {
         rc = st == DS_ENOMEM && (err.status == DS_ENOMEM || !lx || !t) ? RUN_FAILED_CLEANLY
-                                                                        : bad_status(st, &err);
+                                                                       : bad_status(st, &err);
         /* after the failure the same text object must still work */
         if (t && nlp_normalise(lx, messages[1], strlen(messages[1]), t, NULL) == DS_OK &&
             strcmp(nlp_text_skeleton(t), "merhaba kargom nerede 0532 123 45 67") != 0)
@@ -235,8 +234,7 @@ static int run_dlg(unsigned long n, char *out, size_t out_len)
         dlg_reply_cleanup(&reply);
         st = dlg_respond(&env, s, turns[i], strlen(turns[i]), &reply, &err);
         if (st == DS_OK)
-            add_text(out, out_len, "%s:%s;", reply.intent,
-                     reply.text.data ? reply.text.data : "");
+            add_text(out, out_len, "%s:%s;", reply.intent, reply.text.data ? reply.text.data : "");
     }
     unsigned long made = ds_alloc_set_fail_after(0);
     int rc;
@@ -322,9 +320,9 @@ static void inject(const char *name, run_fn fn)
     unsigned long n;
     int failed_runs = 0, problems = 0;
     /* up to 8 problems per operation, then the next operation */
-#define PROBLEM(...) \
-    do { \
-        problems++; \
+#define PROBLEM(...)               \
+    do {                           \
+        problems++;                \
         CHECK_MSG(0, __VA_ARGS__); \
     } while (0)
     for (n = 1; n < MAX_N && problems < 8; n++) {
@@ -334,14 +332,13 @@ static void inject(const char *name, run_fn fn)
             break;
         }
         switch (rc) {
-        case RUN_FAILED_CLEANLY:
-            failed_runs++;
-            break;
+        case RUN_FAILED_CLEANLY: failed_runs++; break;
         case RUN_SUCCEEDED:
             /* survived the failure: fine if it truly recovered */
             if (strcmp(got, want) != 0) {
                 PROBLEM("%s: allocation %lu failed, yet DS_OK with a different result:\n"
-                        "    want %s\n    got  %s", name, n, want, got);
+                        "    want %s\n    got  %s",
+                        name, n, want, got);
             }
             break;
         case RUN_WRONG_RESULT:

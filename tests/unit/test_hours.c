@@ -156,8 +156,8 @@ static void check_next(const kb_base *kb, const char *from, const char *want, co
     check_count++;
     if (!want) {
         if (st != DS_ENOTFOUND || when != (time_t)-12345) {
-            fprintf(stderr, "test_hours.c:%d: FAIL from %s: want no opening, got status %d\n",
-                    line, from, (int)st);
+            fprintf(stderr, "test_hours.c:%d: FAIL from %s: want no opening, got status %d\n", line,
+                    from, (int)st);
             check_failures++;
         }
         return;
@@ -183,16 +183,16 @@ static void check_next(const kb_base *kb, const char *from, const char *want, co
 }
 #define NEXT(kb, from, want, text) check_next(kb, from, want, text, __LINE__)
 
-static void check_describe(const kb_base *kb, const char *from, const char *when,
-                           const char *text, int line)
+static void check_describe(const kb_base *kb, const char *from, const char *when, const char *text,
+                           int line)
 {
     ds_buf b;
     ds_buf_init(&b);
     hours_describe_next(kb, ist(from), ist(when), &b);
     check_count++;
     if (!b.data || strcmp(b.data, text) != 0) {
-        fprintf(stderr, "test_hours.c:%d: FAIL %s seen from %s: \"%s\", want \"%s\"\n", line,
-                when, from, b.data ? b.data : "(null)", text);
+        fprintf(stderr, "test_hours.c:%d: FAIL %s seen from %s: \"%s\", want \"%s\"\n", line, when,
+                from, b.data ? b.data : "(null)", text);
         check_failures++;
     }
     ds_buf_cleanup(&b);
@@ -312,8 +312,8 @@ static void test_years_complete(const kb_base *kb)
             if (strstr(name, "arifesi"))
                 arife++;
         }
-        CHECK_MSG(ramazan == 1 && kurban == 1, "%d: %d Ramazan, %d Kurban first days", y,
-                  ramazan, kurban);
+        CHECK_MSG(ramazan == 1 && kurban == 1, "%d: %d Ramazan, %d Kurban first days", y, ramazan,
+                  kurban);
         CHECK_MSG(ramazan_days == 3 && kurban_days == 4, "%d: %d Ramazan, %d Kurban days", y,
                   ramazan_days, kurban_days);
         CHECK_MSG(arife == 3, "%d: %d arife half days", y, arife);
@@ -452,13 +452,12 @@ static void test_custom_week(void)
 
     /* open only on Mondays, and three Mondays in a row are closed: nothing
      * within the 14-day window */
-    kb = kb_with_hours(
-        "{\"timezone\": \"Europe/Istanbul\", \"weekly\": {"
-        "\"mon\": {\"open\": \"09:00\", \"close\": \"17:00\"}},"
-        "\"holidays\": ["
-        "{\"date\": \"2026-03-16\", \"name\": \"A\", \"open\": null},"
-        "{\"date\": \"2026-03-23\", \"name\": \"B\", \"open\": null},"
-        "{\"date\": \"2026-03-30\", \"name\": \"C\", \"open\": null}]}");
+    kb = kb_with_hours("{\"timezone\": \"Europe/Istanbul\", \"weekly\": {"
+                       "\"mon\": {\"open\": \"09:00\", \"close\": \"17:00\"}},"
+                       "\"holidays\": ["
+                       "{\"date\": \"2026-03-16\", \"name\": \"A\", \"open\": null},"
+                       "{\"date\": \"2026-03-23\", \"name\": \"B\", \"open\": null},"
+                       "{\"date\": \"2026-03-30\", \"name\": \"C\", \"open\": null}]}");
     CHECK(kb != NULL);
     if (!kb)
         return;
@@ -493,94 +492,109 @@ typedef struct bad_case {
     const char *field; /* of the first problem */
 } bad_case;
 
-#define WEEK_OK \
+#define WEEK_OK                                             \
     "\"mon\": {\"open\": \"09:00\", \"close\": \"22:00\"}," \
     "\"tue\": {\"open\": \"09:00\", \"close\": \"22:00\"}"
 #define TZ "\"timezone\": \"Europe/Istanbul\", "
 
 static const bad_case bad_cases[] = {
-    {"valid", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-              "{\"date\": \"2026-01-01\", \"name\": \"Yılbaşı\", \"open\": \"10:00\", "
-              "\"close\": \"18:00\"},"
-              "{\"date\": \"2026-03-20\", \"name\": \"Ramazan Bayramı 1. gün\", \"open\": null}]}",
+    {"valid",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-01-01\", \"name\": \"Yılbaşı\", \"open\": \"10:00\", "
+     "\"close\": \"18:00\"},"
+     "{\"date\": \"2026-03-20\", \"name\": \"Ramazan Bayramı 1. gün\", \"open\": null}]}",
      0, NULL},
-    {"time without leading zero", "{" TZ "\"weekly\": {\"mon\": {\"open\": \"9:00\", "
-                                  "\"close\": \"22:00\"}}}",
+    {"time without leading zero",
+     "{" TZ "\"weekly\": {\"mon\": {\"open\": \"9:00\", "
+     "\"close\": \"22:00\"}}}",
      1, "hours.weekly.mon.open"},
-    {"hour 25", "{" TZ "\"weekly\": {\"mon\": {\"open\": \"09:00\", \"close\": \"25:00\"}}}",
-     1, "hours.weekly.mon.close"},
-    {"minute 60", "{" TZ "\"weekly\": {\"sun\": {\"open\": \"09:60\", \"close\": \"22:00\"}}}",
-     1, "hours.weekly.sun.open"},
+    {"hour 25", "{" TZ "\"weekly\": {\"mon\": {\"open\": \"09:00\", \"close\": \"25:00\"}}}", 1,
+     "hours.weekly.mon.close"},
+    {"minute 60", "{" TZ "\"weekly\": {\"sun\": {\"open\": \"09:60\", \"close\": \"22:00\"}}}", 1,
+     "hours.weekly.sun.open"},
     {"open at 24:00", "{" TZ "\"weekly\": {\"mon\": {\"open\": \"24:00\", \"close\": \"24:00\"}}}",
      1, "hours.weekly.mon.open"},
-    {"close before open", "{" TZ "\"weekly\": {\"mon\": {\"open\": \"22:00\", "
-                          "\"close\": \"09:00\"}}}",
+    {"close before open",
+     "{" TZ "\"weekly\": {\"mon\": {\"open\": \"22:00\", "
+     "\"close\": \"09:00\"}}}",
      1, "hours.weekly.mon.close"},
-    {"close equals open", "{" TZ "\"weekly\": {" WEEK_OK ", \"wed\": {\"open\": \"09:00\", "
-                          "\"close\": \"09:00\"}}}",
+    {"close equals open",
+     "{" TZ "\"weekly\": {" WEEK_OK ", \"wed\": {\"open\": \"09:00\", "
+     "\"close\": \"09:00\"}}}",
      1, "hours.weekly.wed.close"},
-    {"open without close", "{" TZ "\"weekly\": {" WEEK_OK ", \"fri\": {\"open\": \"09:00\"}}}",
-     1, "hours.weekly.fri.close"},
-    {"close without open", "{" TZ "\"weekly\": {" WEEK_OK ", \"sat\": {\"close\": \"18:00\"}}}",
-     1, "hours.weekly.sat.open"},
+    {"open without close", "{" TZ "\"weekly\": {" WEEK_OK ", \"fri\": {\"open\": \"09:00\"}}}", 1,
+     "hours.weekly.fri.close"},
+    {"close without open", "{" TZ "\"weekly\": {" WEEK_OK ", \"sat\": {\"close\": \"18:00\"}}}", 1,
+     "hours.weekly.sat.open"},
     {"no opening hours", "{" TZ "\"holidays\": []}", 1, "hours.weekly"},
-    {"old open/close, bad", "{" TZ "\"open\": \"09:00\", \"close\": \"08:00\"}", 1,
-     "hours.close"},
-    {"text disagrees with week", "{" TZ "\"open\": \"08:00\", \"close\": \"22:00\", \"weekly\": {"
-                                 "\"mon\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
-                                 "\"tue\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
-                                 "\"wed\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
-                                 "\"thu\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
-                                 "\"fri\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
-                                 "\"sat\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
-                                 "\"sun\": {\"open\": \"09:00\", \"close\": \"22:00\"}}}",
+    {"old open/close, bad", "{" TZ "\"open\": \"09:00\", \"close\": \"08:00\"}", 1, "hours.close"},
+    {"text disagrees with week",
+     "{" TZ "\"open\": \"08:00\", \"close\": \"22:00\", \"weekly\": {"
+     "\"mon\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
+     "\"tue\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
+     "\"wed\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
+     "\"thu\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
+     "\"fri\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
+     "\"sat\": {\"open\": \"09:00\", \"close\": \"22:00\"},"
+     "\"sun\": {\"open\": \"09:00\", \"close\": \"22:00\"}}}",
      1, "hours.open"},
-    {"unsorted dates", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                       "{\"date\": \"2026-04-23\", \"name\": \"A\", \"open\": null},"
-                       "{\"date\": \"2026-01-01\", \"name\": \"B\", \"open\": null}]}",
+    {"unsorted dates",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-04-23\", \"name\": \"A\", \"open\": null},"
+     "{\"date\": \"2026-01-01\", \"name\": \"B\", \"open\": null}]}",
      1, "hours.holidays[1].date"},
-    {"duplicate date", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                       "{\"date\": \"2026-01-01\", \"name\": \"A\", \"open\": null},"
-                       "{\"date\": \"2026-04-23\", \"name\": \"B\", \"open\": null},"
-                       "{\"date\": \"2026-04-23\", \"name\": \"C\", \"open\": null}]}",
+    {"duplicate date",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-01-01\", \"name\": \"A\", \"open\": null},"
+     "{\"date\": \"2026-04-23\", \"name\": \"B\", \"open\": null},"
+     "{\"date\": \"2026-04-23\", \"name\": \"C\", \"open\": null}]}",
      1, "hours.holidays[2].date"},
-    {"no such day", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                    "{\"date\": \"2026-02-30\", \"name\": \"A\", \"open\": null}]}",
+    {"no such day",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-02-30\", \"name\": \"A\", \"open\": null}]}",
      1, "hours.holidays[0].date"},
-    {"date with time", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                       "{\"date\": \"2026-03-20T00:00\", \"name\": \"A\", \"open\": null}]}",
+    {"date with time",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-03-20T00:00\", \"name\": \"A\", \"open\": null}]}",
      1, "hours.holidays[0].date"},
-    {"date missing", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                     "{\"name\": \"A\", \"open\": null}]}",
+    {"date missing",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"name\": \"A\", \"open\": null}]}",
      1, "hours.holidays[0].date"},
-    {"name missing", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                     "{\"date\": \"2026-03-20\", \"open\": null}]}",
+    {"name missing",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-03-20\", \"open\": null}]}",
      1, "hours.holidays[0].name"},
-    {"holiday closes before it opens", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                                       "{\"date\": \"2026-03-21\", \"name\": \"A\", "
-                                       "\"open\": \"18:00\", \"close\": \"10:00\"}]}",
+    {"holiday closes before it opens",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-03-21\", \"name\": \"A\", "
+     "\"open\": \"18:00\", \"close\": \"10:00\"}]}",
      1, "hours.holidays[0].close"},
-    {"holiday bad time", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                         "{\"date\": \"2026-03-21\", \"name\": \"A\", "
-                         "\"open\": \"10.00\", \"close\": \"18:00\"}]}",
+    {"holiday bad time",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-03-21\", \"name\": \"A\", "
+     "\"open\": \"10.00\", \"close\": \"18:00\"}]}",
      1, "hours.holidays[0].open"},
-    {"holiday close only", "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
-                           "{\"date\": \"2026-03-21\", \"name\": \"A\", \"open\": null, "
-                           "\"close\": \"18:00\"}]}",
+    {"holiday close only",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, \"holidays\": ["
+     "{\"date\": \"2026-03-21\", \"name\": \"A\", \"open\": null, "
+     "\"close\": \"18:00\"}]}",
      1, "hours.holidays[0].open"},
-    {"holidays as text", "{" TZ "\"weekly\": {" WEEK_OK "}, "
-                         "\"holidays\": \"resmî tatillerde de\"}",
+    {"holidays as text",
+     "{" TZ "\"weekly\": {" WEEK_OK "}, "
+     "\"holidays\": \"resmî tatillerde de\"}",
      1, "hours.holidays"},
     {"bad offset", "{" TZ "\"utc_offset\": \"+3\", \"weekly\": {" WEEK_OK "}}", 1,
      "hours.utc_offset"},
     {"Istanbul is +03:00", "{" TZ "\"utc_offset\": \"+02:00\", \"weekly\": {" WEEK_OK "}}", 1,
      "hours.utc_offset"},
-    {"other zone needs offset", "{\"timezone\": \"Europe/Berlin\", \"weekly\": {" WEEK_OK "}}",
-     1, "hours.timezone"},
-    {"several problems", "{" TZ "\"weekly\": {\"mon\": {\"open\": \"9\", \"close\": \"x\"}}, "
-                         "\"holidays\": ["
-                         "{\"date\": \"2026-05-01\", \"name\": \"A\", \"open\": null},"
-                         "{\"date\": \"2026-01-01\", \"open\": null}]}",
+    {"other zone needs offset", "{\"timezone\": \"Europe/Berlin\", \"weekly\": {" WEEK_OK "}}", 1,
+     "hours.timezone"},
+    {"several problems",
+     "{" TZ "\"weekly\": {\"mon\": {\"open\": \"9\", \"close\": \"x\"}}, "
+     "\"holidays\": ["
+     "{\"date\": \"2026-05-01\", \"name\": \"A\", \"open\": null},"
+     "{\"date\": \"2026-01-01\", \"open\": null}]}",
      4, "hours.weekly.mon.open"},
 };
 

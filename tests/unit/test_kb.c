@@ -367,9 +367,9 @@ static void test_shop_lookup(void)
         {"returns.one", "tek"},
         {"returns.none", ""},
         {"returns.refund.card", "2-10 iş günü"},
-        {"returns.nested", NULL},     /* arrays of arrays are not text */
+        {"returns.nested", NULL}, /* arrays of arrays are not text */
         {"returns.objects", NULL},
-        {"returns.refund", NULL},     /* an object is not text */
+        {"returns.refund", NULL}, /* an object is not text */
         {"returns.null_value", NULL},
         {"returns.nope", NULL},
         {"returns.window_days.x", NULL},
@@ -465,8 +465,7 @@ static void test_tpl(void)
         if (cases[i].st != DS_OK)
             CHECK_STATUS(err.status, cases[i].st);
         if (cases[i].message)
-            CHECK_MSG(strstr(err.message, cases[i].message) != NULL, "message \"%s\"",
-                      err.message);
+            CHECK_MSG(strstr(err.message, cases[i].message) != NULL, "message \"%s\"", err.message);
         /* NULL err is allowed */
         ds_buf_cleanup(&out);
         CHECK_STATUS(tpl_render(cases[i].tpl, test_lookup, &calls, &out, NULL), cases[i].st);

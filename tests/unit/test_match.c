@@ -94,9 +94,9 @@ static const match_hit *hit_of(const char *id, const char *rule)
 
 typedef struct match_case {
     const char *msg;
-    const char *intent;  /* chosen intent id ("fallback" included) */
-    const char *rule;    /* a hit that must be present (NULL: none checked) */
-    int how;             /* its match_how, -1: not checked */
+    const char *intent; /* chosen intent id ("fallback" included) */
+    const char *rule;   /* a hit that must be present (NULL: none checked) */
+    int how;            /* its match_how, -1: not checked */
 } match_case;
 
 static const match_case cases[] = {
@@ -117,20 +117,20 @@ static const match_case cases[] = {
     {"hesabin", "hesap", "hesap", MATCH_HOW_STEM},
     {"hesaplarım", "hesap", "hesap", MATCH_HOW_STEM},
     /* one typo in a 5+ letter word */
-    {"siparşim", "siparis_durum", "siparis", MATCH_HOW_TYPO},   /* letter missing */
-    {"sipraişim", "siparis_durum", "siparis", MATCH_HOW_TYPO},  /* swapped */
-    {"siparizim", "siparis_durum", "siparis", MATCH_HOW_TYPO},  /* wrong letter */
-    {"kargomm", "kargo_takip", "kargo", -1},    /* kargo+m+m or a doubled letter */
-    {"kargoo", "kargo_takip", "kargo", MATCH_HOW_TYPO},         /* doubled */
+    {"siparşim", "siparis_durum", "siparis", MATCH_HOW_TYPO},  /* letter missing */
+    {"sipraişim", "siparis_durum", "siparis", MATCH_HOW_TYPO}, /* swapped */
+    {"siparizim", "siparis_durum", "siparis", MATCH_HOW_TYPO}, /* wrong letter */
+    {"kargomm", "kargo_takip", "kargo", -1},                   /* kargo+m+m or a doubled letter */
+    {"kargoo", "kargo_takip", "kargo", MATCH_HOW_TYPO},        /* doubled */
     {"iadde", "iade", "iade", MATCH_HOW_TYPO},
     {"iaade", "iade", "iade", MATCH_HOW_TYPO},
     /* short words do not over-match */
     {"kart", "kart_odeme", "kart", MATCH_HOW_EXACT},
     {"kartım", "kart_odeme", "kart", MATCH_HOW_STEM},
-    {"kartal", "fallback", NULL, -1},   /* "al" is not a suffix chain here */
-    {"krat", "fallback", NULL, -1},     /* no typos below 5 letters */
+    {"kartal", "fallback", NULL, -1}, /* "al" is not a suffix chain here */
+    {"krat", "fallback", NULL, -1},   /* no typos below 5 letters */
     {"ev", "adres", "ev", MATCH_HOW_EXACT},
-    {"evim", "fallback", NULL, -1},     /* 1-2 letter keywords: exact only */
+    {"evim", "fallback", NULL, -1}, /* 1-2 letter keywords: exact only */
     {"eve", "fallback", NULL, -1},
     {"evet", "fallback", NULL, -1},
     /* phrases: consecutive words, each matched with suffixes */
@@ -237,8 +237,8 @@ static void test_scoring(void)
         CHECK(match_result_candidate(res, 1)->score >=
               MATCH_CLARIFY_RATIO * match_result_candidate(res, 0)->score);
     }
-    CHECK_NEAR(match_result_confidence(res),
-               (1.0 - exp(-4.0 / 3.0)) * 4.0 / (4.0 + 0.5 * 3.6), 1e-9);
+    CHECK_NEAR(match_result_confidence(res), (1.0 - exp(-4.0 / 3.0)) * 4.0 / (4.0 + 0.5 * 3.6),
+               1e-9);
     /* ... and not when it is far */
     classify("indirim kuponu");
     CHECK(!match_result_clarify(res));

@@ -108,11 +108,17 @@ static const fold_case fold_cases[] = {
     {"ISPARTA", "ısparta", "isparta"},
     {"ılık IRMAK", "ılık ırmak", "ilik irmak"},
     {"İi Iı", "ii ıı", "ii ii"},
-    {"I\xCC\x87STANBUL", "istanbul", "istanbul"},  /* I + U+0307: composes to İ */
-    {"bi\xCC\x87lgi", "bilgi", "bilgi"},           /* i + U+0307: a foreign "i̇" */
-    {"s\xCC\xA7""ehir", "şehir", "sehir"},         /* NFD ş (s + U+0327) */
-    {"S\xCC\xA7""EHI\xCC\x87R", "şehir", "sehir"}, /* NFD upper case */
-    {"c\xCC\xA7ok gu\xCC\x88zel ag\xCC\x86""ac\xCC\xA7", "çok güzel ağaç", "cok guzel agac"},
+    {"I\xCC\x87STANBUL", "istanbul", "istanbul"}, /* I + U+0307: composes to İ */
+    {"bi\xCC\x87lgi", "bilgi", "bilgi"},          /* i + U+0307: a foreign "i̇" */
+    {"s\xCC\xA7"
+     "ehir",
+     "şehir", "sehir"}, /* NFD ş (s + U+0327) */
+    {"S\xCC\xA7"
+     "EHI\xCC\x87R",
+     "şehir", "sehir"}, /* NFD upper case */
+    {"c\xCC\xA7ok gu\xCC\x88zel ag\xCC\x86"
+     "ac\xCC\xA7",
+     "çok güzel ağaç", "cok guzel agac"},
     {"ÇĞÖŞÜ çğöşü", "çğöşü çğöşü", "cgosu cgosu"},
     /* circumflex letters */
     {"HÂLÂ kâr", "hâlâ kâr", "hala kar"},
@@ -137,7 +143,9 @@ static const fold_case fold_cases[] = {
     {"a\tb\nc\r\nd", "a b c d", "a b c d"},
     {"  boşluklar   çok  ", "boşluklar çok", "bosluklar cok"},
     {"tamam 🙏🏻 teşekkürler ❤️", "tamam teşekkürler", "tamam tesekkurler"},
-    {"merhaba\xE2\x80\x8B""dünya", "merhaba dünya", "merhaba dunya"}, /* zero-width space */
+    {"merhaba\xE2\x80\x8B"
+     "dünya",
+     "merhaba dünya", "merhaba dunya"}, /* zero-width space */
     /* apostrophes split a proper noun from its suffix */
     {"PTT'ye verdim", NULL, "ptt verdim"},
     {"Aras Kargo’ya verdim", NULL, "aras kargo verdim"},
@@ -343,7 +351,10 @@ typedef struct bad_case {
     size_t at; /* byte offset the error names */
 } bad_case;
 
-#define BAD(name, s, at) {name, s, sizeof(s) - 1, at}
+#define BAD(name, s, at)           \
+    {                              \
+        name, s, sizeof(s) - 1, at \
+    }
 
 static const bad_case bad_cases[] = {
     BAD("lone continuation", "kargo\x80", 5),
@@ -542,9 +553,9 @@ static void test_suffixes(void)
         const char *s;
         int chain;
     } chains[] = {
-        {"", 1}, {"m", 1}, {"im", 1}, {"lerim", 1}, {"imin", 1}, {"lerimde", 1},
-        {"larda", 1}, {"ye", 1}, {"iye", 1}, {"x", 0}, {"lerx", 0}, {"al", 0},
-        {"le", 0}, {"mx", 0}, {"ı", 0}, {"LER", 0},
+        {"", 1},      {"m", 1},  {"im", 1},  {"lerim", 1}, {"imin", 1}, {"lerimde", 1},
+        {"larda", 1}, {"ye", 1}, {"iye", 1}, {"x", 0},     {"lerx", 0}, {"al", 0},
+        {"le", 0},    {"mx", 0}, {"ı", 0},   {"LER", 0},
     };
     for (size_t i = 0; i < sizeof chains / sizeof chains[0]; i++) {
         CHECK_CONTEXT(chains[i].s);

@@ -53,8 +53,8 @@ int main(int argc, char **argv)
         if (in)
             fclose(in);
     }
-    fprintf(stderr, "%zu patterns, %zu with a prefilter, %zu matches checked\n", total,
-            with_filter, matches);
+    fprintf(stderr, "%zu patterns, %zu with a prefilter, %zu matches checked\n", total, with_filter,
+            matches);
     CHECK(with_filter * 2 > total); /* the prefilter must cover most patterns to be worth it */
     CHECK(matches > 100);
     pcre2_match_data_free(md);

@@ -96,8 +96,10 @@ static void test_open_create(void)
     raw_query(path, "PRAGMA journal_mode", buf, sizeof buf);
     CHECK_EQ_STR(buf, "wal");
     /* one row per migration step, 1 .. STORE_SCHEMA_VERSION */
-    raw_query(path, "SELECT count(*) || ':' || min(version) || '-' || max(version)"
-                    " FROM schema_version", buf, sizeof buf);
+    raw_query(path,
+              "SELECT count(*) || ':' || min(version) || '-' || max(version)"
+              " FROM schema_version",
+              buf, sizeof buf);
     CHECK_EQ_STR(buf, all_versions());
     store_close(db);
 
@@ -105,8 +107,10 @@ static void test_open_create(void)
     CHECK_STATUS(store_open(path, &db, &err), DS_OK);
     CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
     store_close(db);
-    raw_query(path, "SELECT count(*) || ':' || min(version) || '-' || max(version)"
-                    " FROM schema_version", buf, sizeof buf);
+    raw_query(path,
+              "SELECT count(*) || ':' || min(version) || '-' || max(version)"
+              " FROM schema_version",
+              buf, sizeof buf);
     CHECK_EQ_STR(buf, all_versions());
 
     store_close(NULL);
@@ -175,8 +179,10 @@ static void test_migrate(void)
     store_close(db);
     raw_query(path, "SELECT x FROM unrelated", buf, sizeof buf);
     CHECK_EQ_STR(buf, "42");
-    raw_query(path, "SELECT count(*) || ':' || min(version) || '-' || max(version)"
-                    " FROM schema_version", buf, sizeof buf);
+    raw_query(path,
+              "SELECT count(*) || ':' || min(version) || '-' || max(version)"
+              " FROM schema_version",
+              buf, sizeof buf);
     CHECK_EQ_STR(buf, all_versions());
 
     /* version 1, with data: upgraded in place, data kept, new tables usable */
@@ -193,17 +199,19 @@ static void test_migrate(void)
         CHECK_EQ_STR(o->items[0].category, "hijyen");
     }
     store_order_free(o);
-    CHECK_STATUS(store_order_cancel(db, "0999001", "test", "migrated", "2026-11-25T12:00:00+03:00",
-                                    &err),
-                 DS_OK);
+    CHECK_STATUS(
+        store_order_cancel(db, "0999001", "test", "migrated", "2026-11-25T12:00:00+03:00", &err),
+        DS_OK);
     long long rid = 0;
     CHECK_STATUS(store_request_add(db, "handoff", "0999001", "normal", NULL,
                                    "2026-11-25T12:00:00+03:00", &rid, &err),
                  DS_OK);
     CHECK(rid > 0);
     store_close(db);
-    raw_query(path, "SELECT count(*) || ':' || min(version) || '-' || max(version)"
-                    " FROM schema_version", buf, sizeof buf);
+    raw_query(path,
+              "SELECT count(*) || ':' || min(version) || '-' || max(version)"
+              " FROM schema_version",
+              buf, sizeof buf);
     CHECK_EQ_STR(buf, all_versions());
 
     /* a newer file than this program knows is refused, untouched */
@@ -393,8 +401,7 @@ static void test_import_invalid(void)
             continue;
         char rel[300], expect_path[800], expect[256] = "";
         snprintf(rel, sizeof rel, "invalid/%s", de->d_name);
-        snprintf(expect_path, sizeof expect_path, "%s/%.*s.expect", dir, (int)(nl - 5),
-                 de->d_name);
+        snprintf(expect_path, sizeof expect_path, "%s/%.*s.expect", dir, (int)(nl - 5), de->d_name);
         CHECK_CONTEXT(de->d_name);
         FILE *f = fopen(expect_path, "r");
         CHECK_MSG(f != NULL, "missing %s", expect_path);
@@ -617,8 +624,8 @@ static void test_requests(void)
                                    "{\"address\":\"Moda Cd. No: 5, Kadıköy / İstanbul\"}",
                                    "2026-11-25T12:00:00+03:00", &id1, &err),
                  DS_OK);
-    CHECK_STATUS(store_request_add(db, "handoff", NULL, "urgent", NULL,
-                                   "2026-11-25T12:01:00+03:00", &id2, &err),
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "urgent", NULL, "2026-11-25T12:01:00+03:00",
+                                   &id2, &err),
                  DS_OK);
     CHECK_STATUS(store_request_add(db, "address_change", "'; DROP TABLE requests; --", "urgent",
                                    "{\"note\":\"'; DELETE FROM requests; --\"}",
@@ -775,8 +782,8 @@ static void test_step_failures(void)
     failed = 0;
     for (unsigned long nth = 1; nth < 100; nth++) {
         store_fail_step_after(db, nth);
-        ds_status st = store_order_cancel(db, "1060334", "bot", "x", "2026-11-25T12:00:00+03:00",
-                                          &err);
+        ds_status st =
+            store_order_cancel(db, "1060334", "bot", "x", "2026-11-25T12:00:00+03:00", &err);
         store_fail_step_after(db, 0);
         if (st == DS_OK)
             break;
@@ -792,8 +799,7 @@ static void test_step_failures(void)
     CHECK_EQ_STR(buf, "1");
 
     store_fail_step_after(db, 1);
-    CHECK_STATUS(store_request_add(db, "handoff", NULL, "normal", NULL, "now", NULL, &err),
-                 DS_EDB);
+    CHECK_STATUS(store_request_add(db, "handoff", NULL, "normal", NULL, "now", NULL, &err), DS_EDB);
     CHECK(strstr(err.message, "injected") != NULL);
     store_fail_step_after(db, 0);
     raw_query(path, "SELECT count(*) FROM requests", buf, sizeof buf);

@@ -121,9 +121,8 @@ static void test_add_list(void)
                                   "normal", NULL, NOW, &a, &err),
                  DS_OK);
     /* an earlier moment lists first, whatever the order of adding */
-    CHECK_STATUS(store_return_add(db, "exchange", "1052790", tshirt, "beden", NULL, NULL,
-                                  "normal", "{\"new_size\":\"L\"}", "2026-11-25T08:00:00Z", &b,
-                                  &err),
+    CHECK_STATUS(store_return_add(db, "exchange", "1052790", tshirt, "beden", NULL, NULL, "normal",
+                                  "{\"new_size\":\"L\"}", "2026-11-25T08:00:00Z", &b, &err),
                  DS_OK);
     CHECK_STATUS(store_return_add(db, "case", NULL, NULL, "sikayet", NULL, NULL, "urgent",
                                   "{\"description\":\"Kurye kaba davrandı\"}", NOW, &c, &err),
@@ -171,8 +170,8 @@ static void test_add_list(void)
     /* an explicit state, then a move */
     long long d = 0;
     CHECK_STATUS(store_return_add(db, "return", "1060334", tshirt, "kusurlu", "rejected", NULL,
-                                  "normal", "{\"rejection_reason\":\"Ürün kullanılmış\"}", NOW,
-                                  &d, &err),
+                                  "normal", "{\"rejection_reason\":\"Ürün kullanılmış\"}", NOW, &d,
+                                  &err),
                  DS_OK);
     CHECK_STATUS(store_return_set_state(db, a, "in_transit", "2026-11-26T09:00:00+03:00", &err),
                  DS_OK);
@@ -193,8 +192,8 @@ static void test_add_list(void)
     CHECK_STATUS(store_return_set_state(db, a, "received", "now", &err), DS_EINVAL);
 
     /* text that looks like SQL is just text */
-    CHECK_STATUS(store_return_add(db, "case", NULL, NULL, "x'); DROP TABLE returns; --", NULL,
-                                  NULL, "normal", NULL, NOW, NULL, &err),
+    CHECK_STATUS(store_return_add(db, "case", NULL, NULL, "x'); DROP TABLE returns; --", NULL, NULL,
+                                  "normal", NULL, NOW, NULL, &err),
                  DS_OK);
     char buf[64];
     raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
@@ -234,28 +233,25 @@ static void test_add_invalid(void)
         {"return", "", tshirt, "beden", NULL, NULL, "normal", NULL, NOW, DS_EINVAL},
         {"return", "1048213", NULL, "beden", NULL, NULL, "normal", NULL, NOW, DS_EINPUT},
         {"return", "1048213", "[]", "beden", NULL, NULL, "normal", NULL, NOW, DS_EINPUT},
-        {"exchange", "1048213", "{\"sku\":\"TS-102-M\",\"qty\":1}", "beden", NULL, NULL,
-         "normal", NULL, NOW, DS_EINPUT},
-        {"return", "1048213", "[{\"sku\":\"TS-102-M\",\"qty\":0}]", "beden", NULL, NULL,
-         "normal", NULL, NOW, DS_EINPUT},
+        {"exchange", "1048213", "{\"sku\":\"TS-102-M\",\"qty\":1}", "beden", NULL, NULL, "normal",
+         NULL, NOW, DS_EINPUT},
+        {"return", "1048213", "[{\"sku\":\"TS-102-M\",\"qty\":0}]", "beden", NULL, NULL, "normal",
+         NULL, NOW, DS_EINPUT},
         {"return", "1048213", "[{\"sku\":\"\",\"qty\":1}]", "beden", NULL, NULL, "normal", NULL,
          NOW, DS_EINPUT},
-        {"return", "1048213", "[{\"qty\":1}]", "beden", NULL, NULL, "normal", NULL, NOW,
-         DS_EINPUT},
+        {"return", "1048213", "[{\"qty\":1}]", "beden", NULL, NULL, "normal", NULL, NOW, DS_EINPUT},
         {"return", "1048213", "[\"TS-102-M\"]", "beden", NULL, NULL, "normal", NULL, NOW,
          DS_EINPUT},
-        {"return", "1048213", "[{\"sku\":\"TS-102-M\",\"qty\":1,\"name\":5}]", "beden", NULL,
-         NULL, "normal", NULL, NOW, DS_EINPUT},
+        {"return", "1048213", "[{\"sku\":\"TS-102-M\",\"qty\":1,\"name\":5}]", "beden", NULL, NULL,
+         "normal", NULL, NOW, DS_EINPUT},
         {"return", "1048213", "[{\"sku\":", "beden", NULL, NULL, "normal", NULL, NOW, DS_EINPUT},
         {"case", NULL, "{}", "sikayet", NULL, NULL, "normal", NULL, NOW, DS_EINPUT},
         {"case", NULL, NULL, "sikayet", NULL, NULL, "normal", "[1]", NOW, DS_EINPUT},
         {"case", NULL, NULL, "sikayet", NULL, NULL, "normal", "\"text\"", NOW, DS_EINPUT},
-        {"case", NULL, NULL, "sikayet", NULL, NULL, "normal", "{\"a\":1,\"a\":2}", NOW,
-         DS_EINPUT},
+        {"case", NULL, NULL, "sikayet", NULL, NULL, "normal", "{\"a\":1,\"a\":2}", NOW, DS_EINPUT},
         {"case", NULL, NULL, "sikayet", NULL, NULL, "normal", "{", NOW, DS_EINPUT},
         {"return", "9999999", tshirt, "beden", NULL, NULL, "normal", NULL, NOW, DS_ENOTFOUND},
-        {"return", "1048213", tshirt, "beden", NULL, "TAKEN1", "normal", NULL, NOW,
-         DS_ECONFLICT},
+        {"return", "1048213", tshirt, "beden", NULL, "TAKEN1", "normal", NULL, NOW, DS_ECONFLICT},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char ctx[32];
@@ -265,8 +261,7 @@ static void test_add_invalid(void)
         memset(&err, 0, sizeof err);
         CHECK_STATUS(store_return_add(db, cases[i].kind, cases[i].order, cases[i].items,
                                       cases[i].reason, cases[i].state, cases[i].code,
-                                      cases[i].priority, cases[i].details, cases[i].now, &id,
-                                      &err),
+                                      cases[i].priority, cases[i].details, cases[i].now, &id, &err),
                      cases[i].want);
         CHECK_EQ_INT(id, -7);
         CHECK(err.message[0] != '\0');
@@ -315,8 +310,8 @@ static void test_stock(void)
     static const struct {
         const char *sku;
         int qty;
-    } want[] = {{"GM-220-S", 7}, {"GM-220-M", 3}, {"GM-220-L", 2}, {"GM-220-XL", 0},
-                {"TS-102-L", 1}};
+    } want[] = {
+        {"GM-220-S", 7}, {"GM-220-M", 3}, {"GM-220-L", 2}, {"GM-220-XL", 0}, {"TS-102-L", 1}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         CHECK_CONTEXT(want[i].sku);
         qty = -1;
@@ -325,7 +320,8 @@ static void test_stock(void)
     }
     CHECK_CONTEXT("stock");
     /* insert or replace */
-    CHECK_STATUS(import_text(db, "{\"orders\": [], \"stock\": [{\"sku\": \"GM-220-XL\", \"qty\": 5}]}",
+    CHECK_STATUS(import_text(db,
+                             "{\"orders\": [], \"stock\": [{\"sku\": \"GM-220-XL\", \"qty\": 5}]}",
                              &err),
                  DS_OK);
     CHECK_STATUS(store_stock_get(db, "GM-220-XL", &qty, &err), DS_OK);
@@ -402,8 +398,9 @@ static void test_import_valid(void)
                              " \"2026-11-24T10:00:00+03:00\"}]}",
                              &err),
                  DS_OK);
-    raw_query(path, "SELECT count(*) || state || updated_at || coalesce(details, 'none') FROM"
-                    " returns WHERE code = 'EX7P2L4N'",
+    raw_query(path,
+              "SELECT count(*) || state || updated_at || coalesce(details, 'none') FROM"
+              " returns WHERE code = 'EX7P2L4N'",
               buf, sizeof buf);
     CHECK_EQ_STR(buf, "1exchanged2026-11-24T10:00:00+03:00none");
     raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
@@ -413,8 +410,7 @@ static void test_import_valid(void)
      * "returns" / "stock" is fine */
     CHECK_STATUS(import_file(db, "valid/full.json", &n, &err), DS_OK);
     CHECK_EQ_INT(n, 4);
-    CHECK_STATUS(import_text(db, "{\"stock\": [], \"returns\": [], \"orders\": []}", &err),
-                 DS_OK);
+    CHECK_STATUS(import_text(db, "{\"stock\": [], \"returns\": [], \"orders\": []}", &err), DS_OK);
     raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
     CHECK_EQ_STR(buf, "4");
     store_close(db);
@@ -459,8 +455,7 @@ static void test_import_invalid(void)
             continue;
         char rel[300], expect_path[800], expect[256] = "";
         snprintf(rel, sizeof rel, "invalid/%s", de->d_name);
-        snprintf(expect_path, sizeof expect_path, "%s/%.*s.expect", dir, (int)(nl - 5),
-                 de->d_name);
+        snprintf(expect_path, sizeof expect_path, "%s/%.*s.expect", dir, (int)(nl - 5), de->d_name);
         CHECK_CONTEXT(de->d_name);
         FILE *f = fopen(expect_path, "r");
         CHECK_MSG(f != NULL, "missing %s", expect_path);
@@ -517,7 +512,7 @@ static void test_import_invalid(void)
 static void make_v3(const char *path)
 {
     static const char *const v3_tables[] = {
-        "schema_version", "customers",   "orders",   "items",         "shipments",
+        "schema_version",  "customers",   "orders",   "items",         "shipments",
         "shipment_events", "order_audit", "requests", "conversations", "messages"};
     sqlite3 *c = NULL;
     sqlite3_stmt *st = NULL;
@@ -563,9 +558,9 @@ static void test_migrate_v3(void)
                  DS_OK);
     long long conv = 0;
     CHECK_STATUS(store_conversation_create(db, "abc123", NOW, &conv, &err), DS_OK);
-    CHECK_STATUS(store_message_add(db, conv, "shopper", "c1", "iade etmek istiyorum", NULL, NOW,
-                                   NULL, &err),
-                 DS_OK);
+    CHECK_STATUS(
+        store_message_add(db, conv, "shopper", "c1", "iade etmek istiyorum", NULL, NOW, NULL, &err),
+        DS_OK);
     store_close(db);
     make_v3(path);
     raw_query(path, "SELECT max(version) FROM schema_version", buf, sizeof buf);
@@ -589,8 +584,10 @@ static void test_migrate_v3(void)
     CHECK_EQ_STR(buf, before);
     char want[64];
     snprintf(want, sizeof want, "%d:1-%d", STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION);
-    raw_query(path, "SELECT count(*) || ':' || min(version) || '-' || max(version)"
-                    " FROM schema_version", buf, sizeof buf);
+    raw_query(path,
+              "SELECT count(*) || ':' || min(version) || '-' || max(version)"
+              " FROM schema_version",
+              buf, sizeof buf);
     CHECK_EQ_STR(buf, want);
     store_order *o = NULL;
     CHECK_STATUS(store_order_get(db, "1048213", &o, &err), DS_OK);
@@ -604,8 +601,10 @@ static void test_migrate_v3(void)
     /* reopening runs nothing again */
     CHECK_STATUS(store_open(path, &db, &err), DS_OK);
     store_close(db);
-    raw_query(path, "SELECT count(*) || ':' || min(version) || '-' || max(version)"
-                    " FROM schema_version", buf, sizeof buf);
+    raw_query(path,
+              "SELECT count(*) || ':' || min(version) || '-' || max(version)"
+              " FROM schema_version",
+              buf, sizeof buf);
     CHECK_EQ_STR(buf, want);
     raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
     CHECK_EQ_STR(buf, "1");
@@ -639,8 +638,7 @@ static void test_faults(void)
         if (st == DS_OK)
             break;
         failed++;
-        CHECK_MSG(st == DS_ENOMEM, "allocation %lu: %s: %s", nth, ds_status_str(st),
-                  err.message);
+        CHECK_MSG(st == DS_ENOMEM, "allocation %lu: %s: %s", nth, ds_status_str(st), err.message);
         raw_query(path, fingerprint_sql, after, sizeof after);
         CHECK_EQ_STR(after, before);
         if (check_failures > failures_before)
@@ -683,8 +681,8 @@ static void test_faults(void)
         ds_alloc_set_fail_after(0);
         if (st == DS_OK)
             break;
-        CHECK_MSG(st == DS_ENOMEM || st == DS_EDB, "allocation %lu: %s: %s", nth,
-                  ds_status_str(st), err.message);
+        CHECK_MSG(st == DS_ENOMEM || st == DS_EDB, "allocation %lu: %s: %s", nth, ds_status_str(st),
+                  err.message);
         if (check_failures > failures_before)
             break;
     }
@@ -699,8 +697,8 @@ static void test_faults(void)
             store_returns_free(r, n);
             break;
         }
-        CHECK_MSG(st == DS_ENOMEM || st == DS_EDB, "allocation %lu: %s: %s", nth,
-                  ds_status_str(st), err.message);
+        CHECK_MSG(st == DS_ENOMEM || st == DS_EDB, "allocation %lu: %s: %s", nth, ds_status_str(st),
+                  err.message);
         if (check_failures > failures_before)
             break;
     }

@@ -72,8 +72,8 @@ int main(int argc, char **argv)
         n++;
         ours_ok += ours == want;
         snow_ok += snow == want;
-        printf("%-16s %-10s %6d %6d%s %8d%s\n", tok, kw, want, ours, ours == want ? " " : "!",
-               snow, snow == want ? " " : "!");
+        printf("%-16s %-10s %6d %6d%s %8d%s\n", tok, kw, want, ours, ours == want ? " " : "!", snow,
+               snow == want ? " " : "!");
         free(a);
         free(b);
         free(ts);
