@@ -66,6 +66,10 @@ void dlg_session_set_customer(dlg_session *s, const char *customer);
 /* Drops what refers to the old knowledge base (intent indexes of a pending
  * clarifying question or flow) after a reload; slots and verification stay. */
 void dlg_session_forget_kb(dlg_session *s);
+/* After a reload from `from` to `to`: a flow or clarifying question whose
+ * intents are still in `to` carries on (found by id); the rest is forgotten
+ * as by dlg_session_forget_kb. Slots, verification and the customer stay. */
+void dlg_session_move_kb(dlg_session *s, const kb_base *from, const kb_base *to);
 
 /* The order verified in this conversation, "" when none. Borrowed until the
  * session changes. */

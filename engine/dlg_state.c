@@ -132,3 +132,12 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     }
     json_decref(o);
 }
+
+void dlg_session_move_kb(dlg_session *s, const kb_base *from, const kb_base *to)
+{
+    char *state = dlg_session_save(s, from);
+    dlg_session_forget_kb(s);
+    if (state)
+        dlg_session_load(s, to, state); /* fills the same fields, indexes into `to` */
+    ds_free(state);
+}

@@ -301,7 +301,7 @@ static int reload_kb(ws_server *srv)
     }
     for (ws_conn *c = srv->conns; c; c = c->next)
         if (c->dlg)
-            dlg_session_forget_kb(c->dlg);
+            dlg_session_move_kb(c->dlg, srv->kb, kb);
     match_result_free(srv->res);
     match_engine_free(srv->me);
     kb_free(srv->kb);

@@ -5,7 +5,8 @@ away) and loses nothing acknowledged. SIGHUP reloads the knowledge base from
 disk without dropping open connections, and a broken KB on reload keeps the
 old one.
 A conversation in the middle of a dialogue (order number given, identity
-check pending) carries on where it was after a restart, even after kill -9.
+check pending) carries on where it was after a restart, even after kill -9,
+and after a SIGHUP reload that moved the intents around.
 
 usage: /usr/bin/python3 test_sigterm.py DESTEK SRCROOT"""
 
@@ -232,8 +233,49 @@ async def t_resume_mid_dialogue(ctx):
     srv.stop()
 
 
+def reverse_intents(kbdir):
+    """Reverse the intent order in every KB file (ids unchanged), so every
+    intent gets another index in the reloaded knowledge base."""
+    for name in sorted(os.listdir(kbdir)):
+        path = os.path.join(kbdir, name)
+        if not name.endswith(".json"):
+            continue
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        if isinstance(d, dict) and isinstance(d.get("intents"), list):
+            d["intents"].reverse()
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                json.dump(d, f, ensure_ascii=False, indent=1)
+            os.replace(path + ".tmp", path)
+
+
+async def t_reload_mid_dialogue(ctx):
+    kb = os.path.join(ctx.tempdir(), "intents")
+    shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
+    srv = ctx.new_server(extra=["--limits", "off"], kb=kb)
+    r = subprocess.run([DESTEK, "orders", "import", ORDERS, "--db", srv.db],
+                       capture_output=True, timeout=30)
+    check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
+    srv.start()
+    c = await Client.open(srv.url)
+    await c.hello()
+    await c.message("r1", "siparişim nerede")
+    await c.message("r2", ORDER_NO)
+    reverse_intents(kb)
+    srv.signal(signal.SIGHUP)
+    deadline = time.monotonic() + 5
+    while not any("knowledge base reloaded" in l for l in srv.lines):
+        check(time.monotonic() < deadline, "no reload within 5s of SIGHUP:\n" + srv.stderr_tail())
+        await asyncio.sleep(0.05)
+    _, r = await c.message("r3", "ayse@example.com")
+    check(TRACKING in r.get("text", ""), "after a reload the pending identity check carries on", r)
+    await c.close()
+    srv.stop()
+
+
 TESTS = [("sigterm_with_clients", t_sigterm), ("sighup_reload", t_sighup_reload),
-         ("resume_mid_dialogue", t_resume_mid_dialogue)]
+         ("resume_mid_dialogue", t_resume_mid_dialogue),
+         ("reload_mid_dialogue", t_reload_mid_dialogue)]
 
 if __name__ == "__main__":
     run(TESTS, Ctx)
