@@ -84,6 +84,10 @@ ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
  * across restarts (slots, the verified order, the flow in progress, failed
  * identity checks; not the signed-in customer). Owned (ds_free); NULL on OOM. */
 char *dlg_session_save(const dlg_session *s, const kb_base *kb);
+/* A hash of what dlg_session_save would write (with intents by index, so
+ * only comparable within one loaded KB): cheap enough for every turn, to
+ * tell whether the state changed without building its JSON. */
+unsigned long long dlg_session_state_hash(const dlg_session *s);
 /* Restores what dlg_session_save wrote; unknown or malformed parts are
  * ignored (a fresh session is never wrong, only forgetful). */
 void dlg_session_load(dlg_session *s, const kb_base *kb, const char *json);

@@ -34,6 +34,44 @@ static int get_int(json_t *o, const char *k, int def, int lo, int hi)
     return n < lo || n > hi ? def : (int)n;
 }
 
+static void fnv(unsigned long long *h, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
+}
+
+static void fnv_str(unsigned long long *h, const char *s)
+{
+    fnv(h, s, strlen(s) + 1); /* the NUL keeps "ab"+"c" apart from "a"+"bc" */
+}
+
+unsigned long long dlg_session_state_hash(const dlg_session *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    /* the same fields as dlg_session_save, under the same conditions */
+    int flow = s->flow != DLG_FLOW_NONE, clar = s->clarify_a >= 0 && s->clarify_b >= 0;
+    int ints[] = {flow ? (int)s->flow : -1,
+                  flow ? (int)s->await : -1,
+                  flow ? s->flow_intent : -1,
+                  clar ? s->clarify_a : -1,
+                  clar ? s->clarify_b : -1,
+                  s->not_received,
+                  s->item,
+                  s->opened,
+                  s->unsure};
+    fnv(&h, ints, sizeof ints);
+    const char *strs[] = {s->order_no, s->email,     s->last4,    s->verified,    s->reason,
+                          s->size,     s->case_kind, s->off_name, s->off_contact, s->off_order};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        fnv_str(&h, strs[i]);
+    for (size_t i = 0; i < s->check_count; i++) {
+        fnv_str(&h, s->checks[i].order);
+        fnv(&h, &s->checks[i].fails, sizeof s->checks[i].fails);
+    }
+    fnv(&h, &s->check_count, sizeof s->check_count);
+    return h;
+}
+
 char *dlg_session_save(const dlg_session *s, const kb_base *kb)
 {
     json_t *o = json_object();

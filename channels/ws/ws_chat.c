@@ -51,16 +51,6 @@ static char *conversation_name(long long conv, char *buf, size_t len)
     return buf;
 }
 
-/* The session's state (owned, NULL on OOM) and its FNV-1a hash in *hash. */
-static char *dialogue_state(ws_server *srv, ws_conn *c, unsigned long long *hash)
-{
-    char *state = dlg_session_save(c->dlg, srv->kb);
-    *hash = 1469598103934665603ULL;
-    for (const char *p = state ? state : ""; *p; p++)
-        *hash = (*hash ^ (unsigned char)*p) * 1099511628211ULL;
-    return state;
-}
-
 static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
 {
     char token[23], hash[65], now[40], name[40];
@@ -97,7 +87,7 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
         ds_free(state);
     }
     if (c->dlg) /* what the store has already (nothing, for a fresh session) */
-        ds_free(dialogue_state(srv, c, &c->saved_state));
+        c->saved_state = dlg_session_state_hash(c->dlg);
     if (c->dlg && c->customer[0])
         dlg_session_set_customer(c->dlg, c->customer);
     json_t *w = json_pack("{s:s,s:s,s:b}", "type", "welcome", "session", resumed ? token_in : token,
@@ -170,10 +160,11 @@ static json_t *reply_details(ws_server *srv, const dlg_reply *r)
  * it changed (most turns answer a question and change nothing). */
 static void save_state(ws_server *srv, ws_conn *c)
 {
-    unsigned long long h;
-    char *state = dialogue_state(srv, c, &h);
-    if (state && h != c->saved_state &&
-        store_conversation_save_state(srv->db, c->conv, state, NULL) == DS_OK)
+    unsigned long long h = dlg_session_state_hash(c->dlg);
+    if (h == c->saved_state)
+        return;
+    char *state = dlg_session_save(c->dlg, srv->kb);
+    if (state && store_conversation_save_state(srv->db, c->conv, state, NULL) == DS_OK)
         c->saved_state = h;
     ds_free(state);
 }

@@ -154,7 +154,9 @@ static void restart_session(runner *ru, const char *file, int line)
     }
     dlg_session_load(fresh, kb, state);
     char *again = dlg_session_save(fresh, kb);
-    checks++;
+    checks += 2;
+    if (dlg_session_state_hash(fresh) != dlg_session_state_hash(ru->s))
+        fail(file, line, "the state hash changed through save/load: %s%s", state, "");
     if (!again || strcmp(state, again) != 0)
         fail(file, line, "the state changed through save/load:\n  %s\n  %s", state,
              again ? again : "(null)");
