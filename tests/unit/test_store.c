@@ -13,36 +13,13 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "check_sqlite.h"
+#include "store_check.h"
 #include "ds.h"
 #include "store.h"
 
 #ifndef DS_TEST_DATA
 #define DS_TEST_DATA "tests/data"
 #endif
-
-static char tmpdir[64];
-
-static void db_path(char *buf, size_t len, const char *name)
-{
-    snprintf(buf, len, "%s/%s", tmpdir, name);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    ds_buf b;
-    ds_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ds_buf_append(&b, chunk, n);
-    fclose(f);
-    *len = b.len;
-    return b.data ? ds_buf_take(&b) : ds_strdup("");
-}
 
 static ds_status import_file(store_db *db, const char *rel, size_t *count, ds_error *err)
 {

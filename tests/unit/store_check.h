@@ -1,14 +1,40 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw SQLite access for the store's unit tests: they look at and damage the
- * file behind the store's back (old schemas, corrupt rows), through a
- * connection of their own. Header-only, like check.h. */
-#ifndef CHECK_SQLITE_H
-#define CHECK_SQLITE_H
+/* Helpers of the store's unit tests: a scratch directory for databases, file
+ * reading, and raw SQLite access to look at and damage a file behind the
+ * store's back (old schemas, corrupt rows) through a connection of its own.
+ * Header-only, like check.h. */
+#ifndef STORE_CHECK_H
+#define STORE_CHECK_H
 
 #include <sqlite3.h>
 #include <stdio.h>
 
 #include "check.h"
+#include "ds.h"
+
+/* Set by each test's main (mkdtemp); databases are created inside. */
+static char tmpdir[64];
+
+static void db_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    ds_buf b;
+    ds_buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ds_buf_append(&b, chunk, n);
+    fclose(f);
+    *len = b.len;
+    return b.data ? ds_buf_take(&b) : ds_strdup("");
+}
 
 /* Runs one query; the first column of the first row into buf ("" when none). */
 static void raw_query(const char *path, const char *sql, char *buf, size_t len)
