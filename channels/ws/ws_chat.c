@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ws_frame.h"
+#include "ds_json.h"
 #include "ws_int.h"
 
 static void conv_key(const ws_conn *c, char *buf, size_t len)
@@ -134,26 +135,78 @@ static void on_hello(ws_server *srv, ws_conn *c, json_t *msg)
     start_conversation(srv, c, json_string_value(session));
 }
 
-static json_t *reply_details(ws_server *srv, const dlg_reply *r)
+static void write_quick_replies(ds_json *w, const dlg_reply *r)
 {
-    json_t *qr = json_array();
+    ds_json_array(w);
     for (size_t i = 0; i < r->quick_reply_count; i++)
-        json_array_append_new(qr, json_string(r->quick_replies[i]));
-    json_t *d = json_pack("{s:s,s:f,s:b,s:o}", "intent", r->intent ? r->intent : "fallback",
-                          "confidence", r->confidence, "clarify", r->clarify, "quick_replies", qr);
-    json_t *cands = json_array();
+        ds_json_string(w, r->quick_replies[i]);
+    ds_json_end(w);
+}
+
+/* What is stored with the bot's reply so an agent can see why it said it:
+ * the intent, its confidence, the candidates weighed, what the turn did. */
+static char *reply_details(ws_server *srv, const dlg_reply *r)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "intent", r->intent ? r->intent : "fallback");
+    ds_json_key(&w, "confidence");
+    ds_json_real(&w, r->confidence);
+    ds_json_key(&w, "clarify");
+    ds_json_bool(&w, r->clarify);
+    ds_json_key(&w, "quick_replies");
+    write_quick_replies(&w, r);
+    ds_json_key(&w, "candidates");
+    ds_json_array(&w);
     for (size_t i = 0; i < match_result_candidate_count(srv->res); i++) {
         const match_candidate *mc = match_result_candidate(srv->res, i);
-        json_array_append_new(cands, json_pack("{s:s,s:f}", "intent", mc->id, "score", mc->score));
+        ds_json_object(&w);
+        ds_json_pair(&w, "intent", mc->id);
+        ds_json_key(&w, "score");
+        ds_json_real(&w, mc->score);
+        ds_json_end(&w);
     }
-    json_object_set_new(d, "candidates", cands);
+    ds_json_end(&w);
+    if (r->handoff_priority) {
+        ds_json_key(&w, "handoff");
+        ds_json_object(&w);
+        ds_json_pair(&w, "priority", r->handoff_priority);
+        ds_json_pair(&w, "reason", r->handoff_reason);
+        ds_json_end(&w);
+    }
+    if (r->verified) {
+        ds_json_key(&w, "verified");
+        ds_json_bool(&w, 1);
+    }
+    ds_json_end(&w);
+    return ds_buf_take(&b);
+}
+
+static char *reply_frame(const dlg_reply *r, const char *reply_to, const char *at)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "type", "reply");
+    ds_json_pair(&w, "text", r->text.data ? r->text.data : "");
+    ds_json_pair(&w, "intent", r->intent ? r->intent : "fallback");
+    ds_json_key(&w, "quick_replies");
+    write_quick_replies(&w, r);
+    ds_json_pair(&w, "reply_to", reply_to);
+    ds_json_pair(&w, "at", at);
+    if (r->clarify) {
+        ds_json_key(&w, "clarify");
+        ds_json_bool(&w, 1);
+    }
     if (r->handoff_priority)
-        json_object_set_new(
-            d, "handoff",
-            json_pack("{s:s,s:s}", "priority", r->handoff_priority, "reason", r->handoff_reason));
-    if (r->verified)
-        json_object_set_new(d, "verified", json_true());
-    return d;
+        ds_json_pair(&w, "handoff", r->handoff_priority);
+    ds_json_end(&w);
+    return ds_buf_take(&b);
 }
 
 /* Keeps the dialogue state with the conversation, in the turn's batch, when
@@ -193,21 +246,11 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
         ds_buf_puts(&r.text, "Mesajınızı okuyamadım; tekrar yazar mısınız?");
     }
     save_state(srv, c);
-    json_t *details = reply_details(srv, &r);
-    char *dtext = json_dumps(details, JSON_COMPACT | JSON_REAL_PRECISION(4));
+    char *dtext = reply_details(srv, &r);
     store_message_add(srv->db, c->conv, "bot", NULL, r.text.data ? r.text.data : "", dtext, now,
                       NULL, NULL);
     ds_free(dtext);
-    json_t *reply = json_pack("{s:s,s:s,s:s,s:O,s:s,s:s}", "type", "reply", "text",
-                              r.text.data ? r.text.data : "", "intent",
-                              r.intent ? r.intent : "fallback", "quick_replies",
-                              json_object_get(details, "quick_replies"), "reply_to", id, "at", now);
-    if (r.clarify)
-        json_object_set_new(reply, "clarify", json_true());
-    if (r.handoff_priority)
-        json_object_set_new(reply, "handoff", json_string(r.handoff_priority));
-    json_decref(details);
-    ws__send(srv, c, reply, 1);
+    ws__send_take(srv, c, reply_frame(&r, id, now), 1);
     if (r.handoff_priority) {
         ws__handoff_start(srv, c, &r, text);
     } else if (r.offline_started) {
@@ -220,6 +263,19 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
                  1);
     }
     dlg_reply_cleanup(&r);
+}
+
+static char *ack_frame(const char *id)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "type", "ack");
+    ds_json_pair(&w, "id", id);
+    ds_json_end(&w);
+    return ds_buf_take(&b);
 }
 
 static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
@@ -258,7 +314,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         ws__send_error(srv, c, "unavailable", "Mesajınız şu an kaydedilemedi; tekrar deneyin.");
         return;
     }
-    ws__send(srv, c, json_pack("{s:s,s:s}", "type", "ack", "id", id), 1);
+    ws__send_take(srv, c, ack_frame(id), 1);
     if (duplicate)
         return;
     /* with an agent on the conversation, the shopper talks to people */

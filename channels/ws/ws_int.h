@@ -84,6 +84,8 @@ typedef struct ws_server {
 /* Queues a JSON object for c (takes obj). durable: hold it until the open
  * batch commits. */
 void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable);
+/* The same for a frame already written (takes s; NULL sends nothing). */
+void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable);
 void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message);
 /* Opens the group-commit batch if none is open and schedules its commit. */
 ds_status ws__batch(ws_server *srv);

@@ -56,6 +56,11 @@ void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
 {
     char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
     json_decref(obj);
+    ws__send_take(srv, c, s, durable);
+}
+
+void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable)
+{
     if (!s || c->closing)
         goto out;
     if (c->qbytes + strlen(s) > WS_MAX_OUT_BYTES) {

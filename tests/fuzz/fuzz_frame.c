@@ -2,9 +2,12 @@
 /* Fuzz target: arbitrary bytes as a shopper's WebSocket frame, through the
  * server's own parser (channels/ws/ws_frame.c). A frame is either refused
  * with one of the documented codes or accepted as a known type whose fields
- * hold what the handlers rely on. */
+ * hold what the handlers rely on. The same bytes written back as a JSON
+ * string by the server's frame writer (ds_json) always parse, and UTF-8
+ * comes back unchanged. */
 #include <string.h>
 
+#include "ds_json.h"
 #include "fuzz_check.h"
 #include "ws_frame.h"
 
@@ -32,9 +35,29 @@ static void agent_frame(const unsigned char *data, size_t size)
     json_decref(msg);
 }
 
+static void written_back(const unsigned char *data, size_t size)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_array(&w);
+    ds_json_stringn(&w, (const char *)data, size);
+    ds_json_end(&w);
+    FUZZ_ASSERT(!b.failed);
+    json_t *a = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL);
+    json_t *s = json_array_get(a, 0);
+    FUZZ_ASSERT(json_is_string(s));
+    if (fuzz_valid_utf8(data, size))
+        FUZZ_ASSERT(json_string_length(s) == size && memcmp(json_string_value(s), data, size) == 0);
+    json_decref(a);
+    ds_buf_cleanup(&b);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     agent_frame(data, size);
+    written_back(data, size);
     static const char *const codes[] = {"bad_utf8", "bad_json", "unknown_type", "bad_request",
                                         "too_large"};
     ws_frame_type type;

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* The hot-path JSON writer: what it writes parses back with jansson to the
+ * same values, for every byte string (stray bytes become U+FFFD), its reals
+ * are written as jansson writes them, and commas and brackets nest. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "ds_json.h"
+
+/* What the writer should keep of s: s itself where it is UTF-8, U+FFFD for
+ * each byte that does not start a valid sequence (jansson decides). */
+static void expected_text(const unsigned char *s, size_t len, ds_buf *out)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t k = 0;
+        for (size_t n = 1; n <= 4 && i + n <= len && !k; n++) {
+            json_t *j = json_stringn((const char *)s + i, n);
+            if (j)
+                k = n;
+            json_decref(j);
+        }
+        if (k) {
+            ds_buf_append(out, (const char *)s + i, k);
+            i += k;
+        } else {
+            ds_buf_append(out, "\xef\xbf\xbd", 3);
+            i++;
+        }
+    }
+    ds_buf_append(out, "", 0);
+}
+
+static void check_round_trip(const unsigned char *s, size_t len)
+{
+    ds_buf b, want;
+    ds_buf_init(&b);
+    ds_buf_init(&want);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_key(&w, "t");
+    ds_json_stringn(&w, (const char *)s, len);
+    ds_json_end(&w);
+    expected_text(s, len, &want);
+    json_error_t err;
+    json_t *o = json_loadb(b.data, b.len, JSON_ALLOW_NUL, &err);
+    json_t *t = json_object_get(o, "t");
+    CHECK_MSG(o != NULL, "%s in %s\n", err.text, b.data);
+    CHECK(json_is_string(t));
+    CHECK(t && json_string_length(t) == want.len &&
+          memcmp(json_string_value(t), want.data, want.len) == 0);
+    json_decref(o);
+    ds_buf_cleanup(&b);
+    ds_buf_cleanup(&want);
+}
+
+static void test_strings(void)
+{
+    static const char *cases[] = {
+        "",
+        "siparişim nerede?",
+        "İADE ıĞÜŞÖÇ",
+        "quote \" backslash \\ slash / tab \t newline \n cr \r",
+        "\x01\x02\x1f\x7f",
+        "emoji 😀 and U+2028 \xe2\x80\xa8",
+        "stray \xff byte",
+        "cut \xc5",
+        "overlong \xc0\xaf and \xe0\x80\xaf",
+        "surrogate \xed\xa0\x80",
+        "too high \xf4\x90\x80\x80",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        CHECK_CONTEXT(cases[i]);
+        check_round_trip((const unsigned char *)cases[i], strlen(cases[i]));
+    }
+    CHECK_CONTEXT("NUL inside");
+    check_round_trip((const unsigned char *)"a\0b", 3);
+    CHECK_CONTEXT("");
+
+    /* random byte strings, biased towards UTF-8 lead and continuation bytes */
+    uint32_t seed = 12345;
+    unsigned char s[64];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)(round % 40);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            s[i] = (unsigned char)(r % 3 == 0 ? 0x80 + r % 0x40 : r % 3 == 1 ? 0xc0 + r % 0x38 : r);
+        }
+        check_round_trip(s, len);
+    }
+}
+
+static void test_reals(void)
+{
+    static const double values[] = {0,    1,      0.5,    0.85714285, 12.5,    -3,      1e-7,
+                                    1e21, 123456, 0.0001, 99.995,     2.0 / 3, -2.5e-12};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        ds_buf b;
+        ds_buf_init(&b);
+        ds_json w;
+        ds_json_init(&w, &b);
+        ds_json_real(&w, values[i]);
+        json_t *j = json_real(values[i]);
+        char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(4));
+        CHECK_EQ_STR(b.data, want);
+        free(want);
+        json_decref(j);
+        ds_buf_cleanup(&b);
+    }
+}
+
+static void test_nesting(void)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "type", "reply");
+    ds_json_key(&w, "empty");
+    ds_json_array(&w);
+    ds_json_end(&w);
+    ds_json_key(&w, "list");
+    ds_json_array(&w);
+    ds_json_string(&w, "a");
+    ds_json_object(&w);
+    ds_json_key(&w, "n");
+    ds_json_int(&w, -42);
+    ds_json_key(&w, "ok");
+    ds_json_bool(&w, 1);
+    ds_json_end(&w);
+    ds_json_bool(&w, 0);
+    ds_json_end(&w);
+    ds_json_key(&w, "o");
+    ds_json_object(&w);
+    ds_json_end(&w);
+    ds_json_end(&w);
+    CHECK_EQ_STR(b.data,
+                 "{\"type\":\"reply\",\"empty\":[],\"list\":[\"a\",{\"n\":-42,\"ok\":true},false],"
+                 "\"o\":{}}");
+    CHECK(!b.failed);
+    ds_buf_cleanup(&b);
+}
+
+int main(void)
+{
+    test_strings();
+    test_reals();
+    test_nesting();
+    return CHECK_MAIN_RESULT();
+}
