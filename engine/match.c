@@ -12,7 +12,7 @@
 
 #define MAX_TERMS_PER_TOKEN 4
 /* Stems (longest first) a token is tried with for one typo. */
-#define MATCH_TYPO_SPLITS 3
+#define MATCH_TYPO_SPLITS 4
 /* Shortest word a typo may be followed by suffixes on. */
 #define MATCH_TYPO_SUFFIX_MIN 6
 #define MAX_HITS 128
