@@ -30,5 +30,7 @@
 #define STORE_MAX_FIELD_LEN 2048
 /* Bytes of an order id. */
 #define STORE_MAX_ORDER_ID_LEN 64
+/* Bytes of a stock variant's size ("XL", "42", "32/34"). */
+#define STORE_MAX_SIZE_LEN 16
 
 #endif

@@ -167,7 +167,22 @@ static const char *const migrations[] = {
 
     /* 5 -> 6: the dialogue state of a conversation (slots, the verified
      * order, the flow in progress), so a restart resumes it mid-dialogue. */
-    "ALTER TABLE conversations ADD COLUMN dialogue TEXT;"};
+    "ALTER TABLE conversations ADD COLUMN dialogue TEXT;",
+
+    /* 6 -> 7: variants. A stock row names its product, colour and size, so
+     * an exchange can offer another colour as well as another size. Rows
+     * from before follow the SKU convention: the product is the SKU up to
+     * its last dash, the size what follows (rtrim with every character but
+     * '-' cuts the SKU after its last dash). */
+    "ALTER TABLE stock ADD COLUMN product TEXT;"
+    "ALTER TABLE stock ADD COLUMN colour TEXT;"
+    "ALTER TABLE stock ADD COLUMN size TEXT;"
+    "UPDATE stock SET"
+    "  product = CASE WHEN instr(sku, '-') > 0"
+    "    THEN substr(sku, 1, length(rtrim(sku, replace(sku, '-', ''))) - 1) ELSE sku END,"
+    "  size = CASE WHEN instr(sku, '-') > 0"
+    "    THEN substr(sku, length(rtrim(sku, replace(sku, '-', ''))) + 1) END;"
+    "CREATE INDEX stock_product ON stock(product, sku);"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -312,8 +327,13 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_CONV_STATE_SET] = "UPDATE conversations SET dialogue = ?2 WHERE id = ?1",
     [STMT_CONV_STATE_GET] = "SELECT dialogue FROM conversations WHERE id = ?1",
     [STMT_STOCK_GET] = "SELECT qty FROM stock WHERE sku = ?1",
-    [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty) VALUES (?1, ?2)"
-                       " ON CONFLICT (sku) DO UPDATE SET qty = excluded.qty",
+    [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty, product, colour, size)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sku) DO UPDATE SET"
+                       " qty = excluded.qty, product = excluded.product,"
+                       " colour = excluded.colour, size = excluded.size",
+    [STMT_STOCK_PRODUCT] = "SELECT product FROM stock WHERE sku = ?1",
+    [STMT_VARIANTS] = "SELECT sku, coalesce(colour, ''), coalesce(size, ''), qty FROM stock"
+                      " WHERE product = ?1 ORDER BY sku LIMIT 200",
 };
 
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what)

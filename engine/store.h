@@ -22,7 +22,7 @@ void store_close(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -207,8 +207,32 @@ ds_status store_stock_get(store_db *db, const char *sku, int *qty, ds_error *err
 ds_status store_return_set_state(store_db *db, long long id, const char *state, const char *now,
                                  ds_error *err);
 
-/* Sets the stock of one SKU (insert or replace); qty >= 0 (DS_EINVAL). */
+/* Sets the stock of one SKU (insert or replace); qty >= 0 (DS_EINVAL). Its
+ * product and size follow the SKU convention of store_variants_of. */
 ds_status store_stock_set(store_db *db, const char *sku, int qty, ds_error *err);
+
+/* One variant of a product in the stock: its SKU, colour and size as the
+ * shop wrote them ("" for none), and how many are in stock. */
+typedef struct store_variant {
+    char *sku;
+    char *colour;
+    char *size;
+    int qty;
+} store_variant;
+
+/* Sets the stock of one variant. product, colour and size may be NULL: the
+ * product is then the SKU up to its last dash and the size what follows
+ * (TS-102-M: TS-102, M), as for stock imported without them. */
+ds_status store_variant_set(store_db *db, const char *sku, const char *product, const char *colour,
+                            const char *size, int qty, ds_error *err);
+
+/* The variants of the product sku belongs to (its stock row's product, or
+ * the SKU convention when the shop keeps no row for sku), sku itself
+ * included when it has a row, ordered by SKU. *out is an owned array
+ * (store_variants_free); empty when the shop keeps no stock for it. */
+ds_status store_variants_of(store_db *db, const char *sku, store_variant **out, size_t *count,
+                            ds_error *err);
+void store_variants_free(store_variant *v, size_t count);
 
 /* ---- agents and hand-offs (people) ------------------------------------- */
 

@@ -362,7 +362,7 @@ static ds_status check_stock(const json_t *stock, ds_error *err)
     ds_status st = DS_OK;
     for (size_t i = 0; st == DS_OK && i < json_array_size(stock); i++) {
         const json_t *e = json_array_get(stock, i), *qty;
-        const char *sku;
+        const char *sku, *opt; /* opt: the optional variant fields, checked only */
         char p[40];
         size_t first;
         snprintf(p, sizeof p, "stock[%zu]", i);
@@ -382,6 +382,11 @@ static ds_status check_stock(const json_t *stock, ds_error *err)
                            (long long)json_integer_value(qty))
                      : bad(err, p, "qty", "must be an integer of at least 0, not %s",
                            type_name(qty));
+        } else if ((st = get_ref(e, p, "product", OPTIONAL, STORE_MAX_FIELD_LEN, &opt, err)) !=
+                       DS_OK ||
+                   (st = get_str(e, p, "colour", OPTIONAL | NONEMPTY, &opt, err)) != DS_OK) {
+        } else {
+            st = get_ref(e, p, "size", OPTIONAL, STORE_MAX_SIZE_LEN, &opt, err);
         }
     }
     ds_map_free(seen);
@@ -596,12 +601,9 @@ static ds_status write_stock(store_db *db, const json_t *stock, ds_error *err)
 {
     for (size_t i = 0; i < json_array_size(stock); i++) {
         const json_t *e = json_array_get(stock, i);
-        sqlite3_stmt *st = store__stmt(db, STMT_STOCK_SET, err);
-        if (!st)
-            return DS_EDB;
-        store__bind_text(st, 1, str_at(e, "sku"));
-        sqlite3_bind_int64(st, 2, json_integer_value(json_object_get(e, "qty")));
-        ds_status s = step_reset(db, st, err);
+        ds_status s = store_variant_set(db, str_at(e, "sku"), str_at(e, "product"),
+                                        str_at(e, "colour"), str_at(e, "size"),
+                                        (int)json_integer_value(json_object_get(e, "qty")), err);
         if (s != DS_OK)
             return s;
     }

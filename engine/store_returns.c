@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Returns, exchanges and after-sales cases, and the stock of each SKU:
- * recording one, listing them, moving one to another state, reading and
- * setting stock. Whether a return is allowed (window, category, stock) is the
- * dialogue's decision, not this file's; the import of returns and stock is
- * in store_import.c. Same threading rule as store.h. */
+/* Returns, exchanges and after-sales cases: recording one, listing them,
+ * moving one to another state. Whether a return is allowed (window,
+ * category, stock) is the dialogue's decision, not this file's; stock is in
+ * store_stock.c and the import of returns and stock in store_import.c. Same
+ * threading rule as store.h. */
 #include <jansson.h>
 #include <string.h>
 
@@ -246,38 +246,4 @@ ds_status store_return_set_state(store_db *db, long long id, const char *state, 
     if (sqlite3_changes(db->conn) == 0)
         return ds_fail(err, DS_ENOTFOUND, "no return %lld", id);
     return DS_OK;
-}
-
-ds_status store_stock_get(store_db *db, const char *sku, int *qty, ds_error *err)
-{
-    if (!db || !sku || !qty)
-        return ds_fail(err, DS_EINVAL, "store_stock_get: db, sku and qty are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_STOCK_GET, err);
-    if (!st)
-        return DS_EDB;
-    store__bind_text(st, 1, sku);
-    int rc = store__step(db, st);
-    int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW) {
-        *qty = n;
-        return DS_OK;
-    }
-    return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no SKU \"%s\" in stock", sku)
-                             : store__db_fail(db, err, "reading stock");
-}
-
-ds_status store_stock_set(store_db *db, const char *sku, int qty, ds_error *err)
-{
-    if (!db || !sku || !sku[0] || qty < 0)
-        return ds_fail(err, DS_EINVAL,
-                       "store_stock_set: db, a non-empty sku and qty >= 0 are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_STOCK_SET, err);
-    if (!st)
-        return DS_EDB;
-    store__bind_text(st, 1, sku);
-    sqlite3_bind_int(st, 2, qty);
-    int rc = store__step(db, st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, "setting stock");
 }

@@ -6,8 +6,11 @@
 #ifndef STORE_CHECK_H
 #define STORE_CHECK_H
 
+#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "ds.h"
@@ -15,12 +18,12 @@
 /* Set by each test's main (mkdtemp); databases are created inside. */
 static char tmpdir[64];
 
-static void db_path(char *buf, size_t len, const char *name)
+static inline void db_path(char *buf, size_t len, const char *name)
 {
     snprintf(buf, len, "%s/%s", tmpdir, name);
 }
 
-static char *read_all(const char *path, size_t *len)
+static inline char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -37,7 +40,7 @@ static char *read_all(const char *path, size_t *len)
 }
 
 /* Runs one query; the first column of the first row into buf ("" when none). */
-static void raw_query(const char *path, const char *sql, char *buf, size_t len)
+static inline void raw_query(const char *path, const char *sql, char *buf, size_t len)
 {
     sqlite3 *c = NULL;
     sqlite3_stmt *st = NULL;
@@ -51,7 +54,7 @@ static void raw_query(const char *path, const char *sql, char *buf, size_t len)
     sqlite3_close(c);
 }
 
-static void raw_exec(const char *path, const char *sql)
+static inline void raw_exec(const char *path, const char *sql)
 {
     sqlite3 *c = NULL;
     char *msg = NULL;
@@ -59,6 +62,23 @@ static void raw_exec(const char *path, const char *sql)
     CHECK_MSG(sqlite3_exec(c, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg ? msg : "");
     sqlite3_free(msg);
     sqlite3_close(c);
+}
+
+/* Removes the scratch directory and the files in it. */
+static inline void cleanup(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(tmpdir);
 }
 
 #endif

@@ -682,22 +682,6 @@ static void test_faults(void)
     store_close(db);
 }
 
-static void cleanup(void)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[512];
-        snprintf(p, sizeof p, "%s/%s", tmpdir, de->d_name);
-        unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(tmpdir);
-}
-
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/destek-returns-XXXXXX");

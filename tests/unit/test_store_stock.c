@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the stock's variants: a product's colours and sizes as set
+ * one by one and as imported, the SKU convention (PRODUCT-SIZE) for stock
+ * without them, and the migration of a version 6 file, whose stock rows get
+ * their product and size from that convention. Opens files with SQLite
+ * directly only to fake the old schema. Single-threaded. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "store_check.h"
+#include "ds.h"
+#include "store.h"
+
+static store_db *open_fresh(const char *name, char *path, size_t path_len)
+{
+    db_path(path, path_len, name);
+    store_db *db = NULL;
+    CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
+    return db;
+}
+
+/* The variants of sku's product as "SKU:colour:size:qty,..." */
+static void variants(store_db *db, const char *sku, char *buf, size_t len)
+{
+    store_variant *v = NULL;
+    size_t n = 0;
+    buf[0] = '\0';
+    CHECK_STATUS(store_variants_of(db, sku, &v, &n, NULL), DS_OK);
+    size_t at = 0;
+    for (size_t i = 0; i < n && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s:%s:%s:%d", i ? "," : "", v[i].sku,
+                               v[i].colour, v[i].size, v[i].qty);
+    store_variants_free(v, n);
+}
+
+static void test_variants(void)
+{
+    CHECK_CONTEXT("variants");
+    char path[256], buf[512];
+    store_db *db = open_fresh("variants.db", path, sizeof path);
+    if (!db)
+        return;
+    CHECK_STATUS(store_variant_set(db, "KZ-520-LAC-M", "KZ-520", "Lacivert", "M", 3, NULL), DS_OK);
+    CHECK_STATUS(store_variant_set(db, "KZ-520-LAC-L", "KZ-520", "Lacivert", "L", 0, NULL), DS_OK);
+    CHECK_STATUS(store_variant_set(db, "KZ-520-BEJ-M", "KZ-520", "Bej", "M", 5, NULL), DS_OK);
+    CHECK_STATUS(store_variant_set(db, "KZ-521-BEJ-M", "KZ-521", "Bej", "M", 9, NULL), DS_OK);
+    variants(db, "KZ-520-LAC-M", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "KZ-520-BEJ-M:Bej:M:5,KZ-520-LAC-L:Lacivert:L:0,KZ-520-LAC-M:Lacivert:M:3");
+    /* the product comes from the SKU's row, not from its spelling */
+    variants(db, "KZ-520-BEJ-M", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "KZ-520-BEJ-M:Bej:M:5,KZ-520-LAC-L:Lacivert:L:0,KZ-520-LAC-M:Lacivert:M:3");
+
+    /* stock set without a product follows the convention */
+    CHECK_STATUS(store_stock_set(db, "TS-102-L", 4, NULL), DS_OK);
+    CHECK_STATUS(store_stock_set(db, "TS-102-XL", 0, NULL), DS_OK);
+    CHECK_STATUS(store_stock_set(db, "TS-1020-L", 8, NULL), DS_OK); /* another product */
+    variants(db, "TS-102-M", buf, sizeof buf);                      /* no row of its own */
+    CHECK_EQ_STR(buf, "TS-102-L::L:4,TS-102-XL::XL:0");
+    CHECK_STATUS(store_stock_set(db, "EL220", 2, NULL), DS_OK); /* no dash: one variant */
+    variants(db, "EL220", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "EL220:::2");
+    variants(db, "XX-999", buf, sizeof buf); /* the shop keeps no stock for it */
+    CHECK_EQ_STR(buf, "");
+    /* a named product without a size keeps none */
+    CHECK_STATUS(store_variant_set(db, "CN-7", "CANTA-7", "Siyah", NULL, 1, NULL), DS_OK);
+    variants(db, "CN-7", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "CN-7:Siyah::1");
+    /* replaced as a whole */
+    CHECK_STATUS(store_variant_set(db, "CN-7", "CANTA-7", "Kahverengi", NULL, 2, NULL), DS_OK);
+    variants(db, "CN-7", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "CN-7:Kahverengi::2");
+
+    CHECK_STATUS(store_variant_set(db, "", "P", NULL, NULL, 1, NULL), DS_EINVAL);
+    CHECK_STATUS(store_variant_set(db, "A-1", "P", NULL, NULL, -1, NULL), DS_EINVAL);
+    store_variant *v = NULL;
+    size_t n = 0;
+    CHECK_STATUS(store_variants_of(db, NULL, &v, &n, NULL), DS_EINVAL);
+    store_close(db);
+}
+
+static void test_import(void)
+{
+    CHECK_CONTEXT("import");
+    char path[256], buf[512];
+    store_db *db = open_fresh("import.db", path, sizeof path);
+    if (!db)
+        return;
+    static const char text[] =
+        "{\"orders\": [], \"stock\": ["
+        "{\"sku\": \"KZ-520-LAC-M\", \"qty\": 3, \"product\": \"KZ-520\", \"colour\": \"Lacivert\","
+        " \"size\": \"M\"},"
+        "{\"sku\": \"KZ-520-KRM-M\", \"qty\": 1, \"product\": \"KZ-520\", \"colour\": \"Kırmızı\","
+        " \"size\": \"M\"},"
+        "{\"sku\": \"TS-102-L\", \"qty\": 4}]}";
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_import_orders(db, text, strlen(text), NULL, &err), DS_OK);
+    variants(db, "KZ-520-LAC-M", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "KZ-520-KRM-M:Kırmızı:M:1,KZ-520-LAC-M:Lacivert:M:3");
+    variants(db, "TS-102-M", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "TS-102-L::L:4");
+    store_close(db);
+}
+
+static void test_migrate_v6(void)
+{
+    CHECK_CONTEXT("migrate v6");
+    char path[256], buf[512];
+    store_db *db = open_fresh("v6.db", path, sizeof path);
+    if (!db)
+        return;
+    store_close(db);
+    /* back to version 6 as it shipped, with stock in it */
+    raw_exec(path, "DROP INDEX stock_product;"
+                   "ALTER TABLE stock DROP COLUMN product;"
+                   "ALTER TABLE stock DROP COLUMN colour;"
+                   "ALTER TABLE stock DROP COLUMN size;"
+                   "DELETE FROM schema_version WHERE version = 7;"
+                   "INSERT INTO stock (sku, qty) VALUES ('TS-102-M', 3), ('TS-102-XL', 0),"
+                   " ('EL220', 2), ('A-B-C-42', 1), ('A-B-C-43', 0);");
+    raw_query(path, "SELECT max(version) FROM schema_version", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "6");
+    CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
+    if (!db)
+        return;
+    CHECK_EQ_INT(store_schema_version(db), 7);
+    raw_query(path,
+              "SELECT group_concat(sku || '>' || product || '/' || coalesce(size, '-'), ',')"
+              " FROM (SELECT * FROM stock ORDER BY sku)",
+              buf, sizeof buf);
+    CHECK_EQ_STR(buf, "A-B-C-42>A-B-C/42,A-B-C-43>A-B-C/43,EL220>EL220/-,TS-102-M>TS-102/M,"
+                      "TS-102-XL>TS-102/XL");
+    variants(db, "TS-102-L", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "TS-102-M::M:3,TS-102-XL::XL:0");
+    variants(db, "A-B-C-42", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "A-B-C-42::42:1,A-B-C-43::43:0");
+    store_close(db);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/destek-stock-XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_variants();
+    test_import();
+    test_migrate_v6();
+    cleanup();
+    return CHECK_MAIN_RESULT();
+}
