@@ -62,7 +62,8 @@ struct dlg_session {
     int item;           /* chosen item index, -1 none, -2 all */
     char reason[16];    /* return reason id from shop.json, "" none */
     int opened;         /* cosmetics: -1 unknown, 0 sealed, 1 opened */
-    char size[8];       /* size wanted in an exchange, "" none */
+    char size[16];      /* size wanted in an exchange, "" none */
+    char colour[32];    /* colour wanted in an exchange, "" none */
     char case_kind[16]; /* hasarli, eksik_yanlis, ariza */
     int unsure;         /* fallback or clarifying answers in a row */
     char off_name[64];  /* offline request being collected */
@@ -85,6 +86,7 @@ typedef struct dlg_turn {
     long long request_id;    /* a case or complaint just recorded */
     const store_return *ret; /* a return being described */
     long long days_since;    /* days since delivery */
+    const char *choice;      /* an exchange's variant, as {{yeni_secenek}} names it */
 } dlg_turn;
 
 /* Appends message `key` of dialogue.json, rendered, and its quick replies. */
@@ -119,6 +121,19 @@ void dlg__returns_act(dlg_turn *t);
 /* Takes what the message that starts a flow already says (a reason). */
 void dlg__returns_start(dlg_turn *t);
 int dlg__returns_await(dlg_turn *t, int intent);
+/* Records a return, exchange or case of t->order (or none) with the
+ * session's reason; with_code draws a fresh code into code. */
+ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with_code,
+                      const char *priority, const char *details, char code[16]);
+
+/* Exchanges (dlg_exchange.c): dlg__exchange_choose picks the variant of the
+ * chosen item the session asks for (or asks, offering what is in stock)
+ * and records the exchange; dlg__exchange_wanted takes a size or colour
+ * from the message into the session (it may be NULL before an item is
+ * chosen) and returns 1 when it found one. */
+void dlg__exchange_choose(dlg_turn *t, const store_item *it);
+int dlg__exchange_wanted(dlg_turn *t, const store_item *it);
+
 /* A complaint needs no order: listen, then record it. */
 void dlg__complaint_step(dlg_turn *t, int first);
 /* Loads the verified order into t->order (asking for what is missing);

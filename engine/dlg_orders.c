@@ -42,7 +42,7 @@ void dlg__end_flow(dlg_session *s)
     s->await = DLG_AWAIT_NONE;
     s->not_received = 0;
     s->item = -1;
-    s->reason[0] = s->size[0] = s->case_kind[0] = '\0';
+    s->reason[0] = s->size[0] = s->colour[0] = s->case_kind[0] = '\0';
     s->opened = -1;
 }
 

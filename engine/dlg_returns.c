@@ -183,8 +183,8 @@ static void make_code(const dlg_turn *t, unsigned salt, char out[16])
 }
 
 /* Records a request; codes are unique in the store, so a clash retries. */
-static ds_status record(dlg_turn *t, const char *kind, const char *state, int with_code,
-                        const char *priority, const char *details, char code[16])
+ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with_code,
+                      const char *priority, const char *details, char code[16])
 {
     char now[48];
     dlg__now_iso(t->env, now);
@@ -223,7 +223,7 @@ static void refuse(dlg_turn *t, const char *key)
     const char *why = key + strlen("return.rejected_");
     char details[96];
     snprintf(details, sizeof details, "{\"refused\":\"%s\"}", why);
-    record(t, "return", "rejected", 0, "normal", details, code);
+    dlg__record(t, "return", "rejected", 0, "normal", details, code);
     dlg__say(t, key);
     if (chosen_in(t, "warranty_categories"))
         dlg__say(t, "return.warranty_hint");
@@ -268,7 +268,7 @@ static void act_return(dlg_turn *t)
         }
     }
     char code[16];
-    if (record(t, "return", "requested", 1, "normal", NULL, code) != DS_OK) {
+    if (dlg__record(t, "return", "requested", 1, "normal", NULL, code) != DS_OK) {
         dlg__say(t, "no_store");
         dlg__end_flow(s);
         return;
@@ -308,39 +308,6 @@ static void act_return_status(dlg_turn *t)
 
 /* ---- exchanges --------------------------------------------------------- */
 
-/* The product part of a SKU ("TS-102-M" -> "TS-102") and its size. */
-static size_t sku_base(const char *sku)
-{
-    const char *dash = strrchr(sku, '-');
-    return dash ? (size_t)(dash - sku) : strlen(sku);
-}
-
-static int size_in_stock(dlg_turn *t, const store_item *it, const char *size)
-{
-    char sku[96];
-    int qty = 0;
-    snprintf(sku, sizeof sku, "%.*s-%s", (int)sku_base(it->sku), it->sku, size);
-    return store_stock_get(t->env->db, sku, &qty, NULL) == DS_OK && qty > 0;
-}
-
-/* A size from the message: any token that is one of exchange.sizes. */
-static int size_from_message(dlg_turn *t)
-{
-    const nlp_text *nt = msg(t);
-    size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
-    for (size_t k = 0; k < nlp_text_token_count(nt); k++) {
-        const char *tok = nlp_text_token(nt, k)->text;
-        for (size_t i = 0; i < n; i++) {
-            const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
-            if (sz && strcasecmp(sz, tok) == 0) {
-                snprintf(t->s->size, sizeof t->s->size, "%s", sz);
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
 static void act_exchange(dlg_turn *t)
 {
     dlg_session *s = t->s;
@@ -363,41 +330,7 @@ static void act_exchange(dlg_turn *t)
         dlg__end_flow(s);
         return;
     }
-    if (!s->size[0] && !size_from_message(t)) {
-        /* offer the sizes the shop has for this product */
-        size_t n = kb_shop_list_count(t->kb, "exchange.sizes"), offered = 0;
-        dlg__say(t, "exchange.ask_size");
-        for (size_t i = 0; i < n; i++) {
-            const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
-            char current[96];
-            snprintf(current, sizeof current, "%.*s-%s", (int)sku_base(it->sku), it->sku, sz);
-            if (sz && strcmp(current, it->sku) != 0 && size_in_stock(t, it, sz)) {
-                dlg__add_quick_reply_copy(t->out, sz);
-                offered++;
-            }
-        }
-        if (!offered)
-            dlg__add_quick_reply(t->out, "İade etmek istiyorum");
-        s->await = DLG_AWAIT_SIZE;
-        return;
-    }
-    if (!size_in_stock(t, it, s->size)) {
-        dlg__say(t, "exchange.no_stock");
-        dlg__end_flow(s);
-        return;
-    }
-    char code[16], details[96];
-    snprintf(details, sizeof details, "{\"new_sku\":\"%.*s-%s\"}", (int)sku_base(it->sku), it->sku,
-             s->size);
-    snprintf(s->reason, sizeof s->reason, "beden");
-    if (record(t, "exchange", "requested", 1, "normal", details, code) != DS_OK) {
-        dlg__say(t, "no_store");
-        dlg__end_flow(s);
-        return;
-    }
-    t->code = code;
-    dlg__say(t, "exchange.done");
-    dlg__end_flow(s);
+    dlg__exchange_choose(t, it);
 }
 
 /* ---- damaged, missing or wrong items, defects --------------------------- */
@@ -423,7 +356,7 @@ static void record_case(dlg_turn *t, const char *description)
     json_decref(d);
     char code[16];
     s->reason[0] = '\0';
-    if (record(t, "case", "open", 0, priority, details, code) != DS_OK) {
+    if (dlg__record(t, "case", "open", 0, priority, details, code) != DS_OK) {
         ds_free(details);
         dlg__say(t, "no_store");
         dlg__end_flow(s);
@@ -464,6 +397,9 @@ void dlg__returns_start(dlg_turn *t)
     /* "tişört küçük geldi iade etmek istiyorum": the reason is already there */
     if (t->s->flow == DLG_FLOW_RETURN)
         reason_from_message(t);
+    /* "kazağın rengini beje değiştirmek istiyorum": the colour too */
+    if (t->s->flow == DLG_FLOW_EXCHANGE)
+        dlg__exchange_wanted(t, NULL);
 }
 
 void dlg__returns_act(dlg_turn *t)
@@ -532,7 +468,7 @@ int dlg__returns_await(dlg_turn *t, int intent)
             return 0;
         break;
     case DLG_AWAIT_SIZE:
-        if (!size_from_message(t))
+        if (!dlg__exchange_wanted(t, chosen(t)))
             return 0;
         break;
     case DLG_AWAIT_DESCRIPTION:

@@ -60,8 +60,9 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->opened,
                   s->unsure};
     fnv(&h, ints, sizeof ints);
-    const char *strs[] = {s->order_no, s->email,     s->last4,    s->verified,    s->reason,
-                          s->size,     s->case_kind, s->off_name, s->off_contact, s->off_order};
+    const char *strs[] = {s->order_no, s->email,       s->last4,    s->verified,
+                          s->reason,   s->size,        s->colour,   s->case_kind,
+                          s->off_name, s->off_contact, s->off_order};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         fnv_str(&h, strs[i]);
     for (size_t i = 0; i < s->check_count; i++) {
@@ -94,6 +95,7 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
     put_str(o, "verified", s->verified);
     put_str(o, "reason", s->reason);
     put_str(o, "size", s->size);
+    put_str(o, "colour", s->colour);
     put_str(o, "case", s->case_kind);
     put_str(o, "off_name", s->off_name);
     put_str(o, "off_contact", s->off_contact);
@@ -145,6 +147,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "verified", s->verified, sizeof s->verified);
     get_str(o, "reason", s->reason, sizeof s->reason);
     get_str(o, "size", s->size, sizeof s->size);
+    get_str(o, "colour", s->colour, sizeof s->colour);
     get_str(o, "case", s->case_kind, sizeof s->case_kind);
     get_str(o, "off_name", s->off_name, sizeof s->off_name);
     get_str(o, "off_contact", s->off_contact, sizeof s->off_contact);

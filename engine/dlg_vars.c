@@ -286,6 +286,13 @@ static void v_size(dlg_turn *t, const store_order *o, ds_buf *out)
     ds_buf_puts(out, t->s->size);
 }
 
+static void v_choice(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->choice)
+        ds_buf_puts(out, t->choice);
+}
+
 static void v_request_no(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
@@ -362,6 +369,7 @@ static const var vars[] = {
     {"iade_suresi", v_refund_days},
     {"iade_hesabi", v_refund_to},
     {"beden", v_size},
+    {"yeni_secenek", v_choice},
     {"talep_no", v_request_no},
     {"iade_urunleri", v_return_items},
     {"iade_tarihi", v_return_date},

@@ -9,8 +9,9 @@ stderr on every run). E-mail addresses use the reserved example.* domains so
 nothing can ever reach a real person.
 
 The file also carries the import extensions of docs/STORE.md: "stock" for
-every size variant of the sized catalogue products (some sold out, so an
-exchange can fail for want of stock) and "returns" in every state, for the
+every size variant of the sized catalogue products, in several colours for
+some of them (some sold out, so an exchange can fail for want of stock), and
+"returns" in every state, for the
 fixed return demo orders and a few random delivered or returned ones.
 
     tools/demo_orders.py > demo.json                 # 300 orders
@@ -89,6 +90,14 @@ CATALOGUE = [
 ]
 SIZES = {"giyim": ["S", "M", "L", "XL"], "ayakkabı": ["37", "38", "39", "40", "41", "42", "43"],
          "iç giyim": ["S", "M", "L"]}
+
+# Colours of some sized products: the first is the colour of the plain SKU
+# (TS-102-M), the others have SKUs of their own (TS-102-SYH-M), so the
+# exchange dialogue can offer another colour as well as another size.
+COLOURS = {"TS-102": [("Beyaz", ""), ("Siyah", "SYH"), ("Lacivert", "LAC")],
+           "SW-415": [("Gri", ""), ("Siyah", "SYH"), ("Bordo", "BRD")],
+           "GM-220": [("Açık Mavi", ""), ("Beyaz", "BYZ")],
+           "AYK-601": [("Beyaz", ""), ("Siyah", "SYH")]}
 
 # Categories the shop does not take back (hygiene and the like).
 NON_RETURNABLE = {"hijyen", "iç giyim", "kozmetik", "kişiye özel", "gıda"}
@@ -508,14 +517,25 @@ def fixed_returns(now):
 
 
 def make_stock(rng):
-    """Every size variant of every sized catalogue product; about one in five
-    sold out. FIXED_STOCK wins where it says something."""
+    """Every size variant of every sized catalogue product, in each of its
+    COLOURS; about one in five sold out. FIXED_STOCK wins where it says
+    something."""
     out = []
     for prefix, _, cat, _ in CATALOGUE:
         for size in SIZES.get(cat, []):
             sku = "%s-%s" % (prefix, size)
             qty = rng.choice([0, 0, 1, 2, 3, 4, 6, 8, 12, 25])
-            out.append({"sku": sku, "qty": FIXED_STOCK.get(sku, qty)})
+            entry = {"sku": sku, "qty": FIXED_STOCK.get(sku, qty)}
+            if prefix in COLOURS:
+                entry.update(product=prefix, colour=COLOURS[prefix][0][0], size=size)
+            out.append(entry)
+    # the other colours draw after every plain SKU, so those stay as they were
+    for prefix, _, cat, _ in CATALOGUE:
+        for colour, code in COLOURS.get(prefix, [])[1:]:
+            for size in SIZES.get(cat, []):
+                out.append({"sku": "%s-%s-%s" % (prefix, code, size), "product": prefix,
+                            "colour": colour, "size": size,
+                            "qty": rng.choice([0, 1, 2, 3, 4, 6, 8, 12])})
     return out
 
 

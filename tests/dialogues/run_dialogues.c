@@ -13,6 +13,7 @@
  *   $ order ID STATUS      the order's status in the store now
  *   $ requests KIND N      the store holds N requests of KIND
  *   $ returns KIND STATE N the store holds N returns/exchanges/cases of KIND in STATE
+ *   $ exchange_to SKU      the newest exchange asks for SKU
  *
  * Besides the written checks, every reply given before the conversation has
  * a verified order is checked for the customer names, e-mails, phones and
@@ -227,6 +228,23 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
             match += strcmp(r[i].kind, a) == 0 && strcmp(r[i].state, b) == 0;
         if ((long)match != n)
             fail(file, line, "%zu %s returns in state %s, want %ld", match, a, b, n);
+        store_returns_free(r, count);
+    } else if (sscanf(arg, "exchange_to %63s", a) == 1) {
+        store_return *r;
+        size_t count;
+        if (store_returns_list(ru->env.db, NULL, &r, &count, NULL) != DS_OK) {
+            fail(file, line, "cannot list returns");
+            return;
+        }
+        const char *details = NULL;
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(r[i].kind, "exchange") == 0)
+                details = r[i].details; /* oldest first: the last one wins */
+        json_t *d = details ? json_loads(details, 0, NULL) : NULL;
+        const char *sku = json_string_value(json_object_get(d, "new_sku"));
+        if (!sku || strcmp(sku, a) != 0)
+            fail(file, line, "the newest exchange asks for %s, want %s", sku ? sku : "nothing", a);
+        json_decref(d);
         store_returns_free(r, count);
     } else {
         fail(file, line, "bad store check: %s%s", arg, "");

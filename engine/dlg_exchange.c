@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/* Exchanges: another size or colour of the same product, from the variants
+ * the shop's stock lists (store_variants_of). The shopper may name a size
+ * ("L", "42", "bir büyük beden"), a colour in any inflection ("lacivert",
+ * "beji", "açık maviyle") or both; what they leave out stays as it was. The
+ * bot offers only what is in stock, and says so when the choice is not. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ds_json.h"
+
+/* The item's variants and where the item itself stands among them. */
+typedef struct variants {
+    store_variant *v;
+    size_t n;
+    const char *sku;    /* the item's own SKU, "" none */
+    const char *size;   /* the item's own size, "" unknown */
+    const char *colour; /* the item's own colour, "" none */
+    char size_buf[24];
+    int colours; /* the product comes in more than one colour */
+} variants;
+
+/* it NULL: no item chosen yet, no variants. */
+static void variants_load(dlg_turn *t, const store_item *it, variants *vs)
+{
+    memset(vs, 0, sizeof *vs);
+    vs->sku = vs->size = vs->colour = "";
+    if (!it)
+        return;
+    vs->sku = it->sku;
+    if (store_variants_of(t->env->db, it->sku, &vs->v, &vs->n, NULL) != DS_OK)
+        vs->v = NULL, vs->n = 0;
+    for (size_t i = 0; i < vs->n; i++) {
+        if (strcmp(vs->v[i].sku, it->sku) == 0) {
+            vs->size = vs->v[i].size;
+            vs->colour = vs->v[i].colour;
+        }
+        if (vs->v[i].colour[0] && strcasecmp(vs->v[i].colour, vs->v[0].colour) != 0)
+            vs->colours = 1;
+    }
+    if (!vs->size[0]) { /* not in the stock list: the SKU convention */
+        const char *dash = strrchr(it->sku, '-');
+        snprintf(vs->size_buf, sizeof vs->size_buf, "%s", dash ? dash + 1 : "");
+        vs->size = vs->size_buf;
+    }
+}
+
+/* The skeleton tokens of text joined by spaces ("Açık Mavi" -> "acik mavi"). */
+static void skeleton(const dlg_turn *t, nlp_text *nt, const char *text, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (nlp_normalise(kb_lexicon(t->kb), text, strlen(text), nt, NULL) != DS_OK)
+        return;
+    size_t at = 0;
+    for (size_t i = 0; i < nlp_text_token_count(nt); i++) {
+        const nlp_token *tok = nlp_text_token(nt, i);
+        int n = snprintf(out + at, cap - at, "%s%s", at ? " " : "", tok->text);
+        if (n < 0 || (size_t)n >= cap - at)
+            break;
+        at += (size_t)n;
+    }
+}
+
+static int same_colour(const dlg_turn *t, nlp_text *nt, const char *a, const char *b)
+{
+    char sa[96], sb[96];
+    skeleton(t, nt, a, sa, sizeof sa);
+    skeleton(t, nt, b, sb, sizeof sb);
+    return sa[0] && strcmp(sa, sb) == 0;
+}
+
+/* How many tokens of the message, from token i on, spell the colour whose
+ * skeleton is name: its words in order, the last one with any suffix chain
+ * ("beje", "laciverti", "maviyle"). 0 when they do not. */
+static size_t colour_at(const dlg_turn *t, const nlp_text *m, size_t i, const char *name)
+{
+    size_t n = nlp_text_token_count(m), k = 0;
+    const char *p = name;
+    while (*p) {
+        size_t wl = strcspn(p, " ");
+        if (i + k >= n)
+            return 0;
+        const nlp_token *tok = nlp_text_token(m, i + k);
+        int last = p[wl] == '\0';
+        if (tok->len < wl || memcmp(tok->text, p, wl) != 0)
+            return 0;
+        if (tok->len > wl && (!last || !nlp_lexicon_is_suffix_chain(kb_lexicon(t->kb),
+                                                                    tok->text + wl, tok->len - wl)))
+            return 0;
+        k++;
+        p += wl + (last ? 0 : 1);
+    }
+    return k;
+}
+
+/* A colour in the message: the product's own colours first, then the
+ * shop's list of colour words (so "mor" is understood even when the product
+ * has no purple); the longest match wins. */
+static int colour_from_message(dlg_turn *t, const variants *vs, nlp_text *nt)
+{
+    const nlp_text *m = t->env->scratch;
+    size_t shop = kb_shop_list_count(t->kb, "exchange.colours"), best = 0;
+    for (size_t c = 0; c < vs->n + shop; c++) {
+        const char *name = c < vs->n
+                               ? vs->v[c].colour
+                               : kb_shop_list_string(t->kb, "exchange.colours", c - vs->n, NULL);
+        if (!name || !name[0])
+            continue;
+        char sk[96];
+        skeleton(t, nt, name, sk, sizeof sk);
+        if (!sk[0])
+            continue;
+        for (size_t i = 0; i < nlp_text_token_count(m); i++) {
+            size_t k = colour_at(t, m, i, sk);
+            if (k > best) {
+                best = k;
+                snprintf(t->s->colour, sizeof t->s->colour, "%s", name);
+            }
+        }
+    }
+    return best > 0;
+}
+
+/* The size one step up or down from `from` in exchange.sizes, into the
+ * session; 0 when there is none. */
+static int size_step(dlg_turn *t, const char *from, int step)
+{
+    size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
+    for (size_t i = 0; i < n; i++) {
+        const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
+        if (!sz || strcasecmp(sz, from) != 0 || (step < 0 && i == 0) || i + (size_t)(step > 0) >= n)
+            continue;
+        const char *to =
+            kb_shop_list_string(t->kb, "exchange.sizes", step > 0 ? i + 1 : i - 1, NULL);
+        /* sizes run XS..XXL then 36..45: never step from one run into the other */
+        if (to && (to[0] >= '0' && to[0] <= '9') == (sz[0] >= '0' && sz[0] <= '9')) {
+            snprintf(t->s->size, sizeof t->s->size, "%s", to);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A size in the message: one of exchange.sizes or of the product's sizes
+ * (the last one named: "M yerine L", "M bedeni L ile değiştirin"), or one
+ * size up or down from the item's own ("bir büyük beden"). */
+static int size_from_message(dlg_turn *t, const variants *vs)
+{
+    const nlp_text *m = t->env->scratch;
+    size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
+    for (size_t k = nlp_text_token_count(m); k-- > 0;) {
+        const char *tok = nlp_text_token(m, k)->text;
+        for (size_t i = 0; i < n + vs->n; i++) {
+            const char *sz =
+                i < n ? kb_shop_list_string(t->kb, "exchange.sizes", i, NULL) : vs->v[i - n].size;
+            if (sz && sz[0] && strcasecmp(sz, tok) == 0) {
+                snprintf(t->s->size, sizeof t->s->size, "%s", sz);
+                return 1;
+            }
+        }
+    }
+    int step = dlg__message_has(t, "size_up") ? 1 : dlg__message_has(t, "size_down") ? -1 : 0;
+    if (step && !vs->size[0]) {
+        /* no item yet: remember the step, taken once the item is known */
+        snprintf(t->s->size, sizeof t->s->size, "%s", step > 0 ? "+1" : "-1");
+        return 1;
+    }
+    return step && size_step(t, vs->size, step);
+}
+
+int dlg__exchange_wanted(dlg_turn *t, const store_item *it)
+{
+    variants vs;
+    variants_load(t, it, &vs);
+    nlp_text *nt = nlp_text_new();
+    int got = 0;
+    if (nt) {
+        got = colour_from_message(t, &vs, nt);
+        got = size_from_message(t, &vs) || got;
+    }
+    nlp_text_free(nt);
+    store_variants_free(vs.v, vs.n);
+    return got;
+}
+
+/* "lacivert, L beden", "L beden", "bej": the choice as the texts name it,
+ * colours in lower case as they read in a sentence. */
+static void describe(dlg_turn *t, nlp_text *nt, const char *colour, const char *size, char *out,
+                     size_t cap)
+{
+    out[0] = '\0';
+    if (colour[0] && nlp_normalise(kb_lexicon(t->kb), colour, strlen(colour), nt, NULL) == DS_OK)
+        snprintf(out, cap, "%s", nlp_text_folded(nt));
+    if (size[0]) {
+        size_t at = strlen(out);
+        snprintf(out + at, cap - at, "%s%s beden", at ? ", " : "", size);
+    }
+}
+
+/* Offers (add) or counts what is in stock besides the given colour and
+ * size: other sizes in that colour, then other colours in that size. */
+static size_t offer(dlg_turn *t, const variants *vs, const char *cur_colour, const char *cur_size,
+                    nlp_text *nt, int add)
+{
+    size_t offered = 0;
+    for (size_t i = 0; i < vs->n; i++) {
+        const store_variant *v = &vs->v[i];
+        if (v->qty > 0 && v->size[0] && strcasecmp(v->size, cur_size) != 0 &&
+            strcmp(v->sku, vs->sku) != 0 &&
+            (!cur_colour[0] || same_colour(t, nt, v->colour, cur_colour))) {
+            if (add)
+                dlg__add_quick_reply_copy(t->out, v->size);
+            offered++;
+        }
+    }
+    for (size_t i = 0; vs->colours && i < vs->n; i++) {
+        const store_variant *v = &vs->v[i];
+        if (v->qty > 0 && v->colour[0] && !same_colour(t, nt, v->colour, cur_colour) &&
+            strcmp(v->sku, vs->sku) != 0 && (!cur_size[0] || strcasecmp(v->size, cur_size) == 0)) {
+            if (add)
+                dlg__add_quick_reply_copy(t->out, v->colour);
+            offered++;
+        }
+    }
+    return offered;
+}
+
+static const store_variant *find(const dlg_turn *t, const variants *vs, nlp_text *nt,
+                                 const char *colour, const char *size)
+{
+    for (size_t i = 0; i < vs->n; i++) {
+        const store_variant *v = &vs->v[i];
+        if (strcasecmp(v->size, size) == 0 &&
+            (colour[0] ? same_colour(t, nt, v->colour, colour) : !v->colour[0]))
+            return v;
+    }
+    return NULL;
+}
+
+static void record_exchange(dlg_turn *t, const store_variant *to, const char *choice)
+{
+    dlg_session *s = t->s;
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "new_sku", to->sku);
+    if (to->size[0])
+        ds_json_pair(&w, "size", to->size);
+    if (to->colour[0])
+        ds_json_pair(&w, "colour", to->colour);
+    ds_json_end(&w);
+    snprintf(s->reason, sizeof s->reason, "%s", s->colour[0] ? "renk" : "beden");
+    char code[16];
+    if (!b.data || dlg__record(t, "exchange", "requested", 1, "normal", b.data, code) != DS_OK) {
+        dlg__say(t, "no_store");
+    } else {
+        t->code = code;
+        t->choice = choice;
+        dlg__say(t, "exchange.done");
+        t->choice = NULL;
+    }
+    ds_buf_cleanup(&b);
+    dlg__end_flow(s);
+}
+
+/* Waits for a size or colour (the offer is in the quick replies). */
+static void ask_again(dlg_turn *t)
+{
+    t->s->size[0] = t->s->colour[0] = '\0';
+    t->s->await = DLG_AWAIT_SIZE;
+}
+
+void dlg__exchange_choose(dlg_turn *t, const store_item *it)
+{
+    dlg_session *s = t->s;
+    nlp_text *nt = nlp_text_new();
+    if (!nt) {
+        dlg__say(t, "no_store");
+        dlg__end_flow(s);
+        return;
+    }
+    variants vs;
+    variants_load(t, it, &vs);
+    if (!s->size[0] && !s->colour[0]) {
+        colour_from_message(t, &vs, nt);
+        size_from_message(t, &vs);
+    }
+    if ((s->size[0] == '+' || s->size[0] == '-') &&
+        !size_step(t, vs.size, s->size[0] == '+' ? 1 : -1))
+        s->size[0] = '\0'; /* "bir büyük" from before the item was known */
+    const char *size = s->size[0] ? s->size : vs.size;
+    const char *colour = s->colour[0] ? s->colour : vs.colour;
+    char choice[128];
+    describe(t, nt, colour, size, choice, sizeof choice);
+    const store_variant *to = find(t, &vs, nt, colour, size);
+    if (!s->size[0] && !s->colour[0]) {
+        dlg__say(t, vs.colours ? "exchange.ask_variant" : "exchange.ask_size");
+        if (!offer(t, &vs, vs.colour, vs.size, nt, 1))
+            dlg__add_quick_reply(t->out, "İade etmek istiyorum");
+        ask_again(t);
+    } else if (to && strcmp(to->sku, it->sku) == 0) {
+        describe(t, nt, vs.colour, vs.size, choice, sizeof choice);
+        t->choice = choice;
+        dlg__say(t, "exchange.same");
+        t->choice = NULL;
+        offer(t, &vs, vs.colour, vs.size, nt, 1);
+        ask_again(t);
+    } else if (!to || to->qty <= 0) {
+        /* what else there is: other sizes in the colour asked for, other
+         * colours in the size asked for, offered before the text's own */
+        size_t others = offer(t, &vs, colour, size, nt, 1);
+        t->choice = choice;
+        dlg__say(t, others ? "exchange.no_stock_other" : "exchange.no_stock");
+        t->choice = NULL;
+        if (others)
+            s->await = DLG_AWAIT_SIZE; /* what was asked stays: a tap changes one part */
+        else
+            dlg__end_flow(s);
+    } else {
+        record_exchange(t, to, choice);
+    }
+    store_variants_free(vs.v, vs.n);
+    nlp_text_free(nt);
+}
