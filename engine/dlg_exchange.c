@@ -23,7 +23,20 @@ typedef struct variants {
     int colours; /* the product comes in more than one colour */
 } variants;
 
-/* it NULL: no item chosen yet, no variants. */
+/* Where size stands in exchange.sizes (sizes it lacks go last). */
+static size_t size_rank(const dlg_turn *t, const char *size)
+{
+    size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
+    for (size_t i = 0; i < n; i++) {
+        const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
+        if (sz && strcasecmp(sz, size) == 0)
+            return i;
+    }
+    return n;
+}
+
+/* it NULL: no item chosen yet, no variants. The variants are put in size
+ * order (S before L), so the offers read the way a size chart does. */
 static void variants_load(dlg_turn *t, const store_item *it, variants *vs)
 {
     memset(vs, 0, sizeof *vs);
@@ -33,6 +46,13 @@ static void variants_load(dlg_turn *t, const store_item *it, variants *vs)
     vs->sku = it->sku;
     if (store_variants_of(t->env->db, it->sku, &vs->v, &vs->n, NULL) != DS_OK)
         vs->v = NULL, vs->n = 0;
+    for (size_t i = 1; i < vs->n; i++) { /* a few dozen at most: insertion sort */
+        store_variant x = vs->v[i];
+        size_t r = size_rank(t, x.size), j = i;
+        for (; j > 0 && size_rank(t, vs->v[j - 1].size) > r; j--)
+            vs->v[j] = vs->v[j - 1];
+        vs->v[j] = x;
+    }
     for (size_t i = 0; i < vs->n; i++) {
         if (strcmp(vs->v[i].sku, it->sku) == 0) {
             vs->size = vs->v[i].size;
