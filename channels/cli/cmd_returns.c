@@ -64,6 +64,16 @@ static void items_summary(const char *text, ds_buf *b)
     json_decref(items);
 }
 
+/* " -> KZ-520-BEJ-M": what an exchange asks for, from its details. */
+static void exchange_target(const char *details, ds_buf *b)
+{
+    json_t *d = details ? json_loads(details, 0, NULL) : NULL;
+    const char *sku = json_string_value(json_object_get(d, "new_sku"));
+    if (sku)
+        ds_buf_printf(b, " -> %s", sku);
+    json_decref(d);
+}
+
 enum {
     COL_ID,
     COL_KIND,
@@ -107,6 +117,8 @@ static int print_table(const store_return *r, size_t count)
         ds_buf items;
         ds_buf_init(&items);
         items_summary(r[i].items, &items);
+        if (strcmp(r[i].kind, "exchange") == 0)
+            exchange_target(r[i].details, &items);
         cells[i] = ds_calloc(COL_COUNT_, sizeof *cells[i]);
         if (!cells[i]) {
             ds_buf_cleanup(&items);

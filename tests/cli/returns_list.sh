@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every request the bot creates in chat is in `destek returns list --json`
-# with the fields CONTRACT.md names.
+# with the fields CONTRACT.md names; the text listing shows what an exchange
+# asks for (OLD x1 -> NEW).
 set -euo pipefail
 destek=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -9,6 +10,9 @@ printf '%s\n' "iade etmek istiyorum" 3001001 selin.aydin@example.com "Pamuklu Ti
   "ürün kırık geldi" "Nemlendirici Yüz Kremi" "kapağı kırık gelmiş" \
   "iade etmek istiyorum" 3001003 derya.kurt@example.com "Beğenmedim" |
   "$destek" chat --db "$tmp/t.db" --kb "$src/intents" --now 2026-11-25T12:00:00+03:00 >"$tmp/chat.txt"
+# another shopper: an exchange for another colour
+printf '%s\n' "kazağı bej rengiyle değiştirmek istiyorum" 3001005 emre.koc@example.com |
+  "$destek" chat --db "$tmp/t.db" --kb "$src/intents" --now 2026-11-25T12:00:00+03:00 >>"$tmp/chat.txt"
 "$destek" returns list --db "$tmp/t.db" --json >"$tmp/list.jsonl"
 "$destek" returns list --db "$tmp/t.db" >"$tmp/list.txt"
 /usr/bin/env python3 - "$tmp/list.jsonl" "$tmp/chat.txt" <<'PY'
@@ -28,8 +32,12 @@ assert re.fullmatch(r"IAD[A-Z2-9]{6}", code), code
 assert code in chat, "the code the shopper was given is the one recorded"
 case = [r for r in made if r["kind"] == "case"]
 assert len(case) == 1 and case[0]["state"] == "open" and case[0]["priority"] == "urgent", case
+swap = [r for r in rows if r["order"] == "3001005"]
+assert len(swap) == 1 and swap[0]["kind"] == "exchange" and swap[0]["reason"] == "renk", swap
+assert swap[0]["details"]["new_sku"] == "KZ-520-BEJ-M", swap
 refused = [r for r in made if r["state"] == "rejected"]
 assert len(refused) == 1 and refused[0]["order"] == "3001003", refused
 print(f"{len(rows)} rows; the chat's return {code}, its case and its refusal are listed")
 PY
 grep -q "$(sed -n 1p "$tmp/list.jsonl" | python3 -c 'import json,sys;print(json.load(sys.stdin)["order"])')" "$tmp/list.txt"
+grep -q "KZ-520-LAC-M x1 -> KZ-520-BEJ-M" "$tmp/list.txt"
