@@ -152,6 +152,18 @@ static int chosen_title(const kb_base *kb, const dlg_session *s, const char *tex
     return -1;
 }
 
+/* The message is an order number and nothing else ("3001005", "#3001005"). */
+static int only_order_no(const nlp_text *nt)
+{
+    int order = 0;
+    for (size_t i = 0; i < nlp_text_entity_count(nt); i++)
+        order |= nlp_text_entity(nt, i)->kind == NLP_ENT_ORDER_NO;
+    for (size_t i = 0; i < nlp_text_token_count(nt); i++)
+        if (nlp_text_token(nt, i)->kind != NLP_TOK_NUMBER)
+            return 0;
+    return order && nlp_text_token_count(nt) == 1;
+}
+
 /* Order number, e-mail and phone digits from the message into the slots.
  * Returns 1 when any slot was filled. */
 static int fill_slots(dlg_session *s, const nlp_text *nt)
@@ -227,6 +239,10 @@ ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len
         intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
     }
     int got_slot = fill_slots(s, env->scratch);
+    /* a bare order number outside any dialogue: the shopper wants to know
+     * about that order, so its status (after the identity check) */
+    if (intent < 0 && !is_clarify && s->flow == DLG_FLOW_NONE && only_order_no(env->scratch))
+        intent = kb_intent_find(kb, "siparis_durumu");
     s->turn++;
     if (dlg__order_turn(&t, intent, is_clarify, got_slot)) {
         store_order_free(t.order);
