@@ -155,13 +155,12 @@ static int chosen_title(const kb_base *kb, const dlg_session *s, const char *tex
 /* The message is an order number and nothing else ("3001005", "#3001005"). */
 static int only_order_no(const nlp_text *nt)
 {
-    int order = 0;
+    if (nlp_text_token_count(nt) != 1 || nlp_text_token(nt, 0)->kind != NLP_TOK_NUMBER)
+        return 0;
     for (size_t i = 0; i < nlp_text_entity_count(nt); i++)
-        order |= nlp_text_entity(nt, i)->kind == NLP_ENT_ORDER_NO;
-    for (size_t i = 0; i < nlp_text_token_count(nt); i++)
-        if (nlp_text_token(nt, i)->kind != NLP_TOK_NUMBER)
-            return 0;
-    return order && nlp_text_token_count(nt) == 1;
+        if (nlp_text_entity(nt, i)->kind == NLP_ENT_ORDER_NO)
+            return 1;
+    return 0;
 }
 
 /* Order number, e-mail and phone digits from the message into the slots.

@@ -12,9 +12,13 @@
 
 #include "ds_json.h"
 
+/* Bytes of a colour's skeleton ("acik mavi"). */
+#define COLOUR_SK 96
+
 /* The item's variants and where the item itself stands among them. */
 typedef struct variants {
     store_variant *v;
+    char (*sk)[COLOUR_SK]; /* each variant's colour as a skeleton, for comparing */
     size_t n;
     const char *sku;    /* the item's own SKU, "" none */
     const char *size;   /* the item's own size, "" unknown */
@@ -22,51 +26,6 @@ typedef struct variants {
     char size_buf[24];
     int colours; /* the product comes in more than one colour */
 } variants;
-
-/* Where size stands in exchange.sizes (sizes it lacks go last). */
-static size_t size_rank(const dlg_turn *t, const char *size)
-{
-    size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
-    for (size_t i = 0; i < n; i++) {
-        const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
-        if (sz && strcasecmp(sz, size) == 0)
-            return i;
-    }
-    return n;
-}
-
-/* it NULL: no item chosen yet, no variants. The variants are put in size
- * order (S before L), so the offers read the way a size chart does. */
-static void variants_load(dlg_turn *t, const store_item *it, variants *vs)
-{
-    memset(vs, 0, sizeof *vs);
-    vs->sku = vs->size = vs->colour = "";
-    if (!it)
-        return;
-    vs->sku = it->sku;
-    if (store_variants_of(t->env->db, it->sku, &vs->v, &vs->n, NULL) != DS_OK)
-        vs->v = NULL, vs->n = 0;
-    for (size_t i = 1; i < vs->n; i++) { /* a few dozen at most: insertion sort */
-        store_variant x = vs->v[i];
-        size_t r = size_rank(t, x.size), j = i;
-        for (; j > 0 && size_rank(t, vs->v[j - 1].size) > r; j--)
-            vs->v[j] = vs->v[j - 1];
-        vs->v[j] = x;
-    }
-    for (size_t i = 0; i < vs->n; i++) {
-        if (strcmp(vs->v[i].sku, it->sku) == 0) {
-            vs->size = vs->v[i].size;
-            vs->colour = vs->v[i].colour;
-        }
-        if (vs->v[i].colour[0] && strcasecmp(vs->v[i].colour, vs->v[0].colour) != 0)
-            vs->colours = 1;
-    }
-    if (!vs->size[0]) { /* not in the stock list: the SKU convention */
-        const char *dash = strrchr(it->sku, '-');
-        snprintf(vs->size_buf, sizeof vs->size_buf, "%s", dash ? dash + 1 : "");
-        vs->size = vs->size_buf;
-    }
-}
 
 /* The skeleton tokens of text joined by spaces ("Açık Mavi" -> "acik mavi"). */
 static void skeleton(const dlg_turn *t, nlp_text *nt, const char *text, char *out, size_t cap)
@@ -84,12 +43,60 @@ static void skeleton(const dlg_turn *t, nlp_text *nt, const char *text, char *ou
     }
 }
 
-static int same_colour(const dlg_turn *t, nlp_text *nt, const char *a, const char *b)
+/* Where size stands in exchange.sizes (sizes it lacks go last). */
+static size_t size_rank(const dlg_turn *t, const char *size)
 {
-    char sa[96], sb[96];
-    skeleton(t, nt, a, sa, sizeof sa);
-    skeleton(t, nt, b, sb, sizeof sb);
-    return sa[0] && strcmp(sa, sb) == 0;
+    size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
+    for (size_t i = 0; i < n; i++) {
+        const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
+        if (sz && strcasecmp(sz, size) == 0)
+            return i;
+    }
+    return n;
+}
+
+static void variants_free(variants *vs)
+{
+    store_variants_free(vs->v, vs->n);
+    ds_free(vs->sk);
+}
+
+/* it NULL: no item chosen yet, no variants. The variants are put in size
+ * order (S before L), so the offers read the way a size chart does. */
+static void variants_load(dlg_turn *t, const store_item *it, nlp_text *nt, variants *vs)
+{
+    memset(vs, 0, sizeof *vs);
+    vs->sku = vs->size = vs->colour = "";
+    if (!it)
+        return;
+    vs->sku = it->sku;
+    if (store_variants_of(t->env->db, it->sku, &vs->v, &vs->n, NULL) != DS_OK)
+        vs->v = NULL, vs->n = 0;
+    for (size_t i = 1; i < vs->n; i++) { /* a few dozen at most: insertion sort */
+        store_variant x = vs->v[i];
+        size_t r = size_rank(t, x.size), j = i;
+        for (; j > 0 && size_rank(t, vs->v[j - 1].size) > r; j--)
+            vs->v[j] = vs->v[j - 1];
+        vs->v[j] = x;
+    }
+    if (vs->n && !(vs->sk = ds_calloc(vs->n, sizeof *vs->sk))) {
+        variants_free(vs);
+        vs->v = NULL, vs->n = 0;
+    }
+    for (size_t i = 0; i < vs->n; i++) {
+        skeleton(t, nt, vs->v[i].colour, vs->sk[i], sizeof vs->sk[i]);
+        if (strcmp(vs->v[i].sku, it->sku) == 0) {
+            vs->size = vs->v[i].size;
+            vs->colour = vs->v[i].colour;
+        }
+        if (vs->sk[i][0] && strcmp(vs->sk[i], vs->sk[0]) != 0)
+            vs->colours = 1;
+    }
+    if (!vs->size[0]) { /* not in the stock list: the SKU convention */
+        const char *dash = strrchr(it->sku, '-');
+        snprintf(vs->size_buf, sizeof vs->size_buf, "%s", dash ? dash + 1 : "");
+        vs->size = vs->size_buf;
+    }
 }
 
 /* How many tokens of the message, from token i on, spell the colour whose
@@ -129,8 +136,12 @@ static int colour_from_message(dlg_turn *t, const variants *vs, nlp_text *nt)
                                : kb_shop_list_string(t->kb, "exchange.colours", c - vs->n, NULL);
         if (!name || !name[0])
             continue;
-        char sk[96];
-        skeleton(t, nt, name, sk, sizeof sk);
+        char buf[COLOUR_SK];
+        const char *sk = buf;
+        if (c < vs->n)
+            sk = vs->sk[c];
+        else
+            skeleton(t, nt, name, buf, sizeof buf);
         if (!sk[0])
             continue;
         for (size_t i = 0; i < nlp_text_token_count(m); i++) {
@@ -193,16 +204,15 @@ static int size_from_message(dlg_turn *t, const variants *vs)
 
 int dlg__exchange_wanted(dlg_turn *t, const store_item *it)
 {
-    variants vs;
-    variants_load(t, it, &vs);
     nlp_text *nt = nlp_text_new();
-    int got = 0;
-    if (nt) {
-        got = colour_from_message(t, &vs, nt);
-        got = size_from_message(t, &vs) || got;
-    }
+    if (!nt)
+        return 0;
+    variants vs;
+    variants_load(t, it, nt, &vs);
+    int got = colour_from_message(t, &vs, nt);
+    got = size_from_message(t, &vs) || got;
+    variants_free(&vs);
     nlp_text_free(nt);
-    store_variants_free(vs.v, vs.n);
     return got;
 }
 
@@ -226,11 +236,12 @@ static size_t offer(dlg_turn *t, const variants *vs, const char *cur_colour, con
                     nlp_text *nt, int add)
 {
     size_t offered = 0;
+    char want[COLOUR_SK];
+    skeleton(t, nt, cur_colour, want, sizeof want);
     for (size_t i = 0; i < vs->n; i++) {
         const store_variant *v = &vs->v[i];
         if (v->qty > 0 && v->size[0] && strcasecmp(v->size, cur_size) != 0 &&
-            strcmp(v->sku, vs->sku) != 0 &&
-            (!cur_colour[0] || same_colour(t, nt, v->colour, cur_colour))) {
+            strcmp(v->sku, vs->sku) != 0 && (!want[0] || strcmp(vs->sk[i], want) == 0)) {
             if (add)
                 dlg__add_quick_reply_copy(t->out, v->size);
             offered++;
@@ -238,7 +249,7 @@ static size_t offer(dlg_turn *t, const variants *vs, const char *cur_colour, con
     }
     for (size_t i = 0; vs->colours && i < vs->n; i++) {
         const store_variant *v = &vs->v[i];
-        if (v->qty > 0 && v->colour[0] && !same_colour(t, nt, v->colour, cur_colour) &&
+        if (v->qty > 0 && vs->sk[i][0] && strcmp(vs->sk[i], want) != 0 &&
             strcmp(v->sku, vs->sku) != 0 && (!cur_size[0] || strcasecmp(v->size, cur_size) == 0)) {
             if (add)
                 dlg__add_quick_reply_copy(t->out, v->colour);
@@ -251,12 +262,12 @@ static size_t offer(dlg_turn *t, const variants *vs, const char *cur_colour, con
 static const store_variant *find(const dlg_turn *t, const variants *vs, nlp_text *nt,
                                  const char *colour, const char *size)
 {
-    for (size_t i = 0; i < vs->n; i++) {
-        const store_variant *v = &vs->v[i];
-        if (strcasecmp(v->size, size) == 0 &&
-            (colour[0] ? same_colour(t, nt, v->colour, colour) : !v->colour[0]))
-            return v;
-    }
+    char want[COLOUR_SK];
+    skeleton(t, nt, colour, want, sizeof want);
+    for (size_t i = 0; i < vs->n; i++)
+        if (strcasecmp(vs->v[i].size, size) == 0 && strcmp(vs->sk[i], want) == 0 &&
+            (want[0] || !vs->v[i].colour[0]))
+            return &vs->v[i];
     return NULL;
 }
 
@@ -305,7 +316,7 @@ void dlg__exchange_choose(dlg_turn *t, const store_item *it)
         return;
     }
     variants vs;
-    variants_load(t, it, &vs);
+    variants_load(t, it, nt, &vs);
     if (!s->size[0] && !s->colour[0]) {
         colour_from_message(t, &vs, nt);
         size_from_message(t, &vs);
@@ -344,6 +355,6 @@ void dlg__exchange_choose(dlg_turn *t, const store_item *it)
     } else {
         record_exchange(t, to, choice);
     }
-    store_variants_free(vs.v, vs.n);
+    variants_free(&vs);
     nlp_text_free(nt);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <utf8proc.h>
 
 enum { LEVEL_EMPTY = 1, LEVEL_ARRAY = 2 };
 
@@ -54,38 +55,6 @@ void ds_json_end(ds_json *w)
     w->depth--;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
- * no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t k;
-    unsigned cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-        k = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        k = 3;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        k = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < k)
-        return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return k;
-}
-
 static void escape(ds_buf *out, const unsigned char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -98,9 +67,11 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
             continue;
         }
         if (c >= 0x80) {
-            size_t k = utf8_seq(s + i, len - i);
-            if (k) {
-                i += k;
+            /* utf8proc refuses overlong forms, surrogates and > U+10FFFF */
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+            if (k > 0) {
+                i += (size_t)k;
                 continue;
             }
         }

@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "ds.h"
+#include "store.h"
 
 /* Set by each test's main (mkdtemp); databases are created inside. */
 static char tmpdir[64];
@@ -62,6 +63,16 @@ static inline void raw_exec(const char *path, const char *sql)
     CHECK_MSG(sqlite3_exec(c, sql, NULL, NULL, &msg) == SQLITE_OK, "%s", msg ? msg : "");
     sqlite3_free(msg);
     sqlite3_close(c);
+}
+
+/* A new store file `name` in the scratch directory, opened (NULL after a
+ * failed check); its path into path. */
+static inline store_db *open_fresh(const char *name, char *path, size_t path_len)
+{
+    db_path(path, path_len, name);
+    store_db *db = NULL;
+    CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
+    return db;
 }
 
 /* Removes the scratch directory and the files in it. */

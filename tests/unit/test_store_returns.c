@@ -62,16 +62,6 @@ static const char fingerprint_sql[] =
     "   || state || coalesce(code, '-') || priority || coalesce(details, '-') || created_at"
     "   || updated_at, ','), '') FROM (SELECT * FROM returns ORDER BY id))";
 
-static store_db *open_fresh(const char *name, char *path, size_t path_len)
-{
-    db_path(path, path_len, name);
-    store_db *db = NULL;
-    ds_error err;
-    memset(&err, 0, sizeof err);
-    CHECK_STATUS(store_open(path, &db, &err), DS_OK);
-    return db;
-}
-
 static const char tshirt[] = "[{\"sku\":\"TS-102-M\",\"name\":\"Pamuklu Tişört\",\"qty\":1}]";
 
 static void test_add_list(void)

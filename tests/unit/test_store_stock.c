@@ -15,14 +15,6 @@
 #include "ds.h"
 #include "store.h"
 
-static store_db *open_fresh(const char *name, char *path, size_t path_len)
-{
-    db_path(path, path_len, name);
-    store_db *db = NULL;
-    CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
-    return db;
-}
-
 /* The variants of sku's product as "SKU:colour:size:qty,..." */
 static void variants(store_db *db, const char *sku, char *buf, size_t len)
 {
