@@ -23,7 +23,11 @@
  * restored into a fresh one (as a server restart does): every script must
  * still pass, so nothing a dialogue depends on is missing from the saved state.
  *
- * usage: run_dialogues [--restart] KB_DIR ORDERS.json SCRIPT_DIR */
+ * With --dump-states FILE, the saved state before every turn is written to
+ * FILE as JSON lines (script, turn, text, state): states_v1.jsonl was made so
+ * by the build at 412bd3c, whose states later builds must load.
+ *
+ * usage: run_dialogues [--dump-states FILE] [--restart] KB_DIR ORDERS.json SCRIPT_DIR */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -127,6 +131,9 @@ typedef struct runner {
     const secrets *sec;
     int sessions;
     int restart; /* round-trip the session through dlg_session_save/load each turn */
+    FILE *dump;  /* --dump-states: the state before every turn */
+    const char *script;
+    int turn;
 } runner;
 
 static void new_session(runner *ru)
@@ -170,6 +177,17 @@ static void restart_session(runner *ru, const char *file, int line)
 static void say(runner *ru, const char *file, int line, const char *text)
 {
     dlg_reply_cleanup(&ru->r);
+    ru->turn++;
+    if (ru->dump) {
+        char *st = dlg_session_save(ru->s, match_engine_kb(ru->env.me));
+        json_t *o = json_pack("{s:s,s:i,s:s,s:s}", "script", ru->script, "turn", ru->turn, "text",
+                              text, "state", st ? st : "");
+        char *l = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+        fprintf(ru->dump, "%s\n", l);
+        free(l);
+        json_decref(o);
+        ds_free(st);
+    }
     if (ru->restart)
         restart_session(ru, file, line);
     ds_error err;
@@ -316,6 +334,8 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     }
 }
 
+static FILE *dump_file;
+
 static int run_script(int restart, const char *kb_dir, const match_engine *me, const char *fixture,
                       size_t fixture_len, const secrets *sec, const char *path)
 {
@@ -343,6 +363,8 @@ static int run_script(int restart, const char *kb_dir, const match_engine *me, c
     ru.env.utc_offset_min = 180;
     ru.sec = sec;
     ru.restart = restart;
+    ru.dump = dump_file;
+    ru.script = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     dlg_reply_init(&ru.r);
     new_session(&ru);
     FILE *f = fopen(path, "r");
@@ -379,6 +401,11 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--dump-states") == 0) {
+        dump_file = fopen(argv[2], "w");
+        argv += 2;
+        argc -= 2;
+    }
     int restart = argc > 1 && strcmp(argv[1], "--restart") == 0;
     argv += restart;
     argc -= restart;
