@@ -24,14 +24,14 @@ typedef struct dlg_session dlg_session;
 /* What a turn needs besides the session. me is required; db may be NULL
  * (no order store: order questions are answered with an apology and a human
  * offer). scratch and res are the calling thread's buffers. now is the
- * wall-clock time, passed in so dialogues are testable. */
+ * wall-clock time, passed in so dialogues are testable; dates are shown in
+ * the knowledge base's time zone (kb_zone). */
 typedef struct dlg_env {
     const match_engine *me;
     store_db *db;
     nlp_text *scratch;
     match_result *res;
     time_t now;
-    int utc_offset_min;  /* the shop's time zone for "today" and dates: +180 */
     int closed;          /* outside working hours: hand-offs become offline requests */
     const char *back_at; /* when people are back, in Turkish ("yarın 09:00'da"); NULL if open */
 } dlg_env;

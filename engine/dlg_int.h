@@ -101,8 +101,9 @@ int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out);
 /* 1 when name is a variable dlg__lookup knows besides shop paths. */
 int dlg__is_var(const char *name, size_t len);
 
-/* Seconds since the epoch of an ISO 8601 time, or -1. */
-long long dlg__epoch(const char *iso);
+/* Seconds since the epoch of an ISO 8601 time (without an offset: shop
+ * time), or -1. */
+long long dlg__epoch(const kb_base *kb, const char *iso);
 /* The promised dispatch day (created_at + dispatch business days) as an
  * ISO date "YYYY-MM-DD" into buf[11]; 0 on success. */
 int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11]);

@@ -88,13 +88,7 @@ int dlg__message_has(const dlg_turn *t, const char *list)
 
 void dlg__now_iso(const dlg_env *env, char buf[48])
 {
-    time_t local = env->now + env->utc_offset_min * 60;
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    int off = env->utc_offset_min < 0 ? -env->utc_offset_min : env->utc_offset_min;
-    snprintf(buf, 48, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, env->utc_offset_min < 0 ? '-' : '+',
-             off / 60, off % 60);
+    clock_iso(kb_zone(match_engine_kb(env->me)), (long long)env->now, buf);
 }
 
 /* Records that people must take over, and says so in the reply. */
@@ -119,12 +113,12 @@ static int is_unshipped(const store_order *o)
 /* Not shipped, and the promised dispatch day has passed in the shop's time. */
 static int dispatch_late(const dlg_turn *t, const store_order *o)
 {
-    char day[11], end[40];
-    if (!is_unshipped(o) || dlg__dispatch_by(t->kb, o->created_at, day) != 0)
+    char day[11];
+    long long midnight;
+    if (!is_unshipped(o) || dlg__dispatch_by(t->kb, o->created_at, day) != 0 ||
+        clock_parse(kb_zone(t->kb), day, &midnight) != 0)
         return 0;
-    snprintf(end, sizeof end, "%sT23:59:59+03:00", day);
-    long long deadline = dlg__epoch(end);
-    return deadline > 0 && (long long)t->env->now > deadline;
+    return (long long)t->env->now >= midnight + 86400; /* the day is over in the shop */
 }
 
 static int stuck(const dlg_turn *t, const store_order *o)
@@ -132,7 +126,7 @@ static int stuck(const dlg_turn *t, const store_order *o)
     if (strcmp(o->status, "shipped") != 0)
         return 0;
     const char *last = o->event_count ? o->events[o->event_count - 1].at : o->shipped_at;
-    long long at = dlg__epoch(last);
+    long long at = dlg__epoch(t->kb, last);
     return at > 0 && (long long)t->env->now - at > DLG_STUCK_AFTER_S;
 }
 

@@ -207,7 +207,7 @@ static int delivered(dlg_turn *t, const char *not_yet_key)
 {
     const store_order *o = t->order;
     if (strcmp(o->status, "delivered") == 0 && o->delivered_at) {
-        long long at = dlg__epoch(o->delivered_at);
+        long long at = dlg__epoch(t->kb, o->delivered_at);
         t->days_since = at > 0 ? ((long long)t->env->now - at) / DAY_S : 0;
         return 1;
     }

@@ -35,25 +35,24 @@ static void v_full_name(dlg_turn *t, const store_order *o, ds_buf *out)
         ds_buf_puts(out, o->customer_name);
 }
 
+static void put_date(const dlg_turn *t, ds_buf *out, const char *iso);
+
 static void v_created(dlg_turn *t, const store_order *o, ds_buf *out)
 {
-    (void)t;
     if (o)
-        tpl_append_date(out, o->created_at, 0);
+        put_date(t, out, o->created_at);
 }
 
 static void v_shipped(dlg_turn *t, const store_order *o, ds_buf *out)
 {
-    (void)t;
     if (o && o->shipped_at)
-        tpl_append_date(out, o->shipped_at, 0);
+        put_date(t, out, o->shipped_at);
 }
 
 static void v_delivered(dlg_turn *t, const store_order *o, ds_buf *out)
 {
-    (void)t;
     if (o && o->delivered_at)
-        tpl_append_date(out, o->delivered_at, 0);
+        put_date(t, out, o->delivered_at);
 }
 
 static void v_status(dlg_turn *t, const store_order *o, ds_buf *out)
@@ -160,11 +159,23 @@ static void v_tracking_link(dlg_turn *t, const store_order *o, ds_buf *out)
     ds_buf_cleanup(&url);
 }
 
-static void put_event(ds_buf *out, const store_event *e)
+/* A date as the shop's calendar has it: an event at 21:40Z is on the next
+ * day in Istanbul. */
+static void put_date(const dlg_turn *t, ds_buf *out, const char *iso)
 {
-    tpl_append_date(out, e->at, 0);
-    if (strlen(e->at) >= 16)
-        ds_buf_printf(out, " %.5s", e->at + 11);
+    char local[CLOCK_ISO_LEN];
+    if (clock_localise(kb_zone(t->kb), iso, local) == 0)
+        tpl_append_date(out, local, 0);
+}
+
+static void put_event(const dlg_turn *t, ds_buf *out, const store_event *e)
+{
+    char local[CLOCK_ISO_LEN];
+    if (clock_localise(kb_zone(t->kb), e->at, local) != 0)
+        return;
+    tpl_append_date(out, local, 0);
+    if (strlen(local) >= 16)
+        ds_buf_printf(out, " %.5s", local + 11);
     if (e->location && e->location[0])
         ds_buf_printf(out, ", %s", e->location);
     if (e->description && e->description[0])
@@ -175,16 +186,16 @@ static void v_last_event(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)t;
     if (o && o->event_count)
-        put_event(out, &o->events[o->event_count - 1]);
+        put_event(t, out, &o->events[o->event_count - 1]);
 }
 
 static void v_last_event_date(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)t;
     if (o && o->event_count)
-        tpl_append_date(out, o->events[o->event_count - 1].at, 0);
+        put_date(t, out, o->events[o->event_count - 1].at);
     else if (o && o->shipped_at)
-        tpl_append_date(out, o->shipped_at, 0);
+        put_date(t, out, o->shipped_at);
 }
 
 static void v_last_events(dlg_turn *t, const store_order *o, ds_buf *out)
@@ -195,7 +206,7 @@ static void v_last_events(dlg_turn *t, const store_order *o, ds_buf *out)
         if (shown)
             ds_buf_puts(out, "\n");
         ds_buf_puts(out, "• ");
-        put_event(out, &o->events[i]);
+        put_event(t, out, &o->events[i]);
     }
     if (!shown)
         ds_buf_puts(out, "• Henüz hareket yok");
@@ -249,11 +260,8 @@ static void v_code_deadline(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
     long long days = kb_shop_int(t->kb, "returns.return_code_valid_days", 7);
-    time_t at = t->env->now + (time_t)(days * 86400) + t->env->utc_offset_min * 60;
-    struct tm tm;
-    char iso[16];
-    gmtime_r(&at, &tm);
-    strftime(iso, sizeof iso, "%Y-%m-%d", &tm);
+    char iso[CLOCK_ISO_LEN];
+    clock_iso(kb_zone(t->kb), (long long)t->env->now + days * 86400, iso);
     tpl_append_date(out, iso, 0);
 }
 
@@ -320,7 +328,7 @@ static void v_return_date(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
     if (t->ret)
-        tpl_append_date(out, t->ret->updated_at ? t->ret->updated_at : t->ret->created_at, 0);
+        put_date(t, out, t->ret->updated_at ? t->ret->updated_at : t->ret->created_at);
 }
 
 static void v_rejection(dlg_turn *t, const store_order *o, ds_buf *out)
@@ -403,20 +411,19 @@ int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out)
 
 /* ---- time ------------------------------------------------------------- */
 
-long long dlg__epoch(const char *iso)
+long long dlg__epoch(const kb_base *kb, const char *iso)
 {
-    long days, secs;
-    int off;
-    if (!iso || tpl_parse_iso(iso, &days, &secs, &off) != 0)
-        return -1;
-    return (long long)days * 86400 + secs - off * 60LL;
+    long long t;
+    return iso && clock_parse(kb_zone(kb), iso, &t) == 0 ? t : -1;
 }
 
 int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11])
 {
-    long days, secs;
-    if (tpl_parse_iso(created_at, &days, &secs, NULL) != 0)
+    long long at;
+    if (clock_parse(kb_zone(kb), created_at, &at) != 0)
         return -1;
+    clock_local l;
+    clock_to_local(kb_zone(kb), at, &l); /* the shop's calendar day of the order */
     /* "1-2" business days: the promise is the larger number */
     ds_buf b;
     ds_buf_init(&b);
@@ -428,26 +435,16 @@ int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11])
     ds_buf_cleanup(&b);
     if (n < 0 || n > 60)
         n = 2;
-    /* 1970-01-01 was a Thursday: weekday 0 = Monday when (days + 3) % 7 */
+    long long days = l.days;
     for (int added = 0; added < n;) {
         days++;
-        long wd = ((days + 3) % 7 + 7) % 7;
-        if (wd < 5)
+        if (((days + 3) % 7 + 7) % 7 < 5) /* Monday..Friday; 1970-01-01 was a Thursday */
             added++;
     }
-    /* civil from days (Howard Hinnant) */
-    long z = days + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = (long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int y, m, d;
+    clock_civil_from_days(days, &y, &m, &d);
     char tmp[48];
-    snprintf(tmp, sizeof tmp, "%04ld-%02u-%02u", y % 10000, m % 100, d % 100);
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m, d);
     memcpy(buf, tmp, 10);
     buf[10] = '\0';
     return 0;

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Working hours from shop.json: open/closed at a moment, the next opening,
- * its Turkish wording, and validation of the configuration. Time zones are a
- * fixed UTC offset (Türkiye has kept UTC+3 all year since 2016), so no tz
- * database is involved. Pure functions over a read-only kb_base; any thread. */
+ * its Turkish wording, and validation of the configuration. Local days and
+ * times are the shop's time zone (kb_zone, from the system's time-zone
+ * database). Pure functions over a read-only kb_base; any thread. */
 #include "hours.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "tpl.h"
 
 #define DAY_SECS 86400L
-#define ISTANBUL_OFFSET (3 * 3600L)
 
 /* shop.json keys of the weekdays, indexed by days-since-epoch mod 7
  * (1970-01-01 was a Thursday). */
@@ -63,43 +63,10 @@ static int parse_hhmm(const char *s, int allow_end, long *secs)
     return 0;
 }
 
-/* "+03:00" / "-05:30" to seconds east of UTC. */
-static int parse_offset(const char *s, long *secs)
-{
-    int h, m;
-    if (!s || strlen(s) != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':' ||
-        two_digits(s + 1, &h) || two_digits(s + 4, &m) || m > 59 || h > 14 || (h == 14 && m > 0))
-        return -1;
-    *secs = (s[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
-    return 0;
-}
-
-static long floor_div(long long a, long b)
-{
-    long long q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return (long)q;
-}
-
-/* Civil date of a day count from 1970-01-01 (H. Hinnant's algorithm). */
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static void iso_date(long days, char buf[16])
 {
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    clock_civil_from_days(days, &y, &m, &d);
     snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -115,14 +82,6 @@ static int parse_date(const char *s, long *days)
 }
 
 /* ---- reading the configuration ------------------------------------------ */
-
-static long utc_offset(const kb_base *kb)
-{
-    long off;
-    if (parse_offset(kb_shop_string(kb, "hours.utc_offset"), &off) == 0)
-        return off;
-    return ISTANBUL_OFFSET;
-}
 
 static const char *weekly_field(const kb_base *kb, const char *day, const char *field)
 {
@@ -186,10 +145,13 @@ static day_span span_for_day(const kb_base *kb, long day)
     return span_of(kb_shop_string(kb, "hours.open"), kb_shop_string(kb, "hours.close"));
 }
 
-static void local_split(long long t, long *day, long *sec)
+/* The shop's local day and the seconds since its midnight at instant t. */
+static void local_split(const kb_base *kb, long long t, long *day, long *sec)
 {
-    *day = floor_div(t, DAY_SECS);
-    *sec = (long)(t - (long long)*day * DAY_SECS);
+    clock_local l;
+    clock_to_local(kb_zone(kb), t, &l);
+    *day = (long)l.days;
+    *sec = l.secs;
 }
 
 /* ---- queries --------------------------------------------------------------- */
@@ -199,7 +161,7 @@ int hours_is_open(const kb_base *kb, time_t now)
     if (!configured(kb))
         return 1;
     long day, sec;
-    local_split((long long)now + utc_offset(kb), &day, &sec);
+    local_split(kb, (long long)now, &day, &sec);
     day_span sp = span_for_day(kb, day);
     return sp.open >= 0 && sec >= sp.open && sec < sp.close;
 }
@@ -217,15 +179,15 @@ ds_status hours_next_open(const kb_base *kb, time_t now, time_t *when)
 {
     if (!configured(kb))
         return DS_ENOTFOUND;
-    long off = utc_offset(kb), today, sec;
-    local_split((long long)now + off, &today, &sec);
+    long today, sec;
+    local_split(kb, (long long)now, &today, &sec);
     day_span prev = span_for_day(kb, today - 1);
     for (long k = 0; k <= HOURS_SEARCH_DAYS; k++) {
         day_span sp = span_for_day(kb, today + k);
         /* 00:00 after a day that closed at 24:00 continues, it does not open */
         int opens = sp.open >= 0 && !(sp.open == 0 && prev.close == DAY_SECS);
         if (opens && (k > 0 || sp.open > sec)) {
-            *when = (time_t)((long long)(today + k) * DAY_SECS + sp.open - off);
+            *when = (time_t)clock_from_local(kb_zone(kb), today + k, sp.open);
             return DS_OK;
         }
         prev = sp;
@@ -236,7 +198,7 @@ ds_status hours_next_open(const kb_base *kb, time_t now, time_t *when)
 const char *hours_holiday_name(const kb_base *kb, time_t now)
 {
     long day, sec;
-    local_split((long long)now + utc_offset(kb), &day, &sec);
+    local_split(kb, (long long)now, &day, &sec);
     long h = holiday_index(kb, day);
     return h < 0 ? NULL : kb_shop_list_string(kb, "hours.holidays", (size_t)h, "name");
 }
@@ -256,9 +218,9 @@ static const char *locative_after(int n)
 
 void hours_describe_next(const kb_base *kb, time_t now, time_t when, ds_buf *out)
 {
-    long off = utc_offset(kb), dnow, snow, dwhen, swhen;
-    local_split((long long)now + off, &dnow, &snow);
-    local_split((long long)when + off, &dwhen, &swhen);
+    long dnow, snow, dwhen, swhen;
+    local_split(kb, (long long)now, &dnow, &snow);
+    local_split(kb, (long long)when, &dwhen, &swhen);
     if (dwhen == dnow) {
         ds_buf_puts(out, "bugün ");
     } else if (dwhen == dnow + 1) {
@@ -266,8 +228,8 @@ void hours_describe_next(const kb_base *kb, time_t now, time_t when, ds_buf *out
     } else {
         char iso[16];
         int yn, yw, m, d;
-        civil_from_days(dnow, &yn, &m, &d);
-        civil_from_days(dwhen, &yw, &m, &d);
+        clock_civil_from_days(dnow, &yn, &m, &d);
+        clock_civil_from_days(dwhen, &yw, &m, &d);
         iso_date(dwhen, iso);
         tpl_append_date(out, iso, yn != yw);
         ds_buf_puts(out, " ");
@@ -351,26 +313,21 @@ static int check_pair(check_ctx *cc, const char *base, const char *open, const c
     return ok;
 }
 
+/* utc_offset only stands in where the system has no time-zone database, so
+ * it must be the zone's standard offset. */
 static void check_zone(check_ctx *cc, const kb_base *kb)
 {
-    const char *tz = kb_shop_string(kb, "hours.timezone");
     const char *offs = kb_shop_string(kb, "hours.utc_offset");
     long off = 0;
-    if (offs && parse_offset(offs, &off) != 0) {
+    if (offs && clock_parse_offset(offs, &off) != 0) {
         problem(cc, "hours.utc_offset", "bad offset \"%s\": write +HH:MM or -HH:MM", offs);
         return;
     }
-    if (tz && strcmp(tz, "Europe/Istanbul") == 0) {
-        if (offs && off != ISTANBUL_OFFSET)
-            problem(cc, "hours.utc_offset",
-                    "Europe/Istanbul is UTC+03:00 all year (no summer time since 2016), "
-                    "not %s",
-                    offs);
-    } else if (!offs) {
-        problem(cc, tz ? "hours.timezone" : "hours.utc_offset",
-                "give \"utc_offset\" (\"+HH:MM\"): only Europe/Istanbul has a built-in "
-                "offset");
-    }
+    const clock_zone *z = kb_zone(kb);
+    long std = z ? clock_zone_std_offset(z) : off;
+    if (offs && off != std)
+        problem(cc, "hours.utc_offset", "%s is not %s's standard offset %+03ld:%02ld", offs,
+                clock_zone_name(z), std / 3600, (std < 0 ? -std : std) / 60 % 60);
 }
 
 static void check_week(check_ctx *cc, const kb_base *kb)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "ds_map.h"
 #include "kb_locate.h"
 #include "ds_limits.h"
@@ -33,6 +34,7 @@ struct kb_base {
     kb_canned *canned;
     size_t canned_count;
     ds_map *words; /* "list\tskeleton phrase" -> 1 */
+    clock_zone *zone;
 };
 
 typedef struct load_ctx {
@@ -731,6 +733,33 @@ static void keep_shop(load_ctx *lc, json_t *root)
     lc->kb->shop = json_incref(root);
 }
 
+/* The shop's time zone (hours.timezone, Europe/Istanbul when not given)
+ * from the system's time-zone database; where the system has none, the
+ * fixed hours.utc_offset stands in, with a warning. */
+static void load_zone(load_ctx *lc)
+{
+    const char *name = kb_shop_string(lc->kb, "hours.timezone");
+    const char *offs = kb_shop_string(lc->kb, "hours.utc_offset");
+    ds_error e;
+    lc->file = "shop.json";
+    ds_status st = clock_zone_load(NULL, name ? name : "Europe/Istanbul", &lc->kb->zone, &e);
+    if (st == DS_OK)
+        return;
+    long off;
+    if (st == DS_ENOTFOUND && (offs || !name)) {
+        if (!offs || clock_parse_offset(offs, &off) != 0)
+            off = 3 * 3600; /* Türkiye has kept UTC+3 all year since 2016 */
+        lc->kb->zone = clock_zone_fixed(off, name ? name : "Europe/Istanbul");
+        if (!lc->kb->zone)
+            report(lc, 1, NULL, "out of memory");
+        else
+            report(lc, 0, "hours.timezone", "%s; using the fixed offset %s all year", e.message,
+                   offs ? offs : "+03:00");
+        return;
+    }
+    report(lc, 1, "hours.timezone", "%s", e.message);
+}
+
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err)
 {
@@ -792,6 +821,8 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
         else if (strcmp(names[i], "lexicon.json") && strcmp(names[i], "shop.json"))
             with_file(&lc, dir, names[i], load_intent_file);
     }
+    if (kb->shop)
+        load_zone(&lc);
     lc.file = NULL;
     if (kb_intent_find(kb, "fallback") < 0)
         report(&lc, 1, NULL,
@@ -854,6 +885,7 @@ void kb_free(kb_base *kb)
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);
     json_decref(kb->shop);
+    clock_zone_free(kb->zone);
     ds_free(kb->dir);
     ds_free(kb);
 }
@@ -889,6 +921,11 @@ size_t kb_concept_count(const kb_base *kb)
 const kb_concept *kb_concept_at(const kb_base *kb, size_t i)
 {
     return i < kb->concept_count ? &kb->concepts[i] : NULL;
+}
+
+const clock_zone *kb_zone(const kb_base *kb)
+{
+    return kb->zone;
 }
 
 const char *kb_dir(const kb_base *kb)

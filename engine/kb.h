@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "clock.h"
 #include "ds.h"
 #include "nlp.h"
 #include "tpl.h"
@@ -88,6 +89,9 @@ int kb_intent_find(const kb_base *kb, const char *id);
 size_t kb_concept_count(const kb_base *kb);
 const kb_concept *kb_concept_at(const kb_base *kb, size_t i);
 const char *kb_dir(const kb_base *kb);
+/* The shop's time zone (shop.json hours.timezone, Europe/Istanbul by
+ * default). Borrowed until kb_free. */
+const clock_zone *kb_zone(const kb_base *kb);
 
 /* The dialogue message with this key, or NULL. Borrowed until kb_free. */
 const kb_message *kb_message_get(const kb_base *kb, const char *key);

@@ -7,7 +7,7 @@ packages=(
   gcc clang llvm clang-format pkg-config meson ninja-build python3
   libpcre2-dev libjansson-dev libsqlite3-dev libutf8proc-dev libstemmer-dev
   libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libssl-dev python3-websockets
-  nodejs chromium
+  nodejs chromium tzdata
 )
 
 missing=()

@@ -43,10 +43,10 @@ int cmd_agents(int argc, char **argv)
         goto out;
     }
     char token[23], hash[65], now[40];
-    time_t t = time(NULL) + 3 * 3600;
+    time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S+03:00", &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm); /* a record no one reads as shop time */
     if (ws_token_new(token) != 0) {
         fprintf(stderr, "destek: no randomness for a token\n");
         rc = 1;

@@ -128,12 +128,7 @@ int cmd_bench_dialogue(const cli_opts *o, cli_engine *e)
         store_close(db);
         return 1;
     }
-    dlg_env env = {.me = e->me,
-                   .db = db,
-                   .scratch = e->text,
-                   .res = e->res,
-                   .now = 1795597200,
-                   .utc_offset_min = 180};
+    dlg_env env = {.me = e->me, .db = db, .scratch = e->text, .res = e->res, .now = 1795597200};
     for (size_t i = 0; i < count; i++)
         if (!converse(&env, &sm[i], NULL, NULL)) {
             fprintf(stderr, "destek bench: conversation for order %s did not verify\n", sm[i].id);

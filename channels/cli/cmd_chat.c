@@ -64,12 +64,7 @@ int cmd_chat(int argc, char **argv)
                 db_path, err.message);
     int tty = isatty(STDIN_FILENO);
     int show_intent = getenv("DESTEK_CHAT_DEBUG") != NULL;
-    dlg_env env = {.me = e.me,
-                   .db = db,
-                   .scratch = e.text,
-                   .res = e.res,
-                   .now = (time_t)now,
-                   .utc_offset_min = 180};
+    dlg_env env = {.me = e.me, .db = db, .scratch = e.text, .res = e.res, .now = (time_t)now};
     dlg_session *s = dlg_session_new("terminal");
     /* two replies swapped by pointer: quick replies may point into a reply */
     dlg_reply rep[2];

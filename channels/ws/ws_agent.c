@@ -94,8 +94,7 @@ static json_t *context(ws_server *srv, const store_handoff *h)
                            .db = srv->db,
                            .scratch = srv->scratch,
                            .res = srv->res,
-                           .now = time(NULL),
-                           .utc_offset_min = 180};
+                           .now = time(NULL)};
             ds_buf url;
             ds_buf_init(&url);
             dlg_render(&env, s->dlg, "{{takip_linki}}", &url, NULL);
@@ -210,8 +209,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
                        .db = srv->db,
                        .scratch = srv->scratch,
                        .res = srv->res,
-                       .now = time(NULL),
-                       .utc_offset_min = 180};
+                       .now = time(NULL)};
         ds_error err;
         if (!k || dlg_render(&env, s ? s->dlg : NULL, k->text, &text, &err) != DS_OK) {
             conv_error(srv, c, conv, "bad_request",
@@ -225,7 +223,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
         ds_buf_puts(&text, json_string_value(json_object_get(msg, "text")));
     }
     char now[40];
-    ws__now_iso(now);
+    ws__now_iso(srv, now);
     json_t *d = json_pack("{s:s}", "agent", c->agent->name);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
@@ -278,7 +276,7 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
     if (!h)
         return;
     char now[40], id[24];
-    ws__now_iso(now);
+    ws__now_iso(srv, now);
     snprintf(id, sizeof id, "%lld", conv);
     if (ws__batch(srv) != DS_OK || store_handoff_end(srv->db, h->id, state, now, NULL) != DS_OK) {
         conv_error(srv, c, conv, "unavailable", "could not end the conversation; try again");

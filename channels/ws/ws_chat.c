@@ -56,7 +56,7 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
 {
     char token[23], hash[65], now[40], name[40];
     int resumed = 0;
-    ws__now_iso(now);
+    ws__now_iso(srv, now);
     if (token_in && strlen(token_in) < 128) {
         ws_sha256_hex(token_in, hash);
         long long id;
@@ -231,14 +231,13 @@ static void bot_turn(ws_server *srv, ws_conn *c, const char *id, const char *tex
                    .scratch = srv->scratch,
                    .res = srv->res,
                    .now = time(NULL),
-                   .utc_offset_min = 180,
                    .closed = !open,
                    .back_at = open ? NULL : back};
     dlg_reply r;
     dlg_reply_init(&r);
     ds_error err;
     char now[40];
-    ws__now_iso(now);
+    ws__now_iso(srv, now);
     if (dlg_respond(&env, c->dlg, text, len, &r, &err) != DS_OK) {
         dlg_reply_cleanup(&r);
         dlg_reply_init(&r);
@@ -307,7 +306,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     char iso[40];
-    ws__now_iso(iso);
+    ws__now_iso(srv, iso);
     int duplicate = 0;
     if (store_message_add(srv->db, c->conv, "shopper", id, text, NULL, iso, &duplicate, NULL) !=
         DS_OK) {
@@ -342,7 +341,7 @@ static void on_reset(ws_server *srv, ws_conn *c, json_t *msg)
 {
     (void)msg;
     char now[40];
-    ws__now_iso(now);
+    ws__now_iso(srv, now);
     if (c->conv && ws__batch(srv) == DS_OK)
         store_conversation_close(srv->db, c->conv, now, NULL);
     c->conv = 0;

@@ -115,8 +115,8 @@ ws_conn *ws__agent_conn(ws_server *srv, long long agent_id);
  * the next opening in Turkish and iso the same as ISO 8601 (may be NULL). */
 int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40]);
 
-/* Current time, ISO 8601 in Europe/Istanbul (+03:00), into buf[40]. */
-void ws__now_iso(char buf[40]);
+/* Current time, ISO 8601 in the shop's time zone, into buf[40]. */
+void ws__now_iso(const ws_server *srv, char buf[40]);
 double ws__now(void);
 
 #endif

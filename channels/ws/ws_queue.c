@@ -56,10 +56,7 @@ static void hours_refresh(ws_server *srv, time_t now)
     hours_describe_next(srv->kb, now, when, &b);
     snprintf(srv->hours_back, sizeof srv->hours_back, "%s", b.data ? b.data : "");
     ds_buf_cleanup(&b);
-    time_t local = when + 3 * 3600;
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    strftime(srv->hours_iso, sizeof srv->hours_iso, "%Y-%m-%dT%H:%M:%S+03:00", &tm);
+    clock_iso(kb_zone(srv->kb), (long long)when, srv->hours_iso);
 }
 
 int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40])
@@ -170,7 +167,7 @@ void ws__queue_changed(ws_server *srv)
 void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const char *preview)
 {
     char now[40], back[96], iso[40];
-    ws__now_iso(now);
+    ws__now_iso(srv, now);
     int offline = r->offline_request[0] != '\0';
     long long id;
     int existing = 0;

@@ -33,12 +33,9 @@ double ws__now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void ws__now_iso(char buf[40])
+void ws__now_iso(const ws_server *srv, char buf[40])
 {
-    time_t t = time(NULL) + 3 * 3600; /* Europe/Istanbul: UTC+3 all year since 2016 */
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 40, "%Y-%m-%dT%H:%M:%S+03:00", &tm);
+    clock_iso(kb_zone(srv->kb), (long long)time(NULL), buf);
 }
 
 /* ---- output ------------------------------------------------------------ */

@@ -360,7 +360,6 @@ static int run_script(int restart, const char *kb_dir, const match_engine *me, c
     ru.env.scratch = nlp_text_new();
     ru.env.res = match_result_new(me);
     ru.env.now = 1795597200; /* 2026-11-25T12:00:00+03:00 */
-    ru.env.utc_offset_min = 180;
     ru.sec = sec;
     ru.restart = restart;
     ru.dump = dump_file;

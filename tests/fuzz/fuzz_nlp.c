@@ -117,7 +117,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     env.scratch = reused;
     env.res = res;
     env.now = 1700000000;
-    env.utc_offset_min = 180;
     dlg_reply r;
     dlg_reply_init(&r);
     FUZZ_ASSERT(dlg_respond(&env, s, in, size, &r, NULL) == DS_OK);

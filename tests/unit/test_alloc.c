@@ -222,7 +222,6 @@ static int run_dlg(unsigned long n, char *out, size_t out_len)
     env.scratch = t;
     env.res = r;
     env.now = 1700000000;
-    env.utc_offset_min = 180;
     dlg_reply reply;
     dlg_reply_init(&reply);
     ds_status st = DS_OK;

@@ -325,7 +325,6 @@ static void test_dialogue(void)
     env.scratch = txt;
     env.res = res;
     env.now = time(NULL);
-    env.utc_offset_min = 180;
     dlg_session *s = dlg_session_new("test");
     CHECK(s != NULL);
     if (!s)
