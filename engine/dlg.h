@@ -46,7 +46,8 @@ typedef struct dlg_reply {
     char qr_text[DLG_MAX_QUICK_REPLIES][96]; /* copies of quick replies made from data */
     /* set when the bot asked for people: "urgent" or "normal", and why */
     const char *handoff_priority;
-    const char *handoff_reason;
+    const char *handoff_reason; /* points at reason */
+    char reason[32];
     /* after hours, once the shopper left name, contact and message: the
      * offline request as a JSON object, else "" */
     char offline_request[1024];
@@ -99,12 +100,19 @@ void dlg_reply_cleanup(dlg_reply *r);
  * change); DS_EDB only when the store fails (the reply then says so). */
 ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len, dlg_reply *out,
                       ds_error *err);
+/* The same for a message already normalised into env->scratch (by the
+ * caller that validated it). */
+ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text, size_t len,
+                                 dlg_reply *out, ds_error *err);
 
-/* The opening message of a conversation (the greeting intent's answer). */
+/* The opening message of a conversation (dialogue.json "welcome"). */
 ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err);
 
-/* Checks that the kb has every dialogue message the flows use; reports each
- * missing key or unknown variable through diag. Returns the problem count. */
+/* Checks what the dialogue needs of the kb: every message the flows use,
+ * rendering with known variables; each intent's "flow" a real flow, with
+ * params it reads; every flow reached by an intent. Each problem goes to
+ * diag (those that cannot work as errors, the rest as warnings). Returns the
+ * number of errors. */
 int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx);
 
 #endif

@@ -411,9 +411,59 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id",       "title",       "keywords",    "patterns", "examples", "answers", "quick_replies",
-    "priority", "needs_order", "description", NULL,
+    "id",       "title", "keywords",    "patterns",    "examples", "answers", "quick_replies",
+    "priority", "flow",  "flow_params", "description", NULL,
 };
+
+/* "flow": the dialogue flow the intent starts (dlg_check_kb knows the
+ * names); "flow_params": a few strings that flow reads. */
+static void load_flow(load_ctx *lc, kb_intent *in, json_t *obj, const char *base)
+{
+    char p[200];
+    json_t *fl = json_object_get(obj, "flow");
+    snprintf(p, sizeof p, "%s.flow", base);
+    if (fl && (!json_is_string(fl) || !valid_id(json_string_value(fl))))
+        report(lc, 1, p, "must be the name of a dialogue flow (\"tracking\", \"return\", ...)");
+    else if (fl && !(in->flow = ds_strdup(json_string_value(fl))))
+        report(lc, 1, p, "out of memory");
+    if (json_object_get(obj, "needs_order")) {
+        snprintf(p, sizeof p, "%s.needs_order", base);
+        report(lc, 0, p, "no longer read: bind the intent to a dialogue flow with \"flow\"");
+    }
+    json_t *params = json_object_get(obj, "flow_params");
+    snprintf(p, sizeof p, "%s.flow_params", base);
+    if (!params)
+        return;
+    if (!json_is_object(params) || !fl) {
+        report(lc, 1, p, fl ? "must be an object of strings" : "needs a \"flow\" to read it");
+        return;
+    }
+    size_t n = json_object_size(params);
+    in->param_keys = ds_calloc(n ? n : 1, sizeof *in->param_keys);
+    in->param_values = ds_calloc(n ? n : 1, sizeof *in->param_values);
+    if (!in->param_keys || !in->param_values) {
+        report(lc, 1, p, "out of memory");
+        return;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(params, key, val)
+    {
+        char q[240];
+        snprintf(q, sizeof q, "%s.%s", p, key);
+        if (!json_is_string(val)) {
+            report(lc, 1, q, "must be a string");
+            continue;
+        }
+        in->param_keys[in->param_count] = ds_strdup(key);
+        in->param_values[in->param_count] = ds_strdup(json_string_value(val));
+        if (!in->param_keys[in->param_count] || !in->param_values[in->param_count]) {
+            report(lc, 1, q, "out of memory");
+            return;
+        }
+        in->param_count++;
+    }
+}
 
 static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
 {
@@ -494,11 +544,7 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
                                        strcmp(json_string_value(pr), "normal") == 0)))
         report(lc, 1, p, "must be \"low\" or \"normal\"");
     in->low_priority = pr && json_is_string(pr) && strcmp(json_string_value(pr), "low") == 0;
-    json_t *no = json_object_get(obj, "needs_order");
-    snprintf(p, sizeof p, "%s.needs_order", base);
-    if (no && !json_is_boolean(no))
-        report(lc, 1, p, "must be true or false");
-    in->needs_order = json_is_true(no);
+    load_flow(lc, in, obj, base);
 }
 
 static void load_intent_file(load_ctx *lc, json_t *root)
@@ -861,6 +907,13 @@ void kb_free(kb_base *kb)
         free_strv(in->examples, in->example_count);
         free_strv(in->answers, in->answer_count);
         free_strv(in->quick_replies, in->quick_reply_count);
+        ds_free(in->flow);
+        for (size_t k = 0; k < in->param_count; k++) {
+            ds_free(in->param_keys[k]);
+            ds_free(in->param_values[k]);
+        }
+        ds_free(in->param_keys);
+        ds_free(in->param_values);
     }
     ds_free(kb->intents);
     for (size_t i = 0; i < kb->concept_count; i++) {
@@ -921,6 +974,14 @@ size_t kb_concept_count(const kb_base *kb)
 const kb_concept *kb_concept_at(const kb_base *kb, size_t i)
 {
     return i < kb->concept_count ? &kb->concepts[i] : NULL;
+}
+
+const char *kb_intent_param(const kb_intent *in, const char *name)
+{
+    for (size_t i = 0; i < in->param_count; i++)
+        if (strcmp(in->param_keys[i], name) == 0)
+            return in->param_values[i];
+    return NULL;
 }
 
 const clock_zone *kb_zone(const kb_base *kb)

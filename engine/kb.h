@@ -44,7 +44,9 @@ typedef struct kb_intent {
     char **quick_replies;
     size_t quick_reply_count;
     int low_priority;
-    int needs_order;
+    char *flow; /* the dialogue flow it starts ("tracking"), NULL: an FAQ answer */
+    char **param_keys, **param_values; /* "flow_params" */
+    size_t param_count;
 } kb_intent;
 
 typedef struct kb_concept {
@@ -84,6 +86,8 @@ void kb_free(kb_base *kb);
 const nlp_lexicon *kb_lexicon(const kb_base *kb);
 size_t kb_intent_count(const kb_base *kb);
 const kb_intent *kb_intent_at(const kb_base *kb, size_t i);
+/* A "flow_params" value of the intent, or NULL. Borrowed until kb_free. */
+const char *kb_intent_param(const kb_intent *in, const char *name);
 /* Index of the intent with this id, or -1. */
 int kb_intent_find(const kb_base *kb, const char *id);
 size_t kb_concept_count(const kb_base *kb);

@@ -14,6 +14,7 @@
  *   $ requests KIND N      the store holds N requests of KIND
  *   $ returns KIND STATE N the store holds N returns/exchanges/cases of KIND in STATE
  *   $ exchange_to SKU      the newest exchange asks for SKU
+ *   $ handoffs N           the script's conversations asked N times for people
  *
  * Besides the written checks, every reply given before the conversation has
  * a verified order is checked for the customer names, e-mails, phones and
@@ -27,7 +28,12 @@
  * FILE as JSON lines (script, turn, text, state): states_v1.jsonl was made so
  * by the build at 412bd3c, whose states later builds must load.
  *
- * usage: run_dialogues [--dump-states FILE] [--restart] KB_DIR ORDERS.json SCRIPT_DIR */
+ * With --states FILE (such a file), the state saved there before each turn
+ * must load into exactly the state this build has at that turn: states
+ * saved by earlier builds keep their meaning.
+ *
+ * usage: run_dialogues [--dump-states FILE] [--states FILE] [--restart] KB_DIR ORDERS.json
+ *                      SCRIPT_DIR */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -130,10 +136,12 @@ typedef struct runner {
     int have_reply;
     const secrets *sec;
     int sessions;
-    int restart; /* round-trip the session through dlg_session_save/load each turn */
-    FILE *dump;  /* --dump-states: the state before every turn */
+    int restart;        /* round-trip the session through dlg_session_save/load each turn */
+    FILE *dump;         /* --dump-states: the state before every turn */
+    json_t *old_states; /* --states: states an earlier build saved, by script and turn */
     const char *script;
     int turn;
+    int handoffs; /* replies that asked for people */
 } runner;
 
 static void new_session(runner *ru)
@@ -174,10 +182,37 @@ static void restart_session(runner *ru, const char *file, int line)
     ru->s = fresh;
 }
 
+/* A state an earlier build saved at this point of the script must load into
+ * exactly the state this build has here. */
+static void check_old_state(runner *ru, const char *file, int line, const char *text)
+{
+    char key[160];
+    snprintf(key, sizeof key, "%s:%d", ru->script, ru->turn);
+    json_t *e = json_object_get(ru->old_states, key);
+    const char *was = json_string_value(json_object_get(e, "text"));
+    if (!e || !was || strcmp(was, text) != 0)
+        return; /* a turn the earlier build never saw */
+    const kb_base *kb = match_engine_kb(ru->env.me);
+    dlg_session *old = dlg_session_new("old");
+    if (!old)
+        return;
+    dlg_session_load(old, kb, json_string_value(json_object_get(e, "state")));
+    char *a = dlg_session_save(old, kb), *b = dlg_session_save(ru->s, kb);
+    checks++;
+    if (!a || !b || strcmp(a, b) != 0)
+        fail(file, line, "the state saved by the earlier build loads as\n  %s\nnot as\n  %s",
+             a ? a : "(null)", b ? b : "(null)");
+    ds_free(a);
+    ds_free(b);
+    dlg_session_free(old);
+}
+
 static void say(runner *ru, const char *file, int line, const char *text)
 {
     dlg_reply_cleanup(&ru->r);
     ru->turn++;
+    if (ru->old_states)
+        check_old_state(ru, file, line, text);
     if (ru->dump) {
         char *st = dlg_session_save(ru->s, match_engine_kb(ru->env.me));
         json_t *o = json_pack("{s:s,s:i,s:s,s:s}", "script", ru->script, "turn", ru->turn, "text",
@@ -196,6 +231,7 @@ static void say(runner *ru, const char *file, int line, const char *text)
         return;
     }
     ru->have_reply = 1;
+    ru->handoffs += ru->r.handoff_priority != NULL;
     if (getenv("DLG_VERBOSE"))
         fprintf(stderr, "> %s\n[%s] %s\n", text, ru->r.intent, ru->r.text.data);
     if (ru->r.verified)
@@ -247,6 +283,9 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
         if ((long)match != n)
             fail(file, line, "%zu %s returns in state %s, want %ld", match, a, b, n);
         store_returns_free(r, count);
+    } else if (sscanf(arg, "handoffs %ld", &n) == 1) {
+        if (ru->handoffs != n)
+            fail(file, line, "%d hand-offs, want %ld", ru->handoffs, n);
     } else if (sscanf(arg, "exchange_to %63s", a) == 1) {
         store_return *r;
         size_t count;
@@ -335,6 +374,25 @@ static void run_line(runner *ru, const char *file, int line, char *l)
 }
 
 static FILE *dump_file;
+static json_t *old_states;
+
+/* states_v1.jsonl lines into {"script:turn": {"text", "state"}}. */
+static json_t *read_states(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    json_t *all = json_object();
+    char line[8192];
+    while (f && fgets(line, sizeof line, f)) {
+        json_t *e = json_loads(line, 0, NULL);
+        char key[160];
+        snprintf(key, sizeof key, "%s:%d", json_string_value(json_object_get(e, "script")),
+                 (int)json_integer_value(json_object_get(e, "turn")));
+        json_object_set_new(all, key, e);
+    }
+    if (f)
+        fclose(f);
+    return all;
+}
 
 static int run_script(int restart, const char *kb_dir, const match_engine *me, const char *fixture,
                       size_t fixture_len, const secrets *sec, const char *path)
@@ -363,6 +421,7 @@ static int run_script(int restart, const char *kb_dir, const match_engine *me, c
     ru.sec = sec;
     ru.restart = restart;
     ru.dump = dump_file;
+    ru.old_states = old_states;
     ru.script = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     dlg_reply_init(&ru.r);
     new_session(&ru);
@@ -402,6 +461,11 @@ int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "--dump-states") == 0) {
         dump_file = fopen(argv[2], "w");
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc > 2 && strcmp(argv[1], "--states") == 0) {
+        old_states = read_states(argv[2]);
         argv += 2;
         argc -= 2;
     }

@@ -15,6 +15,15 @@
 
 typedef void (*var_fn)(dlg_turn *t, const store_order *o, ds_buf *out);
 
+/* The text of a dialogue.json message as a value inside another sentence
+ * ("kargoda", "kartınıza"): the words are the KB's, not the code's. */
+static void put_words(const dlg_turn *t, const char *key, ds_buf *out)
+{
+    const kb_message *m = kb_message_get(t->kb, key);
+    if (m)
+        ds_buf_puts(out, m->texts[0]);
+}
+
 static void v_order_no(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)t;
@@ -57,19 +66,11 @@ static void v_delivered(dlg_turn *t, const store_order *o, ds_buf *out)
 
 static void v_status(dlg_turn *t, const store_order *o, ds_buf *out)
 {
-    static const char *const names[][2] = {
-        {"received", "onaylandı, hazırlanmayı bekliyor"},
-        {"preparing", "hazırlanıyor"},
-        {"shipped", "kargoda"},
-        {"out_for_delivery", "dağıtımda"},
-        {"delivered", "teslim edildi"},
-        {"cancelled", "iptal edildi"},
-        {"returned", "iade edildi"},
-    };
-    (void)t;
-    for (size_t i = 0; o && i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(o->status, names[i][0]) == 0)
-            ds_buf_puts(out, names[i][1]);
+    char key[48];
+    if (!o)
+        return;
+    snprintf(key, sizeof key, "order_state.%s", o->status);
+    put_words(t, key, out);
 }
 
 /* "1249.90" -> "1.249,90 TL" */
@@ -209,7 +210,7 @@ static void v_last_events(dlg_turn *t, const store_order *o, ds_buf *out)
         put_event(t, out, &o->events[i]);
     }
     if (!shown)
-        ds_buf_puts(out, "• Henüz hareket yok");
+        put_words(t, "tracking.no_events", out);
 }
 
 static void v_dispatch_by(dlg_turn *t, const store_order *o, ds_buf *out)
@@ -228,23 +229,16 @@ static void v_new_address(dlg_turn *t, const store_order *o, ds_buf *out)
 
 /* ---- returns ---- */
 
-static const store_item *chosen_item(const dlg_turn *t, const store_order *o)
-{
-    int i = t->s->item;
-    if (!o || !o->item_count)
-        return NULL;
-    return i >= 0 && (size_t)i < o->item_count ? &o->items[i] : &o->items[0];
-}
-
 static void v_item(dlg_turn *t, const store_order *o, ds_buf *out)
 {
-    if (t->s->item == -2) {
+    if (t->item == DLG_ITEM_ALL) {
         v_items(t, o, out);
         return;
     }
-    const store_item *it = chosen_item(t, o);
-    if (it)
-        ds_buf_puts(out, it->name);
+    if (!o || !o->item_count)
+        return;
+    int i = t->item;
+    ds_buf_puts(out, (i >= 0 && (size_t)i < o->item_count ? &o->items[i] : &o->items[0])->name);
 }
 
 static void v_code(dlg_turn *t, const store_order *o, ds_buf *out)
@@ -283,15 +277,15 @@ static void v_refund_days(dlg_turn *t, const store_order *o, ds_buf *out)
 
 static void v_refund_to(dlg_turn *t, const store_order *o, ds_buf *out)
 {
-    (void)t;
     const char *m = o && o->payment_method ? o->payment_method : "card";
-    ds_buf_puts(out, strcmp(m, "card") == 0 ? "kartınıza" : "banka hesabınıza");
+    put_words(t, strcmp(m, "card") == 0 ? "refund_to.card" : "refund_to.other", out);
 }
 
 static void v_size(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
-    ds_buf_puts(out, t->s->size);
+    if (t->size)
+        ds_buf_puts(out, t->size);
 }
 
 static void v_choice(dlg_turn *t, const store_order *o, ds_buf *out)
@@ -319,7 +313,8 @@ static void v_return_items(dlg_turn *t, const store_order *o, ds_buf *out)
         if (i)
             ds_buf_puts(out, i + 1 == n ? " ve " : ", ");
         const char *name = json_string_value(json_object_get(el, "name"));
-        ds_buf_puts(out, name ? name : "ürün");
+        if (name)
+            ds_buf_puts(out, name);
     }
     json_decref(items);
 }
@@ -336,14 +331,20 @@ static void v_rejection(dlg_turn *t, const store_order *o, ds_buf *out)
     (void)o;
     json_t *d = t->ret && t->ret->details ? json_loads(t->ret->details, 0, NULL) : NULL;
     const char *why = json_string_value(json_object_get(d, "rejection_reason"));
-    ds_buf_puts(out, why ? why : "ürün iade koşullarını karşılamıyor");
+    if (why)
+        ds_buf_puts(out, why);
+    else
+        put_words(t, "return_status.rejection_default", out);
     json_decref(d);
 }
 
 static void v_back_at(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
-    ds_buf_puts(out, t->env->back_at ? t->env->back_at : "en kısa sürede");
+    if (t->env->back_at)
+        ds_buf_puts(out, t->env->back_at);
+    else
+        put_words(t, "offline.back_soon", out);
 }
 
 typedef struct var {
@@ -407,6 +408,35 @@ int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out)
         return 1;
     }
     return kb_shop_lookup((void *)t->kb, name, len, out);
+}
+
+static int shop_only(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    dlg_turn *t = ctx;
+    return !dlg__is_var(name, len) && kb_shop_lookup((void *)t->kb, name, len, out);
+}
+
+ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err)
+{
+    /* the variables read the session and the order, never the reply */
+    dlg_session none;
+    dlg_reply unused;
+    memset(&none, 0, sizeof none);
+    memset(&unused, 0, sizeof unused);
+    dlg_turn t = {.env = env,
+                  .s = s ? s : &none,
+                  .out = &unused,
+                  .err = err,
+                  .kb = match_engine_kb(env->me),
+                  .text = "",
+                  .item = DLG_ITEM_NONE};
+    if (t.s->verified[0] && env->db)
+        store_order_get(env->db, t.s->verified, &t.order, NULL);
+    /* without a verified order its variables are unknown, not blank: an
+     * agent must not send "numaralı siparişiniz  verildi" */
+    ds_status st = tpl_render(tpl, t.order ? dlg__lookup : shop_only, &t, out, err);
+    store_order_free(t.order);
+    return st;
 }
 
 /* ---- time ------------------------------------------------------------- */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Exchanges: another size or colour of the same product, from the variants
+/* "exchange": another size or colour of the same product, from the variants
  * the shop's stock lists (store_variants_of). The shopper may name a size
  * ("L", "42", "bir büyük beden"), a colour in any inflection ("lacivert",
  * "beji", "açık maviyle") or both; what they leave out stays as it was. The
@@ -14,6 +14,20 @@
 
 /* Bytes of a colour's skeleton ("acik mavi"). */
 #define COLOUR_SK 96
+
+typedef struct exchange_slots {
+    int item;
+    char size[16];   /* wanted: a size, "+1"/"-1" before the item is known, "" none */
+    char colour[32]; /* wanted, "" none */
+} exchange_slots;
+
+static const dlg_slot_def slots[] = {
+    DLG_INT_SLOT(exchange_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),
+    DLG_STR_SLOT(exchange_slots, size),
+    DLG_STR_SLOT(exchange_slots, colour),
+};
+
+static const char *const steps[] = {"item", "variant", NULL};
 
 /* The item's variants and where the item itself stands among them. */
 typedef struct variants {
@@ -128,7 +142,8 @@ static size_t colour_at(const dlg_turn *t, const nlp_text *m, size_t i, const ch
  * has no purple); the longest match wins. */
 static int colour_from_message(dlg_turn *t, const variants *vs, nlp_text *nt)
 {
-    const nlp_text *m = t->env->scratch;
+    exchange_slots *sl = t->slots;
+    const nlp_text *m = t->msg;
     size_t shop = kb_shop_list_count(t->kb, "exchange.colours"), best = 0;
     for (size_t c = 0; c < vs->n + shop; c++) {
         const char *name = c < vs->n
@@ -148,7 +163,7 @@ static int colour_from_message(dlg_turn *t, const variants *vs, nlp_text *nt)
             size_t k = colour_at(t, m, i, sk);
             if (k > best) {
                 best = k;
-                snprintf(t->s->colour, sizeof t->s->colour, "%s", name);
+                snprintf(sl->colour, sizeof sl->colour, "%s", name);
             }
         }
     }
@@ -159,6 +174,7 @@ static int colour_from_message(dlg_turn *t, const variants *vs, nlp_text *nt)
  * session; 0 when there is none. */
 static int size_step(dlg_turn *t, const char *from, int step)
 {
+    exchange_slots *sl = t->slots;
     size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
     for (size_t i = 0; i < n; i++) {
         const char *sz = kb_shop_list_string(t->kb, "exchange.sizes", i, NULL);
@@ -168,7 +184,7 @@ static int size_step(dlg_turn *t, const char *from, int step)
             kb_shop_list_string(t->kb, "exchange.sizes", step > 0 ? i + 1 : i - 1, NULL);
         /* sizes run XS..XXL then 36..45: never step from one run into the other */
         if (to && (to[0] >= '0' && to[0] <= '9') == (sz[0] >= '0' && sz[0] <= '9')) {
-            snprintf(t->s->size, sizeof t->s->size, "%s", to);
+            snprintf(sl->size, sizeof sl->size, "%s", to);
             return 1;
         }
     }
@@ -180,7 +196,8 @@ static int size_step(dlg_turn *t, const char *from, int step)
  * size up or down from the item's own ("bir büyük beden"). */
 static int size_from_message(dlg_turn *t, const variants *vs)
 {
-    const nlp_text *m = t->env->scratch;
+    exchange_slots *sl = t->slots;
+    const nlp_text *m = t->msg;
     size_t n = kb_shop_list_count(t->kb, "exchange.sizes");
     for (size_t k = nlp_text_token_count(m); k-- > 0;) {
         const char *tok = nlp_text_token(m, k)->text;
@@ -188,7 +205,7 @@ static int size_from_message(dlg_turn *t, const variants *vs)
             const char *sz =
                 i < n ? kb_shop_list_string(t->kb, "exchange.sizes", i, NULL) : vs->v[i - n].size;
             if (sz && sz[0] && strcasecmp(sz, tok) == 0) {
-                snprintf(t->s->size, sizeof t->s->size, "%s", sz);
+                snprintf(sl->size, sizeof sl->size, "%s", sz);
                 return 1;
             }
         }
@@ -196,13 +213,15 @@ static int size_from_message(dlg_turn *t, const variants *vs)
     int step = dlg__message_has(t, "size_up") ? 1 : dlg__message_has(t, "size_down") ? -1 : 0;
     if (step && !vs->size[0]) {
         /* no item yet: remember the step, taken once the item is known */
-        snprintf(t->s->size, sizeof t->s->size, "%s", step > 0 ? "+1" : "-1");
+        snprintf(sl->size, sizeof sl->size, "%s", step > 0 ? "+1" : "-1");
         return 1;
     }
     return step && size_step(t, vs->size, step);
 }
 
-int dlg__exchange_wanted(dlg_turn *t, const store_item *it)
+/* Takes a size or colour from the message (it may be NULL before an item is
+ * chosen); 1 when it found one. */
+static int wanted(dlg_turn *t, const store_item *it)
 {
     nlp_text *nt = nlp_text_new();
     if (!nt)
@@ -225,8 +244,16 @@ static void describe(dlg_turn *t, nlp_text *nt, const char *colour, const char *
     if (colour[0] && nlp_normalise(kb_lexicon(t->kb), colour, strlen(colour), nt, NULL) == DS_OK)
         snprintf(out, cap, "%s", nlp_text_folded(nt));
     if (size[0]) {
+        /* "L beden": dialogue.json exchange.size_name */
+        const kb_message *m = kb_message_get(t->kb, "exchange.size_name");
+        ds_buf b;
+        ds_buf_init(&b);
+        t->size = size;
+        if (m)
+            tpl_render(m->texts[0], dlg__lookup, t, &b, NULL);
         size_t at = strlen(out);
-        snprintf(out + at, cap - at, "%s%s beden", at ? ", " : "", size);
+        snprintf(out + at, cap - at, "%s%s", at ? ", " : "", b.data ? b.data : size);
+        ds_buf_cleanup(&b);
     }
 }
 
@@ -273,7 +300,7 @@ static const store_variant *find(const dlg_turn *t, const variants *vs, nlp_text
 
 static void record_exchange(dlg_turn *t, const store_variant *to, const char *choice)
 {
-    dlg_session *s = t->s;
+    exchange_slots *sl = t->slots;
     ds_buf b;
     ds_buf_init(&b);
     ds_json w;
@@ -285,9 +312,9 @@ static void record_exchange(dlg_turn *t, const store_variant *to, const char *ch
     if (to->colour[0])
         ds_json_pair(&w, "colour", to->colour);
     ds_json_end(&w);
-    snprintf(s->reason, sizeof s->reason, "%s", s->colour[0] ? "renk" : "beden");
     char code[16];
-    if (!b.data || dlg__record(t, "exchange", "requested", 1, "normal", b.data, code) != DS_OK) {
+    if (!b.data || dlg__record(t, "exchange", "requested", 1, sl->colour[0] ? "renk" : "beden",
+                               "normal", b.data, code) != DS_OK) {
         dlg__say(t, "no_store");
     } else {
         t->code = code;
@@ -296,43 +323,48 @@ static void record_exchange(dlg_turn *t, const store_variant *to, const char *ch
         t->choice = NULL;
     }
     ds_buf_cleanup(&b);
-    dlg__end_flow(s);
+    dlg__end(t);
 }
 
 /* Waits for a size or colour (the offer is in the quick replies). */
 static void ask_again(dlg_turn *t)
 {
-    t->s->size[0] = t->s->colour[0] = '\0';
-    t->s->await = DLG_AWAIT_SIZE;
+    exchange_slots *sl = t->slots;
+    sl->size[0] = sl->colour[0] = '\0';
+    dlg__wait(t, "variant");
 }
 
-void dlg__exchange_choose(dlg_turn *t, const store_item *it)
+/* Picks the variant of the chosen item the shopper asks for (or asks,
+ * offering what is in stock) and records the exchange. */
+static void choose(dlg_turn *t, const store_item *it)
 {
-    dlg_session *s = t->s;
+    exchange_slots *sl = t->slots;
     nlp_text *nt = nlp_text_new();
     if (!nt) {
         dlg__say(t, "no_store");
-        dlg__end_flow(s);
+        dlg__end(t);
         return;
     }
     variants vs;
     variants_load(t, it, nt, &vs);
-    if (!s->size[0] && !s->colour[0]) {
+    if (!sl->size[0] && !sl->colour[0]) {
         colour_from_message(t, &vs, nt);
         size_from_message(t, &vs);
     }
-    if ((s->size[0] == '+' || s->size[0] == '-') &&
-        !size_step(t, vs.size, s->size[0] == '+' ? 1 : -1))
-        s->size[0] = '\0'; /* "bir büyük" from before the item was known */
-    const char *size = s->size[0] ? s->size : vs.size;
-    const char *colour = s->colour[0] ? s->colour : vs.colour;
+    if ((sl->size[0] == '+' || sl->size[0] == '-') &&
+        !size_step(t, vs.size, sl->size[0] == '+' ? 1 : -1))
+        sl->size[0] = '\0'; /* "bir büyük" from before the item was known */
+    const char *size = sl->size[0] ? sl->size : vs.size;
+    const char *colour = sl->colour[0] ? sl->colour : vs.colour;
     char choice[128];
     describe(t, nt, colour, size, choice, sizeof choice);
     const store_variant *to = find(t, &vs, nt, colour, size);
-    if (!s->size[0] && !s->colour[0]) {
-        dlg__say(t, vs.colours ? "exchange.ask_variant" : "exchange.ask_size");
-        if (!offer(t, &vs, vs.colour, vs.size, nt, 1))
-            dlg__add_quick_reply(t->out, "İade etmek istiyorum");
+    if (!sl->size[0] && !sl->colour[0]) {
+        size_t offered = offer(t, &vs, vs.colour, vs.size, nt, 0);
+        dlg__say(t, !offered     ? "exchange.ask_variant_none"
+                    : vs.colours ? "exchange.ask_variant"
+                                 : "exchange.ask_size");
+        offer(t, &vs, vs.colour, vs.size, nt, 1);
         ask_again(t);
     } else if (to && strcmp(to->sku, it->sku) == 0) {
         describe(t, nt, vs.colour, vs.size, choice, sizeof choice);
@@ -349,12 +381,90 @@ void dlg__exchange_choose(dlg_turn *t, const store_item *it)
         dlg__say(t, others ? "exchange.no_stock_other" : "exchange.no_stock");
         t->choice = NULL;
         if (others)
-            s->await = DLG_AWAIT_SIZE; /* what was asked stays: a tap changes one part */
+            dlg__wait(t, "variant"); /* what was asked stays: a tap changes one part */
         else
-            dlg__end_flow(s);
+            dlg__end(t);
     } else {
         record_exchange(t, to, choice);
     }
     variants_free(&vs);
     nlp_text_free(nt);
 }
+
+static void act(dlg_turn *t)
+{
+    exchange_slots *sl = t->slots;
+    if (!dlg__delivered(t))
+        return;
+    if (sl->item == DLG_ITEM_NONE || sl->item == DLG_ITEM_ALL)
+        sl->item = dlg__item_from_message(t);
+    if (sl->item < 0) {
+        dlg__ask_item(t, "exchange.ask_item", "item");
+        return;
+    }
+    t->item = sl->item;
+    const store_item *it = dlg__item(t, sl->item);
+    if (t->days_since > kb_shop_int(t->kb, "returns.window_days", 14)) {
+        dlg__say(t, "exchange.rejected_window");
+        dlg__end(t);
+        return;
+    }
+    if (dlg__category_in(t, "non_returnable_categories", it)) {
+        dlg__say(t, "return.rejected_category");
+        dlg__end(t);
+        return;
+    }
+    choose(t, it);
+}
+
+/* "kazağın rengini beje değiştirmek istiyorum": the colour is already there. */
+static void start(dlg_turn *t)
+{
+    wanted(t, NULL);
+}
+
+static int answer(dlg_turn *t, const char *step)
+{
+    exchange_slots *sl = t->slots;
+    if (!dlg__verified_order(t))
+        return 1;
+    if (strcmp(step, "item") == 0) {
+        sl->item = dlg__item_from_message(t);
+        if (sl->item == DLG_ITEM_NONE)
+            return 0;
+    } else if (!wanted(t, dlg__item(t, sl->item))) {
+        return 0;
+    }
+    act(t);
+    return 1;
+}
+
+static const char *const says[] = {
+    "exchange.ask_item",
+    "exchange.ask_size",
+    "exchange.ask_variant",
+    "exchange.ask_variant_none",
+    "exchange.same",
+    "exchange.done",
+    "exchange.no_stock",
+    "exchange.no_stock_other",
+    "exchange.rejected_window",
+    "exchange.size_name",
+    "return.rejected_category",
+    "return.not_yet",
+    "return.already_returned",
+    NULL,
+};
+
+const dlg_flow dlg_flow_exchange = {
+    .name = "exchange",
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .steps = steps,
+    .says = says,
+    .slots = slots,
+    .slot_count = sizeof slots / sizeof slots[0],
+    .slots_size = sizeof(exchange_slots),
+    .start = start,
+    .act = act,
+    .answer = answer,
+};

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/* dlg_check_kb: what the dialogue layer needs of a knowledge base, checked
+ * at start-up, on reload and by `destek kb lint`: every message a flow, the
+ * router or the identity check says, each rendering with known variables;
+ * every intent's flow a real one, with params it reads; every flow an
+ * intent can reach. */
+#include "dlg_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const router_says[] = {
+    "welcome",
+    "clarify",
+    "abandoned",
+    "resume_hint",
+    "no_store",
+    "order_no_help",
+    "offline.recorded",
+    "ask_order_no",
+    "ask_identity",
+    "identity_failed",
+    "identity_locked",
+    /* words that vars.c puts inside sentences */
+    "order_state.received",
+    "order_state.preparing",
+    "order_state.shipped",
+    "order_state.out_for_delivery",
+    "order_state.delivered",
+    "order_state.cancelled",
+    "order_state.returned",
+    "tracking.no_events",
+    "refund_to.card",
+    "refund_to.other",
+    "return_status.rejection_default",
+    "offline.back_soon",
+    NULL,
+};
+
+typedef struct checker {
+    const kb_base *kb;
+    kb_diag_fn diag;
+    void *ctx;
+    int errors;
+} checker;
+
+static void problem(checker *c, int is_error, const char *file, const char *field, const char *fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
+
+static void problem(checker *c, int is_error, const char *file, const char *field, const char *fmt,
+                    ...)
+{
+    ds_error e;
+    memset(&e, 0, sizeof e);
+    e.status = DS_EKB;
+    snprintf(e.file, sizeof e.file, "%s", file);
+    /* a field longer than ds_error keeps is cut: it is only a label */
+    snprintf(e.field, sizeof e.field, "%.*s", (int)sizeof e.field - 1, field);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    c->errors += is_error;
+    if (c->diag)
+        c->diag(c->ctx, is_error, &e);
+}
+
+static void need(checker *c, const char *const *keys, const char *who)
+{
+    for (const char *const *k = keys; k && *k; k++) {
+        if (kb_message_get(c->kb, *k))
+            continue;
+        char f[96];
+        snprintf(f, sizeof f, "messages.%s", *k);
+        problem(c, 1, "dialogue.json", f, "missing: %s says this message", who);
+    }
+}
+
+static int check_lookup(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    return dlg__is_var(name, len) || kb_shop_lookup(ctx, name, len, out);
+}
+
+static void check_templates(checker *c)
+{
+    for (size_t i = 0; i < kb_message_count(c->kb); i++) {
+        const kb_message *m = kb_message_at(c->kb, i);
+        for (size_t j = 0; j < m->text_count; j++) {
+            ds_buf b;
+            ds_error e;
+            ds_buf_init(&b);
+            if (tpl_render(m->texts[j], check_lookup, (void *)c->kb, &b, &e) != DS_OK) {
+                char f[160];
+                snprintf(f, sizeof f, "messages.%s", m->key);
+                problem(c, 1, "dialogue.json", f, "%s", e.message);
+            }
+            ds_buf_cleanup(&b);
+        }
+    }
+}
+
+static int has_param(const dlg_flow *f, const char *name)
+{
+    for (const char *const *p = f->params; p && *p; p++)
+        if (strcmp(*p, name) == 0)
+            return 1;
+    return 0;
+}
+
+static void check_bindings(checker *c)
+{
+    char names[512] = "";
+    for (const dlg_flow *const *f = dlg__flows; *f; f++)
+        if (!((*f)->flags & DLG_FLOW_INTERNAL))
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     names[0] ? ", " : "", (*f)->name);
+    for (size_t i = 0; i < kb_intent_count(c->kb); i++) {
+        const kb_intent *in = kb_intent_at(c->kb, i);
+        if (!in->flow)
+            continue;
+        const dlg_flow *f = dlg__flow_find(in->flow);
+        char field[160];
+        snprintf(field, sizeof field, "%s.flow", in->id);
+        if (!f || (f->flags & DLG_FLOW_INTERNAL)) {
+            problem(c, 1, in->file, field, "no dialogue flow \"%s\" (the flows: %s)", in->flow,
+                    names);
+            continue;
+        }
+        for (size_t k = 0; k < in->param_count; k++)
+            if (!has_param(f, in->param_keys[k])) {
+                snprintf(field, sizeof field, "%s.flow_params.%s", in->id, in->param_keys[k]);
+                problem(c, 0, in->file, field, "the %s flow does not read this, ignored", f->name);
+            }
+    }
+    for (const dlg_flow *const *f = dlg__flows; *f; f++) {
+        if ((*f)->flags & DLG_FLOW_INTERNAL)
+            continue;
+        int reached = 0;
+        for (size_t i = 0; i < kb_intent_count(c->kb) && !reached; i++)
+            reached = dlg__flow_find(kb_intent_at(c->kb, i)->flow) == *f;
+        if (!reached)
+            problem(c, 0, "", "flow", "no intent starts the %s flow (give one \"flow\": \"%s\")",
+                    (*f)->name, (*f)->name);
+    }
+}
+
+int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx)
+{
+    checker c = {kb, diag, ctx, 0};
+    need(&c, router_says, "the dialogue");
+    for (const dlg_flow *const *f = dlg__flows; *f; f++) {
+        char who[64];
+        snprintf(who, sizeof who, "the %s flow", (*f)->name);
+        need(&c, (*f)->says, who);
+    }
+    check_templates(&c);
+    check_bindings(&c);
+    return c.errors;
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to engine/dlg: the flow table's entry, the session layout, one
+ * turn's context and the toolkit every flow may use. The files form a tree:
+ * router.c -> flows.c (the table) -> flow_*.c -> kit.c, identity.c,
+ * items.c, vars.c -> kb, tpl, store, clock. A flow never calls another flow
+ * or the router: it asks for a transition (dlg__hand_off, dlg__start) and
+ * the router carries it out after the handler returns. */
+#ifndef DLG_INT_H
+#define DLG_INT_H
+
+#include <stddef.h>
+
+#include "dlg.h"
+
+#define DLG_MAX_CHECKED_ORDERS 8
+/* Failed identity checks that lock an order for the session. */
+#define DLG_MAX_IDENTITY_FAILS 3
+/* Bytes of a flow's own slots in the session. */
+#define DLG_SLOTS_MAX 512
+
+/* The steps of the identity check, which any flow that needs a verified
+ * order may wait on (identity.c): the order number, then the e-mail or the
+ * phone's last four digits. A session's step is always one of these or a
+ * string of a flow's steps table, so steps compare as pointers. */
+extern const char dlg__step_order[], dlg__step_identity[];
+#define DLG_STEP_ORDER dlg__step_order
+#define DLG_STEP_IDENTITY dlg__step_identity
+
+/* ---- a flow's own slots, described once: save, load, hash and reset are
+ * generic over the description ------------------------------------------- */
+
+typedef enum dlg_slot_type { DLG_SLOT_STR, DLG_SLOT_INT, DLG_SLOT_BOOL } dlg_slot_type;
+
+typedef struct dlg_slot_def {
+    const char *name; /* its key in the saved state */
+    dlg_slot_type type;
+    size_t offset, size;
+    int def, lo, hi; /* ints: the value when unset and the range a load accepts */
+} dlg_slot_def;
+
+#define DLG_STR_SLOT(T, f)                                             \
+    {                                                                  \
+#f, DLG_SLOT_STR, offsetof(T, f), sizeof(((T *)0)->f), 0, 0, 0 \
+    }
+#define DLG_INT_SLOT(T, f, d, lo, hi)                            \
+    {                                                            \
+#f, DLG_SLOT_INT, offsetof(T, f), sizeof(int), d, lo, hi \
+    }
+#define DLG_BOOL_SLOT(T, f)                                     \
+    {                                                           \
+#f, DLG_SLOT_BOOL, offsetof(T, f), sizeof(int), 0, 0, 1 \
+    }
+
+typedef struct dlg_turn dlg_turn;
+
+/* What a flow needs before it can act. */
+#define DLG_NEEDS_STORE 1u /* the order store (else an apology) */
+#define DLG_NEEDS_ORDER 2u /* a verified order, loaded into t->order */
+/* Answers aside: started in the middle of another flow, it leaves that flow
+ * in progress (asking for a person, "are you a bot"); it may wait on a step
+ * only when no other flow is in progress. */
+#define DLG_FLOW_ASIDE 4u
+/* Started by the router, never by an intent (after-hours requests). */
+#define DLG_FLOW_INTERNAL 8u
+/* A message that is only an order number starts this flow. */
+#define DLG_FLOW_BARE_ORDER 16u
+/* The flow of the intents that ask for people. */
+#define DLG_FLOW_PEOPLE 32u
+/* The flow the router starts when people must take over after hours and
+ * nothing says who the shopper is. */
+#define DLG_FLOW_AFTER_HOURS 64u
+
+/* One entry of the flow table (flows.c). */
+typedef struct dlg_flow {
+    const char *name;          /* what intents name in the KB: "flow": "return" */
+    unsigned flags;            /* DLG_NEEDS_*, DLG_FLOW_* */
+    const char *const *steps;  /* the steps it waits on by name, NULL-terminated */
+    const char *const *says;   /* the dialogue.json messages it uses, NULL-terminated */
+    const char *const *params; /* the "flow_params" it reads, NULL-terminated (may be NULL) */
+    const dlg_slot_def *slots; /* its own slots (may be NULL) */
+    size_t slot_count;
+    size_t slots_size;
+    /* Takes what the message that starts the flow already says (a reason,
+     * a colour). Optional. */
+    void (*start)(dlg_turn *t);
+    /* Reads every message of the flow that is not an answer to one of its
+     * own steps (the first and those the identity check takes). Optional. */
+    void (*note)(dlg_turn *t);
+    /* Does what the flow is for: with DLG_NEEDS_ORDER, t->order is the
+     * verified order. Says the reply, and waits (dlg__wait), ends
+     * (dlg__end) or asks for a transition. */
+    void (*act)(dlg_turn *t);
+    /* The shopper answers `step`, one of the flow's own steps: 1 when the
+     * message was taken, 0 when it is not an answer (the router then reads
+     * it as a new request). Optional. */
+    int (*answer)(dlg_turn *t, const char *step);
+} dlg_flow;
+
+/* ---- the session ------------------------------------------------------- */
+
+typedef struct dlg_check {
+    char order[16];
+    int fails;
+} dlg_check;
+
+struct dlg_session {
+    char id[64];
+    unsigned turn;            /* rotates between alternative texts */
+    int clarify_a, clarify_b; /* kb intents offered by the last clarifying question */
+    const dlg_flow *flow;     /* in progress, NULL when none */
+    const char *step;         /* the step it waits on (a table's string), NULL none */
+    int flow_intent;          /* kb index of the intent that started it, -1 none */
+    char order_no[16];        /* slot: the order number given */
+    char email[128];          /* slot: identity proof */
+    char last4[5];            /* slot: identity proof */
+    char verified[16];        /* order verified in this conversation, "" none */
+    char customer[128];       /* signed-in customer's e-mail, "" none */
+    int unsure;               /* fallback or clarifying answers in a row */
+    dlg_check checks[DLG_MAX_CHECKED_ORDERS];
+    size_t check_count;
+    /* the flow's own slots, laid out as its dlg_flow.slots say */
+    _Alignas(16) unsigned char slots[DLG_SLOTS_MAX];
+};
+
+/* One turn's context. */
+struct dlg_turn {
+    dlg_env *env;
+    dlg_session *s;
+    dlg_reply *out;
+    ds_error *err;
+    const kb_base *kb;
+    const nlp_text *msg;   /* the message, normalised */
+    const char *text;      /* the message as typed; borrowed */
+    int intent;            /* kb index of the intent understood (the best candidate of a
+                              clarifying question), -1 none */
+    int clarify;           /* the matcher could not choose between two intents */
+    const dlg_flow *asked; /* the flow the message asks for, NULL none */
+    int got_slot;          /* the message gave an order number, e-mail or phone */
+    int first;             /* the flow starts with this message */
+    const dlg_flow *flow;  /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
+    void *slots;           /* its slots */
+    store_order *order;    /* the verified order, loaded this turn (owned) */
+    /* what the handler asked the router for */
+    const char *wait;        /* a step to wait on */
+    int end;                 /* the flow is over */
+    const char *handoff;     /* people must take over: "urgent" or "normal" */
+    const char *handoff_why; /* a short reason id */
+    const dlg_flow *start;   /* start this flow next */
+    /* the hand-off the router is carrying out, for the after-hours flow */
+    const char *people_priority, *people_reason;
+    /* values for templates this turn */
+    const char *code;        /* a return/exchange code just issued */
+    long long request_id;    /* a case or complaint just recorded */
+    const store_return *ret; /* a return being described */
+    long long days_since;    /* days since delivery */
+    const char *choice;      /* an exchange's variant, as {{yeni_secenek}} names it */
+    int item;                /* the item {{urun}} names: an index, DLG_ITEM_ALL or _NONE */
+    const char *size;        /* the size {{beden}} names */
+};
+
+/* ---- the flow table (flows.c) ------------------------------------------ */
+
+/* Every flow, NULL-terminated. */
+extern const dlg_flow *const dlg__flows[];
+/* The flow of that name, or NULL. */
+const dlg_flow *dlg__flow_find(const char *name);
+/* The flow the KB binds an intent to, or NULL (an FAQ answer). */
+const dlg_flow *dlg__flow_of(const kb_base *kb, int intent);
+/* The first intent the KB binds to a flow with one of these flags, or -1. */
+int dlg__intent_of_flag(const kb_base *kb, unsigned flag);
+/* (kit.c) step as the flow's own table spells it (or a DLG_STEP_* of the identity
+ * check for a flow that needs an order); NULL when the flow has no such step. */
+const char *dlg__flow_step(const dlg_flow *f, const char *step);
+
+/* ---- toolkit (kit.c) ---------------------------------------------------- */
+
+/* Appends message `key` of dialogue.json, rendered, and its quick replies. */
+void dlg__say(dlg_turn *t, const char *key);
+/* Appends an intent's own answer and quick replies, and makes it the reply's
+ * intent. */
+ds_status dlg__say_intent(dlg_turn *t, size_t idx);
+void dlg__add_quick_reply(dlg_reply *r, const char *q);
+/* The same for text that does not outlive the turn (an item's name). */
+void dlg__add_quick_reply_copy(dlg_reply *r, const char *q);
+/* The whole message is one of the words of list ("vazgeçtim"); with
+ * leading, also a short answer that starts with one ("evet lütfen"). */
+int dlg__message_is(const dlg_turn *t, const char *list, int leading);
+/* Some run of 1-3 tokens of the message is in list. */
+int dlg__message_has(const dlg_turn *t, const char *list);
+/* The turn's time as shop-local ISO 8601. */
+void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN]);
+/* A flow param of the intent that started the flow ("kind"), or NULL. */
+const char *dlg__param(const dlg_turn *t, const char *name);
+/* Requests to the router, carried out when the handler returns. */
+void dlg__wait(dlg_turn *t, const char *step);
+void dlg__end(dlg_turn *t);
+/* People must take over (a hand-off in working hours, an offline request
+ * after them); priority "urgent"/"normal", reason a short id. */
+void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason);
+/* Ends this flow and starts `f` with the same message. */
+void dlg__start(dlg_turn *t, const dlg_flow *f);
+
+/* ---- records (record.c) ------------------------------------------------- */
+
+/* Records a return, exchange or case of t->order (or of none) with reason;
+ * with_code draws a fresh code into code. */
+ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with_code,
+                      const char *reason, const char *priority, const char *details, char code[16]);
+
+/* Records a case (kind: hasarli, eksik_yanlis, ariza, sikayet) of t->order
+ * with the message as its description, hands the conversation to people
+ * with priority, says so and ends the flow. */
+void dlg__record_case(dlg_turn *t, const char *kind, const char *priority);
+/* The after-hours request for people, as the reply carries it. */
+void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, const char *order,
+                          const char *priority, const char *reason, const char *message);
+
+/* ---- the identity check (identity.c) ------------------------------------ */
+
+/* Loads the verified order of the slots into t->order, asking for what is
+ * missing (waiting on DLG_STEP_ORDER or DLG_STEP_IDENTITY); 1 when it is
+ * there, 0 when the turn's reply has been said instead. */
+int dlg__verified_order(dlg_turn *t);
+
+/* ---- order facts shared by the order flows (orders.c) ------------------- */
+
+int dlg__is_unshipped(const store_order *o);
+/* Not shipped, and the promised dispatch day is over in the shop's time. */
+int dlg__dispatch_late(const dlg_turn *t, const store_order *o);
+/* Shipped, with no cargo movement for DLG_STUCK_AFTER_S. */
+int dlg__stuck(const dlg_turn *t, const store_order *o);
+/* Says the order's status, or that it is late and people take over. */
+void dlg__say_status(dlg_turn *t, const store_order *o);
+/* Delivered: sets t->days_since and returns 1. Else says why nothing can go
+ * back yet (not delivered, already returned), ends the flow, returns 0. */
+int dlg__delivered(dlg_turn *t);
+
+/* ---- choosing an item (items.c) ------------------------------------------ */
+
+/* DLG_ITEM_NONE: not chosen; DLG_ITEM_ALL: every item of the order. */
+#define DLG_ITEM_NONE (-1)
+#define DLG_ITEM_ALL (-2)
+
+/* The item the message names: its full name (a quick reply), its number in
+ * the list, or "hepsi" (DLG_ITEM_ALL). DLG_ITEM_NONE when none. */
+int dlg__item_from_message(const dlg_turn *t);
+/* Asks which item (message key), offering the names, and waits on step. */
+void dlg__ask_item(dlg_turn *t, const char *key, const char *step);
+/* The chosen item (item is an index or DLG_ITEM_ALL: the first), or NULL. */
+const store_item *dlg__item(const dlg_turn *t, int item);
+/* The chosen items as a JSON array text [{"sku","name","qty"}]; owned. */
+char *dlg__items_json(const dlg_turn *t, int item);
+/* 1 when the item's category is in shop.json returns.<list>. */
+int dlg__category_in(const dlg_turn *t, const char *list, const store_item *it);
+/* 1 when the skeleton of text is the message's. */
+int dlg__same_words(const dlg_turn *t, const char *text);
+
+/* ---- template variables (vars.c) ---------------------------------------- */
+
+/* Template variables of an order turn (musteri_adi, takip_linki, ...), then
+ * shop.json paths. A tpl_lookup_fn with the dlg_turn as ctx. */
+int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out);
+/* 1 when name is a variable dlg__lookup knows besides shop paths. */
+int dlg__is_var(const char *name, size_t len);
+/* Seconds since the epoch of an ISO 8601 time (without an offset: shop
+ * time), or -1. */
+long long dlg__epoch(const kb_base *kb, const char *iso);
+/* The promised dispatch day (created_at + dispatch business days, in the
+ * shop's calendar) as an ISO date "YYYY-MM-DD" into buf[11]; 0 on success. */
+int dlg__dispatch_by(const kb_base *kb, const char *created_at, char buf[11]);
+
+/* ---- slots (session.c) --------------------------------------------------- */
+
+/* Gives the session's slots their defaults for flow f (NULL: none). */
+void dlg__slots_reset(dlg_session *s, const dlg_flow *f);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* "cancel": an order that has not shipped is cancelled once the shopper
+ * confirms, with an audit record; a shipped or delivered one is explained. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const steps[] = {"confirm", NULL};
+
+static void act(dlg_turn *t)
+{
+    const store_order *o = t->order;
+    if (dlg__is_unshipped(o)) {
+        dlg__say(t, "cancel.confirm");
+        dlg__wait(t, "confirm");
+        return;
+    }
+    if (strcmp(o->status, "cancelled") == 0)
+        dlg__say(t, "cancel.already");
+    else if (strcmp(o->status, "shipped") == 0 || strcmp(o->status, "out_for_delivery") == 0)
+        dlg__say(t, "cancel.shipped");
+    else
+        dlg__say(t, "cancel.delivered");
+}
+
+static void confirm(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    char now[CLOCK_ISO_LEN], actor[96];
+    dlg__now_iso(t, now);
+    snprintf(actor, sizeof actor, "shopper:%s", s->id);
+    const kb_message *why = kb_message_get(t->kb, "cancel.audit_reason");
+    ds_status st =
+        store_order_cancel(t->env->db, s->verified, actor, why ? why->texts[0] : "", now, NULL);
+    if (st == DS_OK) {
+        dlg__say(t, "cancel.done");
+    } else if (store_order_get(t->env->db, s->verified, &t->order, NULL) == DS_OK) {
+        act(t); /* shipped in the meantime: explain from fresh data */
+    } else {
+        dlg__say(t, "no_store");
+    }
+    dlg__end(t);
+}
+
+static int answer(dlg_turn *t, const char *step)
+{
+    (void)step;
+    if (dlg__message_is(t, "yes", 1)) {
+        confirm(t);
+        return 1;
+    }
+    if (dlg__message_is(t, "no", 1)) {
+        dlg__say(t, "cancel.kept");
+        dlg__end(t);
+        return 1;
+    }
+    return 0;
+}
+
+static const char *const says[] = {
+    "cancel.confirm", "cancel.done",      "cancel.kept",         "cancel.shipped",
+    "cancel.already", "cancel.delivered", "cancel.audit_reason", NULL,
+};
+
+const dlg_flow dlg_flow_cancel = {
+    .name = "cancel",
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .steps = steps,
+    .says = says,
+    .act = act,
+    .answer = answer,
+};

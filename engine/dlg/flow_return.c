@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/* "return": a return by the shop's policy (shop.json: window, categories
+ * that cannot go back or only sealed, reasons always accepted, refund
+ * times), after the identity check; which item and why, then a return code
+ * and instructions, or a refusal that says why and what else is possible.
+ * Every request, accepted or refused, is recorded for the shop's team. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct return_slots {
+    int item;        /* DLG_ITEM_NONE, DLG_ITEM_ALL or an index */
+    char reason[16]; /* a returns.reasons id, "" none */
+    int opened;      /* cosmetics: -1 unknown, 0 sealed, 1 opened */
+} return_slots;
+
+static const dlg_slot_def slots[] = {
+    DLG_INT_SLOT(return_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),
+    DLG_STR_SLOT(return_slots, reason),
+    DLG_INT_SLOT(return_slots, opened, -1, -1, 1),
+};
+
+static const char *const steps[] = {"item", "reason", "opened", NULL};
+
+/* The chosen item, or with "all" any item of the order, is in list. */
+static int chosen_in(const dlg_turn *t, const char *list)
+{
+    const return_slots *sl = t->slots;
+    if (sl->item != DLG_ITEM_ALL)
+        return dlg__category_in(t, list, dlg__item(t, sl->item));
+    for (size_t i = 0; i < t->order->item_count; i++)
+        if (dlg__category_in(t, list, &t->order->items[i]))
+            return 1;
+    return 0;
+}
+
+static int always_accepted(const dlg_turn *t)
+{
+    const return_slots *sl = t->slots;
+    return kb_shop_list_has(t->kb, "returns.always_accepted_reasons", sl->reason);
+}
+
+/* A reason id from the message: a quick reply's label, or its words
+ * (dialogue.json "reason_<id>"). 1 when found. */
+static int reason_from_message(dlg_turn *t)
+{
+    return_slots *sl = t->slots;
+    size_t n = kb_shop_list_count(t->kb, "returns.reasons");
+    for (size_t i = 0; i < n; i++) {
+        const char *id = kb_shop_list_string(t->kb, "returns.reasons", i, "id");
+        const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
+        char list[48];
+        if (!id)
+            continue;
+        snprintf(list, sizeof list, "reason_%s", id);
+        if ((label && dlg__same_words(t, label)) || dlg__message_has(t, list)) {
+            snprintf(sl->reason, sizeof sl->reason, "%s", id);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void ask_reason(dlg_turn *t)
+{
+    dlg__say(t, "return.ask_reason");
+    size_t n = kb_shop_list_count(t->kb, "returns.reasons");
+    for (size_t i = 0; i < n; i++) {
+        const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
+        if (label)
+            dlg__add_quick_reply(t->out, label);
+    }
+    dlg__wait(t, "reason");
+}
+
+static void refuse(dlg_turn *t, const char *key)
+{
+    const return_slots *sl = t->slots;
+    char code[16], details[96];
+    snprintf(details, sizeof details, "{\"refused\":\"%s\"}", key + strlen("return.rejected_"));
+    dlg__record(t, "return", "rejected", 0, sl->reason, "normal", details, code);
+    dlg__say(t, key);
+    if (chosen_in(t, "warranty_categories"))
+        dlg__say(t, "return.warranty_hint");
+    dlg__end(t);
+}
+
+static void act(dlg_turn *t)
+{
+    return_slots *sl = t->slots;
+    if (!dlg__delivered(t))
+        return;
+    if (sl->item == DLG_ITEM_NONE)
+        sl->item = dlg__item_from_message(t);
+    t->item = sl->item;
+    if (sl->item == DLG_ITEM_NONE) {
+        dlg__ask_item(t, "return.ask_item", "item");
+        return;
+    }
+    if (!sl->reason[0] && !reason_from_message(t)) {
+        ask_reason(t);
+        return;
+    }
+    long long window = kb_shop_int(t->kb, "returns.window_days", 14);
+    if (!always_accepted(t)) {
+        if (t->days_since > window) {
+            refuse(t, "return.rejected_window");
+            return;
+        }
+        if (chosen_in(t, "non_returnable_categories")) {
+            refuse(t, "return.rejected_category");
+            return;
+        }
+        if (chosen_in(t, "unopened_only_categories")) {
+            if (sl->opened < 0) {
+                dlg__say(t, "return.ask_opened");
+                dlg__wait(t, "opened");
+                return;
+            }
+            if (sl->opened) {
+                refuse(t, "return.rejected_opened");
+                return;
+            }
+        }
+    }
+    char code[16];
+    if (dlg__record(t, "return", "requested", 1, sl->reason, "normal", NULL, code) != DS_OK) {
+        dlg__say(t, "no_store");
+    } else {
+        t->code = code;
+        dlg__say(t, always_accepted(t) ? "return.accepted_fault" : "return.accepted");
+        t->code = NULL;
+    }
+    dlg__end(t);
+}
+
+/* "tişört küçük geldi iade etmek istiyorum": the reason is already there. */
+static void start(dlg_turn *t)
+{
+    reason_from_message(t);
+}
+
+static int answer(dlg_turn *t, const char *step)
+{
+    return_slots *sl = t->slots;
+    if (!dlg__verified_order(t))
+        return 1;
+    if (strcmp(step, "item") == 0) {
+        sl->item = dlg__item_from_message(t);
+        if (sl->item == DLG_ITEM_NONE)
+            return 0; /* not an item: maybe a new question */
+    } else if (strcmp(step, "reason") == 0) {
+        if (!reason_from_message(t))
+            return 0;
+    } else if (dlg__message_is(t, "yes", 1) || dlg__message_is(t, "opened", 1)) {
+        sl->opened = 1;
+    } else if (dlg__message_is(t, "no", 1) || dlg__message_is(t, "sealed", 1)) {
+        sl->opened = 0;
+    } else {
+        return 0;
+    }
+    act(t);
+    return 1;
+}
+
+static const char *const says[] = {
+    "return.not_yet",         "return.already_returned", "return.ask_item",
+    "return.ask_reason",      "return.ask_opened",       "return.accepted",
+    "return.accepted_fault",  "return.rejected_window",  "return.rejected_category",
+    "return.rejected_opened", "return.warranty_hint",    NULL,
+};
+
+const dlg_flow dlg_flow_return = {
+    .name = "return",
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .steps = steps,
+    .says = says,
+    .slots = slots,
+    .slot_count = sizeof slots / sizeof slots[0],
+    .slots_size = sizeof(return_slots),
+    .start = start,
+    .act = act,
+    .answer = answer,
+};

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* "return_status": where each return or exchange of the verified order
+ * stands, and when the money comes back. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void act(dlg_turn *t)
+{
+    store_return *r;
+    size_t n;
+    if (store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK) {
+        dlg__say(t, "no_store");
+        return;
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(r[i].kind, "case") == 0)
+            continue;
+        char key[48];
+        snprintf(key, sizeof key, "return_status.%s", r[i].state);
+        t->ret = &r[i];
+        dlg__say(t, kb_message_get(t->kb, key) ? key : "return_status.requested");
+        shown++;
+    }
+    t->ret = NULL;
+    if (!shown)
+        dlg__say(t, "return_status.none");
+    store_returns_free(r, n);
+}
+
+static const char *const says[] = {
+    "return_status.none",     "return_status.requested", "return_status.in_transit",
+    "return_status.received", "return_status.inspected", "return_status.refunded",
+    "return_status.rejected", "return_status.exchanged", "return_status.rejection_default",
+    "refund_to.card",         "refund_to.other",         NULL,
+};
+
+const dlg_flow dlg_flow_return_status = {
+    .name = "return_status",
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .says = says,
+    .act = act,
+};

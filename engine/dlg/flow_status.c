@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* "status": the state of one order, after the identity check; an order late
+ * for its promised dispatch day goes to people at once. A message that is
+ * only an order number asks this. */
+#include "dlg_int.h"
+
+static void act(dlg_turn *t)
+{
+    dlg__say_status(t, t->order);
+}
+
+static const char *const says[] = {
+    "status.received",         "status.preparing", "status.shipped",
+    "status.out_for_delivery", "status.delivered", "status.cancelled",
+    "status.returned",         "status.late",      NULL,
+};
+
+const dlg_flow dlg_flow_status = {
+    .name = "status",
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_BARE_ORDER,
+    .says = says,
+    .act = act,
+};

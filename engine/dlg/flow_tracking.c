@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* "tracking": where the parcel is, with its last movements and the
+ * carrier's link. A parcel stuck in transit, one marked delivered that the
+ * shopper says never came, and an order late for dispatch go to people. */
+#include "dlg_int.h"
+
+#include <string.h>
+
+typedef struct tracking_slots {
+    int not_received; /* the shopper said the parcel did not arrive */
+} tracking_slots;
+
+static const dlg_slot_def slots[] = {DLG_BOOL_SLOT(tracking_slots, not_received)};
+
+/* Any message of the flow may say so ("1048213, elime ulaşmadı"). */
+static void note(dlg_turn *t)
+{
+    tracking_slots *sl = t->slots;
+    sl->not_received |= dlg__message_has(t, "not_received");
+}
+
+static void act(dlg_turn *t)
+{
+    const tracking_slots *sl = t->slots;
+    const store_order *o = t->order;
+    const char *st = o->status;
+    if (strcmp(st, "delivered") == 0) {
+        if (sl->not_received) {
+            dlg__say(t, "tracking.not_received");
+            dlg__hand_off(t, "urgent", "teslim_edildi_ulasmadi");
+        } else {
+            dlg__say(t, "tracking.delivered");
+        }
+    } else if (strcmp(st, "shipped") == 0) {
+        if (dlg__stuck(t, o)) {
+            dlg__say(t, "tracking.stuck");
+            dlg__hand_off(t, "urgent", "kargo_hareketsiz");
+        } else {
+            dlg__say(t, "tracking.shipped");
+        }
+    } else if (strcmp(st, "out_for_delivery") == 0) {
+        dlg__say(t, "tracking.out_for_delivery");
+    } else if (dlg__is_unshipped(o) && !dlg__dispatch_late(t, o)) {
+        dlg__say(t, "tracking.not_shipped");
+    } else {
+        dlg__say_status(t, o); /* late, cancelled, returned */
+    }
+}
+
+static const char *const says[] = {
+    "tracking.shipped",      "tracking.out_for_delivery",
+    "tracking.delivered",    "tracking.not_shipped",
+    "tracking.not_received", "tracking.stuck",
+    "tracking.no_events",    NULL,
+};
+
+const dlg_flow dlg_flow_tracking = {
+    .name = "tracking",
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .says = says,
+    .slots = slots,
+    .slot_count = sizeof slots / sizeof slots[0],
+    .slots_size = sizeof(tracking_slots),
+    .start = note,
+    .note = note,
+    .act = act,
+};

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/* The identity check every order flow shares. Order details are shown only
+ * for an order verified in this conversation (its number plus its e-mail or
+ * the last four digits of its phone), or the signed-in customer's own; an
+ * unknown number and a wrong proof get the same answer, and three failures
+ * lock that order for the conversation. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static dlg_check *check_of(dlg_session *s, const char *order)
+{
+    for (size_t i = 0; i < s->check_count; i++)
+        if (strcmp(s->checks[i].order, order) == 0)
+            return &s->checks[i];
+    if (s->check_count == DLG_MAX_CHECKED_ORDERS)
+        return &s->checks[DLG_MAX_CHECKED_ORDERS - 1]; /* a prober: keep counting */
+    dlg_check *c = &s->checks[s->check_count++];
+    snprintf(c->order, sizeof c->order, "%s", order);
+    c->fails = 0;
+    return c;
+}
+
+static int proof_matches(const dlg_session *s, const store_order *o)
+{
+    if (s->email[0] && o->customer_email && strcasecmp(s->email, o->customer_email) == 0)
+        return 1;
+    if (s->last4[0] && o->customer_phone) {
+        size_t n = strlen(o->customer_phone);
+        return n >= 4 && strcmp(o->customer_phone + n - 4, s->last4) == 0;
+    }
+    return 0;
+}
+
+/* Nothing to check against yet: ask for the order number (or, when the
+ * flow starts, let the intent's own answer say what comes next). */
+static void ask_order(dlg_turn *t)
+{
+    int idx = t->s->flow_intent;
+    if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count)
+        dlg__say_intent(t, (size_t)idx);
+    else
+        dlg__say(t, "ask_order_no");
+    dlg__wait(t, DLG_STEP_ORDER);
+}
+
+static void locked(dlg_turn *t)
+{
+    dlg__say(t, "identity_locked");
+    dlg__hand_off(t, "normal", "dogrulama_basarisiz");
+    dlg__end(t);
+}
+
+int dlg__verified_order(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    if (t->order && s->verified[0] && strcmp(t->order->id, s->verified) == 0 &&
+        strcmp(s->order_no, s->verified) == 0)
+        return 1; /* already loaded this turn */
+    store_order_free(t->order);
+    t->order = NULL;
+    if (!s->order_no[0]) {
+        ask_order(t);
+        return 0;
+    }
+    int known = strcmp(s->verified, s->order_no) == 0;
+    dlg_check *c = check_of(s, s->order_no);
+    if (!known && c->fails >= DLG_MAX_IDENTITY_FAILS) {
+        locked(t);
+        return 0;
+    }
+    if (!known && !s->email[0] && !s->last4[0] && s->customer[0]) {
+        /* signed in on the shop's site: their own orders are theirs to see */
+        if (store_order_get(t->env->db, s->order_no, &t->order, NULL) == DS_OK &&
+            t->order->customer_email && strcasecmp(t->order->customer_email, s->customer) == 0) {
+            snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
+            return 1;
+        }
+        store_order_free(t->order);
+        t->order = NULL;
+    }
+    if (!known && !s->email[0] && !s->last4[0]) {
+        dlg__say(t, "ask_identity");
+        dlg__wait(t, DLG_STEP_IDENTITY);
+        return 0;
+    }
+    ds_status st = store_order_get(t->env->db, s->order_no, &t->order, NULL);
+    if (st != DS_OK && st != DS_ENOTFOUND) {
+        dlg__say(t, "no_store");
+        dlg__end(t);
+        return 0;
+    }
+    if (known && st == DS_OK)
+        return 1;
+    if (st == DS_OK && proof_matches(s, t->order)) {
+        snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
+        c->fails = 0;
+        return 1;
+    }
+    /* the same answer whether the order exists or not */
+    store_order_free(t->order);
+    t->order = NULL;
+    s->email[0] = s->last4[0] = '\0';
+    if (++c->fails >= DLG_MAX_IDENTITY_FAILS) {
+        locked(t);
+    } else {
+        dlg__say(t, "identity_failed");
+        dlg__wait(t, DLG_STEP_IDENTITY);
+    }
+    return 0;
+}

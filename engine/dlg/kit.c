@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* The flows' toolkit: saying dialogue messages and intent answers, quick
+ * replies, tests on the message, the turn's clock, the requests a flow
+ * makes of the router (wait, end, hand off, start another flow) and the
+ * after-hours request as the reply carries it. Below every flow; calls no
+ * flow. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ds_json.h"
+
+void dlg__add_quick_reply(dlg_reply *r, const char *q)
+{
+    for (size_t i = 0; i < r->quick_reply_count; i++)
+        if (strcmp(r->quick_replies[i], q) == 0)
+            return;
+    if (r->quick_reply_count < DLG_MAX_QUICK_REPLIES)
+        r->quick_replies[r->quick_reply_count++] = q;
+}
+
+void dlg__add_quick_reply_copy(dlg_reply *r, const char *q)
+{
+    if (r->quick_reply_count >= DLG_MAX_QUICK_REPLIES)
+        return;
+    char *slot = r->qr_text[r->quick_reply_count];
+    snprintf(slot, sizeof r->qr_text[0], "%s", q);
+    dlg__add_quick_reply(r, slot);
+}
+
+void dlg__say(dlg_turn *t, const char *key)
+{
+    /* dlg_check_kb guarantees every message a flow names at start-up and
+     * on reload */
+    const kb_message *m = kb_message_get(t->kb, key);
+    if (!m)
+        return;
+    ds_buf *b = &t->out->text;
+    if (b->len)
+        ds_buf_puts(b, "\n\n");
+    tpl_render(m->texts[t->s->turn % m->text_count], dlg__lookup, t, b, NULL);
+    for (size_t i = 0; i < m->quick_reply_count; i++)
+        dlg__add_quick_reply(t->out, m->quick_replies[i]);
+}
+
+ds_status dlg__say_intent(dlg_turn *t, size_t idx)
+{
+    const kb_intent *in = kb_intent_at(t->kb, idx);
+    t->out->intent = in->id;
+    ds_buf *b = &t->out->text;
+    if (b->len)
+        ds_buf_puts(b, "\n\n");
+    ds_status st = kb_render_answer(t->kb, in, t->s->turn, b, t->err);
+    for (size_t i = 0; i < in->quick_reply_count; i++)
+        dlg__add_quick_reply(t->out, in->quick_replies[i]);
+    return st;
+}
+
+int dlg__message_is(const dlg_turn *t, const char *list, int leading)
+{
+    const nlp_text *nt = t->msg;
+    if (kb_words_has(t->kb, list, nlp_text_skeleton(nt)))
+        return 1;
+    return leading && nlp_text_token_count(nt) > 0 && nlp_text_token_count(nt) <= 4 &&
+           kb_words_has(t->kb, list, nlp_text_token(nt, 0)->text);
+}
+
+int dlg__message_has(const dlg_turn *t, const char *list)
+{
+    const nlp_text *nt = t->msg;
+    size_t n = nlp_text_token_count(nt);
+    char buf[256];
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        for (size_t k = i; k < n && k < i + 3; k++) {
+            const nlp_token *tok = nlp_text_token(nt, k);
+            if (len + tok->len + 2 > sizeof buf)
+                break;
+            if (k > i)
+                buf[len++] = ' ';
+            memcpy(buf + len, tok->text, tok->len);
+            len += tok->len;
+            buf[len] = '\0';
+            if (kb_words_has(t->kb, list, buf))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
+{
+    clock_iso(kb_zone(t->kb), (long long)t->env->now, buf);
+}
+
+const char dlg__step_order[] = "order";
+const char dlg__step_identity[] = "identity";
+
+const char *dlg__flow_step(const dlg_flow *f, const char *step)
+{
+    if (!f || !step)
+        return NULL;
+    if (f->flags & DLG_NEEDS_ORDER) {
+        if (strcmp(step, DLG_STEP_ORDER) == 0)
+            return DLG_STEP_ORDER;
+        if (strcmp(step, DLG_STEP_IDENTITY) == 0)
+            return DLG_STEP_IDENTITY;
+    }
+    for (const char *const *s = f->steps; s && *s; s++)
+        if (strcmp(*s, step) == 0)
+            return *s;
+    return NULL;
+}
+
+const char *dlg__param(const dlg_turn *t, const char *name)
+{
+    int i = t->s->flow_intent;
+    if (t->flow != t->s->flow) /* an aside flow: the intent of this turn */
+        i = t->intent;
+    return i >= 0 ? kb_intent_param(kb_intent_at(t->kb, (size_t)i), name) : NULL;
+}
+
+void dlg__wait(dlg_turn *t, const char *step)
+{
+    t->wait = dlg__flow_step(t->flow, step);
+}
+
+void dlg__end(dlg_turn *t)
+{
+    t->end = 1;
+    t->wait = NULL;
+}
+
+void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason)
+{
+    t->handoff = priority;
+    t->handoff_why = reason;
+}
+
+void dlg__start(dlg_turn *t, const dlg_flow *f)
+{
+    t->start = f;
+}
+
+void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, const char *order,
+                          const char *priority, const char *reason, const char *message)
+{
+    dlg_reply *r = t->out;
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "name", name);
+    ds_json_pair(&w, "contact", contact);
+    ds_json_pair(&w, "order", order);
+    ds_json_pair(&w, "message", message ? message : "");
+    ds_json_pair(&w, "priority", priority);
+    ds_json_pair(&w, "reason", reason);
+    ds_json_end(&w);
+    if (b.data && b.len < sizeof r->offline_request)
+        memcpy(r->offline_request, b.data, b.len + 1);
+    ds_buf_cleanup(&b);
+    snprintf(r->reason, sizeof r->reason, "%s", reason);
+    r->handoff_priority = strcmp(priority, "urgent") == 0 ? "urgent" : "normal";
+    r->handoff_reason = r->reason;
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/* The router: one turn. Normalise, classify, fill the slots, then hand the
+ * message to the flow in progress (its pending step), start the flow the
+ * message asks for, or answer from the knowledge base with a clarifying
+ * question when two intents are close. After each flow handler it carries
+ * out what the handler asked for: wait, end, hand off to people (after
+ * hours: the offline request), start another flow. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A tap on a clarifying question's button names the intent by its title. */
+static int chosen_title(const kb_base *kb, const dlg_session *s, const char *text, size_t len)
+{
+    int offered[2] = {s->clarify_a, s->clarify_b};
+    for (size_t i = 0; i < 2; i++) {
+        if (offered[i] < 0)
+            continue;
+        const char *title = kb_intent_at(kb, (size_t)offered[i])->title;
+        if (strlen(title) == len && memcmp(title, text, len) == 0)
+            return offered[i];
+    }
+    return -1;
+}
+
+/* The message is an order number and nothing else ("3001005", "#3001005"). */
+static int only_order_no(const nlp_text *nt)
+{
+    if (nlp_text_token_count(nt) != 1 || nlp_text_token(nt, 0)->kind != NLP_TOK_NUMBER)
+        return 0;
+    for (size_t i = 0; i < nlp_text_entity_count(nt); i++)
+        if (nlp_text_entity(nt, i)->kind == NLP_ENT_ORDER_NO)
+            return 1;
+    return 0;
+}
+
+/* The first intent the KB binds to flow f, or -1. */
+static int intent_of_flow(const kb_base *kb, const dlg_flow *f)
+{
+    for (size_t i = 0; i < kb_intent_count(kb); i++)
+        if (dlg__flow_find(kb_intent_at(kb, i)->flow) == f)
+            return (int)i;
+    return -1;
+}
+
+/* Order number, e-mail and phone digits from the message into the slots.
+ * Returns 1 when any slot was filled. */
+static int fill_slots(dlg_session *s, const nlp_text *nt)
+{
+    int got = 0;
+    for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
+        const nlp_entity *e = nlp_text_entity(nt, i);
+        size_t n = strlen(e->value);
+        switch (e->kind) {
+        case NLP_ENT_ORDER_NO:
+            if (n < sizeof s->order_no && strcmp(s->order_no, e->value) != 0) {
+                memcpy(s->order_no, e->value, n + 1);
+                s->email[0] = s->last4[0] = '\0';
+            }
+            got = 1;
+            break;
+        case NLP_ENT_EMAIL:
+            if (n < sizeof s->email) {
+                memcpy(s->email, e->value, n + 1);
+                got = 1;
+            }
+            break;
+        case NLP_ENT_PHONE:
+            memcpy(s->last4, e->value + n - 4, 5);
+            got = 1;
+            break;
+        case NLP_ENT_NUMBER:
+            /* "son 4 hanesi 4567": only when the bot asked for it */
+            if (s->step == DLG_STEP_IDENTITY && n == 4) {
+                memcpy(s->last4, e->value, 5);
+                got = 1;
+            }
+            break;
+        default: break;
+        }
+    }
+    return got;
+}
+
+static const char *flow_intent_id(const dlg_turn *t)
+{
+    int i = t->s->flow_intent;
+    if (i < 0 && t->s->flow && (t->s->flow->flags & DLG_FLOW_INTERNAL))
+        i = dlg__intent_of_flag(t->kb, DLG_FLOW_PEOPLE);
+    return i >= 0 && (size_t)i < kb_intent_count(t->kb) ? kb_intent_at(t->kb, (size_t)i)->id : "";
+}
+
+static void end_flow(dlg_session *s)
+{
+    s->flow = NULL;
+    s->step = NULL;
+    s->flow_intent = -1;
+    dlg__slots_reset(s, NULL);
+}
+
+/* Sets up t to run flow f: its slots are the session's when f is the flow
+ * in progress, else (an aside flow) a scratch area of the turn. */
+static void bind(dlg_turn *t, const dlg_flow *f, unsigned char *scratch)
+{
+    t->flow = f;
+    t->wait = NULL;
+    t->end = 0;
+    if (f == t->s->flow) {
+        t->slots = t->s->slots;
+    } else {
+        memset(scratch, 0, DLG_SLOTS_MAX);
+        t->slots = scratch;
+    }
+}
+
+static void begin(dlg_turn *t, const dlg_flow *f, int intent);
+static void people(dlg_turn *t);
+
+/* Carries out what the handler of t->flow asked for. */
+static void after(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    const dlg_flow *f = t->flow;
+    if (f == s->flow) {
+        s->step = t->end ? NULL : t->wait;
+        if (!s->step)
+            end_flow(s);
+    } else if (t->wait && !t->end && !s->flow) {
+        /* an aside flow may wait only when nothing else is in progress */
+        s->flow = f;
+        s->step = t->wait;
+        s->flow_intent = t->intent;
+        dlg__slots_reset(s, f);
+    }
+    if (t->handoff)
+        people(t);
+    if (t->start) {
+        const dlg_flow *next = t->start;
+        t->start = NULL;
+        begin(t, next, intent_of_flow(t->kb, next));
+    }
+}
+
+/* The flow in progress goes on with this message: the identity check while
+ * it needs a verified order, then what the flow is for. */
+static void proceed(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    const dlg_flow *f = s->flow;
+    unsigned char scratch[DLG_SLOTS_MAX];
+    bind(t, f, scratch);
+    t->out->intent = flow_intent_id(t);
+    if (f->note)
+        f->note(t);
+    if ((f->flags & DLG_NEEDS_STORE) && !t->env->db) {
+        dlg__say(t, "no_store");
+        dlg__end(t);
+    } else if (!(f->flags & DLG_NEEDS_ORDER) || dlg__verified_order(t)) {
+        f->act(t);
+    }
+    after(t);
+}
+
+/* Starts flow f for intent (a new request starts clean; the order's slots
+ * and the identity check stay). The same request again goes on. */
+static void begin(dlg_turn *t, const dlg_flow *f, int intent)
+{
+    dlg_session *s = t->s;
+    int fresh = f != s->flow;
+    if (fresh) {
+        end_flow(s);
+        s->flow = f;
+        dlg__slots_reset(s, f);
+    }
+    s->flow_intent = intent;
+    t->first = 1;
+    if (fresh && f->start) {
+        unsigned char scratch[DLG_SLOTS_MAX];
+        bind(t, f, scratch);
+        f->start(t);
+    }
+    proceed(t);
+}
+
+/* An aside flow answers without disturbing the flow in progress. */
+static void aside(dlg_turn *t, const dlg_flow *f)
+{
+    unsigned char scratch[DLG_SLOTS_MAX];
+    bind(t, f, scratch);
+    t->first = 1;
+    t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+    t->s->unsure = 0;
+    f->act(t);
+    after(t);
+}
+
+/* People take over. In working hours the reply carries the hand-off (the
+ * conversation service opens it); after hours a verified order already
+ * says who the shopper is, else the offline flow collects a request. */
+static void people(dlg_turn *t)
+{
+    const char *priority = t->handoff, *reason = t->handoff_why;
+    t->handoff = NULL;
+    dlg_reply *r = t->out;
+    if (!t->env->closed) {
+        snprintf(r->reason, sizeof r->reason, "%s", reason);
+        r->handoff_priority = priority;
+        r->handoff_reason = r->reason;
+        return;
+    }
+    if (t->s->verified[0]) {
+        dlg__offline_request(t, "", "", t->s->verified, priority, reason, t->text);
+        dlg__say(t, "offline.recorded");
+        return;
+    }
+    const dlg_flow *offline = NULL;
+    for (const dlg_flow *const *f = dlg__flows; *f && !offline; f++)
+        if ((*f)->flags & DLG_FLOW_AFTER_HOURS)
+            offline = *f;
+    t->people_priority = priority;
+    t->people_reason = reason;
+    const char *intent = r->intent;
+    begin(t, offline, -1);
+    if (intent) /* the reply answers what was asked */
+        r->intent = intent;
+}
+
+/* 1 when a flow took the message. */
+static int flow_turn(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    const dlg_flow *f = s->flow;
+    if (f && s->step && f->answer && s->step != DLG_STEP_ORDER && s->step != DLG_STEP_IDENTITY) {
+        unsigned char scratch[DLG_SLOTS_MAX];
+        bind(t, f, scratch);
+        t->out->intent = flow_intent_id(t);
+        if (f->answer(t, s->step)) {
+            after(t);
+            return 1;
+        }
+        t->out->intent = NULL;
+        t->flow = NULL;
+        if (f->flags & DLG_FLOW_ASIDE) /* an offer not taken: read the message afresh */
+            end_flow(s);
+    }
+    f = s->flow;
+    /* "vazgeçtim" alone may classify as a cancellation: it still ends the
+     * dialogue in progress */
+    if (f && dlg__message_is(t, "abandon", 0) && (!t->asked || t->asked == f)) {
+        t->out->intent = flow_intent_id(t);
+        dlg__say(t, "abandoned");
+        end_flow(s);
+        return 1;
+    }
+    if (f && s->step == DLG_STEP_ORDER && !t->got_slot && dlg__message_has(t, "dont_know_order")) {
+        t->out->intent = flow_intent_id(t);
+        dlg__say(t, "order_no_help");
+        return 1;
+    }
+    if (t->asked && (t->asked->flags & DLG_FLOW_ASIDE)) {
+        aside(t, t->asked);
+        return 1;
+    }
+    if (t->asked) {
+        begin(t, t->asked, t->intent);
+        return 1;
+    }
+    if (f && (t->got_slot || (t->intent < 0 && s->step))) {
+        t->first = 0;
+        proceed(t);
+        return 1;
+    }
+    return 0;
+}
+
+static void clarify(dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    const match_candidate *a = match_result_candidate(res, 0);
+    const match_candidate *b = match_result_candidate(res, 1);
+    t->out->intent = a->id;
+    t->out->clarify = 1;
+    dlg__add_quick_reply(t->out, kb_intent_at(t->kb, a->intent)->title);
+    dlg__add_quick_reply(t->out, kb_intent_at(t->kb, b->intent)->title);
+    dlg__say(t, "clarify");
+    t->s->clarify_a = (int)a->intent;
+    t->s->clarify_b = (int)b->intent;
+}
+
+/* An answer from the knowledge base: the intent's, a clarifying question, or
+ * the fallback; two unsure answers in a row go to people. */
+static ds_status faq_turn(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    ds_status st = DS_OK;
+    s->unsure = (t->clarify || t->intent < 0) ? s->unsure + 1 : 0;
+    t->flow = NULL;
+    if (t->clarify) {
+        clarify(t);
+    } else {
+        s->clarify_a = s->clarify_b = -1;
+        int idx = t->intent >= 0 ? t->intent : kb_intent_find(t->kb, "fallback");
+        st = dlg__say_intent(t, (size_t)idx);
+        if (t->intent >= 0 && s->flow) /* a question in the middle of an order dialogue */
+            dlg__say(t, "resume_hint");
+    }
+    if (s->unsure >= 2) {
+        dlg__hand_off(t, "normal", "anlasilamadi");
+        people(t);
+    }
+    return st;
+}
+
+ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text, size_t len,
+                                 dlg_reply *out, ds_error *err)
+{
+    const kb_base *kb = match_engine_kb(env->me);
+    dlg_turn t = {.env = env,
+                  .s = s,
+                  .out = out,
+                  .err = err,
+                  .kb = kb,
+                  .msg = env->scratch,
+                  .text = text,
+                  .item = DLG_ITEM_NONE};
+    ds_status st;
+    int intent = chosen_title(kb, s, text, len);
+    if (intent >= 0) {
+        out->confidence = 1.0;
+    } else {
+        if ((st = match_classify(env->me, env->scratch, env->res)) != DS_OK)
+            return ds_fail(err, st, "cannot classify");
+        out->confidence = match_result_confidence(env->res);
+        t.clarify = match_result_clarify(env->res);
+        intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
+    }
+    t.got_slot = fill_slots(s, env->scratch);
+    /* a bare order number outside any dialogue: the shopper wants to know
+     * about that order, so its status (after the identity check) */
+    if (intent < 0 && !t.clarify && (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
+        only_order_no(env->scratch))
+        intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
+    t.intent = intent;
+    t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
+    s->turn++;
+    st = DS_OK;
+    if (!flow_turn(&t))
+        st = faq_turn(&t);
+    store_order_free(t.order);
+    out->verified = s->verified[0] != '\0';
+    if (st == DS_OK && out->text.failed)
+        st = ds_fail(err, DS_ENOMEM, "out of memory");
+    return st;
+}
+
+ds_status dlg_respond(dlg_env *env, dlg_session *s, const char *text, size_t len, dlg_reply *out,
+                      ds_error *err)
+{
+    const kb_base *kb = match_engine_kb(env->me);
+    ds_status st = nlp_normalise(kb_lexicon(kb), text, len, env->scratch, err);
+    if (st != DS_OK)
+        return st;
+    return dlg_respond_normalised(env, s, text, len, out, err);
+}
+
+ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err)
+{
+    (void)err;
+    dlg_turn t = {.env = env, .s = s, .out = out, .kb = match_engine_kb(env->me)};
+    dlg__say(&t, "welcome");
+    return out->text.failed ? ds_fail(err, DS_ENOMEM, "out of memory") : DS_OK;
+}
+
+void dlg_reply_init(dlg_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    ds_buf_init(&r->text);
+}
+
+void dlg_reply_cleanup(dlg_reply *r)
+{
+    ds_buf_cleanup(&r->text);
+    dlg_reply_init(r);
+}

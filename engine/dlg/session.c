@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: MIT */
+/* A dialogue session and its saved state, so a conversation resumed after a
+ * restart continues where it was: the order number given, the identity
+ * check, the flow and the step it waits on (by name), the flow's own slots
+ * (as its table entry describes them), a clarifying question's two choices.
+ * Intents are saved by id, so a reloaded knowledge base does not confuse
+ * them; states saved by the first format (numbers for flow and step) are
+ * migrated on load. Left out on purpose: the turn counter (it only rotates
+ * alternative texts, and saving it would make every turn a write) and the
+ * signed-in customer (it comes from each connection's own identity, so a
+ * resumed token never carries a login). */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define STATE_VERSION 2
+
+dlg_session *dlg_session_new(const char *id)
+{
+    dlg_session *s = ds_calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->clarify_a = s->clarify_b = s->flow_intent = -1;
+    snprintf(s->id, sizeof s->id, "%s", id ? id : "");
+    return s;
+}
+
+void dlg_session_free(dlg_session *s)
+{
+    ds_free(s);
+}
+
+void dlg_session_set_customer(dlg_session *s, const char *customer)
+{
+    snprintf(s->customer, sizeof s->customer, "%s", customer ? customer : "");
+}
+
+const char *dlg_session_verified(const dlg_session *s)
+{
+    return s ? s->verified : "";
+}
+
+void dlg_session_forget_kb(dlg_session *s)
+{
+    s->clarify_a = s->clarify_b = -1;
+    s->flow = NULL;
+    s->step = NULL;
+    s->flow_intent = -1;
+    dlg__slots_reset(s, NULL);
+}
+
+/* ---- slots ------------------------------------------------------------- */
+
+void dlg__slots_reset(dlg_session *s, const dlg_flow *f)
+{
+    memset(s->slots, 0, sizeof s->slots);
+    for (size_t i = 0; f && i < f->slot_count; i++)
+        if (f->slots[i].type == DLG_SLOT_INT)
+            *(int *)(void *)(s->slots + f->slots[i].offset) = f->slots[i].def;
+}
+
+static void *slot_at(const dlg_session *s, const dlg_slot_def *d)
+{
+    return (void *)(s->slots + d->offset);
+}
+
+static json_t *slots_save(const dlg_session *s, const dlg_flow *f)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < f->slot_count; i++) {
+        const dlg_slot_def *d = &f->slots[i];
+        const void *v = slot_at(s, d);
+        if (d->type == DLG_SLOT_STR && ((const char *)v)[0])
+            json_object_set_new(o, d->name, json_string(v));
+        else if (d->type == DLG_SLOT_INT && *(const int *)v != d->def)
+            json_object_set_new(o, d->name, json_integer(*(const int *)v));
+        else if (d->type == DLG_SLOT_BOOL && *(const int *)v)
+            json_object_set_new(o, d->name, json_true());
+    }
+    return o;
+}
+
+static void slots_load(dlg_session *s, const dlg_flow *f, json_t *o)
+{
+    dlg__slots_reset(s, f);
+    for (size_t i = 0; f && i < f->slot_count; i++) {
+        const dlg_slot_def *d = &f->slots[i];
+        json_t *v = json_object_get(o, d->name);
+        void *at = slot_at(s, d);
+        if (d->type == DLG_SLOT_STR && json_is_string(v) && json_string_length(v) < d->size)
+            memcpy(at, json_string_value(v), json_string_length(v) + 1);
+        else if (d->type == DLG_SLOT_INT && json_is_integer(v) && json_integer_value(v) >= d->lo &&
+                 json_integer_value(v) <= d->hi)
+            *(int *)at = (int)json_integer_value(v);
+        else if (d->type == DLG_SLOT_BOOL)
+            *(int *)at = json_is_true(v);
+    }
+}
+
+/* ---- hash -------------------------------------------------------------- */
+
+static void fnv(unsigned long long *h, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
+}
+
+static void fnv_str(unsigned long long *h, const char *s)
+{
+    fnv(h, s, strlen(s) + 1); /* the NUL keeps "ab"+"c" apart from "a"+"bc" */
+}
+
+unsigned long long dlg_session_state_hash(const dlg_session *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    /* what dlg_session_save writes, under the same conditions */
+    int clar = s->clarify_a >= 0 && s->clarify_b >= 0;
+    int internal = s->flow && (s->flow->flags & DLG_FLOW_INTERNAL);
+    int ints[] = {s->flow && !internal ? s->flow_intent : -1, clar ? s->clarify_a : -1,
+                  clar ? s->clarify_b : -1, s->unsure};
+    fnv(&h, ints, sizeof ints);
+    fnv_str(&h, s->flow ? s->flow->name : "");
+    fnv_str(&h, s->flow && s->step ? s->step : "");
+    for (size_t i = 0; s->flow && i < s->flow->slot_count; i++) {
+        const dlg_slot_def *d = &s->flow->slots[i];
+        if (d->type == DLG_SLOT_STR)
+            fnv_str(&h, slot_at(s, d));
+        else
+            fnv(&h, slot_at(s, d), sizeof(int));
+    }
+    const char *strs[] = {s->order_no, s->email, s->last4, s->verified};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        fnv_str(&h, strs[i]);
+    for (size_t i = 0; i < s->check_count; i++) {
+        fnv_str(&h, s->checks[i].order);
+        fnv(&h, &s->checks[i].fails, sizeof s->checks[i].fails);
+    }
+    fnv(&h, &s->check_count, sizeof s->check_count);
+    return h;
+}
+
+/* ---- save -------------------------------------------------------------- */
+
+static void put_str(json_t *o, const char *k, const char *v)
+{
+    if (v && v[0])
+        json_object_set_new(o, k, json_string(v));
+}
+
+char *dlg_session_save(const dlg_session *s, const kb_base *kb)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "v", json_integer(STATE_VERSION));
+    if (s->clarify_a >= 0 && s->clarify_b >= 0) {
+        put_str(o, "clarify_a", kb_intent_at(kb, (size_t)s->clarify_a)->id);
+        put_str(o, "clarify_b", kb_intent_at(kb, (size_t)s->clarify_b)->id);
+    }
+    if (s->flow) {
+        put_str(o, "flow", s->flow->name);
+        put_str(o, "step", s->step);
+        if (s->flow_intent >= 0 && !(s->flow->flags & DLG_FLOW_INTERNAL))
+            put_str(o, "intent", kb_intent_at(kb, (size_t)s->flow_intent)->id);
+        json_t *slots = slots_save(s, s->flow);
+        if (json_object_size(slots))
+            json_object_set_new(o, "slots", slots);
+        else
+            json_decref(slots);
+    }
+    put_str(o, "order", s->order_no);
+    put_str(o, "email", s->email);
+    put_str(o, "last4", s->last4);
+    put_str(o, "verified", s->verified);
+    if (s->unsure)
+        json_object_set_new(o, "unsure", json_integer(s->unsure));
+    json_t *checks = json_array();
+    for (size_t i = 0; i < s->check_count; i++)
+        json_array_append_new(checks, json_pack("{s:s,s:i}", "order", s->checks[i].order, "fails",
+                                                s->checks[i].fails));
+    json_object_set_new(o, "checks", checks);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return text;
+}
+
+/* ---- load -------------------------------------------------------------- */
+
+static void get_str(json_t *o, const char *k, char *dst, size_t cap)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    if (v && strlen(v) < cap)
+        memcpy(dst, v, strlen(v) + 1);
+}
+
+static int get_int(json_t *o, const char *k, int def, int lo, int hi)
+{
+    json_t *v = json_object_get(o, k);
+    long long n = json_is_integer(v) ? json_integer_value(v) : def;
+    return n < lo || n > hi ? def : (int)n;
+}
+
+/* The first format (412bd3c and before) named flows and the steps they
+ * waited on by enum numbers, and kept every flow's slots at the top level
+ * (the offline request's priority in "reason", its reason in "case"). */
+static const char *const v1_flows[] = {NULL,      "status",    "tracking",      "cancel",
+                                       "address", "return",    "return_status", "exchange",
+                                       "case",    "complaint", "offline"};
+static const char *const v1_steps[] = {
+    NULL,      "order",       "identity",  "confirm", "address", "item",         "reason", "opened",
+    "variant", "description", "complaint", "name",    "contact", "order_number", "message"};
+static const struct {
+    const char *flow, *from, *to;
+} v1_slots[] = {
+    {"tracking", "not_received", "not_received"},
+    {"return", "item", "item"},
+    {"return", "reason", "reason"},
+    {"return", "opened", "opened"},
+    {"exchange", "item", "item"},
+    {"exchange", "size", "size"},
+    {"exchange", "colour", "colour"},
+    {"case", "item", "item"},
+    {"case", "case", "kind"},
+    {"offline", "off_name", "name"},
+    {"offline", "off_contact", "contact"},
+    {"offline", "off_order", "order"},
+    {"offline", "reason", "priority"},
+    {"offline", "case", "reason"},
+};
+
+static void migrate_v1(json_t *o)
+{
+    int flow = get_int(o, "flow", 0, 0, (int)(sizeof v1_flows / sizeof *v1_flows) - 1);
+    int step = get_int(o, "await", 0, 0, (int)(sizeof v1_steps / sizeof *v1_steps) - 1);
+    json_t *slots = json_object();
+    for (size_t i = 0; flow && i < sizeof v1_slots / sizeof *v1_slots; i++) {
+        json_t *v = json_object_get(o, v1_slots[i].from);
+        if (v && strcmp(v1_slots[i].flow, v1_flows[flow]) == 0)
+            json_object_set(slots, v1_slots[i].to, v);
+    }
+    const char *drop[] = {"flow",     "await",       "item",      "reason",
+                          "opened",   "size",        "colour",    "case",
+                          "off_name", "off_contact", "off_order", "not_received"};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+        json_object_del(o, drop[i]);
+    if (flow) {
+        json_object_set_new(o, "flow", json_string(v1_flows[flow]));
+        if (step)
+            json_object_set_new(o, "step", json_string(v1_steps[step]));
+    }
+    json_object_set_new(o, "slots", slots);
+}
+
+void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
+{
+    json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+    int v = json_is_object(o) ? get_int(o, "v", 0, 0, STATE_VERSION) : 0;
+    if (v == 0) {
+        json_decref(o);
+        return;
+    }
+    if (v == 1)
+        migrate_v1(o);
+    const char *intent = json_string_value(json_object_get(o, "intent"));
+    int idx = intent ? kb_intent_find(kb, intent) : -1;
+    const char *ca = json_string_value(json_object_get(o, "clarify_a"));
+    const char *cb = json_string_value(json_object_get(o, "clarify_b"));
+    s->clarify_a = ca ? kb_intent_find(kb, ca) : -1;
+    s->clarify_b = cb ? kb_intent_find(kb, cb) : -1;
+    if (s->clarify_a < 0 || s->clarify_b < 0)
+        s->clarify_a = s->clarify_b = -1; /* a question about intents gone since */
+    const dlg_flow *f = dlg__flow_find(json_string_value(json_object_get(o, "flow")));
+    /* a flow needs its intent in the current knowledge base */
+    if (f && (idx >= 0 || (f->flags & DLG_FLOW_INTERNAL))) {
+        s->flow = f;
+        s->flow_intent = f->flags & DLG_FLOW_INTERNAL ? -1 : idx;
+        s->step = dlg__flow_step(f, json_string_value(json_object_get(o, "step")));
+        slots_load(s, f, json_object_get(o, "slots"));
+    } else {
+        s->flow = NULL;
+        s->step = NULL;
+        s->flow_intent = -1;
+        dlg__slots_reset(s, NULL);
+    }
+    get_str(o, "order", s->order_no, sizeof s->order_no);
+    get_str(o, "email", s->email, sizeof s->email);
+    get_str(o, "last4", s->last4, sizeof s->last4);
+    get_str(o, "verified", s->verified, sizeof s->verified);
+    s->unsure = get_int(o, "unsure", 0, 0, 100);
+    json_t *checks = json_object_get(o, "checks"), *c;
+    size_t i;
+    s->check_count = 0;
+    json_array_foreach(checks, i, c)
+    {
+        if (s->check_count == DLG_MAX_CHECKED_ORDERS)
+            break;
+        dlg_check *k = &s->checks[s->check_count];
+        const char *order = json_string_value(json_object_get(c, "order"));
+        if (!order || strlen(order) >= sizeof k->order)
+            continue;
+        snprintf(k->order, sizeof k->order, "%s", order);
+        k->fails = get_int(c, "fails", 0, 0, 100);
+        s->check_count++;
+    }
+    json_decref(o);
+}
+
+void dlg_session_move_kb(dlg_session *s, const kb_base *from, const kb_base *to)
+{
+    char *state = dlg_session_save(s, from);
+    dlg_session_forget_kb(s);
+    if (state)
+        dlg_session_load(s, to, state); /* fills the same fields, indexes into `to` */
+    ds_free(state);
+}
