@@ -22,6 +22,7 @@ typedef struct cli_opts {
     const char *now;     /* --now ISO-8601: the clock of dialogues (tests) */
     const char *orders;  /* --orders FILE.json (bench --dialogue) */
     int dialogue;        /* --dialogue (bench) */
+    const char *hours;   /* --hours open|closed|auto (chat) */
     char **args;         /* positional arguments */
     int arg_count;
 } cli_opts;

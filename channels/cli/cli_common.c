@@ -31,6 +31,8 @@ int cli_parse(int argc, char **argv, int from, cli_opts *o)
             target = &o->now;
         else if (strcmp(a, "--orders") == 0)
             target = &o->orders;
+        else if (strcmp(a, "--hours") == 0)
+            target = &o->hours;
         if (target || strcmp(a, "--seconds") == 0 || strcmp(a, "--runs") == 0 ||
             strcmp(a, "--min") == 0) {
             if (i + 1 >= argc) {

@@ -18,7 +18,9 @@ static const command commands[] = {
     {"serve", cmd_serve,
      "serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
      "        [--origins URL,...] [--identity-secret S]   the chat server"},
-    {"chat", cmd_chat, "chat [--kb DIR]                  talk to the bot in the terminal"},
+    {"chat", cmd_chat,
+     "chat [--db PATH] [--kb DIR] [--hours open|closed|auto] [--now ISO]\n"
+     "                                   talk to the bot in the terminal (kept in the store)"},
     {"classify", cmd_classify,
      "classify [--kb DIR]              one message per stdin line -> JSON lines"},
     {"explain", cmd_explain,

@@ -83,21 +83,17 @@ static json_t *context(ws_server *srv, const store_handoff *h)
             json_object_set_new(ctx, "request", d);
     }
     ws_conn *s = ws__shopper_of(srv, h->conversation);
-    const char *verified = s ? dlg_session_verified(s->dlg) : "";
+    const char *verified = s ? dlg_session_verified(conv_session(s->cv)) : "";
     store_order *o;
     if (verified[0] && store_order_get(srv->db, verified, &o, NULL) == DS_OK) {
         json_t *order =
             json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "status", o->status, "customer",
                       o->customer_name ? o->customer_name : "", "total", o->total ? o->total : "");
         if (o->has_shipment) {
-            dlg_env env = {.me = srv->me,
-                           .db = srv->db,
-                           .scratch = srv->scratch,
-                           .res = srv->res,
-                           .now = time(NULL)};
+            dlg_env env = {.me = srv->me, .db = srv->db, .now = conv_service_now(srv->svc)};
             ds_buf url;
             ds_buf_init(&url);
-            dlg_render(&env, s->dlg, "{{takip_linki}}", &url, NULL);
+            dlg_render(&env, conv_session(s->cv), "{{takip_linki}}", &url, NULL);
             json_object_set_new(order, "tracking",
                                 json_pack("{s:s,s:s,s:s}", "carrier", o->carrier ? o->carrier : "",
                                           "tracking_no", o->tracking_no ? o->tracking_no : "",
@@ -178,7 +174,8 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     if (ws__batch(srv) != DS_OK ||
-        store_handoff_claim(srv->db, h->id, c->agent->id, (long long)time(NULL), NULL) != DS_OK) {
+        store_handoff_claim(srv->db, h->id, c->agent->id, (long long)conv_service_now(srv->svc),
+                            NULL) != DS_OK) {
         conv_error(srv, c, conv, "already_claimed", "another agent took this conversation");
         store_handoff_free(h);
         return;
@@ -205,13 +202,9 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
     ds_buf_init(&text);
     if (canned) {
         const kb_canned *k = kb_canned_find(srv->kb, canned);
-        dlg_env env = {.me = srv->me,
-                       .db = srv->db,
-                       .scratch = srv->scratch,
-                       .res = srv->res,
-                       .now = time(NULL)};
+        dlg_env env = {.me = srv->me, .db = srv->db, .now = conv_service_now(srv->svc)};
         ds_error err;
-        if (!k || dlg_render(&env, s ? s->dlg : NULL, k->text, &text, &err) != DS_OK) {
+        if (!k || dlg_render(&env, s ? conv_session(s->cv) : NULL, k->text, &text, &err) != DS_OK) {
             conv_error(srv, c, conv, "bad_request",
                        k ? "this canned answer needs an order the shopper has not verified"
                          : "no such canned answer");
@@ -289,9 +282,7 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
     if (s && closing)
         ws__send(srv, s,
                  json_pack("{s:s,s:s,s:[i,i,i,i,i]}", "type", "survey", "question",
-                           "Görüşmemizi 1 ile 5 arasında nasıl değerlendirirsiniz? "
-                           "İsterseniz birkaç kelimeyle yorumunuzu da yazabilirsiniz.",
-                           "scale", 1, 2, 3, 4, 5),
+                           ws__words(srv, "survey.question", ""), "scale", 1, 2, 3, 4, 5),
                  1);
     else if (s)
         ws__send(srv, s, json_pack("{s:s,s:s}", "type", "handoff", "state", "bot"), 1);
@@ -301,6 +292,42 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
     store_handoff_free(h);
     ws__queue_changed(srv);
 }
+
+void ws__agent_closed(ws_server *srv, ws_conn *c)
+{
+    int was_agent = c->agent != NULL;
+    store_agent_free(c->agent);
+    c->agent = NULL;
+    if (was_agent && !srv->draining)
+        ws__queue_changed(srv); /* waits are estimated from the agents at work */
+}
+
+/* Indexed by ws_agent_frame_type, after auth. */
+static void on_agent_message(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    on_message(srv, c, msg, "agent");
+}
+
+static void on_note(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    on_message(srv, c, msg, "note");
+}
+
+static void on_release(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    on_end(srv, c, msg, "released");
+}
+
+static void on_close(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    on_end(srv, c, msg, "closed");
+}
+
+static void (*const handlers[])(ws_server *srv, ws_conn *c, json_t *msg) = {
+    [WS_AGENT_CLAIM] = on_claim,     [WS_AGENT_MESSAGE] = on_agent_message,
+    [WS_AGENT_NOTE] = on_note,       [WS_AGENT_TYPING] = on_typing,
+    [WS_AGENT_RELEASE] = on_release, [WS_AGENT_CLOSE] = on_close,
+};
 
 void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 {
@@ -323,15 +350,7 @@ void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
         else
             on_auth(srv, c, msg);
     } else {
-        switch (type) {
-        case WS_AGENT_CLAIM: on_claim(srv, c, msg); break;
-        case WS_AGENT_MESSAGE: on_message(srv, c, msg, "agent"); break;
-        case WS_AGENT_NOTE: on_message(srv, c, msg, "note"); break;
-        case WS_AGENT_TYPING: on_typing(srv, c, msg); break;
-        case WS_AGENT_RELEASE: on_end(srv, c, msg, "released"); break;
-        case WS_AGENT_CLOSE: on_end(srv, c, msg, "closed"); break;
-        case WS_AGENT_AUTH: break;
-        }
+        handlers[type](srv, c, msg);
     }
     json_decref(msg);
 }

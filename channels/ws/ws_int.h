@@ -1,14 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to channels/ws: the server and connection state shared by
- * ws_server.c (event loop, queues, group commit) and ws_chat.c (frames). */
+/* Private to channels/ws: the server and connection state, and what each
+ * file offers the others. The files form a tree: ws_server.c (the loop, the
+ * endpoint table, reload, drain) -> ws_chat.c, ws_agent.c (frames) ->
+ * ws_queue.c (the hand-off queue as agents and shoppers see it) ->
+ * ws_conns.c (who is connected), ws_out.c (output queues and the group
+ * commit) -> the engine. ws_frame.c, ws_limits.c and ws_identity.c are
+ * leaves. */
 #ifndef WS_INT_H
 #define WS_INT_H
 
 #include <jansson.h>
-#include <uv.h>
 #include <time.h>
+#include <uv.h>
 
+#include "conv.h"
 #include "ws.h"
+
+typedef struct ws_server ws_server;
+typedef struct ws_conn ws_conn;
+
+/* One WebSocket endpoint (ws_server.c's table): its URI and handlers. */
+typedef struct ws_endpoint {
+    const char *uri;
+    int is_agent;
+    /* one complete text frame */
+    void (*frame)(ws_server *srv, ws_conn *c, const char *data, size_t len);
+    /* the connection is going: free what the endpoint keeps (may be NULL) */
+    void (*closed)(ws_server *srv, ws_conn *c);
+} ws_endpoint;
 
 typedef struct ws_frame {
     struct ws_frame *next;
@@ -17,8 +36,9 @@ typedef struct ws_frame {
     unsigned char data[]; /* LWS_PRE bytes, then the payload */
 } ws_frame;
 
-typedef struct ws_conn {
+struct ws_conn {
     struct lws *wsi;
+    const ws_endpoint *ep;
     struct ws_conn *prev, *next; /* every live connection */
     struct ws_conn *dirty_next;  /* waiting for a commit */
     int dirty;
@@ -28,30 +48,25 @@ typedef struct ws_conn {
     unsigned char *rx; /* a fragmented frame being gathered */
     size_t rx_len;
     int rx_too_large;
-    long long conv; /* conversation id, 0 before hello */
-    dlg_session *dlg;
     int is_agent; /* connected on /ws/agent */
-    /* the conversation's hand-off as this process last set it (the store
-     * is the truth on resume): waiting for people, or held by an agent */
-    int in_handoff;
-    long long claimed_by;
-    size_t sent_position;           /* the queue position last told, 0 none */
-    unsigned long long saved_state; /* hash of the dialogue state last saved */
-    long long sent_offer;           /* agents: the conversation last offered, 0 none */
-    store_agent *agent;             /* after auth; NULL before */
+    /* shoppers: the conversation, NULL before hello */
+    conv_chat *cv;
+    size_t sent_position; /* the queue position last told, 0 none */
+    /* agents: after auth; NULL before */
+    store_agent *agent;
+    long long sent_offer; /* the conversation last offered, 0 none */
     char addr[48];
     char customer[128];
     int closing;
-} ws_conn;
+};
 
-typedef struct ws_server {
+struct ws_server {
     const ws_config *cfg;
     struct lws_context *ctx;
     kb_base *kb;
     match_engine *me;
     store_db *db;
-    nlp_text *scratch;
-    match_result *res;
+    conv_service *svc;
     ws_limiter *limits;
     ws_conn *conns;
     size_t conn_count;
@@ -61,6 +76,7 @@ typedef struct ws_server {
     unsigned long next_seq;
     lws_sorted_usec_list_t flush_sul;
     lws_sorted_usec_list_t sweep_sul;
+    lws_sorted_usec_list_t queue_sul;
     char **origins;
     size_t origin_count;
     int draining; /* SIGTERM: closing every connection */
@@ -71,15 +87,10 @@ typedef struct ws_server {
     uv_signal_t sig_term, sig_int, sig_hup;
     uv_timer_t drain_timer;
     struct lws_context *ctx_alive; /* lws sets it NULL once destroyed */
-    int hours_mode;                /* hours_mode: auto, open, closed */
     int queue_dirty;               /* push the queue after this loop turn */
-    /* working hours, computed at most once a second (a bot turn needs them) */
-    time_t hours_at;
-    int hours_open;
-    char hours_back[96];
-    char hours_iso[40];
-    lws_sorted_usec_list_t queue_sul;
-} ws_server;
+};
+
+/* ---- output and the group commit (ws_out.c) ----------------------------- */
 
 /* Queues a JSON object for c (takes obj). durable: hold it until the open
  * batch commits. */
@@ -89,34 +100,49 @@ void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable);
 void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message);
 /* Opens the group-commit batch if none is open and schedules its commit. */
 ds_status ws__batch(ws_server *srv);
+/* Commits the open batch now (SIGTERM, exit). */
+void ws__flush(ws_server *srv);
+/* Writes the committed frames at the head of c's queue (writeable callback). */
+void ws__write_ready(ws_server *srv, ws_conn *c);
+/* Drops c's queued frames and its place on the dirty list. */
+void ws__out_forget(ws_server *srv, ws_conn *c);
+/* Current time: seconds (with a fraction) and shop-local ISO 8601. */
+double ws__now(void);
+void ws__now_iso(const ws_server *srv, char buf[CLOCK_ISO_LEN]);
+/* A dialogue.json message's first text, for frames that are not bot turns
+ * (the survey's question); fallback when the KB has none. Borrowed. */
+const char *ws__words(const ws_server *srv, const char *key, const char *fallback);
 
-/* Handles one complete text frame from a shopper. */
-void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
-void ws__chat_closed(ws_server *srv, ws_conn *c);
+/* ---- connections (ws_conns.c) --------------------------------------------- */
 
-/* The agent endpoint (ws_agent.c). */
-void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
-
-/* The hand-off queue (ws_queue.c). ws__queue_changed schedules a push of
- * the queue to agents, positions to waiting shoppers and offers to free
- * agents, once per loop turn. */
-void ws__queue_changed(ws_server *srv);
-/* Starts a hand-off for the conversation after the bot asked for people. */
-void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const char *preview);
-/* Tells a (re)connected shopper where their hand-off stands. */
-void ws__handoff_status(ws_server *srv, ws_conn *c);
-/* Records a conversation's hand-off state on all its shopper connections. */
-void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
-/* The shopper connection of a conversation, or NULL. */
+void ws__conn_link(ws_server *srv, ws_conn *c);
+void ws__conn_unlink(ws_server *srv, ws_conn *c);
+/* The shopper connection of a conversation (the newest), or NULL. */
 ws_conn *ws__shopper_of(ws_server *srv, long long conv);
 /* The agent connection of agent id, or NULL. */
 ws_conn *ws__agent_conn(ws_server *srv, long long agent_id);
-/* Working hours now (ws_queue.c): 1 when people are at work; back_at gets
- * the next opening in Turkish and iso the same as ISO 8601 (may be NULL). */
-int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40]);
+/* Records a conversation's hand-off state on all its shopper connections. */
+void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
+/* Agents signed in now. */
+size_t ws__agents_online(ws_server *srv);
 
-/* Current time, ISO 8601 in the shop's time zone, into buf[40]. */
-void ws__now_iso(const ws_server *srv, char buf[40]);
-double ws__now(void);
+/* ---- the hand-off queue (ws_queue.c) ----------------------------------- */
+
+/* Schedules a push of the queue to agents, positions to waiting shoppers
+ * and offers to free agents, once per loop turn. */
+void ws__queue_changed(ws_server *srv);
+/* The conversation of c now waits for people (a turn opened its hand-off). */
+void ws__handoff_started(ws_server *srv, ws_conn *c, int offline);
+/* Tells a (re)connected shopper where their hand-off stands. */
+void ws__handoff_status(ws_server *srv, ws_conn *c);
+/* Tells the shopper people are away until when (an after-hours request). */
+void ws__send_offline(ws_server *srv, ws_conn *c, int durable);
+
+/* ---- endpoints (ws_chat.c, ws_agent.c) --------------------------------- */
+
+void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
+void ws__chat_closed(ws_server *srv, ws_conn *c);
+void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len);
+void ws__agent_closed(ws_server *srv, ws_conn *c);
 
 #endif

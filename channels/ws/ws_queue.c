@@ -1,83 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* The hand-off queue as the server shows it: starting a hand-off after the
- * bot asked for people, pushing the queue to agents, positions and waits to
- * waiting shoppers, and offering the head of the queue to agents with free
- * capacity. The queue itself lives in the store, so a restart loses none. */
+/* The hand-off queue as the server shows it: a conversation that starts to
+ * wait for people, the queue pushed to agents, positions and waits to
+ * waiting shoppers, and the head of the queue offered to agents with free
+ * capacity. The queue itself lives in the store (the conversation service
+ * opens each hand-off), so a restart loses none. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "hours.h"
 #include "ws_int.h"
 
 /* A first guess at the wait before any claim has happened. */
 #define WS_DEFAULT_WAIT_S 120
 
-ws_conn *ws__shopper_of(ws_server *srv, long long conv)
-{
-    ws_conn *found = NULL;
-    for (ws_conn *c = srv->conns; c; c = c->next)
-        if (!c->is_agent && c->conv == conv)
-            found = c; /* the newest connection of the conversation */
-    return found;
-}
-
-void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by)
-{
-    for (ws_conn *c = srv->conns; c; c = c->next) {
-        if (!c->is_agent && c->conv == conv) {
-            c->in_handoff = in_handoff;
-            c->claimed_by = claimed_by;
-            c->sent_position = 0; /* a new state: the next position is news */
-        }
-    }
-}
-
-ws_conn *ws__agent_conn(ws_server *srv, long long agent_id)
-{
-    for (ws_conn *c = srv->conns; c; c = c->next)
-        if (c->is_agent && c->agent && c->agent->id == agent_id)
-            return c;
-    return NULL;
-}
-
-static void hours_refresh(ws_server *srv, time_t now)
-{
-    srv->hours_at = now;
-    srv->hours_open = hours_open_now(srv->kb, (hours_mode)srv->hours_mode, now);
-    srv->hours_back[0] = srv->hours_iso[0] = '\0';
-    if (srv->hours_open)
-        return;
-    time_t when;
-    if (hours_next_open(srv->kb, now, &when) != DS_OK)
-        when = now + 12 * 3600; /* forced closed with no schedule: a plausible half day */
-    ds_buf b;
-    ds_buf_init(&b);
-    hours_describe_next(srv->kb, now, when, &b);
-    snprintf(srv->hours_back, sizeof srv->hours_back, "%s", b.data ? b.data : "");
-    ds_buf_cleanup(&b);
-    clock_iso(kb_zone(srv->kb), (long long)when, srv->hours_iso);
-}
-
-int ws__hours_open(ws_server *srv, char *back_at, size_t back_len, char iso[40])
-{
-    time_t now = time(NULL);
-    if (now != srv->hours_at)
-        hours_refresh(srv, now);
-    if (back_at && back_len)
-        snprintf(back_at, back_len, "%s", srv->hours_back);
-    if (iso)
-        snprintf(iso, 40, "%s", srv->hours_iso);
-    return srv->hours_open;
-}
-
 static void queue_position(ws_server *srv, const store_handoff *q, size_t n, long long conv,
                            size_t *position, long long *eta)
 {
     long long median = store_handoff_median_wait(srv->db, WS_DEFAULT_WAIT_S);
-    size_t agents = 0;
-    for (ws_conn *c = srv->conns; c; c = c->next)
-        agents += c->is_agent && c->agent;
+    size_t agents = ws__agents_online(srv);
     size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
         if (strcmp(q[i].state, "waiting") == 0)
@@ -164,53 +104,39 @@ void ws__queue_changed(ws_server *srv)
     lws_sul_schedule(srv->ctx, 0, &srv->queue_sul, push, 1000);
 }
 
-void ws__handoff_start(ws_server *srv, ws_conn *c, const dlg_reply *r, const char *preview)
+void ws__send_offline(ws_server *srv, ws_conn *c, int durable)
 {
-    char now[40], back[96], iso[40];
-    ws__now_iso(srv, now);
-    int offline = r->offline_request[0] != '\0';
-    long long id;
-    int existing = 0;
-    char pv[200];
-    snprintf(pv, sizeof pv, "%.160s", preview ? preview : "");
-    if (ws__batch(srv) != DS_OK ||
-        store_handoff_open(srv->db, c->conv, offline ? "offline" : "waiting", r->handoff_priority,
-                           r->handoff_reason ? r->handoff_reason : "istek", r->intent, pv,
-                           offline ? r->offline_request : NULL, now, (long long)time(NULL), &id,
-                           &existing, NULL) != DS_OK)
-        return;
-    ws__set_handoff(srv, c->conv, 1, 0);
-    if (offline) {
-        ws__hours_open(srv, back, sizeof back, iso);
-        ws__send(srv, c,
-                 json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
-                           iso, "message", back),
-                 1);
-    }
+    char back[96], iso[CLOCK_ISO_LEN];
+    conv_service_hours(srv->svc, back, iso);
+    ws__send(srv, c,
+             json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at", iso,
+                       "message", back),
+             durable);
+}
+
+void ws__handoff_started(ws_server *srv, ws_conn *c, int offline)
+{
+    ws__set_handoff(srv, conv_id(c->cv), 1, 0);
+    if (offline)
+        ws__send_offline(srv, c, 1);
     ws__queue_changed(srv);
 }
 
 void ws__handoff_status(ws_server *srv, ws_conn *c)
 {
     store_handoff *h;
-    if (store_handoff_active(srv->db, c->conv, &h, NULL) != DS_OK)
+    if (store_handoff_active(srv->db, conv_id(c->cv), &h, NULL) != DS_OK)
         return;
-    c->in_handoff = 1;
-    c->claimed_by = strcmp(h->state, "claimed") == 0 ? h->agent_id : 0;
+    conv_set_handoff(c->cv, 1, strcmp(h->state, "claimed") == 0 ? h->agent_id : 0);
     c->sent_position = 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
         ws__send(srv, c,
                  json_pack("{s:s,s:s}", "type", "agent_joined", "agent",
-                           a ? a->agent->name : "Müşteri temsilcisi"),
+                           a ? a->agent->name : ws__words(srv, "handoff.agent_name", "")),
                  0);
     } else if (strcmp(h->state, "offline") == 0) {
-        char back[96], iso[40];
-        ws__hours_open(srv, back, sizeof back, iso);
-        ws__send(srv, c,
-                 json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
-                           iso, "message", back),
-                 0);
+        ws__send_offline(srv, c, 0);
     } else {
         ws__queue_changed(srv); /* the push tells the position */
     }

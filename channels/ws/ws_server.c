@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The libwebsockets event loop: static files, the /ws/chat endpoint, per
- * connection output queues, group commit of the store writes a loop turn
- * makes, idle timeouts, SIGTERM drain and SIGHUP knowledge-base reload. */
+/* The libwebsockets event loop: static files, the table of WebSocket
+ * endpoints, the one place a connection's state is freed, idle timeouts,
+ * SIGTERM drain and SIGHUP knowledge-base reload. Frames go to the
+ * endpoints' handlers (ws_chat.c, ws_agent.c); output and the group commit
+ * are ws_out.c's. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,23 @@
 
 #include "hours.h"
 #include "ws_int.h"
+
+static const ws_endpoint endpoints[] = {
+    {"/ws/chat", 0, ws__chat_frame, ws__chat_closed},
+    {"/ws/agent", 1, ws__agent_frame, ws__agent_closed},
+};
+
+/* The endpoint of a connection's request URI, or NULL. */
+static const ws_endpoint *endpoint_of(struct lws *wsi)
+{
+    char uri[64];
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++)
+        if (strcmp(uri, endpoints[i].uri) == 0)
+            return &endpoints[i];
+    return NULL;
+}
 
 static volatile sig_atomic_t got_term, got_hup;
 static struct lws_context *signal_ctx; /* the only global: signal handlers need it */
@@ -24,140 +43,6 @@ static void on_signal(int sig)
         got_term = 1;
     if (signal_ctx)
         lws_cancel_service(signal_ctx);
-}
-
-double ws__now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void ws__now_iso(const ws_server *srv, char buf[40])
-{
-    clock_iso(kb_zone(srv->kb), (long long)time(NULL), buf);
-}
-
-/* ---- output ------------------------------------------------------------ */
-
-static void mark_dirty(ws_server *srv, ws_conn *c)
-{
-    if (c->dirty)
-        return;
-    c->dirty = 1;
-    c->dirty_next = srv->dirty;
-    srv->dirty = c;
-}
-
-void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
-{
-    char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
-    json_decref(obj);
-    ws__send_take(srv, c, s, durable);
-}
-
-void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable)
-{
-    if (!s || c->closing)
-        goto out;
-    if (c->qbytes + strlen(s) > WS_MAX_OUT_BYTES) {
-        /* a client that does not read: drop it rather than buffer without end
-         * (bytes, not frames: a burst's acks wait for one commit together) */
-        c->closing = 1;
-        lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
-        goto out;
-    }
-    size_t len = strlen(s);
-    ws_frame *f = ds_malloc(sizeof *f + LWS_PRE + len);
-    if (!f)
-        goto out;
-    f->next = NULL;
-    f->seq = durable ? srv->batch_seq : 0;
-    f->len = len;
-    memcpy(f->data + LWS_PRE, s, len);
-    if (c->qtail)
-        c->qtail->next = f;
-    else
-        c->qhead = f;
-    c->qtail = f;
-    c->qlen++;
-    c->qbytes += len;
-    if (f->seq > srv->committed_seq)
-        mark_dirty(srv, c);
-    else
-        lws_callback_on_writable(c->wsi);
-out:
-    ds_free(s);
-}
-
-void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message)
-{
-    ws__send(srv, c, json_pack("{s:s,s:s,s:s}", "type", "error", "code", code, "message", message),
-             0);
-}
-
-/* Writes the committed frames at the head of the queue: several per
- * callback while the socket takes them (an ack and its reply go out in one
- * turn of the loop), then asks to be called again if more are ready. */
-static void write_ready(ws_server *srv, ws_conn *c)
-{
-    for (int n = 0; n < 16; n++) {
-        ws_frame *f = c->qhead;
-        if (!f || f->seq > srv->committed_seq)
-            return;
-        if (n > 0 && lws_send_pipe_choked(c->wsi))
-            break;
-        if (lws_write(c->wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
-            c->closing = 1;
-            return;
-        }
-        c->qhead = f->next;
-        if (!c->qhead)
-            c->qtail = NULL;
-        c->qlen--;
-        c->qbytes -= f->len;
-        ds_free(f);
-    }
-    if (c->qhead && c->qhead->seq <= srv->committed_seq)
-        lws_callback_on_writable(c->wsi);
-}
-
-/* ---- group commit ------------------------------------------------------ */
-
-static void flush(lws_sorted_usec_list_t *sul)
-{
-    ws_server *srv = lws_container_of(sul, ws_server, flush_sul);
-    if (!srv->batch_seq)
-        return;
-    ds_error err;
-    if (store_batch_commit(srv->db, &err) != DS_OK)
-        lwsl_err("destek: commit failed, nothing of this batch is acknowledged: %s\n", err.message);
-    else
-        srv->committed_seq = srv->batch_seq;
-    srv->batch_seq = 0;
-    for (ws_conn *c = srv->dirty; c; c = c->dirty_next) {
-        c->dirty = 0;
-        if (srv->committed_seq && c->qhead)
-            lws_callback_on_writable(c->wsi);
-    }
-    srv->dirty = NULL;
-}
-
-ds_status ws__batch(ws_server *srv)
-{
-    if (srv->batch_seq)
-        return DS_OK;
-    ds_error err;
-    ds_status st = store_batch_begin(srv->db, &err);
-    if (st != DS_OK) {
-        lwsl_err("destek: cannot start a write batch: %s\n", err.message);
-        return st;
-    }
-    srv->batch_seq = ++srv->next_seq;
-    /* commit on the next turn of the loop: every frame read in this turn
-     * joins the same transaction */
-    lws_sul_schedule(srv->ctx, 0, &srv->flush_sul, flush, 1);
-    return DS_OK;
 }
 
 static void sweep(lws_sorted_usec_list_t *sul)
@@ -184,55 +69,30 @@ static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
 {
     memset(c, 0, sizeof *c);
     c->wsi = wsi;
+    c->ep = endpoint_of(wsi);
+    c->is_agent = c->ep && c->ep->is_agent;
     lws_get_peer_simple(wsi, c->addr, sizeof c->addr);
-    c->next = srv->conns;
-    if (srv->conns)
-        srv->conns->prev = c;
-    srv->conns = c;
-    srv->conn_count++;
+    ws__conn_link(srv, c);
 }
 
 /* The one place a connection's state is freed. */
 static void conn_close(ws_server *srv, ws_conn *c)
 {
-    ws__chat_closed(srv, c);
-    int was_agent = c->agent != NULL;
-    store_agent_free(c->agent);
-    c->agent = NULL;
-    if (c->prev)
-        c->prev->next = c->next;
-    else if (srv->conns == c)
-        srv->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    if (c->dirty) { /* unlink from the dirty list */
-        ws_conn **p = &srv->dirty;
-        while (*p && *p != c)
-            p = &(*p)->dirty_next;
-        if (*p)
-            *p = c->dirty_next;
-    }
-    for (ws_frame *f = c->qhead, *n; f; f = n) {
-        n = f->next;
-        ds_free(f);
-    }
+    ws__conn_unlink(srv, c);
+    if (c->ep && c->ep->closed)
+        c->ep->closed(srv, c);
+    ws__out_forget(srv, c);
     ds_free(c->rx);
-    srv->conn_count--;
     memset(c, 0, sizeof *c);
-    if (was_agent && !srv->draining)
-        ws__queue_changed(srv); /* waits are estimated from the agents at work */
     if (srv->draining && !srv->conns && srv->use_uv)
         uv_stop(&srv->loop);
 }
 
 static void frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 {
-    if (c->closing)
+    if (c->closing || !c->ep)
         return; /* a refused agent says nothing more */
-    if (c->is_agent)
-        ws__agent_frame(srv, c, data, len);
-    else
-        ws__chat_frame(srv, c, data, len);
+    c->ep->frame(srv, c, data, len);
 }
 
 /* Gathers fragments; hands a complete frame on. 0 to keep the connection. */
@@ -295,22 +155,18 @@ static int reload_kb(ws_server *srv)
         kb_free(kb);
         return -1;
     }
-    match_result *res = match_result_new(me);
-    if (!res) {
+    if (conv_service_set_engine(srv->svc, me) != DS_OK) {
         match_engine_free(me);
         kb_free(kb);
         return -1;
     }
     for (ws_conn *c = srv->conns; c; c = c->next)
-        if (c->dlg)
-            dlg_session_move_kb(c->dlg, srv->kb, kb);
-    match_result_free(srv->res);
+        if (c->cv)
+            conv_move_kb(c->cv, srv->kb, kb);
     match_engine_free(srv->me);
     kb_free(srv->kb);
     srv->kb = kb;
     srv->me = me;
-    srv->res = res;
-    srv->hours_at = 0; /* the new shop.json may have other hours */
     fprintf(stdout, "knowledge base reloaded from %s (%zu intents)\n", srv->cfg->kb_dir,
             kb_intent_count(kb));
     fflush(stdout);
@@ -322,18 +178,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
     ws_server *srv = lws_context_user(lws_get_context(wsi));
     ws_conn *c = user;
-    char uri[64];
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
-            (strcmp(uri, "/ws/chat") != 0 && strcmp(uri, "/ws/agent") != 0))
-            return -1;
-        return origin_allowed(srv, wsi) ? 0 : -1;
-    case LWS_CALLBACK_ESTABLISHED:
-        conn_open(srv, c, wsi);
-        c->is_agent = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
-                      strcmp(uri, "/ws/agent") == 0;
-        return 0;
+        return endpoint_of(wsi) && origin_allowed(srv, wsi) ? 0 : -1;
+    case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         if (srv->draining) {
@@ -351,7 +199,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
             return -1;
         }
-        write_ready(srv, c);
+        ws__write_ready(srv, c);
         /* a connection being closed says why first (its error frame) */
         if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq)) {
             lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused", 7);
@@ -427,9 +275,7 @@ static int open_engine(ws_server *srv)
                         "(run destek kb lint)\n");
         return -1;
     }
-    if (match_engine_new(srv->kb, &srv->me, &err) != DS_OK ||
-        !(srv->res = match_result_new(srv->me)) || !(srv->scratch = nlp_text_new()) ||
-        !(srv->limits = ws_limiter_new())) {
+    if (match_engine_new(srv->kb, &srv->me, &err) != DS_OK || !(srv->limits = ws_limiter_new())) {
         fprintf(stderr, "destek: cannot index the knowledge base\n");
         return -1;
     }
@@ -437,6 +283,11 @@ static int open_engine(ws_server *srv)
         fprintf(stderr, "destek: cannot open %s: %s\n", srv->cfg->db_path, err.message);
         return -1;
     }
+    if (!(srv->svc = conv_service_new(srv->me, srv->db))) {
+        fprintf(stderr, "destek: out of memory\n");
+        return -1;
+    }
+    conv_service_set_hours(srv->svc, (hours_mode)srv->cfg->hours_mode);
     return 0;
 }
 
@@ -444,10 +295,9 @@ static void close_engine(ws_server *srv)
 {
     if (srv->batch_seq && srv->db)
         store_batch_commit(srv->db, NULL); /* nothing read may be lost at exit */
+    conv_service_free(srv->svc);
     store_close(srv->db);
     ws_limiter_free(srv->limits);
-    nlp_text_free(srv->scratch);
-    match_result_free(srv->res);
     match_engine_free(srv->me);
     kb_free(srv->kb);
     for (size_t i = 0; i < srv->origin_count; i++)
@@ -461,8 +311,7 @@ static void begin_drain(ws_server *srv)
 {
     if (srv->draining)
         return;
-    if (srv->batch_seq)
-        flush(&srv->flush_sul);
+    ws__flush(srv);
     srv->draining = 1;
     for (ws_conn *c = srv->conns; c; c = c->next)
         lws_callback_on_writable(c->wsi);
@@ -549,7 +398,6 @@ int ws_server_run(const ws_config *cfg)
     raise_fd_limit();
     memset(&srv, 0, sizeof srv);
     srv.cfg = cfg;
-    srv.hours_mode = cfg->hours_mode;
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
     if (open_engine(&srv) != 0) {
         close_engine(&srv);
@@ -640,8 +488,7 @@ int ws_server_run(const ws_config *cfg)
     fflush(stdout);
     if (srv.use_uv) {
         uv_run(&srv.loop, UV_RUN_DEFAULT); /* until SIGTERM has drained */
-        if (srv.batch_seq)
-            flush(&srv.flush_sul);
+        ws__flush(&srv);
         lws_context_destroy(srv.ctx);
         uv_cleanup(&srv);
     } else {

@@ -14,14 +14,18 @@
  *   $ requests KIND N      the store holds N requests of KIND
  *   $ returns KIND STATE N the store holds N returns/exchanges/cases of KIND in STATE
  *   $ exchange_to SKU      the newest exchange asks for SKU
- *   $ handoffs N           the script's conversations asked N times for people
+ *   $ handoffs N           N of the script's conversations wait for people
  *
  * Besides the written checks, every reply given before the conversation has
  * a verified order is checked for the customer names, e-mails, phones and
  * tracking numbers of every fixture order: none may appear.
  *
- * With --restart, before every message the session is saved, dropped and
- * restored into a fresh one (as a server restart does): every script must
+ * Each turn goes through the conversation service (conv_turn) in a store
+ * batch, as in the server: after it, the store must hold the shopper's
+ * message and the reply.
+ *
+ * With --restart, before every message the conversation is dropped and
+ * resumed from the store (as after a server restart): every script must
  * still pass, so nothing a dialogue depends on is missing from the saved state.
  *
  * With --dump-states FILE, the saved state before every turn is written to
@@ -42,8 +46,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dlg.h"
-#include "tpl.h"
+#include "conv.h"
 
 static int failures, checks;
 
@@ -130,56 +133,69 @@ static int accepts(const char *labels, const char *id)
 }
 
 typedef struct runner {
-    dlg_env env;
-    dlg_session *s;
-    dlg_reply r;
+    conv_service *svc;
+    conv_chat *c;
+    char token[72]; /* the conversation's token hash */
+    conv_turn_result res;
     int have_reply;
     const secrets *sec;
     int sessions;
-    int restart;        /* round-trip the session through dlg_session_save/load each turn */
+    int restart;        /* resume the conversation from the store before every turn */
     FILE *dump;         /* --dump-states: the state before every turn */
     json_t *old_states; /* --states: states an earlier build saved, by script and turn */
     const char *script;
     int turn;
-    int handoffs; /* replies that asked for people */
+    size_t stored; /* messages the store should hold for this conversation */
 } runner;
 
-static void new_session(runner *ru)
+#define REPLY(ru) (&(ru)->res.reply)
+
+static const kb_base *kb_of(const runner *ru)
 {
-    char id[32];
-    dlg_session_free(ru->s);
-    snprintf(id, sizeof id, "test-%d", ++ru->sessions);
-    ru->s = dlg_session_new(id);
-    dlg_reply_cleanup(&ru->r);
-    ru->have_reply = 0;
+    return match_engine_kb(conv_service_engine(ru->svc));
 }
 
-/* What a server restart does to a conversation: only the saved state survives. */
+static void new_session(runner *ru, const char *file, int line)
+{
+    conv_free(ru->c);
+    ru->c = NULL;
+    snprintf(ru->token, sizeof ru->token, "%064d", ++ru->sessions);
+    ds_error err;
+    store_db *db = conv_service_store(ru->svc);
+    if (store_batch_begin(db, &err) != DS_OK ||
+        conv_start(ru->svc, ru->token, &ru->c, &err) != DS_OK ||
+        store_batch_commit(db, &err) != DS_OK)
+        fail(file, line, "cannot start a conversation: %s", err.message);
+    conv_turn_result_cleanup(&ru->res);
+    ru->have_reply = 0;
+    ru->stored = 0;
+}
+
+/* What a server restart does to a conversation: only the store survives. */
 static void restart_session(runner *ru, const char *file, int line)
 {
-    const kb_base *kb = match_engine_kb(ru->env.me);
-    char *state = dlg_session_save(ru->s, kb);
-    char id[32];
-    snprintf(id, sizeof id, "test-%d", ru->sessions);
-    dlg_session *fresh = dlg_session_new(id);
-    if (!state || !fresh) {
-        fail(file, line, "cannot save the session%s%s", "", "");
+    const kb_base *kb = kb_of(ru);
+    char *state = dlg_session_save(conv_session(ru->c), kb);
+    unsigned long long hash = dlg_session_state_hash(conv_session(ru->c));
+    conv_chat *fresh = NULL;
+    ds_error err;
+    conv_free(ru->c);
+    ru->c = NULL;
+    if (!state || conv_resume(ru->svc, ru->token, &fresh, &err) != DS_OK) {
+        fail(file, line, "cannot resume the conversation: %s", state ? err.message : "no state");
         ds_free(state);
-        dlg_session_free(fresh);
         return;
     }
-    dlg_session_load(fresh, kb, state);
-    char *again = dlg_session_save(fresh, kb);
+    ru->c = fresh;
+    char *again = dlg_session_save(conv_session(fresh), kb);
     checks += 2;
-    if (dlg_session_state_hash(fresh) != dlg_session_state_hash(ru->s))
-        fail(file, line, "the state hash changed through save/load: %s%s", state, "");
+    if (dlg_session_state_hash(conv_session(fresh)) != hash)
+        fail(file, line, "the state hash changed through the store: %s", state);
     if (!again || strcmp(state, again) != 0)
-        fail(file, line, "the state changed through save/load:\n  %s\n  %s", state,
+        fail(file, line, "the state changed through the store:\n  %s\n  %s", state,
              again ? again : "(null)");
     ds_free(again);
     ds_free(state);
-    dlg_session_free(ru->s);
-    ru->s = fresh;
 }
 
 /* A state an earlier build saved at this point of the script must load into
@@ -192,12 +208,12 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     const char *was = json_string_value(json_object_get(e, "text"));
     if (!e || !was || strcmp(was, text) != 0)
         return; /* a turn the earlier build never saw */
-    const kb_base *kb = match_engine_kb(ru->env.me);
+    const kb_base *kb = kb_of(ru);
     dlg_session *old = dlg_session_new("old");
     if (!old)
         return;
     dlg_session_load(old, kb, json_string_value(json_object_get(e, "state")));
-    char *a = dlg_session_save(old, kb), *b = dlg_session_save(ru->s, kb);
+    char *a = dlg_session_save(old, kb), *b = dlg_session_save(conv_session(ru->c), kb);
     checks++;
     if (!a || !b || strcmp(a, b) != 0)
         fail(file, line, "the state saved by the earlier build loads as\n  %s\nnot as\n  %s",
@@ -209,12 +225,14 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
 
 static void say(runner *ru, const char *file, int line, const char *text)
 {
-    dlg_reply_cleanup(&ru->r);
+    conv_turn_result_cleanup(&ru->res);
     ru->turn++;
+    if (!ru->c)
+        return;
     if (ru->old_states)
         check_old_state(ru, file, line, text);
     if (ru->dump) {
-        char *st = dlg_session_save(ru->s, match_engine_kb(ru->env.me));
+        char *st = dlg_session_save(conv_session(ru->c), kb_of(ru));
         json_t *o = json_pack("{s:s,s:i,s:s,s:s}", "script", ru->script, "turn", ru->turn, "text",
                               text, "state", st ? st : "");
         char *l = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -225,22 +243,41 @@ static void say(runner *ru, const char *file, int line, const char *text)
     }
     if (ru->restart)
         restart_session(ru, file, line);
+    if (!ru->c)
+        return;
     ds_error err;
-    if (dlg_respond(&ru->env, ru->s, text, strlen(text), &ru->r, &err) != DS_OK) {
-        fail(file, line, "dlg_respond failed: %s%s", err.message, "");
+    store_db *db = conv_service_store(ru->svc);
+    char id[32];
+    snprintf(id, sizeof id, "m%d", ru->turn);
+    if (store_batch_begin(db, &err) != DS_OK ||
+        conv_turn(ru->svc, ru->c, id, text, strlen(text), &ru->res, &err) != DS_OK ||
+        store_batch_commit(db, &err) != DS_OK) {
+        fail(file, line, "the turn failed: %s", err.message);
         return;
     }
     ru->have_reply = 1;
-    ru->handoffs += ru->r.handoff_priority != NULL;
+    const dlg_reply *r = REPLY(ru);
     if (getenv("DLG_VERBOSE"))
-        fprintf(stderr, "> %s\n[%s] %s\n", text, ru->r.intent, ru->r.text.data);
-    if (ru->r.verified)
+        fprintf(stderr, "> %s\n[%s] %s\n", text, r->intent, r->text.data);
+    /* the turn is in the store: the shopper's message and the reply */
+    ru->stored += 2;
+    store_message *m;
+    size_t n;
+    checks++;
+    if (store_messages_list(db, conv_id(ru->c), 0, &m, &n, NULL) != DS_OK || n != ru->stored ||
+        strcmp(m[n - 2].text, text) != 0 ||
+        strcmp(m[n - 1].text, r->text.data ? r->text.data : "") != 0)
+        fail(file, line, "the store does not hold this turn (%zu messages, want %zu)", n,
+             ru->stored);
+    else
+        store_messages_free(m, n);
+    if (r->verified)
         return;
     for (size_t i = 0; i < ru->sec->n; i++) {
         checks++;
-        if (strstr(ru->r.text.data ? ru->r.text.data : "", ru->sec->s[i]))
+        if (strstr(r->text.data ? r->text.data : "", ru->sec->s[i]))
             fail(file, line, "an order detail (%s) leaked before verification: %s", ru->sec->s[i],
-                 ru->r.text.data);
+                 r->text.data);
     }
 }
 
@@ -251,7 +288,7 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
     checks++;
     if (sscanf(arg, "order %63s %63s", a, b) == 2) {
         store_order *o;
-        if (store_order_get(ru->env.db, a, &o, NULL) != DS_OK) {
+        if (store_order_get(conv_service_store(ru->svc), a, &o, NULL) != DS_OK) {
             fail(file, line, "order %s not found%s", a, "");
             return;
         }
@@ -261,7 +298,7 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
     } else if (sscanf(arg, "requests %63s %ld", a, &n) == 2) {
         store_request *r;
         size_t count;
-        if (store_requests_list(ru->env.db, a, &r, &count, NULL) != DS_OK) {
+        if (store_requests_list(conv_service_store(ru->svc), a, &r, &count, NULL) != DS_OK) {
             fail(file, line, "cannot list requests%s%s", "", "");
             return;
         }
@@ -274,7 +311,7 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
     } else if (sscanf(arg, "returns %63s %63s %ld", a, b, &n) == 3) {
         store_return *r;
         size_t count, match = 0;
-        if (store_returns_list(ru->env.db, NULL, &r, &count, NULL) != DS_OK) {
+        if (store_returns_list(conv_service_store(ru->svc), NULL, &r, &count, NULL) != DS_OK) {
             fail(file, line, "cannot list returns");
             return;
         }
@@ -284,12 +321,19 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
             fail(file, line, "%zu %s returns in state %s, want %ld", match, a, b, n);
         store_returns_free(r, count);
     } else if (sscanf(arg, "handoffs %ld", &n) == 1) {
-        if (ru->handoffs != n)
-            fail(file, line, "%d hand-offs, want %ld", ru->handoffs, n);
+        store_handoff *q;
+        size_t count;
+        if (store_handoffs_list(conv_service_store(ru->svc), 0, &q, &count, NULL) != DS_OK) {
+            fail(file, line, "cannot list the hand-offs");
+            return;
+        }
+        if ((long)count != n)
+            fail(file, line, "%zu hand-offs waiting for people, want %ld", count, n);
+        store_handoffs_free(q, count);
     } else if (sscanf(arg, "exchange_to %63s", a) == 1) {
         store_return *r;
         size_t count;
-        if (store_returns_list(ru->env.db, NULL, &r, &count, NULL) != DS_OK) {
+        if (store_returns_list(conv_service_store(ru->svc), NULL, &r, &count, NULL) != DS_OK) {
             fail(file, line, "cannot list returns");
             return;
         }
@@ -311,23 +355,22 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
 static void run_line(runner *ru, const char *file, int line, char *l)
 {
     char *arg = l + 2;
-    const char *reply = ru->r.text.data ? ru->r.text.data : "";
+    const dlg_reply *r = REPLY(ru);
+    const char *reply = r->text.data ? r->text.data : "";
     switch (l[0]) {
     case '>': say(ru, file, line, arg); return;
     case '$': check_store(ru, file, line, arg); return;
     case '@':
         if (strcmp(l, "@session") == 0) {
-            new_session(ru);
+            new_session(ru, file, line);
         } else if (strcmp(l, "@hours closed") == 0 || strcmp(l, "@hours open") == 0) {
-            ru->env.closed = l[7] == 'c';
-            ru->env.back_at = ru->env.closed ? "yarın 09:00'da" : NULL;
+            conv_service_set_hours(ru->svc, l[7] == 'c' ? HOURS_CLOSED : HOURS_OPEN);
         } else if (strncmp(l, "@now ", 5) == 0) {
-            long days, secs;
-            int off;
-            if (tpl_parse_iso(l + 5, &days, &secs, &off) == 0)
-                ru->env.now = (time_t)((long long)days * 86400 + secs - off * 60LL);
+            long long t;
+            if (clock_parse(kb_zone(kb_of(ru)), l + 5, &t) == 0)
+                conv_service_set_now(ru->svc, (time_t)t);
             else
-                fail(file, line, "bad @now %s%s", l + 5, "");
+                fail(file, line, "bad @now %s", l + 5);
         }
         return;
     default: break;
@@ -339,8 +382,8 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     checks++;
     switch (l[0]) {
     case '=':
-        if (!accepts(arg, ru->r.intent ? ru->r.intent : ""))
-            fail(file, line, "intent %s, want %s", ru->r.intent, arg);
+        if (!accepts(arg, r->intent ? r->intent : ""))
+            fail(file, line, "intent %s, want %s", r->intent, arg);
         break;
     case '~':
         if (!strstr(reply, arg))
@@ -352,22 +395,22 @@ static void run_line(runner *ru, const char *file, int line, char *l)
         break;
     case '?': {
         int found = 0;
-        for (size_t i = 0; i < ru->r.quick_reply_count; i++)
-            found |= strcmp(ru->r.quick_replies[i], arg) == 0;
+        for (size_t i = 0; i < r->quick_reply_count; i++)
+            found |= strcmp(r->quick_replies[i], arg) == 0;
         if (!found)
             fail(file, line, "no quick reply \"%s\" in: %s", arg, reply);
         break;
     }
     case '^': {
-        const char *got = ru->r.handoff_priority ? ru->r.handoff_priority : "none";
+        const char *got = r->handoff_priority ? r->handoff_priority : "none";
         if (strcmp(got, arg) != 0)
             fail(file, line, "hand-off %s, want %s", got, arg);
         break;
     }
     case '%':
         /* the offline request the reply carries contains this text */
-        if (!strstr(ru->r.offline_request, arg))
-            fail(file, line, "offline request lacks \"%s\": %s", arg, ru->r.offline_request);
+        if (!strstr(r->offline_request, arg))
+            fail(file, line, "offline request lacks \"%s\": %s", arg, r->offline_request);
         break;
     default: fail(file, line, "unknown line: %s%s", l, "");
     }
@@ -413,22 +456,22 @@ static int run_script(int restart, const char *kb_dir, const match_engine *me, c
     (void)kb_dir;
     runner ru;
     memset(&ru, 0, sizeof ru);
-    ru.env.me = me;
-    ru.env.db = db;
-    ru.env.scratch = nlp_text_new();
-    ru.env.res = match_result_new(me);
-    ru.env.now = 1795597200; /* 2026-11-25T12:00:00+03:00 */
+    ru.svc = conv_service_new(me, db);
+    if (!ru.svc)
+        return -1;
+    conv_service_set_now(ru.svc, 1795597200); /* 2026-11-25T12:00:00+03:00 */
+    conv_service_set_hours(ru.svc, HOURS_OPEN);
     ru.sec = sec;
     ru.restart = restart;
     ru.dump = dump_file;
     ru.old_states = old_states;
     ru.script = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    dlg_reply_init(&ru.r);
-    new_session(&ru);
+    conv_turn_result_init(&ru.res);
     FILE *f = fopen(path, "r");
     char line[2048];
     int lineno = 0;
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    new_session(&ru, name, 0);
     while (f && fgets(line, sizeof line, f)) {
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -438,10 +481,9 @@ static int run_script(int restart, const char *kb_dir, const match_engine *me, c
     }
     if (f)
         fclose(f);
-    dlg_reply_cleanup(&ru.r);
-    dlg_session_free(ru.s);
-    match_result_free(ru.env.res);
-    nlp_text_free(ru.env.scratch);
+    conv_turn_result_cleanup(&ru.res);
+    conv_free(ru.c);
+    conv_service_free(ru.svc);
     store_close(db);
     char wal[64];
     unlink(db_path);

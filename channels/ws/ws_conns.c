@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* Who is connected: the list of live connections and lookups on it (the
+ * shopper of a conversation, an agent's connection), and the hand-off state
+ * each shopper connection mirrors from the store. */
+#include "ws_int.h"
+
+void ws__conn_link(ws_server *srv, ws_conn *c)
+{
+    c->next = srv->conns;
+    if (srv->conns)
+        srv->conns->prev = c;
+    srv->conns = c;
+    srv->conn_count++;
+}
+
+void ws__conn_unlink(ws_server *srv, ws_conn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else if (srv->conns == c)
+        srv->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    srv->conn_count--;
+}
+
+ws_conn *ws__shopper_of(ws_server *srv, long long conv)
+{
+    ws_conn *found = NULL;
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        if (!c->is_agent && c->cv && conv_id(c->cv) == conv)
+            found = c; /* the newest connection of the conversation */
+    return found;
+}
+
+ws_conn *ws__agent_conn(ws_server *srv, long long agent_id)
+{
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        if (c->is_agent && c->agent && c->agent->id == agent_id)
+            return c;
+    return NULL;
+}
+
+void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by)
+{
+    for (ws_conn *c = srv->conns; c; c = c->next) {
+        if (!c->is_agent && c->cv && conv_id(c->cv) == conv) {
+            conv_set_handoff(c->cv, in_handoff, claimed_by);
+            c->sent_position = 0; /* a new state: the next position is news */
+        }
+    }
+}
+
+size_t ws__agents_online(ws_server *srv)
+{
+    size_t n = 0;
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        n += c->is_agent && c->agent;
+    return n;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Output queues and the group commit. Every store write of a loop turn joins
+ * one transaction (ws__batch); a durable frame (an ack, a reply) waits in
+ * its connection's queue until that transaction commits, so nothing is
+ * acknowledged that a kill -9 could lose. Below the endpoint handlers; calls
+ * only libwebsockets and the store. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ws_int.h"
+
+double ws__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void ws__now_iso(const ws_server *srv, char buf[CLOCK_ISO_LEN])
+{
+    conv_service_now_iso(srv->svc, buf);
+}
+
+const char *ws__words(const ws_server *srv, const char *key, const char *fallback)
+{
+    const kb_message *m = kb_message_get(srv->kb, key);
+    return m ? m->texts[0] : fallback;
+}
+
+static void mark_dirty(ws_server *srv, ws_conn *c)
+{
+    if (c->dirty)
+        return;
+    c->dirty = 1;
+    c->dirty_next = srv->dirty;
+    srv->dirty = c;
+}
+
+void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
+{
+    char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
+    json_decref(obj);
+    ws__send_take(srv, c, s, durable);
+}
+
+void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable)
+{
+    if (!s || c->closing)
+        goto out;
+    if (c->qbytes + strlen(s) > WS_MAX_OUT_BYTES) {
+        /* a client that does not read: drop it rather than buffer without end
+         * (bytes, not frames: a burst's acks wait for one commit together) */
+        c->closing = 1;
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+        goto out;
+    }
+    size_t len = strlen(s);
+    ws_frame *f = ds_malloc(sizeof *f + LWS_PRE + len);
+    if (!f)
+        goto out;
+    f->next = NULL;
+    f->seq = durable ? srv->batch_seq : 0;
+    f->len = len;
+    memcpy(f->data + LWS_PRE, s, len);
+    if (c->qtail)
+        c->qtail->next = f;
+    else
+        c->qhead = f;
+    c->qtail = f;
+    c->qlen++;
+    c->qbytes += len;
+    if (f->seq > srv->committed_seq)
+        mark_dirty(srv, c);
+    else
+        lws_callback_on_writable(c->wsi);
+out:
+    ds_free(s);
+}
+
+void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message)
+{
+    ws__send(srv, c, json_pack("{s:s,s:s,s:s}", "type", "error", "code", code, "message", message),
+             0);
+}
+
+/* Writes the committed frames at the head of the queue: several per
+ * callback while the socket takes them (an ack and its reply go out in one
+ * turn of the loop), then asks to be called again if more are ready. */
+void ws__write_ready(ws_server *srv, ws_conn *c)
+{
+    for (int n = 0; n < 16; n++) {
+        ws_frame *f = c->qhead;
+        if (!f || f->seq > srv->committed_seq)
+            return;
+        if (n > 0 && lws_send_pipe_choked(c->wsi))
+            break;
+        if (lws_write(c->wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
+            c->closing = 1;
+            return;
+        }
+        c->qhead = f->next;
+        if (!c->qhead)
+            c->qtail = NULL;
+        c->qlen--;
+        c->qbytes -= f->len;
+        ds_free(f);
+    }
+    if (c->qhead && c->qhead->seq <= srv->committed_seq)
+        lws_callback_on_writable(c->wsi);
+}
+
+void ws__out_forget(ws_server *srv, ws_conn *c)
+{
+    if (c->dirty) { /* unlink from the dirty list */
+        ws_conn **p = &srv->dirty;
+        while (*p && *p != c)
+            p = &(*p)->dirty_next;
+        if (*p)
+            *p = c->dirty_next;
+        c->dirty = 0;
+    }
+    for (ws_frame *f = c->qhead, *n; f; f = n) {
+        n = f->next;
+        ds_free(f);
+    }
+    c->qhead = c->qtail = NULL;
+    c->qlen = c->qbytes = 0;
+}
+
+void ws__flush(ws_server *srv)
+{
+    if (!srv->batch_seq)
+        return;
+    ds_error err;
+    if (store_batch_commit(srv->db, &err) != DS_OK)
+        lwsl_err("destek: commit failed, nothing of this batch is acknowledged: %s\n", err.message);
+    else
+        srv->committed_seq = srv->batch_seq;
+    srv->batch_seq = 0;
+    for (ws_conn *c = srv->dirty; c; c = c->dirty_next) {
+        c->dirty = 0;
+        if (srv->committed_seq && c->qhead)
+            lws_callback_on_writable(c->wsi);
+    }
+    srv->dirty = NULL;
+}
+
+static void flush_due(lws_sorted_usec_list_t *sul)
+{
+    ws__flush(lws_container_of(sul, ws_server, flush_sul));
+}
+
+ds_status ws__batch(ws_server *srv)
+{
+    if (srv->batch_seq)
+        return DS_OK;
+    ds_error err;
+    ds_status st = store_batch_begin(srv->db, &err);
+    if (st != DS_OK) {
+        lwsl_err("destek: cannot start a write batch: %s\n", err.message);
+        return st;
+    }
+    srv->batch_seq = ++srv->next_seq;
+    /* commit on the next turn of the loop: every frame read in this turn
+     * joins the same transaction */
+    lws_sul_schedule(srv->ctx, 0, &srv->flush_sul, flush_due, 1);
+    return DS_OK;
+}

@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: MIT */
+/* One conversation turn from text to stored reply, in the caller's store
+ * batch; working hours for the dialogue; the bot's explanation of each
+ * reply (intent, confidence, the candidates weighed, what the turn did) as
+ * agents see it. No sockets, no frames. */
+#include "conv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ds_json.h"
+
+/* Bytes of a hand-off's preview of the shopper's words. */
+#define CONV_PREVIEW_LEN 160
+
+struct conv_service {
+    const match_engine *me;
+    store_db *db;
+    nlp_text *scratch;
+    match_result *res;
+    hours_mode hours;
+    time_t fixed_now;
+    /* working hours, computed at most once a second */
+    time_t hours_at;
+    int hours_open;
+    char hours_back[96];
+    char hours_iso[CLOCK_ISO_LEN];
+};
+
+struct conv_chat {
+    long long id;
+    dlg_session *dlg;
+    unsigned long long saved_state; /* hash of the dialogue state last saved */
+    int in_handoff;
+    long long claimed_by;
+};
+
+conv_service *conv_service_new(const match_engine *me, store_db *db)
+{
+    conv_service *svc = ds_calloc(1, sizeof *svc);
+    if (!svc)
+        return NULL;
+    svc->me = me;
+    svc->db = db;
+    if (!(svc->scratch = nlp_text_new()) || !(svc->res = match_result_new(me))) {
+        conv_service_free(svc);
+        return NULL;
+    }
+    return svc;
+}
+
+void conv_service_free(conv_service *svc)
+{
+    if (!svc)
+        return;
+    nlp_text_free(svc->scratch);
+    match_result_free(svc->res);
+    ds_free(svc);
+}
+
+ds_status conv_service_set_engine(conv_service *svc, const match_engine *me)
+{
+    match_result *res = match_result_new(me);
+    if (!res)
+        return DS_ENOMEM;
+    match_result_free(svc->res);
+    svc->res = res;
+    svc->me = me;
+    svc->hours_at = 0; /* the new shop.json may have other hours */
+    return DS_OK;
+}
+
+const match_engine *conv_service_engine(const conv_service *svc)
+{
+    return svc->me;
+}
+
+store_db *conv_service_store(const conv_service *svc)
+{
+    return svc->db;
+}
+
+void conv_service_set_hours(conv_service *svc, hours_mode mode)
+{
+    svc->hours = mode;
+    svc->hours_at = 0;
+}
+
+void conv_service_set_now(conv_service *svc, time_t now)
+{
+    svc->fixed_now = now;
+    svc->hours_at = 0;
+}
+
+time_t conv_service_now(const conv_service *svc)
+{
+    return svc->fixed_now ? svc->fixed_now : time(NULL);
+}
+
+void conv_service_now_iso(const conv_service *svc, char buf[CLOCK_ISO_LEN])
+{
+    clock_iso(kb_zone(match_engine_kb(svc->me)), (long long)conv_service_now(svc), buf);
+}
+
+int conv_service_hours(conv_service *svc, char back[96], char iso[CLOCK_ISO_LEN])
+{
+    time_t now = conv_service_now(svc);
+    const kb_base *kb = match_engine_kb(svc->me);
+    if (now != svc->hours_at) {
+        svc->hours_at = now;
+        svc->hours_open = hours_open_now(kb, svc->hours, now);
+        svc->hours_back[0] = svc->hours_iso[0] = '\0';
+        if (!svc->hours_open) {
+            time_t when;
+            if (hours_next_open(kb, now, &when) != DS_OK)
+                when = now + 12 * 3600; /* forced closed with no schedule: a plausible half day */
+            ds_buf b;
+            ds_buf_init(&b);
+            hours_describe_next(kb, now, when, &b);
+            snprintf(svc->hours_back, sizeof svc->hours_back, "%s", b.data ? b.data : "");
+            ds_buf_cleanup(&b);
+            clock_iso(kb_zone(kb), (long long)when, svc->hours_iso);
+        }
+    }
+    if (back)
+        snprintf(back, 96, "%s", svc->hours_back);
+    if (iso)
+        snprintf(iso, CLOCK_ISO_LEN, "%s", svc->hours_iso);
+    return svc->hours_open;
+}
+
+/* ---- conversations --------------------------------------------------------- */
+
+static conv_chat *conv_new(long long id)
+{
+    conv_chat *c = ds_calloc(1, sizeof *c);
+    char name[40];
+    snprintf(name, sizeof name, "conv-%lld", id);
+    if (!c || !(c->dlg = dlg_session_new(name))) {
+        ds_free(c);
+        return NULL;
+    }
+    c->id = id;
+    return c;
+}
+
+ds_status conv_start(conv_service *svc, const char *token_hash, conv_chat **out, ds_error *err)
+{
+    char now[CLOCK_ISO_LEN];
+    long long id = 0; /* without a store: a conversation kept nowhere */
+    conv_service_now_iso(svc, now);
+    ds_status st = svc->db ? store_conversation_create(svc->db, token_hash, now, &id, err) : DS_OK;
+    if (st != DS_OK)
+        return st;
+    conv_chat *c = conv_new(id);
+    if (!c)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    c->saved_state = dlg_session_state_hash(c->dlg); /* the store has nothing yet */
+    *out = c;
+    return DS_OK;
+}
+
+ds_status conv_resume(conv_service *svc, const char *token_hash, conv_chat **out, ds_error *err)
+{
+    long long id;
+    if (!svc->db)
+        return ds_fail(err, DS_ENOTFOUND, "no store: nothing to resume");
+    ds_status st = store_conversation_find(svc->db, token_hash, &id, err);
+    if (st != DS_OK)
+        return st;
+    conv_chat *c = conv_new(id);
+    if (!c)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    /* where the dialogue was: an order number given, a check pending */
+    char *state = NULL;
+    if (store_conversation_state(svc->db, id, &state, NULL) == DS_OK && state)
+        dlg_session_load(c->dlg, match_engine_kb(svc->me), state);
+    ds_free(state);
+    c->saved_state = dlg_session_state_hash(c->dlg);
+    store_handoff *h;
+    if (store_handoff_active(svc->db, id, &h, NULL) == DS_OK) {
+        c->in_handoff = 1;
+        c->claimed_by = strcmp(h->state, "claimed") == 0 ? h->agent_id : 0;
+        store_handoff_free(h);
+    }
+    *out = c;
+    return DS_OK;
+}
+
+void conv_free(conv_chat *c)
+{
+    if (!c)
+        return;
+    dlg_session_free(c->dlg);
+    ds_free(c);
+}
+
+ds_status conv_close(conv_service *svc, conv_chat *c, ds_error *err)
+{
+    char now[CLOCK_ISO_LEN];
+    conv_service_now_iso(svc, now);
+    return svc->db ? store_conversation_close(svc->db, c->id, now, err) : DS_OK;
+}
+
+long long conv_id(const conv_chat *c)
+{
+    return c->id;
+}
+
+void conv_set_customer(conv_chat *c, const char *customer)
+{
+    dlg_session_set_customer(c->dlg, customer);
+}
+
+dlg_session *conv_session(conv_chat *c)
+{
+    return c->dlg;
+}
+
+void conv_move_kb(conv_chat *c, const kb_base *from, const kb_base *to)
+{
+    dlg_session_move_kb(c->dlg, from, to);
+}
+
+void conv_set_handoff(conv_chat *c, int in_handoff, long long claimed_by)
+{
+    c->in_handoff = in_handoff;
+    c->claimed_by = claimed_by;
+}
+
+int conv_in_handoff(const conv_chat *c)
+{
+    return c->in_handoff;
+}
+
+long long conv_claimed_by(const conv_chat *c)
+{
+    return c->claimed_by;
+}
+
+/* ---- a turn -------------------------------------------------------------- */
+
+void conv_turn_result_init(conv_turn_result *r)
+{
+    memset(r, 0, sizeof *r);
+    dlg_reply_init(&r->reply);
+}
+
+void conv_turn_result_cleanup(conv_turn_result *r)
+{
+    dlg_reply_cleanup(&r->reply);
+    conv_turn_result_init(r);
+}
+
+static void write_quick_replies(ds_json *w, const dlg_reply *r)
+{
+    ds_json_array(w);
+    for (size_t i = 0; i < r->quick_reply_count; i++)
+        ds_json_string(w, r->quick_replies[i]);
+    ds_json_end(w);
+}
+
+/* What is stored with the bot's reply so an agent can see why it said it. */
+static char *explanation(const conv_service *svc, const dlg_reply *r)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    ds_json_pair(&w, "intent", r->intent ? r->intent : "fallback");
+    ds_json_key(&w, "confidence");
+    ds_json_real(&w, r->confidence);
+    ds_json_key(&w, "clarify");
+    ds_json_bool(&w, r->clarify);
+    ds_json_key(&w, "quick_replies");
+    write_quick_replies(&w, r);
+    ds_json_key(&w, "candidates");
+    ds_json_array(&w);
+    for (size_t i = 0; i < match_result_candidate_count(svc->res); i++) {
+        const match_candidate *mc = match_result_candidate(svc->res, i);
+        ds_json_object(&w);
+        ds_json_pair(&w, "intent", mc->id);
+        ds_json_key(&w, "score");
+        ds_json_real(&w, mc->score);
+        ds_json_end(&w);
+    }
+    ds_json_end(&w);
+    if (r->handoff_priority) {
+        ds_json_key(&w, "handoff");
+        ds_json_object(&w);
+        ds_json_pair(&w, "priority", r->handoff_priority);
+        ds_json_pair(&w, "reason", r->handoff_reason);
+        ds_json_end(&w);
+    }
+    if (r->verified) {
+        ds_json_key(&w, "verified");
+        ds_json_bool(&w, 1);
+    }
+    ds_json_end(&w);
+    return ds_buf_take(&b);
+}
+
+/* Keeps the dialogue state with the conversation when it changed (most
+ * turns answer a question and change nothing). */
+static ds_status save_state(conv_service *svc, conv_chat *c, ds_error *err)
+{
+    unsigned long long h = dlg_session_state_hash(c->dlg);
+    if (h == c->saved_state)
+        return DS_OK;
+    char *state = dlg_session_save(c->dlg, match_engine_kb(svc->me));
+    if (!state)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    ds_status st = store_conversation_save_state(svc->db, c->id, state, err);
+    if (st == DS_OK)
+        c->saved_state = h;
+    ds_free(state);
+    return st;
+}
+
+/* The first CONV_PREVIEW_LEN bytes of text, cut between two characters. */
+static void preview(const char *text, char out[CONV_PREVIEW_LEN + 1])
+{
+    size_t n = strlen(text);
+    if (n > CONV_PREVIEW_LEN) {
+        n = CONV_PREVIEW_LEN;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--; /* text[n] continues a character: cut before it starts */
+    }
+    memcpy(out, text, n);
+    out[n] = '\0';
+}
+
+static ds_status open_handoff(conv_service *svc, conv_chat *c, const char *text,
+                              conv_turn_result *out, ds_error *err)
+{
+    const dlg_reply *r = &out->reply;
+    int offline = r->offline_request[0] != '\0';
+    char pv[CONV_PREVIEW_LEN + 1];
+    long long id;
+    int existing = 0;
+    preview(text, pv);
+    ds_status st =
+        store_handoff_open(svc->db, c->id, offline ? "offline" : "waiting", r->handoff_priority,
+                           r->handoff_reason, r->intent, pv, offline ? r->offline_request : NULL,
+                           out->at, (long long)conv_service_now(svc), &id, &existing, err);
+    if (st != DS_OK)
+        return st;
+    c->in_handoff = 1;
+    out->handoff_opened = 1;
+    out->handoff_offline = offline;
+    return DS_OK;
+}
+
+ds_status conv_turn(conv_service *svc, conv_chat *c, const char *client_id, const char *text,
+                    size_t len, conv_turn_result *out, ds_error *err)
+{
+    const kb_base *kb = match_engine_kb(svc->me);
+    /* the one check of the text: nothing is stored that the dialogue cannot read */
+    ds_status st = nlp_normalise(kb_lexicon(kb), text, len, svc->scratch, err);
+    if (st != DS_OK)
+        return st;
+    conv_service_now_iso(svc, out->at);
+    if (svc->db) {
+        st = store_message_add(svc->db, c->id, "shopper", client_id, text, NULL, out->at,
+                               &out->duplicate, err);
+        if (st != DS_OK || out->duplicate)
+            return st;
+    }
+    if (c->claimed_by) { /* with an agent on the conversation, the shopper talks to people */
+        out->to_agent = c->claimed_by;
+        return DS_OK;
+    }
+    char back[96];
+    int open = conv_service_hours(svc, back, NULL);
+    dlg_env env = {.me = svc->me,
+                   .db = svc->db,
+                   .scratch = svc->scratch,
+                   .res = svc->res,
+                   .now = conv_service_now(svc),
+                   .closed = !open,
+                   .back_at = open ? NULL : back};
+    st = dlg_respond_normalised(&env, c->dlg, text, len, &out->reply, err);
+    if (st != DS_OK)
+        return st;
+    out->replied = 1;
+    if (!svc->db)
+        return DS_OK;
+    if ((st = save_state(svc, c, err)) != DS_OK)
+        return st;
+    char *why = explanation(svc, &out->reply);
+    if (!why)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    st = store_message_add(svc->db, c->id, "bot", NULL,
+                           out->reply.text.data ? out->reply.text.data : "", why, out->at, NULL,
+                           err);
+    ds_free(why);
+    if (st == DS_OK && out->reply.handoff_priority)
+        st = open_handoff(svc, c, text, out, err);
+    return st;
+}
+
+ds_status conv_greet(conv_service *svc, conv_chat *c, dlg_reply *out, ds_error *err)
+{
+    dlg_env env = {.me = svc->me,
+                   .db = svc->db,
+                   .scratch = svc->scratch,
+                   .res = svc->res,
+                   .now = conv_service_now(svc)};
+    return dlg_greet(&env, c->dlg, out, err);
+}
