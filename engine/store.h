@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The order store: the only module that speaks SQL. SQLite (WAL) is the
- * embedded default; every query sits behind these functions so another
- * backend (PostgreSQL for multi-node shops) can replace the .c files without
- * touching callers. No sqlite3 type appears here. A store_db is one
+ * embedded default; every query sits behind these functions, and below them
+ * a driver per backend (store_int.h's store_driver: the SQL it runs, how it
+ * binds and steps), so another backend (PostgreSQL for multi-node shops) is
+ * one more driver. No backend's type appears here. A store_db is one
  * connection: use it from one thread at a time. */
 #ifndef STORE_H
 #define STORE_H

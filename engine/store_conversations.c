@@ -6,50 +6,50 @@
 
 #include "store_int.h"
 
-static ds_status exec_bound(store_db *db, sqlite3_stmt *st, ds_error *err, const char *what)
+static ds_status exec_bound(store_db *db, store_q *st, ds_error *err, const char *what)
 {
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, what);
+    store__done(st);
+    return rc == STORE_DONE ? DS_OK : store__db_fail(db, err, what);
 }
 
 ds_status store_conversation_create(store_db *db, const char *token_hash, const char *now,
                                     long long *id, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_CONV_INSERT, err);
+    store_q *st = store__q(db, STMT_CONV_INSERT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, token_hash);
     store__bind_text(st, 2, now);
     ds_status s = exec_bound(db, st, err, "starting a conversation");
     if (s == DS_OK && id)
-        *id = (long long)sqlite3_last_insert_rowid(db->conn);
+        *id = store__last_id(db);
     return s;
 }
 
 ds_status store_conversation_find(store_db *db, const char *token_hash, long long *id,
                                   ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_CONV_FIND, err);
+    store_q *st = store__q(db, STMT_CONV_FIND, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, token_hash);
     int rc = store__step(db, st);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    if (rc == STORE_ROW)
+        *id = store__col_int(st, 0);
+    store__done(st);
+    if (rc == STORE_ROW)
         return DS_OK;
-    return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no such conversation")
-                             : store__db_fail(db, err, "finding a conversation");
+    return rc == STORE_DONE ? ds_fail(err, DS_ENOTFOUND, "no such conversation")
+                            : store__db_fail(db, err, "finding a conversation");
 }
 
 ds_status store_conversation_close(store_db *db, long long id, const char *now, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_CONV_CLOSE, err);
+    store_q *st = store__q(db, STMT_CONV_CLOSE, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    store__bind_int(st, 1, id);
     store__bind_text(st, 2, now);
     return exec_bound(db, st, err, "closing a conversation");
 }
@@ -58,10 +58,10 @@ ds_status store_message_add(store_db *db, long long conversation, const char *ro
                             const char *client_id, const char *text, const char *details,
                             const char *now, int *duplicate, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_MSG_INSERT, err);
+    store_q *st = store__q(db, STMT_MSG_INSERT, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, conversation);
+    store__bind_int(st, 1, conversation);
     store__bind_text(st, 2, role);
     store__bind_text(st, 3, client_id);
     store__bind_text(st, 4, text);
@@ -69,7 +69,7 @@ ds_status store_message_add(store_db *db, long long conversation, const char *ro
     store__bind_text(st, 6, now);
     ds_status s = exec_bound(db, st, err, "storing a message");
     if (s == DS_OK && duplicate)
-        *duplicate = sqlite3_changes(db->conn) == 0;
+        *duplicate = store__changes(db) == 0;
     return s;
 }
 
@@ -90,15 +90,15 @@ void store_messages_free(store_message *m, size_t count)
 ds_status store_messages_list(store_db *db, long long conversation, size_t limit,
                               store_message **out, size_t *count, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_MSG_SELECT, err);
+    store_q *st = store__q(db, STMT_MSG_SELECT, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, conversation);
-    sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+    store__bind_int(st, 1, conversation);
+    store__bind_int(st, 2, limit ? (long long)limit : -1);
     store_message *v = NULL;
     size_t n = 0, cap = 0;
     int rc, oom = 0;
-    while ((rc = store__step(db, st)) == SQLITE_ROW) {
+    while ((rc = store__step(db, st)) == STORE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
             store_message *nv = ds_realloc(v, ncap * sizeof *nv);
@@ -110,17 +110,17 @@ ds_status store_messages_list(store_db *db, long long conversation, size_t limit
             cap = ncap;
         }
         store_message *m = &v[n++];
-        m->id = sqlite3_column_int64(st, 0);
-        m->role = store__column_dup(st, 1, &oom);
-        m->client_id = store__column_dup(st, 2, &oom);
-        m->text = store__column_dup(st, 3, &oom);
-        m->details = store__column_dup(st, 4, &oom);
-        m->created_at = store__column_dup(st, 5, &oom);
+        m->id = store__col_int(st, 0);
+        m->role = store__col_dup(st, 1, &oom);
+        m->client_id = store__col_dup(st, 2, &oom);
+        m->text = store__col_dup(st, 3, &oom);
+        m->details = store__col_dup(st, 4, &oom);
+        m->created_at = store__col_dup(st, 5, &oom);
         if (oom)
             break;
     }
-    sqlite3_reset(st);
-    if (oom || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+    store__done(st);
+    if (oom || (rc != STORE_DONE && rc != STORE_ROW)) {
         store_messages_free(v, n);
         return oom ? ds_fail(err, DS_ENOMEM, "out of memory")
                    : store__db_fail(db, err, "listing messages");
@@ -133,24 +133,24 @@ ds_status store_messages_list(store_db *db, long long conversation, size_t limit
 ds_status store_conversation_save_state(store_db *db, long long id, const char *state,
                                         ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_CONV_STATE_SET, err);
+    store_q *st = store__q(db, STMT_CONV_STATE_SET, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    store__bind_int(st, 1, id);
     store__bind_text(st, 2, state);
     return exec_bound(db, st, err, "saving a dialogue");
 }
 
 ds_status store_conversation_state(store_db *db, long long id, char **state, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_CONV_STATE_GET, err);
+    store_q *st = store__q(db, STMT_CONV_STATE_GET, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    store__bind_int(st, 1, id);
     int rc = store__step(db, st), oom = 0;
-    char *v = rc == SQLITE_ROW ? store__column_dup(st, 0, &oom) : NULL;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    char *v = rc == STORE_ROW ? store__col_dup(st, 0, &oom) : NULL;
+    store__done(st);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store__db_fail(db, err, "reading a dialogue");
     if (oom)
         return ds_fail(err, DS_ENOMEM, "out of memory");

@@ -7,31 +7,31 @@
 
 #include "store_int.h"
 
-static ds_status done(store_db *db, sqlite3_stmt *st, ds_error *err, const char *what)
+static ds_status done(store_db *db, store_q *st, ds_error *err, const char *what)
 {
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, what);
+    store__done(st);
+    return rc == STORE_DONE ? DS_OK : store__db_fail(db, err, what);
 }
 
 ds_status store_agent_add(store_db *db, const char *name, const char *token_hash, int capacity,
                           const char *now, long long *id, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_AGENT_INSERT, err);
+    store_q *st = store__q(db, STMT_AGENT_INSERT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, name);
     store__bind_text(st, 2, token_hash);
-    sqlite3_bind_int(st, 3, capacity);
+    store__bind_int(st, 3, capacity);
     store__bind_text(st, 4, now);
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    store__done(st);
+    if (rc <= STORE_CONSTRAINT)
         return ds_fail(err, DS_ECONFLICT, "an agent named \"%s\" already exists", name);
-    if (rc != SQLITE_DONE)
+    if (rc != STORE_DONE)
         return store__db_fail(db, err, "adding an agent");
     if (id)
-        *id = (long long)sqlite3_last_insert_rowid(db->conn);
+        *id = store__last_id(db);
     return DS_OK;
 }
 
@@ -45,23 +45,23 @@ void store_agent_free(store_agent *a)
 
 ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_AGENT_FIND, err);
+    store_q *st = store__q(db, STMT_AGENT_FIND, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, token_hash);
     int rc = store__step(db, st), oom = 0;
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no such agent")
-                                 : store__db_fail(db, err, "finding an agent");
+    if (rc != STORE_ROW) {
+        store__done(st);
+        return rc == STORE_DONE ? ds_fail(err, DS_ENOTFOUND, "no such agent")
+                                : store__db_fail(db, err, "finding an agent");
     }
     store_agent *a = ds_calloc(1, sizeof *a);
     if (a) {
-        a->id = sqlite3_column_int64(st, 0);
-        a->name = store__column_dup(st, 1, &oom);
-        a->capacity = sqlite3_column_int(st, 2);
+        a->id = store__col_int(st, 0);
+        a->name = store__col_dup(st, 1, &oom);
+        a->capacity = (int)store__col_int(st, 2);
     }
-    sqlite3_reset(st);
+    store__done(st);
     if (!a || oom) {
         store_agent_free(a);
         return ds_fail(err, DS_ENOMEM, "out of memory");
@@ -98,43 +98,43 @@ void store_handoffs_free(store_handoff *h, size_t count)
 }
 
 /* Columns in the order of the SELECTs in store.c. */
-static int read_row(sqlite3_stmt *st, store_handoff *h)
+static int read_row(store_q *st, store_handoff *h)
 {
     int oom = 0;
     memset(h, 0, sizeof *h);
-    h->id = sqlite3_column_int64(st, 0);
-    h->conversation = sqlite3_column_int64(st, 1);
-    h->state = store__column_dup(st, 2, &oom);
-    h->priority = store__column_dup(st, 3, &oom);
-    h->reason = store__column_dup(st, 4, &oom);
-    h->intent = store__column_dup(st, 5, &oom);
-    h->preview = store__column_dup(st, 6, &oom);
-    h->details = store__column_dup(st, 7, &oom);
-    h->agent_id = sqlite3_column_int64(st, 8);
-    h->created_at = store__column_dup(st, 9, &oom);
-    h->created_utc = sqlite3_column_int64(st, 10);
-    h->claimed_utc = sqlite3_column_int64(st, 11);
-    h->rating = sqlite3_column_int(st, 12);
-    h->comment = store__column_dup(st, 13, &oom);
+    h->id = store__col_int(st, 0);
+    h->conversation = store__col_int(st, 1);
+    h->state = store__col_dup(st, 2, &oom);
+    h->priority = store__col_dup(st, 3, &oom);
+    h->reason = store__col_dup(st, 4, &oom);
+    h->intent = store__col_dup(st, 5, &oom);
+    h->preview = store__col_dup(st, 6, &oom);
+    h->details = store__col_dup(st, 7, &oom);
+    h->agent_id = store__col_int(st, 8);
+    h->created_at = store__col_dup(st, 9, &oom);
+    h->created_utc = store__col_int(st, 10);
+    h->claimed_utc = store__col_int(st, 11);
+    h->rating = (int)store__col_int(st, 12);
+    h->comment = store__col_dup(st, 13, &oom);
     return oom ? -1 : 0;
 }
 
 ds_status store_handoff_active(store_db *db, long long conversation, store_handoff **out,
                                ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_ACTIVE, err);
+    store_q *st = store__q(db, STMT_HANDOFF_ACTIVE, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, conversation);
+    store__bind_int(st, 1, conversation);
     int rc = store__step(db, st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no active hand-off")
-                                 : store__db_fail(db, err, "reading a hand-off");
+    if (rc != STORE_ROW) {
+        store__done(st);
+        return rc == STORE_DONE ? ds_fail(err, DS_ENOTFOUND, "no active hand-off")
+                                : store__db_fail(db, err, "reading a hand-off");
     }
     store_handoff *h = ds_calloc(1, sizeof *h);
     int bad = !h || read_row(st, h) != 0;
-    sqlite3_reset(st);
+    store__done(st);
     if (bad) {
         store_handoff_free(h);
         return ds_fail(err, DS_ENOMEM, "out of memory");
@@ -161,10 +161,10 @@ ds_status store_handoff_open(store_db *db, long long conversation, const char *s
         return s;
     if (existing)
         *existing = 0;
-    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_INSERT, err);
+    store_q *st = store__q(db, STMT_HANDOFF_INSERT, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, conversation);
+    store__bind_int(st, 1, conversation);
     store__bind_text(st, 2, state);
     store__bind_text(st, 3, priority);
     store__bind_text(st, 4, reason);
@@ -172,26 +172,25 @@ ds_status store_handoff_open(store_db *db, long long conversation, const char *s
     store__bind_text(st, 6, preview);
     store__bind_text(st, 7, details);
     store__bind_text(st, 8, now);
-    sqlite3_bind_int64(st, 9, now_utc);
+    store__bind_int(st, 9, now_utc);
     s = done(db, st, err, "opening a hand-off");
     if (s == DS_OK)
-        *id = (long long)sqlite3_last_insert_rowid(db->conn);
+        *id = store__last_id(db);
     return s;
 }
 
 ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out, size_t *count,
                               ds_error *err)
 {
-    sqlite3_stmt *st =
-        store__stmt(db, agent_id > 0 ? STMT_HANDOFF_OF_AGENT : STMT_HANDOFF_QUEUE, err);
+    store_q *st = store__q(db, agent_id > 0 ? STMT_HANDOFF_OF_AGENT : STMT_HANDOFF_QUEUE, err);
     if (!st)
         return DS_EDB;
     if (agent_id > 0)
-        sqlite3_bind_int64(st, 1, agent_id);
+        store__bind_int(st, 1, agent_id);
     store_handoff *v = NULL;
     size_t n = 0, cap = 0;
     int rc, oom = 0;
-    while ((rc = store__step(db, st)) == SQLITE_ROW) {
+    while ((rc = store__step(db, st)) == STORE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 16;
             store_handoff *nv = ds_realloc(v, ncap * sizeof *nv);
@@ -207,8 +206,8 @@ ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **
             break;
         }
     }
-    sqlite3_reset(st);
-    if (oom || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+    store__done(st);
+    if (oom || (rc != STORE_DONE && rc != STORE_ROW)) {
         store_handoffs_free(v, n);
         return oom ? ds_fail(err, DS_ENOMEM, "out of memory")
                    : store__db_fail(db, err, "listing hand-offs");
@@ -221,14 +220,14 @@ ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **
 ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, long long now_utc,
                               ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_CLAIM, err);
+    store_q *st = store__q(db, STMT_HANDOFF_CLAIM, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, agent_id);
-    sqlite3_bind_int64(st, 3, now_utc);
+    store__bind_int(st, 1, id);
+    store__bind_int(st, 2, agent_id);
+    store__bind_int(st, 3, now_utc);
     ds_status s = done(db, st, err, "claiming a hand-off");
-    if (s == DS_OK && sqlite3_changes(db->conn) == 0)
+    if (s == DS_OK && store__changes(db) == 0)
         return ds_fail(err, DS_ECONFLICT, "already claimed or ended");
     return s;
 }
@@ -236,14 +235,14 @@ ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, lo
 ds_status store_handoff_end(store_db *db, long long id, const char *state, const char *now,
                             ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_END, err);
+    store_q *st = store__q(db, STMT_HANDOFF_END, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    store__bind_int(st, 1, id);
     store__bind_text(st, 2, state);
     store__bind_text(st, 3, now);
     ds_status s = done(db, st, err, "ending a hand-off");
-    if (s == DS_OK && sqlite3_changes(db->conn) == 0)
+    if (s == DS_OK && store__changes(db) == 0)
         return ds_fail(err, DS_ECONFLICT, "the hand-off has already ended");
     return s;
 }
@@ -253,14 +252,14 @@ ds_status store_handoff_rate(store_db *db, long long conversation, int score, co
 {
     if (score < 1 || score > 5)
         return ds_fail(err, DS_EINPUT, "a score is 1 to 5");
-    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_RATE, err);
+    store_q *st = store__q(db, STMT_HANDOFF_RATE, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, conversation);
-    sqlite3_bind_int(st, 2, score);
+    store__bind_int(st, 1, conversation);
+    store__bind_int(st, 2, score);
     store__bind_text(st, 3, comment);
     ds_status s = done(db, st, err, "storing a rating");
-    if (s == DS_OK && sqlite3_changes(db->conn) == 0)
+    if (s == DS_OK && store__changes(db) == 0)
         return ds_fail(err, DS_ENOTFOUND, "no closed hand-off to rate");
     return s;
 }
@@ -273,14 +272,14 @@ static int cmp_ll(const void *a, const void *b)
 
 long long store_handoff_median_wait(store_db *db, long long def)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_HANDOFF_WAITS, NULL);
+    store_q *st = store__q(db, STMT_HANDOFF_WAITS, NULL);
     if (!st)
         return def;
     long long w[50];
     size_t n = 0;
-    while (n < 50 && store__step(db, st) == SQLITE_ROW)
-        w[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    while (n < 50 && store__step(db, st) == STORE_ROW)
+        w[n++] = store__col_int(st, 0);
+    store__done(st);
     if (!n)
         return def;
     qsort(w, n, sizeof *w, cmp_ll);

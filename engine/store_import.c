@@ -487,11 +487,11 @@ static const char *str_at(const json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key)); /* NULL for absent / null */
 }
 
-static ds_status step_reset(store_db *db, sqlite3_stmt *st, ds_error *err)
+static ds_status step_reset(store_db *db, store_q *st, ds_error *err)
 {
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, "importing orders");
+    store__done(st);
+    return rc == STORE_DONE ? DS_OK : store__db_fail(db, err, "importing orders");
 }
 
 static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
@@ -501,33 +501,33 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     long long t = 0;
     ds_status s;
 
-    sqlite3_stmt *st = store__stmt(db, STMT_CUSTOMER_UPSERT, err);
+    store_q *st = store__q(db, STMT_CUSTOMER_UPSERT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, str_at(c, "email"));
     store__bind_text(st, 2, str_at(c, "name"));
     store__bind_text(st, 3, str_at(c, "phone"));
-    if (store__step(db, st) != SQLITE_ROW) {
+    if (store__step(db, st) != STORE_ROW) {
         s = store__db_fail(db, err, "importing orders");
-        sqlite3_reset(st);
+        store__done(st);
         return s;
     }
-    sqlite3_int64 customer = sqlite3_column_int64(st, 0);
+    long long customer = store__col_int(st, 0);
     if ((s = step_reset(db, st, err)) != DS_OK)
         return s;
 
-    if (!(st = store__stmt(db, STMT_ORDER_UPSERT, err)))
+    if (!(st = store__q(db, STMT_ORDER_UPSERT, err)))
         return DS_EDB;
     store__parse_time(str_at(o, "created_at"), &t);
     store__bind_text(st, 1, id);
     store__bind_text(st, 2, str_at(o, "created_at"));
-    sqlite3_bind_int64(st, 3, t);
+    store__bind_int(st, 3, t);
     store__bind_text(st, 4, str_at(o, "status"));
-    sqlite3_bind_int64(st, 5, customer);
+    store__bind_int(st, 5, customer);
     store__bind_text(st, 6, str_at(c, "name"));
     store__bind_text(st, 7, str_at(c, "phone"));
     store__bind_text(st, 8, str_at(pay, "method"));
-    sqlite3_bind_int64(st, 9, json_integer_value(json_object_get(pay, "installments")));
+    store__bind_int(st, 9, json_integer_value(json_object_get(pay, "installments")));
     store__bind_text(st, 10, str_at(pay, "total"));
     store__bind_text(st, 11, str_at(pay, "currency"));
     store__bind_text(st, 12, str_at(c, "email"));
@@ -537,7 +537,7 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     /* replacing an order replaces its lines and shipping (events cascade) */
     static const store_stmt_id deletes[] = {STMT_ITEMS_DELETE, STMT_SHIPMENT_DELETE};
     for (size_t i = 0; i < 2; i++) {
-        if (!(st = store__stmt(db, deletes[i], err)))
+        if (!(st = store__q(db, deletes[i], err)))
             return DS_EDB;
         store__bind_text(st, 1, id);
         if ((s = step_reset(db, st, err)) != DS_OK)
@@ -547,14 +547,14 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     const json_t *items = json_object_get(o, "items");
     for (size_t i = 0; i < json_array_size(items); i++) {
         const json_t *it = json_array_get(items, i);
-        if (!(st = store__stmt(db, STMT_ITEM_INSERT, err)))
+        if (!(st = store__q(db, STMT_ITEM_INSERT, err)))
             return DS_EDB;
         store__bind_text(st, 1, id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        store__bind_int(st, 2, (long long)i);
         store__bind_text(st, 3, str_at(it, "sku"));
         store__bind_text(st, 4, str_at(it, "name"));
         store__bind_text(st, 5, str_at(it, "category"));
-        sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(it, "qty")));
+        store__bind_int(st, 6, json_integer_value(json_object_get(it, "qty")));
         store__bind_text(st, 7, str_at(it, "price"));
         if ((s = step_reset(db, st, err)) != DS_OK)
             return s;
@@ -563,31 +563,31 @@ static ds_status write_order(store_db *db, const json_t *o, ds_error *err)
     const json_t *sh = json_object_get(o, "shipment");
     if (!json_is_object(sh))
         return DS_OK;
-    if (!(st = store__stmt(db, STMT_SHIPMENT_INSERT, err)))
+    if (!(st = store__q(db, STMT_SHIPMENT_INSERT, err)))
         return DS_EDB;
     store__bind_text(st, 1, id);
     store__bind_text(st, 2, str_at(sh, "carrier"));
     store__bind_text(st, 3, str_at(sh, "tracking_no"));
     store__bind_text(st, 4, str_at(sh, "shipped_at"));
     store__parse_time(str_at(sh, "shipped_at"), &t);
-    sqlite3_bind_int64(st, 5, t);
+    store__bind_int(st, 5, t);
     const char *delivered = str_at(sh, "delivered_at");
     store__bind_text(st, 6, delivered);
     if (delivered && store__parse_time(delivered, &t))
-        sqlite3_bind_int64(st, 7, t);
+        store__bind_int(st, 7, t);
     if ((s = step_reset(db, st, err)) != DS_OK)
         return s;
 
     const json_t *events = json_object_get(sh, "events");
     for (size_t i = 0; i < json_array_size(events); i++) {
         const json_t *ev = json_array_get(events, i);
-        if (!(st = store__stmt(db, STMT_EVENT_INSERT, err)))
+        if (!(st = store__q(db, STMT_EVENT_INSERT, err)))
             return DS_EDB;
         store__parse_time(str_at(ev, "at"), &t);
         store__bind_text(st, 1, id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        store__bind_int(st, 2, (long long)i);
         store__bind_text(st, 3, str_at(ev, "at"));
-        sqlite3_bind_int64(st, 4, t);
+        store__bind_int(st, 4, t);
         store__bind_text(st, 5, str_at(ev, "location"));
         store__bind_text(st, 6, str_at(ev, "status"));
         store__bind_text(st, 7, str_at(ev, "description"));
@@ -619,7 +619,7 @@ static char *dump(const json_t *v)
 
 /* Binds the columns of STMT_RETURN_UPSERT / STMT_RETURN_UPDATE_UNCODED
  * (same numbering). items and details are the texts to bind. */
-static void bind_return(sqlite3_stmt *st, const json_t *r, const char *items, const char *details)
+static void bind_return(store_q *st, const json_t *r, const char *items, const char *details)
 {
     const char *kind = str_at(r, "kind"), *state = str_at(r, "state");
     const char *priority = str_at(r, "priority"), *created = str_at(r, "created_at");
@@ -637,7 +637,7 @@ static void bind_return(sqlite3_stmt *st, const json_t *r, const char *items, co
     store__bind_text(st, 7, priority ? priority : "normal");
     store__bind_text(st, 8, details);
     store__bind_text(st, 9, created);
-    sqlite3_bind_int64(st, 10, t);
+    store__bind_int(st, 10, t);
     store__bind_text(st, 11, updated ? updated : created);
 }
 
@@ -648,15 +648,15 @@ static ds_status check_return_order(store_db *db, const json_t *r, size_t index,
     const char *order = str_at(r, "order");
     if (!order)
         return DS_OK;
-    sqlite3_stmt *st = store__stmt(db, STMT_ORDER_STATUS, err);
+    store_q *st = store__q(db, STMT_ORDER_STATUS, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, order);
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    store__done(st);
+    if (rc == STORE_ROW)
         return DS_OK;
-    if (rc != SQLITE_DONE)
+    if (rc != STORE_DONE)
         return store__db_fail(db, err, "importing returns");
     char path[40];
     snprintf(path, sizeof path, "returns[%zu]", index);
@@ -674,7 +674,7 @@ static ds_status write_return(store_db *db, const json_t *r, size_t index, ds_er
     if (!items_text || (json_is_object(det) && !details_text)) {
         s = ds_fail(err, DS_ENOMEM, "out of memory importing returns");
     } else if (str_at(r, "code")) {
-        sqlite3_stmt *st = store__stmt(db, STMT_RETURN_UPSERT, err);
+        store_q *st = store__q(db, STMT_RETURN_UPSERT, err);
         if (!st) {
             s = DS_EDB;
         } else {
@@ -682,15 +682,15 @@ static ds_status write_return(store_db *db, const json_t *r, size_t index, ds_er
             s = step_reset(db, st, err);
         }
     } else {
-        sqlite3_stmt *st = store__stmt(db, STMT_RETURN_UPDATE_UNCODED, err);
+        store_q *st = store__q(db, STMT_RETURN_UPDATE_UNCODED, err);
         if (!st) {
             s = DS_EDB;
         } else {
             bind_return(st, r, items_text, details_text);
             s = step_reset(db, st, err);
         }
-        if (s == DS_OK && sqlite3_changes(db->conn) == 0) {
-            if (!(st = store__stmt(db, STMT_RETURN_INSERT, err))) {
+        if (s == DS_OK && store__changes(db) == 0) {
+            if (!(st = store__q(db, STMT_RETURN_INSERT, err))) {
                 s = DS_EDB;
             } else {
                 bind_return(st, r, items_text, details_text);

@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the store_ files: the connection layout, the table of prepared
- * statements and the helpers that turn SQLite results into ds_status. Nothing
- * outside engine/store*.c includes this header; it is the only place besides
- * those files where sqlite3 types appear. Same threading rule as store.h. */
+/* Private to the store_ files: the connection layout, the ids of the
+ * statements the store runs, and the seam between the files that hold the
+ * queries' logic (store_orders.c, store_import.c, ...) and the driver of a
+ * backend (store_sqlite.c): a driver knows its SQL for each statement id,
+ * its schema migrations, and how to prepare, bind, step and read. The logic
+ * files see only store_q and the store__ calls below, never a backend's
+ * types. Nothing outside engine/store*.c includes this header. Same
+ * threading rule as store.h. */
 #ifndef STORE_INT_H
 #define STORE_INT_H
-
-#include <sqlite3.h>
 
 #include "store.h"
 
 /* Every statement the store runs, prepared lazily on first use and then
- * reused for the life of the connection (store__stmt). The SQL text of each
- * is in store.c, indexed by these values. */
+ * reused for the life of the connection (store__q). Each driver has the SQL
+ * text of each, indexed by these values. */
 typedef enum store_stmt_id {
     STMT_BEGIN,
     STMT_BEGIN_READ,
@@ -70,9 +72,61 @@ typedef enum store_stmt_id {
     STMT_COUNT_
 } store_stmt_id;
 
+/* A prepared statement: its driver, and the backend's own handle (NULL until
+ * prepared). Kept inside store_db, so preparing allocates nothing of ours. */
+typedef struct store_driver store_driver;
+typedef struct store_q {
+    const store_driver *drv;
+    void *impl;
+} store_q;
+
+/* What a step gave: a row, the end, or a failure (constraint failures told
+ * apart, so callers can say what conflicted). */
+typedef enum store_rc {
+    STORE_ROW = 1,
+    STORE_DONE = 0,
+    STORE_FAIL = -1,
+    STORE_CONSTRAINT = -2, /* another constraint: NOT NULL, CHECK */
+    STORE_UNIQUE = -3,
+    STORE_FOREIGN_KEY = -4
+} store_rc;
+
+/* A backend. Its functions are called only by store.c's wrappers below. */
+struct store_driver {
+    const char *name; /* "sqlite" */
+    /* Opens path into db->conn, ready for migrations; fills err. */
+    ds_status (*open)(store_db *db, const char *path, ds_error *err);
+    void (*close)(store_db *db);
+    /* The schema: migrations[i] brings a database from version i to i + 1;
+     * bootstrap creates the version table if it is not there. */
+    const char *const *migrations;
+    size_t migration_count;
+    const char *bootstrap;
+    /* Runs a fixed script of one or more statements (rows are dropped). */
+    ds_status (*script)(store_db *db, const char *sql, ds_error *err, const char *what);
+    /* Prepares the statement for id into q (once; the store caches it). */
+    ds_status (*prepare)(store_db *db, store_stmt_id id, store_q *q, ds_error *err);
+    void (*reset)(store_q *q); /* back to the start, bindings cleared */
+    void (*bind_text)(store_q *q, int idx, const char *s);
+    void (*bind_int)(store_q *q, int idx, long long v);
+    store_rc (*step)(store_q *q);
+    const char *(*col_text)(store_q *q, int col, size_t *len); /* NULL for NULL */
+    long long (*col_int)(store_q *q, int col);
+    /* Rows the last statement changed, the id it inserted last. */
+    long long (*changes)(store_db *db);
+    long long (*last_id)(store_db *db);
+    /* 1 while a transaction is open on the connection. */
+    int (*in_transaction)(store_db *db);
+    /* The backend's message about the last failure. */
+    const char *(*errmsg)(store_db *db);
+};
+
+extern const store_driver store__sqlite;
+
 struct store_db {
-    sqlite3 *conn;
-    sqlite3_stmt *stmts[STMT_COUNT_];
+    const store_driver *drv;
+    void *conn; /* the driver's connection */
+    store_q stmts[STMT_COUNT_];
     int version;
     char *path;
     int batch_depth; /* store_batch_begin nesting; 0 = no batch */
@@ -85,31 +139,44 @@ struct store_db {
 /* The prepared statement for id, reset and with its bindings cleared, ready
  * to bind. Borrowed: valid until store_close. NULL on failure (err filled
  * with DS_EDB). */
-sqlite3_stmt *store__stmt(store_db *db, store_stmt_id id, ds_error *err);
+store_q *store__q(store_db *db, store_stmt_id id, ds_error *err);
+/* Binds a NUL-terminated string (NULL binds SQL NULL) without copying: the
+ * caller keeps it alive until the statement is stepped and reset. */
+void store__bind_text(store_q *q, int idx, const char *s);
+void store__bind_int(store_q *q, int idx, long long v);
+/* Steps q, or fails as an I/O error would when fault injection says this
+ * step fails. Every step goes through here except ROLLBACK's, the recovery
+ * path. */
+store_rc store__step(store_db *db, store_q *q);
+/* Resets q once its rows are read (releasing what the backend holds). */
+void store__done(store_q *q);
+/* Column col of the current row: borrowed until the next step or reset,
+ * NULL for SQL NULL. */
+const char *store__col_text(store_q *q, int col);
+long long store__col_int(store_q *q, int col);
+/* Copies column col: owned (ds_free), NULL for SQL NULL. Sets *oom when the
+ * copy fails for lack of memory. */
+char *store__col_dup(store_q *q, int col, int *oom);
+/* Steps a statement that returns no rows and resets it. */
+ds_status store__exec(store_db *db, store_q *q, ds_error *err, const char *what);
+/* Rows the last statement changed, and the id the last insert made. */
+long long store__changes(store_db *db);
+long long store__last_id(store_db *db);
+/* 1 while a transaction (or the group-commit batch) is open. */
+int store__in_transaction(store_db *db);
 
-/* sqlite3_step, or SQLITE_IOERR when fault injection says this one fails.
- * Every step goes through here except ROLLBACK's, the recovery path. */
-int store__step(store_db *db, sqlite3_stmt *st);
-
-/* Fills err with DS_EDB, "what: sqlite3_errmsg" and returns DS_EDB. */
+/* Fills err with DS_EDB, "what: the backend's message" and returns DS_EDB. */
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what);
 
-/* Transactions: BEGIN IMMEDIATE (writers take the lock up front, so busy
- * waits happen at BEGIN rather than mid-way), COMMIT, ROLLBACK. Rollback
- * ignores errors: it is only called on a path that already failed. */
+/* Transactions: writers take the lock up front, so busy waits happen at
+ * begin rather than mid-way; inside a group-commit batch each is a savepoint
+ * of the batch, so its own failure undoes only itself. Rollback ignores
+ * errors: it is only called on a path that already failed. */
 ds_status store__begin(store_db *db, ds_error *err);
 /* A deferred (read) transaction: takes no write lock. */
 ds_status store__begin_read(store_db *db, ds_error *err);
 ds_status store__commit(store_db *db, ds_error *err);
 void store__rollback(store_db *db);
-
-/* Binds a NUL-terminated string (NULL binds SQL NULL) as static text: the
- * caller keeps it alive until the statement is stepped and reset. */
-int store__bind_text(sqlite3_stmt *st, int idx, const char *s);
-
-/* Copies column col of the current row: owned (ds_free), NULL for SQL NULL.
- * Sets *oom when the copy fails for lack of memory. */
-char *store__column_dup(sqlite3_stmt *st, int col, int *oom);
 
 /* Validates an ISO 8601 timestamp with an offset ("2026-11-20T10:15:00+03:00",
  * "...Z", optional fraction of a second) and, if utc is not NULL, writes the

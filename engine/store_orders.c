@@ -59,74 +59,74 @@ static int grow(void **arr, size_t count, size_t *cap, size_t elem)
 }
 
 /* Steps st to its end, calling row() for each row; statement reset after. */
-static ds_status read_rows(store_db *db, sqlite3_stmt *st, store_order *o,
-                           int (*row)(sqlite3_stmt *, store_order *, size_t *cap), ds_error *err)
+static ds_status read_rows(store_db *db, store_q *st, store_order *o,
+                           int (*row)(store_q *, store_order *, size_t *cap), ds_error *err)
 {
     size_t cap = 0;
     int rc;
-    while ((rc = store__step(db, st)) == SQLITE_ROW)
+    while ((rc = store__step(db, st)) == STORE_ROW)
         if (!row(st, o, &cap)) {
-            sqlite3_reset(st);
+            store__done(st);
             return ds_fail(err, DS_ENOMEM, "out of memory reading order %s", o->id);
         }
-    ds_status s = rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, "reading an order");
-    sqlite3_reset(st);
+    ds_status s = rc == STORE_DONE ? DS_OK : store__db_fail(db, err, "reading an order");
+    store__done(st);
     return s;
 }
 
-static int item_row(sqlite3_stmt *st, store_order *o, size_t *cap)
+static int item_row(store_q *st, store_order *o, size_t *cap)
 {
     if (!grow((void **)&o->items, o->item_count, cap, sizeof *o->items))
         return 0;
     store_item *it = &o->items[o->item_count++];
     int oom = 0;
-    it->sku = store__column_dup(st, 0, &oom);
-    it->name = store__column_dup(st, 1, &oom);
-    it->category = store__column_dup(st, 2, &oom);
-    it->qty = sqlite3_column_int(st, 3);
-    it->price = store__column_dup(st, 4, &oom);
+    it->sku = store__col_dup(st, 0, &oom);
+    it->name = store__col_dup(st, 1, &oom);
+    it->category = store__col_dup(st, 2, &oom);
+    it->qty = (int)store__col_int(st, 3);
+    it->price = store__col_dup(st, 4, &oom);
     return !oom;
 }
 
-static int event_row(sqlite3_stmt *st, store_order *o, size_t *cap)
+static int event_row(store_q *st, store_order *o, size_t *cap)
 {
     if (!grow((void **)&o->events, o->event_count, cap, sizeof *o->events))
         return 0;
     store_event *ev = &o->events[o->event_count++];
     int oom = 0;
-    ev->at = store__column_dup(st, 0, &oom);
-    ev->location = store__column_dup(st, 1, &oom);
-    ev->status = store__column_dup(st, 2, &oom);
-    ev->description = store__column_dup(st, 3, &oom);
+    ev->at = store__col_dup(st, 0, &oom);
+    ev->location = store__col_dup(st, 1, &oom);
+    ev->status = store__col_dup(st, 2, &oom);
+    ev->description = store__col_dup(st, 3, &oom);
     return !oom;
 }
 
-static int shipment_row(sqlite3_stmt *st, store_order *o, size_t *cap)
+static int shipment_row(store_q *st, store_order *o, size_t *cap)
 {
     (void)cap;
     int oom = 0;
     o->has_shipment = 1;
-    o->carrier = store__column_dup(st, 0, &oom);
-    o->tracking_no = store__column_dup(st, 1, &oom);
-    o->shipped_at = store__column_dup(st, 2, &oom);
-    o->delivered_at = store__column_dup(st, 3, &oom);
+    o->carrier = store__col_dup(st, 0, &oom);
+    o->tracking_no = store__col_dup(st, 1, &oom);
+    o->shipped_at = store__col_dup(st, 2, &oom);
+    o->delivered_at = store__col_dup(st, 3, &oom);
     return !oom;
 }
 
-static int order_row(sqlite3_stmt *st, store_order *o, size_t *cap)
+static int order_row(store_q *st, store_order *o, size_t *cap)
 {
     (void)cap;
     int oom = 0;
-    o->id = store__column_dup(st, 0, &oom);
-    o->created_at = store__column_dup(st, 1, &oom);
-    o->status = store__column_dup(st, 2, &oom);
-    o->customer_name = store__column_dup(st, 3, &oom);
-    o->customer_email = store__column_dup(st, 4, &oom);
-    o->customer_phone = store__column_dup(st, 5, &oom);
-    o->payment_method = store__column_dup(st, 6, &oom);
-    o->installments = sqlite3_column_int(st, 7);
-    o->total = store__column_dup(st, 8, &oom);
-    o->currency = store__column_dup(st, 9, &oom);
+    o->id = store__col_dup(st, 0, &oom);
+    o->created_at = store__col_dup(st, 1, &oom);
+    o->status = store__col_dup(st, 2, &oom);
+    o->customer_name = store__col_dup(st, 3, &oom);
+    o->customer_email = store__col_dup(st, 4, &oom);
+    o->customer_phone = store__col_dup(st, 5, &oom);
+    o->payment_method = store__col_dup(st, 6, &oom);
+    o->installments = (int)store__col_int(st, 7);
+    o->total = store__col_dup(st, 8, &oom);
+    o->currency = store__col_dup(st, 9, &oom);
     return !oom;
 }
 
@@ -141,20 +141,20 @@ ds_status store_order_get(store_db *db, const char *id, store_order **out, ds_er
         return ds_fail(err, DS_ENOMEM, "out of memory reading order %s", id);
     static const struct {
         store_stmt_id stmt;
-        int (*row)(sqlite3_stmt *, store_order *, size_t *);
+        int (*row)(store_q *, store_order *, size_t *);
     } parts[] = {
         {STMT_ORDER_SELECT, order_row},
         {STMT_ITEMS_SELECT, item_row},
         {STMT_SHIPMENT_SELECT, shipment_row},
         {STMT_EVENTS_SELECT, event_row},
     };
-    int in_txn = sqlite3_get_autocommit(db->conn) == 0;
+    int in_txn = store__in_transaction(db);
     ds_status s = DS_OK;
     /* inside a caller's transaction, just read */
     if (!in_txn)
         s = store__begin_read(db, err);
     for (size_t i = 0; s == DS_OK && i < sizeof parts / sizeof parts[0]; i++) {
-        sqlite3_stmt *st = store__stmt(db, parts[i].stmt, err);
+        store_q *st = store__q(db, parts[i].stmt, err);
         if (!st) {
             s = DS_EDB;
             break;
@@ -182,15 +182,15 @@ ds_status store_order_count(store_db *db, size_t *count, ds_error *err)
 {
     if (!db || !count)
         return ds_fail(err, DS_EINVAL, "store_order_count: db and count are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_ORDER_COUNT, err);
+    store_q *st = store__q(db, STMT_ORDER_COUNT, err);
     if (!st)
         return DS_EDB;
     ds_status s = DS_OK;
-    if (store__step(db, st) == SQLITE_ROW)
-        *count = (size_t)sqlite3_column_int64(st, 0);
+    if (store__step(db, st) == STORE_ROW)
+        *count = (size_t)store__col_int(st, 0);
     else
         s = store__db_fail(db, err, "counting orders");
-    sqlite3_reset(st);
+    store__done(st);
     return s;
 }
 
@@ -198,19 +198,19 @@ ds_status store_order_count(store_db *db, size_t *count, ds_error *err)
 static ds_status order_status(store_db *db, const char *id, char *buf, size_t buf_len,
                               ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_ORDER_STATUS, err);
+    store_q *st = store__q(db, STMT_ORDER_STATUS, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, id);
     int rc = store__step(db, st);
     ds_status s = DS_OK;
-    if (rc == SQLITE_ROW)
-        snprintf(buf, buf_len, "%s", (const char *)sqlite3_column_text(st, 0));
-    else if (rc == SQLITE_DONE)
+    if (rc == STORE_ROW)
+        snprintf(buf, buf_len, "%s", store__col_text(st, 0));
+    else if (rc == STORE_DONE)
         s = ds_fail(err, DS_ENOTFOUND, "there is no order %s", id);
     else
         s = store__db_fail(db, err, "reading an order's status");
-    sqlite3_reset(st);
+    store__done(st);
     return s;
 }
 
@@ -228,17 +228,17 @@ ds_status store_order_cancel(store_db *db, const char *id, const char *actor, co
     if (s == DS_OK && strcmp(old, "received") != 0 && strcmp(old, "preparing") != 0)
         s = ds_fail(err, DS_ECONFLICT,
                     "order %s is %s; only received or preparing orders can be cancelled", id, old);
-    sqlite3_stmt *st = NULL;
-    if (s == DS_OK && !(st = store__stmt(db, STMT_ORDER_CANCEL, err)))
+    store_q *st = NULL;
+    if (s == DS_OK && !(st = store__q(db, STMT_ORDER_CANCEL, err)))
         s = DS_EDB;
     if (s == DS_OK) {
         store__bind_text(st, 1, id);
         int rc = store__step(db, st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
+        store__done(st);
+        if (rc != STORE_DONE)
             s = store__db_fail(db, err, "cancelling an order");
     }
-    if (s == DS_OK && !(st = store__stmt(db, STMT_AUDIT_INSERT, err)))
+    if (s == DS_OK && !(st = store__q(db, STMT_AUDIT_INSERT, err)))
         s = DS_EDB;
     if (s == DS_OK) {
         store__bind_text(st, 1, id);
@@ -249,8 +249,8 @@ ds_status store_order_cancel(store_db *db, const char *id, const char *actor, co
         store__bind_text(st, 6, reason);
         store__bind_text(st, 7, now);
         int rc = store__step(db, st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
+        store__done(st);
+        if (rc != STORE_DONE)
             s = store__db_fail(db, err, "recording a cancellation");
     }
     if (s == DS_OK)
@@ -280,30 +280,30 @@ ds_status store_order_audit(store_db *db, const char *order_id, store_audit **ou
 {
     if (!db || !order_id || !out || !count)
         return ds_fail(err, DS_EINVAL, "store_order_audit: arguments are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_AUDIT_SELECT, err);
+    store_q *st = store__q(db, STMT_AUDIT_SELECT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, order_id);
     store_audit *a = NULL;
     size_t n = 0, cap = 0;
-    int rc = SQLITE_DONE, oom = 0;
-    while (!oom && (rc = store__step(db, st)) == SQLITE_ROW) {
+    int rc = STORE_DONE, oom = 0;
+    while (!oom && (rc = store__step(db, st)) == STORE_ROW) {
         if (!grow((void **)&a, n, &cap, sizeof *a)) {
             oom = 1;
             break;
         }
         store_audit *r = &a[n++];
-        r->action = store__column_dup(st, 0, &oom);
-        r->old_status = store__column_dup(st, 1, &oom);
-        r->new_status = store__column_dup(st, 2, &oom);
-        r->actor = store__column_dup(st, 3, &oom);
-        r->reason = store__column_dup(st, 4, &oom);
-        r->at = store__column_dup(st, 5, &oom);
+        r->action = store__col_dup(st, 0, &oom);
+        r->old_status = store__col_dup(st, 1, &oom);
+        r->new_status = store__col_dup(st, 2, &oom);
+        r->actor = store__col_dup(st, 3, &oom);
+        r->reason = store__col_dup(st, 4, &oom);
+        r->at = store__col_dup(st, 5, &oom);
     }
     ds_status s = oom ? ds_fail(err, DS_ENOMEM, "out of memory reading the audit trail")
-                  : rc == SQLITE_DONE ? DS_OK
-                                      : store__db_fail(db, err, "reading the audit trail");
-    sqlite3_reset(st);
+                  : rc == STORE_DONE ? DS_OK
+                                     : store__db_fail(db, err, "reading the audit trail");
+    store__done(st);
     if (s != DS_OK) {
         store_audit_free(a, n);
         return s;

@@ -28,7 +28,7 @@ ds_status store_request_add(store_db *db, const char *kind, const char *order_id
         if (!is_obj)
             return ds_fail(err, DS_EINPUT, "request details must be a JSON object");
     }
-    sqlite3_stmt *st = store__stmt(db, STMT_REQUEST_INSERT, err);
+    store_q *st = store__q(db, STMT_REQUEST_INSERT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, kind);
@@ -37,11 +37,11 @@ ds_status store_request_add(store_db *db, const char *kind, const char *order_id
     store__bind_text(st, 4, details);
     store__bind_text(st, 5, now);
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    store__done(st);
+    if (rc != STORE_DONE)
         return store__db_fail(db, err, "recording a request");
     if (id_out)
-        *id_out = (long long)sqlite3_last_insert_rowid(db->conn);
+        *id_out = store__last_id(db);
     return DS_OK;
 }
 
@@ -65,14 +65,14 @@ ds_status store_requests_list(store_db *db, const char *kind, store_request **ou
 {
     if (!db || !out || !count)
         return ds_fail(err, DS_EINVAL, "store_requests_list: db, out and count are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_REQUESTS_SELECT, err);
+    store_q *st = store__q(db, STMT_REQUESTS_SELECT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, kind);
     store_request *r = NULL;
     size_t n = 0, cap = 0;
-    int rc = SQLITE_DONE, oom = 0;
-    while (!oom && (rc = store__step(db, st)) == SQLITE_ROW) {
+    int rc = STORE_DONE, oom = 0;
+    while (!oom && (rc = store__step(db, st)) == STORE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 8;
             store_request *nr = ds_realloc(r, ncap * sizeof *nr);
@@ -84,18 +84,18 @@ ds_status store_requests_list(store_db *db, const char *kind, store_request **ou
             cap = ncap;
         }
         store_request *q = &r[n++];
-        q->id = (long long)sqlite3_column_int64(st, 0);
-        q->kind = store__column_dup(st, 1, &oom);
-        q->order_id = store__column_dup(st, 2, &oom);
-        q->priority = store__column_dup(st, 3, &oom);
-        q->details = store__column_dup(st, 4, &oom);
-        q->created_at = store__column_dup(st, 5, &oom);
-        q->state = store__column_dup(st, 6, &oom);
+        q->id = (long long)store__col_int(st, 0);
+        q->kind = store__col_dup(st, 1, &oom);
+        q->order_id = store__col_dup(st, 2, &oom);
+        q->priority = store__col_dup(st, 3, &oom);
+        q->details = store__col_dup(st, 4, &oom);
+        q->created_at = store__col_dup(st, 5, &oom);
+        q->state = store__col_dup(st, 6, &oom);
     }
-    ds_status s = oom                 ? ds_fail(err, DS_ENOMEM, "out of memory listing requests")
-                  : rc == SQLITE_DONE ? DS_OK
-                                      : store__db_fail(db, err, "listing requests");
-    sqlite3_reset(st);
+    ds_status s = oom                ? ds_fail(err, DS_ENOMEM, "out of memory listing requests")
+                  : rc == STORE_DONE ? DS_OK
+                                     : store__db_fail(db, err, "listing requests");
+    store__done(st);
     if (s != DS_OK) {
         store_requests_free(r, n);
         return s;

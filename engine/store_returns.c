@@ -129,7 +129,7 @@ ds_status store_return_add(store_db *db, const char *kind, const char *order_id,
     if (details && (s = check_details(details, err)) != DS_OK)
         return s;
 
-    sqlite3_stmt *st = store__stmt(db, STMT_RETURN_INSERT, err);
+    store_q *st = store__q(db, STMT_RETURN_INSERT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, kind);
@@ -141,18 +141,18 @@ ds_status store_return_add(store_db *db, const char *kind, const char *order_id,
     store__bind_text(st, 7, priority);
     store__bind_text(st, 8, details);
     store__bind_text(st, 9, now);
-    sqlite3_bind_int64(st, 10, utc);
+    store__bind_int(st, 10, utc);
     store__bind_text(st, 11, now);
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    store__done(st);
+    if (rc == STORE_FOREIGN_KEY)
         return ds_fail(err, DS_ENOTFOUND, "no order \"%s\"", order_id);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    if (rc == STORE_UNIQUE)
         return ds_fail(err, DS_ECONFLICT, "return code \"%s\" is already used", code);
-    if (rc != SQLITE_DONE)
+    if (rc != STORE_DONE)
         return store__db_fail(db, err, "recording a return");
     if (id_out)
-        *id_out = (long long)sqlite3_last_insert_rowid(db->conn);
+        *id_out = store__last_id(db);
     return DS_OK;
 }
 
@@ -180,14 +180,14 @@ ds_status store_returns_list(store_db *db, const char *order_id, store_return **
 {
     if (!db || !out || !count)
         return ds_fail(err, DS_EINVAL, "store_returns_list: db, out and count are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_RETURNS_SELECT, err);
+    store_q *st = store__q(db, STMT_RETURNS_SELECT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, order_id);
     store_return *v = NULL;
     size_t n = 0, cap = 0;
-    int rc = SQLITE_DONE, oom = 0;
-    while (!oom && (rc = store__step(db, st)) == SQLITE_ROW) {
+    int rc = STORE_DONE, oom = 0;
+    while (!oom && (rc = store__step(db, st)) == STORE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 8;
             store_return *nv = ds_realloc(v, ncap * sizeof *nv);
@@ -199,22 +199,22 @@ ds_status store_returns_list(store_db *db, const char *order_id, store_return **
             cap = ncap;
         }
         store_return *r = &v[n++];
-        r->id = (long long)sqlite3_column_int64(st, 0);
-        r->kind = store__column_dup(st, 1, &oom);
-        r->order_id = store__column_dup(st, 2, &oom);
-        r->items = store__column_dup(st, 3, &oom);
-        r->reason = store__column_dup(st, 4, &oom);
-        r->state = store__column_dup(st, 5, &oom);
-        r->code = store__column_dup(st, 6, &oom);
-        r->priority = store__column_dup(st, 7, &oom);
-        r->details = store__column_dup(st, 8, &oom);
-        r->created_at = store__column_dup(st, 9, &oom);
-        r->updated_at = store__column_dup(st, 10, &oom);
+        r->id = (long long)store__col_int(st, 0);
+        r->kind = store__col_dup(st, 1, &oom);
+        r->order_id = store__col_dup(st, 2, &oom);
+        r->items = store__col_dup(st, 3, &oom);
+        r->reason = store__col_dup(st, 4, &oom);
+        r->state = store__col_dup(st, 5, &oom);
+        r->code = store__col_dup(st, 6, &oom);
+        r->priority = store__col_dup(st, 7, &oom);
+        r->details = store__col_dup(st, 8, &oom);
+        r->created_at = store__col_dup(st, 9, &oom);
+        r->updated_at = store__col_dup(st, 10, &oom);
     }
-    ds_status s = oom                 ? ds_fail(err, DS_ENOMEM, "out of memory listing returns")
-                  : rc == SQLITE_DONE ? DS_OK
-                                      : store__db_fail(db, err, "listing returns");
-    sqlite3_reset(st);
+    ds_status s = oom                ? ds_fail(err, DS_ENOMEM, "out of memory listing returns")
+                  : rc == STORE_DONE ? DS_OK
+                                     : store__db_fail(db, err, "listing returns");
+    store__done(st);
     if (s != DS_OK) {
         store_returns_free(v, n);
         return s;
@@ -233,17 +233,17 @@ ds_status store_return_set_state(store_db *db, long long id, const char *state, 
     if (!store__is_return_state(state))
         return ds_fail(err, DS_EINVAL, "store_return_set_state: unknown state \"%s\"",
                        state ? state : "(null)");
-    sqlite3_stmt *st = store__stmt(db, STMT_RETURN_SET_STATE, err);
+    store_q *st = store__q(db, STMT_RETURN_SET_STATE, err);
     if (!st)
         return DS_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    store__bind_int(st, 1, id);
     store__bind_text(st, 2, state);
     store__bind_text(st, 3, now);
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    store__done(st);
+    if (rc != STORE_DONE)
         return store__db_fail(db, err, "updating a return");
-    if (sqlite3_changes(db->conn) == 0)
+    if (store__changes(db) == 0)
         return ds_fail(err, DS_ENOTFOUND, "no return %lld", id);
     return DS_OK;
 }

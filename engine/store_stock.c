@@ -2,8 +2,10 @@
 /* Stock of each SKU and the variants of a product (colour, size) that an
  * exchange can choose from. A SKU imported without its product follows the
  * convention PRODUCT-SIZE (TS-102-M). Same threading rule as store.h. */
+#include <stdio.h>
 #include <string.h>
 
+#include "ds_limits.h"
 #include "store_int.h"
 
 /* Product and size of a SKU by the convention: product[0..*plen) and the
@@ -19,19 +21,19 @@ ds_status store_stock_get(store_db *db, const char *sku, int *qty, ds_error *err
 {
     if (!db || !sku || !qty)
         return ds_fail(err, DS_EINVAL, "store_stock_get: db, sku and qty are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_STOCK_GET, err);
+    store_q *st = store__q(db, STMT_STOCK_GET, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, sku);
     int rc = store__step(db, st);
-    int n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW) {
+    int n = rc == STORE_ROW ? (int)store__col_int(st, 0) : 0;
+    store__done(st);
+    if (rc == STORE_ROW) {
         *qty = n;
         return DS_OK;
     }
-    return rc == SQLITE_DONE ? ds_fail(err, DS_ENOTFOUND, "no SKU \"%s\" in stock", sku)
-                             : store__db_fail(db, err, "reading stock");
+    return rc == STORE_DONE ? ds_fail(err, DS_ENOTFOUND, "no SKU \"%s\" in stock", sku)
+                            : store__db_fail(db, err, "reading stock");
 }
 
 ds_status store_variant_set(store_db *db, const char *sku, const char *product, const char *colour,
@@ -40,22 +42,21 @@ ds_status store_variant_set(store_db *db, const char *sku, const char *product, 
     if (!db || !sku || !sku[0] || qty < 0)
         return ds_fail(err, DS_EINVAL,
                        "store_variant_set: db, a non-empty sku and qty >= 0 are required");
-    sqlite3_stmt *st = store__stmt(db, STMT_STOCK_SET, err);
+    store_q *st = store__q(db, STMT_STOCK_SET, err);
     if (!st)
         return DS_EDB;
     size_t plen;
     const char *csize = convention(sku, &plen);
+    char conv_product[STORE_MAX_FIELD_LEN + 1];
+    snprintf(conv_product, sizeof conv_product, "%.*s", (int)plen, sku);
     store__bind_text(st, 1, sku);
-    sqlite3_bind_int(st, 2, qty);
-    if (product && product[0])
-        store__bind_text(st, 3, product);
-    else
-        sqlite3_bind_text(st, 3, sku, (int)plen, SQLITE_TRANSIENT);
+    store__bind_int(st, 2, qty);
+    store__bind_text(st, 3, product && product[0] ? product : conv_product);
     store__bind_text(st, 4, colour && colour[0] ? colour : NULL);
     store__bind_text(st, 5, size && size[0] ? size : product && product[0] ? NULL : csize);
     int rc = store__step(db, st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? DS_OK : store__db_fail(db, err, "setting stock");
+    store__done(st);
+    return rc == STORE_DONE ? DS_OK : store__db_fail(db, err, "setting stock");
 }
 
 ds_status store_stock_set(store_db *db, const char *sku, int qty, ds_error *err)
@@ -78,14 +79,14 @@ void store_variants_free(store_variant *v, size_t count)
 /* The product sku belongs to (owned), by its stock row or the convention. */
 static ds_status product_of(store_db *db, const char *sku, char **product, ds_error *err)
 {
-    sqlite3_stmt *st = store__stmt(db, STMT_STOCK_PRODUCT, err);
+    store_q *st = store__q(db, STMT_STOCK_PRODUCT, err);
     if (!st)
         return DS_EDB;
     store__bind_text(st, 1, sku);
     int rc = store__step(db, st), oom = 0;
-    char *p = rc == SQLITE_ROW ? store__column_dup(st, 0, &oom) : NULL;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    char *p = rc == STORE_ROW ? store__col_dup(st, 0, &oom) : NULL;
+    store__done(st);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store__db_fail(db, err, "reading stock");
     if (!p && !oom) {
         size_t plen;
@@ -110,7 +111,7 @@ ds_status store_variants_of(store_db *db, const char *sku, store_variant **out, 
     ds_status s = product_of(db, sku, &product, err);
     if (s != DS_OK)
         return s;
-    sqlite3_stmt *st = store__stmt(db, STMT_VARIANTS, err);
+    store_q *st = store__q(db, STMT_VARIANTS, err);
     if (!st) {
         ds_free(product);
         return DS_EDB;
@@ -118,8 +119,8 @@ ds_status store_variants_of(store_db *db, const char *sku, store_variant **out, 
     store__bind_text(st, 1, product);
     store_variant *v = NULL;
     size_t n = 0, cap = 0;
-    int rc = SQLITE_DONE, oom = 0;
-    while (!oom && (rc = store__step(db, st)) == SQLITE_ROW) {
+    int rc = STORE_DONE, oom = 0;
+    while (!oom && (rc = store__step(db, st)) == STORE_ROW) {
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 8;
             store_variant *nv = ds_realloc(v, ncap * sizeof *nv);
@@ -131,15 +132,15 @@ ds_status store_variants_of(store_db *db, const char *sku, store_variant **out, 
             cap = ncap;
         }
         store_variant *r = &v[n++];
-        r->sku = store__column_dup(st, 0, &oom);
-        r->colour = store__column_dup(st, 1, &oom);
-        r->size = store__column_dup(st, 2, &oom);
-        r->qty = sqlite3_column_int(st, 3);
+        r->sku = store__col_dup(st, 0, &oom);
+        r->colour = store__col_dup(st, 1, &oom);
+        r->size = store__col_dup(st, 2, &oom);
+        r->qty = (int)store__col_int(st, 3);
     }
-    s = oom                 ? ds_fail(err, DS_ENOMEM, "out of memory listing variants")
-        : rc == SQLITE_DONE ? DS_OK
-                            : store__db_fail(db, err, "listing variants");
-    sqlite3_reset(st);
+    s = oom                ? ds_fail(err, DS_ENOMEM, "out of memory listing variants")
+        : rc == STORE_DONE ? DS_OK
+                           : store__db_fail(db, err, "listing variants");
+    store__done(st);
     ds_free(product);
     if (s != DS_OK) {
         store_variants_free(v, n);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers of the store's unit tests: a scratch directory for databases, file
- * reading, and raw SQLite access to look at and damage a file behind the
- * store's back (old schemas, corrupt rows) through a connection of its own.
- * Header-only, like check.h. */
+ * reading, counts read through a second store connection (what is committed
+ * to the file, as another process would see it), and raw SQLite access only
+ * for what no store call can do: faking old schemas, fingerprinting every
+ * table, the journal mode. Header-only, like check.h. */
 #ifndef STORE_CHECK_H
 #define STORE_CHECK_H
 
@@ -73,6 +74,50 @@ static inline store_db *open_fresh(const char *name, char *path, size_t path_len
     store_db *db = NULL;
     CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
     return db;
+}
+
+/* How many returns, exchanges and cases the file at path holds, as a second
+ * connection sees them (-1 on failure). */
+static inline long count_returns(const char *path)
+{
+    store_db *other = NULL;
+    store_return *r = NULL;
+    size_t n = 0;
+    long got = -1;
+    if (store_open(path, &other, NULL) == DS_OK &&
+        store_returns_list(other, NULL, &r, &n, NULL) == DS_OK) {
+        got = (long)n;
+        store_returns_free(r, n);
+    }
+    store_close(other);
+    return got;
+}
+
+/* The same for orders and requests. */
+static inline long count_orders(const char *path)
+{
+    store_db *other = NULL;
+    size_t n = 0;
+    long got = -1;
+    if (store_open(path, &other, NULL) == DS_OK && store_order_count(other, &n, NULL) == DS_OK)
+        got = (long)n;
+    store_close(other);
+    return got;
+}
+
+static inline long count_requests(const char *path)
+{
+    store_db *other = NULL;
+    store_request *r = NULL;
+    size_t n = 0;
+    long got = -1;
+    if (store_open(path, &other, NULL) == DS_OK &&
+        store_requests_list(other, NULL, &r, &n, NULL) == DS_OK) {
+        got = (long)n;
+        store_requests_free(r, n);
+    }
+    store_close(other);
+    return got;
 }
 
 /* Removes the scratch directory and the files in it. */

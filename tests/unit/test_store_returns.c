@@ -162,9 +162,7 @@ static void test_add_list(void)
     CHECK_STATUS(store_return_add(db, "case", NULL, NULL, "x'); DROP TABLE returns; --", NULL, NULL,
                                   "normal", NULL, NOW, NULL, &err),
                  DS_OK);
-    char buf[64];
-    raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
-    CHECK_EQ_STR(buf, "5");
+    CHECK_EQ_INT(count_returns(path), 5);
     store_close(db);
 }
 
@@ -370,16 +368,14 @@ static void test_import_valid(void)
               " returns WHERE code = 'EX7P2L4N'",
               buf, sizeof buf);
     CHECK_EQ_STR(buf, "1exchanged2026-11-24T10:00:00+03:00none");
-    raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
-    CHECK_EQ_STR(buf, "4");
+    CHECK_EQ_INT(count_returns(path), 4);
 
     /* the CONTRACT format without the new keys still imports, and an empty
      * "returns" / "stock" is fine */
     CHECK_STATUS(import_file(db, "valid/full.json", &n, &err), DS_OK);
     CHECK_EQ_INT(n, 4);
     CHECK_STATUS(import_text(db, "{\"stock\": [], \"returns\": [], \"orders\": []}", &err), DS_OK);
-    raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
-    CHECK_EQ_STR(buf, "4");
+    CHECK_EQ_INT(count_returns(path), 4);
     store_close(db);
 }
 
@@ -466,8 +462,9 @@ static void test_import_invalid(void)
         CHECK_STATUS(store_import_orders(db, text, len, NULL, &err), DS_OK);
         ds_free(text);
     }
-    raw_query(path, "SELECT qty FROM stock WHERE sku = 'GM-220-M'", after, sizeof after);
-    CHECK_EQ_STR(after, "9");
+    int qty = -1;
+    CHECK_STATUS(store_stock_get(db, "GM-220-M", &qty, &err), DS_OK);
+    CHECK_EQ_INT(qty, 9);
     store_close(db);
 }
 
@@ -573,8 +570,7 @@ static void test_migrate_v3(void)
               " FROM schema_version",
               buf, sizeof buf);
     CHECK_EQ_STR(buf, want);
-    raw_query(path, "SELECT count(*) FROM returns", buf, sizeof buf);
-    CHECK_EQ_STR(buf, "1");
+    CHECK_EQ_INT(count_returns(path), 1);
 }
 
 /* Failing every allocation and every statement step of an import with

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite driver of the store, the embedded default: one file in WAL
+ * mode, its schema and migrations, the SQL of every statement, and
+ * prepare/bind/step/read over the sqlite3 API. The only file that speaks
+ * SQLite; the queries' logic is in the other store_ files, the same for
+ * every backend. One connection per thread, as store.h says. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* The schema, one entry per version: migrations[i] brings a file from
+ * version i to i + 1. Append only; never edit a step that has shipped. */
+static const char *const migrations[] = {
+    /* 0 -> 1: customers, orders and their shipping. Customers are keyed by
+     * e-mail (any case) and hold the latest name and phone; each order keeps
+     * the name, e-mail and phone exactly as it was placed with. */
+    "CREATE TABLE customers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  email TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  phone TEXT NOT NULL);"
+    "CREATE TABLE orders ("
+    "  id TEXT PRIMARY KEY,"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('received','preparing','shipped',"
+    "    'out_for_delivery','delivered','cancelled','returned')),"
+    "  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    "  customer_name TEXT NOT NULL,"
+    "  customer_email TEXT NOT NULL,"
+    "  customer_phone TEXT NOT NULL,"
+    "  payment_method TEXT NOT NULL,"
+    "  installments INTEGER NOT NULL CHECK (installments >= 1),"
+    "  total TEXT NOT NULL,"
+    "  currency TEXT NOT NULL);"
+    "CREATE INDEX orders_customer ON orders(customer_id);"
+    "CREATE TABLE items ("
+    "  order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  sku TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK (qty >= 1),"
+    "  price TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, position)) WITHOUT ROWID;"
+    "CREATE TABLE shipments ("
+    "  order_id TEXT PRIMARY KEY REFERENCES orders(id) ON DELETE CASCADE,"
+    "  carrier TEXT NOT NULL,"
+    "  tracking_no TEXT NOT NULL,"
+    "  shipped_at TEXT NOT NULL,"
+    "  shipped_utc INTEGER NOT NULL,"
+    "  delivered_at TEXT,"
+    "  delivered_utc INTEGER);"
+    "CREATE INDEX shipments_tracking ON shipments(tracking_no);"
+    "CREATE TABLE shipment_events ("
+    "  order_id TEXT NOT NULL REFERENCES shipments(order_id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  at_utc INTEGER NOT NULL,"
+    "  location TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, seq)) WITHOUT ROWID;",
+
+    /* 1 -> 2: who cancelled what and why, and the team's request queue.
+     * requests.order_id is deliberately not a foreign key: a hand-off may
+     * quote an order number the shop does not know. */
+    "CREATE TABLE order_audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  order_id TEXT NOT NULL REFERENCES orders(id),"
+    "  action TEXT NOT NULL,"
+    "  old_status TEXT NOT NULL,"
+    "  new_status TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX order_audit_order ON order_audit(order_id, id);"
+    "CREATE TABLE requests ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"
+    "  order_id TEXT,"
+    "  priority TEXT NOT NULL CHECK (priority IN ('urgent','normal')),"
+    "  details TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open');"
+    "CREATE INDEX requests_kind ON requests(kind, id);"
+    "CREATE INDEX requests_order ON requests(order_id);",
+
+    /* 2 -> 3: the chat server's conversations and every message in them.
+     * Only a hash of the session token is kept. A shopper message's client
+     * id is unique in its conversation, so a re-sent message is stored once. */
+    "CREATE TABLE conversations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','closed')),"
+    "  created_at TEXT NOT NULL,"
+    "  closed_at TEXT);"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id),"
+    "  role TEXT NOT NULL,"
+    "  client_id TEXT,"
+    "  text TEXT NOT NULL,"
+    "  details TEXT,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX messages_client ON messages(conversation_id, client_id)"
+    "  WHERE client_id IS NOT NULL;"
+    "CREATE INDEX messages_conversation ON messages(conversation_id, id);",
+
+    /* 3 -> 4: returns, exchanges and after-sales cases, and the stock of each
+     * SKU (an exchange needs the new size in stock). A return's order is a
+     * foreign key, but may be NULL for a complaint without an order. code is
+     * what the shopper gives the carrier: unique where present. created_utc
+     * orders the list by time whatever the offsets. */
+    "CREATE TABLE returns ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('return','exchange','case')),"
+    "  order_id TEXT REFERENCES orders(id),"
+    "  items TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('requested','in_transit','received','inspected',"
+    "    'refunded','rejected','exchanged','open')),"
+    "  code TEXT UNIQUE,"
+    "  priority TEXT NOT NULL CHECK (priority IN ('urgent','normal')),"
+    "  details TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL);"
+    "CREATE INDEX returns_order ON returns(order_id, created_utc);"
+    "CREATE INDEX returns_created ON returns(created_utc, id);"
+    "CREATE TABLE stock ("
+    "  sku TEXT PRIMARY KEY,"
+    "  qty INTEGER NOT NULL CHECK (qty >= 0)) WITHOUT ROWID;",
+
+    /* 4 -> 5: people. Agents (only a hash of each token is kept), the
+     * hand-off of a conversation to them (one active at a time per
+     * conversation; offline requests wait for working hours) with the
+     * shopper's rating, and the utc seconds that order the queue. */
+    "CREATE TABLE agents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  capacity INTEGER NOT NULL CHECK (capacity >= 1),"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE handoffs ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('waiting','offline','claimed','released','closed')),"
+    "  priority TEXT NOT NULL CHECK (priority IN ('urgent','normal')),"
+    "  reason TEXT NOT NULL,"
+    "  intent TEXT,"
+    "  preview TEXT,"
+    "  details TEXT,"
+    "  agent_id INTEGER REFERENCES agents(id),"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  claimed_utc INTEGER,"
+    "  ended_at TEXT,"
+    "  rating INTEGER CHECK (rating BETWEEN 1 AND 5),"
+    "  comment TEXT);"
+    "CREATE INDEX handoffs_state ON handoffs(state, created_utc);"
+    "CREATE INDEX handoffs_conversation ON handoffs(conversation_id, id);"
+    "CREATE INDEX handoffs_agent ON handoffs(agent_id, state);",
+
+    /* 5 -> 6: the dialogue state of a conversation (slots, the verified
+     * order, the flow in progress), so a restart resumes it mid-dialogue. */
+    "ALTER TABLE conversations ADD COLUMN dialogue TEXT;",
+
+    /* 6 -> 7: variants. A stock row names its product, colour and size, so
+     * an exchange can offer another colour as well as another size. Rows
+     * from before follow the SKU convention: the product is the SKU up to
+     * its last dash, the size what follows (rtrim with every character but
+     * '-' cuts the SKU after its last dash). */
+    "ALTER TABLE stock ADD COLUMN product TEXT;"
+    "ALTER TABLE stock ADD COLUMN colour TEXT;"
+    "ALTER TABLE stock ADD COLUMN size TEXT;"
+    "UPDATE stock SET"
+    "  product = CASE WHEN instr(sku, '-') > 0"
+    "    THEN substr(sku, 1, length(rtrim(sku, replace(sku, '-', ''))) - 1) ELSE sku END,"
+    "  size = CASE WHEN instr(sku, '-') > 0"
+    "    THEN substr(sku, length(rtrim(sku, replace(sku, '-', ''))) + 1) END;"
+    "CREATE INDEX stock_product ON stock(product, sku);"};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+               "one migration step per schema version");
+
+/* Run on every open, before anything else. WAL lets readers (the chat
+ * server's threads) proceed while an import writes; NORMAL is durable across
+ * application crashes in WAL mode and much faster than FULL. */
+static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+                              "PRAGMA synchronous=NORMAL;"
+                              "PRAGMA foreign_keys=ON;"
+                              "PRAGMA busy_timeout=5000;"
+                              "PRAGMA cache_size=-65536;";
+
+/* The bookkeeping table exists before any migration: version 0 is a file
+ * without it (new, or made by something else). */
+static const char bootstrap[] = "CREATE TABLE IF NOT EXISTS schema_version ("
+                                "  version INTEGER PRIMARY KEY,"
+                                "  applied_at TEXT NOT NULL);";
+
+static const char *const stmt_sql[STMT_COUNT_] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_BEGIN_READ] = "BEGIN",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_VERSION_GET] = "SELECT coalesce(max(version), 0) FROM schema_version",
+    [STMT_VERSION_SET] = "INSERT INTO schema_version (version, applied_at)"
+                         " VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [STMT_CUSTOMER_UPSERT] = "INSERT INTO customers (email, name, phone) VALUES (?1, ?2, ?3)"
+                             " ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
+                             " phone = excluded.phone RETURNING id",
+    [STMT_ORDER_UPSERT] =
+        "INSERT INTO orders (id, created_at, created_utc, status, customer_id, customer_name,"
+        " customer_phone, payment_method, installments, total, currency, customer_email)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at,"
+        " created_utc = excluded.created_utc, status = excluded.status,"
+        " customer_id = excluded.customer_id, customer_name = excluded.customer_name,"
+        " customer_email = excluded.customer_email,"
+        " customer_phone = excluded.customer_phone, payment_method = excluded.payment_method,"
+        " installments = excluded.installments, total = excluded.total,"
+        " currency = excluded.currency",
+    [STMT_ITEMS_DELETE] = "DELETE FROM items WHERE order_id = ?1",
+    [STMT_SHIPMENT_DELETE] = "DELETE FROM shipments WHERE order_id = ?1",
+    [STMT_ITEM_INSERT] = "INSERT INTO items (order_id, position, sku, name, category, qty, price)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_SHIPMENT_INSERT] =
+        "INSERT INTO shipments (order_id, carrier, tracking_no, shipped_at, shipped_utc,"
+        " delivered_at, delivered_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_EVENT_INSERT] = "INSERT INTO shipment_events (order_id, seq, at, at_utc, location,"
+                          " status, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_ORDER_SELECT] =
+        "SELECT id, created_at, status, customer_name, customer_email, customer_phone,"
+        " payment_method, installments, total, currency FROM orders WHERE id = ?1",
+    [STMT_ITEMS_SELECT] = "SELECT sku, name, category, qty, price FROM items"
+                          " WHERE order_id = ?1 ORDER BY position",
+    [STMT_SHIPMENT_SELECT] = "SELECT carrier, tracking_no, shipped_at, delivered_at"
+                             " FROM shipments WHERE order_id = ?1",
+    [STMT_EVENTS_SELECT] = "SELECT at, location, status, description FROM shipment_events"
+                           " WHERE order_id = ?1 ORDER BY at_utc, seq",
+    [STMT_ORDER_COUNT] = "SELECT count(*) FROM orders",
+    [STMT_ORDER_STATUS] = "SELECT status FROM orders WHERE id = ?1",
+    [STMT_ORDER_CANCEL] = "UPDATE orders SET status = 'cancelled'"
+                          " WHERE id = ?1 AND status IN ('received', 'preparing')",
+    [STMT_AUDIT_INSERT] = "INSERT INTO order_audit (order_id, action, old_status, new_status,"
+                          " actor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_AUDIT_SELECT] = "SELECT action, old_status, new_status, actor, reason, at"
+                          " FROM order_audit WHERE order_id = ?1 ORDER BY id",
+    [STMT_REQUEST_INSERT] = "INSERT INTO requests (kind, order_id, priority, details, created_at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_SAVEPOINT] = "SAVEPOINT destek_step",
+    [STMT_RELEASE] = "RELEASE destek_step",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO destek_step",
+    [STMT_CONV_INSERT] = "INSERT INTO conversations (token_hash, created_at) VALUES (?1, ?2)",
+    [STMT_CONV_FIND] = "SELECT id FROM conversations WHERE token_hash = ?1 AND state = 'open'",
+    [STMT_CONV_CLOSE] = "UPDATE conversations SET state = 'closed', closed_at = ?2 WHERE id = ?1",
+    [STMT_MSG_INSERT] = "INSERT INTO messages (conversation_id, role, client_id, text, details,"
+                        " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                        " ON CONFLICT (conversation_id, client_id) WHERE client_id IS NOT NULL"
+                        " DO NOTHING",
+    [STMT_MSG_SELECT] = "SELECT id, role, client_id, text, details, created_at FROM ("
+                        " SELECT * FROM messages WHERE conversation_id = ?1"
+                        " ORDER BY id DESC LIMIT ?2) ORDER BY id",
+    [STMT_REQUESTS_SELECT] = "SELECT id, kind, order_id, priority, details, created_at, state"
+                             " FROM requests WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+    [STMT_RETURN_INSERT] =
+        "INSERT INTO returns (kind, order_id, items, reason, state, code, priority, details,"
+        " created_at, created_utc, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11)",
+    /* import: a return with a code is replaced by code */
+    [STMT_RETURN_UPSERT] =
+        "INSERT INTO returns (kind, order_id, items, reason, state, code, priority, details,"
+        " created_at, created_utc, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
+        " order_id = excluded.order_id, items = excluded.items, reason = excluded.reason,"
+        " state = excluded.state, priority = excluded.priority, details = excluded.details,"
+        " created_at = excluded.created_at, created_utc = excluded.created_utc,"
+        " updated_at = excluded.updated_at",
+    /* import: one without a code is the same one when kind, order and
+     * creation time match */
+    [STMT_RETURN_UPDATE_UNCODED] =
+        "UPDATE returns SET items = ?3, reason = ?4, state = ?5, priority = ?7, details = ?8,"
+        " updated_at = ?11 WHERE id = (SELECT id FROM returns WHERE code IS NULL AND kind = ?1"
+        " AND order_id IS ?2 AND created_at = ?9 ORDER BY id LIMIT 1)",
+    [STMT_RETURNS_SELECT] =
+        "SELECT id, kind, order_id, items, reason, state, code, priority, details, created_at,"
+        " updated_at FROM returns WHERE ?1 IS NULL OR order_id = ?1 ORDER BY created_utc, id",
+    [STMT_RETURN_SET_STATE] = "UPDATE returns SET state = ?2, updated_at = ?3 WHERE id = ?1",
+    [STMT_AGENT_INSERT] = "INSERT INTO agents (name, token_hash, capacity, created_at)"
+                          " VALUES (?1, ?2, ?3, ?4)",
+    [STMT_AGENT_FIND] = "SELECT id, name, capacity, token_hash FROM agents WHERE token_hash = ?1",
+    [STMT_HANDOFF_INSERT] =
+        "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
+        " preview, details, created_at, created_utc)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [STMT_HANDOFF_ACTIVE] =
+        "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, "
+        "created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE conversation_id "
+        "= ?1"
+        " AND state IN ('waiting','offline','claimed') ORDER BY id DESC LIMIT 1",
+    /* offline requests first (people read them on arrival), then urgent,
+     * then first come first served */
+    [STMT_HANDOFF_QUEUE] = "SELECT id, conversation_id, state, priority, reason, intent, preview, "
+                           "details, agent_id, created_at, created_utc, claimed_utc, rating, "
+                           "comment FROM handoffs WHERE state IN ('waiting','offline')"
+                           " ORDER BY state = 'offline' DESC, priority = 'urgent' DESC,"
+                           " created_utc, id",
+    [STMT_HANDOFF_OF_AGENT] =
+        "SELECT id, conversation_id, state, priority, reason, intent, preview, details, agent_id, "
+        "created_at, created_utc, claimed_utc, rating, comment FROM handoffs WHERE agent_id = ?1 "
+        "AND state = 'claimed'"
+        " ORDER BY claimed_utc, id",
+    [STMT_HANDOFF_CLAIM] = "UPDATE handoffs SET state = 'claimed', agent_id = ?2, claimed_utc = ?3"
+                           " WHERE id = ?1 AND state IN ('waiting','offline')",
+    [STMT_HANDOFF_END] = "UPDATE handoffs SET state = ?2, ended_at = ?3"
+                         " WHERE id = ?1 AND state IN ('waiting','offline','claimed')",
+    [STMT_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2, comment = ?3 WHERE id = ("
+                          " SELECT id FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"
+                          " ORDER BY id DESC LIMIT 1)",
+    [STMT_HANDOFF_WAITS] = "SELECT claimed_utc - created_utc FROM handoffs"
+                           " WHERE claimed_utc IS NOT NULL AND state != 'offline'"
+                           " ORDER BY claimed_utc DESC LIMIT 50",
+    [STMT_CONV_STATE_SET] = "UPDATE conversations SET dialogue = ?2 WHERE id = ?1",
+    [STMT_CONV_STATE_GET] = "SELECT dialogue FROM conversations WHERE id = ?1",
+    [STMT_STOCK_GET] = "SELECT qty FROM stock WHERE sku = ?1",
+    [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty, product, colour, size)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sku) DO UPDATE SET"
+                       " qty = excluded.qty, product = excluded.product,"
+                       " colour = excluded.colour, size = excluded.size",
+    [STMT_STOCK_PRODUCT] = "SELECT product FROM stock WHERE sku = ?1",
+    [STMT_VARIANTS] = "SELECT sku, coalesce(colour, ''), coalesce(size, ''), qty FROM stock"
+                      " WHERE product = ?1 ORDER BY sku LIMIT 200",
+};
+
+static sqlite3_stmt *st_of(store_q *q)
+{
+    return q->impl;
+}
+
+static sqlite3 *conn(store_db *db)
+{
+    return db->conn;
+}
+
+static ds_status fail(store_db *db, ds_error *err, const char *what)
+{
+    return ds_fail(err, DS_EDB, "%s: %s", what, sqlite3_errmsg(conn(db)));
+}
+
+static ds_status script(store_db *db, const char *sql, ds_error *err, const char *what)
+{
+    while (sql && *sql) {
+        sqlite3_stmt *st = NULL;
+        const char *tail = NULL;
+        if (sqlite3_prepare_v2(conn(db), sql, -1, &st, &tail) != SQLITE_OK)
+            return fail(db, err, what);
+        if (!st) /* trailing whitespace */
+            break;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return fail(db, err, what);
+        sql = tail;
+    }
+    return DS_OK;
+}
+
+static ds_status sq_open(store_db *db, const char *path, ds_error *err)
+{
+    sqlite3 *c = NULL;
+    int rc = sqlite3_open_v2(
+        path, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    db->conn = c;
+    if (rc != SQLITE_OK) {
+        if (!c)
+            return ds_fail(err, DS_ENOMEM, "out of memory opening %s", path);
+        return ds_fail(err, rc == SQLITE_CANTOPEN ? DS_EIO : DS_EDB, "cannot open %s: %s", path,
+                       sqlite3_errmsg(c));
+    }
+    sqlite3_extended_result_codes(c, 1);
+    return script(db, pragmas, err, "setting up the connection");
+}
+
+static void sq_close(store_db *db)
+{
+    for (size_t i = 0; i < STMT_COUNT_; i++) {
+        sqlite3_finalize(st_of(&db->stmts[i])); /* NULL: nothing to do */
+        db->stmts[i].impl = NULL;
+    }
+    sqlite3_close(conn(db));
+    db->conn = NULL;
+}
+
+static ds_status sq_prepare(store_db *db, store_stmt_id id, store_q *q, ds_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(conn(db), stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+        SQLITE_OK)
+        return fail(db, err, "preparing a statement");
+    q->drv = &store__sqlite;
+    q->impl = st;
+    return DS_OK;
+}
+
+static void sq_reset(store_q *q)
+{
+    sqlite3_reset(st_of(q));
+    sqlite3_clear_bindings(st_of(q));
+}
+
+static void sq_bind_text(store_q *q, int idx, const char *s)
+{
+    if (!s)
+        sqlite3_bind_null(st_of(q), idx);
+    else
+        sqlite3_bind_text(st_of(q), idx, s, -1, SQLITE_STATIC);
+}
+
+static void sq_bind_int(store_q *q, int idx, long long v)
+{
+    sqlite3_bind_int64(st_of(q), idx, (sqlite3_int64)v);
+}
+
+static store_rc sq_step(store_q *q)
+{
+    int rc = sqlite3_step(st_of(q));
+    switch (rc) {
+    case SQLITE_ROW: return STORE_ROW;
+    case SQLITE_DONE: return STORE_DONE;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: return STORE_UNIQUE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return STORE_FOREIGN_KEY;
+    default: return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONSTRAINT : STORE_FAIL;
+    }
+}
+
+static const char *sq_col_text(store_q *q, int col, size_t *len)
+{
+    const unsigned char *t = sqlite3_column_text(st_of(q), col);
+    *len = t ? (size_t)sqlite3_column_bytes(st_of(q), col) : 0;
+    return (const char *)t;
+}
+
+static long long sq_col_int(store_q *q, int col)
+{
+    return (long long)sqlite3_column_int64(st_of(q), col);
+}
+
+static long long sq_changes(store_db *db)
+{
+    return sqlite3_changes(conn(db));
+}
+
+static long long sq_last_id(store_db *db)
+{
+    return (long long)sqlite3_last_insert_rowid(conn(db));
+}
+
+static int sq_in_transaction(store_db *db)
+{
+    return !sqlite3_get_autocommit(conn(db));
+}
+
+static const char *sq_errmsg(store_db *db)
+{
+    return conn(db) ? sqlite3_errmsg(conn(db)) : "no connection";
+}
+
+const store_driver store__sqlite = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .migrations = migrations,
+    .migration_count = sizeof migrations / sizeof migrations[0],
+    .bootstrap = bootstrap,
+    .script = script,
+    .prepare = sq_prepare,
+    .reset = sq_reset,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int = sq_col_int,
+    .changes = sq_changes,
+    .last_id = sq_last_id,
+    .in_transaction = sq_in_transaction,
+    .errmsg = sq_errmsg,
+};
