@@ -93,6 +93,20 @@ unsigned long long dlg_session_state_hash(const dlg_session *s);
  * ignored (a fresh session is never wrong, only forgetful). */
 void dlg_session_load(dlg_session *s, const kb_base *kb, const char *json);
 
+/* The dialogue's flows, as `destek kb flows` and docs/ARCHITECTURE.md show
+ * them. */
+typedef struct dlg_flow_info {
+    const char *name;
+    const char *const *steps; /* the steps it waits on, NULL-terminated (may be NULL) */
+    int needs_order;          /* first the identity check: steps "order", "identity" */
+    int aside;                /* answers without ending the flow in progress */
+    int internal;             /* started by the dialogue itself, not by an intent */
+} dlg_flow_info;
+
+size_t dlg_flow_count(void);
+/* Borrowed, static. i < dlg_flow_count(). */
+void dlg_flow_at(size_t i, dlg_flow_info *out);
+
 void dlg_reply_init(dlg_reply *r);
 void dlg_reply_cleanup(dlg_reply *r);
 

@@ -235,6 +235,35 @@ static int kb_lint(cli_engine *e)
     return dialogue_problems ? 1 : 0;
 }
 
+/* The flows of the dialogue, the steps each waits on and the intents of
+ * this KB that start it. */
+static int kb_flows(cli_engine *e)
+{
+    for (size_t i = 0; i < dlg_flow_count(); i++) {
+        dlg_flow_info f;
+        dlg_flow_at(i, &f);
+        printf("%-14s waits on:", f.name);
+        int n = 0;
+        if (f.needs_order)
+            printf(" order, identity"), n = 2;
+        for (const char *const *s = f.steps; s && *s; s++)
+            printf("%s %s", n++ ? "," : "", *s);
+        printf("%s%s\n", n ? "" : " nothing (answers at once)",
+               f.aside ? "; aside: the flow in progress stays" : "");
+        printf("%14s started by:", "");
+        int any = 0;
+        for (size_t k = 0; k < kb_intent_count(e->kb); k++) {
+            const kb_intent *in = kb_intent_at(e->kb, k);
+            if (in->flow && strcmp(in->flow, f.name) == 0)
+                printf(" %s", in->id), any = 1;
+        }
+        printf("%s\n", any          ? ""
+                       : f.internal ? " the dialogue (after hours, when people must take over)"
+                                    : " no intent");
+    }
+    return 0;
+}
+
 int cmd_kb(int argc, char **argv)
 {
     cli_opts o;
@@ -242,8 +271,9 @@ int cmd_kb(int argc, char **argv)
     if (cli_parse(argc, argv, 2, &o) != 0)
         return 2;
     const char *sub = o.arg_count ? o.args[0] : "";
-    if (strcmp(sub, "test") && strcmp(sub, "lint")) {
-        fprintf(stderr, "usage: destek kb test FILE.tsv [--kb DIR] | destek kb lint [--kb DIR]\n");
+    if (strcmp(sub, "test") && strcmp(sub, "lint") && strcmp(sub, "flows")) {
+        fprintf(stderr, "usage: destek kb test FILE.tsv [--kb DIR] | destek kb lint [--kb DIR]"
+                        " | destek kb flows [--kb DIR]\n");
         cli_opts_free(&o);
         return 2;
     }
@@ -251,7 +281,9 @@ int cmd_kb(int argc, char **argv)
         cli_opts_free(&o);
         return 1;
     }
-    int rc = strcmp(sub, "test") == 0 ? kb_test(&e, &o) : kb_lint(&e);
+    int rc = strcmp(sub, "test") == 0    ? kb_test(&e, &o)
+             : strcmp(sub, "flows") == 0 ? kb_flows(&e)
+                                         : kb_lint(&e);
     cli_engine_close(&e);
     cli_opts_free(&o);
     return rc;

@@ -27,7 +27,8 @@ static const command commands[] = {
      "explain \"mesaj\" [--kb DIR]       how the bot reads a message and why"},
     {"kb", cmd_kb,
      "kb test FILE.tsv [--kb DIR]      accuracy, macro-F1, confusions on a labelled set\n"
-     "  kb lint [--kb DIR]               check the knowledge base, warn about weak examples"},
+     "  kb lint [--kb DIR]               check the knowledge base, warn about weak examples\n"
+     "  kb flows [--kb DIR]              the dialogue flows, their steps and intents"},
     {"bench", cmd_bench,
      "bench [--kb DIR] [--eval FILE] [--seconds S] [--runs N] [--json]\n"
      "                                   classify throughput and latency\n"

@@ -49,7 +49,7 @@
     hepsijet: 'HepsiJET', trendyol_express: 'Trendyol Express', ups: 'UPS', dhl: 'DHL'
   };
   var PRIO_TR = { urgent: 'Acil', normal: 'Normal' };
-  /* hand-off reasons (engine/dlg*.c); an unknown one is shown with its words */
+  /* hand-off reasons (engine/dlg/); an unknown one is shown with its words */
   var REASON_TR = {
     istek: 'Müşteri temsilci istedi', anlasilamadi: 'Bot iki kez emin olamadı', odeme_sorunu: 'Ödeme sorunu',
     gonderim_gecikmesi: 'Gönderim gecikmesi', teslim_edildi_ulasmadi: 'Teslim edildi görünüyor, ulaşmadı',

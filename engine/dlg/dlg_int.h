@@ -38,6 +38,9 @@ typedef struct dlg_slot_def {
     int def, lo, hi; /* ints: the value when unset and the range a load accepts */
 } dlg_slot_def;
 
+/* A flow's slots must fit in the session's DLG_SLOTS_MAX bytes. */
+#define DLG_SLOTS_FIT(T) _Static_assert(sizeof(T) <= DLG_SLOTS_MAX, #T " is over DLG_SLOTS_MAX")
+
 #define DLG_STR_SLOT(T, f)                                             \
     {                                                                  \
 #f, DLG_SLOT_STR, offsetof(T, f), sizeof(((T *)0)->f), 0, 0, 0 \

@@ -12,6 +12,7 @@ typedef struct case_slots {
     int item;
     char kind[16]; /* hasarli, eksik_yanlis, ariza */
 } case_slots;
+DLG_SLOTS_FIT(case_slots);
 
 static const dlg_slot_def slots[] = {
     DLG_INT_SLOT(case_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),

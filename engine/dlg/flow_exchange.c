@@ -20,6 +20,7 @@ typedef struct exchange_slots {
     char size[16];   /* wanted: a size, "+1"/"-1" before the item is known, "" none */
     char colour[32]; /* wanted, "" none */
 } exchange_slots;
+DLG_SLOTS_FIT(exchange_slots);
 
 static const dlg_slot_def slots[] = {
     DLG_INT_SLOT(exchange_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),

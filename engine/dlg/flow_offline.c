@@ -15,6 +15,7 @@ typedef struct offline_slots {
     char priority[16]; /* of the hand-off that started it */
     char reason[32];
 } offline_slots;
+DLG_SLOTS_FIT(offline_slots);
 
 static const dlg_slot_def slots[] = {
     DLG_STR_SLOT(offline_slots, name),   DLG_STR_SLOT(offline_slots, contact),

@@ -14,6 +14,7 @@ typedef struct return_slots {
     char reason[16]; /* a returns.reasons id, "" none */
     int opened;      /* cosmetics: -1 unknown, 0 sealed, 1 opened */
 } return_slots;
+DLG_SLOTS_FIT(return_slots);
 
 static const dlg_slot_def slots[] = {
     DLG_INT_SLOT(return_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),

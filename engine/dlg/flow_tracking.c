@@ -9,6 +9,7 @@
 typedef struct tracking_slots {
     int not_received; /* the shopper said the parcel did not arrive */
 } tracking_slots;
+DLG_SLOTS_FIT(tracking_slots);
 
 static const dlg_slot_def slots[] = {DLG_BOOL_SLOT(tracking_slots, not_received)};
 

@@ -48,3 +48,21 @@ int dlg__intent_of_flag(const kb_base *kb, unsigned flag)
     }
     return -1;
 }
+
+size_t dlg_flow_count(void)
+{
+    size_t n = 0;
+    while (dlg__flows[n])
+        n++;
+    return n;
+}
+
+void dlg_flow_at(size_t i, dlg_flow_info *out)
+{
+    const dlg_flow *f = dlg__flows[i];
+    out->name = f->name;
+    out->steps = f->steps;
+    out->needs_order = (f->flags & DLG_NEEDS_ORDER) != 0;
+    out->aside = (f->flags & DLG_FLOW_ASIDE) != 0;
+    out->internal = (f->flags & DLG_FLOW_INTERNAL) != 0;
+}

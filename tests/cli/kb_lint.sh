@@ -18,4 +18,18 @@ cp "$src"/intents/*.json "$tmp"/
 printf '{"intents": [{"id": "x", "title": "X", "keywords": {"a": 1}, "patterns": ["Sipariş"], "answers": ["a"]}]}\n' >"$tmp/zz.json"
 if "$destek" kb lint --kb "$tmp" >"$tmp/out" 2>&1; then echo "a bad pattern was accepted"; exit 1; fi
 grep -q 'zz.json:1:[0-9]*: intents\[0\].patterns\[0\]' "$tmp/out" || { cat "$tmp/out"; exit 1; }
+
+# intents bind to dialogue flows by name: a misspelt flow fails lint and says
+# which flows there are; a flow no intent starts is a warning
+rm "$tmp/zz.json"
+sed -i 's/"flow": "tracking"/"flow": "trackin"/' "$tmp/kargo.json"
+if "$destek" kb lint --kb "$tmp" >"$tmp/out" 2>&1; then echo "an unknown flow was accepted"; exit 1; fi
+grep -q 'error: kargo.json: kargo_takip.flow: no dialogue flow "trackin" (the flows: status, tracking' "$tmp/out" ||
+  { cat "$tmp/out"; exit 1; }
+grep -q 'warning: .*no intent starts the tracking flow' "$tmp/out" || { cat "$tmp/out"; exit 1; }
+# and `kb flows` shows which intents start which flow, and the steps it waits on
+flows=$("$destek" kb flows --kb "$src/intents")
+echo "$flows" | grep -A1 '^tracking ' | grep -q 'started by: kargo_takip' || { echo "$flows"; exit 1; }
+echo "$flows" | grep -A1 '^assistant ' | grep -q 'started by: asistan' || { echo "$flows"; exit 1; }
+echo "$flows" | grep -q '^return *waits on: order, identity, item, reason, opened' || { echo "$flows"; exit 1; }
 echo "kb lint ok"
