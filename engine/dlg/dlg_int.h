@@ -247,6 +247,9 @@ int dlg__delivered(dlg_turn *t);
 /* The item the message names: its full name (a quick reply), its number in
  * the list, or "hepsi" (DLG_ITEM_ALL). DLG_ITEM_NONE when none. */
 int dlg__item_from_message(const dlg_turn *t);
+/* The shopper answers "which item": 1 with *item set, 0 when the message
+ * names none (it may be a new question). */
+int dlg__answer_item(dlg_turn *t, int *item);
 /* Asks which item (message key), offering the names, and waits on step. */
 void dlg__ask_item(dlg_turn *t, const char *key, const char *step);
 /* The chosen item (item is an index or DLG_ITEM_ALL: the first), or NULL. */

@@ -49,8 +49,7 @@ static int answer(dlg_turn *t, const char *step)
     if (!dlg__verified_order(t))
         return 1;
     if (strcmp(step, "item") == 0) {
-        sl->item = dlg__item_from_message(t);
-        if (sl->item == DLG_ITEM_NONE)
+        if (!dlg__answer_item(t, &sl->item))
             return 0;
         act(t);
         return 1;

@@ -148,9 +148,8 @@ static int answer(dlg_turn *t, const char *step)
     if (!dlg__verified_order(t))
         return 1;
     if (strcmp(step, "item") == 0) {
-        sl->item = dlg__item_from_message(t);
-        if (sl->item == DLG_ITEM_NONE)
-            return 0; /* not an item: maybe a new question */
+        if (!dlg__answer_item(t, &sl->item))
+            return 0;
     } else if (strcmp(step, "reason") == 0) {
         if (!reason_from_message(t))
             return 0;

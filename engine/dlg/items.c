@@ -84,3 +84,12 @@ int dlg__category_in(const dlg_turn *t, const char *list, const store_item *it)
     snprintf(path, sizeof path, "returns.%s", list);
     return it && it->category && kb_shop_list_has(t->kb, path, it->category);
 }
+
+int dlg__answer_item(dlg_turn *t, int *item)
+{
+    int got = dlg__item_from_message(t);
+    if (got == DLG_ITEM_NONE)
+        return 0; /* not an item: maybe a new question */
+    *item = got;
+    return 1;
+}

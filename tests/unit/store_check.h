@@ -76,49 +76,34 @@ static inline store_db *open_fresh(const char *name, char *path, size_t path_len
     return db;
 }
 
-/* How many returns, exchanges and cases the file at path holds, as a second
- * connection sees them (-1 on failure). */
-static inline long count_returns(const char *path)
+/* What a second connection to the file at path sees (what is committed, as
+ * another process would): the number of returns, orders or requests, -1
+ * when it cannot tell. */
+enum { COUNT_RETURNS, COUNT_ORDERS, COUNT_REQUESTS };
+
+static inline long count_of(const char *path, int what)
 {
     store_db *other = NULL;
-    store_return *r = NULL;
     size_t n = 0;
-    long got = -1;
-    if (store_open(path, &other, NULL) == DS_OK &&
-        store_returns_list(other, NULL, &r, &n, NULL) == DS_OK) {
-        got = (long)n;
-        store_returns_free(r, n);
+    ds_status st = store_open(path, &other, NULL);
+    if (st == DS_OK && what == COUNT_ORDERS) {
+        st = store_order_count(other, &n, NULL);
+    } else if (st == DS_OK && what == COUNT_RETURNS) {
+        store_return *r = NULL;
+        if ((st = store_returns_list(other, NULL, &r, &n, NULL)) == DS_OK)
+            store_returns_free(r, n);
+    } else if (st == DS_OK) {
+        store_request *r = NULL;
+        if ((st = store_requests_list(other, NULL, &r, &n, NULL)) == DS_OK)
+            store_requests_free(r, n);
     }
     store_close(other);
-    return got;
+    return st == DS_OK ? (long)n : -1;
 }
 
-/* The same for orders and requests. */
-static inline long count_orders(const char *path)
-{
-    store_db *other = NULL;
-    size_t n = 0;
-    long got = -1;
-    if (store_open(path, &other, NULL) == DS_OK && store_order_count(other, &n, NULL) == DS_OK)
-        got = (long)n;
-    store_close(other);
-    return got;
-}
-
-static inline long count_requests(const char *path)
-{
-    store_db *other = NULL;
-    store_request *r = NULL;
-    size_t n = 0;
-    long got = -1;
-    if (store_open(path, &other, NULL) == DS_OK &&
-        store_requests_list(other, NULL, &r, &n, NULL) == DS_OK) {
-        got = (long)n;
-        store_requests_free(r, n);
-    }
-    store_close(other);
-    return got;
-}
+#define count_returns(path) count_of(path, COUNT_RETURNS)
+#define count_orders(path) count_of(path, COUNT_ORDERS)
+#define count_requests(path) count_of(path, COUNT_REQUESTS)
 
 /* Removes the scratch directory and the files in it. */
 static inline void cleanup(void)
