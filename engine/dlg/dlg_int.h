@@ -67,6 +67,9 @@ typedef struct dlg_turn dlg_turn;
 #define DLG_FLOW_INTERNAL 8u
 /* A message that is only an order number starts this flow. */
 #define DLG_FLOW_BARE_ORDER 16u
+/* After-sales flows (return, exchange, case): a message for one of them in
+ * the middle of another is read in that other's context. */
+#define DLG_FLOW_AFTER_SALES 128u
 /* The flow of the intents that ask for people. */
 #define DLG_FLOW_PEOPLE 32u
 /* The flow the router starts when people must take over after hours and
@@ -188,8 +191,15 @@ void dlg__add_quick_reply_copy(dlg_reply *r, const char *q);
 /* The whole message is one of the words of list ("vazgeçtim"); with
  * leading, also a short answer that starts with one ("evet lütfen"). */
 int dlg__message_is(const dlg_turn *t, const char *list, int leading);
+/* Some word of the message, with its suffixes taken off ("gözlüğü",
+ * "kemeri"), is in list. */
+int dlg__message_has_stem(const dlg_turn *t, const char *list);
 /* Some run of 1-3 tokens of the message is in list. */
 int dlg__message_has(const dlg_turn *t, const char *list);
+/* Keeps the message as typed in dst[cap], cut between two characters. */
+void dlg__keep_text(const dlg_turn *t, char *dst, size_t cap);
+/* The number of words (tokens) of text once normalised. */
+size_t dlg__text_words(const dlg_turn *t, const char *text);
 /* The turn's time as shop-local ISO 8601. */
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN]);
 /* A flow param of the intent that started the flow ("kind"), or NULL. */
@@ -247,9 +257,15 @@ int dlg__delivered(dlg_turn *t);
 /* The item the message names: its full name (a quick reply), its number in
  * the list, or "hepsi" (DLG_ITEM_ALL). DLG_ITEM_NONE when none. */
 int dlg__item_from_message(const dlg_turn *t);
-/* The shopper answers "which item": 1 with *item set, 0 when the message
- * names none (it may be a new question). */
-int dlg__answer_item(dlg_turn *t, int *item);
+/* The shopper answers "which item" (waited on as step): 2 with *item set; 1
+ * when the message names no item of the order and the flow keeps it (it
+ * says so, says which items there are, and waits again); 0 when it is
+ * another request for the router (a question in between, "vazgeçtim",
+ * another topic). */
+int dlg__answer_item(dlg_turn *t, int *item, const char *step);
+/* The item the words of text (the flow's first message) name, or
+ * DLG_ITEM_NONE. */
+int dlg__item_in_text(const dlg_turn *t, const char *text);
 /* Asks which item (message key), offering the names, and waits on step. */
 void dlg__ask_item(dlg_turn *t, const char *key, const char *step);
 /* The chosen item (item is an index or DLG_ITEM_ALL: the first), or NULL. */

@@ -46,7 +46,10 @@ static void confirm(dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
-    if (dlg__message_is(t, "yes", 1)) {
+    /* cancelling cannot be undone: a yes must be a yes ("tamam, yarın
+     * yazarım" is not) */
+    if (dlg__message_is(t, "yes", 0) ||
+        (dlg__message_is(t, "yes", 1) && !dlg__message_has(t, "not_now"))) {
         confirm(t);
         return 1;
     }

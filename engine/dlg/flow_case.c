@@ -10,17 +10,35 @@
 
 typedef struct case_slots {
     int item;
-    char kind[16]; /* hasarli, eksik_yanlis, ariza */
+    char kind[16];  /* hasarli, eksik_yanlis, ariza */
+    char said[160]; /* the first message: it may name the item and say what happened */
 } case_slots;
 DLG_SLOTS_FIT(case_slots);
 
 static const dlg_slot_def slots[] = {
     DLG_INT_SLOT(case_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),
     DLG_STR_SLOT(case_slots, kind),
+    DLG_STR_SLOT(case_slots, said),
 };
 
 static const char *const steps[] = {"item", "description", NULL};
 static const char *const params[] = {"kind", NULL};
+
+/* the shop is at fault for damaged, missing and wrong items */
+static void record(dlg_turn *t, const char *description)
+{
+    case_slots *sl = t->slots;
+    const char *text = t->text;
+    t->text = description;
+    dlg__record_case(t, sl->kind, strcmp(sl->kind, "ariza") == 0 ? "normal" : "urgent");
+    t->text = text;
+}
+
+static void start(dlg_turn *t)
+{
+    case_slots *sl = t->slots;
+    dlg__keep_text(t, sl->said, sizeof sl->said);
+}
 
 static void act(dlg_turn *t)
 {
@@ -32,11 +50,19 @@ static void act(dlg_turn *t)
         snprintf(key, sizeof key, "case.sorry.%s", sl->kind);
         dlg__say(t, key);
     }
+    int named = 0; /* the first message named the item */
     if (sl->item == DLG_ITEM_NONE)
         sl->item = dlg__item_from_message(t);
+    if (sl->item == DLG_ITEM_NONE)
+        named = (sl->item = dlg__item_in_text(t, sl->said)) != DLG_ITEM_NONE;
     t->item = sl->item;
     if (sl->item == DLG_ITEM_NONE) {
         dlg__ask_item(t, "case.ask_item", "item");
+        return;
+    }
+    /* "ayakkabının burnu çizik geldi" already says what happened */
+    if ((named || t->order->item_count == 1) && dlg__text_words(t, sl->said) >= 4) {
+        record(t, sl->said);
         return;
     }
     dlg__say(t, "case.ask_description");
@@ -49,31 +75,34 @@ static int answer(dlg_turn *t, const char *step)
     if (!dlg__verified_order(t))
         return 1;
     if (strcmp(step, "item") == 0) {
-        if (!dlg__answer_item(t, &sl->item))
-            return 0;
-        act(t);
-        return 1;
+        int r = dlg__answer_item(t, &sl->item, "item");
+        if (r == 2)
+            act(t);
+        return r != 0;
     }
     t->item = sl->item;
-    /* the shop is at fault for damaged, missing and wrong items */
-    dlg__record_case(t, sl->kind, strcmp(sl->kind, "ariza") == 0 ? "normal" : "urgent");
+    record(t, t->text);
     return 1;
 }
 
 static const char *const says[] = {
-    "case.sorry.hasarli",   "case.sorry.eksik_yanlis", "case.sorry.ariza", "case.ask_item",
-    "case.ask_description", "case.done.urgent",        "case.done.normal", NULL,
+    "case.sorry.hasarli",   "case.sorry.eksik_yanlis",
+    "case.sorry.ariza",     "case.ask_item",
+    "case.ask_description", "case.done.urgent",
+    "case.done.normal",     "items.ask_again",
+    "items.not_in_order",   NULL,
 };
 
 const dlg_flow dlg_flow_case = {
     .name = "case",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_AFTER_SALES,
     .steps = steps,
     .says = says,
     .params = params,
     .slots = slots,
     .slot_count = sizeof slots / sizeof slots[0],
     .slots_size = sizeof(case_slots),
+    .start = start,
     .act = act,
     .answer = answer,
 };

@@ -19,6 +19,7 @@ typedef struct exchange_slots {
     int item;
     char size[16];   /* wanted: a size, "+1"/"-1" before the item is known, "" none */
     char colour[32]; /* wanted, "" none */
+    char said[160];  /* the first message: it may name the item */
 } exchange_slots;
 DLG_SLOTS_FIT(exchange_slots);
 
@@ -26,6 +27,7 @@ static const dlg_slot_def slots[] = {
     DLG_INT_SLOT(exchange_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),
     DLG_STR_SLOT(exchange_slots, size),
     DLG_STR_SLOT(exchange_slots, colour),
+    DLG_STR_SLOT(exchange_slots, said),
 };
 
 static const char *const steps[] = {"item", "variant", NULL};
@@ -399,6 +401,8 @@ static void act(dlg_turn *t)
         return;
     if (sl->item == DLG_ITEM_NONE || sl->item == DLG_ITEM_ALL)
         sl->item = dlg__item_from_message(t);
+    if (sl->item < 0)
+        sl->item = dlg__item_in_text(t, sl->said);
     if (sl->item < 0) {
         dlg__ask_item(t, "exchange.ask_item", "item");
         return;
@@ -421,7 +425,9 @@ static void act(dlg_turn *t)
 /* "kazağın rengini beje değiştirmek istiyorum": the colour is already there. */
 static void start(dlg_turn *t)
 {
+    exchange_slots *sl = t->slots;
     wanted(t, NULL);
+    dlg__keep_text(t, sl->said, sizeof sl->said);
 }
 
 static int answer(dlg_turn *t, const char *step)
@@ -430,8 +436,12 @@ static int answer(dlg_turn *t, const char *step)
     if (!dlg__verified_order(t))
         return 1;
     if (strcmp(step, "item") == 0) {
-        if (!dlg__answer_item(t, &sl->item))
-            return 0;
+        int r = dlg__answer_item(t, &sl->item, "item");
+        if (r < 2) {
+            if (r == 1) /* "L olsun" before the item: the size is taken */
+                wanted(t, NULL);
+            return r;
+        }
     } else if (!wanted(t, dlg__item(t, sl->item))) {
         return 0;
     }
@@ -453,12 +463,14 @@ static const char *const says[] = {
     "return.rejected_category",
     "return.not_yet",
     "return.already_returned",
+    "items.ask_again",
+    "items.not_in_order",
     NULL,
 };
 
 const dlg_flow dlg_flow_exchange = {
     .name = "exchange",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_AFTER_SALES,
     .steps = steps,
     .says = says,
     .slots = slots,

@@ -13,6 +13,7 @@ typedef struct return_slots {
     int item;        /* DLG_ITEM_NONE, DLG_ITEM_ALL or an index */
     char reason[16]; /* a returns.reasons id, "" none */
     int opened;      /* cosmetics: -1 unknown, 0 sealed, 1 opened */
+    char said[160];  /* the first message ("rujun rengini beğenmedim"): it may name the item */
 } return_slots;
 DLG_SLOTS_FIT(return_slots);
 
@@ -20,6 +21,7 @@ static const dlg_slot_def slots[] = {
     DLG_INT_SLOT(return_slots, item, DLG_ITEM_NONE, DLG_ITEM_ALL, 1000),
     DLG_STR_SLOT(return_slots, reason),
     DLG_INT_SLOT(return_slots, opened, -1, -1, 1),
+    DLG_STR_SLOT(return_slots, said),
 };
 
 static const char *const steps[] = {"item", "reason", "opened", NULL};
@@ -94,6 +96,8 @@ static void act(dlg_turn *t)
         return;
     if (sl->item == DLG_ITEM_NONE)
         sl->item = dlg__item_from_message(t);
+    if (sl->item == DLG_ITEM_NONE)
+        sl->item = dlg__item_in_text(t, sl->said);
     t->item = sl->item;
     if (sl->item == DLG_ITEM_NONE) {
         dlg__ask_item(t, "return.ask_item", "item");
@@ -139,7 +143,9 @@ static void act(dlg_turn *t)
 /* "tişört küçük geldi iade etmek istiyorum": the reason is already there. */
 static void start(dlg_turn *t)
 {
+    return_slots *sl = t->slots;
     reason_from_message(t);
+    dlg__keep_text(t, sl->said, sizeof sl->said);
 }
 
 static int answer(dlg_turn *t, const char *step)
@@ -148,8 +154,12 @@ static int answer(dlg_turn *t, const char *step)
     if (!dlg__verified_order(t))
         return 1;
     if (strcmp(step, "item") == 0) {
-        if (!dlg__answer_item(t, &sl->item))
-            return 0;
+        int r = dlg__answer_item(t, &sl->item, "item");
+        if (r < 2) {
+            if (r == 1) /* "beden olmadı" before the item: the reason is taken */
+                reason_from_message(t);
+            return r;
+        }
     } else if (strcmp(step, "reason") == 0) {
         if (!reason_from_message(t))
             return 0;
@@ -165,15 +175,18 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "return.not_yet",         "return.already_returned", "return.ask_item",
-    "return.ask_reason",      "return.ask_opened",       "return.accepted",
-    "return.accepted_fault",  "return.rejected_window",  "return.rejected_category",
-    "return.rejected_opened", "return.warranty_hint",    NULL,
+    "return.not_yet",           "return.already_returned",
+    "return.ask_item",          "return.ask_reason",
+    "return.ask_opened",        "return.accepted",
+    "return.accepted_fault",    "return.rejected_window",
+    "return.rejected_category", "return.rejected_opened",
+    "return.warranty_hint",     "items.ask_again",
+    "items.not_in_order",       NULL,
 };
 
 const dlg_flow dlg_flow_return = {
     .name = "return",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_AFTER_SALES,
     .steps = steps,
     .says = says,
     .slots = slots,

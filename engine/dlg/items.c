@@ -20,6 +20,75 @@ int dlg__same_words(const dlg_turn *t, const char *text)
     return same;
 }
 
+/* 1 when token tok is the word w, inflected or not: "gomlegi" is "gomlek"
+ * (its k softened before a vowel), "ayakkabiyi" is "ayakkabi". */
+static int is_word(const nlp_lexicon *lx, const char *tok, size_t tl, const char *w, size_t wl)
+{
+    static const char hard[] = "kpt", soft[] = "gbd";
+    if (tl >= wl && memcmp(tok, w, wl) == 0)
+        return nlp_lexicon_is_suffix_chain(lx, tok + wl, tl - wl);
+    const char *h = wl > 2 ? strchr(hard, w[wl - 1]) : NULL;
+    return h && tl > wl && memcmp(tok, w, wl - 1) == 0 && tok[wl - 1] == soft[h - hard] &&
+           nlp_lexicon_is_suffix_chain(lx, tok + wl, tl - wl);
+}
+
+/* How many words of text (skeleton words of 3+ letters) the message m has,
+ * each counted once. */
+static int words_in(const dlg_turn *t, nlp_text *scratch, const char *text, const nlp_text *m)
+{
+    const nlp_lexicon *lx = kb_lexicon(t->kb);
+    if (!text || nlp_normalise(lx, text, strlen(text), scratch, NULL) != DS_OK)
+        return 0;
+    int n = 0;
+    for (size_t i = 0; i < nlp_text_token_count(scratch); i++) {
+        const nlp_token *w = nlp_text_token(scratch, i);
+        if (w->len < 3 || w->kind != NLP_TOK_WORD)
+            continue;
+        for (size_t k = 0; k < nlp_text_token_count(m); k++) {
+            const nlp_token *tok = nlp_text_token(m, k);
+            if (is_word(lx, tok->text, tok->len, w->text, w->len)) {
+                n++;
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+/* The one item the words of m name best: its name's words count twice, its
+ * category's once ("ayakkabıyı" is the sneaker). DLG_ITEM_NONE when none or
+ * a tie. */
+static int item_by_words(const dlg_turn *t, const nlp_text *m)
+{
+    const store_order *o = t->order;
+    nlp_text *scratch = nlp_text_new();
+    int best = DLG_ITEM_NONE, best_score = 0, tie = 0;
+    for (size_t i = 0; scratch && i < o->item_count; i++) {
+        int score = 2 * words_in(t, scratch, o->items[i].name, m) +
+                    words_in(t, scratch, o->items[i].category, m);
+        if (score > best_score) {
+            best = (int)i, best_score = score, tie = 0;
+        } else if (score && score == best_score) {
+            tie = 1;
+        }
+    }
+    nlp_text_free(scratch);
+    return tie ? DLG_ITEM_NONE : best;
+}
+
+/* "ilki", "ikincisi", "sonuncusu" (dialogue.json words item_1 ... item_last). */
+static int item_by_ordinal(const dlg_turn *t)
+{
+    static const char *const lists[] = {"item_1", "item_2", "item_3", "item_4"};
+    size_t n = t->order->item_count;
+    if (dlg__message_has(t, "item_last"))
+        return (int)n - 1;
+    for (size_t i = 0; i < sizeof lists / sizeof *lists && i < n; i++)
+        if (dlg__message_has(t, lists[i]))
+            return (int)i;
+    return DLG_ITEM_NONE;
+}
+
 int dlg__item_from_message(const dlg_turn *t)
 {
     const store_order *o = t->order;
@@ -36,7 +105,52 @@ int dlg__item_from_message(const dlg_turn *t)
         if (n >= 1 && (size_t)n <= o->item_count)
             return n - 1;
     }
-    return DLG_ITEM_NONE;
+    int by = item_by_ordinal(t);
+    return by != DLG_ITEM_NONE ? by : item_by_words(t, nt);
+}
+
+int dlg__item_in_text(const dlg_turn *t, const char *text)
+{
+    if (t->order->item_count == 1)
+        return 0;
+    nlp_text *m = nlp_text_new();
+    int item = DLG_ITEM_NONE;
+    if (m && text && text[0] &&
+        nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK)
+        item = item_by_words(t, m);
+    nlp_text_free(m);
+    return item;
+}
+
+/* The message names a product (dialogue.json words product_nouns) that no
+ * item of the order is. */
+static int names_other_product(const dlg_turn *t)
+{
+    if (!dlg__message_has_stem(t, "product_nouns"))
+        return 0;
+    return item_by_words(t, t->msg) == DLG_ITEM_NONE;
+}
+
+int dlg__answer_item(dlg_turn *t, int *item, const char *step)
+{
+    int got = dlg__item_from_message(t);
+    if (got != DLG_ITEM_NONE) {
+        *item = got;
+        return 2;
+    }
+    /* another request, said clearly, is the router's: a question in
+     * between, "vazgeçtim", a switch to another topic */
+    const dlg_flow *f = t->asked;
+    double sure = t->out->confidence;
+    if (dlg__message_is(t, "abandon", 0) ||
+        (f && f != t->flow && (!(f->flags & DLG_FLOW_AFTER_SALES) || sure >= 0.75)) ||
+        (!f && t->intent >= 0 && sure >= 0.6 && !t->clarify))
+        return 0;
+    dlg__say(t, names_other_product(t) ? "items.not_in_order" : "items.ask_again");
+    for (size_t i = 0; i < t->order->item_count; i++)
+        dlg__add_quick_reply_copy(t->out, t->order->items[i].name);
+    dlg__wait(t, step);
+    return 1;
 }
 
 void dlg__ask_item(dlg_turn *t, const char *key, const char *step)
@@ -83,13 +197,4 @@ int dlg__category_in(const dlg_turn *t, const char *list, const store_item *it)
     char path[64];
     snprintf(path, sizeof path, "returns.%s", list);
     return it && it->category && kb_shop_list_has(t->kb, path, it->category);
-}
-
-int dlg__answer_item(dlg_turn *t, int *item)
-{
-    int got = dlg__item_from_message(t);
-    if (got == DLG_ITEM_NONE)
-        return 0; /* not an item: maybe a new question */
-    *item = got;
-    return 1;
 }

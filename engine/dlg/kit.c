@@ -166,3 +166,52 @@ void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, co
     r->handoff_priority = strcmp(priority, "urgent") == 0 ? "urgent" : "normal";
     r->handoff_reason = r->reason;
 }
+
+void dlg__keep_text(const dlg_turn *t, char *dst, size_t cap)
+{
+    size_t n = t->text ? strlen(t->text) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)t->text[n] & 0xC0) == 0x80)
+            n--; /* cut between two characters */
+    }
+    memcpy(dst, t->text ? t->text : "", n);
+    dst[n] = '\0';
+}
+
+size_t dlg__text_words(const dlg_turn *t, const char *text)
+{
+    nlp_text *nt = nlp_text_new();
+    size_t n = 0;
+    if (nt && text && nlp_normalise(kb_lexicon(t->kb), text, strlen(text), nt, NULL) == DS_OK)
+        n = nlp_text_token_count(nt);
+    nlp_text_free(nt);
+    return n;
+}
+
+int dlg__message_has_stem(const dlg_turn *t, const char *list)
+{
+    static const char soft[] = "gbd", hard[] = "kpt";
+    const nlp_lexicon *lx = kb_lexicon(t->kb);
+    char stem[64];
+    for (size_t i = 0; i < nlp_text_token_count(t->msg); i++) {
+        const nlp_token *tok = nlp_text_token(t->msg, i);
+        if (tok->kind != NLP_TOK_WORD || tok->len >= sizeof stem)
+            continue;
+        for (size_t n = tok->len; n >= 3; n--) {
+            if (!nlp_lexicon_is_suffix_chain(lx, tok->text + n, tok->len - n))
+                continue;
+            memcpy(stem, tok->text, n);
+            stem[n] = '\0';
+            if (kb_words_has(t->kb, list, stem))
+                return 1;
+            const char *s = n < tok->len ? strchr(soft, stem[n - 1]) : NULL;
+            if (s) { /* "gözlüğü": gözlük before a vowel */
+                stem[n - 1] = hard[s - soft];
+                if (kb_words_has(t->kb, list, stem))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}

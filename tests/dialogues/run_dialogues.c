@@ -214,10 +214,32 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
         return;
     dlg_session_load(old, kb, json_string_value(json_object_get(e, "state")));
     char *a = dlg_session_save(old, kb), *b = dlg_session_save(conv_session(ru->c), kb);
+    json_t *ja = a ? json_loads(a, 0, NULL) : NULL, *jb = b ? json_loads(b, 0, NULL) : NULL;
+    /* slots later builds added (the flow's first words) are not in the old
+     * state; every slot the old format knew must be the same */
+    static const char *const v1_slots = " item reason opened size colour kind not_received name "
+                                        "contact order priority ";
+    json_t *sb = json_object_get(jb, "slots");
+    if (sb) {
+        const char *k;
+        json_t *v;
+        void *tmp;
+        json_object_foreach_safe(sb, tmp, k, v)
+        {
+            char word[64];
+            snprintf(word, sizeof word, " %s ", k);
+            if (!strstr(v1_slots, word))
+                json_object_del(sb, k);
+        }
+        if (!json_object_size(sb))
+            json_object_del(jb, "slots");
+    }
     checks++;
-    if (!a || !b || strcmp(a, b) != 0)
+    if (!ja || !jb || !json_equal(ja, jb))
         fail(file, line, "the state saved by the earlier build loads as\n  %s\nnot as\n  %s",
              a ? a : "(null)", b ? b : "(null)");
+    json_decref(ja);
+    json_decref(jb);
     ds_free(a);
     ds_free(b);
     dlg_session_free(old);
