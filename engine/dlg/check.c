@@ -35,6 +35,12 @@ static const char *const router_says[] = {
     "refund_to.other",
     "return_status.rejection_default",
     "offline.back_soon",
+    /* the router's own */
+    "fallback.in_flow",
+    "repeat.faq",
+    /* words the channels show around the dialogue */
+    "survey.question",
+    "handoff.agent_name",
     NULL,
 };
 

@@ -70,6 +70,12 @@ typedef struct dlg_turn dlg_turn;
 /* After-sales flows (return, exchange, case): a message for one of them in
  * the middle of another is read in that other's context. */
 #define DLG_FLOW_AFTER_SALES 128u
+/* The flow the router starts for a short question about the verified order
+ * that has no better home (instead of a fallback). */
+#define DLG_FLOW_FOLLOWUP 256u
+/* A flow that shows facts of the order (status, tracking): the same
+ * question again with a follow-up's words goes to the follow-up flow. */
+#define DLG_FLOW_ORDER_FACTS 512u
 /* The flow of the intents that ask for people. */
 #define DLG_FLOW_PEOPLE 32u
 /* The flow the router starts when people must take over after hours and
@@ -122,6 +128,7 @@ struct dlg_session {
     char verified[16];        /* order verified in this conversation, "" none */
     char customer[128];       /* signed-in customer's e-mail, "" none */
     int unsure;               /* fallback or clarifying answers in a row */
+    int last_faq;             /* kb index of the intent the last reply answered, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
     /* the flow's own slots, laid out as its dlg_flow.slots say */
@@ -151,7 +158,7 @@ struct dlg_turn {
     int end;                 /* the flow is over */
     const char *handoff;     /* people must take over: "urgent" or "normal" */
     const char *handoff_why; /* a short reason id */
-    const dlg_flow *start;   /* start this flow next */
+    const char *start;       /* start the flow of this name next */
     /* the hand-off the router is carrying out, for the after-hours flow */
     const char *people_priority, *people_reason;
     /* values for templates this turn */
@@ -210,8 +217,8 @@ void dlg__end(dlg_turn *t);
 /* People must take over (a hand-off in working hours, an offline request
  * after them); priority "urgent"/"normal", reason a short id. */
 void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason);
-/* Ends this flow and starts `f` with the same message. */
-void dlg__start(dlg_turn *t, const dlg_flow *f);
+/* Ends this flow and starts the flow named `flow` with the same message. */
+void dlg__start(dlg_turn *t, const char *flow);
 
 /* ---- records (record.c) ------------------------------------------------- */
 

@@ -69,6 +69,11 @@ static int answer(dlg_turn *t, const char *step)
         dlg__end(t);
         return 1;
     }
+    /* a question the matcher is sure of is a question, not a name or a
+     * contact: the router answers it and asks again */
+    if (strcmp(step, "message") != 0 && t->intent >= 0 && !t->clarify &&
+        t->out->confidence >= 0.6 && !t->got_slot)
+        return 0;
     if (strcmp(step, "name") == 0) {
         if (!looks_like_name(t->text)) {
             ask(t, "offline.ask_name", "name");

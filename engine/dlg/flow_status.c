@@ -17,7 +17,7 @@ static const char *const says[] = {
 
 const dlg_flow dlg_flow_status = {
     .name = "status",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_BARE_ORDER,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_BARE_ORDER | DLG_FLOW_ORDER_FACTS,
     .says = says,
     .act = act,
 };

@@ -57,7 +57,7 @@ static const char *const says[] = {
 
 const dlg_flow dlg_flow_tracking = {
     .name = "tracking",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_ORDER_FACTS,
     .says = says,
     .slots = slots,
     .slot_count = sizeof slots / sizeof slots[0],

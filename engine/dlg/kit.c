@@ -138,9 +138,9 @@ void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason)
     t->handoff_why = reason;
 }
 
-void dlg__start(dlg_turn *t, const dlg_flow *f)
+void dlg__start(dlg_turn *t, const char *flow)
 {
-    t->start = f;
+    t->start = flow;
 }
 
 void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, const char *order,

@@ -24,11 +24,9 @@ static int chosen_title(const kb_base *kb, const dlg_session *s, const char *tex
     return -1;
 }
 
-/* The message is an order number and nothing else ("3001005", "#3001005"). */
-static int only_order_no(const nlp_text *nt)
+/* The message gives an order number ("3001005", "#3001005 nerde"). */
+static int has_order_no(const nlp_text *nt)
 {
-    if (nlp_text_token_count(nt) != 1 || nlp_text_token(nt, 0)->kind != NLP_TOK_NUMBER)
-        return 0;
     for (size_t i = 0; i < nlp_text_entity_count(nt); i++)
         if (nlp_text_entity(nt, i)->kind == NLP_ENT_ORDER_NO)
             return 1;
@@ -135,11 +133,10 @@ static void after(dlg_turn *t)
     }
     if (t->handoff)
         people(t);
-    if (t->start) {
-        const dlg_flow *next = t->start;
-        t->start = NULL;
+    const dlg_flow *next = t->start ? dlg__flow_find(t->start) : NULL;
+    t->start = NULL;
+    if (next)
         begin(t, next, intent_of_flow(t->kb, next));
-    }
 }
 
 /* The flow in progress goes on with this message: the identity check while
@@ -226,6 +223,33 @@ static void people(dlg_turn *t)
         r->intent = intent;
 }
 
+/* The message has the words of a follow-up about an order. */
+static int follow_up_words(const dlg_turn *t)
+{
+    static const char *const lists[] = {"followup_when",      "followup_time",
+                                        "followup_who",       "followup_courier",
+                                        "followup_exception", "followup_refund"};
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        if (dlg__message_has(t, lists[i]))
+            return 1;
+    return 0;
+}
+
+/* Answers a short question about the verified order in its context. */
+static void follow_up(dlg_turn *t)
+{
+    const dlg_flow *f = NULL;
+    for (const dlg_flow *const *p = dlg__flows; *p && !f; p++)
+        if ((*p)->flags & DLG_FLOW_FOLLOWUP)
+            f = *p;
+    int intent =
+        t->intent >= 0 && !t->clarify ? t->intent : dlg__intent_of_flag(t->kb, DLG_FLOW_BARE_ORDER);
+    t->s->unsure = 0;
+    begin(t, f, intent);
+    if (intent >= 0)
+        t->out->intent = kb_intent_at(t->kb, (size_t)intent)->id;
+}
+
 /* 1 when a flow took the message. */
 static int flow_turn(dlg_turn *t)
 {
@@ -241,7 +265,8 @@ static int flow_turn(dlg_turn *t)
         }
         t->out->intent = NULL;
         t->flow = NULL;
-        if (f->flags & DLG_FLOW_ASIDE) /* an offer not taken: read the message afresh */
+        if (f->flags & (DLG_FLOW_ASIDE | DLG_FLOW_FOLLOWUP)) /* an offer not taken: read the
+                                                                 message afresh */
             end_flow(s);
     }
     f = s->flow;
@@ -262,6 +287,14 @@ static int flow_turn(dlg_turn *t)
         aside(t, t->asked);
         return 1;
     }
+    /* the same question about the order just shown, with a follow-up's
+     * words ("kuryeyi arayabilir misiniz"), is a follow-up, not the same
+     * answer again */
+    if (t->asked && (t->asked->flags & DLG_FLOW_ORDER_FACTS) && !f && s->verified[0] &&
+        !t->got_slot && follow_up_words(t)) {
+        follow_up(t);
+        return 1;
+    }
     if (t->asked) {
         begin(t, t->asked, t->intent);
         return 1;
@@ -272,6 +305,25 @@ static int flow_turn(dlg_turn *t)
         return 1;
     }
     return 0;
+}
+
+/* Out of the shop's business by the matcher's own evidence (the fallback
+ * intent scored best), not merely unsure. */
+static int off_topic(const dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    /* a keyword's worth, not the weak evidence of example words */
+    return match_result_candidate_count(res) > 0 &&
+           strcmp(match_result_candidate(res, 0)->id, "fallback") == 0 &&
+           match_result_candidate(res, 0)->score >= 1.5;
+}
+
+/* What the flow in progress waits for, said again after an answer in between. */
+static void resume(dlg_turn *t)
+{
+    char key[64];
+    snprintf(key, sizeof key, "resume.%s", t->s->step ? t->s->step : "");
+    dlg__say(t, kb_message_get(t->kb, key) ? key : "resume_hint");
 }
 
 static void clarify(dlg_turn *t)
@@ -294,17 +346,41 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* with an order verified and nothing in progress, a question the matcher
+     * cannot place, or one with a follow-up's words, is about that order */
+    if (s->verified[0] && !s->flow && t->env->db && !off_topic(t) &&
+        (t->intent < 0 || t->clarify || follow_up_words(t))) {
+        s->clarify_a = s->clarify_b = -1;
+        follow_up(t);
+        return DS_OK;
+    }
     s->unsure = (t->clarify || t->intent < 0) ? s->unsure + 1 : 0;
     t->flow = NULL;
+    int repeat = 0;
     if (t->clarify) {
         clarify(t);
+    } else if (t->intent < 0 && s->flow) {
+        /* not understood in the middle of a dialogue: no off-topic refusal,
+         * what the dialogue waits for instead */
+        s->clarify_a = s->clarify_b = -1;
+        t->out->intent = "fallback";
+        dlg__say(t, "fallback.in_flow");
+        resume(t);
     } else {
         s->clarify_a = s->clarify_b = -1;
         int idx = t->intent >= 0 ? t->intent : kb_intent_find(t->kb, "fallback");
-        st = dlg__say_intent(t, (size_t)idx);
+        /* the same answer twice in a row is not an answer */
+        repeat = t->intent >= 0 && t->intent == s->last_faq;
+        if (repeat) {
+            t->out->intent = kb_intent_at(t->kb, (size_t)idx)->id;
+            dlg__say(t, "repeat.faq");
+        } else {
+            st = dlg__say_intent(t, (size_t)idx);
+        }
         if (t->intent >= 0 && s->flow) /* a question in the middle of an order dialogue */
-            dlg__say(t, "resume_hint");
+            resume(t);
     }
+    s->last_faq = t->intent >= 0 && !t->clarify && !repeat ? t->intent : -1;
     if (s->unsure >= 2) {
         dlg__hand_off(t, "normal", "anlasilamadi");
         people(t);
@@ -336,17 +412,22 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
     }
     t.got_slot = fill_slots(s, env->scratch);
-    /* a bare order number outside any dialogue: the shopper wants to know
-     * about that order, so its status (after the identity check) */
+    /* an order number the matcher cannot place, outside any dialogue: the
+     * shopper wants to know about that order, so its status (after the
+     * identity check) */
     if (intent < 0 && !t.clarify && (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
-        only_order_no(env->scratch))
+        has_order_no(env->scratch))
         intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
+    int last_faq = s->last_faq;
+    s->last_faq = -1; /* kept by an FAQ answer only */
     s->turn++;
     st = DS_OK;
-    if (!flow_turn(&t))
+    if (!flow_turn(&t)) {
+        s->last_faq = last_faq;
         st = faq_turn(&t);
+    }
     store_order_free(t.order);
     out->verified = s->verified[0] != '\0';
     if (st == DS_OK && out->text.failed)

@@ -23,7 +23,7 @@ dlg_session *dlg_session_new(const char *id)
     dlg_session *s = ds_calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->clarify_a = s->clarify_b = s->flow_intent = -1;
+    s->clarify_a = s->clarify_b = s->flow_intent = s->last_faq = -1;
     snprintf(s->id, sizeof s->id, "%s", id ? id : "");
     return s;
 }
@@ -45,7 +45,7 @@ const char *dlg_session_verified(const dlg_session *s)
 
 void dlg_session_forget_kb(dlg_session *s)
 {
-    s->clarify_a = s->clarify_b = -1;
+    s->clarify_a = s->clarify_b = s->last_faq = -1;
     s->flow = NULL;
     s->step = NULL;
     s->flow_intent = -1;
@@ -120,7 +120,7 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
     int clar = s->clarify_a >= 0 && s->clarify_b >= 0;
     int internal = s->flow && (s->flow->flags & DLG_FLOW_INTERNAL);
     int ints[] = {s->flow && !internal ? s->flow_intent : -1, clar ? s->clarify_a : -1,
-                  clar ? s->clarify_b : -1, s->unsure};
+                  clar ? s->clarify_b : -1, s->unsure, s->last_faq};
     fnv(&h, ints, sizeof ints);
     fnv_str(&h, s->flow ? s->flow->name : "");
     fnv_str(&h, s->flow && s->step ? s->step : "");
@@ -177,6 +177,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
     put_str(o, "verified", s->verified);
     if (s->unsure)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
+    if (s->last_faq >= 0)
+        put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
     json_t *checks = json_array();
     for (size_t i = 0; i < s->check_count; i++)
         json_array_append_new(checks, json_pack("{s:s,s:i}", "order", s->checks[i].order, "fails",
@@ -290,6 +292,8 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "last4", s->last4, sizeof s->last4);
     get_str(o, "verified", s->verified, sizeof s->verified);
     s->unsure = get_int(o, "unsure", 0, 0, 100);
+    const char *lf = json_string_value(json_object_get(o, "last_faq"));
+    s->last_faq = lf ? kb_intent_find(kb, lf) : -1;
     json_t *checks = json_object_get(o, "checks"), *c;
     size_t i;
     s->check_count = 0;

@@ -220,6 +220,7 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     static const char *const v1_slots = " item reason opened size colour kind not_received name "
                                         "contact order priority ";
     json_t *sb = json_object_get(jb, "slots");
+    json_object_del(jb, "last_faq"); /* the answer before, kept since for "said that already" */
     if (sb) {
         const char *k;
         json_t *v;

@@ -388,6 +388,10 @@ static void test_dialogue(void)
     CHECK_STATUS(say(s, "iade", &r), DS_OK);
     char first[256];
     snprintf(first, sizeof first, "%s", r.text.data ? r.text.data : "");
+    /* the same question at once again: not the same block word for word */
+    CHECK_STATUS(say(s, "iade", &r), DS_OK);
+    CHECK_EQ_STR(r.text.data, "Az önce yazdım; başka bir şey mi sormak istersiniz?");
+    CHECK_STATUS(say(s, "hesabıma giremiyorum", &r), DS_OK);
     CHECK_STATUS(say(s, "iade", &r), DS_OK);
     CHECK(strcmp(first, r.text.data ? r.text.data : "") != 0);
     CHECK(strstr(first, "14 gün") != NULL);
