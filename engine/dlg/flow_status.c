@@ -6,13 +6,21 @@
 
 static void act(dlg_turn *t)
 {
+    /* a parcel stuck in transit is stuck whatever words asked about it */
+    if (dlg__stuck(t, t->order)) {
+        dlg__say(t, "tracking.stuck");
+        dlg__hand_off(t, "urgent", "kargo_hareketsiz");
+        return;
+    }
     dlg__say_status(t, t->order);
 }
 
 static const char *const says[] = {
-    "status.received",         "status.preparing", "status.shipped",
-    "status.out_for_delivery", "status.delivered", "status.cancelled",
-    "status.returned",         "status.late",      NULL,
+    "status.received",  "status.preparing",
+    "status.shipped",   "status.out_for_delivery",
+    "status.delivered", "status.cancelled",
+    "status.returned",  "status.late",
+    "tracking.stuck",   NULL,
 };
 
 const dlg_flow dlg_flow_status = {
