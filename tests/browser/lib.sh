@@ -32,7 +32,7 @@ trap 'exit 130' INT TERM
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 SHOTS=${SCREENSHOT_DIR:-"$BUILD/browser-screenshots"}
 
-python3 "$SRC/tools/demo_orders.py" --now 2026-11-25T12:00:00+03:00 -o "$TMP/orders.json" >"$TMP/orders.log" 2>&1 \
+python3 "$SRC/tools/demo_orders.py" --now "$(date +%Y-%m-%dT%H:%M:%S%:z)" -o "$TMP/orders.json" >"$TMP/orders.log" 2>&1 \
     || { cat "$TMP/orders.log" >&2; exit 1; }
 "$BUILD/destek" orders import "$TMP/orders.json" --db "$TMP/test.db" >"$TMP/import.log" 2>&1 \
     || { cat "$TMP/import.log" >&2; exit 1; }

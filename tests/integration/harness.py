@@ -47,6 +47,32 @@ def check(cond, what, *frames):
         raise TestFailure(what + detail)
 
 
+_FIXTURE_NOW = "2026-11-25T12:00:00+03:00"  # the moment tests/dialogues/orders.json is written for
+
+
+def orders_now(path, out_dir):
+    """The order fixture moved to the present: every time in it shifted by the
+    time since the moment it was written for, so "shipped yesterday" stays
+    yesterday and nothing becomes stuck or late as the calendar moves on (the
+    server runs on the real clock). Returns the path of the shifted copy."""
+    import datetime as dt
+    import re
+    base = dt.datetime.fromisoformat(_FIXTURE_NOW)
+    delta = dt.datetime.now(dt.timezone.utc) - base
+
+    def shift(m):
+        t = dt.datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+        return (t + delta).isoformat(timespec="seconds")
+
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)", shift, text)
+    out = os.path.join(out_dir, "orders-now.json")
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    return out
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))

@@ -47,7 +47,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness
-from harness import HOST, Server, TestFailure, check, parse_argv, run, websockets
+from harness import HOST, Server, TestFailure, check, orders_now, parse_argv, run, websockets
 
 DESTEK, SRCROOT = parse_argv()
 harness.TEST_TIMEOUT = 150.0  # per test; every wait below is bounded on its own
@@ -316,7 +316,7 @@ class Ctx:
         for name in agents:
             s.tokens[name] = add_agent(s.db, name)
         if orders:
-            r = subprocess.run([DESTEK, "orders", "import", ORDERS, "--db", s.db],
+            r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(s.db)), "--db", s.db],
                                capture_output=True, timeout=30)
             check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
         s.start()

@@ -22,7 +22,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from harness import (Client, Server, Skip, TestFailure, check, history_ids,
-                     parse_argv, run, websockets)
+                     orders_now, parse_argv, run, websockets)
 
 DESTEK, SRCROOT = parse_argv()
 SECRET = "s3cret"
@@ -43,7 +43,7 @@ class Ctx:
             elif name == "identity":
                 s = Server(DESTEK, SRCROOT, extra=["--limits", "off"],
                            env={"DESTEK_IDENTITY_SECRET": SECRET})
-                r = subprocess.run([DESTEK, "orders", "import", ORDERS, "--db", s.db],
+                r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(s.db)), "--db", s.db],
                                    capture_output=True, timeout=30)
                 check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
             else:

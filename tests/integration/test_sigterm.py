@@ -22,7 +22,7 @@ import time
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from harness import Client, Server, check, parse_argv, run, websockets
+from harness import Client, Server, check, orders_now, parse_argv, run, websockets
 
 DESTEK, SRCROOT = parse_argv()
 EXIT_WITHIN = 5.0
@@ -206,7 +206,7 @@ async def t_sighup_reload(ctx):
 
 async def t_resume_mid_dialogue(ctx):
     srv = ctx.new_server(extra=["--limits", "off"])
-    r = subprocess.run([DESTEK, "orders", "import", ORDERS, "--db", srv.db],
+    r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(srv.db)), "--db", srv.db],
                        capture_output=True, timeout=30)
     check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
     srv.start()
@@ -260,7 +260,7 @@ async def t_reload_mid_dialogue(ctx):
     kb = os.path.join(ctx.tempdir(), "intents")
     shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
     srv = ctx.new_server(extra=["--limits", "off"], kb=kb)
-    r = subprocess.run([DESTEK, "orders", "import", ORDERS, "--db", srv.db],
+    r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(srv.db)), "--db", srv.db],
                        capture_output=True, timeout=30)
     check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
     srv.start()
