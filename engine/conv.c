@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ds_json.h"
+#include "pii.h"
 
 /* Bytes of a hand-off's preview of the shopper's words. */
 #define CONV_PREVIEW_LEN 160
@@ -352,6 +353,11 @@ static ds_status open_handoff(conv_service *svc, conv_chat *c, const char *text,
     return DS_OK;
 }
 
+/* The turn once the text is read: stored, answered, kept. */
+static ds_status turn(conv_service *svc, conv_chat *c, const char *client_id, const char *text,
+                      const char *seen, size_t seen_len, unsigned pii, conv_turn_result *out,
+                      ds_error *err);
+
 ds_status conv_turn(conv_service *svc, conv_chat *c, const char *client_id, const char *text,
                     size_t len, conv_turn_result *out, ds_error *err)
 {
@@ -360,6 +366,32 @@ ds_status conv_turn(conv_service *svc, conv_chat *c, const char *client_id, cons
     ds_status st = nlp_normalise(kb_lexicon(kb), text, len, svc->scratch, err);
     if (st != DS_OK)
         return st;
+    /* card numbers, TCKNs and IBANs never reach the store, a log or an
+     * agent: the last four digits stay for people, none for the dialogue */
+    ds_buf kept, seen;
+    ds_buf_init(&kept);
+    ds_buf_init(&seen);
+    unsigned pii = pii_mask(text, len, 4, &kept);
+    if (pii) {
+        pii_mask(text, len, 0, &seen);
+        if (kept.failed || seen.failed)
+            st = ds_fail(err, DS_ENOMEM, "out of memory");
+        else
+            st = nlp_normalise(kb_lexicon(kb), seen.data, seen.len, svc->scratch, err);
+    }
+    if (st == DS_OK)
+        st = pii ? turn(svc, c, client_id, kept.data, seen.data, seen.len, pii, out, err)
+                 : turn(svc, c, client_id, text, text, len, 0, out, err);
+    ds_buf_cleanup(&kept);
+    ds_buf_cleanup(&seen);
+    return st;
+}
+
+static ds_status turn(conv_service *svc, conv_chat *c, const char *client_id, const char *text,
+                      const char *seen, size_t seen_len, unsigned pii, conv_turn_result *out,
+                      ds_error *err)
+{
+    ds_status st;
     conv_service_now_iso(svc, out->at);
     if (svc->db) {
         st = store_message_add(svc->db, c->id, "shopper", client_id, text, NULL, out->at,
@@ -379,8 +411,9 @@ ds_status conv_turn(conv_service *svc, conv_chat *c, const char *client_id, cons
                    .res = svc->res,
                    .now = conv_service_now(svc),
                    .closed = !open,
-                   .back_at = open ? NULL : back};
-    st = dlg_respond_normalised(&env, c->dlg, text, len, &out->reply, err);
+                   .back_at = open ? NULL : back,
+                   .pii = pii};
+    st = dlg_respond_normalised(&env, c->dlg, seen, seen_len, &out->reply, err);
     if (st != DS_OK)
         return st;
     out->replied = 1;

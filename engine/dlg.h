@@ -34,6 +34,7 @@ typedef struct dlg_env {
     time_t now;
     int closed;          /* outside working hours: hand-offs become offline requests */
     const char *back_at; /* when people are back, in Turkish ("yarın 09:00'da"); NULL if open */
+    unsigned pii;        /* the message held card, ID or IBAN numbers (PII_* of pii.h), masked */
 } dlg_env;
 
 typedef struct dlg_reply {

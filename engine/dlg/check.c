@@ -38,6 +38,7 @@ static const char *const router_says[] = {
     /* the router's own */
     "fallback.in_flow",
     "repeat.faq",
+    "pii.warning",
     /* words the channels show around the dialogue */
     "survey.question",
     "handoff.agent_name",

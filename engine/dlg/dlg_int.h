@@ -129,6 +129,7 @@ struct dlg_session {
     char customer[128];       /* signed-in customer's e-mail, "" none */
     int unsure;               /* fallback or clarifying answers in a row */
     int last_faq;             /* kb index of the intent the last reply answered, -1 none */
+    int pii_warned;           /* told not to share card or ID numbers here */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
     /* the flow's own slots, laid out as its dlg_flow.slots say */

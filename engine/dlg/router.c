@@ -424,6 +424,10 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     s->last_faq = -1; /* kept by an FAQ answer only */
     s->turn++;
     st = DS_OK;
+    if (env->pii && !s->pii_warned) { /* once a conversation is enough */
+        dlg__say(&t, "pii.warning");
+        s->pii_warned = 1;
+    }
     if (!flow_turn(&t)) {
         s->last_faq = last_faq;
         st = faq_turn(&t);

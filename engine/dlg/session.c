@@ -119,8 +119,12 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
     /* what dlg_session_save writes, under the same conditions */
     int clar = s->clarify_a >= 0 && s->clarify_b >= 0;
     int internal = s->flow && (s->flow->flags & DLG_FLOW_INTERNAL);
-    int ints[] = {s->flow && !internal ? s->flow_intent : -1, clar ? s->clarify_a : -1,
-                  clar ? s->clarify_b : -1, s->unsure, s->last_faq};
+    int ints[] = {s->flow && !internal ? s->flow_intent : -1,
+                  clar ? s->clarify_a : -1,
+                  clar ? s->clarify_b : -1,
+                  s->unsure,
+                  s->last_faq,
+                  s->pii_warned};
     fnv(&h, ints, sizeof ints);
     fnv_str(&h, s->flow ? s->flow->name : "");
     fnv_str(&h, s->flow && s->step ? s->step : "");
@@ -177,6 +181,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
     put_str(o, "verified", s->verified);
     if (s->unsure)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
+    if (s->pii_warned)
+        json_object_set_new(o, "pii_warned", json_true());
     if (s->last_faq >= 0)
         put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
     json_t *checks = json_array();
@@ -292,6 +298,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "last4", s->last4, sizeof s->last4);
     get_str(o, "verified", s->verified, sizeof s->verified);
     s->unsure = get_int(o, "unsure", 0, 0, 100);
+    s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));
     const char *lf = json_string_value(json_object_get(o, "last_faq"));
     s->last_faq = lf ? kb_intent_find(kb, lf) : -1;
     json_t *checks = json_object_get(o, "checks"), *c;

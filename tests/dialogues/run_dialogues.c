@@ -15,6 +15,7 @@
  *   $ returns KIND STATE N the store holds N returns/exchanges/cases of KIND in STATE
  *   $ exchange_to SKU      the newest exchange asks for SKU
  *   $ handoffs N           N of the script's conversations wait for people
+ *   $ unstored TEXT        no message of this conversation holds TEXT
  *
  * Besides the written checks, every reply given before the conversation has
  * a verified order is checked for the customer names, e-mails, phones and
@@ -47,6 +48,7 @@
 #include <unistd.h>
 
 #include "conv.h"
+#include "pii.h"
 
 static int failures, checks;
 
@@ -282,18 +284,23 @@ static void say(runner *ru, const char *file, int line, const char *text)
     const dlg_reply *r = REPLY(ru);
     if (getenv("DLG_VERBOSE"))
         fprintf(stderr, "> %s\n[%s] %s\n", text, r->intent, r->text.data);
-    /* the turn is in the store: the shopper's message and the reply */
+    /* the turn is in the store: the shopper's message (card and ID numbers
+     * masked) and the reply */
     ru->stored += 2;
     store_message *m;
     size_t n;
+    ds_buf kept;
+    ds_buf_init(&kept);
+    pii_mask(text, strlen(text), 4, &kept);
     checks++;
     if (store_messages_list(db, conv_id(ru->c), 0, &m, &n, NULL) != DS_OK || n != ru->stored ||
-        strcmp(m[n - 2].text, text) != 0 ||
+        strcmp(m[n - 2].text, kept.data ? kept.data : "") != 0 ||
         strcmp(m[n - 1].text, r->text.data ? r->text.data : "") != 0)
         fail(file, line, "the store does not hold this turn (%zu messages, want %zu)", n,
              ru->stored);
     else
         store_messages_free(m, n);
+    ds_buf_cleanup(&kept);
     if (r->verified)
         return;
     for (size_t i = 0; i < ru->sec->n; i++) {
@@ -343,6 +350,18 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
         if ((long)match != n)
             fail(file, line, "%zu %s returns in state %s, want %ld", match, a, b, n);
         store_returns_free(r, count);
+    } else if (strncmp(arg, "unstored ", 9) == 0) {
+        store_message *m;
+        size_t count;
+        if (store_messages_list(conv_service_store(ru->svc), conv_id(ru->c), 0, &m, &count, NULL) !=
+            DS_OK) {
+            fail(file, line, "cannot list the messages");
+            return;
+        }
+        for (size_t i = 0; i < count; i++)
+            if (strstr(m[i].text, arg + 9))
+                fail(file, line, "the store holds \"%s\": %s", arg + 9, m[i].text);
+        store_messages_free(m, count);
     } else if (sscanf(arg, "handoffs %ld", &n) == 1) {
         store_handoff *q;
         size_t count;
