@@ -7,10 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The longest run of digits and separators looked at as one number. */
-#define RUN_MAX 48
-#define GROUPS_MAX 12
-
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -70,56 +66,28 @@ int pii_iban_tr(const char *d, size_t n)
     return rem == 1;
 }
 
-/* A run of digit groups: where each digit is, how long each group is. */
-typedef struct run {
-    size_t pos[RUN_MAX]; /* byte offset of each digit */
-    char digits[RUN_MAX + 1];
-    size_t n;
-    size_t group[GROUPS_MAX]; /* digits per group */
-    size_t groups;
-    size_t end; /* byte offset after the run */
-} run;
-
-static void read_run(const char *t, size_t len, size_t at, run *r)
-{
-    memset(r, 0, sizeof *r);
-    size_t i = at;
-    while (i < len && r->n < RUN_MAX && r->groups < GROUPS_MAX) {
-        size_t g = 0;
-        while (i < len && is_digit(t[i]) && r->n < RUN_MAX) {
-            r->pos[r->n] = i;
-            r->digits[r->n++] = t[i++];
-            g++;
-        }
-        r->group[r->groups++] = g;
-        r->end = i;
-        /* one separator, then digits again */
-        if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && is_digit(t[i + 1]))
-            i++;
-        else
-            break;
-    }
-    r->digits[r->n] = '\0';
-}
+/* A maximal run of digits, and whether one separator (space, dash, dot)
+ * joins it to the one before. */
+typedef struct group {
+    size_t start, end;
+    int joined;
+} group;
 
 /* Groups as cards are printed: fours with a shorter last one, or 4-6-5 and
- * 4-6-4 (American Express, Diners). */
-static int card_groups(const size_t *g, size_t n)
+ * 4-6-4 (American Express, Diners); or one group. */
+static int card_groups(const group *g, size_t n)
 {
+    size_t len[3];
+    for (size_t i = 0; i < n && i < 3; i++)
+        len[i] = g[i].end - g[i].start;
     if (n == 1)
         return 1;
-    if (n == 3 && g[0] == 4 && g[1] == 6 && (g[2] == 5 || g[2] == 4))
+    if (n == 3 && len[0] == 4 && len[1] == 6 && (len[2] == 5 || len[2] == 4))
         return 1;
     for (size_t i = 0; i + 1 < n; i++)
-        if (g[i] != 4)
+        if (g[i].end - g[i].start != 4)
             return 0;
-    return g[n - 1] >= 1 && g[n - 1] <= 4;
-}
-
-static void mark(char *mask, const run *r, size_t from, size_t count, int keep)
-{
-    for (size_t k = 0; k + (size_t)keep < count; k++)
-        mask[r->pos[from + k]] = 1;
+    return g[n - 1].end - g[n - 1].start <= 4;
 }
 
 /* "TR" (or "tr") just before at, with at most one space between. */
@@ -131,37 +99,73 @@ static int after_tr(const char *t, size_t at)
     return i >= 2 && strncasecmp(t + i - 2, "tr", 2) == 0 && (i == 2 || !is_alnum(t[i - 3]));
 }
 
-/* Checks one run; marks what is to be masked. Returns the PII_* bits. */
-static unsigned check_run(const char *t, size_t at, const run *r, char *mask, int keep)
+/* The digits of groups g[0..n) into out (up to cap - 1); their count. */
+static size_t digits_of(const char *t, const group *g, size_t n, char *out, size_t cap)
 {
-    if (after_tr(t, at) && pii_iban_tr(r->digits, r->n)) {
-        mark(mask, r, 0, r->n, keep);
-        return PII_IBAN;
-    }
-    /* the card, or the card and what follows it ("... 1111 12/27") */
-    size_t digits = r->n;
-    for (size_t k = r->groups; k >= 1; digits -= r->group[--k]) {
-        if (digits >= 13 && digits <= 19 && card_groups(r->group, k) &&
-            pii_luhn(r->digits, digits)) {
-            mark(mask, r, 0, digits, keep);
-            return PII_CARD;
-        }
-        if (k == 1)
-            break;
-    }
-    /* one group at a time: "1048213 4543123456789012" is an order and a card */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = g[i].start; p < g[i].end && k + 1 < cap; p++)
+            out[k++] = t[p];
+    out[k] = '\0';
+    return k;
+}
+
+/* Marks the digits of groups g[0..n) but the last keep. */
+static void mark(char *mask, const char *t, const group *g, size_t n, int keep)
+{
+    size_t total = 0, seen = 0;
+    for (size_t i = 0; i < n; i++)
+        total += g[i].end - g[i].start;
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = g[i].start; p < g[i].end; p++, seen++)
+            if (seen + (size_t)keep < total && is_digit(t[p]))
+                mask[p] = 1;
+}
+
+/* From each group on: an IBAN after "TR", else the longest card its joined
+ * groups make ("4111 1111 1111 1111 12/27": the card, not the expiry), else
+ * a TCKN. A number inside a word or code ("A10000000146") is none. */
+static unsigned check_groups(const char *t, size_t len, const group *g, size_t n, char *mask,
+                             int keep)
+{
     unsigned found = 0;
-    size_t from = 0;
-    for (size_t g = 0; g < r->groups; from += r->group[g++]) {
-        const char *d = r->digits + from;
-        size_t n = r->group[g];
-        if (n == 11 && pii_tckn(d, n)) {
-            mark(mask, r, from, n, keep);
-            found |= PII_TCKN;
-        } else if (n >= 13 && n <= 19 && pii_luhn(d, n)) {
-            mark(mask, r, from, n, keep);
-            found |= PII_CARD;
+    char d[32];
+    for (size_t i = 0; i < n;) {
+        size_t used = 1;
+        int starts = g[i].joined || g[i].start == 0 || !is_alnum(t[g[i].start - 1]) ||
+                     after_tr(t, g[i].start);
+        size_t k = i, digits = 0, card = 0;
+        while (starts && k < n && (k == i || g[k].joined) && digits <= 24) {
+            digits += g[k].end - g[k].start;
+            k++;
+            int ends = g[k - 1].end == len || !is_alnum(t[g[k - 1].end]);
+            if (digits == 24 && ends && after_tr(t, g[i].start) &&
+                digits_of(t, g + i, k - i, d, sizeof d) == 24 && pii_iban_tr(d, 24)) {
+                mark(mask, t, g + i, k - i, keep);
+                found |= PII_IBAN;
+                card = 0;
+                used = k - i;
+                break;
+            }
+            if (digits >= 13 && digits <= 19 && ends && card_groups(g + i, k - i)) {
+                digits_of(t, g + i, k - i, d, sizeof d);
+                if (pii_luhn(d, digits))
+                    card = k - i;
+            }
         }
+        if (card) {
+            mark(mask, t, g + i, card, keep);
+            found |= PII_CARD;
+            used = card;
+        } else if (starts && g[i].end - g[i].start == 11 &&
+                   (g[i].end == len || !is_alnum(t[g[i].end]))) {
+            digits_of(t, g + i, 1, d, sizeof d);
+            if (pii_tckn(d, 11)) {
+                mark(mask, t, g + i, 1, keep);
+                found |= PII_TCKN;
+            }
+        }
+        i += used;
     }
     return found;
 }
@@ -197,31 +201,40 @@ static unsigned mask_cvv(const char *t, size_t len, char *mask)
 unsigned pii_mask(const char *text, size_t len, int keep, ds_buf *out)
 {
     unsigned found = 0;
-    char small[512];
-    char *mask = len <= sizeof small ? small : ds_calloc(len, 1);
-    if (!mask) { /* no memory for the marks: drop every digit rather than keep one */
+    char small_mask[512];
+    group small_groups[128];
+    size_t max_groups = len / 2 + 1;
+    char *mask = len <= sizeof small_mask ? small_mask : ds_calloc(len, 1);
+    group *g = max_groups <= 128 ? small_groups : ds_calloc(max_groups, sizeof *g);
+    if (!mask || !g) { /* no memory for the marks: drop every digit rather than keep one */
         for (size_t i = 0; i < len; i++)
             ds_buf_append(out, is_digit(text[i]) ? "X" : text + i, 1);
-        return PII_CARD;
+        found = PII_CARD;
+        goto out;
     }
     memset(mask, 0, len);
+    size_t n = 0;
     for (size_t i = 0; i < len;) {
-        if (!is_digit(text[i]) ||
-            (i > 0 && is_alnum(text[i - 1]) && !(i >= 2 && after_tr(text, i)))) {
+        if (!is_digit(text[i])) {
             i++;
             continue;
         }
-        run r;
-        read_run(text, len, i, &r);
-        if (r.end >= len || !is_alnum(text[r.end]))
-            found |= check_run(text, i, &r, mask, keep);
-        i = r.end > i ? r.end : i + 1;
+        size_t start = i;
+        while (i < len && is_digit(text[i]))
+            i++;
+        int joined = n > 0 && start == g[n - 1].end + 1 &&
+                     (text[start - 1] == ' ' || text[start - 1] == '-' || text[start - 1] == '.');
+        g[n++] = (group){start, i, joined};
     }
+    found = check_groups(text, len, g, n, mask, keep);
     if (found & PII_CARD)
         found |= mask_cvv(text, len, mask);
     for (size_t i = 0; i < len; i++)
         ds_buf_append(out, mask[i] ? "X" : text + i, 1);
-    if (mask != small)
+out:
+    if (mask && mask != small_mask)
         ds_free(mask);
+    if (g && g != small_groups)
+        ds_free(g);
     return found;
 }
