@@ -181,7 +181,8 @@ static void load_lexicon(load_ctx *lc, json_t *root)
     json_t *val;
     json_object_foreach(root, key, val)
     {
-        if (strcmp(key, "shorthand") && strcmp(key, "suffixes") && strcmp(key, "concepts"))
+        if (strcmp(key, "shorthand") && strcmp(key, "suffixes") && strcmp(key, "concepts") &&
+            strcmp(key, "words"))
             report(lc, 0, key, "unknown field, ignored");
     }
     json_t *sh = json_object_get(root, "shorthand");
@@ -212,6 +213,22 @@ static void load_lexicon(load_ctx *lc, json_t *root)
             if (!json_is_string(val))
                 report(lc, 1, p, "must be a string");
             else if (nlp_lexicon_add_suffix(kb->lexicon, json_string_value(val), &e))
+                report(lc, 1, p, "%s", e.message);
+        }
+    }
+    json_t *real = json_object_get(root, "words");
+    if (real && !json_is_array(real)) {
+        report(lc, 1, "words", "must be an array of real words never read as typos");
+    } else {
+        size_t i;
+        json_array_foreach(real, i, val)
+        {
+            char p[64];
+            snprintf(p, sizeof p, "words[%zu]", i);
+            ds_error e = {.message = "out of memory"};
+            if (!json_is_string(val))
+                report(lc, 1, p, "must be a string");
+            else if (nlp_lexicon_add_word(kb->lexicon, json_string_value(val), &e))
                 report(lc, 1, p, "%s", e.message);
         }
     }

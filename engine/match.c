@@ -170,6 +170,11 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     for (size_t i = 0; i < tt->count; i++)
         if (!me->term_weak[tt->term[i]])
             return; /* an author's word matched: no need to guess a typo */
+    /* a real word, bare or inflected, is not a typo of another ("aptal",
+     * "aptalsın" are not "iptal") */
+    for (size_t i = len; i >= 3; i--)
+        if (ok[i] && nlp_lexicon_is_word(lx, tok->text, i))
+            return;
     if (len == 4) { /* only a letter missing from a 5-letter word: "iptl" */
         if (ds_map_get(me->dels, tok->text, len, &v))
             add_term(tt, v, MATCH_HOW_TYPO);

@@ -21,7 +21,8 @@ nlp_lexicon *nlp_lexicon_new(void)
         return NULL;
     lx->shorthand = ds_map_new();
     lx->suffixes = ds_map_new();
-    if (!lx->shorthand || !lx->suffixes) {
+    lx->words = ds_map_new();
+    if (!lx->shorthand || !lx->suffixes || !lx->words) {
         nlp_lexicon_free(lx);
         return NULL;
     }
@@ -34,6 +35,7 @@ void nlp_lexicon_free(nlp_lexicon *lx)
         return;
     ds_map_free(lx->shorthand);
     ds_map_free(lx->suffixes);
+    ds_map_free(lx->words);
     ds_free(lx->trie);
     ds_free(lx->trie_final);
     for (size_t i = 0; i < lx->expansion_count; i++)
@@ -140,6 +142,28 @@ static ds_status trie_add(nlp_lexicon *lx, const char *s, size_t len)
     }
     lx->trie_final[node] = 1;
     return DS_OK;
+}
+
+ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err)
+{
+    ds_status st;
+    char *w = skeleton_words(word, err, &st);
+    if (!w)
+        return st;
+    if (!w[0] || strchr(w, ' ')) {
+        ds_free(w);
+        return ds_fail(err, DS_EKB, "\"%s\" must be one word", word);
+    }
+    st = ds_map_put(lx->words, w, strlen(w), 1) == DS_OK ? DS_OK
+                                                         : ds_fail(err, DS_ENOMEM, "out of memory");
+    ds_free(w);
+    return st;
+}
+
+int nlp_lexicon_is_word(const nlp_lexicon *lx, const char *s, size_t len)
+{
+    size_t v;
+    return lx && ds_map_get(lx->words, s, len, &v);
 }
 
 ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err)

@@ -54,6 +54,12 @@ void nlp_lexicon_free(nlp_lexicon *lx);
 ds_status nlp_lexicon_add_shorthand(nlp_lexicon *lx, const char *from, const char *to,
                                     ds_error *err);
 
+/* Adds a real word (normalised here) that is never read as a typo of another
+ * ("aptal" is not "iptal"). */
+ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err);
+/* 1 when the skeleton s[0..len) is such a word. */
+int nlp_lexicon_is_word(const nlp_lexicon *lx, const char *s, size_t len);
+
 /* Adds a suffix morpheme in skeleton spelling (lower-case ASCII letters). */
 ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err);
 

@@ -16,6 +16,7 @@ struct nlp_lexicon {
     size_t expansion_cap;
     ds_map *suffixes;
     size_t max_suffix_len;
+    ds_map *words; /* real words the matcher never reads as a typo of another */
     /* the suffixes again as a trie over 'a'..'z', for the per-token split
      * check on the hot path; node 0 is the root */
     int32_t (*trie)[26];

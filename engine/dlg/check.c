@@ -39,6 +39,12 @@ static const char *const router_says[] = {
     "fallback.in_flow",
     "repeat.faq",
     "pii.warning",
+    "repeat.order",
+    "feeling.upset",
+    "feeling.hurry",
+    "feeling.offer_person",
+    "feeling.offer_person.closed",
+    "feeling.handoff",
     /* words the channels show around the dialogue */
     "survey.question",
     "handoff.agent_name",

@@ -15,6 +15,10 @@
 #define DLG_MAX_CHECKED_ORDERS 8
 /* Failed identity checks that lock an order for the session. */
 #define DLG_MAX_IDENTITY_FAILS 3
+/* A feeling acknowledged is not acknowledged again for this many turns:
+ * heard, not recited. */
+#define DLG_SOOTHE_EVERY 3
+#define DLG_UPSET_MAX 100
 /* Bytes of a flow's own slots in the session. */
 #define DLG_SLOTS_MAX 512
 
@@ -76,6 +80,10 @@ typedef struct dlg_turn dlg_turn;
 /* A flow that shows facts of the order (status, tracking): the same
  * question again with a follow-up's words goes to the follow-up flow. */
 #define DLG_FLOW_ORDER_FACTS 512u
+/* A flow about the shopper's feelings (a complaint): an angry message that
+ * also names a problem another intent handles is that problem, with the
+ * anger acknowledged (feelings.c). */
+#define DLG_FLOW_FEELINGS 1024u
 /* The flow of the intents that ask for people. */
 #define DLG_FLOW_PEOPLE 32u
 /* The flow the router starts when people must take over after hours and
@@ -130,6 +138,9 @@ struct dlg_session {
     int unsure;               /* fallback or clarifying answers in a row */
     int last_faq;             /* kb index of the intent the last reply answered, -1 none */
     int pii_warned;           /* told not to share card or ID numbers here */
+    int upset;                /* messages so far that showed anger (capped) */
+    int soothe_wait;          /* turns before a feeling is acknowledged again */
+    unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
     /* the flow's own slots, laid out as its dlg_flow.slots say */
@@ -151,6 +162,7 @@ struct dlg_turn {
     const dlg_flow *asked; /* the flow the message asks for, NULL none */
     int got_slot;          /* the message gave an order number, e-mail or phone */
     int first;             /* the flow starts with this message */
+    int upset, hurry;      /* the message shows anger, hurry (dlg__feel) */
     const dlg_flow *flow;  /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
     void *slots;           /* its slots */
     store_order *order;    /* the verified order, loaded this turn (owned) */
@@ -204,6 +216,9 @@ int dlg__message_is(const dlg_turn *t, const char *list, int leading);
 int dlg__message_has_stem(const dlg_turn *t, const char *list);
 /* Some run of 1-3 tokens of the message is in list. */
 int dlg__message_has(const dlg_turn *t, const char *list);
+/* The same two tests on any normalised text. */
+int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list);
+int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list);
 /* Keeps the message as typed in dst[cap], cut between two characters. */
 void dlg__keep_text(const dlg_turn *t, char *dst, size_t cap);
 /* The number of words (tokens) of text once normalised. */
@@ -220,6 +235,15 @@ void dlg__end(dlg_turn *t);
 void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason);
 /* Ends this flow and starts the flow named `flow` with the same message. */
 void dlg__start(dlg_turn *t, const char *flow);
+
+/* ---- feelings (feelings.c) ---------------------------------------------- */
+
+/* Before the turn: reads the message's feelings into t->upset, t->hurry. */
+void dlg__feel(dlg_turn *t);
+/* After the reply is composed: an angry or hurried message gets a line
+ * that acknowledges it before the answer, unless the answer already does;
+ * a shopper angry twice is offered a person. */
+void dlg__acknowledge(dlg_turn *t);
 
 /* ---- records (record.c) ------------------------------------------------- */
 

@@ -17,7 +17,10 @@ static void record(dlg_turn *t)
 static void act(dlg_turn *t)
 {
     if (t->first && nlp_text_token_count(t->msg) < 6) {
-        dlg__say(t, "complaint.listen");
+        /* an insult is a complaint about us: an apology, not "tell me more" */
+        dlg__say(t, dlg__message_has_stem(t, "insults") || dlg__message_has(t, "insults")
+                        ? "complaint.insult"
+                        : "complaint.listen");
         dlg__wait(t, "complaint");
         return;
     }
@@ -27,15 +30,18 @@ static void act(dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
+    /* a new question, asked clearly, is not the complaint's story */
+    if (t->intent >= 0 && !t->clarify && t->out->confidence >= 0.6 && t->asked != t->flow)
+        return 0;
     record(t);
     return 1;
 }
 
-static const char *const says[] = {"complaint.listen", "complaint.done", NULL};
+static const char *const says[] = {"complaint.listen", "complaint.insult", "complaint.done", NULL};
 
 const dlg_flow dlg_flow_complaint = {
     .name = "complaint",
-    .flags = DLG_NEEDS_STORE,
+    .flags = DLG_NEEDS_STORE | DLG_FLOW_FEELINGS,
     .steps = steps,
     .says = says,
     .act = act,

@@ -66,9 +66,8 @@ int dlg__message_is(const dlg_turn *t, const char *list, int leading)
            kb_words_has(t->kb, list, nlp_text_token(nt, 0)->text);
 }
 
-int dlg__message_has(const dlg_turn *t, const char *list)
+int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
 {
-    const nlp_text *nt = t->msg;
     size_t n = nlp_text_token_count(nt);
     char buf[256];
     for (size_t i = 0; i < n; i++) {
@@ -82,11 +81,16 @@ int dlg__message_has(const dlg_turn *t, const char *list)
             memcpy(buf + len, tok->text, tok->len);
             len += tok->len;
             buf[len] = '\0';
-            if (kb_words_has(t->kb, list, buf))
+            if (kb_words_has(kb, list, buf))
                 return 1;
         }
     }
     return 0;
+}
+
+int dlg__message_has(const dlg_turn *t, const char *list)
+{
+    return dlg__text_has(t->kb, t->msg, list);
 }
 
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
@@ -189,13 +193,13 @@ size_t dlg__text_words(const dlg_turn *t, const char *text)
     return n;
 }
 
-int dlg__message_has_stem(const dlg_turn *t, const char *list)
+int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
 {
     static const char soft[] = "gbd", hard[] = "kpt";
-    const nlp_lexicon *lx = kb_lexicon(t->kb);
+    const nlp_lexicon *lx = kb_lexicon(kb);
     char stem[64];
-    for (size_t i = 0; i < nlp_text_token_count(t->msg); i++) {
-        const nlp_token *tok = nlp_text_token(t->msg, i);
+    for (size_t i = 0; i < nlp_text_token_count(nt); i++) {
+        const nlp_token *tok = nlp_text_token(nt, i);
         if (tok->kind != NLP_TOK_WORD || tok->len >= sizeof stem)
             continue;
         for (size_t n = tok->len; n >= 3; n--) {
@@ -203,15 +207,20 @@ int dlg__message_has_stem(const dlg_turn *t, const char *list)
                 continue;
             memcpy(stem, tok->text, n);
             stem[n] = '\0';
-            if (kb_words_has(t->kb, list, stem))
+            if (kb_words_has(kb, list, stem))
                 return 1;
             const char *s = n < tok->len ? strchr(soft, stem[n - 1]) : NULL;
             if (s) { /* "gözlüğü": gözlük before a vowel */
                 stem[n - 1] = hard[s - soft];
-                if (kb_words_has(t->kb, list, stem))
+                if (kb_words_has(kb, list, stem))
                     return 1;
             }
         }
     }
     return 0;
+}
+
+int dlg__message_has_stem(const dlg_turn *t, const char *list)
+{
+    return dlg__text_has_stem(t->kb, t->msg, list);
 }

@@ -346,6 +346,17 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* angry and not understood: a person, not a guess or a menu */
+    if (t->upset && (t->intent < 0 || t->clarify) && !s->flow && !off_topic(t)) {
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        t->out->intent = "fallback";
+        if (!t->env->closed)
+            dlg__say(t, "feeling.handoff");
+        dlg__hand_off(t, "normal", "kizgin_musteri");
+        people(t);
+        return DS_OK;
+    }
     /* with an order verified and nothing in progress, a question the matcher
      * cannot place, or one with a follow-up's words, is about that order */
     if (s->verified[0] && !s->flow && t->env->db && !off_topic(t) &&
@@ -388,6 +399,46 @@ static ds_status faq_turn(dlg_turn *t)
     return st;
 }
 
+static unsigned long long text_hash(const ds_buf *b)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < b->len; i++)
+        h = (h ^ (unsigned char)b->data[i]) * 1099511628211ULL;
+    return h | 1; /* never 0, which means none */
+}
+
+/* The facts of an order told again word for word read as a machine stuck;
+ * nothing has changed since, and that is what the shopper is told. */
+static void not_again(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    int facts = t->flow && (t->flow->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWUP)) &&
+                !s->step && t->out->text.len;
+    unsigned long long h = facts ? text_hash(&t->out->text) : 0;
+    if (h && h == s->last_order_reply) {
+        t->out->text.len = 0;
+        t->out->text.data[0] = '\0';
+        dlg__say(t, "repeat.order");
+    }
+    s->last_order_reply = h;
+}
+
+/* "bu ne rezalet, siparişim hala gelmedi": the anger is heard (feelings.c),
+ * the order is what to act on. The intent to take instead of a complaint
+ * its angry words won, or -1. */
+static int past_the_anger(const dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    if (!t->upset || match_result_candidate_count(res) < 2)
+        return -1;
+    const match_candidate *a = match_result_candidate(res, 0), *b = match_result_candidate(res, 1);
+    const dlg_flow *f = dlg__flow_of(t->kb, (int)a->intent);
+    if (!f || !(f->flags & DLG_FLOW_FEELINGS) || strcmp(b->id, "fallback") == 0 ||
+        b->score < 0.5 * a->score)
+        return -1;
+    return (int)b->intent;
+}
+
 ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text, size_t len,
                                  dlg_reply *out, ds_error *err)
 {
@@ -402,7 +453,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
                   .item = DLG_ITEM_NONE};
     ds_status st;
     int intent = chosen_title(kb, s, text, len);
-    if (intent >= 0) {
+    int tapped = intent >= 0;
+    if (tapped) {
         out->confidence = 1.0;
     } else {
         if ((st = match_classify(env->me, env->scratch, env->res)) != DS_OK)
@@ -410,6 +462,14 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         out->confidence = match_result_confidence(env->res);
         t.clarify = match_result_clarify(env->res);
         intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
+    }
+    dlg__feel(&t);
+    if (!tapped && (intent >= 0 || t.clarify)) {
+        int instead = past_the_anger(&t);
+        if (instead >= 0) {
+            intent = instead;
+            t.clarify = 0;
+        }
     }
     t.got_slot = fill_slots(s, env->scratch);
     /* an order number the matcher cannot place, outside any dialogue: the
@@ -432,7 +492,12 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         s->last_faq = last_faq;
         st = faq_turn(&t);
     }
+    if (st == DS_OK) {
+        not_again(&t);
+        dlg__acknowledge(&t);
+    }
     store_order_free(t.order);
+    ds_buf_append(&out->text, "", 0); /* a reply has a text, if empty (a KB without messages) */
     out->verified = s->verified[0] != '\0';
     if (st == DS_OK && out->text.failed)
         st = ds_fail(err, DS_ENOMEM, "out of memory");

@@ -12,6 +12,7 @@
 #include "dlg_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -124,8 +125,11 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   clar ? s->clarify_b : -1,
                   s->unsure,
                   s->last_faq,
-                  s->pii_warned};
+                  s->pii_warned,
+                  s->upset,
+                  s->soothe_wait};
     fnv(&h, ints, sizeof ints);
+    fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv_str(&h, s->flow ? s->flow->name : "");
     fnv_str(&h, s->flow && s->step ? s->step : "");
     for (size_t i = 0; s->flow && i < s->flow->slot_count; i++) {
@@ -183,6 +187,15 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
     if (s->pii_warned)
         json_object_set_new(o, "pii_warned", json_true());
+    if (s->upset)
+        json_object_set_new(o, "upset", json_integer(s->upset));
+    if (s->soothe_wait)
+        json_object_set_new(o, "soothe_wait", json_integer(s->soothe_wait));
+    if (s->last_order_reply) {
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx", s->last_order_reply);
+        put_str(o, "last_order_reply", hex);
+    }
     if (s->last_faq >= 0)
         put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
     json_t *checks = json_array();
@@ -299,6 +312,10 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "verified", s->verified, sizeof s->verified);
     s->unsure = get_int(o, "unsure", 0, 0, 100);
     s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));
+    s->upset = get_int(o, "upset", 0, 0, DLG_UPSET_MAX);
+    s->soothe_wait = get_int(o, "soothe_wait", 0, 0, DLG_SOOTHE_EVERY);
+    const char *lr = json_string_value(json_object_get(o, "last_order_reply"));
+    s->last_order_reply = lr ? strtoull(lr, NULL, 16) : 0;
     const char *lf = json_string_value(json_object_get(o, "last_faq"));
     s->last_faq = lf ? kb_intent_find(kb, lf) : -1;
     json_t *checks = json_object_get(o, "checks"), *c;

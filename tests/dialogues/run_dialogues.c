@@ -222,7 +222,10 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     static const char *const v1_slots = " item reason opened size colour kind not_received name "
                                         "contact order priority ";
     json_t *sb = json_object_get(jb, "slots");
-    json_object_del(jb, "last_faq"); /* the answer before, kept since for "said that already" */
+    /* kept since for "said that already" and for feelings */
+    static const char *const later[] = {"last_faq", "last_order_reply", "upset", "soothe_wait"};
+    for (size_t i = 0; i < sizeof later / sizeof *later; i++)
+        json_object_del(jb, later[i]);
     if (sb) {
         const char *k;
         json_t *v;
