@@ -413,6 +413,16 @@ static void load_patterns(load_ctx *lc, kb_intent *in, json_t *arr, const char *
     }
 }
 
+int kb_is_turn_var(const char *name, size_t len)
+{
+    return len == 9 && memcmp(name, "iyi_dilek", 9) == 0;
+}
+
+static int answer_lookup(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    return kb_is_turn_var(name, len) || kb_shop_lookup(ctx, name, len, out);
+}
+
 static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 {
     for (size_t i = 0; i < in->answer_count; i++) {
@@ -421,8 +431,8 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
         ds_buf out;
         ds_buf_init(&out);
         ds_error e;
-        if (tpl_render(in->answers[i], kb_shop_lookup, lc->kb, &out, &e) != DS_OK)
-            report(lc, 1, p, "%s (variables come from shop.json)", e.message);
+        if (tpl_render(in->answers[i], answer_lookup, lc->kb, &out, &e) != DS_OK)
+            report(lc, 1, p, "%s (variables come from shop.json, and {{iyi_dilek}})", e.message);
         ds_buf_cleanup(&out);
     }
 }
@@ -1122,5 +1132,34 @@ ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which,
 {
     if (!in->answer_count)
         return ds_fail(err, DS_EINVAL, "intent %s has no answers", in->id);
-    return tpl_render(in->answers[which % in->answer_count], kb_shop_lookup, (void *)kb, out, err);
+    return kb_render_answer_with(kb, in, which, NULL, NULL, out, err);
+}
+
+typedef struct answer_ctx {
+    const kb_base *kb;
+    tpl_lookup_fn turn_vars;
+    void *ctx;
+} answer_ctx;
+
+static int render_lookup(void *p, const char *name, size_t len, ds_buf *out)
+{
+    const answer_ctx *a = p;
+    if (kb_is_turn_var(name, len)) {
+        if (a->turn_vars && a->turn_vars(a->ctx, name, len, out))
+            return 1;
+        const kb_message *m = kb_message_get(a->kb, "wish.day");
+        if (m && m->text_count)
+            ds_buf_puts(out, m->texts[0]);
+        return 1;
+    }
+    return kb_shop_lookup((void *)a->kb, name, len, out);
+}
+
+ds_status kb_render_answer_with(const kb_base *kb, const kb_intent *in, size_t which,
+                                tpl_lookup_fn turn_vars, void *ctx, ds_buf *out, ds_error *err)
+{
+    if (!in->answer_count)
+        return ds_fail(err, DS_EINVAL, "intent %s has no answers", in->id);
+    answer_ctx a = {kb, turn_vars, ctx};
+    return tpl_render(in->answers[which % in->answer_count], render_lookup, &a, out, err);
 }

@@ -126,8 +126,16 @@ size_t kb_shop_list_count(const kb_base *kb, const char *path);
 const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i, const char *field);
 
 /* Renders answer `which` (taken modulo the answer count) of an intent with
- * shop facts into out. */
+ * shop facts into out. The turn's variables (kb_is_turn_var) are asked of
+ * turn_vars first; without it (NULL) they read as in the daytime. */
 ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which, ds_buf *out,
                            ds_error *err);
+ds_status kb_render_answer_with(const kb_base *kb, const kb_intent *in, size_t which,
+                                tpl_lookup_fn turn_vars, void *ctx, ds_buf *out, ds_error *err);
+/* The variables an answer may use besides shop.json's, which depend on
+ * the moment of the turn, not on any order: "iyi_dilek" ("İyi günler",
+ * "İyi akşamlar", "İyi geceler": dialogue.json's "wish.day", "wish.evening",
+ * "wish.night"). */
+int kb_is_turn_var(const char *name, size_t len);
 
 #endif

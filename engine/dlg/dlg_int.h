@@ -314,6 +314,8 @@ int dlg__same_words(const dlg_turn *t, const char *text);
 /* Template variables of an order turn (musteri_adi, takip_linki, ...), then
  * shop.json paths. A tpl_lookup_fn with the dlg_turn as ctx. */
 int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out);
+/* Only the turn's variables that intent answers may use (kb_is_turn_var). */
+int dlg__turn_lookup(void *ctx, const char *name, size_t len, ds_buf *out);
 /* 1 when name is a variable dlg__lookup knows besides shop paths. */
 int dlg__is_var(const char *name, size_t len);
 /* Seconds since the epoch of an ISO 8601 time (without an offset: shop

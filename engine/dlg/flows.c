@@ -8,7 +8,8 @@
 
 extern const dlg_flow dlg_flow_status, dlg_flow_tracking, dlg_flow_cancel, dlg_flow_address,
     dlg_flow_return, dlg_flow_return_status, dlg_flow_exchange, dlg_flow_case, dlg_flow_complaint,
-    dlg_flow_handoff, dlg_flow_offline, dlg_flow_assistant, dlg_flow_followup, dlg_flow_payment;
+    dlg_flow_handoff, dlg_flow_offline, dlg_flow_assistant, dlg_flow_followup, dlg_flow_payment,
+    dlg_flow_greeting;
 
 const dlg_flow *const dlg__flows[] = {
     &dlg_flow_status,        /* the state of an order */
@@ -25,6 +26,7 @@ const dlg_flow *const dlg__flows[] = {
     &dlg_flow_assistant,     /* "are you a bot?": who answers, and a person on offer */
     &dlg_flow_followup,      /* a short question about the verified order, in its context */
     &dlg_flow_payment,       /* a double charge or a lost payment: people, urgently */
+    &dlg_flow_greeting,      /* a greeting answered in kind */
     NULL,
 };
 

@@ -51,7 +51,7 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx)
     ds_buf *b = &t->out->text;
     if (b->len)
         ds_buf_puts(b, "\n\n");
-    ds_status st = kb_render_answer(t->kb, in, t->s->turn, b, t->err);
+    ds_status st = kb_render_answer_with(t->kb, in, t->s->turn, dlg__turn_lookup, t, b, t->err);
     for (size_t i = 0; i < in->quick_reply_count; i++)
         dlg__add_quick_reply(t->out, in->quick_replies[i]);
     return st;

@@ -347,6 +347,21 @@ static void v_back_at(dlg_turn *t, const store_order *o, ds_buf *out)
         put_words(t, "offline.back_soon", out);
 }
 
+/* The wish for the time of day in the shop: nobody is wished a good day
+ * at midnight. */
+static void v_wish(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    clock_local l;
+    clock_to_local(kb_zone(t->kb), (long long)t->env->now, &l);
+    const char *key = "wish.night";
+    if (l.hour >= 5 && l.hour < 18)
+        key = "wish.day";
+    else if (l.hour >= 18 && l.hour < 22)
+        key = "wish.evening";
+    put_words(t, key, out);
+}
+
 typedef struct var {
     const char *name;
     var_fn fn;
@@ -384,6 +399,7 @@ static const var vars[] = {
     {"iade_tarihi", v_return_date},
     {"red_nedeni", v_rejection},
     {"geri_donus", v_back_at},
+    {"iyi_dilek", v_wish},
 };
 
 static const var *find_var(const char *name, size_t len)
@@ -410,9 +426,19 @@ int dlg__lookup(void *ctx, const char *name, size_t len, ds_buf *out)
     return kb_shop_lookup((void *)t->kb, name, len, out);
 }
 
+int dlg__turn_lookup(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    if (!kb_is_turn_var(name, len))
+        return 0;
+    dlg__lookup(ctx, name, len, out);
+    return 1;
+}
+
 static int shop_only(void *ctx, const char *name, size_t len, ds_buf *out)
 {
     dlg_turn *t = ctx;
+    if (dlg__turn_lookup(ctx, name, len, out))
+        return 1;
     return !dlg__is_var(name, len) && kb_shop_lookup((void *)t->kb, name, len, out);
 }
 
