@@ -439,8 +439,74 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 
 static const char *const intent_fields[] = {
     "id",       "title", "keywords",    "patterns",    "examples", "answers", "quick_replies",
-    "priority", "flow",  "flow_params", "description", NULL,
+    "priority", "flow",  "flow_params", "description", "topics",   NULL,
 };
+
+/* "topics": [{"words": [...], "answer": "..."}]: the words go into the
+ * words map under a name no dialogue.json list can have. */
+static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *base)
+{
+    char p[200];
+    snprintf(p, sizeof p, "%s.topics", base);
+    if (!json_is_array(arr)) {
+        report(lc, 1, p, "must be an array of {\"words\": [...], \"answer\": \"...\"}");
+        return;
+    }
+    in->topics = ds_calloc(json_array_size(arr) + 1, sizeof *in->topics);
+    if (!in->topics) {
+        report(lc, 1, p, "out of memory");
+        return;
+    }
+    size_t i;
+    json_t *el;
+    json_array_foreach(arr, i, el)
+    {
+        char q[240];
+        snprintf(q, sizeof q, "%s[%zu]", p, i);
+        const char *answer = json_string_value(json_object_get(el, "answer"));
+        json_t *words = json_object_get(el, "words");
+        if (!json_is_object(el) || !answer || !*answer || !json_is_array(words) ||
+            !json_array_size(words)) {
+            report(lc, 1, q, "a topic needs \"words\" (a non-empty array) and \"answer\"");
+            continue;
+        }
+        kb_topic *t = &in->topics[in->topic_count];
+        ds_buf name;
+        ds_buf_init(&name);
+        ds_buf_printf(&name, "#%s.%zu", in->id, i);
+        t->list = ds_buf_take(&name);
+        t->answer = ds_strdup(answer);
+        if (!t->list || !t->answer) {
+            report(lc, 1, q, "out of memory");
+            ds_free(t->list);
+            ds_free(t->answer);
+            continue;
+        }
+        in->topic_count++;
+        ds_buf out;
+        ds_buf_init(&out);
+        ds_error e;
+        if (tpl_render(answer, answer_lookup, lc->kb, &out, &e) != DS_OK)
+            report(lc, 1, q, "%s (variables come from shop.json, and {{iyi_dilek}})", e.message);
+        ds_buf_cleanup(&out);
+        size_t n;
+        char wp[260];
+        snprintf(wp, sizeof wp, "%s.words", q);
+        char **list = string_array(lc, words, wp, &n);
+        for (size_t k = 0; k < n; k++) {
+            size_t wc;
+            char *w = phrase_words(lc->kb, list[k], &wc);
+            ds_buf key;
+            ds_buf_init(&key);
+            ds_buf_printf(&key, "%s\t%s", t->list, w ? w : "");
+            if (!w || key.failed || ds_map_put(lc->kb->words, key.data, key.len, 1) != DS_OK)
+                report(lc, 1, wp, "\"%s\" has no letters or digits", list[k]);
+            ds_buf_cleanup(&key);
+            ds_free(w);
+        }
+        free_strv(list, n);
+    }
+}
 
 /* "flow": the dialogue flow the intent starts (dlg_check_kb knows the
  * names); "flow_params": a few strings that flow reads. */
@@ -572,6 +638,9 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
         report(lc, 1, p, "must be \"low\" or \"normal\"");
     in->low_priority = pr && json_is_string(pr) && strcmp(json_string_value(pr), "low") == 0;
     load_flow(lc, in, obj, base);
+    json_t *topics = json_object_get(obj, "topics");
+    if (topics)
+        load_topics(lc, in, topics, base);
 }
 
 static void load_intent_file(load_ctx *lc, json_t *root)
@@ -941,6 +1010,11 @@ void kb_free(kb_base *kb)
         }
         ds_free(in->param_keys);
         ds_free(in->param_values);
+        for (size_t k = 0; k < in->topic_count; k++) {
+            ds_free(in->topics[k].list);
+            ds_free(in->topics[k].answer);
+        }
+        ds_free(in->topics);
     }
     ds_free(kb->intents);
     for (size_t i = 0; i < kb->concept_count; i++) {
@@ -1160,6 +1234,12 @@ ds_status kb_render_answer_with(const kb_base *kb, const kb_intent *in, size_t w
 {
     if (!in->answer_count)
         return ds_fail(err, DS_EINVAL, "intent %s has no answers", in->id);
+    return kb_render_text_with(kb, in->answers[which % in->answer_count], turn_vars, ctx, out, err);
+}
+
+ds_status kb_render_text_with(const kb_base *kb, const char *tpl, tpl_lookup_fn turn_vars,
+                              void *ctx, ds_buf *out, ds_error *err)
+{
     answer_ctx a = {kb, turn_vars, ctx};
-    return tpl_render(in->answers[which % in->answer_count], render_lookup, &a, out, err);
+    return tpl_render(tpl, render_lookup, &a, out, err);
 }

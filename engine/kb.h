@@ -29,6 +29,14 @@ typedef struct kb_pattern {
     double weight;
 } kb_pattern;
 
+/* A part of an intent's answer for one question within it ("taksit var
+ * mı" of the payment methods): said instead of the whole answer when the
+ * message has its words. */
+typedef struct kb_topic {
+    char *list;   /* the name its words go by in kb_words_has */
+    char *answer; /* a template, like the intent's answers */
+} kb_topic;
+
 typedef struct kb_intent {
     char *id;
     char *title;
@@ -47,6 +55,8 @@ typedef struct kb_intent {
     char *flow; /* the dialogue flow it starts ("tracking"), NULL: an FAQ answer */
     char **param_keys, **param_values; /* "flow_params" */
     size_t param_count;
+    kb_topic *topics; /* "topics", in the file's order */
+    size_t topic_count;
 } kb_intent;
 
 typedef struct kb_concept {
@@ -132,6 +142,9 @@ ds_status kb_render_answer(const kb_base *kb, const kb_intent *in, size_t which,
                            ds_error *err);
 ds_status kb_render_answer_with(const kb_base *kb, const kb_intent *in, size_t which,
                                 tpl_lookup_fn turn_vars, void *ctx, ds_buf *out, ds_error *err);
+/* The same for one template of the KB (a topic's answer). */
+ds_status kb_render_text_with(const kb_base *kb, const char *tpl, tpl_lookup_fn turn_vars,
+                              void *ctx, ds_buf *out, ds_error *err);
 /* The variables an answer may use besides shop.json's, which depend on
  * the moment of the turn, not on any order: "iyi_dilek" ("İyi günler",
  * "İyi akşamlar", "İyi geceler": dialogue.json's "wish.day", "wish.evening",

@@ -19,6 +19,8 @@
  * heard, not recited. */
 #define DLG_SOOTHE_EVERY 3
 #define DLG_UPSET_MAX 100
+/* A message asking about more parts of an answer than this gets it whole. */
+#define DLG_MAX_TOPICS 2
 /* Bytes of a flow's own slots in the session. */
 #define DLG_SLOTS_MAX 512
 
@@ -137,6 +139,7 @@ struct dlg_session {
     char customer[128];       /* signed-in customer's e-mail, "" none */
     int unsure;               /* fallback or clarifying answers in a row */
     int last_faq;             /* kb index of the intent the last reply answered, -1 none */
+    unsigned last_topics;     /* the parts of it said (dlg__topics), 0 the whole answer */
     int pii_warned;           /* told not to share card or ID numbers here */
     int upset;                /* messages so far that showed anger (capped) */
     int soothe_wait;          /* turns before a feeling is acknowledged again */
@@ -203,8 +206,12 @@ const char *dlg__flow_step(const dlg_flow *f, const char *step);
 /* Appends message `key` of dialogue.json, rendered, and its quick replies. */
 void dlg__say(dlg_turn *t, const char *key);
 /* Appends an intent's own answer and quick replies, and makes it the reply's
- * intent. */
+ * intent: the parts ("topics") the message asks about, when it asks about
+ * one or two, else the whole answer. */
 ds_status dlg__say_intent(dlg_turn *t, size_t idx);
+/* The topics of intent idx the message asks about, as a bit mask (0: the
+ * whole answer). */
+unsigned dlg__topics(const dlg_turn *t, size_t idx);
 void dlg__add_quick_reply(dlg_reply *r, const char *q);
 /* The same for text that does not outlive the turn (an item's name). */
 void dlg__add_quick_reply_copy(dlg_reply *r, const char *q);

@@ -44,6 +44,20 @@ void dlg__say(dlg_turn *t, const char *key)
         dlg__add_quick_reply(t->out, m->quick_replies[i]);
 }
 
+unsigned dlg__topics(const dlg_turn *t, size_t idx)
+{
+    const kb_intent *in = kb_intent_at(t->kb, idx);
+    unsigned mask = 0, n = 0;
+    for (size_t i = 0; i < in->topic_count && i < 32; i++)
+        if (dlg__message_has(t, in->topics[i].list) ||
+            dlg__message_has_stem(t, in->topics[i].list)) {
+            mask |= 1u << i;
+            n++;
+        }
+    /* a question about three parts of it wants the whole answer */
+    return n <= DLG_MAX_TOPICS ? mask : 0;
+}
+
 ds_status dlg__say_intent(dlg_turn *t, size_t idx)
 {
     const kb_intent *in = kb_intent_at(t->kb, idx);
@@ -51,7 +65,17 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx)
     ds_buf *b = &t->out->text;
     if (b->len)
         ds_buf_puts(b, "\n\n");
-    ds_status st = kb_render_answer_with(t->kb, in, t->s->turn, dlg__turn_lookup, t, b, t->err);
+    unsigned topics = dlg__topics(t, idx);
+    ds_status st = DS_OK;
+    if (!topics)
+        st = kb_render_answer_with(t->kb, in, t->s->turn, dlg__turn_lookup, t, b, t->err);
+    for (size_t i = 0; topics && i < in->topic_count && st == DS_OK; i++) {
+        if (!(topics & (1u << i)))
+            continue;
+        if (topics & ((1u << i) - 1)) /* after another topic */
+            ds_buf_puts(b, " ");
+        st = kb_render_text_with(t->kb, in->topics[i].answer, dlg__turn_lookup, t, b, t->err);
+    }
     for (size_t i = 0; i < in->quick_reply_count; i++)
         dlg__add_quick_reply(t->out, in->quick_replies[i]);
     return st;

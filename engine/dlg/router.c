@@ -381,7 +381,9 @@ static ds_status faq_turn(dlg_turn *t)
         s->clarify_a = s->clarify_b = -1;
         int idx = t->intent >= 0 ? t->intent : kb_intent_find(t->kb, "fallback");
         /* the same answer twice in a row is not an answer */
-        repeat = t->intent >= 0 && t->intent == s->last_faq;
+        unsigned topics = t->intent >= 0 ? dlg__topics(t, (size_t)t->intent) : 0;
+        repeat = t->intent >= 0 && t->intent == s->last_faq && topics == s->last_topics;
+        s->last_topics = topics;
         if (repeat) {
             t->out->intent = kb_intent_at(t->kb, (size_t)idx)->id;
             dlg__say(t, "repeat.faq");
@@ -392,6 +394,8 @@ static ds_status faq_turn(dlg_turn *t)
             resume(t);
     }
     s->last_faq = t->intent >= 0 && !t->clarify && !repeat ? t->intent : -1;
+    if (s->last_faq < 0)
+        s->last_topics = 0;
     if (s->unsure >= 2) {
         dlg__hand_off(t, "normal", "anlasilamadi");
         people(t);
@@ -481,7 +485,9 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
     int last_faq = s->last_faq;
+    unsigned last_topics = s->last_topics;
     s->last_faq = -1; /* kept by an FAQ answer only */
+    s->last_topics = 0;
     s->turn++;
     st = DS_OK;
     if (env->pii && !s->pii_warned) { /* once a conversation is enough */
@@ -490,6 +496,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     }
     if (!flow_turn(&t)) {
         s->last_faq = last_faq;
+        s->last_topics = last_topics;
         st = faq_turn(&t);
     }
     if (st == DS_OK) {

@@ -47,6 +47,7 @@ const char *dlg_session_verified(const dlg_session *s)
 void dlg_session_forget_kb(dlg_session *s)
 {
     s->clarify_a = s->clarify_b = s->last_faq = -1;
+    s->last_topics = 0;
     s->flow = NULL;
     s->step = NULL;
     s->flow_intent = -1;
@@ -130,6 +131,7 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->soothe_wait};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
+    fnv(&h, &s->last_topics, sizeof s->last_topics);
     fnv_str(&h, s->flow ? s->flow->name : "");
     fnv_str(&h, s->flow && s->step ? s->step : "");
     for (size_t i = 0; s->flow && i < s->flow->slot_count; i++) {
@@ -196,8 +198,11 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         snprintf(hex, sizeof hex, "%016llx", s->last_order_reply);
         put_str(o, "last_order_reply", hex);
     }
-    if (s->last_faq >= 0)
+    if (s->last_faq >= 0) {
         put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
+        if (s->last_topics)
+            json_object_set_new(o, "last_topics", json_integer(s->last_topics));
+    }
     json_t *checks = json_array();
     for (size_t i = 0; i < s->check_count; i++)
         json_array_append_new(checks, json_pack("{s:s,s:i}", "order", s->checks[i].order, "fails",
@@ -318,6 +323,8 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->last_order_reply = lr ? strtoull(lr, NULL, 16) : 0;
     const char *lf = json_string_value(json_object_get(o, "last_faq"));
     s->last_faq = lf ? kb_intent_find(kb, lf) : -1;
+    json_t *lt = json_object_get(o, "last_topics");
+    s->last_topics = s->last_faq >= 0 && json_is_integer(lt) ? (unsigned)json_integer_value(lt) : 0;
     json_t *checks = json_object_get(o, "checks"), *c;
     size_t i;
     s->check_count = 0;

@@ -474,11 +474,41 @@ static void test_tpl(void)
     CHECK_CONTEXT("");
 }
 
+/* "topics": each topic's words are a list of the words map, folded like
+ * keywords; its answer renders with shop facts; {{iyi_dilek}} renders in
+ * answers without a dialogue (as in the daytime: here no message, so empty). */
+static void test_topics(void)
+{
+    kb_base *kb = NULL;
+    ds_error err;
+    CHECK_STATUS(kb_load_dir(KB_DATA "/valid/topics", &kb, NULL, NULL, &err), DS_OK);
+    if (!kb)
+        return;
+    const kb_intent *in = kb_intent_at(kb, (size_t)kb_intent_find(kb, "iade"));
+    CHECK_EQ_INT(in->topic_count, 2);
+    CHECK(kb_words_has(kb, in->topics[0].list, "sure"));
+    CHECK(kb_words_has(kb, in->topics[0].list, "kac gun"));
+    CHECK(kb_words_has(kb, in->topics[1].list, "kargo ucreti"));
+    CHECK(!kb_words_has(kb, in->topics[1].list, "sure"));
+    CHECK(!kb_words_has(kb, "yes", "sure")); /* a topic is no dialogue list */
+    ds_buf out;
+    ds_buf_init(&out);
+    CHECK_STATUS(kb_render_text_with(kb, in->topics[0].answer, NULL, NULL, &out, NULL), DS_OK);
+    CHECK_EQ_STR(out.data, "İade süresi 14 gün.");
+    ds_buf_cleanup(&out);
+    ds_buf_init(&out);
+    CHECK_STATUS(kb_render_answer(kb, in, 0, &out, NULL), DS_OK);
+    CHECK_EQ_STR(out.data, "İade 14 gün içinde; kargo ücretsiz. !");
+    ds_buf_cleanup(&out);
+    kb_free(kb);
+}
+
 int main(void)
 {
     test_data_dirs();
     test_missing_dir();
     test_shop_lookup();
+    test_topics();
     test_tpl();
     return CHECK_MAIN_RESULT();
 }
