@@ -438,8 +438,8 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id",       "title", "keywords",    "patterns",    "examples", "answers", "quick_replies",
-    "priority", "flow",  "flow_params", "description", "topics",   NULL,
+    "id",       "title", "keywords",    "patterns",    "examples", "answers",       "quick_replies",
+    "priority", "flow",  "flow_params", "description", "topics",   "order_context", NULL,
 };
 
 /* "topics": [{"words": [...], "answer": "..."}]: the words go into the
@@ -641,6 +641,11 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
     json_t *topics = json_object_get(obj, "topics");
     if (topics)
         load_topics(lc, in, topics, base);
+    json_t *oc = json_object_get(obj, "order_context");
+    snprintf(p, sizeof p, "%s.order_context", base);
+    if (oc && !json_is_boolean(oc))
+        report(lc, 1, p, "must be true or false");
+    in->order_context = json_is_true(oc);
 }
 
 static void load_intent_file(load_ctx *lc, json_t *root)

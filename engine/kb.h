@@ -55,7 +55,8 @@ typedef struct kb_intent {
     char *flow; /* the dialogue flow it starts ("tracking"), NULL: an FAQ answer */
     char **param_keys, **param_values; /* "flow_params" */
     size_t param_count;
-    kb_topic *topics; /* "topics", in the file's order */
+    int order_context; /* "order_context": with an order verified, the question is about it */
+    kb_topic *topics;  /* "topics", in the file's order */
     size_t topic_count;
 } kb_intent;
 

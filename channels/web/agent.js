@@ -55,7 +55,7 @@
     gonderim_gecikmesi: 'Gönderim gecikmesi', teslim_edildi_ulasmadi: 'Teslim edildi görünüyor, ulaşmadı',
     kargo_hareketsiz: 'Kargo hareketsiz', dogrulama_basarisiz: 'Kimlik doğrulanamadı', offline: 'Mesai dışı talep',
     hasarli: 'Hasarlı ürün', hasarli_urun: 'Hasarlı ürün', eksik_yanlis: 'Eksik ya da yanlış ürün', ariza: 'Arızalı ürün',
-    sikayet: 'Şikâyet', magaza_hatasi: 'Mağaza hatası', kizgin_musteri: 'Müşteri kızgın, bot anlayamadı'
+    sikayet: 'Şikâyet', magaza_hatasi: 'Mağaza hatası', kizgin_musteri: 'Müşteri kızgın, bot anlayamadı', istisna_talebi: 'İstisna isteği (hızlandırma, özel teslimat)'
   };
   function reasonLabel(r) {
     if (r == null || r === '') return '';

@@ -40,6 +40,7 @@ static const char *const router_says[] = {
     "repeat.faq",
     "pii.warning",
     "repeat.order",
+    "next.offer",
     "wish.day",
     "wish.evening",
     "wish.night",

@@ -144,6 +144,8 @@ struct dlg_session {
     int upset;                /* messages so far that showed anger (capped) */
     int soothe_wait;          /* turns before a feeling is acknowledged again */
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
+    int next_intent;  /* kb index of a second request waiting for the first to end, -1 none */
+    int next_offered; /* kb index of the request just offered with a button, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
     /* the flow's own slots, laid out as its dlg_flow.slots say */
@@ -213,6 +215,8 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx);
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);
 void dlg__add_quick_reply(dlg_reply *r, const char *q);
+/* Puts text before the reply's text, joined by sep. */
+void dlg__put_first(dlg_turn *t, const char *text, const char *sep);
 /* The same for text that does not outlive the turn (an item's name). */
 void dlg__add_quick_reply_copy(dlg_reply *r, const char *q);
 /* The whole message is one of the words of list ("vazgeçtim"); with
@@ -223,6 +227,9 @@ int dlg__message_is(const dlg_turn *t, const char *list, int leading);
 int dlg__message_has_stem(const dlg_turn *t, const char *list);
 /* Some run of 1-3 tokens of the message is in list. */
 int dlg__message_has(const dlg_turn *t, const char *list);
+/* The message says yes to the question asked: a "yes" word, alone or
+ * leading a short answer without "not now" or thanks words. */
+int dlg__message_agrees(const dlg_turn *t);
 /* The same two tests on any normalised text. */
 int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list);
 int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list);
@@ -251,6 +258,18 @@ void dlg__feel(dlg_turn *t);
  * that acknowledges it before the answer, unless the answer already does;
  * a shopper angry twice is offered a person. */
 void dlg__acknowledge(dlg_turn *t);
+
+/* ---- a second request in the message (second.c) ------------------------ */
+
+/* The intent of a second request the message makes besides its best one
+ * ("kargom nerede bir de iade nasıl yapılıyor"), or -1. */
+int dlg__second_request(const dlg_turn *t);
+/* After the first request's reply: a KB answer is added to it; a dialogue
+ * is kept (s->next_intent) for dlg__offer_next. */
+void dlg__serve_second(dlg_turn *t, int second);
+/* At the end of a turn with no dialogue in progress: offers the request
+ * kept, with its title as a button. */
+void dlg__offer_next(dlg_turn *t);
 
 /* ---- records (record.c) ------------------------------------------------- */
 

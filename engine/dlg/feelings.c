@@ -61,17 +61,15 @@ static int soothes(const dlg_turn *t)
 /* Puts message key, rendered, before the reply's text. */
 static void say_first(dlg_turn *t, const char *key)
 {
-    if (!kb_message_get(t->kb, key))
-        return;
-    ds_buf old = t->out->text;
-    ds_buf_init(&t->out->text);
+    dlg_reply line;
+    dlg_reply_init(&line);
+    dlg_reply *out = t->out;
+    t->out = &line;
     dlg__say(t, key);
-    t->out->text.failed |= old.failed;
-    if (old.len) {
-        ds_buf_puts(&t->out->text, " ");
-        ds_buf_append(&t->out->text, old.data, old.len);
-    }
-    ds_buf_cleanup(&old);
+    t->out = out;
+    if (line.text.len)
+        dlg__put_first(t, line.text.data, " ");
+    dlg_reply_cleanup(&line);
 }
 
 /* A person is already coming, or the reply offers one. */

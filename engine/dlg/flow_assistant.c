@@ -16,7 +16,7 @@ static void act(dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
-    if (dlg__message_is(t, "yes", 1)) {
+    if (dlg__message_agrees(t)) {
         if (!t->env->closed) /* after hours the offline request says when people are back */
             dlg__say(t, "assistant.connecting");
         dlg__hand_off(t, "normal", "istek");

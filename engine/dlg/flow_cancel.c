@@ -48,8 +48,7 @@ static int answer(dlg_turn *t, const char *step)
     (void)step;
     /* cancelling cannot be undone: a yes must be a yes ("tamam, yarın
      * yazarım" is not) */
-    if (dlg__message_is(t, "yes", 0) ||
-        (dlg__message_is(t, "yes", 1) && !dlg__message_has(t, "not_now"))) {
+    if (dlg__message_agrees(t)) {
         confirm(t);
         return 1;
     }

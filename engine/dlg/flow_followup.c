@@ -63,7 +63,9 @@ static void act(dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
-    if (dlg__message_is(t, "yes", 1) && !dlg__message_has(t, "not_now")) {
+    if (dlg__message_agrees(t)) {
+        if (!t->env->closed) /* after hours the offline request says when people are back */
+            dlg__say(t, "assistant.connecting");
         dlg__hand_off(t, "normal", "istisna_talebi");
         dlg__end(t);
         return 1;
@@ -90,6 +92,8 @@ static const char *const says[] = {
     "followup.courier.delivered",
     "followup.exception",
     "followup.unknown",
+    "assistant.connecting",
+    "assistant.declined",
     NULL,
 };
 

@@ -11,6 +11,18 @@
 
 #include "ds_json.h"
 
+void dlg_reply_init(dlg_reply *r)
+{
+    memset(r, 0, sizeof *r);
+    ds_buf_init(&r->text);
+}
+
+void dlg_reply_cleanup(dlg_reply *r)
+{
+    ds_buf_cleanup(&r->text);
+    dlg_reply_init(r);
+}
+
 void dlg__add_quick_reply(dlg_reply *r, const char *q)
 {
     for (size_t i = 0; i < r->quick_reply_count; i++)
@@ -56,6 +68,19 @@ unsigned dlg__topics(const dlg_turn *t, size_t idx)
         }
     /* a question about three parts of it wants the whole answer */
     return n <= DLG_MAX_TOPICS ? mask : 0;
+}
+
+void dlg__put_first(dlg_turn *t, const char *text, const char *sep)
+{
+    ds_buf old = t->out->text;
+    ds_buf_init(&t->out->text);
+    ds_buf_puts(&t->out->text, text);
+    t->out->text.failed |= old.failed;
+    if (old.len) {
+        ds_buf_puts(&t->out->text, sep);
+        ds_buf_append(&t->out->text, old.data, old.len);
+    }
+    ds_buf_cleanup(&old);
 }
 
 ds_status dlg__say_intent(dlg_turn *t, size_t idx)
@@ -110,6 +135,15 @@ int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
         }
     }
     return 0;
+}
+
+int dlg__message_agrees(const dlg_turn *t)
+{
+    /* "tamam yarın yazarım" and "tamam sağolun" close the talk, they do not
+     * say yes to it */
+    return dlg__message_is(t, "yes", 0) ||
+           (dlg__message_is(t, "yes", 1) && !dlg__message_has(t, "not_now") &&
+            !dlg__message_has(t, "thanks"));
 }
 
 int dlg__message_has(const dlg_turn *t, const char *list)

@@ -10,11 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A tap on a clarifying question's button names the intent by its title. */
+/* A tap on a clarifying question's button, or on the button of a request
+ * offered for later, names the intent by its title. */
 static int chosen_title(const kb_base *kb, const dlg_session *s, const char *text, size_t len)
 {
-    int offered[2] = {s->clarify_a, s->clarify_b};
-    for (size_t i = 0; i < 2; i++) {
+    int offered[3] = {s->clarify_a, s->clarify_b, s->next_offered};
+    for (size_t i = 0; i < 3; i++) {
         if (offered[i] < 0)
             continue;
         const char *title = kb_intent_at(kb, (size_t)offered[i])->title;
@@ -358,9 +359,12 @@ static ds_status faq_turn(dlg_turn *t)
         return DS_OK;
     }
     /* with an order verified and nothing in progress, a question the matcher
-     * cannot place, or one with a follow-up's words, is about that order */
+     * cannot place, or one with a follow-up's words to an intent the KB marks
+     * "order_context" ("saat kaçta gelir": not the shop's hours), is about
+     * that order */
+    int about_order = t->intent >= 0 && kb_intent_at(t->kb, (size_t)t->intent)->order_context;
     if (s->verified[0] && !s->flow && t->env->db && !off_topic(t) &&
-        (t->intent < 0 || t->clarify || follow_up_words(t))) {
+        (t->intent < 0 || t->clarify || (about_order && follow_up_words(t)))) {
         s->clarify_a = s->clarify_b = -1;
         follow_up(t);
         return DS_OK;
@@ -427,6 +431,17 @@ static void not_again(dlg_turn *t)
     s->last_order_reply = h;
 }
 
+/* Unsure between the order's status and its parcel: either shows it. */
+static int both_order_facts(const dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    if (!t->clarify || match_result_candidate_count(res) < 2)
+        return 0;
+    const dlg_flow *a = dlg__flow_of(t->kb, (int)match_result_candidate(res, 0)->intent);
+    const dlg_flow *b = dlg__flow_of(t->kb, (int)match_result_candidate(res, 1)->intent);
+    return a && b && (a->flags & b->flags & DLG_FLOW_ORDER_FACTS);
+}
+
 /* "bu ne rezalet, siparişim hala gelmedi": the anger is heard (feelings.c),
  * the order is what to act on. The intent to take instead of a complaint
  * its angry words won, or -1. */
@@ -467,13 +482,19 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         t.clarify = match_result_clarify(env->res);
         intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
     }
+    s->next_offered = -1; /* a button for the next message only */
     dlg__feel(&t);
+    int second = -1;
     if (!tapped && (intent >= 0 || t.clarify)) {
         int instead = past_the_anger(&t);
         if (instead >= 0) {
             intent = instead;
             t.clarify = 0;
         }
+        /* two requests: the first now, not "which one did you mean" */
+        second = instead < 0 ? dlg__second_request(&t) : -1;
+        if (second >= 0 || both_order_facts(&t))
+            t.clarify = 0;
     }
     t.got_slot = fill_slots(s, env->scratch);
     /* an order number the matcher cannot place, outside any dialogue: the
@@ -499,8 +520,15 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         s->last_topics = last_topics;
         st = faq_turn(&t);
     }
+    if (st == DS_OK && second >= 0 && !out->clarify)
+        dlg__serve_second(&t, second);
     if (st == DS_OK) {
         not_again(&t);
+        dlg__offer_next(&t);
+        /* a flow that said nothing (a bug, or a KB without the message)
+         * must not leave the shopper with silence */
+        if (!out->text.len)
+            dlg__say(&t, out->handoff_priority ? "assistant.connecting" : "fallback.in_flow");
         dlg__acknowledge(&t);
     }
     store_order_free(t.order);
@@ -527,16 +555,4 @@ ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err)
     dlg_turn t = {.env = env, .s = s, .out = out, .kb = match_engine_kb(env->me)};
     dlg__say(&t, "welcome");
     return out->text.failed ? ds_fail(err, DS_ENOMEM, "out of memory") : DS_OK;
-}
-
-void dlg_reply_init(dlg_reply *r)
-{
-    memset(r, 0, sizeof *r);
-    ds_buf_init(&r->text);
-}
-
-void dlg_reply_cleanup(dlg_reply *r)
-{
-    ds_buf_cleanup(&r->text);
-    dlg_reply_init(r);
 }

@@ -25,6 +25,7 @@ dlg_session *dlg_session_new(const char *id)
     if (!s)
         return NULL;
     s->clarify_a = s->clarify_b = s->flow_intent = s->last_faq = -1;
+    s->next_intent = s->next_offered = -1;
     snprintf(s->id, sizeof s->id, "%s", id ? id : "");
     return s;
 }
@@ -47,6 +48,7 @@ const char *dlg_session_verified(const dlg_session *s)
 void dlg_session_forget_kb(dlg_session *s)
 {
     s->clarify_a = s->clarify_b = s->last_faq = -1;
+    s->next_intent = s->next_offered = -1;
     s->last_topics = 0;
     s->flow = NULL;
     s->step = NULL;
@@ -128,7 +130,9 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->last_faq,
                   s->pii_warned,
                   s->upset,
-                  s->soothe_wait};
+                  s->soothe_wait,
+                  s->next_intent,
+                  s->next_offered};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
@@ -193,6 +197,10 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "upset", json_integer(s->upset));
     if (s->soothe_wait)
         json_object_set_new(o, "soothe_wait", json_integer(s->soothe_wait));
+    if (s->next_intent >= 0)
+        put_str(o, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
+    if (s->next_offered >= 0)
+        put_str(o, "next_offered", kb_intent_at(kb, (size_t)s->next_offered)->id);
     if (s->last_order_reply) {
         char hex[17];
         snprintf(hex, sizeof hex, "%016llx", s->last_order_reply);
@@ -319,6 +327,10 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));
     s->upset = get_int(o, "upset", 0, 0, DLG_UPSET_MAX);
     s->soothe_wait = get_int(o, "soothe_wait", 0, 0, DLG_SOOTHE_EVERY);
+    const char *nx = json_string_value(json_object_get(o, "next"));
+    s->next_intent = nx ? kb_intent_find(kb, nx) : -1;
+    const char *no = json_string_value(json_object_get(o, "next_offered"));
+    s->next_offered = no ? kb_intent_find(kb, no) : -1;
     const char *lr = json_string_value(json_object_get(o, "last_order_reply"));
     s->last_order_reply = lr ? strtoull(lr, NULL, 16) : 0;
     const char *lf = json_string_value(json_object_get(o, "last_faq"));

@@ -17,9 +17,9 @@
  *   $ handoffs N           N of the script's conversations wait for people
  *   $ unstored TEXT        no message of this conversation holds TEXT
  *
- * Besides the written checks, every reply given before the conversation has
- * a verified order is checked for the customer names, e-mails, phones and
- * tracking numbers of every fixture order: none may appear.
+ * Besides the written checks, every reply must have a text, and every reply given before the
+ * conversation has a verified order is checked for the customer names, e-mails, phones and tracking
+ * numbers of every fixture order: none may appear.
  *
  * Each turn goes through the conversation service (conv_turn) in a store
  * batch, as in the server: after it, the store must hold the shopper's
@@ -223,8 +223,8 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
                                         "contact order priority ";
     json_t *sb = json_object_get(jb, "slots");
     /* kept since for "said that already" and for feelings */
-    static const char *const later[] = {"last_faq", "last_topics", "last_order_reply", "upset",
-                                        "soothe_wait"};
+    static const char *const later[] = {"last_faq",    "last_topics", "last_order_reply", "upset",
+                                        "soothe_wait", "next",        "next_offered"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         json_object_del(jb, later[i]);
     if (sb) {
@@ -288,6 +288,9 @@ static void say(runner *ru, const char *file, int line, const char *text)
     const dlg_reply *r = REPLY(ru);
     if (getenv("DLG_VERBOSE"))
         fprintf(stderr, "> %s\n[%s] %s\n", text, r->intent, r->text.data);
+    /* whatever the script checks, the shopper never gets silence */
+    if (!r->text.len)
+        fail(file, line, "the reply to \"%s\" is empty", text);
     /* the turn is in the store: the shopper's message (card and ID numbers
      * masked) and the reply */
     ru->stored += 2;
