@@ -39,6 +39,7 @@ static const char *const router_says[] = {
     "fallback.in_flow",
     "repeat.faq",
     "pii.warning",
+    "identity_retry",
     "repeat.order",
     "next.offer",
     "wish.day",

@@ -81,8 +81,17 @@ int dlg__verified_order(dlg_turn *t)
         store_order_free(t->order);
         t->order = NULL;
     }
+    if (!known && c->fails && t->first && !t->got_slot && !s->email[0] && !s->last4[0]) {
+        /* a new request after a failed check starts from its own answer,
+         * not from the number that did not match */
+        s->order_no[0] = '\0';
+        ask_order(t);
+        return 0;
+    }
     if (!known && !s->email[0] && !s->last4[0]) {
-        dlg__say(t, "ask_identity");
+        /* after a failed check, "Teşekkürler, e-postanızı yazar mısınız"
+         * again reads as if nothing had happened */
+        dlg__say(t, c->fails ? "identity_retry" : "ask_identity");
         dlg__wait(t, DLG_STEP_IDENTITY);
         return 0;
     }

@@ -347,6 +347,12 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* "tamam" while a dialogue waits: no thanks for nothing, what it waits for */
+    if (s->flow && s->step && dlg__message_is(t, "ack", 0)) {
+        t->out->intent = flow_intent_id(t);
+        resume(t);
+        return DS_OK;
+    }
     /* angry and not understood: a person, not a guess or a menu */
     if (t->upset && (t->intent < 0 || t->clarify) && !s->flow && !off_topic(t)) {
         s->clarify_a = s->clarify_b = -1;
