@@ -40,6 +40,8 @@ static const char *const router_says[] = {
     "repeat.faq",
     "pii.warning",
     "identity_retry",
+    "people.noted",
+    "people.noted.closed",
     "repeat.order",
     "next.offer",
     "wish.day",

@@ -144,6 +144,7 @@ struct dlg_session {
     int upset;                /* messages so far that showed anger (capped) */
     int soothe_wait;          /* turns before a feeling is acknowledged again */
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
+    int people_called;                   /* a hand-off or an after-hours request was made */
     int next_intent;  /* kb index of a second request waiting for the first to end, -1 none */
     int next_offered; /* kb index of the request just offered with a button, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];

@@ -57,12 +57,23 @@ static int answer(dlg_turn *t, const char *step)
         dlg__end(t);
         return 1;
     }
+    /* "yanlış renk seçtim o yüzden": the reason, not a new request (an
+     * order not yet shipped has no damaged or wrong item to report) */
+    const dlg_flow *f = t->asked;
+    int reason = t->intent < 0 || t->clarify || t->out->confidence < 0.6 ||
+                 (f && (f->flags & DLG_FLOW_AFTER_SALES));
+    if (reason && !dlg__message_is(t, "abandon", 0)) {
+        dlg__say(t, "cancel.confirm_again");
+        dlg__wait(t, "confirm");
+        return 1;
+    }
     return 0;
 }
 
 static const char *const says[] = {
-    "cancel.confirm", "cancel.done",      "cancel.kept",         "cancel.shipped",
-    "cancel.already", "cancel.delivered", "cancel.audit_reason", NULL,
+    "cancel.confirm",      "cancel.done",          "cancel.kept",
+    "cancel.shipped",      "cancel.already",       "cancel.delivered",
+    "cancel.audit_reason", "cancel.confirm_again", NULL,
 };
 
 const dlg_flow dlg_flow_cancel = {

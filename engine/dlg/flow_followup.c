@@ -31,7 +31,12 @@ static void say_for(dlg_turn *t, const char *kind)
     char key[64];
     const char *group = group_of(t);
     snprintf(key, sizeof key, "followup.%s.%s", kind, group);
-    dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.unknown");
+    if (kb_message_get(t->kb, key))
+        dlg__say(t, key);
+    else if (t->intent >= 0 && !t->clarify && !kb_intent_at(t->kb, (size_t)t->intent)->flow)
+        dlg__say_intent(t, (size_t)t->intent); /* "kaçta arayabilirim" of a delivered order */
+    else
+        dlg__say(t, "followup.unknown");
     if (strcmp(group, "stuck") == 0) /* still nobody knows where it is: people */
         dlg__hand_off(t, "urgent", "kargo_hareketsiz");
 }

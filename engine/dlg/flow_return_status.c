@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* "return_status": where each return or exchange of the verified order
- * stands, and when the money comes back. */
+ * stands, and when the money comes back; with none, what happens to the
+ * money of a cancelled order or of a parcel not yet (or never) arrived. */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -25,16 +26,33 @@ static void act(dlg_turn *t)
         shown++;
     }
     t->ret = NULL;
-    if (!shown)
+    /* no return: the money of a cancelled order, or of a parcel that has
+     * not arrived, is the question */
+    if (!shown && strcmp(t->order->status, "cancelled") == 0)
+        dlg__say(t, "return_status.cancelled");
+    else if (!shown && strcmp(t->order->status, "delivered") != 0 &&
+             strcmp(t->order->status, "returned") != 0)
+        dlg__say(t, "return_status.not_delivered");
+    else if (!shown)
         dlg__say(t, "return_status.none");
     store_returns_free(r, n);
 }
 
 static const char *const says[] = {
-    "return_status.none",     "return_status.requested", "return_status.in_transit",
-    "return_status.received", "return_status.inspected", "return_status.refunded",
-    "return_status.rejected", "return_status.exchanged", "return_status.rejection_default",
-    "refund_to.card",         "refund_to.other",         NULL,
+    "return_status.none",
+    "return_status.requested",
+    "return_status.in_transit",
+    "return_status.received",
+    "return_status.inspected",
+    "return_status.refunded",
+    "return_status.rejected",
+    "return_status.exchanged",
+    "return_status.rejection_default",
+    "refund_to.card",
+    "refund_to.other",
+    "return_status.cancelled",
+    "return_status.not_delivered",
+    NULL,
 };
 
 const dlg_flow dlg_flow_return_status = {

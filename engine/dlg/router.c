@@ -207,6 +207,11 @@ static void people(dlg_turn *t)
         r->handoff_reason = r->reason;
         return;
     }
+    if (t->s->verified[0] && t->s->people_called) {
+        /* the request is with the team already: this message joins it */
+        dlg__say(t, "people.noted.closed");
+        return;
+    }
     if (t->s->verified[0]) {
         dlg__offline_request(t, "", "", t->s->verified, priority, reason, t->text);
         dlg__say(t, "offline.recorded");
@@ -347,6 +352,14 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* people are on it: what the bot cannot place is for them, not a menu */
+    if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t)) {
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        t->out->intent = "fallback";
+        dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+        return DS_OK;
+    }
     /* "tamam" while a dialogue waits: no thanks for nothing, what it waits for */
     if (s->flow && s->step && dlg__message_is(t, "ack", 0)) {
         t->out->intent = flow_intent_id(t);
@@ -432,7 +445,11 @@ static void not_again(dlg_turn *t)
     if (h && h == s->last_order_reply) {
         t->out->text.len = 0;
         t->out->text.data[0] = '\0';
-        dlg__say(t, "repeat.order");
+        /* with people on it already, the message is theirs to read */
+        if (s->people_called)
+            dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+        else
+            dlg__say(t, "repeat.order");
     }
     s->last_order_reply = h;
 }
@@ -538,6 +555,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         dlg__acknowledge(&t);
     }
     store_order_free(t.order);
+    if (out->handoff_priority || out->offline_request[0])
+        s->people_called = 1;
     ds_buf_append(&out->text, "", 0); /* a reply has a text, if empty (a KB without messages) */
     out->verified = s->verified[0] != '\0';
     if (st == DS_OK && out->text.failed)

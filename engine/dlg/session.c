@@ -132,7 +132,8 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->upset,
                   s->soothe_wait,
                   s->next_intent,
-                  s->next_offered};
+                  s->next_offered,
+                  s->people_called};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
@@ -197,6 +198,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "upset", json_integer(s->upset));
     if (s->soothe_wait)
         json_object_set_new(o, "soothe_wait", json_integer(s->soothe_wait));
+    if (s->people_called)
+        json_object_set_new(o, "people_called", json_true());
     if (s->next_intent >= 0)
         put_str(o, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
     if (s->next_offered >= 0)
@@ -327,6 +330,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));
     s->upset = get_int(o, "upset", 0, 0, DLG_UPSET_MAX);
     s->soothe_wait = get_int(o, "soothe_wait", 0, 0, DLG_SOOTHE_EVERY);
+    s->people_called = json_is_true(json_object_get(o, "people_called"));
     const char *nx = json_string_value(json_object_get(o, "next"));
     s->next_intent = nx ? kb_intent_find(kb, nx) : -1;
     const char *no = json_string_value(json_object_get(o, "next_offered"));
