@@ -145,6 +145,7 @@ struct dlg_session {
     int soothe_wait;          /* turns before a feeling is acknowledged again */
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
     int people_called;                   /* a hand-off or an after-hours request was made */
+    int done_item;    /* item of the verified order given a return or exchange code here, -1 */
     int next_intent;  /* kb index of a second request waiting for the first to end, -1 none */
     int next_offered; /* kb index of the request just offered with a button, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
@@ -303,6 +304,12 @@ int dlg__dispatch_late(const dlg_turn *t, const store_order *o);
 int dlg__stuck(const dlg_turn *t, const store_order *o);
 /* Says the order's status, or that it is late and people take over. */
 void dlg__say_status(dlg_turn *t, const store_order *o);
+/* A return or exchange of the item (an index or DLG_ITEM_ALL) under way or
+ * done: says where it stands instead of a second code, ends the flow, 1. */
+int dlg__under_way(dlg_turn *t, int item);
+/* The message that tells where a return or exchange stands
+ * (return_status.<state>, exchange_status.requested for a new exchange). */
+const char *dlg__return_state_key(const dlg_turn *t, const store_return *r);
 /* Delivered: sets t->days_since and returns 1. Else says why nothing can go
  * back yet (not delivered, already returned), ends the flow, returns 0. */
 int dlg__delivered(dlg_turn *t);

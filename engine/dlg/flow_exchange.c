@@ -403,11 +403,15 @@ static void act(dlg_turn *t)
         sl->item = dlg__item_from_message(t);
     if (sl->item < 0)
         sl->item = dlg__item_in_text(t, sl->said);
+    if (sl->item < 0 && t->first && t->s->done_item >= 0)
+        sl->item = t->s->done_item; /* just given a code here: that one */
     if (sl->item < 0) {
         dlg__ask_item(t, "exchange.ask_item", "item");
         return;
     }
     t->item = sl->item;
+    if (dlg__under_way(t, sl->item))
+        return;
     const store_item *it = dlg__item(t, sl->item);
     if (t->days_since > kb_shop_int(t->kb, "returns.window_days", 14)) {
         dlg__say(t, "exchange.rejected_window");
@@ -450,6 +454,7 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
+    "return.under_way",
     "exchange.ask_item",
     "exchange.ask_size",
     "exchange.ask_variant",

@@ -4,8 +4,9 @@
  * "kuryeyi arayın", "bir istisna yapamaz mısınız") is answered from that
  * order, never as off-topic. The router starts it when such a message has no
  * better home; what it answers is chosen by the words of dialogue.json
- * (followup_when, _time, _who, _courier, _exception, _refund) and the
- * order's state. */
+ * (followup_when, _time, _who, _courier, _exception, _refund, _send) and
+ * the order's state; with a return or exchange of the order on its way,
+ * "nasıl göndereceğim" and "ne zaman" are about that. */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -41,12 +42,45 @@ static void say_for(dlg_turn *t, const char *kind)
         dlg__hand_off(t, "urgent", "kargo_hareketsiz");
 }
 
+/* A return or exchange of the order still on its way to the shop: how to
+ * send it, when the new item comes. 1 when said. */
+static int about_return(dlg_turn *t, int unplaced)
+{
+    int send = dlg__message_has(t, "followup_send"), when = dlg__message_has(t, "followup_when");
+    store_return *r;
+    size_t n;
+    if ((!send && !when && !unplaced) ||
+        store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK)
+        return 0;
+    const store_return *open = NULL;
+    for (size_t i = n; i-- > 0 && !open;)
+        if (strcmp(r[i].kind, "case") != 0 &&
+            (strcmp(r[i].state, "requested") == 0 || strcmp(r[i].state, "in_transit") == 0))
+            open = &r[i];
+    const char *key = NULL;
+    if (open && send && strcmp(open->state, "requested") == 0)
+        key = "followup.send.return";
+    else if (open && when && strcmp(open->kind, "exchange") == 0)
+        key = "followup.when.exchange";
+    else if (open) /* where it stands ("L olsun" once the exchange is made) */
+        key = dlg__return_state_key(t, open);
+    if (key) {
+        t->ret = open;
+        dlg__say(t, key);
+        t->ret = NULL;
+    }
+    store_returns_free(r, n);
+    return key != NULL;
+}
+
 static void act(dlg_turn *t)
 {
     if (dlg__message_has(t, "followup_refund")) {
         dlg__start(t, "return_status");
         return;
     }
+    if (about_return(t, 0))
+        return;
     if (dlg__message_has(t, "followup_exception")) {
         /* a person decides exceptions: offer one, hand off on yes */
         dlg__say(t, "followup.exception");
@@ -62,7 +96,8 @@ static void act(dlg_turn *t)
             return;
         }
     }
-    dlg__say(t, "followup.unknown");
+    if (!about_return(t, 1))
+        dlg__say(t, "followup.unknown");
 }
 
 static int answer(dlg_turn *t, const char *step)
@@ -99,6 +134,11 @@ static const char *const says[] = {
     "followup.unknown",
     "assistant.connecting",
     "assistant.declined",
+    "followup.send.return",
+    "followup.when.exchange",
+    "return_status.requested",
+    "return_status.in_transit",
+    "exchange_status.requested",
     NULL,
 };
 

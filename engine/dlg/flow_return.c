@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <jansson.h>
-
 typedef struct return_slots {
     int item;        /* DLG_ITEM_NONE, DLG_ITEM_ALL or an index */
     char reason[16]; /* a returns.reasons id, "" none */
@@ -91,52 +89,6 @@ static void refuse(dlg_turn *t, const char *key)
     dlg__end(t);
 }
 
-/* 1 when the items JSON of a return holds sku. */
-static int holds_sku(const char *items, const char *sku)
-{
-    json_t *a = items ? json_loads(items, 0, NULL) : NULL, *el;
-    size_t i;
-    int yes = 0;
-    json_array_foreach(a, i, el)
-    {
-        const char *s = json_string_value(json_object_get(el, "sku"));
-        yes |= s && strcmp(s, sku) == 0;
-    }
-    json_decref(a);
-    return yes;
-}
-
-/* A return or exchange of the chosen item already under way (or done):
- * where it stands, not a second code. 1 when said. */
-static int under_way(dlg_turn *t)
-{
-    const return_slots *sl = t->slots;
-    store_return *r;
-    size_t n;
-    if (store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK)
-        return 0;
-    const store_return *found = NULL;
-    for (size_t i = n; i-- > 0 && !found;) { /* the newest first */
-        if (strcmp(r[i].kind, "case") == 0 || strcmp(r[i].state, "rejected") == 0)
-            continue;
-        for (size_t k = 0; k < t->order->item_count && !found; k++)
-            if ((sl->item == DLG_ITEM_ALL || (size_t)sl->item == k) &&
-                holds_sku(r[i].items, t->order->items[k].sku))
-                found = &r[i];
-    }
-    if (found) {
-        char key[48];
-        snprintf(key, sizeof key, "return_status.%s", found->state);
-        t->ret = found;
-        dlg__say(t, "return.under_way");
-        dlg__say(t, kb_message_get(t->kb, key) ? key : "return_status.requested");
-        t->ret = NULL;
-        dlg__end(t);
-    }
-    store_returns_free(r, n);
-    return found != NULL;
-}
-
 static void act(dlg_turn *t)
 {
     return_slots *sl = t->slots;
@@ -146,12 +98,14 @@ static void act(dlg_turn *t)
         sl->item = dlg__item_from_message(t);
     if (sl->item == DLG_ITEM_NONE)
         sl->item = dlg__item_in_text(t, sl->said);
+    if (sl->item == DLG_ITEM_NONE && t->first && t->s->done_item >= 0)
+        sl->item = t->s->done_item; /* just given a code here: that one */
     t->item = sl->item;
     if (sl->item == DLG_ITEM_NONE) {
         dlg__ask_item(t, "return.ask_item", "item");
         return;
     }
-    if (under_way(t))
+    if (dlg__under_way(t, sl->item))
         return;
     if (!sl->reason[0] && !reason_from_message(t)) {
         ask_reason(t);

@@ -19,10 +19,8 @@ static void act(dlg_turn *t)
     for (size_t i = 0; i < n; i++) {
         if (strcmp(r[i].kind, "case") == 0)
             continue;
-        char key[48];
-        snprintf(key, sizeof key, "return_status.%s", r[i].state);
         t->ret = &r[i];
-        dlg__say(t, kb_message_get(t->kb, key) ? key : "return_status.requested");
+        dlg__say(t, dlg__return_state_key(t, &r[i]));
         shown++;
     }
     t->ret = NULL;

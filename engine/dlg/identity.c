@@ -76,6 +76,7 @@ int dlg__verified_order(dlg_turn *t)
         if (store_order_get(t->env->db, s->order_no, &t->order, NULL) == DS_OK &&
             t->order->customer_email && strcasecmp(t->order->customer_email, s->customer) == 0) {
             snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
+            s->done_item = -1;
             return 1;
         }
         store_order_free(t->order);
@@ -105,6 +106,7 @@ int dlg__verified_order(dlg_turn *t)
         return 1;
     if (st == DS_OK && proof_matches(s, t->order)) {
         snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
+        s->done_item = -1; /* another order's items */
         c->fails = 0;
         return 1;
     }

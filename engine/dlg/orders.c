@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Facts about an order that several order flows read: not shipped yet, late
- * for its promised dispatch day, stuck in transit; and its status said. */
+ * for its promised dispatch day, stuck in transit, a return or exchange of
+ * an item already under way; and its status said. */
 #include "dlg_int.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 /* Days without a cargo movement after which a parcel counts as stuck. */
 #define DLG_STUCK_AFTER_S (3 * 86400LL)
@@ -56,4 +59,67 @@ int dlg__delivered(dlg_turn *t)
     dlg__say(t, strcmp(o->status, "returned") == 0 ? "return.already_returned" : "return.not_yet");
     dlg__end(t);
     return 0;
+}
+
+const char *dlg__return_state_key(const dlg_turn *t, const store_return *r)
+{
+    /* keys are static per state and kind: a table would only repeat them */
+    static const char *const states[] = {"requested", "in_transit", "received", "inspected",
+                                         "refunded",  "rejected",   "exchanged"};
+    static const char *const returns[] = {"return_status.requested", "return_status.in_transit",
+                                          "return_status.received",  "return_status.inspected",
+                                          "return_status.refunded",  "return_status.rejected",
+                                          "return_status.exchanged"};
+    for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
+        if (strcmp(r->state, states[i]) != 0)
+            continue;
+        if (strcmp(r->kind, "exchange") == 0 && i == 0 &&
+            kb_message_get(t->kb, "exchange_status.requested"))
+            return "exchange_status.requested";
+        return returns[i];
+    }
+    return "return_status.requested";
+}
+
+/* 1 when the items JSON of a return holds sku. */
+static int holds_sku(const char *items, const char *sku)
+{
+    json_t *a = items ? json_loads(items, 0, NULL) : NULL, *el;
+    size_t i;
+    int yes = 0;
+    json_array_foreach(a, i, el)
+    {
+        const char *s = json_string_value(json_object_get(el, "sku"));
+        yes |= s && strcmp(s, sku) == 0;
+    }
+    json_decref(a);
+    return yes;
+}
+
+/* A return or exchange of the chosen item already under way (or done):
+ * where it stands, not a second code. 1 when said. */
+int dlg__under_way(dlg_turn *t, int item)
+{
+    store_return *r;
+    size_t n;
+    if (store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK)
+        return 0;
+    const store_return *found = NULL;
+    for (size_t i = n; i-- > 0 && !found;) { /* the newest first */
+        if (strcmp(r[i].kind, "case") == 0 || strcmp(r[i].state, "rejected") == 0)
+            continue;
+        for (size_t k = 0; k < t->order->item_count && !found; k++)
+            if ((item == DLG_ITEM_ALL || (size_t)item == k) &&
+                holds_sku(r[i].items, t->order->items[k].sku))
+                found = &r[i];
+    }
+    if (found) {
+        t->ret = found;
+        dlg__say(t, "return.under_way");
+        dlg__say(t, dlg__return_state_key(t, found));
+        t->ret = NULL;
+        dlg__end(t);
+    }
+    store_returns_free(r, n);
+    return found != NULL;
 }

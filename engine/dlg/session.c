@@ -25,7 +25,7 @@ dlg_session *dlg_session_new(const char *id)
     if (!s)
         return NULL;
     s->clarify_a = s->clarify_b = s->flow_intent = s->last_faq = -1;
-    s->next_intent = s->next_offered = -1;
+    s->next_intent = s->next_offered = s->done_item = -1;
     snprintf(s->id, sizeof s->id, "%s", id ? id : "");
     return s;
 }
@@ -133,7 +133,8 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->soothe_wait,
                   s->next_intent,
                   s->next_offered,
-                  s->people_called};
+                  s->people_called,
+                  s->done_item};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
@@ -200,6 +201,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "soothe_wait", json_integer(s->soothe_wait));
     if (s->people_called)
         json_object_set_new(o, "people_called", json_true());
+    if (s->done_item >= 0)
+        json_object_set_new(o, "done_item", json_integer(s->done_item));
     if (s->next_intent >= 0)
         put_str(o, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
     if (s->next_offered >= 0)
@@ -331,6 +334,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->upset = get_int(o, "upset", 0, 0, DLG_UPSET_MAX);
     s->soothe_wait = get_int(o, "soothe_wait", 0, 0, DLG_SOOTHE_EVERY);
     s->people_called = json_is_true(json_object_get(o, "people_called"));
+    s->done_item = get_int(o, "done_item", -1, -1, 1000);
     const char *nx = json_string_value(json_object_get(o, "next"));
     s->next_intent = nx ? kb_intent_find(kb, nx) : -1;
     const char *no = json_string_value(json_object_get(o, "next_offered"));

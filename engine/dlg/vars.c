@@ -254,8 +254,10 @@ static void v_code_deadline(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
     long long days = kb_shop_int(t->kb, "returns.return_code_valid_days", 7);
+    /* a code issued earlier runs from its day, a new one from now */
+    long long from = t->code || !t->ret ? -1 : dlg__epoch(t->kb, t->ret->created_at);
     char iso[CLOCK_ISO_LEN];
-    clock_iso(kb_zone(t->kb), (long long)t->env->now + days * 86400, iso);
+    clock_iso(kb_zone(t->kb), (from >= 0 ? from : (long long)t->env->now) + days * 86400, iso);
     tpl_append_date(out, iso, 0);
 }
 

@@ -148,6 +148,7 @@ typedef struct runner {
     const char *script;
     int turn;
     size_t stored; /* messages the store should hold for this conversation */
+    int diverged;  /* --states: this conversation left what the earlier build saw */
 } runner;
 
 #define REPLY(ru) (&(ru)->res.reply)
@@ -170,6 +171,7 @@ static void new_session(runner *ru, const char *file, int line)
         fail(file, line, "cannot start a conversation: %s", err.message);
     conv_turn_result_cleanup(&ru->res);
     ru->have_reply = 0;
+    ru->diverged = 0;
     ru->stored = 0;
 }
 
@@ -208,8 +210,12 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     snprintf(key, sizeof key, "%s:%d", ru->script, ru->turn);
     json_t *e = json_object_get(ru->old_states, key);
     const char *was = json_string_value(json_object_get(e, "text"));
-    if (!e || !was || strcmp(was, text) != 0)
-        return; /* a turn the earlier build never saw */
+    /* a turn the earlier build never saw, or one after a message the script
+     * has changed since: the conversations differ from there on */
+    if (e && was && strcmp(was, text) != 0)
+        ru->diverged = 1;
+    if (!e || !was || ru->diverged)
+        return;
     const kb_base *kb = kb_of(ru);
     dlg_session *old = dlg_session_new("old");
     if (!old)
@@ -223,9 +229,9 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
                                         "contact order priority ";
     json_t *sb = json_object_get(jb, "slots");
     /* kept since for "said that already" and for feelings */
-    static const char *const later[] = {"last_faq",     "last_topics",  "last_order_reply",
-                                        "upset",        "soothe_wait",  "next",
-                                        "next_offered", "people_called"};
+    static const char *const later[] = {"last_faq",     "last_topics",   "last_order_reply",
+                                        "upset",        "soothe_wait",   "next",
+                                        "next_offered", "people_called", "done_item"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         json_object_del(jb, later[i]);
     if (sb) {
