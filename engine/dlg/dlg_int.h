@@ -19,6 +19,8 @@
  * heard, not recited. */
 #define DLG_SOOTHE_EVERY 3
 #define DLG_UPSET_MAX 100
+/* The same question asked this many times more in a row is given up. */
+#define DLG_MAX_STALLS 2
 /* A message asking about more parts of an answer than this gets it whole. */
 #define DLG_MAX_TOPICS 2
 /* Bytes of a flow's own slots in the session. */
@@ -146,6 +148,7 @@ struct dlg_session {
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
     int people_called;                   /* a hand-off or an after-hours request was made */
     int done_item;    /* item of the verified order given a return or exchange code here, -1 */
+    int stalls;       /* turns in a row the dialogue asked the same step again */
     int next_intent;  /* kb index of a second request waiting for the first to end, -1 none */
     int next_offered; /* kb index of the request just offered with a button, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
@@ -170,6 +173,7 @@ struct dlg_turn {
     int got_slot;          /* the message gave an order number, e-mail or phone */
     int first;             /* the flow starts with this message */
     int upset, hurry;      /* the message shows anger, hurry (dlg__feel) */
+    int answered_aside;    /* a question in between was answered, the dialogue waits on */
     const dlg_flow *flow;  /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
     void *slots;           /* its slots */
     store_order *order;    /* the verified order, loaded this turn (owned) */

@@ -184,6 +184,7 @@ static void begin(dlg_turn *t, const dlg_flow *f, int intent)
 /* An aside flow answers without disturbing the flow in progress. */
 static void aside(dlg_turn *t, const dlg_flow *f)
 {
+    t->answered_aside = 1;
     unsigned char scratch[DLG_SLOTS_MAX];
     bind(t, f, scratch);
     t->first = 1;
@@ -413,8 +414,10 @@ static ds_status faq_turn(dlg_turn *t)
         } else {
             st = dlg__say_intent(t, (size_t)idx);
         }
-        if (t->intent >= 0 && s->flow) /* a question in the middle of an order dialogue */
+        if (t->intent >= 0 && s->flow) { /* a question in the middle of an order dialogue */
             resume(t);
+            t->answered_aside = 1;
+        }
     }
     s->last_faq = t->intent >= 0 && !t->clarify && !repeat ? t->intent : -1;
     if (s->last_faq < 0)
@@ -481,6 +484,24 @@ static int past_the_anger(const dlg_turn *t)
     return (int)b->intent;
 }
 
+/* The same question asked a third time is a loop: the bot has not
+ * understood, and saying so with a person on offer beats asking again. */
+static void break_loop(dlg_turn *t, const dlg_flow *was_flow, const char *was_step)
+{
+    dlg_session *s = t->s;
+    int same = s->flow && s->flow == was_flow && s->step && s->step == was_step &&
+               s->step != DLG_STEP_IDENTITY && !t->answered_aside;
+    s->stalls = same ? s->stalls + 1 : 0;
+    if (s->stalls < DLG_MAX_STALLS)
+        return;
+    s->stalls = 0;
+    t->out->text.len = 0;
+    t->out->text.data[0] = '\0';
+    t->out->quick_reply_count = 0;
+    dlg__say(t, "loop.give_up");
+    end_flow(s);
+}
+
 ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text, size_t len,
                                  dlg_reply *out, ds_error *err)
 {
@@ -538,6 +559,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         dlg__say(&t, "pii.warning");
         s->pii_warned = 1;
     }
+    const dlg_flow *was_flow = s->flow;
+    const char *was_step = s->step;
     if (!flow_turn(&t)) {
         s->last_faq = last_faq;
         s->last_topics = last_topics;
@@ -545,6 +568,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     }
     if (st == DS_OK && second >= 0 && !out->clarify)
         dlg__serve_second(&t, second);
+    if (st == DS_OK && out->text.len)
+        break_loop(&t, was_flow, was_step);
     if (st == DS_OK) {
         not_again(&t);
         dlg__offer_next(&t);
