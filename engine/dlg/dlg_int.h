@@ -108,7 +108,8 @@ typedef struct dlg_flow {
      * a colour). Optional. */
     void (*start)(dlg_turn *t);
     /* Reads every message of the flow that is not an answer to one of its
-     * own steps (the first and those the identity check takes). Optional. */
+     * own steps (the first and those the identity check takes); ending the
+     * flow (dlg__end) here skips the rest. Optional. */
     void (*note)(dlg_turn *t);
     /* Does what the flow is for: with DLG_NEEDS_ORDER, t->order is the
      * verified order. Says the reply, and waits (dlg__wait), ends

@@ -76,8 +76,14 @@ static int answer(dlg_turn *t, const char *step)
         return 1;
     if (strcmp(step, "item") == 0) {
         int r = dlg__answer_item(t, &sl->item, "item");
-        if (r == 2)
+        /* "başka marka nemlendirici gelmiş, ambalajını açmadım": the item
+         * and what happened in one answer */
+        if (r == 2 && nlp_text_token_count(t->msg) >= 6) {
+            t->item = sl->item;
+            record(t, t->text);
+        } else if (r == 2) {
             act(t);
+        }
         return r != 0;
     }
     t->item = sl->item;

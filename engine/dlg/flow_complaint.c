@@ -8,6 +8,11 @@ static const char *const steps[] = {"complaint", NULL};
 
 static void record(dlg_turn *t)
 {
+    if (t->s->people_called) { /* people are on it: the story is theirs to read */
+        dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+        dlg__end(t);
+        return;
+    }
     if (t->s->verified[0] && !t->order)
         store_order_get(t->env->db, t->s->verified, &t->order, NULL);
     t->item = DLG_ITEM_NONE; /* about the service, not an item */
@@ -37,7 +42,8 @@ static int answer(dlg_turn *t, const char *step)
     return 1;
 }
 
-static const char *const says[] = {"complaint.listen", "complaint.insult", "complaint.done", NULL};
+static const char *const says[] = {"complaint.listen", "complaint.insult",    "complaint.done",
+                                   "people.noted",     "people.noted.closed", NULL};
 
 const dlg_flow dlg_flow_complaint = {
     .name = "complaint",

@@ -14,13 +14,14 @@ typedef struct offline_slots {
     char order[16];
     char priority[16]; /* of the hand-off that started it */
     char reason[32];
+    char message[200]; /* what the shopper wrote about it before being asked */
 } offline_slots;
 DLG_SLOTS_FIT(offline_slots);
 
 static const dlg_slot_def slots[] = {
     DLG_STR_SLOT(offline_slots, name),   DLG_STR_SLOT(offline_slots, contact),
     DLG_STR_SLOT(offline_slots, order),  DLG_STR_SLOT(offline_slots, priority),
-    DLG_STR_SLOT(offline_slots, reason),
+    DLG_STR_SLOT(offline_slots, reason), DLG_STR_SLOT(offline_slots, message),
 };
 
 static const char *const steps[] = {"name", "contact", "order_number", "message", NULL};
@@ -60,64 +61,101 @@ static void ask(dlg_turn *t, const char *key, const char *step)
     dlg__wait(t, step);
 }
 
-static int answer(dlg_turn *t, const char *step)
+/* A contact or an order number is taken whatever was asked: people typing
+ * at night answer out of order. */
+static void take_entities(dlg_turn *t)
 {
     offline_slots *sl = t->slots;
     const nlp_text *nt = t->msg;
+    for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
+        const nlp_entity *e = nlp_text_entity(nt, i);
+        if (e->kind == NLP_ENT_EMAIL || e->kind == NLP_ENT_PHONE)
+            snprintf(sl->contact, sizeof sl->contact, "%s%s", e->kind == NLP_ENT_PHONE ? "0" : "",
+                     e->value);
+        else if (e->kind == NLP_ENT_ORDER_NO && !sl->order[0])
+            snprintf(sl->order, sizeof sl->order, "%s", e->value);
+    }
+}
+
+/* Asks for what is still missing, or leaves the request when nothing is. */
+static void next(dlg_turn *t, const char *prefix)
+{
+    offline_slots *sl = t->slots;
+    if (prefix)
+        dlg__say(t, prefix);
+    if (!sl->name[0] && !sl->contact[0]) { /* with a contact, people can ask the name */
+        ask(t, t->first ? "offline.ask_name" : "offline.ask_name_again", "name");
+    } else if (!sl->contact[0]) {
+        ask(t, "offline.ask_contact", "contact");
+    } else if (!sl->order[0] && strcmp(t->s->step ? t->s->step : "", "order_number") != 0 &&
+               !sl->message[0]) {
+        ask(t, "offline.ask_order", "order_number");
+    } else if (!sl->message[0]) {
+        ask(t, "offline.ask_message", "message");
+    } else {
+        dlg__offline_request(t, sl->name, sl->contact, sl->order[0] ? sl->order : t->s->verified,
+                             sl->priority[0] ? sl->priority : "normal",
+                             sl->reason[0] ? sl->reason : "istek", sl->message);
+        dlg__say(t, "offline.recorded");
+        dlg__end(t);
+    }
+}
+
+/* The message says something about the problem (not only a name or a
+ * contact): it is kept as the request's message. */
+static void keep_story(dlg_turn *t)
+{
+    offline_slots *sl = t->slots;
+    if (nlp_text_token_count(t->msg) < 4 || t->got_slot)
+        return;
+    size_t n = strlen(sl->message);
+    if (n + 2 < sizeof sl->message)
+        snprintf(sl->message + n, sizeof sl->message - n, "%s%s", n ? " / " : "", t->text);
+}
+
+static int answer(dlg_turn *t, const char *step)
+{
+    offline_slots *sl = t->slots;
     if (dlg__message_is(t, "abandon", 0)) {
         dlg__say(t, "abandoned");
         dlg__end(t);
         return 1;
     }
-    /* a question the matcher is sure of is a question, not a name or a
-     * contact: the router answers it and asks again */
+    /* a question of the knowledge base is a question, not a name or a
+     * contact: the router answers it and asks again; another problem of
+     * the same night joins this request */
+    const dlg_flow *f = t->asked;
     if (strcmp(step, "message") != 0 && t->intent >= 0 && !t->clarify &&
-        t->out->confidence >= 0.6 && !t->got_slot)
+        t->out->confidence >= 0.6 && !t->got_slot && (!f || (f->flags & DLG_FLOW_ASIDE)))
         return 0;
-    if (strcmp(step, "name") == 0) {
-        if (!looks_like_name(t->text)) {
-            ask(t, "offline.ask_name", "name");
-            return 1;
-        }
+    take_entities(t);
+    if (strcmp(step, "message") == 0) {
+        keep_story(t);
+        if (!sl->message[0])
+            snprintf(sl->message, sizeof sl->message, "%s", t->text);
+        next(t, NULL);
+    } else if (strcmp(step, "name") == 0 && looks_like_name(t->text)) {
         snprintf(sl->name, sizeof sl->name, "%s", t->text);
-        ask(t, "offline.ask_contact", "contact");
-    } else if (strcmp(step, "contact") == 0) {
-        for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
-            const nlp_entity *e = nlp_text_entity(nt, i);
-            if (e->kind == NLP_ENT_EMAIL || e->kind == NLP_ENT_PHONE)
-                snprintf(sl->contact, sizeof sl->contact, "%s%s",
-                         e->kind == NLP_ENT_PHONE ? "0" : "", e->value);
-        }
-        if (sl->contact[0])
-            ask(t, "offline.ask_order", "order_number");
-        else
-            ask(t, "offline.ask_contact", "contact");
+        next(t, NULL);
+    } else if (strcmp(step, "name") == 0) {
+        keep_story(t);
+        next(t, sl->contact[0] || sl->message[0] ? "offline.noted" : NULL);
     } else if (strcmp(step, "order_number") == 0) {
-        for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
-            const nlp_entity *e = nlp_text_entity(nt, i);
-            if (e->kind == NLP_ENT_ORDER_NO)
-                snprintf(sl->order, sizeof sl->order, "%s", e->value);
-        }
         /* any answer moves on: "yok", "bilmiyorum" mean no order */
-        ask(t, "offline.ask_message", "message");
-    } else {
-        dlg__offline_request(t, sl->name, sl->contact, sl->order[0] ? sl->order : t->s->verified,
-                             sl->priority[0] ? sl->priority : "normal",
-                             sl->reason[0] ? sl->reason : "istek", t->text);
-        dlg__say(t, "offline.recorded");
-        dlg__end(t);
+        if (!sl->order[0])
+            keep_story(t);
+        next(t, NULL);
+    } else { /* contact */
+        if (!sl->contact[0])
+            keep_story(t);
+        next(t, NULL);
     }
     return 1;
 }
 
 static const char *const says[] = {
-    "offline.ask_name",
-    "offline.ask_contact",
-    "offline.ask_order",
-    "offline.ask_message",
-    "offline.recorded",
-    "offline.back_soon",
-    NULL,
+    "offline.ask_name", "offline.ask_contact", "offline.ask_order", "offline.ask_message",
+    "offline.recorded", "offline.back_soon",   "offline.noted",     NULL,
 };
 
 const dlg_flow dlg_flow_offline = {

@@ -25,11 +25,20 @@ static int chosen_title(const kb_base *kb, const dlg_session *s, const char *tex
     return -1;
 }
 
+/* An order number of this shop: the length shop.json gives
+ * (orders.order_number_digits), any the matcher accepts when it gives none;
+ * a 10-digit tax number is not one. */
+static int is_order_no(const kb_base *kb, const nlp_entity *e)
+{
+    long long digits = kb_shop_int(kb, "orders.order_number_digits", 0);
+    return e->kind == NLP_ENT_ORDER_NO && (digits <= 0 || strlen(e->value) == (size_t)digits);
+}
+
 /* The message gives an order number ("3001005", "#3001005 nerde"). */
-static int has_order_no(const nlp_text *nt)
+static int has_order_no(const kb_base *kb, const nlp_text *nt)
 {
     for (size_t i = 0; i < nlp_text_entity_count(nt); i++)
-        if (nlp_text_entity(nt, i)->kind == NLP_ENT_ORDER_NO)
+        if (is_order_no(kb, nlp_text_entity(nt, i)))
             return 1;
     return 0;
 }
@@ -45,7 +54,7 @@ static int intent_of_flow(const kb_base *kb, const dlg_flow *f)
 
 /* Order number, e-mail and phone digits from the message into the slots.
  * Returns 1 when any slot was filled. */
-static int fill_slots(dlg_session *s, const nlp_text *nt)
+static int fill_slots(const kb_base *kb, dlg_session *s, const nlp_text *nt)
 {
     int got = 0;
     for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
@@ -53,6 +62,8 @@ static int fill_slots(dlg_session *s, const nlp_text *nt)
         size_t n = strlen(e->value);
         switch (e->kind) {
         case NLP_ENT_ORDER_NO:
+            if (!is_order_no(kb, e))
+                break;
             if (n < sizeof s->order_no && strcmp(s->order_no, e->value) != 0) {
                 memcpy(s->order_no, e->value, n + 1);
                 s->email[0] = s->last4[0] = '\0';
@@ -151,7 +162,9 @@ static void proceed(dlg_turn *t)
     t->out->intent = flow_intent_id(t);
     if (f->note)
         f->note(t);
-    if ((f->flags & DLG_NEEDS_STORE) && !t->env->db) {
+    if (t->end) {
+        /* the note was enough (a flow handing over at once) */
+    } else if ((f->flags & DLG_NEEDS_STORE) && !t->env->db) {
         dlg__say(t, "no_store");
         dlg__end(t);
     } else if (!(f->flags & DLG_NEEDS_ORDER) || dlg__verified_order(t)) {
@@ -437,13 +450,15 @@ static unsigned long long text_hash(const ds_buf *b)
     return h | 1; /* never 0, which means none */
 }
 
-/* The facts of an order told again word for word read as a machine stuck;
- * nothing has changed since, and that is what the shopper is told. */
+/* The facts of an order (or of a return) told again word for word read as
+ * a machine stuck; nothing has changed since, and that is what the shopper
+ * is told. */
 static void not_again(dlg_turn *t)
 {
     dlg_session *s = t->s;
-    int facts = t->flow && (t->flow->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWUP)) &&
-                !s->step && t->out->text.len;
+    /* a flow's closing words (a question waiting for its answer may be
+     * asked again) */
+    int facts = t->flow && !s->step && t->out->text.len;
     unsigned long long h = facts ? text_hash(&t->out->text) : 0;
     if (h && h == s->last_order_reply) {
         t->out->text.len = 0;
@@ -489,8 +504,10 @@ static int past_the_anger(const dlg_turn *t)
 static void break_loop(dlg_turn *t, const dlg_flow *was_flow, const char *was_step)
 {
     dlg_session *s = t->s;
+    /* the after-hours request is the way to people already */
     int same = s->flow && s->flow == was_flow && s->step && s->step == was_step &&
-               s->step != DLG_STEP_IDENTITY && !t->answered_aside;
+               s->step != DLG_STEP_IDENTITY && !t->answered_aside &&
+               !(s->flow->flags & DLG_FLOW_AFTER_HOURS);
     s->stalls = same ? s->stalls + 1 : 0;
     if (s->stalls < DLG_MAX_STALLS)
         return;
@@ -540,12 +557,12 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         if (second >= 0 || both_order_facts(&t))
             t.clarify = 0;
     }
-    t.got_slot = fill_slots(s, env->scratch);
+    t.got_slot = fill_slots(kb, s, env->scratch);
     /* an order number the matcher cannot place, outside any dialogue: the
      * shopper wants to know about that order, so its status (after the
      * identity check) */
     if (intent < 0 && !t.clarify && (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
-        has_order_no(env->scratch))
+        has_order_no(kb, env->scratch))
         intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
