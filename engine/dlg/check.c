@@ -40,6 +40,7 @@ static const char *const router_says[] = {
     "repeat.faq",
     "pii.warning",
     "identity_retry",
+    "fallback.off_topic",
     "loop.give_up",
     "people.noted",
     "people.noted.closed",

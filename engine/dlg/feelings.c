@@ -39,9 +39,10 @@ static int shouting(const char *text)
     return caps >= 4 && caps == words;
 }
 
+/* Whole words only: a stem would read "acil" in "açılıyorsunuz". */
 static int has(const dlg_turn *t, const char *list)
 {
-    return dlg__message_has(t, list) || dlg__message_has_stem(t, list);
+    return dlg__message_has(t, list);
 }
 
 /* The reply composed so far already says sorry or "anlıyorum". */

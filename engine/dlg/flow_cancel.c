@@ -52,7 +52,7 @@ static int answer(dlg_turn *t, const char *step)
         confirm(t);
         return 1;
     }
-    if (dlg__message_is(t, "no", 1)) {
+    if (dlg__message_is(t, "no", 1) || dlg__message_has(t, "not_now")) {
         dlg__say(t, "cancel.kept");
         dlg__end(t);
         return 1;

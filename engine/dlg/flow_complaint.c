@@ -21,7 +21,7 @@ static void record(dlg_turn *t)
 
 static void act(dlg_turn *t)
 {
-    if (t->first && nlp_text_token_count(t->msg) < 6) {
+    if (t->first && nlp_text_token_count(t->msg) < 6 && !t->s->people_called) {
         /* an insult is a complaint about us: an apology, not "tell me more" */
         dlg__say(t, dlg__message_has_stem(t, "insults") || dlg__message_has(t, "insults")
                         ? "complaint.insult"

@@ -40,11 +40,12 @@ static void act(dlg_turn *t)
     dlg__wait(t, "name");
 }
 
-/* A name: letters and spaces, 2-60 bytes, at most five words. */
-static int looks_like_name(const char *text)
+/* A name: letters and spaces, 2-60 bytes, at most five words, none of
+ * them a word of a question or a sentence ("şu an kimse yok mu"). */
+static int looks_like_name(const dlg_turn *t, const char *text)
 {
     size_t n = strlen(text), words = 1;
-    if (n < 2 || n > 60)
+    if (n < 2 || n > 60 || strchr(text, '?') || dlg__message_has(t, "not_a_name"))
         return 0;
     for (const char *p = text; *p; p++) {
         if (*p == ' ')
@@ -106,7 +107,7 @@ static void next(dlg_turn *t, const char *prefix)
 static void keep_story(dlg_turn *t)
 {
     offline_slots *sl = t->slots;
-    if (nlp_text_token_count(t->msg) < 4 || t->got_slot)
+    if (nlp_text_token_count(t->msg) < 5 || t->got_slot || dlg__message_has(t, "not_a_name"))
         return;
     size_t n = strlen(sl->message);
     if (n + 2 < sizeof sl->message)
@@ -134,12 +135,14 @@ static int answer(dlg_turn *t, const char *step)
         if (!sl->message[0])
             snprintf(sl->message, sizeof sl->message, "%s", t->text);
         next(t, NULL);
-    } else if (strcmp(step, "name") == 0 && looks_like_name(t->text)) {
+    } else if (strcmp(step, "name") == 0 && looks_like_name(t, t->text)) {
         snprintf(sl->name, sizeof sl->name, "%s", t->text);
         next(t, NULL);
     } else if (strcmp(step, "name") == 0) {
+        size_t had = strlen(sl->message);
         keep_story(t);
-        next(t, sl->contact[0] || sl->message[0] ? "offline.noted" : NULL);
+        /* an e-mail or the story: noted; "şu an kimse yok mu": when people are back */
+        next(t, t->got_slot || strlen(sl->message) > had ? "offline.noted" : "offline.nobody_now");
     } else if (strcmp(step, "order_number") == 0) {
         /* any answer moves on: "yok", "bilmiyorum" mean no order */
         if (!sl->order[0])

@@ -126,6 +126,7 @@ static void bind(dlg_turn *t, const dlg_flow *f, unsigned char *scratch)
 
 static void begin(dlg_turn *t, const dlg_flow *f, int intent);
 static void people(dlg_turn *t);
+static void resume(dlg_turn *t);
 
 /* Carries out what the handler of t->flow asked for. */
 static void after(dlg_turn *t)
@@ -229,6 +230,10 @@ static void people(dlg_turn *t)
     if (t->s->verified[0]) {
         dlg__offline_request(t, "", "", t->s->verified, priority, reason, t->text);
         dlg__say(t, "offline.recorded");
+        return;
+    }
+    if (t->s->flow && (t->s->flow->flags & DLG_FLOW_AFTER_HOURS) && t->s->step) {
+        resume(t); /* already taking the request: go on with it */
         return;
     }
     const dlg_flow *offline = NULL;
@@ -366,6 +371,16 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* "ne kadar sürede cevap verilir" after the KVKK answer: the part of the
+     * answer before that it asks about, not another intent's guess */
+    if (s->last_faq >= 0 && !s->flow && t->intent != s->last_faq &&
+        (t->intent < 0 || t->clarify || t->out->confidence < 0.75) &&
+        dlg__topics(t, (size_t)s->last_faq)) {
+        t->intent = s->last_faq;
+        t->clarify = 0;
+        t->out->clarify = 0;
+        s->clarify_a = s->clarify_b = -1;
+    }
     /* people are on it: what the bot cannot place is for them, not a menu */
     if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t)) {
         s->clarify_a = s->clarify_b = -1;
@@ -424,6 +439,13 @@ static ds_status faq_turn(dlg_turn *t)
         if (repeat) {
             t->out->intent = kb_intent_at(t->kb, (size_t)idx)->id;
             dlg__say(t, "repeat.faq");
+        } else if (t->intent < 0 && off_topic(t)) {
+            /* out of the shop's business: said so, with what the bot can do */
+            t->out->intent = "fallback";
+            dlg__say(t, "fallback.off_topic");
+            const kb_intent *fb = kb_intent_at(t->kb, (size_t)idx);
+            for (size_t i = 0; i < fb->quick_reply_count; i++)
+                dlg__add_quick_reply(t->out, fb->quick_replies[i]);
         } else {
             st = dlg__say_intent(t, (size_t)idx);
         }

@@ -259,6 +259,26 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     dlg_session_free(old);
 }
 
+/* A letter of a word: ASCII letters and digits, and every byte of a
+ * multi-byte UTF-8 character (Turkish letters). */
+static int word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* w appears in text as a whole word ("Aydın", not the start of "Aydınlatma"). */
+static int word_in(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = strstr(text, w); p; p = strstr(p + 1, w)) {
+        int before = p > text && word_byte((unsigned char)p[-1]);
+        int after = word_byte((unsigned char)p[n]);
+        if (!before && !after)
+            return 1;
+    }
+    return 0;
+}
+
 static void say(runner *ru, const char *file, int line, const char *text)
 {
     conv_turn_result_cleanup(&ru->res);
@@ -319,7 +339,7 @@ static void say(runner *ru, const char *file, int line, const char *text)
         return;
     for (size_t i = 0; i < ru->sec->n; i++) {
         checks++;
-        if (strstr(r->text.data ? r->text.data : "", ru->sec->s[i]))
+        if (word_in(r->text.data ? r->text.data : "", ru->sec->s[i]))
             fail(file, line, "an order detail (%s) leaked before verification: %s", ru->sec->s[i],
                  r->text.data);
     }
