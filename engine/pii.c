@@ -122,6 +122,16 @@ static void mark(char *mask, const char *t, const group *g, size_t n, int keep)
                 mask[p] = 1;
 }
 
+/* "kart" shortly before the digits: the shopper says it is a card. */
+static int card_named(const char *t, size_t at)
+{
+    size_t from = at > 32 ? at - 32 : 0;
+    for (size_t i = from; i + 4 <= at; i++)
+        if (strncasecmp(t + i, "kart", 4) == 0)
+            return 1;
+    return 0;
+}
+
 /* From each group on: an IBAN after "TR", else the longest card its joined
  * groups make ("4111 1111 1111 1111 12/27": the card, not the expiry), else
  * a TCKN. A number inside a word or code ("A10000000146") is none. */
@@ -149,7 +159,8 @@ static unsigned check_groups(const char *t, size_t len, const group *g, size_t n
             }
             if (digits >= 13 && digits <= 19 && ends && card_groups(g + i, k - i)) {
                 digits_of(t, g + i, k - i, d, sizeof d);
-                if (pii_luhn(d, digits))
+                /* a card named so is one even mistyped ("kart numaram ...") */
+                if (pii_luhn(d, digits) || (digits == 16 && card_named(t, g[i].start)))
                     card = k - i;
             }
         }
@@ -227,8 +238,8 @@ unsigned pii_mask(const char *text, size_t len, int keep, ds_buf *out)
         g[n++] = (group){start, i, joined};
     }
     found = check_groups(text, len, g, n, mask, keep);
-    if (found & PII_CARD)
-        found |= mask_cvv(text, len, mask);
+    /* a CVV named is one, card or not: the card may be in another message */
+    found |= mask_cvv(text, len, mask);
     for (size_t i = 0; i < len; i++)
         ds_buf_append(out, mask[i] ? "X" : text + i, 1);
 out:

@@ -12,7 +12,7 @@ A script holds conversations as
     ...
 Each runs in a fresh copy of the demo store (tools/demo_orders.py at --now,
 default 2026-12-02T14:00:00+03:00), through the conversation service as the
-server runs it. OUT.md gets, for each conversation, its title and every turn:
+server runs it; an after-hours conversation runs at 23:30 that day. OUT.md gets, for each conversation, its title and every turn:
 the shopper's line, then the bot's reply and quick replies.
 """
 import os
@@ -78,7 +78,9 @@ def main(argv):
         for i, c in enumerate(parse(script)):
             db = os.path.join(tmp, "c%d.db" % i)
             shutil.copy(template, db)
-            r = subprocess.run([destek, "chat", "--kb", kb, "--db", db, "--now", now, "--hours",
+            # after hours is at night on the shop's clock, as shoppers live it
+            at = now if c["hours"] != "closed" else now[:11] + "23:30:00" + now[19:]
+            r = subprocess.run([destek, "chat", "--kb", kb, "--db", db, "--now", at, "--hours",
                                 c["hours"]], input="\n".join(c["lines"]) + "\n",
                                capture_output=True, text=True, timeout=60)
             bot = replies(r.stdout)[1:]  # the first block is the greeting

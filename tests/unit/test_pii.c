@@ -51,7 +51,11 @@ static void test_cards(void)
           "kart no XXXXXXXXXXXX1111 güvenlik kodu: XXXX", PII_CARD | PII_CVV);
     /* near misses stay */
     MASKS("4111 1111 1111 1112", 4, "4111 1111 1111 1112", 0);
-    MASKS("cvv 123", 4, "cvv 123", 0); /* no card beside it */
+    /* a CVV named is one even alone: the card may be in another message */
+    MASKS("son kullanma 08/27 cvv 123", 4, "son kullanma 08/27 cvv XXX", PII_CVV);
+    MASKS("cvv 3 haneli mi", 4, "cvv 3 haneli mi", 0);
+    /* a card named so is masked even when its check digit is wrong */
+    MASKS("kart numaram 4543 5901 2345 6789", 4, "kart numaram XXXX XXXX XXXX 6789", PII_CARD);
     /* an order number and a phone typed together are not a card */
     MASKS("1048213 0532 123 45 67", 4, "1048213 0532 123 45 67", 0);
     /* an order number, then a card */
