@@ -442,6 +442,19 @@ static const char *const intent_fields[] = {
     "priority", "flow",  "flow_params", "description", "topics",   "order_context", NULL,
 };
 
+/* The first word of a phrase of some list, kept under a key no list name
+ * can make ("\1word"): a message's other words need no lookup per list. */
+static ds_status put_first_word(kb_base *kb, const char *words)
+{
+    char k[256];
+    size_t n = strcspn(words, " ");
+    if (n + 1 >= sizeof k)
+        return DS_EINVAL;
+    k[0] = '\1';
+    memcpy(k + 1, words, n);
+    return ds_map_put(kb->words, k, n + 1, 1);
+}
+
 /* "topics": [{"words": [...], "answer": "..."}]: the words go into the
  * words map under a name no dialogue.json list can have. */
 static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *base)
@@ -499,7 +512,8 @@ static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *ba
             ds_buf key;
             ds_buf_init(&key);
             ds_buf_printf(&key, "%s\t%s", t->list, w ? w : "");
-            if (!w || key.failed || ds_map_put(lc->kb->words, key.data, key.len, 1) != DS_OK)
+            if (!w || key.failed || ds_map_put(lc->kb->words, key.data, key.len, 1) != DS_OK ||
+                put_first_word(lc->kb, w) != DS_OK)
                 report(lc, 1, wp, "\"%s\" has no letters or digits", list[k]);
             ds_buf_cleanup(&key);
             ds_free(w);
@@ -782,7 +796,8 @@ static void load_dialogue(load_ctx *lc, json_t *root)
             ds_buf k;
             ds_buf_init(&k);
             ds_buf_printf(&k, "%s\t%s", key, w ? w : "");
-            if (!w || k.failed || ds_map_put(kb->words, k.data, k.len, 1) != DS_OK)
+            if (!w || k.failed || ds_map_put(kb->words, k.data, k.len, 1) != DS_OK ||
+                put_first_word(kb, w) != DS_OK)
                 report(lc, 1, p, "\"%s\" has no letters or digits", list[i]);
             ds_buf_cleanup(&k);
             ds_free(w);
@@ -827,11 +842,28 @@ const kb_canned *kb_canned_find(const kb_base *kb, const char *id)
     return NULL;
 }
 
-int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
+int kb_words_first(const kb_base *kb, const char *word, size_t len)
 {
     char k[256];
-    int n = snprintf(k, sizeof k, "%s\t%s", list, skeleton);
-    return n > 0 && (size_t)n < sizeof k && ds_map_get(kb->words, k, (size_t)n, NULL);
+    if (len + 1 >= sizeof k)
+        return 0;
+    k[0] = '\1';
+    memcpy(k + 1, word, len);
+    return ds_map_get(kb->words, k, len + 1, NULL) != 0;
+}
+
+int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
+{
+    /* called for every word run of every message against several lists:
+     * the key is put together by hand, not by printf */
+    char k[256];
+    size_t a = strlen(list), b = strlen(skeleton);
+    if (a + b + 1 >= sizeof k)
+        return 0;
+    memcpy(k, list, a);
+    k[a] = '\t';
+    memcpy(k + a + 1, skeleton, b);
+    return ds_map_get(kb->words, k, a + b + 1, NULL) != 0;
 }
 
 /* ---- files ------------------------------------------------------------ */

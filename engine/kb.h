@@ -119,6 +119,8 @@ const kb_message *kb_message_at(const kb_base *kb, size_t i);
 /* 1 when the skeleton word or phrase (words joined by single spaces) is in
  * the dialogue word list `list` ("yes", "no", "abandon", ...). */
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
+/* 1 when some phrase of some list starts with this skeleton word. */
+int kb_words_first(const kb_base *kb, const char *word, size_t len);
 
 /* Appends the value at a dotted shop.json path ("returns.window_days") to
  * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */

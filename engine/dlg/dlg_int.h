@@ -158,6 +158,13 @@ struct dlg_session {
     _Alignas(16) unsigned char slots[DLG_SLOTS_MAX];
 };
 
+/* A list asked of the message this turn (kit.c), by name. */
+typedef struct dlg_memo {
+    char list[40];
+    signed char has, stem; /* -1 not asked yet */
+} dlg_memo;
+#define DLG_MEMO_MAX 24
+
 /* One turn's context. */
 struct dlg_turn {
     dlg_env *env;
@@ -165,19 +172,21 @@ struct dlg_turn {
     dlg_reply *out;
     ds_error *err;
     const kb_base *kb;
-    const nlp_text *msg;   /* the message, normalised */
-    const char *text;      /* the message as typed; borrowed */
-    int intent;            /* kb index of the intent understood (the best candidate of a
-                              clarifying question), -1 none */
-    int clarify;           /* the matcher could not choose between two intents */
-    const dlg_flow *asked; /* the flow the message asks for, NULL none */
-    int got_slot;          /* the message gave an order number, e-mail or phone */
-    int first;             /* the flow starts with this message */
-    int upset, hurry;      /* the message shows anger, hurry (dlg__feel) */
-    int answered_aside;    /* a question in between was answered, the dialogue waits on */
-    const dlg_flow *flow;  /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
-    void *slots;           /* its slots */
-    store_order *order;    /* the verified order, loaded this turn (owned) */
+    const nlp_text *msg;         /* the message, normalised */
+    const char *text;            /* the message as typed; borrowed */
+    int intent;                  /* kb index of the intent understood (the best candidate of a
+                                    clarifying question), -1 none */
+    int clarify;                 /* the matcher could not choose between two intents */
+    const dlg_flow *asked;       /* the flow the message asks for, NULL none */
+    int got_slot;                /* the message gave an order number, e-mail or phone */
+    int first;                   /* the flow starts with this message */
+    int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
+    int answered_aside;          /* a question in between was answered, the dialogue waits on */
+    dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
+    size_t memo_count;
+    const dlg_flow *flow; /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
+    void *slots;          /* its slots */
+    store_order *order;   /* the verified order, loaded this turn (owned) */
     /* what the handler asked the router for */
     const char *wait;        /* a step to wait on */
     int end;                 /* the flow is over */

@@ -120,6 +120,9 @@ int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
     size_t n = nlp_text_token_count(nt);
     char buf[256];
     for (size_t i = 0; i < n; i++) {
+        const nlp_token *first = nlp_text_token(nt, i);
+        if (!kb_words_first(kb, first->text, first->len))
+            continue; /* no phrase of any list starts here */
         size_t len = 0;
         for (size_t k = i; k < n && k < i + 3; k++) {
             const nlp_token *tok = nlp_text_token(nt, k);
@@ -146,9 +149,42 @@ int dlg__message_agrees(const dlg_turn *t)
             !dlg__message_has(t, "thanks"));
 }
 
+/* The turn asks some lists several times (a follow-up's words, an
+ * answer's topics): each answer is kept for the turn, by the list's name.
+ * which: 0 words, 1 stems. -1 when not kept yet. */
+static int memo_get(const dlg_turn *t, const char *list, int which)
+{
+    for (size_t i = 0; i < t->memo_count; i++)
+        if (strcmp(t->memo[i].list, list) == 0)
+            return which ? t->memo[i].stem : t->memo[i].has;
+    return -1;
+}
+
+static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
+{
+    dlg_turn *w = (dlg_turn *)t; /* a cache: the turn's meaning does not change */
+    size_t i = 0;
+    while (i < w->memo_count && strcmp(w->memo[i].list, list) != 0)
+        i++;
+    if (i == w->memo_count) {
+        size_t n = strlen(list);
+        if (w->memo_count == DLG_MEMO_MAX || n >= sizeof w->memo[0].list)
+            return yes;
+        memcpy(w->memo[i].list, list, n + 1); /* names may be built in a caller's buffer */
+        w->memo[i].has = w->memo[i].stem = -1;
+        w->memo_count++;
+    }
+    if (which)
+        w->memo[i].stem = (signed char)yes;
+    else
+        w->memo[i].has = (signed char)yes;
+    return yes;
+}
+
 int dlg__message_has(const dlg_turn *t, const char *list)
 {
-    return dlg__text_has(t->kb, t->msg, list);
+    int m = memo_get(t, list, 0);
+    return m >= 0 ? m : memo_put(t, list, 0, dlg__text_has(t->kb, t->msg, list));
 }
 
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
@@ -280,5 +316,6 @@ int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
 
 int dlg__message_has_stem(const dlg_turn *t, const char *list)
 {
-    return dlg__text_has_stem(t->kb, t->msg, list);
+    int m = memo_get(t, list, 1);
+    return m >= 0 ? m : memo_put(t, list, 1, dlg__text_has_stem(t->kb, t->msg, list));
 }
