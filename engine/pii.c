@@ -238,8 +238,13 @@ unsigned pii_mask(const char *text, size_t len, int keep, ds_buf *out)
         g[n++] = (group){start, i, joined};
     }
     found = check_groups(text, len, g, n, mask, keep);
-    /* a CVV named is one, card or not: the card may be in another message */
-    found |= mask_cvv(text, len, mask);
+    /* a CVV named is one, card or not: the card may be in another message
+     * (looked for only when some run of 3-4 digits could be one) */
+    int short_run = 0;
+    for (size_t i = 0; i < n && !short_run; i++)
+        short_run = g[i].end - g[i].start == 3 || g[i].end - g[i].start == 4;
+    if (short_run)
+        found |= mask_cvv(text, len, mask);
     for (size_t i = 0; i < len; i++)
         ds_buf_append(out, mask[i] ? "X" : text + i, 1);
 out:

@@ -164,6 +164,7 @@ typedef struct dlg_memo {
     signed char has, stem; /* -1 not asked yet */
 } dlg_memo;
 #define DLG_MEMO_MAX 24
+#define DLG_STEMS_MAX 16
 
 /* One turn's context. */
 struct dlg_turn {
@@ -183,6 +184,11 @@ struct dlg_turn {
     int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
     dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
+    unsigned long long starts;   /* tokens of t->msg that start a phrase of some list */
+    int starts_known;
+    char stems[DLG_STEMS_MAX][32]; /* stems of t->msg that start a phrase of some list */
+    size_t stem_count;
+    int stems_known;
     size_t memo_count;
     const dlg_flow *flow; /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
     void *slots;          /* its slots */

@@ -115,13 +115,26 @@ int dlg__message_is(const dlg_turn *t, const char *list, int leading)
            kb_words_has(t->kb, list, nlp_text_token(nt, 0)->text);
 }
 
-int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
+/* Bit i: token i starts a phrase of some list (tokens past 63: assumed). */
+static unsigned long long first_words(const kb_base *kb, const nlp_text *nt)
+{
+    unsigned long long m = 0;
+    size_t n = nlp_text_token_count(nt);
+    for (size_t i = 0; i < n; i++) {
+        const nlp_token *tok = nlp_text_token(nt, i);
+        if (i >= 64 || kb_words_first(kb, tok->text, tok->len))
+            m |= i < 64 ? 1ULL << i : 0;
+    }
+    return m;
+}
+
+static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list,
+                         unsigned long long starts)
 {
     size_t n = nlp_text_token_count(nt);
     char buf[256];
     for (size_t i = 0; i < n; i++) {
-        const nlp_token *first = nlp_text_token(nt, i);
-        if (!kb_words_first(kb, first->text, first->len))
+        if (i < 64 && !(starts & (1ULL << i)))
             continue; /* no phrase of any list starts here */
         size_t len = 0;
         for (size_t k = i; k < n && k < i + 3; k++) {
@@ -138,6 +151,11 @@ int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
         }
     }
     return 0;
+}
+
+int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
+{
+    return text_has_from(kb, nt, list, first_words(kb, nt));
 }
 
 int dlg__message_agrees(const dlg_turn *t)
@@ -184,7 +202,14 @@ static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
 int dlg__message_has(const dlg_turn *t, const char *list)
 {
     int m = memo_get(t, list, 0);
-    return m >= 0 ? m : memo_put(t, list, 0, dlg__text_has(t->kb, t->msg, list));
+    if (m >= 0)
+        return m;
+    dlg_turn *w = (dlg_turn *)t; /* a cache of the message's first words */
+    if (!w->starts_known) {
+        w->starts = first_words(t->kb, t->msg);
+        w->starts_known = 1;
+    }
+    return memo_put(t, list, 0, text_has_from(t->kb, t->msg, list, w->starts));
 }
 
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
@@ -287,7 +312,11 @@ size_t dlg__text_words(const dlg_turn *t, const char *text)
     return n;
 }
 
-int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
+/* Calls fn for each stem of each word of nt that some list could hold (the
+ * word cut before a suffix chain, "gözlüğü" also as "gözlük"); stops when
+ * fn returns 1 and returns 1. */
+static int each_stem(const kb_base *kb, const nlp_text *nt, int (*fn)(void *, const char *),
+                     void *ctx)
 {
     static const char soft[] = "gbd", hard[] = "kpt";
     const nlp_lexicon *lx = kb_lexicon(kb);
@@ -301,12 +330,12 @@ int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
                 continue;
             memcpy(stem, tok->text, n);
             stem[n] = '\0';
-            if (kb_words_has(kb, list, stem))
+            if (kb_words_first(kb, stem, n) && fn(ctx, stem))
                 return 1;
             const char *s = n < tok->len ? strchr(soft, stem[n - 1]) : NULL;
             if (s) { /* "gözlüğü": gözlük before a vowel */
                 stem[n - 1] = hard[s - soft];
-                if (kb_words_has(kb, list, stem))
+                if (kb_words_first(kb, stem, n) && fn(ctx, stem))
                     return 1;
             }
         }
@@ -314,8 +343,46 @@ int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
     return 0;
 }
 
+typedef struct stem_query {
+    const kb_base *kb;
+    const char *list;
+} stem_query;
+
+static int stem_in_list(void *ctx, const char *stem)
+{
+    const stem_query *q = ctx;
+    return kb_words_has(q->kb, q->list, stem);
+}
+
+int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
+{
+    stem_query q = {kb, list};
+    return each_stem(kb, nt, stem_in_list, &q);
+}
+
+/* The message's stems that start some phrase, gathered once a turn. */
+static int keep_stem(void *ctx, const char *stem)
+{
+    dlg_turn *t = ctx;
+    size_t n = strlen(stem);
+    if (t->stem_count < DLG_STEMS_MAX && n < sizeof t->stems[0])
+        memcpy(t->stems[t->stem_count++], stem, n + 1);
+    return 0;
+}
 int dlg__message_has_stem(const dlg_turn *t, const char *list)
 {
     int m = memo_get(t, list, 1);
-    return m >= 0 ? m : memo_put(t, list, 1, dlg__text_has_stem(t->kb, t->msg, list));
+    if (m >= 0)
+        return m;
+    dlg_turn *w = (dlg_turn *)t; /* a cache of the message's stems */
+    if (!w->stems_known) {
+        each_stem(t->kb, t->msg, keep_stem, w);
+        w->stems_known = 1;
+    }
+    int yes = 0;
+    for (size_t i = 0; i < w->stem_count && !yes; i++)
+        yes = kb_words_has(t->kb, list, w->stems[i]);
+    if (w->stem_count == DLG_STEMS_MAX && !yes) /* more than were kept: ask in full */
+        yes = dlg__text_has_stem(t->kb, t->msg, list);
+    return memo_put(t, list, 1, yes);
 }
