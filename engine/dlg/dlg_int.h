@@ -269,6 +269,9 @@ void dlg__end(dlg_turn *t);
 /* People must take over (a hand-off in working hours, an offline request
  * after them); priority "urgent"/"normal", reason a short id. */
 void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason);
+/* The answer to "shall I connect you to a person?": yes hands off (reason),
+ * no declines, both end the flow; 0 when the message is neither. */
+int dlg__answer_offer(dlg_turn *t, const char *reason);
 /* Ends this flow and starts the flow named `flow` with the same message. */
 void dlg__start(dlg_turn *t, const char *flow);
 

@@ -16,19 +16,7 @@ static void act(dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
-    if (dlg__message_agrees(t)) {
-        if (!t->env->closed) /* after hours the offline request says when people are back */
-            dlg__say(t, "assistant.connecting");
-        dlg__hand_off(t, "normal", "istek");
-        dlg__end(t);
-        return 1;
-    }
-    if (dlg__message_is(t, "no", 1)) {
-        dlg__say(t, "assistant.declined");
-        dlg__end(t);
-        return 1;
-    }
-    return 0;
+    return dlg__answer_offer(t, "istek");
 }
 
 static const char *const says[] = {"assistant.connecting", "assistant.declined", NULL};

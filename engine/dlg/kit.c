@@ -255,6 +255,23 @@ void dlg__end(dlg_turn *t)
     t->wait = NULL;
 }
 
+int dlg__answer_offer(dlg_turn *t, const char *reason)
+{
+    if (dlg__message_agrees(t)) {
+        if (!t->env->closed) /* after hours the offline request says when people are back */
+            dlg__say(t, "assistant.connecting");
+        dlg__hand_off(t, "normal", reason);
+        dlg__end(t);
+        return 1;
+    }
+    if (dlg__message_is(t, "no", 1)) {
+        dlg__say(t, "assistant.declined");
+        dlg__end(t);
+        return 1;
+    }
+    return 0;
+}
+
 void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason)
 {
     t->handoff = priority;

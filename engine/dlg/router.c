@@ -545,13 +545,19 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
                                  dlg_reply *out, ds_error *err)
 {
     const kb_base *kb = match_engine_kb(env->me);
+    /* the flows read the message as a C string; text need not be one */
+    char small[512], *copy = len < sizeof small ? small : ds_malloc(len + 1);
+    if (!copy)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    memcpy(copy, text, len);
+    copy[len] = '\0';
     dlg_turn t = {.env = env,
                   .s = s,
                   .out = out,
                   .err = err,
                   .kb = kb,
                   .msg = env->scratch,
-                  .text = text,
+                  .text = copy,
                   .item = DLG_ITEM_NONE};
     ds_status st;
     int intent = chosen_title(kb, s, text, len);
@@ -559,8 +565,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     if (tapped) {
         out->confidence = 1.0;
     } else {
-        if ((st = match_classify(env->me, env->scratch, env->res)) != DS_OK)
+        if ((st = match_classify(env->me, env->scratch, env->res)) != DS_OK) {
+            if (copy != small)
+                ds_free(copy);
             return ds_fail(err, st, "cannot classify");
+        }
         out->confidence = match_result_confidence(env->res);
         t.clarify = match_result_clarify(env->res);
         intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
@@ -619,6 +628,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         dlg__acknowledge(&t);
     }
     store_order_free(t.order);
+    if (copy != small)
+        ds_free(copy);
     if (out->handoff_priority || out->offline_request[0])
         s->people_called = 1;
     ds_buf_append(&out->text, "", 0); /* a reply has a text, if empty (a KB without messages) */
