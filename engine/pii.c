@@ -194,8 +194,12 @@ static unsigned mask_cvv(const char *t, size_t len, char *mask)
                 (i > 0 && is_alnum(t[i - 1])))
                 continue;
             size_t j = i + nl, stop = j + 12 < len ? j + 12 : len;
-            while (j < stop && !is_digit(t[j]))
+            /* a masked number (X) before the digits is the CVV already
+             * hidden: what follows is something else */
+            while (j < stop && !is_digit(t[j]) && t[j] != 'X')
                 j++;
+            if (j < stop && t[j] == 'X')
+                break;
             size_t d = j;
             while (d < len && is_digit(t[d]))
                 d++;
