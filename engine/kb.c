@@ -174,6 +174,29 @@ static char **string_array(load_ctx *lc, json_t *arr, const char *path, size_t *
 
 /* ---- lexicon.json ----------------------------------------------------- */
 
+/* An array of strings of lexicon.json, each given to add. */
+static void lexicon_list(load_ctx *lc, json_t *root, const char *key, int required,
+                         const char *shape,
+                         ds_status (*add)(nlp_lexicon *, const char *, ds_error *))
+{
+    json_t *arr = json_object_get(root, key), *val;
+    if ((arr || required) && !json_is_array(arr)) {
+        report(lc, 1, key, "%s", shape);
+        return;
+    }
+    size_t i;
+    json_array_foreach(arr, i, val)
+    {
+        char p[64];
+        snprintf(p, sizeof p, "%s[%zu]", key, i);
+        ds_error e = {.message = "out of memory"};
+        if (!json_is_string(val))
+            report(lc, 1, p, "must be a string");
+        else if (add(lc->kb->lexicon, json_string_value(val), &e))
+            report(lc, 1, p, "%s", e.message);
+    }
+}
+
 static void load_lexicon(load_ctx *lc, json_t *root)
 {
     kb_base *kb = lc->kb;
@@ -200,38 +223,10 @@ static void load_lexicon(load_ctx *lc, json_t *root)
                 report(lc, 1, p, "%s", e.message);
         }
     }
-    json_t *suf = json_object_get(root, "suffixes");
-    if (!json_is_array(suf)) {
-        report(lc, 1, "suffixes", "must be an array of suffixes (skeleton spelling)");
-    } else {
-        size_t i;
-        json_array_foreach(suf, i, val)
-        {
-            char p[64];
-            snprintf(p, sizeof p, "suffixes[%zu]", i);
-            ds_error e = {.message = "out of memory"};
-            if (!json_is_string(val))
-                report(lc, 1, p, "must be a string");
-            else if (nlp_lexicon_add_suffix(kb->lexicon, json_string_value(val), &e))
-                report(lc, 1, p, "%s", e.message);
-        }
-    }
-    json_t *real = json_object_get(root, "words");
-    if (real && !json_is_array(real)) {
-        report(lc, 1, "words", "must be an array of real words never read as typos");
-    } else {
-        size_t i;
-        json_array_foreach(real, i, val)
-        {
-            char p[64];
-            snprintf(p, sizeof p, "words[%zu]", i);
-            ds_error e = {.message = "out of memory"};
-            if (!json_is_string(val))
-                report(lc, 1, p, "must be a string");
-            else if (nlp_lexicon_add_word(kb->lexicon, json_string_value(val), &e))
-                report(lc, 1, p, "%s", e.message);
-        }
-    }
+    lexicon_list(lc, root, "suffixes", 1, "must be an array of suffixes (skeleton spelling)",
+                 nlp_lexicon_add_suffix);
+    lexicon_list(lc, root, "words", 0, "must be an array of real words never read as typos",
+                 nlp_lexicon_add_word);
     json_t *con = json_object_get(root, "concepts");
     if (con && !json_is_object(con)) {
         report(lc, 1, "concepts", "must be an object of \"name\": [words]");

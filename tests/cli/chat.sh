@@ -12,8 +12,8 @@ out=$(printf 'kargom nerede\nbana bir fıkra anlat\n1\n' |
 echo "$out"
 n=$(echo "$out" | grep -c '^bot: ')
 [ "$n" -eq 4 ] || { echo "expected 4 bot lines (greeting + 3 replies), got $n"; exit 1; }
-echo "$out" | grep -q 'Temsilciye bağlan' || { echo "no human offered on a fallback"; exit 1; }
-echo "$out" | sed -n '2,$p' | grep -qi 'sipariş numara' || { echo "the cargo answer does not ask for the order number"; exit 1; }
+grep -q 'Temsilciye bağlan' <<<"$out" || { echo "no human offered on a fallback"; exit 1; }
+grep -qi 'sipariş numara' <<<"$(sed -n '2,$p' <<<"$out")" || { echo "the cargo answer does not ask for the order number"; exit 1; }
 
 # what the store holds, read with Python's sqlite3 (the test's own eyes)
 q() { /usr/bin/python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$@"; }
@@ -26,19 +26,19 @@ q() { /usr/bin/python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]
 out=$(printf 'temsilci lütfen\nAyşe Yılmaz\nayse@example.com\nyok\nfaturamı şirket adına kesebilir misiniz\n' |
   "$destek" chat --kb "$src/intents" --db "$tmp/b.db" --now 2026-11-25T23:30:00+03:00)
 echo "$out"
-echo "$out" | grep -q 'yarın 09:00' || { echo "after hours the bot must say when people are back"; exit 1; }
-echo "$out" | grep -q 'ekibimize ilettim' || { echo "the offline request was not taken"; exit 1; }
+grep -q 'yarın 09:00' <<<"$out" || { echo "after hours the bot must say when people are back"; exit 1; }
+grep -q 'ekibimize ilettim' <<<"$out" || { echo "the offline request was not taken"; exit 1; }
 [ "$(q "$tmp/b.db" "select count(*) from handoffs where state='offline' and details like '%Ayşe Yılmaz%'")" = 1 ] ||
   { echo "the offline request is not in the store"; exit 1; }
 
 # at noon the same words queue the conversation for people
 out=$(printf 'temsilci lütfen\n' |
   "$destek" chat --kb "$src/intents" --db "$tmp/c.db" --now 2026-11-25T12:00:00+03:00)
-echo "$out" | grep -q 'aktarıyorum' || { echo "in working hours the bot must hand over"; exit 1; }
+grep -q 'aktarıyorum' <<<"$out" || { echo "in working hours the bot must hand over"; exit 1; }
 [ "$(q "$tmp/c.db" "select count(*) from handoffs where state='waiting' and reason='istek'")" = 1 ] ||
   { echo "the hand-off is not queued with its reason"; exit 1; }
 # --hours closed forces after hours whatever the clock
 out=$(printf 'temsilci lütfen\n' |
   "$destek" chat --kb "$src/intents" --db "$tmp/d.db" --now 2026-11-25T12:00:00+03:00 --hours closed)
-echo "$out" | grep -q 'Adınızı' || { echo "--hours closed is not honoured"; exit 1; }
+grep -q 'Adınızı' <<<"$out" || { echo "--hours closed is not honoured"; exit 1; }
 echo "chat: ok"

@@ -5,5 +5,5 @@ destek=$1; src=$2
 out=$("$destek" explain "SİPARİŞİM NERDE 1048213" --kb "$src/intents")
 echo "$out"
 for want in 'folded:     siparişim nerde 1048213' 'skeleton:   siparisim nerede' 'order_no=1048213' 'decision:' 'stem'; do
-  echo "$out" | grep -qF "$want" || { echo "missing: $want"; exit 1; }
+  grep -qF "$want" <<<"$out" || { echo "missing: $want"; exit 1; }
 done

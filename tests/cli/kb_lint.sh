@@ -5,7 +5,7 @@ set -euo pipefail
 destek=$1; src=$2
 out=$("$destek" kb lint --kb "$src/intents" 2>&1)
 echo "$out" | tail -3
-if echo "$out" | grep -q '^error:'; then echo "$out" | grep '^error:'; exit 1; fi
+if grep -q '^error:' <<<"$out"; then echo "$out" | grep '^error:'; exit 1; fi
 spec="$src/../shared/eval/INTENTS.md"
 if [ -f "$spec" ]; then
   for id in $(grep -oE '^\| [a-z_]+ \|' "$spec" | tr -d '| ' | grep -v '^id$'); do
@@ -29,7 +29,7 @@ grep -q 'error: kargo.json: kargo_takip.flow: no dialogue flow "trackin" (the fl
 grep -q 'warning: .*no intent starts the tracking flow' "$tmp/out" || { cat "$tmp/out"; exit 1; }
 # and `kb flows` shows which intents start which flow, and the steps it waits on
 flows=$("$destek" kb flows --kb "$src/intents")
-echo "$flows" | grep -A1 '^tracking ' | grep -q 'started by: kargo_takip' || { echo "$flows"; exit 1; }
-echo "$flows" | grep -A1 '^assistant ' | grep -q 'started by: asistan' || { echo "$flows"; exit 1; }
-echo "$flows" | grep -q '^return *waits on: order, identity, item, reason, opened' || { echo "$flows"; exit 1; }
+grep -q 'started by: kargo_takip' <<<"$(grep -A1 '^tracking ' <<<"$flows")" || { echo "$flows"; exit 1; }
+grep -q 'started by: asistan' <<<"$(grep -A1 '^assistant ' <<<"$flows")" || { echo "$flows"; exit 1; }
+grep -q '^return *waits on: order, identity, item, reason, opened' <<<"$flows" || { echo "$flows"; exit 1; }
 echo "kb lint ok"
