@@ -450,6 +450,27 @@ static ds_status put_first_word(kb_base *kb, const char *words)
     return ds_map_put(kb->words, k, n + 1, 1);
 }
 
+/* The phrases of arr (strings) into the words map as list's, folded like
+ * keywords, each first word indexed too (kb_words_first). */
+static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *path)
+{
+    size_t n;
+    char **words = string_array(lc, arr, path, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t wc;
+        char *w = phrase_words(lc->kb, words[i], &wc);
+        ds_buf k;
+        ds_buf_init(&k);
+        ds_buf_printf(&k, "%s\t%s", list, w ? w : "");
+        if (!w || k.failed || ds_map_put(lc->kb->words, k.data, k.len, 1) != DS_OK ||
+            put_first_word(lc->kb, w) != DS_OK)
+            report(lc, 1, path, "\"%s\" has no letters or digits", words[i]);
+        ds_buf_cleanup(&k);
+        ds_free(w);
+    }
+    free_strv(words, n);
+}
+
 /* "topics": [{"words": [...], "answer": "..."}]: the words go into the
  * words map under a name no dialogue.json list can have. */
 static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *base)
@@ -497,23 +518,9 @@ static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *ba
         if (tpl_render(answer, answer_lookup, lc->kb, &out, &e) != DS_OK)
             report(lc, 1, q, "%s (variables come from shop.json, and {{iyi_dilek}})", e.message);
         ds_buf_cleanup(&out);
-        size_t n;
         char wp[260];
         snprintf(wp, sizeof wp, "%s.words", q);
-        char **list = string_array(lc, words, wp, &n);
-        for (size_t k = 0; k < n; k++) {
-            size_t wc;
-            char *w = phrase_words(lc->kb, list[k], &wc);
-            ds_buf key;
-            ds_buf_init(&key);
-            ds_buf_printf(&key, "%s\t%s", t->list, w ? w : "");
-            if (!w || key.failed || ds_map_put(lc->kb->words, key.data, key.len, 1) != DS_OK ||
-                put_first_word(lc->kb, w) != DS_OK)
-                report(lc, 1, wp, "\"%s\" has no letters or digits", list[k]);
-            ds_buf_cleanup(&key);
-            ds_free(w);
-        }
-        free_strv(list, n);
+        put_words(lc, t->list, words, wp);
     }
 }
 
@@ -783,21 +790,7 @@ static void load_dialogue(load_ctx *lc, json_t *root)
     {
         char p[200];
         snprintf(p, sizeof p, "words.%s", key);
-        size_t n;
-        char **list = string_array(lc, val, p, &n);
-        for (size_t i = 0; i < n; i++) {
-            size_t wc;
-            char *w = phrase_words(kb, list[i], &wc);
-            ds_buf k;
-            ds_buf_init(&k);
-            ds_buf_printf(&k, "%s\t%s", key, w ? w : "");
-            if (!w || k.failed || ds_map_put(kb->words, k.data, k.len, 1) != DS_OK ||
-                put_first_word(kb, w) != DS_OK)
-                report(lc, 1, p, "\"%s\" has no letters or digits", list[i]);
-            ds_buf_cleanup(&k);
-            ds_free(w);
-        }
-        free_strv(list, n);
+        put_words(lc, key, val, p);
     }
 }
 
