@@ -34,6 +34,8 @@ struct conv_chat {
     unsigned long long saved_state; /* hash of the dialogue state last saved */
     int in_handoff;
     long long claimed_by;
+    char subject[40];                     /* the verified order last noted as the conversation's */
+    char customer[STORE_CONTACT_KEY_LEN]; /* signed-in contact key, not yet noted */
 };
 
 conv_service *conv_service_new(const match_engine *me, store_db *db)
@@ -211,6 +213,7 @@ long long conv_id(const conv_chat *c)
 void conv_set_customer(conv_chat *c, const char *customer)
 {
     dlg_session_set_customer(c->dlg, customer);
+    store_contact_key(customer, c->customer); /* noted with the next turn */
 }
 
 dlg_session *conv_session(conv_chat *c)
@@ -319,6 +322,24 @@ static ds_status save_state(conv_service *svc, conv_chat *c, ds_error *err)
     return st;
 }
 
+/* Whose the conversation is, for a KVKK request (store_privacy_export):
+ * the order verified in it, the customer signed in. Noted once each. */
+static ds_status note_subject(conv_service *svc, conv_chat *c, ds_error *err)
+{
+    const char *v = dlg_session_verified(c->dlg);
+    int order = v[0] && strcmp(v, c->subject) != 0;
+    if (!order && !c->customer[0])
+        return DS_OK;
+    ds_status st = store_conversation_set_subject(svc->db, c->id, order ? v : NULL,
+                                                  c->customer[0] ? c->customer : NULL, err);
+    if (st == DS_OK) {
+        if (order)
+            snprintf(c->subject, sizeof c->subject, "%s", v);
+        c->customer[0] = '\0';
+    }
+    return st;
+}
+
 /* The first CONV_PREVIEW_LEN bytes of text, cut between two characters. */
 static void preview(const char *text, char out[CONV_PREVIEW_LEN + 1])
 {
@@ -419,7 +440,7 @@ static ds_status turn(conv_service *svc, conv_chat *c, const char *client_id, co
     out->replied = 1;
     if (!svc->db)
         return DS_OK;
-    if ((st = save_state(svc, c, err)) != DS_OK)
+    if ((st = save_state(svc, c, err)) != DS_OK || (st = note_subject(svc, c, err)) != DS_OK)
         return st;
     char *why = explanation(svc, &out->reply);
     if (!why)

@@ -895,8 +895,41 @@ static int with_file(load_ctx *lc, const char *dir, const char *name,
     return ok;
 }
 
+/* shop.json "retention": whole days per kind of personal data (privacy.h). */
+static void check_retention(load_ctx *lc, json_t *root)
+{
+    static const char *const keys[] = {"messages_days", "offline_requests_days",
+                                       "handoff_notes_days", "records_days"};
+    json_t *r = json_object_get(root, "retention");
+    if (!r)
+        return;
+    if (!json_is_object(r)) {
+        report(lc, 1, "retention", "must be an object: days to keep each kind of personal data");
+        return;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(r, key, v)
+    {
+        char path[96];
+        snprintf(path, sizeof path, "retention.%s", key);
+        size_t k = 0;
+        while (k < sizeof keys / sizeof keys[0] && strcmp(keys[k], key) != 0)
+            k++;
+        if (k == sizeof keys / sizeof keys[0])
+            report(lc, 1, path,
+                   "unknown retention (known: messages_days, offline_requests_days, "
+                   "handoff_notes_days, records_days)");
+        else if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 36500)
+            report(lc, 1, path, "must be a whole number of days from 1 to 36500 (0: keep)");
+        else if (k == 3 && json_integer_value(v) && json_integer_value(v) < 1095)
+            report(lc, 0, path, "KVKK asks for destruction records to be kept 3 years (1095)");
+    }
+}
+
 static void keep_shop(load_ctx *lc, json_t *root)
 {
+    check_retention(lc, root);
     lc->kb->shop = json_incref(root);
 }
 

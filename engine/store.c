@@ -114,6 +114,11 @@ long long store__last_id(store_db *db)
     return db->drv->last_id(db);
 }
 
+ds_status store__scrub(store_db *db, ds_error *err)
+{
+    return db->drv->scrub ? db->drv->scrub(db, err) : DS_OK;
+}
+
 int store__in_transaction(store_db *db)
 {
     return db->drv->in_transaction(db);

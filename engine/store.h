@@ -23,7 +23,7 @@ void store_close(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -131,6 +131,15 @@ ds_status store_conversation_close(store_db *db, long long id, const char *now, 
 ds_status store_conversation_save_state(store_db *db, long long id, const char *state,
                                         ds_error *err);
 ds_status store_conversation_state(store_db *db, long long id, char **state, ds_error *err);
+
+/* Whose the conversation is, for a KVKK request: the order verified in it
+ * and a contact key (store_contact_key); NULL leaves either as it is. */
+ds_status store_conversation_set_subject(store_db *db, long long id, const char *order_id,
+                                         const char *contact_key, ds_error *err);
+
+/* When the conversation was last active (its newest message, or its start),
+ * in utc seconds: *utc = 0 when there is no such conversation. */
+ds_status store_conversation_last_active(store_db *db, long long id, long long *utc, ds_error *err);
 
 /* A message of a conversation. role is "shopper" or "bot". client_id (may be
  * NULL for bot messages) is unique per conversation: adding a shopper
@@ -288,5 +297,100 @@ ds_status store_handoff_rate(store_db *db, long long conversation, int score, co
 /* Median seconds from hand-off to claim over the last 50 claims; def when
  * there is no history yet. */
 long long store_handoff_median_wait(store_db *db, long long def);
+
+/* ---- personal data (KVKK, PCI DSS) --------------------------------------- */
+
+/* The lookup key of a contact as conversations keep it: "e:" and an e-mail
+ * in lower case, or "p:" and a phone number's last 10 digits (any
+ * spelling: "+90 532 123 45 67", "05321234567"). Returns 0, out empty,
+ * when text is neither. */
+#define STORE_CONTACT_KEY_LEN 136
+int store_contact_key(const char *text, char out[STORE_CONTACT_KEY_LEN]);
+
+/* Whom a privacy request is about: the customer of an e-mail, of a phone
+ * number, or of an order (its e-mail and phone). The customer's
+ * conversations are those in which one of their orders was verified or
+ * which left or signed in with one of their contacts. */
+typedef enum store_subject_kind {
+    STORE_SUBJECT_EMAIL,
+    STORE_SUBJECT_PHONE,
+    STORE_SUBJECT_ORDER
+} store_subject_kind;
+
+/* One destruction: when, by which rule or request ("erase:email",
+ * "retention:messages", ...), how many of each kind were removed. Never
+ * whose. */
+typedef struct store_destruction {
+    char at[40];
+    char rule[40];
+    long long conversations, messages, requests, handoffs, returns;
+} store_destruction;
+
+/* Everything the store holds about the customer's conversations, as one
+ * JSON object text: "subject" (kind, orders), "conversations" (each with
+ * "messages", "handoffs" and the saved dialogue), "requests" (the team's
+ * requests about their orders, and offline requests they left), "returns".
+ * *json owned (ds_free). */
+ds_status store_privacy_export(store_db *db, store_subject_kind kind, const char *value,
+                               char **json, ds_error *err);
+
+/* Deletes the customer's conversations with their messages, hand-offs and
+ * offline requests, and the free text of their requests and cases (the
+ * orders, returns and requests stay: the shop's records), in one
+ * transaction, then scrubs the files so none of it can be read back.
+ * Writes a destruction record; *out (may be NULL) gets its counts. */
+ds_status store_privacy_erase(store_db *db, store_subject_kind kind, const char *value,
+                              const char *now, store_destruction *out, ds_error *err);
+
+/* Retention, in days (0 = keep): shopper and bot messages with the saved
+ * dialogue and case descriptions; offline requests' details and the
+ * team's request details; hand-off previews and rating comments; and the
+ * destruction records themselves (KVKK: 3 years). */
+typedef struct store_retention {
+    int messages_days, offline_requests_days, handoff_notes_days, records_days;
+} store_retention;
+
+/* Applies r as of now_utc in one transaction and scrubs the files; writes
+ * one destruction record per rule (messages, offline_requests,
+ * handoff_notes), counts in out[0..2] (may be NULL). Counts and ratings
+ * stay: only texts go. */
+#define STORE_PURGE_RULES 3
+ds_status store_privacy_purge(store_db *db, const store_retention *r, long long now_utc,
+                              const char *now, store_destruction out[STORE_PURGE_RULES],
+                              ds_error *err);
+
+/* The destruction records, oldest first; *out owned (ds_free). */
+ds_status store_destructions_list(store_db *db, store_destruction **out, size_t *count,
+                                  ds_error *err);
+
+/* Failed identity checks of an order, across conversations and addresses.
+ * store_identity_status: *locked_until (utc seconds) > now_utc while the
+ * order is locked. store_identity_failed counts one failure and, at
+ * `limit` failures within a day, locks the order for a period that doubles with each
+ * lock (lock_s, 2 lock_s, ... at most a day); *locked_until says until
+ * when (0 = not locked); a day without a lock makes the next one short
+ * again. A lock of an order the shop has is written to
+ * its audit (actor, as store_order_audit shows it). store_identity_passed forgets the failures (not
+ * the locks). */
+ds_status store_identity_status(store_db *db, const char *order_id, long long now_utc,
+                                long long *locked_until, ds_error *err);
+ds_status store_identity_failed(store_db *db, const char *order_id, const char *actor,
+                                const char *now, long long now_utc, int limit, long long lock_s,
+                                long long *locked_until, ds_error *err);
+ds_status store_identity_passed(store_db *db, const char *order_id, ds_error *err);
+
+/* The team's access to conversations: who (an agent id) did what (claim,
+ * open, ...) with which conversation, when; listed oldest first for one
+ * conversation or all (conversation 0). */
+typedef struct store_access {
+    char at[40];
+    char agent[64];
+    long long conversation;
+    char action[24];
+} store_access;
+ds_status store_access_add(store_db *db, long long agent_id, long long conversation,
+                           const char *action, const char *now, ds_error *err);
+ds_status store_access_list(store_db *db, long long conversation, store_access **out, size_t *count,
+                            ds_error *err);
 
 #endif

@@ -157,3 +157,27 @@ ds_status store_conversation_state(store_db *db, long long id, char **state, ds_
     *state = v;
     return DS_OK;
 }
+
+ds_status store_conversation_set_subject(store_db *db, long long id, const char *order_id,
+                                         const char *contact_key, ds_error *err)
+{
+    store_q *st = store__q(db, STMT_CONV_SUBJECT_SET, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    store__bind_text(st, 2, order_id);
+    store__bind_text(st, 3, contact_key);
+    return exec_bound(db, st, err, "noting whose a conversation is");
+}
+
+ds_status store_conversation_last_active(store_db *db, long long id, long long *utc, ds_error *err)
+{
+    store_q *st = store__q(db, STMT_CONV_LAST_ACTIVE, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    int rc = store__step(db, st);
+    *utc = rc == STORE_ROW ? store__col_int(st, 0) : 0;
+    store__done(st);
+    return rc == STORE_ROW ? DS_OK : store__db_fail(db, err, "reading a conversation's activity");
+}

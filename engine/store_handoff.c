@@ -3,6 +3,7 @@
  * agents racing (on one node or several sharing a database) cannot both
  * win. Same threading rule as store.h. */
 #include <stdlib.h>
+#include <jansson.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -143,6 +144,19 @@ ds_status store_handoff_active(store_db *db, long long conversation, store_hando
     return DS_OK;
 }
 
+/* The contact an offline request left makes the conversation the
+ * customer's for a KVKK request (store_privacy_export). */
+static ds_status note_contact(store_db *db, long long conversation, const char *details,
+                              ds_error *err)
+{
+    store__json_begin();
+    json_t *d = json_loads(details, 0, NULL);
+    char key[STORE_CONTACT_KEY_LEN];
+    int have = store_contact_key(json_string_value(json_object_get(d, "contact")), key);
+    json_decref(d);
+    return have ? store_conversation_set_subject(db, conversation, NULL, key, err) : DS_OK;
+}
+
 ds_status store_handoff_open(store_db *db, long long conversation, const char *state,
                              const char *priority, const char *reason, const char *intent,
                              const char *preview, const char *details, const char *now,
@@ -176,7 +190,7 @@ ds_status store_handoff_open(store_db *db, long long conversation, const char *s
     s = done(db, st, err, "opening a hand-off");
     if (s == DS_OK)
         *id = store__last_id(db);
-    return s;
+    return s == DS_OK && details ? note_contact(db, conversation, details, err) : s;
 }
 
 ds_status store_handoffs_list(store_db *db, long long agent_id, store_handoff **out, size_t *count,

@@ -69,6 +69,34 @@ typedef enum store_stmt_id {
     STMT_HANDOFF_WAITS,
     STMT_CONV_STATE_SET,
     STMT_CONV_STATE_GET,
+    STMT_CONV_SUBJECT_SET,
+    STMT_CONV_LAST_ACTIVE,
+    STMT_SUBJECT_BY_EMAIL,
+    STMT_SUBJECT_BY_PHONE,
+    STMT_SUBJECT_BY_ORDER,
+    STMT_SUBJECT_CONVS,
+    STMT_CONV_HEAD,
+    STMT_CONV_HANDOFFS,
+    STMT_ORDER_REQUESTS,
+    STMT_ERASE_MESSAGES,
+    STMT_ERASE_HANDOFFS,
+    STMT_ERASE_CONV,
+    STMT_ERASE_REQUESTS,
+    STMT_ERASE_CASES,
+    STMT_PURGE_MESSAGES,
+    STMT_PURGE_DIALOGUES,
+    STMT_PURGE_CASES,
+    STMT_PURGE_OFFLINE,
+    STMT_PURGE_REQUESTS,
+    STMT_PURGE_NOTES,
+    STMT_PURGE_RECORDS,
+    STMT_DESTRUCTION_ADD,
+    STMT_DESTRUCTIONS,
+    STMT_IDENTITY_GET,
+    STMT_IDENTITY_SET,
+    STMT_IDENTITY_CLEAR,
+    STMT_ACCESS_ADD,
+    STMT_ACCESS_LIST,
     STMT_COUNT_
 } store_stmt_id;
 
@@ -119,6 +147,9 @@ struct store_driver {
     int (*in_transaction)(store_db *db);
     /* The backend's message about the last failure. */
     const char *(*errmsg)(store_db *db);
+    /* After personal data was deleted: makes sure no copy of it stays in
+     * the backend's files (SQLite: the WAL checkpointed and truncated). */
+    ds_status (*scrub)(store_db *db, ds_error *err);
 };
 
 extern const store_driver store__sqlite;
@@ -164,6 +195,9 @@ long long store__changes(store_db *db);
 long long store__last_id(store_db *db);
 /* 1 while a transaction (or the group-commit batch) is open. */
 int store__in_transaction(store_db *db);
+
+/* The driver's scrub (see store_driver), outside any transaction. */
+ds_status store__scrub(store_db *db, ds_error *err);
 
 /* Fills err with DS_EDB, "what: the backend's message" and returns DS_EDB. */
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what);

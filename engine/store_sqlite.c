@@ -181,7 +181,42 @@ static const char *const migrations[] = {
     "    THEN substr(sku, 1, length(rtrim(sku, replace(sku, '-', ''))) - 1) ELSE sku END,"
     "  size = CASE WHEN instr(sku, '-') > 0"
     "    THEN substr(sku, length(rtrim(sku, replace(sku, '-', ''))) + 1) END;"
-    "CREATE INDEX stock_product ON stock(product, sku);"};
+    "CREATE INDEX stock_product ON stock(product, sku);",
+
+    /* 7 -> 8: personal data. Whose a conversation is, as lookup keys for a
+     * KVKK request: the order verified in it, and a contact ("e:" + e-mail
+     * in lower case, "p:" + a phone's last 10 digits) the shopper left or
+     * signed in with. The destruction records KVKK asks for (counts, never
+     * whose). Failed identity checks per order across conversations and
+     * addresses, with the lock they lead to. Who of the team opened which
+     * conversation (kept after the conversation is erased: ids only). */
+    "ALTER TABLE conversations ADD COLUMN order_id TEXT;"
+    "ALTER TABLE conversations ADD COLUMN contact TEXT;"
+    "CREATE INDEX conversations_order ON conversations(order_id) WHERE order_id IS NOT NULL;"
+    "CREATE INDEX conversations_contact ON conversations(contact) WHERE contact IS NOT NULL;"
+    "CREATE TABLE destructions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  at_utc INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL,"
+    "  conversations INTEGER NOT NULL,"
+    "  messages INTEGER NOT NULL,"
+    "  requests INTEGER NOT NULL,"
+    "  handoffs INTEGER NOT NULL,"
+    "  returns INTEGER NOT NULL);"
+    "CREATE TABLE identity_checks ("
+    "  order_id TEXT PRIMARY KEY,"
+    "  failures INTEGER NOT NULL,"
+    "  locks INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  last_utc INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE access_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+    "  conversation_id INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX access_log_conversation ON access_log(conversation_id, id);"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -190,6 +225,9 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
  * server's threads) proceed while an import writes; NORMAL is durable across
  * application crashes in WAL mode and much faster than FULL. */
 static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+                              /* deleted and replaced content is zeroed, so
+                               * an erased message is gone from the file */
+                              "PRAGMA secure_delete=ON;"
                               "PRAGMA synchronous=NORMAL;"
                               "PRAGMA foreign_keys=ON;"
                               "PRAGMA busy_timeout=5000;"
@@ -325,6 +363,67 @@ static const char *const stmt_sql[STMT_COUNT_] = {
                            " ORDER BY claimed_utc DESC LIMIT 50",
     [STMT_CONV_STATE_SET] = "UPDATE conversations SET dialogue = ?2 WHERE id = ?1",
     [STMT_CONV_STATE_GET] = "SELECT dialogue FROM conversations WHERE id = ?1",
+    [STMT_CONV_SUBJECT_SET] = "UPDATE conversations SET order_id = coalesce(?2, order_id),"
+                              " contact = coalesce(?3, contact) WHERE id = ?1",
+    [STMT_CONV_LAST_ACTIVE] = "SELECT coalesce((SELECT unixepoch(created_at) FROM messages"
+                              " WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1),"
+                              " (SELECT unixepoch(created_at) FROM conversations WHERE id = ?1))",
+    /* a customer: the orders placed with an e-mail, a phone, or an order's
+     * own e-mail and phone */
+    [STMT_SUBJECT_BY_EMAIL] = "SELECT id, customer_email, customer_phone FROM orders"
+                              " WHERE customer_email = ?1 COLLATE NOCASE ORDER BY id",
+    [STMT_SUBJECT_BY_PHONE] =
+        "SELECT id, customer_email, customer_phone FROM orders WHERE substr(replace(replace("
+        "replace(replace(replace(customer_phone, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''),"
+        " -10) = ?1 ORDER BY id",
+    [STMT_SUBJECT_BY_ORDER] = "SELECT id, customer_email, customer_phone FROM orders WHERE id = ?1",
+    [STMT_SUBJECT_CONVS] = "SELECT id, created_at, state, closed_at FROM conversations"
+                           " WHERE order_id = ?1 OR contact = ?2 ORDER BY id",
+    [STMT_CONV_HEAD] = "SELECT id, created_at, state, closed_at FROM conversations WHERE id = ?1",
+    [STMT_CONV_HANDOFFS] = "SELECT id, state, priority, reason, intent, preview, details,"
+                           " created_at, ended_at, rating, comment FROM handoffs"
+                           " WHERE conversation_id = ?1 ORDER BY id",
+    [STMT_ORDER_REQUESTS] = "SELECT id, kind, order_id, priority, details, created_at, state"
+                            " FROM requests WHERE order_id = ?1 ORDER BY id",
+    [STMT_ERASE_MESSAGES] = "DELETE FROM messages WHERE conversation_id = ?1",
+    [STMT_ERASE_HANDOFFS] = "DELETE FROM handoffs WHERE conversation_id = ?1",
+    [STMT_ERASE_CONV] = "DELETE FROM conversations WHERE id = ?1",
+    [STMT_ERASE_REQUESTS] = "UPDATE requests SET details = NULL"
+                            " WHERE order_id = ?1 AND details IS NOT NULL",
+    [STMT_ERASE_CASES] = "UPDATE returns SET details = NULL"
+                         " WHERE order_id = ?1 AND kind = 'case' AND details IS NOT NULL",
+    /* retention: ?1 is the cut-off in utc seconds */
+    [STMT_PURGE_MESSAGES] = "DELETE FROM messages WHERE unixepoch(created_at) < ?1",
+    [STMT_PURGE_DIALOGUES] =
+        "UPDATE conversations SET dialogue = NULL WHERE dialogue IS NOT NULL"
+        " AND unixepoch(created_at) < ?1 AND NOT EXISTS (SELECT 1 FROM messages m"
+        " WHERE m.conversation_id = conversations.id)",
+    [STMT_PURGE_CASES] = "UPDATE returns SET details = NULL WHERE kind = 'case'"
+                         " AND details IS NOT NULL AND created_utc < ?1",
+    [STMT_PURGE_OFFLINE] = "UPDATE handoffs SET details = NULL, preview = NULL"
+                           " WHERE details IS NOT NULL AND created_utc < ?1",
+    [STMT_PURGE_REQUESTS] = "UPDATE requests SET details = NULL"
+                            " WHERE details IS NOT NULL AND unixepoch(created_at) < ?1",
+    [STMT_PURGE_NOTES] = "UPDATE handoffs SET preview = NULL, comment = NULL"
+                         " WHERE (preview IS NOT NULL OR comment IS NOT NULL) AND created_utc < ?1",
+    [STMT_PURGE_RECORDS] = "DELETE FROM destructions WHERE at_utc < ?1",
+    [STMT_DESTRUCTION_ADD] =
+        "INSERT INTO destructions (at, at_utc, rule, conversations, messages,"
+        " requests, handoffs, returns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [STMT_DESTRUCTIONS] = "SELECT at, rule, conversations, messages, requests, handoffs, returns"
+                          " FROM destructions ORDER BY id",
+    [STMT_IDENTITY_GET] = "SELECT failures, locks, locked_until, last_utc FROM identity_checks"
+                          " WHERE order_id = ?1",
+    [STMT_IDENTITY_SET] = "INSERT INTO identity_checks (order_id, failures, locks, locked_until,"
+                          " last_utc) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (order_id) DO UPDATE"
+                          " SET failures = excluded.failures, locks = excluded.locks,"
+                          " locked_until = excluded.locked_until, last_utc = excluded.last_utc",
+    [STMT_IDENTITY_CLEAR] = "UPDATE identity_checks SET failures = 0 WHERE order_id = ?1",
+    [STMT_ACCESS_ADD] = "INSERT INTO access_log (agent_id, conversation_id, action, at)"
+                        " VALUES (?1, ?2, ?3, ?4)",
+    [STMT_ACCESS_LIST] = "SELECT l.at, a.name, l.conversation_id, l.action FROM access_log l"
+                         " JOIN agents a ON a.id = l.agent_id"
+                         " WHERE ?1 = 0 OR l.conversation_id = ?1 ORDER BY l.id",
     [STMT_STOCK_GET] = "SELECT qty FROM stock WHERE sku = ?1",
     [STMT_STOCK_SET] = "INSERT INTO stock (sku, qty, product, colour, size)"
                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sku) DO UPDATE SET"
@@ -471,6 +570,23 @@ static const char *sq_errmsg(store_db *db)
     return conn(db) ? sqlite3_errmsg(conn(db)) : "no connection";
 }
 
+/* Deleted pages are zeroed in place (secure_delete), but their earlier
+ * images may still sit in the WAL: copy the WAL into the file and cut it to
+ * nothing. TRUNCATE waits (busy_timeout) for readers of the server's
+ * connections to finish. */
+static ds_status sq_scrub(store_db *db, ds_error *err)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(conn(db), NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc == SQLITE_BUSY)
+        return ds_fail(err, DS_EDB,
+                       "the write-ahead log could not be emptied while other connections read; "
+                       "the deleted text is gone from the database but stays in %s-wal until "
+                       "the next checkpoint: run the command again",
+                       db->path ? db->path : "the database");
+    return rc == SQLITE_OK ? DS_OK : fail(db, err, "emptying the write-ahead log");
+}
+
 const store_driver store__sqlite = {
     .name = "sqlite",
     .open = sq_open,
@@ -490,4 +606,5 @@ const store_driver store__sqlite = {
     .last_id = sq_last_id,
     .in_transaction = sq_in_transaction,
     .errmsg = sq_errmsg,
+    .scrub = sq_scrub,
 };

@@ -23,7 +23,11 @@ typedef struct cli_opts {
     const char *orders;  /* --orders FILE.json (bench --dialogue) */
     int dialogue;        /* --dialogue (bench) */
     const char *hours;   /* --hours open|closed|auto (chat) */
-    char **args;         /* positional arguments */
+    const char *email;   /* --email, --phone, --order: whom (privacy) */
+    const char *phone;
+    const char *order;
+    const char *conversation; /* --conversation ID (privacy access) */
+    char **args;              /* positional arguments */
     int arg_count;
 } cli_opts;
 
@@ -75,5 +79,6 @@ int cmd_orders(int argc, char **argv);
 int cmd_returns(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_agents(int argc, char **argv);
+int cmd_privacy(int argc, char **argv);
 
 #endif

@@ -33,6 +33,14 @@ int cli_parse(int argc, char **argv, int from, cli_opts *o)
             target = &o->orders;
         else if (strcmp(a, "--hours") == 0)
             target = &o->hours;
+        else if (strcmp(a, "--email") == 0)
+            target = &o->email;
+        else if (strcmp(a, "--phone") == 0)
+            target = &o->phone;
+        else if (strcmp(a, "--order") == 0)
+            target = &o->order;
+        else if (strcmp(a, "--conversation") == 0)
+            target = &o->conversation;
         if (target || strcmp(a, "--seconds") == 0 || strcmp(a, "--runs") == 0 ||
             strcmp(a, "--min") == 0) {
             if (i + 1 >= argc) {

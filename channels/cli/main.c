@@ -42,6 +42,14 @@ static const command commands[] = {
      "returns list [--db PATH] [--json]  returns, exchanges and cases, oldest first"},
     {"agents", cmd_agents,
      "agents add NAME [--db PATH] [--capacity N]   create an agent, print its token"},
+    {"privacy", cmd_privacy,
+     "privacy export|erase (--email ADDR | --phone NUMBER | --order ID) [--db PATH]\n"
+     "                                   a customer's data as JSON, or erased for good\n"
+     "  privacy purge [--db PATH] [--kb DIR] [--now ISO]\n"
+     "                                   apply shop.json's retention periods\n"
+     "  privacy log [--db PATH] [--json]  the destruction records\n"
+     "  privacy access [--conversation ID] [--db PATH] [--json]\n"
+     "                                   which agent opened which conversation, when"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

@@ -15,6 +15,9 @@
 #define DLG_MAX_CHECKED_ORDERS 8
 /* Failed identity checks that lock an order for the session. */
 #define DLG_MAX_IDENTITY_FAILS 3
+/* The first lock of an order after that many failures, in any number of
+ * conversations: 15 minutes, doubling with each lock up to a day. */
+#define DLG_IDENTITY_LOCK_S 900
 /* A feeling acknowledged is not acknowledged again for this many turns:
  * heard, not recited. */
 #define DLG_SOOTHE_EVERY 3

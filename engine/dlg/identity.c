@@ -3,7 +3,8 @@
  * for an order verified in this conversation (its number plus its e-mail or
  * the last four digits of its phone), or the signed-in customer's own; an
  * unknown number and a wrong proof get the same answer, and three failures
- * lock that order for the conversation. */
+ * lock that order: in the conversation, and in the store across
+ * conversations for a period that doubles with each lock. */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -46,6 +47,30 @@ static void ask_order(dlg_turn *t)
     dlg__wait(t, DLG_STEP_ORDER);
 }
 
+/* Failures count per order in the store too, across conversations and
+ * addresses: a new conversation buys no new guesses. */
+static int locked_in_store(dlg_turn *t)
+{
+    long long until = 0;
+    return t->env->db &&
+           store_identity_status(t->env->db, t->s->order_no, (long long)t->env->now, &until,
+                                 NULL) == DS_OK &&
+           until > 0;
+}
+
+static int failed_in_store(dlg_turn *t)
+{
+    if (!t->env->db)
+        return 0;
+    char actor[80], now[CLOCK_ISO_LEN];
+    snprintf(actor, sizeof actor, "shopper:%s", t->s->id);
+    dlg__now_iso(t, now);
+    long long until = 0;
+    store_identity_failed(t->env->db, t->s->order_no, actor, now, (long long)t->env->now,
+                          DLG_MAX_IDENTITY_FAILS, DLG_IDENTITY_LOCK_S, &until, NULL);
+    return until > 0;
+}
+
 static void locked(dlg_turn *t)
 {
     dlg__say(t, "identity_locked");
@@ -67,7 +92,7 @@ int dlg__verified_order(dlg_turn *t)
     }
     int known = strcmp(s->verified, s->order_no) == 0;
     dlg_check *c = check_of(s, s->order_no);
-    if (!known && c->fails >= DLG_MAX_IDENTITY_FAILS) {
+    if (!known && (c->fails >= DLG_MAX_IDENTITY_FAILS || locked_in_store(t))) {
         locked(t);
         return 0;
     }
@@ -108,13 +133,15 @@ int dlg__verified_order(dlg_turn *t)
         snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
         s->done_item = -1; /* another order's items */
         c->fails = 0;
+        s->email[0] = s->last4[0] = '\0'; /* the proof is spent */
+        store_identity_passed(t->env->db, s->order_no, NULL);
         return 1;
     }
     /* the same answer whether the order exists or not */
     store_order_free(t->order);
     t->order = NULL;
     s->email[0] = s->last4[0] = '\0';
-    if (++c->fails >= DLG_MAX_IDENTITY_FAILS) {
+    if (++c->fails >= DLG_MAX_IDENTITY_FAILS || failed_in_store(t)) {
         locked(t);
     } else {
         dlg__say(t, "identity_failed");

@@ -148,7 +148,8 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
         else
             fnv(&h, slot_at(s, d), sizeof(int));
     }
-    const char *strs[] = {s->order_no, s->email, s->last4, s->verified};
+    /* the proof (e-mail, phone digits) is not saved, so it is not hashed */
+    const char *strs[] = {s->order_no, s->verified};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         fnv_str(&h, strs[i]);
     for (size_t i = 0; i < s->check_count; i++) {
@@ -189,8 +190,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
             json_decref(slots);
     }
     put_str(o, "order", s->order_no);
-    put_str(o, "email", s->email);
-    put_str(o, "last4", s->last4);
+    /* never the proof: an e-mail or phone digits given and not yet checked
+     * stay in memory only (a restart asks for them again) */
     put_str(o, "verified", s->verified);
     if (s->unsure)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
@@ -329,8 +330,6 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
         dlg__slots_reset(s, NULL);
     }
     get_str(o, "order", s->order_no, sizeof s->order_no);
-    get_str(o, "email", s->email, sizeof s->email);
-    get_str(o, "last4", s->last4, sizeof s->last4);
     get_str(o, "verified", s->verified, sizeof s->verified);
     s->unsure = get_int(o, "unsure", 0, 0, 100);
     s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));

@@ -501,7 +501,11 @@ static void make_v3(const char *path)
     CHECK(strstr(drops, "\"returns\"") && strstr(drops, "\"stock\""));
     /* and the columns later steps added to v3 tables */
     size_t used = strlen(drops);
-    snprintf(drops + used, sizeof drops - used, "ALTER TABLE conversations DROP COLUMN dialogue;");
+    snprintf(drops + used, sizeof drops - used,
+             "DROP INDEX conversations_order; DROP INDEX conversations_contact;"
+             "ALTER TABLE conversations DROP COLUMN dialogue;"
+             "ALTER TABLE conversations DROP COLUMN order_id;"
+             "ALTER TABLE conversations DROP COLUMN contact;");
     raw_exec(path, drops);
     raw_exec(path, "DELETE FROM schema_version WHERE version > 3;");
 }
