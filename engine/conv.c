@@ -10,6 +10,7 @@
 
 #include "ds_json.h"
 #include "pii.h"
+#include "privacy.h"
 
 /* Bytes of a hand-off's preview of the shopper's words. */
 #define CONV_PREVIEW_LEN 160
@@ -171,6 +172,18 @@ ds_status conv_resume(conv_service *svc, const char *token_hash, conv_chat **out
     ds_status st = store_conversation_find(svc->db, token_hash, &id, err);
     if (st != DS_OK)
         return st;
+    /* a token left unused too long is spent: on a shared or lost phone the
+     * next person must not walk into the conversation */
+    long long last = 0;
+    if ((st = store_conversation_last_active(svc->db, id, &last, err)) != DS_OK)
+        return st;
+    if (last <
+        (long long)conv_service_now(svc) - privacy_session_idle_s(match_engine_kb(svc->me))) {
+        char now[CLOCK_ISO_LEN];
+        conv_service_now_iso(svc, now);
+        store_conversation_close(svc->db, id, now, NULL);
+        return ds_fail(err, DS_ENOTFOUND, "the session expired");
+    }
     conv_chat *c = conv_new(id);
     if (!c)
         return ds_fail(err, DS_ENOMEM, "out of memory");

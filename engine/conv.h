@@ -53,7 +53,9 @@ int conv_service_hours(conv_service *svc, char back[96], char iso[CLOCK_ISO_LEN]
  * DS_EDB when the store fails. */
 ds_status conv_start(conv_service *svc, const char *token_hash, conv_chat **out, ds_error *err);
 /* The open conversation of a token hash with its dialogue state and
- * hand-off, as the store has them. DS_ENOTFOUND when there is none. */
+ * hand-off, as the store has them. DS_ENOTFOUND when there is none, or
+ * when it was idle longer than shop.json's retention.session_idle_hours
+ * (it is closed then: the token is spent). */
 ds_status conv_resume(conv_service *svc, const char *token_hash, conv_chat **out, ds_error *err);
 void conv_free(conv_chat *c);
 /* Ends it (log-out): its token no longer resumes it. */

@@ -895,11 +895,12 @@ static int with_file(load_ctx *lc, const char *dir, const char *name,
     return ok;
 }
 
-/* shop.json "retention": whole days per kind of personal data (privacy.h). */
+/* shop.json "retention": whole days per kind of personal data, and the
+ * hours a session token may stay unused (privacy.h). */
 static void check_retention(load_ctx *lc, json_t *root)
 {
     static const char *const keys[] = {"messages_days", "offline_requests_days",
-                                       "handoff_notes_days", "records_days"};
+                                       "handoff_notes_days", "records_days", "session_idle_hours"};
     json_t *r = json_object_get(root, "retention");
     if (!r)
         return;

@@ -13,6 +13,11 @@ void privacy_retention(const kb_base *kb, store_retention *out)
     out->records_days = (int)kb_shop_int(kb, "retention.records_days", PRIVACY_RECORDS_DAYS);
 }
 
+long long privacy_session_idle_s(const kb_base *kb)
+{
+    return kb_shop_int(kb, "retention.session_idle_hours", PRIVACY_SESSION_IDLE_HOURS) * 3600;
+}
+
 ds_status privacy_purge(store_db *db, const kb_base *kb, long long now_utc,
                         store_destruction out[STORE_PURGE_RULES], ds_error *err)
 {

@@ -56,7 +56,9 @@ void ws_limiter_sweep(ws_limiter *l, double now, double max_idle_s);
 
 /* ---- identity (ws_identity.c) ------------------------------------------ */
 
-/* 1 when sig is hex(HMAC-SHA256(secret, customer "|" exp)) and exp > now. */
+/* 1 when sig is hex(HMAC-SHA256(secret, customer "|" exp)) and
+ * now < exp <= now + WS_IDENTITY_MAX_S. */
+#define WS_IDENTITY_MAX_S 86400
 int ws_identity_verify(const char *secret, const char *customer, long long exp, const char *sig,
                        long long now);
 

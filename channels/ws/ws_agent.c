@@ -107,8 +107,20 @@ static json_t *context(ws_server *srv, const store_handoff *h)
     return ctx;
 }
 
-static void send_claimed(ws_server *srv, ws_conn *c, const store_handoff *h)
+/* The transcript to an agent, once the access is in the audit (who opened
+ * which conversation when: destek privacy access). */
+static void send_claimed(ws_server *srv, ws_conn *c, const store_handoff *h, const char *action)
 {
+    char now[CLOCK_ISO_LEN];
+    conv_service_now_iso(srv->svc, now);
+    ds_error err;
+    if (ws__batch(srv) != DS_OK ||
+        store_access_add(srv->db, c->agent->id, h->conversation, action, now, &err) != DS_OK) {
+        lwsl_err("destek: the access to a conversation could not be audited\n");
+        conv_error(srv, c, h->conversation, "unavailable",
+                   "the conversation cannot be opened now; try again");
+        return;
+    }
     char id[24];
     snprintf(id, sizeof id, "%lld", h->conversation);
     json_t *f = json_pack("{s:s,s:s}", "type", "claimed", "conversation", id);
@@ -154,7 +166,7 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     size_t n;
     if (store_handoffs_list(srv->db, a->id, &mine, &n, NULL) == DS_OK) {
         for (size_t i = 0; i < n; i++)
-            send_claimed(srv, c, &mine[i]);
+            send_claimed(srv, c, &mine[i], "reconnect");
         store_handoffs_free(mine, n);
     }
     ws__queue_changed(srv);
@@ -169,7 +181,7 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     if (strcmp(h->state, "claimed") == 0 && h->agent_id == c->agent->id) {
-        send_claimed(srv, c, h); /* already ours: the transcript again */
+        send_claimed(srv, c, h, "reopen"); /* already ours: the transcript again */
         store_handoff_free(h);
         return;
     }
@@ -180,7 +192,7 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
         store_handoff_free(h);
         return;
     }
-    send_claimed(srv, c, h);
+    send_claimed(srv, c, h, "claim");
     ws__set_handoff(srv, conv, 1, c->agent->id);
     ws_conn *s = ws__shopper_of(srv, conv);
     if (s)

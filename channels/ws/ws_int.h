@@ -76,6 +76,7 @@ struct ws_server {
     unsigned long next_seq;
     lws_sorted_usec_list_t flush_sul;
     lws_sorted_usec_list_t sweep_sul;
+    lws_sorted_usec_list_t purge_sul; /* the daily retention purge */
     lws_sorted_usec_list_t queue_sul;
     char **origins;
     size_t origin_count;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "hours.h"
+#include "privacy.h"
 #include "ws_int.h"
 
 static const ws_endpoint endpoints[] = {
@@ -50,6 +51,29 @@ static void sweep(lws_sorted_usec_list_t *sul)
     ws_server *srv = lws_container_of(sul, ws_server, sweep_sul);
     ws_limiter_sweep(srv->limits, ws__now(), 2.0 * WS_ADDR_WINDOW_S);
     lws_sul_schedule(srv->ctx, 0, &srv->sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+}
+
+/* KVKK's periodic destruction by the server itself: shop.json's retention
+ * applied once a day, the first time just after start. Its own transaction,
+ * after the batch in progress is committed; a failure is logged and tried
+ * again the next day. */
+#define WS_PURGE_EVERY_S 86400
+static void purge(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, purge_sul);
+    ws__flush(srv);
+    store_destruction d[STORE_PURGE_RULES];
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    if (privacy_purge(srv->db, srv->kb, (long long)conv_service_now(srv->svc), d, &err) != DS_OK)
+        fprintf(stderr, "destek: the retention purge failed (tried again in a day): %s\n",
+                err.message);
+    else
+        printf("retention purge: %lld messages, %lld offline requests and request texts, "
+               "%lld hand-off notes removed (destek privacy log)\n",
+               d[0].messages, d[1].handoffs + d[1].requests, d[2].handoffs);
+    fflush(stdout);
+    lws_sul_schedule(srv->ctx, 0, &srv->purge_sul, purge, WS_PURGE_EVERY_S * LWS_US_PER_SEC);
 }
 
 /* ---- connections ------------------------------------------------------- */
@@ -481,6 +505,7 @@ int ws_server_run(const ws_config *cfg)
         sigaction(SIGHUP, &sa, NULL);
     }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+    lws_sul_schedule(srv.ctx, 0, &srv.purge_sul, purge, LWS_US_PER_SEC / 2);
 
     printf("listening on http://%s:%d\n", cfg->host, cfg->port);
     if (cfg->hours_mode != 0)

@@ -107,6 +107,11 @@ typedef struct dlg_flow {
     const dlg_slot_def *slots; /* its own slots (may be NULL) */
     size_t slot_count;
     size_t slots_size;
+    /* Whether the message that would start the flow is for it: 0 when it
+     * only asks about the flow's subject ("hangi verilerimi tutuyorsunuz"
+     * is not "verilerimi silin"), which then gets the intent's answer as a
+     * question would. Optional (NULL: always). */
+    int (*wants)(dlg_turn *t);
     /* Takes what the message that starts the flow already says (a reason,
      * a colour). Optional. */
     void (*start)(dlg_turn *t);

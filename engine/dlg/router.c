@@ -597,6 +597,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
+    if (t.asked && t.asked->wants && !t.asked->wants(&t))
+        t.asked = NULL; /* a question about the flow's subject: the intent's answer */
     int last_faq = s->last_faq;
     unsigned last_topics = s->last_topics;
     s->last_faq = -1; /* kept by an FAQ answer only */

@@ -827,6 +827,14 @@ async def t_agent_reconnect(ctx):
     await s.say("r3", "teşekkürler", reply=False)
     await a2.wait(T("shopper_message", conversation=conv, text="teşekkürler"), WAIT,
                   "shopper_message", ma)
+    # every opening of the transcript is in the access audit (KVKK)
+    r = subprocess.run([DESTEK, "privacy", "access", "--conversation", str(conv), "--json",
+                        "--db", srv.db], capture_output=True, text=True, timeout=30)
+    check(r.returncode == 0, "privacy access failed: %s" % r.stderr[-300:])
+    rows = [json.loads(l) for l in r.stdout.splitlines()]
+    check(len(rows) >= 2 and all(x["agent"] == "Oya" and str(x["conversation"]) == str(conv)
+                                 for x in rows) and rows[0]["action"] == "claim",
+          "the access audit should list Oya's claim and her reopening: %r" % rows)
 
 
 # ---------------------------------------------------------------- 4. restart

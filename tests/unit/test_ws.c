@@ -38,12 +38,12 @@ static void test_limits(void)
 static void test_identity(void)
 {
     const char *sig = "61f9ba72780a50ceedc759a802cd7561b0a06f7e6eee691532860a0bf5316ba8";
-    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, sig, 1700000000), 1);
+    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, sig, 1799990000), 1);
     /* upper-case hex is the same signature */
     char upper[65];
     for (int i = 0; i < 65; i++)
         upper[i] = (char)(sig[i] >= 'a' && sig[i] <= 'f' ? sig[i] - 32 : sig[i]);
-    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, upper, 1700000000),
+    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, upper, 1799990000),
                  1);
     /* expired, another customer, another secret, a cut signature, none */
     CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, sig, 1800000000), 0);
@@ -54,6 +54,14 @@ static void test_identity(void)
                  0);
     CHECK_EQ_INT(ws_identity_verify("", "ayse@example.com", 1800000000, sig, 1700000000), 0);
     CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, NULL, 1700000000), 0);
+    /* signed for years ahead: a leaked signature, refused; a day is the most */
+    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, sig, 1700000000), 0);
+    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, sig,
+                                    1800000000 - WS_IDENTITY_MAX_S),
+                 1);
+    CHECK_EQ_INT(ws_identity_verify("sekret", "ayse@example.com", 1800000000, sig,
+                                    1800000000 - WS_IDENTITY_MAX_S - 1),
+                 0);
 }
 
 static void test_tokens(void)
