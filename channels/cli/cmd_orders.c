@@ -149,13 +149,31 @@ static int orders_show(const cli_opts *o)
     ds_error err;
     memset(&err, 0, sizeof err);
     ds_status st = store_order_get(db, o->args[1], &order, &err);
+    store_audit *audit = NULL;
+    size_t audit_n = 0;
+    if (st == DS_OK)
+        st = store_order_audit(db, o->args[1], &audit, &audit_n, &err);
     store_close(db);
     if (st != DS_OK) {
+        store_order_free(order);
         fprintf(stderr, "destek: %s\n", err.message);
         return 1;
     }
     json_t *j = order_json(order);
     store_order_free(order);
+    /* who cancelled it, an identity lock: not part of the import format
+     * (an import ignores the key) */
+    if (j && audit_n) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < audit_n; i++)
+            json_array_append_new(a,
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "at", audit[i].at,
+                                            "action", audit[i].action, "old_status",
+                                            audit[i].old_status, "new_status", audit[i].new_status,
+                                            "actor", audit[i].actor, "reason", audit[i].reason));
+        json_object_set_new(j, "audit", a);
+    }
+    store_audit_free(audit, audit_n);
     char *text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
     if (!text) {

@@ -83,4 +83,11 @@ err=$("$destek" privacy purge --db "$db" --kb "$src/intents" --now yesterday 2>&
 [ $rc = 2 ] && grep -q 'ISO 8601' <<<"$err" || { echo "a bad --now: $rc $err"; exit 1; }
 set -e
 [ "$("$destek" privacy log --db "$db" --json | wc -l)" = 4 ] || { echo "a refused request wrote a record"; exit 1; }
+# three wrong proofs in three conversations lock the order; the lock is in its audit
+for g in 1111 2222 3333; do chat "1060334 siparişim\n$g\n"; done
+out=$(printf '1060334 siparişim\nzeynep.kaya@example.com\n' | "$destek" chat --kb "$src/intents" --db "$db" --now "$now")
+grep -q 'durdurdum' <<<"$out" || { echo "the order did not lock across conversations"; exit 1; }
+grep -q 'Zeynep' <<<"$out" && { echo "a locked order was disclosed"; exit 1; }
+"$destek" orders show 1060334 --db "$db" | grep -q '"action": "identity_locked"' ||
+  { echo "the lock is not in the order's audit"; exit 1; }
 echo "privacy: ok"

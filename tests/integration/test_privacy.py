@@ -12,6 +12,8 @@
                      resumes its conversation, and stays spent
   reset_stays_closed a conversation closed by reset is not resumed by its token
   purge_on_start     `destek serve` applies the retention by itself at start
+  kvkk_signed_in     a signed-in shopper's "verilerimi silin" is a KVKK request
+                     for the team with their contact and no free text
 
 usage: /usr/bin/python3 test_privacy.py DESTEK SRCROOT [TEST ...]"""
 
@@ -200,6 +202,28 @@ async def t_purge_on_start(ctx):
         s.cleanup()
 
 
+async def t_kvkk_signed_in(ctx):
+    s = ctx.server()
+    c = await Client.open(s.url)
+    exp = int(time.time()) + 600
+    ident = {"customer": "gul.aksoy@example.com", "exp": exp,
+             "sig": sign("gul.aksoy@example.com", exp)}
+    await c.send({"type": "hello", "identity": ident})
+    types = sorted([(await c.recv_known())["type"], (await c.recv_known())["type"]])
+    check(types == ["identified", "welcome"], "hello with a good identity: %r" % types)
+    _, r = await c.message("k1", "hesabımı kapatın verilerimi silin GIZLINOT")
+    check("ilettim" in r["text"] and "30 gün" in r["text"],
+          "the request is taken with the legal time frame", r)
+    _, r2 = await c.message("k2", "verilerimi silin")
+    check("zaten" in r2["text"], "a second request is not made", r2)
+    await c.close()
+    rows = query(s.db, "select details from requests where kind = 'kvkk_erasure'")
+    check(len(rows) == 1, "want one kvkk_erasure request, got %r" % rows)
+    d = json.loads(rows[0][0])
+    check(d.get("contact") == "gul.aksoy@example.com" and "GIZLINOT" not in rows[0][0],
+          "the request holds the contact and no free text: %r" % d)
+
+
 TESTS = [
     ("card_warning", t_card_warning),
     ("identity_lock", t_identity_lock),
@@ -207,6 +231,7 @@ TESTS = [
     ("session_idle", t_session_idle),
     ("reset_stays_closed", t_reset_stays_closed),
     ("purge_on_start", t_purge_on_start),
+    ("kvkk_signed_in", t_kvkk_signed_in),
 ]
 
 if __name__ == "__main__":
