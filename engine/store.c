@@ -114,6 +114,16 @@ long long store__last_id(store_db *db)
     return db->drv->last_id(db);
 }
 
+ds_status store_set_durability(store_db *db, int full, ds_error *err)
+{
+    return db->drv->durability ? db->drv->durability(db, full, err) : DS_OK;
+}
+
+int store_gone(store_db *db)
+{
+    return db && db->drv->gone ? db->drv->gone(db) : 0;
+}
+
 ds_status store__scrub(store_db *db, ds_error *err)
 {
     return db->drv->scrub ? db->drv->scrub(db, err) : DS_OK;

@@ -21,6 +21,16 @@ typedef struct store_db store_db;
 ds_status store_open(const char *path, store_db **out, ds_error *err);
 void store_close(store_db *db);
 
+/* How far a commit is durable: 0 (the default) survives the process dying
+ * at any moment; 1 also survives the machine losing power or crashing, at
+ * the cost of a sync to disk per commit (SQLite: synchronous NORMAL or
+ * FULL in WAL mode). */
+ds_status store_set_durability(store_db *db, int full, ds_error *err);
+
+/* 1 when the database file the store was opened on has been deleted or
+ * replaced by another file since: writes would go nowhere anyone reads. */
+int store_gone(store_db *db);
+
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
 #define STORE_SCHEMA_VERSION 8

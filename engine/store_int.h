@@ -150,6 +150,11 @@ struct store_driver {
     /* After personal data was deleted: makes sure no copy of it stays in
      * the backend's files (SQLite: the WAL checkpointed and truncated). */
     ds_status (*scrub)(store_db *db, ds_error *err);
+    /* 1 when what the store was opened on is no longer there (the file
+     * deleted or replaced under a running server). Optional. */
+    int (*gone)(store_db *db);
+    /* store_set_durability. Optional. */
+    ds_status (*durability)(store_db *db, int full, ds_error *err);
 };
 
 extern const store_driver store__sqlite;
@@ -160,8 +165,9 @@ struct store_db {
     store_q stmts[STMT_COUNT_];
     int version;
     char *path;
-    int batch_depth; /* store_batch_begin nesting; 0 = no batch */
-    int savepoints;  /* open savepoints inside the batch */
+    unsigned long long file_dev, file_ino; /* the file opened (SQLite) */
+    int batch_depth;                       /* store_batch_begin nesting; 0 = no batch */
+    int savepoints;                        /* open savepoints inside the batch */
     /* fault injection (store_fail_step_after) */
     unsigned long step_count, step_fail_at;
     int step_injected;

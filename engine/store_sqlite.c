@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store_int.h"
 
@@ -223,7 +224,9 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 
 /* Run on every open, before anything else. WAL lets readers (the chat
  * server's threads) proceed while an import writes; NORMAL is durable across
- * application crashes in WAL mode and much faster than FULL. */
+ * application crashes in WAL mode and much faster than FULL, but the last
+ * commits before a power loss or an OS crash may roll back: FULL
+ * (store_set_durability, serve --durability full) keeps them too. */
 static const char pragmas[] = "PRAGMA journal_mode=WAL;"
                               /* deleted and replaced content is zeroed, so
                                * an erased message is gone from the file */
@@ -482,6 +485,11 @@ static ds_status sq_open(store_db *db, const char *path, ds_error *err)
                        sqlite3_errmsg(c));
     }
     sqlite3_extended_result_codes(c, 1);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        db->file_dev = (unsigned long long)st.st_dev;
+        db->file_ino = (unsigned long long)st.st_ino;
+    }
     return script(db, pragmas, err, "setting up the connection");
 }
 
@@ -570,6 +578,21 @@ static const char *sq_errmsg(store_db *db)
     return conn(db) ? sqlite3_errmsg(conn(db)) : "no connection";
 }
 
+static ds_status sq_durability(store_db *db, int full, ds_error *err)
+{
+    return script(db, full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;", err,
+                  "setting the durability");
+}
+
+static int sq_gone(store_db *db)
+{
+    struct stat st;
+    if (!db->path || !db->file_ino || strcmp(db->path, ":memory:") == 0)
+        return 0;
+    return stat(db->path, &st) != 0 || (unsigned long long)st.st_ino != db->file_ino ||
+           (unsigned long long)st.st_dev != db->file_dev;
+}
+
 /* Deleted pages are zeroed in place (secure_delete), but their earlier
  * images may still sit in the WAL: copy the WAL into the file and cut it to
  * nothing. TRUNCATE waits (busy_timeout) for readers of the server's
@@ -607,4 +630,6 @@ const store_driver store__sqlite = {
     .in_transaction = sq_in_transaction,
     .errmsg = sq_errmsg,
     .scrub = sq_scrub,
+    .gone = sq_gone,
+    .durability = sq_durability,
 };

@@ -21,14 +21,22 @@ static void usage(void)
     fprintf(stderr,
             "usage: destek serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
             "                    [--origins URL,URL] [--identity-secret SECRET] [--web DIR]\n"
-            "                    [--hours open|closed|auto]\n");
+            "                    [--hours open|closed|auto] [--durability normal|full]\n");
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    ws_config cfg = {"127.0.0.1", 8080, CLI_DEFAULT_DB,           NULL,
-                     NULL,        1,    getenv("DESTEK_ORIGINS"), getenv("DESTEK_IDENTITY_SECRET"),
-                     HOURS_AUTO};
+    ws_config cfg = {"127.0.0.1",
+                     8080,
+                     CLI_DEFAULT_DB,
+                     NULL,
+                     NULL,
+                     1,
+                     getenv("DESTEK_ORIGINS"),
+                     getenv("DESTEK_IDENTITY_SECRET"),
+                     HOURS_AUTO,
+                     0,
+                     getenv("DESTEK_TEST_FAIL_COMMITS")};
     cli_opts o;
     /* serve's own options first; the rest are the common ones */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -56,6 +64,15 @@ int cmd_serve(int argc, char **argv)
                 return 2;
             }
             cfg.hours_mode = mode;
+        } else if (i >= 2 && has_value && strcmp(a, "--durability") == 0) {
+            const char *v = argv[++i];
+            if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0) {
+                fprintf(stderr, "destek: --durability is normal (the default: safe when the "
+                                "process dies) or full (also when the machine loses power)\n");
+                free(rest);
+                return 2;
+            }
+            cfg.durability_full = strcmp(v, "full") == 0;
         } else if (i >= 2 && has_value && strcmp(a, "--web") == 0) {
             cfg.web_dir = argv[++i];
         } else if (i >= 2 && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {

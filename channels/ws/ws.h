@@ -17,6 +17,7 @@
 #define WS_MAX_FRAME_LEN 8192         /* a bigger frame is refused: too_large */
 #define WS_MAX_FRAME_HARD_LEN 65536   /* a bigger one closes the connection */
 #define WS_MAX_OUT_BYTES (256 * 1024) /* output waiting for a slow client */
+#define WS_CLOSE_TRY_AGAIN 1013       /* close status: the store failed, reconnect */
 #define WS_SESSION_BURST 20           /* messages per conversation ... */
 #define WS_SESSION_WINDOW_S 10        /* ... in this many seconds */
 #define WS_ADDR_BURST 600             /* messages per address ... */
@@ -34,7 +35,11 @@ typedef struct ws_config {
     int limits;          /* 0: --limits off */
     const char *origins; /* comma-separated allow-list, "*" = any */
     const char *identity_secret;
-    int hours_mode; /* hours_mode: HOURS_AUTO, HOURS_OPEN, HOURS_CLOSED */
+    int hours_mode;      /* hours_mode: HOURS_AUTO, HOURS_OPEN, HOURS_CLOSED */
+    int durability_full; /* --durability full: every commit survives a power loss */
+    /* tests only (DESTEK_TEST_FAIL_COMMITS): while this file exists every
+     * group commit fails as a full disk would */
+    const char *fail_commits_file;
 } ws_config;
 
 /* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */

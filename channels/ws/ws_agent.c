@@ -232,10 +232,18 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
     json_t *d = json_pack("{s:s}", "agent", c->agent->name);
     char *details = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    if (ws__batch(srv) == DS_OK)
-        store_message_add(srv->db, conv, role, NULL, text.data ? text.data : "", details, now, NULL,
-                          NULL);
+    /* stored, or not sent at all: "sent" promises the shopper has it */
+    ds_status st = details && ws__batch(srv) == DS_OK
+                       ? store_message_add(srv->db, conv, role, NULL, text.data ? text.data : "",
+                                           details, now, NULL, NULL)
+                       : DS_EDB;
     ds_free(details);
+    if (st != DS_OK) {
+        conv_error(srv, c, conv, "unavailable", "the message could not be stored; send it again");
+        ds_buf_cleanup(&text);
+        store_handoff_free(h);
+        return;
+    }
     char id[24];
     snprintf(id, sizeof id, "%lld", conv);
     if (strcmp(role, "agent") == 0) {

@@ -58,6 +58,7 @@ struct ws_conn {
     char addr[48];
     char customer[128];
     int closing;
+    int close_code; /* the close frame's status when closing; 0: policy violation */
 };
 
 struct ws_server {
@@ -89,6 +90,8 @@ struct ws_server {
     uv_timer_t drain_timer;
     struct lws_context *ctx_alive; /* lws sets it NULL once destroyed */
     int queue_dirty;               /* push the queue after this loop turn */
+    double gone_checked;           /* when the database file was last looked at */
+    int store_gone;                /* it was deleted or replaced: no more writes */
 };
 
 /* ---- output and the group commit (ws_out.c) ----------------------------- */
@@ -101,8 +104,18 @@ void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable);
 void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message);
 /* Opens the group-commit batch if none is open and schedules its commit. */
 ds_status ws__batch(ws_server *srv);
-/* Commits the open batch now (SIGTERM, exit). */
+/* 0 once the database file was deleted or replaced under the server. */
+int ws__store_ready(ws_server *srv);
+/* Commits the open batch now (SIGTERM, exit). When the commit fails,
+ * nothing the batch held is ever sent: every connection that waited on it
+ * gets an `unavailable` error and is closed (1013, try again later), so its
+ * client reconnects, resumes what the store really has and re-sends what
+ * was not acknowledged; a conversation started in the batch is forgotten
+ * with the connection. */
 void ws__flush(ws_server *srv);
+/* Queues an error frame and closes c after it with close status code (0:
+ * policy violation). */
+void ws__close_with(ws_server *srv, ws_conn *c, int code, const char *error, const char *message);
 /* Writes the committed frames at the head of c's queue (writeable callback). */
 void ws__write_ready(ws_server *srv, ws_conn *c);
 /* Drops c's queued frames and its place on the dirty list. */

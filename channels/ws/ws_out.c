@@ -6,6 +6,7 @@
  * only libwebsockets and the store. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ws_int.h"
 
@@ -127,20 +128,69 @@ void ws__out_forget(ws_server *srv, ws_conn *c)
     c->qlen = c->qbytes = 0;
 }
 
+void ws__close_with(ws_server *srv, ws_conn *c, int code, const char *error, const char *message)
+{
+    if (c->closing)
+        return;
+    if (error)
+        ws__send_error(srv, c, error, message);
+    c->closing = 1;
+    c->close_code = code;
+    lws_callback_on_writable(c->wsi);
+}
+
+/* The frames of the failed batch `seq` leave c's queue unsent. */
+static void drop_batch(ws_conn *c, unsigned long seq)
+{
+    ws_frame **p = &c->qhead, *last = NULL;
+    while (*p) {
+        ws_frame *f = *p;
+        if (f->seq == seq) {
+            *p = f->next;
+            c->qlen--;
+            c->qbytes -= f->len;
+            ds_free(f);
+        } else {
+            last = f;
+            p = &f->next;
+        }
+    }
+    c->qtail = last;
+}
+
 void ws__flush(ws_server *srv)
 {
     if (!srv->batch_seq)
         return;
     ds_error err;
-    if (store_batch_commit(srv->db, &err) != DS_OK)
-        lwsl_err("destek: commit failed, nothing of this batch is acknowledged: %s\n", err.message);
-    else
+    unsigned long failed = 0;
+    int inject = srv->cfg->fail_commits_file && access(srv->cfg->fail_commits_file, F_OK) == 0;
+    if (inject)
+        store_fail_step_after(srv->db, 1); /* the COMMIT itself */
+    ds_status st = store_batch_commit(srv->db, &err);
+    if (inject)
+        store_fail_step_after(srv->db, 0);
+    if (st != DS_OK) {
+        failed = srv->batch_seq;
+        fprintf(stderr,
+                "destek: commit failed, nothing of this batch is acknowledged; its clients are "
+                "told to try again: %s\n",
+                err.message);
+    } else {
         srv->committed_seq = srv->batch_seq;
+    }
     srv->batch_seq = 0;
-    for (ws_conn *c = srv->dirty; c; c = c->dirty_next) {
+    ws_conn *next;
+    for (ws_conn *c = srv->dirty; c; c = next) {
+        next = c->dirty_next;
         c->dirty = 0;
-        if (srv->committed_seq && c->qhead)
+        if (failed) {
+            drop_batch(c, failed);
+            ws__close_with(srv, c, WS_CLOSE_TRY_AGAIN, "unavailable",
+                           "the message could not be stored; reconnect and send it again");
+        } else if (c->qhead) {
             lws_callback_on_writable(c->wsi);
+        }
     }
     srv->dirty = NULL;
 }
@@ -150,10 +200,37 @@ static void flush_due(lws_sorted_usec_list_t *sul)
     ws__flush(lws_container_of(sul, ws_server, flush_sul));
 }
 
+/* A database file deleted or replaced under the server would take every
+ * write into the void (the old file stays open): looked at once a second,
+ * and from then on nothing is acknowledged. */
+static int store_usable(ws_server *srv)
+{
+    double now = ws__now();
+    if (!srv->store_gone && now - srv->gone_checked >= 1.0) {
+        srv->gone_checked = now;
+        if (store_gone(srv->db)) {
+            srv->store_gone = 1;
+            fprintf(stderr,
+                    "destek: the database file %s was deleted or replaced while the server was "
+                    "using it; nothing more is acknowledged: restart destek serve on the "
+                    "database\n",
+                    srv->cfg->db_path);
+        }
+    }
+    return !srv->store_gone;
+}
+
+int ws__store_ready(ws_server *srv)
+{
+    return store_usable(srv);
+}
+
 ds_status ws__batch(ws_server *srv)
 {
     if (srv->batch_seq)
         return DS_OK;
+    if (!store_usable(srv))
+        return DS_EIO;
     ds_error err;
     ds_status st = store_batch_begin(srv->db, &err);
     if (st != DS_OK) {

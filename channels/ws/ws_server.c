@@ -226,7 +226,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         ws__write_ready(srv, c);
         /* a connection being closed says why first (its error frame) */
         if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq)) {
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused", 7);
+            if (c->close_code == WS_CLOSE_TRY_AGAIN)
+                lws_close_reason(wsi, (enum lws_close_status)WS_CLOSE_TRY_AGAIN,
+                                 (unsigned char *)"try again", 9);
+            else
+                lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused",
+                                 7);
             return -1;
         }
         if (c->closing)
@@ -305,6 +310,10 @@ static int open_engine(ws_server *srv)
     }
     if (store_open(srv->cfg->db_path, &srv->db, &err) != DS_OK) {
         fprintf(stderr, "destek: cannot open %s: %s\n", srv->cfg->db_path, err.message);
+        return -1;
+    }
+    if (srv->cfg->durability_full && store_set_durability(srv->db, 1, &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
         return -1;
     }
     if (!(srv->svc = conv_service_new(srv->me, srv->db))) {
