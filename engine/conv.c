@@ -370,7 +370,7 @@ static ds_status open_handoff(conv_service *svc, conv_chat *c, const char *text,
                               conv_turn_result *out, ds_error *err)
 {
     const dlg_reply *r = &out->reply;
-    int offline = r->offline_request[0] != '\0';
+    int offline = r->offline_request != NULL;
     char pv[CONV_PREVIEW_LEN + 1];
     long long id;
     int existing = 0;

@@ -50,8 +50,9 @@ typedef struct dlg_reply {
     const char *handoff_reason; /* points at reason */
     char reason[32];
     /* after hours, once the shopper left name, contact and message: the
-     * offline request as a JSON object, else "" */
-    char offline_request[1024];
+     * offline request as a JSON object text (owned: dlg_reply_cleanup),
+     * NULL when none; the message is whole, however long */
+    char *offline_request;
     int offline_started; /* after hours: the bot began collecting an offline request */
     int verified;        /* the conversation has a verified order */
 } dlg_reply;

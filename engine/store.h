@@ -169,6 +169,10 @@ ds_status store_message_add(store_db *db, long long conversation, const char *ro
  * newest (0 = all). *out is an owned array (store_messages_free). */
 ds_status store_messages_list(store_db *db, long long conversation, size_t limit,
                               store_message **out, size_t *count, ds_error *err);
+/* The same, older than message id `before` (0: the newest): a page of a
+ * long conversation. */
+ds_status store_messages_before(store_db *db, long long conversation, long long before,
+                                size_t limit, store_message **out, size_t *count, ds_error *err);
 void store_messages_free(store_message *m, size_t count);
 
 /* Group commit: between store_batch_begin and store_batch_commit every write
@@ -259,7 +263,8 @@ void store_variants_free(store_variant *v, size_t count);
 typedef struct store_agent {
     long long id;
     char *name;
-    int capacity; /* conversations at once */
+    int capacity;        /* conversations at once */
+    char token_hash[65]; /* as stored: hex SHA-256 of the token */
 } store_agent;
 
 /* A new agent; only token_hash (hex SHA-256 of the token) is stored.
@@ -301,9 +306,11 @@ ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, lo
 /* Ends it: state "released" (back to the bot) or "closed". */
 ds_status store_handoff_end(store_db *db, long long id, const char *state, const char *now,
                             ds_error *err);
-/* The shopper's 1-5 score for the latest closed hand-off of a conversation. */
+/* The shopper's 1-5 score for the latest closed hand-off of a
+ * conversation, once: DS_ENOTFOUND when there is none, DS_ECONFLICT when it
+ * was rated already. *agent_id (may be NULL) gets the agent who had it. */
 ds_status store_handoff_rate(store_db *db, long long conversation, int score, const char *comment,
-                             ds_error *err);
+                             long long *agent_id, ds_error *err);
 /* Median seconds from hand-off to claim over the last 50 claims; def when
  * there is no history yet. */
 long long store_handoff_median_wait(store_db *db, long long def);

@@ -90,11 +90,19 @@ void store_messages_free(store_message *m, size_t count)
 ds_status store_messages_list(store_db *db, long long conversation, size_t limit,
                               store_message **out, size_t *count, ds_error *err)
 {
+    return store_messages_before(db, conversation, 0, limit, out, count, err);
+}
+
+ds_status store_messages_before(store_db *db, long long conversation, long long before,
+                                size_t limit, store_message **out, size_t *count, ds_error *err)
+{
     store_q *st = store__q(db, STMT_MSG_SELECT, err);
     if (!st)
         return DS_EDB;
     store__bind_int(st, 1, conversation);
     store__bind_int(st, 2, limit ? (long long)limit : -1);
+    if (before > 0)
+        store__bind_int(st, 3, before);
     store_message *v = NULL;
     size_t n = 0, cap = 0;
     int rc, oom = 0;

@@ -2,6 +2,7 @@
 /* Agents and the hand-off queue. A claim is one conditional UPDATE, so two
  * agents racing (on one node or several sharing a database) cannot both
  * win. Same threading rule as store.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <jansson.h>
 #include <string.h>
@@ -61,6 +62,8 @@ ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **o
         a->id = store__col_int(st, 0);
         a->name = store__col_dup(st, 1, &oom);
         a->capacity = (int)store__col_int(st, 2);
+        const char *h = store__col_text(st, 3);
+        snprintf(a->token_hash, sizeof a->token_hash, "%s", h ? h : "");
     }
     store__done(st);
     if (!a || oom) {
@@ -262,19 +265,33 @@ ds_status store_handoff_end(store_db *db, long long id, const char *state, const
 }
 
 ds_status store_handoff_rate(store_db *db, long long conversation, int score, const char *comment,
-                             ds_error *err)
+                             long long *agent_id, ds_error *err)
 {
     if (score < 1 || score > 5)
         return ds_fail(err, DS_EINPUT, "a score is 1 to 5");
-    store_q *st = store__q(db, STMT_HANDOFF_RATE, err);
+    store_q *st = store__q(db, STMT_HANDOFF_LAST_CLOSED, err);
     if (!st)
         return DS_EDB;
     store__bind_int(st, 1, conversation);
+    int rc = store__step(db, st);
+    long long id = rc == STORE_ROW ? store__col_int(st, 0) : 0;
+    int rated = rc == STORE_ROW && store__col_int(st, 1);
+    long long agent = rc == STORE_ROW ? store__col_int(st, 2) : 0;
+    store__done(st);
+    if (rc != STORE_ROW && rc != STORE_DONE)
+        return store__db_fail(db, err, "finding the hand-off to rate");
+    if (!id)
+        return ds_fail(err, DS_ENOTFOUND, "no closed hand-off to rate");
+    if (rated)
+        return ds_fail(err, DS_ECONFLICT, "this conversation was rated already");
+    if (!(st = store__q(db, STMT_HANDOFF_RATE, err)))
+        return DS_EDB;
+    store__bind_int(st, 1, id);
     store__bind_int(st, 2, score);
     store__bind_text(st, 3, comment);
     ds_status s = done(db, st, err, "storing a rating");
-    if (s == DS_OK && store__changes(db) == 0)
-        return ds_fail(err, DS_ENOTFOUND, "no closed hand-off to rate");
+    if (s == DS_OK && agent_id)
+        *agent_id = agent;
     return s;
 }
 

@@ -304,7 +304,7 @@ static const char *const stmt_sql[STMT_COUNT_] = {
                         " DO NOTHING",
     [STMT_MSG_SELECT] = "SELECT id, role, client_id, text, details, created_at FROM ("
                         " SELECT * FROM messages WHERE conversation_id = ?1"
-                        " ORDER BY id DESC LIMIT ?2) ORDER BY id",
+                        " AND (?3 IS NULL OR id < ?3) ORDER BY id DESC LIMIT ?2) ORDER BY id",
     [STMT_REQUESTS_SELECT] = "SELECT id, kind, order_id, priority, details, created_at, state"
                              " FROM requests WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
     [STMT_RETURN_INSERT] =
@@ -358,9 +358,12 @@ static const char *const stmt_sql[STMT_COUNT_] = {
                            " WHERE id = ?1 AND state IN ('waiting','offline')",
     [STMT_HANDOFF_END] = "UPDATE handoffs SET state = ?2, ended_at = ?3"
                          " WHERE id = ?1 AND state IN ('waiting','offline','claimed')",
-    [STMT_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2, comment = ?3 WHERE id = ("
-                          " SELECT id FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"
-                          " ORDER BY id DESC LIMIT 1)",
+    /* once: a score already given stays */
+    [STMT_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2, comment = ?3"
+                          " WHERE id = ?1 AND rating IS NULL",
+    [STMT_HANDOFF_LAST_CLOSED] = "SELECT id, rating IS NOT NULL, coalesce(agent_id, 0)"
+                                 " FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"
+                                 " ORDER BY id DESC LIMIT 1",
     [STMT_HANDOFF_WAITS] = "SELECT claimed_utc - created_utc FROM handoffs"
                            " WHERE claimed_utc IS NOT NULL AND state != 'offline'"
                            " ORDER BY claimed_utc DESC LIMIT 50",

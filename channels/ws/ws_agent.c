@@ -45,32 +45,6 @@ static store_handoff *held(ws_server *srv, ws_conn *c, long long conv)
     return h;
 }
 
-static json_t *history(ws_server *srv, long long conv)
-{
-    json_t *arr = json_array();
-    store_message *m;
-    size_t n;
-    if (store_messages_list(srv->db, conv, 500, &m, &n, NULL) != DS_OK)
-        return arr;
-    for (size_t i = 0; i < n; i++) {
-        json_t *e = json_pack("{s:s,s:s,s:s}", "role", m[i].role, "text", m[i].text, "at",
-                              m[i].created_at ? m[i].created_at : "");
-        json_t *d = m[i].details ? json_loads(m[i].details, 0, NULL) : NULL;
-        if (d) {
-            const char *keys[] = {"intent", "confidence", "agent", "handoff", "verified"};
-            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-                json_t *v = json_object_get(d, keys[k]);
-                if (v)
-                    json_object_set(e, keys[k], v);
-            }
-            json_decref(d);
-        }
-        json_array_append_new(arr, e);
-    }
-    store_messages_free(m, n);
-    return arr;
-}
-
 /* What the bot knew: the verified order, with its status and tracking. */
 static json_t *context(ws_server *srv, const store_handoff *h)
 {
@@ -124,13 +98,23 @@ static void send_claimed(ws_server *srv, ws_conn *c, const store_handoff *h, con
     char id[24];
     snprintf(id, sizeof id, "%lld", h->conversation);
     json_t *f = json_pack("{s:s,s:s}", "type", "claimed", "conversation", id);
-    json_object_set_new(f, "history", history(srv, h->conversation));
+    int more = 0;
+    json_object_set_new(f, "history", ws__history(srv, h->conversation, 0, 1, &more));
+    json_object_set_new(f, "history_more", json_boolean(more));
     json_object_set_new(f, "context", context(srv, h));
     ws__send(srv, c, f, 1);
 }
 
 static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
 {
+    char key[64];
+    snprintf(key, sizeof key, "au:%s", c->addr);
+    if (srv->cfg->limits &&
+        !ws_limiter_hit(srv->limits, key, ws__now(), WS_AUTH_BURST, WS_AUTH_WINDOW_S)) {
+        fprintf(stderr, "destek: too many agent log-ins from %s; refused for a while\n", c->addr);
+        ws__close_with(srv, c, 0, "rate_limited", "too many log-ins; wait a minute");
+        return;
+    }
     const char *token = json_string_value(json_object_get(msg, "token"));
     char hash[65];
     ws_sha256_hex(token, hash);
@@ -140,17 +124,19 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
      * time, so nothing about a stored hash leaks through timing */
     int ok = store_agent_find(srv->db, hash, &a, NULL) == DS_OK;
     if (ok) {
-        ws_sha256_hex(token, want);
+        memset(want, 0, sizeof want);
+        memcpy(want, a->token_hash, strnlen(a->token_hash, 64));
         ok = CRYPTO_memcmp(want, hash, 64) == 0;
     }
     if (!ok) {
         store_agent_free(a);
-        ws__send_error(srv, c, "unauthorized", "wrong token");
-        c->closing = 1;
+        fprintf(stderr, "destek: an agent log-in from %s failed (wrong token)\n", c->addr);
+        ws__close_with(srv, c, 0, "unauthorized", "wrong token");
         return;
     }
     c->agent = a;
     c->sent_offer = 0;
+    lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0); /* authenticated in time */
     ws__send(
         srv, c,
         json_pack("{s:s,s:s,s:i}", "type", "authed", "agent", a->name, "capacity", a->capacity), 0);
@@ -343,10 +329,30 @@ static void on_close(ws_server *srv, ws_conn *c, json_t *msg)
     on_end(srv, c, msg, "closed");
 }
 
+/* An older page of a held conversation's transcript. */
+static void on_history(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    long long conv = conv_of(msg);
+    store_handoff *h = held(srv, c, conv);
+    if (!h)
+        return;
+    store_handoff_free(h);
+    int more = 0;
+    json_t *e = ws__history(
+        srv, conv, (long long)json_integer_value(json_object_get(msg, "before")), 1, &more);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", conv);
+    ws__send(srv, c,
+             json_pack("{s:s,s:s,s:o,s:b}", "type", "history", "conversation", id, "entries", e,
+                       "more", more),
+             0);
+}
+
 static void (*const handlers[])(ws_server *srv, ws_conn *c, json_t *msg) = {
     [WS_AGENT_CLAIM] = on_claim,     [WS_AGENT_MESSAGE] = on_agent_message,
     [WS_AGENT_NOTE] = on_note,       [WS_AGENT_TYPING] = on_typing,
     [WS_AGENT_RELEASE] = on_release, [WS_AGENT_CLOSE] = on_close,
+    [WS_AGENT_HISTORY] = on_history,
 };
 
 void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)

@@ -15,37 +15,6 @@ static void conv_key(const ws_conn *c, char *buf, size_t len)
     snprintf(buf, len, "c:%lld", conv_id(c->cv));
 }
 
-static json_t *history_json(ws_server *srv, long long conv)
-{
-    json_t *arr = json_array();
-    store_message *m;
-    size_t n;
-    if (store_messages_list(srv->db, conv, WS_HISTORY_MAX, &m, &n, NULL) != DS_OK)
-        return arr;
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(m[i].role, "note") == 0)
-            continue; /* agents' internal notes never reach the shopper */
-        json_t *e = json_pack("{s:s,s:s,s:s}", "role", m[i].role, "text", m[i].text, "at",
-                              m[i].created_at ? m[i].created_at : "");
-        if (m[i].client_id)
-            json_object_set_new(e, "id", json_string(m[i].client_id));
-        json_t *d = m[i].details ? json_loads(m[i].details, 0, NULL) : NULL;
-        if (d) {
-            json_t *v;
-            if ((v = json_object_get(d, "intent")))
-                json_object_set(e, "intent", v);
-            if ((v = json_object_get(d, "quick_replies")))
-                json_object_set(e, "quick_replies", v);
-            if ((v = json_object_get(d, "agent")))
-                json_object_set(e, "agent", v);
-            json_decref(d);
-        }
-        json_array_append_new(arr, e);
-    }
-    store_messages_free(m, n);
-    return arr;
-}
-
 /* Resumes the conversation of the client's token, or starts one. */
 static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
 {
@@ -78,7 +47,10 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
         conv_set_customer(cv, c->customer);
     json_t *w = json_pack("{s:s,s:s,s:b}", "type", "welcome", "session", resumed ? token_in : token,
                           "resumed", resumed);
-    json_object_set_new(w, "history", resumed ? history_json(srv, conv_id(cv)) : json_array());
+    int more = 0;
+    json_object_set_new(w, "history",
+                        resumed ? ws__history(srv, conv_id(cv), 0, 0, &more) : json_array());
+    json_object_set_new(w, "history_more", json_boolean(more));
     ws__send(srv, c, w, !resumed); /* a new conversation exists once committed */
     if (resumed)
         ws__handoff_status(srv, c);
@@ -100,20 +72,29 @@ static void take_identity(ws_server *srv, ws_conn *c, json_t *id)
     ws__send(srv, c, json_pack("{s:s,s:s}", "type", "identified", "customer", customer), 0);
 }
 
-static void on_hello(ws_server *srv, ws_conn *c, json_t *msg)
+/* A new or resumed conversation costs the address what a hello costs
+ * (reset too: otherwise one connection makes conversations without end). */
+static int conversation_allowed(ws_server *srv, ws_conn *c)
 {
-    if (c->cv) {
-        ws__send_error(srv, c, "bad_request", "hello was already sent on this connection");
-        return;
-    }
     char key[64];
     snprintf(key, sizeof key, "a:%s", c->addr);
     if (srv->cfg->limits &&
         !ws_limiter_hit(srv->limits, key, ws__now(), WS_ADDR_BURST, WS_ADDR_WINDOW_S)) {
         ws__send_error(srv, c, "rate_limited",
                        "too many requests from this address; wait a little");
+        return 0;
+    }
+    return 1;
+}
+
+static void on_hello(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    if (c->cv) {
+        ws__send_error(srv, c, "bad_request", "hello was already sent on this connection");
         return;
     }
+    if (!conversation_allowed(srv, c))
+        return;
     json_t *session = json_object_get(msg, "session");
     json_t *id = json_object_get(msg, "identity");
     if (json_is_object(id))
@@ -238,6 +219,8 @@ static void on_identify(ws_server *srv, ws_conn *c, json_t *msg)
 static void on_reset(ws_server *srv, ws_conn *c, json_t *msg)
 {
     (void)msg;
+    if (!conversation_allowed(srv, c))
+        return;
     if (c->cv && ws__batch(srv) == DS_OK)
         conv_close(srv->svc, c->cv, NULL);
     conv_free(c->cv);
@@ -267,24 +250,46 @@ static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
                  0);
 }
 
+/* One score per closed conversation, to the agent who had it (and only
+ * them): a flood of ratings reaches nobody else. */
 static void on_rating(ws_server *srv, ws_conn *c, json_t *msg)
 {
     int score = (int)json_integer_value(json_object_get(msg, "score"));
     const char *comment = json_string_value(json_object_get(msg, "comment"));
-    if (!c->cv || ws__batch(srv) != DS_OK ||
-        store_handoff_rate(srv->db, conv_id(c->cv), score, comment, NULL) != DS_OK) {
-        ws__send_error(srv, c, "bad_request", "there is no finished conversation to rate");
+    long long agent = 0;
+    ds_error err;
+    ds_status st = !c->cv ? DS_ENOTFOUND : ws__batch(srv);
+    if (st == DS_OK)
+        st = store_handoff_rate(srv->db, conv_id(c->cv), score, comment, &agent, &err);
+    if (st != DS_OK) {
+        ws__send_error(srv, c, st == DS_ECONFLICT ? "already_rated" : "bad_request",
+                       st == DS_ECONFLICT ? "this conversation was rated already"
+                                          : "there is no finished conversation to rate");
         return;
     }
     ws__send(srv, c, json_pack("{s:s}", "type", "rating_saved"), 1);
     char cid[24];
     snprintf(cid, sizeof cid, "%lld", conv_id(c->cv));
-    for (ws_conn *a = srv->conns; a; a = a->next)
-        if (a->is_agent && a->agent)
-            ws__send(srv, a,
-                     json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid, "score",
-                               score, "comment", comment ? comment : ""),
-                     1);
+    ws_conn *a = agent ? ws__agent_conn(srv, agent) : NULL;
+    if (a)
+        ws__send(srv, a,
+                 json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid, "score",
+                           score, "comment", comment ? comment : ""),
+                 1);
+}
+
+/* An older page of the shopper's own transcript. */
+static void on_history(ws_server *srv, ws_conn *c, json_t *msg)
+{
+    if (!c->cv) {
+        ws__send_error(srv, c, "not_ready", "send hello first");
+        return;
+    }
+    int more = 0;
+    json_t *h =
+        ws__history(srv, conv_id(c->cv),
+                    (long long)json_integer_value(json_object_get(msg, "before")), 0, &more);
+    ws__send(srv, c, json_pack("{s:s,s:o,s:b}", "type", "history", "entries", h, "more", more), 0);
 }
 
 /* Indexed by ws_frame_type. */
@@ -292,7 +297,7 @@ static void (*const handlers[])(ws_server *srv, ws_conn *c, json_t *msg) = {
     [WS_FRAME_HELLO] = on_hello,       [WS_FRAME_MESSAGE] = on_message,
     [WS_FRAME_IDENTIFY] = on_identify, [WS_FRAME_RESET] = on_reset,
     [WS_FRAME_PING] = on_ping,         [WS_FRAME_TYPING] = on_typing,
-    [WS_FRAME_RATING] = on_rating,
+    [WS_FRAME_RATING] = on_rating,     [WS_FRAME_HISTORY] = on_history,
 };
 
 void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
@@ -305,6 +310,18 @@ void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
         ws__send_error(srv, c, code, why);
         return;
     }
+    /* every frame costs something: messages per conversation (on_message),
+     * the rest per connection, so no frame type floods the server */
+    char key[48];
+    snprintf(key, sizeof key, "k:%llu", c->serial);
+    if (srv->cfg->limits && type != WS_FRAME_MESSAGE &&
+        !ws_limiter_hit(srv->limits, key, ws__now(), WS_FRAME_BURST, WS_FRAME_WINDOW_S)) {
+        ws__send_error(srv, c, "rate_limited", "too many requests; wait a few seconds");
+        json_decref(msg);
+        return;
+    }
+    if (type == WS_FRAME_HELLO && c->cv == NULL)
+        lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0); /* it said hello in time */
     handlers[type](srv, c, msg);
     json_decref(msg);
 }

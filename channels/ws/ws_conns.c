@@ -2,6 +2,9 @@
 /* Who is connected: the list of live connections and lookups on it (the
  * shopper of a conversation, an agent's connection), and the hand-off state
  * each shopper connection mirrors from the store. */
+#include <string.h>
+
+#include "ds_map.h"
 #include "ws_int.h"
 
 void ws__conn_link(ws_server *srv, ws_conn *c)
@@ -57,4 +60,35 @@ size_t ws__agents_online(ws_server *srv)
     for (ws_conn *c = srv->conns; c; c = c->next)
         n += c->is_agent && c->agent;
     return n;
+}
+
+size_t ws__addr_conns(ws_server *srv, const char *addr)
+{
+    size_t n = 0;
+    if (srv->addr_conns)
+        ds_map_get(srv->addr_conns, addr, strlen(addr), &n);
+    return n;
+}
+
+void ws__addr_count(ws_server *srv, const char *addr, int delta)
+{
+    if (!srv->addr_conns && !(srv->addr_conns = ds_map_new()))
+        return;
+    size_t n = ws__addr_conns(srv, addr);
+    if (delta < 0 && n == 0)
+        return;
+    ds_map_put(srv->addr_conns, addr, strlen(addr), delta < 0 ? n - 1 : n + 1);
+}
+
+void ws__addr_rebuild(ws_server *srv)
+{
+    /* the map cannot forget a key: start a new one from the live
+     * connections, so addresses that came and went take no memory */
+    if (srv->addr_conns && ds_map_count(srv->addr_conns) <= 2 * srv->conn_count + 64)
+        return;
+    ds_map *old = srv->addr_conns;
+    srv->addr_conns = NULL;
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        ws__addr_count(srv, c->addr, +1);
+    ds_map_free(old);
 }

@@ -83,10 +83,23 @@ static const char *check_rating(json_t *msg, const char **why)
 {
     json_t *score = json_object_get(msg, "score");
     json_t *comment = json_object_get(msg, "comment");
+    size_t chars = 0;
     if (!json_is_integer(score) || json_integer_value(score) < 1 || json_integer_value(score) > 5 ||
         (comment && !json_is_string(comment)) ||
-        (comment && json_string_length(comment) > 4 * WS_MAX_TEXT_CHARS)) {
-        *why = "a rating is a score from 1 to 5 and an optional comment";
+        (comment && (!utf8_chars(json_string_value(comment), json_string_length(comment), &chars) ||
+                     chars > WS_MAX_RATING_CHARS))) {
+        *why = "a rating is a score from 1 to 5 and an optional comment of up to 500 characters";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+/* "before": the "n" of the oldest entry the client has, a positive integer. */
+static const char *check_history(json_t *msg, const char **why)
+{
+    json_t *b = json_object_get(msg, "before");
+    if (!json_is_integer(b) || json_integer_value(b) < 1) {
+        *why = "history needs before: the n of the oldest entry you have";
         return "bad_request";
     }
     return NULL;
@@ -105,7 +118,7 @@ static const frame_kind shopper_kinds[] = {
     {"hello", WS_FRAME_HELLO, check_hello},          {"message", WS_FRAME_MESSAGE, check_message},
     {"identify", WS_FRAME_IDENTIFY, check_identify}, {"reset", WS_FRAME_RESET, check_nothing},
     {"ping", WS_FRAME_PING, check_nothing},          {"typing", WS_FRAME_TYPING, check_typing},
-    {"rating", WS_FRAME_RATING, check_rating},
+    {"rating", WS_FRAME_RATING, check_rating},       {"history", WS_FRAME_HISTORY, check_history},
 };
 
 /* UTF-8, one JSON object, a type of kinds[] and its fields. */
@@ -148,8 +161,8 @@ const char *ws_frame_parse(const char *data, size_t len, ws_frame_type *type, js
 {
     int t = 0;
     const char *code = parse_kinds(shopper_kinds, sizeof shopper_kinds / sizeof shopper_kinds[0],
-                                   "type must be hello, message, identify, reset, ping, typing "
-                                   "or rating",
+                                   "type must be hello, message, identify, reset, ping, typing, "
+                                   "rating or history",
                                    data, len, &t, out, message);
     *type = (ws_frame_type)t;
     return code;
@@ -207,6 +220,12 @@ static const char *agent_typing(json_t *msg, const char **why)
     return code ? code : check_typing(msg, why);
 }
 
+static const char *agent_history(json_t *msg, const char **why)
+{
+    const char *code = check_conversation(msg, why);
+    return code ? code : check_history(msg, why);
+}
+
 static const frame_kind agent_kinds[] = {
     {"auth", WS_AGENT_AUTH, agent_auth},
     {"claim", WS_AGENT_CLAIM, check_conversation},
@@ -215,6 +234,7 @@ static const frame_kind agent_kinds[] = {
     {"typing", WS_AGENT_TYPING, agent_typing},
     {"release", WS_AGENT_RELEASE, check_conversation},
     {"close", WS_AGENT_CLOSE, check_conversation},
+    {"history", WS_AGENT_HISTORY, agent_history},
 };
 
 const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
@@ -222,8 +242,8 @@ const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_ty
 {
     int t = 0;
     const char *code = parse_kinds(agent_kinds, sizeof agent_kinds / sizeof agent_kinds[0],
-                                   "type must be auth, claim, message, note, typing, release or "
-                                   "close",
+                                   "type must be auth, claim, message, note, typing, release, "
+                                   "close or history",
                                    data, len, &t, out, message);
     *type = (ws_agent_frame_type)t;
     return code;

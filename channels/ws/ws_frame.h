@@ -14,7 +14,8 @@ typedef enum ws_frame_type {
     WS_FRAME_RESET,
     WS_FRAME_PING,
     WS_FRAME_TYPING,
-    WS_FRAME_RATING
+    WS_FRAME_RATING,
+    WS_FRAME_HISTORY
 } ws_frame_type;
 
 /* Frames of the agent endpoint. */
@@ -25,12 +26,14 @@ typedef enum ws_agent_frame_type {
     WS_AGENT_NOTE,
     WS_AGENT_TYPING,
     WS_AGENT_RELEASE,
-    WS_AGENT_CLOSE
+    WS_AGENT_CLOSE,
+    WS_AGENT_HISTORY
 } ws_agent_frame_type;
 
 /* Characters of a message's text and bytes of its client id. */
 #define WS_MAX_TEXT_CHARS 2000
 #define WS_MAX_CLIENT_ID_LEN 64
+#define WS_MAX_RATING_CHARS 500 /* a rating's comment */
 
 /* Parses data[0..len). Returns NULL and sets *type and *out (owned:
  * json_decref) for a valid frame; otherwise returns the error code of

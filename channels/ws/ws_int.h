@@ -58,7 +58,8 @@ struct ws_conn {
     char addr[48];
     char customer[128];
     int closing;
-    int close_code; /* the close frame's status when closing; 0: policy violation */
+    int close_code;            /* the close frame's status when closing; 0: policy violation */
+    unsigned long long serial; /* unique for the server's life (limiter keys) */
 };
 
 struct ws_server {
@@ -90,8 +91,12 @@ struct ws_server {
     uv_timer_t drain_timer;
     struct lws_context *ctx_alive; /* lws sets it NULL once destroyed */
     int queue_dirty;               /* push the queue after this loop turn */
-    double gone_checked;           /* when the database file was last looked at */
-    int store_gone;                /* it was deleted or replaced: no more writes */
+    double queue_pushed;           /* when it was pushed last */
+    struct ds_map *addr_conns;     /* open connections per address (ws_conns.c) */
+    unsigned long long next_serial;
+    double cap_logged;   /* when the per-address cap was last logged */
+    double gone_checked; /* when the database file was last looked at */
+    int store_gone;      /* it was deleted or replaced: no more writes */
 };
 
 /* ---- output and the group commit (ws_out.c) ----------------------------- */
@@ -139,6 +144,21 @@ ws_conn *ws__agent_conn(ws_server *srv, long long agent_id);
 void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
 /* Agents signed in now. */
 size_t ws__agents_online(ws_server *srv);
+/* Open connections from an address, counted as they open and close; the
+ * count is rebuilt from the live connections now and then (the sweep). */
+size_t ws__addr_conns(ws_server *srv, const char *addr);
+void ws__addr_count(ws_server *srv, const char *addr, int delta);
+void ws__addr_rebuild(ws_server *srv);
+
+/* ---- transcripts (ws_history.c) ------------------------------------------ */
+
+/* A page of conversation conv's transcript, oldest first: the newest
+ * entries older than message `before` (0: the newest of all) within
+ * WS_HISTORY_PAGE entries and WS_HISTORY_BYTES; each has "n", its message
+ * id. for_agent: with the bot's explanation and agents' notes (a shopper
+ * never sees notes). *more: older entries remain. Owned; never NULL on
+ * success of the allocation. */
+json_t *ws__history(ws_server *srv, long long conv, long long before, int for_agent, int *more);
 
 /* ---- the hand-off queue (ws_queue.c) ----------------------------------- */
 

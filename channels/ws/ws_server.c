@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "ds_map.h"
 #include "hours.h"
 #include "privacy.h"
 #include "ws_int.h"
@@ -50,6 +51,7 @@ static void sweep(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, sweep_sul);
     ws_limiter_sweep(srv->limits, ws__now(), 2.0 * WS_ADDR_WINDOW_S);
+    ws__addr_rebuild(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->sweep_sul, sweep, 60 * LWS_US_PER_SEC);
 }
 
@@ -89,6 +91,24 @@ static int origin_allowed(const ws_server *srv, struct lws *wsi)
     return 0;
 }
 
+/* At most WS_ADDR_MAX_CONNS open connections per address: one host cannot
+ * hold the server's descriptors (lifted with --limits off, for benchmarks
+ * from one loopback address). */
+static int addr_allowed(ws_server *srv, struct lws *wsi)
+{
+    char addr[48];
+    lws_get_peer_simple(wsi, addr, sizeof addr);
+    if (!srv->cfg->limits || ws__addr_conns(srv, addr) < WS_ADDR_MAX_CONNS)
+        return 1;
+    double now = ws__now();
+    if (now - srv->cap_logged > 10) { /* a flood is told once in a while, not per socket */
+        srv->cap_logged = now;
+        fprintf(stderr, "destek: %s already has %d connections open; more are refused\n", addr,
+                WS_ADDR_MAX_CONNS);
+    }
+    return 0;
+}
+
 static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
 {
     memset(c, 0, sizeof *c);
@@ -97,12 +117,17 @@ static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
     c->is_agent = c->ep && c->ep->is_agent;
     lws_get_peer_simple(wsi, c->addr, sizeof c->addr);
     ws__conn_link(srv, c);
+    ws__addr_count(srv, c->addr, +1);
+    c->serial = ++srv->next_serial;
+    /* hello (or auth) comes first, and soon: an idle socket holds nothing */
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, WS_HELLO_TIMEOUT_S);
 }
 
 /* The one place a connection's state is freed. */
 static void conn_close(ws_server *srv, ws_conn *c)
 {
     ws__conn_unlink(srv, c);
+    ws__addr_count(srv, c->addr, -1);
     if (c->ep && c->ep->closed)
         c->ep->closed(srv, c);
     ws__out_forget(srv, c);
@@ -204,7 +229,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     ws_conn *c = user;
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return endpoint_of(wsi) && origin_allowed(srv, wsi) ? 0 : -1;
+        return endpoint_of(wsi) && origin_allowed(srv, wsi) && addr_allowed(srv, wsi) ? 0 : -1;
     case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
@@ -331,6 +356,7 @@ static void close_engine(ws_server *srv)
     conv_service_free(srv->svc);
     store_close(srv->db);
     ws_limiter_free(srv->limits);
+    ds_map_free(srv->addr_conns);
     match_engine_free(srv->me);
     kb_free(srv->kb);
     for (size_t i = 0; i < srv->origin_count; i++)

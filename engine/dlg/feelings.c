@@ -77,7 +77,7 @@ static void say_first(dlg_turn *t, const char *key)
 static int person_in_reply(const dlg_turn *t)
 {
     const dlg_reply *r = t->out;
-    if (r->handoff_priority || r->offline_started || r->offline_request[0] ||
+    if (r->handoff_priority || r->offline_started || r->offline_request ||
         (t->s->flow && (t->s->flow->flags & DLG_FLOW_AFTER_HOURS)))
         return 1;
     const kb_message *m = kb_message_get(t->kb, "feeling.offer_person");

@@ -78,6 +78,17 @@ static void take_entities(dlg_turn *t)
     }
 }
 
+/* Leaves the request with the whole message. */
+static void record(dlg_turn *t, const char *message)
+{
+    offline_slots *sl = t->slots;
+    dlg__offline_request(t, sl->name, sl->contact, sl->order[0] ? sl->order : t->s->verified,
+                         sl->priority[0] ? sl->priority : "normal",
+                         sl->reason[0] ? sl->reason : "istek", message);
+    dlg__say(t, t->out->offline_request ? "offline.recorded" : "no_store");
+    dlg__end(t);
+}
+
 /* Asks for what is still missing, or leaves the request when nothing is. */
 static void next(dlg_turn *t, const char *prefix)
 {
@@ -94,11 +105,7 @@ static void next(dlg_turn *t, const char *prefix)
     } else if (!sl->message[0]) {
         ask(t, "offline.ask_message", "message");
     } else {
-        dlg__offline_request(t, sl->name, sl->contact, sl->order[0] ? sl->order : t->s->verified,
-                             sl->priority[0] ? sl->priority : "normal",
-                             sl->reason[0] ? sl->reason : "istek", sl->message);
-        dlg__say(t, "offline.recorded");
-        dlg__end(t);
+        record(t, sl->message);
     }
 }
 
@@ -110,8 +117,11 @@ static void keep_story(dlg_turn *t)
     if (nlp_text_token_count(t->msg) < 5 || t->got_slot || dlg__message_has(t, "not_a_name"))
         return;
     size_t n = strlen(sl->message);
-    if (n + 2 < sizeof sl->message)
-        snprintf(sl->message + n, sizeof sl->message - n, "%s%s", n ? " / " : "", t->text);
+    if (n + 4 < sizeof sl->message) {
+        if (n)
+            memcpy(sl->message + n, " / ", 4), n += 3;
+        dlg__keep_text(t, sl->message + n, sizeof sl->message - n); /* cut between characters */
+    }
 }
 
 static int answer(dlg_turn *t, const char *step)
@@ -131,10 +141,19 @@ static int answer(dlg_turn *t, const char *step)
         return 0;
     take_entities(t);
     if (strcmp(step, "message") == 0) {
-        keep_story(t);
-        if (!sl->message[0])
-            snprintf(sl->message, sizeof sl->message, "%s", t->text);
-        next(t, NULL);
+        /* the message in full, after what the shopper told before */
+        ds_buf m;
+        ds_buf_init(&m);
+        if (sl->message[0])
+            ds_buf_printf(&m, "%s / ", sl->message);
+        ds_buf_puts(&m, t->text ? t->text : "");
+        if (sl->name[0] || sl->contact[0]) {
+            record(t, m.failed ? sl->message : m.data);
+        } else {
+            keep_story(t);
+            next(t, NULL);
+        }
+        ds_buf_cleanup(&m);
     } else if (strcmp(step, "name") == 0 && looks_like_name(t, t->text)) {
         snprintf(sl->name, sizeof sl->name, "%s", t->text);
         next(t, NULL);

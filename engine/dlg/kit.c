@@ -20,6 +20,7 @@ void dlg_reply_init(dlg_reply *r)
 void dlg_reply_cleanup(dlg_reply *r)
 {
     ds_buf_cleanup(&r->text);
+    ds_free(r->offline_request);
     dlg_reply_init(r);
 }
 
@@ -299,8 +300,8 @@ void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, co
     ds_json_pair(&w, "priority", priority);
     ds_json_pair(&w, "reason", reason);
     ds_json_end(&w);
-    if (b.data && b.len < sizeof r->offline_request)
-        memcpy(r->offline_request, b.data, b.len + 1);
+    ds_free(r->offline_request);
+    r->offline_request = b.failed ? NULL : ds_buf_take(&b);
     ds_buf_cleanup(&b);
     snprintf(r->reason, sizeof r->reason, "%s", reason);
     r->handoff_priority = strcmp(priority, "urgent") == 0 ? "urgent" : "normal";

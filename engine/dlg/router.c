@@ -632,7 +632,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     store_order_free(t.order);
     if (copy != small)
         ds_free(copy);
-    if (out->handoff_priority || out->offline_request[0])
+    if (out->handoff_priority || out->offline_request)
         s->people_called = 1;
     ds_buf_append(&out->text, "", 0); /* a reply has a text, if empty (a KB without messages) */
     out->verified = s->verified[0] != '\0';

@@ -485,8 +485,9 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     }
     case '%':
         /* the offline request the reply carries contains this text */
-        if (!strstr(r->offline_request, arg))
-            fail(file, line, "offline request lacks \"%s\": %s", arg, r->offline_request);
+        if (!r->offline_request || !strstr(r->offline_request, arg))
+            fail(file, line, "offline request lacks \"%s\": %s", arg,
+                 r->offline_request ? r->offline_request : "(none)");
         break;
     default: fail(file, line, "unknown line: %s%s", l, "");
     }

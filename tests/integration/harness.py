@@ -268,6 +268,23 @@ class Client:
             check(bool(w.get("resumed")) == resumed, "welcome resumed should be %s" % resumed, w)
         return w
 
+    async def full_history(self, welcome, timeout=RECV_TIMEOUT):
+        """The whole transcript: the welcome's page, then older pages asked
+        for with {"type":"history","before":N} while the server says more."""
+        h = list(welcome.get("history", []))
+        more = welcome.get("history_more")
+        while more and h:
+            await self.send({"type": "history", "before": h[0]["n"]})
+            f = await self.recv(timeout)
+            while f.get("type") != "history":  # a hand-off status may come in between
+                check(f.get("type") != "error", "a history request was refused", f)
+                f = await self.recv(timeout)
+            check(f["entries"] and f["entries"][-1]["n"] < h[0]["n"],
+                  "an older page must end before the oldest entry held", f)
+            h = f["entries"] + h
+            more = f.get("more")
+        return h
+
     async def message(self, mid, text, timeout=10):
         """Send one message; return (ack, reply), checking their order and ids."""
         await self.send({"type": "message", "id": mid, "text": text})

@@ -586,6 +586,17 @@ async def t_full_flow(ctx):
     check(f["type"] == "rating_saved", "the rating was refused", f)
     rt = await a.wait(T("rating", conversation=conv), WAIT, "rating", start_a)
     check(rt.get("score") == 4 and rt.get("comment") == comment, "the agent gets the rating", rt)
+    # once per closed conversation, and small (security finding M2)
+    mark_s = s.mark()
+    await s.send({"type": "rating", "score": 1, "comment": "tekrar"})
+    f = await s.wait(lambda f: f.get("type") in ("rating_saved", "error"), WAIT, "second rating",
+                     mark_s)
+    check(f.get("code") == "already_rated", "a second rating must be refused", f)
+    mark_s = s.mark()
+    await s.send({"type": "rating", "score": 2, "comment": "x" * 501})
+    f = await s.wait(lambda f: f.get("type") in ("rating_saved", "error"), WAIT, "long comment",
+                     mark_s)
+    check(f.get("code") == "bad_request", "a 501-character comment must be refused", f)
 
     # The shopper's transcript on return: the agent's words, never the note.
     s2 = await ctx.shopper(srv, "shopper (resumed)")

@@ -238,7 +238,8 @@ static void test_purge(void)
                                     "2026-01-10T12:00:00+03:00", 1768035600LL, &h, NULL, NULL),
                  DS_OK);
     CHECK_STATUS(store_handoff_end(db, h, "closed", "2026-01-10T12:30:00+03:00", NULL), DS_OK);
-    CHECK_STATUS(store_handoff_rate(db, old, 5, "OLD-COMMENT", NULL), DS_OK);
+    CHECK_STATUS(store_handoff_rate(db, old, 5, "OLD-COMMENT", NULL, NULL), DS_OK);
+    CHECK_STATUS(store_handoff_rate(db, old, 1, "again", NULL, NULL), DS_ECONFLICT); /* once */
     long long fresh = conversation(db, "n1", "2000001", NULL, "NEW-MARKER", NOW);
     store_retention r = {.messages_days = 180,
                          .offline_requests_days = 30,
