@@ -164,8 +164,10 @@ static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, 
         c->rx_len = 0;
         c->rx_too_large = 0;
     }
-    if (c->rx_len + len > WS_MAX_FRAME_HARD_LEN)
-        return -1; /* a flood, not a message */
+    if (c->rx_len + len > WS_MAX_FRAME_HARD_LEN) { /* a flood, not a message: closed, saying why */
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"too large", 9);
+        return -1;
+    }
     if (c->rx_len + len > WS_MAX_FRAME_LEN) {
         c->rx_too_large = 1;
         c->rx_len += len; /* count, do not keep */

@@ -349,6 +349,8 @@ async def t_frame_over_64k_closes(ctx):
     await c.send(json.dumps({"type": "message", "id": "huge", "text": "a" * 70000}))
     check(await c.closed_within(5), "a frame over 64 KB must close the connection",
           *c.seen[-3:])
+    code = c.ws.close_code
+    check(code == 1009, "a frame over 64 KB closes with 1009 (message too big), not %r" % code)
     # ... and the server is still there for others.
     c2 = await connect(ctx)
     await c2.hello()
