@@ -965,6 +965,8 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
                       ds_error *err)
 {
     ds_json_use_ds_alloc();
+    if (err)
+        memset(err, 0, sizeof *err); /* every field the caller may print is set */
     DIR *d = opendir(dir);
     if (!d)
         return ds_fail(err, DS_EIO, "cannot open knowledge base directory %s: %s", dir,

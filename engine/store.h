@@ -76,6 +76,12 @@ typedef struct store_order {
 ds_status store_order_get(store_db *db, const char *id, store_order **out, ds_error *err);
 void store_order_free(store_order *o);
 
+/* Only the e-mail and phone an order was placed with: what an identity
+ * check compares, in one lookup that costs the same whether the order
+ * exists or not. DS_ENOTFOUND (email and phone "") when it does not. */
+ds_status store_order_contact(store_db *db, const char *id, char *email, size_t email_len,
+                              char *phone, size_t phone_len, ds_error *err);
+
 /* Cancels an order that has not shipped (status received or preparing):
  * sets status cancelled and writes an audit record (who, when, why) in the
  * same transaction. DS_ECONFLICT when the order's status does not allow it,

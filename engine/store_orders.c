@@ -214,6 +214,29 @@ static ds_status order_status(store_db *db, const char *id, char *buf, size_t bu
     return s;
 }
 
+ds_status store_order_contact(store_db *db, const char *id, char *email, size_t email_len,
+                              char *phone, size_t phone_len, ds_error *err)
+{
+    email[0] = phone[0] = '\0';
+    store_q *st = store__q(db, STMT_ORDER_CONTACT, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_text(st, 1, id);
+    int rc = store__step(db, st);
+    ds_status s = DS_OK;
+    if (rc == STORE_ROW) {
+        const char *e = store__col_text(st, 0), *p = store__col_text(st, 1);
+        snprintf(email, email_len, "%s", e ? e : "");
+        snprintf(phone, phone_len, "%s", p ? p : "");
+    } else if (rc == STORE_DONE) {
+        s = ds_fail(err, DS_ENOTFOUND, "there is no order %s", id);
+    } else {
+        s = store__db_fail(db, err, "reading an order's contact");
+    }
+    store__done(st);
+    return s;
+}
+
 ds_status store_order_cancel(store_db *db, const char *id, const char *actor, const char *reason,
                              const char *now, ds_error *err)
 {

@@ -284,6 +284,7 @@ static const char *const stmt_sql[STMT_COUNT_] = {
                            " WHERE order_id = ?1 ORDER BY at_utc, seq",
     [STMT_ORDER_COUNT] = "SELECT count(*) FROM orders",
     [STMT_ORDER_STATUS] = "SELECT status FROM orders WHERE id = ?1",
+    [STMT_ORDER_CONTACT] = "SELECT customer_email, customer_phone FROM orders WHERE id = ?1",
     [STMT_ORDER_CANCEL] = "UPDATE orders SET status = 'cancelled'"
                           " WHERE id = ?1 AND status IN ('received', 'preparing')",
     [STMT_AUDIT_INSERT] = "INSERT INTO order_audit (order_id, action, old_status, new_status,"

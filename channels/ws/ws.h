@@ -27,14 +27,16 @@
 #define WS_AUTH_BURST 20              /* agent log-ins per address ... */
 #define WS_AUTH_WINDOW_S 60           /* ... in this many seconds */
 #define WS_ADDR_MAX_CONNS 256         /* open connections per address */
-#define WS_HELLO_TIMEOUT_S 10         /* hello or auth within this, or closed */
-#define WS_QUEUE_ITEMS 100            /* queue items pushed to agents (the head) */
-#define WS_QUEUE_PREVIEW 160          /* bytes of an offline request in an item */
-#define WS_QUEUE_PUSHES_PER_S 4       /* queue pushes per second, at most */
-#define WS_HISTORY_PAGE 50            /* transcript entries in one frame ... */
-#define WS_HISTORY_BYTES (32 * 1024)  /* ... and at most this much of their JSON */
-#define WS_IDLE_PING_S 30             /* ping an idle connection after this */
-#define WS_IDLE_HANGUP_S 75           /* and drop it when nothing came back */
+#define WS_HELLO_TIMEOUT_S 10
+#define WS_FD_RESERVE \
+    256 /* descriptors kept back from connections */ /* hello or auth within this, or closed */
+#define WS_QUEUE_ITEMS 100                           /* queue items pushed to agents (the head) */
+#define WS_QUEUE_PREVIEW 160                         /* bytes of an offline request in an item */
+#define WS_QUEUE_PUSHES_PER_S 4                      /* queue pushes per second, at most */
+#define WS_HISTORY_PAGE 50                           /* transcript entries in one frame ... */
+#define WS_HISTORY_BYTES (32 * 1024)                 /* ... and at most this much of their JSON */
+#define WS_IDLE_PING_S 30                            /* ping an idle connection after this */
+#define WS_IDLE_HANGUP_S 75                          /* and drop it when nothing came back */
 
 typedef struct ws_config {
     const char *host;

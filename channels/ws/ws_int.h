@@ -72,6 +72,7 @@ struct ws_server {
     ws_limiter *limits;
     ws_conn *conns;
     size_t conn_count;
+    size_t max_conns; /* WebSocket connections the descriptors allow */
     ws_conn *dirty;
     unsigned long batch_seq; /* the open batch, 0 when none */
     unsigned long committed_seq;
@@ -87,13 +88,14 @@ struct ws_server {
      * own libuv loop (epoll) handed to lws */
     int use_uv;
     uv_loop_t loop;
-    uv_signal_t sig_term, sig_int, sig_hup;
+    uv_signal_t sig_term, sig_int, sig_hup, sig_usr1;
     uv_timer_t drain_timer;
     struct lws_context *ctx_alive; /* lws sets it NULL once destroyed */
     int queue_dirty;               /* push the queue after this loop turn */
     double queue_pushed;           /* when it was pushed last */
     struct ds_map *addr_conns;     /* open connections per address (ws_conns.c) */
     unsigned long long next_serial;
+    char web_real[4096]; /* the web directory, symlinks resolved */
     double cap_logged;   /* when the per-address cap was last logged */
     double gone_checked; /* when the database file was last looked at */
     int store_gone;      /* it was deleted or replaced: no more writes */

@@ -4,6 +4,8 @@
  * SIGTERM drain and SIGHUP knowledge-base reload. Frames go to the
  * endpoints' handlers (ws_chat.c, ws_agent.c); output and the group commit
  * are ws_out.c's. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +41,8 @@ static struct lws_context *signal_ctx; /* the only global: signal handlers need 
 
 static void on_signal(int sig)
 {
-    if (sig == SIGHUP)
-        got_hup = 1;
+    if (sig == SIGHUP || sig == SIGUSR1)
+        got_hup = sig == SIGUSR1 ? 2 : 1; /* USR1: a reload that may drop intents */
     else
         got_term = 1;
     if (signal_ctx)
@@ -82,9 +84,14 @@ static void purge(lws_sorted_usec_list_t *sul)
 
 static int origin_allowed(const ws_server *srv, struct lws *wsi)
 {
-    char origin[256];
-    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+    int len = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+    if (len <= 0)
         return 1; /* not a browser: Origin only guards against other sites' pages */
+    /* compared whole, however long: one that does not fit is not "absent" */
+    char origin[1024];
+    if ((size_t)len >= sizeof origin ||
+        lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) != len)
+        return 0;
     for (size_t i = 0; i < srv->origin_count; i++)
         if (strcmp(srv->origins[i], "*") == 0 || strcasecmp(srv->origins[i], origin) == 0)
             return 1;
@@ -98,13 +105,20 @@ static int addr_allowed(ws_server *srv, struct lws *wsi)
 {
     char addr[48];
     lws_get_peer_simple(wsi, addr, sizeof addr);
-    if (!srv->cfg->limits || ws__addr_conns(srv, addr) < WS_ADDR_MAX_CONNS)
+    int full = srv->conn_count >= srv->max_conns; /* descriptors: always */
+    if (!full && (!srv->cfg->limits || ws__addr_conns(srv, addr) < WS_ADDR_MAX_CONNS))
         return 1;
     double now = ws__now();
     if (now - srv->cap_logged > 10) { /* a flood is told once in a while, not per socket */
         srv->cap_logged = now;
-        fprintf(stderr, "destek: %s already has %d connections open; more are refused\n", addr,
-                WS_ADDR_MAX_CONNS);
+        if (full)
+            fprintf(stderr,
+                    "destek: %zu connections open, as many as descriptors allow; more "
+                    "are refused\n",
+                    srv->conn_count);
+        else
+            fprintf(stderr, "destek: %s already has %d connections open; more are refused\n", addr,
+                    WS_ADDR_MAX_CONNS);
     }
     return 0;
 }
@@ -189,11 +203,30 @@ static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, 
     return 0;
 }
 
-static int reload_kb(ws_server *srv)
+/* The intents of the old knowledge base the new one lacks, listed in buf:
+ * a deploy caught halfway (a file missing) must not quietly make the bot
+ * forget what it answered. Returns how many. */
+static size_t dropped_intents(const kb_base *old, const kb_base *kb, char *buf, size_t len)
+{
+    size_t n = 0, used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < kb_intent_count(old); i++) {
+        const char *id = kb_intent_at(old, i)->id;
+        if (kb_intent_find(kb, id) >= 0)
+            continue;
+        if (used + strlen(id) + 8 < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", n ? ", " : "", id);
+        n++;
+    }
+    return n;
+}
+
+static int reload_kb(ws_server *srv, int force)
 {
     kb_base *kb;
     match_engine *me;
     ds_error err;
+    memset(&err, 0, sizeof err);
     if (kb_load_dir(srv->cfg->kb_dir, &kb, NULL, NULL, &err) != DS_OK) {
         char buf[1200];
         ds_error_format(&err, buf, sizeof buf);
@@ -203,6 +236,18 @@ static int reload_kb(ws_server *srv)
     if (dlg_check_kb(kb, NULL, NULL) || hours_check(kb, NULL, NULL) ||
         match_engine_new(kb, &me, &err) != DS_OK) {
         lwsl_err("destek: reload refused, the new knowledge base is incomplete\n");
+        kb_free(kb);
+        return -1;
+    }
+    char gone[512];
+    size_t n = dropped_intents(srv->kb, kb, gone, sizeof gone);
+    if (n && !force) {
+        fprintf(stderr,
+                "destek: reload refused, the new knowledge base in %s lacks %zu intents the "
+                "running one answers (%s): a file missing? The old one stays. To drop them on "
+                "purpose, reload with SIGUSR1 instead of SIGHUP\n",
+                srv->cfg->kb_dir, n, gone);
+        match_engine_free(me);
         kb_free(kb);
         return -1;
     }
@@ -224,6 +269,33 @@ static int reload_kb(ws_server *srv)
     return 0;
 }
 
+/* A static file is served only from inside the web directory: a symlink
+ * in it that leads elsewhere (/etc/passwd) is refused, not followed. */
+static int file_inside(const ws_server *srv, const char *uri)
+{
+    if (!srv->web_real[0] || !uri)
+        return 1;
+    const char *rel = uri, *def = "index.html";
+    if (strncmp(uri, "/agent", 6) == 0 && (uri[6] == '\0' || uri[6] == '/')) {
+        rel = uri + 6;
+        def = "agent.html";
+    }
+    char path[PATH_MAX + 64], real[PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s", srv->cfg->web_dir, rel[0] == '/' ? rel + 1 : rel);
+    if (n <= 0 || (size_t)n >= sizeof path - 16)
+        return 0;
+    char *q = strchr(path, '?');
+    if (q)
+        *q = '\0';
+    size_t l = strlen(path);
+    if (l && path[l - 1] == '/')
+        snprintf(path + l, sizeof path - l, "%s", def);
+    if (!realpath(path, real))
+        return 1; /* not there: lws answers 404 */
+    size_t wl = strlen(srv->web_real);
+    return strncmp(real, srv->web_real, wl) == 0 && (real[wl] == '/' || real[wl] == '\0');
+}
+
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
@@ -232,6 +304,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return endpoint_of(wsi) && origin_allowed(srv, wsi) && addr_allowed(srv, wsi) ? 0 : -1;
+    case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+        if (!file_inside(srv, in)) {
+            lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, NULL);
+            return -1;
+        }
+        return 0;
     case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
@@ -270,8 +348,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return 0;
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (got_hup) {
+            int force = got_hup == 2;
             got_hup = 0;
-            reload_kb(srv);
+            reload_kb(srv, force);
         }
         return 0;
     default: return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -386,8 +465,8 @@ static void drain_timeout(uv_timer_t *t)
 static void on_uv_signal(uv_signal_t *h, int signum)
 {
     ws_server *srv = h->data;
-    if (signum == SIGHUP) {
-        reload_kb(srv);
+    if (signum == SIGHUP || signum == SIGUSR1) {
+        reload_kb(srv, signum == SIGUSR1);
         return;
     }
     got_term = 1;
@@ -406,15 +485,15 @@ static void lws_uv_signal(void *handle, int signum)
     uv_signal_t *h = handle;
     ws_server *srv = lws_context_user(signal_ctx);
     (void)h;
-    if (srv && signum != SIGHUP)
+    if (srv && signum != SIGHUP && signum != SIGUSR1)
         on_uv_signal(&srv->sig_term, SIGTERM);
 }
 
 static void uv_signals(ws_server *srv)
 {
-    uv_signal_t *hs[] = {&srv->sig_term, &srv->sig_int, &srv->sig_hup};
-    int sigs[] = {SIGTERM, SIGINT, SIGHUP};
-    for (size_t i = 0; i < 3; i++) {
+    uv_signal_t *hs[] = {&srv->sig_term, &srv->sig_int, &srv->sig_hup, &srv->sig_usr1};
+    int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+    for (size_t i = 0; i < 4; i++) {
         uv_signal_init(&srv->loop, hs[i]);
         hs[i]->data = srv;
         uv_signal_start(hs[i], on_uv_signal, sigs[i]);
@@ -433,8 +512,9 @@ static void uv_cleanup(ws_server *srv)
         nanosleep(&ts, NULL);
     }
     uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term, (uv_handle_t *)&srv->sig_int,
-                         (uv_handle_t *)&srv->sig_hup, (uv_handle_t *)&srv->drain_timer};
-    for (size_t i = 0; i < 4; i++)
+                         (uv_handle_t *)&srv->sig_hup, (uv_handle_t *)&srv->sig_usr1,
+                         (uv_handle_t *)&srv->drain_timer};
+    for (size_t i = 0; i < 5; i++)
         if (!uv_is_closing(hs[i]))
             uv_close(hs[i], NULL);
     /* lws closes its own handles on this loop after lws_context_destroy */
@@ -444,20 +524,29 @@ static void uv_cleanup(ws_server *srv)
 
 /* Thousands of shoppers need thousands of descriptors; the soft limit is
  * often 1024. */
-static void raise_fd_limit(void)
+/* Raises the descriptor limit to the hard one and returns how many
+ * WebSocket connections may be open: the limit less a reserve, so accept()
+ * never runs out of descriptors (lws would retry it at 100 % CPU) and the
+ * database, the logs and HTTP requests always have some. */
+static size_t raise_fd_limit(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
     }
+    size_t n = (size_t)rl.rlim_cur;
+    return n > 2 * WS_FD_RESERVE ? n - WS_FD_RESERVE : n / 2;
 }
 
 int ws_server_run(const ws_config *cfg)
 {
     ws_server srv;
-    raise_fd_limit();
     memset(&srv, 0, sizeof srv);
+    srv.max_conns = raise_fd_limit();
     srv.cfg = cfg;
     lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
     if (open_engine(&srv) != 0) {
@@ -474,6 +563,8 @@ int ws_server_run(const ws_config *cfg)
                                                                 "text/html; charset=utf-8"};
     static const struct lws_protocol_vhost_options mime_js = {&mime_html, NULL, ".js",
                                                               "text/javascript; charset=utf-8"};
+    if (!realpath(cfg->web_dir, srv.web_real))
+        srv.web_real[0] = '\0';
     static struct lws_http_mount mount;
     memset(&mount, 0, sizeof mount);
     mount.mountpoint = "/";
@@ -540,6 +631,7 @@ int ws_server_run(const ws_config *cfg)
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGHUP, &sa, NULL);
+        sigaction(SIGUSR1, &sa, NULL);
     }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
     lws_sul_schedule(srv.ctx, 0, &srv.purge_sul, purge, LWS_US_PER_SEC / 2);

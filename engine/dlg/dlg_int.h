@@ -202,11 +202,12 @@ struct dlg_turn {
     void *slots;          /* its slots */
     store_order *order;   /* the verified order, loaded this turn (owned) */
     /* what the handler asked the router for */
-    const char *wait;        /* a step to wait on */
-    int end;                 /* the flow is over */
-    const char *handoff;     /* people must take over: "urgent" or "normal" */
-    const char *handoff_why; /* a short reason id */
-    const char *start;       /* start the flow of this name next */
+    const char *wait;         /* a step to wait on */
+    int end;                  /* the flow is over */
+    const char *handoff;      /* people must take over: "urgent" or "normal" */
+    const char *handoff_why;  /* a short reason id: points at handoff_why_buf */
+    char handoff_why_buf[32]; /* a copy: a flow's slots holding it are cleared at its end */
+    const char *start;        /* start the flow of this name next */
     /* the hand-off the router is carrying out, for the after-hours flow */
     const char *people_priority, *people_reason;
     /* values for templates this turn */

@@ -24,13 +24,13 @@ static dlg_check *check_of(dlg_session *s, const char *order)
     return c;
 }
 
-static int proof_matches(const dlg_session *s, const store_order *o)
+static int proof_matches(const dlg_session *s, const char *email, const char *phone)
 {
-    if (s->email[0] && o->customer_email && strcasecmp(s->email, o->customer_email) == 0)
+    if (s->email[0] && email[0] && strcasecmp(s->email, email) == 0)
         return 1;
-    if (s->last4[0] && o->customer_phone) {
-        size_t n = strlen(o->customer_phone);
-        return n >= 4 && strcmp(o->customer_phone + n - 4, s->last4) == 0;
+    if (s->last4[0]) {
+        size_t n = strlen(phone);
+        return n >= 4 && strcmp(phone + n - 4, s->last4) == 0;
     }
     return 0;
 }
@@ -121,7 +121,13 @@ int dlg__verified_order(dlg_turn *t)
         dlg__wait(t, DLG_STEP_IDENTITY);
         return 0;
     }
-    ds_status st = store_order_get(t->env->db, s->order_no, &t->order, NULL);
+    /* the proof is checked against the order's contact alone, so a wrong
+     * one costs the same whether the order exists or not; the order itself
+     * is read only for its customer */
+    char email[256] = "", phone[64] = "";
+    ds_status st = known ? store_order_get(t->env->db, s->order_no, &t->order, NULL)
+                         : store_order_contact(t->env->db, s->order_no, email, sizeof email, phone,
+                                               sizeof phone, NULL);
     if (st != DS_OK && st != DS_ENOTFOUND) {
         dlg__say(t, "no_store");
         dlg__end(t);
@@ -129,7 +135,8 @@ int dlg__verified_order(dlg_turn *t)
     }
     if (known && st == DS_OK)
         return 1;
-    if (st == DS_OK && proof_matches(s, t->order)) {
+    if (st == DS_OK && proof_matches(s, email, phone) &&
+        store_order_get(t->env->db, s->order_no, &t->order, NULL) == DS_OK) {
         snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
         s->done_item = -1; /* another order's items */
         c->fails = 0;

@@ -276,7 +276,8 @@ int dlg__answer_offer(dlg_turn *t, const char *reason)
 void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason)
 {
     t->handoff = priority;
-    t->handoff_why = reason;
+    snprintf(t->handoff_why_buf, sizeof t->handoff_why_buf, "%s", reason ? reason : "");
+    t->handoff_why = t->handoff_why_buf;
 }
 
 void dlg__start(dlg_turn *t, const char *flow)

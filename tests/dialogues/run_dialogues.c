@@ -8,7 +8,7 @@
  *   > shopper message      = expected intent (a|b accepts either)
  *   ~ text the reply must contain     ! text it must not contain
  *   ? a quick reply that must be offered
- *   ^ urgent|normal|none   the hand-off the reply asks for
+ *   ^ urgent|normal|none [REASON]  the hand-off the reply asks for (and why)
  *   % text                 the after-hours offline request contains text
  *   $ order ID STATUS      the order's status in the store now
  *   $ requests KIND N      the store holds N requests of KIND
@@ -478,9 +478,18 @@ static void run_line(runner *ru, const char *file, int line, char *l)
         break;
     }
     case '^': {
+        /* "^ urgent" or "^ urgent hasarli": the priority, and the reason */
         const char *got = r->handoff_priority ? r->handoff_priority : "none";
-        if (strcmp(got, arg) != 0)
-            fail(file, line, "hand-off %s, want %s", got, arg);
+        char want[64];
+        snprintf(want, sizeof want, "%s", arg);
+        char *why = strchr(want, ' ');
+        if (why)
+            *why++ = '\0';
+        if (strcmp(got, want) != 0)
+            fail(file, line, "hand-off %s, want %s", got, want);
+        else if (why && strcmp(r->handoff_reason ? r->handoff_reason : "", why) != 0)
+            fail(file, line, "hand-off reason \"%s\", want %s",
+                 r->handoff_reason ? r->handoff_reason : "", why);
         break;
     }
     case '%':

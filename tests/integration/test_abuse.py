@@ -13,6 +13,10 @@ client must not cost anyone else their service.
   conn_cap          at most 256 open connections per address; others still in
   agent_auth        agent log-ins are limited per address and failures logged;
                     an over-long token closes the connection
+  web_symlinks      a symlink in the web directory that leads outside it is
+                    refused (403), the shop's own files still served
+  fd_reserve        with descriptors nearly gone, new connections are refused
+                    at once, the server does not spin, and accepts again later
 
 usage: /usr/bin/python3 test_abuse.py DESTEK SRCROOT [TEST ...]"""
 
@@ -25,7 +29,7 @@ import sys
 import time
 
 sys.dont_write_bytecode = True
-from harness import Client, Server, check, parse_argv, run, websockets
+from harness import Client, Server, TestFailure, check, parse_argv, run, websockets
 
 DESTEK, SRCROOT = parse_argv()
 HUGE = "ş" * 2000
@@ -205,6 +209,97 @@ async def t_agent_auth(ctx):
           "an over-long token must get bad_request and a close", *got)
 
 
+async def t_web_symlinks(ctx):
+    import shutil
+    import urllib.error
+    import urllib.request
+    web = os.path.join(ctx.server().workdir, "web")
+    shutil.copytree(os.path.join(SRCROOT, "channels", "web"), web)
+    os.symlink("/etc/passwd", os.path.join(web, "passwd.txt"))
+    os.symlink("/etc", os.path.join(web, "etcdir"))
+    s = Server(DESTEK, SRCROOT, extra=["--web", web])
+    try:
+        s.start()
+
+        def status(path):
+            try:
+                return urllib.request.urlopen("http://127.0.0.1:%d%s" % (s.port, path),
+                                              timeout=5).status
+            except urllib.error.HTTPError as e:
+                return e.code
+        for path in ("/passwd.txt", "/etcdir/passwd", "/agent/../passwd.txt"):
+            check(status(path) in (403, 404), "%s outside the web directory was served" % path)
+        check(status("/passwd.txt") == 403, "a symlink out of the web directory must be 403")
+        check(status("/widget.js") == 200 and status("/agent/") == 200,
+              "the shop's own files must still be served")
+    finally:
+        s.cleanup()
+
+
+async def t_fd_reserve(ctx):
+    import resource
+    import socket as so
+    import tempfile
+    work = tempfile.mkdtemp(prefix="destek-fd-")
+    port = so.socket()
+    port.bind(("127.0.0.1", 0))
+    p = port.getsockname()[1]
+    port.close()
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))
+    srv = subprocess.Popen([DESTEK, "serve", "--db", os.path.join(work, "d.db"), "--port", str(p),
+                            "--limits", "off"], stdout=subprocess.PIPE,
+                           stderr=open(os.path.join(work, "log"), "w"), preexec_fn=low_limit,
+                           text=True)
+    held = []
+    try:
+        for line in srv.stdout:
+            if "listening on" in line:
+                break
+        url = "ws://127.0.0.1:%d/ws/chat" % p
+        refused = 0
+        for _ in range(420):
+            try:
+                held.append(await websockets.connect(url, open_timeout=3))
+            except Exception:
+                refused += 1
+        check(refused > 0 and 300 <= len(held) <= 600 - 256,
+              "with 600 descriptors: %d held, %d refused" % (len(held), refused))
+        cpu0 = sum(os.times()[:2])
+        with open("/proc/%d/stat" % srv.pid) as f:
+            t0 = sum(int(x) for x in f.read().split()[13:15])
+        for _ in range(50):  # keep knocking while full
+            try:
+                ws = await websockets.connect(url, open_timeout=1)
+                await ws.close()
+            except Exception:
+                pass
+        await asyncio.sleep(1.0)
+        with open("/proc/%d/stat" % srv.pid) as f:
+            t1 = sum(int(x) for x in f.read().split()[13:15])
+        ticks = os.sysconf("SC_CLK_TCK")
+        check((t1 - t0) / ticks < 0.8, "the server spun: %.2f s of CPU in about a second" %
+              ((t1 - t0) / ticks))
+        await asyncio.gather(*(ws.close() for ws in held[:50]))
+        held = held[50:]
+        await asyncio.sleep(0.5)
+        try:
+            c = await Client.open(url)
+        except Exception as e:
+            raise TestFailure("no room again after 50 connections closed (%d held, %d refused): "
+                              "%r" % (len(held) + 50, refused, e))
+        await c.hello()
+        await c.close()
+        del cpu0
+    finally:
+        await asyncio.gather(*(ws.close() for ws in held), return_exceptions=True)
+        srv.terminate()
+        srv.wait(10)
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
+
+
 TESTS = [
     ("long_history", t_long_history),
     ("reset_flood", t_reset_flood),
@@ -212,6 +307,8 @@ TESTS = [
     ("hello_timeout", t_hello_timeout),
     ("conn_cap", t_conn_cap),
     ("agent_auth", t_agent_auth),
+    ("web_symlinks", t_web_symlinks),
+    ("fd_reserve", t_fd_reserve),
 ]
 
 if __name__ == "__main__":

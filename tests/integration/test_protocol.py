@@ -581,6 +581,10 @@ async def t_origin_default(ctx):
     own = "http://127.0.0.1:%d" % s.port
     check(not await origin_refused(s.url, own), "the server's own Origin %s is allowed" % own)
     check(not await origin_refused(s.url, None), "no Origin (not a browser) is allowed")
+    for n in (261, 263, 1500):  # too long for a fixed buffer is not "no Origin"
+        long_origin = "http://" + "a" * (n - len("http://.evil.example")) + ".evil.example"
+        check(await origin_refused(s.url, long_origin),
+              "a %d-byte foreign Origin must be refused" % len(long_origin))
 
 
 async def t_origin_allow_list(ctx):

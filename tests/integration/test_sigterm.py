@@ -204,6 +204,37 @@ async def t_sighup_reload(ctx):
     srv.stop()
 
 
+async def t_reload_drops_intents(ctx):
+    """A deploy caught halfway (a KB file missing) is refused on SIGHUP with a
+    clear log line; SIGUSR1 is the reload that may drop intents on purpose."""
+    kb = os.path.join(ctx.tempdir(), "intents")
+    shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
+    srv = ctx.new_server(extra=["--limits", "off"], kb=kb).start()
+    c = await Client.open(srv.url)
+    await c.hello()
+    _, before = await c.message("d-0", "kargom nerede")
+    check(before.get("intent") == "kargo_takip", "expected kargo_takip", before)
+    os.unlink(os.path.join(kb, "kargo.json"))
+    srv.signal(signal.SIGHUP)
+    await asyncio.sleep(1.0)
+    _, kept = await c.message("d-1", "kargom nerede")
+    check(kept.get("intent") == "kargo_takip", "a reload lacking kargo.json was taken", kept)
+    log = open(srv.log_path, errors="replace").read()
+    check("reload refused" in log and "kargo_takip" in log,
+          "the refused reload must name what it lacked:\n" + srv.stderr_tail())
+    srv.signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while True:
+        _, r = await c.message("d-%d" % int(time.monotonic() * 1000), "kargom nerede")
+        if r.get("intent") != "kargo_takip":
+            break
+        check(time.monotonic() < deadline, "SIGUSR1 did not reload", r)
+        await asyncio.sleep(0.2)
+    check(srv.alive(), "the server died on a forced reload")
+    await c.close()
+    srv.stop()
+
+
 async def t_resume_mid_dialogue(ctx):
     srv = ctx.new_server(extra=["--limits", "off"])
     r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(srv.db)), "--db", srv.db],
@@ -281,6 +312,7 @@ async def t_reload_mid_dialogue(ctx):
 
 
 TESTS = [("sigterm_with_clients", t_sigterm), ("sighup_reload", t_sighup_reload),
+         ("reload_drops_intents", t_reload_drops_intents),
          ("resume_mid_dialogue", t_resume_mid_dialogue),
          ("reload_mid_dialogue", t_reload_mid_dialogue)]
 
