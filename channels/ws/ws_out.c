@@ -41,6 +41,11 @@ void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
 {
     char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
     json_decref(obj);
+    if (!s) /* never silent: whoever waits for this frame must be findable in the log */
+        fprintf(stderr,
+                "destek: a frame for connection %llu could not be built (invalid text or "
+                "out of memory); it was not sent\n",
+                c->serial);
     ws__send_take(srv, c, s, durable);
 }
 

@@ -222,6 +222,15 @@ async def t_reload_drops_intents(ctx):
     log = open(srv.log_path, errors="replace").read()
     check("reload refused" in log and "kargo_takip" in log,
           "the refused reload must name what it lacked:\n" + srv.stderr_tail())
+    # no knowledge base at all: refused, and the log line is clean text
+    os.rename(kb, kb + ".away")
+    srv.signal(signal.SIGHUP)
+    await asyncio.sleep(1.0)
+    os.rename(kb + ".away", kb)
+    log = open(srv.log_path, "rb").read()
+    line = [l for l in log.splitlines() if b"cannot open knowledge base directory" in l]
+    check(line and line[-1].decode("utf-8", "strict").isprintable(),
+          "a reload without the directory must say so in clean text: %r" % line[-1:])
     srv.signal(signal.SIGUSR1)
     deadline = time.monotonic() + 10
     while True:
