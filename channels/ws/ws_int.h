@@ -60,6 +60,7 @@ struct ws_conn {
     int closing;
     int close_code;            /* the close frame's status when closing; 0: policy violation */
     unsigned long long serial; /* unique for the server's life (limiter keys) */
+    int http_endpoint;         /* an HTTP request for ws_http.c's endpoint (1-based), 0 none */
 };
 
 struct ws_server {
@@ -151,6 +152,16 @@ size_t ws__agents_online(ws_server *srv);
 size_t ws__addr_conns(ws_server *srv, const char *addr);
 void ws__addr_count(ws_server *srv, const char *addr, int delta);
 void ws__addr_rebuild(ws_server *srv);
+
+/* ---- the server's own HTTP answers (ws_http.c) --------------------------- */
+
+/* 1-based index of an endpoint (/healthz, /readyz) for a request path, 0
+ * when it is not one (a static file, then). */
+int ws__http_index(const char *path);
+/* Answers the request: the headers now, the body when writeable. Return
+ * what the lws callback returns. */
+int ws__http_request(ws_server *srv, struct lws *wsi, int which);
+int ws__http_writeable(ws_server *srv, struct lws *wsi, int which);
 
 /* ---- transcripts (ws_history.c) ------------------------------------------ */
 

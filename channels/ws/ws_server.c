@@ -310,6 +310,19 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             return -1;
         }
         return 0;
+    case LWS_CALLBACK_HTTP: {
+        char uri[64];
+        int which =
+            lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 ? ws__http_index(uri) : 0;
+        if (!which)
+            return lws_callback_http_dummy(wsi, reason, user, in, len);
+        c->http_endpoint = which;
+        return ws__http_request(srv, wsi, which);
+    }
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (c && c->http_endpoint)
+            return ws__http_writeable(srv, wsi, c->http_endpoint);
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
     case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
@@ -580,6 +593,18 @@ int ws_server_run(const ws_config *cfg)
     agent_mount.mountpoint_len = 6;
     agent_mount.def = "agent.html";
     mount.mount_next = &agent_mount;
+    /* /healthz and /readyz: answered by the callback (ws_http.c) */
+    static struct lws_http_mount ops_mounts[2];
+    static const char *const ops_paths[] = {"/healthz", "/readyz"};
+    for (size_t i = 0; i < 2; i++) {
+        memset(&ops_mounts[i], 0, sizeof ops_mounts[i]);
+        ops_mounts[i].mountpoint = ops_paths[i];
+        ops_mounts[i].mountpoint_len = (unsigned char)strlen(ops_paths[i]);
+        ops_mounts[i].origin = "destek";
+        ops_mounts[i].origin_protocol = LWSMPRO_CALLBACK;
+        ops_mounts[i].mount_next = i ? NULL : &ops_mounts[1];
+    }
+    agent_mount.mount_next = &ops_mounts[0];
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);

@@ -199,8 +199,19 @@ async def t_disk_full(ctx):
         os.rmdir(mnt)
 
 
+def http_status(s, path):
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d%s" % (s.port, path), timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
 async def t_db_deleted(ctx):
     s = ctx.server()
+    check(http_status(s, "/readyz")[0] == 200, "/readyz before the deletion")
     c = await Client.open(s.url)
     await c.hello()
     await c.message("d-1", "kargo ücreti ne kadar")
@@ -215,6 +226,10 @@ async def t_db_deleted(ctx):
     await c.close()
     log = open(s.log_path, errors="replace").read()
     check("deleted or replaced" in log, "no log line about the deleted database: %s" % log[-300:])
+    st, body = http_status(s, "/readyz")
+    check(st == 503 and "deleted or replaced" in body, "/readyz must fail with the reason: %d %r" %
+          (st, body))
+    check(http_status(s, "/healthz")[0] == 200, "/healthz stays 200: the process serves")
 
 
 async def t_durability_full(ctx):

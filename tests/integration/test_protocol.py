@@ -124,9 +124,11 @@ async def t_http_endpoints(ctx):
     check(st == 200 and b"<" in body, "/ should serve the demo page: %d" % st)
     st, body = await loop.run_in_executor(None, get, "/widget.js")
     check(st == 200 and len(body) > 100, "/widget.js: %d" % st)
-    if "/healthz" in proto:
-        st, body = await loop.run_in_executor(None, get, "/healthz")
-        check(st == 200 and body.strip() == b"ok", "/healthz: %d %r" % (st, body[:50]))
+    st, body = await loop.run_in_executor(None, get, "/healthz")
+    check(st == 200 and body.strip() == b"ok", "/healthz: %d %r" % (st, body[:50]))
+    st, body = await loop.run_in_executor(None, get, "/readyz")
+    check(st == 200 and body.strip() == b"ready", "/readyz: %d %r" % (st, body[:50]))
+    del proto
     # A WebSocket upgrade on another path is refused.
     refused = False
     try:
