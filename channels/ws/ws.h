@@ -24,6 +24,7 @@
 #define WS_ADDR_WINDOW_S 60           /* ... in this many seconds */
 #define WS_FRAME_BURST 30             /* other frames per connection ... */
 #define WS_FRAME_WINDOW_S 10          /* ... in this many seconds */
+#define WS_ADDR_FRAME_BURST 1200      /* and per address, a minute */
 #define WS_AUTH_BURST 20              /* agent log-ins per address ... */
 #define WS_AUTH_WINDOW_S 60           /* ... in this many seconds */
 #define WS_ADDR_MAX_CONNS 256         /* open connections per address */

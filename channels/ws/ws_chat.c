@@ -312,10 +312,12 @@ void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
     }
     /* every frame costs something: messages per conversation (on_message),
      * the rest per connection, so no frame type floods the server */
-    char key[48];
+    char key[48], akey[64];
     snprintf(key, sizeof key, "k:%llu", c->serial);
+    snprintf(akey, sizeof akey, "ka:%s", c->addr);
     if (srv->cfg->limits && type != WS_FRAME_MESSAGE &&
-        !ws_limiter_hit(srv->limits, key, ws__now(), WS_FRAME_BURST, WS_FRAME_WINDOW_S)) {
+        (!ws_limiter_hit(srv->limits, key, ws__now(), WS_FRAME_BURST, WS_FRAME_WINDOW_S) ||
+         !ws_limiter_hit(srv->limits, akey, ws__now(), WS_ADDR_FRAME_BURST, WS_ADDR_WINDOW_S))) {
         ws__send_error(srv, c, "rate_limited", "too many requests; wait a few seconds");
         json_decref(msg);
         return;
