@@ -15,15 +15,40 @@
   var GREETING = ds.greeting || 'Merhaba! Size nasıl yardımcı olabilirim? Siparişiniz, kargonuz, iade ve değişim işlemleriniz için buradayım.';
   var LEFT = ds.position === 'left';
   var NS = 'destek:' + (ds.key || SERVER) + ':';
-  var MAX_TEXT = 2000, MAX_KEEP = 100;
+  var MAX_TEXT = 2000, MAX_KEEP = 100, MAX_OLDER = 1000;
 
-  /* ---------- storage (never throws: private mode, full quota) ---------- */
-  function load(k, d) { try { var v = localStorage.getItem(NS + k); return v == null ? d : JSON.parse(v); } catch (e) { return d; } }
-  function save(k, v) { try { if (v == null) localStorage.removeItem(NS + k); else localStorage.setItem(NS + k, JSON.stringify(v)); } catch (e) {} }
+  /* ---------- storage (never throws: private mode, full quota, storage blocked) ----------
+     What the browser keeps (docs/WIDGET.md, "What the browser keeps"):
+       localStorage   NS+'session'  the conversation token, until reset() or until the
+                                    server answers it with a new one
+       sessionStorage NS+'pending'  unacknowledged shopper messages {id,text,at}: each one
+                                    removed when its ack comes; gone when the tab closes
+       sessionStorage NS+'open'     the panel was open (reopened after a reload)
+     Never the transcript: after a reload it comes from the server (`welcome`). */
+  var LOCAL = 'localStorage', TAB = 'sessionStorage';
+  function area(a) { try { return window[a] || null; } catch (e) { return null; } }
+  function load(a, k, d) { try { var v = area(a).getItem(NS + k); return v == null ? d : JSON.parse(v); } catch (e) { return d; } }
+  function save(a, k, v) {
+    try { var s = area(a); if (v == null) s.removeItem(NS + k); else s.setItem(NS + k, JSON.stringify(v)); } catch (e) {}
+  }
+  function isMsg(p) { return p && typeof p.id === 'string' && typeof p.text === 'string'; }
 
-  var session = load('session', null);
-  var log = load('log', []);          /* transcript cache: {role,id,text,at,qr,agent} */
-  var pending = load('pending', []);  /* unacknowledged shopper messages: {id,text,at} */
+  var session = load(LOCAL, 'session', null);
+  if (typeof session !== 'string') session = null;
+  var log = [];                               /* transcript, in memory only: {role,id,text,at,qr,agent} */
+  var pending = load(TAB, 'pending', []);     /* unacknowledged shopper messages: {id,text,at} */
+  if (!Array.isArray(pending)) pending = [];
+  /* Widgets before 1.1 kept a copy of the transcript ('log') and the unacknowledged
+     messages ('pending') in localStorage: remove both; the unsent messages move to
+     this tab (sessionStorage) and are still sent. */
+  var legacy = load(LOCAL, 'pending', null);
+  if (Array.isArray(legacy)) legacy.forEach(function (p) {
+    if (isMsg(p) && !pending.some(function (q) { return q.id === p.id; })) pending.push(p);
+  });
+  pending = pending.filter(isMsg);
+  save(LOCAL, 'log', null); save(LOCAL, 'pending', null);
+  savePending();
+  function savePending() { save(TAB, 'pending', pending.length ? pending : null); }
   var identity = null, seq = 0;
   var isOpen = false, unread = 0;
 
@@ -61,6 +86,8 @@
     '.x svg{width:20px;height:20px}',
     '.bar{background:#fff4ce;color:#5c4400;font-size:13px;padding:7px 14px;border-bottom:1px solid #f0e0a0}',
     '.log{flex:1;overflow-y:auto;padding:16px 14px 8px;background:#f6f7f9;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}',
+    '.older{align-self:center;border:1px solid #d0d4da;background:#fff;color:#1f2328;border-radius:16px;padding:6px 14px;font-size:13px;min-height:32px}',
+    '.older:disabled{opacity:.6;cursor:default}',
     '.m{max-width:84%;display:flex;flex-direction:column}',
     '.m.u{align-self:flex-end;align-items:flex-end}',
     '.m.b{align-self:flex-start;align-items:flex-start}',
@@ -207,9 +234,24 @@
   }
   function scrollDown() { logEl.scrollTop = logEl.scrollHeight; }
 
+  /* older messages stay on the server: a button asks for the page before the oldest shown */
+  var historyMore = false, askedOlder = false;
   function renderAll() {
     logEl.textContent = '';
-    renderEntry({ role: 'bot', text: GREETING, intro: true }, false).classList.add('intro');
+    if (historyMore && log.length && log[0].n) {
+      var more = document.createElement('button');
+      more.className = 'older'; more.type = 'button';
+      more.textContent = askedOlder ? 'Yükleniyor…' : 'Önceki mesajları göster';
+      more.disabled = askedOlder;
+      more.addEventListener('click', function () {
+        if (!ready || askedOlder) return;
+        askedOlder = true; more.disabled = true; more.textContent = 'Yükleniyor…';
+        send({ type: 'history', before: log[0].n });
+      });
+      logEl.appendChild(more);
+    } else {
+      renderEntry({ role: 'bot', text: GREETING, intro: true }, false).classList.add('intro');
+    }
     var lastBot = -1;
     for (var i = 0; i < log.length; i++) if (log[i].role !== 'sys') lastBot = (log[i].role === 'shopper') ? -1 : i;
     for (i = 0; i < log.length; i++) renderEntry(log[i], i === lastBot && !pending.length);
@@ -217,11 +259,12 @@
     scrollDown();
   }
   function inLog(id) { for (var i = 0; i < log.length; i++) if (log[i].id === id) return true; return false; }
-  function keep(e) { log.push(e); if (log.length > MAX_KEEP) log = log.slice(-MAX_KEEP); save('log', log); }
+  function keep(e) { log.push(e); if (log.length > MAX_OLDER) log = log.slice(-MAX_OLDER); }
 
-  function addIncoming(e) {
+  /* keepQr: a notice that leaves the latest answer's quick replies usable */
+  function addIncoming(e, keepQr) {
     keep(e);
-    clearQuickReplies();
+    if (!keepQr) clearQuickReplies();
     renderEntry(e, true);
     scrollDown();
     if (!isOpen && e.role !== 'sys') { unread++; showBadge(); }
@@ -309,15 +352,23 @@
 
   function onFrame(m) {
     switch (m.type) {
+      case 'history': /* an older page, asked for with the button at the top */
+        if (Array.isArray(m.entries)) {
+          var top = logEl.scrollHeight - logEl.scrollTop;
+          log = m.entries.filter(function (h) { return h && typeof h === 'object'; }).map(fromHistory).concat(log).slice(-MAX_OLDER);
+          historyMore = !!m.more; askedOlder = false;
+          renderAll();
+          logEl.scrollTop = logEl.scrollHeight - top; /* stay where the reader was */
+        }
+        break;
       case 'welcome':
         var fresh = !m.resumed || !session || m.session !== session;
-        session = m.session; save('session', session);
+        session = typeof m.session === 'string' ? m.session : null; save(LOCAL, 'session', session);
         ready = true; attempt = 0; everConnected = true; setStatus('on');
+        /* the transcript is the server's: the newest page of what it stored */
         if (Array.isArray(m.history) && (m.history.length || fresh)) {
-          log = m.history.map(function (h) {
-            return { role: h.role === 'shopper' ? 'shopper' : h.role === 'agent' ? 'agent' : 'bot', id: h.id, text: h.text, at: h.at, qr: h.quick_replies, agent: h.agent };
-          }).slice(-MAX_KEEP);
-          save('log', log);
+          log = m.history.filter(function (h) { return h && typeof h === 'object'; }).map(fromHistory).slice(-MAX_KEEP);
+          historyMore = !!m.history_more; askedOlder = false;
           renderAll();
         }
         flush();
@@ -326,7 +377,7 @@
         var before = pending.length;
         pending = pending.filter(function (p) { return p.id !== m.id; });
         if (pending.length !== before) {
-          save('pending', pending);
+          savePending();
           var el = logEl.querySelector('[data-id="' + cssId(m.id) + '"]');
           var p0 = el && el.querySelector('.bub');
           if (el) setTick(el, false);
@@ -356,7 +407,9 @@
           : m.state === 'offline' ? (m.message || 'Şu anda çevrimiçi temsilcimiz yok; mesajınızı aldık, çalışma saatlerinde size dönüş yapacağız.')
           : m.state === 'bot' ? 'Sohbete asistan olarak devam ediyorum.' : '';
         if (m.state === 'bot') { withAgent = false; agentTyping = false; stopTyping(); updateTyping(); }
-        if (t) addIncoming({ role: 'sys', text: t });
+        /* while queued the bot still answers: its quick replies stay (as after a reload,
+           where the server repeats the hand-off state after the history) */
+        if (t) addIncoming({ role: 'sys', text: t }, m.state === 'queued');
         break;
       case 'agent_typing':
         agentTyping = !!m.state; clearTimeout(agentTypingTimer);
@@ -378,6 +431,18 @@
         break;
     }
   }
+  /* a history entry of the server (docs/PROTOCOL.md) -> a transcript entry */
+  function fromHistory(h) {
+    var role = h.role === 'shopper' ? 'shopper' : h.role === 'agent' ? 'agent' : 'bot';
+    return {
+      role: role, id: typeof h.id === 'string' ? h.id : undefined,
+      n: typeof h.n === 'number' ? h.n : undefined,
+      text: h.too_long ? '(Bu mesaj burada gösterilemeyecek kadar uzun.)' : String(h.text == null ? '' : h.text),
+      at: h.at || null,
+      qr: Array.isArray(h.quick_replies) ? h.quick_replies : [],
+      agent: role === 'agent' ? (typeof h.agent === 'string' && h.agent ? h.agent : 'Müşteri temsilcisi') : undefined
+    };
+  }
   function cssId(id) { return String(id).replace(/["\\]/g, '\\$&'); }
 
   function onError(m) {
@@ -386,6 +451,8 @@
         notice('Çok hızlı mesaj gönderiyorsunuz. Lütfen birkaç saniye bekleyin; mesajınızı birazdan yeniden göndereceğim.');
         clearTimeout(rateTimer);
         rateTimer = setTimeout(flush, 10000);
+        break;
+      case 'already_rated': /* the score given first stays; nothing to tell */
         break;
       case 'unavailable': /* the server could not store it: nothing was acknowledged */
         clearTimeout(rateTimer);
@@ -408,7 +475,7 @@
   }
   function dropLastPending() {
     var p = pending.pop(); if (!p) return;
-    save('pending', pending);
+    savePending();
     var el = logEl.querySelector('[data-id="' + cssId(p.id) + '"] .tick');
     if (el) el.textContent = '· iletilemedi';
     delete awaiting[p.id]; updateTyping();
@@ -470,7 +537,7 @@
     if (!text) return false;
     if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
     var p = { id: 'm-' + Date.now() + '-' + (++seq), text: text, at: new Date().toISOString() };
-    pending.push(p); save('pending', pending);
+    pending.push(p); savePending();
     clearQuickReplies();
     renderEntry({ role: 'shopper', id: p.id, text: text, at: p.at, pending: true });
     scrollDown();
@@ -529,8 +596,14 @@
     identity = null;
     if (ready) send({ type: 'reset' });
     session = null; log = []; pending = []; awaiting = {}; withAgent = false; agentTyping = false;
-    save('session', null); save('log', null); save('pending', null);
+    forget();
     unread = 0; showBadge(); updateTyping(); renderAll();
+  }
+
+  /* everything the widget ever stored on this device, this version's keys and older ones */
+  function forget() {
+    save(LOCAL, 'session', null); save(LOCAL, 'log', null); save(LOCAL, 'pending', null);
+    save(TAB, 'pending', null); save(TAB, 'open', null);
   }
 
   function mount() { document.body.appendChild(host); }
@@ -544,7 +617,7 @@
 
   var queued = window.destek && window.destek.q;
   var api = window.destek = {
-    version: '1.0',
+    version: '1.1',
     open: open, close: close,
     toggle: function () { isOpen ? close() : open(); },
     identify: identify, reset: reset,

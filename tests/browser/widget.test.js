@@ -177,14 +177,11 @@ async function main() {
   if (!(await onLauncher())) fail('focus did not return to the launcher after Esc');
 
   step = 'reload: the history comes from the server';
-  // Drop the widget's local transcript copy so what is shown after the reload is the
-  // server's history from `welcome` (the session token stays).
-  const keys = await page.evaluate(() => {
-    const ks = Object.keys(localStorage).filter(k => k.startsWith('destek:'));
-    ks.filter(k => k.endsWith(':log')).forEach(k => localStorage.removeItem(k));
-    return ks;
-  });
+  // The widget keeps no transcript copy in the browser (storage.test.js looks closer):
+  // what is shown after the reload is the server's history from `welcome`.
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('destek:')));
   if (!keys.some(k => k.endsWith(':session'))) fail(`no session token in localStorage (keys: ${keys.join(', ')})`);
+  if (keys.some(k => k.endsWith(':log'))) fail(`a transcript copy in localStorage (keys: ${keys.join(', ')})`);
   const urlHasToken = await page.evaluate(() => {
     const k = Object.keys(localStorage).find(x => x.endsWith(':session'));
     return location.href.includes(JSON.parse(localStorage.getItem(k)));
@@ -260,8 +257,12 @@ async function main() {
   await p2.keyboard.press('Enter');
   await p2.locator(`${W} .log .m.u .tick`, { hasText: 'gönderiliyor' }).waitFor()
     .catch(() => fail('an unacknowledged message is not shown as "gönderiliyor"'));
-  const stored = await p2.evaluate(t => Object.keys(localStorage).some(k => k.endsWith(':pending') && localStorage.getItem(k).includes(t)), lost);
-  if (!stored) fail('the unacknowledged message is not kept in localStorage');
+  const stored = await p2.evaluate(t => ({
+    tab: Object.keys(sessionStorage).some(k => k.endsWith(':pending') && sessionStorage.getItem(k).includes(t)),
+    local: Object.keys(localStorage).some(k => localStorage.getItem(k).includes(t)),
+  }), lost);
+  if (!stored.tab) fail('the unacknowledged message is not kept in sessionStorage');
+  if (stored.local) fail('the unacknowledged message is kept in localStorage');
   const helloCount = sentByPage.filter(f => /"hello"/.test(f)).length;
   conns[conns.length - 1].ws.close({ code: 1001, reason: 'test drop' });
   await p2.locator(`${W} .bar`, { hasText: 'Bağlantı koptu' }).waitFor({ state: 'visible' })
@@ -274,6 +275,8 @@ async function main() {
   if (!/"session":"[^"]+"/.test(hello2)) fail(`the reconnect hello does not resume the session: ${hello2}`);
   await p2.locator(`${W} .log .m.u .tick`, { hasText: 'iletildi' }).waitFor({ timeout: STEP_MS })
     .catch(() => fail('the lost message was not re-sent and acknowledged after the reconnect'));
+  if (await p2.evaluate(t => Object.keys(sessionStorage).some(k => sessionStorage.getItem(k).includes(t)), lost))
+    fail('the acknowledged message stays in sessionStorage');
   await p2.locator(`${W} .log .m.b:not(.intro)`).first().waitFor({ timeout: STEP_MS })
     .catch(() => fail('no reply to the re-sent message'));
   const copies = await p2.locator(`${W} .log .m.u .bub`, { hasText: lost }).count();
@@ -292,8 +295,9 @@ async function main() {
     return k && localStorage.getItem(k) !== t;
   }, oldToken, { timeout: STEP_MS }).catch(() => fail('reset() did not lead to a new session token'));
   if (!sentByPage.some(f => /"type":"reset"/.test(f))) fail('reset() sent no reset frame');
-  const leftovers = await p2.evaluate(() => Object.keys(localStorage).filter(k => /:(log|pending)$/.test(k) && localStorage.getItem(k) !== '[]'));
-  if (leftovers.length) fail(`reset() left ${leftovers.join(', ')} in localStorage`);
+  const leftovers = await p2.evaluate(() => [...Object.keys(localStorage).filter(k => /:(log|pending)$/.test(k)),
+    ...Object.keys(sessionStorage).filter(k => /:pending$/.test(k))]);
+  if (leftovers.length) fail(`reset() left ${leftovers.join(', ')} in the browser's storage`);
   await ctx2.close();
 
   if (problems.length) fail('errors on the page');
