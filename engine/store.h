@@ -317,6 +317,8 @@ ds_status store_handoff_end(store_db *db, long long id, const char *state, const
  * was rated already. *agent_id (may be NULL) gets the agent who had it. */
 ds_status store_handoff_rate(store_db *db, long long conversation, int score, const char *comment,
                              long long *agent_id, ds_error *err);
+/* Conversations waiting for people now (offline requests included). */
+ds_status store_handoff_waiting(store_db *db, size_t *count, ds_error *err);
 /* Median seconds from hand-off to claim over the last 50 claims; def when
  * there is no history yet. */
 long long store_handoff_median_wait(store_db *db, long long def);

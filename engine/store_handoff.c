@@ -316,3 +316,14 @@ long long store_handoff_median_wait(store_db *db, long long def)
     qsort(w, n, sizeof *w, cmp_ll);
     return w[n / 2] > 0 ? w[n / 2] : 1;
 }
+
+ds_status store_handoff_waiting(store_db *db, size_t *count, ds_error *err)
+{
+    store_q *st = store__q(db, STMT_HANDOFF_WAITING, err);
+    if (!st)
+        return DS_EDB;
+    int rc = store__step(db, st);
+    *count = rc == STORE_ROW ? (size_t)store__col_int(st, 0) : 0;
+    store__done(st);
+    return rc == STORE_ROW ? DS_OK : store__db_fail(db, err, "counting the queue");
+}

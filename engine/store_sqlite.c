@@ -362,6 +362,7 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     /* once: a score already given stays */
     [STMT_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2, comment = ?3"
                           " WHERE id = ?1 AND rating IS NULL",
+    [STMT_HANDOFF_WAITING] = "SELECT count(*) FROM handoffs WHERE state IN ('waiting','offline')",
     [STMT_HANDOFF_LAST_CLOSED] = "SELECT id, rating IS NOT NULL, coalesce(agent_id, 0)"
                                  " FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"
                                  " ORDER BY id DESC LIMIT 1",

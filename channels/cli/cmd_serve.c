@@ -21,7 +21,8 @@ static void usage(void)
     fprintf(stderr,
             "usage: destek serve [--db PATH] [--kb DIR] [--port N] [--host ADDR] [--limits off]\n"
             "                    [--origins URL,URL] [--identity-secret SECRET] [--web DIR]\n"
-            "                    [--hours open|closed|auto] [--durability normal|full]\n");
+            "                    [--hours open|closed|auto] [--durability normal|full]\n"
+            "                    [--metrics-token TOKEN]\n");
 }
 
 int cmd_serve(int argc, char **argv)
@@ -36,7 +37,8 @@ int cmd_serve(int argc, char **argv)
                      getenv("DESTEK_IDENTITY_SECRET"),
                      HOURS_AUTO,
                      0,
-                     getenv("DESTEK_TEST_FAIL_COMMITS")};
+                     getenv("DESTEK_TEST_FAIL_COMMITS"),
+                     getenv("DESTEK_METRICS_TOKEN")};
     cli_opts o;
     /* serve's own options first; the rest are the common ones */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -73,6 +75,8 @@ int cmd_serve(int argc, char **argv)
                 return 2;
             }
             cfg.durability_full = strcmp(v, "full") == 0;
+        } else if (i >= 2 && has_value && strcmp(a, "--metrics-token") == 0) {
+            cfg.metrics_token = argv[++i];
         } else if (i >= 2 && has_value && strcmp(a, "--web") == 0) {
             cfg.web_dir = argv[++i];
         } else if (i >= 2 && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {

@@ -53,6 +53,8 @@ typedef struct ws_config {
     /* tests only (DESTEK_TEST_FAIL_COMMITS): while this file exists every
      * group commit fails as a full disk would */
     const char *fail_commits_file;
+    /* --metrics-token: /metrics for others than loopback with this bearer */
+    const char *metrics_token;
 } ws_config;
 
 /* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */

@@ -23,6 +23,7 @@ static void conv_error(ws_server *srv, ws_conn *c, long long conv, const char *c
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", conv);
+    ws__metric_error(srv->metrics, code);
     ws__send(srv, c,
              json_pack("{s:s,s:s,s:s,s:s}", "type", "error", "code", code, "message", message,
                        "conversation", id),
@@ -224,6 +225,8 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
                                            details, now, NULL, NULL)
                        : DS_EDB;
     ds_free(details);
+    if (st == DS_OK)
+        ws__metric_message(srv->metrics, strcmp(role, "agent") == 0 ? WS_FROM_AGENT : -1);
     if (st != DS_OK) {
         conv_error(srv, c, conv, "unavailable", "the message could not be stored; send it again");
         ds_buf_cleanup(&text);

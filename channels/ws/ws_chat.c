@@ -184,6 +184,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
     conv_turn_result res;
     conv_turn_result_init(&res);
     ds_error err;
+    double arrived = ws__now();
     ds_status st = ws__batch(srv);
     if (st == DS_OK)
         st = conv_turn(srv->svc, c->cv, id, text, len, &res, &err);
@@ -196,6 +197,13 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     ws__send_take(srv, c, ack_frame(id), 1);
+    if (!res.duplicate)
+        ws__metric_message(srv->metrics, WS_FROM_SHOPPER);
+    if (res.replied) {
+        ws__metric_reply(srv->metrics, res.reply.intent,
+                         res.handoff_opened ? res.reply.handoff_priority : NULL);
+        ws__reply_arrived(srv, arrived);
+    }
     if (res.to_agent) {
         ws_conn *a = ws__agent_conn(srv, res.to_agent);
         char cid[24];

@@ -2,9 +2,10 @@
 /* The server's own HTTP answers (CONTRACT.md "Operations"): /healthz, 200
  * while the process serves; /readyz, 200 when the store answers and is
  * still the file it opened and the knowledge base is loaded, else 503 with
- * the reason. A table of endpoints; the body is made again when the socket
- * is writeable, so nothing is kept between the two callbacks but which
- * endpoint it was. */
+ * the reason; /metrics, the Prometheus text, to loopback clients or with
+ * the bearer token of --metrics-token. A table of endpoints; the answer is
+ * built once, kept with the connection until it is written. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,42 +13,79 @@
 
 typedef struct ws_http_endpoint {
     const char *path;
-    /* the status and body (text/plain) of the answer */
-    unsigned (*answer)(ws_server *srv, char *body, size_t len);
+    const char *type; /* Content-Type */
+    /* the status and body of the answer */
+    unsigned (*answer)(ws_server *srv, struct lws *wsi, ds_buf *body);
 } ws_http_endpoint;
 
-static unsigned healthz(ws_server *srv, char *body, size_t len)
+static unsigned healthz(ws_server *srv, struct lws *wsi, ds_buf *body)
 {
     (void)srv;
-    snprintf(body, len, "ok\n");
+    (void)wsi;
+    ds_buf_puts(body, "ok\n");
     return HTTP_STATUS_OK;
 }
 
-static unsigned readyz(ws_server *srv, char *body, size_t len)
+static unsigned readyz(ws_server *srv, struct lws *wsi, ds_buf *body)
 {
+    (void)wsi;
     if (!srv->kb || !srv->me) {
-        snprintf(body, len, "not ready: no knowledge base loaded\n");
+        ds_buf_puts(body, "not ready: no knowledge base loaded\n");
         return HTTP_STATUS_SERVICE_UNAVAILABLE;
     }
     if (!ws__store_ready(srv)) {
-        snprintf(body, len, "not ready: the database file %s was deleted or replaced\n",
-                 srv->cfg->db_path);
+        ds_buf_printf(body, "not ready: the database file %s was deleted or replaced\n",
+                      srv->cfg->db_path);
         return HTTP_STATUS_SERVICE_UNAVAILABLE;
     }
     long long id = 0;
     ds_error err;
     memset(&err, 0, sizeof err);
     if (store_conversation_last_active(srv->db, 0, &id, &err) != DS_OK) {
-        snprintf(body, len, "not ready: the store does not answer: %s\n", err.message);
+        ds_buf_printf(body, "not ready: the store does not answer: %s\n", err.message);
         return HTTP_STATUS_SERVICE_UNAVAILABLE;
     }
-    snprintf(body, len, "ready\n");
+    ds_buf_puts(body, "ready\n");
+    return HTTP_STATUS_OK;
+}
+
+static int loopback(struct lws *wsi)
+{
+    char addr[64];
+    lws_get_peer_simple(wsi, addr, sizeof addr);
+    return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+           strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
+/* "Bearer TOKEN" equal to the configured one, compared in constant time. */
+static int bearer_ok(const ws_server *srv, struct lws *wsi)
+{
+    const char *want = srv->cfg->metrics_token;
+    char got[256];
+    if (!want || !want[0] ||
+        lws_hdr_copy(wsi, got, sizeof got, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
+        strncmp(got, "Bearer ", 7) != 0)
+        return 0;
+    size_t n = strlen(want);
+    return strlen(got + 7) == n && CRYPTO_memcmp(got + 7, want, n) == 0;
+}
+
+static unsigned metrics(ws_server *srv, struct lws *wsi, ds_buf *body)
+{
+    if (!loopback(wsi) && !bearer_ok(srv, wsi)) {
+        ds_buf_puts(body, srv->cfg->metrics_token && srv->cfg->metrics_token[0]
+                              ? "metrics need Authorization: Bearer TOKEN\n"
+                              : "metrics are answered to loopback only (see --metrics-token)\n");
+        return HTTP_STATUS_FORBIDDEN;
+    }
+    ws__metrics_render(srv, body);
     return HTTP_STATUS_OK;
 }
 
 static const ws_http_endpoint endpoints[] = {
-    {"/healthz", healthz},
-    {"/readyz", readyz},
+    {"/healthz", "text/plain; charset=utf-8", healthz},
+    {"/readyz", "text/plain; charset=utf-8", readyz},
+    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics},
 };
 
 int ws__http_index(const char *path)
@@ -60,12 +98,24 @@ int ws__http_index(const char *path)
 
 int ws__http_request(ws_server *srv, struct lws *wsi, int which)
 {
-    char body[512];
-    unsigned status = endpoints[which - 1].answer(srv, body, sizeof body);
+    ws_conn *c = lws_wsi_user(wsi);
+    const ws_http_endpoint *e = &endpoints[which - 1];
+    ds_buf body;
+    ds_buf_init(&body);
+    ds_buf_append(&body, "", 0);
+    for (int i = 0; i < LWS_PRE; i++) /* room for lws's frame header */
+        ds_buf_append(&body, " ", 1);
+    unsigned status = e->answer(srv, wsi, &body);
+    if (body.failed) {
+        ds_buf_cleanup(&body);
+        return -1;
+    }
+    ws__http_closed(c);
+    c->http_len = body.len - LWS_PRE;
+    c->http_body = ds_buf_take(&body);
     unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start,
                                        *end = buf + sizeof buf - 1;
-    if (lws_add_http_common_headers(wsi, status, "text/plain; charset=utf-8", strlen(body), &p,
-                                    end) ||
+    if (lws_add_http_common_headers(wsi, status, e->type, c->http_len, &p, end) ||
         lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
                                      (const unsigned char *)"no-store", 8, &p, end) ||
         lws_finalize_write_http_header(wsi, start, &p, end))
@@ -76,10 +126,25 @@ int ws__http_request(ws_server *srv, struct lws *wsi, int which)
 
 int ws__http_writeable(ws_server *srv, struct lws *wsi, int which)
 {
-    char body[LWS_PRE + 512];
-    endpoints[which - 1].answer(srv, body + LWS_PRE, sizeof body - LWS_PRE);
-    size_t n = strlen(body + LWS_PRE);
-    if (lws_write(wsi, (unsigned char *)body + LWS_PRE, n, LWS_WRITE_HTTP_FINAL) != (int)n)
+    (void)srv;
+    (void)which;
+    ws_conn *c = lws_wsi_user(wsi);
+    if (!c->http_body)
+        return -1;
+    int n =
+        lws_write(wsi, (unsigned char *)c->http_body + LWS_PRE, c->http_len, LWS_WRITE_HTTP_FINAL);
+    int ok = n == (int)c->http_len;
+    ws__http_closed(c);
+    if (!ok)
         return -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+void ws__http_closed(ws_conn *c)
+{
+    if (!c)
+        return;
+    ds_free(c->http_body);
+    c->http_body = NULL;
+    c->http_len = 0;
 }

@@ -19,6 +19,34 @@
 typedef struct ws_server ws_server;
 typedef struct ws_conn ws_conn;
 
+/* ---- metrics (ws_metrics.c) ------------------------------------------------ */
+
+#define WS_HIST_BUCKETS 14
+typedef struct ws_histogram {
+    unsigned long long counts[WS_HIST_BUCKETS + 1]; /* the last: above every bound */
+    double sum;
+    unsigned long long count;
+} ws_histogram;
+
+enum { WS_FROM_SHOPPER, WS_FROM_BOT, WS_FROM_AGENT, WS_FROM_COUNT_ };
+
+typedef struct ws_metrics {
+    unsigned long long messages[WS_FROM_COUNT_];
+    unsigned long long fallbacks, handoffs[2]; /* urgent, normal */
+    struct ds_map *intents, *errors;           /* id or code -> count */
+    ws_histogram reply, commit;
+} ws_metrics;
+
+ws_metrics *ws__metrics_new(void);
+void ws__metrics_free(ws_metrics *m);
+void ws__metric_observe(ws_histogram *h, double seconds);
+void ws__metric_message(ws_metrics *m, int from);
+/* A bot reply: the intent it answered, the hand-off it opened (NULL none). */
+void ws__metric_reply(ws_metrics *m, const char *intent, const char *handoff);
+void ws__metric_error(ws_metrics *m, const char *code);
+/* The Prometheus text of everything, with the gauges read now. */
+void ws__metrics_render(ws_server *srv, ds_buf *b);
+
 /* One WebSocket endpoint (ws_server.c's table): its URI and handlers. */
 typedef struct ws_endpoint {
     const char *uri;
@@ -61,6 +89,8 @@ struct ws_conn {
     int close_code;            /* the close frame's status when closing; 0: policy violation */
     unsigned long long serial; /* unique for the server's life (limiter keys) */
     int http_endpoint;         /* an HTTP request for ws_http.c's endpoint (1-based), 0 none */
+    char *http_body;           /* its answer, LWS_PRE bytes in (owned until written) */
+    size_t http_len;
 };
 
 struct ws_server {
@@ -97,6 +127,9 @@ struct ws_server {
     struct ds_map *addr_conns;     /* open connections per address (ws_conns.c) */
     unsigned long long next_serial;
     char web_real[4096]; /* the web directory, symlinks resolved */
+    ws_metrics *metrics;
+    double *reply_t; /* arrival times of the open batch's answered messages */
+    size_t reply_n, reply_cap;
     double cap_logged;   /* when the per-address cap was last logged */
     double gone_checked; /* when the database file was last looked at */
     int store_gone;      /* it was deleted or replaced: no more writes */
@@ -112,6 +145,9 @@ void ws__send_take(ws_server *srv, ws_conn *c, char *s, int durable);
 void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message);
 /* Opens the group-commit batch if none is open and schedules its commit. */
 ds_status ws__batch(ws_server *srv);
+/* A shopper message that arrived at t was answered in the open batch: its
+ * latency is measured when the batch commits. */
+void ws__reply_arrived(ws_server *srv, double t);
 /* 0 once the database file was deleted or replaced under the server. */
 int ws__store_ready(ws_server *srv);
 /* Commits the open batch now (SIGTERM, exit). When the commit fails,
@@ -162,6 +198,8 @@ int ws__http_index(const char *path);
  * what the lws callback returns. */
 int ws__http_request(ws_server *srv, struct lws *wsi, int which);
 int ws__http_writeable(ws_server *srv, struct lws *wsi, int which);
+/* Frees an answer never written (the connection went). */
+void ws__http_closed(ws_conn *c);
 
 /* ---- transcripts (ws_history.c) ------------------------------------------ */
 

@@ -85,6 +85,7 @@ out:
 
 void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *message)
 {
+    ws__metric_error(srv->metrics, code);
     ws__send(srv, c, json_pack("{s:s,s:s,s:s}", "type", "error", "code", code, "message", message),
              0);
 }
@@ -172,9 +173,17 @@ void ws__flush(ws_server *srv)
     int inject = srv->cfg->fail_commits_file && access(srv->cfg->fail_commits_file, F_OK) == 0;
     if (inject)
         store_fail_step_after(srv->db, 1); /* the COMMIT itself */
+    double t0 = ws__now();
     ds_status st = store_batch_commit(srv->db, &err);
+    double t1 = ws__now();
     if (inject)
         store_fail_step_after(srv->db, 0);
+    if (srv->metrics) {
+        ws__metric_observe(&srv->metrics->commit, t1 - t0);
+        for (size_t i = 0; st == DS_OK && i < srv->reply_n; i++)
+            ws__metric_observe(&srv->metrics->reply, t1 - srv->reply_t[i]);
+    }
+    srv->reply_n = 0;
     if (st != DS_OK) {
         failed = srv->batch_seq;
         fprintf(stderr,
@@ -228,6 +237,19 @@ static int store_usable(ws_server *srv)
 int ws__store_ready(ws_server *srv)
 {
     return store_usable(srv);
+}
+
+void ws__reply_arrived(ws_server *srv, double t)
+{
+    if (srv->reply_n == srv->reply_cap) {
+        size_t cap = srv->reply_cap ? 2 * srv->reply_cap : 256;
+        double *v = ds_realloc(srv->reply_t, cap * sizeof *v);
+        if (!v)
+            return; /* a latency not measured, nothing else */
+        srv->reply_t = v;
+        srv->reply_cap = cap;
+    }
+    srv->reply_t[srv->reply_n++] = t;
 }
 
 ds_status ws__batch(ws_server *srv)

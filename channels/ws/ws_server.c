@@ -319,6 +319,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         c->http_endpoint = which;
         return ws__http_request(srv, wsi, which);
     }
+    case LWS_CALLBACK_CLOSED_HTTP:
+        ws__http_closed(c);
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         if (c && c->http_endpoint)
             return ws__http_writeable(srv, wsi, c->http_endpoint);
@@ -435,7 +438,7 @@ static int open_engine(ws_server *srv)
         fprintf(stderr, "destek: %s\n", err.message);
         return -1;
     }
-    if (!(srv->svc = conv_service_new(srv->me, srv->db))) {
+    if (!(srv->svc = conv_service_new(srv->me, srv->db)) || !(srv->metrics = ws__metrics_new())) {
         fprintf(stderr, "destek: out of memory\n");
         return -1;
     }
@@ -451,6 +454,8 @@ static void close_engine(ws_server *srv)
     store_close(srv->db);
     ws_limiter_free(srv->limits);
     ds_map_free(srv->addr_conns);
+    ws__metrics_free(srv->metrics);
+    ds_free(srv->reply_t);
     match_engine_free(srv->me);
     kb_free(srv->kb);
     for (size_t i = 0; i < srv->origin_count; i++)
@@ -594,15 +599,15 @@ int ws_server_run(const ws_config *cfg)
     agent_mount.def = "agent.html";
     mount.mount_next = &agent_mount;
     /* /healthz and /readyz: answered by the callback (ws_http.c) */
-    static struct lws_http_mount ops_mounts[2];
-    static const char *const ops_paths[] = {"/healthz", "/readyz"};
-    for (size_t i = 0; i < 2; i++) {
+    static struct lws_http_mount ops_mounts[3];
+    static const char *const ops_paths[] = {"/healthz", "/readyz", "/metrics"};
+    for (size_t i = 0; i < 3; i++) {
         memset(&ops_mounts[i], 0, sizeof ops_mounts[i]);
         ops_mounts[i].mountpoint = ops_paths[i];
         ops_mounts[i].mountpoint_len = (unsigned char)strlen(ops_paths[i]);
         ops_mounts[i].origin = "destek";
         ops_mounts[i].origin_protocol = LWSMPRO_CALLBACK;
-        ops_mounts[i].mount_next = i ? NULL : &ops_mounts[1];
+        ops_mounts[i].mount_next = i + 1 < 3 ? &ops_mounts[i + 1] : NULL;
     }
     agent_mount.mount_next = &ops_mounts[0];
 

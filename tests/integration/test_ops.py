@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: MIT
+"""Operations endpoints of the real server (CONTRACT.md "Operations"):
+
+  metrics_format   /metrics is valid Prometheus text: every sample's family has
+                   HELP and TYPE, counters end in _total, histograms have
+                   cumulative buckets, +Inf equal to _count; the contract's
+                   families are all there
+  metrics_move     the counters move with traffic: messages by who wrote them,
+                   intents, fallbacks, hand-offs by priority, error codes, the
+                   queue gauge, the reply and commit histograms
+  metrics_access   loopback is answered; another address only with the bearer
+                   token of --metrics-token (403 otherwise)
+
+usage: /usr/bin/python3 test_ops.py DESTEK SRCROOT [TEST ...]"""
+
+import json
+import re
+import socket
+import sys
+import urllib.error
+import urllib.request
+
+sys.dont_write_bytecode = True
+from harness import Client, Server, Skip, check, parse_argv, run
+
+DESTEK, SRCROOT = parse_argv()
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"'
+                    r'(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*)?\})? (-?[0-9.e+-]+|\+Inf|NaN)$')
+
+
+class Ctx:
+    def __init__(self):
+        self.servers = []
+
+    def server(self, extra=()):
+        s = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"] + list(extra))
+        self.servers.append(s)
+        return s.start()
+
+    def cleanup(self):
+        for s in self.servers:
+            s.cleanup()
+
+
+def get(url, headers=None):
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.status, r.read().decode(), r.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(), e.headers.get("Content-Type", "")
+
+
+def parse(text):
+    """{(name, labels): value}, checking the exposition format on the way."""
+    families, samples = {}, {}
+    for line in text.splitlines():
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            parts = line.split(" ", 3)
+            check(len(parts) == 4, "a bad comment line: %r" % line)
+            families.setdefault(parts[2], {})[parts[1]] = parts[3]
+            continue
+        check(not line.startswith("#") and line.strip(), "an unexpected line: %r" % line)
+        m = SAMPLE.match(line)
+        check(m, "not a sample line: %r" % line)
+        name, labels, value = m.group(1), m.group(3) or "", m.group(4)
+        base = re.sub(r"_(bucket|sum|count)$", "", name)
+        fam = families.get(name) or families.get(base)
+        check(fam and "HELP" in fam and "TYPE" in fam, "%s has no HELP or TYPE" % name)
+        samples[(name, labels)] = float(value.replace("+Inf", "inf"))
+    for name, fam in families.items():
+        if fam.get("TYPE") == "counter":
+            check(name.endswith("_total"), "the counter %s must end in _total" % name)
+        if fam.get("TYPE") == "histogram":
+            buckets = sorted(((float(l.split('"')[1].replace("+Inf", "inf")), v)
+                              for (n, l), v in samples.items() if n == name + "_bucket"))
+            check(buckets and buckets[-1][0] == float("inf"), "%s has no +Inf bucket" % name)
+            check(all(a[1] <= b[1] for a, b in zip(buckets, buckets[1:])),
+                  "%s buckets are not cumulative" % name)
+            check(buckets[-1][1] == samples[(name + "_count", "")], "%s +Inf != _count" % name)
+    return families, samples
+
+
+def val(samples, name, labels=""):
+    return samples.get((name, labels), 0.0)
+
+
+async def t_metrics_format(ctx):
+    s = ctx.server()
+    st, body, ctype = get("http://127.0.0.1:%d/metrics" % s.port)
+    check(st == 200 and ctype.startswith("text/plain"), "/metrics: %d %s" % (st, ctype))
+    families, _ = parse(body)
+    for fam, kind in [("destek_connections", "gauge"), ("destek_messages_total", "counter"),
+                      ("destek_intents_total", "counter"), ("destek_fallbacks_total", "counter"),
+                      ("destek_handoffs_total", "counter"), ("destek_errors_total", "counter"),
+                      ("destek_queue_waiting", "gauge"), ("destek_reply_seconds", "histogram"),
+                      ("destek_store_commit_seconds", "histogram")]:
+        check(families.get(fam, {}).get("TYPE") == kind, "%s must be a %s" % (fam, kind))
+
+
+async def t_metrics_move(ctx):
+    s = ctx.server()
+    url = "http://127.0.0.1:%d/metrics" % s.port
+    _, before = parse(get(url)[1])
+    c = await Client.open(s.url)
+    await c.hello()
+    await c.message("o1", "kargo ücreti ne kadar")
+    await c.message("o2", "zxqv wrtp blmf")
+    await c.message("o3", "müşteri temsilcisine bağlanmak istiyorum")
+    await c.send_raw_text(b"{not json")
+    await c.expect_error("bad_json")
+    _, after = parse(get(url)[1])
+    check(val(after, "destek_connections", 'endpoint="chat"') == 1, "one chat connection open")
+    await c.close()
+    d = lambda n, l="": val(after, n, l) - val(before, n, l)
+    check(d("destek_messages_total", 'from="shopper"') == 3, "3 shopper messages counted")
+    check(d("destek_messages_total", 'from="bot"') == 3, "3 bot replies counted")
+    check(d("destek_intents_total", 'intent="kargo_ucreti"') == 1, "the intent counted")
+    check(d("destek_fallbacks_total") >= 1, "the fallback counted")
+    check(d("destek_handoffs_total", 'priority="normal"') == 1, "the hand-off counted")
+    check(d("destek_errors_total", 'code="bad_json"') == 1, "the error counted by code")
+    check(val(after, "destek_queue_waiting") == 1, "one conversation waits")
+    check(d("destek_reply_seconds_count") == 3, "3 reply latencies observed")
+    check(d("destek_store_commit_seconds_count") >= 3, "commits observed")
+
+
+def own_address():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        try:
+            u.connect(("10.255.255.255", 1))
+            a = u.getsockname()[0]
+        except OSError:
+            return None
+    return None if a.startswith("127.") else a
+
+
+async def t_metrics_access(ctx):
+    addr = own_address()
+    if not addr:
+        raise Skip("this machine has no address but loopback")
+    s = Server(DESTEK, SRCROOT, extra=["--host", "0.0.0.0", "--metrics-token", "s3cr3t-tok"])
+    ctx.servers.append(s)
+    s.start()
+    check(get("http://127.0.0.1:%d/metrics" % s.port)[0] == 200, "loopback is answered")
+    url = "http://%s:%d/metrics" % (addr, s.port)
+    check(get(url)[0] == 403, "another address without the token must get 403")
+    check(get(url, {"Authorization": "Bearer wrong"})[0] == 403, "a wrong token must get 403")
+    st, body, _ = get(url, {"Authorization": "Bearer s3cr3t-tok"})
+    check(st == 200 and "destek_messages_total" in body, "the token opens /metrics: %d" % st)
+
+
+TESTS = [
+    ("metrics_format", t_metrics_format),
+    ("metrics_move", t_metrics_move),
+    ("metrics_access", t_metrics_access),
+]
+
+if __name__ == "__main__":
+    run(TESTS, Ctx)
