@@ -323,6 +323,35 @@ ds_status store_handoff_waiting(store_db *db, size_t *count, ds_error *err);
  * there is no history yet. */
 long long store_handoff_median_wait(store_db *db, long long def);
 
+/* ---- reports (the shop's customer-service figures) ------------------------- */
+
+/* A count by a name (a reason, a priority, an intent). */
+typedef struct store_count {
+    char name[48];
+    long long n;
+} store_count;
+
+/* The figures of conversations started between two shop-local dates
+ * (YYYY-MM-DD, both inclusive); docs/OPERATIONS.md defines each. Seconds
+ * are medians, -1 when there is nothing to measure; csat -1 when no
+ * score. */
+typedef struct store_report {
+    long long conversations, bot_resolved, handoffs, offline_requests;
+    long long first_response_s; /* hand-off to the first agent message */
+    long long waiting_s;        /* hand-off to its claim */
+    long long resolution_s;     /* hand-off to its end (closed or released) */
+    long long answered;         /* hand-offs an agent answered */
+    double csat;                /* share of 4 and 5 among the scores */
+    long long csat_responses, closed;
+    long long bot_turns, fallbacks;
+    store_count by_priority[2], by_reason[16], intents[10];
+    size_t reasons, intent_count;
+    long long hours[24]; /* conversations started in each hour of the day */
+} store_report;
+
+ds_status store_report_get(store_db *db, const char *from, const char *to, store_report *out,
+                           ds_error *err);
+
 /* ---- personal data (KVKK, PCI DSS) --------------------------------------- */
 
 /* The lookup key of a contact as conversations keep it: "e:" and an e-mail

@@ -362,6 +362,32 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     /* once: a score already given stays */
     [STMT_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2, comment = ?3"
                           " WHERE id = ?1 AND rating IS NULL",
+    /* reports: conversations started between two shop-local dates (the
+     * stored times carry the shop's offset, so their first 10 characters
+     * are the shop's date) */
+    [STMT_REPORT_CONVS] = "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM handoffs h"
+                          " WHERE h.conversation_id = c.id)), 0) FROM conversations c"
+                          " WHERE substr(c.created_at, 1, 10) BETWEEN ?1 AND ?2",
+    [STMT_REPORT_HANDOFFS] =
+        "SELECT h.conversation_id, h.priority, h.reason, h.state, h.created_utc,"
+        " h.claimed_utc, coalesce(unixepoch(h.ended_at), 0), coalesce(h.rating, 0)"
+        " FROM handoffs h JOIN conversations c ON c.id = h.conversation_id"
+        " WHERE substr(c.created_at, 1, 10) BETWEEN ?1 AND ?2 ORDER BY h.id",
+    [STMT_REPORT_FIRST_AGENT] =
+        "SELECT min(unixepoch(created_at)) FROM messages WHERE conversation_id = ?1"
+        " AND role = 'agent' AND unixepoch(created_at) >= ?2",
+    [STMT_REPORT_BOT_TURNS] =
+        "SELECT count(*), coalesce(sum(json_extract(m.details, '$.intent') = 'fallback'), 0)"
+        " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+        " WHERE m.role = 'bot' AND substr(c.created_at, 1, 10) BETWEEN ?1 AND ?2",
+    [STMT_REPORT_INTENTS] =
+        "SELECT json_extract(m.details, '$.intent') AS i, count(*) AS n"
+        " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+        " WHERE m.role = 'bot' AND i IS NOT NULL AND substr(c.created_at, 1, 10) BETWEEN ?1 AND ?2"
+        " GROUP BY i ORDER BY n DESC, i LIMIT 10",
+    [STMT_REPORT_HOURS] =
+        "SELECT CAST(substr(created_at, 12, 2) AS INTEGER), count(*) FROM conversations"
+        " WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2 GROUP BY 1",
     [STMT_HANDOFF_WAITING] = "SELECT count(*) FROM handoffs WHERE state IN ('waiting','offline')",
     [STMT_HANDOFF_LAST_CLOSED] = "SELECT id, rating IS NOT NULL, coalesce(agent_id, 0)"
                                  " FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"

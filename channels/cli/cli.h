@@ -27,7 +27,9 @@ typedef struct cli_opts {
     const char *phone;
     const char *order;
     const char *conversation; /* --conversation ID (privacy access) */
-    char **args;              /* positional arguments */
+    const char *from;         /* --from, --to YYYY-MM-DD (report) */
+    const char *to;
+    char **args; /* positional arguments */
     int arg_count;
 } cli_opts;
 
@@ -80,5 +82,6 @@ int cmd_returns(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_agents(int argc, char **argv);
 int cmd_privacy(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -41,6 +41,10 @@ int cli_parse(int argc, char **argv, int from, cli_opts *o)
             target = &o->order;
         else if (strcmp(a, "--conversation") == 0)
             target = &o->conversation;
+        else if (strcmp(a, "--from") == 0)
+            target = &o->from;
+        else if (strcmp(a, "--to") == 0)
+            target = &o->to;
         if (target || strcmp(a, "--seconds") == 0 || strcmp(a, "--runs") == 0 ||
             strcmp(a, "--min") == 0) {
             if (i + 1 >= argc) {

@@ -50,6 +50,9 @@ static const command commands[] = {
      "  privacy log [--db PATH] [--json]  the destruction records\n"
      "  privacy access [--conversation ID] [--db PATH] [--json]\n"
      "                                   which agent opened which conversation, when"},
+    {"report", cmd_report,
+     "report [--db PATH] [--from DATE] [--to DATE] [--json] [--kb DIR]\n"
+     "                                   the customer-service figures of a period"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

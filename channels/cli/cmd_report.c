@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* `destek report [--db DB] [--from DATE] [--to DATE] [--json]`: the shop's
+ * customer-service figures for conversations started in a period (shop-local
+ * dates, both inclusive; the last 30 days by default), as CONTRACT.md
+ * "Reports" says and docs/OPERATIONS.md defines. The store counts; this
+ * file picks the period and prints. */
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "cli.h"
+#include "store.h"
+
+static const char usage[] =
+    "usage: destek report [--db PATH] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json] [--kb DIR]\n";
+
+static int valid_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 &&
+           m <= 12 && d >= 1 && d <= 31;
+}
+
+/* The shop's date of a moment, as YYYY-MM-DD. */
+static void shop_date(const clock_zone *z, long long utc, char out[11])
+{
+    char iso[CLOCK_ISO_LEN];
+    clock_iso(z, utc, iso);
+    memcpy(out, iso, 10);
+    out[10] = '\0';
+}
+
+static json_t *seconds(long long s)
+{
+    return s < 0 ? json_null() : json_integer(s);
+}
+
+static json_t *counts(const store_count *c, size_t n)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, c[i].name, json_integer(c[i].n));
+    return o;
+}
+
+static void print_json(const store_report *r, const char *from, const char *to)
+{
+    json_t *intents = json_array(), *hours = json_array();
+    for (size_t i = 0; i < r->intent_count; i++)
+        json_array_append_new(intents, json_pack("{s:s,s:I}", "intent", r->intents[i].name, "n",
+                                                 (json_int_t)r->intents[i].n));
+    for (int h = 0; h < 24; h++)
+        json_array_append_new(hours, json_integer(r->hours[h]));
+    size_t prio = r->by_priority[1].name[0] ? 2 : r->by_priority[0].name[0] ? 1 : 0;
+    json_t *j = json_pack(
+        "{s:s,s:s,s:I,s:I,s:f,s:I,s:I,s:o,s:o,s:o,s:I,s:o,s:I,s:o,s:f,s:o,s:o,s:o,s:o}", "from",
+        from, "to", to, "conversations", (json_int_t)r->conversations, "bot_resolved",
+        (json_int_t)r->bot_resolved, "bot_resolved_rate",
+        r->conversations ? (double)r->bot_resolved / (double)r->conversations : 0.0, "handoffs",
+        (json_int_t)r->handoffs, "offline_requests", (json_int_t)r->offline_requests,
+        "first_response_s", seconds(r->first_response_s), "waiting_s", seconds(r->waiting_s),
+        "resolution_s", seconds(r->resolution_s), "answered_handoffs", (json_int_t)r->answered,
+        "csat", r->csat < 0 ? json_null() : json_real(r->csat), "csat_responses",
+        (json_int_t)r->csat_responses, "csat_response_rate",
+        r->closed ? json_real((double)r->csat_responses / (double)r->closed) : json_null(),
+        "fallback_rate", r->bot_turns ? (double)r->fallbacks / (double)r->bot_turns : 0.0,
+        "handoffs_by_priority", counts(r->by_priority, prio), "handoffs_by_reason",
+        counts(r->by_reason, r->reasons), "top_intents", intents, "conversations_by_hour", hours);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4)) : NULL;
+    json_decref(j);
+    if (s)
+        printf("%s\n", s);
+    else
+        fprintf(stderr, "destek: out of memory\n");
+    ds_free(s);
+}
+
+static void print_text(const store_report *r, const char *from, const char *to)
+{
+    printf("conversations started %s .. %s: %lld\n", from, to, r->conversations);
+    printf("  resolved by the bot (no hand-off)   %lld (%.1f %%)\n", r->bot_resolved,
+           r->conversations ? 100.0 * (double)r->bot_resolved / (double)r->conversations : 0.0);
+    printf("  handed to people                    %lld (%lld offline requests)\n", r->handoffs,
+           r->offline_requests);
+    for (size_t i = 0; i < r->reasons; i++)
+        printf("    %-32s  %lld\n", r->by_reason[i].name, r->by_reason[i].n);
+    if (r->first_response_s >= 0)
+        printf("  first response (median)             %lld s over %lld answered hand-offs\n",
+               r->first_response_s, r->answered);
+    if (r->waiting_s >= 0)
+        printf("  waiting until claimed (median)      %lld s\n", r->waiting_s);
+    if (r->resolution_s >= 0)
+        printf("  hand-off to its end (median)        %lld s\n", r->resolution_s);
+    if (r->csat >= 0)
+        printf("  CSAT (4-5 of 5)                     %.1f %% of %lld scores\n", 100.0 * r->csat,
+               r->csat_responses);
+    printf("  fallback rate                       %.1f %% of %lld bot replies\n",
+           r->bot_turns ? 100.0 * (double)r->fallbacks / (double)r->bot_turns : 0.0, r->bot_turns);
+    if (r->intent_count)
+        printf("  busiest intents:");
+    for (size_t i = 0; i < r->intent_count; i++)
+        printf(" %s %lld%s", r->intents[i].name, r->intents[i].n,
+               i + 1 < r->intent_count ? "," : "\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+    ds_json_use_ds_alloc();
+    cli_opts o;
+    if (cli_parse(argc, argv, 2, &o) != 0 || o.arg_count) {
+        fputs(usage, stderr);
+        cli_opts_free(&o);
+        return 2;
+    }
+    if ((o.from && !valid_date(o.from)) || (o.to && !valid_date(o.to))) {
+        fprintf(stderr, "destek: --from and --to are dates, YYYY-MM-DD\n%s", usage);
+        cli_opts_free(&o);
+        return 2;
+    }
+    /* the shop's own calendar: its zone from shop.json */
+    cli_engine e;
+    if (cli_engine_open(&e, cli_kb_dir(&o)) != 0) {
+        cli_opts_free(&o);
+        return 1;
+    }
+    char from[11], to[11];
+    long long now = cli_now(&o);
+    shop_date(kb_zone(e.kb), now, to);
+    shop_date(kb_zone(e.kb), now - 29 * 86400LL, from);
+    if (o.to)
+        snprintf(to, sizeof to, "%s", o.to);
+    if (o.from)
+        snprintf(from, sizeof from, "%s", o.from);
+    cli_engine_close(&e);
+    const char *path = o.db_path ? o.db_path : CLI_DEFAULT_DB;
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    int rc = 0;
+    store_report r;
+    if (store_open(path, &db, &err) != DS_OK) {
+        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
+        rc = 1;
+    } else if (store_report_get(db, from, to, &r, &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+        rc = err.status == DS_EINVAL ? 2 : 1;
+    } else if (o.json) {
+        print_json(&r, from, to);
+    } else {
+        print_text(&r, from, to);
+    }
+    store_close(db);
+    cli_opts_free(&o);
+    return rc;
+}
