@@ -10,6 +10,8 @@
     var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, '.');
     return parts.length > 1 ? whole + ',' + parts[1] : whole;
   }
+  /* 1234 -> "1.234" */
+  function trNum(n) { return String(Math.round(Number(n) || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, '.'); }
 
 
   var me = document.currentScript || document.querySelector('script[src*="agent.js"]');
@@ -87,7 +89,7 @@
   /* ---------- state ---------- */
   var ws = null, authed = false, wanted = false, attempt = 0, retryTimer = null, pingTimer = null;
   var agentName = '', capacity = 0;
-  var queue = [], queueAt = 0, offered = null;
+  var queue = [], queueAt = 0, queueTotal = 0, offered = null;   /* queueTotal: how many wait in all ("total") */
   var canned = [];
   var convs = {}, order = [], active = null;   /* conversation id -> state */
   var mode = 'reply', localSeq = 0;
@@ -122,7 +124,7 @@
   });
 
   function resetState() {
-    queue = []; convs = {}; order = []; active = null; canned = []; offered = null;
+    queue = []; queueTotal = 0; convs = {}; order = []; active = null; canned = []; offered = null;
     renderQueue(); renderTabs(); showConv(null);
   }
 
@@ -198,6 +200,8 @@
         break;
       case 'queue':
         queue = Array.isArray(m.items) ? m.items : [];
+        /* the frame carries the head of the queue (at most 100) and how many wait in all */
+        queueTotal = typeof m.total === 'number' && isFinite(m.total) ? Math.max(m.total, queue.length) : queue.length;
         queueAt = Date.now();
         if (offered && !queue.some(function (q) { return String(q.conversation) === offered; })) offered = null;
         renderQueue();
@@ -211,6 +215,9 @@
         break;
       case 'claimed':
         onClaimed(m);
+        break;
+      case 'history':
+        onHistory(m);
         break;
       case 'shopper_message':
         addEntry(String(m.conversation), { role: 'shopper', text: m.text, at: m.at || new Date().toISOString() }, true);
@@ -254,6 +261,8 @@
       return;
     }
     var cid = m.conversation != null ? String(m.conversation) : null;
+    /* a conversation no longer ours cannot page either: the "Önceki mesajlar" request ends */
+    if (cid && convs[cid] && convs[cid].loadingOlder && (code === 'not_found' || code === 'not_yours')) olderFailed(cid, false);
     var pendingClaims = Object.keys(claiming);
     if (code === 'already_claimed' || (code === 'not_found' && pendingClaims.length)) {
       /* the error names no conversation: it answers our outstanding claim */
@@ -262,7 +271,7 @@
         : 'Bu sohbet artık beklemiyor' + (ids.length === 1 ? ' (#' + ids[0] + ')' : '') + '.', 'warn');
       ids.forEach(function (id) {
         delete claiming[id];
-        queue = queue.filter(function (q) { return String(q.conversation) !== id; });
+        dropFromQueue(id);
         if (offered === id) offered = null;
       });
       renderQueue();
@@ -320,9 +329,14 @@
       ul.appendChild(li);
       if (focusedId === id) b.focus();
     });
-    $('queue-count').textContent = String(queue.length);
+    var total = Math.max(queueTotal, queue.length);
+    $('queue-count').textContent = trNum(total);
     $('queue-count').classList.toggle('hot', queue.some(function (q) { return q.priority === 'urgent'; }));
-    $('queue-empty').hidden = queue.length > 0;
+    $('queue-empty').hidden = total > 0;
+    /* only the head of a long queue comes in the frame: say how much more waits */
+    var more = $('queue-more');
+    more.hidden = total <= queue.length;
+    more.textContent = total > queue.length ? 'İlk ' + trNum(queue.length) + ' gösteriliyor, toplam ' + trNum(total) + ' bekleyen' : '';
     tick();
     updateTitle();
     /* after log-in: the first claim button, unless the agent is already elsewhere */
@@ -342,6 +356,13 @@
     }
   }
   setInterval(tick, 500);
+
+  /* an item leaves the queue here before the server's next queue frame says so */
+  function dropFromQueue(id) {
+    var n = queue.length;
+    queue = queue.filter(function (q) { return String(q.conversation) !== id; });
+    queueTotal = Math.max(queue.length, queueTotal - (n - queue.length));
+  }
 
   function claim(id) {
     if (claiming[id]) return;
@@ -369,10 +390,14 @@
     c.claimedAt = Date.now();
     c.context = m.context && typeof m.context === 'object' ? m.context : {};
     c.queueItem = q || c.queueItem || null;
-    c.entries = (Array.isArray(m.history) ? m.history : []).map(normEntry);
+    /* the newest page of the transcript; older pages on request ("Önceki mesajlar") */
+    c.entries = (Array.isArray(m.history) ? m.history : []).filter(isObj).map(normEntry);
+    c.more = !!m.history_more;
+    c.loadingOlder = false;
+    clearTimeout(c.olderTimer);
     if (mine) c.entries.push({ role: 'sys', text: 'Sohbeti üstlendiniz.', at: new Date().toISOString() });
     else c.entries.push({ role: 'sys', text: 'Bağlantı yenilendi; sohbet sizde.', at: new Date().toISOString() });
-    queue = queue.filter(function (x) { return String(x.conversation) !== id; });
+    dropFromQueue(id);
     if (offered === id) offered = null;
     renderQueue();
     renderTabs();
@@ -382,14 +407,88 @@
       if (mine) $('composer-input').focus();
     } else if (id === active) showConv(id);
   }
+  function isObj(h) { return !!h && typeof h === 'object'; }
   function normEntry(h) {
     var role = h.role || h.from || 'bot';
     if (role === 'user' || role === 'customer') role = 'shopper';
     if (role === 'system') role = 'sys';
+    var n = Number(h.n);
     return {
-      role: role, text: h.text, at: h.at, intent: h.intent, confidence: h.confidence,
-      clarify: h.clarify, handoff: h.handoff, agent: h.agent, canned: h.canned, verified: h.verified
+      role: role, text: h.too_long ? '' : h.text, at: h.at, intent: h.intent, confidence: h.confidence,
+      clarify: h.clarify, handoff: h.handoff, agent: h.agent, canned: h.canned, verified: h.verified,
+      n: h.n != null && isFinite(n) ? n : null, tooLong: !!h.too_long
     };
+  }
+
+  /* ---------- older pages of a transcript ---------- */
+  /* the message number of the oldest entry shown that came from the server */
+  function oldestN(c) {
+    for (var i = 0; i < c.entries.length; i++) if (c.entries[i].n != null) return c.entries[i].n;
+    return null;
+  }
+  function loadOlder(id) {
+    var c = convs[id];
+    if (!c || c.loadingOlder || !c.more || c.state !== 'active') return;
+    var before = oldestN(c);
+    if (before == null) return;
+    if (!send({ type: 'history', conversation: id, before: before })) { toast('Bağlantı yok; biraz sonra yeniden deneyin.', 'warn'); return; }
+    c.loadingOlder = true;
+    c.olderFocus = !!(document.activeElement && document.activeElement.classList && document.activeElement.classList.contains('older'));
+    clearTimeout(c.olderTimer);
+    c.olderTimer = setTimeout(function () { if (convs[id] === c && c.loadingOlder) olderFailed(id, true); }, 15000);
+    if (id === active) renderOlder(c);
+  }
+  function olderFailed(id, say) {
+    var c = convs[id]; if (!c) return;
+    c.loadingOlder = false;
+    clearTimeout(c.olderTimer);
+    if (say) toast('Önceki mesajlar yüklenemedi; yeniden deneyin.', 'warn');
+    if (id === active) renderOlder(c);
+  }
+  function onHistory(m) {
+    var id = String(m.conversation);
+    var c = convs[id];
+    if (!c || !c.loadingOlder) return;   /* not asked for, or the conversation was opened again since */
+    c.loadingOlder = false;
+    clearTimeout(c.olderTimer);
+    var first = oldestN(c);
+    /* oldest first, all before the oldest shown (anything else would be a repeat) */
+    var older = (Array.isArray(m.entries) ? m.entries : []).filter(isObj).map(normEntry)
+      .filter(function (e) { return e.n != null && (first == null || e.n < first); });
+    c.more = !!m.more && older.length > 0;
+    if (id !== active) { c.entries = older.concat(c.entries); return; }
+    /* the reader stays where they were: what was on screen keeps its place */
+    var fromBottom = transcript.scrollHeight - transcript.scrollTop;
+    c.entries = older.concat(c.entries);
+    renderTranscript(true);
+    transcript.scrollTop = transcript.scrollHeight - fromBottom;
+    /* the focus goes on with the next "Önceki mesajlar", or to the transcript when none is left */
+    if (c.olderFocus) (transcript.querySelector('button.older') || transcript).focus({ preventScroll: true });
+    c.olderFocus = false;
+  }
+  /* the top of the transcript: "Önceki mesajlar" while older ones remain */
+  function renderOlder(c) {
+    var box = transcript.querySelector('.older-row');
+    if (!c.more || oldestN(c) == null) { if (box) box.remove(); return; }
+    if (!box) { box = el('div', 'older-row'); transcript.insertBefore(box, transcript.firstChild); }
+    if (c.state !== 'active') {
+      box.textContent = '';
+      box.appendChild(el('p', 'older-note', 'Daha eski mesajlar var; sohbet artık sizde olmadığı için gösterilemiyor.'));
+      return;
+    }
+    /* updated in place, so a focused button keeps the focus while its page loads */
+    var b = box.querySelector('button.older');
+    if (!b) {
+      box.textContent = '';
+      b = el('button', 'btn btn-sm older');
+      b.type = 'button';
+      b.title = 'Sohbetin daha eski mesajlarını yükle';
+      b.addEventListener('click', function () { if (active) loadOlder(active); });
+      box.appendChild(b);
+    }
+    b.textContent = c.loadingOlder ? 'Yükleniyor…' : 'Önceki mesajlar';
+    /* aria-disabled, not disabled: a disabled button would drop the focus */
+    b.setAttribute('aria-disabled', c.loadingOlder ? 'true' : 'false');
   }
 
   function addEntry(id, e, countUnread) {
@@ -398,7 +497,12 @@
     c.entries.push(e);
     if (countUnread && (id !== active || document.hidden)) { c.unread++; renderTabs(); updateTitle(); }
     else renderTabs();
-    if (id === active) { appendEntry(e); scrollDown(); }
+    if (id === active) {
+      /* an agent reading older messages is not pulled down by a new one; their own message does */
+      var atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 80;
+      appendEntry(e);
+      if (atBottom || e.local) scrollDown();
+    }
   }
   /* our own messages are shown at once; an echo from the server replaces the canned placeholder text */
   function matchLocal(id, role, text) {
@@ -568,9 +672,12 @@
     updateTitle();
     updateComposer();
   }
-  function renderTranscript() {
+  function renderTranscript(keepScroll) {
     var c = convs[active]; if (!c) return;
+    var focusOlder = document.activeElement && document.activeElement.classList.contains('older');
     transcript.textContent = '';
+    renderOlder(c);
+    if (focusOlder && !keepScroll) { var ob = transcript.querySelector('button.older'); if (ob) ob.focus({ preventScroll: true }); }
     var prevDay = '';
     c.entries.forEach(function (e) {
       var day = e.at ? new Date(e.at).toDateString() : '';
@@ -578,7 +685,7 @@
       if (day) prevDay = day;
       appendEntry(e);
     });
-    scrollDown();
+    if (!keepScroll) scrollDown();
   }
   function appendEntry(e) {
     var wrap;
@@ -621,7 +728,8 @@
       else if (e.local && !e.echoed) who.appendChild(el('span', 'state', 'gönderiliyor…'));
       else if (e.local && role === 'agent') who.appendChild(el('span', 'state state-ok', 'iletildi ✓'));
       wrap.appendChild(who);
-      wrap.appendChild(richText(el('div', 'bub'), e.text));
+      if (e.tooLong) wrap.appendChild(el('div', 'bub too-long', '(Bu mesaj burada gösterilemeyecek kadar uzun.)'));
+      else wrap.appendChild(richText(el('div', 'bub'), e.text));
       if (e.failed) wrap.appendChild(el('div', 'fail-why', String(e.failed)));
     }
     transcript.appendChild(wrap);

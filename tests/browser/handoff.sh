@@ -1,8 +1,9 @@
 #!/bin/sh
-# Browser test of a full human hand-off (shopper widget + agent console) against a
-# real `destek serve --hours open`.
+# Browser tests of the agent console against a real `destek serve --hours open`:
+# handoff.test.js (a full human hand-off, shopper widget + console), then
+# console_paging.test.js (a long transcript paged, a long queue).
 #   tests/browser/handoff.sh SRC_ROOT BUILD_DIR
-# Exit status: the test's; 77 (skip) when chromium or node_modules are missing,
+# Exit status: 0 when both pass, else 1; 77 (skip) when chromium or node_modules are missing,
 # unless CI=true (then missing tools are a failure).
 set -u
 NAME="handoff browser test"
@@ -28,4 +29,8 @@ export AGENT_TOKEN AGENT_TOKEN2
 
 start_server --hours open
 node "$HERE/handoff.test.js" "http://127.0.0.1:$PORT" "$SHOTS"
-finish $?
+status=$?
+# a long transcript in the console, a page at a time, and a queue longer than its
+# frame; the second agent, on the same server (the first test's conversation is closed)
+AGENT_TOKEN="$AGENT_TOKEN2" node "$HERE/console_paging.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
+finish $status
