@@ -433,8 +433,9 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id",       "title", "keywords",    "patterns",    "examples", "answers",       "quick_replies",
-    "priority", "flow",  "flow_params", "description", "topics",   "order_context", NULL,
+    "id",          "title",         "keywords",      "patterns", "examples",
+    "answers",     "quick_replies", "priority",      "flow",     "flow_params",
+    "description", "topics",        "order_context", "taught",   NULL,
 };
 
 /* The first word of a phrase of some list, kept under a key no list name
@@ -636,6 +637,10 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
         in->examples = string_array(lc, ex, p, &in->example_count);
     if (in->example_count < 3 && strcmp(id, "fallback") != 0)
         report(lc, 0, ex ? p : base, "give at least 3 examples");
+    snprintf(p, sizeof p, "%s.taught", base);
+    json_t *taught = json_object_get(obj, "taught");
+    if (taught)
+        in->taught = string_array(lc, taught, p, &in->taught_count);
     snprintf(p, sizeof p, "%s.answers", base);
     json_t *ans = json_object_get(obj, "answers");
     if (ans)
@@ -1062,6 +1067,7 @@ void kb_free(kb_base *kb)
             ds_free(in->patterns[k].re);
         ds_free(in->patterns);
         free_strv(in->examples, in->example_count);
+        free_strv(in->taught, in->taught_count);
         free_strv(in->answers, in->answer_count);
         free_strv(in->quick_replies, in->quick_reply_count);
         ds_free(in->flow);

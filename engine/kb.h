@@ -47,6 +47,10 @@ typedef struct kb_intent {
     size_t pattern_count;
     char **examples;
     size_t example_count;
+    /* "taught": messages a supervisor assigned to the intent (destek review
+     * assign): matched exactly, after normalisation, and a regression set */
+    char **taught;
+    size_t taught_count;
     char **answers;
     size_t answer_count;
     char **quick_replies;
@@ -92,6 +96,14 @@ typedef void (*kb_diag_fn)(void *ctx, int is_error, const ds_error *where);
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err);
 void kb_free(kb_base *kb);
+
+/* The file of dir that holds intent id, with text added to its "taught"
+ * list (kb_teach.c): *file its base name and *json its new content, both
+ * owned (ds_free); *already when the text was taught before (the content
+ * is then unchanged). Writes nothing. DS_ENOTFOUND when no file holds the
+ * intent. */
+ds_status kb_taught_file(const char *dir, const char *id, const char *text, char **file,
+                         char **json, int *already, ds_error *err);
 
 /* Borrowed until kb_free. */
 const nlp_lexicon *kb_lexicon(const kb_base *kb);

@@ -484,6 +484,19 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
         r->gen = 1;
     }
     r->touched_count = r->hit_count = 0;
+    size_t taught = 0;
+    if (me->taught && ds_map_count(me->taught) &&
+        ds_map_get(me->taught, nlp_text_skeleton(t), nlp_text_skeleton_len(t), &taught)) {
+        /* a supervisor said what this message is (destek review assign) */
+        uint32_t in = (uint32_t)(taught - 1);
+        r->cands[0] = (match_candidate){in, kb_intent_at(me->kb, in)->id, 10.0};
+        r->cand_count = 1;
+        r->confidence = 1.0;
+        r->clarify = 0;
+        r->chosen = (int)in == me->fallback_index ? -1 : (int)in;
+        add_hit(r, in, "(taught)", 10.0, MATCH_HOW_EXACT, 0);
+        return DS_OK;
+    }
     size_t ntok = nlp_text_token_count(t);
     for (size_t p = 0; p < ntok; p++)
         token_terms(me, nlp_text_token(t, p), &r->toks[p]);

@@ -186,6 +186,33 @@ static int ex_cmp(const void *a, const void *b)
     return c ? c : (x->intent > y->intent) - (x->intent < y->intent);
 }
 
+/* Messages a supervisor taught (kb "taught"): the same text, once
+ * normalised, is that intent, whatever the scores would say. */
+static void add_taught(builder *b)
+{
+    match_engine *me = b->me;
+    const kb_base *kb = me->kb;
+    nlp_text *t = nlp_text_new();
+    if (!t || !(me->taught = ds_map_new())) {
+        nlp_text_free(t);
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < me->intent_count && !b->oom; i++) {
+        const kb_intent *in = kb_intent_at(kb, i);
+        for (size_t e = 0; e < in->taught_count; e++) {
+            const char *x = in->taught[e];
+            if (nlp_normalise(kb_lexicon(kb), x, strlen(x), t, NULL) != DS_OK ||
+                !nlp_text_skeleton_len(t))
+                continue;
+            if (ds_map_put(me->taught, nlp_text_skeleton(t), nlp_text_skeleton_len(t), i + 1) !=
+                DS_OK)
+                b->oom = 1;
+        }
+    }
+    nlp_text_free(t);
+}
+
 /* Example utterances as weak evidence: every distinct example stem of an
  * intent posts MATCH_EXAMPLE_WEIGHT scaled by how few intents share it, so
  * wording the author did not think of as a keyword still counts. Stems used
@@ -512,6 +539,8 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
     if (!b.oom)
         add_example_evidence(&b);
     if (!b.oom)
+        add_taught(&b);
+    if (!b.oom)
         build_postings(&b);
     if (!b.oom)
         build_triggers(&b);
@@ -535,6 +564,7 @@ void match_engine_free(match_engine *me)
     ds_map_free(me->terms);
     ds_map_free(me->stems);
     ds_map_free(me->dels);
+    ds_map_free(me->taught);
     ds_free(me->term_weak);
     ds_free(me->trig_off);
     ds_free(me->trig);

@@ -90,6 +90,7 @@ struct match_engine {
     double *pat_max;   /* intent -> the most its patterns can add */
     m_pattern *patterns;
     pcre2_match_context *mctx;
+    ds_map *taught; /* skeleton of a taught message -> intent + 1 (kb "taught") */
 };
 
 #endif

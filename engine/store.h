@@ -33,7 +33,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -350,6 +350,32 @@ typedef struct store_report {
 } store_report;
 
 ds_status store_report_get(store_db *db, const char *from, const char *to, store_report *out,
+                           ds_error *err);
+
+/* ---- review: what the bot did not understand ------------------------------ */
+
+typedef struct store_review {
+    long long id;
+    char text[2048 * 4 + 1]; /* as stored: masked */
+    char intent[48];         /* what the bot answered: fallback, or its unsure guess */
+    long long count;
+    char last_seen[40];
+    long long conversation; /* the last conversation it came from */
+    char state[12];         /* open, assigned, dismissed */
+} store_review;
+
+/* Brings the review items up to date from the stored messages: a shopper
+ * message answered as fallback or with a clarifying question, or followed
+ * at once by a request for a person; the same text once, with how often
+ * and when last. What was assigned or dismissed stays so. */
+ds_status store_review_refresh(store_db *db, ds_error *err);
+/* The open items, newest and most frequent first (id 0), or the item id
+ * whatever its state; *out owned (ds_free). */
+ds_status store_review_list(store_db *db, long long id, store_review **out, size_t *count,
+                            ds_error *err);
+/* state "assigned" (with the intent) or "dismissed". DS_ENOTFOUND when
+ * there is no such item. */
+ds_status store_review_set(store_db *db, long long id, const char *state, const char *intent,
                            ds_error *err);
 
 /* ---- personal data (KVKK, PCI DSS) --------------------------------------- */

@@ -217,7 +217,20 @@ static const char *const migrations[] = {
     "  conversation_id INTEGER NOT NULL,"
     "  action TEXT NOT NULL,"
     "  at TEXT NOT NULL);"
-    "CREATE INDEX access_log_conversation ON access_log(conversation_id, id);"};
+    "CREATE INDEX access_log_conversation ON access_log(conversation_id, id);",
+
+    /* 8 -> 9: the review loop. Shopper messages the bot did not understand
+     * or was unsure of, the same text once (as stored: masked), how often
+     * and when last, and what the supervisor decided. */
+    "CREATE TABLE review_items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  text TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+    "  intent TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  last_seen TEXT NOT NULL,"
+    "  conversation_id INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','assigned','dismissed')),"
+    "  assigned_intent TEXT);"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -388,6 +401,17 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_REPORT_HOURS] =
         "SELECT CAST(substr(created_at, 12, 2) AS INTEGER), count(*) FROM conversations"
         " WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2 GROUP BY 1",
+    [STMT_REVIEW_SCAN] = "SELECT conversation_id, role, text, details, created_at FROM messages"
+                         " WHERE role IN ('shopper','bot') ORDER BY conversation_id, id",
+    [STMT_REVIEW_UPSERT] =
+        "INSERT INTO review_items (text, intent, count, last_seen, conversation_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (text) DO UPDATE SET intent = excluded.intent,"
+        " count = excluded.count, last_seen = excluded.last_seen,"
+        " conversation_id = excluded.conversation_id",
+    [STMT_REVIEW_LIST] = "SELECT id, text, intent, count, last_seen, coalesce(conversation_id, 0),"
+                         " state FROM review_items WHERE ?1 = 0 OR id = ?1"
+                         " ORDER BY last_seen DESC, count DESC, id",
+    [STMT_REVIEW_SET] = "UPDATE review_items SET state = ?2, assigned_intent = ?3 WHERE id = ?1",
     [STMT_HANDOFF_WAITING] = "SELECT count(*) FROM handoffs WHERE state IN ('waiting','offline')",
     [STMT_HANDOFF_LAST_CLOSED] = "SELECT id, rating IS NOT NULL, coalesce(agent_id, 0)"
                                  " FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"

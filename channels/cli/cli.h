@@ -83,5 +83,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_agents(int argc, char **argv);
 int cmd_privacy(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 #endif

@@ -145,6 +145,30 @@ static double report(const scorer *s, const char *file)
     return acc;
 }
 
+/* The regression set of what supervisors taught (each intent's "taught"):
+ * every message must still be answered as taught. */
+static void taught_check(cli_engine *e)
+{
+    size_t n = 0, ok = 0;
+    for (size_t i = 0; i < kb_intent_count(e->kb); i++) {
+        const kb_intent *in = kb_intent_at(e->kb, i);
+        for (size_t k = 0; k < in->taught_count; k++) {
+            n++;
+            const char *t = in->taught[k];
+            if (cli_engine_classify(e, t, strlen(t), NULL) != DS_OK)
+                continue;
+            const char *got =
+                match_result_is_fallback(e->res) ? "fallback" : match_result_intent(e->res);
+            if (strcmp(got, in->id) == 0)
+                ok++;
+            else
+                printf("taught to %s, now %s: \"%s\"\n", in->id, got, t);
+        }
+    }
+    if (n)
+        printf("taught by review: %zu of %zu answered as taught\n", ok, n);
+}
+
 static int kb_test(cli_engine *e, const cli_opts *o)
 {
     if (o->arg_count < 2) {
@@ -184,6 +208,7 @@ static int kb_test(cli_engine *e, const cli_opts *o)
     }
     free(line);
     fclose(f);
+    taught_check(e);
     double acc = report(&s, file);
     for (size_t i = 0; i < s.conf_count; i++)
         ds_free(s.conf[i].example);

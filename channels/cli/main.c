@@ -53,6 +53,11 @@ static const command commands[] = {
     {"report", cmd_report,
      "report [--db PATH] [--from DATE] [--to DATE] [--json] [--kb DIR]\n"
      "                                   the customer-service figures of a period"},
+    {"review", cmd_review,
+     "review list [--db PATH] [--json]  messages the bot did not understand, grouped\n"
+     "  review assign ID INTENT [--db PATH] [--kb DIR]\n"
+     "                                   teach the knowledge base what the message is\n"
+     "  review dismiss ID [--db PATH]    out of scope: leaves the list"},
     {"version", cmd_version, "version"},
     {"help", cmd_help, "help"},
 };

@@ -5,6 +5,7 @@
  * endpoints' handlers (ws_chat.c, ws_agent.c); output and the group commit
  * are ws_out.c's. */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include <dirent.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "ds_map.h"
@@ -55,6 +57,48 @@ static void sweep(lws_sorted_usec_list_t *sul)
     ws_limiter_sweep(srv->limits, ws__now(), 2.0 * WS_ADDR_WINDOW_S);
     ws__addr_rebuild(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+}
+
+static int reload_kb(ws_server *srv, int force);
+
+/* The newest modification time of the knowledge base's files, with their
+ * count folded in (a removed file changes it too). */
+static long long kb_stamp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    long long newest = 0, n = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0 || de->d_name[0] == '.')
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            long long t = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+            if (t > newest)
+                newest = t;
+            n++;
+        }
+    }
+    if (d)
+        closedir(d);
+    return newest * 31 + n;
+}
+
+/* A changed knowledge base (destek review assign, an operator's edit) is
+ * picked up without a signal: looked at every 2 s, reloaded as SIGHUP
+ * would (refused, the old one kept, when it lacks intents). */
+static void kb_watch(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, kb_sul);
+    long long now = kb_stamp(srv->cfg->kb_dir);
+    if (now != srv->kb_stamp) {
+        srv->kb_stamp = now; /* once per change, even when refused */
+        reload_kb(srv, 0);
+    }
+    lws_sul_schedule(srv->ctx, 0, &srv->kb_sul, kb_watch, 2 * LWS_US_PER_SEC);
 }
 
 /* KVKK's periodic destruction by the server itself: shop.json's retention
@@ -223,6 +267,7 @@ static size_t dropped_intents(const kb_base *old, const kb_base *kb, char *buf, 
 
 static int reload_kb(ws_server *srv, int force)
 {
+    srv->kb_stamp = kb_stamp(srv->cfg->kb_dir); /* what this reload reads */
     kb_base *kb;
     match_engine *me;
     ds_error err;
@@ -665,6 +710,8 @@ int ws_server_run(const ws_config *cfg)
     }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
     lws_sul_schedule(srv.ctx, 0, &srv.purge_sul, purge, LWS_US_PER_SEC / 2);
+    srv.kb_stamp = kb_stamp(cfg->kb_dir);
+    lws_sul_schedule(srv.ctx, 0, &srv.kb_sul, kb_watch, 2 * LWS_US_PER_SEC);
 
     printf("listening on http://%s:%d\n", cfg->host, cfg->port);
     if (cfg->hours_mode != 0)

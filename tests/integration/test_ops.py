@@ -10,9 +10,13 @@
                    queue gauge, the reply and commit histograms
   metrics_access   loopback is answered; another address only with the bearer
                    token of --metrics-token (403 otherwise)
+  review_live      a message the running server did not understand, assigned
+                   with `destek review assign`, is answered as taught by the
+                   same server within seconds, without a restart or a signal
 
 usage: /usr/bin/python3 test_ops.py DESTEK SRCROOT [TEST ...]"""
 
+import asyncio
 import json
 import re
 import socket
@@ -149,10 +153,46 @@ async def t_metrics_access(ctx):
     check(st == 200 and "destek_messages_total" in body, "the token opens /metrics: %d" % st)
 
 
+async def t_review_live(ctx):
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+    kb = os.path.join(tempfile.mkdtemp(prefix="destek-kb-"), "intents")
+    shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
+    s = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"], kb=kb)
+    ctx.servers.append(s)
+    s.start()
+    c = await Client.open(s.url)
+    await c.hello()
+    _, r = await c.message("v1", "hediye paketi yapıyor musunuz")
+    check(r.get("intent") == "fallback", "the test needs a message the KB does not know", r)
+    out = subprocess.run([DESTEK, "review", "list", "--db", s.db, "--json"], capture_output=True,
+                         text=True, timeout=30).stdout
+    ids = [json.loads(l)["id"] for l in out.splitlines() if "hediye" in l]
+    check(ids, "the message is not in review list: %r" % out)
+    a = subprocess.run([DESTEK, "review", "assign", str(ids[0]), "stok_urun_bilgisi", "--db", s.db,
+                        "--kb", kb], capture_output=True, text=True, timeout=30)
+    check(a.returncode == 0, "review assign failed: %s" % a.stderr)
+    deadline = time.monotonic() + 8
+    n = 1
+    while True:
+        n += 1
+        _, r = await c.message("v%d" % n, "hediye paketi yapıyor musunuz")
+        if r.get("intent") == "stok_urun_bilgisi":
+            break
+        check(time.monotonic() < deadline, "the running server did not take the taught message", r)
+        await asyncio.sleep(0.5)
+    await c.close()
+    shutil.rmtree(os.path.dirname(kb), ignore_errors=True)
+
+
 TESTS = [
     ("metrics_format", t_metrics_format),
     ("metrics_move", t_metrics_move),
     ("metrics_access", t_metrics_access),
+    ("review_live", t_review_live),
 ]
 
 if __name__ == "__main__":

@@ -107,7 +107,8 @@ static void test_migrate_v6(void)
         return;
     store_close(db);
     /* back to version 6 as it shipped, with stock in it */
-    raw_exec(path, "DROP TABLE destructions; DROP TABLE identity_checks; DROP TABLE access_log;"
+    raw_exec(path, "DROP TABLE review_items; DELETE FROM schema_version WHERE version = 9;"
+                   "DROP TABLE destructions; DROP TABLE identity_checks; DROP TABLE access_log;"
                    "DROP INDEX conversations_order; DROP INDEX conversations_contact;"
                    "ALTER TABLE conversations DROP COLUMN order_id;"
                    "ALTER TABLE conversations DROP COLUMN contact;"

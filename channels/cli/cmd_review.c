@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/* `destek review list|assign|dismiss` (CONTRACT.md "Reports and review"):
+ * what the bot did not understand, and teaching it. assign adds the message
+ * to the intent's "taught" list in the KB's own files, after checking a
+ * copy of the whole knowledge base with the change loads as `kb lint`
+ * would and answers the intent; a broken result changes nothing. A running
+ * server sees the changed file and reloads by itself. */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dlg.h"
+#include "hours.h"
+#include "store.h"
+
+static const char usage[] = "usage: destek review list [--db PATH] [--json]\n"
+                            "       destek review assign ID INTENT [--db PATH] [--kb DIR]\n"
+                            "       destek review dismiss ID [--db PATH]\n";
+
+static store_db *open_db(const cli_opts *o)
+{
+    const char *path = o->db_path ? o->db_path : CLI_DEFAULT_DB;
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    if (store_open(path, &db, &err) != DS_OK) {
+        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
+        return NULL;
+    }
+    return db;
+}
+
+static long long item_id(const char *s)
+{
+    char *end = NULL;
+    long long id = s ? strtoll(s, &end, 10) : 0;
+    return end && !*end && id > 0 ? id : 0;
+}
+
+static int do_list(const cli_opts *o)
+{
+    if (o->arg_count != 1) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    store_db *db = open_db(o);
+    if (!db)
+        return 1;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    store_review *r = NULL;
+    size_t n = 0;
+    if (store_review_refresh(db, &err) != DS_OK ||
+        store_review_list(db, 0, &r, &n, &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+        store_close(db);
+        return 1;
+    }
+    store_close(db);
+    for (size_t i = 0; i < n; i++) {
+        if (o->json) {
+            json_t *j =
+                json_pack("{s:I,s:s,s:s,s:I,s:s,s:I}", "id", (json_int_t)r[i].id, "text", r[i].text,
+                          "intent", r[i].intent, "count", (json_int_t)r[i].count, "last_seen",
+                          r[i].last_seen, "conversation", (json_int_t)r[i].conversation);
+            char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+            json_decref(j);
+            if (line)
+                printf("%s\n", line);
+            ds_free(line);
+        } else {
+            printf("%6lld  %3lldx  %-22s  %.25s  %.70s\n", r[i].id, r[i].count, r[i].intent,
+                   r[i].last_seen, r[i].text);
+        }
+    }
+    if (!o->json)
+        printf("%zu %s to review\n", n, n == 1 ? "message" : "messages");
+    ds_free(r);
+    return 0;
+}
+
+/* A copy of the knowledge base directory with one file's new content. */
+static int copy_kb(const char *from, const char *to, const char *file, const char *json)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return -1;
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char src[4096], dst[4096];
+        snprintf(src, sizeof src, "%s/%s", from, de->d_name);
+        snprintf(dst, sizeof dst, "%s/%s", to, de->d_name);
+        struct stat st;
+        if (stat(src, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        FILE *out = fopen(dst, "wb");
+        if (!out) {
+            rc = -1;
+            break;
+        }
+        if (strcmp(de->d_name, file) == 0) {
+            rc = fputs(json, out) < 0 ? -1 : 0;
+        } else {
+            FILE *in = fopen(src, "rb");
+            char buf[8192];
+            size_t n;
+            while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
+                if (fwrite(buf, 1, n, out) != n)
+                    rc = -1;
+            if (!in)
+                rc = -1;
+            else
+                fclose(in);
+        }
+        if (fclose(out) != 0)
+            rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* The knowledge base in dir loads as kb lint wants and answers text with
+ * intent. Prints what is wrong otherwise. */
+static int check_kb(const char *dir, const char *text, const char *intent)
+{
+    cli_engine e;
+    if (cli_engine_open(&e, dir) != 0)
+        return -1;
+    int rc = dlg_check_kb(e.kb, NULL, NULL) || hours_check(e.kb, NULL, NULL) ? -1 : 0;
+    if (rc)
+        fprintf(stderr, "destek: dialogue.json or the working hours would have errors\n");
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    if (!rc && cli_engine_classify(&e, text, strlen(text), &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+        rc = -1;
+    }
+    if (!rc) {
+        const char *got = match_result_is_fallback(e.res) ? "fallback" : match_result_intent(e.res);
+        if (strcmp(got, intent) != 0) {
+            fprintf(stderr, "destek: with the change the message is still answered as %s\n", got);
+            rc = -1;
+        }
+    }
+    cli_engine_close(&e);
+    return rc;
+}
+
+static int write_atomically(const char *dir, const char *file, const char *json)
+{
+    char tmp[4096], path[4096];
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, file);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return -1;
+    int bad = fputs(json, f) < 0;
+    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int do_assign(const cli_opts *o)
+{
+    long long id = o->arg_count == 3 ? item_id(o->args[1]) : 0;
+    if (!id) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *intent = o->args[2], *dir = cli_kb_dir(o);
+    store_db *db = open_db(o);
+    if (!db)
+        return 1;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    store_review *r = NULL;
+    size_t n = 0;
+    int rc = 1;
+    if (store_review_list(db, id, &r, &n, &err) != DS_OK || n != 1) {
+        fprintf(stderr, "destek: there is no review item %lld (destek review list)\n", id);
+        goto out;
+    }
+    char *file = NULL, *json = NULL;
+    int already = 0;
+    ds_status st = kb_taught_file(dir, intent, r[0].text, &file, &json, &already, &err);
+    if (st != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+        rc = st == DS_ENOTFOUND ? 2 : 1;
+        goto out;
+    }
+    char tmp[] = "/tmp/destek-teach-XXXXXX";
+    if (!mkdtemp(tmp) || copy_kb(dir, tmp, file, json) != 0) {
+        fprintf(stderr, "destek: cannot make a copy of %s to check the change\n", dir);
+    } else if (check_kb(tmp, r[0].text, intent) != 0) {
+        fprintf(stderr, "destek: the change was refused; %s/%s is unchanged\n", dir, file);
+    } else if (!already && write_atomically(dir, file, json) != 0) {
+        fprintf(stderr, "destek: cannot write %s/%s\n", dir, file);
+    } else if (store_review_set(db, id, "assigned", intent, &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+    } else {
+        printf("taught: \"%s\" is %s now (%s/%s, \"taught\"); a running server reloads it by "
+               "itself\n",
+               r[0].text, intent, dir, file);
+        rc = 0;
+    }
+    remove_dir(tmp);
+    ds_free(file);
+    ds_free(json);
+out:
+    ds_free(r);
+    store_close(db);
+    return rc;
+}
+
+static int do_dismiss(const cli_opts *o)
+{
+    long long id = o->arg_count == 2 ? item_id(o->args[1]) : 0;
+    if (!id) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    store_db *db = open_db(o);
+    if (!db)
+        return 1;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    int rc = 0;
+    if (store_review_set(db, id, "dismissed", NULL, &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+        rc = 1;
+    } else {
+        printf("dismissed: review item %lld is out of scope\n", id);
+    }
+    store_close(db);
+    return rc;
+}
+
+int cmd_review(int argc, char **argv)
+{
+    ds_json_use_ds_alloc();
+    cli_opts o;
+    if (cli_parse(argc, argv, 2, &o) != 0) {
+        cli_opts_free(&o);
+        return 2;
+    }
+    const char *sub = o.arg_count ? o.args[0] : "";
+    int rc = strcmp(sub, "list") == 0      ? do_list(&o)
+             : strcmp(sub, "assign") == 0  ? do_assign(&o)
+             : strcmp(sub, "dismiss") == 0 ? do_dismiss(&o)
+                                           : (fputs(usage, stderr), 2);
+    cli_opts_free(&o);
+    return rc;
+}
