@@ -112,7 +112,7 @@ struct ws_server {
     lws_sorted_usec_list_t sweep_sul;
     lws_sorted_usec_list_t purge_sul; /* the daily retention purge */
     lws_sorted_usec_list_t kb_sul;    /* looks at the KB files for changes */
-    long long kb_stamp;               /* their newest mtime and count, at the last load */
+    unsigned long long kb_stamp;      /* their newest mtime and count, at the last load */
     lws_sorted_usec_list_t queue_sul;
     char **origins;
     size_t origin_count;

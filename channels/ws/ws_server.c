@@ -63,10 +63,10 @@ static int reload_kb(ws_server *srv, int force);
 
 /* The newest modification time of the knowledge base's files, with their
  * count folded in (a removed file changes it too). */
-static long long kb_stamp(const char *dir)
+static unsigned long long kb_stamp(const char *dir)
 {
     DIR *d = opendir(dir);
-    long long newest = 0, n = 0;
+    unsigned long long newest = 0, n = 0;
     struct dirent *de;
     while (d && (de = readdir(d))) {
         size_t len = strlen(de->d_name);
@@ -76,7 +76,8 @@ static long long kb_stamp(const char *dir)
         snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
         struct stat st;
         if (stat(p, &st) == 0) {
-            long long t = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+            unsigned long long t = (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
+                                   (unsigned long long)st.st_mtim.tv_nsec;
             if (t > newest)
                 newest = t;
             n++;
@@ -93,7 +94,7 @@ static long long kb_stamp(const char *dir)
 static void kb_watch(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, kb_sul);
-    long long now = kb_stamp(srv->cfg->kb_dir);
+    unsigned long long now = kb_stamp(srv->cfg->kb_dir);
     if (now != srv->kb_stamp) {
         srv->kb_stamp = now; /* once per change, even when refused */
         reload_kb(srv, 0);
