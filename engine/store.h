@@ -33,7 +33,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -271,6 +271,7 @@ typedef struct store_agent {
     char *name;
     int capacity;        /* conversations at once */
     char token_hash[65]; /* as stored: hex SHA-256 of the token */
+    int supervisor;      /* role "supervisor": reports and teaching the bot */
 } store_agent;
 
 /* A new agent; only token_hash (hex SHA-256 of the token) is stored.
@@ -281,6 +282,8 @@ ds_status store_agent_add(store_db *db, const char *name, const char *token_hash
  * (store_agent_free). */
 ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **out, ds_error *err);
 void store_agent_free(store_agent *a);
+/* role: "agent" or "supervisor". */
+ds_status store_agent_set_role(store_db *db, long long id, const char *role, ds_error *err);
 
 typedef struct store_handoff {
     long long id, conversation, agent_id; /* agent_id 0 when none */

@@ -64,6 +64,8 @@ ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **o
         a->capacity = (int)store__col_int(st, 2);
         const char *h = store__col_text(st, 3);
         snprintf(a->token_hash, sizeof a->token_hash, "%s", h ? h : "");
+        const char *role = store__col_text(st, 4);
+        a->supervisor = role && strcmp(role, "supervisor") == 0;
     }
     store__done(st);
     if (!a || oom) {
@@ -326,4 +328,16 @@ ds_status store_handoff_waiting(store_db *db, size_t *count, ds_error *err)
     *count = rc == STORE_ROW ? (size_t)store__col_int(st, 0) : 0;
     store__done(st);
     return rc == STORE_ROW ? DS_OK : store__db_fail(db, err, "counting the queue");
+}
+
+ds_status store_agent_set_role(store_db *db, long long id, const char *role, ds_error *err)
+{
+    if (!role || (strcmp(role, "agent") != 0 && strcmp(role, "supervisor") != 0))
+        return ds_fail(err, DS_EINVAL, "a role is agent or supervisor");
+    store_q *st = store__q(db, STMT_AGENT_SET_ROLE, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    store__bind_text(st, 2, role);
+    return done(db, st, err, "setting an agent's role");
 }

@@ -230,7 +230,12 @@ static const char *const migrations[] = {
     "  last_seen TEXT NOT NULL,"
     "  conversation_id INTEGER,"
     "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','assigned','dismissed')),"
-    "  assigned_intent TEXT);"};
+    "  assigned_intent TEXT);",
+
+    /* 9 -> 10: a supervisor sees the reports and teaches the bot; an agent
+     * answers conversations. */
+    "ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent'"
+    "  CHECK (role IN ('agent','supervisor'));"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -346,7 +351,9 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_RETURN_SET_STATE] = "UPDATE returns SET state = ?2, updated_at = ?3 WHERE id = ?1",
     [STMT_AGENT_INSERT] = "INSERT INTO agents (name, token_hash, capacity, created_at)"
                           " VALUES (?1, ?2, ?3, ?4)",
-    [STMT_AGENT_FIND] = "SELECT id, name, capacity, token_hash FROM agents WHERE token_hash = ?1",
+    [STMT_AGENT_FIND] =
+        "SELECT id, name, capacity, token_hash, role FROM agents WHERE token_hash = ?1",
+    [STMT_AGENT_SET_ROLE] = "UPDATE agents SET role = ?2 WHERE id = ?1",
     [STMT_HANDOFF_INSERT] =
         "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
         " preview, details, created_at, created_utc)"

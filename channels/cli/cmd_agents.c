@@ -11,6 +11,7 @@
 int cmd_agents(int argc, char **argv)
 {
     int capacity = 3;
+    const char *role = "agent";
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest)
@@ -18,15 +19,19 @@ int cmd_agents(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (i >= 2 && strcmp(argv[i], "--capacity") == 0 && i + 1 < argc)
             capacity = atoi(argv[++i]);
+        else if (i >= 2 && strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+            role = argv[++i];
         else
             rest[nrest++] = argv[i];
     }
     cli_opts o;
     int rc = 2;
     if (cli_parse(nrest, rest, 2, &o) != 0 || o.arg_count != 2 || strcmp(o.args[0], "add") != 0 ||
-        capacity < 1 || capacity > 100) {
+        capacity < 1 || capacity > 100 ||
+        (strcmp(role, "agent") != 0 && strcmp(role, "supervisor") != 0)) {
         fprintf(stderr,
-                "usage: destek agents add NAME [--db PATH] [--capacity N (1-100, default 3)]\n");
+                "usage: destek agents add NAME [--db PATH] [--capacity N (1-100, default 3)]"
+                " [--role agent|supervisor]\n");
         goto out;
     }
     const char *name = o.args[1];
@@ -52,10 +57,13 @@ int cmd_agents(int argc, char **argv)
         rc = 1;
     } else {
         ws_sha256_hex(token, hash);
-        ds_status st = store_agent_add(db, name, hash, capacity, now, NULL, &err);
+        long long id = 0;
+        ds_status st = store_agent_add(db, name, hash, capacity, now, &id, &err);
+        if (st == DS_OK && strcmp(role, "agent") != 0)
+            st = store_agent_set_role(db, id, role, &err);
         if (st == DS_OK) {
-            printf("agent %s added to %s (capacity %d); the token is shown only now:\n", name, path,
-                   capacity);
+            printf("%s %s added to %s (capacity %d); the token is shown only now:\n", role, name,
+                   path, capacity);
             printf("%s\n", token);
             rc = 0;
         } else {

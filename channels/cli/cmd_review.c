@@ -5,18 +5,14 @@
  * copy of the whole knowledge base with the change loads as `kb lint`
  * would and answers the intent; a broken result changes nothing. A running
  * server sees the changed file and reloads by itself. */
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "dlg.h"
-#include "hours.h"
 #include "store.h"
+#include "teach.h"
 
 static const char usage[] = "usage: destek review list [--db PATH] [--json]\n"
                             "       destek review assign ID INTENT [--db PATH] [--kb DIR]\n"
@@ -84,110 +80,6 @@ static int do_list(const cli_opts *o)
     return 0;
 }
 
-/* A copy of the knowledge base directory with one file's new content. */
-static int copy_kb(const char *from, const char *to, const char *file, const char *json)
-{
-    DIR *d = opendir(from);
-    if (!d)
-        return -1;
-    struct dirent *de;
-    int rc = 0;
-    while (rc == 0 && (de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        char src[4096], dst[4096];
-        snprintf(src, sizeof src, "%s/%s", from, de->d_name);
-        snprintf(dst, sizeof dst, "%s/%s", to, de->d_name);
-        struct stat st;
-        if (stat(src, &st) != 0 || !S_ISREG(st.st_mode))
-            continue;
-        FILE *out = fopen(dst, "wb");
-        if (!out) {
-            rc = -1;
-            break;
-        }
-        if (strcmp(de->d_name, file) == 0) {
-            rc = fputs(json, out) < 0 ? -1 : 0;
-        } else {
-            FILE *in = fopen(src, "rb");
-            char buf[8192];
-            size_t n;
-            while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
-                if (fwrite(buf, 1, n, out) != n)
-                    rc = -1;
-            if (!in)
-                rc = -1;
-            else
-                fclose(in);
-        }
-        if (fclose(out) != 0)
-            rc = -1;
-    }
-    closedir(d);
-    return rc;
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
-/* The knowledge base in dir loads as kb lint wants and answers text with
- * intent. Prints what is wrong otherwise. */
-static int check_kb(const char *dir, const char *text, const char *intent)
-{
-    cli_engine e;
-    if (cli_engine_open(&e, dir) != 0)
-        return -1;
-    int rc = dlg_check_kb(e.kb, NULL, NULL) || hours_check(e.kb, NULL, NULL) ? -1 : 0;
-    if (rc)
-        fprintf(stderr, "destek: dialogue.json or the working hours would have errors\n");
-    ds_error err;
-    memset(&err, 0, sizeof err);
-    if (!rc && cli_engine_classify(&e, text, strlen(text), &err) != DS_OK) {
-        fprintf(stderr, "destek: %s\n", err.message);
-        rc = -1;
-    }
-    if (!rc) {
-        const char *got = match_result_is_fallback(e.res) ? "fallback" : match_result_intent(e.res);
-        if (strcmp(got, intent) != 0) {
-            fprintf(stderr, "destek: with the change the message is still answered as %s\n", got);
-            rc = -1;
-        }
-    }
-    cli_engine_close(&e);
-    return rc;
-}
-
-static int write_atomically(const char *dir, const char *file, const char *json)
-{
-    char tmp[4096], path[4096];
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, file);
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return -1;
-    int bad = fputs(json, f) < 0;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 static int do_assign(const cli_opts *o)
 {
     long long id = o->arg_count == 3 ? item_id(o->args[1]) : 0;
@@ -208,21 +100,13 @@ static int do_assign(const cli_opts *o)
         fprintf(stderr, "destek: there is no review item %lld (destek review list)\n", id);
         goto out;
     }
-    char *file = NULL, *json = NULL;
-    int already = 0;
-    ds_status st = kb_taught_file(dir, intent, r[0].text, &file, &json, &already, &err);
+    char *file = NULL;
+    ds_status st = teach_assign(dir, intent, r[0].text, &file, &err);
     if (st != DS_OK) {
         fprintf(stderr, "destek: %s\n", err.message);
+        if (st == DS_EKB)
+            fprintf(stderr, "destek: the change was refused; no file of %s changed\n", dir);
         rc = st == DS_ENOTFOUND ? 2 : 1;
-        goto out;
-    }
-    char tmp[] = "/tmp/destek-teach-XXXXXX";
-    if (!mkdtemp(tmp) || copy_kb(dir, tmp, file, json) != 0) {
-        fprintf(stderr, "destek: cannot make a copy of %s to check the change\n", dir);
-    } else if (check_kb(tmp, r[0].text, intent) != 0) {
-        fprintf(stderr, "destek: the change was refused; %s/%s is unchanged\n", dir, file);
-    } else if (!already && write_atomically(dir, file, json) != 0) {
-        fprintf(stderr, "destek: cannot write %s/%s\n", dir, file);
     } else if (store_review_set(db, id, "assigned", intent, &err) != DS_OK) {
         fprintf(stderr, "destek: %s\n", err.message);
     } else {
@@ -231,9 +115,7 @@ static int do_assign(const cli_opts *o)
                r[0].text, intent, dir, file);
         rc = 0;
     }
-    remove_dir(tmp);
     ds_free(file);
-    ds_free(json);
 out:
     ds_free(r);
     store_close(db);

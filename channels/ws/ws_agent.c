@@ -138,9 +138,10 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     c->agent = a;
     c->sent_offer = 0;
     lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0); /* authenticated in time */
-    ws__send(
-        srv, c,
-        json_pack("{s:s,s:s,s:i}", "type", "authed", "agent", a->name, "capacity", a->capacity), 0);
+    ws__send(srv, c,
+             json_pack("{s:s,s:s,s:i,s:s}", "type", "authed", "agent", a->name, "capacity",
+                       a->capacity, "role", a->supervisor ? "supervisor" : "agent"),
+             0);
     json_t *canned = json_array();
     for (size_t i = 0; i < kb_canned_count(srv->kb); i++) {
         const kb_canned *k = kb_canned_at(srv->kb, i);
@@ -379,7 +380,8 @@ void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
         else
             on_auth(srv, c, msg);
     } else {
-        handlers[type](srv, c, msg);
+        ws_frame_handler h = ws__supervisor_handler((int)type);
+        (h ? h : handlers[type])(srv, c, msg);
     }
     json_decref(msg);
 }

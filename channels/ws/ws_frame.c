@@ -226,6 +226,42 @@ static const char *agent_history(json_t *msg, const char **why)
     return code ? code : check_history(msg, why);
 }
 
+static int is_date(const char *s)
+{
+    return s && strlen(s) == 10 && strspn(s, "0123456789-") == 10 && s[4] == '-' && s[7] == '-';
+}
+
+static const char *agent_report(json_t *msg, const char **why)
+{
+    if (!is_date(json_string_value(json_object_get(msg, "from"))) ||
+        !is_date(json_string_value(json_object_get(msg, "to")))) {
+        *why = "a report needs from and to, dates as YYYY-MM-DD";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+static const char *agent_review_item(json_t *msg, const char **why)
+{
+    json_t *id = json_object_get(msg, "id");
+    if (!json_is_integer(id) || json_integer_value(id) < 1) {
+        *why = "the review item's id, a positive integer";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+static const char *agent_review_assign(json_t *msg, const char **why)
+{
+    const char *code = agent_review_item(msg, why);
+    const char *intent = json_string_value(json_object_get(msg, "intent"));
+    if (!code && (!intent || !intent[0] || strlen(intent) > 47)) {
+        *why = "assign needs the intent's id";
+        return "bad_request";
+    }
+    return code;
+}
+
 static const frame_kind agent_kinds[] = {
     {"auth", WS_AGENT_AUTH, agent_auth},
     {"claim", WS_AGENT_CLAIM, check_conversation},
@@ -235,6 +271,11 @@ static const frame_kind agent_kinds[] = {
     {"release", WS_AGENT_RELEASE, check_conversation},
     {"close", WS_AGENT_CLOSE, check_conversation},
     {"history", WS_AGENT_HISTORY, agent_history},
+    {"report", WS_AGENT_REPORT, agent_report},
+    {"review_list", WS_AGENT_REVIEW_LIST, check_nothing},
+    {"review_assign", WS_AGENT_REVIEW_ASSIGN, agent_review_assign},
+    {"review_dismiss", WS_AGENT_REVIEW_DISMISS, agent_review_item},
+    {"intents", WS_AGENT_INTENTS, check_nothing},
 };
 
 const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
@@ -243,7 +284,8 @@ const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_ty
     int t = 0;
     const char *code = parse_kinds(agent_kinds, sizeof agent_kinds / sizeof agent_kinds[0],
                                    "type must be auth, claim, message, note, typing, release, "
-                                   "close or history",
+                                   "close, history, report, review_list, review_assign, "
+                                   "review_dismiss or intents",
                                    data, len, &t, out, message);
     *type = (ws_agent_frame_type)t;
     return code;

@@ -27,7 +27,12 @@ typedef enum ws_agent_frame_type {
     WS_AGENT_TYPING,
     WS_AGENT_RELEASE,
     WS_AGENT_CLOSE,
-    WS_AGENT_HISTORY
+    WS_AGENT_HISTORY,
+    WS_AGENT_REPORT, /* a supervisor's: */
+    WS_AGENT_REVIEW_LIST,
+    WS_AGENT_REVIEW_ASSIGN,
+    WS_AGENT_REVIEW_DISMISS,
+    WS_AGENT_INTENTS
 } ws_agent_frame_type;
 
 /* Characters of a message's text and bytes of its client id. */

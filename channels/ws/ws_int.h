@@ -203,6 +203,12 @@ int ws__http_writeable(ws_server *srv, struct lws *wsi, int which);
 /* Frees an answer never written (the connection went). */
 void ws__http_closed(ws_conn *c);
 
+/* ---- a supervisor's frames (ws_supervisor.c) -------------------------------- */
+
+typedef void (*ws_frame_handler)(ws_server *srv, ws_conn *c, json_t *msg);
+/* The handler of a supervisor-only agent frame type, NULL for others. */
+ws_frame_handler ws__supervisor_handler(int type);
+
 /* ---- transcripts (ws_history.c) ------------------------------------------ */
 
 /* A page of conversation conv's transcript, oldest first: the newest

@@ -10,6 +10,9 @@
                    queue gauge, the reply and commit histograms
   metrics_access   loopback is answered; another address only with the bearer
                    token of --metrics-token (403 otherwise)
+  supervisor       a supervisor's frames on /ws/agent: the report with a row per
+                   day, the review list, assign (the server then answers as
+                   taught), dismiss, the intents; an agent gets forbidden
   review_live      a message the running server did not understand, assigned
                    with `destek review assign`, is answered as taught by the
                    same server within seconds, without a restart or a signal
@@ -188,11 +191,103 @@ async def t_review_live(ctx):
     shutil.rmtree(os.path.dirname(kb), ignore_errors=True)
 
 
+async def agent_socket(s, token):
+    a = await Client.open("ws://127.0.0.1:%d/ws/agent" % s.port)
+    await a.send({"type": "auth", "token": token})
+    while True:
+        f = await a.recv(5)
+        if f.get("type") in ("authed", "error"):
+            return a, f
+
+
+async def frame_of(a, kind, timeout=10):
+    while True:
+        f = await a.recv(timeout)
+        if f.get("type") in (kind, "error"):
+            return f
+
+
+async def t_supervisor(ctx):
+    import datetime as dt
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+    kb = os.path.join(tempfile.mkdtemp(prefix="destek-kb-"), "intents")
+    shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
+    s = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"], kb=kb)
+    ctx.servers.append(s)
+    tokens = {}
+    for name, role in (("Sevgi", "supervisor"), ("Ali", "agent")):
+        r = subprocess.run([DESTEK, "agents", "add", name, "--role", role, "--db", s.db],
+                           capture_output=True, text=True, timeout=30)
+        check(r.returncode == 0, "agents add --role %s: %s" % (role, r.stderr))
+        tokens[role] = r.stdout.strip().split()[-1]
+    s.start()
+    c = await Client.open(s.url)
+    await c.hello()
+    _, r = await c.message("s1", "hediye paketi yapıyor musunuz")
+    check(r.get("intent") == "fallback", "the test needs a message the KB does not know", r)
+    sup, authed = await agent_socket(s, tokens["supervisor"])
+    check(authed.get("role") == "supervisor", "authed names the role", authed)
+    today = dt.date.today()
+    await sup.send({"type": "report", "from": str(today - dt.timedelta(days=6)),
+                    "to": str(today)})
+    rep = await frame_of(sup, "report")
+    check(rep.get("type") == "report" and rep.get("conversations") == 1 and
+          len(rep.get("days", [])) == 7 and sum(d["conversations"] for d in rep["days"]) == 1,
+          "the report with 7 days", rep)
+    await sup.send({"type": "intents"})
+    ints = await frame_of(sup, "intents")
+    check(any(i["id"] == "stok_urun_bilgisi" for i in ints.get("items", [])), "intents", ints)
+    await sup.send({"type": "review_list"})
+    rl = await frame_of(sup, "review")
+    items = [i for i in rl.get("items", []) if "hediye" in i["text"]]
+    check(items, "the review list has the message", rl)
+    await sup.send({"type": "review_assign", "id": items[0]["id"], "intent": "yok_boyle"})
+    e = await frame_of(sup, "review_assigned")
+    check(e.get("code") == "refused", "assigning to a missing intent is refused", e)
+    await sup.send({"type": "review_assign", "id": items[0]["id"], "intent": "stok_urun_bilgisi"})
+    ok = await frame_of(sup, "review_assigned")
+    check(ok.get("type") == "review_assigned", "assign", ok)
+    deadline = time.monotonic() + 8
+    n = 1
+    while True:
+        n += 1
+        _, r = await c.message("s%d" % n, "hediye paketi yapıyor musunuz")
+        if r.get("intent") == "stok_urun_bilgisi":
+            break
+        check(time.monotonic() < deadline, "the taught message is not answered as taught", r)
+        await asyncio.sleep(0.5)
+    await c.message("s-x", "bugün hava nasıl olacak")
+    await sup.send({"type": "review_list"})
+    rl = await frame_of(sup, "review")
+    other = [i for i in rl.get("items", []) if "hava" in i["text"]]
+    check(other and not any("hediye" in i["text"] for i in rl["items"]),
+          "the assigned item left the list, the new one is in it", rl)
+    await sup.send({"type": "review_dismiss", "id": other[0]["id"]})
+    d = await frame_of(sup, "review_dismissed")
+    check(d.get("type") == "review_dismissed", "dismiss", d)
+    ag, authed = await agent_socket(s, tokens["agent"])
+    check(authed.get("role") == "agent", "an agent's role", authed)
+    for f in ({"type": "report", "from": str(today), "to": str(today)}, {"type": "review_list"},
+              {"type": "review_dismiss", "id": 1}, {"type": "intents"}):
+        await ag.send(f)
+        e = await frame_of(ag, f["type"])
+        check(e.get("code") == "forbidden", "an agent must get forbidden for %s" % f["type"], e)
+    await sup.close()
+    await ag.close()
+    await c.close()
+    shutil.rmtree(os.path.dirname(kb), ignore_errors=True)
+
+
 TESTS = [
     ("metrics_format", t_metrics_format),
     ("metrics_move", t_metrics_move),
     ("metrics_access", t_metrics_access),
     ("review_live", t_review_live),
+    ("supervisor", t_supervisor),
 ]
 
 if __name__ == "__main__":

@@ -107,19 +107,21 @@ static void test_migrate_v6(void)
         return;
     store_close(db);
     /* back to version 6 as it shipped, with stock in it */
-    raw_exec(path, "DROP TABLE review_items; DELETE FROM schema_version WHERE version = 9;"
-                   "DROP TABLE destructions; DROP TABLE identity_checks; DROP TABLE access_log;"
-                   "DROP INDEX conversations_order; DROP INDEX conversations_contact;"
-                   "ALTER TABLE conversations DROP COLUMN order_id;"
-                   "ALTER TABLE conversations DROP COLUMN contact;"
-                   "DELETE FROM schema_version WHERE version = 8;"
-                   "DROP INDEX stock_product;"
-                   "ALTER TABLE stock DROP COLUMN product;"
-                   "ALTER TABLE stock DROP COLUMN colour;"
-                   "ALTER TABLE stock DROP COLUMN size;"
-                   "DELETE FROM schema_version WHERE version = 7;"
-                   "INSERT INTO stock (sku, qty) VALUES ('TS-102-M', 3), ('TS-102-XL', 0),"
-                   " ('EL220', 2), ('A-B-C-42', 1), ('A-B-C-43', 0);");
+    raw_exec(path,
+             "ALTER TABLE agents DROP COLUMN role; DELETE FROM schema_version WHERE version = 10;"
+             "DROP TABLE review_items; DELETE FROM schema_version WHERE version = 9;"
+             "DROP TABLE destructions; DROP TABLE identity_checks; DROP TABLE access_log;"
+             "DROP INDEX conversations_order; DROP INDEX conversations_contact;"
+             "ALTER TABLE conversations DROP COLUMN order_id;"
+             "ALTER TABLE conversations DROP COLUMN contact;"
+             "DELETE FROM schema_version WHERE version = 8;"
+             "DROP INDEX stock_product;"
+             "ALTER TABLE stock DROP COLUMN product;"
+             "ALTER TABLE stock DROP COLUMN colour;"
+             "ALTER TABLE stock DROP COLUMN size;"
+             "DELETE FROM schema_version WHERE version = 7;"
+             "INSERT INTO stock (sku, qty) VALUES ('TS-102-M', 3), ('TS-102-XL', 0),"
+             " ('EL220', 2), ('A-B-C-42', 1), ('A-B-C-43', 0);");
     raw_query(path, "SELECT max(version) FROM schema_version", buf, sizeof buf);
     CHECK_EQ_STR(buf, "6");
     CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
