@@ -55,6 +55,7 @@ typedef struct ws_config {
     const char *fail_commits_file;
     /* --metrics-token: /metrics for others than loopback with this bearer */
     const char *metrics_token;
+    int log_json; /* --log-format json: one JSON object a line */
 } ws_config;
 
 /* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */

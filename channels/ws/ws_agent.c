@@ -91,7 +91,8 @@ static void send_claimed(ws_server *srv, ws_conn *c, const store_handoff *h, con
     ds_error err;
     if (ws__batch(srv) != DS_OK ||
         store_access_add(srv->db, c->agent->id, h->conversation, action, now, &err) != DS_OK) {
-        lwsl_err("destek: the access to a conversation could not be audited\n");
+        ws__log(srv, WS_LOG_ERROR, "audit_failed", 0,
+                "the access to a conversation could not be audited");
         conv_error(srv, c, h->conversation, "unavailable",
                    "the conversation cannot be opened now; try again");
         return;
@@ -112,7 +113,8 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     snprintf(key, sizeof key, "au:%s", c->addr);
     if (srv->cfg->limits &&
         !ws_limiter_hit(srv->limits, key, ws__now(), WS_AUTH_BURST, WS_AUTH_WINDOW_S)) {
-        fprintf(stderr, "destek: too many agent log-ins from %s; refused for a while\n", c->addr);
+        ws__log(srv, WS_LOG_WARN, "login_limited", 0,
+                "too many agent log-ins from %s; refused for a while", c->addr);
         ws__close_with(srv, c, 0, "rate_limited", "too many log-ins; wait a minute");
         return;
     }
@@ -131,7 +133,8 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     }
     if (!ok) {
         store_agent_free(a);
-        fprintf(stderr, "destek: an agent log-in from %s failed (wrong token)\n", c->addr);
+        ws__log(srv, WS_LOG_WARN, "login_failed", 0, "an agent log-in from %s failed (wrong token)",
+                c->addr);
         ws__close_with(srv, c, 0, "unauthorized", "wrong token");
         return;
     }

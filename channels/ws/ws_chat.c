@@ -36,7 +36,8 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
         }
         ws_sha256_hex(token, hash);
         if (conv_start(srv->svc, hash, &cv, &err) != DS_OK) {
-            lwsl_err("destek: cannot start a conversation: %s\n", err.message);
+            ws__log(srv, WS_LOG_ERROR, "store_failed", 0, "cannot start a conversation: %s",
+                    err.message);
             ws__send_error(srv, c, "unavailable", "the conversation cannot start now; try again");
             return -1;
         }
@@ -190,7 +191,7 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         st = conv_turn(srv->svc, c->cv, id, text, len, &res, &err);
     if (st != DS_OK) {
         if (st != DS_ENOMEM && st != DS_EDB)
-            lwsl_err("destek: a turn failed: %s\n", err.message);
+            ws__log(srv, WS_LOG_ERROR, "turn_failed", 0, "a turn failed: %s", err.message);
         /* nothing of it may be acknowledged: the widget sends it again */
         ws__send_error(srv, c, "unavailable", "the message could not be stored; send it again");
         conv_turn_result_cleanup(&res);

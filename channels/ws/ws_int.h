@@ -19,6 +19,14 @@
 typedef struct ws_server ws_server;
 typedef struct ws_conn ws_conn;
 
+/* ---- the log (ws_log.c) ------------------------------------------------------ */
+
+typedef enum ws_log_level { WS_LOG_INFO, WS_LOG_WARN, WS_LOG_ERROR } ws_log_level;
+/* One event: text or JSON as --log-format says; conversation 0 when none.
+ * Never a shopper's words. */
+void ws__log(const ws_server *srv, ws_log_level level, const char *event, long long conversation,
+             const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* ---- metrics (ws_metrics.c) ------------------------------------------------ */
 
 #define WS_HIST_BUCKETS 14

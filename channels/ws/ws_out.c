@@ -42,9 +42,9 @@ void ws__send(ws_server *srv, ws_conn *c, json_t *obj, int durable)
     char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
     json_decref(obj);
     if (!s) /* never silent: whoever waits for this frame must be findable in the log */
-        fprintf(stderr,
-                "destek: a frame for connection %llu could not be built (invalid text or "
-                "out of memory); it was not sent\n",
+        ws__log(srv, WS_LOG_ERROR, "frame_failed", 0,
+                "a frame for connection %llu could not be built (invalid text or "
+                "out of memory); it was not sent",
                 c->serial);
     ws__send_take(srv, c, s, durable);
 }
@@ -186,9 +186,9 @@ void ws__flush(ws_server *srv)
     srv->reply_n = 0;
     if (st != DS_OK) {
         failed = srv->batch_seq;
-        fprintf(stderr,
-                "destek: commit failed, nothing of this batch is acknowledged; its clients are "
-                "told to try again: %s\n",
+        ws__log(srv, WS_LOG_ERROR, "commit_failed", 0,
+                "commit failed, nothing of this batch is acknowledged; its clients are "
+                "told to try again: %s",
                 err.message);
     } else {
         srv->committed_seq = srv->batch_seq;
@@ -224,10 +224,10 @@ static int store_usable(ws_server *srv)
         srv->gone_checked = now;
         if (store_gone(srv->db)) {
             srv->store_gone = 1;
-            fprintf(stderr,
-                    "destek: the database file %s was deleted or replaced while the server was "
+            ws__log(srv, WS_LOG_ERROR, "store_gone", 0,
+                    "the database file %s was deleted or replaced while the server was "
                     "using it; nothing more is acknowledged: restart destek serve on the "
-                    "database\n",
+                    "database",
                     srv->cfg->db_path);
         }
     }
@@ -261,7 +261,8 @@ ds_status ws__batch(ws_server *srv)
     ds_error err;
     ds_status st = store_batch_begin(srv->db, &err);
     if (st != DS_OK) {
-        lwsl_err("destek: cannot start a write batch: %s\n", err.message);
+        ws__log(srv, WS_LOG_ERROR, "store_failed", 0, "cannot start a write batch: %s",
+                err.message);
         return st;
     }
     srv->batch_seq = ++srv->next_seq;

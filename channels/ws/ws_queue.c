@@ -16,7 +16,7 @@
 
 /* One queue item as agents see it; an offline request's message cut to a
  * preview (the whole request comes with the claim). */
-static json_t *item(const store_handoff *q, long long now)
+static json_t *item(const ws_server *srv, const store_handoff *q, long long now)
 {
     char id[24];
     snprintf(id, sizeof id, "%lld", q->conversation);
@@ -38,7 +38,8 @@ static json_t *item(const store_handoff *q, long long now)
     else
         json_decref(d);
     if (!it) /* never silent: an item the agents cannot see is a shopper left waiting */
-        fprintf(stderr, "destek: hand-off %lld could not be put in the queue frame\n", q->id);
+        ws__log(srv, WS_LOG_ERROR, "frame_failed", 0,
+                "hand-off %lld could not be put in the queue frame", q->id);
     return it;
 }
 
@@ -56,7 +57,7 @@ static void push(lws_sorted_usec_list_t *sul)
      * head, so a thousand waiting cost a frame of a hundred */
     json_t *items = json_array();
     for (size_t i = 0; i < n && i < WS_QUEUE_ITEMS; i++) {
-        json_t *it = item(&q[i], now);
+        json_t *it = item(srv, &q[i], now);
         if (it)
             json_array_append_new(items, it);
     }
@@ -65,7 +66,7 @@ static void push(lws_sorted_usec_list_t *sul)
     char *text = frame ? json_dumps(frame, JSON_COMPACT) : NULL;
     json_decref(frame);
     if (!text)
-        fprintf(stderr, "destek: the queue frame could not be built\n");
+        ws__log(srv, WS_LOG_ERROR, "frame_failed", 0, "the queue frame could not be built");
     /* agents: the queue, and an offer of the head when they have room */
     for (ws_conn *c = srv->conns; c; c = c->next) {
         if (!c->is_agent || !c->agent)

@@ -115,12 +115,13 @@ static void purge(lws_sorted_usec_list_t *sul)
     ds_error err;
     memset(&err, 0, sizeof err);
     if (privacy_purge(srv->db, srv->kb, (long long)conv_service_now(srv->svc), d, &err) != DS_OK)
-        fprintf(stderr, "destek: the retention purge failed (tried again in a day): %s\n",
-                err.message);
+        ws__log(srv, WS_LOG_WARN, "purge_failed", 0,
+                "the retention purge failed (tried again in a day): %s", err.message);
     else
-        printf("retention purge: %lld messages, %lld offline requests and request texts, "
-               "%lld hand-off notes removed (destek privacy log)\n",
-               d[0].messages, d[1].handoffs + d[1].requests, d[2].handoffs);
+        ws__log(srv, WS_LOG_INFO, "purge", 0,
+                "retention purge: %lld messages, %lld offline requests and request texts, "
+                "%lld hand-off notes removed (destek privacy log)",
+                d[0].messages, d[1].handoffs + d[1].requests, d[2].handoffs);
     fflush(stdout);
     lws_sul_schedule(srv->ctx, 0, &srv->purge_sul, purge, WS_PURGE_EVERY_S * LWS_US_PER_SEC);
 }
@@ -157,12 +158,13 @@ static int addr_allowed(ws_server *srv, struct lws *wsi)
     if (now - srv->cap_logged > 10) { /* a flood is told once in a while, not per socket */
         srv->cap_logged = now;
         if (full)
-            fprintf(stderr,
-                    "destek: %zu connections open, as many as descriptors allow; more "
-                    "are refused\n",
+            ws__log(srv, WS_LOG_WARN, "conn_cap", 0,
+                    "%zu connections open, as many as descriptors allow; more "
+                    "are refused",
                     srv->conn_count);
         else
-            fprintf(stderr, "destek: %s already has %d connections open; more are refused\n", addr,
+            ws__log(srv, WS_LOG_WARN, "conn_cap", 0,
+                    "%s already has %d connections open; more are refused", addr,
                     WS_ADDR_MAX_CONNS);
     }
     return 0;
@@ -276,22 +278,24 @@ static int reload_kb(ws_server *srv, int force)
     if (kb_load_dir(srv->cfg->kb_dir, &kb, NULL, NULL, &err) != DS_OK) {
         char buf[1200];
         ds_error_format(&err, buf, sizeof buf);
-        lwsl_err("destek: reload refused, the old knowledge base stays: %s\n", buf);
+        ws__log(srv, WS_LOG_WARN, "reload_refused", 0,
+                "reload refused, the old knowledge base stays: %s", buf);
         return -1;
     }
     if (dlg_check_kb(kb, NULL, NULL) || hours_check(kb, NULL, NULL) ||
         match_engine_new(kb, &me, &err) != DS_OK) {
-        lwsl_err("destek: reload refused, the new knowledge base is incomplete\n");
+        ws__log(srv, WS_LOG_WARN, "reload_refused", 0,
+                "reload refused, the new knowledge base is incomplete");
         kb_free(kb);
         return -1;
     }
     char gone[512];
     size_t n = dropped_intents(srv->kb, kb, gone, sizeof gone);
     if (n && !force) {
-        fprintf(stderr,
-                "destek: reload refused, the new knowledge base in %s lacks %zu intents the "
+        ws__log(srv, WS_LOG_WARN, "reload_refused", 0,
+                "reload refused, the new knowledge base in %s lacks %zu intents the "
                 "running one answers (%s): a file missing? The old one stays. To drop them on "
-                "purpose, reload with SIGUSR1 instead of SIGHUP\n",
+                "purpose, reload with SIGUSR1 instead of SIGHUP",
                 srv->cfg->kb_dir, n, gone);
         match_engine_free(me);
         kb_free(kb);
@@ -309,8 +313,8 @@ static int reload_kb(ws_server *srv, int force)
     kb_free(srv->kb);
     srv->kb = kb;
     srv->me = me;
-    fprintf(stdout, "knowledge base reloaded from %s (%zu intents)\n", srv->cfg->kb_dir,
-            kb_intent_count(kb));
+    ws__log(srv, WS_LOG_INFO, "reload", 0, "knowledge base reloaded from %s (%zu intents)",
+            srv->cfg->kb_dir, kb_intent_count(kb));
     fflush(stdout);
     return 0;
 }
@@ -464,28 +468,31 @@ static int open_engine(ws_server *srv)
     if (kb_load_dir(srv->cfg->kb_dir, &srv->kb, NULL, NULL, &err) != DS_OK) {
         char buf[1200];
         ds_error_format(&err, buf, sizeof buf);
-        fprintf(stderr, "destek: cannot load the knowledge base: %s (run destek kb lint)\n", buf);
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0,
+                "cannot load the knowledge base: %s (run destek kb lint)", buf);
         return -1;
     }
     if (dlg_check_kb(srv->kb, NULL, NULL) || hours_check(srv->kb, NULL, NULL)) {
-        fprintf(stderr, "destek: dialogue.json or the working hours in shop.json have errors "
-                        "(run destek kb lint)\n");
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0,
+                "dialogue.json or the working hours in shop.json have errors "
+                "(run destek kb lint)");
         return -1;
     }
     if (match_engine_new(srv->kb, &srv->me, &err) != DS_OK || !(srv->limits = ws_limiter_new())) {
-        fprintf(stderr, "destek: cannot index the knowledge base\n");
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "cannot index the knowledge base");
         return -1;
     }
     if (store_open(srv->cfg->db_path, &srv->db, &err) != DS_OK) {
-        fprintf(stderr, "destek: cannot open %s: %s\n", srv->cfg->db_path, err.message);
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "cannot open %s: %s", srv->cfg->db_path,
+                err.message);
         return -1;
     }
     if (srv->cfg->durability_full && store_set_durability(srv->db, 1, &err) != DS_OK) {
-        fprintf(stderr, "destek: %s\n", err.message);
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "%s", err.message);
         return -1;
     }
     if (!(srv->svc = conv_service_new(srv->me, srv->db)) || !(srv->metrics = ws__metrics_new())) {
-        fprintf(stderr, "destek: out of memory\n");
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "out of memory");
         return -1;
     }
     conv_service_set_hours(srv->svc, (hours_mode)srv->cfg->hours_mode);
@@ -688,7 +695,8 @@ int ws_server_run(const ws_config *cfg)
     }
     srv.ctx = lws_create_context(&info);
     if (!srv.ctx) {
-        fprintf(stderr, "destek: cannot listen on %s:%d (in use?)\n", cfg->host, cfg->port);
+        ws__log(&srv, WS_LOG_ERROR, "startup_failed", 0, "cannot listen on %s:%d (in use?)",
+                cfg->host, cfg->port);
         if (srv.use_uv)
             uv_loop_close(&srv.loop);
         close_engine(&srv);
@@ -714,9 +722,10 @@ int ws_server_run(const ws_config *cfg)
     srv.kb_stamp = kb_stamp(cfg->kb_dir);
     lws_sul_schedule(srv.ctx, 0, &srv.kb_sul, kb_watch, 2 * LWS_US_PER_SEC);
 
-    printf("listening on http://%s:%d\n", cfg->host, cfg->port);
+    ws__log(&srv, WS_LOG_INFO, "listening", 0, "listening on http://%s:%d", cfg->host, cfg->port);
     if (cfg->hours_mode != 0)
-        printf("working hours forced %s\n", cfg->hours_mode == 1 ? "open" : "closed");
+        ws__log(&srv, WS_LOG_INFO, "hours_forced", 0, "working hours forced %s",
+                cfg->hours_mode == 1 ? "open" : "closed");
     fflush(stdout);
     if (srv.use_uv) {
         uv_run(&srv.loop, UV_RUN_DEFAULT); /* until SIGTERM has drained */
@@ -736,6 +745,6 @@ int ws_server_run(const ws_config *cfg)
     }
     signal_ctx = NULL;
     close_engine(&srv);
-    printf("stopped\n");
+    ws__log(&srv, WS_LOG_INFO, "stopped", 0, "stopped");
     return 0;
 }

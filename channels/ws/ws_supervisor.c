@@ -145,7 +145,8 @@ static void on_review_assign(ws_server *srv, ws_conn *c, json_t *msg)
                         store_review_set(srv->db, id, "assigned", intent, &err) != DS_OK))
         st = DS_EDB;
     if (st != DS_OK) {
-        fprintf(stderr, "destek: a supervisor's teaching was refused: %s\n", err.message);
+        ws__log(srv, WS_LOG_WARN, "teach_refused", 0, "a supervisor's teaching was refused: %s",
+                err.message);
         ws__send_error(srv, c, st == DS_ENOTFOUND || st == DS_EKB ? "refused" : "unavailable",
                        err.message);
         return;

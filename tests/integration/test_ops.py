@@ -13,6 +13,9 @@
   supervisor       a supervisor's frames on /ws/agent: the report with a row per
                    day, the review list, assign (the server then answers as
                    taught), dismiss, the intents; an agent gets forbidden
+  config_json_log  serve --config FILE (keys = flags, flags winning) with
+                   log_format json: every log line one JSON object with time,
+                   level and event; a bad key or value refused with a message
   review_live      a message the running server did not understand, assigned
                    with `destek review assign`, is answered as taught by the
                    same server within seconds, without a restart or a signal
@@ -282,12 +285,54 @@ async def t_supervisor(ctx):
     shutil.rmtree(os.path.dirname(kb), ignore_errors=True)
 
 
+async def t_config_json_log(ctx):
+    import os
+    import subprocess
+    import tempfile
+    import time
+    work = tempfile.mkdtemp(prefix="destek-cfg-")
+    cfg = os.path.join(work, "destek.json")
+    with open(cfg, "w") as f:
+        json.dump({"log_format": "json", "limits": "off", "hours": "open", "port": 1}, f)
+    # the harness's --port wins over the file's 1
+    s = Server(DESTEK, SRCROOT, extra=["--config", cfg])
+    ctx.servers.append(s)
+    s.start()
+    lines = [json.loads(l) for l in s.lines if l.strip()]
+    check(lines and all({"time", "level", "event", "message"} <= l.keys() for l in lines),
+          "stdout lines must be JSON log objects: %r" % s.lines)
+    check(any(l["event"] == "listening" and "listening on http://" in l["message"] for l in lines),
+          "the listening line: %r" % lines)
+    a = await Client.open("ws://127.0.0.1:%d/ws/agent" % s.port)
+    await a.send({"type": "auth", "token": "not-a-token"})
+    await a.recv(5)
+    await a.close()
+    time.sleep(0.3)
+    err = [l for l in open(s.log_path, errors="replace").read().splitlines() if l.strip()]
+    parsed = [json.loads(l) for l in err]
+    check(any(l["event"] == "login_failed" and l["level"] == "warning" for l in parsed),
+          "the failed log-in as a JSON warning: %r" % err)
+    for bad, why in (({"prot": 1}, 'unknown key "prot"'), ({"hours": "sometimes"}, "open, closed")):
+        with open(cfg, "w") as f:
+            json.dump(bad, f)
+        r = subprocess.run([DESTEK, "serve", "--config", cfg], capture_output=True, text=True,
+                           timeout=10)
+        check(r.returncode == 2 and why in r.stderr, "a bad config %r: %d %s" %
+              (bad, r.returncode, r.stderr))
+    r = subprocess.run([DESTEK, "serve", "--help"], capture_output=True, text=True, timeout=10)
+    for flag in ("--db", "--kb", "--port", "--host", "--web", "--limits", "--origins",
+                 "--identity-secret", "--hours", "--durability", "--metrics-token",
+                 "--log-format", "--config"):
+        check(flag in r.stdout, "serve --help lacks %s" % flag)
+
+
 TESTS = [
     ("metrics_format", t_metrics_format),
     ("metrics_move", t_metrics_move),
     ("metrics_access", t_metrics_access),
     ("review_live", t_review_live),
     ("supervisor", t_supervisor),
+    ("config_json_log", t_config_json_log),
 ]
 
 if __name__ == "__main__":
