@@ -355,6 +355,25 @@ typedef struct store_report {
 ds_status store_report_get(store_db *db, const char *from, const char *to, store_report *out,
                            ds_error *err);
 
+/* ---- the team's search ------------------------------------------------------ */
+
+typedef struct store_conv_row {
+    long long id;
+    char created_at[40];
+    char state[8];
+    char order[24]; /* "" when none was verified */
+} store_conv_row;
+
+/* Conversations, newest first, at most cap into out: for q an order number
+ * (digits), those it was verified in; an e-mail or a phone number, those
+ * that left it or signed in with it; else those whose shopper wrote q
+ * (case-insensitive for ASCII letters). *count how many. */
+ds_status store_conversations_search(store_db *db, const char *q, store_conv_row *out, size_t cap,
+                                     size_t *count, ds_error *err);
+/* The customer's other conversations: the same verified order or contact. */
+ds_status store_conversations_related(store_db *db, long long conversation, store_conv_row *out,
+                                      size_t cap, size_t *count, ds_error *err);
+
 /* ---- review: what the bot did not understand ------------------------------ */
 
 typedef struct store_review {

@@ -2,6 +2,7 @@
 /* Conversations of the chat server and their messages: create, find by a
  * token hash, close, append (a re-sent shopper message is stored once) and
  * list the newest messages. Same threading rule as store.h. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -188,4 +189,79 @@ ds_status store_conversation_last_active(store_db *db, long long id, long long *
     *utc = rc == STORE_ROW ? store__col_int(st, 0) : 0;
     store__done(st);
     return rc == STORE_ROW ? DS_OK : store__db_fail(db, err, "reading a conversation's activity");
+}
+
+static ds_status conv_rows(store_db *db, store_q *st, store_conv_row *out, size_t cap,
+                           size_t *count, ds_error *err)
+{
+    int rc;
+    *count = 0;
+    while ((rc = store__step(db, st)) == STORE_ROW && *count < cap) {
+        store_conv_row *r = &out[(*count)++];
+        const char *t;
+        r->id = store__col_int(st, 0);
+        snprintf(r->created_at, sizeof r->created_at, "%s", (t = store__col_text(st, 1)) ? t : "");
+        snprintf(r->state, sizeof r->state, "%s", (t = store__col_text(st, 2)) ? t : "");
+        snprintf(r->order, sizeof r->order, "%s", (t = store__col_text(st, 3)) ? t : "");
+    }
+    store__done(st);
+    return rc == STORE_ROW || rc == STORE_DONE ? DS_OK
+                                               : store__db_fail(db, err, "searching conversations");
+}
+
+ds_status store_conversations_search(store_db *db, const char *q, store_conv_row *out, size_t cap,
+                                     size_t *count, ds_error *err)
+{
+    *count = 0;
+    size_t n = q ? strlen(q) : 0;
+    if (n < 2 || n > 200)
+        return ds_fail(err, DS_EINVAL, "a search is 2 to 200 characters");
+    char key[STORE_CONTACT_KEY_LEN];
+    store_q *st;
+    if (strspn(q, "0123456789") == n && n <= 16) {
+        if (!(st = store__q(db, STMT_SEARCH_ORDER, err)))
+            return DS_EDB;
+        store__bind_text(st, 1, q);
+        store__bind_int(st, 2, (long long)cap);
+        ds_status s = conv_rows(db, st, out, cap, count, err);
+        if (s != DS_OK || *count || !store_contact_key(q, key))
+            return s;
+        /* ten or more digits and no order: a phone */
+    }
+    if (store_contact_key(q, key)) {
+        if (!(st = store__q(db, STMT_SEARCH_CONTACT, err)))
+            return DS_EDB;
+        store__bind_text(st, 1, key);
+        store__bind_int(st, 2, (long long)cap);
+        /* and the conversations that verified one of the customer's orders */
+        store__bind_text(st, 3, key[0] == 'e' ? key + 2 : NULL);
+        store__bind_text(st, 4, key[0] == 'p' ? key + 2 : NULL);
+        return conv_rows(db, st, out, cap, count, err);
+    }
+    char like[420];
+    size_t o = 0;
+    like[o++] = '%';
+    for (size_t i = 0; i < n && o + 3 < sizeof like; i++) {
+        if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+            like[o++] = '\\';
+        like[o++] = q[i];
+    }
+    like[o++] = '%';
+    like[o] = '\0';
+    if (!(st = store__q(db, STMT_SEARCH_TEXT, err)))
+        return DS_EDB;
+    store__bind_text(st, 1, like);
+    store__bind_int(st, 2, (long long)cap);
+    return conv_rows(db, st, out, cap, count, err);
+}
+
+ds_status store_conversations_related(store_db *db, long long conversation, store_conv_row *out,
+                                      size_t cap, size_t *count, ds_error *err)
+{
+    store_q *st = store__q(db, STMT_RELATED, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, conversation);
+    store__bind_int(st, 2, (long long)cap);
+    return conv_rows(db, st, out, cap, count, err);
 }

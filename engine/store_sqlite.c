@@ -408,6 +408,24 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_REPORT_HOURS] =
         "SELECT CAST(substr(created_at, 12, 2) AS INTEGER), count(*) FROM conversations"
         " WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2 GROUP BY 1",
+    /* the team's search: by an order verified in it, a contact it left or
+     * signed in with, or a shopper's words */
+    [STMT_SEARCH_ORDER] = "SELECT id, created_at, state, order_id FROM conversations"
+                          " WHERE order_id = ?1 ORDER BY id DESC LIMIT ?2",
+    [STMT_SEARCH_CONTACT] =
+        "SELECT id, created_at, state, order_id FROM conversations WHERE contact = ?1"
+        " OR order_id IN (SELECT id FROM orders WHERE customer_email = ?3 COLLATE NOCASE"
+        " OR substr(replace(replace(replace(replace(replace(customer_phone, ' ', ''), '-', ''),"
+        " '(', ''), ')', ''), '.', ''), -10) = ?4) ORDER BY id DESC LIMIT ?2",
+    [STMT_SEARCH_TEXT] =
+        "SELECT id, created_at, state, order_id FROM conversations WHERE id IN ("
+        " SELECT conversation_id FROM messages WHERE role = 'shopper' AND text LIKE ?1 ESCAPE '\\'"
+        " ORDER BY id DESC LIMIT 500) ORDER BY id DESC LIMIT ?2",
+    [STMT_RELATED] =
+        "SELECT c.id, c.created_at, c.state, c.order_id FROM conversations c, conversations me"
+        " WHERE me.id = ?1 AND c.id != me.id AND ((c.order_id IS NOT NULL AND"
+        " c.order_id = me.order_id) OR (c.contact IS NOT NULL AND c.contact = me.contact))"
+        " ORDER BY c.id DESC LIMIT ?2",
     [STMT_REVIEW_SCAN] = "SELECT conversation_id, role, text, details, created_at FROM messages"
                          " WHERE role IN ('shopper','bot') ORDER BY conversation_id, id",
     [STMT_REVIEW_UPSERT] =

@@ -79,6 +79,7 @@ static json_t *context(ws_server *srv, const store_handoff *h)
         store_order_free(o);
     }
     json_object_set_new(ctx, "shopper_online", json_boolean(s != NULL));
+    json_object_set_new(ctx, "earlier", ws__earlier(srv, h->conversation));
     return ctx;
 }
 
@@ -337,13 +338,17 @@ static void on_close(ws_server *srv, ws_conn *c, json_t *msg)
 }
 
 /* An older page of a held conversation's transcript. */
+/* An older page: of a conversation the agent holds, or one it reads
+ * (found by search; the reading is audited). */
 static void on_history(ws_server *srv, ws_conn *c, json_t *msg)
 {
     long long conv = conv_of(msg);
-    store_handoff *h = held(srv, c, conv);
-    if (!h)
-        return;
+    store_handoff *h = NULL;
+    int mine = store_handoff_active(srv->db, conv, &h, NULL) == DS_OK &&
+               strcmp(h->state, "claimed") == 0 && h->agent_id == c->agent->id;
     store_handoff_free(h);
+    if (!mine && !ws__view_allowed(srv, c, conv))
+        return;
     int more = 0;
     json_t *e = ws__history(
         srv, conv, (long long)json_integer_value(json_object_get(msg, "before")), 1, &more);
@@ -384,6 +389,8 @@ void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
             on_auth(srv, c, msg);
     } else {
         ws_frame_handler h = ws__supervisor_handler((int)type);
+        if (!h)
+            h = ws__search_handler((int)type);
         (h ? h : handlers[type])(srv, c, msg);
     }
     json_decref(msg);

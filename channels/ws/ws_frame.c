@@ -262,6 +262,16 @@ static const char *agent_review_assign(json_t *msg, const char **why)
     return code;
 }
 
+static const char *agent_search(json_t *msg, const char **why)
+{
+    const char *q = json_string_value(json_object_get(msg, "q"));
+    if (!q || strlen(q) < 2 || strlen(q) > 200) {
+        *why = "search needs q, 2 to 200 characters";
+        return "bad_request";
+    }
+    return NULL;
+}
+
 static const frame_kind agent_kinds[] = {
     {"auth", WS_AGENT_AUTH, agent_auth},
     {"claim", WS_AGENT_CLAIM, check_conversation},
@@ -276,6 +286,8 @@ static const frame_kind agent_kinds[] = {
     {"review_assign", WS_AGENT_REVIEW_ASSIGN, agent_review_assign},
     {"review_dismiss", WS_AGENT_REVIEW_DISMISS, agent_review_item},
     {"intents", WS_AGENT_INTENTS, check_nothing},
+    {"search", WS_AGENT_SEARCH, agent_search},
+    {"view", WS_AGENT_VIEW, check_conversation},
 };
 
 const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
@@ -285,7 +297,7 @@ const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_ty
     const char *code = parse_kinds(agent_kinds, sizeof agent_kinds / sizeof agent_kinds[0],
                                    "type must be auth, claim, message, note, typing, release, "
                                    "close, history, report, review_list, review_assign, "
-                                   "review_dismiss or intents",
+                                   "review_dismiss, intents, search or view",
                                    data, len, &t, out, message);
     *type = (ws_agent_frame_type)t;
     return code;

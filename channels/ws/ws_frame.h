@@ -32,7 +32,9 @@ typedef enum ws_agent_frame_type {
     WS_AGENT_REVIEW_LIST,
     WS_AGENT_REVIEW_ASSIGN,
     WS_AGENT_REVIEW_DISMISS,
-    WS_AGENT_INTENTS
+    WS_AGENT_INTENTS,
+    WS_AGENT_SEARCH, /* any agent's: */
+    WS_AGENT_VIEW
 } ws_agent_frame_type;
 
 /* Characters of a message's text and bytes of its client id. */

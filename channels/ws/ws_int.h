@@ -217,6 +217,17 @@ typedef void (*ws_frame_handler)(ws_server *srv, ws_conn *c, json_t *msg);
 /* The handler of a supervisor-only agent frame type, NULL for others. */
 ws_frame_handler ws__supervisor_handler(int type);
 
+/* ---- search and reading (ws_search.c) --------------------------------------- */
+
+/* The handler of a search or view frame type, NULL for others. */
+ws_frame_handler ws__search_handler(int type);
+/* conv exists and c's reading of it is in the access log ("view"); else an
+ * error sent and 0. */
+int ws__view_allowed(ws_server *srv, ws_conn *c, long long conv);
+/* The customer's other conversations (the same order or contact), as the
+ * console lists them. Owned. */
+json_t *ws__earlier(ws_server *srv, long long conv);
+
 /* ---- transcripts (ws_history.c) ------------------------------------------ */
 
 /* A page of conversation conv's transcript, oldest first: the newest

@@ -16,6 +16,9 @@
   config_json_log  serve --config FILE (keys = flags, flags winning) with
                    log_format json: every log line one JSON object with time,
                    level and event; a bad key or value refused with a message
+  search_view      any agent finds conversations by order number, e-mail and
+                   words, reads one (a page, older pages, the customer's
+                   earlier conversations), every reading in the access log
   review_live      a message the running server did not understand, assigned
                    with `destek review assign`, is answered as taught by the
                    same server within seconds, without a restart or a signal
@@ -31,7 +34,7 @@ import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True
-from harness import Client, Server, Skip, check, parse_argv, run
+from harness import Client, Server, Skip, check, orders_now, parse_argv, run
 
 DESTEK, SRCROOT = parse_argv()
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"'
@@ -326,6 +329,67 @@ async def t_config_json_log(ctx):
         check(flag in r.stdout, "serve --help lacks %s" % flag)
 
 
+async def t_search_view(ctx):
+    import os
+    import subprocess
+    s = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"])
+    ctx.servers.append(s)
+    r = subprocess.run([DESTEK, "orders", "import",
+                        orders_now(os.path.join(SRCROOT, "tests", "dialogues", "orders.json"),
+                                   s.workdir), "--db", s.db], capture_output=True, timeout=30)
+    check(r.returncode == 0, "orders import: %r" % r.stderr[-200:])
+    r = subprocess.run([DESTEK, "agents", "add", "Nur", "--db", s.db], capture_output=True,
+                       text=True, timeout=30)
+    token = r.stdout.strip().split()[-1]
+    s.start()
+    convs = []
+    for words in ("kargom nerede ZEYTINDALI", "iade etmek istiyorum"):
+        c = await Client.open(s.url)
+        await c.hello()
+        await c.message("a", "1048213 siparişim")
+        await c.message("b", "ayse@example.com")
+        await c.message("c", words)
+        await c.close()
+    c = await Client.open(s.url)
+    await c.hello()
+    await c.message("x", "başka bir konu: hediye paketi var mı")
+    await c.close()
+    ids = [i for (i,) in __import__("sqlite3").connect(s.db).execute(
+        "select id from conversations order by id")]
+    a, authed = await agent_socket(s, token)
+    check(authed.get("type") == "authed", "log-in", authed)
+    async def search(q):
+        await a.send({"type": "search", "q": q})
+        return await frame_of(a, "search_results")
+    by_order = await search("1048213")
+    check([x["conversation"] for x in by_order["items"]] == [str(ids[1]), str(ids[0])],
+          "by order: the two conversations that verified it, newest first", by_order)
+    by_mail = await search("AYSE@example.com")
+    check(len(by_mail["items"]) == 2, "by e-mail (any case)", by_mail)
+    by_words = await search("zeytindali")  # any case (ASCII letters)
+    check([x["conversation"] for x in by_words["items"]] == [str(ids[0])], "by words", by_words)
+    none = await search("hiçyokböyle")
+    check(none["items"] == [], "nothing found", none)
+    await a.send({"type": "view", "conversation": str(ids[0])})
+    t = await frame_of(a, "transcript")
+    check(t.get("type") == "transcript" and any("ZEYTINDALI" in e.get("text", "") for e in t["history"]),
+          "the transcript", t)
+    check([e["conversation"] for e in t.get("earlier", [])] == [str(ids[1])],
+          "the customer's other conversation beside it", t)
+    await a.send({"type": "history", "conversation": str(ids[0]), "before": t["history"][-1]["n"]})
+    h = await frame_of(a, "history")
+    check(h.get("type") == "history", "an older page of a conversation read, not held", h)
+    await a.send({"type": "view", "conversation": "999999"})
+    e = await frame_of(a, "transcript")
+    check(e.get("code") == "not_found", "a missing conversation", e)
+    await a.close()
+    out = subprocess.run([DESTEK, "privacy", "access", "--json", "--db", s.db], capture_output=True,
+                         text=True, timeout=30).stdout
+    views = [json.loads(l) for l in out.splitlines() if '"view"' in l]
+    check(len(views) >= 2 and all(v["agent"] == "Nur" for v in views),
+          "every reading is in the access log: %r" % out)
+
+
 TESTS = [
     ("metrics_format", t_metrics_format),
     ("metrics_move", t_metrics_move),
@@ -333,6 +397,7 @@ TESTS = [
     ("review_live", t_review_live),
     ("supervisor", t_supervisor),
     ("config_json_log", t_config_json_log),
+    ("search_view", t_search_view),
 ]
 
 if __name__ == "__main__":
