@@ -88,7 +88,7 @@
 
   /* ---------- state ---------- */
   var ws = null, authed = false, wanted = false, attempt = 0, retryTimer = null, pingTimer = null;
-  var agentName = '', capacity = 0;
+  var agentName = '', capacity = 0, role = 'agent';   /* role: "supervisor" sees Raporlar and Öğret */
   var queue = [], queueAt = 0, queueTotal = 0, offered = null;   /* queueTotal: how many wait in all ("total") */
   var canned = [];
   var convs = {}, order = [], active = null;   /* conversation id -> state */
@@ -126,6 +126,7 @@
   function resetState() {
     queue = []; queueTotal = 0; convs = {}; order = []; active = null; canned = []; offered = null;
     renderQueue(); renderTabs(); showConv(null);
+    supReset();
   }
 
   /* ---------- connection ---------- */
@@ -139,6 +140,7 @@
     clearTimeout(retryTimer); retryTimer = null;
     clearInterval(pingTimer);
     if (ws) { var w = ws; ws = null; w.onclose = null; try { w.close(1000); } catch (e) {} }
+    supDisconnected();
   }
   function connect() {
     if (ws || !wanted) return;
@@ -156,6 +158,7 @@
       ws = null;
       clearInterval(pingTimer);
       var wasAuthed = authed; authed = false;
+      supDisconnected();
       if (!wasAuthed && !loginEl.hidden) { /* at the log-in form: say why, do not retry */
         if (wanted) { wanted = false; showLogin('Sunucuya bağlanılamadı. Lütfen biraz sonra yeniden deneyin.'); }
         return;
@@ -189,11 +192,13 @@
       case 'authed':
         authed = true; attempt = 0;
         agentName = m.agent || ''; capacity = Number(m.capacity) || 0;
+        role = m.role === 'supervisor' ? 'supervisor' : 'agent';
         loginEl.hidden = true; appEl.hidden = false;
         $('me').textContent = agentName;
         setConn('on');
         updateLoad();
-        focusQueue = !active;
+        supAuthed();   /* the navigation and the page in the address, for a supervisor */
+        focusQueue = !active && view === 'chats';
         break;
       case 'canned':
         canned = Array.isArray(m.items) ? m.items : [];
@@ -246,6 +251,19 @@
       case 'error':
         onError(m);
         break;
+      case 'report':
+        onReport(m);
+        break;
+      case 'review':
+        onReviewList(m);
+        break;
+      case 'review_assigned':
+      case 'review_dismissed':
+        onReviewDone(m);
+        break;
+      case 'intents':
+        onIntents(m);
+        break;
     }
   }
 
@@ -261,6 +279,9 @@
       return;
     }
     var cid = m.conversation != null ? String(m.conversation) : null;
+    /* an error naming no conversation, while a supervisor's request waits, answers that request
+       (the server answers the frames in order; a conversation's errors always name it) */
+    if (!cid && supPending.length) { onSupError(m); return; }
     /* a conversation no longer ours cannot page either: the "Önceki mesajlar" request ends */
     if (cid && convs[cid] && convs[cid].loadingOlder && (code === 'not_found' || code === 'not_yours')) olderFailed(cid, false);
     var pendingClaims = Object.keys(claiming);
@@ -495,7 +516,7 @@
     var c = convs[id];
     if (!c) return;
     c.entries.push(e);
-    if (countUnread && (id !== active || document.hidden)) { c.unread++; renderTabs(); updateTitle(); }
+    if (countUnread && (id !== active || document.hidden || view !== 'chats')) { c.unread++; renderTabs(); updateTitle(); }
     else renderTabs();
     if (id === active) {
       /* an agent reading older messages is not pulled down by a new one; their own message does */
@@ -551,10 +572,10 @@
     if (!c) { toast('#' + id + ' için müşteri puanı: ' + score + '/5', 'info'); return; }
     c.rating = { score: score, comment: m.comment || '' };
     c.entries.push({ role: 'rating', score: score, comment: m.comment || '', at: new Date().toISOString() });
-    if (id !== active) c.unread++;
+    if (id !== active || view !== 'chats') c.unread++;
     renderTabs(); updateTitle();
     if (id === active) { showConv(id); }
-    if (id !== active) toast('#' + id + ' müşteri puanı: ' + score + '/5', 'info');
+    if (id !== active || view !== 'chats') toast('#' + id + ' müşteri puanı: ' + score + '/5', 'info');
   }
 
   function setShopperTyping(id, on) {
@@ -631,6 +652,10 @@
     var n = 0; order.forEach(function (id) { n += convs[id].unread; });
     var urgent = queue.filter(function (q) { return q.priority === 'urgent'; }).length;
     document.title = (n ? '(' + n + ') ' : '') + (urgent ? '● ' : '') + TITLE;
+    /* on another page, "Sohbetler" in the navigation carries the unread count */
+    var nu = $('nav-unread');
+    nu.hidden = !n; nu.textContent = n ? String(n) : '';
+    nu.setAttribute('aria-label', n + ' okunmamış mesaj');
   }
 
   /* ---------- the open conversation ---------- */
@@ -1052,23 +1077,725 @@
   });
 
   /* ---------- toasts ---------- */
-  function toast(text, kind) {
+  function toast(text, kind, detail) {
     var t = el('div', 'toast ' + (kind || 'info'), text);
+    if (detail) t.appendChild(el('span', 'toast-detail', detail));
     $('toasts').appendChild(t);
     setTimeout(function () { t.classList.add('out'); setTimeout(function () { t.remove(); }, 400); }, 5000);
+  }
+
+  /* ---------- supervisor: the pages Raporlar and Öğret ---------- */
+  /* Only for `authed.role` "supervisor": the navigation, a period's figures (`report`) and the
+     messages the bot did not understand (`review_list`, `review_assign`, `review_dismiss`, with
+     `intents` for the picker). An agent sees none of it and the console never sends these frames
+     for one. The server answers frames in order; its errors for these name no conversation. */
+  var view = 'chats';
+  var VIEWS = { chats: 'view-chats', reports: 'view-reports', review: 'view-review' };
+  var HASHES = { '#sohbetler': 'chats', '#raporlar': 'reports', '#ogret': 'review' };
+  var supPending = [];   /* supervisor requests in flight, oldest first: { kind, id, timer } */
+  var SUP_TIMEOUT = 20000;
+  var rep = { period: '7', want: null, data: null, stale: true, busy: false };
+  var rv = { items: null, total: 0, busy: {}, choice: {}, stale: true };
+  var intents = null, intentTitles = {};   /* [{ id, title }] for the picker; id -> title */
+
+  function isSup() { return role === 'supervisor' && authed; }
+
+  function setView(v, byUser) {
+    if (!VIEWS[v] || (v !== 'chats' && role !== 'supervisor')) v = 'chats';
+    var changed = v !== view;
+    view = v;
+    Object.keys(VIEWS).forEach(function (k) { $(VIEWS[k]).hidden = k !== v; });
+    var links = document.querySelectorAll('#views .view-link');
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].getAttribute('data-view') === v) links[i].setAttribute('aria-current', 'page');
+      else links[i].removeAttribute('aria-current');
+    }
+    document.querySelector('.skip').hidden = v !== 'chats';
+    if (v === 'chats') {
+      if (active && convs[active] && convs[active].unread) { convs[active].unread = 0; renderTabs(); }
+      updateTitle();
+    }
+    if (v === 'reports') { if (rep.stale && !rep.busy) loadReport(); else renderCharts(); }
+    if (v === 'review' && rv.stale && !supWaiting('review_list')) loadReview();
+    if (changed && byUser) {
+      var f = v === 'reports' ? $('reports-h') : v === 'review' ? $('review-h')
+        : (active && $('tab-' + active)) || document.querySelector('#queue .claim') || $('queue-h');
+      if (f === $('queue-h')) f.tabIndex = -1;
+      if (f) f.focus();
+    }
+  }
+  window.addEventListener('hashchange', function () {
+    var v = HASHES[location.hash];
+    if (v && !appEl.hidden) setView(v, true);
+  });
+
+  function supAuthed() {
+    var sup = role === 'supervisor';
+    $('views').hidden = !sup;
+    $('role').hidden = !sup;
+    if (!sup) { setView('chats'); return; }
+    /* after a reconnect the pages are read again; the knowledge base may have changed too */
+    rep.stale = true; rv.stale = true;
+    requestIntents();
+    setView(HASHES[location.hash] || view, false);
+  }
+  function supDisconnected() {
+    supPending.forEach(function (p) { clearTimeout(p.timer); });
+    supPending = [];
+    rep.busy = false; setRepBusy(false);
+    if (Object.keys(rv.busy).length) { rv.busy = {}; if (rv.items) renderReview(); }
+  }
+  function supReset() {
+    supDisconnected();
+    role = 'agent';
+    rep.data = null; rep.want = null; rep.stale = true;
+    rv.items = null; rv.total = 0; rv.choice = {}; rv.stale = true;
+    intents = null; intentTitles = {};
+    $('views').hidden = true; $('role').hidden = true;
+    $('rep-content').hidden = true; $('rep-status').hidden = false; $('rep-status').textContent = 'Rapor yükleniyor…';
+    $('rep-csv').disabled = true;
+    $('rv-list').textContent = ''; $('rv-status').hidden = false; $('rv-status').textContent = 'Liste yükleniyor…';
+    updateReviewCount();
+    setView('chats');
+  }
+
+  function supSend(kind, frame, id) {
+    if (!send(frame)) { toast('Bağlantı yok; biraz sonra yeniden deneyin.', 'warn'); return false; }
+    var p = { kind: kind, id: id };
+    p.timer = setTimeout(function () {
+      var i = supPending.indexOf(p);
+      if (i >= 0) { supPending.splice(i, 1); supFailed(p, null); }
+    }, SUP_TIMEOUT);
+    supPending.push(p);
+    return true;
+  }
+  function supWaiting(kind) { return supPending.some(function (p) { return p.kind === kind; }); }
+  /* the oldest request of this kind (and id) that an answer settles */
+  function supTake(kind, id) {
+    for (var i = 0; i < supPending.length; i++) {
+      var p = supPending[i];
+      if (p.kind === kind && (id == null || p.id === id)) { supPending.splice(i, 1); clearTimeout(p.timer); return p; }
+    }
+    return null;
+  }
+  function onSupError(m) {
+    var p = supPending.shift();
+    clearTimeout(p.timer);
+    supFailed(p, m);
+  }
+  function supFailed(p, m) {
+    var code = m ? String(m.code || '') : 'timeout';
+    var detail = m && m.message ? 'Sunucu: ' + m.message : '';
+    var why = code === 'forbidden' ? 'Bu işlem yalnızca yöneticilere açık.'
+      : code === 'unavailable' ? 'Sunucu şu anda bunu yapamadı; biraz sonra yeniden deneyin.'
+      : code === 'timeout' ? 'Sunucu yanıt vermedi; biraz sonra yeniden deneyin.'
+      : code === 'rate_limited' ? 'Çok sık istek gönderildi; birkaç saniye bekleyip yeniden deneyin.'
+      : '';
+    if (p.kind === 'report') reportFailed(code, why, detail);
+    else if (p.kind === 'review_list') {
+      toast('Öğretilecek mesajlar alınamadı. ' + why, 'warn', detail);
+      if (!rv.items) $('rv-status').textContent = 'Liste alınamadı. Yenile ile yeniden deneyin.';
+    } else if (p.kind === 'review_assign' || p.kind === 'review_dismiss') reviewActionFailed(p, code, why, detail);
+    else if (p.kind === 'intents') toast('Niyet listesi alınamadı; Yenile ile yeniden deneyin. ' + why, 'warn', detail);
+  }
+
+  /* ----- numbers, dates and durations as Turkish readers write them ----- */
+  /* 1234.5 -> "1.234,5" (at most `digits` decimals, no trailing zeros) */
+  function trDec(n, digits) {
+    var f = Number(n).toFixed(digits == null ? 1 : digits).split('.');
+    var frac = f[1] ? f[1].replace(/0+$/, '') : '';
+    return f[0].replace(/\B(?=(\d{3})+(?!\d))/g, '.') + (frac ? ',' + frac : '');
+  }
+  function hasNum(v) { return v != null && v !== '' && isFinite(Number(v)); }
+  /* a share 0..1 -> "%12,5" */
+  function trPct(r) { return hasNum(r) ? '%' + trDec(Number(r) * 100, 1) : '—'; }
+  /* seconds -> "2 dk 10 sn", "1 sa 5 dk", "2 gün 3 sa" */
+  function trDur(s) {
+    if (!hasNum(s)) return '—';
+    s = Math.max(0, Math.round(Number(s)));
+    if (s < 60) return s + ' sn';
+    if (s < 3600) return Math.floor(s / 60) + ' dk' + (s % 60 ? ' ' + (s % 60) + ' sn' : '');
+    var m = Math.round(s / 60);
+    if (m < 1440) return Math.floor(m / 60) + ' sa' + (m % 60 ? ' ' + (m % 60) + ' dk' : '');
+    var h = Math.round(m / 60);
+    return Math.floor(h / 24) + ' gün' + (h % 24 ? ' ' + (h % 24) + ' sa' : '');
+  }
+  /* an axis tick, short: "30 sn", "5 dk", "1,5 sa" */
+  function durTick(s) { return s < 60 ? s + ' sn' : s < 3600 ? trDec(s / 60, 1) + ' dk' : trDec(s / 3600, 1) + ' sa'; }
+
+  function ymdUTC(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(s || ''));
+    if (!m) return NaN;
+    var t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+    return new Date(t).toISOString().slice(0, 10) === s ? t : NaN;   /* 2025-02-30 is not a day */
+  }
+  function addDays(s, n) { return new Date(ymdUTC(s) + n * 86400000).toISOString().slice(0, 10); }
+  function dayCount(from, to) { return Math.round((ymdUTC(to) - ymdUTC(from)) / 86400000) + 1; }
+  function fmtOr(opts, fallback) {
+    try { return new Intl.DateTimeFormat('tr-TR', opts); } catch (e) { return { format: fallback }; }
+  }
+  var iso = function (d) { return d.toISOString().slice(0, 10); };
+  var dayShort = fmtOr({ day: 'numeric', month: 'short', timeZone: 'UTC' }, iso);
+  var dayMed = fmtOr({ day: 'numeric', month: 'long', timeZone: 'UTC' }, iso);
+  var dayLong = fmtOr({ day: 'numeric', month: 'long', year: 'numeric', weekday: 'long', timeZone: 'UTC' }, iso);
+  var dayYear = fmtOr({ day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }, iso);
+  function dayText(fmt, s) { var t = ymdUTC(s); return isNaN(t) ? String(s) : fmt.format(new Date(t)); }
+  /* today in the shop's zone (the report's dates are the shop's) */
+  function shopToday() {
+    try {
+      var parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Istanbul', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date());
+      var p = {}; parts.forEach(function (x) { p[x.type] = x.value; });
+      return p.year + '-' + p.month + '-' + p.day;
+    } catch (e) { return iso(new Date(Date.now() + 3 * 3600000)); }
+  }
+  function periodText(from, to) {
+    var n = dayCount(from, to);
+    var a = from.slice(0, 4) === to.slice(0, 4) ? dayText(dayMed, from) : dayText(dayYear, from);
+    return (n === 1 ? dayText(dayYear, from) : a + ' – ' + dayText(dayYear, to)) + ' · ' + trNum(n) + ' gün';
+  }
+
+  /* ----- Raporlar ----- */
+  var MAX_DAYS = 92;
+  function currentPeriod() {
+    var t = shopToday();
+    if (rep.period === '7') return { from: addDays(t, -6), to: t };
+    if (rep.period === '30') return { from: addDays(t, -29), to: t };
+    return { from: $('rep-from').value, to: $('rep-to').value };
+  }
+  function checkPeriod(p) {
+    if (isNaN(ymdUTC(p.from)) || isNaN(ymdUTC(p.to))) return 'Başlangıç ve bitiş için birer tarih seçin.';
+    if (p.to < p.from) return 'Başlangıç tarihi bitişten sonra olamaz.';
+    if (dayCount(p.from, p.to) > MAX_DAYS) return 'Bir rapor en fazla ' + MAX_DAYS + ' günü kapsar; daha kısa bir dönem seçin.';
+    return '';
+  }
+  function setRepBusy(on) {
+    $('rep-body').setAttribute('aria-busy', on ? 'true' : 'false');
+    $('rep-content').classList.toggle('is-loading', on);
+    if (on && !rep.data) { $('rep-status').hidden = false; $('rep-status').textContent = 'Rapor yükleniyor…'; }
+  }
+  function loadReport() {
+    if (!isSup()) return;
+    var p = currentPeriod();
+    var err = checkPeriod(p);
+    $('rep-error').textContent = err;
+    $('rep-from').setAttribute('aria-invalid', err ? 'true' : 'false');
+    $('rep-to').setAttribute('aria-invalid', err ? 'true' : 'false');
+    if (err) return;
+    rep.want = p;
+    if (!supSend('report', { type: 'report', from: p.from, to: p.to })) return;
+    rep.busy = true;
+    setRepBusy(true);
+  }
+  function onReport(m) {
+    var p = supTake('report');
+    if (!p && !rep.want) return;
+    /* an answer for a period since changed: the newer one follows */
+    if (rep.want && (m.from !== rep.want.from || m.to !== rep.want.to)) return;
+    rep.busy = supWaiting('report');
+    rep.data = m; rep.stale = false;
+    setRepBusy(rep.busy);
+    renderReport();
+  }
+  function reportFailed(code, why, detail) {
+    rep.busy = supWaiting('report');
+    setRepBusy(rep.busy);
+    var msg = code === 'bad_request' ? 'Dönem geçersiz: başlangıç bitişten önce olmalı ve dönem en fazla ' + MAX_DAYS + ' gün olabilir.'
+      : 'Rapor alınamadı. ' + (why || '');
+    $('rep-error').textContent = msg;
+    if (!rep.data) $('rep-status').textContent = 'Rapor alınamadı.';
+    toast(msg, 'warn', detail);
+  }
+
+  function num(v) { return hasNum(v) ? Number(v) : 0; }
+  function kpi(key, label, value, sub, hint) {
+    var d = el('div', 'kpi');
+    d.setAttribute('data-kpi', key);
+    var dt = el('dt', 'kpi-label', label);
+    d.appendChild(dt);
+    d.appendChild(el('dd', 'kpi-value', value));
+    if (sub) d.appendChild(el('dd', 'kpi-sub', sub));
+    if (hint) d.title = hint;
+    return d;
+  }
+  function renderReport() {
+    var d = rep.data; if (!d) return;
+    $('rep-status').hidden = true;
+    $('rep-content').hidden = false;
+    $('rep-error').textContent = '';
+    var days = Array.isArray(d.days) ? d.days.filter(isObj) : [];
+    var n = isNaN(ymdUTC(d.from)) || isNaN(ymdUTC(d.to)) ? 0 : dayCount(d.from, d.to);
+    $('rep-period-text').textContent = n ? periodText(d.from, d.to) : '';
+    var conv = num(d.conversations), prio = isObj(d.handoffs_by_priority) ? d.handoffs_by_priority : {};
+
+    var k = $('rep-kpis'); k.textContent = '';
+    k.appendChild(kpi('conversations', 'Sohbet', trNum(conv), n > 1 ? 'günde ortalama ' + trDec(conv / n, 1) : '',
+      'Bu dönemde başlayan sohbetler'));
+    k.appendChild(kpi('bot_resolved', 'Botun çözdüğü', conv ? trPct(d.bot_resolved_rate) : '—', trNum(d.bot_resolved) + ' sohbet',
+      'Hiç temsilciye aktarılmadan biten sohbetlerin payı'));
+    k.appendChild(kpi('handoffs', 'Temsilciye aktarılan', trNum(d.handoffs),
+      trNum(prio.urgent) + ' acil · ' + trNum(d.offline_requests) + ' mesai dışı talep', 'Bu sohbetlerdeki devirler'));
+    k.appendChild(kpi('first_response', 'İlk yanıt süresi', trDur(d.first_response_s),
+      hasNum(d.first_response_s) ? 'ortanca · ' + trNum(d.answered_handoffs) + ' yanıtlanan devir' : 'yanıtlanan devir yok',
+      'Devirden temsilcinin ilk mesajına kadar geçen sürenin ortancası'));
+    k.appendChild(kpi('csat', 'Memnuniyet', trPct(d.csat),
+      trNum(d.csat_responses) + ' puan' + (hasNum(d.csat_response_rate) ? ' · yanıt oranı ' + trPct(d.csat_response_rate) : ''),
+      '1-5 puanlar içinde 4 ve 5 verenlerin payı'));
+    k.appendChild(kpi('fallback', 'Anlaşılmayan mesaj oranı', trPct(d.fallback_rate), 'botun yanıtlarında',
+      'Botun yanıtlarından anlamadığını söylediklerinin payı'));
+    var kp = k.querySelector('[data-kpi="fallback"] .kpi-value');
+    if (hasNum(d.fallback_rate) && Number(d.fallback_rate) >= 0.2) kp.classList.add('bad');
+
+    $('rep-more').textContent = 'Üstlenilene kadar bekleme (ortanca): ' + trDur(d.waiting_s) +
+      ' · Devrin sonuna kadar (ortanca): ' + trDur(d.resolution_s) +
+      (conv ? '' : ' · Bu dönemde sohbet yok.');
+
+    renderCharts();
+
+    /* hand-offs by reason: a short table, the largest first */
+    var byReason = isObj(d.handoffs_by_reason) ? d.handoffs_by_reason : {};
+    var reasons = Object.keys(byReason).map(function (r) { return { r: r, n: num(byReason[r]) }; })
+      .filter(function (x) { return x.n > 0; }).sort(function (a, b) { return b.n - a.n || (a.r < b.r ? -1 : 1); });
+    var sum = reasons.reduce(function (s, x) { return s + x.n; }, 0);
+    $('rep-prio').textContent = 'Acil: ' + trNum(prio.urgent) + ' · Normal: ' + trNum(prio.normal) + ' · Mesai dışı talep: ' + trNum(d.offline_requests);
+    var rb = $('rep-reasons'); rb.textContent = '';
+    if (!reasons.length) rb.appendChild(el('p', 'muted small', 'Bu dönemde temsilciye aktarılan sohbet yok.'));
+    else rb.appendChild(dataTable('Devir nedenleri', ['Neden', 'Devir', 'Pay'], reasons.map(function (x) {
+      return [reasonLabel(x.r), trNum(x.n), { share: sum ? x.n / sum : 0 }];
+    }), 'reasons'));
+
+    renderTopIntents();
+    $('rep-csv').disabled = !days.length;
+  }
+  function renderTopIntents() {
+    var d = rep.data; if (!d) return;
+    var top = (Array.isArray(d.top_intents) ? d.top_intents : []).filter(isObj);
+    var ib = $('rep-intents'); ib.textContent = '';
+    if (!top.length) { ib.appendChild(el('p', 'muted small', 'Bu dönemde botun yanıtı yok.')); return; }
+    var most = top.reduce(function (s, x) { return Math.max(s, num(x.n)); }, 0);
+    ib.appendChild(dataTable('Botun en sık yanıtladığı niyetler', ['Niyet', 'Yanıt', ''], top.map(function (x) {
+      return [intentLabel(x.intent), trNum(x.n), { share: most ? num(x.n) / most : 0, plain: true }];
+    }), 'intents'));
+  }
+
+  /* a table: rows of cells (text, or { share } drawn as a bar with its percentage) */
+  function dataTable(caption, head, rows, key, hideCaption) {
+    var t = el('table', 'dtable');
+    if (key) t.setAttribute('data-table', key);
+    var cap = el('caption', hideCaption === false ? null : 'sr', caption);
+    t.appendChild(cap);
+    var thead = el('thead'), tr = el('tr');
+    head.forEach(function (h, i) {
+      var th = el('th', i ? 'num' : null, h); th.scope = 'col';
+      if (!h) { th.appendChild(el('span', 'sr', 'Oran')); }
+      tr.appendChild(th);
+    });
+    thead.appendChild(tr); t.appendChild(thead);
+    var tb = el('tbody');
+    rows.forEach(function (r) {
+      var row = el('tr');
+      r.forEach(function (c, i) {
+        var cell = el(i ? 'td' : 'th', i ? 'num' : null);
+        if (!i) cell.scope = 'row';
+        if (c && typeof c === 'object' && 'share' in c) {
+          cell.className = 'num share';
+          var inner = el('span', 'share-in');
+          var bar = el('span', 'share-bar'); bar.setAttribute('aria-hidden', 'true');
+          var fill = el('span', 'share-fill'); fill.style.width = Math.round(Math.max(0, Math.min(1, c.share)) * 100) + '%';
+          bar.appendChild(fill); inner.appendChild(bar);
+          if (!c.plain) inner.appendChild(el('span', 'share-n', trPct(c.share)));
+          cell.appendChild(inner);
+        } else cell.textContent = c == null ? '' : String(c);
+        row.appendChild(cell);
+      });
+      tb.appendChild(row);
+    });
+    t.appendChild(tb);
+    return t;
+  }
+
+  /* ----- charts: hand-drawn SVG, sized to their box, each with a summary and a table ----- */
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, text) {
+    var e = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
+  function niceStep(raw, kind) {
+    var c = kind === 'dur' ? [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 432000]
+      : [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000, 100000, 200000, 500000, 1000000];
+    for (var i = 0; i < c.length; i++) if (c[i] >= raw) return c[i];
+    return Math.ceil(raw);
+  }
+  /* o: { labels: [short], names: [long], series: [{ name, cls, values }], stacked, kind: num|dur|pct, fmt, summary, width, minLabel } */
+  function barChart(o) {
+    var W = Math.max(240, Math.floor(o.width)), H = o.height || 180;
+    var padL = o.kind === 'num' ? 34 : 46, padR = 6, padT = 10, padB = 24;
+    var pw = W - padL - padR, ph = H - padT - padB, n = o.labels.length;
+    var totals = o.labels.map(function (_, i) {
+      var vals = o.series.map(function (s) { return hasNum(s.values[i]) ? Number(s.values[i]) : 0; });
+      return o.stacked ? vals.reduce(function (a, b) { return a + b; }, 0) : Math.max.apply(null, vals);
+    });
+    var top = Math.max.apply(null, totals.concat([0]));
+    var step, max;
+    if (o.kind === 'pct') { step = 0.25; max = 1; }
+    else { step = niceStep(Math.max(top, o.kind === 'dur' ? 60 : 4) / 4, o.kind); max = step * Math.max(1, Math.ceil(top / step)); }
+    var s = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'aria-label': o.summary, 'class': 'chart-svg', focusable: 'false' });
+    var y = function (v) { return padT + ph - (v / max) * ph; };
+    var grid = svg('g', { 'class': 'grid', 'aria-hidden': 'true' });
+    for (var t = 0; t <= max + 1e-9; t += step) {
+      var yy = Math.round(y(t)) + 0.5;
+      grid.appendChild(svg('line', { x1: padL, x2: W - padR, y1: yy, y2: yy, 'class': t ? 'gl' : 'gl base' }));
+      grid.appendChild(svg('text', { x: padL - 6, y: yy + 4, 'class': 'tick', 'text-anchor': 'end' },
+        o.kind === 'dur' ? durTick(t) : o.kind === 'pct' ? '%' + Math.round(t * 100) : trNum(t)));
+    }
+    s.appendChild(grid);
+    var slot = pw / Math.max(1, n), bw = Math.max(1, Math.min(34, slot * 0.72));
+    var every = Math.max(1, Math.ceil((o.minLabel || 38) / slot));
+    var bars = svg('g', { 'class': 'bars' });
+    for (var i = 0; i < n; i++) {
+      var x = padL + i * slot + (slot - bw) / 2, base = 0;
+      o.series.forEach(function (se) {
+        var v = se.values[i];
+        if (!hasNum(v)) return;
+        v = Number(v);
+        var y0 = y(base), y1 = y(o.stacked ? base + v : v);
+        var r = svg('rect', { x: x.toFixed(1), y: y1.toFixed(1), width: bw.toFixed(1), height: Math.max(0, y0 - y1).toFixed(1),
+          'class': 'bar ' + se.cls, 'data-i': i, 'data-value': v });
+        r.appendChild(svg('title', null, o.names[i] + ' · ' + se.name + ': ' + o.fmt(v)));
+        bars.appendChild(r);
+        if (o.stacked) base += v;
+      });
+      if (i % every === 0) {
+        s.appendChild(svg('text', { x: (padL + i * slot + slot / 2).toFixed(1), y: H - 7, 'class': 'tick', 'text-anchor': 'middle', 'aria-hidden': 'true' }, o.labels[i]));
+      }
+    }
+    s.appendChild(bars);
+    return s;
+  }
+  function figure(key, title, legend, build, table) {
+    var f = el('figure', 'chart');
+    f.setAttribute('data-chart', key);
+    var cap = el('figcaption', 'chart-cap');
+    cap.appendChild(el('h3', null, title));
+    if (legend && legend.length) {
+      var ul = el('ul', 'legend'); ul.setAttribute('aria-hidden', 'true');
+      legend.forEach(function (l) { var li = el('li'); li.appendChild(el('span', 'sw ' + l.cls)); li.appendChild(document.createTextNode(l.name)); ul.appendChild(li); });
+      cap.appendChild(ul);
+    }
+    f.appendChild(cap);
+    var box = el('div', 'chart-box');
+    f.appendChild(box);
+    var det = el('details', 'chart-table');
+    det.appendChild(el('summary', null, 'Tablo olarak göster'));
+    var tw = el('div', 'table-wrap');
+    tw.appendChild(table);
+    det.appendChild(tw);
+    f.appendChild(det);
+    $('rep-charts').appendChild(f);
+    /* drawn once every figure is in the grid, at the width its box then has */
+    f.draw = function () { box.appendChild(build(box.clientWidth || 300)); };
+    return f;
+  }
+  var chartsWidth = 0;
+  function renderCharts() {
+    var d = rep.data, wrap = $('rep-charts');
+    if (!d || view !== 'reports') return;
+    var openTables = {};
+    var dets = wrap.querySelectorAll('figure');
+    for (var q = 0; q < dets.length; q++) if (dets[q].querySelector('details').open) openTables[dets[q].getAttribute('data-chart')] = true;
+    wrap.textContent = '';
+    chartsWidth = wrap.clientWidth;
+    var days = (Array.isArray(d.days) ? d.days : []).filter(isObj);
+    var period = isNaN(ymdUTC(d.from)) || isNaN(ymdUTC(d.to)) ? 'seçilen dönem' : periodText(d.from, d.to);
+    var short = days.map(function (x) { return dayText(dayShort, x.date); });
+    var longN = days.map(function (x) { return dayText(dayLong, x.date); });
+    var medN = days.map(function (x) { return dayText(dayMed, x.date); });
+    var bot = days.map(function (x) { return num(x.bot_resolved); });
+    var human = days.map(function (x) { return Math.max(0, num(x.conversations) - num(x.bot_resolved)); });
+
+    /* 1. conversations per day: the bot's against those handed over */
+    var total = days.reduce(function (s, x) { return s + num(x.conversations); }, 0);
+    var busiest = null;
+    days.forEach(function (x, i) { if (num(x.conversations) > 0 && (!busiest || num(x.conversations) > num(days[busiest.i].conversations))) busiest = { i: i }; });
+    var sum1 = 'Günlük sohbetler, ' + period + ': toplam ' + trNum(total) + ' sohbet; botun çözdüğü ' +
+      trNum(bot.reduce(function (a, b) { return a + b; }, 0)) + ', temsilciye aktarılan ' + trNum(human.reduce(function (a, b) { return a + b; }, 0)) + '.' +
+      (busiest ? ' En yoğun gün ' + medN[busiest.i] + ', ' + trNum(days[busiest.i].conversations) + ' sohbet.' : '');
+    figure('daily', 'Günlük sohbetler', [{ name: 'Botun çözdüğü', cls: 's-bot' }, { name: 'Temsilciye aktarılan', cls: 's-human' }],
+      function (w) {
+        return barChart({ labels: short, names: longN, width: w, stacked: true, kind: 'num', fmt: trNum, summary: sum1,
+          series: [{ name: 'Botun çözdüğü', cls: 's-bot', values: bot }, { name: 'Temsilciye aktarılan', cls: 's-human', values: human }] });
+      },
+      dataTable('Günlük sohbetler', ['Gün', 'Sohbet', 'Botun çözdüğü', 'Temsilciye aktarılan', 'Devir'], days.map(function (x, i) {
+        return [medN[i], trNum(x.conversations), trNum(x.bot_resolved), trNum(human[i]), trNum(x.handoffs)];
+      })));
+
+    /* 2. first response per day (median) */
+    var fr = days.map(function (x) { return hasNum(x.first_response_s) ? Number(x.first_response_s) : null; });
+    var frDays = fr.map(function (v, i) { return v == null ? null : { v: v, i: i }; }).filter(Boolean);
+    var sum2 = 'Günlük ilk yanıt süresi (ortanca), ' + period + ': ' + (frDays.length
+      ? 'en kısa ' + trDur(Math.min.apply(null, frDays.map(function (x) { return x.v; }))) + ', en uzun ' +
+        trDur(Math.max.apply(null, frDays.map(function (x) { return x.v; }))) + '; dönemin ortancası ' + trDur(d.first_response_s) + '.' +
+        (frDays.length < days.length ? ' ' + trNum(days.length - frDays.length) + ' günde yanıtlanan devir yok.' : '')
+      : 'bu dönemde temsilcinin yanıtladığı devir yok.');
+    figure('first_response', 'İlk yanıt süresi (günlük ortanca)', null,
+      function (w) { return barChart({ labels: short, names: longN, width: w, kind: 'dur', fmt: trDur, summary: sum2, series: [{ name: 'İlk yanıt', cls: 's-time', values: fr }] }); },
+      dataTable('İlk yanıt süresi', ['Gün', 'İlk yanıt (ortanca)'], days.map(function (x, i) { return [medN[i], trDur(fr[i])]; })));
+
+    /* 3. CSAT per day */
+    var cs = days.map(function (x) { return hasNum(x.csat) ? Number(x.csat) : null; });
+    var csDays = cs.filter(function (v) { return v != null; }).length;
+    var sum3 = 'Günlük memnuniyet, ' + period + ': ' + (csDays
+      ? 'dönem geneli ' + trPct(d.csat) + ', ' + trNum(d.csat_responses) + ' puan; ' + trNum(csDays) + ' günde puan var.'
+      : 'bu dönemde puan yok.');
+    figure('csat', 'Memnuniyet (günlük, 4-5 puan payı)', null,
+      function (w) { return barChart({ labels: short, names: longN, width: w, kind: 'pct', fmt: trPct, summary: sum3, series: [{ name: 'Memnuniyet', cls: 's-csat', values: cs }] }); },
+      dataTable('Memnuniyet', ['Gün', 'Memnuniyet', 'Puan'], days.map(function (x, i) { return [medN[i], trPct(cs[i]), trNum(x.csat_responses)]; })));
+
+    /* 4. conversations by hour of the shop's day */
+    var hours = (Array.isArray(d.conversations_by_hour) ? d.conversations_by_hour : []).slice(0, 24).map(num);
+    while (hours.length < 24) hours.push(0);
+    var hh = function (h) { return ('0' + h).slice(-2); };
+    var hName = hours.map(function (_, h) { return hh(h) + ':00–' + hh((h + 1) % 24) + ':00'; });
+    var peak = hours.indexOf(Math.max.apply(null, hours));
+    var sum4 = 'Saatlere göre sohbetler, ' + period + ': ' + (hours.some(function (v) { return v > 0; })
+      ? 'en yoğun saat ' + hName[peak] + ', ' + trNum(hours[peak]) + ' sohbet.' : 'sohbet yok.');
+    figure('hours', 'Günün saatlerine göre sohbetler', null,
+      function (w) { return barChart({ labels: hours.map(function (_, h) { return hh(h); }), names: hName, width: w, kind: 'num', fmt: trNum, minLabel: 22, summary: sum4,
+        series: [{ name: 'Sohbet', cls: 's-hour', values: hours }] }); },
+      dataTable('Saatlere göre sohbetler', ['Saat', 'Sohbet'], hours.map(function (v, h) { return [hName[h], trNum(v)]; })));
+
+    var figs = wrap.querySelectorAll('figure');
+    for (var j = 0; j < figs.length; j++) {
+      figs[j].draw();
+      if (openTables[figs[j].getAttribute('data-chart')]) figs[j].querySelector('details').open = true;
+    }
+  }
+  /* the charts follow their box's width (a phone turned, a window resized) */
+  if (window.ResizeObserver) {
+    var resizeRaf = 0;
+    new ResizeObserver(function () {
+      cancelAnimationFrame(resizeRaf);
+      resizeRaf = requestAnimationFrame(function () {
+        var w = $('rep-charts').clientWidth;
+        if (rep.data && view === 'reports' && Math.abs(w - chartsWidth) > 4) renderCharts();
+      });
+    }).observe($('rep-charts'));
+  }
+
+  /* CSV of the days: UTF-8 with a BOM (Excel then reads Turkish letters), ";" between cells and
+     a decimal comma, as Excel in Turkish expects; the columns in Turkish */
+  function csvCell(v) {
+    var s = v == null ? '' : String(v);
+    return /[";\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function reportCsv(d) {
+    var rows = [['Tarih', 'Sohbet', 'Botun çözdüğü', 'Temsilciye aktarılan sohbet', 'Devir', 'İlk yanıt süresi (sn)', 'Memnuniyet (%)', 'Puan sayısı']];
+    (Array.isArray(d.days) ? d.days : []).filter(isObj).forEach(function (x) {
+      rows.push([x.date, num(x.conversations), num(x.bot_resolved), Math.max(0, num(x.conversations) - num(x.bot_resolved)), num(x.handoffs),
+        hasNum(x.first_response_s) ? Math.round(Number(x.first_response_s)) : '',
+        hasNum(x.csat) ? trDec(Number(x.csat) * 100, 1).replace(/\./g, '') : '', num(x.csat_responses)]);
+    });
+    return '\uFEFF' + rows.map(function (r) { return r.map(csvCell).join(';'); }).join('\r\n') + '\r\n';
+  }
+  $('rep-csv').addEventListener('click', function () {
+    var d = rep.data;
+    if (!d || !Array.isArray(d.days) || !d.days.length) return;
+    var url = URL.createObjectURL(new Blob([reportCsv(d)], { type: 'text/csv;charset=utf-8' }));
+    var a = el('a');
+    a.href = url; a.download = 'destek-rapor-' + d.from + '_' + d.to + '.csv';
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
+  });
+
+  var periodRadios = document.querySelectorAll('input[name="rep-period"]');
+  for (var pr = 0; pr < periodRadios.length; pr++) periodRadios[pr].addEventListener('change', function () {
+    rep.period = this.value;
+    var custom = rep.period === 'custom';
+    $('rep-custom').hidden = !custom;
+    if (!custom) { loadReport(); return; }
+    /* the custom dates start from the period shown */
+    var t = shopToday(), shown = rep.want || currentPeriodFor('7');
+    $('rep-from').max = t; $('rep-to').max = t;
+    if (!$('rep-from').value) $('rep-from').value = shown.from;
+    if (!$('rep-to').value) $('rep-to').value = shown.to;
+    $('rep-from').focus();
+  });
+  function currentPeriodFor(p) { var keep = rep.period; rep.period = p; var r = currentPeriod(); rep.period = keep; return r; }
+  $('rep-form').addEventListener('submit', function (e) { e.preventDefault(); if (rep.period === 'custom') loadReport(); });
+
+  /* ----- Öğret: the messages the bot did not understand ----- */
+  function requestIntents() { if (isSup() && !supWaiting('intents')) supSend('intents', { type: 'intents' }); }
+  function onIntents(m) {
+    supTake('intents');
+    intents = (Array.isArray(m.items) ? m.items : []).filter(function (x) { return isObj(x) && typeof x.id === 'string' && x.id; });
+    intentTitles = {};
+    intents.forEach(function (x) { intentTitles[x.id] = x.title ? String(x.title) : x.id; });
+    intents.sort(function (a, b) { return intentTitles[a.id].localeCompare(intentTitles[b.id], 'tr'); });
+    if (rv.items) renderReview();
+    if (rep.data) renderTopIntents();
+  }
+  function intentLabel(id) {
+    if (id == null || id === '') return '—';
+    if (id === 'fallback') return 'Anlaşılamadı (fallback)';
+    return intentTitles[id] && intentTitles[id] !== id ? intentTitles[id] + ' (' + id + ')' : String(id);
+  }
+  function loadReview() {
+    if (!isSup()) return;
+    if (!rv.items) { $('rv-status').hidden = false; $('rv-status').textContent = 'Liste yükleniyor…'; }
+    $('rv-refresh').disabled = true;
+    if (supSend('review_list', { type: 'review_list' })) {
+      if (!intents) requestIntents();
+    } else $('rv-refresh').disabled = false;
+  }
+  $('rv-refresh').addEventListener('click', function () { requestIntents(); loadReview(); });
+  function onReviewList(m) {
+    supTake('review_list');
+    $('rv-refresh').disabled = false;
+    rv.items = (Array.isArray(m.items) ? m.items : []).filter(function (x) { return isObj(x) && hasNum(x.id); });
+    rv.total = hasNum(m.total) ? Math.max(Number(m.total), rv.items.length) : rv.items.length;
+    rv.stale = false;
+    renderReview();
+  }
+  function updateReviewCount() {
+    var n = rv.items ? rv.total : 0;
+    var nb = $('nav-review');
+    nb.hidden = !n; nb.textContent = n ? trNum(n) : '';
+    nb.setAttribute('aria-label', trNum(n) + ' mesaj bekliyor');
+    $('rv-count').textContent = rv.items ? trNum(n) : '';
+  }
+  function shortText(t) { t = String(t == null ? '' : t).replace(/\s+/g, ' '); return t.length > 60 ? t.slice(0, 58) + '…' : t; }
+  function renderReview() {
+    var ul = $('rv-list');
+    /* the focus stays where it was, or goes to the item that took a removed one's place */
+    var ae = document.activeElement, fItem = ae && ae.closest && ae.closest('#rv-list li'), fWhat = null, fIndex = -1;
+    if (fItem) { fWhat = ae.classList.contains('rv-assign') ? 'assign' : ae.classList.contains('rv-dismiss') ? 'dismiss' : 'select'; fIndex = [].indexOf.call(ul.children, fItem); }
+    var fId = fItem ? fItem.getAttribute('data-review') : null, refocused = false;
+    ul.textContent = '';
+    var items = rv.items || [];
+    $('rv-status').hidden = !!items.length;
+    if (!items.length) $('rv-status').textContent = 'İncelenecek mesaj yok: bot son zamanlardaki mesajların hepsini anladı ya da hepsi işlendi.';
+    var more = $('rv-more');
+    more.hidden = rv.total <= items.length;
+    more.textContent = 'İlk ' + trNum(items.length) + ' gösteriliyor, toplam ' + trNum(rv.total) + ' mesaj. İşledikçe Yenile ile sıradakiler gelir.';
+    items.forEach(function (it) {
+      var id = String(it.id);
+      var busy = rv.busy[id];
+      var li = el('li', 'rv-item' + (busy ? ' busy' : ''));
+      li.setAttribute('data-review', id);
+      li.appendChild(el('p', 'rv-text', it.text));
+      var meta = el('div', 'rv-meta');
+      meta.appendChild(el('span', 'rv-times', trNum(it.count || 1) + ' kez'));
+      if (it.last_seen) { var t = el('time', 'rv-seen', 'Son: ' + fmtDate(it.last_seen)); t.dateTime = String(it.last_seen); meta.appendChild(t); }
+      if (it.conversation != null) meta.appendChild(el('span', 'rv-conv', 'Sohbet #' + it.conversation));
+      li.appendChild(meta);
+      var botLine = el('p', 'rv-bot');
+      botLine.appendChild(document.createTextNode('Botun yanıtı: '));
+      botLine.appendChild(el('span', 'chip' + (it.intent === 'fallback' ? ' low' : ''), intentLabel(it.intent)));
+      li.appendChild(botLine);
+      var row = el('div', 'rv-actions');
+      var selId = 'rv-sel-' + id;
+      var lab = el('label', 'rv-label', 'Doğru niyet'); lab.htmlFor = selId;
+      row.appendChild(lab);
+      var sel = el('select', 'rv-select'); sel.id = selId;
+      var ph = el('option', null, intents ? 'Niyet seçin…' : 'Niyetler yükleniyor…'); ph.value = '';
+      sel.appendChild(ph);
+      (intents || []).forEach(function (x) {
+        if (x.id === 'fallback') return;   /* "Kapsam dışı" is the way to leave it unanswered */
+        var o = el('option', null, intentTitles[x.id] + (intentTitles[x.id] !== x.id ? ' (' + x.id + ')' : '')); o.value = x.id;
+        sel.appendChild(o);
+      });
+      sel.value = rv.choice[id] || '';
+      sel.disabled = !intents;
+      sel.addEventListener('change', function () { rv.choice[id] = sel.value; sel.removeAttribute('aria-invalid'); });
+      row.appendChild(sel);
+      var btns = el('div', 'rv-btns');
+      var ab = el('button', 'btn btn-sm btn-primary rv-assign', busy === 'assign' ? 'Öğretiliyor…' : 'Öğret'); ab.type = 'button';
+      ab.setAttribute('aria-label', 'Öğret: ' + shortText(it.text));
+      var db = el('button', 'btn btn-sm rv-dismiss', busy === 'dismiss' ? 'Kaldırılıyor…' : 'Kapsam dışı'); db.type = 'button';
+      db.setAttribute('aria-label', 'Kapsam dışı: ' + shortText(it.text));
+      /* aria-disabled, not disabled, while waiting: the focus stays on the button */
+      [ab, db].forEach(function (b) { b.setAttribute('aria-disabled', busy ? 'true' : 'false'); });
+      ab.addEventListener('click', function () { assignItem(it, sel); });
+      db.addEventListener('click', function () { dismissItem(it); });
+      btns.appendChild(ab); btns.appendChild(db);
+      row.appendChild(btns);
+      li.appendChild(row);
+      ul.appendChild(li);
+      if (fId === id) { (fWhat === 'assign' ? ab : fWhat === 'dismiss' ? db : sel).focus(); refocused = true; }
+    });
+    if (fId && !refocused) {
+      /* the focused item left the list: the next one's picker (or its "Kapsam dışı"), else the heading */
+      var next = ul.children[Math.min(fIndex, ul.children.length - 1)];
+      if (next) next.querySelector(fWhat === 'dismiss' ? '.rv-dismiss' : '.rv-select').focus();
+      else $('review-h').focus();
+    }
+    updateReviewCount();
+  }
+  function assignItem(it, sel) {
+    var id = String(it.id);
+    if (rv.busy[id]) return;
+    var intent = sel.value || rv.choice[id];
+    if (!intent) {
+      sel.setAttribute('aria-invalid', 'true');
+      toast('Önce bu mesajın doğru niyetini seçin.', 'warn');
+      sel.focus();
+      return;
+    }
+    if (!supSend('review_assign', { type: 'review_assign', id: Number(it.id), intent: intent }, Number(it.id))) return;
+    rv.busy[id] = 'assign';
+    renderReview();
+  }
+  function dismissItem(it) {
+    var id = String(it.id);
+    if (rv.busy[id]) return;
+    if (!supSend('review_dismiss', { type: 'review_dismiss', id: Number(it.id) }, Number(it.id))) return;
+    rv.busy[id] = 'dismiss';
+    renderReview();
+  }
+  function onReviewDone(m) {
+    var assigned = m.type === 'review_assigned', id = Number(m.id);
+    supTake(assigned ? 'review_assign' : 'review_dismiss', id);
+    var items = rv.items || [], idx = -1;
+    items.forEach(function (x, i) { if (Number(x.id) === id) idx = i; });
+    var it = idx >= 0 ? items[idx] : null;
+    delete rv.busy[String(id)]; delete rv.choice[String(id)];
+    if (idx >= 0) { items.splice(idx, 1); rv.total = Math.max(items.length, rv.total - 1); }
+    var text = it ? '“' + shortText(it.text) + '” ' : 'Mesaj ';
+    toast(assigned ? text + 'öğretildi: ' + intentLabel(m.intent) + '. Bot bundan sonra bu niyetle yanıtlar.'
+      : text + 'kapsam dışı olarak işaretlendi.', 'ok');
+    renderReview();
+  }
+  function reviewActionFailed(p, code, why, detail) {
+    var id = String(p.id);
+    delete rv.busy[id];
+    var assign = p.kind === 'review_assign';
+    if (code === 'not_found') {
+      /* already handled elsewhere (another supervisor, the command line): it leaves the list */
+      if (rv.items) rv.items = rv.items.filter(function (x) { return String(x.id) !== id; });
+      rv.total = Math.max(0, rv.total - 1);
+      toast('Bu mesaj artık listede değil; başka biri işlemiş olabilir.', 'warn', detail);
+    } else if (code === 'refused') {
+      toast('Öğretilemedi: bilgi tabanı bu değişikliği kabul etmedi (mesaj seçilen niyetle yanıtlanamıyor ya da niyet yok). Başka bir niyet seçin.', 'warn', detail);
+    } else {
+      toast((assign ? 'Öğretilemedi. ' : 'Kapsam dışı olarak işaretlenemedi. ') + (why || 'Sunucu isteği reddetti.'), 'warn', detail);
+    }
+    if (rv.items) renderReview();
   }
 
   /* ---------- global keys ---------- */
   document.addEventListener('keydown', function (e) {
     if (appEl.hidden || (dlg.open)) return;
-    if (e.altKey && !e.ctrlKey && !e.metaKey) {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && view === 'chats') {
       if (e.key === 'ArrowDown') { e.preventDefault(); moveTab(1); if (active) $('tab-' + active).focus(); }
       else if (e.key === 'ArrowUp') { e.preventDefault(); moveTab(-1); if (active) $('tab-' + active).focus(); }
       else if ((e.key === 'n' || e.key === 'N' || e.code === 'KeyN') && active) { e.preventDefault(); setMode(mode === 'note' ? 'reply' : 'note'); input.focus(); }
     }
   });
   document.addEventListener('visibilitychange', function () {
-    if (!document.hidden && active && convs[active] && convs[active].unread) { convs[active].unread = 0; renderTabs(); updateTitle(); }
+    if (!document.hidden && view === 'chats' && active && convs[active] && convs[active].unread) { convs[active].unread = 0; renderTabs(); updateTitle(); }
   });
 
   /* ---------- boot ---------- */
@@ -1078,6 +1805,6 @@
 
   /* for tests and debugging: read-only state */
   window.destekAgent = {
-    state: function () { return { authed: authed, agent: agentName, queue: queue.slice(), open: order.slice(), active: active }; }
+    state: function () { return { authed: authed, agent: agentName, role: role, view: view, queue: queue.slice(), open: order.slice(), active: active }; }
   };
 })();

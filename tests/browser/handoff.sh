@@ -1,9 +1,10 @@
 #!/bin/sh
 # Browser tests of the agent console against a real `destek serve --hours open`:
 # handoff.test.js (a full human hand-off, shopper widget + console), then
-# console_paging.test.js (a long transcript paged, a long queue).
+# console_paging.test.js (a long transcript paged, a long queue), then
+# supervisor.test.js (a supervisor's Raporlar and Öğret; an agent sees neither).
 #   tests/browser/handoff.sh SRC_ROOT BUILD_DIR
-# Exit status: 0 when both pass, else 1; 77 (skip) when chromium or node_modules are missing,
+# Exit status: 0 when all pass, else 1; 77 (skip) when chromium or node_modules are missing,
 # unless CI=true (then missing tools are a failure).
 set -u
 NAME="handoff browser test"
@@ -11,9 +12,9 @@ SRC=$(cd "${1:?usage: handoff.sh SRC_ROOT BUILD_DIR}" && pwd)
 BUILD=$(cd "${2:?usage: handoff.sh SRC_ROOT BUILD_DIR}" && pwd)
 . "$SRC/tests/browser/lib.sh"
 
-# add_agent NAME: prints its token (the last line of `destek agents add`)
+# add_agent NAME [OPTIONS...]: prints its token (the last line of `destek agents add`)
 add_agent() {
-    "$BUILD/destek" agents add "$1" --db "$TMP/test.db" >"$TMP/agent-$1.log" 2>&1 \
+    "$BUILD/destek" agents add "$@" --db "$TMP/test.db" >"$TMP/agent-$1.log" 2>&1 \
         || { echo "$NAME: destek agents add failed:" >&2; cat "$TMP/agent-$1.log" >&2; exit 1; }
     token=$(tail -n 1 "$TMP/agent-$1.log")
     case "$token" in
@@ -25,7 +26,9 @@ add_agent() {
 AGENT_TOKEN=$(add_agent Zeynep) || exit 1
 # a second agent, to lose a claim race against the first (already_claimed)
 AGENT_TOKEN2=$(add_agent Emre) || exit 1
-export AGENT_TOKEN AGENT_TOKEN2
+# a supervisor, for Raporlar and Öğret
+SUPERVISOR_TOKEN=$(add_agent Selin --role supervisor) || exit 1
+export AGENT_TOKEN AGENT_TOKEN2 SUPERVISOR_TOKEN
 
 start_server --hours open
 node "$HERE/handoff.test.js" "http://127.0.0.1:$PORT" "$SHOTS"
@@ -33,4 +36,7 @@ status=$?
 # a long transcript in the console, a page at a time, and a queue longer than its
 # frame; the second agent, on the same server (the first test's conversation is closed)
 AGENT_TOKEN="$AGENT_TOKEN2" node "$HERE/console_paging.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
+# the supervisor's pages, first with frames the test answers itself, then against the server
+# (the agent Zeynep is refused the supervisor's frames); the earlier tests' conversations are in the report
+node "$HERE/supervisor.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
 finish $status
