@@ -1333,9 +1333,9 @@
     k.appendChild(kpi('bot_resolved', 'Botun çözdüğü', conv ? trPct(d.bot_resolved_rate) : '—', trNum(d.bot_resolved) + ' sohbet',
       'Hiç temsilciye aktarılmadan biten sohbetlerin payı'));
     k.appendChild(kpi('handoffs', 'Temsilciye aktarılan', trNum(d.handoffs),
-      trNum(prio.urgent) + ' acil · ' + trNum(d.offline_requests) + ' mesai dışı talep', 'Bu sohbetlerdeki devirler'));
+      trNum(prio.urgent) + ' acil · ' + trNum(d.offline_requests) + ' mesai dışı talep', 'Bu sohbetlerdeki aktarımlar'));
     k.appendChild(kpi('first_response', 'İlk yanıt süresi', trDur(d.first_response_s),
-      hasNum(d.first_response_s) ? 'ortanca · ' + trNum(d.answered_handoffs) + ' yanıtlanan devir' : 'yanıtlanan devir yok',
+      hasNum(d.first_response_s) ? 'ortanca · ' + trNum(d.answered_handoffs) + ' yanıtlanan aktarım' : 'yanıtlanan aktarım yok',
       'Devirden temsilcinin ilk mesajına kadar geçen sürenin ortancası'));
     k.appendChild(kpi('csat', 'Memnuniyet', trPct(d.csat),
       trNum(d.csat_responses) + ' puan' + (hasNum(d.csat_response_rate) ? ' · yanıt oranı ' + trPct(d.csat_response_rate) : ''),
@@ -1346,7 +1346,7 @@
     if (hasNum(d.fallback_rate) && Number(d.fallback_rate) >= 0.2) kp.classList.add('bad');
 
     $('rep-more').textContent = 'Üstlenilene kadar bekleme (ortanca): ' + trDur(d.waiting_s) +
-      ' · Devrin sonuna kadar (ortanca): ' + trDur(d.resolution_s) +
+      ' · Aktarımın sonuna kadar (ortanca): ' + trDur(d.resolution_s) +
       (conv ? '' : ' · Bu dönemde sohbet yok.');
 
     renderCharts();
@@ -1536,8 +1536,8 @@
     var sum2 = 'Günlük ilk yanıt süresi (ortanca), ' + period + ': ' + (frDays.length
       ? 'en kısa ' + trDur(Math.min.apply(null, frDays.map(function (x) { return x.v; }))) + ', en uzun ' +
         trDur(Math.max.apply(null, frDays.map(function (x) { return x.v; }))) + '; dönemin ortancası ' + trDur(d.first_response_s) + '.' +
-        (frDays.length < days.length ? ' ' + trNum(days.length - frDays.length) + ' günde yanıtlanan devir yok.' : '')
-      : 'bu dönemde temsilcinin yanıtladığı devir yok.');
+        (frDays.length < days.length ? ' ' + trNum(days.length - frDays.length) + ' günde yanıtlanan aktarım yok.' : '')
+      : 'bu dönemde temsilcinin yanıtladığı aktarım yok.');
     figure('first_response', 'İlk yanıt süresi (günlük ortanca)', null,
       function (w) { return barChart({ labels: short, names: longN, width: w, kind: 'dur', fmt: trDur, summary: sum2, series: [{ name: 'İlk yanıt', cls: 's-time', values: fr }] }); },
       dataTable('İlk yanıt süresi', ['Gün', 'İlk yanıt (ortanca)'], days.map(function (x, i) { return [medN[i], trDur(fr[i])]; })));

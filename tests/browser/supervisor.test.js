@@ -249,7 +249,7 @@ async function mocked(opts) {
   if (!/Botun çözdüğü: \d+/.test(tip)) fail(`a bar's tooltip reads "${tip}"`);
   if ((await rects('first_response')) !== 6) fail('the first-response chart does not skip the day with no answered hand-off');
   const frAria = await aria('first_response');
-  if (!/^Günlük ilk yanıt süresi \(ortanca\)/.test(frAria) || !/1 günde yanıtlanan devir yok/.test(frAria) || !/en kısa 1 dk/.test(frAria)) fail(`the first-response chart's label: "${frAria}"`);
+  if (!/^Günlük ilk yanıt süresi \(ortanca\)/.test(frAria) || !/1 günde yanıtlanan aktarım yok/.test(frAria) || !/en kısa 1 dk/.test(frAria)) fail(`the first-response chart's label: "${frAria}"`);
   if ((await rects('csat')) !== 6) fail('the CSAT chart does not skip the day with no score');
   if (!/%87,5/.test(await aria('csat')) || !/16 puan/.test(await aria('csat'))) fail(`the CSAT chart's label: "${await aria('csat')}"`);
   if ((await rects('hours')) !== 24) fail('the hour chart has not 24 bars');
