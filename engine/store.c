@@ -6,6 +6,7 @@
  * (store_import.c, store_orders.c, ... do) and no backend's API (the
  * drivers do: store_sqlite.c). One connection per thread, as store.h says. */
 #include <assert.h>
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,46 @@ static const store_driver *driver_for(const char *path)
 {
     (void)path;
     return &store__sqlite;
+}
+
+/* A contact as a lookup key (store.h). Here, below every store_ file that
+ * uses it. */
+int store_contact_key(const char *text, char out[STORE_CONTACT_KEY_LEN])
+{
+    out[0] = '\0';
+    if (!text)
+        return 0;
+    while (*text == ' ')
+        text++;
+    size_t n = strlen(text);
+    while (n && text[n - 1] == ' ')
+        n--;
+    if (memchr(text, '@', n)) {
+        if (n == 0 || n + 3 > STORE_CONTACT_KEY_LEN || memchr(text, ' ', n))
+            return 0;
+        out[0] = 'e';
+        out[1] = ':';
+        for (size_t i = 0; i < n; i++)
+            out[2 + i] = (char)tolower((unsigned char)text[i]);
+        out[2 + n] = '\0';
+        return 1;
+    }
+    char digits[32];
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (isdigit(c)) {
+            if (d == sizeof digits - 1)
+                return 0;
+            digits[d++] = (char)c;
+        } else if (!strchr(" +-().", c)) {
+            return 0; /* words: not a phone number */
+        }
+    }
+    if (d < 10)
+        return 0;
+    snprintf(out, STORE_CONTACT_KEY_LEN, "p:%.10s", digits + d - 10);
+    return 1;
 }
 
 ds_status store__db_fail(store_db *db, ds_error *err, const char *what)

@@ -33,7 +33,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -388,9 +388,14 @@ typedef struct store_review {
 
 /* Brings the review items up to date from the stored messages: a shopper
  * message answered as fallback or with a clarifying question, or followed
- * at once by a request for a person; the same text once, with how often
- * and when last. What was assigned or dismissed stays so. */
-ds_status store_review_refresh(store_db *db, ds_error *err);
+ * at once by a request for a person; the same message (by key) once, shown
+ * by its latest text, with how often and when last. What was assigned or
+ * dismissed stays so; an open item whose messages are gone leaves. */
+typedef size_t (*store_review_key_fn)(void *ctx, const char *text, char *key, size_t cap);
+/* key (may be NULL: the text in lower case) groups the texts that are one
+ * message typed differently: it writes at most cap bytes and returns the
+ * length, 0 to fall back to the text. */
+ds_status store_review_refresh(store_db *db, store_review_key_fn key, void *key_ctx, ds_error *err);
 /* The open items, newest and most frequent first (id 0), or the item id
  * whatever its state; *out owned (ds_free). */
 ds_status store_review_list(store_db *db, long long id, store_review **out, size_t *count,

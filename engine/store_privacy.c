@@ -11,44 +11,6 @@
 
 #include "store_int.h"
 
-int store_contact_key(const char *text, char out[STORE_CONTACT_KEY_LEN])
-{
-    out[0] = '\0';
-    if (!text)
-        return 0;
-    while (*text == ' ')
-        text++;
-    size_t n = strlen(text);
-    while (n && text[n - 1] == ' ')
-        n--;
-    if (memchr(text, '@', n)) {
-        if (n == 0 || n + 3 > STORE_CONTACT_KEY_LEN || memchr(text, ' ', n))
-            return 0;
-        out[0] = 'e';
-        out[1] = ':';
-        for (size_t i = 0; i < n; i++)
-            out[2 + i] = (char)tolower((unsigned char)text[i]);
-        out[2 + n] = '\0';
-        return 1;
-    }
-    char digits[32];
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (isdigit(c)) {
-            if (d == sizeof digits - 1)
-                return 0;
-            digits[d++] = (char)c;
-        } else if (!strchr(" +-().", c)) {
-            return 0; /* words: not a phone number */
-        }
-    }
-    if (d < 10)
-        return 0;
-    snprintf(out, STORE_CONTACT_KEY_LEN, "p:%.10s", digits + d - 10);
-    return 1;
-}
-
 /* ---- whose ---------------------------------------------------------------- */
 
 /* The customer's orders and contact keys. */

@@ -6,12 +6,14 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "ds_map.h"
 #include "store_int.h"
 
 typedef struct item {
     char *text;
+    char key[512];
     char intent[48];
     long long count, conversation;
     char last_seen[40];
@@ -20,23 +22,38 @@ typedef struct item {
 typedef struct scan {
     item *v;
     size_t n, cap;
-    ds_map *index; /* lower-case text -> position + 1 */
+    ds_map *index; /* group key -> position + 1 */
+    store_review_key_fn key;
+    void *key_ctx;
     int oom;
 } scan;
+
+static size_t group_key(const scan *s, const char *text, char *key, size_t cap)
+{
+    size_t n = s->key ? s->key(s->key_ctx, text, key, cap) : 0;
+    if (n)
+        return n;
+    for (const char *p = text; *p && n + 1 < cap; p++)
+        key[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+    return n;
+}
 
 static void note(scan *s, const char *text, const char *intent, const char *at, long long conv)
 {
     if (!text || !text[0] || s->oom)
         return;
     char key[512];
-    size_t n = 0;
-    for (const char *p = text; *p && n + 1 < sizeof key; p++)
-        key[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p;
+    size_t n = group_key(s, text, key, sizeof key);
     size_t pos = 0;
     if (ds_map_get(s->index, key, n, &pos)) {
         item *it = &s->v[pos - 1];
         it->count++;
-        if (strcmp(at, it->last_seen) >= 0) {
+        if (strcmp(at, it->last_seen) >= 0) { /* the group shows its latest wording */
+            char *t = ds_strdup(text);
+            if (t) {
+                ds_free(it->text);
+                it->text = t;
+            }
             snprintf(it->last_seen, sizeof it->last_seen, "%s", at);
             snprintf(it->intent, sizeof it->intent, "%s", intent);
             it->conversation = conv;
@@ -60,6 +77,8 @@ static void note(scan *s, const char *text, const char *intent, const char *at, 
         return;
     }
     s->n++;
+    memcpy(it->key, key, n);
+    it->key[n] = '\0';
     snprintf(it->intent, sizeof it->intent, "%s", intent);
     snprintf(it->last_seen, sizeof it->last_seen, "%s", at);
     it->count = 1;
@@ -86,9 +105,11 @@ static void read_details(const char *details, verdict *v)
     json_decref(d);
 }
 
-ds_status store_review_refresh(store_db *db, ds_error *err)
+ds_status store_review_refresh(store_db *db, store_review_key_fn key, void *key_ctx, ds_error *err)
 {
     scan s = {0};
+    s.key = key;
+    s.key_ctx = key_ctx;
     if (!(s.index = ds_map_new()))
         return ds_fail(err, DS_ENOMEM, "out of memory");
     store__json_begin();
@@ -143,6 +164,8 @@ ds_status store_review_refresh(store_db *db, ds_error *err)
         st = store__db_fail(db, err, "reading messages for review");
     if (st == DS_OK && s.oom)
         st = ds_fail(err, DS_ENOMEM, "out of memory");
+    /* this refresh's mark: one more than any before */
+    long long stamp = (long long)time(NULL);
     for (size_t i = 0; st == DS_OK && i < s.n; i++) {
         store_q *u = store__q(db, STMT_REVIEW_UPSERT, err);
         if (!u) {
@@ -154,7 +177,16 @@ ds_status store_review_refresh(store_db *db, ds_error *err)
         store__bind_int(u, 3, s.v[i].count);
         store__bind_text(u, 4, s.v[i].last_seen);
         store__bind_int(u, 5, s.v[i].conversation);
+        store__bind_text(u, 6, s.v[i].key);
+        store__bind_int(u, 7, stamp);
         st = store__exec(db, u, err, "keeping a review item");
+    }
+    store_q *sw = st == DS_OK ? store__q(db, STMT_REVIEW_SWEEP, err) : NULL;
+    if (st == DS_OK && !sw)
+        st = DS_EDB;
+    if (sw) {
+        store__bind_int(sw, 1, stamp);
+        st = store__exec(db, sw, err, "forgetting review items whose messages are gone");
     }
     for (size_t i = 0; i < s.n; i++)
         ds_free(s.v[i].text);

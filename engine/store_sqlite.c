@@ -235,7 +235,27 @@ static const char *const migrations[] = {
     /* 9 -> 10: a supervisor sees the reports and teaches the bot; an agent
      * answers conversations. */
     "ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent'"
-    "  CHECK (role IN ('agent','supervisor'));"};
+    "  CHECK (role IN ('agent','supervisor'));",
+
+    /* 10 -> 11: review items are groups: the same message typed another way
+     * (case, Turkish letters, punctuation) is one item, keyed by grp; the
+     * text shown is the group's latest. seen marks the refresh that found
+     * it, so open items whose messages are gone (retention) leave. */
+    "CREATE TABLE review_groups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  grp TEXT NOT NULL UNIQUE,"
+    "  text TEXT NOT NULL,"
+    "  intent TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  last_seen TEXT NOT NULL,"
+    "  conversation_id INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','assigned','dismissed')),"
+    "  assigned_intent TEXT,"
+    "  seen INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO review_groups (id, grp, text, intent, count, last_seen, conversation_id, state,"
+    "  assigned_intent) SELECT id, lower(text), text, intent, count, last_seen, conversation_id,"
+    "  state, assigned_intent FROM review_items;"
+    "DROP TABLE review_items;"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -429,14 +449,15 @@ static const char *const stmt_sql[STMT_COUNT_] = {
     [STMT_REVIEW_SCAN] = "SELECT conversation_id, role, text, details, created_at FROM messages"
                          " WHERE role IN ('shopper','bot') ORDER BY conversation_id, id",
     [STMT_REVIEW_UPSERT] =
-        "INSERT INTO review_items (text, intent, count, last_seen, conversation_id)"
-        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (text) DO UPDATE SET intent = excluded.intent,"
-        " count = excluded.count, last_seen = excluded.last_seen,"
-        " conversation_id = excluded.conversation_id",
+        "INSERT INTO review_groups (grp, text, intent, count, last_seen, conversation_id, seen)"
+        " VALUES (?6, ?1, ?2, ?3, ?4, ?5, ?7) ON CONFLICT (grp) DO UPDATE SET text = excluded.text,"
+        " intent = excluded.intent, count = excluded.count, last_seen = excluded.last_seen,"
+        " conversation_id = excluded.conversation_id, seen = excluded.seen",
+    [STMT_REVIEW_SWEEP] = "DELETE FROM review_groups WHERE state = 'open' AND seen != ?1",
     [STMT_REVIEW_LIST] = "SELECT id, text, intent, count, last_seen, coalesce(conversation_id, 0),"
-                         " state FROM review_items WHERE ?1 = 0 OR id = ?1"
+                         " state FROM review_groups WHERE ?1 = 0 OR id = ?1"
                          " ORDER BY last_seen DESC, count DESC, id",
-    [STMT_REVIEW_SET] = "UPDATE review_items SET state = ?2, assigned_intent = ?3 WHERE id = ?1",
+    [STMT_REVIEW_SET] = "UPDATE review_groups SET state = ?2, assigned_intent = ?3 WHERE id = ?1",
     [STMT_HANDOFF_WAITING] = "SELECT count(*) FROM handoffs WHERE state IN ('waiting','offline')",
     [STMT_HANDOFF_LAST_CLOSED] = "SELECT id, rating IS NOT NULL, coalesce(agent_id, 0)"
                                  " FROM handoffs WHERE conversation_id = ?1 AND state = 'closed'"

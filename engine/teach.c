@@ -149,3 +149,40 @@ ds_status teach_assign(const char *dir, const char *intent, const char *text, ch
     ds_free(json);
     return st;
 }
+
+struct teach_keyer {
+    const kb_base *kb;
+    nlp_text *t;
+};
+
+teach_keyer *teach_keyer_new(const kb_base *kb)
+{
+    teach_keyer *k = ds_calloc(1, sizeof *k);
+    if (k && !(k->t = nlp_text_new())) {
+        ds_free(k);
+        return NULL;
+    }
+    if (k)
+        k->kb = kb;
+    return k;
+}
+
+void teach_keyer_free(teach_keyer *k)
+{
+    if (!k)
+        return;
+    nlp_text_free(k->t);
+    ds_free(k);
+}
+
+size_t teach_review_key(void *keyer, const char *text, char *key, size_t cap)
+{
+    teach_keyer *k = keyer;
+    if (!k || !text || nlp_normalise(kb_lexicon(k->kb), text, strlen(text), k->t, NULL) != DS_OK)
+        return 0;
+    size_t n = nlp_text_skeleton_len(k->t);
+    if (!n || n >= cap)
+        return 0;
+    memcpy(key, nlp_text_skeleton(k->t), n);
+    return n;
+}

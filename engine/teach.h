@@ -18,4 +18,15 @@
 ds_status teach_assign(const char *dir, const char *intent, const char *text, char **file,
                        ds_error *err);
 
+/* Review items are groups of one message typed differently: their key is
+ * the message's normalised skeleton (case, dotted and dotless i, letters
+ * typed without Turkish characters, punctuation). A keyer is per thread;
+ * owned (teach_keyer_free); NULL on OOM. teach_review_key fits
+ * store_review_key_fn with the keyer as its context. */
+typedef struct teach_keyer teach_keyer;
+struct kb_base;
+teach_keyer *teach_keyer_new(const struct kb_base *kb);
+void teach_keyer_free(teach_keyer *k);
+size_t teach_review_key(void *keyer, const char *text, char *key, size_t cap);
+
 #endif

@@ -14,7 +14,7 @@
 #include "store.h"
 #include "teach.h"
 
-static const char usage[] = "usage: destek review list [--db PATH] [--json]\n"
+static const char usage[] = "usage: destek review list [--db PATH] [--json] [--kb DIR]\n"
                             "       destek review assign ID INTENT [--db PATH] [--kb DIR]\n"
                             "       destek review dismiss ID [--db PATH]\n";
 
@@ -51,8 +51,20 @@ static int do_list(const cli_opts *o)
     memset(&err, 0, sizeof err);
     store_review *r = NULL;
     size_t n = 0;
-    if (store_review_refresh(db, &err) != DS_OK ||
-        store_review_list(db, 0, &r, &n, &err) != DS_OK) {
+    /* the same message typed differently is one item: grouped by its
+     * normalised form, with the knowledge base's lexicon */
+    cli_engine e;
+    if (cli_engine_open(&e, cli_kb_dir(o)) != 0) {
+        store_close(db);
+        return 1;
+    }
+    teach_keyer *k = teach_keyer_new(e.kb);
+    ds_status st = k ? store_review_refresh(db, teach_review_key, k, &err) : DS_ENOMEM;
+    teach_keyer_free(k);
+    cli_engine_close(&e);
+    if (st == DS_ENOMEM && !err.message[0])
+        snprintf(err.message, sizeof err.message, "out of memory");
+    if (st != DS_OK || store_review_list(db, 0, &r, &n, &err) != DS_OK) {
         fprintf(stderr, "destek: %s\n", err.message);
         store_close(db);
         return 1;

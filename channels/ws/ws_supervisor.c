@@ -105,8 +105,12 @@ static void on_review_list(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     store_review *r = NULL;
     size_t n = 0;
-    if (ws__batch(srv) != DS_OK || store_review_refresh(srv->db, NULL) != DS_OK ||
-        store_review_list(srv->db, 0, &r, &n, NULL) != DS_OK) {
+    teach_keyer *k = teach_keyer_new(srv->kb);
+    ds_status st = k && ws__batch(srv) == DS_OK
+                       ? store_review_refresh(srv->db, teach_review_key, k, NULL)
+                       : DS_ENOMEM;
+    teach_keyer_free(k);
+    if (st != DS_OK || store_review_list(srv->db, 0, &r, &n, NULL) != DS_OK) {
         ws__send_error(srv, c, "unavailable", "the review list cannot be read now; try again");
         return;
     }

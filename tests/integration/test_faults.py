@@ -159,11 +159,10 @@ async def t_disk_full(ctx):
         w = await a.hello()
         await a.message("f-0", "kargo ücreti ne kadar")
         # fill the disk to the last block
-        with open(os.path.join(mnt, "filler"), "wb") as f:
+        with open(os.path.join(mnt, "filler"), "wb", buffering=0) as f:  # no buffer left to flush
             try:
                 while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
+                    f.write(b"\0" * 4096)
             except OSError:
                 pass
         acked, refusals = [], 0

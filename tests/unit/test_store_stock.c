@@ -108,8 +108,9 @@ static void test_migrate_v6(void)
     store_close(db);
     /* back to version 6 as it shipped, with stock in it */
     raw_exec(path,
+             "DROP TABLE review_groups; DELETE FROM schema_version WHERE version = 11;"
              "ALTER TABLE agents DROP COLUMN role; DELETE FROM schema_version WHERE version = 10;"
-             "DROP TABLE review_items; DELETE FROM schema_version WHERE version = 9;"
+             "DELETE FROM schema_version WHERE version = 9;"
              "DROP TABLE destructions; DROP TABLE identity_checks; DROP TABLE access_log;"
              "DROP INDEX conversations_order; DROP INDEX conversations_contact;"
              "ALTER TABLE conversations DROP COLUMN order_id;"
