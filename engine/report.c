@@ -3,6 +3,8 @@
  * `destek report --json` prints and the supervisor's console receives. */
 #include "report.h"
 
+#include "hours.h"
+
 static json_t *seconds(long long s)
 {
     return s < 0 ? json_null() : json_integer(s);
@@ -39,5 +41,23 @@ json_t *report_json(const store_report *r, const char *from, const char *to)
         "fallback_rate", r->bot_turns ? (double)r->fallbacks / (double)r->bot_turns : 0.0,
         "handoffs_by_priority", counts(r->by_priority, prio), "handoffs_by_reason",
         counts(r->by_reason, r->reasons), "top_intents", intents, "conversations_by_hour", hours);
+    if (j) {
+        json_object_set_new(j, "first_response_open_s", seconds(r->first_response_open_s));
+        json_object_set_new(j, "waiting_open_s", seconds(r->waiting_open_s));
+    }
     return j;
+}
+
+long long report_open_seconds(void *kb, long long from_utc, long long to_utc)
+{
+    const long long step = 60, cap = 14 * 86400LL;
+    if (to_utc - from_utc > cap)
+        to_utc = from_utc + cap;
+    long long n = 0;
+    for (long long t = from_utc; t < to_utc; t += step) {
+        long long len = to_utc - t < step ? to_utc - t : step;
+        if (hours_open_now(kb, HOURS_AUTO, (time_t)t))
+            n += len;
+    }
+    return n;
 }

@@ -340,11 +340,12 @@ typedef struct store_count {
  * score. */
 typedef struct store_report {
     long long conversations, bot_resolved, handoffs, offline_requests;
-    long long first_response_s; /* hand-off to the first agent message */
-    long long waiting_s;        /* hand-off to its claim */
-    long long resolution_s;     /* hand-off to its end (closed or released) */
-    long long answered;         /* hand-offs an agent answered */
-    double csat;                /* share of 4 and 5 among the scores */
+    long long first_response_s;                      /* hand-off to the first agent message */
+    long long waiting_s;                             /* hand-off to its claim */
+    long long first_response_open_s, waiting_open_s; /* the same, counting working hours only */
+    long long resolution_s;                          /* hand-off to its end (closed or released) */
+    long long answered;                              /* hand-offs an agent answered */
+    double csat;                                     /* share of 4 and 5 among the scores */
     long long csat_responses, closed;
     long long bot_turns, fallbacks;
     store_count by_priority[2], by_reason[16], intents[10];
@@ -352,8 +353,13 @@ typedef struct store_report {
     long long hours[24]; /* conversations started in each hour of the day */
 } store_report;
 
-ds_status store_report_get(store_db *db, const char *from, const char *to, store_report *out,
-                           ds_error *err);
+/* Seconds of [from_utc, to_utc) that count (the shop's working hours). */
+typedef long long (*store_span_fn)(void *ctx, long long from_utc, long long to_utc);
+
+/* open (may be NULL: the *_open_s figures are then -1) measures spans in
+ * working hours. */
+ds_status store_report_get(store_db *db, const char *from, const char *to, store_span_fn open,
+                           void *open_ctx, store_report *out, ds_error *err);
 
 /* ---- the team's search ------------------------------------------------------ */
 

@@ -70,10 +70,10 @@ static ds_status first_agent(store_db *db, long long conv, long long since, long
     return rc == STORE_ROW ? DS_OK : store__db_fail(db, err, "reading agent replies");
 }
 
-static ds_status handoffs(store_db *db, const char *from, const char *to, store_report *r,
-                          ds_error *err)
+static ds_status handoffs(store_db *db, const char *from, const char *to, store_span_fn open,
+                          void *open_ctx, store_report *r, ds_error *err)
 {
-    times first = {0}, wait = {0}, resolve = {0};
+    times first = {0}, wait = {0}, resolve = {0}, first_open = {0}, wait_open = {0};
     long long scores = 0, good = 0;
     size_t prio = 0;
     store_q *st = store__q(db, STMT_REPORT_HANDOFFS, err);
@@ -128,17 +128,25 @@ static ds_status handoffs(store_db *db, const char *from, const char *to, store_
         }
         if (x->claimed && push(&wait, x->claimed - x->created))
             s = ds_fail(err, DS_ENOMEM, "out of memory");
+        if (s == DS_OK && x->claimed && open &&
+            push(&wait_open, open(open_ctx, x->created, x->claimed)))
+            s = ds_fail(err, DS_ENOMEM, "out of memory");
         if (s == DS_OK && x->ended && push(&resolve, x->ended - x->created))
             s = ds_fail(err, DS_ENOMEM, "out of memory");
         long long at = 0;
         if (s == DS_OK && (s = first_agent(db, x->conv, x->created, &at, err)) == DS_OK && at) {
             r->answered++;
-            if (push(&first, at - x->created))
+            if (push(&first, at - x->created) ||
+                (open && push(&first_open, open(open_ctx, x->created, at))))
                 s = ds_fail(err, DS_ENOMEM, "out of memory");
         }
     }
     r->first_response_s = median(first.v, first.n);
     r->waiting_s = median(wait.v, wait.n);
+    r->first_response_open_s = open ? median(first_open.v, first_open.n) : -1;
+    r->waiting_open_s = open ? median(wait_open.v, wait_open.n) : -1;
+    ds_free(first_open.v);
+    ds_free(wait_open.v);
     r->resolution_s = median(resolve.v, resolve.n);
     r->csat_responses = scores;
     r->csat = scores ? (double)good / (double)scores : -1;
@@ -190,8 +198,8 @@ static ds_status rows_of(store_db *db, store_stmt_id id, const char *from, const
     return rc == STORE_DONE ? DS_OK : store__db_fail(db, err, "reading the report");
 }
 
-ds_status store_report_get(store_db *db, const char *from, const char *to, store_report *out,
-                           ds_error *err)
+ds_status store_report_get(store_db *db, const char *from, const char *to, store_span_fn open,
+                           void *open_ctx, store_report *out, ds_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!from || !to || strlen(from) != 10 || strlen(to) != 10 || strcmp(from, to) > 0)
@@ -203,7 +211,7 @@ ds_status store_report_get(store_db *db, const char *from, const char *to, store
         return st;
     if ((st = two_ints(db, STMT_REPORT_CONVS, from, to, &out->conversations, &out->bot_resolved,
                        err)) == DS_OK &&
-        (st = handoffs(db, from, to, out, err)) == DS_OK &&
+        (st = handoffs(db, from, to, open, open_ctx, out, err)) == DS_OK &&
         (st = two_ints(db, STMT_REPORT_BOT_TURNS, from, to, &out->bot_turns, &out->fallbacks,
                        err)) == DS_OK &&
         (st = rows_of(db, STMT_REPORT_INTENTS, from, to, out, err)) == DS_OK)

@@ -57,8 +57,12 @@ static void print_text(const store_report *r, const char *from, const char *to)
     if (r->first_response_s >= 0)
         printf("  first response (median)             %lld s over %lld answered hand-offs\n",
                r->first_response_s, r->answered);
+    if (r->first_response_open_s >= 0)
+        printf("    of it in working hours            %lld s\n", r->first_response_open_s);
     if (r->waiting_s >= 0)
         printf("  waiting until claimed (median)      %lld s\n", r->waiting_s);
+    if (r->waiting_open_s >= 0)
+        printf("    of it in working hours            %lld s\n", r->waiting_open_s);
     if (r->resolution_s >= 0)
         printf("  hand-off to its end (median)        %lld s\n", r->resolution_s);
     if (r->csat >= 0)
@@ -101,7 +105,6 @@ int cmd_report(int argc, char **argv)
         snprintf(to, sizeof to, "%s", o.to);
     if (o.from)
         snprintf(from, sizeof from, "%s", o.from);
-    cli_engine_close(&e);
     const char *path = o.db_path ? o.db_path : CLI_DEFAULT_DB;
     store_db *db = NULL;
     ds_error err;
@@ -111,7 +114,7 @@ int cmd_report(int argc, char **argv)
     if (store_open(path, &db, &err) != DS_OK) {
         fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
         rc = 1;
-    } else if (store_report_get(db, from, to, &r, &err) != DS_OK) {
+    } else if (store_report_get(db, from, to, report_open_seconds, e.kb, &r, &err) != DS_OK) {
         fprintf(stderr, "destek: %s\n", err.message);
         rc = err.status == DS_EINVAL ? 2 : 1;
     } else if (o.json) {
@@ -120,6 +123,7 @@ int cmd_report(int argc, char **argv)
         print_text(&r, from, to);
     }
     store_close(db);
+    cli_engine_close(&e);
     cli_opts_free(&o);
     return rc;
 }

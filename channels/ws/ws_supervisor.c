@@ -66,7 +66,7 @@ static void on_report(ws_server *srv, ws_conn *c, json_t *msg)
     store_report r;
     ds_error err;
     memset(&err, 0, sizeof err);
-    if (store_report_get(srv->db, from, to, &r, &err) != DS_OK) {
+    if (store_report_get(srv->db, from, to, report_open_seconds, srv->kb, &r, &err) != DS_OK) {
         ws__send_error(srv, c, "unavailable", "the report cannot be made now; try again");
         return;
     }
@@ -75,7 +75,7 @@ static void on_report(ws_server *srv, ws_conn *c, json_t *msg)
         char day[11];
         date_of(z, day);
         store_report dr;
-        if (store_report_get(srv->db, day, day, &dr, NULL) != DS_OK)
+        if (store_report_get(srv->db, day, day, NULL, NULL, &dr, NULL) != DS_OK)
             break;
         json_array_append_new(
             days,

@@ -45,7 +45,21 @@ handoff(c4, "offline", "normal", "istek", at(25, "23:10:30"))
 c5 = conv(at(24, "23:59:59")); msg(c5, "bot", at(24, "23:59:59"), "fallback")
 c6 = conv(at(26, "00:00:01")); msg(c6, "bot", at(26, "00:00:01"), "fallback")
 handoff(c6, "closed", "normal", "istek", at(26, "00:00:02"), None, at(26, "00:01:00"), 1)
+# the next evening, 21:50: claimed 09:01 and answered 09:05 the morning after
+# (the shop works 09:00-22:00): 40,500 s on the clock, 900 s of working hours
+c7 = conv(at(26, "21:49:00")); msg(c7, "shopper", at(26, "21:49:00")); msg(c7, "bot", at(26, "21:49:00"), "canli_destek")
+handoff(c7, "closed", "normal", "istek", at(26, "21:50:00"), at(27, "09:01:00"), at(27, "09:30:00"), 4)
+msg(c7, "agent", at(27, "09:05:00"))
 c.commit()
+PY
+out=$("$destek" report --db "$db" --kb "$src/intents" --from 2026-11-26 --to 2026-11-26 --json)
+python3 - "$out" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+want = {"first_response_s": 40500, "first_response_open_s": 900,   # 10 min + 5 min
+        "waiting_s": 40260, "waiting_open_s": 660}                  # 10 min + 1 min
+for k, v in want.items():
+    assert r[k] == v, "%s: got %r, want %r" % (k, r[k], v)
 PY
 out=$("$destek" report --db "$db" --kb "$src/intents" --from 2026-11-25 --to 2026-11-25 --json)
 echo "$out"
@@ -54,6 +68,7 @@ import json, sys
 r = json.loads(sys.argv[1])
 want = {"conversations": 4, "bot_resolved": 1, "handoffs": 3, "offline_requests": 1,
         "first_response_s": 135,           # median of 210 and 60
+        "first_response_open_s": 135,      # all in working hours
         "waiting_s": 80,                   # median of 120 and 40: their mean
         "resolution_s": 1140,              # median of 1140 and 1140
         "csat": 0.5, "csat_responses": 2,  # one 5, one 2
