@@ -92,7 +92,9 @@
   var queue = [], queueAt = 0, queueTotal = 0, offered = null;   /* queueTotal: how many wait in all ("total") */
   var canned = [];
   var convs = {}, order = [], active = null;   /* conversation id -> state */
-  var mode = 'reply', localSeq = 0;
+  var mode = 'reply', localSeq = 0;   /* localSeq orders our unanswered messages and requests */
+  /* the middle column: "conv" (the active conversation), "search" (results) or "reader" (read-only) */
+  var pane = 'conv';
 
   function token() { try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { return ''; } }
   function setToken(t) { try { if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY); } catch (e) {} }
@@ -264,6 +266,12 @@
       case 'intents':
         onIntents(m);
         break;
+      case 'search_results':
+        onSearchResults(m);
+        break;
+      case 'transcript':
+        onTranscript(m);
+        break;
     }
   }
 
@@ -279,9 +287,10 @@
       return;
     }
     var cid = m.conversation != null ? String(m.conversation) : null;
-    /* an error naming no conversation, while a supervisor's request waits, answers that request
-       (the server answers the frames in order; a conversation's errors always name it) */
-    if (!cid && supPending.length) { onSupError(m); return; }
+    /* an error naming no conversation answers the oldest request still waiting for one: a search,
+       a reading or a supervisor's request (supPending), unless a message of ours sent before it
+       is still unanswered (the server answers the frames in order; a conversation's errors name it) */
+    if (!cid && supPending.length && !localBefore(supPending[0].seq)) { onSupError(m); return; }
     /* a conversation no longer ours cannot page either: the "Önceki mesajlar" request ends */
     if (cid && convs[cid] && convs[cid].loadingOlder && (code === 'not_found' || code === 'not_yours')) olderFailed(cid, false);
     var pendingClaims = Object.keys(claiming);
@@ -387,7 +396,7 @@
 
   function claim(id) {
     if (claiming[id]) return;
-    if (convs[id] && convs[id].state === 'active') { showConv(id); return; }
+    if (convs[id] && convs[id].state === 'active') { openConv(id); return; }
     claiming[id] = true;
     renderQueue();
     if (!send({ type: 'claim', conversation: id })) { delete claiming[id]; renderQueue(); toast('Bağlantı yok; biraz sonra yeniden deneyin.', 'warn'); return; }
@@ -424,7 +433,7 @@
     renderTabs();
     updateLoad();
     if (mine || !active) {
-      showConv(id);
+      if (mine) openConv(id); else showConv(id);
       if (mine) $('composer-input').focus();
     } else if (id === active) showConv(id);
   }
@@ -468,6 +477,8 @@
   }
   function onHistory(m) {
     var id = String(m.conversation);
+    /* a page of a conversation read-only (asked for by the reader, in order) */
+    if (supTake('view_history', id)) { readerHistory(m); return; }
     var c = convs[id];
     if (!c || !c.loadingOlder) return;   /* not asked for, or the conversation was opened again since */
     c.loadingOlder = false;
@@ -516,7 +527,7 @@
     var c = convs[id];
     if (!c) return;
     c.entries.push(e);
-    if (countUnread && (id !== active || document.hidden || view !== 'chats')) { c.unread++; renderTabs(); updateTitle(); }
+    if (countUnread && (id !== active || document.hidden || view !== 'chats' || pane !== 'conv')) { c.unread++; renderTabs(); updateTitle(); }
     else renderTabs();
     if (id === active) {
       /* an agent reading older messages is not pulled down by a new one; their own message does */
@@ -572,7 +583,7 @@
     if (!c) { toast('#' + id + ' için müşteri puanı: ' + score + '/5', 'info'); return; }
     c.rating = { score: score, comment: m.comment || '' };
     c.entries.push({ role: 'rating', score: score, comment: m.comment || '', at: new Date().toISOString() });
-    if (id !== active || view !== 'chats') c.unread++;
+    if (id !== active || view !== 'chats' || pane !== 'conv') c.unread++;
     renderTabs(); updateTitle();
     if (id === active) { showConv(id); }
     if (id !== active || view !== 'chats') toast('#' + id + ' müşteri puanı: ' + score + '/5', 'info');
@@ -619,7 +630,7 @@
       sub.appendChild(el('span', 'tab-last', c.state === 'closed' ? (c.rating ? 'Kapatıldı · puan ' + c.rating.score + '/5' : 'Kapatıldı · puan bekleniyor')
         : c.state === 'released' ? 'Asistana devredildi' : last));
       b.appendChild(sub);
-      b.addEventListener('click', function () { showConv(id); });
+      b.addEventListener('click', function () { openConv(id); });
       b.addEventListener('keydown', tabKeys);
       box.appendChild(b);
     });
@@ -640,13 +651,13 @@
     if (n == null) return;
     e.preventDefault();
     n = (n + order.length) % order.length;
-    showConv(order[n]);
+    openConv(order[n]);
     $('tab-' + order[n]).focus();
   }
   function moveTab(d) {
     if (!order.length) return;
     var i = active ? order.indexOf(active) : -1;
-    showConv(order[(i + d + order.length) % order.length]);
+    openConv(order[(i + d + order.length) % order.length]);
   }
   function updateTitle() {
     var n = 0; order.forEach(function (id) { n += convs[id].unread; });
@@ -664,11 +675,12 @@
     if (active && convs[active] && active !== id) saveDraft();
     active = id && convs[id] ? id : null;
     var c = active && convs[active];
-    $('placeholder').hidden = !!c;
-    $('conv').hidden = !c;
-    $('info').hidden = !c;
+    /* while a search or a read-only transcript fills the middle, the conversation waits behind it */
+    $('placeholder').hidden = !!c || pane !== 'conv';
+    $('conv').hidden = !c || pane !== 'conv';
+    $('info').hidden = !c || pane !== 'conv';
     if (!c) { renderTabs(); return; }
-    c.unread = 0;
+    if (pane === 'conv') c.unread = 0;
     $('conv').setAttribute('aria-labelledby', 'tab-' + id);
     $('conv-h').textContent = 'Sohbet #' + id;
     var tags = $('conv-tags'); tags.textContent = '';
@@ -703,16 +715,20 @@
     transcript.textContent = '';
     renderOlder(c);
     if (focusOlder && !keepScroll) { var ob = transcript.querySelector('button.older'); if (ob) ob.focus({ preventScroll: true }); }
-    var prevDay = '';
-    c.entries.forEach(function (e) {
-      var day = e.at ? new Date(e.at).toDateString() : '';
-      if (day && prevDay && day !== prevDay) transcript.appendChild(el('div', 'day', new Date(e.at).toLocaleDateString('tr-TR', { day: 'numeric', month: 'long', timeZone: 'Europe/Istanbul' })));
-      if (day) prevDay = day;
-      appendEntry(e);
-    });
+    fillEntries(transcript, c.entries);
     if (!keepScroll) scrollDown();
   }
-  function appendEntry(e) {
+  /* the entries into a transcript box, with a line at each new day */
+  function fillEntries(box, entries) {
+    var prevDay = '';
+    entries.forEach(function (e) {
+      var day = e.at ? new Date(e.at).toDateString() : '';
+      if (day && prevDay && day !== prevDay) box.appendChild(el('div', 'day', new Date(e.at).toLocaleDateString('tr-TR', { day: 'numeric', month: 'long', timeZone: 'Europe/Istanbul' })));
+      if (day) prevDay = day;
+      appendEntry(e, box);
+    });
+  }
+  function appendEntry(e, box) {
     var wrap;
     if (e.role === 'sys') {
       wrap = el('div', 'ev', e.text);
@@ -757,7 +773,7 @@
       else wrap.appendChild(richText(el('div', 'bub'), e.text));
       if (e.failed) wrap.appendChild(el('div', 'fail-why', String(e.failed)));
     }
-    transcript.appendChild(wrap);
+    (box || transcript).appendChild(wrap);
   }
   function scrollDown() { transcript.scrollTop = transcript.scrollHeight; }
 
@@ -847,7 +863,15 @@
     body.appendChild(s3);
 
     /* anything else the server sent, shown plainly */
-    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1 };
+    /* the customer's other conversations, each opened read-only */
+    var sE = card('Müşterinin önceki sohbetleri');
+    sE.classList.add('earlier-card');
+    var earlier = Array.isArray(ctx.earlier) ? ctx.earlier.filter(isConvRow) : [];
+    if (earlier.length) sE.appendChild(convList(earlier, 'conv'));
+    else sE.appendChild(el('p', 'muted small', 'Bu müşterinin başka sohbeti bulunamadı.'));
+    body.appendChild(sE);
+
+    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1, earlier: 1 };
     var s4 = card('Diğer bilgiler');
     Object.keys(ctx).forEach(function (k) {
       if (known[k]) return;
@@ -1144,6 +1168,7 @@
     supPending = [];
     rep.busy = false; setRepBusy(false);
     if (Object.keys(rv.busy).length) { rv.busy = {}; if (rv.items) renderReview(); }
+    searchDisconnected();
   }
   function supReset() {
     supDisconnected();
@@ -1156,12 +1181,13 @@
     $('rep-csv').disabled = true;
     $('rv-list').textContent = ''; $('rv-status').hidden = false; $('rv-status').textContent = 'Liste yükleniyor…';
     updateReviewCount();
+    searchReset();
     setView('chats');
   }
 
   function supSend(kind, frame, id) {
     if (!send(frame)) { toast('Bağlantı yok; biraz sonra yeniden deneyin.', 'warn'); return false; }
-    var p = { kind: kind, id: id };
+    var p = { kind: kind, id: id, seq: ++localSeq };
     p.timer = setTimeout(function () {
       var i = supPending.indexOf(p);
       if (i >= 0) { supPending.splice(i, 1); supFailed(p, null); }
@@ -1196,6 +1222,9 @@
       toast('Öğretilecek mesajlar alınamadı. ' + why, 'warn', detail);
       if (!rv.items) $('rv-status').textContent = 'Liste alınamadı. Yenile ile yeniden deneyin.';
     } else if (p.kind === 'review_assign' || p.kind === 'review_dismiss') reviewActionFailed(p, code, why, detail);
+    else if (p.kind === 'search') searchFailed(code, why, detail);
+    else if (p.kind === 'view') viewFailed(p, code, why, detail);
+    else if (p.kind === 'view_history') readerOlderFailed(p, why, detail);
     else if (p.kind === 'intents') toast('Niyet listesi alınamadı; Yenile ile yeniden deneyin. ' + why, 'warn', detail);
   }
 
@@ -1785,13 +1814,213 @@
     if (rv.items) renderReview();
   }
 
+  /* ---------- search and reading (every agent) ---------- */
+  /* `search` finds conversations by an order number, an e-mail or phone, or a shopper's words;
+     `view` opens one read-only (a `transcript`), older pages with `history` as for a held one.
+     These requests go in supPending with the supervisor's: the server answers frames in order and
+     their errors name no conversation, so an error goes to the oldest request waiting. */
+  var srch = { q: null, items: null, busy: false };
+  var rd = null;   /* the conversation read: { id, row, loaded, entries, more, loadingOlder, earlier, back } */
+  var STATE_TR = { open: 'açık', closed: 'kapalı' };
+
+  /* a message of ours sent before `seq` and not yet answered (its error would come first) */
+  function localBefore(seq) {
+    return order.some(function (id) {
+      return convs[id].entries.some(function (e) { return e.local && !e.echoed && !e.failed && e.seq < seq; });
+    });
+  }
+  function isConvRow(x) { return isObj(x) && x.conversation != null && String(x.conversation) !== ''; }
+  var longDate = fmtOr({ day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Istanbul' },
+    function (d) { return d.toISOString().slice(0, 16).replace('T', ' '); });
+  function dateTr(s) { var d = new Date(s); return s && !isNaN(d) ? longDate.format(d) : String(s || ''); }
+  function stateTr(s) { return STATE_TR[s] || String(s || ''); }
+  function statePill(s) { return el('span', 'pill ' + (s === 'open' ? 'pill-open' : 'pill-ended'), stateTr(s)); }
+
+  /* a list of conversations (results, earlier ones): each a button that opens it read-only */
+  function convList(rows, from) {
+    var ul = el('ul', 'conv-list');
+    rows.forEach(function (r) {
+      var id = String(r.conversation);
+      var li = el('li');
+      var b = el('button', 'ci'); b.type = 'button';
+      b.setAttribute('data-conv', id);
+      var top = el('span', 'ci-top');
+      top.appendChild(el('span', 'ci-id', 'Sohbet #' + id));
+      top.appendChild(statePill(r.state));
+      b.appendChild(top);
+      var meta = el('span', 'ci-meta');
+      var t = el('time', null, dateTr(r.created_at)); if (r.created_at) t.dateTime = String(r.created_at);
+      meta.appendChild(t);
+      if (r.order) meta.appendChild(el('span', 'ci-order', 'Sipariş #' + r.order));
+      b.appendChild(meta);
+      b.setAttribute('aria-label', 'Sohbet #' + id + ', ' + dateTr(r.created_at) + ', ' + stateTr(r.state) +
+        (r.order ? ', sipariş #' + r.order : '') + ': salt okunur aç');
+      b.addEventListener('click', function () { openReader(r, from); });
+      li.appendChild(b);
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function setPane(p) {
+    pane = p;
+    $('search').hidden = p !== 'search';
+    $('reader').hidden = p !== 'reader';
+    showConv(active);   /* the conversation (or the placeholder) back, or behind the pane */
+  }
+  function openConv(id) { pane = 'conv'; $('search').hidden = true; $('reader').hidden = true; showConv(id); }
+
+  $('search-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var q = $('search-q').value.replace(/^\s+|\s+$/g, '');
+    if (q.length < 2) { toast('Aramak için en az 2 karakter yazın.', 'warn'); $('search-q').focus(); return; }
+    if (q.length > 200) { toast('Arama en fazla 200 karakter olabilir.', 'warn'); $('search-q').focus(); return; }
+    if (!supSend('search', { type: 'search', q: q })) return;
+    srch.q = q; srch.items = null; srch.busy = true;
+    if (view !== 'chats') setView('chats');
+    renderSearch();
+    setPane('search');
+  });
+  $('search-close').addEventListener('click', function () {
+    setPane('conv');
+    (active && $('tab-' + active) || $('search-q')).focus();
+  });
+  function onSearchResults(m) {
+    supTake('search');
+    if (srch.q == null || m.q !== srch.q) return;   /* an answer to an earlier search: a newer one follows */
+    srch.busy = supWaiting('search');
+    srch.items = (Array.isArray(m.items) ? m.items : []).filter(isConvRow);
+    renderSearch();
+  }
+  function searchFailed(code, why, detail) {
+    srch.busy = supWaiting('search');
+    toast('Arama yapılamadı. ' + (code === 'bad_request' ? 'Arama 2 ile 200 karakter arasında olmalı.' : why || 'Sunucu isteği reddetti.'), 'warn', detail);
+    renderSearch(true);
+  }
+  function renderSearch(failed) {
+    $('search-sub').textContent = srch.q != null ? 'Aranan: “' + srch.q + '”' : '';
+    var items = srch.items, st = $('search-status'), box = $('search-results');
+    box.textContent = '';
+    st.textContent = srch.busy ? 'Aranıyor…' : failed && !items ? 'Arama yapılamadı; yeniden deneyin.'
+      : !items ? '' : !items.length ? 'Sonuç yok' : items.length >= 20 ? 'En yeni 20 sonuç gösteriliyor; daha dar bir arama deneyin.'
+      : trNum(items.length) + ' sonuç, en yenisi üstte';
+    st.classList.toggle('no-results', !!items && !items.length && !srch.busy);
+    if (items && items.length && !srch.busy) { var list = convList(items, 'search'); while (list.firstChild) box.appendChild(list.firstChild); }
+  }
+
+  /* ----- a conversation read-only ----- */
+  function openReader(row, from) {
+    var id = String(row.conversation);
+    if (!supSend('view', { type: 'view', conversation: id }, id)) return;
+    /* opened from the reader's own list: the way back stays where the reading started */
+    var back = from === 'reader' ? (rd ? rd.back : 'search') : from;
+    rd = { id: id, row: row, loaded: false, entries: [], more: false, loadingOlder: false, earlier: [], back: back };
+    if (view !== 'chats') setView('chats');
+    renderReader();
+    setPane('reader');
+    $('reader').scrollTop = 0;   /* a phone scrolls the pane as a whole: from its top */
+    $('reader-h').focus({ preventScroll: true });
+  }
+  function onTranscript(m) {
+    var id = String(m.conversation);
+    supTake('view', id);
+    if (!rd || rd.id !== id || rd.loaded) return;   /* not the one being read (any more) */
+    rd.loaded = true;
+    rd.entries = (Array.isArray(m.history) ? m.history : []).filter(isObj).map(normEntry);
+    rd.more = !!m.history_more;
+    rd.earlier = (Array.isArray(m.earlier) ? m.earlier : []).filter(function (x) { return isConvRow(x) && String(x.conversation) !== id; });
+    renderReader();
+    var log = $('reader-log'); log.scrollTop = log.scrollHeight;
+  }
+  function viewFailed(p, code, why, detail) {
+    toast((code === 'not_found' ? 'Sohbet #' + p.id + ' bulunamadı.' : 'Sohbet #' + p.id + ' açılamadı. ' + (why || 'Sunucu isteği reddetti.')), 'warn', detail);
+    if (rd && rd.id === p.id && !rd.loaded && pane === 'reader') { var back = rd.back; rd = null; setPane(back === 'search' && srch.q != null ? 'search' : 'conv'); }
+  }
+  function renderReader(keepScroll) {
+    if (!rd) return;
+    var r = rd.row || {};
+    $('reader-h').textContent = 'Sohbet #' + rd.id;
+    var tags = $('reader-tags'); tags.textContent = '';
+    tags.appendChild(el('span', 'pill pill-ro', 'Salt okunur'));
+    if (r.state) tags.appendChild(statePill(r.state));
+    if (r.created_at) tags.appendChild(el('span', 'tag-text', dateTr(r.created_at)));
+    if (r.order) tags.appendChild(el('span', 'tag-text', 'Sipariş #' + r.order));
+    var backB = $('reader-back');
+    backB.textContent = rd.back === 'conv' ? '← Sohbete dön' : '← Sonuçlara dön';
+    var log = $('reader-log');
+    var focusOlder = document.activeElement && document.activeElement.classList.contains('older') && log.contains(document.activeElement);
+    log.textContent = '';
+    if (!rd.loaded) log.appendChild(el('div', 'ev', 'Yükleniyor…'));
+    else if (!rd.entries.length) log.appendChild(el('div', 'ev', 'Bu sohbette mesaj yok.'));
+    if (rd.more && oldestN(rd) != null) {
+      var box = el('div', 'older-row');
+      var b = el('button', 'btn btn-sm older', rd.loadingOlder ? 'Yükleniyor…' : 'Önceki mesajlar');
+      b.type = 'button'; b.title = 'Sohbetin daha eski mesajlarını yükle';
+      b.setAttribute('aria-disabled', rd.loadingOlder ? 'true' : 'false');
+      b.addEventListener('click', readerOlder);
+      box.appendChild(b);
+      log.appendChild(box);
+      if (focusOlder) b.focus({ preventScroll: true });
+    } else if (focusOlder) log.focus({ preventScroll: true });
+    fillEntries(log, rd.entries);
+    if (!keepScroll) log.scrollTop = log.scrollHeight;
+    var ul = $('reader-earlier'); ul.textContent = '';
+    var list = convList(rd.earlier, 'reader');
+    while (list.firstChild) ul.appendChild(list.firstChild);
+    $('reader-earlier-empty').hidden = !rd.loaded || rd.earlier.length > 0;
+  }
+  function readerOlder() {
+    if (!rd || rd.loadingOlder || !rd.more) return;
+    var before = oldestN(rd);
+    if (before == null) return;
+    if (!supSend('view_history', { type: 'history', conversation: rd.id, before: before }, rd.id)) return;
+    rd.loadingOlder = true;
+    var b = $('reader-log').querySelector('button.older');
+    if (b) { b.textContent = 'Yükleniyor…'; b.setAttribute('aria-disabled', 'true'); }
+  }
+  function readerHistory(m) {
+    var id = String(m.conversation);
+    if (!rd || rd.id !== id || !rd.loadingOlder) return;
+    rd.loadingOlder = false;
+    var first = oldestN(rd);
+    var older = (Array.isArray(m.entries) ? m.entries : []).filter(isObj).map(normEntry)
+      .filter(function (e) { return e.n != null && (first == null || e.n < first); });
+    rd.more = !!m.more && older.length > 0;
+    var log = $('reader-log'), fromBottom = log.scrollHeight - log.scrollTop;
+    rd.entries = older.concat(rd.entries);
+    renderReader(true);
+    log.scrollTop = log.scrollHeight - fromBottom;
+  }
+  function readerOlderFailed(p, why) {
+    if (rd && rd.id === p.id) { rd.loadingOlder = false; renderReader(true); }
+    toast('Önceki mesajlar yüklenemedi. ' + (why || 'Yeniden deneyin.'), 'warn');
+  }
+  $('reader-back').addEventListener('click', function () {
+    var back = rd ? rd.back : 'search';
+    if (back === 'search' && srch.q != null) { setPane('search'); $('search-h').focus(); }
+    else { setPane('conv'); (active && $('tab-' + active) || $('search-q')).focus(); }
+  });
+  function searchDisconnected() {
+    srch.busy = false;
+    if (rd) { rd.loadingOlder = false; }
+    if (pane === 'search') renderSearch();
+    if (pane === 'reader') renderReader(true);
+  }
+  function searchReset() {
+    srch = { q: null, items: null, busy: false };
+    rd = null;
+    $('search-q').value = '';
+    $('search-results').textContent = ''; $('search-status').textContent = '';
+    setPane('conv');
+  }
+
   /* ---------- global keys ---------- */
   document.addEventListener('keydown', function (e) {
     if (appEl.hidden || (dlg.open)) return;
     if (e.altKey && !e.ctrlKey && !e.metaKey && view === 'chats') {
       if (e.key === 'ArrowDown') { e.preventDefault(); moveTab(1); if (active) $('tab-' + active).focus(); }
       else if (e.key === 'ArrowUp') { e.preventDefault(); moveTab(-1); if (active) $('tab-' + active).focus(); }
-      else if ((e.key === 'n' || e.key === 'N' || e.code === 'KeyN') && active) { e.preventDefault(); setMode(mode === 'note' ? 'reply' : 'note'); input.focus(); }
+      else if ((e.key === 'n' || e.key === 'N' || e.code === 'KeyN') && active && pane === 'conv') { e.preventDefault(); setMode(mode === 'note' ? 'reply' : 'note'); input.focus(); }
     }
   });
   document.addEventListener('visibilitychange', function () {

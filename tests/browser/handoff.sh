@@ -2,7 +2,8 @@
 # Browser tests of the agent console against a real `destek serve --hours open`:
 # handoff.test.js (a full human hand-off, shopper widget + console), then
 # console_paging.test.js (a long transcript paged, a long queue), then
-# supervisor.test.js (a supervisor's Raporlar and Öğret; an agent sees neither).
+# supervisor.test.js (a supervisor's Raporlar and Öğret; an agent sees neither), then
+# search.test.js (search and read-only transcripts, for an agent).
 #   tests/browser/handoff.sh SRC_ROOT BUILD_DIR
 # Exit status: 0 when all pass, else 1; 77 (skip) when chromium or node_modules are missing,
 # unless CI=true (then missing tools are a failure).
@@ -39,4 +40,7 @@ AGENT_TOKEN="$AGENT_TOKEN2" node "$HERE/console_paging.test.js" "http://127.0.0.
 # the supervisor's pages, first with frames the test answers itself, then against the server
 # (the agent Zeynep is refused the supervisor's frames); the earlier tests' conversations are in the report
 node "$HERE/supervisor.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
+# search and read-only reading, for the agent Zeynep (not a supervisor): a customer's two
+# conversations found by order number, e-mail and words, read, and listed as earlier ones
+node "$HERE/search.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
 finish $status
