@@ -1718,7 +1718,14 @@
       var meta = el('div', 'rv-meta');
       meta.appendChild(el('span', 'rv-times', trNum(it.count || 1) + ' kez'));
       if (it.last_seen) { var t = el('time', 'rv-seen', 'Son: ' + fmtDate(it.last_seen)); t.dateTime = String(it.last_seen); meta.appendChild(t); }
-      if (it.conversation != null) meta.appendChild(el('span', 'rv-conv', 'Sohbet #' + it.conversation));
+      if (it.conversation != null) {
+        /* the conversation it came from, one click away (read-only, audited) */
+        var cb = el('button', 'rv-conv linkish', 'Sohbet #' + it.conversation);
+        cb.type = 'button';
+        cb.setAttribute('aria-label', 'Sohbet #' + it.conversation + ' salt okunur açılsın');
+        cb.addEventListener('click', function () { openReader({ conversation: it.conversation }, 'review'); });
+        meta.appendChild(cb);
+      }
       li.appendChild(meta);
       var botLine = el('p', 'rv-bot');
       botLine.appendChild(document.createTextNode('Botun yanıtı: '));
@@ -1946,7 +1953,7 @@
     if (r.created_at) tags.appendChild(el('span', 'tag-text', dateTr(r.created_at)));
     if (r.order) tags.appendChild(el('span', 'tag-text', 'Sipariş #' + r.order));
     var backB = $('reader-back');
-    backB.textContent = rd.back === 'conv' ? '← Sohbete dön' : '← Sonuçlara dön';
+    backB.textContent = rd.back === 'conv' ? '← Sohbete dön' : rd.back === 'review' ? '← Öğret sayfasına dön' : '← Sonuçlara dön';
     var log = $('reader-log');
     var focusOlder = document.activeElement && document.activeElement.classList.contains('older') && log.contains(document.activeElement);
     log.textContent = '';
@@ -1997,6 +2004,7 @@
   }
   $('reader-back').addEventListener('click', function () {
     var back = rd ? rd.back : 'search';
+    if (back === 'review') { setPane('conv'); setView('review'); return; }
     if (back === 'search' && srch.q != null) { setPane('search'); $('search-h').focus(); }
     else { setPane('conv'); (active && $('tab-' + active) || $('search-q')).focus(); }
   });

@@ -549,6 +549,16 @@ async function real(opts) {
   if ((await li.locator('.rv-text').textContent()) !== NONSENSE) fail('the item does not show the message');
   if ((await li.locator('select option').count()) < 10) fail('the picker offers fewer than 10 of the knowledge base\'s intents');
   await sup.screenshot({ path: path.join(SHOTS, 'supervisor-real-review.png') });
+  step = 'real: Öğret, the item\'s conversation one click away';
+  await li.locator('button.rv-conv').click();
+  await sup.locator('#reader').waitFor({ state: 'visible' }).catch(() => fail('the item\'s conversation does not open'));
+  await sup.waitForFunction(t => document.querySelector('#reader') && document.querySelector('#reader').textContent.includes(t),
+    NONSENSE, { timeout: STEP_MS }).catch(() => fail('the conversation opened does not show the message'));
+  if (!/Salt okunur/.test(await sup.locator('#reader').textContent())) fail('the conversation is not read-only');
+  await sup.screenshot({ path: path.join(SHOTS, 'supervisor-real-review-conversation.png') });
+  await sup.locator('#reader-back').click();
+  await li.waitFor({ state: 'visible' }).catch(() => fail('back from the conversation does not return to Öğret'));
+  step = 'real: Öğret, dismiss the shopper\'s message';
   await li.locator('.rv-dismiss').click();
   await li.waitFor({ state: 'detached' }).catch(() => fail('the dismissed item stays'));
   if (!got.some(m => m.type === 'review_dismissed' && m.id === mine.id)) fail('the server did not confirm the dismissal');
