@@ -71,6 +71,10 @@ char *cli_utf8_lossy(const char *s, size_t len);
 /* Reads one line (without the newline) into *line (owned, reused). -1 at EOF. */
 long cli_getline(char **line, size_t *cap, FILE *f);
 
+/* The store of --db (default ./destek.db), opened; NULL after printing why. */
+struct store_db;
+struct store_db *cli_store_open(const cli_opts *o);
+
 int cmd_classify(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_kb(int argc, char **argv);

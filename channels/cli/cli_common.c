@@ -8,6 +8,7 @@
 #include <time.h>
 #include <utf8proc.h>
 
+#include "store.h"
 #include "tpl.h"
 
 int cli_parse(int argc, char **argv, int from, cli_opts *o)
@@ -192,4 +193,17 @@ long cli_getline(char **line, size_t *cap, FILE *f)
     while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
         (*line)[--n] = '\0';
     return (long)n;
+}
+
+store_db *cli_store_open(const cli_opts *o)
+{
+    const char *path = o->db_path ? o->db_path : CLI_DEFAULT_DB;
+    store_db *db = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    if (store_open(path, &db, &err) != DS_OK) {
+        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
+        return NULL;
+    }
+    return db;
 }

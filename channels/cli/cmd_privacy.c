@@ -18,19 +18,6 @@ static const char usage[] =
     "       destek privacy log [--db PATH] [--json]\n"
     "       destek privacy access [--conversation ID] [--db PATH] [--json]\n";
 
-static store_db *open_db(const cli_opts *o)
-{
-    const char *path = o->db_path ? o->db_path : CLI_DEFAULT_DB;
-    store_db *db = NULL;
-    ds_error err;
-    memset(&err, 0, sizeof err);
-    if (store_open(path, &db, &err) != DS_OK) {
-        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
-        return NULL;
-    }
-    return db;
-}
-
 /* Exactly one of --email, --phone, --order. */
 static int subject_of(const cli_opts *o, store_subject_kind *kind, const char **value)
 {
@@ -60,7 +47,7 @@ static int do_export(const cli_opts *o)
     const char *value;
     if (subject_of(o, &kind, &value) != 0)
         return 2;
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;
@@ -100,7 +87,7 @@ static int do_erase(const cli_opts *o)
     const char *value;
     if (subject_of(o, &kind, &value) != 0)
         return 2;
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;
@@ -132,7 +119,7 @@ static int do_purge(const cli_opts *o)
     cli_engine e;
     if (cli_engine_open(&e, cli_kb_dir(o)) != 0)
         return 1;
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db) {
         cli_engine_close(&e);
         return 1;
@@ -163,7 +150,7 @@ static int do_purge(const cli_opts *o)
 
 static int do_log(const cli_opts *o)
 {
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;
@@ -192,7 +179,7 @@ static int do_access(const cli_opts *o)
             return 2;
         }
     }
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;

@@ -18,19 +18,6 @@ static const char usage[] = "usage: destek review list [--db PATH] [--json] [--k
                             "       destek review assign ID INTENT [--db PATH] [--kb DIR]\n"
                             "       destek review dismiss ID [--db PATH]\n";
 
-static store_db *open_db(const cli_opts *o)
-{
-    const char *path = o->db_path ? o->db_path : CLI_DEFAULT_DB;
-    store_db *db = NULL;
-    ds_error err;
-    memset(&err, 0, sizeof err);
-    if (store_open(path, &db, &err) != DS_OK) {
-        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
-        return NULL;
-    }
-    return db;
-}
-
 static long long item_id(const char *s)
 {
     char *end = NULL;
@@ -44,7 +31,7 @@ static int do_list(const cli_opts *o)
         fputs(usage, stderr);
         return 2;
     }
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;
@@ -100,7 +87,7 @@ static int do_assign(const cli_opts *o)
         return 2;
     }
     const char *intent = o->args[2], *dir = cli_kb_dir(o);
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;
@@ -141,7 +128,7 @@ static int do_dismiss(const cli_opts *o)
         fputs(usage, stderr);
         return 2;
     }
-    store_db *db = open_db(o);
+    store_db *db = cli_store_open(o);
     if (!db)
         return 1;
     ds_error err;
