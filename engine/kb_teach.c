@@ -11,22 +11,6 @@
 
 #include "kb.h"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    ds_buf b;
-    ds_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ds_buf_append(&b, chunk, n);
-    fclose(f);
-    ds_buf_append(&b, "", 0);
-    return b.failed ? (ds_buf_cleanup(&b), NULL) : ds_buf_take(&b);
-}
-
 static int not_intents(const char *name)
 {
     size_t n = strlen(name);
@@ -50,9 +34,7 @@ ds_status kb_taught_file(const char *dir, const char *id, const char *text, char
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        char *raw = slurp(path);
-        json_t *root = raw ? json_loads(raw, JSON_REJECT_DUPLICATES, NULL) : NULL;
-        ds_free(raw);
+        json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
         json_t *intents = json_object_get(root, "intents");
         size_t i;
         json_t *in;
