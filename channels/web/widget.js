@@ -62,16 +62,19 @@
   var ON = lum > 0.62 ? '#111' : '#fff';
   var SIDE = LEFT ? 'left' : 'right';
   var CSS = [
-    ':host{all:initial;--c:' + COLOR + ';--on:' + ON + ';--tint:rgba(' + rgb.join(',') + ',.09);--ring:rgba(' + rgb.join(',') + ',.28);}',
+    /* --vx/--vy/--vw/--vh: the visual viewport (place(), below), in the layout viewport's
+       coordinates that position:fixed uses; the launcher and the panel are placed in it,
+       so a page that overflows (or a pinch zoom, or an on-screen keyboard) cannot push them off the screen */
+    ':host{all:initial;--vx:0px;--vy:0px;--vw:100vw;--vh:100vh;--c:' + COLOR + ';--on:' + ON + ';--tint:rgba(' + rgb.join(',') + ',.09);--ring:rgba(' + rgb.join(',') + ',.28);}',
     '*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}',
     'button{font:inherit;cursor:pointer}',
     ':focus-visible{outline:3px solid #1a73e8;outline-offset:2px}',
-    '.launch{position:fixed;bottom:20px;' + SIDE + ':20px;z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;background:var(--c);color:var(--on);box-shadow:0 6px 20px rgba(0,0,0,.22);display:flex;align-items:center;justify-content:center;transition:transform .15s}',
+    '.launch{position:fixed;top:calc(var(--vy) + var(--vh) - 80px);left:' + (LEFT ? 'calc(var(--vx) + 20px)' : 'calc(var(--vx) + var(--vw) - 80px)') + ';z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;background:var(--c);color:var(--on);box-shadow:0 6px 20px rgba(0,0,0,.22);display:flex;align-items:center;justify-content:center;transition:transform .15s}',
     '.launch:hover{transform:scale(1.06)}',
     '.launch svg{width:28px;height:28px}.launch .i2,.launch.op .i1{display:none}.launch.op .i2{display:block}',
     '.badge{position:absolute;top:-3px;' + (LEFT ? 'left' : 'right') + ':-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}',
     '.badge[hidden],[hidden]{display:none!important}',
-    '.panel{position:fixed;bottom:92px;' + SIDE + ':20px;z-index:2147483001;width:380px;height:min(620px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.25);font-size:15px;line-height:1.45}',
+    '.panel{--ph:min(620px,calc(var(--vh) - 112px));position:fixed;top:calc(var(--vy) + var(--vh) - 92px - var(--ph));left:' + (LEFT ? 'calc(var(--vx) + 20px)' : 'calc(var(--vx) + var(--vw) - 400px)') + ';z-index:2147483001;width:380px;height:var(--ph);display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.25);font-size:15px;line-height:1.45}',
     '.head{background:var(--c);color:var(--on);padding:14px 12px 14px 16px;display:flex;align-items:center;gap:12px}',
     '.av{width:40px;height:40px;border-radius:50%;background:rgba(255,255,255,.2);display:flex;align-items:center;justify-content:center;flex:none}',
     '.av svg{width:22px;height:22px}',
@@ -109,7 +112,7 @@
     '@media (prefers-reduced-motion:reduce){.typing i{animation:none}.launch{transition:none}}',
     '.foot{border-top:1px solid #e3e6ea;padding:10px 10px 8px;background:#fff}',
     '.row{display:flex;gap:8px;align-items:flex-end}',
-    'textarea{flex:1;resize:none;border:1.5px solid #d0d5dc;border-radius:12px;padding:9px 12px;font:inherit;font-size:15px;line-height:1.4;max-height:120px;min-height:42px;color:#1f2328;background:#fff;outline:none}',
+    'textarea{flex:1;resize:none;border:1.5px solid #d0d5dc;border-radius:12px;padding:9px 12px;font:inherit;font-size:16px;line-height:1.4;max-height:120px;min-height:42px;color:#1f2328;background:#fff;outline:none}',
     'textarea:focus,textarea:focus-visible{outline:none;border-color:var(--c);box-shadow:0 0 0 3px var(--ring)}',
     '.send{height:42px;padding:0 16px;border:0;border-radius:12px;background:var(--c);color:var(--on);font-weight:600;font-size:14.5px}',
     '.send:disabled{opacity:.45;cursor:default}',
@@ -120,11 +123,16 @@
     '.scores button:hover{border-color:var(--c)}',
     '.scores button[aria-pressed=true]{background:var(--c);border-color:var(--c);color:var(--on)}',
     '.scale{display:flex;justify-content:space-between;font-size:11.5px;color:#6b7280}',
-    '.survey textarea{min-height:38px;font-size:14px}',
+    '.survey textarea{min-height:38px;font-size:16px}',
     '.survey .send{align-self:flex-end;height:36px}',
     '.fine{font-size:11px;color:#6b7280;text-align:center;margin-top:6px}',
     '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
-    '@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0;bottom:0;' + SIDE + ':0}.launch.op{display:none}.m{max-width:90%}}'
+    /* a phone (place() sets data-full when the visual viewport is 480 px wide or less):
+       the panel is the whole visual viewport, and modal */
+    ':host([data-full]) .panel{left:var(--vx);top:var(--vy);width:var(--vw);height:var(--vh);border-radius:0;box-shadow:none}',
+    ':host([data-full]) .launch.op{display:none}',
+    ':host([data-full]) .m{max-width:90%}',
+    ':host([data-full]) .foot{padding-bottom:max(8px,env(safe-area-inset-bottom))}'
   ].join('\n');
 
   var ICON_CHAT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z"/></svg>';
@@ -555,10 +563,66 @@
   $('form').addEventListener('submit', function (e) { e.preventDefault(); submit(); });
   function submit() { if (sendText(input.value)) { input.value = ''; autosize(); } input.focus(); }
 
+  /* ---------- where it sits: the visual viewport ----------
+     position:fixed is relative to the layout viewport, which a page that overflows makes
+     bigger than the screen (456 px for a 390 px phone, say), and which an iOS keyboard or a
+     pinch zoom leaves larger than what is shown. The visual viewport is what the shopper
+     sees: the launcher and the panel are placed in it, and follow it when it scrolls or
+     resizes (the keyboard opening shrinks it: the panel shrinks with it, the input stays
+     above the keyboard). */
+  var full = false;
+  function place() {
+    var vv = window.visualViewport, x = 0, y = 0, w, h;
+    if (vv && vv.width > 0 && vv.height > 0) { x = vv.offsetLeft; y = vv.offsetTop; w = vv.width; h = vv.height; }
+    else { w = document.documentElement.clientWidth || window.innerWidth; h = window.innerHeight; }
+    var hs = host.style;
+    hs.setProperty('--vx', x + 'px'); hs.setProperty('--vy', y + 'px');
+    hs.setProperty('--vw', w + 'px'); hs.setProperty('--vh', h + 'px');
+    var f = w <= 480;
+    if (f !== full) {
+      full = f;
+      if (full) host.setAttribute('data-full', ''); else host.removeAttribute('data-full');
+      panel.setAttribute('aria-modal', full ? 'true' : 'false');
+    }
+    if (isOpen && root.activeElement === input) scrollDown();
+  }
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener('resize', place);
+    window.visualViewport.addEventListener('scroll', place);
+  }
+  window.addEventListener('resize', place);
+  window.addEventListener('scroll', place, { passive: true });
+  window.addEventListener('orientationchange', place);
+
+  /* On a phone the open panel covers the screen and is modal: Tab and Shift+Tab cycle
+     inside it, and focus that leaves for the page underneath comes back. */
+  function tabbables() {
+    var all = panel.querySelectorAll('button,textarea,input,select,a[href],[tabindex]'), out = [];
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (!el.disabled && el.tabIndex >= 0 && el.getClientRects().length) out.push(el);
+    }
+    return out;
+  }
+  panel.addEventListener('keydown', function (e) {
+    if (e.key !== 'Tab' || !full || !isOpen) return;
+    var t = tabbables(); if (!t.length) return;
+    var first = t[0], last = t[t.length - 1], a = root.activeElement;
+    if (e.shiftKey ? (a === first || t.indexOf(a) < 0) : (a === last || t.indexOf(a) < 0)) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
+  });
+  document.addEventListener('focusin', function (e) {
+    if (!isOpen || !full || e.target === host || host.contains(e.target)) return;
+    var t = tabbables(); (t.indexOf(input) >= 0 ? input : t[0] || panel).focus();
+  });
+
   /* ---------- open / close ---------- */
   function open() {
     if (!host.isConnected && document.body) mount();
     isOpen = true; unread = 0; showBadge();
+    place();
     panel.hidden = false;
     launcher.classList.add('op');
     launcher.setAttribute('aria-expanded', 'true');
@@ -606,8 +670,8 @@
     save(TAB, 'pending', null); save(TAB, 'open', null);
   }
 
-  function mount() { document.body.appendChild(host); }
-  setStatus('off'); updateBtn(); renderAll();
+  function mount() { document.body.appendChild(host); place(); }
+  setStatus('off'); updateBtn(); renderAll(); place();
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
   /* Resume a known conversation at once (for unread messages and pending re-sends);
      a first-time visitor connects on first open only. */
