@@ -65,7 +65,7 @@ static ds_status audit_lock(store_db *db, const char *order_id, const char *acto
     if (rc != STORE_ROW)
         return store__db_fail(db, err, "reading an order's status");
     char reason[96];
-    snprintf(reason, sizeof reason, "kimlik doğrulaması tekrar tekrar başarısız: %lld dakika kilit",
+    snprintf(reason, sizeof reason, "identity check failed repeatedly: locked for %lld min",
              span / 60);
     if (!(q = store__q(db, STMT_AUDIT_INSERT, err)))
         return DS_EDB;
