@@ -72,6 +72,10 @@ char *cli_utf8_lossy(const char *s, size_t len);
 long cli_getline(char **line, size_t *cap, FILE *f);
 
 /* The store of --db (default ./destek.db), opened; NULL after printing why. */
+/* Prints j as one compact JSON line (keys in order) and frees it. */
+typedef struct json_t json_t;
+void cli_print_json_line(json_t *j);
+
 struct store_db;
 struct store_db *cli_store_open(const cli_opts *o);
 

@@ -2,6 +2,8 @@
 /* Option parsing and engine set-up shared by the subcommands. */
 #include "cli.h"
 
+#include <jansson.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -206,4 +208,15 @@ store_db *cli_store_open(const cli_opts *o)
         return NULL;
     }
     return db;
+}
+
+void cli_print_json_line(json_t *j)
+{
+    char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(j);
+    if (line)
+        printf("%s\n", line);
+    else
+        fprintf(stderr, "destek: out of memory\n");
+    ds_free(line);
 }

@@ -69,11 +69,7 @@ static void print_counts(const store_destruction *d, int json)
                       "conversations", (json_int_t)d->conversations, "messages",
                       (json_int_t)d->messages, "requests", (json_int_t)d->requests, "handoffs",
                       (json_int_t)d->handoffs, "returns", (json_int_t)d->returns);
-        char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-        json_decref(j);
-        if (line)
-            printf("%s\n", line);
-        ds_free(line);
+        cli_print_json_line(j);
         return;
     }
     printf("%s  %-27s  %lld conversations, %lld messages, %lld requests, %lld hand-offs, "
@@ -194,11 +190,7 @@ static int do_access(const cli_opts *o)
             json_t *j =
                 json_pack("{s:s, s:s, s:I, s:s}", "at", a[i].at, "agent", a[i].agent,
                           "conversation", (json_int_t)a[i].conversation, "action", a[i].action);
-            char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-            json_decref(j);
-            if (line)
-                printf("%s\n", line);
-            ds_free(line);
+            cli_print_json_line(j);
         } else {
             printf("%s  %-20s  conversation %-8lld  %s\n", a[i].at, a[i].agent, a[i].conversation,
                    a[i].action);

@@ -63,11 +63,7 @@ static int do_list(const cli_opts *o)
                 json_pack("{s:I,s:s,s:s,s:I,s:s,s:I}", "id", (json_int_t)r[i].id, "text", r[i].text,
                           "intent", r[i].intent, "count", (json_int_t)r[i].count, "last_seen",
                           r[i].last_seen, "conversation", (json_int_t)r[i].conversation);
-            char *line = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-            json_decref(j);
-            if (line)
-                printf("%s\n", line);
-            ds_free(line);
+            cli_print_json_line(j);
         } else {
             printf("%6lld  %3lldx  %-22s  %.25s  %.70s\n", r[i].id, r[i].count, r[i].intent,
                    r[i].last_seen, r[i].text);
