@@ -13,11 +13,27 @@
 
 #include "store_int.h"
 
-/* The driver for a path: one per backend (PostgreSQL URIs will name theirs). */
+/* The backends, by how --db names them: a libpq URI is PostgreSQL's, any
+ * other text a file of SQLite's (the embedded default, last). */
+static const struct {
+    const char *prefix;
+    const store_driver *drv;
+} drivers[] = {
+    {"postgresql://", &store__pg},
+    {"postgres://", &store__pg},
+    {"", &store__sqlite},
+};
+
 static const store_driver *driver_for(const char *path)
 {
-    (void)path;
-    return &store__sqlite;
+    for (size_t i = 0;; i++)
+        if (strncmp(path, drivers[i].prefix, strlen(drivers[i].prefix)) == 0)
+            return drivers[i].drv;
+}
+
+int store_is_shared(const char *path)
+{
+    return path && driver_for(path) != &store__sqlite;
 }
 
 /* A contact as a lookup key (store.h). Here, below every store_ file that

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The order store: the only module that speaks SQL. SQLite (WAL) is the
- * embedded default; every query sits behind these functions, and below them
- * a driver per backend (store_int.h's store_driver: the SQL it runs, how it
- * binds and steps), so another backend (PostgreSQL for multi-node shops) is
- * one more driver. No backend's type appears here. A store_db is one
- * connection: use it from one thread at a time. */
+ * embedded default, PostgreSQL the shared database of several nodes; every
+ * query sits behind these functions, and below them a driver per backend
+ * (store_int.h's store_driver: the SQL it runs, how it binds and steps). No backend's type appears
+ * here. A store_db is one connection: use it from one thread at a time. */
 #ifndef STORE_H
 #define STORE_H
 
@@ -15,10 +14,16 @@
 typedef struct store_db store_db;
 
 /* Opens (creating if needed) the database at path and brings its schema to
- * the current version, upgrading older files in place. *out is owned
- * (store_close), written only on success. Errors are DS_EDB / DS_EIO with
- * SQLite's message in err. */
+ * the current version, upgrading older files in place. path is a file
+ * (SQLite) or a libpq URI, postgresql://... or postgres://... (the database
+ * must exist; its tables are created). *out is owned (store_close), written
+ * only on success. Errors are DS_EDB / DS_EIO with the backend's message in
+ * err. */
 ds_status store_open(const char *path, store_db **out, ds_error *err);
+
+/* 1 when path names a database that several processes share as nodes of
+ * one deployment (PostgreSQL), 0 for a file of one process's own. */
+int store_is_shared(const char *path);
 void store_close(store_db *db);
 
 /* How far a commit is durable: 0 (the default) survives the process dying

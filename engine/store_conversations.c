@@ -2,6 +2,7 @@
 /* Conversations of the chat server and their messages: create, find by a
  * token hash, close, append (a re-sent shopper message is stored once) and
  * list the newest messages. Same threading rule as store.h. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,7 +102,7 @@ ds_status store_messages_before(store_db *db, long long conversation, long long 
     if (!st)
         return DS_EDB;
     store__bind_int(st, 1, conversation);
-    store__bind_int(st, 2, limit ? (long long)limit : -1);
+    store__bind_int(st, 2, limit ? (long long)limit : LLONG_MAX); /* no limit */
     if (before > 0)
         store__bind_int(st, 3, before);
     store_message *v = NULL;

@@ -2,7 +2,7 @@
 /* Private to the store_ files: the connection layout, the ids of the
  * statements the store runs, and the seam between the files that hold the
  * queries' logic (store_orders.c, store_import.c, ...) and the driver of a
- * backend (store_sqlite.c): a driver knows its SQL for each statement id,
+ * backend (store_sqlite.c, store_pg.c): a driver knows its SQL for each statement id,
  * its schema migrations, and how to prepare, bind, step and read. The logic
  * files see only store_q and the store__ calls below, never a backend's
  * types. Nothing outside engine/store*.c includes this header. Same
@@ -177,6 +177,16 @@ struct store_driver {
 };
 
 extern const store_driver store__sqlite;
+extern const store_driver store__pg;
+
+/* The SQL of each statement in the words both backends accept (store_sql.c);
+ * NULL where a driver has its own. */
+extern const char *const store__sql[STMT_COUNT_];
+/* PostgreSQL's own (store_pg_sql.c): its schema steps, bootstrap and the
+ * statements it says differently. */
+extern const char *const store__pg_migrations[];
+extern const char store__pg_bootstrap[];
+extern const char *const store__pg_sql[STMT_COUNT_];
 
 struct store_db {
     const store_driver *drv;

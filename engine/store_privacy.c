@@ -4,6 +4,7 @@
  * read back from the files, applying the shop's retention periods, and the
  * destruction records that prove it was done. Same threading rule as
  * store.h. */
+#include <limits.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -183,7 +184,7 @@ static ds_status rows(store_db *db, store_stmt_id id, long long bind_int, const 
     else
         store__bind_int(st, 1, bind_int);
     if (id == STMT_MSG_SELECT)
-        store__bind_int(st, 2, -1); /* all the messages */
+        store__bind_int(st, 2, LLONG_MAX); /* all the messages */
     int rc;
     while ((rc = store__step(db, st)) == STORE_ROW) {
         json_t *o = json_object();

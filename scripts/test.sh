@@ -18,6 +18,12 @@ fi
 
 step() { printf '\n== %s\n' "$*"; }
 
+# a throwaway PostgreSQL server for the tests that run the store on it
+# (suite 'pg'), stopped and removed however this script ends
+pgdir=$(mktemp -d /tmp/destek-pg.XXXXXX)
+trap 'tests/pg/cluster.sh stop "$pgdir"' EXIT
+eval "$(tests/pg/cluster.sh start "$pgdir")"
+
 step "build and test (debug)"
 [ -f build-test/build.ninja ] || meson setup build-test -Dwerror=$werror >/dev/null
 ninja -C build-test

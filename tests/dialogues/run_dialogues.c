@@ -47,6 +47,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../pg/pgtest.h"
 #include "conv.h"
 #include "pii.h"
 
@@ -504,6 +505,7 @@ static void run_line(runner *ru, const char *file, int line, char *l)
 
 static FILE *dump_file;
 static json_t *old_states;
+static int on_pg; /* --pg: each script's store is a database on the test server */
 
 /* states_v1.jsonl lines into {"script:turn": {"text", "state"}}. */
 static json_t *read_states(const char *path)
@@ -526,12 +528,20 @@ static json_t *read_states(const char *path)
 static int run_script(int restart, const char *kb_dir, const match_engine *me, const char *fixture,
                       size_t fixture_len, const secrets *sec, const char *path)
 {
-    char db_path[] = "/tmp/destek-dlg-XXXXXX";
-    int fd = mkstemp(db_path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    unlink(db_path);
+    char db_path[512] = "/tmp/destek-dlg-XXXXXX";
+    if (on_pg) {
+        char name[64];
+        snprintf(name, sizeof name, "t_dlg%s_%.40s", restart ? "r" : "",
+                 strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+        if (pgtest_db(name, 1, db_path, sizeof db_path) != 0)
+            return -1;
+    } else {
+        int fd = mkstemp(db_path);
+        if (fd < 0)
+            return -1;
+        close(fd);
+        unlink(db_path);
+    }
     store_db *db;
     ds_error err;
     if (store_open(db_path, &db, &err) != DS_OK ||
@@ -587,6 +597,16 @@ static int by_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--pg") == 0) {
+        if (!pgtest_available()) {
+            fprintf(stderr, "run_dialogues: no test PostgreSQL server (DESTEK_TEST_PGHOST): "
+                            "skipped\n");
+            return 77;
+        }
+        on_pg = 1;
+        argv++;
+        argc--;
+    }
     if (argc > 2 && strcmp(argv[1], "--dump-states") == 0) {
         dump_file = fopen(argv[2], "w");
         argv += 2;
@@ -601,7 +621,7 @@ int main(int argc, char **argv)
     argv += restart;
     argc -= restart;
     if (argc != 4) {
-        fprintf(stderr, "usage: run_dialogues [--restart] KB_DIR ORDERS.json SCRIPT_DIR\n");
+        fprintf(stderr, "usage: run_dialogues [--pg] [--restart] KB_DIR ORDERS.json SCRIPT_DIR\n");
         return 2;
     }
     kb_base *kb;

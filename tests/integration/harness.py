@@ -8,6 +8,7 @@ Nothing here leaves the loopback interface."""
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -73,6 +74,32 @@ def orders_now(path, out_dir):
     return out
 
 
+def on_pg():
+    """With DESTEK_TEST_STORE=pg, each server's store is a database of its own
+    on the test PostgreSQL server (tests/pg/cluster.sh, DESTEK_TEST_PG*)."""
+    return os.environ.get("DESTEK_TEST_STORE") == "pg"
+
+
+if on_pg() and not os.environ.get("DESTEK_TEST_PGHOST"):
+    print("skip: no test PostgreSQL server (DESTEK_TEST_PGHOST; scripts/test.sh starts one)")
+    sys.exit(77)
+
+
+def pg_database(name):
+    """A new, empty database on the test server; returns its URI."""
+    if not os.environ.get("DESTEK_TEST_PGHOST"):
+        raise Skip("no test PostgreSQL server (DESTEK_TEST_PGHOST)")
+    host = os.environ["DESTEK_TEST_PGHOST"]
+    port = os.environ.get("DESTEK_TEST_PGPORT", "5432")
+    user = os.environ.get("DESTEK_TEST_PGUSER", "postgres")
+    db = re.sub(r"[^a-z0-9_]", "_", name.lower())[:60]
+    for sql in ("DROP DATABASE IF EXISTS %s WITH (FORCE)" % db, "CREATE DATABASE %s" % db):
+        subprocess.run(["psql", "-q", "-X", "-h", host, "-p", port, "-U", user, "-d", "postgres",
+                        "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True,
+                       timeout=30)
+    return "postgresql://%s@/%s?host=%s&port=%s" % (user, db, host, port)
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -93,7 +120,8 @@ class Server:
             self.env.update(env)
         self.own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="destek-it-")
-        self.db = os.path.join(self.workdir, "destek.db")
+        self.db = (pg_database("it_" + os.path.basename(self.workdir)) if on_pg()
+                   else os.path.join(self.workdir, "destek.db"))
         self.kb = kb or os.path.join(srcroot, "intents")
         self.port = None
         self.proc = None

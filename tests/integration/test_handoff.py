@@ -316,7 +316,7 @@ class Ctx:
         for name in agents:
             s.tokens[name] = add_agent(s.db, name)
         if orders:
-            r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(s.db)), "--db", s.db],
+            r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, s.workdir), "--db", s.db],
                                capture_output=True, timeout=30)
             check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
         s.start()

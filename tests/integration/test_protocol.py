@@ -43,7 +43,7 @@ class Ctx:
             elif name == "identity":
                 s = Server(DESTEK, SRCROOT, extra=["--limits", "off"],
                            env={"DESTEK_IDENTITY_SECRET": SECRET})
-                r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(s.db)), "--db", s.db],
+                r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, s.workdir), "--db", s.db],
                                    capture_output=True, timeout=30)
                 check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
             else:

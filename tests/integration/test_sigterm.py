@@ -246,7 +246,7 @@ async def t_reload_drops_intents(ctx):
 
 async def t_resume_mid_dialogue(ctx):
     srv = ctx.new_server(extra=["--limits", "off"])
-    r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(srv.db)), "--db", srv.db],
+    r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, srv.workdir), "--db", srv.db],
                        capture_output=True, timeout=30)
     check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
     srv.start()
@@ -300,7 +300,7 @@ async def t_reload_mid_dialogue(ctx):
     kb = os.path.join(ctx.tempdir(), "intents")
     shutil.copytree(os.path.join(SRCROOT, "intents"), kb)
     srv = ctx.new_server(extra=["--limits", "off"], kb=kb)
-    r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, os.path.dirname(srv.db)), "--db", srv.db],
+    r = subprocess.run([DESTEK, "orders", "import", orders_now(ORDERS, srv.workdir), "--db", srv.db],
                        capture_output=True, timeout=30)
     check(r.returncode == 0, "orders import failed: %r" % r.stderr[-300:])
     srv.start()

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers of the store's unit tests: a scratch directory for databases, file
  * reading, counts read through a second store connection (what is committed
- * to the file, as another process would see it), and raw SQLite access only
+ * to the file, as another process would see it), and raw SQL access only
  * for what no store call can do: faking old schemas, fingerprinting every
- * table, the journal mode. Header-only, like check.h. */
+ * table, the journal mode. Each test program runs on SQLite files, or with
+ * --pg on databases of the test PostgreSQL server (tests/pg/pgtest.h), where
+ * the SQLite-only checks are skipped. Header-only, like check.h. */
 #ifndef STORE_CHECK_H
 #define STORE_CHECK_H
 
@@ -13,16 +15,54 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../pg/pgtest.h"
 #include "check.h"
 #include "ds.h"
 #include "store.h"
 
-/* Set by each test's main (mkdtemp); databases are created inside. */
+/* Set by store_test_init (mkdtemp); databases are created inside. */
 static char tmpdir[64];
+/* 1 with --pg: every database is a PostgreSQL one. */
+static int on_pg;
+static const char *test_name = "store";
 
+/* Parses the program's arguments and makes the scratch directory. Returns
+ * 0 to run, 77 (meson's "skipped") when --pg is asked for and no server is
+ * named, 1 on failure. */
+static inline int store_test_init(int argc, char **argv, const char *name)
+{
+    test_name = name;
+    on_pg = argc > 1 && strcmp(argv[1], "--pg") == 0;
+    if (on_pg && !pgtest_available()) {
+        fprintf(stderr, "%s: no test PostgreSQL server (DESTEK_TEST_PGHOST): skipped\n", name);
+        return 77;
+    }
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/destek-%s-XXXXXX", name);
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    return 0;
+}
+
+/* A database called name: a file in the scratch directory, or on
+ * PostgreSQL a database of its own, new the first time a run names it. */
 static inline void db_path(char *buf, size_t len, const char *name)
 {
-    snprintf(buf, len, "%s/%s", tmpdir, name);
+    if (!on_pg) {
+        snprintf(buf, len, "%s/%s", tmpdir, name);
+        return;
+    }
+    static char made[64][96];
+    static int nmade;
+    char full[96];
+    snprintf(full, sizeof full, "t_%s_%s", test_name, name);
+    int seen = 0;
+    for (int i = 0; i < nmade && !seen; i++)
+        seen = strcmp(made[i], full) == 0;
+    if (!seen && nmade < 64)
+        snprintf(made[nmade++], sizeof made[0], "%s", full);
+    CHECK_MSG(pgtest_db(full, !seen, buf, len) == 0, "cannot create the database %s", full);
 }
 
 static inline char *read_all(const char *path, size_t *len)
@@ -41,12 +81,48 @@ static inline char *read_all(const char *path, size_t *len)
     return b.data ? ds_buf_take(&b) : ds_strdup("");
 }
 
+/* SQL for both backends: SQLite's group_concat(x, sep) is string_agg. */
+static inline void pg_words(const char *sql, char *out, size_t len)
+{
+    size_t n = 0;
+    while (*sql && n + 16 < len) {
+        if (strncmp(sql, "group_concat(", 13) == 0) {
+            memcpy(out + n, "string_agg(", 11);
+            n += 11;
+            sql += 13;
+        } else {
+            out[n++] = *sql++;
+        }
+    }
+    out[n] = '\0';
+}
+
+static inline void pg_raw(const char *path, const char *sql, char *buf, size_t len)
+{
+    char text[4096];
+    pg_words(sql, text, sizeof text);
+    PGconn *c = PQconnectdb(path);
+    CHECK_MSG(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+    PGresult *r = PQexec(c, text);
+    ExecStatusType st = PQresultStatus(r);
+    CHECK_MSG(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK, "%s: %s", text,
+              PQresultErrorMessage(r));
+    if (buf && st == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        snprintf(buf, len, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+}
+
 /* Runs one query; the first column of the first row into buf ("" when none). */
 static inline void raw_query(const char *path, const char *sql, char *buf, size_t len)
 {
+    buf[0] = '\0';
+    if (on_pg) {
+        pg_raw(path, sql, buf, len);
+        return;
+    }
     sqlite3 *c = NULL;
     sqlite3_stmt *st = NULL;
-    buf[0] = '\0';
     CHECK(sqlite3_open(path, &c) == SQLITE_OK);
     CHECK_MSG(sqlite3_prepare_v2(c, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
               sqlite3_errmsg(c));
@@ -58,6 +134,10 @@ static inline void raw_query(const char *path, const char *sql, char *buf, size_
 
 static inline void raw_exec(const char *path, const char *sql)
 {
+    if (on_pg) {
+        pg_raw(path, sql, NULL, 0);
+        return;
+    }
     sqlite3 *c = NULL;
     char *msg = NULL;
     CHECK(sqlite3_open(path, &c) == SQLITE_OK);

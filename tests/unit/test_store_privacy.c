@@ -80,6 +80,19 @@ static long long conversation(store_db *db, const char *token, const char *order
     return id;
 }
 
+/* What is in the files: SQLite's file and WAL are the store's to scrub;
+ * PostgreSQL's files are the server's (VACUUM, docs/PRIVACY.md). */
+#define FILE_CHECK(x) \
+    do {              \
+        if (!on_pg)   \
+            CHECK(x); \
+    } while (0)
+#define FILE_CHECK_MSG(x, ...)         \
+    do {                               \
+        if (!on_pg)                    \
+            CHECK_MSG(x, __VA_ARGS__); \
+    } while (0)
+
 /* 1 when the raw bytes of path (and its -wal) contain s. */
 static int file_has(const char *path, const char *s)
 {
@@ -178,7 +191,7 @@ static void test_erase(void)
         return;
     long long ids[4];
     fill(db, ids);
-    CHECK(file_has(path, "AYSE-MARKER-ONE"));
+    FILE_CHECK(file_has(path, "AYSE-MARKER-ONE"));
     store_destruction d;
     CHECK_STATUS(store_privacy_erase(db, STORE_SUBJECT_PHONE, "05321234567", NOW, &d, NULL), DS_OK);
     CHECK_EQ_INT(d.conversations, 3);
@@ -192,8 +205,8 @@ static void test_erase(void)
                                        "AYSE-MARKER-SIGNED",  "AYSE-MARKER-OFFLINE",
                                        "AYSE-MARKER-ADDRESS", "AYSE-MARKER-CASE"};
     for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++)
-        CHECK_MSG(!file_has(path, gone[i]), "%s is still in the files", gone[i]);
-    CHECK(file_has(path, "MEHMET-MARKER"));
+        FILE_CHECK_MSG(!file_has(path, gone[i]), "%s is still in the files", gone[i]);
+    FILE_CHECK(file_has(path, "MEHMET-MARKER"));
     store_message *m = NULL;
     size_t n = 0;
     CHECK_STATUS(store_messages_list(db, ids[2], 0, &m, &n, NULL), DS_OK);
@@ -212,7 +225,7 @@ static void test_erase(void)
     if (n == 1)
         CHECK_EQ_INT(log[0].messages, 6);
     ds_free(log);
-    raw_query(path, "SELECT group_concat(rule || at) FROM destructions", buf, sizeof buf);
+    raw_query(path, "SELECT group_concat(rule || at, ',') FROM destructions", buf, sizeof buf);
     CHECK(!strstr(buf, "532") && !strstr(buf, "ayse"));
     /* erasing again finds nothing and still records the request */
     CHECK_STATUS(store_privacy_erase(db, STORE_SUBJECT_EMAIL, "ayse@example.com", NOW, &d, NULL),
@@ -251,9 +264,9 @@ static void test_purge(void)
     CHECK_EQ_INT(d[0].messages, 2);
     CHECK_EQ_INT(d[0].conversations, 1); /* its saved dialogue */
     CHECK_EQ_INT(d[2].handoffs, 1);
-    CHECK(!file_has(path, "OLD-MARKER") && !file_has(path, "OLD-PREVIEW") &&
-          !file_has(path, "OLD-COMMENT"));
-    CHECK(file_has(path, "NEW-MARKER"));
+    FILE_CHECK(!file_has(path, "OLD-MARKER") && !file_has(path, "OLD-PREVIEW") &&
+               !file_has(path, "OLD-COMMENT"));
+    FILE_CHECK(file_has(path, "NEW-MARKER"));
     /* the counts a report needs stay: the conversation, the hand-off, its score */
     raw_query(path, "SELECT count(*) || '/' || (SELECT rating FROM handoffs) FROM conversations",
               buf, sizeof buf);
@@ -267,7 +280,7 @@ static void test_purge(void)
     store_retention keep = {0};
     keep.records_days = 1;
     CHECK_STATUS(store_privacy_purge(db, &keep, NOW_UTC + 3 * 86400LL, NOW, d, NULL), DS_OK);
-    CHECK(file_has(path, "NEW-MARKER"));
+    FILE_CHECK(file_has(path, "NEW-MARKER"));
     store_destruction *log = NULL;
     CHECK_STATUS(store_destructions_list(db, &log, &n, NULL), DS_OK);
     CHECK_EQ_INT((long long)n, 3); /* the first run's three went, this run's three stay */
@@ -365,13 +378,11 @@ static void test_access(void)
     store_close(db);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/destek-privacy-XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    int init = store_test_init(argc, argv, "privacy");
+    if (init != 0)
+        return init;
     ds_json_use_ds_alloc();
     test_contact_key();
     test_export();

@@ -55,12 +55,12 @@ static const char fingerprint_sql[] =
     "SELECT (SELECT count(*) FROM orders) || '|' || (SELECT count(*) FROM items) || '|' ||"
     " (SELECT count(*) FROM shipments) || '|' || (SELECT count(*) FROM customers) || '|' ||"
     " (SELECT group_concat(id || status || customer_name || total, ',') FROM"
-    "  (SELECT * FROM orders ORDER BY id)) || '|' ||"
+    "  (SELECT * FROM orders ORDER BY id) AS t) || '|' ||"
     " (SELECT coalesce(group_concat(sku || '=' || qty, ','), '') FROM"
-    "  (SELECT * FROM stock ORDER BY sku)) || '|' ||"
+    "  (SELECT * FROM stock ORDER BY sku) AS t) || '|' ||"
     " (SELECT coalesce(group_concat(id || kind || coalesce(order_id, '-') || items || reason"
     "   || state || coalesce(code, '-') || priority || coalesce(details, '-') || created_at"
-    "   || updated_at, ','), '') FROM (SELECT * FROM returns ORDER BY id))";
+    "   || updated_at, ','), '') FROM (SELECT * FROM returns ORDER BY id) AS t)";
 
 static const char tshirt[] = "[{\"sku\":\"TS-102-M\",\"name\":\"Pamuklu Tişört\",\"qty\":1}]";
 
@@ -364,8 +364,8 @@ static void test_import_valid(void)
                              &err),
                  DS_OK);
     raw_query(path,
-              "SELECT count(*) || state || updated_at || coalesce(details, 'none') FROM"
-              " returns WHERE code = 'EX7P2L4N'",
+              "SELECT (SELECT count(*) FROM returns WHERE code = 'EX7P2L4N') || state ||"
+              " updated_at || coalesce(details, 'none') FROM returns WHERE code = 'EX7P2L4N'",
               buf, sizeof buf);
     CHECK_EQ_STR(buf, "1exchanged2026-11-24T10:00:00+03:00none");
     CHECK_EQ_INT(count_returns(path), 4);
@@ -672,19 +672,18 @@ static void test_faults(void)
     store_close(db);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/destek-returns-XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    int init = store_test_init(argc, argv, "returns");
+    if (init != 0)
+        return init;
     test_add_list();
     test_add_invalid();
     test_stock();
     test_import_valid();
     test_import_invalid();
-    test_migrate_v3();
+    if (!on_pg) /* SQLite files made by hand */
+        test_migrate_v3();
     test_faults();
     cleanup();
     return CHECK_MAIN_RESULT();

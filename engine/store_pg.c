@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/* The PostgreSQL driver of the store, for several nodes on one database:
+ * prepare/bind/step/read over libpq, with the SQL of store_sql.c (its ?N
+ * renumbered $N) or PostgreSQL's own (store_pg_sql.c). The only file that
+ * speaks libpq. A statement runs whole on its first step and its rows are
+ * read from the result (so two statements' rows may be read interleaved,
+ * as with SQLite). One connection per thread, as store.h says. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+enum { PG_MAX_PARAMS = 16, PG_TEXT_OID = 25 };
+
+/* The driver's own memory (its connection and statements) comes from
+ * malloc, as libpq's and SQLite's does: it lives as long as the connection
+ * and is not the store's data, so ds_malloc's failure injection in the
+ * store's tests is about the store's own allocations, as on SQLite. */
+
+typedef struct pg_conn {
+    PGconn *c;
+    long long changes, last_id;
+    unsigned generation; /* bumped by each reconnect: statements prepare again */
+    char err[512];
+} pg_conn;
+
+typedef struct pg_stmt {
+    pg_conn *pc;
+    store_stmt_id id;
+    unsigned generation;
+    int nparams;
+    unsigned used; /* bit i: $i+1 appears in the SQL */
+    int returns_id;
+    char *sql; /* owned, renumbered */
+    const char *params[PG_MAX_PARAMS];
+    char ints[PG_MAX_PARAMS][24];
+    PGresult *res;
+    int row, rows;
+} pg_stmt;
+
+static pg_conn *pc_of(store_db *db)
+{
+    return db->conn;
+}
+
+static void remember(pg_conn *pc, const char *msg)
+{
+    snprintf(pc->err, sizeof pc->err, "%s", msg && *msg ? msg : "unknown error");
+    size_t n = strlen(pc->err);
+    while (n && (pc->err[n - 1] == '\n' || pc->err[n - 1] == ' '))
+        pc->err[--n] = '\0';
+}
+
+static ds_status fail(store_db *db, ds_error *err, const char *what)
+{
+    return ds_fail(err, DS_EDB, "%s: %s", what, pc_of(db)->err);
+}
+
+static void quiet(void *arg, const char *msg)
+{
+    (void)arg; /* NOTICEs ("relation already exists, skipping") are not errors */
+    (void)msg;
+}
+
+static ds_status pg_script(store_db *db, const char *sql, ds_error *err, const char *what)
+{
+    pg_conn *pc = pc_of(db);
+    PGresult *r = PQexec(pc->c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok)
+        remember(pc, r ? PQresultErrorMessage(r) : PQerrorMessage(pc->c));
+    PQclear(r);
+    return ok ? DS_OK : fail(db, err, what);
+}
+
+static ds_status pg_open(store_db *db, const char *uri, ds_error *err)
+{
+    pg_conn *pc = calloc(1, sizeof *pc);
+    if (!pc)
+        return ds_fail(err, DS_ENOMEM, "out of memory connecting to PostgreSQL");
+    db->conn = pc;
+    pc->c = PQconnectdb(uri);
+    if (!pc->c)
+        return ds_fail(err, DS_ENOMEM, "out of memory connecting to PostgreSQL");
+    if (PQstatus(pc->c) != CONNECTION_OK) {
+        remember(pc, PQerrorMessage(pc->c));
+        /* the URI may hold a password: name the database, not the URI */
+        return ds_fail(err, DS_EIO, "cannot connect to PostgreSQL database \"%s\": %s",
+                       PQdb(pc->c) ? PQdb(pc->c) : "?", pc->err);
+    }
+    PQsetNoticeProcessor(pc->c, quiet, NULL);
+    return pg_script(db, "SET client_min_messages = warning", err, "setting up the connection");
+}
+
+static void stmt_free(pg_stmt *s)
+{
+    if (!s)
+        return;
+    PQclear(s->res);
+    free(s->sql);
+    free(s);
+}
+
+static void pg_close(store_db *db)
+{
+    for (size_t i = 0; i < STMT_COUNT_; i++) {
+        stmt_free(db->stmts[i].impl);
+        db->stmts[i].impl = NULL;
+    }
+    pg_conn *pc = pc_of(db);
+    if (pc)
+        PQfinish(pc->c);
+    free(pc);
+    db->conn = NULL;
+}
+
+/* store_sql.c's ?N as $N (no ? appears in a literal of ours); notes which
+ * parameters appear. Returns the highest, or -1 when one is out of range. */
+static int renumber(const char *in, char *out, unsigned *used)
+{
+    int max = 0;
+    *used = 0;
+    for (; *in; in++) {
+        if (*in == '?' && in[1] >= '0' && in[1] <= '9') {
+            int n = atoi(in + 1);
+            if (n < 1 || n > PG_MAX_PARAMS)
+                return -1;
+            *used |= 1u << (n - 1);
+            max = n > max ? n : max;
+            *out++ = '$';
+            continue;
+        }
+        *out++ = *in;
+    }
+    *out = '\0';
+    return max;
+}
+
+/* Prepares s on the connection, again after a reconnect. Parameters the SQL
+ * leaves out are declared text, as PostgreSQL wants a type for each. */
+static int send_prepare(pg_stmt *s)
+{
+    Oid types[PG_MAX_PARAMS] = {0};
+    for (int i = 0; i < s->nparams; i++)
+        types[i] = (s->used >> i) & 1u ? 0 : PG_TEXT_OID;
+    char name[16];
+    snprintf(name, sizeof name, "d%d", (int)s->id);
+    PGresult *r = PQprepare(s->pc->c, name, s->sql, s->nparams, types);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        remember(s->pc, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pc->c));
+    PQclear(r);
+    if (ok)
+        s->generation = s->pc->generation;
+    return ok;
+}
+
+/* The inserts whose id the store reads back with store__last_id: their
+ * PostgreSQL SQL ends in RETURNING id, and the row is taken as that id. */
+static int returns_id(store_stmt_id id)
+{
+    static const store_stmt_id ids[] = {STMT_CONV_INSERT, STMT_REQUEST_INSERT, STMT_RETURN_INSERT,
+                                        STMT_AGENT_INSERT, STMT_HANDOFF_INSERT};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        if (ids[i] == id)
+            return 1;
+    return 0;
+}
+
+static ds_status pg_prepare(store_db *db, store_stmt_id id, store_q *q, ds_error *err)
+{
+    const char *sql = store__pg_sql[id] ? store__pg_sql[id] : store__sql[id];
+    pg_stmt *s = calloc(1, sizeof *s);
+    char *text = s ? malloc(strlen(sql) + 1) : NULL;
+    if (!text) {
+        free(s);
+        return ds_fail(err, DS_ENOMEM, "out of memory preparing a statement");
+    }
+    s->pc = pc_of(db);
+    s->id = id;
+    s->sql = text;
+    s->nparams = renumber(sql, text, &s->used);
+    s->returns_id = returns_id(id);
+    if (s->nparams < 0) {
+        stmt_free(s);
+        return ds_fail(err, DS_EDB, "preparing a statement: too many parameters");
+    }
+    if (!send_prepare(s)) {
+        stmt_free(s);
+        return fail(db, err, "preparing a statement");
+    }
+    q->drv = &store__pg;
+    q->impl = s;
+    return DS_OK;
+}
+
+static void pg_reset(store_q *q)
+{
+    pg_stmt *s = q->impl;
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = s->rows = 0;
+    memset(s->params, 0, sizeof s->params);
+}
+
+static void pg_bind_text(store_q *q, int idx, const char *v)
+{
+    pg_stmt *s = q->impl;
+    if (idx >= 1 && idx <= PG_MAX_PARAMS)
+        s->params[idx - 1] = v;
+}
+
+static void pg_bind_int(store_q *q, int idx, long long v)
+{
+    pg_stmt *s = q->impl;
+    if (idx < 1 || idx > PG_MAX_PARAMS)
+        return;
+    snprintf(s->ints[idx - 1], sizeof s->ints[0], "%lld", v);
+    s->params[idx - 1] = s->ints[idx - 1];
+}
+
+static store_rc failure(pg_stmt *s, PGresult *r)
+{
+    remember(s->pc, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pc->c));
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (!state || strncmp(state, "23", 2) != 0)
+        return STORE_FAIL;
+    if (strcmp(state, "23505") == 0)
+        return STORE_UNIQUE;
+    if (strcmp(state, "23503") == 0)
+        return STORE_FOREIGN_KEY;
+    return STORE_CONSTRAINT;
+}
+
+/* A constraint failure inside a transaction aborts the whole transaction in
+ * PostgreSQL, not just the statement as in SQLite: the inserts whose
+ * conflicts the store reports and carries on after run in a savepoint of
+ * their own. */
+static int guarded(const pg_stmt *s)
+{
+    return s->returns_id || s->id == STMT_RETURN_UPSERT;
+}
+
+static PGresult *run(pg_stmt *s, int guard)
+{
+    PGconn *c = s->pc->c;
+    if (guard)
+        PQclear(PQexec(c, "SAVEPOINT destek_guard"));
+    char name[16];
+    snprintf(name, sizeof name, "d%d", (int)s->id);
+    PGresult *r = PQexecPrepared(c, name, s->nparams, s->params, NULL, NULL, 0);
+    if (guard) {
+        ExecStatusType st = PQresultStatus(r);
+        int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+        PQclear(PQexec(c, ok ? "RELEASE destek_guard" : "ROLLBACK TO destek_guard"));
+    }
+    return r;
+}
+
+static store_rc pg_step(store_q *q)
+{
+    pg_stmt *s = q->impl;
+    pg_conn *pc = s->pc;
+    if (s->res) {
+        if (++s->row < s->rows)
+            return STORE_ROW;
+        return STORE_DONE;
+    }
+    if (s->generation != pc->generation && !send_prepare(s))
+        return STORE_FAIL;
+    int guard = guarded(s) && PQtransactionStatus(pc->c) == PQTRANS_INTRANS;
+    PGresult *r = run(s, guard);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK) {
+        pc->changes = atoll(PQcmdTuples(r));
+        PQclear(r);
+        return STORE_DONE;
+    }
+    if (st != PGRES_TUPLES_OK) {
+        store_rc rc = failure(s, r);
+        PQclear(r);
+        return rc;
+    }
+    if (s->returns_id) {
+        pc->changes = PQntuples(r);
+        if (PQntuples(r) > 0)
+            pc->last_id = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return STORE_DONE;
+    }
+    s->res = r;
+    s->rows = PQntuples(r);
+    s->row = 0;
+    pc->changes = atoll(PQcmdTuples(r));
+    return s->rows > 0 ? STORE_ROW : STORE_DONE;
+}
+
+static const char *pg_col_text(store_q *q, int col, size_t *len)
+{
+    pg_stmt *s = q->impl;
+    *len = 0;
+    if (!s->res || s->row >= s->rows || col >= PQnfields(s->res) ||
+        PQgetisnull(s->res, s->row, col))
+        return NULL;
+    *len = (size_t)PQgetlength(s->res, s->row, col);
+    return PQgetvalue(s->res, s->row, col);
+}
+
+static long long pg_col_int(store_q *q, int col)
+{
+    size_t len;
+    const char *t = pg_col_text(q, col, &len);
+    if (!t)
+        return 0;
+    if (len == 1 && (t[0] == 't' || t[0] == 'f')) /* a boolean */
+        return t[0] == 't';
+    return strtoll(t, NULL, 10);
+}
+
+static long long pg_changes(store_db *db)
+{
+    return pc_of(db)->changes;
+}
+
+static long long pg_last_id(store_db *db)
+{
+    return pc_of(db)->last_id;
+}
+
+static int pg_in_transaction(store_db *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(pc_of(db)->c);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+static const char *pg_errmsg(store_db *db)
+{
+    return pc_of(db) ? pc_of(db)->err : "no connection";
+}
+
+/* A lost connection (the server restarted, a failover) is opened again
+ * between transactions; prepared statements follow on their next step. */
+static int pg_gone(store_db *db)
+{
+    pg_conn *pc = pc_of(db);
+    if (PQstatus(pc->c) == CONNECTION_OK)
+        return 0;
+    if (pg_in_transaction(db))
+        return 1;
+    PQreset(pc->c);
+    if (PQstatus(pc->c) != CONNECTION_OK) {
+        remember(pc, PQerrorMessage(pc->c));
+        return 1;
+    }
+    PQsetNoticeProcessor(pc->c, quiet, NULL);
+    pc->generation++;
+    return 0;
+}
+
+/* Deleted rows stay in PostgreSQL's pages until VACUUM removes them, and
+ * in its write-ahead log until it is recycled (docs/PRIVACY.md). */
+static ds_status pg_scrub(store_db *db, ds_error *err)
+{
+    return pg_script(db, "VACUUM messages, conversations, handoffs, requests, returns", err,
+                     "vacuuming the erased rows");
+}
+
+const store_driver store__pg = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .migrations = store__pg_migrations,
+    .migration_count = STORE_SCHEMA_VERSION,
+    .bootstrap = store__pg_bootstrap,
+    .script = pg_script,
+    .prepare = pg_prepare,
+    .reset = pg_reset,
+    .bind_text = pg_bind_text,
+    .bind_int = pg_bind_int,
+    .step = pg_step,
+    .col_text = pg_col_text,
+    .col_int = pg_col_int,
+    .changes = pg_changes,
+    .last_id = pg_last_id,
+    .in_transaction = pg_in_transaction,
+    .errmsg = pg_errmsg,
+    .scrub = pg_scrub,
+    .gone = pg_gone,
+};
