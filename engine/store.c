@@ -31,6 +31,39 @@ static const store_driver *driver_for(const char *path)
             return drivers[i].drv;
 }
 
+/* Copies from path into out, writing "***" for each password. */
+static void mask_passwords(const char *path, ds_buf *out)
+{
+    const char *auth = strstr(path, "://") + 3, *at = strchr(auth, '@');
+    const char *colon = strchr(auth, ':'), *slash = strchr(auth, '/');
+    const char *p = path;
+    if (at && colon && colon < at && (!slash || at < slash)) {
+        ds_buf_append(out, p, (size_t)(colon + 1 - p));
+        ds_buf_puts(out, "***");
+        p = at;
+    }
+    for (const char *k; (k = strstr(p, "password=")) != NULL;) {
+        ds_buf_append(out, p, (size_t)(k + 9 - p));
+        ds_buf_puts(out, "***");
+        p = k + 9 + strcspn(k + 9, "&");
+    }
+    ds_buf_puts(out, p);
+}
+
+const char *store_shown(const char *path, char *buf, size_t len)
+{
+    if (!store_is_shared(path)) {
+        snprintf(buf, len, "%s", path ? path : "");
+        return buf;
+    }
+    ds_buf b;
+    ds_buf_init(&b);
+    mask_passwords(path, &b);
+    snprintf(buf, len, "%s", b.data ? b.data : "postgresql://");
+    ds_buf_cleanup(&b);
+    return buf;
+}
+
 int store_is_shared(const char *path)
 {
     return path && driver_for(path) != &store__sqlite;
@@ -272,6 +305,16 @@ ds_status store_batch_commit(store_db *db, ds_error *err)
     return s;
 }
 
+void store_batch_abort(store_db *db)
+{
+    if (!db || db->batch_depth == 0)
+        return;
+    db->batch_depth = 0;
+    db->savepoints = 0;
+    if (store__in_transaction(db))
+        rollback_now(db);
+}
+
 /* ---- opening and the schema ----------------------------------------------- */
 
 static ds_status read_version(store_db *db, int *version, ds_error *err)
@@ -345,10 +388,12 @@ ds_status store_open(const char *path, store_db **out, ds_error *err)
     ds_status s = db->drv->open(db, path, err);
     if (s == DS_OK)
         s = migrate(db, err);
-    if (s != DS_OK && err && db->conn && !strstr(err->message, path)) {
+    char shown[512];
+    store_shown(path, shown, sizeof shown);
+    if (s != DS_OK && err && db->conn && !store_is_shared(path) && !strstr(err->message, shown)) {
         /* name the file: "file is not a database" alone is no help */
         char msg[sizeof err->message];
-        if (snprintf(msg, sizeof msg, "%s: %s", path, err->message) > 0)
+        if (snprintf(msg, sizeof msg, "%s: %s", shown, err->message) > 0)
             memcpy(err->message, msg, sizeof msg); /* truncation is fine */
     }
     if (s != DS_OK) {

@@ -21,6 +21,10 @@ typedef struct store_db store_db;
  * err. */
 ds_status store_open(const char *path, store_db **out, ds_error *err);
 
+/* path as it may be shown or logged: a URI's password ("user:PASSWORD@",
+ * "password=...") replaced by "***". Returns buf (len bytes). */
+const char *store_shown(const char *path, char *buf, size_t len);
+
 /* 1 when path names a database that several processes share as nodes of
  * one deployment (PostgreSQL), 0 for a file of one process's own. */
 int store_is_shared(const char *path);
@@ -38,7 +42,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -191,6 +195,64 @@ void store_messages_free(store_message *m, size_t count);
  * commits. A failed commit rolls the whole batch back. */
 ds_status store_batch_begin(store_db *db, ds_error *err);
 ds_status store_batch_commit(store_db *db, ds_error *err);
+/* Rolls the open batch back whatever its nesting (nothing of it stays). */
+void store_batch_abort(store_db *db);
+
+/* ---- events between the nodes of one shared database -------------------- */
+
+/* What one node tells the others: a frame for a shopper (conversation) or
+ * an agent (target) connected to another node, a hand-off that changed, the
+ * queue. kind and body are the chat server's; the store only keeps them in
+ * order. */
+typedef struct store_node_event {
+    long long seq; /* set by the store: 1, 2, ... in commit order */
+    char kind[16];
+    long long conversation; /* 0 none */
+    long long target;       /* 0 none */
+    char *body;             /* owned, may be NULL */
+    char node[64];          /* who appended it */
+} store_node_event;
+
+/* Appends n events in the open transaction or batch, numbered after every
+ * event committed before them: the numbering locks one row until the
+ * commit, so numbers commit in order and a reader that has seen N has seen
+ * everything below N. On PostgreSQL it also rings the doorbell (a NOTIFY
+ * delivered when the transaction commits). Call it last before the commit:
+ * nothing else should wait behind that lock. */
+ds_status store_events_append(store_db *db, const char *node, const store_node_event *ev, size_t n,
+                              long long now_utc, ds_error *err);
+/* Up to max events numbered above after, oldest first. *out is an owned
+ * array (store_events_free). */
+ds_status store_events_after(store_db *db, long long after, size_t max, store_node_event **out,
+                             size_t *count, ds_error *err);
+void store_events_free(store_node_event *ev, size_t count);
+/* The number of the newest committed event (0 none). */
+ds_status store_events_head(store_db *db, long long *seq, ds_error *err);
+/* Deletes the events appended before cutoff_utc (they carry shoppers'
+ * words: kept minutes, only for nodes that were away). */
+ds_status store_events_trim(store_db *db, long long cutoff_utc, ds_error *err);
+
+/* A job of the whole deployment (name: "purge"), run by one node every
+ * every_s seconds: *due is 1 for the one caller that should run it now (the
+ * time is taken for it in the store), 0 when another node ran it within
+ * every_s. */
+ds_status store_job_due(store_db *db, const char *name, long long now_utc, long long every_s,
+                        int *due, ds_error *err);
+
+/* A connection that waits for other nodes' doorbells (PostgreSQL LISTEN),
+ * apart from the store's connection so it can be polled at any time. */
+typedef struct store_listener store_listener;
+/* Opens it on path (store_is_shared); *out owned (store_listener_free). */
+ds_status store_listener_open(const char *path, store_listener **out, ds_error *err);
+void store_listener_free(store_listener *l);
+/* Reads what has arrived, without waiting: 1 when a doorbell rang, or the
+ * connection was opened again (catch up: something may have been missed
+ * meanwhile), 0 nothing, -1 the connection is down (each call after a
+ * second tries to open it again). */
+int store_listener_poll(store_listener *l);
+/* The backend's process id of the listening connection (tests end it with
+ * pg_terminate_backend), 0 while down. */
+int store_listener_pid(const store_listener *l);
 
 /* ---- returns, exchanges and after-sales cases --------------------------- */
 

@@ -116,6 +116,14 @@ typedef enum store_stmt_id {
     STMT_IDENTITY_CLEAR,
     STMT_ACCESS_ADD,
     STMT_ACCESS_LIST,
+    STMT_EVENTS_NUMBER,
+    STMT_NODE_EVENT_INSERT,
+    STMT_EVENTS_NOTIFY,
+    STMT_EVENTS_AFTER,
+    STMT_EVENTS_HEAD,
+    STMT_EVENTS_TRIM,
+    STMT_ERASE_EVENTS,
+    STMT_JOB_CLAIM,
     STMT_COUNT_
 } store_stmt_id;
 
@@ -187,6 +195,11 @@ extern const char *const store__sql[STMT_COUNT_];
 extern const char *const store__pg_migrations[];
 extern const char store__pg_bootstrap[];
 extern const char *const store__pg_sql[STMT_COUNT_];
+/* A libpq connection to uri named application (store_pg.c; the caller
+ * checks PQstatus). An opaque pointer here: only store_pg*.c include libpq. */
+struct pg_conn;
+typedef struct pg_conn PGconn;
+PGconn *store__pg_connect(const char *uri, const char *application);
 
 struct store_db {
     const store_driver *drv;

@@ -19,15 +19,15 @@ enum { PG_MAX_PARAMS = 16, PG_TEXT_OID = 25 };
  * and is not the store's data, so ds_malloc's failure injection in the
  * store's tests is about the store's own allocations, as on SQLite. */
 
-typedef struct pg_conn {
+typedef struct pgd_conn {
     PGconn *c;
     long long changes, last_id;
     unsigned generation; /* bumped by each reconnect: statements prepare again */
     char err[512];
-} pg_conn;
+} pgd_conn;
 
-typedef struct pg_stmt {
-    pg_conn *pc;
+typedef struct pgd_stmt {
+    pgd_conn *pc;
     store_stmt_id id;
     unsigned generation;
     int nparams;
@@ -38,14 +38,14 @@ typedef struct pg_stmt {
     char ints[PG_MAX_PARAMS][24];
     PGresult *res;
     int row, rows;
-} pg_stmt;
+} pgd_stmt;
 
-static pg_conn *pc_of(store_db *db)
+static pgd_conn *pc_of(store_db *db)
 {
     return db->conn;
 }
 
-static void remember(pg_conn *pc, const char *msg)
+static void remember(pgd_conn *pc, const char *msg)
 {
     snprintf(pc->err, sizeof pc->err, "%s", msg && *msg ? msg : "unknown error");
     size_t n = strlen(pc->err);
@@ -66,7 +66,7 @@ static void quiet(void *arg, const char *msg)
 
 static ds_status pg_script(store_db *db, const char *sql, ds_error *err, const char *what)
 {
-    pg_conn *pc = pc_of(db);
+    pgd_conn *pc = pc_of(db);
     PGresult *r = PQexec(pc->c, sql);
     ExecStatusType st = PQresultStatus(r);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
@@ -78,11 +78,11 @@ static ds_status pg_script(store_db *db, const char *sql, ds_error *err, const c
 
 static ds_status pg_open(store_db *db, const char *uri, ds_error *err)
 {
-    pg_conn *pc = calloc(1, sizeof *pc);
+    pgd_conn *pc = calloc(1, sizeof *pc);
     if (!pc)
         return ds_fail(err, DS_ENOMEM, "out of memory connecting to PostgreSQL");
     db->conn = pc;
-    pc->c = PQconnectdb(uri);
+    pc->c = store__pg_connect(uri, "destek");
     if (!pc->c)
         return ds_fail(err, DS_ENOMEM, "out of memory connecting to PostgreSQL");
     if (PQstatus(pc->c) != CONNECTION_OK) {
@@ -95,7 +95,17 @@ static ds_status pg_open(store_db *db, const char *uri, ds_error *err)
     return pg_script(db, "SET client_min_messages = warning", err, "setting up the connection");
 }
 
-static void stmt_free(pg_stmt *s)
+PGconn *store__pg_connect(const char *uri, const char *application)
+{
+    /* the URI's own settings first, then what destek adds: a name the
+     * operator sees in pg_stat_activity, and no endless wait for a server
+     * that does not answer */
+    const char *const keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+    const char *const values[] = {uri, application, "10", NULL};
+    return PQconnectdbParams(keys, values, 1);
+}
+
+static void stmt_free(pgd_stmt *s)
 {
     if (!s)
         return;
@@ -110,7 +120,7 @@ static void pg_close(store_db *db)
         stmt_free(db->stmts[i].impl);
         db->stmts[i].impl = NULL;
     }
-    pg_conn *pc = pc_of(db);
+    pgd_conn *pc = pc_of(db);
     if (pc)
         PQfinish(pc->c);
     free(pc);
@@ -141,7 +151,7 @@ static int renumber(const char *in, char *out, unsigned *used)
 
 /* Prepares s on the connection, again after a reconnect. Parameters the SQL
  * leaves out are declared text, as PostgreSQL wants a type for each. */
-static int send_prepare(pg_stmt *s)
+static int send_prepare(pgd_stmt *s)
 {
     Oid types[PG_MAX_PARAMS] = {0};
     for (int i = 0; i < s->nparams; i++)
@@ -173,7 +183,7 @@ static int returns_id(store_stmt_id id)
 static ds_status pg_prepare(store_db *db, store_stmt_id id, store_q *q, ds_error *err)
 {
     const char *sql = store__pg_sql[id] ? store__pg_sql[id] : store__sql[id];
-    pg_stmt *s = calloc(1, sizeof *s);
+    pgd_stmt *s = calloc(1, sizeof *s);
     char *text = s ? malloc(strlen(sql) + 1) : NULL;
     if (!text) {
         free(s);
@@ -199,7 +209,7 @@ static ds_status pg_prepare(store_db *db, store_stmt_id id, store_q *q, ds_error
 
 static void pg_reset(store_q *q)
 {
-    pg_stmt *s = q->impl;
+    pgd_stmt *s = q->impl;
     PQclear(s->res);
     s->res = NULL;
     s->row = s->rows = 0;
@@ -208,21 +218,21 @@ static void pg_reset(store_q *q)
 
 static void pg_bind_text(store_q *q, int idx, const char *v)
 {
-    pg_stmt *s = q->impl;
+    pgd_stmt *s = q->impl;
     if (idx >= 1 && idx <= PG_MAX_PARAMS)
         s->params[idx - 1] = v;
 }
 
 static void pg_bind_int(store_q *q, int idx, long long v)
 {
-    pg_stmt *s = q->impl;
+    pgd_stmt *s = q->impl;
     if (idx < 1 || idx > PG_MAX_PARAMS)
         return;
     snprintf(s->ints[idx - 1], sizeof s->ints[0], "%lld", v);
     s->params[idx - 1] = s->ints[idx - 1];
 }
 
-static store_rc failure(pg_stmt *s, PGresult *r)
+static store_rc failure(pgd_stmt *s, PGresult *r)
 {
     remember(s->pc, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pc->c));
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -239,12 +249,12 @@ static store_rc failure(pg_stmt *s, PGresult *r)
  * PostgreSQL, not just the statement as in SQLite: the inserts whose
  * conflicts the store reports and carries on after run in a savepoint of
  * their own. */
-static int guarded(const pg_stmt *s)
+static int guarded(const pgd_stmt *s)
 {
     return s->returns_id || s->id == STMT_RETURN_UPSERT;
 }
 
-static PGresult *run(pg_stmt *s, int guard)
+static PGresult *run(pgd_stmt *s, int guard)
 {
     PGconn *c = s->pc->c;
     if (guard)
@@ -262,8 +272,8 @@ static PGresult *run(pg_stmt *s, int guard)
 
 static store_rc pg_step(store_q *q)
 {
-    pg_stmt *s = q->impl;
-    pg_conn *pc = s->pc;
+    pgd_stmt *s = q->impl;
+    pgd_conn *pc = s->pc;
     if (s->res) {
         if (++s->row < s->rows)
             return STORE_ROW;
@@ -300,7 +310,7 @@ static store_rc pg_step(store_q *q)
 
 static const char *pg_col_text(store_q *q, int col, size_t *len)
 {
-    pg_stmt *s = q->impl;
+    pgd_stmt *s = q->impl;
     *len = 0;
     if (!s->res || s->row >= s->rows || col >= PQnfields(s->res) ||
         PQgetisnull(s->res, s->row, col))
@@ -345,7 +355,7 @@ static const char *pg_errmsg(store_db *db)
  * between transactions; prepared statements follow on their next step. */
 static int pg_gone(store_db *db)
 {
-    pg_conn *pc = pc_of(db);
+    pgd_conn *pc = pc_of(db);
     if (PQstatus(pc->c) == CONNECTION_OK)
         return 0;
     if (pg_in_transaction(db))
@@ -364,7 +374,7 @@ static int pg_gone(store_db *db)
  * in its write-ahead log until it is recycled (docs/PRIVACY.md). */
 static ds_status pg_scrub(store_db *db, ds_error *err)
 {
-    return pg_script(db, "VACUUM messages, conversations, handoffs, requests, returns", err,
+    return pg_script(db, "VACUUM messages, conversations, handoffs, requests, returns, events", err,
                      "vacuuming the erased rows");
 }
 

@@ -225,7 +225,22 @@ const char *const store__pg_migrations[] = {
     "  state, assigned_intent FROM review_items;"
     "SELECT setval(pg_get_serial_sequence('review_groups', 'id'), coalesce(max(id), 0) + 1, false)"
     "  FROM review_groups;"
-    "DROP TABLE review_items;"};
+    "DROP TABLE review_items;",
+
+    /* 11 -> 12: the events nodes tell each other, in commit order */
+    "CREATE TABLE events ("
+    "  seq BIGINT PRIMARY KEY,"
+    "  at_utc BIGINT NOT NULL,"
+    "  node TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  conversation_id BIGINT,"
+    "  target BIGINT,"
+    "  body TEXT);"
+    "CREATE INDEX events_conversation ON events(conversation_id);"
+    "CREATE TABLE event_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);"
+    "INSERT INTO event_head VALUES (1, 0);"
+    "CREATE TABLE jobs (name TEXT PRIMARY KEY, last_utc BIGINT NOT NULL);"
+    "INSERT INTO jobs VALUES ('purge', 0);"};
 
 _Static_assert(sizeof store__pg_migrations / sizeof store__pg_migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -306,6 +321,10 @@ const char *const store__pg_sql[STMT_COUNT_] = {
         "UPDATE conversations SET dialogue = NULL WHERE dialogue IS NOT NULL"
         " AND " EPOCH("created_at") " < ?1 AND NOT EXISTS (SELECT 1 FROM messages m"
                                     " WHERE m.conversation_id = conversations.id)",
+    /* the doorbell: delivered to the listening nodes when the transaction
+     * commits, only the newest number in it (payloads stay far below
+     * PostgreSQL's 8,000 bytes) */
+    [STMT_EVENTS_NOTIFY] = "SELECT pg_notify('destek_events', ?1)",
     [STMT_PURGE_REQUESTS] = "UPDATE requests SET details = NULL"
                             " WHERE details IS NOT NULL AND " EPOCH("created_at") " < ?1",
 };

@@ -385,7 +385,9 @@ ds_status store_privacy_erase(store_db *db, store_subject_kind kind, const char 
             (st = change(db, STMT_ERASE_MESSAGES, id, NULL, &d.messages, err,
                          "erasing messages")) == DS_OK &&
             (st = change(db, STMT_ERASE_HANDOFFS, id, NULL, &d.handoffs, err,
-                         "erasing hand-offs")) == DS_OK)
+                         "erasing hand-offs")) == DS_OK &&
+            /* what nodes told each other of it: counted with its messages */
+            (st = change(db, STMT_ERASE_EVENTS, id, NULL, NULL, err, "erasing events")) == DS_OK)
             st = change(db, STMT_ERASE_CONV, id, NULL, &d.conversations, err,
                         "erasing a conversation");
     }

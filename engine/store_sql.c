@@ -218,4 +218,14 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_STOCK_PRODUCT] = "SELECT product FROM stock WHERE sku = ?1",
     [STMT_VARIANTS] = "SELECT sku, coalesce(colour, ''), coalesce(size, ''), qty FROM stock"
                       " WHERE product = ?1 ORDER BY sku LIMIT 200",
+    /* events between nodes (store_events.c) */
+    [STMT_EVENTS_NUMBER] = "UPDATE event_head SET seq = seq + ?1 WHERE id = 1 RETURNING seq",
+    [STMT_NODE_EVENT_INSERT] = "INSERT INTO events (seq, at_utc, node, kind, conversation_id,"
+                               " target, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_EVENTS_AFTER] = "SELECT seq, kind, coalesce(conversation_id, 0), coalesce(target, 0),"
+                          " body, node FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [STMT_EVENTS_HEAD] = "SELECT seq FROM event_head WHERE id = 1",
+    [STMT_EVENTS_TRIM] = "DELETE FROM events WHERE at_utc < ?1",
+    [STMT_ERASE_EVENTS] = "DELETE FROM events WHERE conversation_id = ?1",
+    [STMT_JOB_CLAIM] = "UPDATE jobs SET last_utc = ?2 WHERE name = ?1 AND last_utc + ?3 <= ?2",
 };

@@ -255,7 +255,28 @@ static const char *const migrations[] = {
     "INSERT INTO review_groups (id, grp, text, intent, count, last_seen, conversation_id, state,"
     "  assigned_intent) SELECT id, lower(text), text, intent, count, last_seen, conversation_id,"
     "  state, assigned_intent FROM review_items;"
-    "DROP TABLE review_items;"};
+    "DROP TABLE review_items;",
+
+    /* 11 -> 12: the events that nodes on one shared database tell each
+     * other (a frame for a shopper or an agent connected elsewhere, a hand-
+     * off that changed, the queue), numbered in the order they commit:
+     * event_head's one row is taken, and so locked, by the transaction
+     * that appends, until it commits. Kept minutes (store_events_trim). */
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at_utc INTEGER NOT NULL,"
+    "  node TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  conversation_id INTEGER,"
+    "  target INTEGER,"
+    "  body TEXT);"
+    "CREATE INDEX events_conversation ON events(conversation_id);"
+    "CREATE TABLE event_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);"
+    "INSERT INTO event_head VALUES (1, 0);"
+    /* the jobs of a deployment, not of each node (the daily purge): who
+     * moves last_utc on runs it */
+    "CREATE TABLE jobs (name TEXT PRIMARY KEY, last_utc INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO jobs VALUES ('purge', 0);"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -330,6 +351,8 @@ static const char *const sqlite_sql[STMT_COUNT_] = {
         " WHERE m.conversation_id = conversations.id)",
     [STMT_PURGE_REQUESTS] = "UPDATE requests SET details = NULL"
                             " WHERE details IS NOT NULL AND unixepoch(created_at) < ?1",
+    /* one process on a file: no one to ring for */
+    [STMT_EVENTS_NOTIFY] = "SELECT ?1",
 };
 
 static sqlite3_stmt *st_of(store_q *q)

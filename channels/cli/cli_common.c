@@ -204,7 +204,9 @@ store_db *cli_store_open(const cli_opts *o)
     ds_error err;
     memset(&err, 0, sizeof err);
     if (store_open(path, &db, &err) != DS_OK) {
-        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
+        char shown[512];
+        fprintf(stderr, "destek: cannot open the database %s: %s\n",
+                store_shown(path, shown, sizeof shown), err.message);
         return NULL;
     }
     return db;

@@ -43,7 +43,9 @@ int cmd_agents(int argc, char **argv)
     store_db *db;
     ds_error err;
     if (store_open(path, &db, &err) != DS_OK) {
-        fprintf(stderr, "destek: cannot open %s: %s\n", path, err.message);
+        char shown[512];
+        fprintf(stderr, "destek: cannot open %s: %s\n", store_shown(path, shown, sizeof shown),
+                err.message);
         rc = 1;
         goto out;
     }
@@ -62,8 +64,9 @@ int cmd_agents(int argc, char **argv)
         if (st == DS_OK && strcmp(role, "agent") != 0)
             st = store_agent_set_role(db, id, role, &err);
         if (st == DS_OK) {
+            char shown[512];
             printf("%s %s added to %s (capacity %d); the token is shown only now:\n", role, name,
-                   path, capacity);
+                   store_shown(path, shown, sizeof shown), capacity);
             printf("%s\n", token);
             rc = 0;
         } else {

@@ -117,7 +117,9 @@ int cmd_bench_dialogue(const cli_opts *o, cli_engine *e)
     store_db *db;
     ds_error err;
     if (store_open(path, &db, &err) != DS_OK) {
-        fprintf(stderr, "destek bench: %s: %s\n", path, err.message);
+        char shown[512];
+        fprintf(stderr, "destek bench: %s: %s\n", store_shown(path, shown, sizeof shown),
+                err.message);
         return 1;
     }
     enum { MAX_SAMPLES = 2000 };
@@ -154,7 +156,8 @@ int cmd_bench_dialogue(const cli_opts *o, cli_engine *e)
     if (rates && lat && nlat) {
         qsort(rates, (size_t)o->runs, sizeof *rates, cmp_double);
         qsort(lat, nlat, sizeof *lat, cmp_double);
-        printf("orders in store: %zu (%s)\n", imported, path);
+        char shown[512];
+        printf("orders in store: %zu (%s)\n", imported, store_shown(path, shown, sizeof shown));
         printf("conversations:   %zu distinct, 5 turns each (3 store reads)\n", count);
         printf("throughput:      %.0f turns/s (median of %d runs; min %.0f, max %.0f)\n",
                rates[o->runs / 2], o->runs, rates[0], rates[o->runs - 1]);

@@ -97,11 +97,12 @@ int cmd_chat(int argc, char **argv)
     const char *db_path = o.db_path ? o.db_path : CLI_DEFAULT_DB;
     store_db *db = NULL;
     ds_error err;
+    char shown[512];
     if (store_open(db_path, &db, &err) != DS_OK)
         fprintf(stderr,
                 "destek: store %s unavailable (%s): nothing is kept, and order questions get "
                 "an apology\n",
-                db_path, err.message);
+                store_shown(db_path, shown, sizeof shown), err.message);
     conv_service *svc = conv_service_new(e.me, db);
     conv_chat *c = NULL;
     if (svc) {

@@ -94,7 +94,8 @@ static int orders_import(const cli_opts *o)
         fprintf(stderr, "%s\n", buf);
         return 1;
     }
-    printf("imported %zu orders into %s\n", count, db_path);
+    char shown[512];
+    printf("imported %zu orders into %s\n", count, store_shown(db_path, shown, sizeof shown));
     return 0;
 }
 

@@ -112,7 +112,9 @@ int cmd_report(int argc, char **argv)
     int rc = 0;
     store_report r;
     if (store_open(path, &db, &err) != DS_OK) {
-        fprintf(stderr, "destek: cannot open the database %s: %s\n", path, err.message);
+        char shown[512];
+        fprintf(stderr, "destek: cannot open the database %s: %s\n",
+                store_shown(path, shown, sizeof shown), err.message);
         rc = 1;
     } else if (store_report_get(db, from, to, report_open_seconds, e.kb, &r, &err) != DS_OK) {
         fprintf(stderr, "destek: %s\n", err.message);

@@ -185,11 +185,9 @@ static void on_claim(ws_server *srv, ws_conn *c, json_t *msg)
         return;
     }
     send_claimed(srv, c, h, "claim");
-    ws__set_handoff(srv, conv, 1, c->agent->id);
-    ws_conn *s = ws__shopper_of(srv, conv);
-    if (s)
-        ws__send(srv, s, json_pack("{s:s,s:s}", "type", "agent_joined", "agent", c->agent->name),
-                 1);
+    ws__handoff_changed(srv, conv, 1, c->agent->id);
+    ws__to_shopper(srv, conv,
+                   json_pack("{s:s,s:s}", "type", "agent_joined", "agent", c->agent->name), 1);
     store_handoff_free(h);
     ws__queue_changed(srv);
 }
@@ -241,11 +239,10 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg, const char *role
     char id[24];
     snprintf(id, sizeof id, "%lld", conv);
     if (strcmp(role, "agent") == 0) {
-        if (s)
-            ws__send(srv, s,
-                     json_pack("{s:s,s:s,s:s,s:s}", "type", "agent_message", "text",
-                               text.data ? text.data : "", "agent", c->agent->name, "at", now),
-                     1);
+        ws__to_shopper(srv, conv,
+                       json_pack("{s:s,s:s,s:s,s:s}", "type", "agent_message", "text",
+                                 text.data ? text.data : "", "agent", c->agent->name, "at", now),
+                       1);
         ws__send(srv, c,
                  json_pack("{s:s,s:s,s:s,s:s}", "type", "sent", "conversation", id, "text",
                            text.data ? text.data : "", "at", now),
@@ -267,12 +264,9 @@ static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
     store_handoff *h = held(srv, c, conv);
     if (!h)
         return;
-    ws_conn *s = ws__shopper_of(srv, conv);
-    if (s)
-        ws__send(
-            srv, s,
-            json_pack("{s:s,s:O}", "type", "agent_typing", "state", json_object_get(msg, "state")),
-            0);
+    ws__to_shopper(
+        srv, conv,
+        json_pack("{s:s,s:O}", "type", "agent_typing", "state", json_object_get(msg, "state")), 0);
     store_handoff_free(h);
 }
 
@@ -290,16 +284,15 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
         store_handoff_free(h);
         return;
     }
-    ws__set_handoff(srv, conv, 0, 0);
-    ws_conn *s = ws__shopper_of(srv, conv);
+    ws__handoff_changed(srv, conv, 0, 0);
     int closing = strcmp(state, "closed") == 0;
-    if (s && closing)
-        ws__send(srv, s,
-                 json_pack("{s:s,s:s,s:[i,i,i,i,i]}", "type", "survey", "question",
-                           ws__words(srv, "survey.question", ""), "scale", 1, 2, 3, 4, 5),
-                 1);
-    else if (s)
-        ws__send(srv, s, json_pack("{s:s,s:s}", "type", "handoff", "state", "bot"), 1);
+    if (closing)
+        ws__to_shopper(srv, conv,
+                       json_pack("{s:s,s:s,s:[i,i,i,i,i]}", "type", "survey", "question",
+                                 ws__words(srv, "survey.question", ""), "scale", 1, 2, 3, 4, 5),
+                       1);
+    else
+        ws__to_shopper(srv, conv, json_pack("{s:s,s:s}", "type", "handoff", "state", "bot"), 1);
     ws__send(srv, c,
              json_pack("{s:s,s:s}", "type", closing ? "closed" : "released", "conversation", id),
              1);

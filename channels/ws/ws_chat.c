@@ -206,11 +206,9 @@ static void on_message(ws_server *srv, ws_conn *c, json_t *msg)
         ws__reply_arrived(srv, arrived);
     }
     if (res.to_agent) {
-        ws_conn *a = ws__agent_conn(srv, res.to_agent);
         char cid[24];
         snprintf(cid, sizeof cid, "%lld", conv_id(c->cv));
-        if (a)
-            ws__send(srv, a,
+        ws__to_agent(srv, res.to_agent,
                      json_pack("{s:s,s:s,s:s,s:s}", "type", "shopper_message", "conversation", cid,
                                "text", text, "at", res.at),
                      1);
@@ -246,14 +244,11 @@ static void on_ping(ws_server *srv, ws_conn *c, json_t *msg)
 
 static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)
 {
-    ws_conn *a =
-        c->cv && conv_claimed_by(c->cv) ? ws__agent_conn(srv, conv_claimed_by(c->cv)) : NULL;
-    char cid[24];
-    if (!a)
+    if (!c->cv || !conv_claimed_by(c->cv))
         return;
+    char cid[24];
     snprintf(cid, sizeof cid, "%lld", conv_id(c->cv));
-    if (a)
-        ws__send(srv, a,
+    ws__to_agent(srv, conv_claimed_by(c->cv),
                  json_pack("{s:s,s:s,s:O}", "type", "shopper_typing", "conversation", cid, "state",
                            json_object_get(msg, "state")),
                  0);
@@ -279,12 +274,11 @@ static void on_rating(ws_server *srv, ws_conn *c, json_t *msg)
     ws__send(srv, c, json_pack("{s:s}", "type", "rating_saved"), 1);
     char cid[24];
     snprintf(cid, sizeof cid, "%lld", conv_id(c->cv));
-    ws_conn *a = agent ? ws__agent_conn(srv, agent) : NULL;
-    if (a)
-        ws__send(srv, a,
-                 json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid, "score",
-                           score, "comment", comment ? comment : ""),
-                 1);
+    if (agent)
+        ws__to_agent(srv, agent,
+                     json_pack("{s:s,s:s,s:i,s:s}", "type", "rating", "conversation", cid, "score",
+                               score, "comment", comment ? comment : ""),
+                     1);
 }
 
 /* An older page of the shopper's own transcript. */

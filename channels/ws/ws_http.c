@@ -38,6 +38,11 @@ static unsigned readyz(ws_server *srv, struct lws *wsi, ds_buf *body)
                       srv->cfg->db_path);
         return HTTP_STATUS_SERVICE_UNAVAILABLE;
     }
+    const char *why = NULL;
+    if (!ws__nodes_ready(srv, &why)) {
+        ds_buf_printf(body, "not ready: %s\n", why);
+        return HTTP_STATUS_SERVICE_UNAVAILABLE;
+    }
     long long id = 0;
     ds_error err;
     memset(&err, 0, sizeof err);

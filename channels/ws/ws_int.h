@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Private to channels/ws: the server and connection state, and what each
  * file offers the others. The files form a tree: ws_server.c (the loop, the
- * endpoint table, reload, drain) -> ws_chat.c, ws_agent.c (frames) ->
- * ws_queue.c (the hand-off queue as agents and shoppers see it) ->
- * ws_conns.c (who is connected), ws_out.c (output queues and the group
- * commit) -> the engine. ws_frame.c, ws_limits.c and ws_identity.c are
- * leaves. */
+ * endpoint table, reload, drain) -> ws_chat.c, ws_agent.c (frames),
+ * ws_nodes.c (the other nodes' events) -> ws_queue.c (the hand-off queue as
+ * agents and shoppers see it) -> ws_relay.c (frames for whoever is
+ * connected, on any node) -> ws_conns.c (who is connected), ws_out.c
+ * (output queues, the group commit and its events) -> the engine.
+ * ws_frame.c, ws_limits.c and ws_identity.c are leaves. */
 #ifndef WS_INT_H
 #define WS_INT_H
 
@@ -143,6 +144,17 @@ struct ws_server {
     double cap_logged;   /* when the per-address cap was last logged */
     double gone_checked; /* when the database file was last looked at */
     int store_gone;      /* it was deleted or replaced: no more writes */
+    /* several nodes on one shared database (ws_nodes.c, ws_relay.c) */
+    int shared;
+    char node[64]; /* this node's name in the events it appends */
+    store_node_event *outbox;
+    size_t outbox_n, outbox_cap;
+    int outbox_queue; /* a queue event is in the outbox already */
+    store_listener *listener;
+    int listener_down;
+    long long event_seen; /* the number of the last event read */
+    double events_read, events_trimmed;
+    lws_sorted_usec_list_t nodes_sul;
 };
 
 /* ---- output and the group commit (ws_out.c) ----------------------------- */
@@ -167,6 +179,10 @@ int ws__store_ready(ws_server *srv);
  * was not acknowledged; a conversation started in the batch is forgotten
  * with the connection. */
 void ws__flush(ws_server *srv);
+/* For the other nodes (a shared store): appends an event to the open batch
+ * (opening it), written just before the batch commits. frame is borrowed
+ * and may be NULL. Nothing on a store of one node's own. */
+void ws__publish(ws_server *srv, const char *kind, long long conv, long long target, json_t *frame);
 /* Queues an error frame and closes c after it with close status code (0:
  * policy violation). */
 void ws__close_with(ws_server *srv, ws_conn *c, int code, const char *error, const char *message);
@@ -180,6 +196,27 @@ void ws__now_iso(const ws_server *srv, char buf[CLOCK_ISO_LEN]);
 /* A dialogue.json message's first text, for frames that are not bot turns
  * (the survey's question); fallback when the KB has none. Borrowed. */
 const char *ws__words(const ws_server *srv, const char *key, const char *fallback);
+
+/* ---- frames for whoever is connected, on any node (ws_relay.c) ------------ */
+
+/* To the shopper of conv: on this node now (durable: after the commit),
+ * and to the other nodes' connections through the store. Takes frame. */
+void ws__to_shopper(ws_server *srv, long long conv, json_t *frame, int durable);
+/* To agent agent_id, the same way. Takes frame. */
+void ws__to_agent(ws_server *srv, long long agent_id, json_t *frame, int durable);
+/* A conversation's hand-off state changed: on this node's connections of
+ * it, and on the other nodes'. */
+void ws__handoff_changed(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
+
+/* ---- the other nodes (ws_nodes.c) ----------------------------------------- */
+
+/* On a shared store: names this node, opens the listener and starts
+ * reading the others' events from the newest one. 0 on success (always on
+ * a store of one node's own). */
+int ws__nodes_start(ws_server *srv);
+void ws__nodes_stop(ws_server *srv);
+/* 0 while the listener is down (the reason for /readyz in why). */
+int ws__nodes_ready(ws_server *srv, const char **why);
 
 /* ---- connections (ws_conns.c) --------------------------------------------- */
 
@@ -241,8 +278,11 @@ json_t *ws__history(ws_server *srv, long long conv, long long before, int for_ag
 /* ---- the hand-off queue (ws_queue.c) ----------------------------------- */
 
 /* Schedules a push of the queue to agents, positions to waiting shoppers
- * and offers to free agents, once per loop turn. */
+ * and offers to free agents, once per loop turn; the other nodes are told
+ * to push theirs. */
 void ws__queue_changed(ws_server *srv);
+/* The same on this node only (another node changed the queue). */
+void ws__queue_refresh(ws_server *srv);
 /* The conversation of c now waits for people (a turn opened its hand-off). */
 void ws__handoff_started(ws_server *srv, ws_conn *c, int offline);
 /* Tells a (re)connected shopper where their hand-off stands. */

@@ -164,6 +164,34 @@ static void drop_batch(ws_conn *c, unsigned long seq)
     c->qtail = last;
 }
 
+static void outbox_clear(ws_server *srv)
+{
+    for (size_t i = 0; i < srv->outbox_n; i++)
+        ds_free(srv->outbox[i].body);
+    srv->outbox_n = 0;
+    srv->outbox_queue = 0;
+}
+
+void ws__publish(ws_server *srv, const char *kind, long long conv, long long target, json_t *frame)
+{
+    if (!srv->shared || ws__batch(srv) != DS_OK)
+        return;
+    if (srv->outbox_n == srv->outbox_cap) {
+        size_t cap = srv->outbox_cap ? 2 * srv->outbox_cap : 32;
+        store_node_event *v = ds_realloc(srv->outbox, cap * sizeof *v);
+        if (!v)
+            return; /* the other node's client sees it when it resumes */
+        srv->outbox = v;
+        srv->outbox_cap = cap;
+    }
+    store_node_event *e = &srv->outbox[srv->outbox_n++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->kind, sizeof e->kind, "%s", kind);
+    e->conversation = conv;
+    e->target = target;
+    e->body = frame ? json_dumps(frame, JSON_COMPACT) : NULL;
+}
+
 void ws__flush(ws_server *srv)
 {
     if (!srv->batch_seq)
@@ -174,7 +202,19 @@ void ws__flush(ws_server *srv)
     if (inject)
         store_fail_step_after(srv->db, 1); /* the COMMIT itself */
     double t0 = ws__now();
-    ds_status st = store_batch_commit(srv->db, &err);
+    ds_status st = DS_OK;
+    if (srv->outbox_n) {
+        /* last before the commit: the numbering lock is held until then */
+        st = store_events_append(srv->db, srv->node, srv->outbox, srv->outbox_n,
+                                 (long long)conv_service_now(srv->svc), &err);
+        outbox_clear(srv);
+        if (st != DS_OK)
+            store_batch_abort(srv->db);
+    }
+    if (st == DS_OK)
+        st = store_batch_commit(srv->db, &err);
+    else
+        outbox_clear(srv);
     double t1 = ws__now();
     if (inject)
         store_fail_step_after(srv->db, 0);

@@ -125,6 +125,15 @@ static void push(lws_sorted_usec_list_t *sul)
 
 void ws__queue_changed(ws_server *srv)
 {
+    if (srv->shared && !srv->outbox_queue) {
+        ws__publish(srv, "queue", 0, 0, NULL);
+        srv->outbox_queue = 1;
+    }
+    ws__queue_refresh(srv);
+}
+
+void ws__queue_refresh(ws_server *srv)
+{
     if (srv->queue_dirty)
         return;
     srv->queue_dirty = 1;
@@ -148,7 +157,7 @@ void ws__send_offline(ws_server *srv, ws_conn *c, int durable)
 
 void ws__handoff_started(ws_server *srv, ws_conn *c, int offline)
 {
-    ws__set_handoff(srv, conv_id(c->cv), 1, 0);
+    ws__handoff_changed(srv, conv_id(c->cv), 1, 0);
     if (offline)
         ws__send_offline(srv, c, 1);
     ws__queue_changed(srv);

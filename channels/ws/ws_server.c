@@ -107,6 +107,24 @@ static void kb_watch(lws_sorted_usec_list_t *sul)
  * after the batch in progress is committed; a failure is logged and tried
  * again the next day. */
 #define WS_PURGE_EVERY_S 86400
+/* Several nodes on one database: one of them, once a day. */
+static int purge_due(ws_server *srv, long long now)
+{
+    int due = 1;
+    ds_error err;
+    if (!srv->shared)
+        return 1;
+    if (store_job_due(srv->db, "purge", now, WS_PURGE_EVERY_S - 60, &due, &err) != DS_OK) {
+        ws__log(srv, WS_LOG_WARN, "purge_failed", 0,
+                "the retention purge failed (tried again in a day): %s", err.message);
+        return 0;
+    }
+    if (!due)
+        ws__log(srv, WS_LOG_INFO, "purge_skipped", 0,
+                "retention purge: another node of this database ran it in the last day");
+    return due;
+}
+
 static void purge(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, purge_sul);
@@ -114,14 +132,17 @@ static void purge(lws_sorted_usec_list_t *sul)
     store_destruction d[STORE_PURGE_RULES];
     ds_error err;
     memset(&err, 0, sizeof err);
-    if (privacy_purge(srv->db, srv->kb, (long long)conv_service_now(srv->svc), d, &err) != DS_OK)
-        ws__log(srv, WS_LOG_WARN, "purge_failed", 0,
-                "the retention purge failed (tried again in a day): %s", err.message);
-    else
-        ws__log(srv, WS_LOG_INFO, "purge", 0,
-                "retention purge: %lld messages, %lld offline requests and request texts, "
-                "%lld hand-off notes removed (destek privacy log)",
-                d[0].messages, d[1].handoffs + d[1].requests, d[2].handoffs);
+    long long now = (long long)conv_service_now(srv->svc);
+    if (purge_due(srv, now)) {
+        if (privacy_purge(srv->db, srv->kb, now, d, &err) != DS_OK)
+            ws__log(srv, WS_LOG_WARN, "purge_failed", 0,
+                    "the retention purge failed (tried again in a day): %s", err.message);
+        else
+            ws__log(srv, WS_LOG_INFO, "purge", 0,
+                    "retention purge: %lld messages, %lld offline requests and request texts, "
+                    "%lld hand-off notes removed (destek privacy log)",
+                    d[0].messages, d[1].handoffs + d[1].requests, d[2].handoffs);
+    }
     fflush(stdout);
     lws_sul_schedule(srv->ctx, 0, &srv->purge_sul, purge, WS_PURGE_EVERY_S * LWS_US_PER_SEC);
 }
@@ -483,8 +504,9 @@ static int open_engine(ws_server *srv)
         return -1;
     }
     if (store_open(srv->cfg->db_path, &srv->db, &err) != DS_OK) {
-        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "cannot open %s: %s", srv->cfg->db_path,
-                err.message);
+        char shown[512];
+        ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "cannot open %s: %s",
+                store_shown(srv->cfg->db_path, shown, sizeof shown), err.message);
         return -1;
     }
     if (srv->cfg->durability_full && store_set_durability(srv->db, 1, &err) != DS_OK) {
@@ -502,7 +524,8 @@ static int open_engine(ws_server *srv)
 static void close_engine(ws_server *srv)
 {
     if (srv->batch_seq && srv->db)
-        store_batch_commit(srv->db, NULL); /* nothing read may be lost at exit */
+        ws__flush(srv); /* nothing read may be lost at exit, nor told to the other nodes */
+    ws__nodes_stop(srv);
     conv_service_free(srv->svc);
     store_close(srv->db);
     ws_limiter_free(srv->limits);
@@ -716,6 +739,13 @@ int ws_server_run(const ws_config *cfg)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGHUP, &sa, NULL);
         sigaction(SIGUSR1, &sa, NULL);
+    }
+    if (ws__nodes_start(&srv) != 0) {
+        lws_context_destroy(srv.ctx);
+        if (srv.use_uv)
+            uv_cleanup(&srv);
+        close_engine(&srv);
+        return 1;
     }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
     lws_sul_schedule(srv.ctx, 0, &srv.purge_sul, purge, LWS_US_PER_SEC / 2);

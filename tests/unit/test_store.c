@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -615,6 +616,107 @@ static void test_cancel(void)
     store_close(db);
 }
 
+/* What may be shown of a database's name: never a password. */
+static void test_shown(void)
+{
+    CHECK_CONTEXT("shown");
+    char buf[256];
+    CHECK_EQ_STR(store_shown("/var/lib/destek/destek.db", buf, sizeof buf),
+                 "/var/lib/destek/destek.db");
+    CHECK_EQ_STR(store_shown("postgresql://shop:hunter2@db.local:5432/destek", buf, sizeof buf),
+                 "postgresql://shop:***@db.local:5432/destek");
+    CHECK_EQ_STR(store_shown("postgres://db.local/destek?user=shop&password=x&sslmode=require", buf,
+                             sizeof buf),
+                 "postgres://db.local/destek?user=shop&password=***&sslmode=require");
+    CHECK_EQ_STR(store_shown("postgresql://shop@/destek?host=/run/postgresql", buf, sizeof buf),
+                 "postgresql://shop@/destek?host=/run/postgresql");
+    CHECK(store_is_shared("postgres://x/y") && store_is_shared("postgresql:///y") &&
+          !store_is_shared("postgresql.db") && !store_is_shared(":memory:"));
+}
+
+/* Events between nodes: numbered in commit order, seen by another
+ * connection only once committed, trimmed by age; the doorbell on
+ * PostgreSQL rings for a commit, and only shared databases have one. */
+static void test_events(void)
+{
+    CHECK_CONTEXT("events");
+    char path[256];
+    store_db *a = open_fresh("events.db", path, sizeof path), *b = NULL;
+    if (!a)
+        return;
+    CHECK_STATUS(store_open(path, &b, NULL), DS_OK);
+    store_listener *l = NULL;
+    ds_error err;
+    ds_status ls = store_listener_open(path, &l, &err);
+    CHECK_STATUS(ls, on_pg ? DS_OK : DS_EINVAL);
+    if (l)
+        CHECK(store_listener_pid(l) > 0);
+    long long head = -1;
+    CHECK_STATUS(store_events_head(b, &head, NULL), DS_OK);
+    CHECK_EQ_INT(head, 0);
+    store_node_event ev[2] = {{.kind = "shopper", .conversation = 7, .body = "{\"x\":1}"},
+                              {.kind = "queue"}};
+    CHECK_STATUS(store_batch_begin(a, NULL), DS_OK);
+    CHECK_STATUS(store_events_append(a, "node-a", ev, 2, 1000, NULL), DS_OK);
+    store_node_event *got = NULL;
+    size_t n = 9;
+    CHECK_STATUS(store_events_after(b, 0, 10, &got, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 0); /* not committed yet */
+    store_events_free(got, n);
+    CHECK_STATUS(store_batch_commit(a, NULL), DS_OK);
+    CHECK_STATUS(store_events_after(b, 0, 10, &got, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 2);
+    if (n == 2) {
+        CHECK_EQ_INT(got[0].seq, 1);
+        CHECK_EQ_INT(got[1].seq, 2);
+        CHECK_EQ_STR(got[0].kind, "shopper");
+        CHECK_EQ_INT(got[0].conversation, 7);
+        CHECK_EQ_STR(got[0].body, "{\"x\":1}");
+        CHECK_EQ_STR(got[0].node, "node-a");
+        CHECK(got[1].body == NULL && got[1].conversation == 0);
+    }
+    store_events_free(got, n);
+    /* a batch that is rolled back leaves no number behind */
+    CHECK_STATUS(store_batch_begin(a, NULL), DS_OK);
+    CHECK_STATUS(store_events_append(a, "node-a", ev, 1, 1000, NULL), DS_OK);
+    store_batch_abort(a);
+    CHECK_STATUS(store_events_append(b, "node-b", ev + 1, 1, 2000, NULL), DS_OK);
+    CHECK_STATUS(store_events_head(a, &head, NULL), DS_OK);
+    CHECK_EQ_INT(head, 3);
+    CHECK_STATUS(store_events_after(a, 2, 10, &got, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 1);
+    if (n == 1)
+        CHECK_EQ_STR(got[0].node, "node-b");
+    store_events_free(got, n);
+    if (l) {
+        int rang = 0;
+        for (int i = 0; i < 200 && rang != 1; i++) {
+            rang = store_listener_poll(l);
+            if (rang != 1)
+                nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+        }
+        CHECK_EQ_INT(rang, 1);
+        CHECK_EQ_INT(store_listener_poll(l), 0); /* once per commit */
+    }
+    CHECK_STATUS(store_events_trim(a, 1500, NULL), DS_OK);
+    CHECK_STATUS(store_events_after(a, 0, 10, &got, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 1);
+    store_events_free(got, n);
+    store_listener_free(l);
+    /* a deployment's job: one node runs it, the others skip it for a day */
+    int due = -1;
+    CHECK_STATUS(store_job_due(a, "purge", 100000, 86340, &due, NULL), DS_OK);
+    CHECK_EQ_INT(due, 1);
+    CHECK_STATUS(store_job_due(b, "purge", 100100, 86340, &due, NULL), DS_OK);
+    CHECK_EQ_INT(due, 0);
+    CHECK_STATUS(store_job_due(b, "purge", 100000 + 86340, 86340, &due, NULL), DS_OK);
+    CHECK_EQ_INT(due, 1);
+    CHECK_STATUS(store_job_due(a, "no-such-job", 100000, 60, &due, NULL), DS_OK);
+    CHECK_EQ_INT(due, 0);
+    store_close(a);
+    store_close(b);
+}
+
 static void test_requests(void)
 {
     CHECK_CONTEXT("requests");
@@ -867,6 +969,8 @@ int main(int argc, char **argv)
     test_replace();
     test_cancel();
     test_requests();
+    test_events();
+    test_shown();
     test_alloc_failures();
     test_step_failures();
     remove_tmpdir();

@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: MIT
+"""Two `destek serve` nodes on one PostgreSQL database (the test server of
+tests/pg/cluster.sh; skipped without one): shoppers and agents on different
+nodes, as behind a load balancer without sticky sessions.
+
+  handoff_across   a shopper on node A asks for a person; an agent on node B
+                   sees it in the queue, claims it, and they talk both ways
+                   (messages, typing), the agent closes, the shopper rates
+  claim_race       agents on A and B claim the same conversation at once,
+                   10 times: exactly one wins each time
+  failover_kill9   node A is killed with SIGKILL mid-dialogue and with a
+                   claimed conversation: the shopper resumes on B with its
+                   token and the dialogue carries on where it was, the agent
+                   reconnects to B and still holds its conversation, every
+                   acknowledged message is stored once
+  listener_killed  every node's listening connection is ended by the server
+                   (pg_terminate_backend): messages sent meanwhile still
+                   arrive, the nodes log the loss and listen again
+
+usage: /usr/bin/python3 test_nodes.py DESTEK SRCROOT [TEST ...]"""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+sys.dont_write_bytecode = True
+import harness
+from harness import HOST, Server, check, run
+
+if not harness.on_pg():
+    print("skip: two nodes need a shared database (DESTEK_TEST_STORE=pg)")
+    sys.exit(77)
+
+import test_handoff as th
+from test_handoff import T, ask_person, new_in_queue, qids
+
+DESTEK, SRCROOT = th.DESTEK, th.SRCROOT
+harness.TEST_TIMEOUT = 150.0
+WAIT = 5.0
+
+
+class Ctx(th.Ctx):
+    def node(self, first, hours="open"):
+        """Another node on the database of server `first`."""
+        s = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", hours])
+        s.db = first.db
+        s.tokens = first.tokens
+        self.servers.append(s)
+        s.start()
+        return s
+
+
+def psql(db, sql):
+    host = os.environ["DESTEK_TEST_PGHOST"]
+    r = subprocess.run(["psql", "-X", "-A", "-t", "-q", "-d", db, "-c", sql],
+                       capture_output=True, text=True, timeout=30,
+                       env=dict(os.environ, PGHOST=host))
+    check(r.returncode == 0, "psql %r failed: %s" % (sql, r.stderr[-300:]))
+    return r.stdout.strip()
+
+
+def ready(srv):
+    try:
+        with urllib.request.urlopen("http://%s:%d/readyz" % (HOST, srv.port), timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+@th.test
+async def t_handoff_across(ctx):
+    a = ctx.server("open", agents=["Deniz"], orders=True)
+    b = ctx.node(a)
+    agent = await ctx.agent(b, "agent on B", a.tokens["Deniz"], "Deniz")
+    await agent.queue_where(lambda it: it == [], "an empty queue")
+    s = await ctx.shopper(a, "shopper on A")
+    await s.hello()
+    await ask_person(s, "m1", position=1)
+    item = await new_in_queue(agent, set(), "the shopper of node A")
+    conv = item["conversation"]
+    ms = s.mark()
+    await agent.claim(conv)
+    j = await s.wait(T("agent_joined"), WAIT, "agent_joined from node B", ms)
+    check(j.get("agent") == "Deniz", "the shopper is told who joined", j)
+    text = "Merhaba, ben Deniz. Size nasıl yardımcı olabilirim?"
+    await agent.send({"type": "message", "conversation": conv, "text": text})
+    await s.wait(T("agent_message", text=text), WAIT, "the agent's message from node B", ms)
+    await agent.send({"type": "typing", "conversation": conv, "state": True})
+    await s.wait(T("agent_typing"), WAIT, "agent_typing from node B", ms)
+    ma = agent.mark()
+    await s.send({"type": "typing", "state": True})
+    await agent.wait(T("shopper_typing", conversation=conv), WAIT, "shopper_typing from A", ma)
+    await s.say("m2", "kargom hâlâ gelmedi, ne yapabilirim", reply=False)
+    m = await agent.wait(T("shopper_message", conversation=conv), WAIT,
+                         "the shopper's message from node A", ma)
+    check("kargom" in m.get("text", ""), "the agent sees the shopper's words", m)
+    await agent.send({"type": "close", "conversation": conv})
+    await agent.wait(T("closed", conversation=conv), WAIT, "closed", ma)
+    await s.wait(T("survey"), WAIT, "the survey on node A", ms)
+    await s.send({"type": "rating", "score": 5, "comment": "çok hızlıydı"})
+    await s.wait(T("rating_saved"), WAIT, "rating_saved", ms)
+    r = await agent.wait(T("rating", conversation=conv), WAIT, "the rating on node B", ma)
+    check(r.get("score") == 5, "the agent on B gets the score", r)
+    # back with the bot on node A: the bot answers again
+    _, reply = await s.say("m3", "iade süresi kaç gün")
+    check(reply.get("text"), "the bot answers after the hand-off closed on another node", reply)
+    # the daily retention purge ran once for the deployment, on the first node
+    logs_a, logs_b = "\n".join(a.lines) + a.stderr_tail(100), "\n".join(b.lines) + b.stderr_tail(100)
+    check("retention purge: " in logs_a and "another node of this database ran it" in logs_b,
+          "one purge per deployment: A ran it, B skipped it", logs_a[-400:], logs_b[-400:])
+
+
+@th.test
+async def t_claim_race(ctx):
+    a = ctx.server("open", agents=["Ali", "Veli"])
+    b = ctx.node(a)
+    ag_a = await ctx.agent(a, "Ali on A", a.tokens["Ali"], "Ali")
+    ag_b = await ctx.agent(b, "Veli on B", a.tokens["Veli"], "Veli")
+    known = set()
+    for rnd in range(10):
+        s = await ctx.shopper(a if rnd % 2 else b, "shopper %d" % rnd)
+        await s.hello()
+        await ask_person(s, "r%d" % rnd, position=1)
+        conv = (await new_in_queue(ag_a, known, "round %d on A" % rnd))["conversation"]
+        known.add(conv)
+        await ag_b.queue_where(lambda it: conv in qids(it), "round %d on B" % rnd)
+        ma, mb, ms = ag_a.mark(), ag_b.mark(), s.mark()
+        claim = '{"type":"claim","conversation":"%s"}' % conv
+        await asyncio.gather(ag_a.ws.send(claim), ag_b.ws.send(claim))
+
+        def outcome(f, conv=conv):
+            return ((f.get("type") == "claimed" and f.get("conversation") == conv)
+                    or f.get("type") == "error")
+        fa = await ag_a.wait(outcome, WAIT, "claimed or error (round %d)" % rnd, ma)
+        fb = await ag_b.wait(outcome, WAIT, "claimed or error (round %d)" % rnd, mb)
+        check(sorted([fa["type"], fb["type"]]) == ["claimed", "error"],
+              "round %d: exactly one claim must win across the nodes" % rnd, fa, fb)
+        winner = ag_a if fa["type"] == "claimed" else ag_b
+        j = await s.wait(T("agent_joined"), WAIT, "agent_joined (round %d)" % rnd, ms)
+        check(j.get("agent") == winner.name, "round %d: the shopper is told the winner" % rnd, j)
+        mw = winner.mark()
+        await winner.send({"type": "close", "conversation": conv})
+        await winner.wait(T("closed", conversation=conv), WAIT, "closed (round %d)" % rnd, mw)
+        await s.close()
+    rows = psql(a.db, "SELECT count(*) FROM handoffs WHERE state = 'closed' AND agent_id IS NOT NULL")
+    check(rows == "10", "ten hand-offs, each closed by its one winner: %r" % rows)
+
+
+@th.test
+async def t_failover_kill9(ctx):
+    a = ctx.server("open", agents=["Selin"], orders=True)
+    b = ctx.node(a)
+    agent = await ctx.agent(a, "agent on A", a.tokens["Selin"], "Selin")
+    waiting = await ctx.shopper(a, "waiting shopper on A")
+    await waiting.hello()
+    await ask_person(waiting, "w1", position=1)
+    conv = (await new_in_queue(agent, set(), "the waiting shopper"))["conversation"]
+    await agent.claim(conv)
+    # another shopper mid-dialogue: the bot has asked for the order number
+    s = await ctx.shopper(a, "shopper on A")
+    await s.hello()
+    acked = []
+    for i, text in enumerate(["merhaba", "siparişim nerede"]):
+        ack, reply = await s.say("d%d" % i, text)
+        acked.append("d%d" % i)
+    asked = reply.get("text", "")
+    check("sipariş numara" in asked.lower(), "the bot asks for the order number first", reply)
+    a.proc.kill()
+    a.proc.wait(10)
+    # the shopper's client reconnects through the load balancer: node B
+    s2 = await ctx.shopper(b, "shopper resumed on B")
+    w = await s2.hello(session=s.token)
+    check(w.get("resumed") is True or w.get("session") == s.token,
+          "the session resumes on the other node", w)
+    _, reply = await s2.say("d2", th.ORDER_NO)
+    acked.append("d2")
+    text = reply.get("text", "").lower()
+    check("e-posta" in text or "son 4" in text or "son dört" in text,
+          "mid-dialogue on node B: after the order number the bot asks for the proof", reply)
+    # the agent's console reconnects to B and still holds the conversation
+    agent2 = await ctx.agent(b, "agent on B", a.tokens["Selin"], "Selin")
+    f = await agent2.wait(T("claimed", conversation=conv), WAIT, "its conversation after failover")
+    check(f.get("history"), "the transcript comes with it", f)
+    mw = waiting.mark()
+    await agent2.send({"type": "message", "conversation": conv, "text": "Buradayım."})
+    w2 = await ctx.shopper(b, "waiting shopper resumed on B")
+    await w2.hello(session=waiting.token)
+    await agent2.send({"type": "message", "conversation": conv, "text": "Devam edelim."})
+    await w2.wait(T("agent_message", text="Devam edelim."), WAIT, "the agent's words after failover")
+    del mw
+    counts = psql(a.db, "SELECT string_agg(client_id || '=' || n, ',' ORDER BY client_id) FROM ("
+                  "SELECT client_id, count(*) AS n FROM messages WHERE client_id LIKE 'd_'"
+                  " GROUP BY client_id) AS t")
+    check(counts == ",".join("%s=1" % c for c in acked),
+          "every acknowledged message stored once: %r" % counts)
+
+
+@th.test
+async def t_listener_killed(ctx):
+    a = ctx.server("open", agents=["Ece"], orders=True)
+    b = ctx.node(a)
+    agent = await ctx.agent(b, "agent on B", a.tokens["Ece"], "Ece")
+    s = await ctx.shopper(a, "shopper on A")
+    await s.hello()
+    await ask_person(s, "k1", position=1)
+    conv = (await new_in_queue(agent, set(), "the shopper"))["conversation"]
+    ms = s.mark()
+    await agent.claim(conv)
+    await s.wait(T("agent_joined"), WAIT, "agent_joined", ms)
+    ended = psql(a.db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                 " WHERE application_name = 'destek-listen' AND datname = current_database()")
+    check(ended == "2", "two listening connections (one per node) ended: %r" % ended)
+    # straight away, while the listeners are down or coming back
+    for i in range(3):
+        text = "Mesaj %d" % i
+        await agent.send({"type": "message", "conversation": conv, "text": text})
+        await s.wait(T("agent_message", text=text), WAIT, "message %d while listeners were down" % i,
+                     ms)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        logs = a.stderr_tail(200) + "\n".join(a.lines)
+        if "listener_up" in logs or "listening for the other nodes again" in logs:
+            break
+        await asyncio.sleep(0.2)
+    logs = a.stderr_tail(200) + "\n".join(a.lines)
+    check("lost the connection that listens for the other nodes" in logs,
+          "node A logs the lost listener", logs[-600:])
+    check("listening for the other nodes again" in logs, "node A listens again", logs[-600:])
+    code, body = ready(a)
+    check(code == 200, "ready again once it listens: %s %s" % (code, body))
+    ended = psql(a.db, "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                 " 'destek-listen' AND datname = current_database()")
+    check(ended == "2", "both nodes listen again: %r" % ended)
+
+
+TESTS = [
+    ("handoff_across", t_handoff_across),
+    ("claim_race", t_claim_race),
+    ("failover_kill9", t_failover_kill9),
+    ("listener_killed", t_listener_killed),
+]
+
+if __name__ == "__main__":
+    run(TESTS, Ctx)
