@@ -22,7 +22,8 @@ step() { printf '\n== %s\n' "$*"; }
 # (suite 'pg'), stopped and removed however this script ends
 pgdir=$(mktemp -d /tmp/destek-pg.XXXXXX)
 trap 'tests/pg/cluster.sh stop "$pgdir"' EXIT
-eval "$(tests/pg/cluster.sh start "$pgdir")"
+pgenv=$(tests/pg/cluster.sh start "$pgdir") # fails the run if the server cannot start
+eval "$pgenv"
 
 step "build and test (debug)"
 [ -f build-test/build.ninja ] || meson setup build-test -Dwerror=$werror >/dev/null

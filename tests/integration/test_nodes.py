@@ -14,8 +14,9 @@ nodes, as behind a load balancer without sticky sessions.
                    reconnects to B and still holds its conversation, every
                    acknowledged message is stored once
   listener_killed  every node's listening connection is ended by the server
-                   (pg_terminate_backend): messages sent meanwhile still
-                   arrive, the nodes log the loss and listen again
+                   (pg_terminate_backend) and kept from coming back: /readyz
+                   answers 503, messages both ways still arrive (read every
+                   second), the nodes log the loss and listen again
 
 usage: /usr/bin/python3 test_nodes.py DESTEK SRCROOT [TEST ...]"""
 
@@ -198,10 +199,17 @@ async def t_failover_kill9(ctx):
           "every acknowledged message stored once: %r" % counts)
 
 
+def maintenance(db):
+    """The URI of the server's postgres database, and the name of db's."""
+    name = db.split("/")[3].split("?")[0]
+    return db.replace("/%s?" % name, "/postgres?"), name
+
+
 @th.test
 async def t_listener_killed(ctx):
     a = ctx.server("open", agents=["Ece"], orders=True)
     b = ctx.node(a)
+    admin, name = maintenance(a.db)
     agent = await ctx.agent(b, "agent on B", a.tokens["Ece"], "Ece")
     s = await ctx.shopper(a, "shopper on A")
     await s.hello()
@@ -210,30 +218,47 @@ async def t_listener_killed(ctx):
     ms = s.mark()
     await agent.claim(conv)
     await s.wait(T("agent_joined"), WAIT, "agent_joined", ms)
-    ended = psql(a.db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                 " WHERE application_name = 'destek-listen' AND datname = current_database()")
-    check(ended == "2", "two listening connections (one per node) ended: %r" % ended)
-    # straight away, while the listeners are down or coming back
-    for i in range(3):
-        text = "Mesaj %d" % i
-        await agent.send({"type": "message", "conversation": conv, "text": text})
-        await s.wait(T("agent_message", text=text), WAIT, "message %d while listeners were down" % i,
-                     ms)
+    listeners = ("SELECT count(%s) FROM pg_stat_activity WHERE application_name = 'destek-listen'"
+                 " AND datname = '" + name + "'")
+    # the listeners are ended and cannot come back for a while: the nodes'
+    # own connections stay, new ones are refused
+    psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS false" % name)
+    try:
+        ended = psql(admin, listeners % "pg_terminate_backend(pid)")
+        check(ended == "2", "two listening connections (one per node) ended: %r" % ended)
+        deadline = time.monotonic() + 5
+        code, body = ready(a)
+        while code == 200 and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            code, body = ready(a)
+        check(code == 503 and "listens for the other nodes" in body,
+              "/readyz must fail while the listener is down: %s %s" % (code, body))
+        # nothing is missed meanwhile: the events are read every second
+        for i in range(3):
+            text = "Mesaj %d" % i
+            await agent.send({"type": "message", "conversation": conv, "text": text})
+            await s.wait(T("agent_message", text=text), WAIT,
+                         "message %d while the listeners were down" % i, ms)
+        ma = agent.mark()
+        await s.say("k2", "tamam teşekkürler", reply=False)
+        await agent.wait(T("shopper_message", conversation=conv), WAIT,
+                         "the shopper's message while the listeners were down", ma)
+    finally:
+        psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS true" % name)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        logs = a.stderr_tail(200) + "\n".join(a.lines)
-        if "listener_up" in logs or "listening for the other nodes again" in logs:
-            break
+    code, body = ready(a)
+    while code != 200 and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
+        code, body = ready(a)
+    check(code == 200, "ready again once it listens: %s %s" % (code, body))
     logs = a.stderr_tail(200) + "\n".join(a.lines)
     check("lost the connection that listens for the other nodes" in logs,
           "node A logs the lost listener", logs[-600:])
     check("listening for the other nodes again" in logs, "node A listens again", logs[-600:])
-    code, body = ready(a)
-    check(code == 200, "ready again once it listens: %s %s" % (code, body))
-    ended = psql(a.db, "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                 " 'destek-listen' AND datname = current_database()")
-    check(ended == "2", "both nodes listen again: %r" % ended)
+    deadline = time.monotonic() + 5
+    while psql(admin, listeners % "*") != "2" and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    check(psql(admin, listeners % "*") == "2", "both nodes listen again")
 
 
 TESTS = [

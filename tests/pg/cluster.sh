@@ -5,6 +5,7 @@
 #                                   variables to export (eval "$(...)")
 #   tests/pg/cluster.sh stop DIR    stops it and removes DIR
 # As root, the server runs as the postgres user (PostgreSQL refuses root).
+# DESTEK_PG_FSYNC=on keeps PostgreSQL's durability (for benchmarks).
 set -euo pipefail
 
 cmd=${1:?usage: cluster.sh start|stop DIR}
@@ -26,6 +27,8 @@ if [ "$(id -u)" -eq 0 ]; then
   as_owner=(runuser -u postgres --)
 fi
 
+fsync=${DESTEK_PG_FSYNC:-off}
+
 case $cmd in
 start)
   mkdir -p "$dir"
@@ -34,7 +37,7 @@ start)
     --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }
   "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $dir -p 5432 -c fsync=off -c full_page_writes=off \
+    -o "-c listen_addresses='' -k $dir -p 5432 -c fsync=$fsync -c full_page_writes=$fsync \
         -c synchronous_commit=on -c max_connections=300" start >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
   echo "export DESTEK_TEST_PGHOST=$dir DESTEK_TEST_PGPORT=5432 DESTEK_TEST_PGUSER=$owner"

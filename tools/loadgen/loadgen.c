@@ -93,6 +93,7 @@ struct loadgen {
     double rate;
     double duration_s;
     double ramp_s;
+    double hold_s; /* --messages 0: keep the connections open this long */
     long server_pid;
 
     /* run state */
@@ -459,7 +460,9 @@ static void start_message_phase(int64_t t)
         struct conn *c = &lg.conns[i];
         if (c->state != CONN_READY)
             continue;
-        if (lg.messages == 0) {
+        if (lg.messages == 0 && lg.hold_s > 0) {
+            continue; /* held open until --hold has passed */
+        } else if (lg.messages == 0) {
             c->state = CONN_DONE;
             lg.done++;
         } else if (lg.rate > 0) {
@@ -477,6 +480,10 @@ static void tick(lws_sorted_usec_list_t *sul)
     double elapsed = (double)(t - lg.start_us) / 1e6;
 
     if (interrupted || (lg.duration_s > 0 && elapsed >= lg.duration_s)) {
+        finish(t);
+        return;
+    }
+    if (lg.hold_s > 0 && lg.msg_phase_us && t - lg.msg_phase_us >= (int64_t)(lg.hold_s * 1e6)) {
         finish(t);
         return;
     }
@@ -585,15 +592,16 @@ static int parse_url(const char *url)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: loadgen --url ws://127.0.0.1:PORT/ws/chat --connections N --messages M\n"
-            "               [--rate R] [--duration S] [--ramp S] [--server-pid PID] [--origin O]\n"
-            "  --rate R        messages/s offered in total (0 = each connection sends its\n"
-            "                  next message as soon as the reply to the last one arrives)\n"
-            "  --duration S    stop after S seconds in all (default 120)\n"
-            "  --ramp S        open the connections evenly over S seconds (default 0)\n"
-            "  --server-pid P  report the server's RSS and the memory per idle connection\n"
-            "Only loopback hosts are accepted.\n");
+    fprintf(f, "usage: loadgen --url ws://127.0.0.1:PORT/ws/chat --connections N --messages M\n"
+               "               [--rate R] [--duration S] [--ramp S] [--hold S] [--server-pid PID]\n"
+               "               [--origin O]\n"
+               "  --rate R        messages/s offered in total (0 = each connection sends its\n"
+               "                  next message as soon as the reply to the last one arrives)\n"
+               "  --duration S    stop after S seconds in all (default 120)\n"
+               "  --ramp S        open the connections evenly over S seconds (default 0)\n"
+               "  --server-pid P  report the server's RSS and the memory per idle connection\n"
+               "  --hold S        with --messages 0: keep every connection open S seconds\n"
+               "Only loopback hosts are accepted.\n");
 }
 
 static int parse_args(int argc, char **argv)
@@ -628,6 +636,8 @@ static int parse_args(int argc, char **argv)
             lg.duration_s = strtod(v, &end);
         else if (strcmp(a, "--ramp") == 0)
             lg.ramp_s = strtod(v, &end);
+        else if (strcmp(a, "--hold") == 0)
+            lg.hold_s = strtod(v, &end);
         else if (strcmp(a, "--server-pid") == 0)
             lg.server_pid = strtol(v, &end, 10);
         else {
