@@ -162,6 +162,10 @@ ds_status store_conversation_state(store_db *db, long long id, char **state, ds_
 ds_status store_conversation_set_subject(store_db *db, long long id, const char *order_id,
                                          const char *contact_key, ds_error *err);
 
+/* The order verified in the conversation (on any node): *order owned
+ * (ds_free), NULL when none. */
+ds_status store_conversation_order(store_db *db, long long id, char **order, ds_error *err);
+
 /* When the conversation was last active (its newest message, or its start),
  * in utc seconds: *utc = 0 when there is no such conversation. */
 ds_status store_conversation_last_active(store_db *db, long long id, long long *utc, ds_error *err);

@@ -180,6 +180,23 @@ ds_status store_conversation_set_subject(store_db *db, long long id, const char 
     return exec_bound(db, st, err, "noting whose a conversation is");
 }
 
+ds_status store_conversation_order(store_db *db, long long id, char **order, ds_error *err)
+{
+    *order = NULL;
+    store_q *st = store__q(db, STMT_CONV_ORDER, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    int rc = store__step(db, st), oom = 0;
+    if (rc == STORE_ROW)
+        *order = store__col_dup(st, 0, &oom);
+    store__done(st);
+    if (oom)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    return rc == STORE_ROW || rc == STORE_DONE ? DS_OK
+                                               : store__db_fail(db, err, "reading a conversation");
+}
+
 ds_status store_conversation_last_active(store_db *db, long long id, long long *utc, ds_error *err)
 {
     store_q *st = store__q(db, STMT_CONV_LAST_ACTIVE, err);

@@ -124,6 +124,7 @@ typedef enum store_stmt_id {
     STMT_EVENTS_TRIM,
     STMT_ERASE_EVENTS,
     STMT_JOB_CLAIM,
+    STMT_CONV_ORDER,
     STMT_COUNT_
 } store_stmt_id;
 

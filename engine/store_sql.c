@@ -227,5 +227,6 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_EVENTS_HEAD] = "SELECT seq FROM event_head WHERE id = 1",
     [STMT_EVENTS_TRIM] = "DELETE FROM events WHERE at_utc < ?1",
     [STMT_ERASE_EVENTS] = "DELETE FROM events WHERE conversation_id = ?1",
+    [STMT_CONV_ORDER] = "SELECT order_id FROM conversations WHERE id = ?1",
     [STMT_JOB_CLAIM] = "UPDATE jobs SET last_utc = ?2 WHERE name = ?1 AND last_utc + ?3 <= ?2",
 };

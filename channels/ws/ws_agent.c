@@ -59,6 +59,10 @@ static json_t *context(ws_server *srv, const store_handoff *h)
     }
     ws_conn *s = ws__shopper_of(srv, h->conversation);
     const char *verified = s ? dlg_session_verified(conv_session(s->cv)) : "";
+    char *stored = NULL; /* the shopper is on another node, or gone */
+    if (!verified[0] &&
+        store_conversation_order(srv->db, h->conversation, &stored, NULL) == DS_OK && stored)
+        verified = stored;
     store_order *o;
     if (verified[0] && store_order_get(srv->db, verified, &o, NULL) == DS_OK) {
         json_t *order =
@@ -68,7 +72,8 @@ static json_t *context(ws_server *srv, const store_handoff *h)
             dlg_env env = {.me = srv->me, .db = srv->db, .now = conv_service_now(srv->svc)};
             ds_buf url;
             ds_buf_init(&url);
-            dlg_render(&env, conv_session(s->cv), "{{takip_linki}}", &url, NULL);
+            if (s)
+                dlg_render(&env, conv_session(s->cv), "{{takip_linki}}", &url, NULL);
             json_object_set_new(order, "tracking",
                                 json_pack("{s:s,s:s,s:s}", "carrier", o->carrier ? o->carrier : "",
                                           "tracking_no", o->tracking_no ? o->tracking_no : "",
@@ -78,6 +83,7 @@ static json_t *context(ws_server *srv, const store_handoff *h)
         json_object_set_new(ctx, "order", order);
         store_order_free(o);
     }
+    ds_free(stored);
     json_object_set_new(ctx, "shopper_online", json_boolean(s != NULL));
     json_object_set_new(ctx, "earlier", ws__earlier(srv, h->conversation));
     return ctx;

@@ -79,11 +79,17 @@ async def t_handoff_across(ctx):
     await agent.queue_where(lambda it: it == [], "an empty queue")
     s = await ctx.shopper(a, "shopper on A")
     await s.hello()
+    # verified on node A: the agent on node B sees the order
+    for mid, text in (("v1", "siparişim nerede"), ("v2", th.ORDER_NO), ("v3", "ayse@example.com")):
+        await s.say(mid, text)
     await ask_person(s, "m1", position=1)
     item = await new_in_queue(agent, set(), "the shopper of node A")
     conv = item["conversation"]
     ms = s.mark()
-    await agent.claim(conv)
+    claimed = await agent.claim(conv)
+    order = (claimed.get("context") or {}).get("order") or {}
+    check(order.get("id") == th.ORDER_NO and order.get("tracking", {}).get("tracking_no") ==
+          th.TRACKING, "the order verified on node A is in the context on node B", claimed)
     j = await s.wait(T("agent_joined"), WAIT, "agent_joined from node B", ms)
     check(j.get("agent") == "Deniz", "the shopper is told who joined", j)
     text = "Merhaba, ben Deniz. Size nasıl yardımcı olabilirim?"
