@@ -141,13 +141,18 @@ void ds_json_int(ds_json *w, long long v)
 
 void ds_json_real(ds_json *w, double v)
 {
+    ds_json_real_digits(w, v, 4);
+}
+
+void ds_json_real_digits(ds_json *w, double v, int digits)
+{
     separate(w);
     if (!isfinite(v)) {
         ds_buf_append(w->out, "null", 4);
         return;
     }
     char b[40];
-    int n = snprintf(b, sizeof b, "%.4g", v);
+    int n = snprintf(b, sizeof b, "%.*g", digits, v);
     char *e = strchr(b, 'e');
     if (e) {
         /* jansson's exponent: no plus sign, no leading zeros (1e-7, 1e21) */

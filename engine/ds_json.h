@@ -39,6 +39,8 @@ void ds_json_int(ds_json *w, long long v);
 /* Four significant digits, as jansson's JSON_REAL_PRECISION(4) writes them
  * (a whole number keeps its ".0"); a value that is not finite is null. */
 void ds_json_real(ds_json *w, double v);
+/* The same with `digits` significant digits (jansson's JSON_REAL_PRECISION). */
+void ds_json_real_digits(ds_json *w, double v, int digits);
 void ds_json_bool(ds_json *w, int v);
 
 #endif
