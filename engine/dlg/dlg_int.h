@@ -138,22 +138,23 @@ typedef struct dlg_check {
 
 struct dlg_session {
     char id[64];
-    unsigned turn;            /* rotates between alternative texts */
-    int clarify_a, clarify_b; /* kb intents offered by the last clarifying question */
-    const dlg_flow *flow;     /* in progress, NULL when none */
-    const char *step;         /* the step it waits on (a table's string), NULL none */
-    int flow_intent;          /* kb index of the intent that started it, -1 none */
-    char order_no[16];        /* slot: the order number given */
-    char email[128];          /* slot: identity proof */
-    char last4[5];            /* slot: identity proof */
-    char verified[16];        /* order verified in this conversation, "" none */
-    char customer[128];       /* signed-in customer's e-mail, "" none */
-    int unsure;               /* fallback or clarifying answers in a row */
-    int last_faq;             /* kb index of the intent the last reply answered, -1 none */
-    unsigned last_topics;     /* the parts of it said (dlg__topics), 0 the whole answer */
-    int pii_warned;           /* told not to share card or ID numbers here */
-    int upset;                /* messages so far that showed anger (capped) */
-    int soothe_wait;          /* turns before a feeling is acknowledged again */
+    unsigned turn;               /* rotates between alternative texts */
+    int clarify_a, clarify_b;    /* kb intents offered by the last clarifying question */
+    const dlg_flow *flow;        /* in progress, NULL when none */
+    const char *step;            /* the step it waits on (a table's string), NULL none */
+    int flow_intent;             /* kb index of the intent that started it, -1 none */
+    char order_no[16];           /* slot: the order number given */
+    char email[128];             /* slot: identity proof */
+    char last4[5];               /* slot: identity proof */
+    char verified[16];           /* order verified in this conversation, "" none */
+    char customer[128];          /* signed-in customer's e-mail, "" none */
+    int unsure;                  /* fallback or clarifying answers in a row */
+    int last_faq;                /* kb index of the intent the last reply answered, -1 none */
+    unsigned last_topics;        /* the parts of it said (dlg__topics), 0 the whole answer */
+    unsigned long long last_ask; /* a hash of the message it answered (the same words again?) */
+    int pii_warned;              /* told not to share card or ID numbers here */
+    int upset;                   /* messages so far that showed anger (capped) */
+    int soothe_wait;             /* turns before a feeling is acknowledged again */
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
     int people_called;                   /* a hand-off or an after-hours request was made */
     int done_item;    /* item of the verified order given a return or exchange code here, -1 */
@@ -245,6 +246,11 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);
+/* The same intent asked again in other words: says the one sentence of its
+ * answer (as dlg__say_intent would give it) that shares the most words with
+ * the message, and returns 1; 0, saying nothing, when no sentence shares a
+ * word (part.c). */
+int dlg__answer_part(dlg_turn *t, size_t idx);
 void dlg__add_quick_reply(dlg_reply *r, const char *q);
 /* Puts text before the reply's text, joined by sep. */
 void dlg__put_first(dlg_turn *t, const char *text, const char *sep);

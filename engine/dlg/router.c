@@ -367,6 +367,16 @@ static void clarify(dlg_turn *t)
 
 /* An answer from the knowledge base: the intent's, a clarifying question, or
  * the fallback; two unsure answers in a row go to people. */
+/* The message's words, as a number: the same question typed again. */
+static unsigned long long skeleton_hash(const dlg_turn *t)
+{
+    const char *sk = nlp_text_skeleton(t->msg);
+    unsigned long long h = 1469598103934665603ULL;
+    for (; sk && *sk; sk++)
+        h = (h ^ (unsigned char)*sk) * 1099511628211ULL;
+    return h;
+}
+
 static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
@@ -419,7 +429,8 @@ static ds_status faq_turn(dlg_turn *t)
     }
     s->unsure = (t->clarify || t->intent < 0) ? s->unsure + 1 : 0;
     t->flow = NULL;
-    int repeat = 0;
+    int repeat = 0, refused = 0;
+    unsigned long long ask = skeleton_hash(t);
     if (t->clarify) {
         clarify(t);
     } else if (t->intent < 0 && s->flow) {
@@ -437,8 +448,13 @@ static ds_status faq_turn(dlg_turn *t)
         repeat = t->intent >= 0 && t->intent == s->last_faq && topics == s->last_topics;
         s->last_topics = topics;
         if (repeat) {
-            t->out->intent = kb_intent_at(t->kb, (size_t)idx)->id;
-            dlg__say(t, "repeat.faq");
+            /* other words: the sentence they ask for; the same words again,
+             * or nothing in the answer about them: said so */
+            refused = ask == s->last_ask || !dlg__answer_part(t, (size_t)idx);
+            if (refused) {
+                t->out->intent = kb_intent_at(t->kb, (size_t)idx)->id;
+                dlg__say(t, "repeat.faq");
+            }
         } else if (t->intent < 0 && off_topic(t)) {
             /* out of the shop's business: said so, with what the bot can do */
             t->out->intent = "fallback";
@@ -454,7 +470,8 @@ static ds_status faq_turn(dlg_turn *t)
             t->answered_aside = 1;
         }
     }
-    s->last_faq = t->intent >= 0 && !t->clarify && !repeat ? t->intent : -1;
+    s->last_faq = t->intent >= 0 && !t->clarify && !refused ? t->intent : -1;
+    s->last_ask = s->last_faq >= 0 ? ask : 0;
     if (s->last_faq < 0)
         s->last_topics = 0;
     if (s->unsure >= 2) {

@@ -50,6 +50,7 @@ void dlg_session_forget_kb(dlg_session *s)
     s->clarify_a = s->clarify_b = s->last_faq = -1;
     s->next_intent = s->next_offered = -1;
     s->last_topics = 0;
+    s->last_ask = 0;
     s->flow = NULL;
     s->step = NULL;
     s->flow_intent = -1;
@@ -139,6 +140,8 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
+    unsigned long long ask = s->last_faq >= 0 ? s->last_ask : 0; /* saved with last_faq only */
+    fnv(&h, &ask, sizeof ask);
     fnv_str(&h, s->flow ? s->flow->name : "");
     fnv_str(&h, s->flow && s->step ? s->step : "");
     for (size_t i = 0; s->flow && i < s->flow->slot_count; i++) {
@@ -220,6 +223,11 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
         if (s->last_topics)
             json_object_set_new(o, "last_topics", json_integer(s->last_topics));
+        if (s->last_ask) {
+            char hex[17];
+            snprintf(hex, sizeof hex, "%016llx", s->last_ask);
+            put_str(o, "last_ask", hex);
+        }
     }
     json_t *checks = json_array();
     for (size_t i = 0; i < s->check_count; i++)
@@ -348,6 +356,8 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->last_faq = lf ? kb_intent_find(kb, lf) : -1;
     json_t *lt = json_object_get(o, "last_topics");
     s->last_topics = s->last_faq >= 0 && json_is_integer(lt) ? (unsigned)json_integer_value(lt) : 0;
+    const char *la = json_string_value(json_object_get(o, "last_ask"));
+    s->last_ask = s->last_faq >= 0 && la ? strtoull(la, NULL, 16) : 0;
     json_t *checks = json_object_get(o, "checks"), *c;
     size_t i;
     s->check_count = 0;
