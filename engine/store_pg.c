@@ -270,6 +270,26 @@ static PGresult *run(pgd_stmt *s, int guard)
     return r;
 }
 
+/* A lost connection (the server restarted, a failover, the backend ended)
+ * is opened again between transactions; prepared statements follow on
+ * their next step. 0 when the connection is usable. */
+static int reconnect(pgd_conn *pc)
+{
+    if (PQstatus(pc->c) == CONNECTION_OK)
+        return 0;
+    PGTransactionStatusType t = PQtransactionStatus(pc->c);
+    if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE)
+        return -1; /* what the transaction did is lost: it must fail first */
+    PQreset(pc->c);
+    if (PQstatus(pc->c) != CONNECTION_OK) {
+        remember(pc, PQerrorMessage(pc->c));
+        return -1;
+    }
+    PQsetNoticeProcessor(pc->c, quiet, NULL);
+    pc->generation++;
+    return 0;
+}
+
 static store_rc pg_step(store_q *q)
 {
     pgd_stmt *s = q->impl;
@@ -279,7 +299,7 @@ static store_rc pg_step(store_q *q)
             return STORE_ROW;
         return STORE_DONE;
     }
-    if (s->generation != pc->generation && !send_prepare(s))
+    if (reconnect(pc) != 0 || (s->generation != pc->generation && !send_prepare(s)))
         return STORE_FAIL;
     int guard = guarded(s) && PQtransactionStatus(pc->c) == PQTRANS_INTRANS;
     PGresult *r = run(s, guard);
@@ -351,23 +371,9 @@ static const char *pg_errmsg(store_db *db)
     return pc_of(db) ? pc_of(db)->err : "no connection";
 }
 
-/* A lost connection (the server restarted, a failover) is opened again
- * between transactions; prepared statements follow on their next step. */
 static int pg_gone(store_db *db)
 {
-    pgd_conn *pc = pc_of(db);
-    if (PQstatus(pc->c) == CONNECTION_OK)
-        return 0;
-    if (pg_in_transaction(db))
-        return 1;
-    PQreset(pc->c);
-    if (PQstatus(pc->c) != CONNECTION_OK) {
-        remember(pc, PQerrorMessage(pc->c));
-        return 1;
-    }
-    PQsetNoticeProcessor(pc->c, quiet, NULL);
-    pc->generation++;
-    return 0;
+    return reconnect(pc_of(db)) != 0;
 }
 
 /* Deleted rows stay in PostgreSQL's pages until VACUUM removes them, and

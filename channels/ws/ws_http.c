@@ -34,8 +34,11 @@ static unsigned readyz(ws_server *srv, struct lws *wsi, ds_buf *body)
         return HTTP_STATUS_SERVICE_UNAVAILABLE;
     }
     if (!ws__store_ready(srv)) {
-        ds_buf_printf(body, "not ready: the database file %s was deleted or replaced\n",
-                      srv->cfg->db_path);
+        if (srv->shared)
+            ds_buf_puts(body, "not ready: the database does not answer\n");
+        else
+            ds_buf_printf(body, "not ready: the database file %s was deleted or replaced\n",
+                          srv->cfg->db_path);
         return HTTP_STATUS_SERVICE_UNAVAILABLE;
     }
     const char *why = NULL;

@@ -144,6 +144,7 @@ struct ws_server {
     double cap_logged;   /* when the per-address cap was last logged */
     double gone_checked; /* when the database file was last looked at */
     int store_gone;      /* it was deleted or replaced: no more writes */
+    int store_down;      /* a shared database does not answer, for now */
     /* several nodes on one shared database (ws_nodes.c, ws_relay.c) */
     int shared;
     char node[64]; /* this node's name in the events it appends */

@@ -256,22 +256,37 @@ static void flush_due(lws_sorted_usec_list_t *sul)
 
 /* A database file deleted or replaced under the server would take every
  * write into the void (the old file stays open): looked at once a second,
- * and from then on nothing is acknowledged. */
+ * and from then on nothing is acknowledged. A shared database that does not
+ * answer (its server restarting, a failover) is looked at the same way, and
+ * used again once the store's connection is back. */
 static int store_usable(ws_server *srv)
 {
     double now = ws__now();
-    if (!srv->store_gone && now - srv->gone_checked >= 1.0) {
-        srv->gone_checked = now;
-        if (store_gone(srv->db)) {
-            srv->store_gone = 1;
-            ws__log(srv, WS_LOG_ERROR, "store_gone", 0,
-                    "the database file %s was deleted or replaced while the server was "
-                    "using it; nothing more is acknowledged: restart destek serve on the "
-                    "database",
-                    srv->cfg->db_path);
-        }
+    if (srv->store_gone || now - srv->gone_checked < 1.0)
+        return srv->shared ? !srv->store_down : !srv->store_gone;
+    srv->gone_checked = now;
+    int gone = store_gone(srv->db);
+    if (srv->shared) {
+        char shown[512];
+        if (gone && !srv->store_down)
+            ws__log(srv, WS_LOG_ERROR, "store_down", 0,
+                    "the database %s does not answer; nothing is acknowledged until it "
+                    "does (tried every second)",
+                    store_shown(srv->cfg->db_path, shown, sizeof shown));
+        else if (!gone && srv->store_down)
+            ws__log(srv, WS_LOG_INFO, "store_up", 0, "the database answers again");
+        srv->store_down = gone;
+        return !gone;
     }
-    return !srv->store_gone;
+    if (gone) {
+        srv->store_gone = 1;
+        ws__log(srv, WS_LOG_ERROR, "store_gone", 0,
+                "the database file %s was deleted or replaced while the server was "
+                "using it; nothing more is acknowledged: restart destek serve on the "
+                "database",
+                srv->cfg->db_path);
+    }
+    return !gone;
 }
 
 int ws__store_ready(ws_server *srv)

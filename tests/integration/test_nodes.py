@@ -13,6 +13,9 @@ nodes, as behind a load balancer without sticky sessions.
                    token and the dialogue carries on where it was, the agent
                    reconnects to B and still holds its conversation, every
                    acknowledged message is stored once
+  store_connection_lost  a node's store connection is ended by the server:
+                   the node opens it again, the shopper's message is
+                   answered and stored once
   listener_killed  every node's listening connection is ended by the server
                    (pg_terminate_backend) and kept from coming back: /readyz
                    answers 503, messages both ways still arrive (read every
@@ -267,11 +270,59 @@ async def t_listener_killed(ctx):
     check(psql(admin, listeners % "*") == "2", "both nodes listen again")
 
 
+@th.test
+async def t_store_connection_lost(ctx):
+    a = ctx.server("open", agents=["Nil"], orders=True)
+    admin, name = maintenance(a.db)
+    s = await ctx.shopper(a, "shopper")
+    await s.hello()
+    await s.say("s1", "kargo ücreti ne kadar")
+    # the database refuses connections for a while, as during a restart
+    psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS false" % name)
+    try:
+        ended = psql(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                     " WHERE application_name = 'destek' AND datname = '%s'" % name)
+        check(ended == "1", "the node's store connection ended: %r" % ended)
+        mark = s.mark()
+        await s.send({"type": "message", "id": "s-down", "text": "kapıda ödeme var mı"})
+        f = await s.wait(lambda f: f.get("type") in ("ack", "error"), WAIT, "ack or error", mark)
+        check(f.get("type") == "error", "nothing is acknowledged while the database is away", f)
+        deadline = time.monotonic() + 5
+        code, body = ready(a)
+        while code == 200 and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            code, body = ready(a)
+        check(code == 503 and "does not answer" in body,
+              "/readyz fails while the database does not answer: %s %s" % (code, body))
+    finally:
+        psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS true" % name)
+    # back: the node opens its connection again (the client re-sends what
+    # was refused, as the widget does)
+    token, answered = s.token, None
+    deadline = time.monotonic() + 10
+    while answered is None and time.monotonic() < deadline:
+        try:
+            _, answered = await s.say("s2", "iade süresi kaç gün", timeout=5)
+        except th.TestFailure:
+            await s.close()
+            await asyncio.sleep(0.3)
+            s = await ctx.shopper(a, "shopper, reconnected")
+            await s.hello(session=token)
+    check(answered is not None and answered.get("text"),
+          "the node answers again after its store connection was lost", answered)
+    code, body = ready(a)
+    check(code == 200, "ready after the reconnect: %s %s" % (code, body))
+    stored = psql(admin.replace("/postgres?", "/%s?" % name),
+                  "SELECT count(*) FROM messages WHERE client_id = 's2'")
+    check(stored == "1", "the message stored once: %r" % stored)
+
+
 TESTS = [
     ("handoff_across", t_handoff_across),
     ("claim_race", t_claim_race),
     ("failover_kill9", t_failover_kill9),
     ("listener_killed", t_listener_killed),
+    ("store_connection_lost", t_store_connection_lost),
 ]
 
 if __name__ == "__main__":
