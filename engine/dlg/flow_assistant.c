@@ -16,10 +16,27 @@ static void act(dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
-    return dlg__answer_offer(t, "istek");
+    if (dlg__answer_offer(t, "istek"))
+        return 1;
+    /* the same question again: a short yes and the offer, not the block;
+     * a third time, the person they are asking for */
+    if (t->intent >= 0 && t->intent == t->s->flow_intent && t->s->stalls == 0) {
+        dlg__say(t, "assistant.again");
+        dlg__wait(t, "offer_person");
+        return 1;
+    }
+    if (t->intent >= 0 && t->intent == t->s->flow_intent) {
+        if (!t->env->closed)
+            dlg__say(t, "assistant.connecting");
+        dlg__hand_off(t, "normal", "istek");
+        dlg__end(t);
+        return 1;
+    }
+    return 0;
 }
 
-static const char *const says[] = {"assistant.connecting", "assistant.declined", NULL};
+static const char *const says[] = {"assistant.connecting", "assistant.declined", "assistant.again",
+                                   NULL};
 
 const dlg_flow dlg_flow_assistant = {
     .name = "assistant",
