@@ -126,8 +126,8 @@ struct ws_server {
     char **origins;
     size_t origin_count;
     int draining; /* SIGTERM: closing every connection */
-    /* the event loop: lws's poll() loop, or with DESTEK_LOOP=uv destek's
-     * own libuv loop (epoll) handed to lws */
+    /* the event loop: destek's own libuv loop (epoll) handed to lws, or
+     * with DESTEK_LOOP=poll lws's poll() loop */
     int use_uv;
     uv_loop_t loop;
     uv_signal_t sig_term, sig_int, sig_hup, sig_usr1;

@@ -367,6 +367,26 @@ static int file_inside(const ws_server *srv, const char *uri)
     return strncmp(real, srv->web_real, wl) == 0 && (real[wl] == '/' || real[wl] == '\0');
 }
 
+/* Closes wsi with a status and a reason; returns what the callback
+ * returns. On the libuv loop lws tears the socket down without the reason's
+ * close frame: it is written here (4 is lws's LWS_WRITE_CLOSE, which
+ * lws-write.h leaves unnamed). */
+static int close_saying(ws_server *srv, struct lws *wsi, int status, const char *why)
+{
+    size_t n = strlen(why);
+    if (srv->use_uv) {
+        unsigned char frame[LWS_PRE + 2 + 32];
+        unsigned char *p = frame + LWS_PRE;
+        n = n > 32 ? 32 : n;
+        p[0] = (unsigned char)(status >> 8);
+        p[1] = (unsigned char)(status & 0xff);
+        memcpy(p + 2, why, n);
+        lws_write(wsi, p, 2 + n, (enum lws_write_protocol)4);
+    }
+    lws_close_reason(wsi, (enum lws_close_status)status, (unsigned char *)why, n);
+    return -1;
+}
+
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len)
 {
@@ -400,32 +420,14 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
     case LWS_CALLBACK_SERVER_WRITEABLE:
-        if (srv->draining) {
-            if (srv->use_uv) {
-                /* on the libuv loop lws tears the socket down without the
-                 * reason's close frame: write it ourselves (4 is lws's
-                 * LWS_WRITE_CLOSE, which lws-write.h leaves unnamed) */
-                unsigned char frame[LWS_PRE + 12];
-                unsigned char *p = frame + LWS_PRE;
-                p[0] = LWS_CLOSE_STATUS_GOINGAWAY >> 8;
-                p[1] = LWS_CLOSE_STATUS_GOINGAWAY & 0xff;
-                memcpy(p + 2, "restarting", 10);
-                lws_write(wsi, p, 12, (enum lws_write_protocol)4);
-            }
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"restarting", 10);
-            return -1;
-        }
+        if (srv->draining)
+            return close_saying(srv, wsi, LWS_CLOSE_STATUS_GOINGAWAY, "restarting");
         ws__write_ready(srv, c);
         /* a connection being closed says why first (its error frame) */
-        if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq)) {
-            if (c->close_code == WS_CLOSE_TRY_AGAIN)
-                lws_close_reason(wsi, (enum lws_close_status)WS_CLOSE_TRY_AGAIN,
-                                 (unsigned char *)"try again", 9);
-            else
-                lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)"refused",
-                                 7);
-            return -1;
-        }
+        if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq))
+            return c->close_code == WS_CLOSE_TRY_AGAIN
+                       ? close_saying(srv, wsi, WS_CLOSE_TRY_AGAIN, "try again")
+                       : close_saying(srv, wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, "refused");
         if (c->closing)
             lws_callback_on_writable(wsi);
         return 0;
@@ -609,6 +611,15 @@ static void uv_cleanup(ws_server *srv)
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
+    /* lws 4.1.6 on a foreign loop starts its second stage of destruction
+     * only if its own handles closed before the last connection did; when
+     * they close after, nothing calls it and its tables leak. Calling
+     * lws_context_destroy() again runs the stages left (lib/core/context.c). */
+    for (int i = 0; srv->ctx_alive && i < 3; i++) {
+        lws_context_destroy(srv->ctx);
+        for (int j = 0; srv->ctx_alive && j < 1000 && uv_run(&srv->loop, UV_RUN_NOWAIT); j++)
+            ;
+    }
     uv_handle_t *hs[] = {(uv_handle_t *)&srv->sig_term, (uv_handle_t *)&srv->sig_int,
                          (uv_handle_t *)&srv->sig_hup, (uv_handle_t *)&srv->sig_usr1,
                          (uv_handle_t *)&srv->drain_timer};
@@ -706,12 +717,11 @@ int ws_server_run(const ws_config *cfg)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.fd_limit_per_thread = 0;
     info.timeout_secs = 20;
-    /* DESTEK_LOOP=uv: epoll through a libuv loop of ours, flatter latency
-     * with thousands of open connections. Not the default: lws 4.1.6 leaks
-     * its connection tables when a context on a foreign libuv loop is
-     * destroyed (LeakSanitizer, at exit only). */
+    /* epoll through a libuv loop of ours: latency that does not grow with
+     * the idle connections, as lws's poll() loop does (DESTEK_LOOP=poll
+     * for that one; docs/PERFORMANCE.md) */
     const char *loop_kind = getenv("DESTEK_LOOP");
-    srv.use_uv = loop_kind && strcmp(loop_kind, "uv") == 0;
+    srv.use_uv = !loop_kind || strcmp(loop_kind, "poll") != 0;
     void *foreign[1] = {&srv.loop};
     if (srv.use_uv) {
         uv_loop_init(&srv.loop);
