@@ -18,6 +18,8 @@
 #define CONV_PREVIEW_LEN 160
 /* Messages read back for the preview: the turns since the last hand-off. */
 #define CONV_PREVIEW_SCAN 40
+/* Words that make the message asking for people its own preview. */
+#define CONV_PREVIEW_WORDS 3
 
 struct conv_service {
     const match_engine *me;
@@ -388,7 +390,8 @@ static size_t informative_words(const char *text)
         int letter = 0, at = 0;
         for (; *p && *p != ' ' && *p != '\n' && *p != '\t'; p++) {
             unsigned char ch = (unsigned char)*p;
-            letter |= ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+            /* a lead byte from U+00C0 on: a letter; U+0080-U+00BF are signs ("·") */
+            letter |= ch >= 0xC3 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
             at |= ch == '@';
         }
         n += letter && !at;
@@ -411,10 +414,11 @@ static int tapped(const char *details, const char *text)
     return hit;
 }
 
-/* What agents read in the queue: the shopper's most informative typed
- * message since the conversation's last hand-off (the most words, the
- * latest of equals), not a tapped quick reply ("Ödeme sorunu") or a bare
- * order number; the message that asked for people when none says more. */
+/* What agents read in the queue: the shopper's own words. The message that
+ * asked for people when it says something (typed, CONV_PREVIEW_WORDS words
+ * or more); else, for a tapped quick reply ("Ödeme sorunu"), a bare order
+ * number or a word or two, the most informative typed message since the
+ * conversation's last hand-off (the most words, the latest of equals). */
 static void best_preview(conv_service *svc, const conv_chat *c, const char *text,
                          char out[CONV_PREVIEW_LEN + 1])
 {
@@ -435,12 +439,16 @@ static void best_preview(conv_service *svc, const conv_chat *c, const char *text
             break;
         }
     const char *before = NULL; /* the bot message before each shopper message */
+    int last_typed = 0;        /* the last shopper message (the one asking) was typed */
     for (size_t i = from; i < n; i++) {
         if (strcmp(m[i].role, "bot") == 0) {
             before = m[i].details;
             continue;
         }
-        if (strcmp(m[i].role, "shopper") != 0 || !m[i].text || tapped(before, m[i].text))
+        if (strcmp(m[i].role, "shopper") != 0 || !m[i].text)
+            continue;
+        last_typed = !tapped(before, m[i].text);
+        if (!last_typed)
             continue;
         size_t w = informative_words(m[i].text);
         if (w && w >= best_words) {
@@ -448,7 +456,7 @@ static void best_preview(conv_service *svc, const conv_chat *c, const char *text
             best = m[i].text;
         }
     }
-    preview(best, out);
+    preview(last_typed && informative_words(text) >= CONV_PREVIEW_WORDS ? text : best, out);
     store_messages_free(m, n);
 }
 
