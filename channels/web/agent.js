@@ -880,7 +880,7 @@
     else sE.appendChild(el('p', 'muted small', 'Bu müşterinin başka sohbeti bulunamadı.'));
     body.appendChild(sE);
 
-    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1, earlier: 1 };
+    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1, earlier: 1, canned: 1 };
     var s4 = card('Diğer bilgiler');
     Object.keys(ctx).forEach(function (k) {
       if (known[k]) return;

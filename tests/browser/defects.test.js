@@ -160,6 +160,7 @@ async function openHours(opts) {
   if (chips.some(c => /_/.test(c))) fail(`a chip shows a raw intent id: ${JSON.stringify(chips)}`);
   const niyet = await con.locator('#info-body').textContent();
   if (/canli_destek|siparis_durumu/.test(niyet)) fail('"Niyet" shows a raw intent id');
+  if (/\{"selam"|"kargo":/.test(niyet)) fail('the canned previews are listed as raw JSON in the info column');
 
   step = 'canned answers previewed';
   await con.locator('#composer-input').fill('/');
