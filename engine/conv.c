@@ -8,12 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ds_json.h"
 #include "pii.h"
 #include "privacy.h"
 
 /* Bytes of a hand-off's preview of the shopper's words. */
 #define CONV_PREVIEW_LEN 160
+/* Messages read back for the preview: the turns since the last hand-off. */
+#define CONV_PREVIEW_SCAN 40
+/* Words that make the message asking for people its own preview. */
+#define CONV_PREVIEW_WORDS 3
 
 struct conv_service {
     const match_engine *me;
@@ -314,6 +320,10 @@ static char *explanation(const conv_service *svc, const dlg_reply *r)
         ds_json_key(&w, "verified");
         ds_json_bool(&w, 1);
     }
+    if (r->step) {
+        ds_json_key(&w, "step");
+        ds_json_bool(&w, 1);
+    }
     ds_json_end(&w);
     return ds_buf_take(&b);
 }
@@ -366,6 +376,90 @@ static void preview(const char *text, char out[CONV_PREVIEW_LEN + 1])
     out[n] = '\0';
 }
 
+/* How much a shopper's message says: its words with a letter in them that
+ * are not an e-mail address (an order number or an e-mail answers a
+ * question; it does not tell what the problem is). */
+static size_t informative_words(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        while (*p == ' ' || *p == '\n' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        int letter = 0, at = 0;
+        for (; *p && *p != ' ' && *p != '\n' && *p != '\t'; p++) {
+            unsigned char ch = (unsigned char)*p;
+            /* a lead byte from U+00C0 on: a letter; U+0080-U+00BF are signs ("·") */
+            letter |= ch >= 0xC3 || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+            at |= ch == '@';
+        }
+        n += letter && !at;
+    }
+    return n;
+}
+
+/* Whether text is one of the quick replies of a bot message's stored
+ * explanation: a tapped button, not the shopper's own words. */
+static int tapped(const char *details, const char *text)
+{
+    json_t *d = details ? json_loads(details, 0, NULL) : NULL;
+    json_t *qr = json_object_get(d, "quick_replies");
+    int hit = 0;
+    for (size_t i = 0; i < json_array_size(qr) && !hit; i++) {
+        const char *q = json_string_value(json_array_get(qr, i));
+        hit = q && strcmp(q, text) == 0;
+    }
+    json_decref(d);
+    return hit;
+}
+
+/* What agents read in the queue: the shopper's own words. The message that
+ * asked for people when it says something (typed, CONV_PREVIEW_WORDS words
+ * or more); else, for a tapped quick reply ("Ödeme sorunu"), a bare order
+ * number or a word or two, the most informative typed message since the
+ * conversation's last hand-off (the most words, the latest of equals). */
+static void best_preview(conv_service *svc, const conv_chat *c, const char *text,
+                         char out[CONV_PREVIEW_LEN + 1])
+{
+    store_message *m;
+    size_t n, best_words = 0;
+    const char *best = text;
+    if (store_messages_before(svc->db, c->id, 0, CONV_PREVIEW_SCAN, &m, &n, NULL) != DS_OK) {
+        preview(text, out);
+        return;
+    }
+    /* m is oldest first and ends with this turn's reply: from the newest
+     * back to the previous hand-off */
+    size_t from = 0;
+    for (size_t i = n >= 1 ? n - 1 : 0; i-- > 0;)
+        if (strcmp(m[i].role, "bot") == 0 && m[i].details &&
+            strstr(m[i].details, "\"handoff\":{")) {
+            from = i + 1;
+            break;
+        }
+    const char *before = NULL; /* the bot message before each shopper message */
+    int last_typed = 0;        /* the last shopper message (the one asking) was typed */
+    for (size_t i = from; i < n; i++) {
+        if (strcmp(m[i].role, "bot") == 0) {
+            before = m[i].details;
+            continue;
+        }
+        if (strcmp(m[i].role, "shopper") != 0 || !m[i].text)
+            continue;
+        last_typed = !tapped(before, m[i].text);
+        if (!last_typed)
+            continue;
+        size_t w = informative_words(m[i].text);
+        if (w && w >= best_words) {
+            best_words = w;
+            best = m[i].text;
+        }
+    }
+    preview(last_typed && informative_words(text) >= CONV_PREVIEW_WORDS ? text : best, out);
+    store_messages_free(m, n);
+}
+
 static ds_status open_handoff(conv_service *svc, conv_chat *c, const char *text,
                               conv_turn_result *out, ds_error *err)
 {
@@ -374,7 +468,7 @@ static ds_status open_handoff(conv_service *svc, conv_chat *c, const char *text,
     char pv[CONV_PREVIEW_LEN + 1];
     long long id;
     int existing = 0;
-    preview(text, pv);
+    best_preview(svc, c, text, pv);
     ds_status st =
         store_handoff_open(svc->db, c->id, offline ? "offline" : "waiting", r->handoff_priority,
                            r->handoff_reason, r->intent, pv, offline ? r->offline_request : NULL,

@@ -55,6 +55,10 @@ typedef struct dlg_reply {
     char *offline_request;
     int offline_started; /* after hours: the bot began collecting an offline request */
     int verified;        /* the conversation has a verified order */
+    /* the message answered a step of the dialogue in progress (an order
+     * number, an e-mail, a choice it asked for) rather than being classified:
+     * confidence then says nothing about this reply */
+    int step;
 } dlg_reply;
 
 /* Owned (dlg_session_free), NULL on OOM. id names the conversation in audit
@@ -82,6 +86,11 @@ const char *dlg_session_verified(const dlg_session *s);
  * variables: its verified order (if any) and the shop's facts. s may be
  * NULL (no order variables). Unknown variables are DS_ENOTFOUND. */
 ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err);
+/* The same rendering for an agent to read before sending: a variable
+ * without a value (no verified order yet) stays as "{{name}}" (without its
+ * case suffix) instead of failing. Appends to out; s may be NULL. */
+ds_status dlg_render_preview(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
+                             ds_error *err);
 
 /* The session's state as a JSON object text, to keep with the conversation
  * across restarts (slots, the verified order, the flow in progress, failed

@@ -205,6 +205,11 @@
       case 'canned':
         canned = Array.isArray(m.items) ? m.items : [];
         break;
+      case 'intent_names':   /* the KB's intent titles, for every agent */
+        (Array.isArray(m.items) ? m.items : []).forEach(function (x) {
+          if (isObj(x) && typeof x.id === 'string' && x.id) intentTitles[x.id] = x.title ? String(x.title) : x.id;
+        });
+        break;
       case 'queue':
         queue = Array.isArray(m.items) ? m.items : [];
         /* the frame carries the head of the queue (at most 100) and how many wait in all */
@@ -344,7 +349,7 @@
       li.appendChild(pv);
       var meta = el('div', 'qi-meta');
       if (q.reason) meta.appendChild(el('span', 'qi-reason', reasonLabel(q.reason)));
-      if (q.intent) meta.appendChild(el('span', 'chip', q.intent));
+      if (q.intent) { var qc = el('span', 'chip', intentName(q.intent)); qc.title = q.intent; meta.appendChild(qc); }
       li.appendChild(meta);
       var row = el('div', 'qi-row');
       row.appendChild(el('span', 'qi-id', '#' + id + (offered === id ? ' · size önerildi' : '')));
@@ -446,7 +451,7 @@
     return {
       role: role, text: h.too_long ? '' : h.text, at: h.at, intent: h.intent, confidence: h.confidence,
       clarify: h.clarify, handoff: h.handoff, agent: h.agent, canned: h.canned, verified: h.verified,
-      n: h.n != null && isFinite(n) ? n : null, tooLong: !!h.too_long
+      step: h.step === true, n: h.n != null && isFinite(n) ? n : null, tooLong: !!h.too_long
     };
   }
 
@@ -751,8 +756,11 @@
         : role === 'note' ? 'Dahili not' + (e.agent ? ' · ' + e.agent : '') : 'Asistan'));
       if (role === 'note') who.appendChild(el('span', 'note-hint', 'müşteri görmez'));
       if (role === 'bot' && e.intent) {
-        var chip = el('span', 'chip' + (e.confidence != null && Number(e.confidence) < 0.5 && Number(e.confidence) <= 1 ? ' low' : ''), e.intent + (e.confidence != null ? ' · ' + pct(e.confidence) : ''));
-        chip.title = 'Botun anladığı niyet ve güven';
+        /* a reply to a step of the dialogue (an order number, an e-mail) was not a
+           classification: its confidence says nothing, so none is shown */
+        var chip = e.step ? el('span', 'chip step', intentName(e.intent) + ' · diyalog adımı')
+          : el('span', 'chip' + (e.confidence != null && Number(e.confidence) < 0.5 && Number(e.confidence) <= 1 ? ' low' : ''), intentName(e.intent) + (e.confidence != null ? ' · ' + pct(e.confidence) : ''));
+        chip.title = e.step ? 'Botun sorduğu bilgiye yanıt (' + e.intent + '); sınıflandırma değil' : 'Botun anladığı niyet ve güven (' + e.intent + ')';
         who.appendChild(chip);
         if (e.clarify) who.appendChild(el('span', 'chip', 'netleştirme'));
         if (e.handoff) {
@@ -787,7 +795,8 @@
     var s1 = card('Devir');
     kv(s1, 'Öncelik', PRIO_TR[q.priority || ho.priority || ctx.priority] || q.priority || ho.priority || ctx.priority);
     kv(s1, 'Neden', reasonLabel(q.reason || ho.reason || ctx.reason));
-    kv(s1, 'Niyet', q.intent || ho.intent || ctx.intent);
+    var nid = q.intent || ho.intent || ctx.intent;
+    kv(s1, 'Niyet', nid ? intentName(nid) : nid);
     if (q.waiting_s != null) kv(s1, 'Bekledi', dur(Number(q.waiting_s) + (queueAt && c.claimedAt ? (c.claimedAt - queueAt) / 1000 : 0)));
     body.appendChild(s1);
 
@@ -871,7 +880,7 @@
     else sE.appendChild(el('p', 'muted small', 'Bu müşterinin başka sohbeti bulunamadı.'));
     body.appendChild(sE);
 
-    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1, earlier: 1 };
+    var known = { order: 1, verified_order: 1, orders: 1, customer: 1, verified_customer: 1, identity: 1, handoff: 1, priority: 1, reason: 1, intent: 1, verified: 1, contact: 1, offline: 1, request: 1, shopper_online: 1, earlier: 1, canned: 1 };
     var s4 = card('Diğer bilgiler');
     Object.keys(ctx).forEach(function (k) {
       if (known[k]) return;
@@ -1026,12 +1035,37 @@
       t.appendChild(el('span', null, c.title || c.id));
       t.appendChild(el('code', null, '/' + c.id));
       o.appendChild(t);
-      o.appendChild(el('div', 'canned-text', c.text));
+      o.appendChild(cannedPreview(c));
       o.addEventListener('mousedown', function (e) { e.preventDefault(); cannedSel = i; pickCanned(mode === 'note' ? 'insert' : 'send'); });
       pop.appendChild(o);
     });
     input.setAttribute('aria-activedescendant', 'canned-' + cannedSel);
     var sel = pop.querySelector('.sel'); if (sel && sel.scrollIntoView) sel.scrollIntoView({ block: 'nearest' });
+  }
+  /* a canned answer as it would go out in the conversation shown: the server's
+     preview for it (the order filled in once verified), what it cannot fill as
+     a readable label ("sipariş no"), never a raw {{placeholder}} */
+  var VAR_LABELS = { siparis_no: 'sipariş no', kargo_firmasi: 'kargo firması', takip_no: 'takip no',
+    takip_linki: 'takip linki', musteri_adi: 'müşteri adı', ad: 'müşteri adı', toplam: 'sipariş tutarı',
+    durum: 'sipariş durumu', urun: 'ürün', iade_kodu: 'iade kodu', teslim_tarihi: 'teslim tarihi',
+    kargo_tarihi: 'kargoya verildiği tarih', talep_no: 'talep no' };
+  function varLabel(name) {
+    var n = String(name).split("'")[0].trim();
+    return VAR_LABELS[n] || n.replace(/^.*\./, '').replace(/_/g, ' ');
+  }
+  function cannedPreview(c) {
+    var cv = active && convs[active], ctx = cv && cv.context && isObj(cv.context.canned) ? cv.context.canned : null;
+    var text = String((ctx && typeof ctx[c.id] === 'string' && ctx[c.id]) || c.preview || c.text || '');
+    var box = el('div', 'canned-text'), re = /\{\{\s*([^}]+?)\s*\}\}/g, at = 0, mm;
+    while ((mm = re.exec(text))) {
+      if (mm.index > at) box.appendChild(document.createTextNode(text.slice(at, mm.index)));
+      var v = el('span', 'canned-var', varLabel(mm[1]));
+      v.title = 'Sohbette bu bilgi yok; gönderince eksik kalırsa sunucu reddeder';
+      box.appendChild(v);
+      at = re.lastIndex;
+    }
+    if (at < text.length) box.appendChild(document.createTextNode(text.slice(at)));
+    return box;
   }
   function moveCanned(d) { if (!cannedList.length) return; cannedSel = (cannedSel + d + cannedList.length) % cannedList.length; renderCanned(); }
   function closeCanned() { pop.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); cannedSel = 0; }
@@ -1665,6 +1699,13 @@
     intents.sort(function (a, b) { return intentTitles[a.id].localeCompare(intentTitles[b.id], 'tr'); });
     if (rv.items) renderReview();
     if (rep.data) renderTopIntents();
+  }
+  /* what an agent reads for an intent: its title ("Canlı destek"), the id only
+     when the knowledge base gave none */
+  function intentName(id) {
+    if (id == null || id === '') return '—';
+    if (id === 'fallback') return 'Anlaşılamadı';
+    return intentTitles[id] || String(id);
   }
   function intentLabel(id) {
     if (id == null || id === '') return '—';

@@ -406,15 +406,19 @@
         break;
       case 'agent_joined':
         awaiting = {}; withAgent = true; updateTyping();
-        addIncoming({ role: 'sys', text: (m.agent || 'Bir müşteri temsilcisi') + ' sohbete katıldı.' });
+        var jt = (m.agent || 'Bir müşteri temsilcisi') + ' sohbete katıldı.';
+        if (m.resumed) joinedAt(jt, m.at); /* a repeat after a resume: where it happened */
+        else addIncoming({ role: 'sys', text: jt });
         break;
       case 'handoff':
-        var t = m.state === 'queued' ? 'Sizi bir müşteri temsilcisine aktarıyorum.' +
-            (m.position ? ' Sıradaki yeriniz: ' + m.position + '.' : '') +
+        /* the bot's reply has just said it is transferring: the notice adds only
+           where the shopper stands, and says nothing twice */
+        var t = m.state === 'queued' ? (m.position ? 'Temsilci sırasındaki yeriniz: ' + m.position + '.' : 'Temsilci sırasındasınız.') +
             (m.eta_s ? ' Tahmini bekleme: ' + Math.max(1, Math.round(m.eta_s / 60)) + ' dk.' : '')
           : m.state === 'offline' ? (m.message || 'Şu anda çevrimiçi temsilcimiz yok; mesajınızı aldık, çalışma saatlerinde size dönüş yapacağız.')
           : m.state === 'bot' ? 'Sohbete asistan olarak devam ediyorum.' : '';
         if (m.state === 'bot') { withAgent = false; agentTyping = false; stopTyping(); updateTyping(); }
+        if (m.state === 'offline' && shownSys(t)) break; /* people are away: said once is enough */
         /* while queued the bot still answers: its quick replies stay (as after a reload,
            where the server repeats the hand-off state after the history) */
         if (t) addIncoming({ role: 'sys', text: t }, m.state === 'queued');
@@ -438,6 +442,21 @@
         onError(m);
         break;
     }
+  }
+  function shownSys(text) { for (var i = 0; i < log.length; i++) if (log[i].role === 'sys' && log[i].text === text) return true; return false; }
+  /* the join notice repeated after a resume goes where the join happened: before
+     the first message after it (the agent's), not under them; once */
+  function joinedAt(text, at) {
+    if (shownSys(text)) return;
+    var when = at ? Date.parse(at) : NaN, i = log.length;
+    /* times are to the second: an agent's message of the same second is still after it */
+    if (!isNaN(when)) for (i = 0; i < log.length; i++) {
+      var t = log[i].at ? Date.parse(log[i].at) : NaN;
+      if (t > when || (t === when && log[i].role === 'agent')) break;
+    }
+    if (i >= log.length) { addIncoming({ role: 'sys', text: text, at: at }); return; }
+    log.splice(i, 0, { role: 'sys', text: text, at: at });
+    renderAll();
   }
   /* a history entry of the server (docs/PROTOCOL.md) -> a transcript entry */
   function fromHistory(h) {

@@ -46,6 +46,23 @@ static store_handoff *held(ws_server *srv, ws_conn *c, long long conv)
     return h;
 }
 
+/* A canned answer as the agent would send it in a conversation (s: its
+ * shopper's connection, NULL for none): what the conversation cannot fill
+ * left as {{name}}. Owned; NULL when it does not render. */
+static json_t *canned_preview(ws_server *srv, ws_conn *s, const kb_canned *k)
+{
+    dlg_env env = {.me = srv->me, .db = srv->db, .now = conv_service_now(srv->svc)};
+    ds_buf b;
+    ds_buf_init(&b);
+    json_t *v =
+        dlg_render_preview(&env, s ? conv_session(s->cv) : NULL, k->text, &b, NULL) == DS_OK &&
+                b.data
+            ? json_string(b.data)
+            : NULL;
+    ds_buf_cleanup(&b);
+    return v;
+}
+
 /* What the bot knew: the verified order, with its status and tracking. */
 static json_t *context(ws_server *srv, const store_handoff *h)
 {
@@ -85,6 +102,15 @@ static json_t *context(ws_server *srv, const store_handoff *h)
     }
     ds_free(stored);
     json_object_set_new(ctx, "shopper_online", json_boolean(s != NULL));
+    /* the canned answers as this conversation would send them */
+    json_t *canned = json_object();
+    for (size_t i = 0; canned && i < kb_canned_count(srv->kb); i++) {
+        const kb_canned *k = kb_canned_at(srv->kb, i);
+        json_t *pv = canned_preview(srv, s, k);
+        if (pv)
+            json_object_set_new(canned, k->id, pv);
+    }
+    json_object_set_new(ctx, "canned", canned);
     json_object_set_new(ctx, "earlier", ws__earlier(srv, h->conversation));
     return ctx;
 }
@@ -155,10 +181,24 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     json_t *canned = json_array();
     for (size_t i = 0; i < kb_canned_count(srv->kb); i++) {
         const kb_canned *k = kb_canned_at(srv->kb, i);
-        json_array_append_new(
-            canned, json_pack("{s:s,s:s,s:s}", "id", k->id, "title", k->title, "text", k->text));
+        json_t *it = json_pack("{s:s,s:s,s:s}", "id", k->id, "title", k->title, "text", k->text);
+        json_t *pv = canned_preview(srv, NULL, k);
+        if (it && pv)
+            json_object_set_new(it, "preview", pv);
+        else
+            json_decref(pv);
+        json_array_append_new(canned, it);
     }
     ws__send(srv, c, json_pack("{s:s,s:o}", "type", "canned", "items", canned), 0);
+    /* what the queue, the transcript's chips and "Niyet" call intents:
+     * their titles, not ids like canli_destek */
+    json_t *names = json_array();
+    for (size_t i = 0; i < kb_intent_count(srv->kb); i++) {
+        const kb_intent *in = kb_intent_at(srv->kb, i);
+        json_array_append_new(
+            names, json_pack("{s:s,s:s}", "id", in->id, "title", in->title ? in->title : in->id));
+    }
+    ws__send(srv, c, json_pack("{s:s,s:o}", "type", "intent_names", "items", names), 0);
     /* after a restart or a reconnect: the conversations it still holds */
     store_handoff *mine;
     size_t n;

@@ -10,8 +10,8 @@
 
 /* The detail keys each side sees of a message's stored explanation. */
 static const char *const shopper_keys[] = {"intent", "quick_replies", "agent", NULL};
-static const char *const agent_keys[] = {"intent",  "confidence", "agent",
-                                         "handoff", "verified",   NULL};
+static const char *const agent_keys[] = {"intent",   "confidence", "agent", "handoff",
+                                         "verified", "step",       NULL};
 
 static json_t *entry(const store_message *m, int for_agent)
 {

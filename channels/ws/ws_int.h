@@ -88,10 +88,12 @@ struct ws_conn {
     int is_agent; /* connected on /ws/agent */
     /* shoppers: the conversation, NULL before hello */
     conv_chat *cv;
-    size_t sent_position; /* the queue position last told, 0 none */
+    size_t sent_position;   /* the queue position last told, 0 none */
+    long long told_offline; /* the conversation told "people are away", 0 none */
     /* agents: after auth; NULL before */
     store_agent *agent;
-    long long sent_offer; /* the conversation last offered, 0 none */
+    long long sent_offer; /* the conversation offered to it, 0 none */
+    int free_room;        /* below capacity at the last queue push */
     char addr[48];
     char customer[128];
     int closing;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ds_map.h"
+#include "tpl.h"
 #include "ws_int.h"
 
 /* A first guess at the wait before any claim has happened. */
@@ -43,6 +44,61 @@ static json_t *item(const ws_server *srv, const store_handoff *q, long long now)
     return it;
 }
 
+/* Whether an agent connection other than `but` has conv offered. */
+static int offered_elsewhere(const ws_server *srv, const ws_conn *but, long long conv)
+{
+    for (const ws_conn *c = srv->conns; c; c = c->next)
+        if (c != but && c->is_agent && c->agent && c->sent_offer == conv)
+            return 1;
+    return 0;
+}
+
+/* Offers the queue to the agents with room, one conversation to one agent:
+ * with k agents free, the first k conversations, each to one of them. An
+ * agent keeps an offer that is still among those (it does not jump
+ * between agents on every push); the others get the rest in queue order,
+ * so the head is always offered. An agent at capacity is offered nothing. */
+static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
+{
+    size_t free_count = 0;
+    for (ws_conn *c = srv->conns; c; c = c->next) {
+        if (!c->is_agent || !c->agent)
+            continue;
+        store_handoff *mine;
+        size_t held = 0;
+        if (store_handoffs_list(srv->db, c->agent->id, &mine, &held, NULL) == DS_OK)
+            store_handoffs_free(mine, held);
+        c->free_room = held < (size_t)c->agent->capacity;
+        free_count += (size_t)c->free_room;
+    }
+    size_t limit = n < free_count ? n : free_count;
+    if (limit > WS_QUEUE_ITEMS)
+        limit = WS_QUEUE_ITEMS;
+    for (ws_conn *c = srv->conns; c; c = c->next) {
+        if (!c->is_agent || !c->agent)
+            continue;
+        int keep = 0;
+        for (size_t i = 0; c->free_room && c->sent_offer && i < limit && !keep; i++)
+            keep = q[i].conversation == c->sent_offer;
+        if (!keep || offered_elsewhere(srv, c, c->sent_offer))
+            c->sent_offer = 0; /* taken, gone, behind, full, or someone else's */
+    }
+    for (ws_conn *c = srv->conns; c; c = c->next) {
+        if (!c->is_agent || !c->agent || !c->free_room || c->sent_offer)
+            continue;
+        long long offer = 0;
+        for (size_t i = 0; i < limit && !offer; i++)
+            if (!offered_elsewhere(srv, c, q[i].conversation))
+                offer = q[i].conversation;
+        if (!offer)
+            continue;
+        char id[24];
+        snprintf(id, sizeof id, "%lld", offer);
+        ws__send(srv, c, json_pack("{s:s,s:s}", "type", "offer", "conversation", id), 0);
+        c->sent_offer = offer;
+    }
+}
+
 static void push(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, queue_sul);
@@ -67,24 +123,13 @@ static void push(lws_sorted_usec_list_t *sul)
     json_decref(frame);
     if (!text)
         ws__log(srv, WS_LOG_ERROR, "frame_failed", 0, "the queue frame could not be built");
-    /* agents: the queue, and an offer of the head when they have room */
-    for (ws_conn *c = srv->conns; c; c = c->next) {
-        if (!c->is_agent || !c->agent)
-            continue;
-        if (text)
+    /* agents: the queue, and offers: each conversation to one agent with
+     * room at a time (every free agent told "yours" for the same one is a
+     * race nobody asked for), the head first */
+    for (ws_conn *c = srv->conns; c; c = c->next)
+        if (c->is_agent && c->agent && text)
             ws__send_take(srv, c, ds_strdup(text), 0);
-        store_handoff *mine;
-        size_t held = 0;
-        if (store_handoffs_list(srv->db, c->agent->id, &mine, &held, NULL) == DS_OK)
-            store_handoffs_free(mine, held);
-        long long offer = n && held < (size_t)c->agent->capacity ? q[0].conversation : 0;
-        if (offer && offer != c->sent_offer) {
-            char id[24];
-            snprintf(id, sizeof id, "%lld", offer);
-            ws__send(srv, c, json_pack("{s:s,s:s}", "type", "offer", "conversation", id), 0);
-        }
-        c->sent_offer = offer;
-    }
+    offer_all(srv, q, n);
     ds_free(text);
     /* waiting shoppers: where they stand (one pass over the queue, one
      * over the connections) */
@@ -145,14 +190,43 @@ void ws__queue_refresh(ws_server *srv)
     lws_sul_schedule(srv->ctx, 0, &srv->queue_sul, push, us);
 }
 
+/* geri_donus is when people are back ("yarın 09:00'da"); the rest are the
+ * shop's facts. */
+static int offline_lookup(void *ctx, const char *name, size_t len, ds_buf *out)
+{
+    const void *const *a = ctx; /* {kb, back} */
+    if (len == 10 && memcmp(name, "geri_donus", 10) == 0) {
+        ds_buf_puts(out, a[1]);
+        return 1;
+    }
+    return kb_shop_lookup((void *)a[0], name, len, out);
+}
+
 void ws__send_offline(ws_server *srv, ws_conn *c, int durable)
 {
     char back[96], iso[CLOCK_ISO_LEN];
     conv_service_hours(srv->svc, back, iso);
+    if (c->cv && c->told_offline == conv_id(c->cv))
+        return; /* once a conversation on a connection: the shopper has read it */
+    /* a sentence the widget can show as it is (dialogue.json
+     * handoff.offline_notice), not the bare time phrase */
+    const void *ctx[2] = {srv->kb, back};
+    ds_buf b;
+    ds_buf_init(&b);
+    if (tpl_render(ws__words(srv, "handoff.offline_notice", "{{geri_donus}}"), offline_lookup,
+                   (void *)ctx, &b, NULL) != DS_OK ||
+        b.failed || !b.data) {
+        ds_buf_cleanup(&b);
+        ds_buf_init(&b);
+        ds_buf_puts(&b, back);
+    }
     ws__send(srv, c,
-             json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at", iso,
-                       "message", back),
+             json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
+                       iso, "back", back, "message", b.data ? b.data : back),
              durable);
+    ds_buf_cleanup(&b);
+    if (c->cv)
+        c->told_offline = conv_id(c->cv);
 }
 
 void ws__handoff_started(ws_server *srv, ws_conn *c, int offline)
@@ -172,9 +246,14 @@ void ws__handoff_status(ws_server *srv, ws_conn *c)
     c->sent_position = 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
+        /* a repeat of the join the shopper saw (a reload, a reconnect): when it
+         * happened, so the widget puts it above the agent's messages, not below */
+        char at[CLOCK_ISO_LEN];
+        clock_iso(kb_zone(srv->kb), h->claimed_utc, at);
         ws__send(srv, c,
-                 json_pack("{s:s,s:s}", "type", "agent_joined", "agent",
-                           a ? a->agent->name : ws__words(srv, "handoff.agent_name", "")),
+                 json_pack("{s:s,s:s,s:s,s:b}", "type", "agent_joined", "agent",
+                           a ? a->agent->name : ws__words(srv, "handoff.agent_name", ""), "at", at,
+                           "resumed", 1),
                  0);
     } else if (strcmp(h->state, "offline") == 0) {
         ws__send_offline(srv, c, 0);

@@ -57,6 +57,7 @@ static const char *const router_says[] = {
     /* words the channels show around the dialogue */
     "survey.question",
     "handoff.agent_name",
+    "handoff.offline_notice",
     NULL,
 };
 

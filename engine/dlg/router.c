@@ -285,6 +285,7 @@ static int flow_turn(dlg_turn *t)
         bind(t, f, scratch);
         t->out->intent = flow_intent_id(t);
         if (f->answer(t, s->step)) {
+            t->out->step = 1;
             after(t);
             return 1;
         }
@@ -305,6 +306,7 @@ static int flow_turn(dlg_turn *t)
     }
     if (f && s->step == DLG_STEP_ORDER && !t->got_slot && dlg__message_has(t, "dont_know_order")) {
         t->out->intent = flow_intent_id(t);
+        t->out->step = 1;
         dlg__say(t, "order_no_help");
         return 1;
     }
@@ -326,6 +328,7 @@ static int flow_turn(dlg_turn *t)
     }
     if (f && (t->got_slot || (t->intent < 0 && s->step))) {
         t->first = 0;
+        t->out->step = 1;
         proceed(t);
         return 1;
     }

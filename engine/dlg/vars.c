@@ -467,6 +467,81 @@ ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
     return st;
 }
 
+/* The template with every variable lookup cannot fill written as
+ * "\x01name\x02" (its case suffix dropped), the others left to tpl_render. */
+static void mark_unknown(const char *tpl, tpl_lookup_fn lookup, void *ctx, ds_buf *out)
+{
+    ds_buf probe;
+    ds_buf_init(&probe);
+    const char *p = tpl;
+    for (;;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        if (!close) {
+            ds_buf_puts(out, p);
+            break;
+        }
+        const char *a = open + 2, *b = close;
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        const char *apos = memchr(a, '\'', (size_t)(b - a));
+        size_t len = (size_t)((apos ? apos : b) - a);
+        probe.len = 0;
+        if (lookup(ctx, a, len, &probe)) {
+            ds_buf_append(out, p, (size_t)(close + 2 - p));
+        } else {
+            ds_buf_append(out, p, (size_t)(open - p));
+            ds_buf_puts(out, "\x01");
+            ds_buf_append(out, a, len);
+            ds_buf_puts(out, "\x02");
+        }
+        p = close + 2;
+    }
+    ds_buf_cleanup(&probe);
+}
+
+ds_status dlg_render_preview(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out,
+                             ds_error *err)
+{
+    dlg_session none;
+    dlg_reply unused;
+    memset(&none, 0, sizeof none);
+    memset(&unused, 0, sizeof unused);
+    dlg_turn t = {.env = env,
+                  .s = s ? s : &none,
+                  .out = &unused,
+                  .err = err,
+                  .kb = match_engine_kb(env->me),
+                  .text = "",
+                  .item = DLG_ITEM_NONE};
+    if (t.s->verified[0] && env->db)
+        store_order_get(env->db, t.s->verified, &t.order, NULL);
+    tpl_lookup_fn fn = t.order ? dlg__lookup : shop_only;
+    ds_buf marked, done;
+    ds_buf_init(&marked);
+    ds_buf_init(&done);
+    mark_unknown(tpl, fn, &t, &marked);
+    ds_status st = marked.failed ? ds_fail(err, DS_ENOMEM, "out of memory")
+                                 : tpl_render(marked.data ? marked.data : "", fn, &t, &done, err);
+    for (size_t i = 0, run = 0; st == DS_OK && done.data && i <= done.len; i++) {
+        char ch = i < done.len ? done.data[i] : '\0';
+        if (ch != '\x01' && ch != '\x02' && i < done.len)
+            continue;
+        ds_buf_append(out, done.data + run, i - run);
+        if (i < done.len)
+            ds_buf_puts(out, ch == '\x01' ? "{{" : "}}");
+        run = i + 1;
+    }
+    if (st == DS_OK && out->failed)
+        st = ds_fail(err, DS_ENOMEM, "out of memory");
+    ds_buf_cleanup(&marked);
+    ds_buf_cleanup(&done);
+    store_order_free(t.order);
+    return st;
+}
+
 /* ---- time ------------------------------------------------------------- */
 
 long long dlg__epoch(const kb_base *kb, const char *iso)

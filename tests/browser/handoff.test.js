@@ -146,7 +146,7 @@ async function main() {
   await shop.waitForFunction(n => document.querySelector('#destek-widget').shadowRoot
     .querySelectorAll('.log .m.b:not(.intro)').length > n, botBefore, { timeout: STEP_MS })
     .catch(() => fail('no bot reply to the hand-off request'));
-  await shopSees(/temsilciye aktarıyorum|temsilcisine aktarıyorum|Sıradaki yeriniz/, 'the queued hand-off message');
+  await shopSees(/temsilciye aktarıyorum|temsilcisine aktarıyorum|sırasındaki yeriniz/, 'the queued hand-off message');
   log('shopper: queued hand-off message shown');
 
   step = 'agent console: log-in page';
@@ -358,7 +358,7 @@ async function main() {
   step = 'second hand-off: queued again and claimed';
   await shopSay(ASK);
   await shop.waitForFunction(() => (document.querySelector('#destek-widget').shadowRoot.querySelector('.log').textContent
-    .match(/temsilcisine aktarıyorum|Sıradaki yeriniz/g) || []).length >= 2, null, { timeout: STEP_MS })
+    .match(/sırasındaki yeriniz/g) || []).length >= 2, null, { timeout: STEP_MS })
     .catch(() => fail('the second hand-off is not shown to the shopper as queued'));
   const qItem2 = con.locator(`#queue li[data-conv="${convId}"]`);
   await qItem2.waitFor().catch(() => fail(`conversation #${convId} does not come back to the queue after the second hand-off`));

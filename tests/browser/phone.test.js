@@ -224,7 +224,7 @@ async function main() {
   const ASK = 'müşteri temsilcisine bağlanmak istiyorum lütfen';
   await shop.locator('#destek-widget textarea#dk-in').fill(ASK);
   await shop.locator('#destek-widget textarea#dk-in').press('Enter');
-  await shop.waitForFunction(() => /temsilci(ye|sine) aktarıyorum|Sıradaki yeriniz/i
+  await shop.waitForFunction(() => /temsilci(ye|sine) aktarıyorum|sırasındaki yeriniz/i
     .test(document.querySelector('#destek-widget').shadowRoot.querySelector('.log').textContent), null, { timeout: STEP_MS })
     .catch(() => fail('the shopper was not put in the queue'));
 

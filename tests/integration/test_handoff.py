@@ -28,6 +28,14 @@ tokens from `destek agents add`, against `destek serve --hours open|closed`.
                    sees the answer on return
   offline_first    offline requests are listed before older urgent and normal
                    waiting conversations (a queue carried over a restart)
+  offer_one_each   every waiting conversation is offered to one free agent at a
+                   time, never the same one to all of them
+  agent_reads      what an agent reads (issue 17): intent titles (intent_names),
+                   canned answers previewed (shop facts filled, the order's once
+                   verified, the rest as {{name}}), slot-filling turns marked
+                   "step" (no confidence to read), the queue preview the
+                   shopper's own words rather than a tapped quick reply, and a
+                   resumed shopper's agent_joined with when it happened
 
 HANDOFF_TRACE=1 prints every frame each connection received.
 
@@ -1200,6 +1208,15 @@ async def t_offline(ctx):
     s1 = await ctx.shopper(srv, "shopper 1")
     await s1.hello()
     _, q1, rep1 = await offline_request(s1, "o1", ANSWERS1, deferred)
+    # Told once per conversation, in a sentence (the time phrase alone is
+    # not one): the widget shows message as it is.
+    offs = [f for f in s1.frames if f.get("type") == "handoff" and f.get("state") == "offline"]
+    check(len(offs) == 1, "the shopper is told once that people are away", *offs)
+    m = offs[0].get("message", "")
+    check(isinstance(offs[0].get("back"), str) and offs[0]["back"] in m and m != offs[0]["back"],
+          "handoff.message is a sentence around the time phrase (back)", offs[0])
+    check(re.match(r"^[A-ZÇĞİÖŞÜ]", m) and m.endswith(".") and len(m.split()) >= 5,
+          "handoff.message is a whole sentence", offs[0])
     # The bot says it has the request (a confirmation in Turkish).
     last = rep1[-1].get("text", "")
     check(re.search(r"aldık|kaydett|kaydedil|ilet|teşekkür|döne|ulaşaca", last, re.I),
@@ -1276,6 +1293,107 @@ async def t_offline_first(ctx):
     finish(deferred)
 
 
+# ---------------------------------------------------------------- 7. issue 17
+
+@test
+async def t_offer_one_each(ctx):
+    """Two free agents, conversations waiting: each conversation is offered to
+    one agent at a time, and the two are offered different ones."""
+    srv = ctx.server("open")
+    toks = [add_agent(srv.db, n, capacity=2) for n in ("Ada", "Bora")]
+    a = await ctx.agent(srv, "agent Ada", toks[0], "Ada")
+    b = await ctx.agent(srv, "agent Bora", toks[1], "Bora")
+    s1 = await ctx.shopper(srv, "shopper 1")
+    await s1.hello()
+    await ask_person(s1, "f1", position=1)
+    c1 = (await new_in_queue(a, set(), "shopper 1"))["conversation"]
+    await asyncio.sleep(0.6)
+
+    def offers(peer):
+        return [f.get("conversation") for f in peer.frames if f.get("type") == "offer"]
+    check(offers(a) + offers(b) == [c1],
+          "one waiting conversation is offered to one agent only", offers(a), offers(b))
+    s2 = await ctx.shopper(srv, "shopper 2")
+    await s2.hello()
+    await ask_person(s2, "f2", position=2)
+    c2 = (await new_in_queue(a, {c1}, "shopper 2"))["conversation"]
+    await asyncio.sleep(0.6)
+    got = sorted(offers(a) + offers(b))
+    check(got == sorted([c1, c2]) and len(offers(a)) == 1 and len(offers(b)) == 1,
+          "two waiting, two free agents: one offer each, different ones", offers(a), offers(b))
+    # the one offered c1 takes it: c2 stays with the other, nobody gets c1 again
+    first, other = (a, b) if offers(a) == [c1] else (b, a)
+    mo = other.mark()
+    await first.claim(c1)
+    await asyncio.sleep(0.6)
+    again = [f for f in other.since(mo) if f.get("type") == "offer"]
+    check(not again, "the other agent keeps its offer", *again)
+
+
+@test
+async def t_agent_reads(ctx):
+    srv = ctx.server("open", orders=True, agents=["Elif"])
+    a = await ctx.agent(srv, "agent", srv.tokens["Elif"], "Elif")
+    names = await a.wait(T("intent_names"), WAIT, "intent_names after authed")
+    await a.wait(T("canned"), WAIT, "canned after authed")
+    check(names and isinstance(names.get("items"), list), "intent_names after authed", *a.frames)
+    titles = {x.get("id"): x.get("title") for x in names["items"]}
+    check(titles.get("siparis_durumu") == "Sipariş durumu" and titles.get("canli_destek")
+          and titles["canli_destek"] != "canli_destek", "intent_names gives the KB titles", names)
+    canned = {x["id"]: x for x in a.latest("canned")["items"]}
+    check("{{" not in canned["iade"].get("preview", "{{") and
+          re.search(r"\d+ gün", canned["iade"]["preview"]),
+          "a canned answer of shop facts is previewed filled in", canned["iade"])
+    check("{{siparis_no}}" in canned["kargo"].get("preview", "") and
+          "{{kargo_firmasi}}" in canned["kargo"]["preview"] and "'ya}}" not in canned["kargo"]["preview"],
+          "order variables without a conversation stay as {{name}}", canned["kargo"])
+
+    s = await ctx.shopper(srv, "shopper")
+    await s.hello()
+    await s.say("r1", "siparişim nerede")
+    await s.say("r2", ORDER_NO)
+    await s.say("r3", "ayse@example.com")
+    await ask_person(s, "r4", position=1)
+    item = await new_in_queue(a, set(), "the shopper")
+    cl = await a.claim(item["conversation"])
+    bots = [e for e in cl["history"] if e.get("role") == "bot"]
+    check(len(bots) >= 4, "the bot's replies are in the transcript", *cl["history"])
+    check(not bots[0].get("step"), "the first message was classified, not a step", bots[0])
+    check(bots[1].get("step") is True and bots[2].get("step") is True,
+          "the replies to the order number and the e-mail are dialogue steps", bots[1], bots[2])
+    check(not bots[3].get("step"), "asking for a person was classified", bots[3])
+    pv = cl["context"].get("canned", {})
+    check(ORDER_NO in pv.get("kargo", "") and TRACKING in pv["kargo"] and "{{" not in pv["kargo"],
+          "the claimed conversation's canned preview has its order filled in", pv)
+    # the agent writes; the shopper reloads: the join is repeated with when it was
+    await a.send({"type": "message", "conversation": item["conversation"], "text": "Merhaba, bakıyorum."})
+    await s.wait(T("agent_message"), WAIT, "agent_message")
+    tok = s.token
+    await s.close()
+    back = await ctx.shopper(srv, "shopper back")
+    w = await back.hello(session=tok)
+    j = await back.wait(T("agent_joined"), WAIT, "agent_joined after the resume")
+    check(j.get("resumed") is True and is_iso8601(j.get("at")), "a repeated join says so and when", j)
+    agent_at = [e["at"] for e in w["history"] if e.get("role") == "agent"]
+    joined = datetime.fromisoformat(j["at"])
+    check(agent_at and joined <= datetime.fromisoformat(agent_at[0]),
+          "the join happened before the agent's first message", j, agent_at)
+
+    # the queue preview: the shopper's own words, not the tapped quick reply
+    p = await ctx.shopper(srv, "payment shopper")
+    await p.hello()
+    words = "ödeme yaparken kartımdan iki kez para çekildi ama siparişim görünmüyor"
+    _, r = await p.say("p1", words)
+    qr = r.get("quick_replies") or []
+    tap = next((q for q in qr if re.search(r"temsilci|bağlan", q, re.I)), None)
+    check(tap, "the bot offers a person as a quick reply", r)
+    start = p.mark()
+    await p.say("p2", tap)
+    await p.wait(T("handoff"), WAIT, "handoff after the tap", start)
+    it = await new_in_queue(a, set(), "the payment shopper")
+    check(it.get("preview") == words, "the queue preview is what the shopper wrote", it)
+
+
 TESTS = [
     ("full_flow", t_full_flow),
     ("canned_without_order", t_canned_without_order),
@@ -1289,6 +1407,8 @@ TESTS = [
     ("shopper_isolation", t_shopper_isolation),
     ("offline", t_offline),
     ("offline_first", t_offline_first),
+    ("offer_one_each", t_offer_one_each),
+    ("agent_reads", t_agent_reads),
 ]
 
 if __name__ == "__main__":
