@@ -444,22 +444,31 @@ static int shop_only(void *ctx, const char *name, size_t len, ds_buf *out)
     return !dlg__is_var(name, len) && kb_shop_lookup((void *)t->kb, name, len, out);
 }
 
+/* A turn that only reads, for rendering outside a conversation's turn: the
+ * session (or an empty one) and its verified order (t->order, owned). */
+static void render_turn(dlg_env *env, dlg_session *s, dlg_session *none, dlg_reply *unused,
+                        ds_error *err, dlg_turn *t)
+{
+    memset(none, 0, sizeof *none);
+    memset(unused, 0, sizeof *unused);
+    *t = (dlg_turn){.env = env,
+                    .s = s ? s : none,
+                    .out = unused,
+                    .err = err,
+                    .kb = match_engine_kb(env->me),
+                    .text = "",
+                    .item = DLG_ITEM_NONE};
+    if (t->s->verified[0] && env->db)
+        store_order_get(env->db, t->s->verified, &t->order, NULL);
+}
+
 ds_status dlg_render(dlg_env *env, dlg_session *s, const char *tpl, ds_buf *out, ds_error *err)
 {
     /* the variables read the session and the order, never the reply */
     dlg_session none;
     dlg_reply unused;
-    memset(&none, 0, sizeof none);
-    memset(&unused, 0, sizeof unused);
-    dlg_turn t = {.env = env,
-                  .s = s ? s : &none,
-                  .out = &unused,
-                  .err = err,
-                  .kb = match_engine_kb(env->me),
-                  .text = "",
-                  .item = DLG_ITEM_NONE};
-    if (t.s->verified[0] && env->db)
-        store_order_get(env->db, t.s->verified, &t.order, NULL);
+    dlg_turn t;
+    render_turn(env, s, &none, &unused, err, &t);
     /* without a verified order its variables are unknown, not blank: an
      * agent must not send "numaralı siparişiniz  verildi" */
     ds_status st = tpl_render(tpl, t.order ? dlg__lookup : shop_only, &t, out, err);
@@ -507,17 +516,8 @@ ds_status dlg_render_preview(dlg_env *env, dlg_session *s, const char *tpl, ds_b
 {
     dlg_session none;
     dlg_reply unused;
-    memset(&none, 0, sizeof none);
-    memset(&unused, 0, sizeof unused);
-    dlg_turn t = {.env = env,
-                  .s = s ? s : &none,
-                  .out = &unused,
-                  .err = err,
-                  .kb = match_engine_kb(env->me),
-                  .text = "",
-                  .item = DLG_ITEM_NONE};
-    if (t.s->verified[0] && env->db)
-        store_order_get(env->db, t.s->verified, &t.order, NULL);
+    dlg_turn t;
+    render_turn(env, s, &none, &unused, err, &t);
     tpl_lookup_fn fn = t.order ? dlg__lookup : shop_only;
     ds_buf marked, done;
     ds_buf_init(&marked);
