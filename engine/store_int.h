@@ -201,6 +201,8 @@ extern const char *const store__pg_sql[STMT_COUNT_];
 struct pg_conn;
 typedef struct pg_conn PGconn;
 PGconn *store__pg_connect(const char *uri, const char *application);
+/* The same without waiting: PQconnectPoll finishes it (NULL out of memory). */
+PGconn *store__pg_connect_start(const char *uri, const char *application);
 
 struct store_db {
     const store_driver *drv;

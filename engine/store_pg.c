@@ -95,14 +95,21 @@ static ds_status pg_open(store_db *db, const char *uri, ds_error *err)
     return pg_script(db, "SET client_min_messages = warning", err, "setting up the connection");
 }
 
+/* The URI's own settings first, then what destek adds: a name the operator
+ * sees in pg_stat_activity, and no endless wait for a server that does not
+ * answer. */
+static const char *const connect_keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+
 PGconn *store__pg_connect(const char *uri, const char *application)
 {
-    /* the URI's own settings first, then what destek adds: a name the
-     * operator sees in pg_stat_activity, and no endless wait for a server
-     * that does not answer */
-    const char *const keys[] = {"dbname", "application_name", "connect_timeout", NULL};
     const char *const values[] = {uri, application, "10", NULL};
-    return PQconnectdbParams(keys, values, 1);
+    return PQconnectdbParams(connect_keys, values, 1);
+}
+
+PGconn *store__pg_connect_start(const char *uri, const char *application)
+{
+    const char *const values[] = {uri, application, "10", NULL};
+    return PQconnectStartParams(connect_keys, values, 1);
 }
 
 static void stmt_free(pgd_stmt *s)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The doorbell of the events between nodes (store.h's store_listener): a
  * libpq connection of its own that LISTENs, read without waiting, and
- * opened again (at most once a second) when it is lost. A lost doorbell
+ * opened again (an attempt at most once a second, each step of it without
+ * waiting, given up after 10 s) when it is lost. A lost doorbell
  * loses nothing: the events are rows, and after each reconnect the caller
  * is told to catch up from the last number it saw. */
 #include <libpq-fe.h>
@@ -14,6 +15,8 @@
 struct store_listener {
     char *uri;
     PGconn *c;
+    PGconn *pending; /* a reconnect under way, without blocking the caller */
+    double pending_until;
     double retry_at;
 };
 
@@ -75,20 +78,47 @@ void store_listener_free(store_listener *l)
     if (!l)
         return;
     PQfinish(l->c);
+    PQfinish(l->pending);
     free(l->uri);
     free(l);
 }
 
+/* Reconnecting, one step per call, never waiting: 1 once it listens. */
+static int reconnect_step(store_listener *l)
+{
+    double now = mono_now();
+    if (!l->pending) {
+        if (now < l->retry_at)
+            return 0;
+        l->retry_at = now + 1.0;
+        l->pending = store__pg_connect_start(l->uri, "destek-listen");
+        l->pending_until = now + 10.0;
+        if (!l->pending)
+            return 0;
+    }
+    PostgresPollingStatusType st = PQconnectPoll(l->pending);
+    if (st == PGRES_POLLING_OK) {
+        PGresult *r = PQexec(l->pending, "LISTEN destek_events");
+        int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (ok) {
+            PQsetNoticeProcessor(l->pending, quiet, NULL);
+            l->c = l->pending;
+            l->pending = NULL;
+            return 1;
+        }
+    } else if (st != PGRES_POLLING_FAILED && now < l->pending_until) {
+        return 0; /* still under way */
+    }
+    PQfinish(l->pending);
+    l->pending = NULL;
+    return 0;
+}
+
 int store_listener_poll(store_listener *l)
 {
-    if (!l->c) {
-        double now = mono_now();
-        if (now < l->retry_at)
-            return -1;
-        l->retry_at = now + 1.0;
-        l->c = connect_listening(l->uri, NULL);
-        return l->c ? 1 : -1; /* back: whatever rang meanwhile is missed */
-    }
+    if (!l->c)
+        return reconnect_step(l) ? 1 : -1; /* back: whatever rang meanwhile is missed */
     if (!PQconsumeInput(l->c) || PQstatus(l->c) != CONNECTION_OK) {
         PQfinish(l->c);
         l->c = NULL;
