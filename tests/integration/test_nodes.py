@@ -16,6 +16,9 @@ nodes, as behind a load balancer without sticky sessions.
   store_connection_lost  a node's store connection is ended by the server:
                    the node opens it again, the shopper's message is
                    answered and stored once
+  start_together   three nodes started at the same instant on an empty
+                   database: one applies the schema, the others wait for it;
+                   every step recorded once, every node answers
   listener_killed  every node's listening connection is ended by the server
                    (pg_terminate_backend) and kept from coming back: /readyz
                    answers 503, messages both ways still arrive (read every
@@ -27,6 +30,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -317,7 +321,69 @@ async def t_store_connection_lost(ctx):
     check(stored == "1", "the message stored once: %r" % stored)
 
 
+@th.test
+async def t_start_together(ctx):
+    first = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"])
+    ctx.servers.append(first)
+    nodes = [first]
+    for _ in range(2):
+        n = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"])
+        n.db = first.db
+        ctx.servers.append(n)
+        nodes.append(n)
+    # the processes are started together and race for the empty database
+    failures = []
+
+    def start(n):
+        try:
+            n.start()
+        except Exception as e:  # reported below with the node's log
+            failures.append("%s: %s" % (n.workdir, e))
+
+    # the migration lock is held here until all three wait for it, so they
+    # reach the empty database at the same time, whatever their start-up
+    admin, name = maintenance(first.db)
+    holder = subprocess.Popen(["psql", "-X", "-q", "-d", first.db], stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, text=True,
+                              env=dict(os.environ, PGHOST=os.environ["DESTEK_TEST_PGHOST"]))
+    holder.stdin.write("SELECT pg_advisory_lock(7335, 1);\n")
+    holder.stdin.flush()
+    held = ("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+            " WHERE l.locktype = 'advisory' AND a.datname = '%s' AND %s")
+    deadline = time.monotonic() + 5
+    while psql(admin, held % (name, "l.granted")) != "1" and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    threads = [threading.Thread(target=start, args=(n,)) for n in nodes]
+    for t in threads:
+        t.start()
+    try:
+        deadline = time.monotonic() + 10
+        waiting = psql(admin, held % (name, "NOT l.granted"))
+        while waiting != "3" and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            waiting = psql(admin, held % (name, "NOT l.granted"))
+        check(waiting == "3", "the three nodes wait for the migration lock: %r" % waiting)
+    finally:
+        holder.stdin.write("SELECT pg_advisory_unlock(7335, 1);\n\\q\n")
+        holder.stdin.close()
+        holder.wait(10)
+        for t in threads:
+            t.join()
+    check(not failures, "every node starts on the empty database", failures)
+    steps = psql(first.db, "SELECT count(*) || ' ' || count(DISTINCT version) || ' ' || max(version)"
+                 " FROM schema_version").split()
+    check(steps[0] == steps[1] and int(steps[2]) == int(steps[0]) and int(steps[0]) >= 12,
+          "each schema step applied once, none missing: %r" % steps)
+    check(psql(first.db, "SELECT count(*) FROM event_head") == "1", "one event counter")
+    for i, n in enumerate(nodes):
+        s = await ctx.shopper(n, "shopper on node %d" % i)
+        await s.hello()
+        _, reply = await s.say("t%d" % i, "kargo ücreti ne kadar")
+        check(reply.get("intent") == "kargo_ucreti", "node %d answers" % i, reply)
+
+
 TESTS = [
+    ("start_together", t_start_together),
     ("handoff_across", t_handoff_across),
     ("claim_race", t_claim_race),
     ("failover_kill9", t_failover_kill9),
