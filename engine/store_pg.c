@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
 enum { PG_MAX_PARAMS = 16, PG_TEXT_OID = 25 };
+#define PG_CONNECT_TIMEOUT_S 10
 
 /* The driver's own memory (its connection and statements) comes from
  * malloc, as libpq's and SQLite's does: it lives as long as the connection
@@ -23,6 +25,8 @@ typedef struct pgd_conn {
     PGconn *c;
     long long changes, last_id;
     unsigned generation; /* bumped by each reconnect: statements prepare again */
+    int resetting;       /* a reconnect under way (PQresetStart/PQresetPoll) */
+    double reset_until, retry_at;
     char err[512];
 } pgd_conn;
 
@@ -98,17 +102,27 @@ static ds_status pg_open(store_db *db, const char *uri, ds_error *err)
 /* The URI's own settings first, then what destek adds: a name the operator
  * sees in pg_stat_activity, and no endless wait for a server that does not
  * answer. */
-static const char *const connect_keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+static const char *const connect_keys[] = {"dbname", "application_name", "connect_timeout",
+                                           "tcp_user_timeout", NULL};
+/* tcp_user_timeout: a host that stops acknowledging what is sent to it
+ * (gone from the network) ends the connection in 10 s, not in the
+ * kernel's quarter of an hour. */
+#define PG_CONNECT_VALUES(uri, app)                           \
+    {                                                         \
+        uri, app, PG_STR(PG_CONNECT_TIMEOUT_S), "10000", NULL \
+    }
+#define PG_STR_(x) #x
+#define PG_STR(x) PG_STR_(x)
 
 PGconn *store__pg_connect(const char *uri, const char *application)
 {
-    const char *const values[] = {uri, application, "10", NULL};
+    const char *const values[] = PG_CONNECT_VALUES(uri, application);
     return PQconnectdbParams(connect_keys, values, 1);
 }
 
 PGconn *store__pg_connect_start(const char *uri, const char *application)
 {
-    const char *const values[] = {uri, application, "10", NULL};
+    const char *const values[] = PG_CONNECT_VALUES(uri, application);
     return PQconnectStartParams(connect_keys, values, 1);
 }
 
@@ -277,24 +291,53 @@ static PGresult *run(pgd_stmt *s, int guard)
     return r;
 }
 
+static double mono_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* A lost connection (the server restarted, a failover, the backend ended)
- * is opened again between transactions; prepared statements follow on
- * their next step. 0 when the connection is usable. */
+ * is opened again between transactions, one step per call and never
+ * waiting, so a database host that does not answer never holds up the
+ * caller's loop: calls fail until the connection is back (given up after
+ * PG_CONNECT_TIMEOUT_S and started again a second later). Prepared
+ * statements follow on their next step. 0 when the connection is usable. */
 static int reconnect(pgd_conn *pc)
 {
-    if (PQstatus(pc->c) == CONNECTION_OK)
+    if (!pc->resetting && PQstatus(pc->c) == CONNECTION_OK)
         return 0;
     PGTransactionStatusType t = PQtransactionStatus(pc->c);
     if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE)
         return -1; /* what the transaction did is lost: it must fail first */
-    PQreset(pc->c);
-    if (PQstatus(pc->c) != CONNECTION_OK) {
-        remember(pc, PQerrorMessage(pc->c));
-        return -1;
+    double now = mono_now();
+    if (!pc->resetting) {
+        if (now < pc->retry_at)
+            return -1;
+        pc->retry_at = now + 1.0;
+        if (!PQresetStart(pc->c)) {
+            remember(pc, PQerrorMessage(pc->c));
+            return -1;
+        }
+        pc->resetting = 1;
+        pc->reset_until = now + PG_CONNECT_TIMEOUT_S;
     }
-    PQsetNoticeProcessor(pc->c, quiet, NULL);
-    pc->generation++;
-    return 0;
+    PostgresPollingStatusType st = PQresetPoll(pc->c);
+    if (st == PGRES_POLLING_OK) {
+        pc->resetting = 0;
+        PQsetNoticeProcessor(pc->c, quiet, NULL);
+        pc->generation++;
+        return 0;
+    }
+    if (st == PGRES_POLLING_FAILED || now >= pc->reset_until) {
+        pc->resetting = 0;
+        remember(pc, st == PGRES_POLLING_FAILED ? PQerrorMessage(pc->c)
+                                                : "the database server does not answer");
+    } else {
+        remember(pc, "reconnecting to the database server");
+    }
+    return -1;
 }
 
 static store_rc pg_step(store_q *q)

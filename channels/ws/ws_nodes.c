@@ -96,6 +96,8 @@ static void tick(lws_sorted_usec_list_t *sul)
     else if (rang >= 0 && srv->listener_down)
         ws__log(srv, WS_LOG_INFO, "listener_up", 0, "listening for the other nodes again");
     srv->listener_down = rang < 0;
+    if (srv->store_down)
+        ws__store_ready(srv); /* one step of the store's reconnect */
     double now = ws__now();
     if (rang == 1 || now - srv->events_read >= 1.0) {
         srv->events_read = now;

@@ -262,7 +262,9 @@ static void flush_due(lws_sorted_usec_list_t *sul)
 static int store_usable(ws_server *srv)
 {
     double now = ws__now();
-    if (srv->store_gone || now - srv->gone_checked < 1.0)
+    /* a shared database that is away is looked at every tick while it
+     * reconnects (each look one step that never waits) */
+    if (srv->store_gone || (now - srv->gone_checked < 1.0 && !srv->store_down))
         return srv->shared ? !srv->store_down : !srv->store_gone;
     srv->gone_checked = now;
     int gone = store_gone(srv->db);

@@ -19,6 +19,11 @@ nodes, as behind a load balancer without sticky sessions.
   start_together   three nodes started at the same instant on an empty
                    database: one applies the schema, the others wait for it;
                    every step recorded once, every node answers
+  store_unresponsive  the database host stops answering (a proxy in front of
+                   it cuts the connections and swallows new ones): the node's
+                   loop goes on serving (/healthz in well under a second,
+                   messages refused at once, not acknowledged), and once the
+                   host answers again the node reconnects and stores
   listener_killed  every node's listening connection is ended by the server
                    (pg_terminate_backend) and kept from coming back: /readyz
                    answers 503, messages both ways still arrive (read every
@@ -28,6 +33,7 @@ usage: /usr/bin/python3 test_nodes.py DESTEK SRCROOT [TEST ...]"""
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -382,11 +388,147 @@ async def t_start_together(ctx):
         check(reply.get("intent") == "kargo_ucreti", "node %d answers" % i, reply)
 
 
+class Blackhole:
+    """A TCP proxy to the test server's Unix socket. freeze(): the
+    connections through it are cut and new ones are accepted and never
+    answered, as a database host gone from the network looks to libpq."""
+
+    def __init__(self):
+        self.path = os.path.join(os.environ["DESTEK_TEST_PGHOST"],
+                                 ".s.PGSQL.%s" % os.environ.get("DESTEK_TEST_PGPORT", "5432"))
+        self.server = socket.socket()
+        self.server.bind((HOST, 0))
+        self.server.listen(64)
+        self.port = self.server.getsockname()[1]
+        self.frozen = False
+        self.lock = threading.Lock()
+        self.pairs, self.held = [], []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def uri(self, db):
+        name = db.split("/")[3].split("?")[0]
+        return "postgresql://%s@%s:%d/%s" % (os.environ.get("DESTEK_TEST_PGUSER", "postgres"),
+                                             HOST, self.port, name)
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.server.accept()
+            except OSError:
+                return
+            with self.lock:
+                if self.frozen:
+                    self.held.append(c)
+                    continue
+                u = socket.socket(socket.AF_UNIX)
+                u.connect(self.path)
+                self.pairs.append((c, u))
+            for a, b in ((c, u), (u, c)):
+                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+
+    def pump(self, a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        for x in (a, b):
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def freeze(self):
+        with self.lock:
+            self.frozen = True
+            pairs, self.pairs = self.pairs, []
+        for c, u in pairs:
+            for x in (c, u):
+                try:
+                    x.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def thaw(self):
+        with self.lock:
+            self.frozen = False
+            held, self.held = self.held, []
+        for c in held:
+            c.close()
+
+    def close(self):
+        self.thaw()
+        self.server.close()
+
+
+def timed_get(srv, path):
+    t = time.monotonic()
+    try:
+        with urllib.request.urlopen("http://%s:%d%s" % (HOST, srv.port, path), timeout=20) as r:
+            code = r.status
+    except urllib.error.HTTPError as e:
+        code = e.code
+    return code, time.monotonic() - t
+
+
+@th.test
+async def t_store_unresponsive(ctx):
+    proxy = Blackhole()
+    try:
+        a = Server(DESTEK, SRCROOT, extra=["--limits", "off", "--hours", "open"])
+        a.db = proxy.uri(a.db)
+        ctx.servers.append(a)
+        a.start()
+        s = await ctx.shopper(a, "shopper")
+        await s.hello()
+        await s.say("u1", "kargo ücreti ne kadar")
+        proxy.freeze()
+        # the node's loop keeps turning while the database does not answer:
+        # for twelve seconds (past libpq's 10 s connect timeout) every look
+        # at /healthz is answered at once, and /readyz says why it is not ready
+        slowest, codes = 0.0, set()
+        deadline = time.monotonic() + 12
+        mark = s.mark()
+        await s.send({"type": "message", "id": "u-down", "text": "kapıda ödeme var mı"})
+        while time.monotonic() < deadline:
+            _, took = timed_get(a, "/healthz")
+            code, took2 = timed_get(a, "/readyz")
+            codes.add(code)
+            slowest = max(slowest, took, took2)
+            await asyncio.sleep(0.2)
+        f = await s.wait(lambda f: f.get("type") in ("ack", "error"), 1.0, "ack or error", mark)
+        check(f.get("type") == "error", "nothing is acknowledged while the database is away", f)
+        check(slowest < 1.0, "the loop never waits for the database: slowest %.2f s" % slowest)
+        check(codes == {503}, "/readyz fails throughout: %r" % codes)
+        proxy.thaw()
+        token, answered = s.token, None
+        deadline = time.monotonic() + 15
+        while answered is None and time.monotonic() < deadline:
+            try:
+                _, answered = await s.say("u2", "iade süresi kaç gün", timeout=3)
+            except th.TestFailure:
+                await s.close()
+                await asyncio.sleep(0.3)
+                s = await ctx.shopper(a, "shopper, reconnected")
+                await s.hello(session=token)
+        check(answered is not None and answered.get("text"), "answered once the host is back",
+              answered)
+        check(timed_get(a, "/readyz")[0] == 200, "ready again")
+        stored = psql(proxy.uri(a.db), "SELECT count(*) FROM messages WHERE client_id = 'u2'")
+        check(stored == "1", "the message stored once: %r" % stored)
+    finally:
+        proxy.close()
+
+
 TESTS = [
     ("start_together", t_start_together),
     ("handoff_across", t_handoff_across),
     ("claim_race", t_claim_race),
     ("failover_kill9", t_failover_kill9),
+    ("store_unresponsive", t_store_unresponsive),
     ("listener_killed", t_listener_killed),
     ("store_connection_lost", t_store_connection_lost),
 ]
