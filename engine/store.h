@@ -42,7 +42,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -242,6 +242,41 @@ ds_status store_events_trim(store_db *db, long long cutoff_utc, ds_error *err);
  * every_s. */
 ds_status store_job_due(store_db *db, const char *name, long long now_utc, long long every_s,
                         int *due, ds_error *err);
+
+/* ---- presence across the nodes of one shared database -------------------- */
+
+/* node is alive at now_utc: what it holds counts while it is seen. */
+ds_status store_node_seen(store_db *db, const char *node, long long now_utc, ds_error *err);
+/* Forgets the nodes last seen before before_utc (killed, cut off) and what
+ * they held: their connections and their offers. *gone: how many. */
+ds_status store_nodes_reap(store_db *db, long long before_utc, size_t *gone, ds_error *err);
+/* Forgets node and what it holds (a node stopping). */
+ds_status store_node_forget(store_db *db, const char *node, ds_error *err);
+/* A connection of kind ("shopper": key is its conversation; "agent": key is
+ * the agent, room whether it can take another conversation) on node, or
+ * (present 0) no longer. */
+ds_status store_presence_set(store_db *db, const char *node, const char *kind, long long key,
+                             int present, int room, ds_error *err);
+/* How many keys of kind (key 0: any; else that one) have a connection on a
+ * node seen since alive_utc, and how many of them have room (agents). */
+ds_status store_presence_count(store_db *db, const char *kind, long long key, long long alive_utc,
+                               size_t *count, size_t *room, ds_error *err);
+
+/* One offer of the queue: conversation conv offered to agent. */
+typedef struct store_offer {
+    long long conversation, agent;
+} store_offer;
+/* Offers conv to agent (on node) unless it is offered to someone already:
+ * *taken 1 when it is now agent's, 0 when another agent has it (the race
+ * between nodes is decided by the database). */
+ds_status store_offer_take(store_db *db, long long conv, long long agent, const char *node,
+                           int *taken, ds_error *err);
+/* Withdraws conv's offer to agent; conv 0: every offer to agent on node. */
+ds_status store_offer_drop(store_db *db, long long conv, long long agent, const char *node,
+                           ds_error *err);
+/* Up to max offers, by conversation; *out owned (ds_free). */
+ds_status store_offers_list(store_db *db, size_t max, store_offer **out, size_t *count,
+                            ds_error *err);
 
 /* A connection that waits for other nodes' doorbells (PostgreSQL LISTEN),
  * apart from the store's connection so it can be polled at any time. */

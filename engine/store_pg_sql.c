@@ -240,7 +240,22 @@ const char *const store__pg_migrations[] = {
     "CREATE TABLE event_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);"
     "INSERT INTO event_head VALUES (1, 0);"
     "CREATE TABLE jobs (name TEXT PRIMARY KEY, last_utc BIGINT NOT NULL);"
-    "INSERT INTO jobs VALUES ('purge', 0);"};
+    "INSERT INTO jobs VALUES ('purge', 0);",
+
+    /* 12 -> 13: who is connected to which node, the nodes' signs of life,
+     * the queue's offers (one agent per conversation across the nodes) */
+    "CREATE TABLE nodes (node TEXT PRIMARY KEY, seen_utc BIGINT NOT NULL);"
+    "CREATE TABLE presence ("
+    "  node TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  key BIGINT NOT NULL,"
+    "  room INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (node, kind, key));"
+    "CREATE INDEX presence_key ON presence(kind, key);"
+    "CREATE TABLE offers ("
+    "  conversation_id BIGINT PRIMARY KEY,"
+    "  agent_id BIGINT NOT NULL,"
+    "  node TEXT NOT NULL);"};
 
 _Static_assert(sizeof store__pg_migrations / sizeof store__pg_migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

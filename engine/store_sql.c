@@ -228,5 +228,25 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_EVENTS_TRIM] = "DELETE FROM events WHERE at_utc < ?1",
     [STMT_ERASE_EVENTS] = "DELETE FROM events WHERE conversation_id = ?1",
     [STMT_CONV_ORDER] = "SELECT order_id FROM conversations WHERE id = ?1",
+    /* presence across the nodes (store_presence.c) */
+    [STMT_NODE_SEEN] = "INSERT INTO nodes (node, seen_utc) VALUES (?1, ?2)"
+                       " ON CONFLICT (node) DO UPDATE SET seen_utc = excluded.seen_utc",
+    [STMT_NODES_DEAD] = "SELECT node FROM nodes WHERE seen_utc < ?1 ORDER BY node LIMIT 64",
+    [STMT_NODE_FORGET] = "DELETE FROM nodes WHERE node = ?1",
+    [STMT_NODE_FORGET_PRESENCE] = "DELETE FROM presence WHERE node = ?1",
+    [STMT_NODE_FORGET_OFFERS] = "DELETE FROM offers WHERE node = ?1",
+    [STMT_PRESENCE_SET] = "INSERT INTO presence (node, kind, key, room) VALUES (?1, ?2, ?3, ?4)"
+                          " ON CONFLICT (node, kind, key) DO UPDATE SET room = excluded.room",
+    [STMT_PRESENCE_CLEAR] = "DELETE FROM presence WHERE node = ?1 AND kind = ?2 AND key = ?3",
+    [STMT_PRESENCE_COUNT] = "SELECT count(DISTINCT p.key),"
+                            " count(DISTINCT CASE WHEN p.room <> 0 THEN p.key END)"
+                            " FROM presence p JOIN nodes n ON n.node = p.node"
+                            " WHERE p.kind = ?1 AND (?2 = 0 OR p.key = ?2) AND n.seen_utc >= ?3",
+    [STMT_OFFER_TAKE] = "INSERT INTO offers (conversation_id, agent_id, node) VALUES (?1, ?2, ?3)"
+                        " ON CONFLICT (conversation_id) DO NOTHING",
+    [STMT_OFFER_DROP] = "DELETE FROM offers WHERE conversation_id = ?1 AND agent_id = ?2",
+    [STMT_OFFER_DROP_AGENT] = "DELETE FROM offers WHERE agent_id = ?1 AND node = ?2",
+    [STMT_OFFERS_LIST] = "SELECT conversation_id, agent_id FROM offers ORDER BY conversation_id"
+                         " LIMIT ?1",
     [STMT_JOB_CLAIM] = "UPDATE jobs SET last_utc = ?2 WHERE name = ?1 AND last_utc + ?3 <= ?2",
 };

@@ -276,7 +276,25 @@ static const char *const migrations[] = {
     /* the jobs of a deployment, not of each node (the daily purge): who
      * moves last_utc on runs it */
     "CREATE TABLE jobs (name TEXT PRIMARY KEY, last_utc INTEGER NOT NULL) WITHOUT ROWID;"
-    "INSERT INTO jobs VALUES ('purge', 0);"};
+    "INSERT INTO jobs VALUES ('purge', 0);",
+
+    /* 12 -> 13: who is connected to which node of a shared database
+     * (shoppers by conversation, agents with whether they have room), each
+     * node's last sign of life (a node not seen for seconds is gone, with
+     * what it held), and the queue's offers: one agent per conversation
+     * across the nodes, the primary key deciding a race */
+    "CREATE TABLE nodes (node TEXT PRIMARY KEY, seen_utc INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE presence ("
+    "  node TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  key INTEGER NOT NULL,"
+    "  room INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (node, kind, key)) WITHOUT ROWID;"
+    "CREATE INDEX presence_key ON presence(kind, key);"
+    "CREATE TABLE offers ("
+    "  conversation_id INTEGER PRIMARY KEY,"
+    "  agent_id INTEGER NOT NULL,"
+    "  node TEXT NOT NULL);"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

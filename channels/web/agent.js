@@ -238,6 +238,14 @@
       case 'shopper_typing':
         setShopperTyping(String(m.conversation), !!m.state);
         break;
+      case 'presence':      /* the shopper opened or left the chat, on whichever node */
+        var pc = convs[String(m.conversation)];
+        if (pc) {
+          pc.context = pc.context || {};
+          pc.context.shopper_online = !!m.shopper_online;
+          if (active === String(m.conversation)) renderInfo(pc);
+        }
+        break;
       case 'sent':          /* the server stored and forwarded our message (canned ones rendered) */
       case 'agent_message': /* the same from an older server, or a message of another agent */
         onAgentEcho(m);

@@ -101,7 +101,8 @@ static json_t *context(ws_server *srv, const store_handoff *h)
         store_order_free(o);
     }
     ds_free(stored);
-    json_object_set_new(ctx, "shopper_online", json_boolean(s != NULL));
+    json_object_set_new(ctx, "shopper_online",
+                        json_boolean(ws__shopper_online(srv, h->conversation)));
     /* the canned answers as this conversation would send them */
     json_t *canned = json_object();
     for (size_t i = 0; canned && i < kb_canned_count(srv->kb); i++) {
@@ -173,6 +174,8 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     }
     c->agent = a;
     c->sent_offer = 0;
+    c->free_room = 0; /* worked out by the queue push below */
+    ws__presence_agent(srv, c, 1);
     lws_set_timeout(c->wsi, NO_PENDING_TIMEOUT, 0); /* authenticated in time */
     ws__send(srv, c,
              json_pack("{s:s,s:s,s:i,s:s}", "type", "authed", "agent", a->name, "capacity",
@@ -349,6 +352,7 @@ static void on_end(ws_server *srv, ws_conn *c, json_t *msg, const char *state)
 void ws__agent_closed(ws_server *srv, ws_conn *c)
 {
     int was_agent = c->agent != NULL;
+    ws__presence_agent(srv, c, 0);
     store_agent_free(c->agent);
     c->agent = NULL;
     if (was_agent && !srv->draining)

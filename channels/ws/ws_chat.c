@@ -42,6 +42,7 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
             return -1;
         }
     }
+    ws__presence_leave(srv, c);
     conv_free(c->cv);
     c->cv = cv;
     if (c->customer[0])
@@ -55,6 +56,7 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
     ws__send(srv, c, w, !resumed); /* a new conversation exists once committed */
     if (resumed)
         ws__handoff_status(srv, c);
+    ws__presence_join(srv, c);
     return 0;
 }
 
@@ -228,6 +230,7 @@ static void on_reset(ws_server *srv, ws_conn *c, json_t *msg)
     (void)msg;
     if (!conversation_allowed(srv, c))
         return;
+    ws__presence_leave(srv, c);
     if (c->cv && ws__batch(srv) == DS_OK)
         conv_close(srv->svc, c->cv, NULL);
     conv_free(c->cv);
@@ -333,7 +336,7 @@ void ws__chat_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 
 void ws__chat_closed(ws_server *srv, ws_conn *c)
 {
-    (void)srv;
+    ws__presence_leave(srv, c);
     conv_free(c->cv);
     c->cv = NULL;
 }

@@ -54,14 +54,6 @@ void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long c
     }
 }
 
-size_t ws__agents_online(ws_server *srv)
-{
-    size_t n = 0;
-    for (ws_conn *c = srv->conns; c; c = c->next)
-        n += c->is_agent && c->agent;
-    return n;
-}
-
 size_t ws__addr_conns(ws_server *srv, const char *addr)
 {
     size_t n = 0;

@@ -3,10 +3,10 @@
  * file offers the others. The files form a tree: ws_server.c (the loop, the
  * endpoint table, reload, drain) -> ws_chat.c, ws_agent.c (frames),
  * ws_nodes.c (the other nodes' events) -> ws_queue.c (the hand-off queue as
- * agents and shoppers see it) -> ws_relay.c (frames for whoever is
- * connected, on any node) -> ws_conns.c (who is connected), ws_out.c
- * (output queues, the group commit and its events) -> the engine.
- * ws_frame.c, ws_limits.c and ws_identity.c are leaves. */
+ * agents and shoppers see it) -> ws_presence.c (who is here, on any node)
+ * -> ws_relay.c (frames for whoever is connected, on any node) -> ws_conns.c (who is connected),
+ * ws_out.c (output queues, the group commit and its events) -> the engine. ws_frame.c, ws_limits.c
+ * and ws_identity.c are leaves. */
 #ifndef WS_INT_H
 #define WS_INT_H
 
@@ -94,6 +94,7 @@ struct ws_conn {
     store_agent *agent;
     long long sent_offer; /* the conversation offered to it, 0 none */
     int free_room;        /* below capacity at the last queue push */
+    int room_told;        /* free_room as the other nodes know it, -1 not told */
     char addr[48];
     char customer[128];
     int closing;
@@ -157,6 +158,7 @@ struct ws_server {
     int listener_down;
     long long event_seen; /* the number of the last event read */
     double events_read, events_trimmed;
+    long long presence_beat; /* the last sign of life written (ws_presence.c) */
     lws_sorted_usec_list_t nodes_sul;
 };
 
@@ -211,6 +213,29 @@ void ws__to_agent(ws_server *srv, long long agent_id, json_t *frame, int durable
  * it, and on the other nodes'. */
 void ws__handoff_changed(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
 
+/* ---- who is here, on any node (ws_presence.c) ----------------------------- */
+
+/* A shopper connection's conversation is about to go (closed, replaced,
+ * reset): c->cv is still it. Told to the other nodes and to the agent who
+ * has the conversation ("presence" frame). */
+void ws__presence_leave(ws_server *srv, ws_conn *c);
+/* c->cv was set (a new or resumed conversation, its hand-off state read). */
+void ws__presence_join(ws_server *srv, ws_conn *c);
+/* An agent connection authenticated (on 1) or is going (on 0). */
+void ws__presence_agent(ws_server *srv, ws_conn *c, int on);
+/* Agent c's free_room was worked out again (the queue push). */
+void ws__presence_room(ws_server *srv, ws_conn *c);
+/* Whether conv's shopper has the chat open on any node. */
+int ws__shopper_online(ws_server *srv, long long conv);
+/* Agents at work on any node; *room (may be NULL): how many can take
+ * another conversation. */
+size_t ws__agents_at_work(ws_server *srv, size_t *room);
+/* Every tick on a shared store: this node's sign of life, and the nodes
+ * that stopped giving one forgotten (how many: their offers are free). */
+size_t ws__presence_tick(ws_server *srv);
+/* Stopping: the other nodes forget this one's connections. */
+void ws__presence_stop(ws_server *srv);
+
 /* ---- the other nodes (ws_nodes.c) ----------------------------------------- */
 
 /* On a shared store: names this node, opens the listener and starts
@@ -222,7 +247,6 @@ void ws__nodes_stop(ws_server *srv);
 int ws__nodes_ready(ws_server *srv, const char **why);
 
 /* ---- connections (ws_conns.c) --------------------------------------------- */
-
 void ws__conn_link(ws_server *srv, ws_conn *c);
 void ws__conn_unlink(ws_server *srv, ws_conn *c);
 /* The shopper connection of a conversation (the newest), or NULL. */
@@ -231,8 +255,7 @@ ws_conn *ws__shopper_of(ws_server *srv, long long conv);
 ws_conn *ws__agent_conn(ws_server *srv, long long agent_id);
 /* Records a conversation's hand-off state on all its shopper connections. */
 void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
-/* Agents signed in now. */
-size_t ws__agents_online(ws_server *srv);
+
 /* Open connections from an address, counted as they open and close; the
  * count is rebuilt from the live connections now and then (the sweep). */
 size_t ws__addr_conns(ws_server *srv, const char *addr);

@@ -98,6 +98,8 @@ static void tick(lws_sorted_usec_list_t *sul)
     srv->listener_down = rang < 0;
     if (srv->store_down)
         ws__store_ready(srv); /* one step of the store's reconnect */
+    if (ws__presence_tick(srv))
+        ws__queue_changed(srv); /* what the forgotten held is offered again */
     double now = ws__now();
     if (rang == 1 || now - srv->events_read >= 1.0) {
         srv->events_read = now;

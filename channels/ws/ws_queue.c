@@ -14,6 +14,8 @@
 
 /* A first guess at the wait before any claim has happened. */
 #define WS_DEFAULT_WAIT_S 120
+/* The most offers read back from a shared store: one per agent with room. */
+#define WS_QUEUE_OFFERS 1024
 
 /* One queue item as agents see it; an offline request's message cut to a
  * preview (the whole request comes with the claim). */
@@ -44,23 +46,67 @@ static json_t *item(const ws_server *srv, const store_handoff *q, long long now)
     return it;
 }
 
-/* Whether an agent connection other than `but` has conv offered. */
-static int offered_elsewhere(const ws_server *srv, const ws_conn *but, long long conv)
+/* The offers of the queue as every node made them: this node's agents'
+ * (sent_offer) and, on a shared store, the other nodes' (their rows). */
+typedef struct offers {
+    store_offer *v;
+    size_t n;
+} offers;
+
+/* Whether conv is offered to an agent other than but's. */
+static int offered_elsewhere(const ws_server *srv, const offers *o, const ws_conn *but,
+                             long long conv)
 {
     for (const ws_conn *c = srv->conns; c; c = c->next)
         if (c != but && c->is_agent && c->agent && c->sent_offer == conv)
             return 1;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->v[i].conversation == conv && o->v[i].agent != but->agent->id)
+            return 1;
     return 0;
 }
 
-/* Offers the queue to the agents with room, one conversation to one agent:
- * with k agents free, the first k conversations, each to one of them. An
- * agent keeps an offer that is still among those (it does not jump
- * between agents on every push); the others get the rest in queue order,
- * so the head is always offered. An agent at capacity is offered nothing. */
+/* Whether the store still has conv offered to c's agent (a node that was
+ * cut off long enough was forgotten with its offers). */
+static int still_mine(const ws_server *srv, const offers *o, const ws_conn *c, long long conv)
+{
+    if (!srv->shared)
+        return 1;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->v[i].conversation == conv && o->v[i].agent == c->agent->id)
+            return 1;
+    return 0;
+}
+
+/* Makes conv c's offer; on a shared store only when no other node's agent
+ * got it first (the database decides). Takes are tried in queue order, on
+ * every node alike, so two nodes never wait on each other's. */
+static int take(ws_server *srv, ws_conn *c, long long conv)
+{
+    int taken = 1;
+    ds_error err;
+    if (srv->shared &&
+        (ws__batch(srv) != DS_OK ||
+         store_offer_take(srv->db, conv, c->agent->id, srv->node, &taken, &err) != DS_OK))
+        return 0;
+    return taken;
+}
+
+static void withdraw(ws_server *srv, ws_conn *c)
+{
+    if (srv->shared && c->sent_offer && ws__batch(srv) == DS_OK)
+        store_offer_drop(srv->db, c->sent_offer, c->agent->id, srv->node, NULL);
+    c->sent_offer = 0;
+}
+
+/* Offers the queue to the agents with room, one conversation to one agent,
+ * on every node: with k agents free, the first k conversations, each to one
+ * of them. An agent keeps an offer that is still among those (it does not
+ * jump between agents on every push); the others get the rest in queue
+ * order, so the head is always offered. An agent at capacity is offered
+ * nothing. */
 static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
 {
-    size_t free_count = 0;
     for (ws_conn *c = srv->conns; c; c = c->next) {
         if (!c->is_agent || !c->agent)
             continue;
@@ -69,26 +115,34 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
         if (store_handoffs_list(srv->db, c->agent->id, &mine, &held, NULL) == DS_OK)
             store_handoffs_free(mine, held);
         c->free_room = held < (size_t)c->agent->capacity;
-        free_count += (size_t)c->free_room;
+        ws__presence_room(srv, c);
     }
+    size_t free_count = 0;
+    ws__agents_at_work(srv, &free_count);
     size_t limit = n < free_count ? n : free_count;
     if (limit > WS_QUEUE_ITEMS)
         limit = WS_QUEUE_ITEMS;
+    offers o = {0};
+    if (srv->shared && (ws__batch(srv) != DS_OK ||
+                        store_offers_list(srv->db, WS_QUEUE_OFFERS, &o.v, &o.n, NULL) != DS_OK))
+        return; /* the next push offers */
     for (ws_conn *c = srv->conns; c; c = c->next) {
         if (!c->is_agent || !c->agent)
             continue;
         int keep = 0;
         for (size_t i = 0; c->free_room && c->sent_offer && i < limit && !keep; i++)
             keep = q[i].conversation == c->sent_offer;
-        if (!keep || offered_elsewhere(srv, c, c->sent_offer))
-            c->sent_offer = 0; /* taken, gone, behind, full, or someone else's */
+        if (!keep || offered_elsewhere(srv, &o, c, c->sent_offer) ||
+            !still_mine(srv, &o, c, c->sent_offer))
+            withdraw(srv, c); /* taken, gone, behind, full, or someone else's */
     }
     for (ws_conn *c = srv->conns; c; c = c->next) {
         if (!c->is_agent || !c->agent || !c->free_room || c->sent_offer)
             continue;
         long long offer = 0;
         for (size_t i = 0; i < limit && !offer; i++)
-            if (!offered_elsewhere(srv, c, q[i].conversation))
+            if (!offered_elsewhere(srv, &o, c, q[i].conversation) &&
+                take(srv, c, q[i].conversation))
                 offer = q[i].conversation;
         if (!offer)
             continue;
@@ -97,6 +151,7 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
         ws__send(srv, c, json_pack("{s:s,s:s}", "type", "offer", "conversation", id), 0);
         c->sent_offer = offer;
     }
+    ds_free(o.v);
 }
 
 static void push(lws_sorted_usec_list_t *sul)
@@ -134,7 +189,7 @@ static void push(lws_sorted_usec_list_t *sul)
     /* waiting shoppers: where they stand (one pass over the queue, one
      * over the connections) */
     long long median = store_handoff_median_wait(srv->db, WS_DEFAULT_WAIT_S);
-    size_t agents = ws__agents_online(srv);
+    size_t agents = ws__agents_at_work(srv, NULL);
     ds_map *pos = ds_map_new();
     size_t waiting = 0;
     for (size_t i = 0; pos && i < n; i++) {

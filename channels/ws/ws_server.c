@@ -529,6 +529,8 @@ static int open_engine(ws_server *srv)
 
 static void close_engine(ws_server *srv)
 {
+    if (srv->db)
+        ws__presence_stop(srv); /* the other nodes stop counting this one's connections */
     if (srv->batch_seq && srv->db)
         ws__flush(srv); /* nothing read may be lost at exit, nor told to the other nodes */
     ws__nodes_stop(srv);

@@ -8,6 +8,12 @@ nodes, as behind a load balancer without sticky sessions.
                    (messages, typing), the agent closes, the shopper rates
   claim_race       agents on A and B claim the same conversation at once,
                    10 times: exactly one wins each time
+  presence_across  agents on A and B, a shopper on A: the waiting shopper's
+                   estimate counts both agents; one of them is offered the
+                   conversation, not both; the agent on B sees the shopper on A
+                   as there, hears when the shopper leaves and comes back on B;
+                   a node killed with its agent's offer is forgotten after 10 s
+                   and the offer goes to the agent on the other node
   failover_kill9   node A is killed with SIGKILL mid-dialogue and with a
                    claimed conversation: the shopper resumes on B with its
                    token and the dialogue carries on where it was, the agent
@@ -523,10 +529,66 @@ async def t_store_unresponsive(ctx):
         proxy.close()
 
 
+def offers(peer, start=0):
+    return [f.get("conversation") for f in peer.since(start) if f.get("type") == "offer"]
+
+
+@th.test
+async def t_presence_across(ctx):
+    a = ctx.server("open", agents=["Deniz", "Ece"])
+    b = ctx.node(a)
+    deniz = await ctx.agent(a, "Deniz on A", a.tokens["Deniz"], "Deniz")
+    ece = await ctx.agent(b, "Ece on B", a.tokens["Ece"], "Ece")
+    await asyncio.sleep(0.5)  # both agents' rows written and committed
+    s = await ctx.shopper(a, "shopper on A")
+    await s.hello()
+    _, h = await ask_person(s, "p1", position=1)
+    # two agents at work on the deployment, one on the shopper's node: the
+    # first guess (120 s a place) is shared between both
+    check(h.get("eta_s") == 60, "the wait counts the agents of both nodes", h)
+    conv = (await new_in_queue(ece, set(), "the shopper on A"))["conversation"]
+    await asyncio.sleep(1.0)
+    got = offers(deniz) + offers(ece)
+    check(got == [conv], "one waiting conversation, two free agents on two nodes: one offer",
+          offers(deniz), offers(ece))
+    claimed = await ece.claim(conv)
+    check(claimed.get("context", {}).get("shopper_online") is True,
+          "the agent on B sees the shopper on A as there", claimed.get("context"))
+    me = ece.mark()
+    token = s.token
+    await s.close()
+    f = await ece.wait(T("presence", conversation=conv), WAIT, "the shopper left", me)
+    check(f.get("shopper_online") is False, "told the shopper left", f)
+    me = ece.mark()
+    s2 = await ctx.shopper(b, "the shopper again, on B")
+    await s2.hello(session=token)
+    f = await ece.wait(T("presence", conversation=conv), WAIT, "the shopper is back", me)
+    check(f.get("shopper_online") is True, "told the shopper is back", f)
+    # a node dies holding an offer: after 10 s it is forgotten and the offer
+    # goes to the agent on the node still running
+    await ece.send({"type": "close", "conversation": conv})
+    await asyncio.sleep(0.5)
+    await ece.close()  # away for a moment: the new conversation is Deniz's
+    md = deniz.mark()
+    s3 = await ctx.shopper(b, "another shopper on B")
+    await s3.hello()
+    await ask_person(s3, "p2")
+    c2 = (await deniz.wait(T("offer"), WAIT, "the offer to Deniz", md))["conversation"]
+    ece = await ctx.agent(b, "Ece on B again", a.tokens["Ece"], "Ece")
+    await asyncio.sleep(1.0)
+    check(not offers(ece), "Deniz on A still has it: nothing for Ece", offers(ece))
+    killed = time.monotonic()
+    a.kill()
+    await ece.wait(T("offer", conversation=c2), 20.0, "the dead node's offer comes back")
+    took = time.monotonic() - killed
+    check(took < 15.0, "the offer comes back within the 10 s of a node's silence (%.1f s)" % took)
+
+
 TESTS = [
     ("start_together", t_start_together),
     ("handoff_across", t_handoff_across),
     ("claim_race", t_claim_race),
+    ("presence_across", t_presence_across),
     ("failover_kill9", t_failover_kill9),
     ("store_unresponsive", t_store_unresponsive),
     ("listener_killed", t_listener_killed),

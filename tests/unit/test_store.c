@@ -637,6 +637,79 @@ static void test_shown(void)
 /* Events between nodes: numbered in commit order, seen by another
  * connection only once committed, trimmed by age; the doorbell on
  * PostgreSQL rings for a commit, and only shared databases have one. */
+static void test_presence(void)
+{
+    CHECK_CONTEXT("presence");
+    char path[256];
+    store_db *a = open_fresh("presence.db", path, sizeof path), *b = NULL;
+    if (!a)
+        return;
+    CHECK_STATUS(store_open(path, &b, NULL), DS_OK);
+    size_t count = 9, room = 9, gone = 9;
+    CHECK_STATUS(store_node_seen(a, "node-a", 1000, NULL), DS_OK);
+    CHECK_STATUS(store_node_seen(b, "node-b", 1000, NULL), DS_OK);
+    /* agents 5 and 6 on A (6 full), 5 again on B (two tabs), a shopper on B */
+    CHECK_STATUS(store_presence_set(a, "node-a", "agent", 5, 1, 1, NULL), DS_OK);
+    CHECK_STATUS(store_presence_set(a, "node-a", "agent", 6, 1, 0, NULL), DS_OK);
+    CHECK_STATUS(store_presence_set(b, "node-b", "agent", 5, 1, 1, NULL), DS_OK);
+    CHECK_STATUS(store_presence_set(b, "node-b", "shopper", 42, 1, 0, NULL), DS_OK);
+    CHECK_STATUS(store_presence_count(a, "agent", 0, 990, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 2);
+    CHECK_EQ_INT((long long)room, 1);
+    CHECK_STATUS(store_presence_count(a, "shopper", 42, 990, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 1);
+    CHECK_STATUS(store_presence_count(a, "shopper", 43, 990, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 0);
+    /* a room that changes is written over, a connection that leaves is gone */
+    CHECK_STATUS(store_presence_set(a, "node-a", "agent", 6, 1, 1, NULL), DS_OK);
+    CHECK_STATUS(store_presence_count(b, "agent", 0, 990, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)room, 2);
+    CHECK_STATUS(store_presence_set(a, "node-a", "agent", 6, 0, 0, NULL), DS_OK);
+    CHECK_STATUS(store_presence_count(b, "agent", 0, 990, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 1);
+    /* one offer per conversation, whichever node asks first */
+    int taken = 9;
+    CHECK_STATUS(store_offer_take(a, 100, 5, "node-a", &taken, NULL), DS_OK);
+    CHECK_EQ_INT(taken, 1);
+    CHECK_STATUS(store_offer_take(b, 100, 7, "node-b", &taken, NULL), DS_OK);
+    CHECK_EQ_INT(taken, 0);
+    CHECK_STATUS(store_offer_take(b, 101, 7, "node-b", &taken, NULL), DS_OK);
+    CHECK_EQ_INT(taken, 1);
+    store_offer *o = NULL;
+    size_t n = 0;
+    CHECK_STATUS(store_offers_list(a, 10, &o, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 2);
+    if (n == 2)
+        CHECK(o[0].conversation == 100 && o[0].agent == 5 && o[1].agent == 7);
+    ds_free(o);
+    /* another agent cannot withdraw an offer that is not theirs */
+    CHECK_STATUS(store_offer_drop(a, 100, 7, "node-a", NULL), DS_OK);
+    CHECK_STATUS(store_offers_list(a, 10, &o, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 2);
+    ds_free(o);
+    CHECK_STATUS(store_offer_drop(a, 0, 5, "node-a", NULL), DS_OK);
+    CHECK_STATUS(store_offers_list(a, 10, &o, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 1);
+    ds_free(o);
+    /* B stops being seen: at 1020 it is gone with its agents, shopper and
+     * offer; A, seen again, stays */
+    CHECK_STATUS(store_node_seen(a, "node-a", 1015, NULL), DS_OK);
+    CHECK_STATUS(store_presence_count(a, "shopper", 42, 1005, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 0); /* not counted once B is not seen... */
+    CHECK_STATUS(store_nodes_reap(a, 1005, &gone, NULL), DS_OK);
+    CHECK_EQ_INT((long long)gone, 1); /* ...and forgotten */
+    CHECK_STATUS(store_presence_count(a, "agent", 0, 0, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 1);
+    CHECK_STATUS(store_offers_list(a, 10, &o, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 0);
+    ds_free(o);
+    CHECK_STATUS(store_node_forget(a, "node-a", NULL), DS_OK);
+    CHECK_STATUS(store_presence_count(a, "agent", 0, 0, &count, &room, NULL), DS_OK);
+    CHECK_EQ_INT((long long)count, 0);
+    store_close(b);
+    store_close(a);
+}
+
 static void test_events(void)
 {
     CHECK_CONTEXT("events");
@@ -970,6 +1043,7 @@ int main(int argc, char **argv)
     test_cancel();
     test_requests();
     test_events();
+    test_presence();
     test_shown();
     test_alloc_failures();
     test_step_failures();
