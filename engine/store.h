@@ -262,6 +262,19 @@ ds_status store_presence_set(store_db *db, const char *node, const char *kind, l
 ds_status store_presence_count(store_db *db, const char *kind, long long key, long long alive_utc,
                                size_t *count, size_t *room, ds_error *err);
 
+/* One agent at work on some node: its id, name and capacity, and whether
+ * it had room for another conversation when its node last looked. */
+typedef struct store_at_work {
+    long long id;
+    char name[128];
+    int capacity;
+    int room;
+} store_at_work;
+/* Up to max agents at work on the nodes seen since alive_utc, by name;
+ * *out owned (ds_free). */
+ds_status store_agents_at_work(store_db *db, long long alive_utc, size_t max, store_at_work **out,
+                               size_t *count, ds_error *err);
+
 /* One offer of the queue: conversation conv offered to agent. */
 typedef struct store_offer {
     long long conversation, agent;
@@ -426,6 +439,10 @@ ds_status store_handoff_end(store_db *db, long long id, const char *state, const
  * was rated already. *agent_id (may be NULL) gets the agent who had it. */
 ds_status store_handoff_rate(store_db *db, long long conversation, int score, const char *comment,
                              long long *agent_id, ds_error *err);
+/* Hands a claimed hand-off from agent from to agent to: DS_ECONFLICT when
+ * from no longer holds it (ended, or handed on already). */
+ds_status store_handoff_transfer(store_db *db, long long id, long long from, long long to,
+                                 ds_error *err);
 /* Conversations waiting for people now (offline requests included). */
 ds_status store_handoff_waiting(store_db *db, size_t *count, ds_error *err);
 /* Median seconds from hand-off to claim over the last 50 claims; def when

@@ -251,6 +251,21 @@ ds_status store_handoff_claim(store_db *db, long long id, long long agent_id, lo
     return s;
 }
 
+ds_status store_handoff_transfer(store_db *db, long long id, long long from, long long to,
+                                 ds_error *err)
+{
+    store_q *st = store__q(db, STMT_HANDOFF_TRANSFER, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    store__bind_int(st, 2, from);
+    store__bind_int(st, 3, to);
+    ds_status s = done(db, st, err, "handing a conversation over");
+    if (s == DS_OK && store__changes(db) == 0)
+        return ds_fail(err, DS_ECONFLICT, "the conversation is no longer this agent's");
+    return s;
+}
+
 ds_status store_handoff_end(store_db *db, long long id, const char *state, const char *now,
                             ds_error *err)
 {

@@ -137,6 +137,8 @@ typedef enum store_stmt_id {
     STMT_OFFER_DROP,
     STMT_OFFER_DROP_AGENT,
     STMT_OFFERS_LIST,
+    STMT_AGENTS_AT_WORK,
+    STMT_HANDOFF_TRANSFER,
     STMT_COUNT_
 } store_stmt_id;
 

@@ -154,3 +154,40 @@ ds_status store_offers_list(store_db *db, size_t max, store_offer **out, size_t 
     *count = n;
     return DS_OK;
 }
+
+ds_status store_agents_at_work(store_db *db, long long alive_utc, size_t max, store_at_work **out,
+                               size_t *count, ds_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (max == 0)
+        return DS_OK;
+    store_at_work *v = ds_calloc(max, sizeof *v);
+    if (!v)
+        return ds_fail(err, DS_ENOMEM, "out of memory reading the agents at work");
+    store_q *q = store__q(db, STMT_AGENTS_AT_WORK, err);
+    if (!q) {
+        ds_free(v);
+        return DS_EDB;
+    }
+    store__bind_int(q, 1, alive_utc);
+    store__bind_int(q, 2, (long long)max);
+    size_t n = 0;
+    store_rc rc = STORE_DONE;
+    while (n < max && (rc = store__step(db, q)) == STORE_ROW) {
+        const char *name = store__col_text(q, 1);
+        v[n].id = store__col_int(q, 0);
+        snprintf(v[n].name, sizeof v[n].name, "%s", name ? name : "");
+        v[n].capacity = (int)store__col_int(q, 2);
+        v[n].room = store__col_int(q, 3) != 0;
+        n++;
+    }
+    store__done(q);
+    if (rc != STORE_DONE && rc != STORE_ROW) {
+        ds_free(v);
+        return store__db_fail(db, err, "reading the agents at work");
+    }
+    *out = v;
+    *count = n;
+    return DS_OK;
+}

@@ -248,5 +248,11 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_OFFER_DROP_AGENT] = "DELETE FROM offers WHERE agent_id = ?1 AND node = ?2",
     [STMT_OFFERS_LIST] = "SELECT conversation_id, agent_id FROM offers ORDER BY conversation_id"
                          " LIMIT ?1",
+    [STMT_AGENTS_AT_WORK] = "SELECT a.id, a.name, a.capacity, max(p.room) FROM presence p"
+                            " JOIN nodes n ON n.node = p.node JOIN agents a ON a.id = p.key"
+                            " WHERE p.kind = 'agent' AND n.seen_utc >= ?1"
+                            " GROUP BY a.id, a.name, a.capacity ORDER BY a.name, a.id LIMIT ?2",
+    [STMT_HANDOFF_TRANSFER] = "UPDATE handoffs SET agent_id = ?3"
+                              " WHERE id = ?1 AND state = 'claimed' AND agent_id = ?2",
     [STMT_JOB_CLAIM] = "UPDATE jobs SET last_utc = ?2 WHERE name = ?1 AND last_utc + ?3 <= ?2",
 };

@@ -201,6 +201,9 @@
         updateLoad();
         supAuthed();   /* the navigation and the page in the address, for a supervisor */
         focusQueue = !active && view === 'chats';
+        /* the status chosen last time: away stays away after a reload or a reconnect */
+        if (storedStatus() === 'away') send({ type: 'status', state: 'away' });
+        else $('status').value = 'available';
         break;
       case 'canned':
         canned = Array.isArray(m.items) ? m.items : [];
@@ -237,6 +240,16 @@
         break;
       case 'shopper_typing':
         setShopperTyping(String(m.conversation), !!m.state);
+        break;
+      case 'status':        /* our own status, as the server keeps it */
+        $('status').value = m.state === 'away' ? 'away' : 'available';
+        document.body.classList.toggle('away', m.state === 'away');
+        break;
+      case 'agents':
+        onAgents(m);
+        break;
+      case 'transferred':
+        endConv(String(m.conversation), 'transferred', m.to);
         break;
       case 'presence':      /* the shopper opened or left the chat, on whichever node */
         var pc = convs[String(m.conversation)];
@@ -326,6 +339,10 @@
       toast(code === 'bad_request' && /verified|doğrula/i.test(m.message || '')
         ? 'Bu hazır yanıt doğrulanmış bir sipariş gerektiriyor; müşteri henüz bir sipariş doğrulamadı.'
         : 'Mesaj gönderilemedi: ' + (m.message || code), 'warn');
+      return;
+    }
+    if (code === 'not_available' || code === 'no_room') {
+      toast(code === 'no_room' ? 'Bu temsilcinin yeni sohbete yeri yok; başka birini seçin.' : 'Bu temsilci şu anda müsait değil; başka birini seçin.', 'warn');
       return;
     }
     if (code === 'at_capacity' || code === 'capacity') { toast('Kapasiteniz dolu: önce açık bir sohbeti kapatın ya da devredin.', 'warn'); renderQueue(); return; }
@@ -438,8 +455,12 @@
     c.more = !!m.history_more;
     c.loadingOlder = false;
     clearTimeout(c.olderTimer);
+    var from = typeof m.from === 'string' && m.from ? m.from : '';
     if (mine) c.entries.push({ role: 'sys', text: 'Sohbeti üstlendiniz.', at: new Date().toISOString() });
-    else c.entries.push({ role: 'sys', text: 'Bağlantı yenilendi; sohbet sizde.', at: new Date().toISOString() });
+    else if (from) {
+      c.entries.push({ role: 'sys', text: from + ' bu sohbeti size aktardı.', at: new Date().toISOString() });
+      toast(from + ' bir sohbeti size aktardı (#' + id + ').', 'info');
+    } else c.entries.push({ role: 'sys', text: 'Bağlantı yenilendi; sohbet sizde.', at: new Date().toISOString() });
     dropFromQueue(id);
     if (offered === id) offered = null;
     renderQueue();
@@ -580,12 +601,14 @@
     addEntry(id, { role: 'agent', text: m.text, agent: m.agent, at: m.at }, false);
   }
 
-  function endConv(id, how) {
+  function endConv(id, how, to) {
     var c = convs[id]; if (!c) return;
     c.state = how;
     c.typing = false;
     if (typingSent[id]) stopTyping(id);
-    c.entries.push({ role: 'sys', text: how === 'closed' ? 'Sohbeti kapattınız. Müşteriye memnuniyet anketi gönderildi.' : 'Sohbet asistana devredildi.', at: new Date().toISOString() });
+    c.entries.push({ role: 'sys', text: how === 'closed' ? 'Sohbeti kapattınız. Müşteriye memnuniyet anketi gönderildi.'
+      : how === 'transferred' ? 'Sohbeti aktardınız; müşteriyle artık ' + (to || 'diğer temsilci') + ' ilgileniyor.'
+      : 'Sohbet asistana devredildi.', at: new Date().toISOString() });
     renderTabs(); updateLoad(); renderQueue();
     if (id === active) showConv(id);
   }
@@ -704,9 +727,10 @@
     if (q.offline || c.context.offline) tags.appendChild(el('span', 'pill pill-offline', 'Çevrimdışı talep'));
     var reason = q.reason || ho.reason || c.context.reason;
     if (reason) tags.appendChild(el('span', 'tag-text', reasonLabel(reason)));
-    var stateTxt = c.state === 'closed' ? 'Kapatıldı' : c.state === 'released' ? 'Asistana devredildi' : '';
+    var stateTxt = c.state === 'closed' ? 'Kapatıldı' : c.state === 'released' ? 'Asistana devredildi' : c.state === 'transferred' ? 'Aktarıldı' : '';
     if (stateTxt) tags.appendChild(el('span', 'pill pill-ended', stateTxt));
     $('btn-release').hidden = c.state !== 'active';
+    $('btn-transfer').hidden = c.state !== 'active';
     $('btn-close').hidden = c.state !== 'active';
     $('btn-dismiss').hidden = c.state === 'active';
     $('composer').hidden = c.state !== 'active';
@@ -956,6 +980,7 @@
     $('composer-send').disabled = !ok || !input.value.trim();
     input.disabled = !ok;
     $('btn-release').disabled = !ok;
+    $('btn-transfer').disabled = !ok;
     $('btn-close').disabled = !ok;
   }
   function autosize() { input.style.height = 'auto'; input.style.height = Math.min(180, input.scrollHeight + 2) + 'px'; updateComposer(); }
@@ -1100,6 +1125,48 @@
     autosize();
     input.focus();
   }
+
+  /* ---------- status and transfer ---------- */
+  var STATUS_KEY = 'destek-agent-status';
+  function storedStatus() { try { return localStorage.getItem(STATUS_KEY); } catch (e) { return null; } }
+  $('status').addEventListener('change', function () {
+    var st = this.value === 'away' ? 'away' : 'available';
+    try { localStorage.setItem(STATUS_KEY, st); } catch (e) { /* private mode: for this page only */ }
+    if (!send({ type: 'status', state: st })) toast('Bağlantı yok; durumunuz bağlanınca gönderilecek.', 'warn');
+    else toast(st === 'away' ? 'Uzaktasınız: size yeni sohbet önerilmeyecek; açık sohbetleriniz sizde kalır.' : 'Müsaitsiniz: yeni sohbetler size önerilecek.', 'info');
+  });
+  var transferFor = null, transferDlg = $('transfer');
+  $('btn-transfer').addEventListener('click', function () {
+    if (!active) return;
+    transferFor = active;
+    if (!send({ type: 'agents' })) { transferFor = null; toast('Bağlantı yok; biraz sonra yeniden deneyin.', 'warn'); }
+  });
+  function onAgents(m) {
+    var id = transferFor;
+    if (!id) return;
+    var items = (Array.isArray(m.items) ? m.items : []).filter(isObj);
+    if (!items.length) { transferFor = null; toast('Şu anda sohbeti aktarabileceğiniz müsait bir temsilci yok.', 'warn'); return; }
+    var list = $('transfer-list'); list.textContent = '';
+    items.forEach(function (a) {
+      var lab = el('label', a.room ? '' : 'full');
+      var r = document.createElement('input');
+      r.type = 'radio'; r.name = 'transfer-to'; r.value = String(a.id); r.disabled = !a.room;
+      r.addEventListener('change', function () { $('transfer-ok').disabled = false; });
+      lab.appendChild(r);
+      lab.appendChild(document.createTextNode(String(a.name) + (a.room ? '' : ' (yeri yok)')));
+      list.appendChild(lab);
+    });
+    $('transfer-ok').disabled = true;
+    transferDlg.returnValue = '';
+    if (transferDlg.showModal) { transferDlg.showModal(); var first = list.querySelector('input:not([disabled])'); (first || $('transfer-cancel')).focus(); }
+  }
+  transferDlg.addEventListener('close', function () {
+    var id = transferFor; transferFor = null;
+    var chosen = transferDlg.querySelector('input[name="transfer-to"]:checked');
+    if (transferDlg.returnValue !== 'ok' || !id || !chosen) return;
+    stopTyping(id);
+    if (!send({ type: 'transfer', conversation: id, to: chosen.value })) toast('Bağlantı yok; biraz sonra yeniden deneyin.', 'warn');
+  });
 
   /* ---------- release / close ---------- */
   $('btn-release').addEventListener('click', function () {

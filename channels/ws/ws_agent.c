@@ -46,98 +46,15 @@ static store_handoff *held(ws_server *srv, ws_conn *c, long long conv)
     return h;
 }
 
-/* A canned answer as the agent would send it in a conversation (s: its
- * shopper's connection, NULL for none): what the conversation cannot fill
- * left as {{name}}. Owned; NULL when it does not render. */
-static json_t *canned_preview(ws_server *srv, ws_conn *s, const kb_canned *k)
-{
-    dlg_env env = {.me = srv->me, .db = srv->db, .now = conv_service_now(srv->svc)};
-    ds_buf b;
-    ds_buf_init(&b);
-    json_t *v =
-        dlg_render_preview(&env, s ? conv_session(s->cv) : NULL, k->text, &b, NULL) == DS_OK &&
-                b.data
-            ? json_string(b.data)
-            : NULL;
-    ds_buf_cleanup(&b);
-    return v;
-}
-
-/* What the bot knew: the verified order, with its status and tracking. */
-static json_t *context(ws_server *srv, const store_handoff *h)
-{
-    json_t *ctx = json_pack("{s:s,s:s}", "priority", h->priority, "reason", h->reason);
-    if (h->intent)
-        json_object_set_new(ctx, "intent", json_string(h->intent));
-    if (h->details) {
-        json_t *d = json_loads(h->details, 0, NULL);
-        if (d)
-            json_object_set_new(ctx, "request", d);
-    }
-    ws_conn *s = ws__shopper_of(srv, h->conversation);
-    const char *verified = s ? dlg_session_verified(conv_session(s->cv)) : "";
-    char *stored = NULL; /* the shopper is on another node, or gone */
-    if (!verified[0] &&
-        store_conversation_order(srv->db, h->conversation, &stored, NULL) == DS_OK && stored)
-        verified = stored;
-    store_order *o;
-    if (verified[0] && store_order_get(srv->db, verified, &o, NULL) == DS_OK) {
-        json_t *order =
-            json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "status", o->status, "customer",
-                      o->customer_name ? o->customer_name : "", "total", o->total ? o->total : "");
-        if (o->has_shipment) {
-            dlg_env env = {.me = srv->me, .db = srv->db, .now = conv_service_now(srv->svc)};
-            ds_buf url;
-            ds_buf_init(&url);
-            if (s)
-                dlg_render(&env, conv_session(s->cv), "{{takip_linki}}", &url, NULL);
-            json_object_set_new(order, "tracking",
-                                json_pack("{s:s,s:s,s:s}", "carrier", o->carrier ? o->carrier : "",
-                                          "tracking_no", o->tracking_no ? o->tracking_no : "",
-                                          "url", url.data ? url.data : ""));
-            ds_buf_cleanup(&url);
-        }
-        json_object_set_new(ctx, "order", order);
-        store_order_free(o);
-    }
-    ds_free(stored);
-    json_object_set_new(ctx, "shopper_online",
-                        json_boolean(ws__shopper_online(srv, h->conversation)));
-    /* the canned answers as this conversation would send them */
-    json_t *canned = json_object();
-    for (size_t i = 0; canned && i < kb_canned_count(srv->kb); i++) {
-        const kb_canned *k = kb_canned_at(srv->kb, i);
-        json_t *pv = canned_preview(srv, s, k);
-        if (pv)
-            json_object_set_new(canned, k->id, pv);
-    }
-    json_object_set_new(ctx, "canned", canned);
-    json_object_set_new(ctx, "earlier", ws__earlier(srv, h->conversation));
-    return ctx;
-}
-
-/* The transcript to an agent, once the access is in the audit (who opened
- * which conversation when: destek privacy access). */
+/* The transcript to an agent, once the access is in the audit. */
 static void send_claimed(ws_server *srv, ws_conn *c, const store_handoff *h, const char *action)
 {
-    char now[CLOCK_ISO_LEN];
-    conv_service_now_iso(srv->svc, now);
-    ds_error err;
-    if (ws__batch(srv) != DS_OK ||
-        store_access_add(srv->db, c->agent->id, h->conversation, action, now, &err) != DS_OK) {
-        ws__log(srv, WS_LOG_ERROR, "audit_failed", 0,
-                "the access to a conversation could not be audited");
+    json_t *f = ws__claimed_frame(srv, h, c->agent->id, action, NULL);
+    if (!f) {
         conv_error(srv, c, h->conversation, "unavailable",
                    "the conversation cannot be opened now; try again");
         return;
     }
-    char id[24];
-    snprintf(id, sizeof id, "%lld", h->conversation);
-    json_t *f = json_pack("{s:s,s:s}", "type", "claimed", "conversation", id);
-    int more = 0;
-    json_object_set_new(f, "history", ws__history(srv, h->conversation, 0, 1, &more));
-    json_object_set_new(f, "history_more", json_boolean(more));
-    json_object_set_new(f, "context", context(srv, h));
     ws__send(srv, c, f, 1);
 }
 
@@ -185,7 +102,7 @@ static void on_auth(ws_server *srv, ws_conn *c, json_t *msg)
     for (size_t i = 0; i < kb_canned_count(srv->kb); i++) {
         const kb_canned *k = kb_canned_at(srv->kb, i);
         json_t *it = json_pack("{s:s,s:s,s:s}", "id", k->id, "title", k->title, "text", k->text);
-        json_t *pv = canned_preview(srv, NULL, k);
+        json_t *pv = ws__canned_preview(srv, NULL, k);
         if (it && pv)
             json_object_set_new(it, "preview", pv);
         else
@@ -434,6 +351,8 @@ void ws__agent_frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
         ws_frame_handler h = ws__supervisor_handler((int)type);
         if (!h)
             h = ws__search_handler((int)type);
+        if (!h)
+            h = ws__team_handler((int)type);
         (h ? h : handlers[type])(srv, c, msg);
     }
     json_decref(msg);

@@ -272,6 +272,28 @@ static const char *agent_search(json_t *msg, const char **why)
     return NULL;
 }
 
+static const char *agent_status(json_t *msg, const char **why)
+{
+    const char *s = json_string_value(json_object_get(msg, "state"));
+    if (!s || (strcmp(s, "available") != 0 && strcmp(s, "away") != 0)) {
+        *why = "state must be available or away";
+        return "bad_request";
+    }
+    return NULL;
+}
+
+static const char *agent_transfer(json_t *msg, const char **why)
+{
+    const char *code = check_conversation(msg, why);
+    const char *to = json_string_value(json_object_get(msg, "to"));
+    size_t n = to ? strlen(to) : 0;
+    if (!code && (n == 0 || n > 18 || strspn(to, "0123456789") != n)) {
+        *why = "to must be an agent id (digits, as a string)";
+        return "bad_request";
+    }
+    return code;
+}
+
 static const frame_kind agent_kinds[] = {
     {"auth", WS_AGENT_AUTH, agent_auth},
     {"claim", WS_AGENT_CLAIM, check_conversation},
@@ -288,6 +310,9 @@ static const frame_kind agent_kinds[] = {
     {"intents", WS_AGENT_INTENTS, check_nothing},
     {"search", WS_AGENT_SEARCH, agent_search},
     {"view", WS_AGENT_VIEW, check_conversation},
+    {"status", WS_AGENT_STATUS, agent_status},
+    {"agents", WS_AGENT_AGENTS, check_nothing},
+    {"transfer", WS_AGENT_TRANSFER, agent_transfer},
 };
 
 const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_type *type,
@@ -297,7 +322,8 @@ const char *ws_agent_frame_parse(const char *data, size_t len, ws_agent_frame_ty
     const char *code = parse_kinds(agent_kinds, sizeof agent_kinds / sizeof agent_kinds[0],
                                    "type must be auth, claim, message, note, typing, release, "
                                    "close, history, report, review_list, review_assign, "
-                                   "review_dismiss, intents, search or view",
+                                   "review_dismiss, intents, search, view, status, agents "
+                                   "or transfer",
                                    data, len, &t, out, message);
     *type = (ws_agent_frame_type)t;
     return code;

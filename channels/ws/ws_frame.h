@@ -34,7 +34,10 @@ typedef enum ws_agent_frame_type {
     WS_AGENT_REVIEW_DISMISS,
     WS_AGENT_INTENTS,
     WS_AGENT_SEARCH, /* any agent's: */
-    WS_AGENT_VIEW
+    WS_AGENT_VIEW,
+    WS_AGENT_STATUS, /* the team: */
+    WS_AGENT_AGENTS,
+    WS_AGENT_TRANSFER
 } ws_agent_frame_type;
 
 /* Characters of a message's text and bytes of its client id. */

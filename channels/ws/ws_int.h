@@ -95,6 +95,7 @@ struct ws_conn {
     long long sent_offer; /* the conversation offered to it, 0 none */
     int free_room;        /* below capacity at the last queue push */
     int room_told;        /* free_room as the other nodes know it, -1 not told */
+    int away;             /* the agent said it takes no new conversations */
     char addr[48];
     char customer[128];
     int closing;
@@ -213,7 +214,23 @@ void ws__to_agent(ws_server *srv, long long agent_id, json_t *frame, int durable
  * it, and on the other nodes'. */
 void ws__handoff_changed(ws_server *srv, long long conv, int in_handoff, long long claimed_by);
 
+/* ---- what an agent sees of a conversation it takes (ws_claim.c) ----------- */
+
+/* The "claimed" frame for agent_id (action: claim, reopen, reconnect,
+ * transfer; from: the agent who handed it over, or NULL), after the reading
+ * is written to the access log in the open batch. Owned; NULL when the
+ * audit failed (nothing may be shown then). */
+json_t *ws__claimed_frame(ws_server *srv, const store_handoff *h, long long agent_id,
+                          const char *action, const char *from);
+/* A canned answer as the agent would send it in a conversation (s: its
+ * shopper's connection, NULL for none): what the conversation cannot fill
+ * left as {{name}}. Owned; NULL when it does not render. */
+json_t *ws__canned_preview(ws_server *srv, ws_conn *s, const kb_canned *k);
+
 /* ---- who is here, on any node (ws_presence.c) ----------------------------- */
+
+/* A node not seen for this long is gone, with what it held. */
+#define WS_PRESENCE_DEAD_S 10
 
 /* A shopper connection's conversation is about to go (closed, replaced,
  * reset): c->cv is still it. Told to the other nodes and to the agent who
@@ -284,6 +301,8 @@ ws_frame_handler ws__supervisor_handler(int type);
 
 /* The handler of a search or view frame type, NULL for others. */
 ws_frame_handler ws__search_handler(int type);
+/* The team's frames (ws_team.c): status, the agents at work, transfers. */
+ws_frame_handler ws__team_handler(int type);
 /* conv exists and c's reading of it is in the access log ("view"); else an
  * error sent and 0. */
 int ws__view_allowed(ws_server *srv, ws_conn *c, long long conv);

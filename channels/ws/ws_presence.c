@@ -12,7 +12,6 @@
 #include "ws_int.h"
 
 #define WS_PRESENCE_BEAT_S 2
-#define WS_PRESENCE_DEAD_S 10
 
 /* Node liveness is in wall-clock seconds of each node: nodes keep their
  * clocks within a second or two of each other (NTP), well inside
@@ -105,8 +104,9 @@ void ws__presence_agent(ws_server *srv, ws_conn *c, int on)
     if (!c->agent)
         return;
     for (ws_conn *o = srv->conns; o; o = o->next)
-        if (o != c && o->is_agent && o->agent && o->agent->id == c->agent->id && !o->closing)
-            return; /* another tab of the same agent stays */
+        if (o != c && o->is_agent && o->agent && o->agent->id == c->agent->id && !o->closing &&
+            !o->away)
+            return; /* another tab of the same agent stays at work */
     c->room_told = on ? c->free_room : -1;
     note(srv, "agent", c->agent->id, on, on && c->free_room);
     if (!on && srv->shared && ws__batch(srv) == DS_OK)
@@ -115,7 +115,7 @@ void ws__presence_agent(ws_server *srv, ws_conn *c, int on)
 
 void ws__presence_room(ws_server *srv, ws_conn *c)
 {
-    if (!srv->shared || !c->agent || c->room_told == c->free_room)
+    if (!srv->shared || !c->agent || c->away || c->room_told == c->free_room)
         return;
     c->room_told = c->free_room;
     note(srv, "agent", c->agent->id, 1, c->free_room);
@@ -131,7 +131,7 @@ size_t ws__agents_at_work(ws_server *srv, size_t *room)
         return n;
     }
     for (ws_conn *c = srv->conns; c; c = c->next)
-        if (c->is_agent && c->agent) {
+        if (c->is_agent && c->agent && !c->away) {
             n++;
             r += (size_t)c->free_room;
         }
@@ -145,7 +145,7 @@ size_t ws__agents_at_work(ws_server *srv, size_t *room)
 static void announce_all(ws_server *srv)
 {
     for (ws_conn *c = srv->conns; c; c = c->next) {
-        if (c->is_agent && c->agent)
+        if (c->is_agent && c->agent && !c->away)
             note(srv, "agent", c->agent->id, 1, c->free_room);
         else if (!c->is_agent && c->cv)
             note(srv, "shopper", conv_id(c->cv), 1, 0);

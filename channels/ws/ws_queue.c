@@ -114,7 +114,7 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
         size_t held = 0;
         if (store_handoffs_list(srv->db, c->agent->id, &mine, &held, NULL) == DS_OK)
             store_handoffs_free(mine, held);
-        c->free_room = held < (size_t)c->agent->capacity;
+        c->free_room = !c->away && held < (size_t)c->agent->capacity;
         ws__presence_room(srv, c);
     }
     size_t free_count = 0;

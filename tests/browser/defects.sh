@@ -11,11 +11,6 @@ SRC=$(cd "${1:?usage: defects.sh SRC_ROOT BUILD_DIR}" && pwd)
 BUILD=$(cd "${2:?usage: defects.sh SRC_ROOT BUILD_DIR}" && pwd)
 . "$SRC/tests/browser/lib.sh"
 
-add_agent() {
-    "$BUILD/destek" agents add "$1" --db "$TMP/test.db" >"$TMP/agent-$1.log" 2>&1 \
-        || { echo "$NAME: destek agents add failed:" >&2; cat "$TMP/agent-$1.log" >&2; exit 1; }
-    tail -n 1 "$TMP/agent-$1.log"
-}
 AGENT_TOKEN=$(add_agent Elif) || exit 1
 AGENT_TOKEN2=$(add_agent Mert) || exit 1
 export AGENT_TOKEN AGENT_TOKEN2

@@ -13,17 +13,6 @@ SRC=$(cd "${1:?usage: handoff.sh SRC_ROOT BUILD_DIR}" && pwd)
 BUILD=$(cd "${2:?usage: handoff.sh SRC_ROOT BUILD_DIR}" && pwd)
 . "$SRC/tests/browser/lib.sh"
 
-# add_agent NAME [OPTIONS...]: prints its token (the last line of `destek agents add`)
-add_agent() {
-    "$BUILD/destek" agents add "$@" --db "$TMP/test.db" >"$TMP/agent-$1.log" 2>&1 \
-        || { echo "$NAME: destek agents add failed:" >&2; cat "$TMP/agent-$1.log" >&2; exit 1; }
-    token=$(tail -n 1 "$TMP/agent-$1.log")
-    case "$token" in
-        *[!A-Za-z0-9_-]*|"") echo "$NAME: no token on the last line of destek agents add:" >&2
-                             cat "$TMP/agent-$1.log" >&2; exit 1 ;;
-    esac
-    printf '%s' "$token"
-}
 AGENT_TOKEN=$(add_agent Zeynep) || exit 1
 # a second agent, to lose a claim race against the first (already_claimed)
 AGENT_TOKEN2=$(add_agent Emre) || exit 1

@@ -37,6 +37,19 @@ python3 "$SRC/tools/demo_orders.py" --now "$(date +%Y-%m-%dT%H:%M:%S%:z)" -o "$T
 "$BUILD/destek" orders import "$TMP/orders.json" --db "$TMP/test.db" >"$TMP/import.log" 2>&1 \
     || { cat "$TMP/import.log" >&2; exit 1; }
 
+# add_agent NAME [OPTIONS...]: adds an agent to the test database and prints its
+# token (the last line of `destek agents add`)
+add_agent() {
+    "$BUILD/destek" agents add "$@" --db "$TMP/test.db" >"$TMP/agent-$1.log" 2>&1 \
+        || { echo "$NAME: destek agents add failed:" >&2; cat "$TMP/agent-$1.log" >&2; exit 1; }
+    token=$(tail -n 1 "$TMP/agent-$1.log")
+    case "$token" in
+        *[!A-Za-z0-9_-]*|"") echo "$NAME: no token on the last line of destek agents add:" >&2
+                             cat "$TMP/agent-$1.log" >&2; exit 1 ;;
+    esac
+    printf '%s' "$token"
+}
+
 # start_server [extra serve options...]: returns once it is listening
 start_server() {
     "$BUILD/destek" serve --db "$TMP/test.db" --kb "$SRC/intents" --port "$PORT" --host 127.0.0.1 "$@" \

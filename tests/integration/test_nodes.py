@@ -14,6 +14,9 @@ nodes, as behind a load balancer without sticky sessions.
                    as there, hears when the shopper leaves and comes back on B;
                    a node killed with its agent's offer is forgotten after 10 s
                    and the offer goes to the agent on the other node
+  transfer_across  an agent on A hands a conversation to an agent on B (seen
+                   at work through the store): B's agent gets the transcript,
+                   the shopper on A hears who joined, they talk both ways
   failover_kill9   node A is killed with SIGKILL mid-dialogue and with a
                    claimed conversation: the shopper resumes on B with its
                    token and the dialogue carries on where it was, the agent
@@ -584,11 +587,43 @@ async def t_presence_across(ctx):
     check(took < 15.0, "the offer comes back within the 10 s of a node's silence (%.1f s)" % took)
 
 
+@th.test
+async def t_transfer_across(ctx):
+    a = ctx.server("open", agents=["Deniz", "Ece"])
+    b = ctx.node(a)
+    deniz = await ctx.agent(a, "Deniz on A", a.tokens["Deniz"], "Deniz")
+    ece = await ctx.agent(b, "Ece on B", a.tokens["Ece"], "Ece")
+    s = await ctx.shopper(a, "shopper on A")
+    await s.hello()
+    await ask_person(s, "x1", position=1)
+    conv = (await new_in_queue(deniz, set(), "the shopper"))["conversation"]
+    await deniz.claim(conv)
+    await asyncio.sleep(2.5)  # Ece's room written by B's queue push
+    m = deniz.mark()
+    await deniz.send({"type": "agents"})
+    team = (await deniz.wait(T("agents"), WAIT, "the agents at work", m))["items"]
+    check([x["name"] for x in team] == ["Ece"] and team[0]["room"],
+          "the agent on the other node is at work, with room", team)
+    me, ms = ece.mark(), s.mark()
+    await deniz.send({"type": "transfer", "conversation": conv, "to": team[0]["id"]})
+    await deniz.wait(T("transferred", conversation=conv), WAIT, "transferred")
+    got = await ece.wait(T("claimed", conversation=conv), WAIT, "Ece gets it on B", me)
+    check(got.get("from") == "Deniz" and got.get("history"), "with the transcript and who", got)
+    joined = await s.wait(T("agent_joined"), WAIT, "the shopper hears who joined", ms)
+    check(joined.get("agent") == "Ece", "the new agent's name", joined)
+    await ece.send({"type": "message", "conversation": conv, "text": "Merhaba, ben Ece."})
+    await s.wait(T("agent_message", text="Merhaba, ben Ece."), WAIT, "Ece's words on A", ms)
+    me = ece.mark()
+    await s.say("x2", "merhaba", reply=False)
+    await ece.wait(T("shopper_message", conversation=conv), WAIT, "the shopper's words on B", me)
+
+
 TESTS = [
     ("start_together", t_start_together),
     ("handoff_across", t_handoff_across),
     ("claim_race", t_claim_race),
     ("presence_across", t_presence_across),
+    ("transfer_across", t_transfer_across),
     ("failover_kill9", t_failover_kill9),
     ("store_unresponsive", t_store_unresponsive),
     ("listener_killed", t_listener_killed),

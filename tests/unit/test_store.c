@@ -706,6 +706,41 @@ static void test_presence(void)
     CHECK_STATUS(store_node_forget(a, "node-a", NULL), DS_OK);
     CHECK_STATUS(store_presence_count(a, "agent", 0, 0, &count, &room, NULL), DS_OK);
     CHECK_EQ_INT((long long)count, 0);
+    /* the agents at work by name, each once however many nodes have it */
+    long long ada = 0, bora = 0, conv = 0, ho = 0;
+    CHECK_STATUS(store_agent_add(a, "Bora", "h1", 2, "2026-12-02T10:00:00Z", &bora, NULL), DS_OK);
+    CHECK_STATUS(store_agent_add(a, "Ada", "h2", 3, "2026-12-02T10:00:00Z", &ada, NULL), DS_OK);
+    CHECK_STATUS(store_node_seen(a, "node-a", 2000, NULL), DS_OK);
+    CHECK_STATUS(store_node_seen(b, "node-b", 2000, NULL), DS_OK);
+    CHECK_STATUS(store_presence_set(a, "node-a", "agent", bora, 1, 0, NULL), DS_OK);
+    CHECK_STATUS(store_presence_set(b, "node-b", "agent", bora, 1, 1, NULL), DS_OK);
+    CHECK_STATUS(store_presence_set(b, "node-b", "agent", ada, 1, 0, NULL), DS_OK);
+    store_at_work *w = NULL;
+    CHECK_STATUS(store_agents_at_work(a, 1990, 10, &w, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 2);
+    if (n == 2) {
+        CHECK_EQ_STR(w[0].name, "Ada");
+        CHECK(w[0].id == ada && w[0].capacity == 3 && !w[0].room);
+        CHECK_EQ_STR(w[1].name, "Bora");
+        CHECK(w[1].room); /* B has room for Bora */
+    }
+    ds_free(w);
+    CHECK_STATUS(store_agents_at_work(a, 2001, 10, &w, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 0); /* nobody seen since */
+    ds_free(w);
+    /* a claimed conversation handed from Ada to Bora, once */
+    CHECK_STATUS(store_conversation_create(a, "tok", "2026-12-02T10:00:00Z", &conv, NULL), DS_OK);
+    CHECK_STATUS(store_handoff_open(a, conv, "waiting", "normal", "istek", NULL, NULL, NULL,
+                                    "2026-12-02T10:00:00Z", 2000, &ho, NULL, NULL),
+                 DS_OK);
+    CHECK_STATUS(store_handoff_claim(a, ho, ada, 2001, NULL), DS_OK);
+    CHECK_STATUS(store_handoff_transfer(a, ho, ada, bora, NULL), DS_OK);
+    CHECK_STATUS(store_handoff_transfer(b, ho, ada, bora, NULL), DS_ECONFLICT);
+    store_handoff *h = NULL;
+    CHECK_STATUS(store_handoff_active(b, conv, &h, NULL), DS_OK);
+    if (h)
+        CHECK(h->agent_id == bora && strcmp(h->state, "claimed") == 0);
+    store_handoff_free(h);
     store_close(b);
     store_close(a);
 }
