@@ -458,8 +458,9 @@ static int add(struct lws *wsi, enum lws_token_indexes t, const char *v, unsigne
     return lws_add_http_header_by_token(wsi, t, (const unsigned char *)v, (int)strlen(v), p, end);
 }
 
-/* A short text answer (403, 404, 405, 301): lws's own pages carry a body
- * on HEAD too. */
+/* A short text answer (301, 403, 404; 405 with no body: the request's own
+ * body is not read, so the connection closes after it). lws's own pages
+ * carry a body on HEAD too. */
 static int answer_status(struct lws *wsi, ws_conn *c, unsigned status, const char *location,
                          int head)
 {
@@ -470,7 +471,6 @@ static int answer_status(struct lws *wsi, ws_conn *c, unsigned status, const cha
         {HTTP_STATUS_MOVED_PERMANENTLY, "moved\n"},
         {HTTP_STATUS_FORBIDDEN, "forbidden\n"},
         {HTTP_STATUS_NOT_FOUND, "not found\n"},
-        {HTTP_STATUS_METHOD_NOT_ALLOWED, "only GET and HEAD\n"},
     };
     const char *body = "";
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
