@@ -362,7 +362,7 @@ static int file_inside(const ws_server *srv, const char *uri)
     if (l && path[l - 1] == '/')
         snprintf(path + l, sizeof path - l, "%s", def);
     if (!realpath(path, real))
-        return 1; /* not there: lws answers 404 */
+        return 1; /* not there: answered 404 (ws_static.c) */
     size_t wl = strlen(srv->web_real);
     return strncmp(real, srv->web_real, wl) == 0 && (real[wl] == '/' || real[wl] == '\0');
 }
