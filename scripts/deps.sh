@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   gcc clang llvm clang-format pkg-config meson ninja-build python3
   libpcre2-dev libjansson-dev libsqlite3-dev libutf8proc-dev libstemmer-dev libpq-dev postgresql
-  libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libssl-dev python3-websockets
+  libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libssl-dev zlib1g-dev libbrotli-dev
+  python3-websockets python3-brotli
   nodejs chromium tzdata
 )
 

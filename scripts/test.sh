@@ -12,7 +12,9 @@ if [ "${CI:-}" = true ]; then werror=true; fi
 
 scripts/deps.sh
 # browser-test tooling from the npm registry, pinned by its package-lock.json
-if [ -f tests/browser/package-lock.json ] && [ ! -d tests/browser/node_modules ]; then
+# (again when a package was added to it since: node_modules lacks it)
+if [ -f tests/browser/package-lock.json ] && { [ ! -d tests/browser/node_modules/playwright-core ] ||
+   [ ! -d tests/browser/node_modules/axe-core ]; }; then
   npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
 fi
 

@@ -1,712 +1,150 @@
-/* destek chat widget: one <script src="widget.js" defer> embeds it.
-   Plain JavaScript, no dependencies. Protocol: docs/PROTOCOL.md; usage: docs/WIDGET.md. */
+/* destek chat widget, the loader: what a shop embeds (<script src="widget.js" defer>).
+   It draws only the launcher and loads the rest (widget-app.js) when the shopper first
+   opens the chat, or at once for a returning shopper whose conversation it resumes.
+   It stores nothing in the browser. Usage: docs/WIDGET.md. */
 (function () {
   'use strict';
-  if (window.destek && window.destek.version) return; /* loaded twice */
+  var w = window, d = document;
+  if (w.destek && w.destek.version) return; /* loaded twice */
 
-  var me = document.currentScript || document.querySelector('script[src*="widget.js"]');
+  var me = d.currentScript || d.querySelector('script[src*="widget.js"]');
   var ds = (me && me.dataset) || {};
-  var srcUrl;
-  try { srcUrl = new URL(me.src, location.href); } catch (e) { srcUrl = new URL(location.href); }
-  var SERVER = ds.server || ((srcUrl.protocol === 'https:' ? 'wss://' : 'ws://') + srcUrl.host + '/ws/chat');
+  var src;
+  try { src = new URL(me.src, location.href); } catch (e) { src = new URL(location.href); }
+  /* the server writes the rest's versioned name here (cached for a year); another
+     server leaves the mark, and the plain name is fetched */
+  var APP = '{{v:widget-app.js}}';
+  if (APP.charAt(0) === '{') APP = 'widget-app.js';
+  var SERVER = ds.server || ((src.protocol === 'https:' ? 'wss://' : 'ws://') + src.host + '/ws/chat');
   var COLOR = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(ds.color || '') ? ds.color : '#0b6b5d';
-  var TITLE = ds.title || 'Canlı destek';
-  var SUBTITLE = ds.subtitle || 'Hemen yanıt veriyoruz';
-  var GREETING = ds.greeting || 'Merhaba! Size nasıl yardımcı olabilirim? Siparişiniz, kargonuz, iade ve değişim işlemleriniz için buradayım.';
   var LEFT = ds.position === 'left';
   var NS = 'destek:' + (ds.key || SERVER) + ':';
-  var MAX_TEXT = 2000, MAX_KEEP = 100, MAX_OLDER = 1000;
 
-  /* ---------- storage (never throws: private mode, full quota, storage blocked) ----------
-     What the browser keeps (docs/WIDGET.md, "What the browser keeps"):
-       localStorage   NS+'session'  the conversation token, until reset() or until the
-                                    server answers it with a new one
-       sessionStorage NS+'pending'  unacknowledged shopper messages {id,text,at}: each one
-                                    removed when its ack comes; gone when the tab closes
-       sessionStorage NS+'open'     the panel was open (reopened after a reload)
-     Never the transcript: after a reload it comes from the server (`welcome`). */
-  var LOCAL = 'localStorage', TAB = 'sessionStorage';
-  function area(a) { try { return window[a] || null; } catch (e) { return null; } }
-  function load(a, k, d) { try { var v = area(a).getItem(NS + k); return v == null ? d : JSON.parse(v); } catch (e) { return d; } }
-  function save(a, k, v) {
-    try { var s = area(a); if (v == null) s.removeItem(NS + k); else s.setItem(NS + k, JSON.stringify(v)); } catch (e) {}
-  }
-  function isMsg(p) { return p && typeof p.id === 'string' && typeof p.text === 'string'; }
+  var h = COLOR.slice(1);
+  if (h.length === 3) h = h.replace(/./g, '$&$&');
+  var rgb = [0, 2, 4].map(function (i) { return parseInt(h.substr(i, 2), 16); });
+  var ON = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255 > 0.62 ? '#111' : '#fff';
+  var CSS = ':host{all:initial;--vx:0px;--vy:0px;--vw:100vw;--vh:100vh;--c:' + COLOR + ';--on:' + ON +
+    ';--tint:rgba(' + rgb + ',.09);--ring:rgba(' + rgb + ',.28)}' +
+    '*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}' +
+    'button{font:inherit;cursor:pointer}:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}' +
+    /* placed in the visual viewport (--vx.. set by place()): a page that overflows,
+       a pinch zoom or an on-screen keyboard cannot push it off the screen */
+    '.launch{position:fixed;top:calc(var(--vy) + var(--vh) - 80px);left:' +
+    (LEFT ? 'calc(var(--vx) + 20px)' : 'calc(var(--vx) + var(--vw) - 80px)') +
+    ';z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;background:var(--c);color:var(--on);' +
+    'box-shadow:0 6px 20px rgba(0,0,0,.22);display:flex;align-items:center;justify-content:center;transition:transform .15s}' +
+    '.launch:hover{transform:scale(1.06)}.launch svg{width:28px;height:28px}' +
+    '.launch .i2,.launch.op .i1{display:none}.launch.op .i2{display:block}' +
+    '.badge{position:absolute;top:-3px;' + (LEFT ? 'left' : 'right') + ':-3px;min-width:22px;height:22px;padding:0 6px;' +
+    'border-radius:11px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}' +
+    '[hidden]{display:none!important}:host([data-full]) .launch.op{display:none}' +
+    '@media (prefers-reduced-motion:reduce){.launch{transition:none}}';
+  var SVG = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" ';
 
-  var session = load(LOCAL, 'session', null);
-  if (typeof session !== 'string') session = null;
-  var log = [];                               /* transcript, in memory only: {role,id,text,at,qr,agent} */
-  var pending = load(TAB, 'pending', []);     /* unacknowledged shopper messages: {id,text,at} */
-  if (!Array.isArray(pending)) pending = [];
-  /* Widgets before 1.1 kept a copy of the transcript ('log') and the unacknowledged
-     messages ('pending') in localStorage: remove both; the unsent messages move to
-     this tab (sessionStorage) and are still sent. */
-  var legacy = load(LOCAL, 'pending', null);
-  if (Array.isArray(legacy)) legacy.forEach(function (p) {
-    if (isMsg(p) && !pending.some(function (q) { return q.id === p.id; })) pending.push(p);
-  });
-  pending = pending.filter(isMsg);
-  save(LOCAL, 'log', null); save(LOCAL, 'pending', null);
-  savePending();
-  function savePending() { save(TAB, 'pending', pending.length ? pending : null); }
-  var identity = null, seq = 0;
-  var isOpen = false, unread = 0;
-
-  /* ---------- styles (inside a shadow root: the page's CSS cannot reach them) ---------- */
-  function hex2rgb(h) {
-    h = h.slice(1); if (h.length === 3) h = h.replace(/./g, '$&$&');
-    return [0, 2, 4].map(function (i) { return parseInt(h.substr(i, 2), 16); });
-  }
-  var rgb = hex2rgb(COLOR);
-  var lum = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255;
-  var ON = lum > 0.62 ? '#111' : '#fff';
-  var SIDE = LEFT ? 'left' : 'right';
-  var CSS = [
-    /* --vx/--vy/--vw/--vh: the visual viewport (place(), below), in the layout viewport's
-       coordinates that position:fixed uses; the launcher and the panel are placed in it,
-       so a page that overflows (or a pinch zoom, or an on-screen keyboard) cannot push them off the screen */
-    ':host{all:initial;--vx:0px;--vy:0px;--vw:100vw;--vh:100vh;--c:' + COLOR + ';--on:' + ON + ';--tint:rgba(' + rgb.join(',') + ',.09);--ring:rgba(' + rgb.join(',') + ',.28);}',
-    '*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}',
-    'button{font:inherit;cursor:pointer}',
-    ':focus-visible{outline:3px solid #1a73e8;outline-offset:2px}',
-    '.launch{position:fixed;top:calc(var(--vy) + var(--vh) - 80px);left:' + (LEFT ? 'calc(var(--vx) + 20px)' : 'calc(var(--vx) + var(--vw) - 80px)') + ';z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;background:var(--c);color:var(--on);box-shadow:0 6px 20px rgba(0,0,0,.22);display:flex;align-items:center;justify-content:center;transition:transform .15s}',
-    '.launch:hover{transform:scale(1.06)}',
-    '.launch svg{width:28px;height:28px}.launch .i2,.launch.op .i1{display:none}.launch.op .i2{display:block}',
-    '.badge{position:absolute;top:-3px;' + (LEFT ? 'left' : 'right') + ':-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}',
-    '.badge[hidden],[hidden]{display:none!important}',
-    '.panel{--ph:min(620px,calc(var(--vh) - 112px));position:fixed;top:calc(var(--vy) + var(--vh) - 92px - var(--ph));left:' + (LEFT ? 'calc(var(--vx) + 20px)' : 'calc(var(--vx) + var(--vw) - 400px)') + ';z-index:2147483001;width:380px;height:var(--ph);display:flex;flex-direction:column;background:#fff;color:#1f2328;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.25);font-size:15px;line-height:1.45}',
-    '.head{background:var(--c);color:var(--on);padding:14px 12px 14px 16px;display:flex;align-items:center;gap:12px}',
-    '.av{width:40px;height:40px;border-radius:50%;background:rgba(255,255,255,.2);display:flex;align-items:center;justify-content:center;flex:none}',
-    '.av svg{width:22px;height:22px}',
-    '.ht{flex:1;min-width:0}',
-    '.ht h2{margin:0;font-size:16px;font-weight:650;color:inherit}',
-    '.st{font-size:12.5px;opacity:.92;display:flex;align-items:center;gap:6px;margin-top:2px}',
-    '.stt{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
-    '.dot{width:8px;height:8px;border-radius:50%;background:#9aa0a6;flex:none}',
-    '.st[data-s=on] .dot{background:#34d058;box-shadow:0 0 0 2px rgba(255,255,255,.5)}',
-    '.x{width:36px;height:36px;border:0;border-radius:50%;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}',
-    '.x:hover{background:rgba(255,255,255,.18)}',
-    '.x svg{width:20px;height:20px}',
-    '.bar{background:#fff4ce;color:#5c4400;font-size:13px;padding:7px 14px;border-bottom:1px solid #f0e0a0}',
-    '.log{flex:1;overflow-y:auto;padding:16px 14px 8px;background:#f6f7f9;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}',
-    '.older{align-self:center;border:1px solid #d0d4da;background:#fff;color:#1f2328;border-radius:16px;padding:6px 14px;font-size:13px;min-height:32px}',
-    '.older:disabled{opacity:.6;cursor:default}',
-    '.m{max-width:84%;display:flex;flex-direction:column}',
-    '.m.u{align-self:flex-end;align-items:flex-end}',
-    '.m.b{align-self:flex-start;align-items:flex-start}',
-    '.bub{padding:9px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}',
-    '.b .bub{background:#fff;color:#1f2328;border:1px solid #e3e6ea;border-bottom-left-radius:5px}',
-    '.u .bub{background:var(--c);color:var(--on);border-bottom-right-radius:5px}',
-    '.bub a{color:inherit;text-decoration:underline;text-underline-offset:2px}',
-    '.b .bub a{color:#0b57d0}',
-    '.meta{font-size:11.5px;color:#6b7280;margin:3px 6px 0;display:flex;gap:4px;align-items:center}',
-    '.who{font-size:12px;color:#4b5563;margin:0 6px 3px;font-weight:600}',
-    '.sys{align-self:center;text-align:center;font-size:12.5px;color:#4b5563;background:#eceef1;border-radius:10px;padding:5px 12px;max-width:92%}',
-    '.qr{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
-    '.qr button{border:1.5px solid var(--c);color:var(--c);background:#fff;border-radius:18px;padding:6px 13px;font-size:13.5px;line-height:1.3;text-align:left}',
-    '.qr button:hover{background:var(--tint)}',
-    '.typing{align-self:flex-start;background:#fff;border:1px solid #e3e6ea;border-radius:16px;border-bottom-left-radius:5px;padding:12px 14px;display:flex;gap:4px}',
-    '.typing i{width:7px;height:7px;border-radius:50%;background:#9aa0a6;animation:dk 1.2s infinite ease-in-out}',
-    '.typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}',
-    '@keyframes dk{0%,60%,100%{transform:translateY(0);opacity:.5}30%{transform:translateY(-4px);opacity:1}}',
-    '@media (prefers-reduced-motion:reduce){.typing i{animation:none}.launch{transition:none}}',
-    '.foot{border-top:1px solid #e3e6ea;padding:10px 10px 8px;background:#fff}',
-    '.row{display:flex;gap:8px;align-items:flex-end}',
-    'textarea{flex:1;resize:none;border:1.5px solid #d0d5dc;border-radius:12px;padding:9px 12px;font:inherit;font-size:16px;line-height:1.4;max-height:120px;min-height:42px;color:#1f2328;background:#fff;outline:none}',
-    'textarea:focus,textarea:focus-visible{outline:none;border-color:var(--c);box-shadow:0 0 0 3px var(--ring)}',
-    '.send{height:42px;padding:0 16px;border:0;border-radius:12px;background:var(--c);color:var(--on);font-weight:600;font-size:14.5px}',
-    '.send:disabled{opacity:.45;cursor:default}',
-    '.survey{align-self:stretch;background:#fff;border:1px solid #e3e6ea;border-radius:14px;padding:12px 14px;display:flex;flex-direction:column;gap:8px}',
-    '.survey p{margin:0;font-weight:600}',
-    '.scores{display:flex;gap:6px}',
-    '.scores button{flex:1;height:40px;border:1.5px solid #d0d5dc;border-radius:10px;background:#fff;color:#1f2328;font-weight:700;font-size:15px}',
-    '.scores button:hover{border-color:var(--c)}',
-    '.scores button[aria-pressed=true]{background:var(--c);border-color:var(--c);color:var(--on)}',
-    '.scale{display:flex;justify-content:space-between;font-size:11.5px;color:#6b7280}',
-    '.survey textarea{min-height:38px;font-size:16px}',
-    '.survey .send{align-self:flex-end;height:36px}',
-    '.fine{font-size:11px;color:#6b7280;text-align:center;margin-top:6px}',
-    '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
-    /* a phone (place() sets data-full when the visual viewport is 480 px wide or less):
-       the panel is the whole visual viewport, and modal */
-    ':host([data-full]) .panel{left:var(--vx);top:var(--vy);width:var(--vw);height:var(--vh);border-radius:0;box-shadow:none}',
-    ':host([data-full]) .launch.op{display:none}',
-    ':host([data-full]) .m{max-width:90%}',
-    ':host([data-full]) .foot{padding-bottom:max(8px,env(safe-area-inset-bottom))}'
-  ].join('\n');
-
-  var ICON_CHAT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z"/></svg>';
-  var ICON_DOWN = '<svg class="i2" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M6 9l6 6 6-6"/></svg>';
-  var ICON_X = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>';
-  var ICON_AGENT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M4 14v-2a8 8 0 0 1 16 0v2"/><rect x="3" y="13" width="4" height="6" rx="1.5"/><rect x="17" y="13" width="4" height="6" rx="1.5"/><path d="M19 19c0 1.5-2 2.5-5 2.5"/></svg>';
-
-  /* ---------- DOM (only static markup goes through innerHTML; server text never does) ---------- */
   /* a custom element name: the shop's `div {...}` rules do not match the host */
-  var host = document.createElement('destek-chat');
+  var host = d.createElement('destek-chat');
   host.id = 'destek-widget';
   host.setAttribute('data-destek', '');
   var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
-  /* A constructed stylesheet is not blocked by a strict Content-Security-Policy
-     (style-src 'self'), where a <style> element would be. */
+  /* a constructed stylesheet: a strict CSP (style-src 'self') blocks a <style> element */
   var sheet = null;
   try { if (root !== host && root.adoptedStyleSheets) { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); root.adoptedStyleSheets = [sheet]; } } catch (e) { sheet = null; }
   root.innerHTML = (sheet ? '' : '<style>' + CSS + '</style>') +
-    '<button class="launch" type="button" aria-label="Canlı destek" aria-expanded="false" aria-controls="dk-panel">' + ICON_CHAT.replace('<svg', '<svg class="i1"') + ICON_DOWN +
-    '<span class="badge" hidden aria-hidden="true"></span></button>' +
-    '<section class="panel" id="dk-panel" role="dialog" aria-modal="false" aria-labelledby="dk-title" hidden>' +
-    '<header class="head"><div class="av">' + ICON_AGENT + '</div><div class="ht"><h2 id="dk-title"></h2>' +
-    '<div class="st" data-s="off"><span class="dot"></span><span class="stt">Bağlanıyor…</span></div></div>' +
-    '<button class="x" type="button" aria-label="Sohbeti kapat">' + ICON_X + '</button></header>' +
-    '<div class="bar" role="status" hidden></div>' +
-    '<div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Sohbet mesajları" tabindex="0"></div>' +
-    '<form class="foot"><div class="row"><label class="sr" for="dk-in">Mesajınız</label>' +
-    '<textarea id="dk-in" rows="1" maxlength="' + MAX_TEXT + '" placeholder="Mesajınızı yazın…" enterkeyhint="send" autocomplete="off"></textarea>' +
-    '<button class="send" type="submit">Gönder</button></div>' +
-    '<div class="fine">Otomatik asistan · Gerekirse sizi bir temsilciye aktarır</div></form></section>';
-  function $(s) { return root.querySelector(s); }
-  var launcher = $('.launch'), badge = $('.badge'), panel = $('.panel'), logEl = $('.log'),
-    input = $('textarea'), sendBtn = $('.send'), bar = $('.bar'), st = $('.st'), stt = $('.stt');
-  $('#dk-title').textContent = TITLE;
-  var typingEl = document.createElement('div');
-  typingEl.className = 'typing';
-  typingEl.setAttribute('aria-label', 'Yanıt yazılıyor');
-  typingEl.innerHTML = '<i></i><i></i><i></i>';
+    '<button class="launch" type="button" aria-label="Canlı destek" aria-expanded="false">' +
+    SVG + 'class="i1" stroke-width="2"><path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.6A8 8 0 1 1 21 12z"/></svg>' +
+    SVG + 'class="i2" stroke-width="2.4"><path d="M6 9l6 6 6-6"/></svg>' +
+    '<span class="badge" hidden aria-hidden="true"></span></button>';
+  var launcher = root.querySelector('.launch');
 
-  /* ---------- rendering ---------- */
-  var timeFmt;
-  try { timeFmt = new Intl.DateTimeFormat('tr-TR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Istanbul' }); }
-  catch (e) { timeFmt = { format: function (d) { return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2); } }; }
-  function hhmm(at) { var d = new Date(at || Date.now()); if (isNaN(d)) d = new Date(); return timeFmt.format(d); }
-
-  /* Untrusted text -> text nodes; http(s) URLs -> <a>. Newlines are kept by white-space:pre-wrap. */
-  function richText(el, text) {
-    var re = /\bhttps?:\/\/[^\s<>"'`]+/gi, last = 0, m;
-    text = String(text == null ? '' : text);
-    while ((m = re.exec(text))) {
-      var url = m[0].replace(/[.,;:!?)\]'"»]+$/, '');
-      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
-      var ok = false;
-      try { var u = new URL(url); ok = u.protocol === 'http:' || u.protocol === 'https:'; } catch (e) {}
-      if (ok) {
-        var a = document.createElement('a');
-        a.href = url; a.target = '_blank'; a.rel = 'noopener noreferrer'; a.title = url;
-        var label = url.replace(/^https?:\/\/(www\.)?/i, '');
-        a.textContent = label.length > 42 ? label.slice(0, 40) + '…' : label;
-        el.appendChild(a);
-      } else el.appendChild(document.createTextNode(url));
-      last = m.index + url.length;
-      re.lastIndex = last;
-    }
-    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
-  }
-
-  function clearQuickReplies() { var q = root.querySelectorAll('.qr'); for (var i = 0; i < q.length; i++) q[i].remove(); }
-
-  function renderEntry(e, withQr) {
-    var wrap = document.createElement('div');
-    if (e.role === 'sys') {
-      wrap.className = 'sys'; wrap.textContent = e.text;
-    } else {
-      var mine = e.role === 'shopper';
-      wrap.className = 'm ' + (mine ? 'u' : 'b');
-      if (e.id) wrap.setAttribute('data-id', e.id);
-      if (e.role === 'agent' && e.agent) {
-        var who = document.createElement('div'); who.className = 'who'; who.textContent = e.agent; wrap.appendChild(who);
-      }
-      var b = document.createElement('div'); b.className = 'bub'; richText(b, e.text); wrap.appendChild(b);
-      var meta = document.createElement('div'); meta.className = 'meta';
-      var who2 = document.createElement('span'); who2.className = 'sr';
-      who2.textContent = mine ? 'Siz, ' : (e.agent || 'Asistan') + ', ';
-      meta.appendChild(who2);
-      var t = document.createElement('time'); t.textContent = hhmm(e.at); if (e.at) t.dateTime = e.at; meta.appendChild(t);
-      if (mine) { var s = document.createElement('span'); s.className = 'tick'; meta.appendChild(s); setTick(wrap, e.pending, s); }
-      if (!e.intro) wrap.appendChild(meta);
-      if (withQr && e.qr && e.qr.length) {
-        var q = document.createElement('div'); q.className = 'qr'; q.setAttribute('role', 'group'); q.setAttribute('aria-label', 'Hızlı yanıtlar');
-        e.qr.forEach(function (label) {
-          var btn = document.createElement('button'); btn.type = 'button'; btn.textContent = label;
-          btn.addEventListener('click', function () { sendText(String(label)); input.focus(); });
-          q.appendChild(btn);
-        });
-        wrap.appendChild(q);
-      }
-    }
-    logEl.insertBefore(wrap, typingEl.parentNode === logEl ? typingEl : null);
-    return wrap;
-  }
-  function setTick(wrap, isPending, s) {
-    s = s || wrap.querySelector('.tick');
-    if (!s) return;
-    s.textContent = isPending ? '· gönderiliyor' : '· iletildi ✓';
-    s.setAttribute('aria-label', isPending ? 'gönderiliyor' : 'iletildi');
-  }
-  function scrollDown() { logEl.scrollTop = logEl.scrollHeight; }
-
-  /* older messages stay on the server: a button asks for the page before the oldest shown */
-  var historyMore = false, askedOlder = false;
-  function renderAll() {
-    logEl.textContent = '';
-    if (historyMore && log.length && log[0].n) {
-      var more = document.createElement('button');
-      more.className = 'older'; more.type = 'button';
-      more.textContent = askedOlder ? 'Yükleniyor…' : 'Önceki mesajları göster';
-      more.disabled = askedOlder;
-      more.addEventListener('click', function () {
-        if (!ready || askedOlder) return;
-        askedOlder = true; more.disabled = true; more.textContent = 'Yükleniyor…';
-        send({ type: 'history', before: log[0].n });
-      });
-      logEl.appendChild(more);
-    } else {
-      renderEntry({ role: 'bot', text: GREETING, intro: true }, false).classList.add('intro');
-    }
-    var lastBot = -1;
-    for (var i = 0; i < log.length; i++) if (log[i].role !== 'sys') lastBot = (log[i].role === 'shopper') ? -1 : i;
-    for (i = 0; i < log.length; i++) renderEntry(log[i], i === lastBot && !pending.length);
-    pending.forEach(function (p) { if (!inLog(p.id)) renderEntry({ role: 'shopper', id: p.id, text: p.text, at: p.at, pending: true }); });
-    scrollDown();
-  }
-  function inLog(id) { for (var i = 0; i < log.length; i++) if (log[i].id === id) return true; return false; }
-  function keep(e) { log.push(e); if (log.length > MAX_OLDER) log = log.slice(-MAX_OLDER); }
-
-  /* keepQr: a notice that leaves the latest answer's quick replies usable */
-  function addIncoming(e, keepQr) {
-    keep(e);
-    if (!keepQr) clearQuickReplies();
-    renderEntry(e, true);
-    scrollDown();
-    if (!isOpen && e.role !== 'sys') { unread++; showBadge(); }
-  }
-  function notice(text) {
-    var last = typingEl.parentNode ? typingEl.previousElementSibling : logEl.lastElementChild;
-    if (last && last.className === 'sys' && last.textContent === text) return;
-    renderEntry({ role: 'sys', text: text }); scrollDown();
-  }
-
-  function showBadge() {
-    badge.hidden = !unread;
-    badge.textContent = unread > 9 ? '9+' : String(unread);
-    launcher.setAttribute('aria-label', unread ? 'Canlı destek (' + unread + ' okunmamış mesaj)' : 'Canlı destek');
-  }
-
-  /* typing indicator: while a reply to an acknowledged message is outstanding */
-  var awaiting = {}, typingTimer = null, agentTyping = false, agentTypingTimer = null;
-  function updateTyping() {
-    var any = agentTyping || Object.keys(awaiting).length > 0;
-    typingEl.setAttribute('aria-label', agentTyping ? 'Temsilci yazıyor' : 'Yanıt yazılıyor');
-    if (any && typingEl.parentNode !== logEl) { logEl.appendChild(typingEl); scrollDown(); }
-    if (!any && typingEl.parentNode) typingEl.remove();
-    clearTimeout(typingTimer);
-    if (any) typingTimer = setTimeout(function () { awaiting = {}; agentTyping = false; updateTyping(); }, 25000);
-  }
-
-  /* ---------- connection ---------- */
-  var ws = null, ready = false, attempt = 0, retryTimer = null, pingTimer = null, pongTimer = null, wanted = false, everConnected = false;
-  var rateTimer = null;
-
-  function setStatus(kind) {
-    st.setAttribute('data-s', kind === 'on' ? 'on' : 'off');
-    var offline = navigator.onLine === false;
-    stt.textContent = kind === 'on' ? 'Çevrimiçi · ' + SUBTITLE : offline ? 'Çevrimdışı' : 'Bağlanıyor…';
-    var msg = kind === 'on' ? '' : offline ? 'Çevrimdışı. İnternet bağlantınız geldiğinde mesajlarınız gönderilecek.'
-      : everConnected ? 'Bağlantı koptu, yeniden bağlanıyor…' : '';
-    bar.hidden = !msg; bar.textContent = msg;
-  }
-
-  function connect() {
-    wanted = true;
-    if (ws || retryTimer) return;
-    setStatus('off');
-    try { ws = new WebSocket(SERVER); } catch (e) { ws = null; return retry(); }
-    ws.onopen = function () {
-      var h = { type: 'hello' };
-      if (session) h.session = session;
-      if (identity) h.identity = identity;
-      send(h);
-      pingTimer = setInterval(function () {
-        send({ type: 'ping' });
-        clearTimeout(pongTimer);
-        pongTimer = setTimeout(function () { if (ws) ws.close(); }, 10000);
-      }, 25000);
-    };
-    ws.onmessage = function (ev) {
-      var m; try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (m && typeof m.type === 'string') onFrame(m);
-    };
-    ws.onclose = function () {
-      ws = null; ready = false;
-      clearInterval(pingTimer); clearTimeout(pongTimer);
-      awaiting = {}; agentTyping = false; typingOn = false; updateTyping();
-      setStatus('off');
-      retry();
-    };
-    ws.onerror = function () { /* onclose follows */ };
-  }
-  function retry() {
-    if (!wanted || retryTimer) return;
-    /* exponential backoff with jitter: 0.5..1 x min(30 s, 1 s x 2^attempt) */
-    var cap = Math.min(30000, 1000 * Math.pow(2, attempt++));
-    var wait = navigator.onLine === false ? 30000 : cap / 2 + Math.random() * cap / 2;
-    retryTimer = setTimeout(function () { retryTimer = null; connect(); }, wait);
-  }
-  function reconnectNow() { if (ws || !wanted) return; clearTimeout(retryTimer); retryTimer = null; attempt = 0; connect(); }
-  window.addEventListener('online', reconnectNow);
-  window.addEventListener('resize', function () { if (isOpen) scrollDown(); });
-  window.addEventListener('offline', function () { if (!ready) setStatus('off'); });
-  document.addEventListener('visibilitychange', function () { if (!document.hidden) reconnectNow(); });
-
-  function send(obj) { if (ws && ws.readyState === 1) { ws.send(JSON.stringify(obj)); return true; } return false; }
-  function flush() { if (ready) pending.forEach(function (p) { send({ type: 'message', id: p.id, text: p.text }); }); }
-
-  function onFrame(m) {
-    switch (m.type) {
-      case 'history': /* an older page, asked for with the button at the top */
-        if (Array.isArray(m.entries)) {
-          var top = logEl.scrollHeight - logEl.scrollTop;
-          log = m.entries.filter(function (h) { return h && typeof h === 'object'; }).map(fromHistory).concat(log).slice(-MAX_OLDER);
-          historyMore = !!m.more; askedOlder = false;
-          renderAll();
-          logEl.scrollTop = logEl.scrollHeight - top; /* stay where the reader was */
-        }
-        break;
-      case 'welcome':
-        var fresh = !m.resumed || !session || m.session !== session;
-        session = typeof m.session === 'string' ? m.session : null; save(LOCAL, 'session', session);
-        ready = true; attempt = 0; everConnected = true; setStatus('on');
-        /* the transcript is the server's: the newest page of what it stored */
-        if (Array.isArray(m.history) && (m.history.length || fresh)) {
-          log = m.history.filter(function (h) { return h && typeof h === 'object'; }).map(fromHistory).slice(-MAX_KEEP);
-          historyMore = !!m.history_more; askedOlder = false;
-          renderAll();
-        }
-        flush();
-        break;
-      case 'ack':
-        var before = pending.length;
-        pending = pending.filter(function (p) { return p.id !== m.id; });
-        if (pending.length !== before) {
-          savePending();
-          var el = logEl.querySelector('[data-id="' + cssId(m.id) + '"]');
-          var p0 = el && el.querySelector('.bub');
-          if (el) setTick(el, false);
-          if (!inLog(m.id)) { /* not yet answered in the history: wait for the reply */
-            keep({ role: 'shopper', id: m.id, text: p0 ? p0.textContent : '', at: el && el.querySelector('time') ? el.querySelector('time').dateTime : null });
-            if (!withAgent) { awaiting[m.id] = 1; updateTyping(); }
-          }
-        }
-        break;
-      case 'reply':
-        if (m.reply_to) delete awaiting[m.reply_to]; else awaiting = {};
-        updateTyping();
-        addIncoming({ role: 'bot', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
-        break;
-      case 'agent_message':
-        agentTyping = false; updateTyping();
-        addIncoming({ role: 'agent', agent: m.agent || 'Müşteri temsilcisi', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
-        break;
-      case 'agent_joined':
-        awaiting = {}; withAgent = true; updateTyping();
-        var jt = (m.agent || 'Bir müşteri temsilcisi') + ' sohbete katıldı.';
-        if (m.resumed) joinedAt(jt, m.at); /* a repeat after a resume: where it happened */
-        else addIncoming({ role: 'sys', text: jt });
-        break;
-      case 'handoff':
-        /* the bot's reply has just said it is transferring: the notice adds only
-           where the shopper stands, and says nothing twice */
-        var t = m.state === 'queued' ? (m.position ? 'Temsilci sırasındaki yeriniz: ' + m.position + '.' : 'Temsilci sırasındasınız.') +
-            (m.eta_s ? ' Tahmini bekleme: ' + Math.max(1, Math.round(m.eta_s / 60)) + ' dk.' : '')
-          : m.state === 'offline' ? (m.message || 'Şu anda çevrimiçi temsilcimiz yok; mesajınızı aldık, çalışma saatlerinde size dönüş yapacağız.')
-          : m.state === 'bot' ? 'Sohbete asistan olarak devam ediyorum.' : '';
-        if (m.state === 'bot') { withAgent = false; agentTyping = false; stopTyping(); updateTyping(); }
-        if (m.state === 'offline' && shownSys(t)) break; /* people are away: said once is enough */
-        /* while queued the bot still answers: its quick replies stay (as after a reload,
-           where the server repeats the hand-off state after the history) */
-        if (t) addIncoming({ role: 'sys', text: t }, m.state === 'queued');
-        break;
-      case 'agent_typing':
-        agentTyping = !!m.state; clearTimeout(agentTypingTimer);
-        if (agentTyping) agentTypingTimer = setTimeout(function () { agentTyping = false; updateTyping(); }, 10000);
-        updateTyping();
-        break;
-      case 'survey':
-        withAgent = false; agentTyping = false; stopTyping(); updateTyping();
-        showSurvey(m);
-        break;
-      case 'rating_saved':
-        var sv = logEl.querySelector('.survey');
-        if (sv) { sv.className = 'sys'; sv.textContent = 'Teşekkürler! Değerlendirmeniz kaydedildi.'; }
-        break;
-      case 'identified':
-        break;
-      case 'error':
-        onError(m);
-        break;
-    }
-  }
-  function shownSys(text) { for (var i = 0; i < log.length; i++) if (log[i].role === 'sys' && log[i].text === text) return true; return false; }
-  /* the join notice repeated after a resume goes where the join happened: before
-     the first message after it (the agent's), not under them; once */
-  function joinedAt(text, at) {
-    if (shownSys(text)) return;
-    var when = at ? Date.parse(at) : NaN, i = log.length;
-    /* times are to the second: an agent's message of the same second is still after it */
-    if (!isNaN(when)) for (i = 0; i < log.length; i++) {
-      var t = log[i].at ? Date.parse(log[i].at) : NaN;
-      if (t > when || (t === when && log[i].role === 'agent')) break;
-    }
-    if (i >= log.length) { addIncoming({ role: 'sys', text: text, at: at }); return; }
-    log.splice(i, 0, { role: 'sys', text: text, at: at });
-    renderAll();
-  }
-  /* a history entry of the server (docs/PROTOCOL.md) -> a transcript entry */
-  function fromHistory(h) {
-    var role = h.role === 'shopper' ? 'shopper' : h.role === 'agent' ? 'agent' : 'bot';
-    return {
-      role: role, id: typeof h.id === 'string' ? h.id : undefined,
-      n: typeof h.n === 'number' ? h.n : undefined,
-      text: h.too_long ? '(Bu mesaj burada gösterilemeyecek kadar uzun.)' : String(h.text == null ? '' : h.text),
-      at: h.at || null,
-      qr: Array.isArray(h.quick_replies) ? h.quick_replies : [],
-      agent: role === 'agent' ? (typeof h.agent === 'string' && h.agent ? h.agent : 'Müşteri temsilcisi') : undefined
-    };
-  }
-  function cssId(id) { return String(id).replace(/["\\]/g, '\\$&'); }
-
-  function onError(m) {
-    switch (m.code) {
-      case 'rate_limited':
-        notice('Çok hızlı mesaj gönderiyorsunuz. Lütfen birkaç saniye bekleyin; mesajınızı birazdan yeniden göndereceğim.');
-        clearTimeout(rateTimer);
-        rateTimer = setTimeout(flush, 10000);
-        break;
-      case 'already_rated': /* the score given first stays; nothing to tell */
-        break;
-      case 'unavailable': /* the server could not store it: nothing was acknowledged */
-        clearTimeout(rateTimer);
-        rateTimer = setTimeout(flush, 3000);
-        break;
-      case 'too_large':
-        notice('Mesajınız çok uzun. Lütfen daha kısa bir mesaj yazın.');
-        dropLastPending();
-        break;
-      case 'not_ready':
-        if (ws) ws.close();
-        break;
-      case 'busy':
-        notice('Sunucu kısa bir bakımda; birazdan yeniden bağlanacağım.');
-        break;
-      default:
-        notice('Mesajınız iletilemedi. Lütfen tekrar deneyin.');
-        if (m.code === 'bad_request' || m.code === 'bad_utf8') dropLastPending();
-    }
-  }
-  function dropLastPending() {
-    var p = pending.pop(); if (!p) return;
-    savePending();
-    var el = logEl.querySelector('[data-id="' + cssId(p.id) + '"] .tick');
-    if (el) el.textContent = '· iletilemedi';
-    delete awaiting[p.id]; updateTyping();
-  }
-
-  /* ---------- satisfaction survey (after an agent closed the conversation) ---------- */
-  function showSurvey(m) {
-    var old = logEl.querySelector('.survey'); if (old) old.remove();
-    var scale = Array.isArray(m.scale) && m.scale.length ? m.scale : [1, 2, 3, 4, 5];
-    var box = document.createElement('form'); box.className = 'survey';
-    box.setAttribute('aria-label', 'Memnuniyet anketi');
-    var q = document.createElement('p'); q.textContent = m.question || 'Aldığınız hizmeti 1 ile 5 arasında puanlar mısınız?'; box.appendChild(q);
-    var row = document.createElement('div'); row.className = 'scores'; row.setAttribute('role', 'group'); row.setAttribute('aria-label', 'Puan');
-    var chosen = 0;
-    scale.forEach(function (n) {
-      var b = document.createElement('button'); b.type = 'button'; b.textContent = String(n);
-      b.setAttribute('aria-pressed', 'false'); b.setAttribute('aria-label', n + ' puan');
-      b.addEventListener('click', function () {
-        chosen = Number(n);
-        var all = row.querySelectorAll('button'); for (var i = 0; i < all.length; i++) all[i].setAttribute('aria-pressed', all[i] === b ? 'true' : 'false');
-        go.disabled = false; cmt.focus();
-      });
-      row.appendChild(b);
-    });
-    box.appendChild(row);
-    var sc = document.createElement('div'); sc.className = 'scale'; sc.innerHTML = '<span>Hiç memnun değilim</span><span>Çok memnunum</span>'; box.appendChild(sc);
-    var cmt = document.createElement('textarea'); cmt.rows = 1; cmt.maxLength = 1000; cmt.placeholder = 'Yorumunuz (isteğe bağlı)'; cmt.setAttribute('aria-label', 'Yorumunuz (isteğe bağlı)');
-    box.appendChild(cmt);
-    var go = document.createElement('button'); go.type = 'submit'; go.className = 'send'; go.textContent = 'Puanı gönder'; go.disabled = true;
-    box.appendChild(go);
-    box.addEventListener('submit', function (e) {
-      e.preventDefault();
-      if (!chosen) return;
-      var r = { type: 'rating', score: chosen };
-      var c = cmt.value.trim(); if (c) r.comment = c;
-      if (send(r)) { go.disabled = true; go.textContent = 'Gönderiliyor…'; }
-    });
-    cmt.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); box.requestSubmit ? box.requestSubmit() : go.click(); } });
-    logEl.insertBefore(box, typingEl.parentNode === logEl ? typingEl : null);
-    scrollDown();
-    if (!isOpen) { unread++; showBadge(); }
-  }
-
-  /* shopper typing, forwarded to the agent while one is in the conversation */
-  var withAgent = false, typingOn = false, typingIdle = null;
-  function startTyping() {
-    if (!withAgent || !ready) return;
-    if (!typingOn) typingOn = send({ type: 'typing', state: true });
-    clearTimeout(typingIdle); typingIdle = setTimeout(stopTyping, 3000);
-  }
-  function stopTyping() {
-    clearTimeout(typingIdle);
-    if (typingOn) { typingOn = false; send({ type: 'typing', state: false }); }
-  }
-
-  /* ---------- sending ---------- */
-  function sendText(text) {
-    text = String(text).replace(/\s+$/, '').replace(/^\s+/, '');
-    if (!text) return false;
-    if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
-    var p = { id: 'm-' + Date.now() + '-' + (++seq), text: text, at: new Date().toISOString() };
-    pending.push(p); savePending();
-    clearQuickReplies();
-    renderEntry({ role: 'shopper', id: p.id, text: text, at: p.at, pending: true });
-    scrollDown();
-    stopTyping();
-    if (ready) send({ type: 'message', id: p.id, text: text }); else connect();
-    return true;
-  }
-
-  input.addEventListener('keydown', function (e) {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
-  });
-  input.addEventListener('input', function () { autosize(); if (input.value.trim()) startTyping(); else stopTyping(); });
-  function autosize() { input.style.height = 'auto'; input.style.height = Math.min(120, input.scrollHeight + 3) + 'px'; updateBtn(); }
-  function updateBtn() { sendBtn.disabled = !input.value.trim(); }
-  $('form').addEventListener('submit', function (e) { e.preventDefault(); submit(); });
-  function submit() { if (sendText(input.value)) { input.value = ''; autosize(); } input.focus(); }
-
-  /* ---------- where it sits: the visual viewport ----------
-     position:fixed is relative to the layout viewport, which a page that overflows makes
-     bigger than the screen (456 px for a 390 px phone, say), and which an iOS keyboard or a
-     pinch zoom leaves larger than what is shown. The visual viewport is what the shopper
-     sees: the launcher and the panel are placed in it, and follow it when it scrolls or
-     resizes (the keyboard opening shrinks it: the panel shrinks with it, the input stays
-     above the keyboard). */
+  /* where it sits: the visual viewport (what is on the screen) rather than the layout
+     viewport that position:fixed uses; on a phone (480 px or less) the panel is all of it */
   var full = false;
-  function place() {
-    var vv = window.visualViewport, x = 0, y = 0, w, h;
-    if (vv && vv.width > 0 && vv.height > 0) { x = vv.offsetLeft; y = vv.offsetTop; w = vv.width; h = vv.height; }
-    else { w = document.documentElement.clientWidth || window.innerWidth; h = window.innerHeight; }
-    var hs = host.style;
-    hs.setProperty('--vx', x + 'px'); hs.setProperty('--vy', y + 'px');
-    hs.setProperty('--vw', w + 'px'); hs.setProperty('--vh', h + 'px');
-    var f = w <= 480;
-    if (f !== full) {
-      full = f;
-      if (full) host.setAttribute('data-full', ''); else host.removeAttribute('data-full');
-      panel.setAttribute('aria-modal', full ? 'true' : 'false');
-    }
-    if (isOpen && root.activeElement === input) scrollDown();
-  }
-  if (window.visualViewport) {
-    window.visualViewport.addEventListener('resize', place);
-    window.visualViewport.addEventListener('scroll', place);
-  }
-  window.addEventListener('resize', place);
-  window.addEventListener('scroll', place, { passive: true });
-  window.addEventListener('orientationchange', place);
-
-  /* On a phone the open panel covers the screen and is modal: Tab and Shift+Tab cycle
-     inside it, and focus that leaves for the page underneath comes back. */
-  function tabbables() {
-    var all = panel.querySelectorAll('button,textarea,input,select,a[href],[tabindex]'), out = [];
-    for (var i = 0; i < all.length; i++) {
-      var el = all[i];
-      if (!el.disabled && el.tabIndex >= 0 && el.getClientRects().length) out.push(el);
-    }
-    return out;
-  }
-  panel.addEventListener('keydown', function (e) {
-    if (e.key !== 'Tab' || !full || !isOpen) return;
-    var t = tabbables(); if (!t.length) return;
-    var first = t[0], last = t[t.length - 1], a = root.activeElement;
-    if (e.shiftKey ? (a === first || t.indexOf(a) < 0) : (a === last || t.indexOf(a) < 0)) {
-      e.preventDefault();
-      (e.shiftKey ? last : first).focus();
-    }
-  });
-  document.addEventListener('focusin', function (e) {
-    if (!isOpen || !full || e.target === host || host.contains(e.target)) return;
-    var t = tabbables(); (t.indexOf(input) >= 0 ? input : t[0] || panel).focus();
-  });
-
-  /* ---------- open / close ---------- */
-  function open() {
-    if (!host.isConnected && document.body) mount();
-    isOpen = true; unread = 0; showBadge();
-    place();
-    panel.hidden = false;
-    launcher.classList.add('op');
-    launcher.setAttribute('aria-expanded', 'true');
-    try { sessionStorage.setItem(NS + 'open', '1'); } catch (e) {}
-    connect();
-    scrollDown();
-    setTimeout(function () { input.focus(); }, 0);
-  }
-  function close() {
-    var hadFocus = root.activeElement || document.activeElement === host;
-    isOpen = false;
-    panel.hidden = true;
-    launcher.classList.remove('op');
-    launcher.setAttribute('aria-expanded', 'false');
-    try { sessionStorage.removeItem(NS + 'open'); } catch (e) {}
-    if (hadFocus) launcher.focus();
-  }
-  launcher.addEventListener('click', function () { isOpen ? close() : open(); });
-  $('.x').addEventListener('click', close);
-  launcher.addEventListener('keydown', function (e) { if (e.key === 'Escape' && isOpen) close(); });
-  /* any element of the page with data-destek-open opens the chat (no inline script needed) */
-  document.addEventListener('click', function (e) {
-    var t = e.target && e.target.closest && e.target.closest('[data-destek-open]');
-    if (t) { e.preventDefault(); open(); }
-  });
-  panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') { e.stopPropagation(); close(); } });
-
-  /* ---------- host-page API ---------- */
-  function identify(id) {
-    if (!id || typeof id.customer !== 'string') return;
-    identity = { customer: id.customer, exp: Number(id.exp), sig: String(id.sig || '') };
-    if (ready) send({ type: 'identify', identity: identity });
-  }
-  function reset() {
-    identity = null;
-    if (ready) send({ type: 'reset' });
-    session = null; log = []; pending = []; awaiting = {}; withAgent = false; agentTyping = false;
-    forget();
-    unread = 0; showBadge(); updateTyping(); renderAll();
-  }
-
-  /* everything the widget ever stored on this device, this version's keys and older ones */
-  function forget() {
-    save(LOCAL, 'session', null); save(LOCAL, 'log', null); save(LOCAL, 'pending', null);
-    save(TAB, 'pending', null); save(TAB, 'open', null);
-  }
-
-  function mount() { document.body.appendChild(host); place(); }
-  setStatus('off'); updateBtn(); renderAll(); place();
-  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
-  /* Resume a known conversation at once (for unread messages and pending re-sends);
-     a first-time visitor connects on first open only. */
-  if (session || pending.length) connect();
-  var reopen = false; try { reopen = sessionStorage.getItem(NS + 'open') === '1'; } catch (e) {}
-  if (reopen || ds.open === 'true') open();
-
-  var queued = window.destek && window.destek.q;
-  var api = window.destek = {
-    version: '1.1',
-    open: open, close: close,
-    toggle: function () { isOpen ? close() : open(); },
-    identify: identify, reset: reset,
-    send: function (text) { open(); return sendText(text); },
-    isOpen: function () { return isOpen; }
+  var boot = {
+    ds: ds, src: src, server: SERVER, ns: NS, color: COLOR, on: ON, rgb: rgb, left: LEFT,
+    host: host, root: root, launcher: launcher, q: [],
+    full: function () { return full; },
+    onPlace: null, /* the rest's hook: (fullChanged) */
+    place: place, forget: forget
   };
-  if (Array.isArray(queued)) queued.forEach(function (c) { try { api[c[0]].apply(api, c[1] || []); } catch (e) {} });
-  try { window.dispatchEvent(new CustomEvent('destek:ready')); } catch (e) {}
+  function place() {
+    var vv = w.visualViewport, x = 0, y = 0, vw, vh;
+    if (vv && vv.width > 0 && vv.height > 0) { x = vv.offsetLeft; y = vv.offsetTop; vw = vv.width; vh = vv.height; }
+    else { vw = d.documentElement.clientWidth || w.innerWidth; vh = w.innerHeight; }
+    var s = host.style;
+    s.setProperty('--vx', x + 'px'); s.setProperty('--vy', y + 'px');
+    s.setProperty('--vw', vw + 'px'); s.setProperty('--vh', vh + 'px');
+    var f = vw <= 480, changed = f !== full;
+    if (changed) { full = f; if (f) host.setAttribute('data-full', ''); else host.removeAttribute('data-full'); }
+    if (boot.onPlace) boot.onPlace(changed);
+  }
+  if (w.visualViewport) {
+    w.visualViewport.addEventListener('resize', place);
+    w.visualViewport.addEventListener('scroll', place);
+  }
+  w.addEventListener('resize', place);
+  w.addEventListener('scroll', place, { passive: true });
+  w.addEventListener('orientationchange', place);
+
+  /* what the rest keeps (docs/WIDGET.md "What the browser keeps"), this version's keys and
+     older ones: read here, to resume; removed by reset() */
+  function stored(a, k) { try { return w[a].getItem(NS + k) != null; } catch (e) { return false; } }
+  function forget() {
+    [['localStorage', 'session'], ['localStorage', 'log'], ['localStorage', 'pending'],
+      ['sessionStorage', 'pending'], ['sessionStorage', 'open']].forEach(function (k) {
+      try { w[k[0]].removeItem(NS + k[1]); } catch (e) {}
+    });
+  }
+
+  /* the rest of the widget, fetched once; a failed fetch is tried again on the next use */
+  var loading = false;
+  function load() {
+    if (loading) return;
+    loading = true;
+    launcher.setAttribute('aria-busy', 'true');
+    var s = d.createElement('script');
+    s.src = new URL(APP, src).href;
+    s.async = true;
+    if (me && me.nonce) s.nonce = me.nonce; /* a CSP with nonces */
+    s.onerror = function () { loading = false; launcher.removeAttribute('aria-busy'); s.remove(); };
+    (d.head || d.documentElement).appendChild(s);
+  }
+
+  /* window.destek until the rest is there: calls wait in boot.q, and the rest replays them */
+  var queued = w.destek && w.destek.q;
+  var api = w.destek = {
+    version: '1.2', _boot: boot,
+    open: function () { boot.q.push(['open']); load(); },
+    close: function () { if (loading) boot.q.push(['close']); },
+    toggle: function () { api.open(); },
+    identify: function (id) { boot.q.push(['identify', [id]]); },
+    reset: function () {
+      forget();
+      boot.q = boot.q.filter(function (c) { return c[0] !== 'identify'; });
+    },
+    send: function (text) { boot.q.push(['send', [text]]); load(); },
+    isOpen: function () { return false; }
+  };
+  if (Array.isArray(queued)) queued.forEach(function (c) { if (c && api[c[0]]) api[c[0]].apply(api, c[1] || []); });
+
+  /* every listener goes through window.destek, which the rest replaces */
+  launcher.addEventListener('click', function () { w.destek.toggle(); });
+  /* fetched as soon as the shopper heads for the launcher: open is then at once */
+  ['pointerenter', 'touchstart', 'focus'].forEach(function (e) { launcher.addEventListener(e, load, { passive: true }); });
+  /* any element of the page with data-destek-open opens the chat (no inline script needed) */
+  d.addEventListener('click', function (e) {
+    var t = e.target && e.target.closest && e.target.closest('[data-destek-open]');
+    if (t) { e.preventDefault(); w.destek.open(); }
+  });
+
+  function mount() { d.body.appendChild(host); place(); }
+  if (d.body) mount(); else d.addEventListener('DOMContentLoaded', mount);
+  /* open now (data-open, or the panel was open before a reload), or resume a known
+     conversation (its unread replies, unsent messages) once the page is idle */
+  if (ds.open === 'true' || (function () { try { return sessionStorage.getItem(NS + 'open') === '1'; } catch (e) { return false; } })()) api.open();
+  else if (stored('localStorage', 'session') || stored('sessionStorage', 'pending') ||
+    stored('localStorage', 'pending') || stored('localStorage', 'log')) {
+    if (w.requestIdleCallback) w.requestIdleCallback(load, { timeout: 2000 }); else setTimeout(load, 200);
+  }
+  try { w.dispatchEvent(new CustomEvent('destek:ready')); } catch (e) {}
 })();

@@ -104,6 +104,9 @@ struct ws_conn {
     int http_endpoint;         /* an HTTP request for ws_http.c's endpoint (1-based), 0 none */
     char *http_body;           /* its answer, LWS_PRE bytes in (owned until written) */
     size_t http_len;
+    const unsigned char *http_static; /* a static answer being written (borrowed: the server's
+                                         ws_static, or a literal), NULL none */
+    size_t http_static_len, http_static_sent;
 };
 
 struct ws_server {
@@ -141,7 +144,8 @@ struct ws_server {
     double queue_pushed;           /* when it was pushed last */
     struct ds_map *addr_conns;     /* open connections per address (ws_conns.c) */
     unsigned long long next_serial;
-    char web_real[4096]; /* the web directory, symlinks resolved */
+    char web_real[4096];   /* the web directory, symlinks resolved */
+    struct ws_static *web; /* its files, read at start (ws_static.c) */
     ws_metrics *metrics;
     double *reply_t; /* arrival times of the open batch's answered messages */
     size_t reply_n, reply_cap;
@@ -290,6 +294,21 @@ int ws__http_request(ws_server *srv, struct lws *wsi, int which);
 int ws__http_writeable(ws_server *srv, struct lws *wsi, int which);
 /* Frees an answer never written (the connection went). */
 void ws__http_closed(ws_conn *c);
+
+/* ---- static files (ws_static.c) ------------------------------------------- */
+
+typedef struct ws_static ws_static;
+/* Reads every regular file of dir (not its subdirectories, nor symlinks
+ * that lead out of it) and compresses each once. *out is owned (free with
+ * ws__static_free). DS_ENOTFOUND when dir cannot be read, DS_EIO for a
+ * file in it, DS_ETOOBIG for a file over 8 MB. */
+ds_status ws__static_open(const char *dir, ws_static **out, ds_error *err);
+void ws__static_free(ws_static *st);
+/* Answers a GET or HEAD for a file (404, 405, the /agent redirect too): the
+ * headers now, the body from ws__static_writeable. st may be NULL (no web
+ * directory: 404). Return what the lws callback returns. */
+int ws__static_request(const ws_static *st, struct lws *wsi, ws_conn *c);
+int ws__static_writeable(struct lws *wsi, ws_conn *c);
 
 /* ---- a supervisor's frames (ws_supervisor.c) -------------------------------- */
 

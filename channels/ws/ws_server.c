@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The libwebsockets event loop: static files, the table of WebSocket
+/* The libwebsockets event loop: static files (ws_static.c), the table of WebSocket
  * endpoints, the one place a connection's state is freed, idle timeouts,
  * SIGTERM drain and SIGHUP knowledge-base reload. Frames go to the
  * endpoints' handlers (ws_chat.c, ws_agent.c); output and the group commit
@@ -362,7 +362,7 @@ static int file_inside(const ws_server *srv, const char *uri)
     if (l && path[l - 1] == '/')
         snprintf(path + l, sizeof path - l, "%s", def);
     if (!realpath(path, real))
-        return 1; /* not there: lws answers 404 */
+        return 1; /* not there: answered 404 (ws_static.c) */
     size_t wl = strlen(srv->web_real);
     return strncmp(real, srv->web_real, wl) == 0 && (real[wl] == '/' || real[wl] == '\0');
 }
@@ -405,15 +405,19 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         char uri[64];
         int which =
             lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 ? ws__http_index(uri) : 0;
-        if (!which)
-            return lws_callback_http_dummy(wsi, reason, user, in, len);
+        /* a keep-alive connection's earlier request is over */
         c->http_endpoint = which;
+        c->http_static = NULL;
+        if (!which)
+            return ws__static_request(srv->web, wsi, c);
         return ws__http_request(srv, wsi, which);
     }
     case LWS_CALLBACK_CLOSED_HTTP:
         ws__http_closed(c);
         return lws_callback_http_dummy(wsi, reason, user, in, len);
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (c && c->http_static)
+            return ws__static_writeable(wsi, c);
         if (c && c->http_endpoint)
             return ws__http_writeable(srv, wsi, c->http_endpoint);
         return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -545,6 +549,8 @@ static void close_engine(ws_server *srv)
     for (size_t i = 0; i < srv->origin_count; i++)
         ds_free(srv->origins[i]);
     ds_free(srv->origins);
+    ws__static_free(srv->web);
+    srv->web = NULL;
 }
 
 /* SIGTERM: commit what was read, then close every connection with 1001
@@ -666,31 +672,28 @@ int ws_server_run(const ws_config *cfg)
     }
     split_origins(&srv, cfg);
 
-    /* Turkish text in the widget must not depend on the embedding page's
-     * encoding */
-    static const struct lws_protocol_vhost_options mime_css = {NULL, NULL, ".css",
-                                                               "text/css; charset=utf-8"};
-    static const struct lws_protocol_vhost_options mime_html = {&mime_css, NULL, ".html",
-                                                                "text/html; charset=utf-8"};
-    static const struct lws_protocol_vhost_options mime_js = {&mime_html, NULL, ".js",
-                                                              "text/javascript; charset=utf-8"};
+    /* the web directory's files, compressed once and served from memory
+     * by the callback (ws_static.c) */
     if (!realpath(cfg->web_dir, srv.web_real))
         srv.web_real[0] = '\0';
+    ds_error werr;
+    memset(&werr, 0, sizeof werr);
+    if (ws__static_open(cfg->web_dir, &srv.web, &werr) != DS_OK) {
+        if (werr.status != DS_ENOTFOUND) {
+            ws__log(&srv, WS_LOG_ERROR, "startup_failed", 0, "%s", werr.message);
+            close_engine(&srv);
+            return 1;
+        }
+        /* no web directory: the WebSocket endpoints still serve */
+        ws__log(&srv, WS_LOG_WARN, "no_web_dir", 0, "%s; static files are answered 404",
+                werr.message);
+    }
     static struct lws_http_mount mount;
     memset(&mount, 0, sizeof mount);
     mount.mountpoint = "/";
     mount.mountpoint_len = 1;
-    mount.origin = cfg->web_dir;
-    mount.def = "index.html";
-    mount.origin_protocol = LWSMPRO_FILE;
-    mount.extra_mimetypes = &mime_js;
-    /* the agent console at /agent */
-    static struct lws_http_mount agent_mount;
-    agent_mount = mount;
-    agent_mount.mountpoint = "/agent";
-    agent_mount.mountpoint_len = 6;
-    agent_mount.def = "agent.html";
-    mount.mount_next = &agent_mount;
+    mount.origin = "destek";
+    mount.origin_protocol = LWSMPRO_CALLBACK;
     /* /healthz and /readyz: answered by the callback (ws_http.c) */
     static struct lws_http_mount ops_mounts[3];
     static const char *const ops_paths[] = {"/healthz", "/readyz", "/metrics"};
@@ -702,7 +705,7 @@ int ws_server_run(const ws_config *cfg)
         ops_mounts[i].origin_protocol = LWSMPRO_CALLBACK;
         ops_mounts[i].mount_next = i + 1 < 3 ? &ops_mounts[i + 1] : NULL;
     }
-    agent_mount.mount_next = &ops_mounts[0];
+    mount.mount_next = &ops_mounts[0];
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);

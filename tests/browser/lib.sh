@@ -7,7 +7,9 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 missing=""
 [ -x "$CHROMIUM" ] || missing="$missing chromium($CHROMIUM)"
 command -v node >/dev/null 2>&1 || missing="$missing node"
-[ -d "$HERE/node_modules/playwright-core" ] || missing="$missing node_modules(npm ci --prefix tests/browser)"
+for m in playwright-core axe-core; do
+    [ -d "$HERE/node_modules/$m" ] || missing="$missing node_modules/$m(npm ci --prefix tests/browser)"
+done
 if [ -n "$missing" ]; then
     if [ "${CI:-}" = "true" ]; then
         echo "$NAME: missing:$missing" >&2; exit 1

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Browser tests of the chat widget against a real `destek serve`: widget.test.js
 # (the widget itself), storage.test.js (what it keeps in the browser), history.test.js,
+# static.test.js (the loader's weight, caching, axe-core),
 # then phone.test.js (widget and console on a 390x844 touch screen, on a server
 # restarted with --hours open and an agent, for a claimed conversation).
 #   tests/browser/run.sh SRC_ROOT BUILD_DIR
@@ -20,6 +21,9 @@ status=$?
 node "$HERE/storage.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
 # a long conversation: the newest page, then older ones on request
 node "$HERE/history.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
+# weight and caching (the loader alone until the first open, 304s) and axe-core on the
+# demo page with the widget open, on a desktop and a phone
+node "$HERE/static.test.js" "http://127.0.0.1:$PORT" "$SHOTS" || status=1
 
 # on a phone: the widget on the demo page and on an overflowing page, and the console
 # (an agent and --hours open, so that a hand-off is queued and can be claimed)

@@ -78,15 +78,6 @@ async function main() {
   const api = await page.evaluate(() => window.destek && ['open', 'close', 'identify', 'reset'].every(k => typeof window.destek[k] === 'function'));
   if (!api) fail('window.destek lacks open/close/identify/reset');
 
-  // Record whether the typing indicator ever appears (it may be on screen only briefly).
-  await page.evaluate(() => {
-    const log = document.querySelector('#destek-widget').shadowRoot.querySelector('.log');
-    window.__typingSeen = 0;
-    new MutationObserver(recs => recs.forEach(r => r.addedNodes.forEach(n => {
-      if (n.classList && n.classList.contains('typing')) window.__typingSeen++;
-    }))).observe(log, { childList: true });
-  });
-
   step = 'keyboard: Tab to the launcher';
   const onLauncher = () => page.evaluate(() => {
     const h = document.querySelector('#destek-widget');
@@ -104,6 +95,15 @@ async function main() {
   await page.keyboard.press('Enter');
   await panel.waitFor({ state: 'visible' });
   if ((await launcher.getAttribute('aria-expanded')) !== 'true') fail('launcher aria-expanded is not "true" after opening');
+  // Record whether the typing indicator ever appears (it may be on screen only briefly);
+  // the panel and its log exist once the loader fetched the rest of the widget, on open.
+  await page.evaluate(() => {
+    const log = document.querySelector('#destek-widget').shadowRoot.querySelector('.log');
+    window.__typingSeen = 0;
+    new MutationObserver(recs => recs.forEach(r => r.addedNodes.forEach(n => {
+      if (n.classList && n.classList.contains('typing')) window.__typingSeen++;
+    }))).observe(log, { childList: true });
+  });
   await page.waitForFunction(() => {
     const h = document.querySelector('#destek-widget');
     return h.shadowRoot.activeElement && h.shadowRoot.activeElement.tagName === 'TEXTAREA';
