@@ -47,57 +47,42 @@ static int soft_ending(char c, char *soft)
     }
 }
 
-static void bloom_add(match_engine *me, const char *w, size_t len)
-{
-    uint64_t h = MATCH_ROLL_SEED;
-    for (size_t i = 0; i < len; i++)
-        h = match__roll(h, (unsigned char)w[i]);
-    unsigned bit = match__bloom_bit(h);
-    me->stem_bloom[bit / 64] |= 1ULL << (bit % 64);
-}
-
 static uint32_t term_id(builder *b, const char *w, size_t len)
 {
     match_engine *me = b->me;
-    size_t id;
-    if (ds_map_get(me->terms, w, len, &id)) {
+    uint32_t id;
+    if (match__dict_get(&me->terms, match__hash(w, len), w, len, &id)) {
         if (!b->weak)
             me->term_weak[id] = 0;
-        return (uint32_t)id;
+        return id;
     }
     me->term_weak = grow(me->term_weak, &me->term_weak_cap, me->term_count + 1, 1, &b->oom);
     if (b->oom)
         return 0;
-    id = me->term_count++;
+    id = (uint32_t)me->term_count++;
     me->term_weak[id] = (uint8_t)b->weak;
-    if (ds_map_put(me->terms, w, len, id) != DS_OK)
+    if (match__dict_add(&me->terms, w, len, id) != DS_OK)
         b->oom = 1;
-    if (len >= 3 && !ds_map_get(me->stems, w, len, NULL) &&
-        ds_map_put(me->stems, w, len, id) != DS_OK)
+    if (len >= 3 && match__dict_add(&me->stems, w, len, id) != DS_OK)
         b->oom = 1;
-    if (len >= 3)
-        bloom_add(me, w, len);
     char soft;
     if (len >= 3 && len < 64 && soft_ending(w[len - 1], &soft)) {
         char buf[64];
         memcpy(buf, w, len);
         buf[len - 1] = soft;
-        if (!ds_map_get(me->stems, buf, len, NULL) &&
-            ds_map_put(me->stems, buf, len, id | MATCH_SOFT_BIT) != DS_OK)
+        if (match__dict_add(&me->stems, buf, len, id | MATCH_SOFT_BIT) != DS_OK)
             b->oom = 1;
-        bloom_add(me, buf, len);
     }
     if (len >= 5 && len < 64) {
         char buf[64];
         for (size_t j = 0; j < len; j++) {
             memcpy(buf, w, j);
             memcpy(buf + j, w + j + 1, len - j - 1);
-            if (!ds_map_get(me->dels, buf, len - 1, NULL) &&
-                ds_map_put(me->dels, buf, len - 1, id) != DS_OK)
+            if (match__dict_add(&me->dels, buf, len - 1, id) != DS_OK)
                 b->oom = 1;
         }
     }
-    return (uint32_t)id;
+    return id;
 }
 
 static void add_phrase(builder *b, uint32_t feature, const char *words, int exact)
@@ -456,6 +441,21 @@ static void required_text(const char *re, m_pattern *out)
     }
 }
 
+/* The bigram bits of each required text, for the test before the search. */
+static void alt_bits(m_pattern *mp)
+{
+    for (size_t a = 0; a < mp->alt_count; a++) {
+        const unsigned char *lit = (const unsigned char *)mp->alt[a];
+        size_t n = mp->alt_len[a];
+        unsigned first = MATCH_BIGRAM_ANY, last = MATCH_BIGRAM_ANY;
+        if (n >= 2) {
+            first = match__bigram_bit(lit[0], lit[1]);
+            last = match__bigram_bit(lit[n - 2], lit[n - 1]);
+        }
+        mp->alt_bits[a] = first | (uint32_t)last << 16;
+    }
+}
+
 static ds_status build_patterns(match_engine *me, ds_error *err)
 {
     size_t total = 0;
@@ -486,6 +486,7 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
                 pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &jit_size);
             me->patterns[n].jit = jit_size > 0;
             required_text(in->patterns[k].re, &me->patterns[n]);
+            alt_bits(&me->patterns[n]);
             me->patterns[n].code = c;
             me->patterns[n].re = in->patterns[k].re;
             me->patterns[n].weight = in->patterns[k].weight;
@@ -514,11 +515,14 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
         b.oom = 1;
     for (size_t i = 0; i < me->intent_count && me->low_priority; i++)
         me->low_priority[i] = (uint8_t)kb_intent_at(kb, i)->low_priority;
-    me->terms = ds_map_new();
-    me->stems = ds_map_new();
-    me->dels = ds_map_new();
+    match__dict_init(&me->terms);
+    match__dict_init(&me->stems);
+    match__dict_init(&me->dels);
+    me->poly_pow[0] = 1;
+    for (size_t k = 1; k <= MATCH_DICT_KEY_MAX; k++)
+        me->poly_pow[k] = me->poly_pow[k - 1] * MATCH_POLY;
     b.feature_keys = ds_map_new();
-    if (!me->terms || !me->stems || !me->dels || !b.feature_keys)
+    if (!b.feature_keys)
         b.oom = 1;
     size_t nconcepts = kb_concept_count(kb);
     me->feature_count = nconcepts;
@@ -561,9 +565,9 @@ void match_engine_free(match_engine *me)
     if (!me)
         return;
     ds_free(me->low_priority);
-    ds_map_free(me->terms);
-    ds_map_free(me->stems);
-    ds_map_free(me->dels);
+    match__dict_cleanup(&me->terms);
+    match__dict_cleanup(&me->stems);
+    match__dict_cleanup(&me->dels);
     ds_map_free(me->taught);
     ds_free(me->term_weak);
     ds_free(me->trig_off);

@@ -6,30 +6,123 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ds_map.h"
 #include "match.h"
 
-/* Set in a stems-map value: the key is a softened stem ("hesab" for
+/* Set in a stems value: the key is a softened stem ("hesab" for
  * "hesap") that only counts when a vowel follows. */
-#define MATCH_SOFT_BIT ((size_t)1 << 31)
+#define MATCH_SOFT_BIT ((uint32_t)1 << 31)
 
-/* A bit set over rolling prefix hashes: most prefixes of a token are no
- * stem, and one bit test is far cheaper than a map lookup. */
-#define MATCH_BLOOM_WORDS 1024
-#define MATCH_BLOOM_BITS (MATCH_BLOOM_WORDS * 64)
+/* ---- word dictionaries (match_dict.c) ----------------------------------
+ * Keys are hashed with a polynomial hash, h = sum of c[i] * P^(n-1-i), so a
+ * token's prefix hashes come in one pass and the hash of the token with
+ * letter j deleted is pre[n] + (pre[j] - pre[j+1]) * P^(n-1-j): the typo
+ * search hashes no string twice. match__hash_fin mixes in the length and
+ * spreads the bits. A bloom bit pair in front of the slots answers most
+ * misses (most prefixes and deletions are no word) from a few kilobytes. */
+#define MATCH_POLY 0xA0761D6478BD642FULL
+/* The longest key whose prefix and deletion hashes the matcher computes
+ * (tokens are at most NLP_MAX_TOKEN_LEN bytes). */
+#define MATCH_DICT_KEY_MAX 64
+#define MATCH_DICT_BLOOM_BITS_PER_KEY 8
 
-static inline uint64_t match__roll(uint64_t h, unsigned char c)
+static inline uint64_t match__poly(uint64_t h, unsigned char c)
 {
-    return (h ^ c) * 0x100000001B3ULL;
+    return h * MATCH_POLY + c;
 }
 
-static inline unsigned match__bloom_bit(uint64_t h)
+static inline uint64_t match__hash_fin(uint64_t h, size_t len)
 {
-    return (unsigned)((h * 0x9E3779B97F4A7C15ULL) >> 48) & (MATCH_BLOOM_BITS - 1);
+    uint64_t x = h ^ ((uint64_t)len * 0xE7037ED1A0B428DBULL);
+    x ^= x >> 32;
+    x *= 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 32;
+    return x;
 }
 
-#define MATCH_ROLL_SEED 0xCBF29CE484222325ULL
+static inline uint64_t match__hash(const char *s, size_t len)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < len; i++)
+        h = match__poly(h, (unsigned char)s[i]);
+    return match__hash_fin(h, len);
+}
+
+typedef struct m_dict_entry {
+    uint64_t hash;
+    uint32_t off; /* into keys */
+    uint32_t len;
+    uint32_t value;
+} m_dict_entry;
+
+typedef struct m_dict {
+    uint64_t *bloom;
+    size_t bloom_mask; /* bits - 1 */
+    uint64_t *slots;   /* 0 empty, else the hash's top half << 32 | entry + 1 */
+    size_t slot_mask;
+    m_dict_entry *entries;
+    size_t count, entry_cap;
+    char *keys;
+    size_t keys_len, keys_cap;
+} m_dict;
+
+void match__dict_init(m_dict *d);
+void match__dict_cleanup(m_dict *d);
+/* Adds key -> value unless the key is there already (the first keeps it). */
+ds_status match__dict_add(m_dict *d, const char *key, size_t len, uint32_t value);
+
+static inline uint64_t match__dict_slot(uint64_t h, size_t entry)
+{
+    return (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(entry + 1);
+}
+
+static inline unsigned match__dict_bit1(const m_dict *d, uint64_t h)
+{
+    return (unsigned)(((h * 0xD6E8FEB86659FD93ULL) >> 40) & d->bloom_mask);
+}
+
+static inline unsigned match__dict_bit2(const m_dict *d, uint64_t h)
+{
+    return (unsigned)(((h * 0xD6E8FEB86659FD93ULL) >> 16) & d->bloom_mask);
+}
+
+/* The value of the key a[0..alen) followed by b[0..blen), whose hash is h
+ * (two pieces: a token with one letter left out). Returns 1 and writes
+ * *value, or 0. */
+static inline int match__dict_get2(const m_dict *d, uint64_t h, const char *a, size_t alen,
+                                   const char *b, size_t blen, uint32_t *value)
+{
+    if (!d->slots)
+        return 0;
+    unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
+    if (!((d->bloom[b1 / 64] >> (b1 % 64)) & (d->bloom[b2 / 64] >> (b2 % 64)) & 1))
+        return 0;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t i = h & d->slot_mask;; i = (i + 1) & d->slot_mask) {
+        uint64_t s = d->slots[i];
+        if (!s)
+            return 0;
+        if ((uint32_t)(s >> 32) != tag)
+            continue;
+        const m_dict_entry *e = &d->entries[(uint32_t)s - 1];
+        const char *k = d->keys + e->off;
+        if (e->hash == h && e->len == alen + blen && memcmp(k, a, alen) == 0 &&
+            memcmp(k + alen, b, blen) == 0) {
+            *value = e->value;
+            return 1;
+        }
+    }
+}
+
+static inline int match__dict_get(const m_dict *d, uint64_t h, const char *key, size_t len,
+                                  uint32_t *value)
+{
+    return match__dict_get2(d, h, key, len, key, 0, value);
+}
 
 typedef struct m_word {
     uint32_t term;
@@ -54,6 +147,16 @@ typedef struct m_posting {
 #define MATCH_LITERAL_MAX 32
 #define MATCH_ALT_MAX 12
 
+/* Letter pairs of the skeleton as bits (match.c's bigram test). */
+#define MATCH_BIGRAM_BITS 2048
+/* A bit always set: the pair of a literal too short to have one. */
+#define MATCH_BIGRAM_ANY MATCH_BIGRAM_BITS
+
+static inline unsigned match__bigram_bit(unsigned char a, unsigned char b)
+{
+    return ((unsigned)a * 31u + b) & (MATCH_BIGRAM_BITS - 1);
+}
+
 typedef struct m_pattern {
     pcre2_code *code;
     const char *re; /* borrowed from the kb */
@@ -61,6 +164,8 @@ typedef struct m_pattern {
     int jit; /* JIT-compiled: call pcre2_jit_match directly */
     /* every match contains one of these substrings; none known when 0 */
     size_t alt_count;
+    /* each one's first and last letter pair: bigram bits, first | last << 16 */
+    uint32_t alt_bits[MATCH_ALT_MAX];
     uint8_t alt_len[MATCH_ALT_MAX];
     char alt[MATCH_ALT_MAX][MATCH_LITERAL_MAX];
 } m_pattern;
@@ -69,11 +174,11 @@ struct match_engine {
     const kb_base *kb;
     size_t intent_count;
     int fallback_index;
-    uint8_t *low_priority;                  /* per intent, copied from the kb for the hot path */
-    ds_map *terms;                          /* word -> term id */
-    ds_map *stems;                          /* word of 3+ letters (and softened form) -> term id */
-    uint64_t stem_bloom[MATCH_BLOOM_WORDS]; /* prefix hashes of the stems' keys */
-    ds_map *dels; /* each one-letter deletion of a 5+ letter word -> term id */
+    uint8_t *low_priority; /* per intent, copied from the kb for the hot path */
+    m_dict terms;          /* word -> term id */
+    m_dict stems;          /* word of 3+ letters (and softened form) -> term id */
+    m_dict dels;           /* each one-letter deletion of a 5+ letter word -> term id */
+    uint64_t poly_pow[MATCH_DICT_KEY_MAX + 1]; /* MATCH_POLY^k */
     size_t term_count;
     uint8_t *term_weak; /* 1: the term only comes from example stems */
     size_t term_weak_cap;

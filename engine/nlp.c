@@ -14,6 +14,30 @@
 
 /* ---- lexicon ---------------------------------------------------------- */
 
+static uint64_t bloom_hash(const char *s, size_t len)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
+    return h * 0x9E3779B97F4A7C15ULL;
+}
+
+static void bloom_add(uint64_t *bloom, const char *s, size_t len)
+{
+    uint64_t h = bloom_hash(s, len);
+    unsigned a = (unsigned)(h >> 51) % NLP_BLOOM_BITS, b = (unsigned)(h >> 38) % NLP_BLOOM_BITS;
+    bloom[a / 64] |= 1ULL << (a % 64);
+    bloom[b / 64] |= 1ULL << (b % 64);
+}
+
+/* 0 when s is certainly not in the set, 1 when it may be. */
+static int bloom_may_have(const uint64_t *bloom, const char *s, size_t len)
+{
+    uint64_t h = bloom_hash(s, len);
+    unsigned a = (unsigned)(h >> 51) % NLP_BLOOM_BITS, b = (unsigned)(h >> 38) % NLP_BLOOM_BITS;
+    return (bloom[a / 64] >> (a % 64)) & (bloom[b / 64] >> (b % 64)) & 1;
+}
+
 nlp_lexicon *nlp_lexicon_new(void)
 {
     nlp_lexicon *lx = ds_calloc(1, sizeof *lx);
@@ -94,6 +118,7 @@ ds_status nlp_lexicon_add_shorthand(nlp_lexicon *lx, const char *from, const cha
     }
     lx->expansions[lx->expansion_count] = val;
     st = ds_map_put(lx->shorthand, key, strlen(key), lx->expansion_count);
+    bloom_add(lx->shorthand_bloom, key, strlen(key));
     ds_free(key);
     if (st != DS_OK) {
         ds_free(val);
@@ -156,6 +181,7 @@ ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err)
     }
     st = ds_map_put(lx->words, w, strlen(w), 1) == DS_OK ? DS_OK
                                                          : ds_fail(err, DS_ENOMEM, "out of memory");
+    bloom_add(lx->words_bloom, w, strlen(w));
     ds_free(w);
     return st;
 }
@@ -163,7 +189,7 @@ ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err)
 int nlp_lexicon_is_word(const nlp_lexicon *lx, const char *s, size_t len)
 {
     size_t v;
-    return lx && ds_map_get(lx->words, s, len, &v);
+    return lx && bloom_may_have(lx->words_bloom, s, len) && ds_map_get(lx->words, s, len, &v);
 }
 
 ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err)
@@ -462,7 +488,8 @@ static void add_word(nlp_text *t, const nlp_lexicon *lx, const char *s, size_t l
                      nlp_token_kind kind)
 {
     size_t idx;
-    if (lx && kind == NLP_TOK_WORD && ds_map_get(lx->shorthand, s, len, &idx)) {
+    if (lx && kind == NLP_TOK_WORD && bloom_may_have(lx->shorthand_bloom, s, len) &&
+        ds_map_get(lx->shorthand, s, len, &idx)) {
         const char *e = lx->expansions[idx];
         while (*e) {
             size_t k = strcspn(e, " ");
