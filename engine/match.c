@@ -31,8 +31,10 @@ struct match_result {
     uint32_t *feature_stamp;
     uint32_t *intent_stamp;
     double *score;
-    uint32_t *touched; /* intents with evidence this time */
-    uint32_t *order;   /* scratch: intents in pattern-running order */
+    uint32_t *touched;   /* intents with evidence this time */
+    uint32_t *order;     /* scratch: intents in pattern-running order */
+    uint32_t *lit_stamp; /* per prefilter literal: searched for in message gen */
+    uint8_t *lit_has;    /* and found */
     uint64_t bigrams[MATCH_BIGRAM_ANY / 64 + 1];
     int exhaustive; /* run every pattern (explanations) */
     size_t touched_count;
@@ -58,9 +60,12 @@ match_result *match_result_new(const match_engine *me)
     r->score = ds_calloc(me->intent_count + 1, sizeof *r->score);
     r->touched = ds_calloc(me->intent_count + 1, sizeof *r->touched);
     r->order = ds_calloc(2 * (me->intent_count + 1), sizeof *r->order); /* + merge scratch */
+    r->lit_stamp = ds_calloc(me->lit_count + 1, sizeof *r->lit_stamp);
+    r->lit_has = ds_calloc(me->lit_count + 1, 1);
     r->md = pcre2_match_data_create(1, NULL);
     r->chosen = -1;
-    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order || !r->md) {
+    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order ||
+        !r->lit_stamp || !r->lit_has || !r->md) {
         match_result_free(r);
         return NULL;
     }
@@ -76,6 +81,8 @@ void match_result_free(match_result *r)
     ds_free(r->score);
     ds_free(r->touched);
     ds_free(r->order);
+    ds_free(r->lit_stamp);
+    ds_free(r->lit_has);
     pcre2_match_data_free(r->md);
     ds_free(r);
 }
@@ -384,12 +391,43 @@ static void bigrams_fill(match_result *r, const char *s, size_t len)
     r->bigrams[MATCH_BIGRAM_ANY / 64] |= 1ULL << (MATCH_BIGRAM_ANY % 64);
 }
 
-/* 1 when the first and last letter pairs of a literal (as m_pattern.alt_bits
- * holds them) are in the message. */
+/* 1 when the first and last letter pairs of a literal (as m_lit.bits holds
+ * them) are in the message. */
 static int bigram_has(const match_result *r, uint32_t bits)
 {
     unsigned a = bits & 0xFFFF, b = bits >> 16;
     return (r->bigrams[a / 64] >> (a % 64)) & (r->bigrams[b / 64] >> (b % 64)) & 1;
+}
+
+/* Whether literal l is in s[0..len); each literal is searched for at most
+ * once a message, however many patterns need it. */
+static int lit_present(const match_engine *me, match_result *r, uint32_t l, const char *s,
+                       size_t len)
+{
+    const m_lit *lit = &me->lits[l];
+    if (!bigram_has(r, lit->bits))
+        return 0;
+    if (r->lit_stamp[l] != r->gen) {
+        r->lit_stamp[l] = r->gen;
+        r->lit_has[l] = (uint8_t)contains(s, len, me->lit_text + lit->off, lit->len);
+    }
+    return r->lit_has[l];
+}
+
+/* 1 when the message has what every match of mp needs. */
+static int clauses_hold(const match_engine *me, match_result *r, const m_pattern *mp, const char *s,
+                        size_t len)
+{
+    for (uint32_t c = 0; c < mp->clause_count; c++) {
+        const m_clause *cl = &me->clauses[mp->clause_first + c];
+        const uint32_t *ids = &me->clause_lits[cl->lit_first];
+        uint32_t a = 0;
+        while (a < cl->lit_count && !lit_present(me, r, ids[a], s, len))
+            a++;
+        if (a == cl->lit_count)
+            return 0;
+    }
+    return 1;
 }
 
 static void run_patterns(const match_engine *me, match_result *r, const nlp_text *t)
@@ -420,14 +458,8 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
             break;
         for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
             const m_pattern *mp = &me->patterns[i];
-            if (mp->alt_count) {
-                size_t a = 0;
-                while (a < mp->alt_count && !(bigram_has(r, mp->alt_bits[a]) &&
-                                              contains(s, len, mp->alt[a], mp->alt_len[a])))
-                    a++;
-                if (a == mp->alt_count)
-                    continue; /* no text it needs is there */
-            }
+            if (!clauses_hold(me, r, mp, s, len))
+                continue; /* some text it needs is not there */
             int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)
                              : pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
                                            r->md, me->mctx);
@@ -493,6 +525,7 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
     if (++r->gen == 0) { /* wrapped: forget every stamp */
         memset(r->feature_stamp, 0, (me->feature_count + 1) * sizeof *r->feature_stamp);
         memset(r->intent_stamp, 0, (me->intent_count + 1) * sizeof *r->intent_stamp);
+        memset(r->lit_stamp, 0, (me->lit_count + 1) * sizeof *r->lit_stamp);
         r->gen = 1;
     }
     r->touched_count = r->hit_count = 0;

@@ -157,18 +157,42 @@ static inline unsigned match__bigram_bit(unsigned char a, unsigned char b)
     return ((unsigned)a * 31u + b) & (MATCH_BIGRAM_BITS - 1);
 }
 
+/* Clauses kept per pattern (match_prefilter.c). */
+#define MATCH_CLAUSE_MAX 4
+
 typedef struct m_pattern {
     pcre2_code *code;
     const char *re; /* borrowed from the kb */
     double weight;
     int jit; /* JIT-compiled: call pcre2_jit_match directly */
-    /* every match contains one of these substrings; none known when 0 */
-    size_t alt_count;
-    /* each one's first and last letter pair: bigram bits, first | last << 16 */
-    uint32_t alt_bits[MATCH_ALT_MAX];
-    uint8_t alt_len[MATCH_ALT_MAX];
-    char alt[MATCH_ALT_MAX][MATCH_LITERAL_MAX];
+    /* every match satisfies each of these clauses (none known when 0):
+     * clauses[clause_first .. clause_first + clause_count) */
+    uint32_t clause_first;
+    uint32_t clause_count;
 } m_pattern;
+
+/* One of the literals lits[clause_lits[lit_first .. lit_first + lit_count)]
+ * is in every match. */
+typedef struct m_clause {
+    uint32_t lit_first;
+    uint32_t lit_count;
+} m_clause;
+
+typedef struct m_lit {
+    uint32_t bits; /* first and last letter pair: bigram bits, first | last << 16 */
+    uint32_t off;  /* text at lit_text + off, NUL-terminated */
+    uint32_t len;
+} m_lit;
+
+typedef struct match__prefilter_builder {
+    ds_map *ids; /* literal -> id */
+    size_t text_len, text_cap, lit_cap, clause_cap, clause_lit_cap;
+    int oom;
+} match__prefilter_builder;
+
+/* Reads what every match of re needs into mp's clauses (match_prefilter.c). */
+void match__prefilter_add(match_engine *me, match__prefilter_builder *pb, m_pattern *mp,
+                          const char *re);
 
 struct match_engine {
     const kb_base *kb;
@@ -194,6 +218,13 @@ struct match_engine {
     uint32_t *pat_off; /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
     double *pat_max;   /* intent -> the most its patterns can add */
     m_pattern *patterns;
+    m_clause *clauses; /* the patterns' prefilter: see m_pattern */
+    size_t clause_count;
+    uint32_t *clause_lits;
+    size_t clause_lit_count;
+    m_lit *lits; /* distinct literals, each tested at most once a message */
+    size_t lit_count;
+    char *lit_text;
     pcre2_match_context *mctx;
     ds_map *taught; /* skeleton of a taught message -> intent + 1 (kb "taught") */
 };
