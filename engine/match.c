@@ -31,12 +31,10 @@ struct match_result {
     uint32_t *feature_stamp;
     uint32_t *intent_stamp;
     double *score;
-    uint32_t *touched;   /* intents with evidence this time */
-    uint32_t *order;     /* scratch: intents in pattern-running order */
-    uint32_t *lit_stamp; /* per prefilter literal: searched for in message gen */
-    uint8_t *lit_has;    /* and found */
-    uint64_t bigrams[MATCH_BIGRAM_ANY / 64 + 1];
-    int exhaustive; /* run every pattern (explanations) */
+    uint32_t *touched; /* intents with evidence this time */
+    uint32_t *order;   /* scratch: intents in pattern-running order */
+    m_scan scan;       /* which patterns the message can match */
+    int exhaustive;    /* run every pattern (explanations) */
     size_t touched_count;
     tok_terms toks[NLP_MAX_TOKENS];
     match_hit hits[MAX_HITS];
@@ -60,12 +58,10 @@ match_result *match_result_new(const match_engine *me)
     r->score = ds_calloc(me->intent_count + 1, sizeof *r->score);
     r->touched = ds_calloc(me->intent_count + 1, sizeof *r->touched);
     r->order = ds_calloc(2 * (me->intent_count + 1), sizeof *r->order); /* + merge scratch */
-    r->lit_stamp = ds_calloc(me->lit_count + 1, sizeof *r->lit_stamp);
-    r->lit_has = ds_calloc(me->lit_count + 1, 1);
     r->md = pcre2_match_data_create(1, NULL);
     r->chosen = -1;
-    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order ||
-        !r->lit_stamp || !r->lit_has || !r->md) {
+    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order || !r->md ||
+        match__scan_init(&r->scan, me) != DS_OK) {
         match_result_free(r);
         return NULL;
     }
@@ -81,8 +77,7 @@ void match_result_free(match_result *r)
     ds_free(r->score);
     ds_free(r->touched);
     ds_free(r->order);
-    ds_free(r->lit_stamp);
-    ds_free(r->lit_has);
+    match__scan_cleanup(&r->scan);
     pcre2_match_data_free(r->md);
     ds_free(r);
 }
@@ -298,23 +293,6 @@ static void fire_feature(const match_engine *me, match_result *r, uint32_t f, ma
     }
 }
 
-/* memmem for short texts: glibc's two-way set-up costs more than the whole
- * search in a 30-byte message. */
-static int contains(const char *hay, size_t len, const char *needle, size_t n)
-{
-    if (n > len)
-        return 0;
-    const char *end = hay + len - n + 1;
-    for (const char *p = hay; p < end; p++) {
-        p = memchr(p, needle[0], (size_t)(end - p));
-        if (!p)
-            return 0;
-        if (memcmp(p + 1, needle + 1, n - 1) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static double bound(const match_engine *me, const match_result *r, uint32_t in)
 {
     return r->score[in] + me->pat_max[in];
@@ -378,63 +356,10 @@ static void top_insert(double *best, size_t *n, double v)
  * reach the top MATCH_MAX_CANDIDATES: the reported candidates and scores are
  * exactly those of running every pattern, at a fraction of the cost when
  * common words touch hundreds of intents. */
-/* The message's letter pairs as bits: a literal whose first or last pair is
- * missing cannot be in it, and that is one bit test instead of a search.
- * Bit MATCH_BIGRAM_ANY is always set (literals too short to have a pair). */
-static void bigrams_fill(match_result *r, const char *s, size_t len)
-{
-    memset(r->bigrams, 0, sizeof r->bigrams);
-    for (size_t i = 0; i + 1 < len; i++) {
-        unsigned bit = match__bigram_bit((unsigned char)s[i], (unsigned char)s[i + 1]);
-        r->bigrams[bit / 64] |= 1ULL << (bit % 64);
-    }
-    r->bigrams[MATCH_BIGRAM_ANY / 64] |= 1ULL << (MATCH_BIGRAM_ANY % 64);
-}
-
-/* 1 when the first and last letter pairs of a literal (as m_lit.bits holds
- * them) are in the message. */
-static int bigram_has(const match_result *r, uint32_t bits)
-{
-    unsigned a = bits & 0xFFFF, b = bits >> 16;
-    return (r->bigrams[a / 64] >> (a % 64)) & (r->bigrams[b / 64] >> (b % 64)) & 1;
-}
-
-/* Whether literal l is in s[0..len); each literal is searched for at most
- * once a message, however many patterns need it. */
-static int lit_present(const match_engine *me, match_result *r, uint32_t l, const char *s,
-                       size_t len)
-{
-    const m_lit *lit = &me->lits[l];
-    if (!bigram_has(r, lit->bits))
-        return 0;
-    if (r->lit_stamp[l] != r->gen) {
-        r->lit_stamp[l] = r->gen;
-        r->lit_has[l] = (uint8_t)contains(s, len, me->lit_text + lit->off, lit->len);
-    }
-    return r->lit_has[l];
-}
-
-/* 1 when the message has what every match of mp needs. */
-static int clauses_hold(const match_engine *me, match_result *r, const m_pattern *mp, const char *s,
-                        size_t len)
-{
-    for (uint32_t c = 0; c < mp->clause_count; c++) {
-        const m_clause *cl = &me->clauses[mp->clause_first + c];
-        const uint32_t *ids = &me->clause_lits[cl->lit_first];
-        uint32_t a = 0;
-        while (a < cl->lit_count && !lit_present(me, r, ids[a], s, len))
-            a++;
-        if (a == cl->lit_count)
-            return 0;
-    }
-    return 1;
-}
-
 static void run_patterns(const match_engine *me, match_result *r, const nlp_text *t)
 {
     const char *s = nlp_text_skeleton(t);
     size_t len = nlp_text_skeleton_len(t);
-    bigrams_fill(r, s, len);
     size_t n = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
@@ -458,7 +383,9 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
             break;
         for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
             const m_pattern *mp = &me->patterns[i];
-            if (!clauses_hold(me, r, mp, s, len))
+            if (r->scan.gen != r->gen) /* the first pattern of the message */
+                match__scan(me, &r->scan, r->gen, s, len);
+            if (!match__scan_may_match(me, &r->scan, i))
                 continue; /* some text it needs is not there */
             int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)
                              : pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
@@ -525,7 +452,7 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
     if (++r->gen == 0) { /* wrapped: forget every stamp */
         memset(r->feature_stamp, 0, (me->feature_count + 1) * sizeof *r->feature_stamp);
         memset(r->intent_stamp, 0, (me->intent_count + 1) * sizeof *r->intent_stamp);
-        memset(r->lit_stamp, 0, (me->lit_count + 1) * sizeof *r->lit_stamp);
+        match__scan_reset(&r->scan, me);
         r->gen = 1;
     }
     r->touched_count = r->hit_count = 0;

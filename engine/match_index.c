@@ -356,7 +356,9 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
     }
     me->pat_off[me->intent_count] = (uint32_t)n;
     ds_map_free(pb.ids);
-    return pb.oom ? ds_fail(err, DS_ENOMEM, "out of memory") : DS_OK;
+    if (pb.oom || match__prefilter_index(me) != DS_OK)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    return DS_OK;
 }
 
 ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
@@ -442,8 +444,15 @@ void match_engine_free(match_engine *me)
     ds_free(me->patterns);
     ds_free(me->clauses);
     ds_free(me->clause_lits);
+    ds_free(me->clause_pattern);
     ds_free(me->lits);
     ds_free(me->lit_text);
+    ds_free(me->lit_clause_off);
+    ds_free(me->lit_clauses);
+    ds_free(me->tri_off);
+    ds_free(me->tri);
+    ds_free(me->duo_off);
+    ds_free(me->duo);
     ds_free(me->pat_off);
     ds_free(me->pat_max);
     pcre2_match_context_free(me->mctx);

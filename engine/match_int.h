@@ -147,16 +147,6 @@ typedef struct m_posting {
 #define MATCH_LITERAL_MAX 32
 #define MATCH_ALT_MAX 12
 
-/* Letter pairs of the skeleton as bits (match.c's bigram test). */
-#define MATCH_BIGRAM_BITS 2048
-/* A bit always set: the pair of a literal too short to have one. */
-#define MATCH_BIGRAM_ANY MATCH_BIGRAM_BITS
-
-static inline unsigned match__bigram_bit(unsigned char a, unsigned char b)
-{
-    return ((unsigned)a * 31u + b) & (MATCH_BIGRAM_BITS - 1);
-}
-
 /* Clauses kept per pattern (match_prefilter.c). */
 #define MATCH_CLAUSE_MAX 4
 
@@ -179,10 +169,28 @@ typedef struct m_clause {
 } m_clause;
 
 typedef struct m_lit {
-    uint32_t bits; /* first and last letter pair: bigram bits, first | last << 16 */
-    uint32_t off;  /* text at lit_text + off, NUL-terminated */
+    uint32_t off; /* text at lit_text + off, NUL-terminated; 2+ bytes */
     uint32_t len;
 } m_lit;
+
+/* A literal in the index: its first eight bytes (fewer, zero-padded, if
+ * shorter) and which of them count, compared with eight bytes of the
+ * message at once. */
+typedef struct m_probe {
+    uint64_t head;
+    uint64_t mask;
+    uint32_t lit;
+    uint32_t len;
+} m_probe;
+
+/* Buckets of the literal index: literals by their first three bytes (and,
+ * in a table of their own, two-byte literals by both). */
+#define MATCH_LIT_BUCKETS 4096
+
+static inline unsigned match__lit_bucket(unsigned a, unsigned b, unsigned c)
+{
+    return ((a << 16 | b << 8 | c) * 2654435761u) >> 20 & (MATCH_LIT_BUCKETS - 1);
+}
 
 typedef struct match__prefilter_builder {
     ds_map *ids; /* literal -> id */
@@ -193,6 +201,29 @@ typedef struct match__prefilter_builder {
 /* Reads what every match of re needs into mp's clauses (match_prefilter.c). */
 void match__prefilter_add(match_engine *me, match__prefilter_builder *pb, m_pattern *mp,
                           const char *re);
+/* Once every pattern is added: the literal index the scan uses. */
+ds_status match__prefilter_index(match_engine *me);
+
+/* Which patterns a message can match, found by one scan of its skeleton for
+ * every literal at once: a pattern can match when each of its clauses has
+ * a literal in the message. Per match_result; stamps say "this message". */
+typedef struct m_scan {
+    uint32_t gen; /* the message scanned, 0 for none */
+    uint32_t *lit_stamp;
+    uint32_t *clause_stamp;
+    uint32_t *pat_stamp;
+    uint8_t *pat_held; /* clauses of the pattern that hold, when pat_stamp is current */
+} m_scan;
+
+ds_status match__scan_init(m_scan *sc, const match_engine *me);
+void match__scan_cleanup(m_scan *sc);
+/* Forgets every stamp (the message counter wrapped). */
+void match__scan_reset(m_scan *sc, const match_engine *me);
+/* Scans s[0..len) as message gen (nonzero). */
+void match__scan(const match_engine *me, m_scan *sc, uint32_t gen, const char *s, size_t len);
+
+/* 1 when pattern p can match the message last scanned. */
+static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p);
 
 struct match_engine {
     const kb_base *kb;
@@ -222,11 +253,28 @@ struct match_engine {
     size_t clause_count;
     uint32_t *clause_lits;
     size_t clause_lit_count;
-    m_lit *lits; /* distinct literals, each tested at most once a message */
+    uint32_t *clause_pattern; /* clause -> its pattern */
+    m_lit *lits;              /* distinct literals of all clauses */
     size_t lit_count;
     char *lit_text;
+    uint32_t *lit_clause_off; /* literal -> lit_clauses[off[l]..off[l+1]): clauses naming it */
+    uint32_t *lit_clauses;
+    uint32_t *tri_off; /* bucket -> tri[tri_off[b]..tri_off[b+1]): literals of 3+ bytes */
+    m_probe *tri;
+    uint32_t *duo_off; /* bucket -> duo[...]: two-byte literals */
+    m_probe *duo;
+    /* the buckets with literals, as bits: most positions of a message start
+     * no literal, and a bit test in 512 bytes beats a look at the offsets */
+    uint64_t tri_used[MATCH_LIT_BUCKETS / 64];
+    uint64_t duo_used[MATCH_LIT_BUCKETS / 64];
     pcre2_match_context *mctx;
     ds_map *taught; /* skeleton of a taught message -> intent + 1 (kb "taught") */
 };
+
+static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p)
+{
+    uint32_t need = me->patterns[p].clause_count;
+    return need == 0 || (sc->pat_stamp[p] == sc->gen && sc->pat_held[p] == need);
+}
 
 #endif
