@@ -11,12 +11,13 @@
 #include "ds_limits.h"
 
 #define MAX_TERMS_PER_TOKEN 4
+/* Longest token given stems and typos (longer runs are no Turkish word). */
+#define MATCH_TOKEN_MAX 40
 /* Stems (longest first) a token is tried with for one typo. */
 #define MATCH_TYPO_SPLITS 4
 /* Shortest word a typo may be followed by suffixes on. */
 #define MATCH_TYPO_SUFFIX_MIN 6
 #define MAX_HITS 128
-#define MATCH_BIGRAM_BITS 2048
 
 typedef struct tok_terms {
     uint32_t term[MAX_TERMS_PER_TOKEN];
@@ -32,8 +33,8 @@ struct match_result {
     double *score;
     uint32_t *touched; /* intents with evidence this time */
     uint32_t *order;   /* scratch: intents in pattern-running order */
-    uint64_t bigrams[MATCH_BIGRAM_BITS / 64];
-    int exhaustive; /* run every pattern (explanations) */
+    m_scan scan;       /* which patterns the message can match */
+    int exhaustive;    /* run every pattern (explanations) */
     size_t touched_count;
     tok_terms toks[NLP_MAX_TOKENS];
     match_hit hits[MAX_HITS];
@@ -59,7 +60,8 @@ match_result *match_result_new(const match_engine *me)
     r->order = ds_calloc(2 * (me->intent_count + 1), sizeof *r->order); /* + merge scratch */
     r->md = pcre2_match_data_create(1, NULL);
     r->chosen = -1;
-    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order || !r->md) {
+    if (!r->feature_stamp || !r->intent_stamp || !r->score || !r->touched || !r->order || !r->md ||
+        match__scan_init(&r->scan, me) != DS_OK) {
         match_result_free(r);
         return NULL;
     }
@@ -75,6 +77,7 @@ void match_result_free(match_result *r)
     ds_free(r->score);
     ds_free(r->touched);
     ds_free(r->order);
+    match__scan_cleanup(&r->scan);
     pcre2_match_data_free(r->md);
     ds_free(r);
 }
@@ -96,46 +99,49 @@ static int is_vowel(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-/* One typo: the stem p[0..n) is a term with a letter missing, extra, wrong
- * or two letters swapped. */
+/* Polynomial prefix hashes of s[0..len): pre[i] is that of s[0..i). */
+static void prefix_hashes(const char *s, size_t len, uint64_t *pre)
+{
+    pre[0] = 0;
+    for (size_t i = 0; i < len; i++)
+        pre[i + 1] = match__poly(pre[i], (unsigned char)s[i]);
+}
+
 /* One typo: the stem p[0..n) is a term with a letter missing, extra, wrong
  * or two letters swapped. With a suffix after it (rest > 0) only terms of
  * MATCH_TYPO_SUFFIX_MIN+ letters count: a typo plus a suffix on a short word
- * reaches too many unrelated words ("begendim" is not "beden"). */
-static void typo_terms(const match_engine *me, const char *p, size_t n, size_t rest, tok_terms *tt)
+ * reaches too many unrelated words ("begendim" is not "beden"). pre holds
+ * the prefix hashes of p. */
+static void typo_terms(const match_engine *me, const char *p, size_t n, size_t rest,
+                       const uint64_t *pre, tok_terms *tt)
 {
-    size_t v, min = rest ? MATCH_TYPO_SUFFIX_MIN : 5;
-    if (ds_map_get(me->dels, p, n, &v) && n + 1 >= min)
+    uint32_t v;
+    size_t min = rest ? MATCH_TYPO_SUFFIX_MIN : 5;
+    if (n + 1 >= min && match__dict_get(&me->dels, match__hash_fin(pre[n], n), p, n, &v))
         add_term(tt, v, MATCH_HOW_TYPO); /* a letter missing */
     if (n < min)
         return;
-    char buf[64];
     for (size_t j = 0; j < n; j++) {
         if (j > 0 && p[j] == p[j - 1])
             continue; /* same deletion as the previous letter */
-        memcpy(buf, p, j);
-        memcpy(buf + j, p + j + 1, n - j - 1);
-        if (n - 1 >= min && ds_map_get(me->terms, buf, n - 1, &v))
+        /* the hash of p without p[j], from the prefix hashes */
+        uint64_t h =
+            match__hash_fin(pre[n] + (pre[j] - pre[j + 1]) * me->poly_pow[n - 1 - j], n - 1);
+        if (n - 1 >= min && match__dict_get2(&me->terms, h, p, j, p + j + 1, n - 1 - j, &v))
             add_term(tt, v, MATCH_HOW_TYPO); /* an extra letter */
-        if (ds_map_get(me->dels, buf, n - 1, &v))
+        if (match__dict_get2(&me->dels, h, p, j, p + j + 1, n - 1 - j, &v))
             add_term(tt, v, MATCH_HOW_TYPO); /* a wrong or swapped letter */
     }
 }
 
-/* Stems of tok[0..len) that are terms followed by a suffix chain. */
+/* Stems of tok[0..len) that are terms followed by a suffix chain; pre holds
+ * the prefix hashes of tok. */
 static void stem_terms(const match_engine *me, const char *tok, size_t len, const unsigned char *ok,
-                       tok_terms *tt)
+                       const uint64_t *pre, tok_terms *tt)
 {
-    size_t v;
-    uint64_t h[41];
-    h[0] = MATCH_ROLL_SEED;
-    for (size_t i = 0; i < len; i++)
-        h[i + 1] = match__roll(h[i], (unsigned char)tok[i]);
+    uint32_t v;
     for (size_t i = len - 1; i >= 3; i--) {
-        if (!ok[i])
-            continue;
-        unsigned bit = match__bloom_bit(h[i]);
-        if (!(me->stem_bloom[bit / 64] >> (bit % 64) & 1) || !ds_map_get(me->stems, tok, i, &v))
+        if (!ok[i] || !match__dict_get(&me->stems, match__hash_fin(pre[i], i), tok, i, &v))
             continue;
         if ((v & MATCH_SOFT_BIT) && !is_vowel(tok[i]))
             continue;
@@ -158,15 +164,23 @@ static size_t undouble(const char *tok, size_t len, char *out)
 static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms *tt)
 {
     const nlp_lexicon *lx = kb_lexicon(me->kb);
-    size_t v, len = tok->len;
+    size_t len = tok->len;
+    uint32_t v;
+    uint64_t pre[MATCH_TOKEN_MAX + 1];
     tt->count = 0;
-    if (ds_map_get(me->terms, tok->text, len, &v))
-        add_term(tt, v, MATCH_HOW_EXACT);
-    if (tok->kind != NLP_TOK_WORD || len < 4 || len > 40)
+    if (len > MATCH_TOKEN_MAX) { /* never a stem, a typo or (practically) a term */
+        if (match__dict_get(&me->terms, match__hash(tok->text, len), tok->text, len, &v))
+            add_term(tt, v, MATCH_HOW_EXACT);
         return;
-    unsigned char ok[41];
+    }
+    prefix_hashes(tok->text, len, pre);
+    if (match__dict_get(&me->terms, match__hash_fin(pre[len], len), tok->text, len, &v))
+        add_term(tt, v, MATCH_HOW_EXACT);
+    if (tok->kind != NLP_TOK_WORD || len < 4)
+        return;
+    unsigned char ok[MATCH_TOKEN_MAX + 1];
     nlp_lexicon_suffix_splits(lx, tok->text, len, ok);
-    stem_terms(me, tok->text, len, ok, tt);
+    stem_terms(me, tok->text, len, ok, pre, tt);
     for (size_t i = 0; i < tt->count; i++)
         if (!me->term_weak[tt->term[i]])
             return; /* an author's word matched: no need to guess a typo */
@@ -176,19 +190,21 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
         if (ok[i] && nlp_lexicon_is_word(lx, tok->text, i))
             return;
     if (len == 4) { /* only a letter missing from a 5-letter word: "iptl" */
-        if (ds_map_get(me->dels, tok->text, len, &v))
+        if (match__dict_get(&me->dels, match__hash_fin(pre[len], len), tok->text, len, &v))
             add_term(tt, v, MATCH_HOW_TYPO);
         return;
     }
-    char single[41];
+    char single[MATCH_TOKEN_MAX + 1];
     size_t slen = undouble(tok->text, len, single);
     if (slen >= 4) {
-        unsigned char sok[41];
+        unsigned char sok[MATCH_TOKEN_MAX + 1];
+        uint64_t spre[MATCH_TOKEN_MAX + 1];
         nlp_lexicon_suffix_splits(lx, single, slen, sok);
-        if (ds_map_get(me->terms, single, slen, &v))
+        prefix_hashes(single, slen, spre);
+        if (match__dict_get(&me->terms, match__hash_fin(spre[slen], slen), single, slen, &v))
             add_term(tt, v, MATCH_HOW_TYPO);
         size_t before = tt->count;
-        stem_terms(me, single, slen, sok, tt);
+        stem_terms(me, single, slen, sok, spre, tt);
         for (size_t i = before; i < tt->count; i++)
             tt->how[i] = MATCH_HOW_TYPO;
         for (size_t i = 0; i < tt->count; i++)
@@ -200,7 +216,7 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     int tries = 0;
     for (size_t i = len; i >= 4 && tries < MATCH_TYPO_SPLITS; i--)
         if (ok[i]) {
-            typo_terms(me, tok->text, i, len - i, tt);
+            typo_terms(me, tok->text, i, len - i, pre, tt);
             tries++;
         }
 }
@@ -208,8 +224,9 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
 int match_engine_word_matches(const match_engine *me, const char *token, const char *word,
                               match_how *how)
 {
-    size_t term;
-    if (!ds_map_get(me->terms, word, strlen(word), &term))
+    uint32_t term;
+    size_t wlen = strlen(word);
+    if (!match__dict_get(&me->terms, match__hash(word, wlen), word, wlen, &term))
         return 0;
     nlp_token tok = {token, strlen(token), NLP_TOK_WORD, 0};
     tok_terms tt;
@@ -267,29 +284,13 @@ static void fire_feature(const match_engine *me, match_result *r, uint32_t f, ma
     for (uint32_t i = me->post_off[f]; i < me->post_off[f + 1]; i++) {
         const m_posting *po = &me->posts[i];
         add_score(r, po->intent, po->weight);
-        add_hit(r, po->intent,
-                po->keyword == MATCH_KEYWORD_EXAMPLE
-                    ? "(example word)"
-                    : kb_intent_at(kb, po->intent)->keywords[po->keyword].source,
-                po->weight, how, token);
+        if (r->exhaustive) /* the rule's name is looked up only to explain */
+            add_hit(r, po->intent,
+                    po->keyword == MATCH_KEYWORD_EXAMPLE
+                        ? "(example word)"
+                        : kb_intent_at(kb, po->intent)->keywords[po->keyword].source,
+                    po->weight, how, token);
     }
-}
-
-/* memmem for short texts: glibc's two-way set-up costs more than the whole
- * search in a 30-byte message. */
-static int contains(const char *hay, size_t len, const char *needle, size_t n)
-{
-    if (n > len)
-        return 0;
-    const char *end = hay + len - n + 1;
-    for (const char *p = hay; p < end; p++) {
-        p = memchr(p, needle[0], (size_t)(end - p));
-        if (!p)
-            return 0;
-        if (memcmp(p + 1, needle + 1, n - 1) == 0)
-            return 1;
-    }
-    return 0;
 }
 
 static double bound(const match_engine *me, const match_result *r, uint32_t in)
@@ -355,36 +356,10 @@ static void top_insert(double *best, size_t *n, double v)
  * reach the top MATCH_MAX_CANDIDATES: the reported candidates and scores are
  * exactly those of running every pattern, at a fraction of the cost when
  * common words touch hundreds of intents. */
-static unsigned bigram_bit(unsigned char a, unsigned char b)
-{
-    return ((unsigned)a * 31u + b) & (MATCH_BIGRAM_BITS - 1);
-}
-
-/* The message's letter pairs as bits: a literal whose first or last pair is
- * missing cannot be in it, and that is one bit test instead of a search. */
-static void bigrams_fill(match_result *r, const char *s, size_t len)
-{
-    memset(r->bigrams, 0, sizeof r->bigrams);
-    for (size_t i = 0; i + 1 < len; i++) {
-        unsigned bit = bigram_bit((unsigned char)s[i], (unsigned char)s[i + 1]);
-        r->bigrams[bit / 64] |= 1ULL << (bit % 64);
-    }
-}
-
-static int bigram_has(const match_result *r, const char *lit, size_t n)
-{
-    if (n < 2)
-        return 1;
-    unsigned a = bigram_bit((unsigned char)lit[0], (unsigned char)lit[1]);
-    unsigned b = bigram_bit((unsigned char)lit[n - 2], (unsigned char)lit[n - 1]);
-    return (r->bigrams[a / 64] >> (a % 64) & 1) && (r->bigrams[b / 64] >> (b % 64) & 1);
-}
-
 static void run_patterns(const match_engine *me, match_result *r, const nlp_text *t)
 {
     const char *s = nlp_text_skeleton(t);
     size_t len = nlp_text_skeleton_len(t);
-    bigrams_fill(r, s, len);
     size_t n = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
@@ -408,14 +383,10 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
             break;
         for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
             const m_pattern *mp = &me->patterns[i];
-            if (mp->alt_count) {
-                size_t a = 0;
-                while (a < mp->alt_count && !(bigram_has(r, mp->alt[a], mp->alt_len[a]) &&
-                                              contains(s, len, mp->alt[a], mp->alt_len[a])))
-                    a++;
-                if (a == mp->alt_count)
-                    continue; /* no text it needs is there */
-            }
+            if (r->scan.gen != r->gen) /* the first pattern of the message */
+                match__scan(me, &r->scan, r->gen, s, len);
+            if (!match__scan_may_match(me, &r->scan, i))
+                continue; /* some text it needs is not there */
             int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)
                              : pcre2_match(mp->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_UTF_CHECK,
                                            r->md, me->mctx);
@@ -481,6 +452,7 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
     if (++r->gen == 0) { /* wrapped: forget every stamp */
         memset(r->feature_stamp, 0, (me->feature_count + 1) * sizeof *r->feature_stamp);
         memset(r->intent_stamp, 0, (me->intent_count + 1) * sizeof *r->intent_stamp);
+        match__scan_reset(&r->scan, me);
         r->gen = 1;
     }
     r->touched_count = r->hit_count = 0;

@@ -47,57 +47,42 @@ static int soft_ending(char c, char *soft)
     }
 }
 
-static void bloom_add(match_engine *me, const char *w, size_t len)
-{
-    uint64_t h = MATCH_ROLL_SEED;
-    for (size_t i = 0; i < len; i++)
-        h = match__roll(h, (unsigned char)w[i]);
-    unsigned bit = match__bloom_bit(h);
-    me->stem_bloom[bit / 64] |= 1ULL << (bit % 64);
-}
-
 static uint32_t term_id(builder *b, const char *w, size_t len)
 {
     match_engine *me = b->me;
-    size_t id;
-    if (ds_map_get(me->terms, w, len, &id)) {
+    uint32_t id;
+    if (match__dict_get(&me->terms, match__hash(w, len), w, len, &id)) {
         if (!b->weak)
             me->term_weak[id] = 0;
-        return (uint32_t)id;
+        return id;
     }
     me->term_weak = grow(me->term_weak, &me->term_weak_cap, me->term_count + 1, 1, &b->oom);
     if (b->oom)
         return 0;
-    id = me->term_count++;
+    id = (uint32_t)me->term_count++;
     me->term_weak[id] = (uint8_t)b->weak;
-    if (ds_map_put(me->terms, w, len, id) != DS_OK)
+    if (match__dict_add(&me->terms, w, len, id) != DS_OK)
         b->oom = 1;
-    if (len >= 3 && !ds_map_get(me->stems, w, len, NULL) &&
-        ds_map_put(me->stems, w, len, id) != DS_OK)
+    if (len >= 3 && match__dict_add(&me->stems, w, len, id) != DS_OK)
         b->oom = 1;
-    if (len >= 3)
-        bloom_add(me, w, len);
     char soft;
     if (len >= 3 && len < 64 && soft_ending(w[len - 1], &soft)) {
         char buf[64];
         memcpy(buf, w, len);
         buf[len - 1] = soft;
-        if (!ds_map_get(me->stems, buf, len, NULL) &&
-            ds_map_put(me->stems, buf, len, id | MATCH_SOFT_BIT) != DS_OK)
+        if (match__dict_add(&me->stems, buf, len, id | MATCH_SOFT_BIT) != DS_OK)
             b->oom = 1;
-        bloom_add(me, buf, len);
     }
     if (len >= 5 && len < 64) {
         char buf[64];
         for (size_t j = 0; j < len; j++) {
             memcpy(buf, w, j);
             memcpy(buf + j, w + j + 1, len - j - 1);
-            if (!ds_map_get(me->dels, buf, len - 1, NULL) &&
-                ds_map_put(me->dels, buf, len - 1, id) != DS_OK)
+            if (match__dict_add(&me->dels, buf, len - 1, id) != DS_OK)
                 b->oom = 1;
         }
     }
-    return (uint32_t)id;
+    return id;
 }
 
 static void add_phrase(builder *b, uint32_t feature, const char *words, int exact)
@@ -325,137 +310,6 @@ static void build_triggers(builder *b)
     ds_free(fill);
 }
 
-/* A top-level group "(a|b|c)" of plain literals at re[i] == '(': fills the
- * alternatives and returns the index of its ')' when every match must
- * contain one of them (no nesting, classes, quantifiers inside, and no
- * quantifier after it but '+'); returns 0 otherwise. */
-static size_t plain_group(const char *re, size_t i, m_pattern *out)
-{
-    m_pattern g;
-    memset(&g, 0, sizeof g);
-    size_t n = 0;
-    char cur[MATCH_LITERAL_MAX];
-    if (re[i + 1] == '?')
-        return 0; /* (?: (?! (?= ... */
-    for (size_t k = i + 1;; k++) {
-        char c = re[k];
-        if (c == '|' || c == ')') {
-            if (n == 0 || g.alt_count == MATCH_ALT_MAX)
-                return 0; /* an empty alternative matches anywhere */
-            memcpy(g.alt[g.alt_count], cur, n);
-            g.alt_len[g.alt_count++] = (uint8_t)n;
-            n = 0;
-            if (c == ')') {
-                char q = re[k + 1];
-                if (q == '?' || q == '*' || q == '{')
-                    return 0;
-                *out = g;
-                return k;
-            }
-            continue;
-        }
-        if (!c || strchr("([]?*+{}.^$\\", c) || n + 1 >= MATCH_LITERAL_MAX)
-            return 0;
-        cur[n++] = c;
-    }
-}
-
-/* What every match of re must contain, found by a scan of the top level of
- * the pattern: the longest literal run, or else the most selective group of
- * plain alternatives. Nothing when the top level has an alternation.
- * Conservative: any doubt ends a literal run. */
-static void required_text(const char *re, m_pattern *out)
-{
-    char run[MATCH_LITERAL_MAX], best[MATCH_LITERAL_MAX];
-    size_t rn = 0, bn = 0;
-    int depth = 0;
-    m_pattern group, best_group;
-    size_t best_group_min = 0;
-    out->alt_count = 0;
-#define END_RUN()                  \
-    do {                           \
-        if (rn > bn) {             \
-            memcpy(best, run, rn); \
-            bn = rn;               \
-        }                          \
-        rn = 0;                    \
-    } while (0)
-    for (size_t i = 0; re[i]; i++) {
-        char c = re[i];
-        if (depth > 0) {
-            if (c == '\\' && re[i + 1])
-                i++;
-            else if (c == '(')
-                depth++;
-            else if (c == ')')
-                depth--;
-            continue;
-        }
-        if (c == '|')
-            return;
-        if (c == '(') {
-            END_RUN();
-            size_t close = plain_group(re, i, &group);
-            if (close) {
-                size_t min = MATCH_LITERAL_MAX;
-                for (size_t k = 0; k < group.alt_count; k++)
-                    if (group.alt_len[k] < min)
-                        min = group.alt_len[k];
-                if (min > best_group_min) {
-                    best_group = group;
-                    best_group_min = min;
-                }
-                i = close;
-            } else {
-                depth++;
-            }
-        } else if (c == '[') {
-            END_RUN();
-            for (i++; re[i] && re[i] != ']'; i++)
-                if (re[i] == '\\' && re[i + 1])
-                    i++;
-            if (!re[i])
-                break;
-        } else if (c == '?' || c == '*' || c == '{') {
-            if (rn)
-                rn--; /* the quantified letter is optional */
-            END_RUN();
-            if (c == '{')
-                while (re[i] && re[i] != '}')
-                    i++;
-            if (!re[i])
-                break;
-        } else if (c == '+' || c == '.' || c == '^' || c == '$' || c == ')') {
-            END_RUN();
-        } else if (c == '\\') {
-            char n = re[i + 1];
-            if (!n)
-                break;
-            i++;
-            if ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || (n >= '0' && n <= '9')) {
-                END_RUN(); /* \b, \w, \d, \1 ...: not a literal */
-            } else if (rn < sizeof run) {
-                run[rn++] = n;
-            }
-        } else if (rn < sizeof run) {
-            run[rn++] = c;
-        } else {
-            END_RUN();
-        }
-    }
-    END_RUN();
-#undef END_RUN
-    if (bn >= 3 && bn >= best_group_min) {
-        memcpy(out->alt[0], best, bn);
-        out->alt_len[0] = (uint8_t)bn;
-        out->alt_count = 1;
-    } else if (best_group_min >= 2) {
-        out->alt_count = best_group.alt_count;
-        memcpy(out->alt, best_group.alt, sizeof out->alt);
-        memcpy(out->alt_len, best_group.alt_len, sizeof out->alt_len);
-    }
-}
-
 static ds_status build_patterns(match_engine *me, ds_error *err)
 {
     size_t total = 0;
@@ -469,6 +323,10 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     pcre2_set_match_limit(me->mctx, MATCH_PCRE_MATCH_LIMIT);
     pcre2_set_depth_limit(me->mctx, MATCH_PCRE_DEPTH_LIMIT);
+    match__prefilter_builder pb;
+    memset(&pb, 0, sizeof pb);
+    if (!(pb.ids = ds_map_new()))
+        return ds_fail(err, DS_ENOMEM, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < me->intent_count; i++) {
         const kb_intent *in = kb_intent_at(me->kb, i);
@@ -478,14 +336,16 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
             PCRE2_SIZE off;
             pcre2_code *c = pcre2_compile((PCRE2_SPTR)in->patterns[k].re, PCRE2_ZERO_TERMINATED,
                                           PCRE2_UTF | PCRE2_NO_UTF_CHECK, &code, &off, NULL);
-            if (!c)
+            if (!c) {
+                ds_map_free(pb.ids);
                 return ds_fail(err, DS_EKB, "%s: pattern %zu does not compile", in->id, k);
+            }
             /* JIT is an optimisation: without it PCRE2 interprets. */
             size_t jit_size = 0;
             if (pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0)
                 pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &jit_size);
             me->patterns[n].jit = jit_size > 0;
-            required_text(in->patterns[k].re, &me->patterns[n]);
+            match__prefilter_add(me, &pb, &me->patterns[n], in->patterns[k].re);
             me->patterns[n].code = c;
             me->patterns[n].re = in->patterns[k].re;
             me->patterns[n].weight = in->patterns[k].weight;
@@ -495,6 +355,9 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
         }
     }
     me->pat_off[me->intent_count] = (uint32_t)n;
+    ds_map_free(pb.ids);
+    if (pb.oom || match__prefilter_index(me) != DS_OK)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
     return DS_OK;
 }
 
@@ -514,11 +377,14 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
         b.oom = 1;
     for (size_t i = 0; i < me->intent_count && me->low_priority; i++)
         me->low_priority[i] = (uint8_t)kb_intent_at(kb, i)->low_priority;
-    me->terms = ds_map_new();
-    me->stems = ds_map_new();
-    me->dels = ds_map_new();
+    match__dict_init(&me->terms);
+    match__dict_init(&me->stems);
+    match__dict_init(&me->dels);
+    me->poly_pow[0] = 1;
+    for (size_t k = 1; k <= MATCH_DICT_KEY_MAX; k++)
+        me->poly_pow[k] = me->poly_pow[k - 1] * MATCH_POLY;
     b.feature_keys = ds_map_new();
-    if (!me->terms || !me->stems || !me->dels || !b.feature_keys)
+    if (!b.feature_keys)
         b.oom = 1;
     size_t nconcepts = kb_concept_count(kb);
     me->feature_count = nconcepts;
@@ -561,9 +427,9 @@ void match_engine_free(match_engine *me)
     if (!me)
         return;
     ds_free(me->low_priority);
-    ds_map_free(me->terms);
-    ds_map_free(me->stems);
-    ds_map_free(me->dels);
+    match__dict_cleanup(&me->terms);
+    match__dict_cleanup(&me->stems);
+    match__dict_cleanup(&me->dels);
     ds_map_free(me->taught);
     ds_free(me->term_weak);
     ds_free(me->trig_off);
@@ -576,6 +442,17 @@ void match_engine_free(match_engine *me)
     for (size_t i = 0; me->patterns && me->patterns[i].code; i++)
         pcre2_code_free(me->patterns[i].code);
     ds_free(me->patterns);
+    ds_free(me->clauses);
+    ds_free(me->clause_lits);
+    ds_free(me->clause_pattern);
+    ds_free(me->lits);
+    ds_free(me->lit_text);
+    ds_free(me->lit_clause_off);
+    ds_free(me->lit_clauses);
+    ds_free(me->tri_off);
+    ds_free(me->tri);
+    ds_free(me->duo_off);
+    ds_free(me->duo);
     ds_free(me->pat_off);
     ds_free(me->pat_max);
     pcre2_match_context_free(me->mctx);

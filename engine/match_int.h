@@ -6,30 +6,123 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ds_map.h"
 #include "match.h"
 
-/* Set in a stems-map value: the key is a softened stem ("hesab" for
+/* Set in a stems value: the key is a softened stem ("hesab" for
  * "hesap") that only counts when a vowel follows. */
-#define MATCH_SOFT_BIT ((size_t)1 << 31)
+#define MATCH_SOFT_BIT ((uint32_t)1 << 31)
 
-/* A bit set over rolling prefix hashes: most prefixes of a token are no
- * stem, and one bit test is far cheaper than a map lookup. */
-#define MATCH_BLOOM_WORDS 1024
-#define MATCH_BLOOM_BITS (MATCH_BLOOM_WORDS * 64)
+/* ---- word dictionaries (match_dict.c) ----------------------------------
+ * Keys are hashed with a polynomial hash, h = sum of c[i] * P^(n-1-i), so a
+ * token's prefix hashes come in one pass and the hash of the token with
+ * letter j deleted is pre[n] + (pre[j] - pre[j+1]) * P^(n-1-j): the typo
+ * search hashes no string twice. match__hash_fin mixes in the length and
+ * spreads the bits. A bloom bit pair in front of the slots answers most
+ * misses (most prefixes and deletions are no word) from a few kilobytes. */
+#define MATCH_POLY 0xA0761D6478BD642FULL
+/* The longest key whose prefix and deletion hashes the matcher computes
+ * (tokens are at most NLP_MAX_TOKEN_LEN bytes). */
+#define MATCH_DICT_KEY_MAX 64
+#define MATCH_DICT_BLOOM_BITS_PER_KEY 8
 
-static inline uint64_t match__roll(uint64_t h, unsigned char c)
+static inline uint64_t match__poly(uint64_t h, unsigned char c)
 {
-    return (h ^ c) * 0x100000001B3ULL;
+    return h * MATCH_POLY + c;
 }
 
-static inline unsigned match__bloom_bit(uint64_t h)
+static inline uint64_t match__hash_fin(uint64_t h, size_t len)
 {
-    return (unsigned)((h * 0x9E3779B97F4A7C15ULL) >> 48) & (MATCH_BLOOM_BITS - 1);
+    uint64_t x = h ^ ((uint64_t)len * 0xE7037ED1A0B428DBULL);
+    x ^= x >> 32;
+    x *= 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 32;
+    return x;
 }
 
-#define MATCH_ROLL_SEED 0xCBF29CE484222325ULL
+static inline uint64_t match__hash(const char *s, size_t len)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < len; i++)
+        h = match__poly(h, (unsigned char)s[i]);
+    return match__hash_fin(h, len);
+}
+
+typedef struct m_dict_entry {
+    uint64_t hash;
+    uint32_t off; /* into keys */
+    uint32_t len;
+    uint32_t value;
+} m_dict_entry;
+
+typedef struct m_dict {
+    uint64_t *bloom;
+    size_t bloom_mask; /* bits - 1 */
+    uint64_t *slots;   /* 0 empty, else the hash's top half << 32 | entry + 1 */
+    size_t slot_mask;
+    m_dict_entry *entries;
+    size_t count, entry_cap;
+    char *keys;
+    size_t keys_len, keys_cap;
+} m_dict;
+
+void match__dict_init(m_dict *d);
+void match__dict_cleanup(m_dict *d);
+/* Adds key -> value unless the key is there already (the first keeps it). */
+ds_status match__dict_add(m_dict *d, const char *key, size_t len, uint32_t value);
+
+static inline uint64_t match__dict_slot(uint64_t h, size_t entry)
+{
+    return (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(entry + 1);
+}
+
+static inline unsigned match__dict_bit1(const m_dict *d, uint64_t h)
+{
+    return (unsigned)(((h * 0xD6E8FEB86659FD93ULL) >> 40) & d->bloom_mask);
+}
+
+static inline unsigned match__dict_bit2(const m_dict *d, uint64_t h)
+{
+    return (unsigned)(((h * 0xD6E8FEB86659FD93ULL) >> 16) & d->bloom_mask);
+}
+
+/* The value of the key a[0..alen) followed by b[0..blen), whose hash is h
+ * (two pieces: a token with one letter left out). Returns 1 and writes
+ * *value, or 0. */
+static inline int match__dict_get2(const m_dict *d, uint64_t h, const char *a, size_t alen,
+                                   const char *b, size_t blen, uint32_t *value)
+{
+    if (!d->slots)
+        return 0;
+    unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
+    if (!((d->bloom[b1 / 64] >> (b1 % 64)) & (d->bloom[b2 / 64] >> (b2 % 64)) & 1))
+        return 0;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t i = h & d->slot_mask;; i = (i + 1) & d->slot_mask) {
+        uint64_t s = d->slots[i];
+        if (!s)
+            return 0;
+        if ((uint32_t)(s >> 32) != tag)
+            continue;
+        const m_dict_entry *e = &d->entries[(uint32_t)s - 1];
+        const char *k = d->keys + e->off;
+        if (e->hash == h && e->len == alen + blen && memcmp(k, a, alen) == 0 &&
+            memcmp(k + alen, b, blen) == 0) {
+            *value = e->value;
+            return 1;
+        }
+    }
+}
+
+static inline int match__dict_get(const m_dict *d, uint64_t h, const char *key, size_t len,
+                                  uint32_t *value)
+{
+    return match__dict_get2(d, h, key, len, key, 0, value);
+}
 
 typedef struct m_word {
     uint32_t term;
@@ -54,26 +147,93 @@ typedef struct m_posting {
 #define MATCH_LITERAL_MAX 32
 #define MATCH_ALT_MAX 12
 
+/* Clauses kept per pattern (match_prefilter.c). */
+#define MATCH_CLAUSE_MAX 4
+
 typedef struct m_pattern {
     pcre2_code *code;
     const char *re; /* borrowed from the kb */
     double weight;
     int jit; /* JIT-compiled: call pcre2_jit_match directly */
-    /* every match contains one of these substrings; none known when 0 */
-    size_t alt_count;
-    uint8_t alt_len[MATCH_ALT_MAX];
-    char alt[MATCH_ALT_MAX][MATCH_LITERAL_MAX];
+    /* every match satisfies each of these clauses (none known when 0):
+     * clauses[clause_first .. clause_first + clause_count) */
+    uint32_t clause_first;
+    uint32_t clause_count;
 } m_pattern;
+
+/* One of the literals lits[clause_lits[lit_first .. lit_first + lit_count)]
+ * is in every match. */
+typedef struct m_clause {
+    uint32_t lit_first;
+    uint32_t lit_count;
+} m_clause;
+
+typedef struct m_lit {
+    uint32_t off; /* text at lit_text + off, NUL-terminated; 2+ bytes */
+    uint32_t len;
+} m_lit;
+
+/* A literal in the index: its first eight bytes (fewer, zero-padded, if
+ * shorter) and which of them count, compared with eight bytes of the
+ * message at once. */
+typedef struct m_probe {
+    uint64_t head;
+    uint64_t mask;
+    uint32_t lit;
+    uint32_t len;
+} m_probe;
+
+/* Buckets of the literal index: literals by their first three bytes (and,
+ * in a table of their own, two-byte literals by both). */
+#define MATCH_LIT_BUCKETS 4096
+
+static inline unsigned match__lit_bucket(unsigned a, unsigned b, unsigned c)
+{
+    return ((a << 16 | b << 8 | c) * 2654435761u) >> 20 & (MATCH_LIT_BUCKETS - 1);
+}
+
+typedef struct match__prefilter_builder {
+    ds_map *ids; /* literal -> id */
+    size_t text_len, text_cap, lit_cap, clause_cap, clause_lit_cap;
+    int oom;
+} match__prefilter_builder;
+
+/* Reads what every match of re needs into mp's clauses (match_prefilter.c). */
+void match__prefilter_add(match_engine *me, match__prefilter_builder *pb, m_pattern *mp,
+                          const char *re);
+/* Once every pattern is added: the literal index the scan uses. */
+ds_status match__prefilter_index(match_engine *me);
+
+/* Which patterns a message can match, found by one scan of its skeleton for
+ * every literal at once: a pattern can match when each of its clauses has
+ * a literal in the message. Per match_result; stamps say "this message". */
+typedef struct m_scan {
+    uint32_t gen; /* the message scanned, 0 for none */
+    uint32_t *lit_stamp;
+    uint32_t *clause_stamp;
+    uint32_t *pat_stamp;
+    uint8_t *pat_held; /* clauses of the pattern that hold, when pat_stamp is current */
+} m_scan;
+
+ds_status match__scan_init(m_scan *sc, const match_engine *me);
+void match__scan_cleanup(m_scan *sc);
+/* Forgets every stamp (the message counter wrapped). */
+void match__scan_reset(m_scan *sc, const match_engine *me);
+/* Scans s[0..len) as message gen (nonzero). */
+void match__scan(const match_engine *me, m_scan *sc, uint32_t gen, const char *s, size_t len);
+
+/* 1 when pattern p can match the message last scanned. */
+static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p);
 
 struct match_engine {
     const kb_base *kb;
     size_t intent_count;
     int fallback_index;
-    uint8_t *low_priority;                  /* per intent, copied from the kb for the hot path */
-    ds_map *terms;                          /* word -> term id */
-    ds_map *stems;                          /* word of 3+ letters (and softened form) -> term id */
-    uint64_t stem_bloom[MATCH_BLOOM_WORDS]; /* prefix hashes of the stems' keys */
-    ds_map *dels; /* each one-letter deletion of a 5+ letter word -> term id */
+    uint8_t *low_priority; /* per intent, copied from the kb for the hot path */
+    m_dict terms;          /* word -> term id */
+    m_dict stems;          /* word of 3+ letters (and softened form) -> term id */
+    m_dict dels;           /* each one-letter deletion of a 5+ letter word -> term id */
+    uint64_t poly_pow[MATCH_DICT_KEY_MAX + 1]; /* MATCH_POLY^k */
     size_t term_count;
     uint8_t *term_weak; /* 1: the term only comes from example stems */
     size_t term_weak_cap;
@@ -89,8 +249,32 @@ struct match_engine {
     uint32_t *pat_off; /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
     double *pat_max;   /* intent -> the most its patterns can add */
     m_pattern *patterns;
+    m_clause *clauses; /* the patterns' prefilter: see m_pattern */
+    size_t clause_count;
+    uint32_t *clause_lits;
+    size_t clause_lit_count;
+    uint32_t *clause_pattern; /* clause -> its pattern */
+    m_lit *lits;              /* distinct literals of all clauses */
+    size_t lit_count;
+    char *lit_text;
+    uint32_t *lit_clause_off; /* literal -> lit_clauses[off[l]..off[l+1]): clauses naming it */
+    uint32_t *lit_clauses;
+    uint32_t *tri_off; /* bucket -> tri[tri_off[b]..tri_off[b+1]): literals of 3+ bytes */
+    m_probe *tri;
+    uint32_t *duo_off; /* bucket -> duo[...]: two-byte literals */
+    m_probe *duo;
+    /* the buckets with literals, as bits: most positions of a message start
+     * no literal, and a bit test in 512 bytes beats a look at the offsets */
+    uint64_t tri_used[MATCH_LIT_BUCKETS / 64];
+    uint64_t duo_used[MATCH_LIT_BUCKETS / 64];
     pcre2_match_context *mctx;
     ds_map *taught; /* skeleton of a taught message -> intent + 1 (kb "taught") */
 };
+
+static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p)
+{
+    uint32_t need = me->patterns[p].clause_count;
+    return need == 0 || (sc->pat_stamp[p] == sc->gen && sc->pat_held[p] == need);
+}
 
 #endif

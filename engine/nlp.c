@@ -14,6 +14,30 @@
 
 /* ---- lexicon ---------------------------------------------------------- */
 
+static uint64_t bloom_hash(const char *s, size_t len)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
+    return h * 0x9E3779B97F4A7C15ULL;
+}
+
+static void bloom_add(uint64_t *bloom, const char *s, size_t len)
+{
+    uint64_t h = bloom_hash(s, len);
+    unsigned a = (unsigned)(h >> 51) % NLP_BLOOM_BITS, b = (unsigned)(h >> 38) % NLP_BLOOM_BITS;
+    bloom[a / 64] |= 1ULL << (a % 64);
+    bloom[b / 64] |= 1ULL << (b % 64);
+}
+
+/* 0 when s is certainly not in the set, 1 when it may be. */
+static int bloom_may_have(const uint64_t *bloom, const char *s, size_t len)
+{
+    uint64_t h = bloom_hash(s, len);
+    unsigned a = (unsigned)(h >> 51) % NLP_BLOOM_BITS, b = (unsigned)(h >> 38) % NLP_BLOOM_BITS;
+    return (bloom[a / 64] >> (a % 64)) & (bloom[b / 64] >> (b % 64)) & 1;
+}
+
 nlp_lexicon *nlp_lexicon_new(void)
 {
     nlp_lexicon *lx = ds_calloc(1, sizeof *lx);
@@ -94,6 +118,7 @@ ds_status nlp_lexicon_add_shorthand(nlp_lexicon *lx, const char *from, const cha
     }
     lx->expansions[lx->expansion_count] = val;
     st = ds_map_put(lx->shorthand, key, strlen(key), lx->expansion_count);
+    bloom_add(lx->shorthand_bloom, key, strlen(key));
     ds_free(key);
     if (st != DS_OK) {
         ds_free(val);
@@ -156,6 +181,7 @@ ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err)
     }
     st = ds_map_put(lx->words, w, strlen(w), 1) == DS_OK ? DS_OK
                                                          : ds_fail(err, DS_ENOMEM, "out of memory");
+    bloom_add(lx->words_bloom, w, strlen(w));
     ds_free(w);
     return st;
 }
@@ -163,7 +189,7 @@ ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err)
 int nlp_lexicon_is_word(const nlp_lexicon *lx, const char *s, size_t len)
 {
     size_t v;
-    return lx && ds_map_get(lx->words, s, len, &v);
+    return lx && bloom_may_have(lx->words_bloom, s, len) && ds_map_get(lx->words, s, len, &v);
 }
 
 ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err)
@@ -268,11 +294,39 @@ static int is_mark_cat(utf8proc_category_t c)
     return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
 }
 
+/* The letters of Turkish beyond ASCII, both cases (ç ğ ı ö ş ü â î û,
+ * Ç Ğ İ Ö Ş Ü Â Î Û): by far the commonest non-ASCII code points, answered
+ * without a look at utf8proc's tables. */
+static int turkish_letter(int32_t cp)
+{
+    switch (cp) {
+    case 0xE7:
+    case 0x11F:
+    case 0x131:
+    case 0xF6:
+    case 0x15F:
+    case 0xFC:
+    case 0xE2:
+    case 0xEE:
+    case 0xFB:
+    case 0xC7:
+    case 0x11E:
+    case 0x130:
+    case 0xD6:
+    case 0x15E:
+    case 0xDC:
+    case 0xC2:
+    case 0xCE:
+    case 0xDB: return 1;
+    default: return 0;
+    }
+}
+
 static int is_letter(int32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    return is_letter_cat(utf8proc_category(cp));
+    return turkish_letter(cp) || is_letter_cat(utf8proc_category(cp));
 }
 
 static int is_digit(int32_t cp)
@@ -315,6 +369,12 @@ static ds_status decode(nlp_text *t, const uint8_t *in, size_t len, size_t *coun
         if (in[pos] < 0x80) {
             cp = in[pos];
             k = 1;
+        } else if (in[pos] >= 0xC2 && in[pos] <= 0xDF && pos + 1 < len &&
+                   (in[pos + 1] & 0xC0) == 0x80) { /* two bytes: all of Turkish */
+            cp = (in[pos] & 0x1F) << 6 | (in[pos + 1] & 0x3F);
+            k = 2;
+            if (!turkish_letter(cp) && is_mark_cat(utf8proc_category(cp)))
+                *needs_nfc = 1;
         } else {
             k = utf8proc_iterate(in + pos, (utf8proc_ssize_t)(len - pos), &cp);
             if (k < 0)
@@ -348,8 +408,20 @@ static int32_t turkish_lower(int32_t cp)
 {
     if (cp < 0x80)
         return (cp >= 'A' && cp <= 'Z') ? (cp == 'I' ? CP_DOTLESS_I : cp + 32) : cp;
-    if (cp == CP_DOTTED_CAP_I)
-        return 'i';
+    switch (cp) {
+    case CP_DOTTED_CAP_I: return 'i';
+    case 0xC7: return 0xE7;   /* Ç */
+    case 0x11E: return 0x11F; /* Ğ */
+    case 0xD6: return 0xF6;   /* Ö */
+    case 0x15E: return 0x15F; /* Ş */
+    case 0xDC: return 0xFC;   /* Ü */
+    case 0xC2: return 0xE2;   /* Â */
+    case 0xCE: return 0xEE;   /* Î */
+    case 0xDB: return 0xFB;   /* Û */
+    default: break;
+    }
+    if (turkish_letter(cp))
+        return cp; /* already lower case */
     return utf8proc_tolower(cp);
 }
 
@@ -388,7 +460,7 @@ static size_t fold(const int32_t *src, size_t n, int32_t *dst)
             out = (is_letter(lc) || is_kept_punct(lc)) ? lc : ' ';
         else if (lc == 0x2019 || lc == 0x2018 || lc == 0x00B4 || lc == 0x02BC)
             out = '\'';
-        else if (is_letter_cat(utf8proc_category(lc)))
+        else if (is_letter(lc))
             out = lc;
         else if (is_mark_cat(utf8proc_category(lc)))
             continue; /* a mark NFC could not compose: drop it */
@@ -434,11 +506,33 @@ static char skeleton_char(int32_t cp)
     return 0;
 }
 
+/* ds_buf_append without the call, for the few bytes at a time the hot path
+ * adds; the buffer grows (rarely) through ds_buf_append. */
+static void buf_add(ds_buf *b, const char *s, size_t n)
+{
+    if (!b->failed && b->len + n + 1 <= b->cap) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        ds_buf_append(b, s, n);
+    }
+}
+
 static void put_cp(ds_buf *b, int32_t cp)
 {
-    uint8_t u[4];
-    utf8proc_ssize_t k = utf8proc_encode_char(cp, u);
-    ds_buf_append(b, (const char *)u, (size_t)k);
+    char u[4];
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        buf_add(b, u, 1);
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        buf_add(b, u, 2);
+    } else {
+        utf8proc_ssize_t k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)u);
+        buf_add(b, u, (size_t)k);
+    }
 }
 
 static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kind, int expanded)
@@ -450,11 +544,11 @@ static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kin
     t->toks[i].len = len;
     t->toks[i].kind = kind;
     t->toks[i].expanded = expanded;
-    ds_buf_append(&t->tokbuf, s, len);
-    ds_buf_append(&t->tokbuf, "", 1);
+    buf_add(&t->tokbuf, s, len);
+    buf_add(&t->tokbuf, "", 1);
     if (t->skeleton.len)
-        ds_buf_append(&t->skeleton, " ", 1);
-    ds_buf_append(&t->skeleton, s, len);
+        buf_add(&t->skeleton, " ", 1);
+    buf_add(&t->skeleton, s, len);
 }
 
 /* A word token, with its shorthand expanded. */
@@ -462,7 +556,8 @@ static void add_word(nlp_text *t, const nlp_lexicon *lx, const char *s, size_t l
                      nlp_token_kind kind)
 {
     size_t idx;
-    if (lx && kind == NLP_TOK_WORD && ds_map_get(lx->shorthand, s, len, &idx)) {
+    if (lx && kind == NLP_TOK_WORD && bloom_may_have(lx->shorthand_bloom, s, len) &&
+        ds_map_get(lx->shorthand, s, len, &idx)) {
         const char *e = lx->expansions[idx];
         while (*e) {
             size_t k = strcspn(e, " ");
@@ -678,7 +773,7 @@ static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b)
             continue;
         }
         if (need_space)
-            ds_buf_append(&t->folded, " ", 1);
+            buf_add(&t->folded, " ", 1);
         need_space = 0;
         put_cp(&t->folded, cp);
     }

@@ -9,6 +9,10 @@
 #include "ds_limits.h"
 #include "nlp.h"
 
+/* Bits of the bloom sets in front of the shorthand and word maps: every
+ * word token is looked up in both, and almost none is there. */
+#define NLP_BLOOM_BITS 8192
+
 struct nlp_lexicon {
     ds_map *shorthand; /* skeleton token -> index into expansions */
     char **expansions; /* skeleton words joined by single spaces */
@@ -17,6 +21,8 @@ struct nlp_lexicon {
     ds_map *suffixes;
     size_t max_suffix_len;
     ds_map *words; /* real words the matcher never reads as a typo of another */
+    uint64_t shorthand_bloom[NLP_BLOOM_BITS / 64];
+    uint64_t words_bloom[NLP_BLOOM_BITS / 64];
     /* the suffixes again as a trie over 'a'..'z', for the per-token split
      * check on the hot path; node 0 is the root */
     int32_t (*trie)[26];

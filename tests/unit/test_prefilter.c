@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The pattern prefilter must be exact: whenever a pattern of the shipped
- * knowledge base matches a message, the message contains one of the texts
- * the prefilter requires. Checked over every message of the given files. */
+ * knowledge base matches a message, the message satisfies every clause the
+ * prefilter requires (contains one of each clause's texts). Checked over
+ * every message of the given files. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ int main(int argc, char **argv)
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     size_t total = me->pat_off[me->intent_count], with_filter = 0, matches = 0;
     for (size_t p = 0; p < total; p++)
-        with_filter += me->patterns[p].alt_count > 0;
+        with_filter += me->patterns[p].clause_count > 0;
     for (int f = 2; f < argc; f++) {
         FILE *in = fopen(argv[f], "r");
         char line[4096];
@@ -44,10 +45,16 @@ int main(int argc, char **argv)
                 if (pcre2_match(mp->code, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) < 0)
                     continue;
                 matches++;
-                int ok = mp->alt_count == 0;
-                for (size_t a = 0; a < mp->alt_count && !ok; a++)
-                    ok = contains(s, mp->alt[a], mp->alt_len[a]);
-                CHECK_MSG(ok, "/%s/ matches \"%s\" but its prefilter rejects it", mp->re, s);
+                for (uint32_t c = 0; c < mp->clause_count; c++) {
+                    const m_clause *cl = &me->clauses[mp->clause_first + c];
+                    int ok = 0;
+                    for (uint32_t a = 0; a < cl->lit_count && !ok; a++) {
+                        const m_lit *lit = &me->lits[me->clause_lits[cl->lit_first + a]];
+                        ok = contains(s, me->lit_text + lit->off, lit->len);
+                    }
+                    CHECK_MSG(ok, "/%s/ matches \"%s\" but its prefilter clause %u rejects it",
+                              mp->re, s, c);
+                }
             }
         }
         if (in)
