@@ -510,7 +510,9 @@ async def t_store_unresponsive(ctx):
             await asyncio.sleep(0.2)
         f = await s.wait(lambda f: f.get("type") in ("ack", "error"), 1.0, "ack or error", mark)
         check(f.get("type") == "error", "nothing is acknowledged while the database is away", f)
-        check(slowest < 1.0, "the loop never waits for the database: slowest %.2f s" % slowest)
+        # (a stalled loop takes the 10 s of a connect timeout; a busy machine
+        # may delay one answer by a second or two)
+        check(slowest < 2.5, "the loop never waits for the database: slowest %.2f s" % slowest)
         check(codes == {503}, "/readyz fails throughout: %r" % codes)
         proxy.thaw()
         token, answered = s.token, None
