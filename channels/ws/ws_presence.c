@@ -24,7 +24,9 @@ static long long wall(void)
 static void note(ws_server *srv, const char *kind, long long key, int present, int room)
 {
     ds_error err;
-    if (!srv->shared || ws__batch(srv) != DS_OK)
+    /* draining: the node is forgotten whole as it stops (ws__presence_stop),
+     * and the loop's timers may be gone already */
+    if (!srv->shared || srv->draining || ws__batch(srv) != DS_OK)
         return; /* the other nodes learn it with the next change or beat */
     if (store_presence_set(srv->db, srv->node, kind, key, present, room, &err) != DS_OK)
         ws__log(srv, WS_LOG_WARN, "presence_failed", 0, "cannot note a connection: %s",
@@ -109,7 +111,7 @@ void ws__presence_agent(ws_server *srv, ws_conn *c, int on)
             return; /* another tab of the same agent stays at work */
     c->room_told = on ? c->free_room : -1;
     note(srv, "agent", c->agent->id, on, on && c->free_room);
-    if (!on && srv->shared && ws__batch(srv) == DS_OK)
+    if (!on && srv->shared && !srv->draining && ws__batch(srv) == DS_OK)
         store_offer_drop(srv->db, 0, c->agent->id, srv->node, NULL);
 }
 
@@ -178,6 +180,8 @@ size_t ws__presence_tick(ws_server *srv)
 
 void ws__presence_stop(ws_server *srv)
 {
-    if (srv->shared && ws__batch(srv) == DS_OK)
+    /* in the open batch if there is one (committed just after), else on
+     * its own: the loop may be gone, so no new batch is scheduled on it */
+    if (srv->shared)
         store_node_forget(srv->db, srv->node, NULL);
 }
