@@ -3,7 +3,8 @@
  * at start-up, on reload and by `destek kb lint`: every message a flow, the
  * router or the identity check says, each rendering with known variables;
  * every intent's flow a real one, with params it reads; every flow an
- * intent can reach. */
+ * intent can reach; every short yes-or-no answer a fact of the shop's with
+ * both its answers. */
 #include "dlg_int.h"
 
 #include <stdarg.h>
@@ -123,6 +124,32 @@ static void check_templates(checker *c)
     }
 }
 
+/* The short answers to yes-or-no questions (yesno.c): each "yes_no.PATH.yes"
+ * names a fact of shop.json and has its ".no", so the answer follows the
+ * fact whichever way the shop sets it. */
+static void check_yes_no(checker *c)
+{
+    static const char prefix[] = "yes_no.", yes[] = ".yes";
+    size_t pl = sizeof prefix - 1, yl = sizeof yes - 1;
+    for (size_t i = 0; i < kb_message_count(c->kb); i++) {
+        const char *key = kb_message_at(c->kb, i)->key;
+        size_t n = strlen(key);
+        if (n <= pl + yl || strncmp(key, prefix, pl) != 0 || strcmp(key + n - yl, yes) != 0)
+            continue;
+        char f[160], no[160];
+        snprintf(f, sizeof f, "messages.%s", key);
+        snprintf(no, sizeof no, "%.*s.no", (int)(n - yl), key);
+        ds_buf b;
+        ds_buf_init(&b);
+        if (!kb_shop_lookup((void *)c->kb, key + pl, n - pl - yl, &b))
+            problem(c, 1, "dialogue.json", f, "no fact \"%.*s\" in shop.json", (int)(n - pl - yl),
+                    key + pl);
+        ds_buf_cleanup(&b);
+        if (!kb_message_get(c->kb, no))
+            problem(c, 1, "dialogue.json", f, "missing its answer for no: %s", no);
+    }
+}
+
 static int has_param(const dlg_flow *f, const char *name)
 {
     for (const char *const *p = f->params; p && *p; p++)
@@ -178,6 +205,7 @@ int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx)
         need(&c, (*f)->says, who);
     }
     check_templates(&c);
+    check_yes_no(&c);
     check_bindings(&c);
     return c.errors;
 }

@@ -26,6 +26,9 @@
 #define DLG_MAX_STALLS 2
 /* A message asking about more parts of an answer than this gets it whole. */
 #define DLG_MAX_TOPICS 2
+/* s->last_topics after a short yes-or-no answer: no topic mask of one or
+ * two parts equals it, so the next question is never taken as a repeat. */
+#define DLG_TOPICS_SHORT (~0u)
 /* Bytes of a flow's own slots in the session. */
 #define DLG_SLOTS_MAX 512
 
@@ -289,6 +292,20 @@ void dlg__hand_off(dlg_turn *t, const char *priority, const char *reason);
 int dlg__answer_offer(dlg_turn *t, const char *reason);
 /* Ends this flow and starts the flow named `flow` with the same message. */
 void dlg__start(dlg_turn *t, const char *flow);
+
+/* ---- questions (ask.c) ------------------------------------------------- */
+
+/* The message asks something: a "?", a question particle or word. */
+int dlg__message_asks(const dlg_turn *t);
+/* The message asks yes or no ("kapıda ödeme var mı"): a question particle
+ * and no question word. */
+int dlg__message_yes_no(const dlg_turn *t);
+/* (yesno.c) A yes-or-no question about a fact of the shop: says the
+ * dialogue.json answer ("yes_no.PATH.yes" or ".no", by the value of PATH in
+ * shop.json) of the fact whose words the message names most specifically,
+ * in a phrase of at least min_words words, and returns 1; 0, saying
+ * nothing, when it asks about none. */
+int dlg__say_yes_no(dlg_turn *t, size_t min_words);
 
 /* ---- feelings (feelings.c) ---------------------------------------------- */
 

@@ -33,15 +33,40 @@ static void record(dlg_turn *t, const char *text)
                                                     "normal", details.data, now, NULL, NULL)
                                 : DS_ENOMEM;
     ds_buf_cleanup(&details);
+    /* {{yeni_adres}} is the message; an address kept from an earlier one
+     * is what the shopper is shown as sent */
+    const char *typed = t->text;
+    t->text = text;
     dlg__say(t, st == DS_OK ? "address.done" : "no_store");
+    t->text = typed;
     dlg__end(t);
 }
 
-/* "yeni adres Caferağa Mah. Moda Cad. No 12": not asked for again. */
-static void start(dlg_turn *t)
+/* A number in the message: a door, a block. */
+static int has_number(const dlg_turn *t)
+{
+    for (size_t i = 0; i < nlp_text_token_count(t->msg); i++)
+        if (nlp_text_token(t->msg, i)->kind == NLP_TOK_NUMBER)
+            return 1;
+    return 0;
+}
+
+/* The message reads as an address: a few words, a part of one ("mah",
+ * "sokak", "no") or, as the answer to the question, a door number, and not
+ * a question ("yarın söylesem olur mu"). */
+static int looks_like_address(const dlg_turn *t, size_t min_words, int asked)
+{
+    return nlp_text_token_count(t->msg) >= min_words && !dlg__message_yes_no(t) &&
+           (dlg__message_has(t, "address_parts") || (asked && has_number(t)));
+}
+
+/* "yeni adres Caferağa Mah. Moda Cad. No 12", in the first message or with
+ * the order number or the e-mail before it was asked for: not asked for
+ * again. */
+static void note(dlg_turn *t)
 {
     address_slots *sl = t->slots;
-    if (nlp_text_token_count(t->msg) >= 5 && dlg__message_has(t, "address_parts"))
+    if (!sl->said[0] && looks_like_address(t, 5, 0))
         dlg__keep_text(t, sl->said, sizeof sl->said);
 }
 
@@ -61,8 +86,9 @@ static void act(dlg_turn *t)
     }
 }
 
-/* An address mentions "mahalle", "cadde", "adres": it is the answer unless
- * it asks for another order dialogue. */
+/* The answer is the address unless it asks for another order dialogue; one
+ * that does not read as an address ("yarın söylesem olur mu", "bilmem") is
+ * asked again with what an address needs, never passed on as one. */
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
@@ -70,7 +96,10 @@ static int answer(dlg_turn *t, const char *step)
     if (dlg__message_is(t, "abandon", 0) || (t->asked && t->asked != t->flow) ||
         !(t->intent < 0 || t->asked == t->flow || words >= 4))
         return 0;
-    if (words < 3) {
+    /* a question of the knowledge base in between is the router's */
+    if (t->intent >= 0 && t->asked != t->flow && !looks_like_address(t, 3, 1))
+        return 0;
+    if (!looks_like_address(t, 3, 1)) {
         dlg__say(t, "address.unusable");
         dlg__wait(t, "address");
         return 1;
@@ -91,7 +120,7 @@ const dlg_flow dlg_flow_address = {
     .slots = slots,
     .slot_count = sizeof slots / sizeof slots[0],
     .slots_size = sizeof(address_slots),
-    .start = start,
+    .note = note,
     .act = act,
     .answer = answer,
 };

@@ -43,27 +43,51 @@ static void confirm(dlg_turn *t)
     dlg__end(t);
 }
 
+/* The shopper says they no longer want the order, or asks to cancel again,
+ * instead of "evet" ("artık istemiyorum, yanlış aldım", "iptal edin
+ * lütfen"): that is a yes. A reason alone ("yanlış renk seçtim") is heard
+ * and the question asked again. Not when it keeps the order ("iptal etmeyin"), and not a question
+ * ("iptal edersem param ne zaman yatar"). */
+static int means_yes(const dlg_turn *t)
+{
+    if (dlg__message_has(t, "keep_order") || dlg__message_asks(t) ||
+        dlg__message_is(t, "abandon", 0))
+        return 0;
+    return dlg__message_has(t, "cancel_wish") ||
+           (t->asked == t->flow && !t->clarify && t->out->confidence >= 0.6);
+}
+
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
     /* cancelling cannot be undone: a yes must be a yes ("tamam, yarın
      * yazarım" is not) */
-    if (dlg__message_agrees(t)) {
+    if (dlg__message_agrees(t) || (!dlg__message_is(t, "no", 1) && means_yes(t))) {
         confirm(t);
         return 1;
     }
-    if (dlg__message_is(t, "no", 1) || dlg__message_has(t, "not_now")) {
+    if (dlg__message_is(t, "no", 1) || dlg__message_has(t, "not_now") ||
+        dlg__message_has(t, "keep_order")) {
         dlg__say(t, "cancel.kept");
         dlg__end(t);
         return 1;
     }
+    /* "iptal edersem param ne zaman yatar": answered, and asked again */
+    if (dlg__message_asks(t) && dlg__message_has(t, "followup_refund")) {
+        dlg__say(t, "cancel.refund");
+        dlg__wait(t, "confirm");
+        t->answered_aside = 1; /* a question answered: not the step asked in vain */
+        return 1;
+    }
     /* "yanlış renk seçtim o yüzden": the reason, not a new request (an
-     * order not yet shipped has no damaged or wrong item to report) */
+     * order not yet shipped has no damaged or wrong item to report); what
+     * cannot be read at all ("bilmiyorum ki") is asked again with how to
+     * answer */
     const dlg_flow *f = t->asked;
-    int reason = t->intent < 0 || t->clarify || t->out->confidence < 0.6 ||
-                 (f && (f->flags & DLG_FLOW_AFTER_SALES));
-    if (reason && !dlg__message_is(t, "abandon", 0)) {
-        dlg__say(t, "cancel.confirm_again");
+    int reason = f && (f->flags & DLG_FLOW_AFTER_SALES);
+    int unusable = t->intent < 0 || t->clarify || t->out->confidence < 0.6;
+    if ((reason || unusable) && !dlg__message_is(t, "abandon", 0)) {
+        dlg__say(t, reason || t->intent >= 0 ? "cancel.confirm_again" : "cancel.confirm_hint");
         dlg__wait(t, "confirm");
         return 1;
     }
@@ -71,9 +95,17 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "cancel.confirm",      "cancel.done",          "cancel.kept",
-    "cancel.shipped",      "cancel.already",       "cancel.delivered",
-    "cancel.audit_reason", "cancel.confirm_again", NULL,
+    "cancel.confirm",
+    "cancel.done",
+    "cancel.kept",
+    "cancel.shipped",
+    "cancel.already",
+    "cancel.delivered",
+    "cancel.audit_reason",
+    "cancel.confirm_again",
+    "cancel.refund",
+    "cancel.confirm_hint",
+    NULL,
 };
 
 const dlg_flow dlg_flow_cancel = {

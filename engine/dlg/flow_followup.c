@@ -5,8 +5,9 @@
  * order, never as off-topic. The router starts it when such a message has no
  * better home; what it answers is chosen by the words of dialogue.json
  * (followup_when, _time, _who, _courier, _exception, _refund, _send) and
- * the order's state; with a return or exchange of the order on its way,
- * "nasıl göndereceğim" and "ne zaman" are about that. */
+ * the order's state (followup.KIND.STATE, else followup.any.STATE: a late
+ * dispatch or a stuck parcel is the answer to any of them); with a return or exchange of the order
+ * on its way, "nasıl göndereceğim" and "ne zaman" are about that. */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -19,7 +20,7 @@ static const char *group_of(const dlg_turn *t)
 {
     const store_order *o = t->order;
     if (dlg__is_unshipped(o))
-        return "unshipped";
+        return dlg__dispatch_late(t, o) ? "late" : "unshipped";
     if (strcmp(o->status, "shipped") == 0)
         return dlg__stuck(t, o) ? "stuck" : "shipped";
     if (strcmp(o->status, "out_for_delivery") == 0 || strcmp(o->status, "delivered") == 0)
@@ -32,6 +33,8 @@ static void say_for(dlg_turn *t, const char *kind)
     char key[64];
     const char *group = group_of(t);
     snprintf(key, sizeof key, "followup.%s.%s", kind, group);
+    if (!kb_message_get(t->kb, key)) /* what is true of the state whatever was asked */
+        snprintf(key, sizeof key, "followup.any.%s", group);
     if (kb_message_get(t->kb, key))
         dlg__say(t, key);
     else if (t->intent >= 0 && !t->clarify && !kb_intent_at(t->kb, (size_t)t->intent)->flow)

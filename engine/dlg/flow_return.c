@@ -157,6 +157,21 @@ static int answer(dlg_turn *t, const char *step)
     return_slots *sl = t->slots;
     if (!dlg__verified_order(t))
         return 1;
+    /* "param ne zaman yatar" while the return is being made: about this
+     * return, answered, and the question asked again (not another order's
+     * refund records) */
+    if (dlg__message_asks(t) && dlg__message_has(t, "followup_refund") &&
+        !dlg__message_has(t, "not_received")) {
+        char key[32];
+        snprintf(key, sizeof key, "resume.%s", step);
+        dlg__say(t, "return.refund_info");
+        dlg__say(t, key);
+        for (size_t i = 0; strcmp(step, "item") == 0 && i < t->order->item_count; i++)
+            dlg__add_quick_reply_copy(t->out, t->order->items[i].name);
+        dlg__wait(t, step);
+        t->answered_aside = 1; /* a question answered: not the step asked in vain */
+        return 1;
+    }
     if (strcmp(step, "item") == 0) {
         int r = dlg__answer_item(t, &sl->item, "item");
         if (r < 2) {
@@ -167,26 +182,32 @@ static int answer(dlg_turn *t, const char *step)
     } else if (strcmp(step, "reason") == 0) {
         if (!reason_from_message(t))
             return 0;
-    } else if (dlg__message_is(t, "yes", 1) || dlg__message_is(t, "opened", 1)) {
-        sl->opened = 1;
-    } else if (dlg__message_is(t, "no", 1) || dlg__message_is(t, "sealed", 1)) {
-        sl->opened = 0;
     } else {
-        return 0;
+        /* "bir kere sürdüm", "jelatini üstünde": the answer in other words */
+        int opened = dlg__message_is(t, "yes", 1) || dlg__message_has(t, "opened"),
+            sealed = dlg__message_is(t, "no", 1) || dlg__message_has(t, "sealed");
+        if (opened != sealed) {
+            sl->opened = opened;
+        } else if (t->intent < 0 || t->clarify || t->asked == t->flow) {
+            dlg__say(t, "return.opened_hint"); /* asked again, with how to answer */
+            dlg__wait(t, "opened");
+            return 1;
+        } else {
+            return 0;
+        }
     }
     act(t);
     return 1;
 }
 
 static const char *const says[] = {
-    "return.not_yet",           "return.already_returned",
-    "return.ask_item",          "return.ask_reason",
-    "return.ask_opened",        "return.accepted",
-    "return.accepted_fault",    "return.rejected_window",
-    "return.rejected_category", "return.rejected_opened",
-    "return.warranty_hint",     "items.ask_again",
-    "items.not_in_order",       "return.under_way",
-    "return_status.requested",  NULL,
+    "return.not_yet",         "return.already_returned", "return.ask_item",
+    "return.ask_reason",      "return.ask_opened",       "return.accepted",
+    "return.accepted_fault",  "return.rejected_window",  "return.rejected_category",
+    "return.rejected_opened", "return.warranty_hint",    "items.ask_again",
+    "items.not_in_order",     "return.under_way",        "return_status.requested",
+    "return.opened_hint",     "return.refund_info",      "resume.item",
+    "resume.reason",          "resume.opened",           NULL,
 };
 
 const dlg_flow dlg_flow_return = {

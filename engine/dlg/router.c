@@ -394,8 +394,12 @@ static ds_status faq_turn(dlg_turn *t)
         t->out->clarify = 0;
         s->clarify_a = s->clarify_b = -1;
     }
-    /* people are on it: what the bot cannot place is for them, not a menu */
-    if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t)) {
+    /* people are on it: what the bot cannot place is for them, not a menu;
+     * a question about the verified order it can answer ("kapıcıya
+     * bırakabilirler mi") is still answered below */
+    int order_question = s->verified[0] && t->env->db && follow_up_words(t);
+    if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t) &&
+        !order_question) {
         s->clarify_a = s->clarify_b = -1;
         s->unsure = 0;
         t->out->intent = "fallback";
@@ -430,11 +434,34 @@ static ds_status faq_turn(dlg_turn *t)
         follow_up(t);
         return DS_OK;
     }
+    /* "kapıda ödeme var mı": yes or no first, from the shop's facts, the
+     * rest a tap away (whichever of two close intents it was). Not the same
+     * words again (the honest "no more" below), and a question about two
+     * parts of an answer gets both, unless a fact is named in full ("banka
+     * kartına taksit") */
+    int short_answer = 0;
+    if (t->intent >= 0 && !dlg__flow_of(t->kb, t->intent) &&
+        !(t->intent == s->last_faq && skeleton_hash(t) == s->last_ask)) {
+        unsigned parts = dlg__topics(t, (size_t)t->intent);
+        short_answer = dlg__say_yes_no(t, parts & (parts - 1) ? 2 : 1);
+    }
+    if (short_answer) {
+        t->clarify = 0;
+        t->out->clarify = 0;
+    }
     s->unsure = (t->clarify || t->intent < 0) ? s->unsure + 1 : 0;
     t->flow = NULL;
     int repeat = 0, refused = 0;
     unsigned long long ask = skeleton_hash(t);
-    if (t->clarify) {
+    if (short_answer) {
+        s->clarify_a = s->clarify_b = -1;
+        t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+        s->last_topics = DLG_TOPICS_SHORT; /* whatever is asked next is not a repeat */
+        if (s->flow) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+    } else if (t->clarify) {
         clarify(t);
     } else if (t->intent < 0 && s->flow) {
         /* not understood in the middle of a dialogue: no off-topic refusal,
@@ -448,7 +475,9 @@ static ds_status faq_turn(dlg_turn *t)
         int idx = t->intent >= 0 ? t->intent : kb_intent_find(t->kb, "fallback");
         /* the same answer twice in a row is not an answer */
         unsigned topics = t->intent >= 0 ? dlg__topics(t, (size_t)t->intent) : 0;
-        repeat = t->intent >= 0 && t->intent == s->last_faq && topics == s->last_topics;
+        repeat = t->intent >= 0 && t->intent == s->last_faq &&
+                 (topics == s->last_topics ||
+                  (s->last_topics == DLG_TOPICS_SHORT && ask == s->last_ask));
         s->last_topics = topics;
         if (repeat) {
             /* other words: the sentence they ask for; the same words again,
