@@ -7,6 +7,8 @@ packages=(
   gcc clang llvm clang-format pkg-config meson ninja-build python3
   libpcre2-dev libjansson-dev libsqlite3-dev libutf8proc-dev libstemmer-dev libpq-dev postgresql
   libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libssl-dev python3-websockets
+  libvips-dev  # photos (engine/media.c); libheif comes with it for HEIC
+  libvips-tools python3-pil  # tests: making and reading test photos (HEIC, EXIF)
   nodejs chromium tzdata
 )
 
