@@ -273,8 +273,9 @@ int cmd_serve(int argc, char **argv)
         rc = 1;
         goto out;
     }
+    /* no vips_shutdown(): the process ends here, and libvips's threads
+     * would be joined for nothing */
     rc = ws_server_run(&cfg);
-    vips_shutdown();
 out:
     json_decref(config);
     return rc;

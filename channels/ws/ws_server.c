@@ -793,6 +793,7 @@ int ws_server_run(const ws_config *cfg)
             if (lws_service(srv.ctx, 0) < 0)
                 break;
         lws_context_destroy(srv.ctx);
+        srv.ctx_alive = NULL; /* nothing may be scheduled on it now */
     }
     signal_ctx = NULL;
     close_engine(&srv);
