@@ -150,6 +150,11 @@ void store__bind_int(store_q *q, int idx, long long v)
     q->drv->bind_int(q, idx, v);
 }
 
+void store__bind_blob(store_q *q, int idx, const void *data, size_t len)
+{
+    q->drv->bind_blob(q, idx, data, len);
+}
+
 store_rc store__step(store_db *db, store_q *q)
 {
     if (db->step_fail_at && ++db->step_count >= db->step_fail_at) {
@@ -173,6 +178,11 @@ const char *store__col_text(store_q *q, int col)
 long long store__col_int(store_q *q, int col)
 {
     return q->drv->col_int(q, col);
+}
+
+const void *store__col_blob(store_q *q, int col, size_t *len)
+{
+    return q->drv->col_blob(q, col, len);
 }
 
 char *store__col_dup(store_q *q, int col, int *oom)

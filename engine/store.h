@@ -42,7 +42,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -201,6 +201,48 @@ ds_status store_batch_begin(store_db *db, ds_error *err);
 ds_status store_batch_commit(store_db *db, ds_error *err);
 /* Rolls the open batch back whatever its nesting (nothing of it stays). */
 void store_batch_abort(store_db *db);
+
+/* ---- attachments: photos and files in a conversation ----------------------- */
+
+/* What the store keeps of an attachment besides its bytes. The bytes are
+ * stored as given: checking and re-encoding them is the caller's
+ * (engine/media.c). */
+typedef struct store_attachment {
+    long long id, conversation;
+    long long message; /* the conversation entry made for it */
+    char who[8];       /* "shopper" or "agent" */
+    char type[48];     /* media type: image/jpeg, image/png, application/pdf */
+    long long size;    /* bytes */
+    int width, height; /* pixels; 0 for a file that is not an image */
+    char created_at[40];
+} store_attachment;
+
+#define STORE_ATTACHMENT_MAX_LEN (16 * 1024 * 1024)
+
+/* Adds an attachment of `who` ("shopper" or "agent"; agent: the agent's
+ * name, shown with the entry, or NULL) to conversation conv, with the
+ * conversation entry it belongs to: a message of role who, text "", details
+ * {"attachment":{"id","type","size","width","height"}} (and "agent"), in
+ * one transaction (a savepoint of an open batch). data[0..len) is borrowed
+ * (0 < len <= STORE_ATTACHMENT_MAX_LEN). now is ISO 8601 with an offset.
+ * *out (may be NULL) gets the row as stored. DS_EINVAL for a bad who, len or
+ * now; DS_ENOTFOUND when there is no such conversation; DS_EDB. */
+ds_status store_attachment_add(store_db *db, long long conv, const char *who, const char *agent,
+                               const char *type, const void *data, size_t len, int width,
+                               int height, const char *now, store_attachment *out, ds_error *err);
+
+/* Attachment id, only when it belongs to conversation conv (conv 0: any;
+ * the caller has checked who may read it). DS_ENOTFOUND otherwise, the same
+ * whether it does not exist or belongs elsewhere. *out gets its row; data
+ * (may be NULL: the row alone) gets its bytes, owned (ds_free), *len their
+ * length. */
+ds_status store_attachment_get(store_db *db, long long id, long long conv, store_attachment *out,
+                               void **data, size_t *len, ds_error *err);
+
+/* A conversation's attachments, oldest first, without their bytes. *out is
+ * an owned array (ds_free), NULL when there are none. */
+ds_status store_attachments_list(store_db *db, long long conv, store_attachment **out,
+                                 size_t *count, ds_error *err);
 
 /* ---- events between the nodes of one shared database -------------------- */
 
@@ -564,17 +606,18 @@ typedef struct store_destruction {
 
 /* Everything the store holds about the customer's conversations, as one
  * JSON object text: "subject" (kind, orders), "conversations" (each with
- * "messages", "handoffs" and the saved dialogue), "requests" (the team's
+ * "messages", "handoffs", "attachments" described without their bytes, and
+ * the saved dialogue), "requests" (the team's
  * requests about their orders, and offline requests they left), "returns".
  * *json owned (ds_free). */
 ds_status store_privacy_export(store_db *db, store_subject_kind kind, const char *value,
                                char **json, ds_error *err);
 
-/* Deletes the customer's conversations with their messages, hand-offs and
- * offline requests, and the free text of their requests and cases (the
- * orders, returns and requests stay: the shop's records), in one
- * transaction, then scrubs the files so none of it can be read back.
- * Writes a destruction record; *out (may be NULL) gets its counts. */
+/* Deletes the customer's conversations with their messages (and the
+ * attachments of those), hand-offs and offline requests, and the free text of their requests and
+ * cases (the orders, returns and requests stay: the shop's records), in one transaction, then
+ * scrubs the files so none of it can be read back. Writes a destruction record; *out (may be NULL)
+ * gets its counts. */
 ds_status store_privacy_erase(store_db *db, store_subject_kind kind, const char *value,
                               const char *now, store_destruction *out, ds_error *err);
 

@@ -139,6 +139,12 @@ typedef enum store_stmt_id {
     STMT_OFFERS_LIST,
     STMT_AGENTS_AT_WORK,
     STMT_HANDOFF_TRANSFER,
+    STMT_ATTACH_MSG_INSERT,
+    STMT_ATTACH_INSERT,
+    STMT_ATTACH_MSG_DETAILS,
+    STMT_ATTACH_GET,
+    STMT_ATTACH_DATA,
+    STMT_ATTACH_LIST,
     STMT_COUNT_
 } store_stmt_id;
 
@@ -179,8 +185,12 @@ struct store_driver {
     void (*reset)(store_q *q); /* back to the start, bindings cleared */
     void (*bind_text)(store_q *q, int idx, const char *s);
     void (*bind_int)(store_q *q, int idx, long long v);
+    /* len bytes as a BLOB (bytea), borrowed until the step */
+    void (*bind_blob)(store_q *q, int idx, const void *data, size_t len);
     store_rc (*step)(store_q *q);
     const char *(*col_text)(store_q *q, int col, size_t *len); /* NULL for NULL */
+    /* a BLOB column's bytes as stored (NULL for NULL or empty) */
+    const void *(*col_blob)(store_q *q, int col, size_t *len);
     long long (*col_int)(store_q *q, int col);
     /* Rows the last statement changed, the id it inserted last. */
     long long (*changes)(store_db *db);
@@ -240,6 +250,8 @@ store_q *store__q(store_db *db, store_stmt_id id, ds_error *err);
  * caller keeps it alive until the statement is stepped and reset. */
 void store__bind_text(store_q *q, int idx, const char *s);
 void store__bind_int(store_q *q, int idx, long long v);
+/* Binds len bytes as a BLOB, borrowed the same way (len > 0). */
+void store__bind_blob(store_q *q, int idx, const void *data, size_t len);
 /* Steps q, or fails as an I/O error would when fault injection says this
  * step fails. Every step goes through here except ROLLBACK's, the recovery
  * path. */
@@ -250,6 +262,9 @@ void store__done(store_q *q);
  * NULL for SQL NULL. */
 const char *store__col_text(store_q *q, int col);
 long long store__col_int(store_q *q, int col);
+/* A BLOB column of the current row: borrowed as store__col_text, NULL for
+ * SQL NULL; *len its bytes. */
+const void *store__col_blob(store_q *q, int col, size_t *len);
 /* Copies column col: owned (ds_free), NULL for SQL NULL. Sets *oom when the
  * copy fails for lack of memory. */
 char *store__col_dup(store_q *q, int col, int *oom);

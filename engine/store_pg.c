@@ -40,6 +40,10 @@ typedef struct pgd_stmt {
     char *sql; /* owned, renumbered */
     const char *params[PG_MAX_PARAMS];
     char ints[PG_MAX_PARAMS][24];
+    /* a BLOB parameter goes as binary (its length, format 1), every other
+     * one as text (format 0, NUL-terminated: lengths ignored) */
+    int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+    int binary_rows; /* rows come back in binary (the bytes of a bytea) */
     PGresult *res;
     int row, rows;
 } pgd_stmt;
@@ -193,8 +197,9 @@ static int send_prepare(pgd_stmt *s)
  * PostgreSQL SQL ends in RETURNING id, and the row is taken as that id. */
 static int returns_id(store_stmt_id id)
 {
-    static const store_stmt_id ids[] = {STMT_CONV_INSERT, STMT_REQUEST_INSERT, STMT_RETURN_INSERT,
-                                        STMT_AGENT_INSERT, STMT_HANDOFF_INSERT};
+    static const store_stmt_id ids[] = {
+        STMT_CONV_INSERT,    STMT_REQUEST_INSERT,    STMT_RETURN_INSERT, STMT_AGENT_INSERT,
+        STMT_HANDOFF_INSERT, STMT_ATTACH_MSG_INSERT, STMT_ATTACH_INSERT};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (ids[i] == id)
             return 1;
@@ -215,6 +220,10 @@ static ds_status pg_prepare(store_db *db, store_stmt_id id, store_q *q, ds_error
     s->sql = text;
     s->nparams = renumber(sql, text, &s->used);
     s->returns_id = returns_id(id);
+    /* a bytea in text is hex, twice its size and decoded again: the one
+     * statement that reads bytes gets its row in binary (it has no other
+     * column whose binary form would need decoding) */
+    s->binary_rows = id == STMT_ATTACH_DATA;
     if (s->nparams < 0) {
         stmt_free(s);
         return ds_fail(err, DS_EDB, "preparing a statement: too many parameters");
@@ -235,13 +244,27 @@ static void pg_reset(store_q *q)
     s->res = NULL;
     s->row = s->rows = 0;
     memset(s->params, 0, sizeof s->params);
+    memset(s->lengths, 0, sizeof s->lengths);
+    memset(s->formats, 0, sizeof s->formats);
 }
 
 static void pg_bind_text(store_q *q, int idx, const char *v)
 {
     pgd_stmt *s = q->impl;
-    if (idx >= 1 && idx <= PG_MAX_PARAMS)
+    if (idx >= 1 && idx <= PG_MAX_PARAMS) {
         s->params[idx - 1] = v;
+        s->formats[idx - 1] = 0;
+    }
+}
+
+static void pg_bind_blob(store_q *q, int idx, const void *data, size_t len)
+{
+    pgd_stmt *s = q->impl;
+    if (idx < 1 || idx > PG_MAX_PARAMS || len > (size_t)0x7fffffff)
+        return; /* left NULL: the NOT NULL column refuses it */
+    s->params[idx - 1] = data;
+    s->lengths[idx - 1] = (int)len;
+    s->formats[idx - 1] = 1;
 }
 
 static void pg_bind_int(store_q *q, int idx, long long v)
@@ -251,6 +274,7 @@ static void pg_bind_int(store_q *q, int idx, long long v)
         return;
     snprintf(s->ints[idx - 1], sizeof s->ints[0], "%lld", v);
     s->params[idx - 1] = s->ints[idx - 1];
+    s->formats[idx - 1] = 0;
 }
 
 static store_rc failure(pgd_stmt *s, PGresult *r)
@@ -282,7 +306,8 @@ static PGresult *run(pgd_stmt *s, int guard)
         PQclear(PQexec(c, "SAVEPOINT destek_guard"));
     char name[16];
     snprintf(name, sizeof name, "d%d", (int)s->id);
-    PGresult *r = PQexecPrepared(c, name, s->nparams, s->params, NULL, NULL, 0);
+    PGresult *r =
+        PQexecPrepared(c, name, s->nparams, s->params, s->lengths, s->formats, s->binary_rows);
     if (guard) {
         ExecStatusType st = PQresultStatus(r);
         int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
@@ -389,6 +414,17 @@ static const char *pg_col_text(store_q *q, int col, size_t *len)
     return PQgetvalue(s->res, s->row, col);
 }
 
+static const void *pg_col_blob(store_q *q, int col, size_t *len)
+{
+    pgd_stmt *s = q->impl;
+    if (!s->binary_rows) { /* only STMT_ATTACH_DATA reads bytes (pg_prepare) */
+        *len = 0;
+        return NULL;
+    }
+    const char *v = pg_col_text(q, col, len);
+    return *len ? v : NULL;
+}
+
 static long long pg_col_int(store_q *q, int col)
 {
     size_t len;
@@ -430,8 +466,9 @@ static int pg_gone(store_db *db)
  * in its write-ahead log until it is recycled (docs/PRIVACY.md). */
 static ds_status pg_scrub(store_db *db, ds_error *err)
 {
-    return pg_script(db, "VACUUM messages, conversations, handoffs, requests, returns, events", err,
-                     "vacuuming the erased rows");
+    return pg_script(
+        db, "VACUUM messages, attachments, conversations, handoffs, requests, returns, events", err,
+        "vacuuming the erased rows");
 }
 
 const store_driver store__pg = {
@@ -446,8 +483,10 @@ const store_driver store__pg = {
     .reset = pg_reset,
     .bind_text = pg_bind_text,
     .bind_int = pg_bind_int,
+    .bind_blob = pg_bind_blob,
     .step = pg_step,
     .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
     .col_int = pg_col_int,
     .changes = pg_changes,
     .last_id = pg_last_id,

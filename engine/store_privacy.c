@@ -207,6 +207,9 @@ static const char *const handoff_keys[] = {"#id",      "state",   "priority", "r
                                            "ended_at", "#rating", "comment",  NULL};
 static const char *const request_keys[] = {"#id",      "kind",       "order", "priority",
                                            "{details", "created_at", "state", NULL};
+/* an attachment's description, not its bytes (docs/PRIVACY.md) */
+static const char *const attachment_keys[] = {"#id",   "",       "#message", "who",        "type",
+                                              "#size", "#width", "#height",  "created_at", NULL};
 static const char *const return_keys[] = {"#id",      "kind",       "order",      "{items",
                                           "reason",   "state",      "code",       "priority",
                                           "{details", "created_at", "updated_at", NULL};
@@ -214,7 +217,7 @@ static const char *const return_keys[] = {"#id",      "kind",       "order",    
 static ds_status export_conv(store_db *db, long long id, json_t *convs, json_t *requests,
                              ds_error *err)
 {
-    json_t *head = json_array(), *msgs = json_array(), *hs = json_array();
+    json_t *head = json_array(), *msgs = json_array(), *hs = json_array(), *atts = json_array();
     static const char *const head_keys[] = {"#id", "created_at", "state", "closed_at", NULL};
     ds_status s = rows(db, STMT_CONV_HEAD, id, NULL, head_keys, head, err);
     json_t *c = json_array_get(head, 0);
@@ -224,13 +227,17 @@ static ds_status export_conv(store_db *db, long long id, json_t *convs, json_t *
         json_decref(head);
         json_decref(msgs);
         json_decref(hs);
+        json_decref(atts);
         return s;
     }
     json_array_append(convs, c);
     json_decref(head);
     set(c, "messages", msgs);
     set(c, "handoffs", hs);
+    set(c, "attachments", atts);
     s = rows(db, STMT_MSG_SELECT, id, NULL, msg_keys, msgs, err);
+    if (s == DS_OK)
+        s = rows(db, STMT_ATTACH_LIST, id, NULL, attachment_keys, atts, err);
     if (s == DS_OK)
         s = rows(db, STMT_CONV_HANDOFFS, id, NULL, handoff_keys, hs, err);
     char *state = NULL;

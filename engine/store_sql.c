@@ -255,4 +255,19 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_HANDOFF_TRANSFER] = "UPDATE handoffs SET agent_id = ?3"
                               " WHERE id = ?1 AND state = 'claimed' AND agent_id = ?2",
     [STMT_JOB_CLAIM] = "UPDATE jobs SET last_utc = ?2 WHERE name = ?1 AND last_utc + ?3 <= ?2",
+    /* an attachment's conversation entry: no client id (an upload is
+     * acknowledged by its answer), no text */
+    [STMT_ATTACH_MSG_INSERT] = "INSERT INTO messages (conversation_id, role, text, details,"
+                               " created_at) VALUES (?1, ?2, '', ?3, ?4)",
+    [STMT_ATTACH_INSERT] = "INSERT INTO attachments (conversation_id, message_id, who, media_type,"
+                           " size, width, height, data, created_at, created_utc)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [STMT_ATTACH_MSG_DETAILS] = "UPDATE messages SET details = ?2 WHERE id = ?1",
+    [STMT_ATTACH_GET] = "SELECT id, conversation_id, message_id, who, media_type, size, width,"
+                        " height, created_at FROM attachments WHERE id = ?1",
+    /* the bytes alone: PostgreSQL reads this one statement's row in binary */
+    [STMT_ATTACH_DATA] = "SELECT data FROM attachments WHERE id = ?1",
+    [STMT_ATTACH_LIST] = "SELECT id, conversation_id, message_id, who, media_type, size, width,"
+                         " height, created_at FROM attachments WHERE conversation_id = ?1"
+                         " ORDER BY id",
 };

@@ -294,7 +294,26 @@ static const char *const migrations[] = {
     "CREATE TABLE offers ("
     "  conversation_id INTEGER PRIMARY KEY,"
     "  agent_id INTEGER NOT NULL,"
-    "  node TEXT NOT NULL);"};
+    "  node TEXT NOT NULL);",
+
+    /* 13 -> 14: photos and files in a conversation, checked and re-encoded
+     * before they are stored (engine/media.c): each belongs to the
+     * conversation entry made for it and goes with it (an erasure, the
+     * messages' retention) */
+    "CREATE TABLE attachments ("
+    "  id INTEGER PRIMARY KEY,"
+    "  conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
+    "  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  who TEXT NOT NULL CHECK (who IN ('shopper','agent')),"
+    "  media_type TEXT NOT NULL,"
+    "  size INTEGER NOT NULL CHECK (size > 0),"
+    "  width INTEGER NOT NULL DEFAULT 0,"
+    "  height INTEGER NOT NULL DEFAULT 0,"
+    "  data BLOB NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL);"
+    "CREATE INDEX attachments_conversation ON attachments(conversation_id, id);"
+    "CREATE INDEX attachments_message ON attachments(message_id);"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -469,6 +488,11 @@ static void sq_bind_int(store_q *q, int idx, long long v)
     sqlite3_bind_int64(st_of(q), idx, (sqlite3_int64)v);
 }
 
+static void sq_bind_blob(store_q *q, int idx, const void *data, size_t len)
+{
+    sqlite3_bind_blob64(st_of(q), idx, data, (sqlite3_uint64)len, SQLITE_STATIC);
+}
+
 static store_rc sq_step(store_q *q)
 {
     int rc = sqlite3_step(st_of(q));
@@ -487,6 +511,13 @@ static const char *sq_col_text(store_q *q, int col, size_t *len)
     const unsigned char *t = sqlite3_column_text(st_of(q), col);
     *len = t ? (size_t)sqlite3_column_bytes(st_of(q), col) : 0;
     return (const char *)t;
+}
+
+static const void *sq_col_blob(store_q *q, int col, size_t *len)
+{
+    const void *b = sqlite3_column_blob(st_of(q), col);
+    *len = b ? (size_t)sqlite3_column_bytes(st_of(q), col) : 0;
+    return b;
 }
 
 static long long sq_col_int(store_q *q, int col)
@@ -558,8 +589,10 @@ const store_driver store__sqlite = {
     .reset = sq_reset,
     .bind_text = sq_bind_text,
     .bind_int = sq_bind_int,
+    .bind_blob = sq_bind_blob,
     .step = sq_step,
     .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
     .col_int = sq_col_int,
     .changes = sq_changes,
     .last_id = sq_last_id,

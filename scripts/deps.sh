@@ -8,6 +8,8 @@ packages=(
   libpcre2-dev libjansson-dev libsqlite3-dev libutf8proc-dev libstemmer-dev libpq-dev postgresql
   libwebsockets-dev libwebsockets-evlib-uv libuv1-dev libssl-dev zlib1g-dev libbrotli-dev
   python3-websockets python3-brotli
+  libvips-dev  # photos (engine/media.c); libheif comes with it for HEIC
+  libvips-tools python3-pil  # tests: making and reading test photos (HEIC, EXIF)
   nodejs chromium tzdata
 )
 

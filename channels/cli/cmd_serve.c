@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <vips/vips.h>
+
 #include "cli.h"
 #include "hours.h"
 #include "ws.h"
@@ -195,6 +197,30 @@ static int read_config(const char *path, ws_config *cfg, json_t **root)
     return 0;
 }
 
+static void quiet_vips(const char *domain, GLogLevelFlags level, const char *msg, void *data)
+{
+    (void)domain, (void)level, (void)msg, (void)data;
+}
+
+/* libvips (engine/media.c, uploads) keeps process-wide state, so the
+ * process starts it, once, before the server's threads: its cache of
+ * operations off (it would keep shoppers' decoded photos in memory), one
+ * worker per image (uploads are checked on the loop's thread pool, several
+ * at once), the loaders it marks untrusted blocked, and its warnings about
+ * refused files (the server says what it refused) out of the log. */
+static int start_vips(const char *argv0)
+{
+    if (VIPS_INIT(argv0) != 0) {
+        fprintf(stderr, "destek: cannot start libvips: %s\n", vips_error_buffer());
+        return -1;
+    }
+    vips_cache_set_max(0);
+    vips_concurrency_set(1);
+    vips_block_untrusted_set(TRUE);
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet_vips, NULL);
+    return 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     ws_config cfg = {.host = "127.0.0.1",
@@ -243,6 +269,12 @@ int cmd_serve(int argc, char **argv)
     }
     if (!cfg.web_dir)
         cfg.web_dir = default_web_dir();
+    if (start_vips(argv[0]) != 0) {
+        rc = 1;
+        goto out;
+    }
+    /* no vips_shutdown(): the process ends here, and libvips's threads
+     * would be joined for nothing */
     rc = ws_server_run(&cfg);
 out:
     json_decref(config);

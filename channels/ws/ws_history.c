@@ -9,9 +9,9 @@
 #include "ws_int.h"
 
 /* The detail keys each side sees of a message's stored explanation. */
-static const char *const shopper_keys[] = {"intent", "quick_replies", "agent", NULL};
-static const char *const agent_keys[] = {"intent",   "confidence", "agent", "handoff",
-                                         "verified", "step",       NULL};
+static const char *const shopper_keys[] = {"intent", "quick_replies", "agent", "attachment", NULL};
+static const char *const agent_keys[] = {"intent",   "confidence", "agent",      "handoff",
+                                         "verified", "step",       "attachment", NULL};
 
 static json_t *entry(const store_message *m, int for_agent)
 {

@@ -12,10 +12,12 @@
 #include "ws_int.h"
 
 typedef struct ws_http_endpoint {
-    const char *path;
+    const char *path; /* ending in '/': every path below it */
     const char *type; /* Content-Type */
     /* the status and body of the answer */
     unsigned (*answer)(ws_server *srv, struct lws *wsi, ds_buf *body);
+    /* or the whole request, answered by another file (photos and files) */
+    int (*request)(ws_server *srv, struct lws *wsi, const char *uri);
 } ws_http_endpoint;
 
 static unsigned healthz(ws_server *srv, struct lws *wsi, ds_buf *body)
@@ -91,16 +93,21 @@ static unsigned metrics(ws_server *srv, struct lws *wsi, ds_buf *body)
 }
 
 static const ws_http_endpoint endpoints[] = {
-    {"/healthz", "text/plain; charset=utf-8", healthz},
-    {"/readyz", "text/plain; charset=utf-8", readyz},
-    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics},
+    {"/healthz", "text/plain; charset=utf-8", healthz, NULL},
+    {"/readyz", "text/plain; charset=utf-8", readyz, NULL},
+    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics, NULL},
+    {"/upload", NULL, NULL, ws__upload_request},
+    {"/attachments/", NULL, NULL, ws__attach_request},
 };
 
 int ws__http_index(const char *path)
 {
-    for (size_t i = 0; path && i < sizeof endpoints / sizeof endpoints[0]; i++)
-        if (strcmp(path, endpoints[i].path) == 0)
+    for (size_t i = 0; path && i < sizeof endpoints / sizeof endpoints[0]; i++) {
+        size_t n = strlen(endpoints[i].path);
+        if (endpoints[i].path[n - 1] == '/' ? strncmp(path, endpoints[i].path, n) == 0
+                                            : strcmp(path, endpoints[i].path) == 0)
             return (int)i + 1;
+    }
     return 0;
 }
 
@@ -108,6 +115,13 @@ int ws__http_request(ws_server *srv, struct lws *wsi, int which)
 {
     ws_conn *c = lws_wsi_user(wsi);
     const ws_http_endpoint *e = &endpoints[which - 1];
+    if (e->request) {
+        char uri[128];
+        if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 &&
+            lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI) <= 0)
+            return -1;
+        return e->request(srv, wsi, uri);
+    }
     ds_buf body;
     ds_buf_init(&body);
     ds_buf_append(&body, "", 0);
@@ -134,9 +148,10 @@ int ws__http_request(ws_server *srv, struct lws *wsi, int which)
 
 int ws__http_writeable(ws_server *srv, struct lws *wsi, int which)
 {
-    (void)srv;
     (void)which;
     ws_conn *c = lws_wsi_user(wsi);
+    if (endpoints[which - 1].request)
+        return ws__reply_write(srv, wsi);
     if (!c->http_body)
         return -1;
     int n =
@@ -148,10 +163,18 @@ int ws__http_writeable(ws_server *srv, struct lws *wsi, int which)
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+int ws__http_body(ws_server *srv, struct lws *wsi, const void *in, size_t len, int done)
+{
+    ws_conn *c = lws_wsi_user(wsi);
+    return c && c->upload ? ws__upload_body(srv, wsi, in, len, done) : 0;
+}
+
 void ws__http_closed(ws_conn *c)
 {
     if (!c)
         return;
+    ws__upload_gone(c);
+    ws__reply_free(c);
     ds_free(c->http_body);
     c->http_body = NULL;
     c->http_len = 0;

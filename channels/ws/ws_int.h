@@ -19,6 +19,8 @@
 
 typedef struct ws_server ws_server;
 typedef struct ws_conn ws_conn;
+typedef struct ws_reply ws_reply;
+typedef struct ws_upload ws_upload;
 
 /* ---- the log (ws_log.c) ------------------------------------------------------ */
 
@@ -107,6 +109,8 @@ struct ws_conn {
     const unsigned char *http_static; /* a static answer being written (borrowed: the server's
                                          ws_static, or a literal), NULL none */
     size_t http_static_len, http_static_sent;
+    ws_reply *reply;   /* an answer of ws_reply.c being written (owned), NULL none */
+    ws_upload *upload; /* an upload being received or checked (ws_upload.c), NULL none */
 };
 
 struct ws_server {
@@ -165,6 +169,7 @@ struct ws_server {
     double events_read, events_trimmed;
     long long presence_beat; /* the last sign of life written (ws_presence.c) */
     lws_sorted_usec_list_t nodes_sul;
+    size_t upload_bytes; /* bytes of uploads held in memory now (ws_upload.c) */
 };
 
 /* ---- output and the group commit (ws_out.c) ----------------------------- */
@@ -309,6 +314,56 @@ void ws__static_free(ws_static *st);
  * directory: 404). Return what the lws callback returns. */
 int ws__static_request(const ws_static *st, struct lws *wsi, ws_conn *c);
 int ws__static_writeable(struct lws *wsi, ws_conn *c);
+/* Hands a request body's bytes (len 0 with done: its end) to the endpoint
+ * that reads one (POST /upload). Returns what the lws callback returns. */
+int ws__http_body(ws_server *srv, struct lws *wsi, const void *in, size_t len, int done);
+
+/* ---- photos and files (ws_upload.c, ws_attach.c, ws_reply.c) --------------- */
+
+/* Limits of uploads (docs/PROTOCOL.md "Photos and files"); the size and
+ * pixel limits are engine/media.h's. */
+#define WS_UPLOAD_ADDR_BURST 30                /* uploads per address ... */
+#define WS_UPLOAD_CONV_BURST 10                /* ... and per conversation ... */
+#define WS_UPLOAD_WINDOW_S 60                  /* ... in this many seconds */
+#define WS_UPLOAD_HELD_MAX (64u * 1024 * 1024) /* upload bytes in memory at once */
+#define WS_DOWNLOAD_ADDR_BURST 300             /* attachment downloads per address a minute */
+#define WS_HTTP_UNPROCESSABLE 422              /* statuses lws-http.h does not name */
+#define WS_HTTP_TOO_MANY 429
+
+/* POST /upload: checks who asks and the declared length before a byte of
+ * the body is kept (uri: the request's). */
+int ws__upload_request(ws_server *srv, struct lws *wsi, const char *uri);
+/* The body, as it comes (done: all of it came). */
+int ws__upload_body(ws_server *srv, struct lws *wsi, const void *in, size_t len, int done);
+/* The connection of c is going: an upload being checked finishes without it. */
+void ws__upload_gone(ws_conn *c);
+
+/* GET /attachments/ID for the conversation's shopper or an agent. */
+int ws__attach_request(ws_server *srv, struct lws *wsi, const char *uri);
+
+/* Who asks, from the Authorization header: "Session TOKEN" (a shopper:
+ * *conv their open conversation) or "Bearer TOKEN" (an agent: *agent owned,
+ * store_agent_free). 0 when neither is valid (an error answer is set). */
+int ws__http_who(ws_server *srv, struct lws *wsi, long long *conv, store_agent **agent);
+/* 1 when the per-address (or other) limit key allows one more now; else a
+ * 429 answer is set. */
+int ws__http_limit(ws_server *srv, struct lws *wsi, const char *key, int burst);
+
+/* An HTTP answer written from the writeable callback, a piece at a time,
+ * with Cache-Control: private, no-store (and the server's nosniff):
+ * status, type, disposition (Content-Disposition, NULL none), body[0..len)
+ * (takes body). close: the connection ends after it (a body not read). */
+int ws__reply(ws_server *srv, struct lws *wsi, unsigned status, const char *type,
+              const char *disposition, unsigned char *body, size_t len, int close);
+/* {"error":code,"message":the dialogue.json message attachment.CODE, or
+ * fallback}. */
+int ws__reply_error(ws_server *srv, struct lws *wsi, unsigned status, const char *code,
+                    const char *fallback, int close);
+/* A JSON answer (takes obj). */
+int ws__reply_json(ws_server *srv, struct lws *wsi, unsigned status, json_t *obj);
+/* The writeable callback of a connection with an answer: what it returns. */
+int ws__reply_write(ws_server *srv, struct lws *wsi);
+void ws__reply_free(ws_conn *c);
 
 /* ---- a supervisor's frames (ws_supervisor.c) -------------------------------- */
 

@@ -324,7 +324,9 @@ ds_status ws__batch(ws_server *srv)
     }
     srv->batch_seq = ++srv->next_seq;
     /* commit on the next turn of the loop: every frame read in this turn
-     * joins the same transaction */
-    lws_sul_schedule(srv->ctx, 0, &srv->flush_sul, flush_due, 1);
+     * joins the same transaction; once the loop is gone (the last writes
+     * of a stop, ws__presence_stop) the caller flushes it itself */
+    if (srv->ctx_alive)
+        lws_sul_schedule(srv->ctx, 0, &srv->flush_sul, flush_due, 1);
     return DS_OK;
 }

@@ -403,8 +403,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return 0;
     case LWS_CALLBACK_HTTP: {
         char uri[64];
-        int which =
-            lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 ? ws__http_index(uri) : 0;
+        int which = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 ||
+                            lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI) > 0
+                        ? ws__http_index(uri)
+                        : 0;
         /* a keep-alive connection's earlier request is over */
         c->http_endpoint = which;
         c->http_static = NULL;
@@ -412,6 +414,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             return ws__static_request(srv->web, wsi, c);
         return ws__http_request(srv, wsi, which);
     }
+    case LWS_CALLBACK_HTTP_BODY: return ws__http_body(srv, wsi, in, len, 0);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION: return ws__http_body(srv, wsi, NULL, 0, 1);
     case LWS_CALLBACK_CLOSED_HTTP:
         ws__http_closed(c);
         return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -695,15 +699,16 @@ int ws_server_run(const ws_config *cfg)
     mount.origin = "destek";
     mount.origin_protocol = LWSMPRO_CALLBACK;
     /* /healthz and /readyz: answered by the callback (ws_http.c) */
-    static struct lws_http_mount ops_mounts[3];
-    static const char *const ops_paths[] = {"/healthz", "/readyz", "/metrics"};
-    for (size_t i = 0; i < 3; i++) {
+    static struct lws_http_mount ops_mounts[5];
+    static const char *const ops_paths[] = {"/healthz", "/readyz", "/metrics", "/upload",
+                                            "/attachments"};
+    for (size_t i = 0; i < 5; i++) {
         memset(&ops_mounts[i], 0, sizeof ops_mounts[i]);
         ops_mounts[i].mountpoint = ops_paths[i];
         ops_mounts[i].mountpoint_len = (unsigned char)strlen(ops_paths[i]);
         ops_mounts[i].origin = "destek";
         ops_mounts[i].origin_protocol = LWSMPRO_CALLBACK;
-        ops_mounts[i].mount_next = i + 1 < 3 ? &ops_mounts[i + 1] : NULL;
+        ops_mounts[i].mount_next = i + 1 < 5 ? &ops_mounts[i + 1] : NULL;
     }
     mount.mount_next = &ops_mounts[0];
 
@@ -791,6 +796,7 @@ int ws_server_run(const ws_config *cfg)
             if (lws_service(srv.ctx, 0) < 0)
                 break;
         lws_context_destroy(srv.ctx);
+        srv.ctx_alive = NULL; /* nothing may be scheduled on it now */
     }
     signal_ctx = NULL;
     close_engine(&srv);
