@@ -127,6 +127,7 @@
 
   function resetState() {
     queue = []; queueTotal = 0; convs = {}; order = []; active = null; canned = []; offered = null;
+    alertsReset();
     renderQueue(); renderTabs(); showConv(null);
     supReset();
   }
@@ -219,12 +220,16 @@
         queueTotal = typeof m.total === 'number' && isFinite(m.total) ? Math.max(m.total, queue.length) : queue.length;
         queueAt = Date.now();
         if (offered && !queue.some(function (q) { return String(q.conversation) === offered; })) offered = null;
+        queueArrivals();   /* what is new since the last frame: announced, and an alert */
         renderQueue();
         break;
       case 'offer':
         var oid = String(m.conversation);
         if (claiming[oid] || (convs[oid] && convs[oid].state === 'active')) break;
-        if (offered !== oid) toast('Size bir sohbet önerildi: #' + oid + '. Kuyrukta vurgulandı.', 'info');
+        if (offered !== oid) {
+          toast('Size bir sohbet önerildi: #' + oid + '. Kuyrukta vurgulandı.', 'info');
+          alertOffer(oid);
+        }
         offered = oid;
         renderQueue();
         break;
@@ -235,8 +240,10 @@
         onHistory(m);
         break;
       case 'shopper_message':
-        addEntry(String(m.conversation), { role: 'shopper', text: m.text, at: m.at || new Date().toISOString() }, true);
-        setShopperTyping(String(m.conversation), false);
+        var sid = String(m.conversation), unseen = !!convs[sid] && !onScreen(sid);
+        addEntry(sid, { role: 'shopper', text: m.text, at: m.at || new Date().toISOString() }, true);
+        setShopperTyping(sid, false);
+        if (convs[sid]) alertMessage(sid, m.text, unseen);
         break;
       case 'shopper_typing':
         setShopperTyping(String(m.conversation), !!m.state);
@@ -421,6 +428,7 @@
   function dropFromQueue(id) {
     var n = queue.length;
     queue = queue.filter(function (q) { return String(q.conversation) !== id; });
+    delete queueUnseen[id];
     queueTotal = Math.max(queue.length, queueTotal - (n - queue.length));
   }
 
@@ -463,6 +471,7 @@
     } else c.entries.push({ role: 'sys', text: 'Bağlantı yenilendi; sohbet sizde.', at: new Date().toISOString() });
     dropFromQueue(id);
     if (offered === id) offered = null;
+    unnotify(id);   /* its queue notification is out of date */
     renderQueue();
     renderTabs();
     updateLoad();
@@ -470,6 +479,8 @@
       if (mine) openConv(id); else showConv(id);
       if (mine) $('composer-input').focus();
     } else if (id === active) showConv(id);
+    /* handed over by a colleague: news (a claim of our own, or one sent again after a reconnect, is not) */
+    if (from && !mine) alertTransfer(id, from);
   }
   function isObj(h) { return !!h && typeof h === 'object'; }
   function normEntry(h) {
@@ -621,7 +632,7 @@
     c.entries.push({ role: 'rating', score: score, comment: m.comment || '', at: new Date().toISOString() });
     if (id !== active || view !== 'chats' || pane !== 'conv') c.unread++;
     renderTabs(); updateTitle();
-    if (id === active) { showConv(id); }
+    if (id === active) { showConv(id); if (view === 'chats' && pane === 'conv') announce('Müşteri puanı: ' + score + '/5' + (m.comment ? '. ' + m.comment : '')); }
     if (id !== active || view !== 'chats') toast('#' + id + ' müşteri puanı: ' + score + '/5', 'info');
   }
 
@@ -697,8 +708,9 @@
   }
   function updateTitle() {
     var n = 0; order.forEach(function (id) { n += convs[id].unread; });
+    var nq = Object.keys(queueUnseen).length;   /* waiting conversations that came while nobody looked */
     var urgent = queue.filter(function (q) { return q.priority === 'urgent'; }).length;
-    document.title = (n ? '(' + n + ') ' : '') + (urgent ? '● ' : '') + TITLE;
+    document.title = (n + nq ? '(' + (n + nq) + ') ' : '') + (urgent ? '● ' : '') + TITLE;
     /* on another page, "Sohbetler" in the navigation carries the unread count */
     var nu = $('nav-unread');
     nu.hidden = !n; nu.textContent = n ? String(n) : '';
@@ -716,7 +728,7 @@
     $('conv').hidden = !c || pane !== 'conv';
     $('info').hidden = !c || pane !== 'conv';
     if (!c) { renderTabs(); return; }
-    if (pane === 'conv') c.unread = 0;
+    if (pane === 'conv') { c.unread = 0; if (onScreen(active)) unnotify(active); }
     $('conv').setAttribute('aria-labelledby', 'tab-' + id);
     $('conv-h').textContent = 'Sohbet #' + id;
     var tags = $('conv-tags'); tags.textContent = '';
@@ -1034,7 +1046,7 @@
   }
 
   /* ---------- canned answers: "/" opens a filterable list ---------- */
-  var pop = $('canned-pop'), cannedList = [], cannedSel = 0;
+  var pop = $('canned-pop'), cannedList = [], cannedSel = 0, cannedSaid = -1;
   function cannedOpen() { return !pop.hidden; }
   function slashQuery() {
     var m = /^\/(\S*)$/.exec(input.value) || /(?:^|\s)\/(\S*)$/.exec(input.value.slice(0, input.selectionEnd));
@@ -1051,8 +1063,15 @@
   }
   function renderCanned() {
     pop.textContent = '';
+    var opening = pop.hidden;
     pop.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
+    /* a textarea cannot carry aria-expanded (axe: aria-allowed-attr): how many answers the
+       list shows is announced instead, when it opens and when filtering changes it */
+    if (opening || cannedSaid !== cannedList.length) {
+      cannedSaid = cannedList.length;
+      announce(!cannedList.length ? 'Eşleşen hazır yanıt yok.' : opening ? 'Hazır yanıtlar açıldı: ' + cannedList.length + ' yanıt. Yukarı ve aşağı oklarla seçin.'
+        : cannedList.length + ' hazır yanıt eşleşiyor.');
+    }
     var head = el('div', 'canned-head');
     head.appendChild(el('span', null, 'Hazır yanıtlar'));
     head.appendChild(el('span', 'canned-keys', mode === 'note' ? '↑↓ seç · Enter ekle · Esc kapat' : '↑↓ seç · Enter gönder · Tab düzenle · Esc kapat'));
@@ -1101,7 +1120,7 @@
     return box;
   }
   function moveCanned(d) { if (!cannedList.length) return; cannedSel = (cannedSel + d + cannedList.length) % cannedList.length; renderCanned(); }
-  function closeCanned() { pop.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); cannedSel = 0; }
+  function closeCanned() { pop.hidden = true; cannedSaid = -1; input.removeAttribute('aria-activedescendant'); cannedSel = 0; }
   function pickCanned(how) {
     var item = cannedList[cannedSel];
     if (!item) return;
@@ -1209,6 +1228,275 @@
     if (dlg.returnValue === 'ok' && f) f();
   });
 
+  /* ---------- alerts: sound, desktop notifications, the tab title, announcements ---------- */
+  /* A new conversation in the queue (or one offered to this agent, or handed over by a colleague)
+     and a shopper's message in a conversation that is not on screen (another one is open, the
+     console shows another page, or the tab is hidden) play a short chime and show a desktop
+     notification; clicking it brings the console forward on that conversation. Nothing alerts
+     for the agent's own messages, for transcripts sent again (a claim, a reconnect, a reload:
+     `claimed` and the first queue frame after log-in are not news), or for the conversation on
+     screen. The agent chooses both in "Bildirimler" (localStorage `destek-agent-notify`); the
+     browser's permission is asked only from that control's checkbox, a user gesture. The chime
+     is Web Audio (no file, nothing for the CSP to allow); browsers let audio start only after a
+     gesture, so the audio context is made or resumed on the first key press or click. */
+  var NOTIFY_KEY = 'destek-agent-notify';
+  var HAS_NOTIF = typeof window.Notification === 'function';
+  var prefs = loadPrefs();
+  var seenQueue = null;   /* ids in the last queue frame; null until the first one after log-in */
+  var atLogin = {};       /* id -> true: waiting since log-in (or a reconnect); its offer is sent again, not news */
+  var queueUnseen = {};   /* id -> true: came while the console was not looked at (the title counts them) */
+  var notes = {};         /* key ("q12", "c12") -> the Notification shown */
+  var alerted = {};       /* "q12" -> when it was last alerted: a queue frame and an offer of the same item alert once */
+  var actx = null, lastChime = 0;
+
+  function loadPrefs() {
+    var p = null;
+    try { p = JSON.parse(localStorage.getItem(NOTIFY_KEY) || 'null'); } catch (e) { p = null; }
+    p = isObj(p) ? p : {};
+    return {
+      sound: p.sound !== false,
+      /* not chosen yet: on when this browser already allows this site's notifications */
+      desktop: typeof p.desktop === 'boolean' ? p.desktop : HAS_NOTIF && Notification.permission === 'granted'
+    };
+  }
+  function savePrefs() {
+    try { localStorage.setItem(NOTIFY_KEY, JSON.stringify({ desktop: prefs.desktop, sound: prefs.sound })); } catch (e) { /* private mode: this page only */ }
+  }
+  function desktopOn() { return prefs.desktop && HAS_NOTIF && Notification.permission === 'granted'; }
+
+  /* the conversation is in front of the agent: open, on the Sohbetler page, the tab visible */
+  function onScreen(id) {
+    return id != null && id === active && view === 'chats' && pane === 'conv' && document.visibilityState === 'visible';
+  }
+  function looking() { return view === 'chats' && document.visibilityState === 'visible'; }
+
+  /* ----- the chime ----- */
+  function audioUnlock() {
+    if (!prefs.sound) return;
+    var AC = window.AudioContext || window.webkitAudioContext;
+    if (!AC) return;
+    try {
+      if (!actx) actx = new AC();
+      if (actx.state === 'suspended') actx.resume();
+    } catch (e) { actx = null; }
+  }
+  document.addEventListener('pointerdown', audioUnlock, true);
+  document.addEventListener('keydown', audioUnlock, true);
+  /* kind: "queue" two rising notes (three when urgent), "message" one; at most one chime a second */
+  function chime(kind) {
+    if (!prefs.sound || !actx || actx.state !== 'running') return false;
+    var now = Date.now();
+    if (now - lastChime < 1000) return false;
+    lastChime = now;
+    var freqs = kind === 'urgent' ? [660, 880, 1175] : kind === 'queue' ? [660, 880] : [880];
+    try {
+      var t0 = actx.currentTime + 0.02;
+      freqs.forEach(function (f, i) {
+        var o = actx.createOscillator(), g = actx.createGain(), t = t0 + i * 0.13;
+        o.type = 'sine';
+        o.frequency.value = f;
+        g.gain.setValueAtTime(0.0001, t);
+        g.gain.exponentialRampToValueAtTime(0.2, t + 0.015);
+        g.gain.exponentialRampToValueAtTime(0.0001, t + 0.24);
+        o.connect(g); g.connect(actx.destination);
+        o.start(t); o.stop(t + 0.26);
+      });
+    } catch (e) { return false; }
+    return true;
+  }
+
+  /* ----- desktop notifications ----- */
+  function clip(t, n) { t = String(t == null ? '' : t).replace(/\s+/g, ' ').trim(); return t.length > n ? t.slice(0, n - 1) + '…' : t; }
+  function notify(key, title, body, go) {
+    if (!desktopOn()) return;
+    var n;
+    /* one notification per conversation: the same tag replaces the one before */
+    try { n = new Notification(title, { body: body, tag: 'destek-' + key, lang: 'tr', silent: true }); }
+    catch (e) { return; }   /* e.g. Chrome on Android: only a service worker may show one */
+    var old = notes[key];
+    if (old && old !== n) { old.onclick = null; }
+    notes[key] = n;
+    /* the browser's default for a click is to bring this tab forward: kept */
+    n.onclick = function () {
+      try { window.focus(); } catch (x) {}
+      n.close();
+      go();
+    };
+    n.onclose = function () { if (notes[key] === n) delete notes[key]; };
+  }
+  function unnotify(id) {
+    ['c' + id, 'q' + id].forEach(function (k) {
+      var n = notes[k];
+      if (n) { delete notes[k]; n.onclick = null; try { n.close(); } catch (e) {} }
+    });
+  }
+
+  /* ----- what the screen reader hears ----- */
+  var liveEl = $('live');
+  function announce(text) {
+    var p = el('p', null, text);
+    liveEl.appendChild(p);
+    while (liveEl.childNodes.length > 3) liveEl.removeChild(liveEl.firstChild);
+    setTimeout(function () { if (p.parentNode) p.remove(); }, 15000);
+  }
+
+  /* ----- where a click on a notification leads ----- */
+  function toChats() {
+    if (view === 'chats') return;
+    if (role === 'supervisor') { try { history.pushState(null, '', '#sohbetler'); } catch (e) {} }
+    setView('chats');
+  }
+  function goConv(id) {
+    if (!convs[id]) return;
+    toChats();
+    openConv(id);
+    var f = convs[id].state === 'active' && !input.disabled ? input : $('tab-' + id);
+    if (f) f.focus();
+  }
+  function goQueue(id) {
+    toChats();
+    if (pane !== 'conv') setPane('conv');
+    var b = document.querySelector('#queue li[data-conv="' + id + '"] .claim') || document.querySelector('#queue .claim');
+    if (b) { b.focus(); if (b.scrollIntoView) b.scrollIntoView({ block: 'nearest' }); }
+  }
+
+  /* ----- the events ----- */
+  function queueLine(q) {
+    return (q.preview ? '“' + clip(q.preview, 140) + '”' : 'Müşteri henüz bir şey yazmadı.') + (q.reason ? '\n' + reasonLabel(q.reason) : '');
+  }
+  /* a queue frame: the items that were not in the last one are news. Only the head of a long
+     queue comes in a frame, so an item moving up into it is news only if it has just started
+     waiting. The first frame after log-in is what was already waiting: not news. */
+  function queueArrivals() {
+    var now = {}, fresh = [];
+    queue.forEach(function (q) { now[String(q.conversation)] = q; });
+    var partial = queueTotal > queue.length;
+    if (seenQueue) queue.forEach(function (q) {
+      var id = String(q.conversation);
+      if (seenQueue[id] || claiming[id] || (convs[id] && convs[id].state === 'active')) return;
+      if (partial && Number(q.waiting_s) > 60) return;
+      fresh.push(q);
+    });
+    /* what left the queue leaves the title and the notification centre */
+    Object.keys(queueUnseen).forEach(function (id) { if (!now[id]) delete queueUnseen[id]; });
+    Object.keys(notes).forEach(function (k) { if (k.charAt(0) === 'q' && !now[k.slice(1)]) unnotify(k.slice(1)); });
+    if (!seenQueue) Object.keys(now).forEach(function (id) { atLogin[id] = true; });
+    Object.keys(atLogin).forEach(function (id) { if (!now[id]) delete atLogin[id]; });
+    seenQueue = {};
+    Object.keys(now).forEach(function (id) { seenQueue[id] = true; });
+    if (!fresh.length) return;
+    fresh.forEach(function (q) {
+      announce((q.offline ? 'Yeni çevrimdışı talep' : q.priority === 'urgent' ? 'Kuyrukta acil sohbet' : 'Kuyrukta yeni sohbet') +
+        ': #' + q.conversation + (q.preview ? ', ' + clip(q.preview, 100) : ''));
+      if (!looking()) queueUnseen[String(q.conversation)] = true;
+    });
+    updateTitle();
+    /* away or full: nothing could be taken, so no alert (the list and the title still say it) */
+    if (document.body.classList.contains('away') || (capacity > 0 && openCount() >= capacity)) return;
+    var urgent = fresh.some(function (q) { return q.priority === 'urgent'; });
+    var first = fresh[0], fid = String(first.conversation);
+    var recent = fresh.filter(function (q) { return Date.now() - (alerted['q' + q.conversation] || 0) < 10000; }).length === fresh.length;
+    fresh.forEach(function (q) { alerted['q' + q.conversation] = Date.now(); });
+    if (recent) return;   /* the offer of the same conversation came first */
+    chime(urgent ? 'urgent' : 'queue');
+    if (fresh.length === 1) {
+      notify('q' + fid, (first.offline ? 'Yeni çevrimdışı talep' : urgent ? 'Kuyrukta acil sohbet' : 'Kuyrukta yeni sohbet') + ' · #' + fid,
+        queueLine(first), function () { goQueue(fid); });
+    } else {
+      notify('q' + fid, 'Kuyrukta ' + fresh.length + ' yeni sohbet' + (urgent ? ' (aralarında acil olan var)' : ''), queueLine(first), function () { goQueue(fid); });
+    }
+  }
+  function alertOffer(id) {
+    /* an offer that comes with the log-in (a reload, a reconnect) repeats what the agent sees */
+    if (!seenQueue || atLogin[id]) return;
+    var q = null;
+    queue.forEach(function (x) { if (String(x.conversation) === id) q = x; });
+    var again = Date.now() - (alerted['q' + id] || 0) < 10000;   /* its queue alert just sounded */
+    alerted['q' + id] = Date.now();
+    if (!again) chime(q && q.priority === 'urgent' ? 'urgent' : 'queue');
+    /* the same tag: an alert for the item just now is replaced by the offer, silently */
+    notify('q' + id, 'Size bir sohbet önerildi · #' + id, q ? queueLine(q) : 'Üstlenmek için kuyruğa bakın.', function () { goQueue(id); });
+  }
+  function alertMessage(id, text, unseen) {
+    if (id === active && view === 'chats' && pane === 'conv') announce('Müşteri: ' + clip(text, 300));
+    else announce('Sohbet #' + id + ': müşteriden yeni mesaj');
+    if (!unseen) return;
+    chime('message');
+    notify('c' + id, 'Müşteriden yeni mesaj · Sohbet #' + id, '“' + clip(text, 160) + '”', function () { goConv(id); });
+  }
+  function alertTransfer(id, from) {
+    announce(from + ' bir sohbeti size aktardı: #' + id);
+    if (onScreen(id)) return;
+    chime('queue');
+    notify('c' + id, 'Size bir sohbet aktarıldı · #' + id, from + ' bu sohbeti size aktardı.', function () { goConv(id); });
+  }
+  /* the agent looks at the console again: waiting ones stop counting in the title */
+  function consoleSeen() {
+    if (!looking()) return;
+    if (Object.keys(queueUnseen).length) { queueUnseen = {}; updateTitle(); }
+    if (onScreen(active)) unnotify(active);
+  }
+  function alertsReset() {
+    seenQueue = null; atLogin = {}; queueUnseen = {}; alerted = {};
+    Object.keys(notes).forEach(function (k) { unnotify(k.slice(1)); });
+  }
+
+  /* ----- the control: "Bildirimler" in the top bar ----- */
+  var notifBtn = $('notif-btn'), notifPanel = $('notif-panel'), cbDesk = $('notif-desktop'), cbSound = $('notif-sound');
+  function renderNotif(msg) {
+    cbDesk.checked = desktopOn();
+    cbDesk.disabled = !HAS_NOTIF;
+    cbSound.checked = prefs.sound;
+    var note = msg || (!HAS_NOTIF ? 'Bu tarayıcı masaüstü bildirimlerini desteklemiyor.'
+      : Notification.permission === 'denied' ? 'Tarayıcı bu site için bildirimleri engelliyor. Adres çubuğundaki site ayarlarından izin verip yeniden deneyin.'
+      : desktopOn() ? 'Açık: bildirime tıklayınca ilgili sohbet açılır.' : 'Kapalı. Açtığınızda tarayıcı izin isteyebilir.');
+    $('notif-desktop-note').textContent = note;
+    var on = desktopOn() || prefs.sound;
+    notifBtn.setAttribute('data-on', on ? 'true' : 'false');
+    notifBtn.title = 'Bildirimler: ' + (desktopOn() ? 'masaüstü açık' : 'masaüstü kapalı') + ', ' + (prefs.sound ? 'ses açık' : 'ses kapalı');
+  }
+  function setNotifOpen(open, refocus) {
+    notifPanel.hidden = !open;
+    notifBtn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    /* on a phone the panel spans the screen, under the button's row of the (wrapped) top bar */
+    notifPanel.style.top = open && window.matchMedia && matchMedia('(max-width: 760px)').matches
+      ? Math.round(notifBtn.getBoundingClientRect().bottom + 8) + 'px' : '';
+    if (open) renderNotif();
+    else if (refocus) notifBtn.focus();
+  }
+  notifBtn.addEventListener('click', function () { setNotifOpen(notifPanel.hidden); });
+  notifPanel.addEventListener('keydown', function (e) { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setNotifOpen(false, true); } });
+  document.addEventListener('click', function (e) {
+    if (!notifPanel.hidden && !e.target.closest('.notif')) setNotifOpen(false);
+  });
+  cbDesk.addEventListener('change', function () {
+    if (!cbDesk.checked) { prefs.desktop = false; savePrefs(); renderNotif(); return; }
+    if (Notification.permission === 'granted') { prefs.desktop = true; savePrefs(); renderNotif(); return; }
+    if (Notification.permission === 'denied') { prefs.desktop = false; savePrefs(); renderNotif(); return; }
+    /* asked here, in the click: a browser ignores (or holds against the site) a request made without one */
+    var done = false;
+    var answer = function (p) {
+      if (done) return;
+      done = true;
+      prefs.desktop = p === 'granted';
+      savePrefs();
+      renderNotif(p === 'granted' ? '' : p === 'denied' ? '' : 'İzin verilmedi; istediğinizde yeniden açabilirsiniz.');
+    };
+    cbDesk.checked = false;
+    $('notif-desktop-note').textContent = 'Tarayıcının izin sorusunu yanıtlayın…';
+    try {
+      var r = Notification.requestPermission(answer);
+      if (r && typeof r.then === 'function') r.then(answer, function () { answer('default'); });
+    } catch (e) { answer('default'); }
+  });
+  cbSound.addEventListener('change', function () {
+    prefs.sound = cbSound.checked;
+    savePrefs();
+    renderNotif();
+    if (prefs.sound) { audioUnlock(); lastChime = 0; setTimeout(function () { chime('message'); }, 50); }   /* a sample, in the gesture's wake */
+  });
+  renderNotif();
+
   /* ---------- toasts ---------- */
   function toast(text, kind, detail) {
     var t = el('div', 'toast ' + (kind || 'info'), text);
@@ -1246,6 +1534,7 @@
     document.querySelector('.skip').hidden = v !== 'chats';
     if (v === 'chats') {
       if (active && convs[active] && convs[active].unread) { convs[active].unread = 0; renderTabs(); }
+      consoleSeen();
       updateTitle();
     }
     if (v === 'reports') { if (rep.stale && !rep.busy) loadReport(); else renderCharts(); }
@@ -2149,6 +2438,7 @@
   });
   document.addEventListener('visibilitychange', function () {
     if (!document.hidden && view === 'chats' && active && convs[active] && convs[active].unread) { convs[active].unread = 0; renderTabs(); updateTitle(); }
+    if (!document.hidden) consoleSeen();
   });
 
   /* ---------- boot ---------- */
