@@ -95,6 +95,22 @@ void *ds_realloc(void *p, size_t len)
     return alloc_allowed() ? realloc(p, len ? len : 1) : NULL;
 }
 
+void *ds_grow(void *p, size_t *cap, size_t need, size_t elem, int *oom)
+{
+    if (need <= *cap)
+        return p;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need)
+        ncap *= 2;
+    void *np = ds_realloc(p, ncap * elem);
+    if (!np) {
+        *oom = 1;
+        return p;
+    }
+    *cap = ncap;
+    return np;
+}
+
 char *ds_strndup(const char *s, size_t len)
 {
     char *d = ds_malloc(len + 1);

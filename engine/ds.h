@@ -43,6 +43,11 @@ void ds_error_format(const ds_error *err, char *buf, size_t buf_len);
 void *ds_malloc(size_t len);
 void *ds_calloc(size_t count, size_t len);
 void *ds_realloc(void *p, size_t len);
+/* An array p of *cap elements of elem bytes with room for need: p itself
+ * when it has room, else p grown (doubling from 64) and *cap updated. On
+ * failure p unchanged is returned and *oom set, so a builder can carry on
+ * and fail once at the end. */
+void *ds_grow(void *p, size_t *cap, size_t need, size_t elem, int *oom);
 char *ds_strdup(const char *s);
 char *ds_strndup(const char *s, size_t len);
 void ds_free(void *p);

@@ -21,22 +21,6 @@ typedef struct builder {
     int weak; /* terms being added come from example stems */
 } builder;
 
-static void *grow(void *p, size_t *cap, size_t need, size_t elem, int *oom)
-{
-    if (need <= *cap)
-        return p;
-    size_t ncap = *cap ? *cap * 2 : 64;
-    while (ncap < need)
-        ncap *= 2;
-    void *np = ds_realloc(p, ncap * elem);
-    if (!np) {
-        *oom = 1;
-        return p;
-    }
-    *cap = ncap;
-    return np;
-}
-
 static int soft_ending(char c, char *soft)
 {
     switch (c) {
@@ -56,7 +40,7 @@ static uint32_t term_id(builder *b, const char *w, size_t len)
             me->term_weak[id] = 0;
         return id;
     }
-    me->term_weak = grow(me->term_weak, &me->term_weak_cap, me->term_count + 1, 1, &b->oom);
+    me->term_weak = ds_grow(me->term_weak, &me->term_weak_cap, me->term_count + 1, 1, &b->oom);
     if (b->oom)
         return 0;
     id = (uint32_t)me->term_count++;
@@ -89,7 +73,7 @@ static void add_phrase(builder *b, uint32_t feature, const char *words, int exac
 {
     match_engine *me = b->me;
     me->phrases =
-        grow(me->phrases, &b->phrase_cap, me->phrase_count + 1, sizeof *me->phrases, &b->oom);
+        ds_grow(me->phrases, &b->phrase_cap, me->phrase_count + 1, sizeof *me->phrases, &b->oom);
     if (b->oom)
         return;
     m_phrase *ph = &me->phrases[me->phrase_count++];
@@ -98,7 +82,8 @@ static void add_phrase(builder *b, uint32_t feature, const char *words, int exac
     ph->word_count = 0;
     for (const char *p = words; *p;) {
         size_t k = strcspn(p, " ");
-        me->words = grow(me->words, &b->word_cap, me->word_count + 1, sizeof *me->words, &b->oom);
+        me->words =
+            ds_grow(me->words, &b->word_cap, me->word_count + 1, sizeof *me->words, &b->oom);
         if (b->oom)
             return;
         me->words[me->word_count].term = term_id(b, p, k);
@@ -114,9 +99,9 @@ static void add_phrase(builder *b, uint32_t feature, const char *words, int exac
 static void add_posting(builder *b, uint32_t feature, size_t intent, size_t kw, double w)
 {
     size_t cap = b->post_cap, fcap = b->post_cap;
-    b->posts = grow(b->posts, &cap, b->post_count + 1, sizeof *b->posts, &b->oom);
+    b->posts = ds_grow(b->posts, &cap, b->post_count + 1, sizeof *b->posts, &b->oom);
     b->post_feature =
-        grow(b->post_feature, &fcap, b->post_count + 1, sizeof *b->post_feature, &b->oom);
+        ds_grow(b->post_feature, &fcap, b->post_count + 1, sizeof *b->post_feature, &b->oom);
     if (b->oom)
         return;
     b->post_cap = cap;
@@ -224,7 +209,7 @@ static void add_example_evidence(builder *b)
                 const nlp_token *tok = nlp_text_token(t, k);
                 if (tok->kind != NLP_TOK_WORD || tok->len < 3)
                     continue;
-                v = grow(v, &cap, n + 1, sizeof *v, &b->oom);
+                v = ds_grow(v, &cap, n + 1, sizeof *v, &b->oom);
                 if (b->oom)
                     break;
                 v[n].stem = ds_strndup(tok->text, example_stem(lx, tok->text, tok->len));

@@ -204,30 +204,14 @@ static void required_clauses(const char *re, clauses *out)
         keep_run(out, run, rn);
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t elem, int *oom)
-{
-    if (need <= *cap)
-        return p;
-    size_t ncap = *cap ? *cap * 2 : 64;
-    while (ncap < need)
-        ncap *= 2;
-    void *np = ds_realloc(p, ncap * elem);
-    if (!np) {
-        *oom = 1;
-        return p;
-    }
-    *cap = ncap;
-    return np;
-}
-
 /* The id of literal s[0..n), added once to the engine's table. */
 static uint32_t intern(match_engine *me, match__prefilter_builder *pb, const char *s, size_t n)
 {
     size_t id;
     if (ds_map_get(pb->ids, s, n, &id))
         return (uint32_t)id;
-    me->lit_text = grow(me->lit_text, &pb->text_cap, pb->text_len + n + 1, 1, &pb->oom);
-    me->lits = grow(me->lits, &pb->lit_cap, me->lit_count + 1, sizeof *me->lits, &pb->oom);
+    me->lit_text = ds_grow(me->lit_text, &pb->text_cap, pb->text_len + n + 1, 1, &pb->oom);
+    me->lits = ds_grow(me->lits, &pb->lit_cap, me->lit_count + 1, sizeof *me->lits, &pb->oom);
     if (pb->oom)
         return 0;
     memcpy(me->lit_text + pb->text_len, s, n);
@@ -249,10 +233,11 @@ void match__prefilter_add(match_engine *me, match__prefilter_builder *pb, m_patt
     mp->clause_count = 0;
     for (size_t k = 0; k < cs.count && !pb->oom; k++) {
         size_t cap = pb->clause_cap;
-        me->clauses = grow(me->clauses, &cap, me->clause_count + 1, sizeof *me->clauses, &pb->oom);
+        me->clauses =
+            ds_grow(me->clauses, &cap, me->clause_count + 1, sizeof *me->clauses, &pb->oom);
         cap = pb->clause_cap;
-        me->clause_pattern = grow(me->clause_pattern, &cap, me->clause_count + 1,
-                                  sizeof *me->clause_pattern, &pb->oom);
+        me->clause_pattern = ds_grow(me->clause_pattern, &cap, me->clause_count + 1,
+                                     sizeof *me->clause_pattern, &pb->oom);
         if (pb->oom)
             return;
         pb->clause_cap = cap;
@@ -262,8 +247,8 @@ void match__prefilter_add(match_engine *me, match__prefilter_builder *pb, m_patt
         mc->lit_count = (uint32_t)cs.c[k].count;
         for (size_t a = 0; a < cs.c[k].count; a++) {
             uint32_t id = intern(me, pb, cs.c[k].alt[a], cs.c[k].len[a]);
-            me->clause_lits = grow(me->clause_lits, &pb->clause_lit_cap, me->clause_lit_count + 1,
-                                   sizeof *me->clause_lits, &pb->oom);
+            me->clause_lits = ds_grow(me->clause_lits, &pb->clause_lit_cap,
+                                      me->clause_lit_count + 1, sizeof *me->clause_lits, &pb->oom);
             if (pb->oom)
                 return;
             me->clause_lits[me->clause_lit_count++] = id;
