@@ -27,11 +27,13 @@ usage: /usr/bin/python3 test_ops.py DESTEK SRCROOT [TEST ...]"""
 
 import asyncio
 import json
+import os
 import re
 import socket
 import sys
 import urllib.error
 import urllib.request
+import zoneinfo
 
 sys.dont_write_bytecode = True
 from harness import Client, Server, Skip, check, orders_now, parse_argv, run
@@ -237,7 +239,11 @@ async def t_supervisor(ctx):
     check(r.get("intent") == "fallback", "the test needs a message the KB does not know", r)
     sup, authed = await agent_socket(s, tokens["supervisor"])
     check(authed.get("role") == "supervisor", "authed names the role", authed)
-    today = dt.date.today()
+    # the shop's day (its report is by shop-local dates), not the machine's:
+    # between 21:00 and 24:00 UTC it is already tomorrow in Istanbul
+    with open(os.path.join(SRCROOT, "intents", "shop.json"), encoding="utf-8") as f:
+        zone = json.load(f)["hours"]["timezone"]
+    today = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
     await sup.send({"type": "report", "from": str(today - dt.timedelta(days=6)),
                     "to": str(today)})
     rep = await frame_of(sup, "report")
