@@ -1245,6 +1245,22 @@ long long kb_shop_int(const kb_base *kb, const char *path, long long def)
     return json_is_integer(v) ? (long long)json_integer_value(v) : def;
 }
 
+int kb_shop_true(const kb_base *kb, const char *path)
+{
+    json_t *v = shop_at(kb, path);
+    if (!v)
+        return 0;
+    switch (json_typeof(v)) {
+    case JSON_TRUE: return 1;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0.0;
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_OBJECT: return json_object_size(v) > 0;
+    default: return 0; /* false, null */
+    }
+}
+
 int kb_shop_list_has(const kb_base *kb, const char *path, const char *value)
 {
     json_t *arr = shop_at(kb, path), *el;

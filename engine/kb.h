@@ -143,6 +143,9 @@ int kb_shop_lookup(void *kb, const char *path, size_t len, ds_buf *out);
 const char *kb_shop_string(const kb_base *kb, const char *path);
 /* An integer value, or def when absent or not an integer. */
 long long kb_shop_int(const kb_base *kb, const char *path, long long def);
+/* 1 when path holds a fact that is so: present and not false, zero, an
+ * empty string or an empty list. */
+int kb_shop_true(const kb_base *kb, const char *path);
 /* 1 when the array at path holds the string value. */
 int kb_shop_list_has(const kb_base *kb, const char *path, const char *value);
 /* Number of elements of the array at path (0 when none), and the string

@@ -45,17 +45,6 @@ static size_t longest(const dlg_turn *t, const char *list)
     return best;
 }
 
-/* A fact is true when shop.json has it and it is not false, zero or empty. */
-static int fact_true(const kb_base *kb, const char *path, size_t len)
-{
-    ds_buf b;
-    ds_buf_init(&b);
-    int yes = kb_shop_lookup((void *)kb, path, len, &b) && b.len && strcmp(b.data, "hayır") != 0 &&
-              strcmp(b.data, "0") != 0;
-    ds_buf_cleanup(&b);
-    return yes;
-}
-
 int dlg__say_yes_no(dlg_turn *t, size_t min_words)
 {
     if (!dlg__message_yes_no(t))
@@ -80,8 +69,7 @@ int dlg__say_yes_no(dlg_turn *t, size_t min_words)
     if (best < min_words || !best)
         return 0;
     char key[160];
-    size_t ll = strlen(list);
-    snprintf(key, sizeof key, "%s%s", list, fact_true(t->kb, list + pl, ll - pl) ? SUFFIX : ".no");
+    snprintf(key, sizeof key, "%s%s", list, kb_shop_true(t->kb, list + pl) ? SUFFIX : ".no");
     dlg__say(t, key);
     return 1;
 }
