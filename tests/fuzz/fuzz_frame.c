@@ -28,9 +28,20 @@ static void agent_frame(const unsigned char *data, size_t size)
         FUZZ_ASSERT(known && why && why[0]);
         return;
     }
-    if (type != WS_AGENT_AUTH) {
+    /* the frames about one conversation name it, as digits */
+    static const ws_agent_frame_type about_one[] = {
+        WS_AGENT_CLAIM, WS_AGENT_MESSAGE, WS_AGENT_NOTE, WS_AGENT_TYPING,   WS_AGENT_RELEASE,
+        WS_AGENT_CLOSE, WS_AGENT_HISTORY, WS_AGENT_VIEW, WS_AGENT_TRANSFER,
+    };
+    for (size_t i = 0; i < sizeof about_one / sizeof about_one[0]; i++) {
+        if (type != about_one[i])
+            continue;
         const char *conv = json_string_value(json_object_get(msg, "conversation"));
         FUZZ_ASSERT(conv && conv[0] && strspn(conv, "0123456789") == strlen(conv));
+    }
+    if (type == WS_AGENT_TRANSFER) {
+        const char *to = json_string_value(json_object_get(msg, "to"));
+        FUZZ_ASSERT(to && to[0] && strspn(to, "0123456789") == strlen(to));
     }
     json_decref(msg);
 }
