@@ -39,6 +39,7 @@ struct kb_base {
 
 typedef struct load_ctx {
     kb_base *kb;
+    const char *dir;  /* the knowledge base's directory */
     const char *file; /* base name */
     char *text;       /* whole file */
     size_t len;
@@ -197,6 +198,41 @@ static void lexicon_list(load_ctx *lc, json_t *root, const char *key, int requir
     }
 }
 
+/* Spelling dictionaries (hunspell .dic files, absolute or relative to the
+ * knowledge base) whose words are never read as typos. One that is not
+ * there is a warning: the bot still works, with typo correction that may
+ * take a real word for another. */
+static void load_dictionaries(load_ctx *lc, json_t *arr)
+{
+    if (arr && !json_is_array(arr)) {
+        report(lc, 1, "dictionaries", "must be an array of paths to hunspell .dic files");
+        return;
+    }
+    size_t i;
+    json_t *val;
+    json_array_foreach(arr, i, val)
+    {
+        char p[64], path[4096];
+        snprintf(p, sizeof p, "dictionaries[%zu]", i);
+        const char *name = json_string_value(val);
+        if (!name || !name[0]) {
+            report(lc, 1, p, "must be a path to a hunspell .dic file");
+            continue;
+        }
+        snprintf(path, sizeof path, "%s%s%s", name[0] == '/' ? "" : lc->dir,
+                 name[0] == '/' ? "" : "/", name);
+        ds_error e = {.message = "out of memory"};
+        ds_status st = nlp_lexicon_load_dictionary(lc->kb->lexicon, path, NULL, &e);
+        if (st == DS_EIO)
+            report(lc, 0, p,
+                   "%s: real words may be read as typos of others (on Debian: apt install "
+                   "hunspell-tr)",
+                   e.message);
+        else if (st != DS_OK)
+            report(lc, 1, p, "%s", e.message);
+    }
+}
+
 static void load_lexicon(load_ctx *lc, json_t *root)
 {
     kb_base *kb = lc->kb;
@@ -205,7 +241,7 @@ static void load_lexicon(load_ctx *lc, json_t *root)
     json_object_foreach(root, key, val)
     {
         if (strcmp(key, "shorthand") && strcmp(key, "suffixes") && strcmp(key, "concepts") &&
-            strcmp(key, "words"))
+            strcmp(key, "words") && strcmp(key, "dictionaries"))
             report(lc, 0, key, "unknown field, ignored");
     }
     json_t *sh = json_object_get(root, "shorthand");
@@ -227,6 +263,7 @@ static void load_lexicon(load_ctx *lc, json_t *root)
                  nlp_lexicon_add_suffix);
     lexicon_list(lc, root, "words", 0, "must be an array of real words never read as typos",
                  nlp_lexicon_add_word);
+    load_dictionaries(lc, json_object_get(root, "dictionaries"));
     json_t *con = json_object_get(root, "concepts");
     if (con && !json_is_object(con)) {
         report(lc, 1, "concepts", "must be an object of \"name\": [words]");
@@ -1001,6 +1038,7 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
     load_ctx lc;
     memset(&lc, 0, sizeof lc);
     lc.kb = kb;
+    lc.dir = dir;
     lc.diag = diag;
     lc.diag_ctx = diag_ctx;
     if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir)) ||

@@ -15,6 +15,8 @@
 #define MATCH_TOKEN_MAX 40
 /* Stems (longest first) a token is tried with for one typo. */
 #define MATCH_TYPO_SPLITS 4
+/* Shortest dictionary stem that keeps an inflected word from being a typo. */
+#define MATCH_DICT_STEM_MIN 5
 /* Shortest word a typo may be followed by suffixes on. */
 #define MATCH_TYPO_SUFFIX_MIN 6
 #define MAX_HITS 128
@@ -161,6 +163,15 @@ static size_t undouble(const char *tok, size_t len, char *out)
     return n < len ? n : 0;
 }
 
+/* A dictionary's word, bare or with suffixes on a stem of MATCH_DICT_STEM_MIN
+ * letters or more: a short stem and a suffix chain make many strings that
+ * are typos rather than words ("sıpa" + "rşimin" is "siparşimin"). */
+static int dictionary_word(const nlp_lexicon *lx, const char *s, size_t stem, size_t len)
+{
+    return (stem == len || stem >= MATCH_DICT_STEM_MIN) &&
+           nlp_lexicon_is_dictionary_word(lx, s, stem);
+}
+
 static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms *tt)
 {
     const nlp_lexicon *lx = kb_lexicon(me->kb);
@@ -187,7 +198,8 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     /* a real word, bare or inflected, is not a typo of another ("aptal",
      * "aptalsın" are not "iptal") */
     for (size_t i = len; i >= 3; i--)
-        if (ok[i] && nlp_lexicon_is_word(lx, tok->text, i))
+        if (ok[i] &&
+            (nlp_lexicon_is_word(lx, tok->text, i) || dictionary_word(lx, tok->text, i, len)))
             return;
     if (len == 4) { /* only a letter missing from a 5-letter word: "iptl" */
         if (match__dict_get(&me->dels, match__hash_fin(pre[len], len), tok->text, len, &v))

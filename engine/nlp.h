@@ -60,6 +60,15 @@ ds_status nlp_lexicon_add_word(nlp_lexicon *lx, const char *word, ds_error *err)
 /* 1 when the skeleton s[0..len) is such a word. */
 int nlp_lexicon_is_word(const nlp_lexicon *lx, const char *s, size_t len);
 
+/* Adds every word of a hunspell dictionary (PATH.dic: a count, then one
+ * word per line with its affix flags after '/'), folded to skeletons;
+ * *added (may be NULL) counts the new ones. Words of other letters are
+ * skipped. An unreadable file is DS_EIO and adds nothing. */
+ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t *added,
+                                      ds_error *err);
+/* 1 when the skeleton s[0..len) is a word of a loaded dictionary. */
+int nlp_lexicon_is_dictionary_word(const nlp_lexicon *lx, const char *s, size_t len);
+
 /* Adds a suffix morpheme in skeleton spelling (lower-case ASCII letters). */
 ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *err);
 

@@ -79,12 +79,16 @@ static size_t match_phone(nlp_text *t, size_t i)
     return best;
 }
 
+/* "tl", "lira" and their inflections ("liralık", "liraya", "tl'lik"). */
 static int is_currency_word(const nlp_token *tok)
 {
     static const char *const words[] = {"tl", "lira", "try", "dolar", "euro", "kurus"};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (tok->len == strlen(words[i]) && memcmp(tok->text, words[i], tok->len) == 0)
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]);
+        if (tok->len >= n && memcmp(tok->text, words[i], n) == 0 &&
+            (tok->len == n || n >= 4 || tok->text[n] == '\''))
             return 1;
+    }
     return 0;
 }
 

@@ -10,6 +10,7 @@ packages=(
   python3-websockets python3-brotli
   libvips-dev  # photos (engine/media.c); libheif comes with it for HEIC
   libvips-tools python3-pil  # tests: making and reading test photos (HEIC, EXIF)
+  hunspell-tr  # Turkish words that typo correction leaves alone (intents/lexicon.json)
   nodejs chromium tzdata
 )
 

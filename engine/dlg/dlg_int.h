@@ -160,10 +160,11 @@ struct dlg_session {
     int soothe_wait;             /* turns before a feeling is acknowledged again */
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
     int people_called;                   /* a hand-off or an after-hours request was made */
-    int done_item;    /* item of the verified order given a return or exchange code here, -1 */
-    int stalls;       /* turns in a row the dialogue asked the same step again */
-    int next_intent;  /* kb index of a second request waiting for the first to end, -1 none */
-    int next_offered; /* kb index of the request just offered with a button, -1 none */
+    int done_item;     /* item of the verified order given a return or exchange code here, -1 */
+    int stalls;        /* turns in a row the dialogue asked the same step again */
+    int identity_asks; /* the proof asked for again without one given */
+    int next_intent;   /* kb index of a second request waiting for the first to end, -1 none */
+    int next_offered;  /* kb index of the request just offered with a button, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];
     size_t check_count;
     /* the flow's own slots, laid out as its dlg_flow.slots say */
@@ -367,7 +368,7 @@ int dlg__under_way(dlg_turn *t, int item);
 const char *dlg__return_state_key(const dlg_turn *t, const store_return *r);
 /* Delivered: sets t->days_since and returns 1. Else says why nothing can go
  * back yet (not delivered, already returned), ends the flow, returns 0. */
-int dlg__delivered(dlg_turn *t);
+int dlg__delivered(dlg_turn *t, const char *flow);
 
 /* ---- choosing an item (items.c) ------------------------------------------ */
 

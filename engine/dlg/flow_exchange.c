@@ -397,7 +397,7 @@ static void choose(dlg_turn *t, const store_item *it)
 static void act(dlg_turn *t)
 {
     exchange_slots *sl = t->slots;
-    if (!dlg__delivered(t))
+    if (!dlg__delivered(t, "exchange"))
         return;
     if (sl->item == DLG_ITEM_NONE || sl->item == DLG_ITEM_ALL)
         sl->item = dlg__item_from_message(t);

@@ -92,7 +92,7 @@ static void refuse(dlg_turn *t, const char *key)
 static void act(dlg_turn *t)
 {
     return_slots *sl = t->slots;
-    if (!dlg__delivered(t))
+    if (!dlg__delivered(t, "return"))
         return;
     if (sl->item == DLG_ITEM_NONE)
         sl->item = dlg__item_from_message(t);

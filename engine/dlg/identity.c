@@ -40,11 +40,32 @@ static int proof_matches(const dlg_session *s, const char *email, const char *ph
 static void ask_order(dlg_turn *t)
 {
     int idx = t->s->flow_intent;
-    if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count)
+    int have_proof = t->s->email[0] || t->s->last4[0];
+    if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count && !have_proof)
         dlg__say_intent(t, (size_t)idx);
     else
-        dlg__say(t, "ask_order_no");
+        dlg__say(t, have_proof ? "ask_order_no.have_proof" : "ask_order_no");
     dlg__wait(t, DLG_STEP_ORDER);
+}
+
+/* The proof, asked for: "Teşekkürler" only for the number just given;
+ * after a failed check not as if nothing had happened; asked again in
+ * other words, and from the third time with a person on offer, since a
+ * shopper who has not given it by then may not have it. */
+static void ask_identity(dlg_turn *t, const dlg_check *c)
+{
+    dlg_session *s = t->s;
+    const char *key = "ask_identity";
+    if (t->got_slot) {
+        s->identity_asks = 0;
+        key = c->fails ? "identity_retry" : "ask_identity";
+    } else if (++s->identity_asks == 2) {
+        key = t->env->closed ? "identity_stuck.closed" : "identity_stuck";
+    } else {
+        key = c->fails ? "identity_retry" : "identity_again";
+    }
+    dlg__say(t, key);
+    dlg__wait(t, DLG_STEP_IDENTITY);
 }
 
 /* Failures count per order in the store too, across conversations and
@@ -115,10 +136,7 @@ int dlg__verified_order(dlg_turn *t)
         return 0;
     }
     if (!known && !s->email[0] && !s->last4[0]) {
-        /* after a failed check, "Teşekkürler, e-postanızı yazar mısınız"
-         * again reads as if nothing had happened */
-        dlg__say(t, c->fails ? "identity_retry" : "ask_identity");
-        dlg__wait(t, DLG_STEP_IDENTITY);
+        ask_identity(t, c);
         return 0;
     }
     /* the proof is checked against the order's contact alone, so a wrong
@@ -139,6 +157,7 @@ int dlg__verified_order(dlg_turn *t)
         store_order_get(t->env->db, s->order_no, &t->order, NULL) == DS_OK) {
         snprintf(s->verified, sizeof s->verified, "%s", s->order_no);
         s->done_item = -1; /* another order's items */
+        s->identity_asks = 0;
         c->fails = 0;
         s->email[0] = s->last4[0] = '\0'; /* the proof is spent */
         store_identity_passed(t->env->db, s->order_no, NULL);

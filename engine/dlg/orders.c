@@ -48,7 +48,7 @@ void dlg__say_status(dlg_turn *t, const store_order *o)
     dlg__say(t, key);
 }
 
-int dlg__delivered(dlg_turn *t)
+int dlg__delivered(dlg_turn *t, const char *flow)
 {
     const store_order *o = t->order;
     if (strcmp(o->status, "delivered") == 0 && o->delivered_at) {
@@ -56,7 +56,13 @@ int dlg__delivered(dlg_turn *t)
         t->days_since = at > 0 ? ((long long)t->env->now - at) / 86400 : 0;
         return 1;
     }
-    dlg__say(t, strcmp(o->status, "returned") == 0 ? "return.already_returned" : "return.not_yet");
+    /* not sent yet, still on its way: what the shopper can do now differs */
+    char key[64];
+    snprintf(key, sizeof key, "%s.not_yet.%s", flow, o->status);
+    if (strcmp(o->status, "returned") == 0)
+        dlg__say(t, "return.already_returned");
+    else
+        dlg__say(t, kb_message_get(t->kb, key) ? key : "return.not_yet");
     dlg__end(t);
     return 0;
 }

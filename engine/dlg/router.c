@@ -52,24 +52,40 @@ static int intent_of_flow(const kb_base *kb, const dlg_flow *f)
     return -1;
 }
 
-/* Order number, e-mail and phone digits from the message into the slots.
- * Returns 1 when any slot was filled. */
-static int fill_slots(const kb_base *kb, dlg_session *s, const nlp_text *nt)
+/* A four-digit number is the phone's last four when the bot asked for
+ * them, when the message says so ("tel son 4321") or when it comes with the
+ * order number ("1060334 2233"); else it is a size, a year or a sum. */
+static int is_last4(const dlg_turn *t, const nlp_entity *e, int with_order)
 {
-    int got = 0;
+    return strlen(e->value) == 4 && (t->s->step == DLG_STEP_IDENTITY || with_order ||
+                                     dlg__message_has_stem(t, "phone_last4_cue"));
+}
+
+/* Order number, e-mail and phone digits from the message into the slots.
+ * A proof typed before the order number is kept for it; one given for
+ * another order is not. Returns 1 when any slot was filled. */
+static int fill_slots(dlg_turn *t)
+{
+    const kb_base *kb = t->kb;
+    dlg_session *s = t->s;
+    const nlp_text *nt = t->msg;
+    int got = 0, with_order = 0;
+    for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
+        const nlp_entity *e = nlp_text_entity(nt, i);
+        size_t n = strlen(e->value);
+        if (!is_order_no(kb, e) || n >= sizeof s->order_no)
+            continue;
+        if (strcmp(s->order_no, e->value) != 0) {
+            if (s->order_no[0])
+                s->email[0] = s->last4[0] = '\0';
+            memcpy(s->order_no, e->value, n + 1);
+        }
+        got = with_order = 1;
+    }
     for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
         const nlp_entity *e = nlp_text_entity(nt, i);
         size_t n = strlen(e->value);
         switch (e->kind) {
-        case NLP_ENT_ORDER_NO:
-            if (!is_order_no(kb, e))
-                break;
-            if (n < sizeof s->order_no && strcmp(s->order_no, e->value) != 0) {
-                memcpy(s->order_no, e->value, n + 1);
-                s->email[0] = s->last4[0] = '\0';
-            }
-            got = 1;
-            break;
         case NLP_ENT_EMAIL:
             if (n < sizeof s->email) {
                 memcpy(s->email, e->value, n + 1);
@@ -81,8 +97,7 @@ static int fill_slots(const kb_base *kb, dlg_session *s, const nlp_text *nt)
             got = 1;
             break;
         case NLP_ENT_NUMBER:
-            /* "son 4 hanesi 4567": only when the bot asked for it */
-            if (s->step == DLG_STEP_IDENTITY && n == 4) {
+            if (is_last4(t, e, with_order)) {
                 memcpy(s->last4, e->value, 5);
                 got = 1;
             }
@@ -637,12 +652,15 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         if (second >= 0 || both_order_facts(&t))
             t.clarify = 0;
     }
-    t.got_slot = fill_slots(kb, s, env->scratch);
+    t.got_slot = fill_slots(&t);
     /* an order number the matcher cannot place, outside any dialogue: the
      * shopper wants to know about that order, so its status (after the
      * identity check) */
-    if (intent < 0 && !t.clarify && (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
-        has_order_no(kb, env->scratch))
+    const dlg_flow *of = intent >= 0 ? dlg__flow_of(kb, intent) : NULL;
+    int aside_intent = of && (of->flags & DLG_FLOW_ASIDE); /* "selam 2001001 bakar mısınız" */
+    if ((intent < 0 || aside_intent) && !t.clarify &&
+        (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
+        (has_order_no(kb, env->scratch) || (t.got_slot && !s->verified[0])))
         intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);

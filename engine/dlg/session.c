@@ -136,7 +136,8 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->next_offered,
                   s->people_called,
                   s->done_item,
-                  s->stalls};
+                  s->stalls,
+                  s->identity_asks};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
@@ -210,6 +211,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "done_item", json_integer(s->done_item));
     if (s->stalls)
         json_object_set_new(o, "stalls", json_integer(s->stalls));
+    if (s->identity_asks)
+        json_object_set_new(o, "identity_asks", json_integer(s->identity_asks));
     if (s->next_intent >= 0)
         put_str(o, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
     if (s->next_offered >= 0)
@@ -346,6 +349,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->people_called = json_is_true(json_object_get(o, "people_called"));
     s->done_item = get_int(o, "done_item", -1, -1, 1000);
     s->stalls = get_int(o, "stalls", 0, 0, DLG_MAX_STALLS);
+    s->identity_asks = get_int(o, "identity_asks", 0, 0, 100);
     const char *nx = json_string_value(json_object_get(o, "next"));
     s->next_intent = nx ? kb_intent_find(kb, nx) : -1;
     const char *no = json_string_value(json_object_get(o, "next_offered"));

@@ -5,6 +5,8 @@
  * Script lines:
  *   # comment              @now ISO-8601         @session (a new conversation)
  *   @hours closed|open     outside or inside working hours (default open)
+ *   @memory                with --restart, no restart before the next message: it
+ *                          needs what is deliberately not saved (a proof not yet checked)
  *   > shopper message      = expected intent (a|b accepts either)
  *   ~ text the reply must contain     ! text it must not contain
  *   ? a quick reply that must be offered
@@ -144,6 +146,7 @@ typedef struct runner {
     const secrets *sec;
     int sessions;
     int restart;        /* resume the conversation from the store before every turn */
+    int in_memory;      /* not before the next message: it needs what is kept in memory only */
     FILE *dump;         /* --dump-states: the state before every turn */
     json_t *old_states; /* --states: states an earlier build saved, by script and turn */
     const char *script;
@@ -298,8 +301,9 @@ static void say(runner *ru, const char *file, int line, const char *text)
         json_decref(o);
         ds_free(st);
     }
-    if (ru->restart)
+    if (ru->restart && !ru->in_memory)
         restart_session(ru, file, line);
+    ru->in_memory = 0;
     if (!ru->c)
         return;
     ds_error err;
@@ -440,6 +444,8 @@ static void run_line(runner *ru, const char *file, int line, char *l)
     case '@':
         if (strcmp(l, "@session") == 0) {
             new_session(ru, file, line);
+        } else if (strcmp(l, "@memory") == 0) {
+            ru->in_memory = 1;
         } else if (strcmp(l, "@hours closed") == 0 || strcmp(l, "@hours open") == 0) {
             conv_service_set_hours(ru->svc, l[7] == 'c' ? HOURS_CLOSED : HOURS_OPEN);
         } else if (strncmp(l, "@now ", 5) == 0) {

@@ -124,6 +124,10 @@ static const match_case cases[] = {
     {"kargoo", "kargo_takip", "kargo", MATCH_HOW_TYPO},        /* doubled */
     {"iadde", "iade", "iade", MATCH_HOW_TYPO},
     {"iaade", "iade", "iade", MATCH_HOW_TYPO},
+    /* a word of the dictionary (words.dic) is not a typo of another */
+    {"eşarp", "fallback", NULL, -1},                          /* not "hesap" */
+    {"eşarplarım", "fallback", NULL, -1},                     /* nor inflected */
+    {"siparşim", "siparis_durum", "siparis", MATCH_HOW_TYPO}, /* "sıpa" is too short a stem */
     /* short words do not over-match */
     {"kart", "kart_odeme", "kart", MATCH_HOW_EXACT},
     {"kartım", "kart_odeme", "kart", MATCH_HOW_STEM},

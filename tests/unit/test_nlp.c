@@ -3,7 +3,9 @@
  * shorthand, entities, invalid input, limits, suffix chains and reuse of one
  * nlp_text. Table-driven; every expectation comes from docs/KB_FORMAT.md and
  * nlp.h, not from running the code. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -710,6 +712,74 @@ static void test_known_bugs(void)
     CHECK_MSG(e == NULL, "\"1.250,90TL\" gave a tracking entity \"%s\"", e ? e->value : "");
 }
 
+/* ---- a spelling dictionary (nlp_dict.c) ------------------------------------------ */
+
+static void test_dictionary(void)
+{
+    char path[] = "/tmp/destek-test-dic-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    /* the count line, flags after '/', Turkish letters in both cases, a
+     * proper name, a word with a digit and a two-letter word (both left out),
+     * a duplicate after folding, CRLF */
+    static const char dic[] = "7\neşarp/3,4,14\nİstanbul\nçığ\r\nab/2\nh2o\nsık\nsik\n";
+    CHECK(write(fd, dic, sizeof dic - 1) == (ssize_t)(sizeof dic - 1));
+    close(fd);
+    nlp_lexicon *lx = nlp_lexicon_new();
+    size_t added = 0;
+    CHECK_STATUS(nlp_lexicon_load_dictionary(lx, path, &added, NULL), DS_OK);
+    CHECK_EQ_INT(added, 4);
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "esarp", 5));
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "istanbul", 8));
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "cig", 3));
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "sik", 3));
+    CHECK(!nlp_lexicon_is_dictionary_word(lx, "ab", 2));
+    CHECK(!nlp_lexicon_is_dictionary_word(lx, "h2o", 3));
+    CHECK(!nlp_lexicon_is_dictionary_word(lx, "esar", 4));
+    CHECK(!nlp_lexicon_is_dictionary_word(lx, "hesap", 5));
+    unlink(path);
+    ds_error e;
+    CHECK_STATUS(nlp_lexicon_load_dictionary(lx, path, &added, &e), DS_EIO);
+    CHECK(strstr(e.message, path) != NULL);
+    /* many words: the table grows and keeps every one */
+    char big[] = "/tmp/destek-test-dic-XXXXXX";
+    FILE *f = fdopen(mkstemp(big), "w");
+    CHECK(f != NULL);
+    if (!f) {
+        nlp_lexicon_free(lx);
+        return;
+    }
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "k%c%c%c%c\n", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676 % 26,
+                'a' + i / 17576 % 26);
+    fclose(f);
+    CHECK_STATUS(nlp_lexicon_load_dictionary(lx, big, &added, NULL), DS_OK);
+    CHECK_EQ_INT(added, 100000);
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "kaaaa", 5));
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "kdyrf", 5)); /* 99,999 */
+    CHECK(nlp_lexicon_is_dictionary_word(lx, "esarp", 5));
+    unlink(big);
+    nlp_lexicon_free(lx);
+}
+
+/* "3500 liralık" is a sum, not a number to take for a phone's last four. */
+static void test_money_inflected(void)
+{
+    static const char *const cases[] = {"3500 liralık saat", "20 liraya", "250 tl'lik",
+                                        "40 euroluk"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_CONTEXT(cases[i]);
+        CHECK_STATUS(norm(NULL, cases[i]), DS_OK);
+        CHECK(entity_of(txt, NLP_ENT_MONEY) != NULL);
+        CHECK(entity_of(txt, NLP_ENT_NUMBER) == NULL);
+    }
+    CHECK_CONTEXT("");
+    CHECK_STATUS(norm(NULL, "tryhard 4321"), DS_OK);
+    CHECK(entity_of(txt, NLP_ENT_NUMBER) != NULL);
+}
+
 int main(void)
 {
     txt = nlp_text_new();
@@ -730,6 +800,8 @@ int main(void)
     test_suffixes();
     test_reuse();
     test_known_bugs();
+    test_dictionary();
+    test_money_inflected();
 
     nlp_text_free(txt);
     nlp_lexicon_free(lex);
