@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <pcre2.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +370,23 @@ static void load_keywords(load_ctx *lc, kb_intent *in, json_t *obj, const char *
                 k->words = NULL;
                 continue;
             }
+        }
+        /* "nerde kaldı" and "nerede kaldı" are one phrase once shorthand is
+         * read: counted twice, the same words would weigh double */
+        kb_keyword *same = NULL;
+        for (size_t i = 0; k->words && i < in->keyword_count && !same; i++)
+            if (in->keywords[i].words && in->keywords[i].exact == k->exact &&
+                strcmp(in->keywords[i].words, k->words) == 0)
+                same = &in->keywords[i];
+        if (same) {
+            report(lc, 0, p,
+                   "the same words as \"%s\" once normalised: counted once, with the larger weight",
+                   same->source);
+            if (fabs(w) > fabs(same->weight))
+                same->weight = w;
+            ds_free(k->words);
+            k->words = NULL;
+            continue;
         }
         k->source = ds_strdup(key);
         in->keyword_count++;

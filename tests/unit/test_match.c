@@ -184,7 +184,8 @@ static void test_table(void)
 
 static void test_scoring(void)
 {
-    /* a keyword counts once per message; a concept fires once */
+    /* a keyword counts once per message (and "KARGO", the same words, not
+     * again: kb.c merges them); a concept fires once */
     classify("kargo kargo kargo");
     CHECK_NEAR(score_of("kargo_takip"), 2.0, 1e-9);
     classify("kargo nerede nerede hani");
