@@ -20,6 +20,7 @@ typedef struct exchange_slots {
     char size[16];   /* wanted: a size, "+1"/"-1" before the item is known, "" none */
     char colour[32]; /* wanted, "" none */
     char said[160];  /* the first message: it may name the item */
+    int stepped;     /* the size is one up or down from the item's: asked to confirm */
 } exchange_slots;
 DLG_SLOTS_FIT(exchange_slots);
 
@@ -28,9 +29,10 @@ static const dlg_slot_def slots[] = {
     DLG_STR_SLOT(exchange_slots, size),
     DLG_STR_SLOT(exchange_slots, colour),
     DLG_STR_SLOT(exchange_slots, said),
+    DLG_INT_SLOT(exchange_slots, stepped, 0, 0, 2),
 };
 
-static const char *const steps[] = {"item", "variant", NULL};
+static const char *const steps[] = {"item", "variant", "confirm", NULL};
 
 /* The item's variants and where the item itself stands among them. */
 typedef struct variants {
@@ -209,6 +211,7 @@ static int size_from_message(dlg_turn *t, const variants *vs)
                 i < n ? kb_shop_list_string(t->kb, "exchange.sizes", i, NULL) : vs->v[i - n].size;
             if (sz && sz[0] && strcasecmp(sz, tok) == 0) {
                 snprintf(sl->size, sizeof sl->size, "%s", sz);
+                sl->stepped = 0;
                 return 1;
             }
         }
@@ -217,9 +220,14 @@ static int size_from_message(dlg_turn *t, const variants *vs)
     if (step && !vs->size[0]) {
         /* no item yet: remember the step, taken once the item is known */
         snprintf(sl->size, sizeof sl->size, "%s", step > 0 ? "+1" : "-1");
+        sl->stepped = 1;
         return 1;
     }
-    return step && size_step(t, vs->size, step);
+    if (step && size_step(t, vs->size, step)) {
+        sl->stepped = 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* Takes a size or colour from the message (it may be NULL before an item is
@@ -380,6 +388,7 @@ static void choose(dlg_turn *t, const store_item *it)
         /* what else there is: other sizes in the colour asked for, other
          * colours in the size asked for, offered before the text's own */
         size_t others = offer(t, &vs, colour, size, nt, 1);
+        sl->stepped = 0; /* the size worked out is said here, in words */
         t->choice = choice;
         dlg__say(t, others ? "exchange.no_stock_other" : "exchange.no_stock");
         t->choice = NULL;
@@ -387,6 +396,15 @@ static void choose(dlg_turn *t, const store_item *it)
             dlg__wait(t, "variant"); /* what was asked stays: a tap changes one part */
         else
             dlg__end(t);
+    } else if (sl->stepped == 1) {
+        /* "bir küçüğü": the size worked out from the order's, which the
+         * shopper may remember otherwise; said before anything is made */
+        t->size = vs.size;
+        t->choice = choice;
+        dlg__say(t, "exchange.confirm_step");
+        t->choice = NULL;
+        t->size = NULL;
+        dlg__wait(t, "confirm");
     } else {
         record_exchange(t, to, choice);
     }
@@ -439,6 +457,20 @@ static int answer(dlg_turn *t, const char *step)
     exchange_slots *sl = t->slots;
     if (!dlg__verified_order(t))
         return 1;
+    if (strcmp(step, "confirm") == 0) {
+        if (wanted(t, dlg__item(t, sl->item))) {
+            /* another size or colour named: that one */
+        } else if (dlg__message_agrees(t)) {
+            sl->stepped = 2;
+        } else if (dlg__message_is(t, "no", 1)) {
+            sl->size[0] = sl->colour[0] = '\0'; /* asked afresh, with what is in stock */
+            sl->stepped = 0;
+        } else {
+            return 0;
+        }
+        act(t);
+        return 1;
+    }
     if (strcmp(step, "item") == 0) {
         int r = dlg__answer_item(t, &sl->item, "item");
         if (r < 2) {
@@ -454,23 +486,15 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "return.under_way",
-    "exchange.ask_item",
-    "exchange.ask_size",
-    "exchange.ask_variant",
-    "exchange.ask_variant_none",
-    "exchange.same",
-    "exchange.done",
-    "exchange.no_stock",
-    "exchange.no_stock_other",
-    "exchange.rejected_window",
-    "exchange.size_name",
-    "return.rejected_category",
-    "return.not_yet",
-    "return.already_returned",
-    "items.ask_again",
-    "items.not_in_order",
-    NULL,
+    "return.under_way",          "exchange.ask_item",
+    "exchange.ask_size",         "exchange.ask_variant",
+    "exchange.ask_variant_none", "exchange.same",
+    "exchange.confirm_step",     "exchange.done",
+    "exchange.no_stock",         "exchange.no_stock_other",
+    "exchange.rejected_window",  "exchange.size_name",
+    "return.rejected_category",  "return.not_yet",
+    "return.already_returned",   "items.ask_again",
+    "items.not_in_order",        NULL,
 };
 
 const dlg_flow dlg_flow_exchange = {
