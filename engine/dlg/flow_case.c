@@ -40,9 +40,42 @@ static void start(dlg_turn *t)
     dlg__keep_text(t, sl->said, sizeof sl->said);
 }
 
+/* Not delivered yet: nothing can have come damaged, short or wrong, and a
+ * case opened now would be for a parcel still on its way ("kutu hasarlı
+ * gelirse teslim almayayım mı" asks what to do then). 1 when said. */
+static int says_arrived(const dlg_turn *t, const char *text)
+{
+    if (dlg__message_has_stem(t, "arrived"))
+        return 1;
+    nlp_text *m = nlp_text_new();
+    int yes = m && text[0] &&
+              nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK &&
+              dlg__text_has_stem(t->kb, m, "arrived");
+    nlp_text_free(m);
+    return yes;
+}
+
+static int not_yet(dlg_turn *t)
+{
+    case_slots *sl = t->slots;
+    const char *st = t->order->status;
+    /* the courier at the door is ahead of the store: "kutu ezik geldi" is
+     * believed */
+    if (strcmp(st, "delivered") == 0 || strcmp(st, "returned") == 0 || says_arrived(t, sl->said))
+        return 0;
+    const char *kind = dlg__param(t, "kind");
+    char key[48];
+    snprintf(key, sizeof key, "case.not_yet.%s", sl->kind[0] ? sl->kind : kind ? kind : "ariza");
+    dlg__say(t, kb_message_get(t->kb, key) ? key : "case.not_yet");
+    dlg__end(t);
+    return 1;
+}
+
 static void act(dlg_turn *t)
 {
     case_slots *sl = t->slots;
+    if (not_yet(t))
+        return;
     if (!sl->kind[0]) {
         const char *kind = dlg__param(t, "kind");
         snprintf(sl->kind, sizeof sl->kind, "%s", kind ? kind : "ariza");
@@ -92,11 +125,10 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "case.sorry.hasarli",   "case.sorry.eksik_yanlis",
-    "case.sorry.ariza",     "case.ask_item",
-    "case.ask_description", "case.done.urgent",
-    "case.done.normal",     "items.ask_again",
-    "items.not_in_order",   NULL,
+    "case.sorry.hasarli", "case.sorry.eksik_yanlis", "case.sorry.ariza",
+    "case.ask_item",      "case.ask_description",    "case.done.urgent",
+    "case.done.normal",   "items.ask_again",         "items.not_in_order",
+    "case.not_yet",       "case.not_yet.hasarli",    NULL,
 };
 
 const dlg_flow dlg_flow_case = {
