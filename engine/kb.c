@@ -577,6 +577,20 @@ static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *ba
         char wp[260];
         snprintf(wp, sizeof wp, "%s.words", q);
         put_words(lc, t->list, words, wp);
+        /* "unless": words that make it another topic's question ("taksit"
+         * is the instalment options, "taksit sonradan düşer mi" is not) */
+        json_t *unless = json_object_get(el, "unless");
+        snprintf(wp, sizeof wp, "%s.unless", q);
+        if (unless && (!json_is_array(unless) || !json_array_size(unless))) {
+            report(lc, 1, wp, "must be a non-empty array of words");
+        } else if (unless) {
+            ds_buf_init(&name);
+            ds_buf_printf(&name, "#%s.%zu!", in->id, i);
+            if (!(t->unless = ds_buf_take(&name)))
+                report(lc, 1, wp, "out of memory");
+            else
+                put_words(lc, t->unless, unless, wp);
+        }
     }
 }
 
@@ -1136,6 +1150,7 @@ void kb_free(kb_base *kb)
         for (size_t k = 0; k < in->topic_count; k++) {
             ds_free(in->topics[k].list);
             ds_free(in->topics[k].answer);
+            ds_free(in->topics[k].unless);
         }
         ds_free(in->topics);
     }

@@ -35,6 +35,7 @@ typedef struct kb_pattern {
 typedef struct kb_topic {
     char *list;   /* the name its words go by in kb_words_has */
     char *answer; /* a template, like the intent's answers */
+    char *unless; /* the name of its "unless" words (a narrower topic's), NULL none */
 } kb_topic;
 
 typedef struct kb_intent {

@@ -61,12 +61,16 @@ unsigned dlg__topics(const dlg_turn *t, size_t idx)
 {
     const kb_intent *in = kb_intent_at(t->kb, idx);
     unsigned mask = 0, n = 0;
-    for (size_t i = 0; i < in->topic_count && i < 32; i++)
+    for (size_t i = 0; i < in->topic_count && i < 32; i++) {
+        const char *unless = in->topics[i].unless;
+        if (unless && (dlg__message_has(t, unless) || dlg__message_has_stem(t, unless)))
+            continue;
         if (dlg__message_has(t, in->topics[i].list) ||
             dlg__message_has_stem(t, in->topics[i].list)) {
             mask |= 1u << i;
             n++;
         }
+    }
     /* a question about three parts of it wants the whole answer */
     return n <= DLG_MAX_TOPICS ? mask : 0;
 }

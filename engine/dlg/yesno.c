@@ -47,7 +47,10 @@ static size_t longest(const dlg_turn *t, const char *list)
 
 int dlg__say_yes_no(dlg_turn *t, size_t min_words)
 {
-    if (!dlg__message_yes_no(t))
+    /* "6 taksiti 3'e düşürebilir miyim", "iade olursa taksit bozulur mu":
+     * about changing or undoing something, which a fact of the shop does not
+     * answer */
+    if (!dlg__message_yes_no(t) || dlg__message_has_stem(t, "yes_no_changes"))
         return 0;
     size_t pl = strlen(PREFIX), sl = strlen(SUFFIX), best = 0;
     char list[128] = "";
