@@ -553,11 +553,37 @@ static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kin
     buf_add(&t->skeleton, s, len);
 }
 
+/* Length of the word before a question particle typed onto it ("varmı",
+ * "olurmu", "geliyomu", "mümkünmü"), or 0. Only after the endings a verb
+ * or a predicate has before "mı": "durumu", "kargomu" and "resmi" end in
+ * the same letters and are one word. */
+static size_t glued_particle(const char *s, size_t len)
+{
+    if (len < 5 || s[len - 2] != 'm' || (s[len - 1] != 'i' && s[len - 1] != 'u'))
+        return 0;
+    static const char *const ends[] = {"yor",   "yo",     "ir",    "ur",    "ar",     "er",
+                                       "az",    "ez",     "var",   "yok",   "mumkun", "lazim",
+                                       "gerek", "normal", "tamam", "dogru", "ayni"};
+    size_t n = len - 2;
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t k = strlen(ends[i]);
+        if (n >= k && n >= 3 && memcmp(s + n - k, ends[i], k) == 0)
+            return n;
+    }
+    return 0;
+}
+
 /* A word token, with its shorthand expanded. */
 static void add_word(nlp_text *t, const nlp_lexicon *lx, const char *s, size_t len,
                      nlp_token_kind kind)
 {
-    size_t idx;
+    size_t idx, stem = kind == NLP_TOK_WORD ? glued_particle(s, len) : 0;
+    if (stem && !(lx && bloom_may_have(lx->shorthand_bloom, s, len) &&
+                  ds_map_get(lx->shorthand, s, len, &idx))) {
+        add_word(t, lx, s, stem, kind);
+        add_token(t, s + stem, len - stem, NLP_TOK_WORD, 1);
+        return;
+    }
     if (lx && kind == NLP_TOK_WORD && bloom_may_have(lx->shorthand_bloom, s, len) &&
         ds_map_get(lx->shorthand, s, len, &idx)) {
         const char *e = lx->expansions[idx];

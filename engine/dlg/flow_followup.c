@@ -4,7 +4,7 @@
  * "kuryeyi arayın", "bir istisna yapamaz mısınız") is answered from that
  * order, never as off-topic. The router starts it when such a message has no
  * better home; what it answers is chosen by the words of dialogue.json
- * (followup_again, _when, _time, _who, _courier, _exception, _refund, _send) and
+ * (followup_again, _missed, _when, _time, _who, _courier, _exception, _refund, _send) and
  * the order's state (followup.KIND.STATE, else followup.any.STATE: a late
  * dispatch or a stuck parcel is the answer to any of them); with a return or exchange of the order
  * on its way, "nasıl göndereceğim" and "ne zaman" are about that. */
@@ -90,7 +90,7 @@ static void act(dlg_turn *t)
         dlg__wait(t, "offer_person");
         return;
     }
-    static const char *const kinds[] = {"again", "courier", "who", "time", "when"};
+    static const char *const kinds[] = {"again", "missed", "courier", "who", "time", "when"};
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         char list[32];
         snprintf(list, sizeof list, "followup_%s", kinds[i]);
@@ -127,6 +127,8 @@ static const char *const says[] = {
     "followup.again.out_for_delivery",
     "followup.again.delivered",
     "followup.again.stuck",
+    "followup.missed.out_for_delivery",
+    "followup.missed.shipped",
     "followup.again.unshipped",
     "assistant.connecting",
     "assistant.declined",

@@ -266,9 +266,9 @@ static void people(dlg_turn *t)
 /* The message has the words of a follow-up about an order. */
 static int follow_up_words(const dlg_turn *t)
 {
-    static const char *const lists[] = {"followup_again",  "followup_when",    "followup_time",
-                                        "followup_who",    "followup_courier", "followup_exception",
-                                        "followup_refund", "followup_send"};
+    static const char *const lists[] = {"followup_again",     "followup_missed", "followup_when",
+                                        "followup_time",      "followup_who",    "followup_courier",
+                                        "followup_exception", "followup_refund", "followup_send"};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
         if (dlg__message_has(t, lists[i]))
             return 1;

@@ -764,6 +764,29 @@ static void test_dictionary(void)
     nlp_lexicon_free(lx);
 }
 
+/* A question particle typed onto its word is its own token; words that
+ * merely end in the same letters are not split. */
+static void test_glued_particle(void)
+{
+    static const char *const cases[][2] = {
+        {"kargo varmı", "kargo|var|mi"},
+        {"yarın gelirmi", "yarin|gelir|mi"},
+        {"çalışıyomu", "calisiyo|mu"},
+        {"mümkünmü", "mumkun|mu"},
+        {"olmazmı", "olmaz|mi"},
+        {"durumu nedir", "durumu|nedir"},
+        {"kargomu gördünüz", "kargomu|gordunuz"},
+        {"resmi tatil", "resmi|tatil"},
+        {"formu", "formu"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_CONTEXT(cases[i][0]);
+        CHECK_STATUS(norm(NULL, cases[i][0]), DS_OK);
+        CHECK_EQ_STR(tokens_joined(txt), cases[i][1]);
+    }
+    CHECK_CONTEXT("");
+}
+
 /* "3500 liralık" is a sum, not a number to take for a phone's last four. */
 static void test_money_inflected(void)
 {
@@ -802,6 +825,7 @@ int main(void)
     test_known_bugs();
     test_dictionary();
     test_money_inflected();
+    test_glued_particle();
 
     nlp_text_free(txt);
     nlp_lexicon_free(lex);
