@@ -37,6 +37,9 @@
  * phone's last four digits. A session's step is always one of these or a
  * string of a flow's steps table, so steps compare as pointers. */
 extern const char dlg__step_order[], dlg__step_identity[];
+/* Confidence another request needs to take over a conversation whose
+ * order number or proof the message gives. */
+#define DLG_SWITCH_WITH_SLOT 0.7
 #define DLG_STEP_ORDER dlg__step_order
 #define DLG_STEP_IDENTITY dlg__step_identity
 
@@ -369,6 +372,10 @@ const char *dlg__return_state_key(const dlg_turn *t, const store_return *r);
 /* Delivered: sets t->days_since and returns 1. Else says why nothing can go
  * back yet (not delivered, already returned), ends the flow, returns 0. */
 int dlg__delivered(dlg_turn *t, const char *flow);
+/* (flow_followup.c) The dialogue.json word lists of the questions the
+ * followup flow answers from a verified order, NULL-terminated: the router
+ * starts that flow for a message with any of them. */
+extern const char *const dlg__followup_words[];
 
 /* ---- choosing an item (items.c) ------------------------------------------ */
 

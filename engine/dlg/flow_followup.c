@@ -4,7 +4,7 @@
  * "kuryeyi arayın", "bir istisna yapamaz mısınız") is answered from that
  * order, never as off-topic. The router starts it when such a message has no
  * better home; what it answers is chosen by the words of dialogue.json
- * (followup_again, _missed, _when, _time, _who, _courier, _exception, _refund, _send) and
+ * (followup_again, _missed, _normal, _when, _time, _who, _courier, _exception, _refund, _send) and
  * the order's state (followup.KIND.STATE, else followup.any.STATE: a late
  * dispatch or a stuck parcel is the answer to any of them); with a return or exchange of the order
  * on its way, "nasıl göndereceğim" and "ne zaman" are about that. */
@@ -14,6 +14,24 @@
 #include <string.h>
 
 static const char *const steps[] = {"offer_person", NULL};
+
+/* The kinds of question answered by the order's state, in the order they
+ * are tried: each has its words in dialogue.json as followup_KIND. */
+static const char *const kinds[] = {"again", "missed", "normal", "courier", "who", "time", "when"};
+
+const char *const dlg__followup_words[] = {
+    "followup_again",
+    "followup_missed",
+    "followup_normal",
+    "followup_courier",
+    "followup_who",
+    "followup_time",
+    "followup_when",
+    "followup_exception",
+    "followup_refund",
+    "followup_send",
+    NULL,
+};
 
 /* The state group a message of followup.<kind>.<group> is written for. */
 static const char *group_of(const dlg_turn *t)
@@ -90,7 +108,6 @@ static void act(dlg_turn *t)
         dlg__wait(t, "offer_person");
         return;
     }
-    static const char *const kinds[] = {"again", "missed", "courier", "who", "time", "when"};
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         char list[32];
         snprintf(list, sizeof list, "followup_%s", kinds[i]);
@@ -129,6 +146,8 @@ static const char *const says[] = {
     "followup.again.stuck",
     "followup.missed.out_for_delivery",
     "followup.missed.shipped",
+    "followup.normal.unshipped",
+    "followup.normal.shipped",
     "followup.again.unshipped",
     "assistant.connecting",
     "assistant.declined",

@@ -266,11 +266,8 @@ static void people(dlg_turn *t)
 /* The message has the words of a follow-up about an order. */
 static int follow_up_words(const dlg_turn *t)
 {
-    static const char *const lists[] = {"followup_again",     "followup_missed", "followup_when",
-                                        "followup_time",      "followup_who",    "followup_courier",
-                                        "followup_exception", "followup_refund", "followup_send"};
-    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-        if (dlg__message_has(t, lists[i]))
+    for (const char *const *l = dlg__followup_words; *l; l++)
+        if (dlg__message_has(t, *l))
             return 1;
     return 0;
 }
@@ -657,15 +654,27 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
      * shopper wants to know about that order, so its status (after the
      * identity check) */
     const dlg_flow *of = intent >= 0 ? dlg__flow_of(kb, intent) : NULL;
-    int aside_intent = of && (of->flags & DLG_FLOW_ASIDE); /* "selam 2001001 bakar mısınız" */
-    if ((intent < 0 || aside_intent) && !t.clarify &&
+    /* "selam 2001001 bakar mısınız"; "2001001 ne zaman kargoya verilir" is
+     * about that order, not the shop's delivery times */
+    int order_faq = intent >= 0 && !of && kb_intent_at(kb, (size_t)intent)->order_context;
+    int aside_intent = (of && (of->flags & DLG_FLOW_ASIDE)) || order_faq;
+    if ((intent < 0 || aside_intent) && (!t.clarify || order_faq) &&
         (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
-        (has_order_no(kb, env->scratch) || (t.got_slot && !s->verified[0])))
+        (has_order_no(kb, env->scratch) || (t.got_slot && !s->verified[0]))) {
         intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
+        t.clarify = 0;
+    }
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
     if (t.asked && t.asked->wants && !t.asked->wants(&t))
         t.asked = NULL; /* a question about the flow's subject: the intent's answer */
+    /* "pardon yanlış yazmışım 1060334" while the number or the proof is
+     * asked for corrects them; a weak guess at another request ("yanlış"
+     * of an address) does not take the conversation elsewhere */
+    if (t.asked && s->flow && t.asked != s->flow && t.got_slot &&
+        (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) &&
+        out->confidence < DLG_SWITCH_WITH_SLOT)
+        t.asked = NULL;
     int last_faq = s->last_faq;
     unsigned last_topics = s->last_topics;
     s->last_faq = -1; /* kept by an FAQ answer only */
