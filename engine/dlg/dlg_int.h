@@ -40,6 +40,11 @@ extern const char dlg__step_order[], dlg__step_identity[];
 /* Confidence another request needs to take over a conversation whose
  * order number or proof the message gives. */
 #define DLG_SWITCH_WITH_SLOT 0.7
+/* Confidence an FAQ answer needs in a message whose card or IBAN number
+ * was masked: below it the warning alone answers. */
+#define DLG_PII_FAQ_CONFIDENCE 0.8
+/* Turns after a masked number in which "silebilir misiniz" is about it. */
+#define DLG_PII_FOLLOWUP_TURNS 2
 #define DLG_STEP_ORDER dlg__step_order
 #define DLG_STEP_IDENTITY dlg__step_identity
 
@@ -97,6 +102,10 @@ typedef struct dlg_turn dlg_turn;
  * also names a problem another intent handles is that problem, with the
  * anger acknowledged (feelings.c). */
 #define DLG_FLOW_FEELINGS 1024u
+/* Tells facts of the verified order that short questions may follow up
+ * ("para nasıl geri yatacak" after a return's state), though it is not one
+ * of the ways of showing the order itself (DLG_FLOW_ORDER_FACTS). */
+#define DLG_FLOW_FOLLOWED 2048u
 /* The flow of the intents that ask for people. */
 #define DLG_FLOW_PEOPLE 32u
 /* The flow the router starts when people must take over after hours and
@@ -166,6 +175,7 @@ struct dlg_session {
     int done_item;     /* item of the verified order given a return or exchange code here, -1 */
     int stalls;        /* turns in a row the dialogue asked the same step again */
     int identity_asks; /* the proof asked for again without one given */
+    int pii_turn;      /* the turn a card, ID or IBAN number was masked, 0 none */
     int next_intent;   /* kb index of a second request waiting for the first to end, -1 none */
     int next_offered;  /* kb index of the request just offered with a button, -1 none */
     dlg_check checks[DLG_MAX_CHECKED_ORDERS];

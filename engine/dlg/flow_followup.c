@@ -20,17 +20,9 @@ static const char *const steps[] = {"offer_person", NULL};
 static const char *const kinds[] = {"again", "missed", "normal", "courier", "who", "time", "when"};
 
 const char *const dlg__followup_words[] = {
-    "followup_again",
-    "followup_missed",
-    "followup_normal",
-    "followup_courier",
-    "followup_who",
-    "followup_time",
-    "followup_when",
-    "followup_exception",
-    "followup_refund",
-    "followup_send",
-    NULL,
+    "followup_refund_how", "followup_again",  "followup_missed", "followup_normal",
+    "followup_courier",    "followup_who",    "followup_time",   "followup_when",
+    "followup_exception",  "followup_refund", "followup_send",   NULL,
 };
 
 /* The state group a message of followup.<kind>.<group> is written for. */
@@ -94,8 +86,23 @@ static int about_return(dlg_turn *t, int unplaced)
     return key != NULL;
 }
 
+/* "parayı nasıl geri vereceksiniz": where the money goes, by how the order
+ * was paid (a card, or a bank account for cash on delivery and transfers). */
+static int refund_how(dlg_turn *t)
+{
+    if (!dlg__message_has(t, "followup_refund_how"))
+        return 0;
+    const char *m = t->order->payment_method ? t->order->payment_method : "card";
+    char key[64];
+    snprintf(key, sizeof key, "followup.refund_how.%s", m);
+    dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_how.card");
+    return 1;
+}
+
 static void act(dlg_turn *t)
 {
+    if (refund_how(t))
+        return;
     if (dlg__message_has(t, "followup_refund")) {
         dlg__start(t, "return_status");
         return;
@@ -148,6 +155,9 @@ static const char *const says[] = {
     "followup.missed.shipped",
     "followup.normal.unshipped",
     "followup.normal.shipped",
+    "followup.refund_how.card",
+    "followup.refund_how.cash_on_delivery",
+    "followup.refund_how.bank_transfer",
     "followup.again.unshipped",
     "assistant.connecting",
     "assistant.declined",

@@ -55,7 +55,7 @@ static const char *const says[] = {
 
 const dlg_flow dlg_flow_return_status = {
     .name = "return_status",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_FOLLOWED,
     .says = says,
     .act = act,
 };

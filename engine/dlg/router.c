@@ -7,6 +7,8 @@
  * hours: the offline request), start another flow. */
 #include "dlg_int.h"
 
+#include "pii.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -329,8 +331,8 @@ static int flow_turn(dlg_turn *t)
     /* the same question about the order just shown, with a follow-up's
      * words ("kuryeyi arayabilir misiniz"), is a follow-up, not the same
      * answer again */
-    if (t->asked && (t->asked->flags & DLG_FLOW_ORDER_FACTS) && !f && s->verified[0] &&
-        !t->got_slot && follow_up_words(t)) {
+    if (t->asked && (t->asked->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWED)) && !f &&
+        s->verified[0] && !t->got_slot && follow_up_words(t)) {
         follow_up(t);
         return 1;
     }
@@ -396,6 +398,23 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* "silebilir misiniz, nereye iletmem lazım" just after a number was
+     * masked is about that number */
+    if (s->pii_turn && s->turn - s->pii_turn <= DLG_PII_FOLLOWUP_TURNS && !t->env->pii &&
+        dlg__message_has_stem(t, "pii_followup") &&
+        (t->intent < 0 || t->clarify || !dlg__flow_of(t->kb, t->intent))) {
+        t->out->intent = "fallback";
+        dlg__say(t, "pii.followup");
+        return DS_OK;
+    }
+    /* "IBAN'ımı yazayım TR33…": the words of the number just masked are
+     * the shopper's own data, not a question about the shop's IBAN or
+     * cards; the warning is the answer */
+    if (t->env->pii && t->out->text.len && t->intent >= 0 && !dlg__flow_of(t->kb, t->intent) &&
+        t->out->confidence < DLG_PII_FAQ_CONFIDENCE) {
+        t->out->intent = "fallback";
+        return DS_OK;
+    }
     /* "ne kadar sürede cevap verilir" after the KVKK answer: the part of the
      * answer before that it asks about, not another intent's guess */
     if (s->last_faq >= 0 && !s->flow && t->intent != s->last_faq &&
@@ -682,9 +701,13 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     s->turn++;
     st = DS_OK;
     if (env->pii && !s->pii_warned) { /* once a conversation is enough */
-        dlg__say(&t, "pii.warning");
+        dlg__say(&t, env->pii & PII_IBAN               ? "pii.warning.iban"
+                     : env->pii & (PII_CARD | PII_CVV) ? "pii.warning.card"
+                                                       : "pii.warning");
         s->pii_warned = 1;
     }
+    if (env->pii)
+        s->pii_turn = s->turn;
     const dlg_flow *was_flow = s->flow;
     const char *was_step = s->step;
     if (!flow_turn(&t)) {
