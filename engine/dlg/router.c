@@ -676,7 +676,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     /* "selam 2001001 bakar mısınız"; "2001001 ne zaman kargoya verilir" is
      * about that order, not the shop's delivery times */
     int order_faq = intent >= 0 && !of && kb_intent_at(kb, (size_t)intent)->order_context;
-    int aside_intent = (of && (of->flags & DLG_FLOW_ASIDE)) || order_faq;
+    /* "buldum 1051426 yazıyor telefona gelen mesajda": a weak guess at a
+     * request that needs no order loses to the order number */
+    int weak_other = intent >= 0 && (!of || !(of->flags & (DLG_NEEDS_ORDER | DLG_FLOW_PEOPLE))) &&
+                     out->confidence < DLG_SWITCH_WITH_SLOT;
+    int aside_intent = (of && (of->flags & DLG_FLOW_ASIDE)) || order_faq || weak_other;
     if ((intent < 0 || aside_intent) && (!t.clarify || order_faq) &&
         (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
         (has_order_no(kb, env->scratch) || (t.got_slot && !s->verified[0]))) {
