@@ -382,6 +382,10 @@ const char *dlg__return_state_key(const dlg_turn *t, const store_return *r);
 /* Delivered: sets t->days_since and returns 1. Else says why nothing can go
  * back yet (not delivered, already returned), ends the flow, returns 0. */
 int dlg__delivered(dlg_turn *t, const char *flow);
+/* "parayı nasıl geri vereceksiniz": where the verified order's money goes
+ * back, by how it was paid (followup.refund_how.<payment method>: the
+ * card, or a bank account for cash on delivery and transfers). */
+void dlg__say_refund_how(dlg_turn *t);
 /* (flow_followup.c) The dialogue.json word lists of the questions the
  * followup flow answers from a verified order, NULL-terminated: the router
  * starts that flow for a message with any of them. */

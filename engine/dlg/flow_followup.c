@@ -86,23 +86,12 @@ static int about_return(dlg_turn *t, int unplaced)
     return key != NULL;
 }
 
-/* "parayı nasıl geri vereceksiniz": where the money goes, by how the order
- * was paid (a card, or a bank account for cash on delivery and transfers). */
-static int refund_how(dlg_turn *t)
-{
-    if (!dlg__message_has(t, "followup_refund_how"))
-        return 0;
-    const char *m = t->order->payment_method ? t->order->payment_method : "card";
-    char key[64];
-    snprintf(key, sizeof key, "followup.refund_how.%s", m);
-    dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_how.card");
-    return 1;
-}
-
 static void act(dlg_turn *t)
 {
-    if (refund_how(t))
+    if (dlg__message_has(t, "followup_refund_how")) {
+        dlg__say_refund_how(t);
         return;
+    }
     if (dlg__message_has(t, "followup_refund")) {
         dlg__start(t, "return_status");
         return;

@@ -160,11 +160,15 @@ static int answer(dlg_turn *t, const char *step)
     /* "param ne zaman yatar" while the return is being made: about this
      * return, answered, and the question asked again (not another order's
      * refund records) */
-    if (dlg__message_asks(t) && dlg__message_has(t, "followup_refund") &&
-        !dlg__message_has(t, "not_received")) {
+    int how = dlg__message_has(t, "followup_refund_how");
+    if (how || (dlg__message_asks(t) && dlg__message_has(t, "followup_refund") &&
+                !dlg__message_has(t, "not_received"))) {
         char key[32];
         snprintf(key, sizeof key, "resume.%s", step);
-        dlg__say(t, "return.refund_info");
+        if (how)
+            dlg__say_refund_how(t);
+        else
+            dlg__say(t, "return.refund_info");
         dlg__say(t, key);
         for (size_t i = 0; strcmp(step, "item") == 0 && i < t->order->item_count; i++)
             dlg__add_quick_reply_copy(t->out, t->order->items[i].name);
@@ -201,13 +205,30 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "return.not_yet",         "return.already_returned", "return.ask_item",
-    "return.ask_reason",      "return.ask_opened",       "return.accepted",
-    "return.accepted_fault",  "return.rejected_window",  "return.rejected_category",
-    "return.rejected_opened", "return.warranty_hint",    "items.ask_again",
-    "items.not_in_order",     "return.under_way",        "return_status.requested",
-    "return.opened_hint",     "return.refund_info",      "resume.item",
-    "resume.reason",          "resume.opened",           NULL,
+    "return.not_yet",
+    "return.already_returned",
+    "return.ask_item",
+    "return.ask_reason",
+    "return.ask_opened",
+    "return.accepted",
+    "return.accepted_fault",
+    "return.rejected_window",
+    "return.rejected_category",
+    "return.rejected_opened",
+    "return.warranty_hint",
+    "items.ask_again",
+    "items.not_in_order",
+    "return.under_way",
+    "return_status.requested",
+    "return.opened_hint",
+    "return.refund_info",
+    "followup.refund_how.card",
+    "followup.refund_how.cash_on_delivery",
+    "followup.refund_how.bank_transfer",
+    "resume.item",
+    "resume.reason",
+    "resume.opened",
+    NULL,
 };
 
 const dlg_flow dlg_flow_return = {

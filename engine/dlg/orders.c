@@ -48,6 +48,14 @@ void dlg__say_status(dlg_turn *t, const store_order *o)
     dlg__say(t, key);
 }
 
+void dlg__say_refund_how(dlg_turn *t)
+{
+    const char *m = t->order->payment_method ? t->order->payment_method : "card";
+    char key[64];
+    snprintf(key, sizeof key, "followup.refund_how.%s", m);
+    dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_how.card");
+}
+
 int dlg__delivered(dlg_turn *t, const char *flow)
 {
     const store_order *o = t->order;
