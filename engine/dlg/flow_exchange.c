@@ -486,15 +486,25 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "return.under_way",          "exchange.ask_item",
-    "exchange.ask_size",         "exchange.ask_variant",
-    "exchange.ask_variant_none", "exchange.same",
-    "exchange.confirm_step",     "exchange.done",
-    "exchange.no_stock",         "exchange.no_stock_other",
-    "exchange.rejected_window",  "exchange.size_name",
-    "return.rejected_category",  "return.not_yet",
-    "return.already_returned",   "items.ask_again",
-    "items.not_in_order",        NULL,
+    "return.under_way",
+    "case.under_way",
+    "exchange.ask_item",
+    "exchange.ask_size",
+    "exchange.ask_variant",
+    "exchange.ask_variant_none",
+    "exchange.same",
+    "exchange.confirm_step",
+    "exchange.done",
+    "exchange.no_stock",
+    "exchange.no_stock_other",
+    "exchange.rejected_window",
+    "exchange.size_name",
+    "return.rejected_category",
+    "return.not_yet",
+    "return.already_returned",
+    "items.ask_again",
+    "items.not_in_order",
+    NULL,
 };
 
 const dlg_flow dlg_flow_exchange = {

@@ -219,6 +219,7 @@ static const char *const says[] = {
     "items.ask_again",
     "items.not_in_order",
     "return.under_way",
+    "case.under_way",
     "return_status.requested",
     "return.opened_hint",
     "return.refund_info",

@@ -120,14 +120,23 @@ int dlg__under_way(dlg_turn *t, int item)
         return 0;
     const store_return *found = NULL;
     for (size_t i = n; i-- > 0 && !found;) { /* the newest first */
-        if (strcmp(r[i].kind, "case") == 0 || strcmp(r[i].state, "rejected") == 0)
+        int open_case = strcmp(r[i].kind, "case") == 0 && strcmp(r[i].state, "open") == 0;
+        if ((strcmp(r[i].kind, "case") == 0 && !open_case) || strcmp(r[i].state, "rejected") == 0)
             continue;
         for (size_t k = 0; k < t->order->item_count && !found; k++)
             if ((item == DLG_ITEM_ALL || (size_t)item == k) &&
                 holds_sku(r[i].items, t->order->items[k].sku))
                 found = &r[i];
     }
-    if (found) {
+    if (found && strcmp(found->kind, "case") == 0) {
+        /* "doğrusunu gönderir misiniz, iade mi etmeliyim" after a wrong
+         * item's case: the team sorts the exchange or refund out, no
+         * second request */
+        t->request_id = found->id;
+        dlg__say(t, "case.under_way");
+        t->request_id = 0;
+        dlg__end(t);
+    } else if (found) {
         t->ret = found;
         dlg__say(t, "return.under_way");
         dlg__say(t, dlg__return_state_key(t, found));

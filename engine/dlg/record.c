@@ -46,8 +46,9 @@ ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with
                              with_code ? code : NULL, priority, details, now, &t->request_id, NULL);
     }
     ds_free(items);
-    /* remembered: "L olsun" right after an exchange is about that one */
-    if (st == DS_OK && with_code && t->order && t->item >= 0)
+    /* remembered: "L olsun" right after an exchange, "doğrusunu gönderir
+     * misiniz" right after a case, is about that one */
+    if (st == DS_OK && t->order && t->item >= 0)
         t->s->done_item = t->item;
     return st;
 }
