@@ -3,6 +3,7 @@
  * the shop's team as a request (the shop's system changes it). */
 #include "dlg_int.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "ds_json.h"
@@ -18,8 +19,29 @@ static const dlg_slot_def slots[] = {
     DLG_STR_SLOT(address_slots, said),
 };
 
+/* "yeni adres: Caferağa Mah. …" is the address after its label; shown
+ * with the label the reply read "yeni adres: yeni adres: …". */
+static const char *without_label(const char *text)
+{
+    const char *colon = strchr(text, ':');
+    if (!colon || colon - text > 24)
+        return text;
+    char head[32];
+    size_t n = (size_t)(colon - text);
+    for (size_t i = 0; i < n; i++)
+        head[i] = (char)tolower((unsigned char)text[i]);
+    head[n] = '\0';
+    if (!strstr(head, "adres"))
+        return text;
+    const char *rest = colon + 1;
+    while (*rest == ' ')
+        rest++;
+    return *rest ? rest : text;
+}
+
 static void record(dlg_turn *t, const char *text)
 {
+    text = without_label(text);
     char now[CLOCK_ISO_LEN];
     dlg__now_iso(t, now);
     ds_buf details;
