@@ -293,6 +293,32 @@ int dlg__answer_offer(dlg_turn *t, const char *reason);
 /* Ends this flow and starts the flow named `flow` with the same message. */
 void dlg__start(dlg_turn *t, const char *flow);
 
+/* ---- people (people.c) -------------------------------------------------- */
+
+/* Where people stand for the conversation this turn, this reply's own
+ * hand-off or request included. */
+typedef enum dlg_people {
+    DLG_PEOPLE_FREE,    /* in working hours, nobody called: a person may be offered */
+    DLG_PEOPLE_WAITING, /* in working hours, a person is called: they will read this */
+    DLG_PEOPLE_AWAY,    /* after hours, nothing left: the offline request may be offered */
+    DLG_PEOPLE_TAKING,  /* after hours, the offline request is being taken */
+    DLG_PEOPLE_NOTED,   /* after hours, a request is left: people read it when back */
+} dlg_people;
+dlg_people dlg__people(const dlg_turn *t);
+/* Message key of dialogue.json as people stand: its variant KEY.waiting,
+ * KEY.closed (after hours), KEY.taking (then .closed) or KEY.noted (then
+ * .closed) when the KB has it, else KEY itself; NULL when neither is there.
+ * Borrowed from the KB. dlg__say says what this gives. */
+const kb_message *dlg__people_message(const dlg_turn *t, const char *key);
+/* The variant of an intent's answer as people stand (message
+ * "intent.ID.waiting", ... as above), or NULL: the intent's own answer. */
+const kb_message *dlg__people_answer(const dlg_turn *t, const char *intent_id);
+/* At the end of the turn: the button that asks for a person (message
+ * "people.button") stays while one can be called, becomes
+ * "people.button.closed" after hours while nothing is left, and goes when
+ * people are called already or the request is being taken. */
+void dlg__people_buttons(dlg_turn *t);
+
 /* ---- questions (ask.c) ------------------------------------------------- */
 
 /* The message asks something: a "?", a question particle or word. */
