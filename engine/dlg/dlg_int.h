@@ -99,6 +99,9 @@ typedef struct dlg_turn dlg_turn;
 /* The flow the router starts when people must take over after hours and
  * nothing says who the shopper is. */
 #define DLG_FLOW_AFTER_HOURS 64u
+/* The flow of the intents that end the talk ("teşekkürler", "tamam, yarın
+ * yazarım"): a message the router reads as a closing starts it. */
+#define DLG_FLOW_CLOSING 2048u
 
 /* One entry of the flow table (flows.c). */
 typedef struct dlg_flow {
@@ -326,6 +329,14 @@ int dlg__message_asks(const dlg_turn *t);
 /* The message asks yes or no ("kapıda ödeme var mı"): a question particle
  * and no question word. */
 int dlg__message_yes_no(const dlg_turn *t);
+/* The message ends the talk for now without asking anything: "tamam, yarın
+ * yazarım", "bankama soracağım" (words "closing"), no question, no order
+ * number or contact. */
+int dlg__message_closes(const dlg_turn *t);
+/* The dialogue.json message that answers a closing in kind: thanks
+ * ("closing.thanks"), a wish ("iyi çalışmalar": "closing.wish", words
+ * "goodbye_wishes"), else "tamam, yarın yazarım" ("closing.later"). */
+const char *dlg__closing_key(const dlg_turn *t);
 /* (yesno.c) A yes-or-no question about a fact of the shop: says the
  * dialogue.json answer ("yes_no.PATH.yes" or ".no", by the value of PATH in
  * shop.json) of the fact whose words the message names most specifically,

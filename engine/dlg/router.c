@@ -645,6 +645,17 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             t.clarify = 0;
     }
     t.got_slot = fill_slots(kb, s, env->scratch);
+    /* "tamam, yarın yazarım" ends the talk for now: not a question about
+     * the shop's hours, not a request the bot failed to read */
+    if (!tapped && (intent < 0 || t.clarify || !dlg__flow_of(kb, intent)) &&
+        dlg__message_closes(&t)) {
+        int bye = dlg__intent_of_flag(kb, DLG_FLOW_CLOSING);
+        if (bye >= 0) {
+            intent = bye;
+            t.clarify = 0;
+            second = -1;
+        }
+    }
     /* an order number the matcher cannot place, outside any dialogue: the
      * shopper wants to know about that order, so its status (after the
      * identity check) */
