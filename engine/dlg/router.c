@@ -222,6 +222,14 @@ static void people(dlg_turn *t)
         r->handoff_reason = r->reason;
         return;
     }
+    if (r->offline_request) {
+        /* left this turn, and said so: the more urgent reason wins */
+        if (strcmp(priority, "urgent") == 0) {
+            snprintf(r->reason, sizeof r->reason, "%s", reason);
+            r->handoff_priority = priority;
+        }
+        return;
+    }
     if (t->s->people_called) {
         /* the request is with the team already: this message joins it */
         dlg__say(t, "people.noted");
@@ -291,8 +299,10 @@ static int flow_turn(dlg_turn *t)
         }
         t->out->intent = NULL;
         t->flow = NULL;
-        if (f->flags & (DLG_FLOW_ASIDE | DLG_FLOW_FOLLOWUP)) /* an offer not taken: read the
-                                                                 message afresh */
+        /* an offer not taken: read the message afresh; a flow that finished
+         * as it handed the message back (an after-hours request left with
+         * what the shopper gave) is over */
+        if ((f->flags & (DLG_FLOW_ASIDE | DLG_FLOW_FOLLOWUP)) || t->end)
             end_flow(s);
     }
     f = s->flow;
