@@ -540,7 +540,11 @@ static ds_status turn(conv_service *svc, conv_chat *c, const char *client_id, co
                    .now = conv_service_now(svc),
                    .closed = !open,
                    .back_at = open ? NULL : back,
-                   .pii = pii};
+                   .pii = pii,
+                   /* without a store no hand-off is kept: the session remembers */
+                   .handoff = !svc->db        ? DLG_HANDOFF_UNKNOWN
+                              : c->in_handoff ? DLG_HANDOFF_OPEN
+                                              : DLG_HANDOFF_NONE};
     st = dlg_respond_normalised(&env, c->dlg, seen, seen_len, &out->reply, err);
     if (st != DS_OK)
         return st;
@@ -563,10 +567,15 @@ static ds_status turn(conv_service *svc, conv_chat *c, const char *client_id, co
 
 ds_status conv_greet(conv_service *svc, conv_chat *c, dlg_reply *out, ds_error *err)
 {
+    char back[96];
+    int open = conv_service_hours(svc, back, NULL); /* no person on offer at night */
     dlg_env env = {.me = svc->me,
                    .db = svc->db,
                    .scratch = svc->scratch,
                    .res = svc->res,
-                   .now = conv_service_now(svc)};
+                   .now = conv_service_now(svc),
+                   .closed = !open,
+                   .back_at = open ? NULL : back,
+                   .handoff = c->in_handoff ? DLG_HANDOFF_OPEN : DLG_HANDOFF_UNKNOWN};
     return dlg_greet(&env, c->dlg, out, err);
 }

@@ -26,6 +26,14 @@ typedef struct dlg_session dlg_session;
  * offer). scratch and res are the calling thread's buffers. now is the
  * wall-clock time, passed in so dialogues are testable; dates are shown in
  * the knowledge base's time zone (kb_zone). */
+/* Whether the conversation waits for people, as the conversation service
+ * knows from the store (dlg_env.handoff). */
+typedef enum dlg_handoff {
+    DLG_HANDOFF_UNKNOWN, /* not said: the session's own memory stands */
+    DLG_HANDOFF_NONE,    /* none open (never, or an agent closed or gave it back) */
+    DLG_HANDOFF_OPEN,    /* waiting for people, or an after-hours request */
+} dlg_handoff;
+
 typedef struct dlg_env {
     const match_engine *me;
     store_db *db;
@@ -35,6 +43,7 @@ typedef struct dlg_env {
     int closed;          /* outside working hours: hand-offs become offline requests */
     const char *back_at; /* when people are back, in Turkish ("yarın 09:00'da"); NULL if open */
     unsigned pii;        /* the message held card, ID or IBAN numbers (PII_* of pii.h), masked */
+    dlg_handoff handoff; /* the conversation's hand-off now */
 } dlg_env;
 
 typedef struct dlg_reply {

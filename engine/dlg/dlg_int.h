@@ -111,6 +111,9 @@ typedef struct dlg_turn dlg_turn;
 /* The flow the router starts when people must take over after hours and
  * nothing says who the shopper is. */
 #define DLG_FLOW_AFTER_HOURS 64u
+/* The flow of the intents that end the talk ("teşekkürler", "tamam, yarın
+ * yazarım"): a message the router reads as a closing starts it. */
+#define DLG_FLOW_CLOSING 2048u
 
 /* One entry of the flow table (flows.c). */
 typedef struct dlg_flow {
@@ -307,6 +310,32 @@ int dlg__answer_offer(dlg_turn *t, const char *reason);
 /* Ends this flow and starts the flow named `flow` with the same message. */
 void dlg__start(dlg_turn *t, const char *flow);
 
+/* ---- people (people.c) -------------------------------------------------- */
+
+/* Where people stand for the conversation this turn, this reply's own
+ * hand-off or request included. */
+typedef enum dlg_people {
+    DLG_PEOPLE_FREE,    /* in working hours, nobody called: a person may be offered */
+    DLG_PEOPLE_WAITING, /* in working hours, a person is called: they will read this */
+    DLG_PEOPLE_AWAY,    /* after hours, nothing left: the offline request may be offered */
+    DLG_PEOPLE_TAKING,  /* after hours, the offline request is being taken */
+    DLG_PEOPLE_NOTED,   /* after hours, a request is left: people read it when back */
+} dlg_people;
+dlg_people dlg__people(const dlg_turn *t);
+/* Message key of dialogue.json as people stand: its variant KEY.waiting,
+ * KEY.closed (after hours), KEY.taking (then .closed) or KEY.noted (then
+ * .closed) when the KB has it, else KEY itself; NULL when neither is there.
+ * Borrowed from the KB. dlg__say says what this gives. */
+const kb_message *dlg__people_message(const dlg_turn *t, const char *key);
+/* The variant of an intent's answer as people stand (message
+ * "intent.ID.waiting", ... as above), or NULL: the intent's own answer. */
+const kb_message *dlg__people_answer(const dlg_turn *t, const char *intent_id);
+/* At the end of the turn: the button that asks for a person (message
+ * "people.button") stays while one can be called, becomes
+ * "people.button.closed" after hours while nothing is left, and goes when
+ * people are called already or the request is being taken. */
+void dlg__people_buttons(dlg_turn *t);
+
 /* ---- questions (ask.c) ------------------------------------------------- */
 
 /* The message asks something: a "?", a question particle or word. */
@@ -314,6 +343,14 @@ int dlg__message_asks(const dlg_turn *t);
 /* The message asks yes or no ("kapıda ödeme var mı"): a question particle
  * and no question word. */
 int dlg__message_yes_no(const dlg_turn *t);
+/* The message ends the talk for now without asking anything: "tamam, yarın
+ * yazarım", "bankama soracağım" (words "closing"), no question, no order
+ * number or contact. */
+int dlg__message_closes(const dlg_turn *t);
+/* The dialogue.json message that answers a closing in kind: thanks
+ * ("closing.thanks"), a wish ("iyi çalışmalar": "closing.wish", words
+ * "goodbye_wishes"), else "tamam, yarın yazarım" ("closing.later"). */
+const char *dlg__closing_key(const dlg_turn *t);
 /* (yesno.c) A yes-or-no question about a fact of the shop: says the
  * dialogue.json answer ("yes_no.PATH.yes" or ".no", by the value of PATH in
  * shop.json) of the fact whose words the message names most specifically,

@@ -77,8 +77,8 @@ static void say_first(dlg_turn *t, const char *key)
 static int person_in_reply(const dlg_turn *t)
 {
     const dlg_reply *r = t->out;
-    if (r->handoff_priority || r->offline_started || r->offline_request ||
-        (t->s->flow && (t->s->flow->flags & DLG_FLOW_AFTER_HOURS)))
+    dlg_people p = dlg__people(t);
+    if (p != DLG_PEOPLE_FREE && p != DLG_PEOPLE_AWAY)
         return 1;
     const kb_message *m = kb_message_get(t->kb, "feeling.offer_person");
     for (size_t i = 0; m && i < r->quick_reply_count; i++)
@@ -109,5 +109,5 @@ void dlg__acknowledge(dlg_turn *t)
     }
     /* the second time, once: people may be what helps */
     if (t->upset && s->upset == 2 && !person_in_reply(t))
-        dlg__say(t, t->env->closed ? "feeling.offer_person.closed" : "feeling.offer_person");
+        dlg__say(t, "feeling.offer_person"); /* after hours: its .closed variant */
 }

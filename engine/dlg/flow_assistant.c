@@ -7,10 +7,20 @@
 
 static const char *const steps[] = {"offer_person", NULL};
 
+/* A person (in hours) or a request for them (after hours) can be offered:
+ * nobody is called yet. */
+static int can_offer(const dlg_turn *t)
+{
+    dlg_people p = dlg__people(t);
+    return p == DLG_PEOPLE_FREE || p == DLG_PEOPLE_AWAY;
+}
+
 static void act(dlg_turn *t)
 {
+    /* with people called already, its variant says they are (people.c) */
     dlg__say_intent(t, (size_t)t->intent);
-    dlg__wait(t, "offer_person");
+    if (can_offer(t))
+        dlg__wait(t, "offer_person");
 }
 
 static int answer(dlg_turn *t, const char *step)
@@ -22,7 +32,8 @@ static int answer(dlg_turn *t, const char *step)
      * a third time, the person they are asking for */
     if (t->intent >= 0 && t->intent == t->s->flow_intent && t->s->stalls == 0) {
         dlg__say(t, "assistant.again");
-        dlg__wait(t, "offer_person");
+        if (can_offer(t))
+            dlg__wait(t, "offer_person");
         return 1;
     }
     if (t->intent >= 0 && t->intent == t->s->flow_intent) {

@@ -8,8 +8,8 @@ static const char *const steps[] = {"complaint", NULL};
 
 static void record(dlg_turn *t)
 {
-    if (t->s->people_called) { /* people are on it: the story is theirs to read */
-        dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+    if (t->s->people_called) {       /* people are on it: the story is theirs to read */
+        dlg__say(t, "people.noted"); /* after hours its .closed variant */
         dlg__end(t);
         return;
     }

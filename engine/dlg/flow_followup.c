@@ -99,9 +99,12 @@ static void act(dlg_turn *t)
     if (about_return(t, 0))
         return;
     if (dlg__message_has(t, "followup_exception")) {
-        /* a person decides exceptions: offer one, hand off on yes */
+        /* a person decides exceptions: offer one, hand off on yes; with
+         * one called already, its variant says they will see this */
         dlg__say(t, "followup.exception");
-        dlg__wait(t, "offer_person");
+        dlg_people p = dlg__people(t);
+        if (p == DLG_PEOPLE_FREE || p == DLG_PEOPLE_AWAY)
+            dlg__wait(t, "offer_person");
         return;
     }
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {

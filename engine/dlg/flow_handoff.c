@@ -10,10 +10,14 @@
 #include <string.h>
 
 static const char *const params[] = {"priority", "reason", "answer", NULL};
+/* the people rule's words (people.c) and the router's when it hands over
+ * unasked, checked here with the flow that is about people */
+static const char *const says[] = {"people.button", "people.button.closed", "people.unsure", NULL};
 
 static void act(dlg_turn *t)
 {
     const char *answer = dlg__param(t, "answer");
+    /* already waiting: its variant (intent.ID.waiting) says so */
     if (!(t->env->closed && answer && strcmp(answer, "in_hours") == 0))
         dlg__say_intent(t, (size_t)t->intent);
     const char *priority = dlg__param(t, "priority");
@@ -26,5 +30,6 @@ const dlg_flow dlg_flow_handoff = {
     .name = "handoff",
     .flags = DLG_FLOW_ASIDE | DLG_FLOW_PEOPLE,
     .params = params,
+    .says = says,
     .act = act,
 };

@@ -2,7 +2,13 @@
 /* "offline": after hours, when people must take over and no verified order
  * says who the shopper is, the router starts this flow: the bot says when
  * people are back and collects a request for them: a name, a way to reach
- * the shopper, the order number if there is one, and the message. */
+ * the shopper, the order number if there is one, and the message. The
+ * request never stands in the way of what the bot can answer: a question
+ * is answered (by the router) and the pending field asked again briefly; a
+ * question about an order leaves the request with what was given and lets
+ * the order's own flow answer it; a field is asked at most twice, and a
+ * goodbye or a third time leaves the request with what the shopper gave
+ * (people answer in this conversation, so nothing more is needed). */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -15,13 +21,20 @@ typedef struct offline_slots {
     char priority[16]; /* of the hand-off that started it */
     char reason[32];
     char message[200]; /* what the shopper wrote about it before being asked */
+    int asks;          /* times the pending field was asked, a reminder included */
+    int skipped;       /* fields not to ask again (F_* bits): asked twice already */
 } offline_slots;
 DLG_SLOTS_FIT(offline_slots);
 
 static const dlg_slot_def slots[] = {
-    DLG_STR_SLOT(offline_slots, name),   DLG_STR_SLOT(offline_slots, contact),
-    DLG_STR_SLOT(offline_slots, order),  DLG_STR_SLOT(offline_slots, priority),
-    DLG_STR_SLOT(offline_slots, reason), DLG_STR_SLOT(offline_slots, message),
+    DLG_STR_SLOT(offline_slots, name),
+    DLG_STR_SLOT(offline_slots, contact),
+    DLG_STR_SLOT(offline_slots, order),
+    DLG_STR_SLOT(offline_slots, priority),
+    DLG_STR_SLOT(offline_slots, reason),
+    DLG_STR_SLOT(offline_slots, message),
+    DLG_INT_SLOT(offline_slots, asks, 0, 0, 100),
+    DLG_INT_SLOT(offline_slots, skipped, 0, 0, 15),
 };
 
 static const char *const steps[] = {"name", "contact", "order_number", "message", NULL};
@@ -36,16 +49,19 @@ static void start(dlg_turn *t)
 
 static void act(dlg_turn *t)
 {
+    offline_slots *sl = t->slots;
     dlg__say(t, "offline.ask_name");
     dlg__wait(t, "name");
+    sl->asks = 1;
 }
 
-/* A name: letters and spaces, 2-60 bytes, at most five words, none of
- * them a word of a question or a sentence ("şu an kimse yok mu"). */
+/* A name: letters and spaces, 2-60 bytes, at most five words, not a
+ * question ("sabaha kadar bekleyecek miyim") and none of them a word of a
+ * sentence ("şu an kimse yok"). */
 static int looks_like_name(const dlg_turn *t, const char *text)
 {
     size_t n = strlen(text), words = 1;
-    if (n < 2 || n > 60 || strchr(text, '?') || dlg__message_has(t, "not_a_name"))
+    if (n < 2 || n > 60 || dlg__message_asks(t) || dlg__message_has(t, "not_a_name"))
         return 0;
     for (const char *p = text; *p; p++) {
         if (*p == ' ')
@@ -78,35 +94,95 @@ static void take_entities(dlg_turn *t)
     }
 }
 
-/* Leaves the request with the whole message. */
-static void record(dlg_turn *t, const char *message)
+/* Leaves the request with the whole message, and says so with `key`
+ * (NULL: the caller says what fits). */
+static void record(dlg_turn *t, const char *message, const char *key)
 {
     offline_slots *sl = t->slots;
     dlg__offline_request(t, sl->name, sl->contact, sl->order[0] ? sl->order : t->s->verified,
                          sl->priority[0] ? sl->priority : "normal",
                          sl->reason[0] ? sl->reason : "istek", message);
-    dlg__say(t, t->out->offline_request ? "offline.recorded" : "no_store");
+    if (!t->out->offline_request)
+        dlg__say(t, "no_store");
+    else if (key)
+        dlg__say(t, key);
     dlg__end(t);
 }
 
-/* Asks for what is still missing, or leaves the request when nothing is. */
+/* The story so far with this message after it, into m. */
+static void story_with_text(const dlg_turn *t, ds_buf *m)
+{
+    const offline_slots *sl = t->slots;
+    if (sl->message[0])
+        ds_buf_printf(m, "%s / ", sl->message);
+    ds_buf_puts(m, t->text ? t->text : "");
+}
+
+/* The fields asked for, in order, as bits of offline_slots.skipped. */
+enum { F_NAME = 1, F_CONTACT = 2, F_ORDER = 4, F_MESSAGE = 8 };
+
+/* Asks for what is still missing, or leaves the request when nothing is. A
+ * field asked twice is not asked a third time: the next one is, and with
+ * none left what the shopper gave is enough (people answer here). */
 static void next(dlg_turn *t, const char *prefix)
 {
     offline_slots *sl = t->slots;
+    const char *pending = t->s->step ? t->s->step : "";
+    static const struct {
+        unsigned bit;
+        const char *step;
+    } fields[] = {{F_NAME, "name"},
+                  {F_CONTACT, "contact"},
+                  {F_ORDER, "order_number"},
+                  {F_MESSAGE, "message"}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        if (strcmp(fields[i].step, pending) == 0 && sl->asks >= 2)
+            sl->skipped |= fields[i].bit;
+    const char *key = NULL, *step = NULL;
+    /* with a contact, people can ask the name */
+    if (!sl->name[0] && !sl->contact[0] && !(sl->skipped & F_NAME)) {
+        key = t->first ? "offline.ask_name" : "offline.ask_name_again";
+        step = "name";
+    } else if (!sl->contact[0] && !(sl->skipped & F_CONTACT)) {
+        key = sl->name[0] ? "offline.ask_contact" : "offline.ask_contact_instead";
+        step = "contact";
+    } else if (!sl->order[0] && strcmp(pending, "order_number") != 0 && !sl->message[0] &&
+               !(sl->skipped & F_ORDER)) {
+        key = "offline.ask_order";
+        step = "order_number";
+    } else if (!sl->message[0] && !(sl->skipped & F_MESSAGE)) {
+        key = "offline.ask_message";
+        step = "message";
+    }
+    if (!step) {
+        record(t, sl->message, "offline.recorded");
+        return;
+    }
+    sl->asks = strcmp(step, pending) == 0 ? sl->asks + 1 : 1;
     if (prefix)
         dlg__say(t, prefix);
-    if (!sl->name[0] && !sl->contact[0]) { /* with a contact, people can ask the name */
-        ask(t, t->first ? "offline.ask_name" : "offline.ask_name_again", "name");
-    } else if (!sl->contact[0]) {
-        ask(t, "offline.ask_contact", "contact");
-    } else if (!sl->order[0] && strcmp(t->s->step ? t->s->step : "", "order_number") != 0 &&
-               !sl->message[0]) {
-        ask(t, "offline.ask_order", "order_number");
-    } else if (!sl->message[0]) {
-        ask(t, "offline.ask_message", "message");
-    } else {
-        record(t, sl->message);
+    ask(t, key, step);
+}
+
+/* The message is for another of the bot's answers: 1 when the request is
+ * left now (the pending field was asked twice already, or the question is
+ * about an order, which its own flow answers next), so the flow ends as it
+ * hands the message back; 0 when the router answers and asks again. */
+static int hand_back(dlg_turn *t, int about_order)
+{
+    offline_slots *sl = t->slots;
+    if (!about_order && sl->asks < 2) {
+        sl->asks++; /* the router's reminder after its answer asks again */
+        return 0;
     }
+    take_entities(t);
+    ds_buf m;
+    ds_buf_init(&m);
+    if (about_order)
+        story_with_text(t, &m);
+    record(t, about_order && !m.failed ? m.data : sl->message, "offline.left");
+    ds_buf_cleanup(&m);
+    return 1;
 }
 
 /* The message says something about the problem (not only a name or a
@@ -132,23 +208,38 @@ static int answer(dlg_turn *t, const char *step)
         dlg__end(t);
         return 1;
     }
-    /* a question of the knowledge base is a question, not a name or a
-     * contact: the router answers it and asks again; another problem of
-     * the same night joins this request */
     const dlg_flow *f = t->asked;
-    if (strcmp(step, "message") != 0 && t->intent >= 0 && !t->clarify &&
-        t->out->confidence >= 0.6 && !t->got_slot && (!f || (f->flags & DLG_FLOW_ASIDE)))
+    /* "teşekkürler, iyi geceler": the request is left with what was given,
+     * and the goodbye says when people answer it */
+    if (f && (f->flags & DLG_FLOW_CLOSING)) {
+        take_entities(t);
+        record(t, sl->message, NULL);
+        dlg__say(t, dlg__closing_key(t));
+        return 1;
+    }
+    /* "siparişim nerede": the bot can see that once the order is checked;
+     * the request is left now, and the order's flow answers */
+    if (f && (f->flags & DLG_NEEDS_ORDER) && !t->clarify && strcmp(step, "message") != 0) {
+        hand_back(t, 1);
         return 0;
+    }
+    /* a question of the knowledge base is a question, not a name or a
+     * contact: the router answers it and asks again (twice at most);
+     * another problem of the same night joins this request */
+    if (strcmp(step, "message") != 0 && t->intent >= 0 && !t->got_slot &&
+        (!f || (f->flags & DLG_FLOW_ASIDE)) &&
+        ((!t->clarify && t->out->confidence >= 0.6) || dlg__message_asks(t))) {
+        hand_back(t, 0);
+        return 0;
+    }
     take_entities(t);
     if (strcmp(step, "message") == 0) {
         /* the message in full, after what the shopper told before */
         ds_buf m;
         ds_buf_init(&m);
-        if (sl->message[0])
-            ds_buf_printf(&m, "%s / ", sl->message);
-        ds_buf_puts(&m, t->text ? t->text : "");
+        story_with_text(t, &m);
         if (sl->name[0] || sl->contact[0]) {
-            record(t, m.failed ? sl->message : m.data);
+            record(t, m.failed ? sl->message : m.data, "offline.recorded");
         } else {
             keep_story(t);
             next(t, NULL);
@@ -176,8 +267,21 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "offline.ask_name", "offline.ask_contact", "offline.ask_order", "offline.ask_message",
-    "offline.recorded", "offline.back_soon",   "offline.noted",     NULL,
+    "offline.ask_name",
+    "offline.ask_contact",
+    "offline.ask_order",
+    "offline.ask_message",
+    "offline.recorded",
+    "offline.back_soon",
+    "offline.noted",
+    "offline.left",
+    "closing.thanks",
+    "closing.later",
+    "closing.wish",
+    "offline.nobody_now",
+    "offline.ask_name_again",
+    "offline.ask_contact_instead",
+    NULL,
 };
 
 const dlg_flow dlg_flow_offline = {

@@ -22,8 +22,8 @@ static void note(dlg_turn *t)
 {
     dlg_session *s = t->s;
     if (s->step != DLG_STEP_ORDER || s->order_no[0])
-        return; /* the first message, or an order number given */
-    dlg__say(t, t->env->closed ? "payment.no_order.closed" : "payment.no_order");
+        return;                      /* the first message, or an order number given */
+    dlg__say(t, "payment.no_order"); /* after hours its .closed variant */
     dlg__hand_off(t, "urgent", "odeme_sorunu");
     dlg__end(t);
 }
@@ -45,8 +45,12 @@ static int recorded(dlg_turn *t)
 
 static void act(dlg_turn *t)
 {
-    if (recorded(t)) { /* the case is with the payment team already */
-        dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+    if (recorded(t)) {
+        /* the case is with the payment team already: this conversation
+         * joins it (after hours the request says when they answer) */
+        if (!t->env->closed)
+            dlg__say(t, "people.noted");
+        dlg__hand_off(t, "urgent", "odeme_sorunu");
         dlg__end(t);
         return;
     }

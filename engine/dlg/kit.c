@@ -42,19 +42,23 @@ void dlg__add_quick_reply_copy(dlg_reply *r, const char *q)
     dlg__add_quick_reply(r, slot);
 }
 
-void dlg__say(dlg_turn *t, const char *key)
+static void say_message(dlg_turn *t, const kb_message *m)
 {
-    /* dlg_check_kb guarantees every message a flow names at start-up and
-     * on reload */
-    const kb_message *m = kb_message_get(t->kb, key);
-    if (!m)
-        return;
     ds_buf *b = &t->out->text;
     if (b->len)
         ds_buf_puts(b, "\n\n");
     tpl_render(m->texts[t->s->turn % m->text_count], dlg__lookup, t, b, NULL);
     for (size_t i = 0; i < m->quick_reply_count; i++)
         dlg__add_quick_reply(t->out, m->quick_replies[i]);
+}
+
+void dlg__say(dlg_turn *t, const char *key)
+{
+    /* dlg_check_kb guarantees every message a flow names at start-up and
+     * on reload; where people stand picks its variant (people.c) */
+    const kb_message *m = dlg__people_message(t, key);
+    if (m && m->text_count)
+        say_message(t, m);
 }
 
 unsigned dlg__topics(const dlg_turn *t, size_t idx)
@@ -92,6 +96,13 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx)
 {
     const kb_intent *in = kb_intent_at(t->kb, idx);
     t->out->intent = in->id;
+    /* an answer that offers a person, or says when they work, as people
+     * stand now ("are you a bot" once the request is left) */
+    const kb_message *m = dlg__people_answer(t, in->id);
+    if (m && m->text_count) {
+        say_message(t, m);
+        return DS_OK;
+    }
     ds_buf *b = &t->out->text;
     if (b->len)
         ds_buf_puts(b, "\n\n");

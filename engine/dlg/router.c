@@ -239,9 +239,17 @@ static void people(dlg_turn *t)
         r->handoff_reason = r->reason;
         return;
     }
-    if (t->s->verified[0] && t->s->people_called) {
+    if (r->offline_request) {
+        /* left this turn, and said so: the more urgent reason wins */
+        if (strcmp(priority, "urgent") == 0) {
+            snprintf(r->reason, sizeof r->reason, "%s", reason);
+            r->handoff_priority = priority;
+        }
+        return;
+    }
+    if (t->s->people_called) {
         /* the request is with the team already: this message joins it */
-        dlg__say(t, "people.noted.closed");
+        dlg__say(t, "people.noted");
         return;
     }
     if (t->s->verified[0]) {
@@ -305,8 +313,10 @@ static int flow_turn(dlg_turn *t)
         }
         t->out->intent = NULL;
         t->flow = NULL;
-        if (f->flags & (DLG_FLOW_ASIDE | DLG_FLOW_FOLLOWUP)) /* an offer not taken: read the
-                                                                 message afresh */
+        /* an offer not taken: read the message afresh; a flow that finished
+         * as it handed the message back (an after-hours request left with
+         * what the shopper gave) is over */
+        if ((f->flags & (DLG_FLOW_ASIDE | DLG_FLOW_FOLLOWUP)) || t->end)
             end_flow(s);
     }
     f = s->flow;
@@ -437,7 +447,7 @@ static ds_status faq_turn(dlg_turn *t)
         s->clarify_a = s->clarify_b = -1;
         s->unsure = 0;
         t->out->intent = "fallback";
-        dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+        dlg__say(t, "people.noted"); /* after hours its .closed variant */
         return DS_OK;
     }
     /* "tamam" while a dialogue waits: no thanks for nothing, what it waits for */
@@ -541,6 +551,9 @@ static ds_status faq_turn(dlg_turn *t)
     if (s->last_faq < 0)
         s->last_topics = 0;
     if (s->unsure >= 2) {
+        /* said, not done behind the shopper's back */
+        if (!t->env->closed && !s->people_called)
+            dlg__say(t, "people.unsure");
         dlg__hand_off(t, "normal", "anlasilamadi");
         people(t);
     }
@@ -570,7 +583,7 @@ static void not_again(dlg_turn *t)
         t->out->text.data[0] = '\0';
         /* with people on it already, the message is theirs to read */
         if (s->people_called)
-            dlg__say(t, t->env->closed ? "people.noted.closed" : "people.noted");
+            dlg__say(t, "people.noted"); /* after hours its .closed variant */
         else
             dlg__say(t, "repeat.order");
     }
@@ -658,6 +671,10 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         intent = match_result_is_fallback(env->res) ? -1 : match_result_intent_index(env->res);
     }
     s->next_offered = -1; /* a button for the next message only */
+    /* whether people are called is the store's hand-off when the service
+     * says: one an agent closed or gave back is nobody coming */
+    if (env->handoff != DLG_HANDOFF_UNKNOWN)
+        s->people_called = env->handoff == DLG_HANDOFF_OPEN;
     dlg__feel(&t);
     int second = -1;
     if (!tapped && (intent >= 0 || t.clarify)) {
@@ -672,6 +689,17 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             t.clarify = 0;
     }
     t.got_slot = fill_slots(&t);
+    /* "tamam, yarın yazarım" ends the talk for now: not a question about
+     * the shop's hours, not a request the bot failed to read */
+    if (!tapped && (intent < 0 || t.clarify || !dlg__flow_of(kb, intent)) &&
+        dlg__message_closes(&t)) {
+        int bye = dlg__intent_of_flag(kb, DLG_FLOW_CLOSING);
+        if (bye >= 0) {
+            intent = bye;
+            t.clarify = 0;
+            second = -1;
+        }
+    }
     /* an order number the matcher cannot place, outside any dialogue: the
      * shopper wants to know about that order, so its status (after the
      * identity check) */
@@ -734,6 +762,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         if (!out->text.len)
             dlg__say(&t, out->handoff_priority ? "assistant.connecting" : "fallback.in_flow");
         dlg__acknowledge(&t);
+        dlg__people_buttons(&t); /* last: nothing adds a quick reply after it */
     }
     store_order_free(t.order);
     if (copy != small)
@@ -762,5 +791,6 @@ ds_status dlg_greet(dlg_env *env, dlg_session *s, dlg_reply *out, ds_error *err)
     (void)err;
     dlg_turn t = {.env = env, .s = s, .out = out, .kb = match_engine_kb(env->me)};
     dlg__say(&t, "welcome");
+    dlg__people_buttons(&t);
     return out->text.failed ? ds_fail(err, DS_ENOMEM, "out of memory") : DS_OK;
 }

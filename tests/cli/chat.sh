@@ -7,8 +7,9 @@ set -euo pipefail
 destek=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+# at noon: a person can be called (after hours the button leaves a message)
 out=$(printf 'kargom nerede\nbana bir fıkra anlat\n1\n' |
-  "$destek" chat --kb "$src/intents" --db "$tmp/a.db")
+  "$destek" chat --kb "$src/intents" --db "$tmp/a.db" --now 2026-11-25T12:00:00+03:00)
 echo "$out"
 n=$(echo "$out" | grep -c '^bot: ')
 [ "$n" -eq 4 ] || { echo "expected 4 bot lines (greeting + 3 replies), got $n"; exit 1; }

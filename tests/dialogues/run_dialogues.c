@@ -7,9 +7,11 @@
  *   @hours closed|open     outside or inside working hours (default open)
  *   @memory                with --restart, no restart before the next message: it
  *                          needs what is deliberately not saved (a proof not yet checked)
+ *   @agent release|close   an agent gives the conversation back to the bot, or
+ *                          closes its hand-off: nobody is coming now
  *   > shopper message      = expected intent (a|b accepts either)
  *   ~ text the reply must contain     ! text it must not contain
- *   ? a quick reply that must be offered
+ *   ? a quick reply that must be offered     - one that must not be
  *   ^ urgent|normal|none [REASON]  the hand-off the reply asks for (and why)
  *   % text                 the after-hours offline request contains text
  *   $ order ID STATUS      the order's status in the store now
@@ -433,6 +435,28 @@ static void check_store(runner *ru, const char *file, int line, const char *arg)
     }
 }
 
+/* What the server does when an agent lets the conversation go: the store's
+ * hand-off ends, and the conversation is the bot's again. */
+static void end_handoff(runner *ru, const char *file, int line, const char *state)
+{
+    store_db *db = conv_service_store(ru->svc);
+    store_handoff *h;
+    ds_error err;
+    char now[CLOCK_ISO_LEN];
+    conv_service_now_iso(ru->svc, now);
+    if (!ru->c || store_handoff_active(db, conv_id(ru->c), &h, &err) != DS_OK) {
+        fail(file, line, "no hand-off to end%s", "");
+        return;
+    }
+    ds_status st = DS_OK;
+    if (store_batch_begin(db, &err) != DS_OK ||
+        (st = store_handoff_end(db, h->id, state, now, &err)) != DS_OK ||
+        store_batch_commit(db, &err) != DS_OK)
+        fail(file, line, "cannot end the hand-off: %s", err.message);
+    store_handoff_free(h);
+    conv_set_handoff(ru->c, 0, 0);
+}
+
 static void run_line(runner *ru, const char *file, int line, char *l)
 {
     char *arg = l + 2;
@@ -446,6 +470,8 @@ static void run_line(runner *ru, const char *file, int line, char *l)
             new_session(ru, file, line);
         } else if (strcmp(l, "@memory") == 0) {
             ru->in_memory = 1;
+        } else if (strcmp(l, "@agent release") == 0 || strcmp(l, "@agent close") == 0) {
+            end_handoff(ru, file, line, l[7] == 'r' ? "released" : "closed");
         } else if (strcmp(l, "@hours closed") == 0 || strcmp(l, "@hours open") == 0) {
             conv_service_set_hours(ru->svc, l[7] == 'c' ? HOURS_CLOSED : HOURS_OPEN);
         } else if (strncmp(l, "@now ", 5) == 0) {
@@ -476,12 +502,15 @@ static void run_line(runner *ru, const char *file, int line, char *l)
         if (strstr(reply, arg))
             fail(file, line, "reply must not contain \"%s\": %s", arg, reply);
         break;
-    case '?': {
+    case '?':
+    case '-': {
         int found = 0;
         for (size_t i = 0; i < r->quick_reply_count; i++)
             found |= strcmp(r->quick_replies[i], arg) == 0;
-        if (!found)
+        if (!found && l[0] == '?')
             fail(file, line, "no quick reply \"%s\" in: %s", arg, reply);
+        if (found && l[0] == '-')
+            fail(file, line, "quick reply \"%s\" offered with: %s", arg, reply);
         break;
     }
     case '^': {

@@ -1380,9 +1380,9 @@ async def t_agent_reads(ctx):
           "the join happened before the agent's first message", j, agent_at)
 
     # the queue preview: the shopper's own words, not the tapped quick reply
-    p = await ctx.shopper(srv, "payment shopper")
+    p = await ctx.shopper(srv, "invoice shopper")
     await p.hello()
-    words = "ödeme yaparken kartımdan iki kez para çekildi ama siparişim görünmüyor"
+    words = "faturamdaki şirket unvanı yanlış yazılmış düzeltmeniz mümkün mü"
     _, r = await p.say("p1", words)
     qr = r.get("quick_replies") or []
     tap = next((q for q in qr if re.search(r"temsilci|bağlan", q, re.I)), None)
@@ -1390,8 +1390,15 @@ async def t_agent_reads(ctx):
     start = p.mark()
     await p.say("p2", tap)
     await p.wait(T("handoff"), WAIT, "handoff after the tap", start)
-    it = await new_in_queue(a, set(), "the payment shopper")
+    it = await new_in_queue(a, set(), "the invoice shopper")
     check(it.get("preview") == words, "the queue preview is what the shopper wrote", it)
+    # a double charge goes to people at once: no button to call them again
+    q = await ctx.shopper(srv, "payment shopper")
+    await q.hello()
+    _, r = await q.say("q1", "ödeme yaparken kartımdan iki kez para çekildi ama siparişim görünmüyor")
+    check(r.get("handoff") == "urgent", "a double charge is handed to people at once", r)
+    check(not [b for b in r.get("quick_replies") or [] if re.search(r"temsilci|bağlan", b, re.I)],
+          "no button to call the people already called", r)
 
 
 TESTS = [

@@ -108,7 +108,10 @@ async def t_identity_lock(ctx):
     # a locked number is said to be locked at once; the proof after it shows nothing
     first, right = await guess(s, order, "mehmet.demir@example.com")
     check("durdurdum" in first["text"], "a new conversation on a locked order is told so", first)
-    check("Temsilciye bağlan" in first.get("quick_replies", []), "a person is offered", first)
+    # the lock hands the conversation to people: they are called, not offered
+    check(first.get("handoff") == "normal", "a locked order goes to people", first)
+    check("Temsilciye bağlan" not in first.get("quick_replies", []),
+          "no button to call the person already called", first)
     check("Mehmet" not in right["text"] and "2001001 numaralı" not in right["text"],
           "while locked even the right proof is refused", right)
     rows = query(s.db, "select action, actor from order_audit where order_id = ?", order)

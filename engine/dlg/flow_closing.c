@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* "closing": thanks and goodbyes ("teşekkürler", "iyi geceler", "tamam,
+ * yarın yazarım"). With nothing pending, the intent's own answer (praise
+ * gets its thanks). With something pending, a short closing that says what
+ * happens next instead of "anything else?": a person on the way, a request
+ * the team reads when back, a question of the bot's that can wait. The
+ * pending question is not asked again. Aside: a flow in progress stays
+ * where it was. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void act(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    const char *key = dlg__closing_key(t);
+    int thanks = strcmp(key, "closing.thanks") == 0;
+    int pending = s->flow && s->step;
+    dlg_people p = dlg__people(t);
+    t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+    /* "tamam" while the bot waits for an answer: what it waits for */
+    if (pending && dlg__message_is(t, "ack", 0)) {
+        char resume[64];
+        snprintf(resume, sizeof resume, "resume.%s", s->step);
+        dlg__say(t, kb_message_get(t->kb, resume) ? resume : "resume_hint");
+        return;
+    }
+    if (!pending && (p == DLG_PEOPLE_FREE || p == DLG_PEOPLE_AWAY)) {
+        /* thanks or praise: the intent's answer; a wish is wished back
+         * ("iyi çalışmalar" is not thanked with "rica ederim"); "tamam,
+         * yarın yazarım" gets a "tabii" */
+        if (thanks || !dlg__message_closes(t))
+            dlg__say_intent(t, (size_t)t->intent);
+        else
+            dlg__say(t, strcmp(key, "closing.wish") == 0 ? "closing.bye" : key);
+        return;
+    }
+    /* something pending: closing.*.waiting, .noted, .closed as people
+     * stand (people.c) say what happens next */
+    dlg__say(t, key);
+}
+
+static const char *const says[] = {"closing.thanks", "closing.wish", "closing.later",
+                                   "closing.bye",    "resume_hint",  NULL};
+
+const dlg_flow dlg_flow_closing = {
+    .name = "closing",
+    .flags = DLG_FLOW_ASIDE | DLG_FLOW_CLOSING,
+    .says = says,
+    .act = act,
+};
