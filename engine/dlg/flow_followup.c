@@ -38,6 +38,13 @@ static const char *group_of(const dlg_turn *t)
     return "closed"; /* cancelled, returned */
 }
 
+/* Nothing the order's facts answer: a question is told so honestly, with a
+ * person on offer; "hmm peki" is left open. */
+static void unknown(dlg_turn *t)
+{
+    dlg__say(t, dlg__message_asks(t) ? "followup.unknown" : "followup.unclear");
+}
+
 static void say_for(dlg_turn *t, const char *kind)
 {
     char key[64];
@@ -50,7 +57,7 @@ static void say_for(dlg_turn *t, const char *kind)
     else if (t->intent >= 0 && !t->clarify && !kb_intent_at(t->kb, (size_t)t->intent)->flow)
         dlg__say_intent(t, (size_t)t->intent); /* "kaçta arayabilirim" of a delivered order */
     else
-        dlg__say(t, "followup.unknown");
+        unknown(t);
     if (strcmp(group, "stuck") == 0) /* still nobody knows where it is: people */
         dlg__hand_off(t, "urgent", "kargo_hareketsiz");
 }
@@ -116,7 +123,7 @@ static void act(dlg_turn *t)
         }
     }
     if (!about_return(t, 1))
-        dlg__say(t, "followup.unknown");
+        unknown(t);
 }
 
 static int answer(dlg_turn *t, const char *step)
@@ -139,6 +146,7 @@ static const char *const says[] = {
     "followup.courier.delivered",
     "followup.exception",
     "followup.unknown",
+    "followup.unclear",
     "followup.again.shipped",
     "followup.again.out_for_delivery",
     "followup.again.delivered",
