@@ -164,11 +164,13 @@ static size_t undouble(const char *tok, size_t len, char *out)
 }
 
 /* A dictionary's word, bare or with suffixes on a stem of MATCH_DICT_STEM_MIN
- * letters or more: a short stem and a suffix chain make many strings that
- * are typos rather than words ("sıpa" + "rşimin" is "siparşimin"). */
+ * letters or more (one letter less with a suffix of one or two): a short
+ * stem and a suffix chain make many strings that are typos rather than
+ * words ("sıpa" + "rşimin" is "siparşimin"). */
 static int dictionary_word(const nlp_lexicon *lx, const char *s, size_t stem, size_t len)
 {
-    return (stem == len || stem >= MATCH_DICT_STEM_MIN) &&
+    return (stem == len || stem >= MATCH_DICT_STEM_MIN ||
+            (stem == MATCH_DICT_STEM_MIN - 1 && len - stem <= 2)) && /* "kremi", "kremim" */
            nlp_lexicon_is_dictionary_word(lx, s, stem);
 }
 

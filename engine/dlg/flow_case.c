@@ -24,13 +24,18 @@ static const dlg_slot_def slots[] = {
 static const char *const steps[] = {"item", "description", NULL};
 static const char *const params[] = {"kind", NULL};
 
+static int says_health(const dlg_turn *t, const char *text);
+
 /* the shop is at fault for damaged, missing and wrong items */
 static void record(dlg_turn *t, const char *description)
 {
     case_slots *sl = t->slots;
     const char *text = t->text;
     t->text = description;
-    dlg__record_case(t, sl->kind, strcmp(sl->kind, "ariza") == 0 ? "normal" : "urgent");
+    /* a fault waits its turn; the shop's mistakes and the shopper's health
+     * do not */
+    int normal = strcmp(sl->kind, "ariza") == 0 && !says_health(t, sl->said);
+    dlg__record_case(t, sl->kind, normal ? "normal" : "urgent");
     t->text = text;
 }
 
@@ -43,16 +48,27 @@ static void start(dlg_turn *t)
 /* Not delivered yet: nothing can have come damaged, short or wrong, and a
  * case opened now would be for a parcel still on its way ("kutu hasarlı
  * gelirse teslim almayayım mı" asks what to do then). 1 when said. */
-static int says_arrived(const dlg_turn *t, const char *text)
+/* The message or the first one (text) has words of list. */
+static int said(const dlg_turn *t, const char *text, const char *list)
 {
-    if (dlg__message_has_stem(t, "arrived"))
+    if (dlg__message_has_stem(t, list))
         return 1;
     nlp_text *m = nlp_text_new();
     int yes = m && text[0] &&
               nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK &&
-              dlg__text_has_stem(t->kb, m, "arrived");
+              dlg__text_has_stem(t->kb, m, list);
     nlp_text_free(m);
     return yes;
+}
+
+static int says_arrived(const dlg_turn *t, const char *text)
+{
+    return said(t, text, "arrived");
+}
+
+static int says_health(const dlg_turn *t, const char *text)
+{
+    return said(t, text, "health");
 }
 
 static int not_yet(dlg_turn *t)
@@ -81,7 +97,8 @@ static void act(dlg_turn *t)
         snprintf(sl->kind, sizeof sl->kind, "%s", kind ? kind : "ariza");
         char key[48];
         snprintf(key, sizeof key, "case.sorry.%s", sl->kind);
-        dlg__say(t, key);
+        /* a reaction of the skin is the shopper's health first */
+        dlg__say(t, says_health(t, sl->said) ? "case.sorry.health" : key);
     }
     int named = 0; /* the first message named the item */
     if (sl->item == DLG_ITEM_NONE)
@@ -125,10 +142,19 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "case.sorry.hasarli", "case.sorry.eksik_yanlis", "case.sorry.ariza",
-    "case.ask_item",      "case.ask_description",    "case.done.urgent",
-    "case.done.normal",   "items.ask_again",         "items.not_in_order",
-    "case.not_yet",       "case.not_yet.hasarli",    NULL,
+    "case.sorry.hasarli",
+    "case.sorry.eksik_yanlis",
+    "case.sorry.ariza",
+    "case.ask_item",
+    "case.ask_description",
+    "case.done.urgent",
+    "case.done.normal",
+    "items.ask_again",
+    "items.not_in_order",
+    "case.not_yet",
+    "case.not_yet.hasarli",
+    "case.sorry.health",
+    NULL,
 };
 
 const dlg_flow dlg_flow_case = {
