@@ -308,15 +308,20 @@ void ws__handoff_status(ws_server *srv, ws_conn *c)
     c->sent_position = 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
+        /* the agent's name even when its console is closed or on another node */
+        const char *who = a ? a->agent->name : ws__words(srv, "handoff.agent_name", "");
+        char *name = NULL;
+        if (!a && store_agent_name(srv->db, h->agent_id, &name, NULL) == DS_OK)
+            who = name;
         /* a repeat of the join the shopper saw (a reload, a reconnect): when it
          * happened, so the widget puts it above the agent's messages, not below */
         char at[CLOCK_ISO_LEN];
         clock_iso(kb_zone(srv->kb), h->claimed_utc, at);
         ws__send(srv, c,
-                 json_pack("{s:s,s:s,s:s,s:b}", "type", "agent_joined", "agent",
-                           a ? a->agent->name : ws__words(srv, "handoff.agent_name", ""), "at", at,
+                 json_pack("{s:s,s:s,s:s,s:b}", "type", "agent_joined", "agent", who, "at", at,
                            "resumed", 1),
                  0);
+        ds_free(name);
     } else if (strcmp(h->state, "offline") == 0) {
         ws__send_offline(srv, c, 0);
     } else {

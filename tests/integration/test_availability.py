@@ -15,6 +15,8 @@
                    back_at are that opening, "open" when inside the hours
   queue_resumed    a waiting shopper who reconnects (a reload) is told again
                    where they stand: position and estimate
+  joined_resumed   a shopper with an agent who reconnects is told the agent's
+                   name again, also while the agent's console is closed
   offline_in_hours an after-hours request still waiting when the shop opens:
                    the resumed shopper's notice is a whole sentence (no empty
                    time), back_at absent, and the welcome says the hours are open
@@ -227,6 +229,26 @@ async def t_queue_resumed(ctx):
 
 
 @th.test
+async def t_joined_resumed(ctx):
+    srv = ctx.server("open", agents=["Elif"])
+    elif_ = await ctx.agent(srv, "agent", srv.tokens["Elif"], "Elif")
+    s = await ctx.shopper(srv, "shopper")
+    await s.hello()
+    await ask_person(s, "j1", position=1)
+    item = await th.new_in_queue(elif_, set(), "the waiting shopper")
+    await elif_.claim(item["conversation"])
+    await s.wait(T("agent_joined", agent="Elif"), WAIT, "the join")
+    tok = s.token
+    await s.close()
+    await elif_.close()  # the console closed (or on another node): the name is still known
+    again = await ctx.shopper(srv, "shopper after a reload")
+    await again.hello(session=tok)
+    j = await again.wait(T("agent_joined"), WAIT, "the join, repeated after the resume")
+    check(j.get("agent") == "Elif" and j.get("resumed") is True,
+          "the agent's own name, with its console closed", j)
+
+
+@th.test
 async def t_offline_in_hours(ctx):
     srv = ctx.server("closed", orders=True, agents=["Elif"])
     s = await ctx.shopper(srv, "shopper")
@@ -254,6 +276,7 @@ TESTS = [
     ("closed", t_closed),
     ("shop_hours", t_shop_hours),
     ("queue_resumed", t_queue_resumed),
+    ("joined_resumed", t_joined_resumed),
     ("offline_in_hours", t_offline_in_hours),
 ]
 
