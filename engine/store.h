@@ -445,6 +445,9 @@ ds_status store_agent_find(store_db *db, const char *token_hash, store_agent **o
 void store_agent_free(store_agent *a);
 /* role: "agent" or "supervisor". */
 ds_status store_agent_set_role(store_db *db, long long id, const char *role, ds_error *err);
+/* The display name of agent id (what shoppers are told joined), *name owned
+ * (ds_free); DS_ENOTFOUND when there is no such agent. */
+ds_status store_agent_name(store_db *db, long long id, char **name, ds_error *err);
 
 typedef struct store_handoff {
     long long id, conversation, agent_id; /* agent_id 0 when none */

@@ -345,6 +345,28 @@ ds_status store_handoff_waiting(store_db *db, size_t *count, ds_error *err)
     return rc == STORE_ROW ? DS_OK : store__db_fail(db, err, "counting the queue");
 }
 
+ds_status store_agent_name(store_db *db, long long id, char **name, ds_error *err)
+{
+    store_q *st = store__q(db, STMT_AGENT_NAME, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    int rc = store__step(db, st), oom = 0;
+    if (rc != STORE_ROW) {
+        store__done(st);
+        return rc == STORE_DONE ? ds_fail(err, DS_ENOTFOUND, "no such agent")
+                                : store__db_fail(db, err, "reading an agent's name");
+    }
+    char *n = store__col_dup(st, 0, &oom);
+    store__done(st);
+    if (!n || oom) {
+        ds_free(n);
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    }
+    *name = n;
+    return DS_OK;
+}
+
 ds_status store_agent_set_role(store_db *db, long long id, const char *role, ds_error *err)
 {
     if (!role || (strcmp(role, "agent") != 0 && strcmp(role, "supervisor") != 0))

@@ -96,6 +96,7 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_AGENT_FIND] =
         "SELECT id, name, capacity, token_hash, role FROM agents WHERE token_hash = ?1",
     [STMT_AGENT_SET_ROLE] = "UPDATE agents SET role = ?2 WHERE id = ?1",
+    [STMT_AGENT_NAME] = "SELECT name FROM agents WHERE id = ?1",
     [STMT_HANDOFF_INSERT] =
         "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
         " preview, details, created_at, created_utc)"

@@ -1306,10 +1306,56 @@
   }
 
   /* ----- desktop notifications ----- */
+  /* Through the console's service worker (/agent-sw.js) where one is registered: Chrome on
+     Android shows a page's notifications only so. A click reaches the worker, which brings
+     this tab forward and posts the notification's tag back; the tag says where it leads
+     ("q12": the queue item, "c12": the conversation). Elsewhere (no service worker: an
+     insecure origin, workers blocked) `new Notification`, with its own click handler. */
+  var swReg = null, swClient = '';
+  function swStart() {
+    var sw = navigator.serviceWorker;
+    if (!sw || !window.isSecureContext) return;
+    try {
+      sw.register('/agent-sw.js', { scope: '/agent' }).then(function (reg) {
+        if (!reg) return;   /* workers blocked (a test, a policy) */
+        swReg = reg;
+        /* the worker tells this tab its client id: a click comes back to this very tab */
+        var ask = function (w) {
+          if (!w || typeof MessageChannel !== 'function') return;
+          var ch = new MessageChannel();
+          ch.port1.onmessage = function (e) { swClient = typeof e.data === 'string' ? e.data : ''; };
+          w.postMessage('destek-client', [ch.port2]);
+        };
+        if (reg.active) ask(reg.active);
+        else {
+          var w = reg.installing || reg.waiting;
+          if (w) w.addEventListener('statechange', function () { if (w.state === 'activated') ask(reg.active || w); });
+        }
+      }, function () { swReg = null; });
+      sw.addEventListener('message', function (e) {
+        var d = e.data;
+        if (!d || d.type !== 'destek-notificationclick' || typeof d.tag !== 'string') return;
+        var key = d.tag.replace(/^destek-/, ''), id = key.slice(1);
+        try { window.focus(); } catch (x) {}
+        delete notes[key];
+        if (key.charAt(0) === 'q') goQueue(id); else if (key.charAt(0) === 'c') goConv(id);
+      });
+    } catch (e) { swReg = null; }
+  }
+  swStart();
   function clip(t, n) { t = String(t == null ? '' : t).replace(/\s+/g, ' ').trim(); return t.length > n ? t.slice(0, n - 1) + '…' : t; }
   function notify(key, title, body, go) {
     if (!desktopOn()) return;
     var n;
+    /* a worker shows it only once active; until then (the first moments of a load) the page does */
+    if (swReg && swReg.active) {
+      notes[key] = { sw: true };
+      swReg.showNotification(title, {
+        body: body, tag: 'destek-' + key, lang: 'tr', silent: true,
+        data: { client: swClient, url: location.href.split('#')[0] }
+      }).catch(function () { if (notes[key] && notes[key].sw) delete notes[key]; });
+      return;
+    }
     /* one notification per conversation: the same tag replaces the one before */
     try { n = new Notification(title, { body: body, tag: 'destek-' + key, lang: 'tr', silent: true }); }
     catch (e) { return; }   /* e.g. Chrome on Android: only a service worker may show one */
@@ -1327,7 +1373,16 @@
   function unnotify(id) {
     ['c' + id, 'q' + id].forEach(function (k) {
       var n = notes[k];
-      if (n) { delete notes[k]; n.onclick = null; try { n.close(); } catch (e) {} }
+      if (n && !n.sw) { n.onclick = null; try { n.close(); } catch (e) {} }
+      delete notes[k];
+      /* the worker's, this page's or an earlier load's of this console */
+      if (swReg && swReg.active && swReg.getNotifications) {
+        try {
+          swReg.getNotifications({ tag: 'destek-' + k }).then(function (all) {
+            all.forEach(function (x) { try { x.close(); } catch (e) {} });
+          }, function () {});
+        } catch (e) { /* ignore */ }
+      }
     });
   }
 
@@ -2448,6 +2503,6 @@
 
   /* for tests and debugging: read-only state */
   window.destekAgent = {
-    state: function () { return { authed: authed, agent: agentName, role: role, view: view, queue: queue.slice(), open: order.slice(), active: active }; }
+    state: function () { return { authed: authed, agent: agentName, role: role, view: view, queue: queue.slice(), open: order.slice(), active: active, notifier: swReg && swReg.active ? 'worker' : 'page' }; }
   };
 })();

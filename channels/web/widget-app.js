@@ -12,7 +12,7 @@
   var ds = boot.ds;
   var SERVER = boot.server;
   var TITLE = ds.title || 'Canlı destek';
-  var SUBTITLE = ds.subtitle || 'Hemen yanıt veriyoruz';
+  var SUBTITLE = ds.subtitle || ''; /* the shop's own words, shown only while people are on duty */
   var GREETING = ds.greeting || 'Merhaba! Size nasıl yardımcı olabilirim? Siparişiniz, kargonuz, iade ve değişim işlemleriniz için buradayım.';
   var LEFT = boot.left;
   var NS = boot.ns;
@@ -64,9 +64,12 @@
     '.ht{flex:1;min-width:0}',
     '.ht h2{margin:0;font-size:16px;font-weight:650;color:inherit}',
     '.st{font-size:12.5px;opacity:.92;display:flex;align-items:center;gap:6px;margin-top:2px}',
-    '.stt{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    /* a long return time ("21 Mart Cumartesi 10:00'da") wraps rather than being cut */
+    '.stt{min-width:0;overflow-wrap:anywhere}',
     '.dot{width:8px;height:8px;border-radius:50%;background:#9aa0a6;flex:none}',
     '.st[data-s=on] .dot{background:#34d058;box-shadow:0 0 0 2px rgba(255,255,255,.5)}',
+    /* people are off duty: a hollow ring, on any accent colour */
+    '.st[data-s=on][data-away] .dot{background:transparent;box-shadow:inset 0 0 0 2px currentColor}',
     '.x{width:36px;height:36px;border:0;border-radius:50%;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}',
     '.x:hover{background:rgba(255,255,255,.18)}',
     '.x svg{width:20px;height:20px}',
@@ -144,7 +147,7 @@
   var launcher = boot.launcher;
   launcher.setAttribute('aria-controls', 'dk-panel');
   var badge = $('.badge'), panel = $('.panel'), logEl = $('.log'),
-    input = $('textarea'), sendBtn = $('.send'), bar = $('.bar'), st = $('.st'), stt = $('.stt');
+    input = $('textarea'), sendBtn = $('.send'), bar = $('.bar'), st = $('.st'), stt = $('.stt'), fine = $('.fine');
   $('#dk-title').textContent = TITLE;
   var typingEl = document.createElement('div');
   typingEl.className = 'typing';
@@ -290,10 +293,44 @@
   var ws = null, ready = false, attempt = 0, retryTimer = null, pingTimer = null, pongTimer = null, wanted = false, everConnected = false;
   var rateTimer = null;
 
+  /* ---------- what the shopper can expect: the header's line and the footer's ----------
+     From the connection, the server's availability (the working hours of shop.json, when
+     people are back, whether an agent is at work: `welcome`, then `availability` when it
+     changes) and where the conversation stands (`handoff`, `agent_joined`, `survey`). */
+  var avail = null;                         /* {hours, agents, back, back_at}; null: not told */
+  var stage = 'bot', queuePos = 0, queueEta = 0, agentName = '';
+  function setAvailability(a) {
+    if (!a || typeof a !== 'object') return;
+    avail = { hours: a.hours === 'closed' ? 'closed' : 'open', agents: !!a.agents,
+      back: typeof a.back === 'string' ? a.back : '', back_at: typeof a.back_at === 'string' ? a.back_at : '' };
+    setStatus(ready ? 'on' : 'off');
+  }
+  function setStage(s, name) {
+    stage = s;
+    if (s === 'agent') agentName = typeof name === 'string' ? name : '';
+    setStatus(ready ? 'on' : 'off');
+  }
+  function waitMinutes(s) { return Math.max(1, Math.round(s / 60)); }
+  /* [header, footer, away]: short enough for a 390 px header; away: people are not on duty */
+  function expectation() {
+    var closed = avail && avail.hours === 'closed';
+    if (stage === 'agent') return [agentName ? 'Temsilciniz ' + agentName + ' sohbette' : 'Bir müşteri temsilcisi sohbette',
+      'Bir müşteri temsilcisiyle yazışıyorsunuz', false];
+    if (stage === 'queued') return ['Temsilci bekleniyor' + (queueEta ? ' · Tahmini ' + waitMinutes(queueEta) + ' dk' : queuePos ? ' · Sıranız: ' + queuePos : ''),
+      'Beklerken asistana yazmaya devam edebilirsiniz', false];
+    if (closed) return [avail.back ? 'Temsilcilerimiz ' + avail.back + ' burada' : 'Şu an mesai dışındayız',
+      'Mesai dışı · Asistan talebinizi alıp temsilcilerimize iletir', true];
+    if (stage === 'offline') return ['Talebiniz temsilcilerimize iletildi', 'Temsilcilerimiz size en kısa sürede dönecek', false];
+    var foot = 'Otomatik asistan · Gerekirse sizi bir temsilciye aktarır';
+    if (SUBTITLE || !avail) return ['Çevrimiçi' + (SUBTITLE ? ' · ' + SUBTITLE : ''), foot, false];
+    return [avail.agents ? 'Asistan yanıtlıyor · Temsilciler çevrimiçi' : 'Asistan yanıtlıyor', foot, false];
+  }
   function setStatus(kind) {
+    var offline = navigator.onLine === false, e = expectation();
     st.setAttribute('data-s', kind === 'on' ? 'on' : 'off');
-    var offline = navigator.onLine === false;
-    stt.textContent = kind === 'on' ? 'Çevrimiçi · ' + SUBTITLE : offline ? 'Çevrimdışı' : 'Bağlanıyor…';
+    if (kind === 'on' && e[2]) st.setAttribute('data-away', ''); else st.removeAttribute('data-away');
+    stt.textContent = kind === 'on' ? e[0] : offline ? 'Çevrimdışı' : 'Bağlanıyor…';
+    fine.textContent = e[1];
     var msg = kind === 'on' ? '' : offline ? 'Çevrimdışı. İnternet bağlantınız geldiğinde mesajlarınız gönderilecek.'
       : everConnected ? 'Bağlantı koptu, yeniden bağlanıyor…' : '';
     bar.hidden = !msg; bar.textContent = msg;
@@ -358,7 +395,10 @@
       case 'welcome':
         var fresh = !m.resumed || !session || m.session !== session;
         session = typeof m.session === 'string' ? m.session : null; save(LOCAL, 'session', session);
-        ready = true; attempt = 0; everConnected = true; setStatus('on');
+        ready = true; attempt = 0; everConnected = true;
+        /* the server repeats after the welcome where a resumed hand-off stands */
+        stage = 'bot'; queuePos = queueEta = 0; withAgent = false;
+        if (m.availability) setAvailability(m.availability); else setStatus('on');
         /* the transcript is the server's: the newest page of what it stored */
         if (Array.isArray(m.history) && (m.history.length || fresh)) {
           log = m.history.filter(function (h) { return h && typeof h === 'object'; }).map(fromHistory).slice(-MAX_KEEP);
@@ -392,6 +432,7 @@
         break;
       case 'agent_joined':
         awaiting = {}; withAgent = true; updateTyping();
+        setStage('agent', m.agent);
         var jt = (m.agent || 'Bir müşteri temsilcisi') + ' sohbete katıldı.';
         if (m.resumed) joinedAt(jt, m.at); /* a repeat after a resume: where it happened */
         else addIncoming({ role: 'sys', text: jt });
@@ -404,6 +445,8 @@
           : m.state === 'offline' ? (m.message || 'Şu anda çevrimiçi temsilcimiz yok; mesajınızı aldık, çalışma saatlerinde size dönüş yapacağız.')
           : m.state === 'bot' ? 'Sohbete asistan olarak devam ediyorum.' : '';
         if (m.state === 'bot') { withAgent = false; agentTyping = false; stopTyping(); updateTyping(); }
+        if (m.state === 'queued') { queuePos = Number(m.position) || 0; queueEta = Number(m.eta_s) || 0; }
+        if (m.state === 'queued' || m.state === 'offline' || m.state === 'bot') setStage(m.state);
         if (m.state === 'offline' && shownSys(t)) break; /* people are away: said once is enough */
         /* while queued the bot still answers: its quick replies stay (as after a reload,
            where the server repeats the hand-off state after the history) */
@@ -414,8 +457,12 @@
         if (agentTyping) agentTypingTimer = setTimeout(function () { agentTyping = false; updateTyping(); }, 10000);
         updateTyping();
         break;
+      case 'availability': /* the hours or the agents at work changed (checked at each ping) */
+        setAvailability(m);
+        break;
       case 'survey':
         withAgent = false; agentTyping = false; stopTyping(); updateTyping();
+        setStage('bot');
         showSurvey(m);
         break;
       case 'rating_saved':
@@ -641,6 +688,7 @@
     identity = null;
     if (ready) send({ type: 'reset' });
     session = null; log = []; pending = []; awaiting = {}; withAgent = false; agentTyping = false;
+    stage = 'bot'; queuePos = queueEta = 0; setStatus(ready ? 'on' : 'off');
     forget();
     unread = 0; showBadge(); updateTyping(); renderAll();
   }

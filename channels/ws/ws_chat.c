@@ -53,6 +53,12 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
     json_object_set_new(w, "history",
                         resumed ? ws__history(srv, conv_id(cv), 0, 0, &more) : json_array());
     json_object_set_new(w, "history_more", json_boolean(more));
+    int avail_key = 0;
+    json_t *avail = ws__availability(srv, &avail_key);
+    if (avail) {
+        json_object_set_new(w, "availability", avail);
+        c->sent_avail = avail_key;
+    }
     ws__send(srv, c, w, !resumed); /* a new conversation exists once committed */
     if (resumed)
         ws__handoff_status(srv, c);
@@ -243,6 +249,7 @@ static void on_ping(ws_server *srv, ws_conn *c, json_t *msg)
 {
     (void)msg;
     ws__send(srv, c, json_pack("{s:s}", "type", "pong"), 0);
+    ws__availability_check(srv, c); /* the hours or the agents may have changed since */
 }
 
 static void on_typing(ws_server *srv, ws_conn *c, json_t *msg)

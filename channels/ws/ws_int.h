@@ -92,6 +92,7 @@ struct ws_conn {
     conv_chat *cv;
     size_t sent_position;   /* the queue position last told, 0 none */
     long long told_offline; /* the conversation told "people are away", 0 none */
+    int sent_avail;         /* what the last availability told (ws__availability), 0 none */
     /* agents: after auth; NULL before */
     store_agent *agent;
     long long sent_offer; /* the conversation offered to it, 0 none */
@@ -145,6 +146,8 @@ struct ws_server {
     uv_timer_t drain_timer;
     struct lws_context *ctx_alive; /* lws sets it NULL once destroyed */
     int queue_dirty;               /* push the queue after this loop turn */
+    long long avail_at;            /* when the agents at work were counted for shoppers */
+    size_t avail_agents;           /* how many there were then */
     double queue_pushed;           /* when it was pushed last */
     struct ds_map *addr_conns;     /* open connections per address (ws_conns.c) */
     unsigned long long next_serial;
@@ -408,6 +411,16 @@ void ws__handoff_started(ws_server *srv, ws_conn *c, int offline);
 void ws__handoff_status(ws_server *srv, ws_conn *c);
 /* Tells the shopper people are away until when (an after-hours request). */
 void ws__send_offline(ws_server *srv, ws_conn *c, int durable);
+/* What a shopper can expect now, for the widget's header: whether people
+ * are on duty by the working hours ("hours": "open" or "closed"; when
+ * closed, "back" and "back_at": when they are back) and whether an agent
+ * is at work on any node ("agents", counted at most once a second). *key
+ * (out): a number that differs whenever the hours' state or the agents'
+ * does. Owned; NULL on a failed allocation. */
+json_t *ws__availability(ws_server *srv, int *key);
+/* Sends shopper c an "availability" frame when it says something else than
+ * the last one c was told (the welcome's); called on each of its pings. */
+void ws__availability_check(ws_server *srv, ws_conn *c);
 
 /* ---- endpoints (ws_chat.c, ws_agent.c) --------------------------------- */
 

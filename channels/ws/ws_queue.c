@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The hand-off queue as the server shows it: a conversation that starts to
  * wait for people, the queue pushed to agents, positions and waits to
- * waiting shoppers, and the head of the queue offered to agents with free
- * capacity. The queue itself lives in the store (the conversation service
- * opens each hand-off), so a restart loses none. */
+ * waiting shoppers, the head of the queue offered to agents with free
+ * capacity, and what any shopper can expect (the working hours, the agents
+ * at work: "availability"). The queue itself lives in the store (the
+ * conversation service opens each hand-off), so a restart loses none. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -263,6 +264,9 @@ void ws__send_offline(ws_server *srv, ws_conn *c, int durable)
     conv_service_hours(srv->svc, back, iso);
     if (c->cv && c->told_offline == conv_id(c->cv))
         return; /* once a conversation on a connection: the shopper has read it */
+    /* a request left after hours, resumed in working hours: no time to give */
+    if (!back[0])
+        snprintf(back, sizeof back, "%s", ws__words(srv, "offline.back_soon", "en kısa sürede"));
     /* a sentence the widget can show as it is (dialogue.json
      * handoff.offline_notice), not the bare time phrase */
     const void *ctx[2] = {srv->kb, back};
@@ -275,9 +279,12 @@ void ws__send_offline(ws_server *srv, ws_conn *c, int durable)
         ds_buf_init(&b);
         ds_buf_puts(&b, back);
     }
+    const char *say = b.data ? b.data : back;
     ws__send(srv, c,
-             json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back_at",
-                       iso, "back", back, "message", b.data ? b.data : back),
+             iso[0] ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline",
+                                "back_at", iso, "back", back, "message", say)
+                    : json_pack("{s:s,s:s,s:s,s:s}", "type", "handoff", "state", "offline", "back",
+                                back, "message", say),
              durable);
     ds_buf_cleanup(&b);
     if (c->cv)
@@ -301,19 +308,69 @@ void ws__handoff_status(ws_server *srv, ws_conn *c)
     c->sent_position = 0;
     if (strcmp(h->state, "claimed") == 0) {
         ws_conn *a = ws__agent_conn(srv, h->agent_id);
+        /* the agent's name even when its console is closed or on another node */
+        const char *who = a ? a->agent->name : ws__words(srv, "handoff.agent_name", "");
+        char *name = NULL;
+        if (!a && store_agent_name(srv->db, h->agent_id, &name, NULL) == DS_OK)
+            who = name;
         /* a repeat of the join the shopper saw (a reload, a reconnect): when it
          * happened, so the widget puts it above the agent's messages, not below */
         char at[CLOCK_ISO_LEN];
         clock_iso(kb_zone(srv->kb), h->claimed_utc, at);
         ws__send(srv, c,
-                 json_pack("{s:s,s:s,s:s,s:b}", "type", "agent_joined", "agent",
-                           a ? a->agent->name : ws__words(srv, "handoff.agent_name", ""), "at", at,
+                 json_pack("{s:s,s:s,s:s,s:b}", "type", "agent_joined", "agent", who, "at", at,
                            "resumed", 1),
                  0);
+        ds_free(name);
     } else if (strcmp(h->state, "offline") == 0) {
         ws__send_offline(srv, c, 0);
     } else {
         ws__queue_changed(srv); /* the push tells the position */
     }
     store_handoff_free(h);
+}
+
+/* The agents at work, as shoppers are told: counted at most once a second
+ * (every widget pings every 25 s; on one node the count walks every
+ * connection, on several it asks the store). */
+static size_t agents_now(ws_server *srv)
+{
+    long long now = (long long)time(NULL);
+    if (now != srv->avail_at) {
+        srv->avail_at = now;
+        srv->avail_agents = ws__agents_at_work(srv, NULL);
+    }
+    return srv->avail_agents;
+}
+
+json_t *ws__availability(ws_server *srv, int *key)
+{
+    char back[96], iso[CLOCK_ISO_LEN];
+    int open = conv_service_hours(srv->svc, back, iso);
+    int agents = agents_now(srv) > 0;
+    json_t *a = json_pack("{s:s,s:b}", "hours", open ? "open" : "closed", "agents", agents);
+    if (a && !open && back[0])
+        json_object_set_new(a, "back", json_string(back));
+    if (a && !open && iso[0])
+        json_object_set_new(a, "back_at", json_string(iso));
+    *key = 4 | (open ? 1 : 0) | (agents ? 2 : 0); /* never 0, what a connection starts with */
+    return a;
+}
+
+void ws__availability_check(ws_server *srv, ws_conn *c)
+{
+    int key;
+    if (!c->cv || c->is_agent || !c->sent_avail)
+        return; /* before its welcome, or a client that was never told */
+    json_t *a = ws__availability(srv, &key);
+    if (!a || key == c->sent_avail) {
+        json_decref(a);
+        return;
+    }
+    c->sent_avail = key;
+    json_t *f = json_pack("{s:s}", "type", "availability");
+    if (f)
+        json_object_update(f, a);
+    json_decref(a);
+    ws__send(srv, c, f, 0);
 }

@@ -167,7 +167,9 @@ async function main() {
 
   /* ---------- the console, permission granted ---------- */
   step = 'agent console: log in (notifications allowed)';
-  const agentCtx = await browser.newContext({ ...opts, viewport: { width: 1366, height: 768 } });
+  // service workers blocked: this test follows the page's own `new Notification` (the console's
+  // fallback); notify_sw.test.js the service worker's showNotification
+  const agentCtx = await browser.newContext({ ...opts, viewport: { width: 1366, height: 768 }, serviceWorkers: 'block' });
   agentCtx.setDefaultTimeout(STEP_MS);
   await agentCtx.grantPermissions(['notifications'], { origin: new URL(BASE).origin });
   await agentCtx.addInitScript(recorder);
@@ -418,7 +420,7 @@ async function main() {
 
   /* ---------- a second agent, no permission yet ---------- */
   step = 'second console: logging in with a queue alerts nothing and asks nothing';
-  const ctx2 = await browser.newContext({ ...opts, viewport: { width: 1366, height: 768 } });
+  const ctx2 = await browser.newContext({ ...opts, viewport: { width: 1366, height: 768 }, serviceWorkers: 'block' });
   ctx2.setDefaultTimeout(STEP_MS);
   await ctx2.addInitScript(recorder);
   const con2 = await ctx2.newPage();

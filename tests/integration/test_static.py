@@ -7,7 +7,9 @@ real server.
                 Content-Type, Content-Length; a strong ETag per representation
   cache         Cache-Control: the loader 5 minutes, versioned names a year and
                 immutable (another release's hash: today's file, not for a
-                year), pages revalidated; the {{v:NAME}} marks are written
+                year), pages revalidated; the {{v:NAME}} marks are written; the
+                console's service worker served as JavaScript, revalidated, under
+                a CSP that lets the console register it
   revalidate    If-None-Match: 304 with no body for the representation's own
                 ETag (W/, lists, *), 200 for another one
   head          HEAD: the GET's headers and Content-Length, no body
@@ -169,6 +171,16 @@ async def t_cache(ctx):
           "%s: %d %r" % (m.group(1), st, h.get("cache-control")))
     st, _, _ = request(port, "/widget-app.0123456789ab.css")
     check(st == 404, "a versioned name of no file: %d" % st)
+    # the console's service worker: JavaScript, revalidated (a new one is seen at once),
+    # under a CSP whose script-src (worker-src falls back to it) lets the page register it
+    for path in ("/agent-sw.js", "/agent/agent-sw.js"):
+        st, h, body = request(port, path)
+        csp = h.get("content-security-policy", "")
+        check(st == 200 and body == disk("agent-sw.js") and
+              h.get("content-type") == "text/javascript; charset=utf-8" and
+              h.get("cache-control") == "no-cache" and "script-src 'self'" in csp and
+              ("worker-src" not in csp or "worker-src 'self'" in csp), "%s: %d %r %r %r" % (path, st, h.get("content-type"),
+                                                            h.get("cache-control"), csp))
 
 
 async def t_revalidate(ctx):

@@ -710,6 +710,12 @@ static void test_presence(void)
     long long ada = 0, bora = 0, conv = 0, ho = 0;
     CHECK_STATUS(store_agent_add(a, "Bora", "h1", 2, "2026-12-02T10:00:00Z", &bora, NULL), DS_OK);
     CHECK_STATUS(store_agent_add(a, "Ada", "h2", 3, "2026-12-02T10:00:00Z", &ada, NULL), DS_OK);
+    /* an agent's name by id, from either node (the shopper is told who joined) */
+    char *who = NULL;
+    CHECK_STATUS(store_agent_name(b, ada, &who, NULL), DS_OK);
+    CHECK_EQ_STR(who, "Ada");
+    ds_free(who);
+    CHECK_STATUS(store_agent_name(a, ada + bora + 100, &who, NULL), DS_ENOTFOUND);
     CHECK_STATUS(store_node_seen(a, "node-a", 2000, NULL), DS_OK);
     CHECK_STATUS(store_node_seen(b, "node-b", 2000, NULL), DS_OK);
     CHECK_STATUS(store_presence_set(a, "node-a", "agent", bora, 1, 0, NULL), DS_OK);
