@@ -906,10 +906,10 @@
     if (ready) send({ type: 'identify', identity: identity });
   }
   function reset() {
+    uploads.forEach(function (u) { if (u.xhr) u.xhr.abort(); }); uploads = []; media = {}; /* photos: not the next person's */
     identity = null;
     if (ready) send({ type: 'reset' });
     session = null; log = []; pending = []; awaiting = {}; withAgent = false; agentTyping = false;
-    uploads.forEach(function (u) { if (u.xhr) u.xhr.abort(); }); uploads = []; media = {};
     forget();
     unread = 0; showBadge(); updateTyping(); renderAll();
   }
