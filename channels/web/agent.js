@@ -1160,7 +1160,7 @@
     x.open('POST', HTTP + '/upload?conversation=' + encodeURIComponent(u.conv));
     x.setRequestHeader('Authorization', 'Bearer ' + token());
     x.setRequestHeader('X-Client-Id', u.key);
-    x.timeout = 120000;
+    x.timeout = 300000; /* 10 MB on a slow uplink */
     x.upload.onprogress = function (e) { if (e.lengthComputable && e.total) { u.sent = e.loaded / e.total; paintUpload(u, false); } };
     x.onload = function () {
       var j = null; try { j = JSON.parse(x.responseText); } catch (e) {}

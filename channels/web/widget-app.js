@@ -691,7 +691,7 @@
     x.open('POST', HTTP + '/upload');
     x.setRequestHeader('Authorization', 'Session ' + session);
     x.setRequestHeader('X-Client-Id', u.key);
-    x.timeout = 120000;
+    x.timeout = 300000; /* 10 MB on a slow uplink */
     x.upload.onprogress = function (e) { if (e.lengthComputable && e.total) { u.sent = e.loaded / e.total; paint(u); } };
     x.onload = function () {
       var j = null; try { j = JSON.parse(x.responseText); } catch (e) {}

@@ -32,7 +32,8 @@ shoppers on /ws/chat and agents on /ws/agent (tokens from `destek agents add`).
   erase            `destek privacy erase` takes the photo with the conversation:
                    gone from GET and (SQLite) from the database's files
   across_nodes     (PostgreSQL) the shopper on one node, the agent on another:
-                   the frame crosses, the agent downloads from its own node
+                   the frame crosses, the agent downloads from its own node;
+                   one key sent to both nodes at once is stored once
 
 usage: /usr/bin/python3 test_attachments.py DESTEK SRCROOT [TEST ...]"""
 
@@ -472,6 +473,16 @@ async def t_across_nodes(ctx):
     start = p.mark()
     j = await upload(b_srv, PDF, "Bearer " + a_srv.tokens["Oya"], conversation=conv)
     await p.wait(T("agent_attachment"), 10, "agent_attachment across nodes", start)
+    # one key sent to both nodes at once: the database keeps one, both answer it
+    for round_ in range(3):
+        key = "u-nodes-%d" % round_
+        ja, jb = await asyncio.gather(upload(a_srv, png(), "Session " + p.token, key=key),
+                                      upload(b_srv, png(), "Session " + p.token, key=key))
+        check(ja == jb, "one key on two nodes at once: one attachment", ja, jb)
+    q = await ctx.shopper(a_srv, "resumed")
+    w = await q.hello(p.token)
+    ids = [e["attachment"]["id"] for e in w.get("history") or [] if e.get("attachment")]
+    check(len(ids) == len(set(ids)) == 5, "each stored once across the nodes: %r" % ids)
 
 
 TESTS = [
