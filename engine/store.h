@@ -42,7 +42,7 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
@@ -218,18 +218,31 @@ typedef struct store_attachment {
 } store_attachment;
 
 #define STORE_ATTACHMENT_MAX_LEN (16 * 1024 * 1024)
+#define STORE_CLIENT_ID_MAX_LEN 64 /* an upload's idempotency key, in bytes */
 
 /* Adds an attachment of `who` ("shopper" or "agent"; agent: the agent's
  * name, shown with the entry, or NULL) to conversation conv, with the
  * conversation entry it belongs to: a message of role who, text "", details
  * {"attachment":{"id","type","size","width","height"}} (and "agent"), in
- * one transaction (a savepoint of an open batch). data[0..len) is borrowed
- * (0 < len <= STORE_ATTACHMENT_MAX_LEN). now is ISO 8601 with an offset.
- * *out (may be NULL) gets the row as stored. DS_EINVAL for a bad who, len or
- * now; DS_ENOTFOUND when there is no such conversation; DS_EDB. */
+ * one transaction (a savepoint of an open batch). client_id (may be NULL;
+ * 1 to STORE_CLIENT_ID_MAX_LEN bytes) is the upload's idempotency key,
+ * unique per conversation and who: when an attachment of conv and who is
+ * stored under it already (sent again after a lost answer, or by another
+ * node at the same moment), nothing is added, *out gets that one and
+ * *duplicate (may be NULL) is set, as store_message_add does for a re-sent
+ * client id. data[0..len) is borrowed (0 < len <= STORE_ATTACHMENT_MAX_LEN).
+ * now is ISO 8601 with an offset. *out (may be NULL) gets the row as stored.
+ * DS_EINVAL for a bad who, key, len or now; DS_ENOTFOUND when there is no
+ * such conversation; DS_EDB. */
 ds_status store_attachment_add(store_db *db, long long conv, const char *who, const char *agent,
-                               const char *type, const void *data, size_t len, int width,
-                               int height, const char *now, store_attachment *out, ds_error *err);
+                               const char *client_id, const char *type, const void *data,
+                               size_t len, int width, int height, const char *now,
+                               store_attachment *out, int *duplicate, ds_error *err);
+
+/* The attachment of conv that who ("shopper" or "agent") stored under the
+ * idempotency key client_id, into *out; DS_ENOTFOUND when there is none. */
+ds_status store_attachment_find(store_db *db, long long conv, const char *who,
+                                const char *client_id, store_attachment *out, ds_error *err);
 
 /* Attachment id, only when it belongs to conversation conv (conv 0: any;
  * the caller has checked who may read it). DS_ENOTFOUND otherwise, the same

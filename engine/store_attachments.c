@@ -33,8 +33,33 @@ static char *entry_details(const store_attachment *a, const char *agent)
     return s;
 }
 
-static ds_status add_rows(store_db *db, store_attachment *a, const char *agent, const void *data,
-                          size_t len, long long now_utc, ds_error *err)
+/* The row at st (ATTACH_FIND, ATTACH_GET and ATTACH_LIST read the same columns). */
+static void read_row(store_q *st, store_attachment *a);
+
+/* The attachment of conv stored by who under client_id, into *out:
+ * DS_ENOTFOUND when there is none. */
+static ds_status find_keyed(store_db *db, long long conv, const char *who, const char *client_id,
+                            store_attachment *out, ds_error *err)
+{
+    store_q *st = store__q(db, STMT_ATTACH_FIND, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, conv);
+    store__bind_text(st, 2, who);
+    store__bind_text(st, 3, client_id);
+    store_rc rc = store__step(db, st);
+    if (rc == STORE_ROW)
+        read_row(st, out);
+    store__done(st);
+    if (rc == STORE_ROW)
+        return DS_OK;
+    return rc == STORE_DONE ? ds_fail(err, DS_ENOTFOUND, "no attachment under that key")
+                            : store__db_fail(db, err, "looking an upload's key up");
+}
+
+static ds_status add_rows(store_db *db, store_attachment *a, const char *agent,
+                          const char *client_id, const void *data, size_t len, long long now_utc,
+                          ds_error *err)
 {
     store_q *st = store__q(db, STMT_ATTACH_MSG_INSERT, err);
     if (!st)
@@ -59,8 +84,15 @@ static ds_status add_rows(store_db *db, store_attachment *a, const char *agent, 
     store__bind_blob(st, 8, data, len);
     store__bind_text(st, 9, a->created_at);
     store__bind_int(st, 10, now_utc);
-    if ((s = step_done(db, st, err, "adding an attachment")) != DS_OK)
-        return s;
+    store__bind_text(st, 11, client_id);
+    store_rc rc = store__step(db, st);
+    store__done(st);
+    if (rc == STORE_UNIQUE) /* the same key stored meanwhile (another node) */
+        return ds_fail(err, DS_ECONFLICT, "an attachment under that key exists");
+    if (rc == STORE_FOREIGN_KEY)
+        return ds_fail(err, DS_ENOTFOUND, "adding an attachment: no such conversation");
+    if (rc != STORE_DONE)
+        return store__db_fail(db, err, "adding an attachment");
     a->id = store__last_id(db);
     char *details = entry_details(a, agent);
     if (!details)
@@ -76,11 +108,27 @@ static ds_status add_rows(store_db *db, store_attachment *a, const char *agent, 
     return s;
 }
 
+ds_status store_attachment_find(store_db *db, long long conv, const char *who,
+                                const char *client_id, store_attachment *out, ds_error *err)
+{
+    if (!who || !client_id || !client_id[0])
+        return ds_fail(err, DS_EINVAL, "store_attachment_find: who and a key");
+    store_attachment a;
+    ds_status s = find_keyed(db, conv, who, client_id, &a, err);
+    if (s == DS_OK)
+        *out = a;
+    return s;
+}
+
 ds_status store_attachment_add(store_db *db, long long conv, const char *who, const char *agent,
-                               const char *type, const void *data, size_t len, int width,
-                               int height, const char *now, store_attachment *out, ds_error *err)
+                               const char *client_id, const char *type, const void *data,
+                               size_t len, int width, int height, const char *now,
+                               store_attachment *out, int *duplicate, ds_error *err)
 {
     long long now_utc = 0;
+    if (client_id && (!client_id[0] || strlen(client_id) > STORE_CLIENT_ID_MAX_LEN))
+        return ds_fail(err, DS_EINVAL, "store_attachment_add: a key of 1 to %d bytes",
+                       STORE_CLIENT_ID_MAX_LEN);
     if (!who || (strcmp(who, "shopper") != 0 && strcmp(who, "agent") != 0))
         return ds_fail(err, DS_EINVAL, "store_attachment_add: who is shopper or agent");
     if (!data || len == 0 || len > STORE_ATTACHMENT_MAX_LEN)
@@ -102,19 +150,34 @@ ds_status store_attachment_add(store_db *db, long long conv, const char *who, co
     ds_status s = store__begin(db, err);
     if (s != DS_OK)
         return s;
-    s = add_rows(db, &a, agent, data, len, now_utc, err);
+    /* sent again under its key: what was stored the first time, nothing more */
+    store_attachment had;
+    int dup = 0;
+    if (client_id) {
+        s = find_keyed(db, conv, who, client_id, &had, err);
+        dup = s == DS_OK;
+        if (s == DS_ENOTFOUND)
+            s = DS_OK;
+    }
+    if (s == DS_OK && !dup)
+        s = add_rows(db, &a, agent, client_id, data, len, now_utc, err);
     if (s == DS_OK)
         s = store__commit(db, err);
     if (s != DS_OK) {
         store__rollback(db);
-        return s;
+        /* the key won by a concurrent upload (another node, which has
+         * committed it): that one is the answer */
+        if (s != DS_ECONFLICT || find_keyed(db, conv, who, client_id, &had, err) != DS_OK)
+            return s == DS_ECONFLICT ? DS_EDB : s;
+        dup = 1;
     }
     if (out)
-        *out = a;
+        *out = dup ? had : a;
+    if (duplicate)
+        *duplicate = dup;
     return DS_OK;
 }
 
-/* The row at st (ATTACH_GET and ATTACH_LIST read the same columns). */
 static void read_row(store_q *st, store_attachment *a)
 {
     memset(a, 0, sizeof *a);

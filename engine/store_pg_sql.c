@@ -273,7 +273,12 @@ const char *const store__pg_migrations[] = {
     "  created_utc BIGINT NOT NULL);"
     "ALTER TABLE attachments ALTER COLUMN data SET STORAGE EXTERNAL;"
     "CREATE INDEX attachments_conversation ON attachments(conversation_id, id);"
-    "CREATE INDEX attachments_message ON attachments(message_id);"};
+    "CREATE INDEX attachments_message ON attachments(message_id);",
+
+    /* 14 -> 15: an upload's idempotency key, unique per conversation and side */
+    "ALTER TABLE attachments ADD COLUMN client_id TEXT;"
+    "CREATE UNIQUE INDEX attachments_client ON attachments(conversation_id, who, client_id)"
+    "  WHERE client_id IS NOT NULL;"};
 
 _Static_assert(sizeof store__pg_migrations / sizeof store__pg_migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
@@ -312,8 +317,8 @@ const char *const store__pg_sql[STMT_COUNT_] = {
     [STMT_ATTACH_MSG_INSERT] = "INSERT INTO messages (conversation_id, role, text, details,"
                                " created_at) VALUES (?1, ?2, '', ?3, ?4) RETURNING id",
     [STMT_ATTACH_INSERT] = "INSERT INTO attachments (conversation_id, message_id, who, media_type,"
-                           " size, width, height, data, created_at, created_utc)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                           " size, width, height, data, created_at, created_utc, client_id)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
     [STMT_HANDOFF_INSERT] =
         "INSERT INTO handoffs (conversation_id, state, priority, reason, intent,"
         " preview, details, created_at, created_utc)"

@@ -261,9 +261,12 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_ATTACH_MSG_INSERT] = "INSERT INTO messages (conversation_id, role, text, details,"
                                " created_at) VALUES (?1, ?2, '', ?3, ?4)",
     [STMT_ATTACH_INSERT] = "INSERT INTO attachments (conversation_id, message_id, who, media_type,"
-                           " size, width, height, data, created_at, created_utc)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           " size, width, height, data, created_at, created_utc, client_id)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [STMT_ATTACH_MSG_DETAILS] = "UPDATE messages SET details = ?2 WHERE id = ?1",
+    [STMT_ATTACH_FIND] = "SELECT id, conversation_id, message_id, who, media_type, size, width,"
+                         " height, created_at FROM attachments WHERE conversation_id = ?1"
+                         " AND who = ?2 AND client_id = ?3",
     [STMT_ATTACH_GET] = "SELECT id, conversation_id, message_id, who, media_type, size, width,"
                         " height, created_at FROM attachments WHERE id = ?1",
     /* the bytes alone: PostgreSQL reads this one statement's row in binary */

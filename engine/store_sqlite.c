@@ -313,7 +313,14 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL,"
     "  created_utc INTEGER NOT NULL);"
     "CREATE INDEX attachments_conversation ON attachments(conversation_id, id);"
-    "CREATE INDEX attachments_message ON attachments(message_id);"};
+    "CREATE INDEX attachments_message ON attachments(message_id);",
+
+    /* 14 -> 15: an upload's idempotency key (its X-Client-Id), unique per
+     * conversation and side: an upload sent again after a lost answer is
+     * stored once, as a re-sent message is */
+    "ALTER TABLE attachments ADD COLUMN client_id TEXT;"
+    "CREATE UNIQUE INDEX attachments_client ON attachments(conversation_id, who, client_id)"
+    "  WHERE client_id IS NOT NULL;"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

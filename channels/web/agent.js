@@ -245,6 +245,13 @@
         setShopperTyping(sid, false);
         if (convs[sid]) alertMessage(sid, m.text, unseen);
         break;
+      case 'shopper_attachment':   /* the shopper attached a photo */
+        var fid = String(m.conversation), fatt = attOf(m.attachment), funseen = !!convs[fid] && !onScreen(fid);
+        if (!fatt || !convs[fid] || hasN(convs[fid], m.n)) break;
+        addEntry(fid, { role: 'shopper', text: '', attachment: fatt, n: typeof m.n === 'number' ? m.n : null, at: m.at || new Date().toISOString() }, true);
+        if (fid === active) renderInfo(convs[fid]);
+        alertMessage(fid, attLabel(fatt), funseen);
+        break;
       case 'shopper_typing':
         setShopperTyping(String(m.conversation), !!m.state);
         break;
@@ -459,7 +466,8 @@
     c.context = m.context && typeof m.context === 'object' ? m.context : {};
     c.queueItem = q || c.queueItem || null;
     /* the newest page of the transcript; older pages on request ("Önceki mesajlar") */
-    c.entries = (Array.isArray(m.history) ? m.history : []).filter(isObj).map(normEntry);
+    var going = c.entries.filter(function (e) { return e.upload; });   /* uploads under way or failed */
+    c.entries = (Array.isArray(m.history) ? m.history : []).filter(isObj).map(normEntry).concat(going);
     c.more = !!m.history_more;
     c.loadingOlder = false;
     clearTimeout(c.olderTimer);
@@ -491,7 +499,8 @@
     return {
       role: role, text: h.too_long ? '' : h.text, at: h.at, intent: h.intent, confidence: h.confidence,
       clarify: h.clarify, handoff: h.handoff, agent: h.agent, canned: h.canned, verified: h.verified,
-      step: h.step === true, n: h.n != null && isFinite(n) ? n : null, tooLong: !!h.too_long
+      step: h.step === true, n: h.n != null && isFinite(n) ? n : null, tooLong: !!h.too_long,
+      attachment: attOf(h.attachment)
     };
   }
 
@@ -688,7 +697,7 @@
   function lastText(c) {
     for (var i = c.entries.length - 1; i >= 0; i--) {
       var e = c.entries[i];
-      if (e.role === 'shopper' || e.role === 'agent' || e.role === 'bot') return (e.role === 'agent' ? 'Siz: ' : '') + String(e.text || '').replace(/\s+/g, ' ').slice(0, 60);
+      if (e.role === 'shopper' || e.role === 'agent' || e.role === 'bot') return (e.role === 'agent' ? 'Siz: ' : '') + (e.attachment || e.upload ? attLabel(e.attachment || { type: e.upload.file.type }) : String(e.text || '').replace(/\s+/g, ' ').slice(0, 60));
     }
     return '';
   }
@@ -821,7 +830,9 @@
       else if (e.local && !e.echoed) who.appendChild(el('span', 'state', 'gönderiliyor…'));
       else if (e.local && role === 'agent') who.appendChild(el('span', 'state state-ok', 'iletildi ✓'));
       wrap.appendChild(who);
-      if (e.tooLong) wrap.appendChild(el('div', 'bub too-long', '(Bu mesaj burada gösterilemeyecek kadar uzun.)'));
+      if (e.upload) { who.appendChild(el('span', 'state' + (e.upload.state === 'failed' ? ' state-failed' : ''), e.upload.state === 'failed' ? 'gönderilemedi' : 'gönderiliyor…')); wrap.setAttribute('data-up', e.upload.key); wrap.appendChild(fillUpload(el('div', 'bub'), e.upload)); }
+      else if (e.attachment) wrap.appendChild(fillMedia(el('div', 'bub'), e.attachment, photoAlt(e)));
+      else if (e.tooLong) wrap.appendChild(el('div', 'bub too-long', '(Bu mesaj burada gösterilemeyecek kadar uzun.)'));
       else wrap.appendChild(richText(el('div', 'bub'), e.text));
       if (e.failed) wrap.appendChild(el('div', 'fail-why', String(e.failed)));
     }
@@ -915,6 +926,28 @@
     });
     body.appendChild(s3);
 
+    /* the photos and files of the transcript loaded so far */
+    var atts = c.entries.filter(function (e) { return e.attachment; });
+    if (atts.length) {
+      var sA = card('Fotoğraflar ve dosyalar (' + atts.length + ')');
+      sA.classList.add('att-card');
+      var ul = el('ul', 'att-list');
+      atts.forEach(function (e) {
+        var li = el('li'), a = e.attachment, who = e.role === 'shopper' ? 'Müşteri' : e.agent && e.agent !== agentName ? e.agent : 'Siz';
+        if (isImage(a)) {
+          li.appendChild(thumbButton(a, photoAlt(e) + ', ' + hhmm(e.at)));
+        } else {
+          var d = fileLink(a, true);
+          d.className = 'att-doc';
+          li.appendChild(d);
+        }
+        li.appendChild(el('span', 'att-cap', who + ' · ' + hhmm(e.at)));
+        ul.appendChild(li);
+      });
+      sA.appendChild(ul);
+      body.appendChild(sA);
+    }
+
     /* anything else the server sent, shown plainly */
     /* the customer's other conversations, each opened read-only */
     var sE = card('Müşterinin önceki sohbetleri');
@@ -973,6 +1006,7 @@
     $('composer-label').textContent = m === 'note' ? 'Dahili not' : 'Müşteriye yanıt';
     input.placeholder = m === 'note' ? 'Dahili not yazın… (müşteri görmez)' : 'Yanıtınızı yazın… (hazır yanıtlar için /)';
     $('composer-send').textContent = m === 'note' ? 'Not ekle' : 'Gönder';
+    updateComposer();
     if (m === 'note' && active) stopTyping(active);
     if (active && convs[active]) restoreDraft();
     closeCanned();
@@ -991,6 +1025,7 @@
     var ok = !!(c && c.state === 'active' && authed);
     $('composer-send').disabled = !ok || !input.value.trim();
     input.disabled = !ok;
+    $('composer-attach').disabled = !ok || mode === 'note';   /* a file always goes to the shopper */
     $('btn-release').disabled = !ok;
     $('btn-transfer').disabled = !ok;
     $('btn-close').disabled = !ok;
@@ -1044,6 +1079,250 @@
     autosize();
     input.focus();
   }
+
+  /* ---------- photos and files (docs/PROTOCOL.md "Photos and files") ----------
+     The agent sends an image or a PDF to a conversation it holds: POST /upload?conversation=ID
+     with its token, under a key of its own (X-Client-Id), so a retry after a lost answer is
+     stored once. Photos and files are read with GET /attachments/ID (each agent's reading is
+     in the access log) once per page and kept in memory as data: URLs (the CSP allows
+     img-src data:). */
+  var MAX_FILE = 10 * 1024 * 1024;
+  var HTTP = (function () {
+    /* the WebSocket's server, and its path prefix when a proxy puts it under one */
+    try { var u = new URL(SERVER, location.href); return (u.protocol === 'wss:' ? 'https:' : 'http:') + '//' + u.host + ((/^(.*)\/ws\/agent\/?$/.exec(u.pathname) || [])[1] || ''); } catch (e) { return ''; }
+  })();
+  var UP_TEXT = {
+    not_allowed: 'Yalnızca fotoğraf (JPEG, PNG, WebP, HEIC) ya da PDF gönderebilirsiniz.',
+    too_large: 'Dosya çok büyük: en fazla 10 MB gönderebilirsiniz.',
+    unsupported_type: 'Bu dosya türü gönderilemez: yalnızca fotoğraf (JPEG, PNG, WebP, HEIC) ya da PDF.',
+    bad_image: 'Fotoğraf açılamadı; dosya yarım ya da bozuk görünüyor.',
+    bad_pdf: 'PDF dosyası eksik ya da bozuk görünüyor.',
+    too_many_pixels: 'Fotoğrafın çözünürlüğü çok yüksek (en fazla 50 milyon piksel).',
+    heic_unsupported: 'Sunucu HEIC fotoğraflarını açamıyor; JPEG olarak gönderin.',
+    not_yours: 'Bu sohbet artık sizde değil; dosya gönderilemedi.',
+    rate_limited: 'Kısa sürede çok fazla dosya gönderildi; bir dakika sonra yeniden deneyin.',
+    unauthorized: 'Oturumunuz geçersiz; yeniden giriş yapıp tekrar deneyin.',
+    unavailable: 'Dosya şu an kaydedilemedi; birazdan yeniden deneyin.',
+    network: 'Dosya gönderilemedi: sunucuya ulaşılamadı. Bağlantınızı kontrol edip yeniden deneyin.',
+    other: 'Dosya gönderilemedi; yeniden deneyin.'
+  };
+  /* a refusal the same bytes would meet again: no retry offered */
+  var UP_FINAL = { not_allowed: 1, too_large: 1, unsupported_type: 1, bad_image: 1, bad_pdf: 1, too_many_pixels: 1, heic_unsupported: 1, not_yours: 1 };
+  var media = {};   /* attachment id -> {url} or {wait: [callbacks]} */
+  var ICON_DOC = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" aria-hidden="true"><path d="M6 2h8l5 5v15H6z"/><path d="M14 2v5h5"/><path d="M9 13h7M9 17h5" stroke-linecap="round"/></svg>';
+  var attachBtn = $('composer-attach'), filePick = $('composer-file');
+
+  function attOf(a) {
+    return a && typeof a === 'object' && typeof a.id === 'number' ? { id: a.id, type: String(a.type || ''), size: Number(a.size) || 0, width: Number(a.width) || 0, height: Number(a.height) || 0 } : null;
+  }
+  function isImage(a) { return /^image\//.test(a.type || ''); }
+  function photoAlt(e) {
+    return e.role === 'shopper' ? 'Müşterinin gönderdiği fotoğraf'
+      : e.agent && e.agent !== agentName ? e.agent + ' tarafından gönderilen fotoğraf' : 'Gönderdiğiniz fotoğraf';
+  }
+  function attLabel(a) { return isImage(a || {}) ? 'Fotoğraf' : 'Dosya (PDF)'; }
+  function hasN(c, n) { return typeof n === 'number' && c.entries.some(function (e) { return e.n === n; }); }
+  function sizeText(n) {
+    n = Number(n) || 0;
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return Math.max(1, Math.round(n / 1024)) + ' KB';
+    return (n / 1048576).toFixed(1).replace('.', ',') + ' MB';
+  }
+
+  attachBtn.addEventListener('click', function () { if (!attachBtn.disabled) filePick.click(); });
+  filePick.addEventListener('change', function () {
+    var files = Array.prototype.slice.call(filePick.files || []);
+    filePick.value = '';
+    var c = active && convs[active];
+    if (c) files.slice(0, 10).forEach(function (f) { attachFile(c, f); });
+    input.focus();
+  });
+  function attachFile(c, file) {
+    if (!c || c.state !== 'active') return;
+    var okType = /^image\//i.test(file.type || '') || file.type === 'application/pdf' || /\.(pdf|jpe?g|png|webp|hei[cf])$/i.test(file.name || '');
+    if (!okType) { toast(UP_TEXT.not_allowed, 'warn'); return; }
+    if (file.size > MAX_FILE) { toast(UP_TEXT.too_large, 'warn'); return; }
+    if (!file.size) { toast(UP_TEXT.other, 'warn'); return; }
+    var u = { key: 'a-' + Date.now() + '-' + Math.random().toString(36).slice(2, 10), conv: c.id, file: file, name: file.name || 'dosya', size: file.size, state: 'send', sent: 0 };
+    addEntry(c.id, { role: 'agent', text: '', agent: agentName, at: new Date().toISOString(), upload: u }, false);
+    if (c.id === active) scrollDown();
+    startUpload(u);
+  }
+  function uploadEntry(u) {
+    var c = convs[u.conv]; if (!c) return null;
+    for (var i = 0; i < c.entries.length; i++) if (c.entries[i].upload === u) return c.entries[i];
+    return null;
+  }
+  function startUpload(u) {
+    u.state = 'send'; u.sent = 0; u.code = u.text = '';
+    paintUpload(u, true);
+    var x = new XMLHttpRequest();
+    x.open('POST', HTTP + '/upload?conversation=' + encodeURIComponent(u.conv));
+    x.setRequestHeader('Authorization', 'Bearer ' + token());
+    x.setRequestHeader('X-Client-Id', u.key);
+    x.timeout = 300000; /* 10 MB on a slow uplink */
+    x.upload.onprogress = function (e) { if (e.lengthComputable && e.total) { u.sent = e.loaded / e.total; paintUpload(u, false); } };
+    x.onload = function () {
+      var j = null; try { j = JSON.parse(x.responseText); } catch (e) {}
+      if (x.status === 200 && j && attOf(j.attachment)) uploaded(u, j);
+      else uploadFailed(u, (j && j.error) || (x.status === 413 ? 'too_large' : x.status === 429 ? 'rate_limited' : x.status === 503 ? 'unavailable' : 'other'), j && j.message);
+    };
+    x.onerror = x.ontimeout = function () { uploadFailed(u, 'network'); };
+    x.send(u.file);
+  }
+  function uploaded(u, j) {
+    var c = convs[u.conv], e = uploadEntry(u);
+    if (!c) return;
+    if (hasN(c, j.n)) { if (e) c.entries.splice(c.entries.indexOf(e), 1); }
+    else {
+      if (!e) { e = { role: 'agent', agent: agentName }; c.entries.push(e); }
+      e.upload = null; e.text = ''; e.attachment = attOf(j.attachment);
+      e.n = typeof j.n === 'number' ? j.n : null; e.at = j.at || e.at;
+    }
+    if (u.conv === active) { var atBottom = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 120; renderTranscript(true); if (atBottom) scrollDown(); renderInfo(c); }
+    renderTabs();
+  }
+  function uploadFailed(u, code, message) {
+    u.state = 'failed'; u.code = code;
+    u.text = UP_TEXT[code] || (message ? String(message) : UP_TEXT.other);
+    paintUpload(u, true);
+    toast('Dosya gönderilemedi: ' + u.text, 'warn');
+  }
+  /* an upload's entry, redrawn as its state changes (its progress only, while it runs) */
+  function paintUpload(u, whole) {
+    if (u.conv !== active) return;
+    var w = transcript.querySelector('[data-up="' + u.key + '"]');
+    if (!w) return;
+    var b = w.querySelector('.bub');
+    if (!whole && b) {
+      var pr = b.querySelector('progress'), us = b.querySelector('.us');
+      if (pr) pr.value = Math.round(u.sent * 100);
+      if (us) us.textContent = upState(u);
+      return;
+    }
+    var had = document.activeElement && w.contains(document.activeElement);
+    var e = uploadEntry(u);
+    if (!e) return;
+    var tmp = document.createElement('div');
+    appendEntry(e, tmp);
+    var nw = tmp.firstChild;
+    w.parentNode.replaceChild(nw, w);
+    if (had) { var f = nw.querySelector('button'); (f || input).focus(); }
+  }
+  function upState(u) {
+    return u.sent >= 1 ? 'Gönderildi, sunucuda işleniyor…' : u.sent > 0 ? 'Gönderiliyor… %' + Math.round(u.sent * 100) : 'Gönderiliyor…';
+  }
+  function fillUpload(b, u) {
+    b.className = 'bub media up';
+    b.appendChild(el('div', 'fn', u.name + ' · ' + sizeText(u.size)));
+    if (u.state !== 'failed') {
+      /* indeterminate until the browser reports how much has gone */
+      var pr = el('progress'); pr.max = 100; if (u.sent > 0) pr.value = Math.round(u.sent * 100);
+      pr.setAttribute('aria-label', 'Dosya gönderiliyor: ' + u.name);
+      b.appendChild(pr);
+      b.appendChild(el('div', 'us', upState(u)));
+      return b;
+    }
+    b.appendChild(el('div', 'ue', u.text));
+    var ua = el('div', 'ua');
+    if (!UP_FINAL[u.code]) {
+      var again = el('button', 'btn btn-sm retry', 'Yeniden dene'); again.type = 'button';
+      again.setAttribute('aria-label', 'Yeniden dene: ' + u.name);
+      again.addEventListener('click', function () { var c = convs[u.conv]; if (c && c.state === 'active') startUpload(u); else toast(UP_TEXT.not_yours, 'warn'); });
+      ua.appendChild(again);
+    }
+    var drop = el('button', 'btn btn-sm', 'Kaldır'); drop.type = 'button';
+    drop.setAttribute('aria-label', 'Kaldır: ' + u.name);
+    drop.addEventListener('click', function () {
+      var c = convs[u.conv], e = uploadEntry(u);
+      if (c && e) c.entries.splice(c.entries.indexOf(e), 1);
+      if (u.conv === active) renderTranscript(true);
+      renderTabs();
+      input.focus();
+    });
+    ua.appendChild(drop);
+    b.appendChild(ua);
+    return b;
+  }
+  /* a stored photo (a thumbnail that opens it at full size) or file (a download link) */
+  function fillMedia(b, a, alt) {
+    b.className = 'bub media';
+    b.setAttribute('data-att', String(a.id));
+    b.appendChild(isImage(a) ? thumbButton(a, alt) : fileLink(a));
+    return b;
+  }
+  function thumbButton(a, alt) {
+    var btn = el('button', 'thumb'); btn.type = 'button';
+    btn.setAttribute('aria-label', alt + ': büyük aç');
+    var ph = el('span', 'ph', 'Fotoğraf yükleniyor…');
+    btn.appendChild(ph);
+    loadMedia(a.id, function (url) {
+      if (!url) { ph.textContent = 'Fotoğraf yüklenemedi.'; return; }
+      var img = el('img'); img.alt = alt; img.src = url;
+      if (a.width && a.height) { img.width = Math.min(a.width, 280); img.height = Math.round(img.width * a.height / a.width); }
+      if (ph.parentNode) ph.parentNode.replaceChild(img, ph);
+    });
+    btn.addEventListener('click', function () { openLightbox(a, alt, btn); });
+    return btn;
+  }
+  /* short: a tile of the case record (the type and size under the icon, the name in its label) */
+  function fileLink(a, short) {
+    var name = 'destek-' + a.id + '.pdf', kind = a.type === 'application/pdf' ? 'PDF' : 'Dosya';
+    var l = el('a', 'file'); l.href = '#';
+    l.innerHTML = ICON_DOC;
+    var t = el('span');
+    if (short) { t.textContent = kind + ' · ' + sizeText(a.size); t.appendChild(el('span', 'sr', ' ' + name + ' indir')); l.title = name; }
+    else { t.appendChild(el('b', null, name)); t.appendChild(el('small', null, kind + ' · ' + sizeText(a.size) + ' · indir')); }
+    l.appendChild(t);
+    l.addEventListener('click', function (ev) { ev.preventDefault(); downloadFile(a, name); });
+    return l;
+  }
+  function attFetch(id) {
+    return fetch(HTTP + '/attachments/' + id, { headers: { Authorization: 'Bearer ' + token() }, cache: 'no-store', credentials: 'omit' })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.blob(); });
+  }
+  function loadMedia(id, cb) {
+    var m = media[id];
+    if (m && m.url) { cb(m.url); return; }
+    if (m && m.wait) { m.wait.push(cb); return; }
+    m = media[id] = { wait: [cb] };
+    var done = function (url) {
+      var w = m.wait; m.wait = null;
+      if (url) m.url = url; else delete media[id];   /* asked again the next time it is shown */
+      w.forEach(function (f) { try { f(url); } catch (e) {} });
+    };
+    attFetch(id).then(function (bl) {
+      var fr = new FileReader();
+      fr.onload = function () { done(String(fr.result)); };
+      fr.onerror = function () { done(null); };
+      fr.readAsDataURL(bl);
+    }).catch(function () { done(null); });
+  }
+  function downloadFile(a, name) {
+    attFetch(a.id).then(function (bl) {
+      var url = URL.createObjectURL(bl), t = el('a');
+      t.href = url; t.download = name; t.hidden = true;
+      document.body.appendChild(t); t.click(); t.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    }).catch(function () { toast('Dosya indirilemedi; yeniden deneyin.', 'warn'); });
+  }
+  var lightbox = $('lightbox'), lbOpener = null;
+  function openLightbox(a, alt, opener) {
+    loadMedia(a.id, function (url) {
+      if (!url) { toast('Fotoğraf açılamadı; yeniden deneyin.', 'warn'); return; }
+      var img = $('lightbox-img'); img.src = url; img.alt = alt;
+      $('lightbox-h').textContent = alt + (a.width ? ' · ' + a.width + '×' + a.height + ' px' : '') + ' · ' + sizeText(a.size);
+      lbOpener = opener;
+      if (!lightbox.open) lightbox.showModal();
+      $('lightbox-close').focus();
+    });
+  }
+  lightbox.addEventListener('close', function () {
+    $('lightbox-img').removeAttribute('src');
+    if (lbOpener && document.contains(lbOpener)) lbOpener.focus();
+    lbOpener = null;
+  });
+  lightbox.addEventListener('click', function (e) { if (e.target === lightbox) lightbox.close(); });   /* the backdrop */
 
   /* ---------- canned answers: "/" opens a filterable list ---------- */
   var pop = $('canned-pop'), cannedList = [], cannedSel = 0, cannedSaid = -1;

@@ -102,6 +102,25 @@
     'textarea:focus,textarea:focus-visible{outline:none;border-color:var(--c);box-shadow:0 0 0 3px var(--ring)}',
     '.send{height:42px;padding:0 16px;border:0;border-radius:12px;background:var(--c);color:var(--on);font-weight:600;font-size:14.5px}',
     '.send:disabled{opacity:.45;cursor:default}',
+    /* photos: the attach button, a photo or a file in the transcript, an upload under way */
+    '.att{flex:none;width:42px;height:42px;padding:0;border:1.5px solid #d0d5dc;border-radius:12px;background:#fff;color:#4b5563;display:flex;align-items:center;justify-content:center}',
+    '.att:hover{border-color:var(--c);color:var(--c)}',
+    '.att svg{width:22px;height:22px}',
+    '.m .bub.media{padding:4px;background:#fff;color:#1f2328;border:1px solid #e3e6ea;border-radius:14px;white-space:normal}',
+    '.media img{display:block;max-width:100%;height:auto;max-height:240px;border-radius:10px;background:#eceef1}',
+    '.media .ph{display:flex;align-items:center;justify-content:center;width:180px;max-width:100%;height:120px;border-radius:10px;background:#eceef1;color:#4b5563;font-size:12.5px;text-align:center;padding:8px}',
+    '.m .bub.media a.file{display:flex;align-items:center;gap:10px;padding:8px 10px;color:#0b57d0;text-decoration:none}',
+    '.file svg{width:28px;height:28px;flex:none;color:#b42318}',
+    '.file b{display:block;text-decoration:underline;text-underline-offset:2px;overflow-wrap:anywhere}',
+    '.file small{display:block;color:#4b5563;font-size:12px}',
+    '.up{min-width:190px;padding:8px 10px!important}',
+    '.up .fn{font-size:13px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:240px}',
+    '.up progress{display:block;width:100%;height:6px;margin:6px 0 4px;accent-color:var(--c)}',
+    '.up .us{font-size:12px;color:#4b5563}',
+    '.up .ue{font-size:12.5px;color:#b42318;margin-top:4px;white-space:normal}',
+    '.ua{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
+    '.ua button{border:1.5px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:5px 12px;font-size:13px;min-height:32px}',
+    '.ua button.quiet{border-color:#d0d5dc;color:#4b5563}',
     '.survey{align-self:stretch;background:#fff;border:1px solid #e3e6ea;border-radius:14px;padding:12px 14px;display:flex;flex-direction:column;gap:8px}',
     '.survey p{margin:0;font-weight:600}',
     '.scores{display:flex;gap:6px}',
@@ -205,7 +224,11 @@
         who2.textContent = mine ? 'Siz: ' : 'Asistan: ';
         wrap.appendChild(who2);
       }
-      var b = document.createElement('div'); b.className = 'bub'; richText(b, e.text); wrap.appendChild(b);
+      var b = document.createElement('div'); b.className = 'bub';
+      if (e.upload) { wrap.setAttribute('data-up', e.upload.key); fillUpload(b, e.upload); }
+      else if (e.att) fillMedia(b, e);
+      else richText(b, e.text);
+      wrap.appendChild(b);
       var meta = document.createElement('div'); meta.className = 'meta';
       var t = document.createElement('time'); t.textContent = hhmm(e.at); if (e.at) t.dateTime = e.at; meta.appendChild(t);
       if (mine) { var s = document.createElement('span'); s.className = 'tick'; meta.appendChild(s); setTick(wrap, e.pending, s); }
@@ -226,6 +249,7 @@
   function setTick(wrap, isPending, s) {
     s = s || wrap.querySelector('.tick');
     if (!s) return;
+    if (isPending === 'failed') { s.textContent = '· iletilemedi'; return; }
     s.textContent = isPending ? '· gönderiliyor' : '· iletildi';
     if (!isPending) { var ok = document.createElement('span'); ok.setAttribute('aria-hidden', 'true'); ok.textContent = ' ✓'; s.appendChild(ok); }
   }
@@ -250,9 +274,10 @@
       renderEntry({ role: 'bot', text: GREETING, intro: true }, false).classList.add('intro');
     }
     var lastBot = -1;
-    for (var i = 0; i < log.length; i++) if (log[i].role !== 'sys') lastBot = (log[i].role === 'shopper') ? -1 : i;
+    for (var i = 0; i < log.length; i++) if (log[i].role !== 'sys' && !log[i].att) lastBot = (log[i].role === 'shopper') ? -1 : i;
     for (i = 0; i < log.length; i++) renderEntry(log[i], i === lastBot && !pending.length);
     pending.forEach(function (p) { if (!inLog(p.id)) renderEntry({ role: 'shopper', id: p.id, text: p.text, at: p.at, pending: true }); });
+    uploads.forEach(function (u) { renderEntry(uploadEntry(u)); });
     scrollDown();
   }
   function inLog(id) { for (var i = 0; i < log.length; i++) if (log[i].id === id) return true; return false; }
@@ -406,6 +431,7 @@
           renderAll();
         }
         flush();
+        uploads.forEach(function (u) { if (u.state === 'wait') startUpload(u); });
         break;
       case 'ack':
         var before = pending.length;
@@ -429,6 +455,10 @@
       case 'agent_message':
         agentTyping = false; updateTyping();
         addIncoming({ role: 'agent', agent: m.agent || 'Müşteri temsilcisi', text: m.text, at: m.at || new Date().toISOString(), qr: m.quick_replies || [] });
+        break;
+      case 'agent_attachment': /* the agent sent a photo or a file */
+        var aa = attOf(m.attachment);
+        if (aa && !inLogN(m.n)) addIncoming({ role: 'agent', agent: m.agent || 'Müşteri temsilcisi', text: '', att: aa, n: typeof m.n === 'number' ? m.n : undefined, at: m.at || new Date().toISOString() }, true);
         break;
       case 'agent_joined':
         awaiting = {}; withAgent = true; updateTyping();
@@ -499,6 +529,7 @@
       n: typeof h.n === 'number' ? h.n : undefined,
       text: h.too_long ? '(Bu mesaj burada gösterilemeyecek kadar uzun.)' : String(h.text == null ? '' : h.text),
       at: h.at || null,
+      att: attOf(h.attachment),
       qr: Array.isArray(h.quick_replies) ? h.quick_replies : [],
       agent: role === 'agent' ? (typeof h.agent === 'string' && h.agent ? h.agent : 'Müşteri temsilcisi') : undefined
     };
@@ -615,6 +646,243 @@
   $('form').addEventListener('submit', function (e) { e.preventDefault(); submit(); });
   function submit() { if (sendText(input.value)) { input.value = ''; autosize(); } input.focus(); }
 
+  /* ---------- photos (docs/PROTOCOL.md "Photos and files"): POST /upload with the session
+     token, each under a key of its own (X-Client-Id), so a retry after a lost answer is
+     stored once; shown from GET /attachments/ID with the same token. Nothing of it is kept
+     in the browser's storage: an upload under way lasts as long as the page. ---------- */
+  var MAX_FILE = 10 * 1024 * 1024;
+  var HTTP = (function () {
+    /* the WebSocket's server, and its path prefix when a proxy puts it under one */
+    try { var u = new URL(SERVER, location.href); return (u.protocol === 'wss:' ? 'https:' : 'http:') + '//' + u.host + ((/^(.*)\/ws\/chat\/?$/.exec(u.pathname) || [])[1] || ''); } catch (e) { return ''; }
+  })();
+  /* what the shopper reads of a refusal: the server's own sentence for these codes
+     (dialogue.json attachment.CODE), else this table */
+  var ATT_TEXT = {
+    not_image: 'Yalnızca fotoğraf gönderebilirsiniz (JPEG, PNG ya da HEIC).',
+    too_large: "Dosya çok büyük. En fazla 10 MB'lık bir fotoğraf gönderebilirsiniz.",
+    unsupported_type: 'Bu dosyayı açamıyoruz. Lütfen fotoğrafı JPEG, PNG ya da HEIC olarak gönderin.',
+    bad_image: 'Fotoğraf açılamadı; dosya yarım kalmış ya da bozulmuş olabilir. Lütfen fotoğrafı yeniden gönderin.',
+    too_many_pixels: 'Fotoğrafın çözünürlüğü çok yüksek. Lütfen daha küçük bir fotoğraf gönderin.',
+    heic_unsupported: 'HEIC fotoğraflarını şu an açamıyoruz. Lütfen fotoğrafı JPEG olarak gönderin.',
+    rate_limited: 'Kısa sürede çok fazla fotoğraf gönderdiniz. Lütfen bir dakika sonra yeniden deneyin.',
+    unauthorized: 'Oturumunuz sona ermiş görünüyor. Lütfen sohbeti yeniden açıp fotoğrafı tekrar gönderin.',
+    unavailable: 'Fotoğrafınızı şu an kaydedemedik. Lütfen birazdan yeniden deneyin.',
+    network: 'Fotoğraf gönderilemedi; internet bağlantınızı kontrol edip yeniden deneyin.',
+    other: 'Fotoğraf gönderilemedi. Lütfen yeniden deneyin.'
+  };
+  var SERVER_SAYS = { too_large: 1, unsupported_type: 1, bad_image: 1, too_many_pixels: 1, heic_unsupported: 1, rate_limited: 1, unauthorized: 1, unavailable: 1 };
+  /* a refusal the same bytes would meet again: no retry offered */
+  var FINAL = { too_large: 1, unsupported_type: 1, bad_image: 1, too_many_pixels: 1, heic_unsupported: 1, not_image: 1 };
+  var uploads = [];   /* under way or failed: {key, file, name, size, at, state: wait|send|failed, sent, code, text, xhr} */
+  var media = {};     /* attachment id -> {url} (a data: URL; CSP img-src allows data:) or {wait: [callbacks]} */
+
+  var ICON_CLIP = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9"/></svg>';
+  var ICON_DOC = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" aria-hidden="true"><path d="M6 2h8l5 5v15H6z"/><path d="M14 2v5h5"/><path d="M9 13h7M9 17h5" stroke-linecap="round"/></svg>';
+
+  /* the paper clip left of the message box, and the file picker behind it (camera or
+     gallery on a phone: accept image/*, no capture) */
+  var attBtn = document.createElement('button');
+  attBtn.type = 'button'; attBtn.className = 'att';
+  attBtn.setAttribute('aria-label', 'Fotoğraf ekle'); attBtn.title = 'Fotoğraf ekle (en fazla 10 MB)';
+  attBtn.innerHTML = ICON_CLIP;
+  var picker = document.createElement('input');
+  picker.type = 'file'; picker.accept = 'image/*'; picker.multiple = true; picker.hidden = true;
+  picker.tabIndex = -1; picker.setAttribute('aria-hidden', 'true');
+  input.parentNode.insertBefore(attBtn, input);
+  input.parentNode.insertBefore(picker, input);
+  attBtn.addEventListener('click', function () { picker.click(); });
+  picker.addEventListener('change', function () {
+    var files = Array.prototype.slice.call(picker.files || []);
+    picker.value = ''; /* the same photo can be chosen again */
+    files.slice(0, 10).forEach(attach);
+    attBtn.focus(); /* not the message box: on a phone that would open the keyboard */
+  });
+  /* a photo pasted into the message box is attached too */
+  input.addEventListener('paste', function (e) {
+    var files = e.clipboardData && e.clipboardData.files;
+    if (!files || !files.length) return;
+    e.preventDefault();
+    Array.prototype.forEach.call(files, attach);
+  });
+
+  function isPhoto(f) { return /^image\//i.test(f.type || '') || (!f.type && /\.(jpe?g|png|webp|hei[cf])$/i.test(f.name || '')); }
+  function sizeText(n) {
+    n = Number(n) || 0;
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return Math.max(1, Math.round(n / 1024)) + ' KB';
+    return (n / 1048576).toFixed(1).replace('.', ',') + ' MB';
+  }
+  function attOf(a) {
+    return a && typeof a === 'object' && typeof a.id === 'number' ? { id: a.id, type: String(a.type || ''), size: Number(a.size) || 0, width: Number(a.width) || 0, height: Number(a.height) || 0 } : undefined;
+  }
+  function inLogN(n) { if (typeof n !== 'number') return false; for (var i = 0; i < log.length; i++) if (log[i].n === n) return true; return false; }
+
+  function attach(file) {
+    if (!file) return;
+    if (!isPhoto(file)) { notice(ATT_TEXT.not_image); return; }
+    if (file.size > MAX_FILE) { notice(ATT_TEXT.too_large); return; }
+    if (!file.size) { notice(ATT_TEXT.bad_image); return; }
+    var u = { key: 'u-' + Date.now() + '-' + (++seq), file: file, name: file.name || 'Fotoğraf', size: file.size, at: new Date().toISOString(), state: 'wait', sent: 0 };
+    uploads.push(u);
+    renderEntry(uploadEntry(u));
+    scrollDown();
+    startUpload(u);
+  }
+  function uploadEntry(u) { return { role: 'shopper', upload: u, at: u.at, pending: u.state === 'failed' ? 'failed' : true }; }
+
+  function startUpload(u) {
+    if (!session || !HTTP) { u.state = 'wait'; paint(u); connect(); return; } /* sent once the server knows the conversation */
+    u.state = 'send'; u.sent = 0; u.code = u.text = '';
+    paint(u);
+    var x = u.xhr = new XMLHttpRequest();
+    x.open('POST', HTTP + '/upload');
+    x.setRequestHeader('Authorization', 'Session ' + session);
+    x.setRequestHeader('X-Client-Id', u.key);
+    x.timeout = 300000; /* 10 MB on a slow uplink */
+    x.upload.onprogress = function (e) { if (e.lengthComputable && e.total) { u.sent = e.loaded / e.total; paint(u); } };
+    x.onload = function () {
+      var j = null; try { j = JSON.parse(x.responseText); } catch (e) {}
+      if (x.status === 200 && j && attOf(j.attachment)) uploaded(u, j);
+      else failed(u, (j && j.error) || (x.status === 413 ? 'too_large' : x.status === 429 ? 'rate_limited' : x.status === 503 ? 'unavailable' : 'other'), j && j.message);
+    };
+    x.onerror = x.ontimeout = function () { failed(u, 'network'); };
+    x.send(u.file);
+  }
+  function uploaded(u, j) {
+    u.xhr = null;
+    uploads = uploads.filter(function (v) { return v !== u; });
+    var e = { role: 'shopper', text: '', att: attOf(j.attachment), n: typeof j.n === 'number' ? j.n : undefined, at: j.at || u.at };
+    var old = logEl.querySelector('[data-up="' + cssId(u.key) + '"]');
+    if (inLogN(e.n)) { if (old) old.remove(); return; } /* already shown (a resume came first) */
+    keep(e);
+    var w = renderEntry(e);
+    if (old) { old.parentNode.replaceChild(w, old); }
+    scrollDown();
+  }
+  function failed(u, code, message) {
+    u.xhr = null; u.state = 'failed'; u.code = code;
+    u.text = SERVER_SAYS[code] && message ? String(message) : (ATT_TEXT[code] || ATT_TEXT.other);
+    paint(u);
+  }
+  /* an upload's bubble, redrawn as its state changes (its progress only, while it runs) */
+  function paint(u) {
+    var w = logEl.querySelector('[data-up="' + cssId(u.key) + '"]');
+    if (!w) return;
+    var b = w.querySelector('.bub'), pr = b.querySelector('progress');
+    if (u.state === 'send' && pr && b.getAttribute('data-s') === 'send') {
+      pr.value = Math.round(u.sent * 100);
+      b.querySelector('.us').textContent = upState(u);
+      return;
+    }
+    var had = root.activeElement && b.contains(root.activeElement);
+    b.textContent = '';
+    fillUpload(b, u);
+    setTick(w, u.state === 'failed' ? 'failed' : true);
+    if (had) { var f = b.querySelector('button'); (f || attBtn).focus(); }
+  }
+  function upState(u) {
+    return u.state === 'wait' ? 'Bağlantı bekleniyor…' : u.sent >= 1 ? 'Gönderildi, işleniyor…'
+      : u.sent > 0 ? 'Gönderiliyor… %' + Math.round(u.sent * 100) : 'Gönderiliyor…';
+  }
+  function fillUpload(b, u) {
+    b.className = 'bub media up';
+    b.setAttribute('data-s', u.state);
+    var fn = document.createElement('div'); fn.className = 'fn'; fn.textContent = u.name + ' · ' + sizeText(u.size); b.appendChild(fn);
+    if (u.state !== 'failed') {
+      /* indeterminate until the browser reports how much has gone */
+      var pr = document.createElement('progress'); pr.max = 100; if (u.sent > 0) pr.value = Math.round(u.sent * 100);
+      pr.setAttribute('aria-label', 'Fotoğraf gönderiliyor');
+      b.appendChild(pr);
+      var us = document.createElement('div'); us.className = 'us'; us.textContent = upState(u);
+      b.appendChild(us);
+      return;
+    }
+    var ue = document.createElement('div'); ue.className = 'ue'; ue.textContent = u.text; b.appendChild(ue);
+    var ua = document.createElement('div'); ua.className = 'ua';
+    if (!FINAL[u.code]) {
+      var again = document.createElement('button'); again.type = 'button'; again.className = 'retry';
+      again.textContent = 'Yeniden dene'; again.setAttribute('aria-label', 'Yeniden dene: ' + u.name);
+      again.addEventListener('click', function () { startUpload(u); }); /* the same upload, under the same key */
+      ua.appendChild(again);
+    }
+    var drop = document.createElement('button'); drop.type = 'button'; drop.className = 'quiet';
+    drop.textContent = 'Kaldır'; drop.setAttribute('aria-label', 'Kaldır: ' + u.name);
+    drop.addEventListener('click', function () {
+      uploads = uploads.filter(function (v) { return v !== u; });
+      var w = logEl.querySelector('[data-up="' + cssId(u.key) + '"]'); if (w) w.remove();
+      attBtn.focus();
+    });
+    ua.appendChild(drop);
+    b.appendChild(ua);
+  }
+
+  /* a stored photo or file in the transcript: the photo as a thumbnail (fetched once with
+     the session token), a PDF as a download link */
+  function fillMedia(b, e) {
+    var a = e.att, mine = e.role === 'shopper';
+    b.className = 'bub media';
+    b.setAttribute('data-att', String(a.id));
+    if (!/^image\//.test(a.type)) {
+      var l = document.createElement('a'); l.className = 'file'; l.href = '#';
+      var name = 'destek-' + a.id + '.pdf';
+      l.innerHTML = ICON_DOC;
+      var t = document.createElement('span');
+      var nb = document.createElement('b'); nb.textContent = name; t.appendChild(nb);
+      var sm = document.createElement('small'); sm.textContent = (a.type === 'application/pdf' ? 'PDF' : 'Dosya') + ' · ' + sizeText(a.size) + ' · indir'; t.appendChild(sm);
+      l.appendChild(t);
+      l.addEventListener('click', function (ev) { ev.preventDefault(); download(a, name, l); });
+      b.appendChild(l);
+      return;
+    }
+    var ph = document.createElement('div'); ph.className = 'ph'; ph.textContent = 'Fotoğraf yükleniyor…';
+    b.appendChild(ph);
+    fetchMedia(a.id, function (url) {
+      if (!url) { ph.textContent = 'Fotoğraf şu an gösterilemiyor.'; return; }
+      var img = document.createElement('img');
+      img.alt = mine ? 'Gönderdiğiniz fotoğraf' : (e.agent || 'Müşteri temsilcisi') + ' tarafından gönderilen fotoğraf';
+      if (a.width && a.height) { img.width = Math.min(a.width, 232); img.height = Math.round(img.width * a.height / a.width); }
+      img.src = url;
+      if (ph.parentNode) ph.parentNode.replaceChild(img, ph);
+      if (logEl.scrollHeight - logEl.scrollTop - logEl.clientHeight < 260) scrollDown();
+    });
+  }
+  function fetchMedia(id, cb) {
+    var m = media[id];
+    if (m && m.url) { cb(m.url); return; }
+    if (m && m.wait) { m.wait.push(cb); return; }
+    m = media[id] = { wait: [cb] };
+    var done = function (url) {
+      var w = m.wait; m.wait = null;
+      if (url) m.url = url; else delete media[id]; /* asked again the next time it is shown */
+      w.forEach(function (f) { try { f(url); } catch (e) {} });
+    };
+    if (!session || !window.fetch || !window.FileReader) { done(null); return; }
+    fetch(HTTP + '/attachments/' + id, { headers: { Authorization: 'Session ' + session }, cache: 'no-store', credentials: 'omit' })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.blob(); })
+      .then(function (bl) {
+        var fr = new FileReader();
+        fr.onload = function () { done(String(fr.result)); };
+        fr.onerror = function () { done(null); };
+        fr.readAsDataURL(bl);
+      })
+      .catch(function () { done(null); });
+  }
+  /* a file is fetched with the token when asked for, and handed to the browser as a download */
+  function download(a, name, link) {
+    if (!session || !window.fetch) return;
+    link.setAttribute('aria-busy', 'true');
+    fetch(HTTP + '/attachments/' + a.id, { headers: { Authorization: 'Session ' + session }, cache: 'no-store', credentials: 'omit' })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.blob(); })
+      .then(function (bl) {
+        var url = URL.createObjectURL(bl), t = document.createElement('a');
+        t.href = url; t.download = name; t.rel = 'noopener'; t.hidden = true;
+        root.appendChild(t); t.click(); t.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+        link.removeAttribute('aria-busy');
+      })
+      .catch(function () { link.removeAttribute('aria-busy'); notice('Dosya şu an indirilemedi. Lütfen birazdan yeniden deneyin.'); });
+  }
+
   /* ---------- where it sits: the loader's place() keeps the visual viewport in the host's
      --vx/--vy/--vw/--vh and sets data-full on a phone (480 px or less), where the panel is
      the whole visual viewport and modal; the keyboard opening shrinks it, and the input
@@ -685,6 +953,7 @@
     if (ready) send({ type: 'identify', identity: identity });
   }
   function reset() {
+    uploads.forEach(function (u) { if (u.xhr) u.xhr.abort(); }); uploads = []; media = {}; /* photos: not the next person's */
     identity = null;
     if (ready) send({ type: 'reset' });
     session = null; log = []; pending = []; awaiting = {}; withAgent = false; agentTyping = false;

@@ -6,9 +6,11 @@
  * (engine/media.c) on the loop's thread pool, never on the loop; the
  * attachment and its conversation entry join the group commit of that turn,
  * the other side is told (a frame, on any node) and the answer with the
- * attachment's id leaves only once the commit is done. On lws's own poll()
- * loop (DESTEK_LOOP=poll), which has no thread pool, the check runs on the
- * loop. */
+ * attachment's id leaves only once the commit is done. An upload sent again
+ * under the same X-Client-Id (its answer was lost) is answered with what was
+ * stored the first time, neither checked nor stored again. On lws's own
+ * poll() loop (DESTEK_LOOP=poll), which has no thread pool, the check runs
+ * on the loop. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,8 @@ struct ws_upload {
     store_agent *agent; /* an agent's (owned), NULL a shopper's */
     unsigned char *buf; /* the body, want bytes (owned until checked) */
     size_t want, got;
-    int checking; /* in the thread pool: freed by the pool's callback */
+    char key[STORE_CLIENT_ID_MAX_LEN + 1]; /* its X-Client-Id, "" none */
+    int checking;                          /* in the thread pool: freed by the pool's callback */
     uv_work_t work;
     /* the check's result, written by the worker */
     ds_status st;
@@ -74,6 +77,29 @@ static long long declared_length(struct lws *wsi)
     return end && *end == '\0' && v[0] >= '0' && v[0] <= '9' ? n : -1;
 }
 
+/* The idempotency key (X-Client-Id: 1 to 64 visible ASCII characters) into
+ * key, "" when there is none; 0 (answered) when it is malformed. */
+static int client_key(ws_server *srv, struct lws *wsi, char key[STORE_CLIENT_ID_MAX_LEN + 1])
+{
+    static const char name[] = "x-client-id:";
+    char v[STORE_CLIENT_ID_MAX_LEN + 2];
+    key[0] = '\0';
+    int n = lws_hdr_custom_length(wsi, name, (int)sizeof name - 1);
+    if (n < 0)
+        return 1;
+    int ok = n > 0 && n <= STORE_CLIENT_ID_MAX_LEN &&
+             lws_hdr_custom_copy(wsi, v, (int)sizeof v, name, (int)sizeof name - 1) == n;
+    for (int i = 0; ok && i < n; i++)
+        ok = v[i] > ' ' && v[i] < 0x7f;
+    if (!ok) {
+        ws__reply_error(srv, wsi, HTTP_STATUS_BAD_REQUEST, "bad_request",
+                        "X-Client-Id is 1 to 64 visible ASCII characters", 1);
+        return 0;
+    }
+    memcpy(key, v, (size_t)n + 1);
+    return 1;
+}
+
 /* An agent uploads to a conversation it holds (?conversation=ID). */
 static int agent_holds(ws_server *srv, struct lws *wsi, const store_agent *agent, long long *conv)
 {
@@ -117,6 +143,9 @@ int ws__upload_request(ws_server *srv, struct lws *wsi, const char *uri)
     if (want == 0)
         return ws__reply_error(srv, wsi, HTTP_STATUS_BAD_REQUEST, "unsupported_type",
                                "an empty file", 1);
+    char ckey[STORE_CLIENT_ID_MAX_LEN + 1];
+    if (!client_key(srv, wsi, ckey))
+        return 0;
     long long conv = 0;
     store_agent *agent = NULL;
     if (!ws__http_who(srv, wsi, &conv, &agent))
@@ -145,6 +174,7 @@ int ws__upload_request(ws_server *srv, struct lws *wsi, const char *uri)
     up->conv = conv;
     up->agent = agent;
     up->want = (size_t)want;
+    memcpy(up->key, ckey, sizeof up->key);
     srv->upload_bytes += up->want;
     c->upload = up;
     return 0;
@@ -205,6 +235,37 @@ static void tell(ws_server *srv, const ws_upload *up, const store_attachment *a)
     store_handoff_free(h);
 }
 
+/* The answer of a stored attachment, once what it is stored in (the batch
+ * seq, 0 when nothing of it is pending) is committed. */
+static void answer_stored(ws_server *srv, struct lws *wsi, const store_attachment *a,
+                          unsigned long seq)
+{
+    ws__flush(srv); /* an answer means stored: the commit first */
+    if (srv->committed_seq < seq) {
+        ws__reply_error(srv, wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                        "the file could not be stored; send it again", 0);
+        return;
+    }
+    json_t *o = json_pack("{s:o,s:I,s:s}", "attachment", described(a), "n", (json_int_t)a->message,
+                          "at", a->created_at);
+    ws__reply_json(srv, wsi, HTTP_STATUS_OK, o);
+}
+
+/* An upload sent again under its key: answered with the attachment stored
+ * the first time (it may still be in the open batch: answered after its
+ * commit, as the first answer was). 0 when there is none. */
+static int answered_again(ws_server *srv, ws_upload *up)
+{
+    store_attachment a;
+    if (!up->key[0] || store_attachment_find(srv->db, up->conv, up->agent ? "agent" : "shopper",
+                                             up->key, &a, NULL) != DS_OK)
+        return 0;
+    ws__log(srv, WS_LOG_INFO, "upload_again", up->conv,
+            "an upload sent again under its key: attachment %lld, stored once", a.id);
+    answer_stored(srv, up->wsi, &a, srv->batch_seq);
+    return 1;
+}
+
 /* Stores what the check made, in this turn's batch, and answers once it
  * is committed. */
 static void store_checked(ws_server *srv, ws_upload *up)
@@ -224,27 +285,27 @@ static void store_checked(ws_server *srv, ws_upload *up)
     store_attachment a;
     ds_error err;
     unsigned long seq = 0;
+    int dup = 0;
     ds_status st = ws__batch(srv);
     if (st == DS_OK) {
         seq = srv->batch_seq;
         st = store_attachment_add(srv->db, up->conv, up->agent ? "agent" : "shopper",
-                                  up->agent ? up->agent->name : NULL, up->file.type, up->file.data,
-                                  up->file.len, up->file.width, up->file.height, now, &a, &err);
+                                  up->agent ? up->agent->name : NULL, up->key[0] ? up->key : NULL,
+                                  up->file.type, up->file.data, up->file.len, up->file.width,
+                                  up->file.height, now, &a, &dup, &err);
         if (st != DS_OK)
             ws__log(srv, WS_LOG_ERROR, "store_failed", up->conv, "cannot store an upload: %s",
                     err.message);
     }
-    if (st == DS_OK)
-        tell(srv, up, &a);
-    ws__flush(srv); /* an answer means stored: the commit first */
-    if (st != DS_OK || srv->committed_seq < seq) {
+    if (st != DS_OK) {
+        ws__flush(srv);
         ws__reply_error(srv, wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
                         "the file could not be stored; send it again", 0);
         return;
     }
-    json_t *o = json_pack("{s:o,s:I,s:s}", "attachment", described(&a), "n", (json_int_t)a.message,
-                          "at", a.created_at);
-    ws__reply_json(srv, wsi, HTTP_STATUS_OK, o);
+    if (!dup) /* the first time only: the other side has been told once */
+        tell(srv, up, &a);
+    answer_stored(srv, wsi, &a, seq);
 }
 
 static void checked(uv_work_t *w, int status)
@@ -278,6 +339,10 @@ int ws__upload_body(ws_server *srv, struct lws *wsi, const void *in, size_t len,
         upload_done(up);
         return ws__reply_error(srv, wsi, HTTP_STATUS_BAD_REQUEST, "bad_request",
                                "the body is shorter than its Content-Length", 1);
+    }
+    if (answered_again(srv, up)) {
+        upload_done(up);
+        return 0;
     }
     up->work.data = up;
     lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, 30);

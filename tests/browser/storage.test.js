@@ -153,6 +153,9 @@ async function main() {
   }, [NS, LEGACY_LOG, LEGACY_PENDING]);
   await page.reload({ waitUntil: 'load' });
   await launcher.waitFor({ state: 'visible' });
+  /* the loader fetches the rest when the page is idle (at most 2 s), which removes them */
+  await page.waitForFunction(ns => localStorage.getItem(ns + 'log') === null && localStorage.getItem(ns + 'pending') === null,
+    NS, { timeout: 5000 }).catch(() => {});
   let st = await storage();
   const oldKeys = st.local.filter(e => e.key === NS + 'log' || e.key === NS + 'pending').map(e => e.key);
   if (oldKeys.length) fail(`the old widget's keys stay in localStorage after a load: ${oldKeys.join(', ')}`);

@@ -23,10 +23,17 @@ shoppers on /ws/chat and agents on /ws/agent (tokens from `destek agents add`).
                    token, another conversation's attachment (404, as for none),
                    a bad id; every refusal a JSON error code with its Turkish
                    message
+  idempotent       an upload sent again under its X-Client-Id (the answer lost:
+                   read by no one; a retry; two at once) answers 200 with the
+                   same attachment and stores nothing more, tells the agent
+                   once; the key is the conversation's and the side's (the
+                   agent's own, another key, none: new ones); a malformed key
+                   is refused (400)
   erase            `destek privacy erase` takes the photo with the conversation:
                    gone from GET and (SQLite) from the database's files
   across_nodes     (PostgreSQL) the shopper on one node, the agent on another:
-                   the frame crosses, the agent downloads from its own node
+                   the frame crosses, the agent downloads from its own node;
+                   one key sent to both nodes at once is stored once
 
 usage: /usr/bin/python3 test_attachments.py DESTEK SRCROOT [TEST ...]"""
 
@@ -126,9 +133,10 @@ async def ahttp(*a, **kw):
     return await asyncio.to_thread(request, *a, **kw)
 
 
-async def upload(srv, data, auth, conversation=None, want=200):
+async def upload(srv, data, auth, conversation=None, want=200, key=None):
     path = "/upload" + ("?conversation=%s" % conversation if conversation else "")
-    st, hs, body = await ahttp(srv, "POST", path, data, auth)
+    st, hs, body = await ahttp(srv, "POST", path, data, auth,
+                               headers={"X-Client-Id": key} if key is not None else None)
     j = json.loads(body) if body[:1] == b"{" else {"raw": body[:200]}
     check(st == want, "upload: status %d, expected %d" % (st, want), j)
     check(hs.get("cache-control") == "private, no-store", "upload answers are never cached", hs)
@@ -349,6 +357,64 @@ async def t_refused(ctx):
     await p.say("m1", "merhaba", reply=True)
 
 
+async def t_idempotent(ctx):
+    srv = ctx.server(agents=["Oya"])
+    p, a, conv, _ = await held(ctx, srv)
+    auth = "Session " + p.token
+    photo = png(300, 200)
+    start = a.mark()
+    j1 = await upload(srv, photo, auth, key="u-1700000000000-1")
+    await a.wait(T("shopper_attachment", conversation=conv), WAIT, "shopper_attachment", start)
+    # the answer lost: sent again, then another copy with other bytes under the same key
+    j2 = await upload(srv, photo, auth, key="u-1700000000000-1")
+    check(j2 == j1, "the same upload again: the same attachment, entry and time", j1, j2)
+    j3 = await upload(srv, png(64, 64), auth, key="u-1700000000000-1")
+    check(j3 == j1, "the key decides, not the bytes", j1, j3)
+    # an answer nobody read: the request sent whole, the connection left unread
+    req = ("POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\nX-Client-Id: u-lost\r\n"
+           "Content-Length: %d\r\n\r\n" % (auth, len(photo))).encode() + photo
+    s = socket.create_connection((HOST, srv.port), timeout=10)
+    s.sendall(req)
+    await asyncio.sleep(1.5)  # checked, stored and answered meanwhile
+    s.close()
+    f = await a.wait(lambda x: x.get("type") == "shopper_attachment" and
+                     x["attachment"]["id"] != j1["attachment"]["id"], WAIT, "the lost one's frame", start)
+    j4 = await upload(srv, photo, auth, key="u-lost")
+    check(j4["attachment"] == f["attachment"] and j4["n"] == f["n"],
+          "the retry gets what the lost answer carried", f, j4)
+    # two at once under one key: one stored, both answered with it
+    ja, jb = await asyncio.gather(upload(srv, photo, auth, key="u-twice"),
+                                  upload(srv, photo, auth, key="u-twice"))
+    check(ja == jb, "two at once under one key: the same attachment", ja, jb)
+    # the agent was told once of each stored one
+    await asyncio.sleep(1.0)
+    told = [x["attachment"]["id"] for x in a.frames[start:] if x.get("type") == "shopper_attachment"]
+    check(sorted(told) == sorted({j1["attachment"]["id"], j4["attachment"]["id"],
+                                  ja["attachment"]["id"]}), "one frame per stored upload: %r" % told)
+    # the key is the conversation's and the side's: the agent's own, another key, none
+    bearer = "Bearer " + srv.tokens["Oya"]
+    jg = await upload(srv, photo, bearer, conversation=conv, key="u-1700000000000-1")
+    check(jg["attachment"]["id"] != j1["attachment"]["id"], "the agent's key is its own", jg)
+    jg2 = await upload(srv, PDF, bearer, conversation=conv, key="u-1700000000000-1")
+    check(jg2 == jg, "the agent's retry is stored once too", jg, jg2)
+    jo = await upload(srv, photo, auth, key="u-other")
+    jn1 = await upload(srv, photo, auth)
+    jn2 = await upload(srv, photo, auth)
+    ids = {j["attachment"]["id"] for j in (j1, j4, ja, jg, jo, jn1, jn2)}
+    check(len(ids) == 7, "other keys and no key: new attachments", ids)
+    # malformed keys, refused before the body counts
+    for bad in ("", "x" * 65, "a b", "ü-1"):
+        st, _, body = await ahttp(srv, "POST", "/upload", photo, auth,
+                                  headers={"X-Client-Id": bad.encode("utf-8")})
+        check(st == 400 and json.loads(body).get("error") == "bad_request",
+              "X-Client-Id %r refused: %d %r" % (bad, st, body[:120]))
+    # what the transcript holds: each stored once
+    q = await ctx.shopper(srv, "resumed")
+    w = await q.hello(p.token)
+    hist = [e["attachment"]["id"] for e in w.get("history") or [] if e.get("attachment")]
+    check(sorted(hist) == sorted(ids), "the transcript has each once: %r" % hist, ids)
+
+
 async def t_erase(ctx):
     srv = ctx.server()
     p = await ctx.shopper(srv, "shopper")
@@ -407,6 +473,16 @@ async def t_across_nodes(ctx):
     start = p.mark()
     j = await upload(b_srv, PDF, "Bearer " + a_srv.tokens["Oya"], conversation=conv)
     await p.wait(T("agent_attachment"), 10, "agent_attachment across nodes", start)
+    # one key sent to both nodes at once: the database keeps one, both answer it
+    for round_ in range(3):
+        key = "u-nodes-%d" % round_
+        ja, jb = await asyncio.gather(upload(a_srv, png(), "Session " + p.token, key=key),
+                                      upload(b_srv, png(), "Session " + p.token, key=key))
+        check(ja == jb, "one key on two nodes at once: one attachment", ja, jb)
+    q = await ctx.shopper(a_srv, "resumed")
+    w = await q.hello(p.token)
+    ids = [e["attachment"]["id"] for e in w.get("history") or [] if e.get("attachment")]
+    check(len(ids) == len(set(ids)) == 5, "each stored once across the nodes: %r" % ids)
 
 
 TESTS = [
@@ -414,6 +490,7 @@ TESTS = [
     ("agent_files", t_agent_files),
     ("heic", t_heic),
     ("refused", t_refused),
+    ("idempotent", t_idempotent),
     ("erase", t_erase),
     ("across_nodes", t_across_nodes),
 ]

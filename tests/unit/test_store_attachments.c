@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Attachments in the store (schema 14): an attachment and its conversation
+/* Attachments in the store (schema 14, keys 15): an attachment and its conversation
  * entry written together and read back byte for byte (NUL bytes, megabytes),
- * only within its conversation; refused input; a failure at any step
+ * only within its conversation; refused input; an upload's idempotency key
+ * storing it once (per conversation and side, in a batch too); a failure at any step
  * leaving nothing; erased with the customer's conversations and purged with
  * the messages' retention (gone from the raw files on SQLite); exported as a
  * description without the bytes. With --pg, the same on PostgreSQL (bytea
@@ -60,13 +61,13 @@ static void test_add_get(void)
     store_db *db = open_fresh("add.db", path, sizeof path);
     if (!db)
         return;
-    CHECK_EQ_INT(store_schema_version(db), 14);
+    CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
     long long c1 = new_conversation(db, "h1", NULL), c2 = new_conversation(db, "h2", NULL);
     size_t big = 3 * 1024 * 1024 + 17;
     unsigned char *bytes = pattern(big, "PHOTO-MARKER");
     store_attachment a;
-    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, "image/jpeg", bytes, big, 2048, 1536,
-                                      NOW, &a, NULL),
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, NULL, "image/jpeg", bytes, big, 2048,
+                                      1536, NOW, &a, NULL, NULL),
                  DS_OK);
     CHECK(a.id > 0 && a.message > 0);
     CHECK_EQ_INT(a.conversation, c1);
@@ -111,8 +112,8 @@ static void test_add_get(void)
     /* an agent's PDF, named in its entry */
     const char pdf[] = "%PDF-1.4\n%%EOF\n";
     store_attachment p;
-    CHECK_STATUS(store_attachment_add(db, c1, "agent", "Zeynep", "application/pdf", pdf,
-                                      sizeof pdf - 1, 0, 0, NOW, &p, NULL),
+    CHECK_STATUS(store_attachment_add(db, c1, "agent", "Zeynep", NULL, "application/pdf", pdf,
+                                      sizeof pdf - 1, 0, 0, NOW, &p, NULL, NULL),
                  DS_OK);
     CHECK_STATUS(store_messages_list(db, c1, 1, &m, &n, NULL), DS_OK);
     CHECK(n == 1 && m[0].details && strstr(m[0].details, "\"agent\":\"Zeynep\""));
@@ -131,25 +132,25 @@ static void test_add_get(void)
     CHECK_EQ_INT((long long)n, 0);
     ds_free(list);
     /* refused */
-    CHECK_STATUS(
-        store_attachment_add(db, c1, "bot", NULL, "image/png", bytes, 10, 1, 1, NOW, NULL, NULL),
-        DS_EINVAL);
-    CHECK_STATUS(
-        store_attachment_add(db, c1, "shopper", NULL, "image/png", bytes, 0, 1, 1, NOW, NULL, NULL),
-        DS_EINVAL);
-    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, "image/png", bytes, 10, 1, 1,
-                                      "yesterday", NULL, NULL),
+    CHECK_STATUS(store_attachment_add(db, c1, "bot", NULL, NULL, "image/png", bytes, 10, 1, 1, NOW,
+                                      NULL, NULL, NULL),
                  DS_EINVAL);
-    CHECK_STATUS(store_attachment_add(db, c2 + 1000, "shopper", NULL, "image/png", bytes, 10, 1, 1,
-                                      NOW, NULL, NULL),
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, NULL, "image/png", bytes, 0, 1, 1,
+                                      NOW, NULL, NULL, NULL),
+                 DS_EINVAL);
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, NULL, "image/png", bytes, 10, 1, 1,
+                                      "yesterday", NULL, NULL, NULL),
+                 DS_EINVAL);
+    CHECK_STATUS(store_attachment_add(db, c2 + 1000, "shopper", NULL, NULL, "image/png", bytes, 10,
+                                      1, 1, NOW, NULL, NULL, NULL),
                  DS_ENOTFOUND);
     /* inside a batch: a savepoint of it; a failed one leaves the batch usable */
     CHECK_STATUS(store_batch_begin(db, NULL), DS_OK);
-    CHECK_STATUS(
-        store_attachment_add(db, c2, "shopper", NULL, "image/png", bytes, 64, 4, 4, NOW, &a, NULL),
-        DS_OK);
-    CHECK_STATUS(store_attachment_add(db, c2 + 1000, "shopper", NULL, "image/png", bytes, 10, 1, 1,
-                                      NOW, NULL, NULL),
+    CHECK_STATUS(store_attachment_add(db, c2, "shopper", NULL, NULL, "image/png", bytes, 64, 4, 4,
+                                      NOW, &a, NULL, NULL),
+                 DS_OK);
+    CHECK_STATUS(store_attachment_add(db, c2 + 1000, "shopper", NULL, NULL, "image/png", bytes, 10,
+                                      1, 1, NOW, NULL, NULL, NULL),
                  DS_ENOTFOUND);
     CHECK_STATUS(store_batch_commit(db, NULL), DS_OK);
     CHECK_STATUS(store_attachment_get(db, a.id, c2, &g, &data, &len, NULL), DS_OK);
@@ -172,8 +173,8 @@ static void test_faults(void)
     int stored = 0;
     for (unsigned long n = 1; n < 20 && !stored; n++) {
         store_fail_step_after(db, n);
-        ds_status st = store_attachment_add(db, c, "shopper", NULL, "image/jpeg", bytes,
-                                            sizeof bytes, 1, 1, NOW, NULL, NULL);
+        ds_status st = store_attachment_add(db, c, "shopper", NULL, NULL, "image/jpeg", bytes,
+                                            sizeof bytes, 1, 1, NOW, NULL, NULL, NULL);
         store_fail_step_after(db, 0);
         store_attachment *list = NULL;
         size_t count = 0;
@@ -209,11 +210,11 @@ static void test_privacy(void)
     unsigned char *a_bytes = pattern(200000, "AYSE-PHOTO-MARKER");
     unsigned char *m_bytes = pattern(200000, "MEHMET-PHOTO-MARKER");
     store_attachment a, m;
-    CHECK_STATUS(store_attachment_add(db, ayse, "shopper", NULL, "image/jpeg", a_bytes, 200000, 640,
-                                      480, NOW, &a, NULL),
+    CHECK_STATUS(store_attachment_add(db, ayse, "shopper", NULL, NULL, "image/jpeg", a_bytes,
+                                      200000, 640, 480, NOW, &a, NULL, NULL),
                  DS_OK);
-    CHECK_STATUS(store_attachment_add(db, mehmet, "shopper", NULL, "image/jpeg", m_bytes, 200000,
-                                      640, 480, NOW, &m, NULL),
+    CHECK_STATUS(store_attachment_add(db, mehmet, "shopper", NULL, NULL, "image/jpeg", m_bytes,
+                                      200000, 640, 480, NOW, &m, NULL, NULL),
                  DS_OK);
     /* the export describes it, without the bytes */
     char *json = NULL;
@@ -265,6 +266,103 @@ static void test_privacy(void)
     store_close(db);
 }
 
+/* An upload sent again under its key is stored once: the first row back,
+ * flagged a duplicate; the key is the conversation's and the side's. */
+static void test_keyed(void)
+{
+    CHECK_CONTEXT("keyed");
+    char path[256];
+    store_db *db = open_fresh("keyed.db", path, sizeof path);
+    if (!db)
+        return;
+    long long c1 = new_conversation(db, "h1", NULL), c2 = new_conversation(db, "h2", NULL);
+    const char bytes[] = "\xff\xd8\xff\x00 a photo";
+    store_attachment a, b, f;
+    int dup = -1;
+    CHECK_STATUS(store_attachment_find(db, c1, "shopper", "u-1", &f, NULL), DS_ENOTFOUND);
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, "u-1", "image/jpeg", bytes,
+                                      sizeof bytes, 4, 3, NOW, &a, &dup, NULL),
+                 DS_OK);
+    CHECK_EQ_INT(dup, 0);
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, "u-1", "image/jpeg", bytes,
+                                      sizeof bytes - 1, 8, 6, "2026-11-20T10:16:00+03:00", &b, &dup,
+                                      NULL),
+                 DS_OK);
+    CHECK_EQ_INT(dup, 1);
+    CHECK_EQ_INT(b.id, a.id);
+    CHECK_EQ_INT(b.message, a.message);
+    CHECK_EQ_INT(b.size, a.size);
+    CHECK_EQ_INT(b.width, 4);
+    CHECK_EQ_STR(b.created_at, NOW);
+    CHECK_STATUS(store_attachment_find(db, c1, "shopper", "u-1", &f, NULL), DS_OK);
+    CHECK_EQ_INT(f.id, a.id);
+    /* the agent's key of the same name, the same key in another conversation,
+     * and no key at all are other uploads */
+    CHECK_STATUS(store_attachment_add(db, c1, "agent", "Oya", "u-1", "image/jpeg", bytes,
+                                      sizeof bytes, 4, 3, NOW, &b, &dup, NULL),
+                 DS_OK);
+    CHECK(dup == 0 && b.id != a.id);
+    CHECK_STATUS(store_attachment_add(db, c2, "shopper", NULL, "u-1", "image/jpeg", bytes,
+                                      sizeof bytes, 4, 3, NOW, &b, &dup, NULL),
+                 DS_OK);
+    CHECK(dup == 0 && b.id != a.id);
+    for (int i = 0; i < 2; i++) {
+        CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, NULL, "image/jpeg", bytes,
+                                          sizeof bytes, 4, 3, NOW, &b, &dup, NULL),
+                     DS_OK);
+        CHECK_EQ_INT(dup, 0);
+    }
+    /* in one batch (the server's group commit): the second finds the first */
+    CHECK_STATUS(store_batch_begin(db, NULL), DS_OK);
+    CHECK_STATUS(store_attachment_add(db, c2, "shopper", NULL, "u-2", "image/png", bytes,
+                                      sizeof bytes, 1, 1, NOW, &a, &dup, NULL),
+                 DS_OK);
+    CHECK_STATUS(store_attachment_add(db, c2, "shopper", NULL, "u-2", "image/png", bytes,
+                                      sizeof bytes, 1, 1, NOW, &b, &dup, NULL),
+                 DS_OK);
+    CHECK(dup == 1 && b.id == a.id);
+    CHECK_STATUS(store_batch_commit(db, NULL), DS_OK);
+    store_attachment *list = NULL;
+    size_t n = 0;
+    CHECK_STATUS(store_attachments_list(db, c1, &list, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 4); /* u-1, the agent's u-1, two without a key */
+    ds_free(list);
+    CHECK_STATUS(store_attachments_list(db, c2, &list, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 2);
+    ds_free(list);
+    store_message *m = NULL;
+    CHECK_STATUS(store_messages_list(db, c1, 0, &m, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 5); /* the shopper's text and one entry each */
+    store_messages_free(m, n);
+    /* refused keys */
+    char big[STORE_CLIENT_ID_MAX_LEN + 2];
+    memset(big, 'k', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, big, "image/jpeg", bytes,
+                                      sizeof bytes, 4, 3, NOW, NULL, NULL, NULL),
+                 DS_EINVAL);
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, "", "image/jpeg", bytes,
+                                      sizeof bytes, 4, 3, NOW, NULL, NULL, NULL),
+                 DS_EINVAL);
+    CHECK_STATUS(store_attachment_find(db, c1, "shopper", "", &f, NULL), DS_EINVAL);
+    /* every step failing in turn: a clean status, nothing stored twice */
+    for (unsigned long k = 1; k < 20; k++) {
+        store_fail_step_after(db, k);
+        ds_status st = store_attachment_add(db, c1, "shopper", NULL, "u-3", "image/jpeg", bytes,
+                                            sizeof bytes, 4, 3, NOW, &b, &dup, NULL);
+        store_fail_step_after(db, 0);
+        CHECK(st == DS_OK || st == DS_EDB);
+    }
+    CHECK_STATUS(store_attachment_add(db, c1, "shopper", NULL, "u-3", "image/jpeg", bytes,
+                                      sizeof bytes, 4, 3, NOW, &b, &dup, NULL),
+                 DS_OK);
+    CHECK_EQ_INT(dup, 1);
+    CHECK_STATUS(store_attachments_list(db, c1, &list, &n, NULL), DS_OK);
+    CHECK_EQ_INT((long long)n, 5);
+    ds_free(list);
+    store_close(db);
+}
+
 int main(int argc, char **argv)
 {
     int init = store_test_init(argc, argv, "attachments");
@@ -273,6 +371,7 @@ int main(int argc, char **argv)
     ds_json_use_ds_alloc();
     test_add_get();
     test_faults();
+    test_keyed();
     test_privacy();
     cleanup();
     return CHECK_MAIN_RESULT();
