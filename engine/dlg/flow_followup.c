@@ -17,7 +17,8 @@ static const char *const steps[] = {"offer_person", NULL};
 
 /* The kinds of question answered by the order's state, in the order they
  * are tried: each has its words in dialogue.json as followup_KIND. */
-static const char *const kinds[] = {"again", "missed", "normal", "courier", "who", "time", "when"};
+static const char *const kinds[] = {"again",   "not_found", "missed", "normal",
+                                    "courier", "who",       "time",   "when"};
 
 const char *const dlg__followup_words[] = {
     "followup_refund_how", "followup_again",  "followup_missed", "followup_normal",
@@ -151,6 +152,8 @@ static const char *const says[] = {
     "followup.again.out_for_delivery",
     "followup.again.delivered",
     "followup.again.stuck",
+    "followup.not_found.shipped",
+    "followup.not_found.out_for_delivery",
     "followup.missed.out_for_delivery",
     "followup.missed.shipped",
     "followup.normal.unshipped",

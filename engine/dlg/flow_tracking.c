@@ -8,16 +8,19 @@
 
 typedef struct tracking_slots {
     int not_received; /* the shopper said the parcel did not arrive */
+    int not_found;    /* ... that the carrier's site does not know the number */
 } tracking_slots;
 DLG_SLOTS_FIT(tracking_slots);
 
-static const dlg_slot_def slots[] = {DLG_BOOL_SLOT(tracking_slots, not_received)};
+static const dlg_slot_def slots[] = {DLG_BOOL_SLOT(tracking_slots, not_received),
+                                     DLG_BOOL_SLOT(tracking_slots, not_found)};
 
 /* Any message of the flow may say so ("1048213, elime ulaşmadı"). */
 static void note(dlg_turn *t)
 {
     tracking_slots *sl = t->slots;
     sl->not_received |= dlg__message_has(t, "not_received");
+    sl->not_found |= dlg__message_has(t, "followup_not_found");
 }
 
 static void act(dlg_turn *t)
@@ -37,10 +40,12 @@ static void act(dlg_turn *t)
             dlg__say(t, "tracking.stuck");
             dlg__hand_off(t, "urgent", "kargo_hareketsiz");
         } else {
-            dlg__say(t, "tracking.shipped");
+            /* the reason they came: "sitesinde bulunamadı diyor" */
+            dlg__say(t, sl->not_found ? "followup.not_found.shipped" : "tracking.shipped");
         }
     } else if (strcmp(st, "out_for_delivery") == 0) {
-        dlg__say(t, "tracking.out_for_delivery");
+        dlg__say(t, sl->not_found ? "followup.not_found.out_for_delivery"
+                                  : "tracking.out_for_delivery");
     } else if (dlg__is_unshipped(o) && !dlg__dispatch_late(t, o)) {
         dlg__say(t, "tracking.not_shipped");
     } else {
@@ -49,10 +54,16 @@ static void act(dlg_turn *t)
 }
 
 static const char *const says[] = {
-    "tracking.shipped",      "tracking.out_for_delivery",
-    "tracking.delivered",    "tracking.not_shipped",
-    "tracking.not_received", "tracking.stuck",
-    "tracking.no_events",    NULL,
+    "tracking.shipped",
+    "tracking.out_for_delivery",
+    "tracking.delivered",
+    "tracking.not_shipped",
+    "tracking.not_received",
+    "tracking.stuck",
+    "tracking.no_events",
+    "followup.not_found.shipped",
+    "followup.not_found.out_for_delivery",
+    NULL,
 };
 
 const dlg_flow dlg_flow_tracking = {
