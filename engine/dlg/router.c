@@ -614,6 +614,10 @@ static int past_the_anger(const dlg_turn *t)
     if (!f || !(f->flags & DLG_FLOW_FEELINGS) || strcmp(b->id, "fallback") == 0 ||
         b->score < 0.5 * a->score)
         return -1;
+    /* "beceriksizsiniz, bu kargo firmasıyla neden çalışıyorsunuz" is the
+     * complaint itself, not a question for the list of carriers */
+    if (!dlg__flow_of(t->kb, (int)b->intent) && dlg__message_has(t, "why_words"))
+        return -1;
     return (int)b->intent;
 }
 
@@ -683,6 +687,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             intent = instead;
             t.clarify = 0;
         }
+
         /* two requests: the first now, not "which one did you mean" */
         second = instead < 0 ? dlg__second_request(&t) : -1;
         if (second >= 0 || both_order_facts(&t))
