@@ -687,6 +687,15 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             intent = instead;
             t.clarify = 0;
         }
+        /* the same, when the carriers' answer won: angry and asking why */
+        if (instead < 0 && t.upset && intent >= 0 && !dlg__flow_of(kb, intent) &&
+            dlg__message_has(&t, "why_words")) {
+            int complaint = dlg__intent_of_flag(kb, DLG_FLOW_FEELINGS);
+            if (complaint >= 0) {
+                intent = complaint;
+                t.clarify = 0;
+            }
+        }
 
         /* two requests: the first now, not "which one did you mean" */
         second = instead < 0 ? dlg__second_request(&t) : -1;
