@@ -53,6 +53,7 @@ static const char *const router_says[] = {
     "people.noted",
     "people.noted.closed",
     "repeat.order",
+    "repeat.part",
     "next.offer",
     "wish.day",
     "wish.evening",

@@ -271,6 +271,9 @@ unsigned dlg__topics(const dlg_turn *t, size_t idx);
  * the message, and returns 1; 0, saying nothing, when no sentence shares a
  * word (part.c). */
 int dlg__answer_part(dlg_turn *t, size_t idx);
+/* The sentence of text (a reply) that shares the most words with the
+ * message, said; 0, saying nothing, when none shares a word. */
+int dlg__say_part_of(dlg_turn *t, const char *text, size_t len);
 void dlg__add_quick_reply(dlg_reply *r, const char *q);
 /* Puts text before the reply's text, joined by sep. */
 void dlg__put_first(dlg_turn *t, const char *text, const char *sep);

@@ -80,8 +80,17 @@ int dlg__answer_part(dlg_turn *t, size_t idx)
             ds_buf_puts(&full, "\n");
             st = kb_render_text_with(t->kb, in->topics[i].answer, dlg__turn_lookup, t, &full, NULL);
         }
+    int said = st == DS_OK && full.data && dlg__say_part_of(t, full.data, full.len);
+    if (said)
+        t->out->intent = in->id;
+    ds_buf_cleanup(&full);
+    return said;
+}
+
+int dlg__say_part_of(dlg_turn *t, const char *text, size_t len)
+{
     span parts[32];
-    size_t n = st == DS_OK && full.data ? split(full.data, full.len, parts, 32) : 0;
+    size_t n = split(text, len, parts, 32);
     nlp_text *nt = n ? nlp_text_new() : NULL;
     int best = -1, best_score = 0;
     for (size_t i = 0; nt && i < n; i++) {
@@ -99,8 +108,6 @@ int dlg__answer_part(dlg_turn *t, size_t idx)
         if (b->len)
             ds_buf_puts(b, "\n\n");
         ds_buf_append(b, parts[best].p, parts[best].n);
-        t->out->intent = in->id;
     }
-    ds_buf_cleanup(&full);
     return best >= 0;
 }

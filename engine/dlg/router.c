@@ -579,13 +579,25 @@ static void not_again(dlg_turn *t)
     int facts = t->flow && !s->step && t->out->text.len;
     unsigned long long h = facts ? text_hash(&t->out->text) : 0;
     if (h && h == s->last_order_reply) {
+        char *was = ds_strndup(t->out->text.data, t->out->text.len);
+        size_t was_len = t->out->text.len;
         t->out->text.len = 0;
         t->out->text.data[0] = '\0';
-        /* with people on it already, the message is theirs to read */
-        if (s->people_called)
+        /* with people on it already, the message is theirs to read; else the
+         * sentence of it the question is about ("kargoya verildiyse iptal
+         * olmaz mı": the one that says why not), if it is not all of it */
+        if (s->people_called) {
             dlg__say(t, "people.noted"); /* after hours its .closed variant */
-        else
+        } else if (!was || !dlg__say_part_of(t, was, was_len) ||
+                   t->out->text.len * 5 > was_len * 4) {
+            t->out->text.len = 0;
+            if (t->out->text.data)
+                t->out->text.data[0] = '\0';
             dlg__say(t, "repeat.order");
+        } else {
+            dlg__say(t, "repeat.part"); /* and what else there is: a person */
+        }
+        ds_free(was);
     }
     s->last_order_reply = h;
 }
