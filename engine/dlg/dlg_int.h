@@ -449,8 +449,11 @@ int dlg__answer_item(dlg_turn *t, int *item, const char *step);
 /* The item the words of text (the flow's first message) name, or
  * DLG_ITEM_NONE. */
 int dlg__item_in_text(const dlg_turn *t, const char *text);
-/* Asks which item (message key), offering the names, and waits on step. */
-void dlg__ask_item(dlg_turn *t, const char *key, const char *step);
+/* Asks which item (message key), offering the names, and waits on step;
+ * when said (the flow's first message, may be NULL) names a product the
+ * order does not hold ("kulaklığım bozuk" of a sweatshirt and a speaker),
+ * says so and lists the order's items instead. */
+void dlg__ask_item(dlg_turn *t, const char *key, const char *step, const char *said);
 /* The chosen item (item is an index or DLG_ITEM_ALL: the first), or NULL. */
 const store_item *dlg__item(const dlg_turn *t, int item);
 /* The chosen items as a JSON array text [{"sku","name","qty"}]; owned. */

@@ -107,7 +107,7 @@ static void act(dlg_turn *t)
         named = (sl->item = dlg__item_in_text(t, sl->said)) != DLG_ITEM_NONE;
     t->item = sl->item;
     if (sl->item == DLG_ITEM_NONE) {
-        dlg__ask_item(t, "case.ask_item", "item");
+        dlg__ask_item(t, "case.ask_item", "item", sl->said);
         return;
     }
     /* "ayakkabının burnu çizik geldi" already says what happened */

@@ -424,7 +424,7 @@ static void act(dlg_turn *t)
     if (sl->item < 0 && t->first && t->s->done_item >= 0)
         sl->item = t->s->done_item; /* just given a code here: that one */
     if (sl->item < 0) {
-        dlg__ask_item(t, "exchange.ask_item", "item");
+        dlg__ask_item(t, "exchange.ask_item", "item", sl->said);
         return;
     }
     t->item = sl->item;

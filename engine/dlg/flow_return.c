@@ -102,7 +102,7 @@ static void act(dlg_turn *t)
         sl->item = t->s->done_item; /* just given a code here: that one */
     t->item = sl->item;
     if (sl->item == DLG_ITEM_NONE) {
-        dlg__ask_item(t, "return.ask_item", "item");
+        dlg__ask_item(t, "return.ask_item", "item", sl->said);
         return;
     }
     if (dlg__under_way(t, sl->item))

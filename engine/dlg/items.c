@@ -153,9 +153,19 @@ int dlg__answer_item(dlg_turn *t, int *item, const char *step)
     return 1;
 }
 
-void dlg__ask_item(dlg_turn *t, const char *key, const char *step)
+static int text_names_other_product(const dlg_turn *t, const char *text)
 {
-    dlg__say(t, key);
+    nlp_text *m = text && text[0] ? nlp_text_new() : NULL;
+    int other = m && nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK &&
+                dlg__text_has_stem(t->kb, m, "product_nouns") &&
+                item_by_words(t, m) == DLG_ITEM_NONE;
+    nlp_text_free(m);
+    return other;
+}
+
+void dlg__ask_item(dlg_turn *t, const char *key, const char *step, const char *said)
+{
+    dlg__say(t, text_names_other_product(t, said) ? "items.not_in_order" : key);
     for (size_t i = 0; i < t->order->item_count; i++)
         dlg__add_quick_reply_copy(t->out, t->order->items[i].name);
     dlg__wait(t, step);
