@@ -122,14 +122,31 @@ static void mark(char *mask, const char *t, const group *g, size_t n, int keep)
                 mask[p] = 1;
 }
 
-/* "kart" shortly before the digits: the shopper says it is a card. */
-static int card_named(const char *t, size_t at)
+/* One of words within 32 bytes before at, or after end: the shopper says
+ * what the number is ("kart numaram …", "… son kullanma 08/28", "tc …"). */
+static int named_near(const char *t, size_t len, size_t at, size_t end, const char *const *words)
 {
-    size_t from = at > 32 ? at - 32 : 0;
-    for (size_t i = from; i + 4 <= at; i++)
-        if (strncasecmp(t + i, "kart", 4) == 0)
-            return 1;
+    size_t from = at > 32 ? at - 32 : 0, to = end + 32 < len ? end + 32 : len;
+    for (const char *const *w = words; *w; w++) {
+        size_t wl = strlen(*w);
+        for (size_t i = from; i + wl <= to; i++)
+            if ((i + wl <= at || i >= end) && strncasecmp(t + i, *w, wl) == 0 &&
+                (i == 0 || !is_alnum(t[i - 1])))
+                return 1;
+    }
     return 0;
+}
+
+static int card_named(const char *t, size_t len, size_t at, size_t end)
+{
+    static const char *const words[] = {"kart", "son kullanma", "skt", "cvv", "cvc", NULL};
+    return named_near(t, len, at, end, words);
+}
+
+static int tckn_named(const char *t, size_t len, size_t at, size_t end)
+{
+    static const char *const words[] = {"tc", "t.c", "tckn", "kimlik", NULL};
+    return named_near(t, len, at, end, words);
 }
 
 /* From each group on: an IBAN after "TR", else the longest card its joined
@@ -149,8 +166,10 @@ static unsigned check_groups(const char *t, size_t len, const group *g, size_t n
             digits += g[k].end - g[k].start;
             k++;
             int ends = g[k - 1].end == len || !is_alnum(t[g[k - 1].end]);
+            /* "TR" and 24 digits are an IBAN even mistyped: nothing else
+             * has that shape */
             if (digits == 24 && ends && after_tr(t, g[i].start) &&
-                digits_of(t, g + i, k - i, d, sizeof d) == 24 && pii_iban_tr(d, 24)) {
+                digits_of(t, g + i, k - i, d, sizeof d) == 24) {
                 mark(mask, t, g + i, k - i, keep);
                 found |= PII_IBAN;
                 card = 0;
@@ -160,7 +179,8 @@ static unsigned check_groups(const char *t, size_t len, const group *g, size_t n
             if (digits >= 13 && digits <= 19 && ends && card_groups(g + i, k - i)) {
                 digits_of(t, g + i, k - i, d, sizeof d);
                 /* a card named so is one even mistyped ("kart numaram ...") */
-                if (pii_luhn(d, digits) || (digits == 16 && card_named(t, g[i].start)))
+                if (pii_luhn(d, digits) ||
+                    (digits == 16 && card_named(t, len, g[i].start, g[k - 1].end)))
                     card = k - i;
             }
         }
@@ -171,7 +191,8 @@ static unsigned check_groups(const char *t, size_t len, const group *g, size_t n
         } else if (starts && g[i].end - g[i].start == 11 &&
                    (g[i].end == len || !is_alnum(t[g[i].end]))) {
             digits_of(t, g + i, 1, d, sizeof d);
-            if (pii_tckn(d, 11)) {
+            /* named so ("tc 12345678901"), even with a wrong check digit */
+            if (pii_tckn(d, 11) || (d[0] != '0' && tckn_named(t, len, g[i].start, g[i].end))) {
                 mark(mask, t, g + i, 1, keep);
                 found |= PII_TCKN;
             }

@@ -43,6 +43,7 @@ static const char *const router_says[] = {
     "pii.warning.iban",
     "pii.warning.card",
     "pii.followup",
+    "pii.cvv",
     "identity_retry",
     "identity_again",
     "identity_stuck",

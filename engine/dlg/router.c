@@ -411,6 +411,13 @@ static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     ds_status st = DS_OK;
+    /* "cvv de lazım mı": never, anywhere but the payment page */
+    if (!t->env->pii && dlg__message_has(t, "cvv_words") &&
+        (t->intent < 0 || t->clarify || !dlg__flow_of(t->kb, t->intent))) {
+        t->out->intent = "fallback";
+        dlg__say(t, "pii.cvv");
+        return DS_OK;
+    }
     /* "silebilir misiniz, nereye iletmem lazım" just after a number was
      * masked is about that number */
     if (s->pii_turn && s->turn - s->pii_turn <= DLG_PII_FOLLOWUP_TURNS && !t->env->pii &&

@@ -51,6 +51,9 @@ static void test_cards(void)
           "kart no XXXXXXXXXXXX1111 güvenlik kodu: XXXX", PII_CARD | PII_CVV);
     /* near misses stay */
     MASKS("4111 1111 1111 1112", 4, "4111 1111 1111 1112", 0);
+    /* with its expiry after it, a card (blind4 #24) */
+    MASKS("4543 1234 5678 9012 son kullanma 08/28", 4, "XXXX XXXX XXXX 9012 son kullanma 08/28",
+          PII_CARD);
     /* a CVV named is one even alone: the card may be in another message */
     MASKS("son kullanma 08/27 cvv 123", 4, "son kullanma 08/27 cvv XXX", PII_CVV);
     MASKS("cvv 3 haneli mi", 4, "cvv 3 haneli mi", 0);
@@ -68,11 +71,15 @@ static void test_tckn(void)
 {
     MASKS("tckn 10000000146", 4, "tckn XXXXXXX0146", PII_TCKN);
     MASKS("TC: 12345678950.", 0, "TC: XXXXXXXXXXX.", PII_TCKN);
-    MASKS("12345678901", 4, "12345678901", 0);   /* checksum fails */
-    MASKS("05321234567", 4, "05321234567", 0);   /* a phone */
-    MASKS("1000000014", 4, "1000000014", 0);     /* ten digits */
-    MASKS("100000001466", 4, "100000001466", 0); /* twelve */
-    MASKS("A10000000146", 4, "A10000000146", 0); /* inside a code */
+    MASKS("12345678901", 4, "12345678901", 0); /* checksum fails */
+    /* named so, even mistyped (blind4 #25) */
+    MASKS("12345678901 bu benim tc", 4, "XXXXXXX8901 bu benim tc", PII_TCKN);
+    MASKS("tc kimlik no 12345678901", 4, "tc kimlik no XXXXXXX8901", PII_TCKN);
+    MASKS("05321234567 tc", 4, "05321234567 tc", 0); /* a phone stays one */
+    MASKS("05321234567", 4, "05321234567", 0);       /* a phone */
+    MASKS("1000000014", 4, "1000000014", 0);         /* ten digits */
+    MASKS("100000001466", 4, "100000001466", 0);     /* twelve */
+    MASKS("A10000000146", 4, "A10000000146", 0);     /* inside a code */
 }
 
 static void test_iban(void)
@@ -81,7 +88,8 @@ static void test_iban(void)
           PII_IBAN);
     MASKS("tr330006100519786457841326", 4, "trXXXXXXXXXXXXXXXXXXXX1326", PII_IBAN);
     MASKS("TR 33 0006 1005 1978 6457 8413 26", 0, "TR XX XXXX XXXX XXXX XXXX XXXX XX", PII_IBAN);
-    MASKS("TR33 0006 1005 1978 6457 8413 27", 4, "TR33 0006 1005 1978 6457 8413 27", 0);
+    /* "TR" and 24 digits, mistyped: still an IBAN (blind4 #11) */
+    MASKS("TR33 0006 1005 1978 6457 8413 27", 4, "TRXX XXXX XXXX XXXX XXXX XX13 27", PII_IBAN);
     /* a tracking code is not an IBAN */
     MASKS("YK123456789TR", 4, "YK123456789TR", 0);
 }
