@@ -40,6 +40,9 @@ extern const char dlg__step_order[], dlg__step_identity[];
 /* Confidence another request needs to take over a conversation whose
  * order number or proof the message gives. */
 #define DLG_SWITCH_WITH_SLOT 0.7
+/* The hour (shop time) after which a parcel out for delivery is not
+ * promised for today. */
+#define DLG_DELIVERY_DAY_ENDS 21
 /* Confidence an FAQ answer needs in a message whose card or IBAN number
  * was masked: below it the warning alone answers. */
 #define DLG_PII_FAQ_CONFIDENCE 0.8
@@ -426,6 +429,11 @@ int dlg__delivered(dlg_turn *t, const char *flow);
  * back, by how it was paid (followup.refund_how.<payment method>: the
  * card, or a bank account for cash on delivery and transfers). */
 void dlg__say_refund_how(dlg_turn *t);
+/* An order out for delivery: "" when it went out today and the day is not
+ * over, ".evening" when it went out today and it is late
+ * (DLG_DELIVERY_DAY_ENDS), ".stale" when it went out on another day: the
+ * suffix of the message keys that say so. */
+const char *dlg__out_for_delivery_when(const dlg_turn *t, const store_order *o);
 /* (flow_followup.c) The dialogue.json word lists of the questions the
  * followup flow answers from a verified order, NULL-terminated: the router
  * starts that flow for a message with any of them. */

@@ -16,11 +16,18 @@ static void act(dlg_turn *t)
 }
 
 static const char *const says[] = {
-    "status.received",  "status.preparing",
-    "status.shipped",   "status.out_for_delivery",
-    "status.delivered", "status.cancelled",
-    "status.returned",  "status.late",
-    "tracking.stuck",   NULL,
+    "status.received",
+    "status.preparing",
+    "status.shipped",
+    "status.out_for_delivery",
+    "status.out_for_delivery.evening",
+    "status.out_for_delivery.stale",
+    "status.delivered",
+    "status.cancelled",
+    "status.returned",
+    "status.late",
+    "tracking.stuck",
+    NULL,
 };
 
 const dlg_flow dlg_flow_status = {

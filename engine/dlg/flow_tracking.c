@@ -4,6 +4,7 @@
  * shopper says never came, and an order late for dispatch go to people. */
 #include "dlg_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct tracking_slots {
@@ -44,8 +45,12 @@ static void act(dlg_turn *t)
             dlg__say(t, sl->not_found ? "followup.not_found.shipped" : "tracking.shipped");
         }
     } else if (strcmp(st, "out_for_delivery") == 0) {
-        dlg__say(t, sl->not_found ? "followup.not_found.out_for_delivery"
-                                  : "tracking.out_for_delivery");
+        const char *when = dlg__out_for_delivery_when(t, o);
+        char key[64];
+        snprintf(key, sizeof key, "tracking.out_for_delivery%s", when);
+        dlg__say(t, sl->not_found && !when[0] ? "followup.not_found.out_for_delivery" : key);
+        if (strcmp(when, ".stale") == 0) /* out for days: nobody knows where it is */
+            dlg__hand_off(t, "urgent", "kargo_hareketsiz");
     } else if (dlg__is_unshipped(o) && !dlg__dispatch_late(t, o)) {
         dlg__say(t, "tracking.not_shipped");
     } else {
@@ -56,6 +61,8 @@ static void act(dlg_turn *t)
 static const char *const says[] = {
     "tracking.shipped",
     "tracking.out_for_delivery",
+    "tracking.out_for_delivery.evening",
+    "tracking.out_for_delivery.stale",
     "tracking.delivered",
     "tracking.not_shipped",
     "tracking.not_received",

@@ -36,6 +36,21 @@ int dlg__stuck(const dlg_turn *t, const store_order *o)
     return at > 0 && (long long)t->env->now - at > DLG_STUCK_AFTER_S;
 }
 
+const char *dlg__out_for_delivery_when(const dlg_turn *t, const store_order *o)
+{
+    const char *last = o->event_count ? o->events[o->event_count - 1].at : o->shipped_at;
+    long long at = last ? dlg__epoch(t->kb, last) : 0;
+    if (at <= 0)
+        return "";
+    char now[CLOCK_ISO_LEN], then[CLOCK_ISO_LEN];
+    clock_iso(kb_zone(t->kb), (long long)t->env->now, now);
+    clock_iso(kb_zone(t->kb), at, then);
+    if (strncmp(now, then, 10) != 0)
+        return ".stale"; /* out since another day: it did not come */
+    int hour = (now[11] - '0') * 10 + (now[12] - '0');
+    return hour >= DLG_DELIVERY_DAY_ENDS ? ".evening" : "";
+}
+
 void dlg__say_status(dlg_turn *t, const store_order *o)
 {
     if (dlg__dispatch_late(t, o)) {
@@ -43,9 +58,13 @@ void dlg__say_status(dlg_turn *t, const store_order *o)
         dlg__hand_off(t, "urgent", "gonderim_gecikmesi");
         return;
     }
-    char key[48];
-    snprintf(key, sizeof key, "status.%s", o->status);
+    char key[64];
+    int out = strcmp(o->status, "out_for_delivery") == 0;
+    snprintf(key, sizeof key, "status.%s%s", o->status,
+             out ? dlg__out_for_delivery_when(t, o) : "");
     dlg__say(t, key);
+    if (out && strcmp(dlg__out_for_delivery_when(t, o), ".stale") == 0)
+        dlg__hand_off(t, "urgent", "kargo_hareketsiz");
 }
 
 void dlg__say_refund_how(dlg_turn *t)
