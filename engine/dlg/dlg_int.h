@@ -457,6 +457,8 @@ int dlg__answer_item(dlg_turn *t, int *item, const char *step);
 /* The item the words of text (the flow's first message) name, or
  * DLG_ITEM_NONE. */
 int dlg__item_in_text(const dlg_turn *t, const char *text);
+/* How many of the verified order's items text names (0 none). */
+int dlg__items_named(const dlg_turn *t, const char *text);
 /* Asks which item (message key), offering the names, and waits on step;
  * when said (the flow's first message, may be NULL) names a product the
  * order does not hold ("kulaklığım bozuk" of a sweatshirt and a speaker),

@@ -8,11 +8,42 @@
 
 static const char *const steps[] = {"confirm", NULL};
 
+typedef struct cancel_slots {
+    char said[160]; /* the first message: it may name one item only */
+} cancel_slots;
+DLG_SLOTS_FIT(cancel_slots);
+
+static const dlg_slot_def slots[] = {
+    DLG_STR_SLOT(cancel_slots, said),
+};
+
+static void start(dlg_turn *t)
+{
+    cancel_slots *sl = t->slots;
+    dlg__keep_text(t, sl->said, sizeof sl->said);
+}
+
+/* "elbise kalsın": part of the order is to stay. */
+static int said_keep(const dlg_turn *t, const char *text)
+{
+    nlp_text *m = nlp_text_new();
+    int keep = m && text[0] &&
+               nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK &&
+               dlg__text_has_stem(t->kb, m, "item_stays");
+    nlp_text_free(m);
+    return keep;
+}
+
 static void act(dlg_turn *t)
 {
     const store_order *o = t->order;
     if (dlg__is_unshipped(o)) {
-        dlg__say(t, "cancel.confirm");
+        /* "eşarbı iptal edin, elbise kalsın": only the whole order can be
+         * cancelled here, and the shopper is told so before the question */
+        cancel_slots *sl = t->slots;
+        int named = o->item_count > 1 ? dlg__items_named(t, sl->said) : 0;
+        int part = named > 0 && ((size_t)named < o->item_count || said_keep(t, sl->said));
+        dlg__say(t, part ? "cancel.confirm_partial" : "cancel.confirm");
         dlg__wait(t, "confirm");
         return;
     }
@@ -105,6 +136,7 @@ static const char *const says[] = {
     "cancel.confirm_again",
     "cancel.refund",
     "cancel.confirm_hint",
+    "cancel.confirm_partial",
     NULL,
 };
 
@@ -113,6 +145,9 @@ const dlg_flow dlg_flow_cancel = {
     .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER,
     .steps = steps,
     .says = says,
+    .slots = slots,
+    .slot_count = sizeof slots / sizeof slots[0],
+    .start = start,
     .act = act,
     .answer = answer,
 };

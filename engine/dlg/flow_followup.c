@@ -96,6 +96,14 @@ static int about_return(dlg_turn *t, int unplaced)
 
 static void act(dlg_turn *t)
 {
+    /* "para ne zaman kartıma yatar" of a cancelled order: its refund */
+    if (strcmp(t->order->status, "cancelled") == 0 && dlg__message_has_stem(t, "money_words")) {
+        const char *m = t->order->payment_method ? t->order->payment_method : "card";
+        char key[64];
+        snprintf(key, sizeof key, "followup.refund_cancelled.%s", m);
+        dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_cancelled.card");
+        return;
+    }
     if (dlg__message_has(t, "followup_refund_how")) {
         dlg__say_refund_how(t);
         return;
@@ -159,6 +167,8 @@ static const char *const says[] = {
     "followup.normal.unshipped",
     "followup.normal.shipped",
     "followup.refund_how.card",
+    "followup.refund_cancelled.card",
+    "followup.refund_cancelled.cash_on_delivery",
     "followup.refund_how.cash_on_delivery",
     "followup.refund_how.bank_transfer",
     "followup.again.unshipped",

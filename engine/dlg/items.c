@@ -76,6 +76,19 @@ static int item_by_words(const dlg_turn *t, const nlp_text *m)
     return tie ? DLG_ITEM_NONE : best;
 }
 
+int dlg__items_named(const dlg_turn *t, const char *text)
+{
+    nlp_text *m = nlp_text_new(), *scratch = nlp_text_new();
+    int n = 0;
+    if (m && scratch && text && text[0] &&
+        nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK)
+        for (size_t i = 0; i < t->order->item_count; i++)
+            n += words_in(t, scratch, t->order->items[i].name, m) > 0;
+    nlp_text_free(m);
+    nlp_text_free(scratch);
+    return n;
+}
+
 /* "ilki", "ikincisi", "sonuncusu" (dialogue.json words item_1 ... item_last). */
 static int item_by_ordinal(const dlg_turn *t)
 {
