@@ -3,8 +3,10 @@
  * while the process serves; /readyz, 200 when the store answers and is
  * still the file it opened and the knowledge base is loaded, else 503 with
  * the reason; /metrics, the Prometheus text, to loopback clients or with
- * the bearer token of --metrics-token. A table of endpoints; the answer is
- * built once, kept with the connection until it is written. */
+ * the bearer token of --metrics-token; and the photo and file endpoints
+ * (ws_upload.c, ws_attach.c), with their CORS preflights (ws_cors.c). A
+ * table of endpoints; the answer is built once, kept with the connection
+ * until it is written. */
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,9 @@ typedef struct ws_http_endpoint {
     unsigned (*answer)(ws_server *srv, struct lws *wsi, ds_buf *body);
     /* or the whole request, answered by another file (photos and files) */
     int (*request)(ws_server *srv, struct lws *wsi, const char *uri);
+    /* the method pages of other origins in --origins may use (CORS), NULL
+     * none (OPTIONS is then a static file's 405) */
+    const char *cors;
 } ws_http_endpoint;
 
 static unsigned healthz(ws_server *srv, struct lws *wsi, ds_buf *body)
@@ -93,14 +98,14 @@ static unsigned metrics(ws_server *srv, struct lws *wsi, ds_buf *body)
 }
 
 static const ws_http_endpoint endpoints[] = {
-    {"/healthz", "text/plain; charset=utf-8", healthz, NULL},
-    {"/readyz", "text/plain; charset=utf-8", readyz, NULL},
-    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics, NULL},
-    {"/upload", NULL, NULL, ws__upload_request},
-    {"/attachments/", NULL, NULL, ws__attach_request},
+    {"/healthz", "text/plain; charset=utf-8", healthz, NULL, NULL},
+    {"/readyz", "text/plain; charset=utf-8", readyz, NULL, NULL},
+    {"/metrics", "text/plain; version=0.0.4; charset=utf-8", metrics, NULL, NULL},
+    {"/upload", NULL, NULL, ws__upload_request, "POST"},
+    {"/attachments/", NULL, NULL, ws__attach_request, "GET"},
 };
 
-int ws__http_index(const char *path)
+static int http_index(const char *path)
 {
     for (size_t i = 0; path && i < sizeof endpoints / sizeof endpoints[0]; i++) {
         size_t n = strlen(endpoints[i].path);
@@ -111,15 +116,30 @@ int ws__http_index(const char *path)
     return 0;
 }
 
+int ws__http_which(struct lws *wsi)
+{
+    char uri[64];
+    if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 ||
+        lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI) > 0)
+        return http_index(uri);
+    int which = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_OPTIONS_URI) > 0 ? http_index(uri) : 0;
+    return which && endpoints[which - 1].cors ? which : 0;
+}
+
 int ws__http_request(ws_server *srv, struct lws *wsi, int which)
 {
     ws_conn *c = lws_wsi_user(wsi);
     const ws_http_endpoint *e = &endpoints[which - 1];
     if (e->request) {
         char uri[128];
+        if (e->cors && lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_OPTIONS_URI) > 0)
+            return ws__cors_preflight(srv, wsi, uri, e->cors);
         if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 &&
             lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI) <= 0)
             return -1;
+        /* its answer, whenever it is written, allows the page's origin */
+        ds_free(c->http_origin);
+        c->http_origin = e->cors ? ws__cors_origin(srv, wsi) : NULL;
         return e->request(srv, wsi, uri);
     }
     ds_buf body;
@@ -178,4 +198,6 @@ void ws__http_closed(ws_conn *c)
     ds_free(c->http_body);
     c->http_body = NULL;
     c->http_len = 0;
+    ds_free(c->http_origin);
+    c->http_origin = NULL;
 }

@@ -5,8 +5,8 @@
  * ws_nodes.c (the other nodes' events) -> ws_queue.c (the hand-off queue as
  * agents and shoppers see it) -> ws_presence.c (who is here, on any node)
  * -> ws_relay.c (frames for whoever is connected, on any node) -> ws_conns.c (who is connected),
- * ws_out.c (output queues, the group commit and its events) -> the engine. ws_frame.c, ws_limits.c
- * and ws_identity.c are leaves. */
+ * ws_out.c (output queues, the group commit and its events) -> the engine. ws_frame.c, ws_limits.c,
+ * ws_identity.c and ws_cors.c are leaves. */
 #ifndef WS_INT_H
 #define WS_INT_H
 
@@ -111,6 +111,7 @@ struct ws_conn {
                                          ws_static, or a literal), NULL none */
     size_t http_static_len, http_static_sent;
     ws_reply *reply;   /* an answer of ws_reply.c being written (owned), NULL none */
+    char *http_origin; /* the page's Origin its answer allows (CORS, ws_cors.c; owned), NULL none */
     ws_upload *upload; /* an upload being received or checked (ws_upload.c), NULL none */
 };
 
@@ -293,9 +294,10 @@ void ws__addr_rebuild(ws_server *srv);
 
 /* ---- the server's own HTTP answers (ws_http.c) --------------------------- */
 
-/* 1-based index of an endpoint (/healthz, /readyz) for a request path, 0
- * when it is not one (a static file, then). */
-int ws__http_index(const char *path);
+/* 1-based index of the endpoint (/healthz, /upload, ...) a request is for,
+ * 0 when it is not one (a static file, then): by the path of a GET or POST,
+ * or of an OPTIONS for the endpoints other origins may call (CORS). */
+int ws__http_which(struct lws *wsi);
 /* Answers the request: the headers now, the body when writeable. Return
  * what the lws callback returns. */
 int ws__http_request(ws_server *srv, struct lws *wsi, int which);
@@ -367,6 +369,29 @@ int ws__reply_json(ws_server *srv, struct lws *wsi, unsigned status, json_t *obj
 /* The writeable callback of a connection with an answer: what it returns. */
 int ws__reply_write(ws_server *srv, struct lws *wsi);
 void ws__reply_free(ws_conn *c);
+
+/* ---- which pages may call the server (ws_cors.c) --------------------------- */
+
+#define WS_CORS_MAX_AGE_S 600 /* how long a browser may keep a preflight's answer */
+
+/* The allowed origins: the server's own (http://HOST:PORT, localhost and
+ * 127.0.0.1 on its port) and cfg->origins, comma-separated, "*" any. */
+void ws__origins_init(ws_server *srv, const ws_config *cfg);
+void ws__origins_free(ws_server *srv);
+/* 1 when the request's Origin is allowed or absent (not a browser): the
+ * WebSocket upgrade's check. */
+int ws__origin_allowed(const ws_server *srv, struct lws *wsi);
+/* The request's Origin when it is there and allowed (owned, ds_free), the
+ * value an answer's Access-Control-Allow-Origin repeats; NULL otherwise. */
+char *ws__cors_origin(const ws_server *srv, struct lws *wsi);
+/* Vary: Origin, and Access-Control-Allow-Origin: origin when origin is
+ * not NULL, into an answer's headers; -1 when they do not fit. */
+int ws__cors_headers(struct lws *wsi, const char *origin, unsigned char **p, unsigned char *end);
+/* Answers OPTIONS on path (a preflight): 204 with the CORS headers for
+ * methods when the Origin is allowed, 403 without them (and a log line)
+ * when it is not, 204 with Allow alone without an Origin. Returns what the
+ * lws callback returns. */
+int ws__cors_preflight(ws_server *srv, struct lws *wsi, const char *path, const char *methods);
 
 /* ---- a supervisor's frames (ws_supervisor.c) -------------------------------- */
 

@@ -3,7 +3,9 @@
  * written from the writeable callback a piece at a time, so a 10 MB photo
  * never sits twice in memory nor holds the loop: the headers first (never
  * cached, never sniffed), then the body in pieces while the socket takes
- * them. A leaf: calls libwebsockets and ws_out.c's words only. */
+ * them; Access-Control-Allow-Origin for a page of an allowed origin
+ * (ws_cors.c). A leaf: calls libwebsockets, ws_cors.c and ws_out.c's words
+ * only. */
 #include <stdio.h>
 #include <string.h>
 
@@ -77,7 +79,7 @@ int ws__reply_error(ws_server *srv, struct lws *wsi, unsigned status, const char
                      strlen(s), close);
 }
 
-static int write_headers(struct lws *wsi, ws_reply *r)
+static int write_headers(struct lws *wsi, ws_reply *r, const char *origin)
 {
     unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
                                        *end = buf + sizeof buf - 1;
@@ -88,7 +90,8 @@ static int write_headers(struct lws *wsi, ws_reply *r)
      * test_attachments.py checks them) */
     if (lws_add_http_common_headers(wsi, r->status, r->type, r->len, &p, end) ||
         lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
-                                     (const unsigned char *)cache, (int)strlen(cache), &p, end))
+                                     (const unsigned char *)cache, (int)strlen(cache), &p, end) ||
+        ws__cors_headers(wsi, origin, &p, end))
         return -1;
     if (r->disposition[0] &&
         lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
@@ -109,7 +112,7 @@ int ws__reply_write(ws_server *srv, struct lws *wsi)
     if (!r)
         return 0; /* nothing to say yet: the upload is being checked */
     if (!r->headers_sent) {
-        if (write_headers(wsi, r) != 0)
+        if (write_headers(wsi, r, c->http_origin) != 0)
             return -1;
         r->headers_sent = 1;
         if (r->len) {
@@ -135,6 +138,8 @@ int ws__reply_write(ws_server *srv, struct lws *wsi)
     }
     int close = r->close;
     ws__reply_free(c);
+    ds_free(c->http_origin); /* the request is answered */
+    c->http_origin = NULL;
     if (close)
         return -1;
     return lws_http_transaction_completed(wsi) ? -1 : 0;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -148,22 +147,6 @@ static void purge(lws_sorted_usec_list_t *sul)
 }
 
 /* ---- connections ------------------------------------------------------- */
-
-static int origin_allowed(const ws_server *srv, struct lws *wsi)
-{
-    int len = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
-    if (len <= 0)
-        return 1; /* not a browser: Origin only guards against other sites' pages */
-    /* compared whole, however long: one that does not fit is not "absent" */
-    char origin[1024];
-    if ((size_t)len >= sizeof origin ||
-        lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) != len)
-        return 0;
-    for (size_t i = 0; i < srv->origin_count; i++)
-        if (strcmp(srv->origins[i], "*") == 0 || strcasecmp(srv->origins[i], origin) == 0)
-            return 1;
-    return 0;
-}
 
 /* At most WS_ADDR_MAX_CONNS open connections per address: one host cannot
  * hold the server's descriptors (lifted with --limits off, for benchmarks
@@ -394,7 +377,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     ws_conn *c = user;
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return endpoint_of(wsi) && origin_allowed(srv, wsi) && addr_allowed(srv, wsi) ? 0 : -1;
+        return endpoint_of(wsi) && ws__origin_allowed(srv, wsi) && addr_allowed(srv, wsi) ? 0 : -1;
     case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
         if (!file_inside(srv, in)) {
             lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, NULL);
@@ -402,11 +385,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         return 0;
     case LWS_CALLBACK_HTTP: {
-        char uri[64];
-        int which = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 ||
-                            lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI) > 0
-                        ? ws__http_index(uri)
-                        : 0;
+        int which = ws__http_which(wsi);
         /* a keep-alive connection's earlier request is over */
         c->http_endpoint = which;
         c->http_static = NULL;
@@ -469,34 +448,6 @@ static const lws_retry_bo_t idle_policy = {
     .secs_since_valid_hangup = WS_IDLE_HANGUP_S,
 };
 
-static void split_origins(ws_server *srv, const ws_config *cfg)
-{
-    char own[3][128];
-    size_t n = 0;
-    snprintf(own[n++], sizeof own[0], "http://%s:%d", cfg->host, cfg->port);
-    snprintf(own[n++], sizeof own[0], "http://localhost:%d", cfg->port);
-    snprintf(own[n++], sizeof own[0], "http://127.0.0.1:%d", cfg->port);
-    const char *list = cfg->origins ? cfg->origins : "";
-    size_t extra = 1;
-    for (const char *p = list; *p; p++)
-        extra += *p == ',';
-    srv->origins = ds_calloc(n + extra, sizeof *srv->origins);
-    if (!srv->origins)
-        return;
-    for (size_t i = 0; i < n; i++)
-        srv->origins[srv->origin_count++] = ds_strdup(own[i]);
-    for (const char *p = list; *p;) {
-        size_t k = strcspn(p, ",");
-        while (k && p[k - 1] == ' ')
-            k--;
-        if (k)
-            srv->origins[srv->origin_count++] = ds_strndup(p, k);
-        p += strcspn(p, ",");
-        while (*p == ',' || *p == ' ')
-            p++;
-    }
-}
-
 static int open_engine(ws_server *srv)
 {
     ds_error err;
@@ -550,9 +501,7 @@ static void close_engine(ws_server *srv)
     ds_free(srv->reply_t);
     match_engine_free(srv->me);
     kb_free(srv->kb);
-    for (size_t i = 0; i < srv->origin_count; i++)
-        ds_free(srv->origins[i]);
-    ds_free(srv->origins);
+    ws__origins_free(srv);
     ws__static_free(srv->web);
     srv->web = NULL;
 }
@@ -674,7 +623,7 @@ int ws_server_run(const ws_config *cfg)
         close_engine(&srv);
         return 1;
     }
-    split_origins(&srv, cfg);
+    ws__origins_init(&srv, cfg);
 
     /* the web directory's files, compressed once and served from memory
      * by the callback (ws_static.c) */
