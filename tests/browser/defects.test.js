@@ -190,13 +190,15 @@ async function openHours(opts) {
   if (!(joins[0] < firstAgent)) fail(`the join notice (${joins[0]}) is below the agent's message (${firstAgent})`);
 
   step = 'the queue preview is the shopper\'s own words';
-  const words = 'ödeme yaparken kartımdan iki kez para çekildi ama siparişim görünmüyor';
+  // a question that offers a person (a double charge now goes to people at
+  // once, with no button to tap)
+  const words = 'faturamı bulamıyorum e-postama da gelmedi nereden indirebilirim';
   const shop2 = await openShop(await browser.newContext({ ...opts, viewport: { width: 1280, height: 860 } }), 'shop2');
   await say(shop2, words);
   const tap = (await shop2.locator(`${W} .qr button`).allTextContents()).find(t => /temsilci|bağlan/i.test(t));
   if (!tap) fail('the bot offers no person to tap');
   await say(shop2, tap, true);
-  const item2 = con.locator('#queue li .qi-preview', { hasText: 'kartımdan iki kez' });
+  const item2 = con.locator('#queue li .qi-preview', { hasText: 'faturamı bulamıyorum' });
   await item2.waitFor().catch(async () => fail(`the queue preview is not the shopper's words: ${JSON.stringify(await con.locator('#queue .qi-preview').allTextContents())}`));
   await con.screenshot({ path: path.join(SHOTS, 'defects-queue-preview.png') });
   log('all issue 17 checks passed');
