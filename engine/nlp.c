@@ -62,6 +62,7 @@ void nlp_lexicon_free(nlp_lexicon *lx)
     ds_map_free(lx->words);
     ds_free(lx->dict_blob);
     ds_free(lx->dict_table);
+    ds_free(lx->dict_bloom);
     ds_free(lx->trie);
     ds_free(lx->trie_final);
     for (size_t i = 0; i < lx->expansion_count; i++)

@@ -22,11 +22,14 @@ struct nlp_lexicon {
     size_t max_suffix_len;
     ds_map *words; /* real words the matcher never reads as a typo of another */
     /* a spelling dictionary's words (nlp_dict.c): length-prefixed
-     * skeletons in dict_blob, dict_table their offsets (0: empty) */
+     * skeletons in dict_blob; dict_table their offsets (0: empty), each
+     * with the top half of the word's hash above it; a bloom set in front */
     char *dict_blob;
     size_t dict_len, dict_cap, dict_count;
-    uint32_t *dict_table;
+    uint64_t *dict_table;
     size_t dict_slots;
+    uint64_t *dict_bloom;
+    size_t dict_bloom_mask; /* bits - 1 */
     uint64_t shorthand_bloom[NLP_BLOOM_BITS / 64];
     uint64_t words_bloom[NLP_BLOOM_BITS / 64];
     /* the suffixes again as a trie over 'a'..'z', for the per-token split
