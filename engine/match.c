@@ -393,10 +393,11 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
         if (!r->exhaustive && nbest == MATCH_MAX_CANDIDATES &&
             r->score[in] + me->pat_max[in] < best[MATCH_MAX_CANDIDATES - 1])
             break;
-        for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
+        if (r->scan.gen != r->gen) /* the first intent whose patterns run */
+            match__scan(me, &r->scan, r->gen, s, len);
+        uint32_t end = match__scan_intent_may_match(me, &r->scan, in) ? me->pat_off[in + 1] : 0;
+        for (uint32_t i = me->pat_off[in]; i < end; i++) {
             const m_pattern *mp = &me->patterns[i];
-            if (r->scan.gen != r->gen) /* the first pattern of the message */
-                match__scan(me, &r->scan, r->gen, s, len);
             if (!match__scan_may_match(me, &r->scan, i))
                 continue; /* some text it needs is not there */
             int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)

@@ -341,6 +341,16 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
     }
     me->pat_off[me->intent_count] = (uint32_t)n;
     ds_map_free(pb.ids);
+    me->pat_intent = ds_calloc(n + 1, sizeof *me->pat_intent);
+    me->pat_free = ds_calloc(me->intent_count + 1, 1);
+    if (!me->pat_intent || !me->pat_free)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < me->intent_count; i++)
+        for (uint32_t k = me->pat_off[i]; k < me->pat_off[i + 1]; k++) {
+            me->pat_intent[k] = (uint32_t)i;
+            if (!me->patterns[k].clause_count)
+                me->pat_free[i] = 1;
+        }
     if (pb.oom || match__prefilter_index(me) != DS_OK)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     return DS_OK;
@@ -440,6 +450,8 @@ void match_engine_free(match_engine *me)
     ds_free(me->duo);
     ds_free(me->pat_off);
     ds_free(me->pat_max);
+    ds_free(me->pat_intent);
+    ds_free(me->pat_free);
     pcre2_match_context_free(me->mctx);
     ds_free(me);
 }

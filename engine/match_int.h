@@ -213,6 +213,10 @@ typedef struct m_scan {
     uint32_t *clause_stamp;
     uint32_t *pat_stamp;
     uint8_t *pat_held; /* clauses of the pattern that hold, when pat_stamp is current */
+    /* intent -> gen when all the clauses of one of its patterns hold: an
+     * intent with neither such a pattern nor one without clauses (pat_free)
+     * has none to try, and its patterns are not looked at one by one */
+    uint32_t *intent_ready;
 } m_scan;
 
 ds_status match__scan_init(m_scan *sc, const match_engine *me);
@@ -246,8 +250,10 @@ struct match_engine {
     size_t feature_count;
     uint32_t *post_off; /* feature -> posts[post_off[f]..post_off[f+1]) */
     m_posting *posts;
-    uint32_t *pat_off; /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
-    double *pat_max;   /* intent -> the most its patterns can add */
+    uint32_t *pat_off;    /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
+    double *pat_max;      /* intent -> the most its patterns can add */
+    uint32_t *pat_intent; /* pattern -> its intent */
+    uint8_t *pat_free;    /* intent -> 1 when one of its patterns has no clause */
     m_pattern *patterns;
     m_clause *clauses; /* the patterns' prefilter: see m_pattern */
     size_t clause_count;
@@ -270,6 +276,13 @@ struct match_engine {
     pcre2_match_context *mctx;
     ds_map *taught; /* skeleton of a taught message -> intent + 1 (kb "taught") */
 };
+
+/* 0 when no pattern of intent `in` can match the message last scanned. */
+static inline int match__scan_intent_may_match(const match_engine *me, const m_scan *sc,
+                                               uint32_t in)
+{
+    return me->pat_free[in] || sc->intent_ready[in] == sc->gen;
+}
 
 static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p)
 {

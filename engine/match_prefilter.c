@@ -359,7 +359,9 @@ ds_status match__scan_init(m_scan *sc, const match_engine *me)
     sc->clause_stamp = ds_calloc(me->clause_count + 1, sizeof *sc->clause_stamp);
     sc->pat_stamp = ds_calloc(npat + 1, sizeof *sc->pat_stamp);
     sc->pat_held = ds_calloc(npat + 1, 1);
-    if (!sc->lit_stamp || !sc->clause_stamp || !sc->pat_stamp || !sc->pat_held) {
+    sc->intent_ready = ds_calloc(me->intent_count + 1, sizeof *sc->intent_ready);
+    if (!sc->lit_stamp || !sc->clause_stamp || !sc->pat_stamp || !sc->pat_held ||
+        !sc->intent_ready) {
         match__scan_cleanup(sc);
         return DS_ENOMEM;
     }
@@ -372,6 +374,7 @@ void match__scan_cleanup(m_scan *sc)
     ds_free(sc->clause_stamp);
     ds_free(sc->pat_stamp);
     ds_free(sc->pat_held);
+    ds_free(sc->intent_ready);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -380,6 +383,7 @@ void match__scan_reset(m_scan *sc, const match_engine *me)
     memset(sc->lit_stamp, 0, (me->lit_count + 1) * sizeof *sc->lit_stamp);
     memset(sc->clause_stamp, 0, (me->clause_count + 1) * sizeof *sc->clause_stamp);
     memset(sc->pat_stamp, 0, (me->pat_off[me->intent_count] + 1) * sizeof *sc->pat_stamp);
+    memset(sc->intent_ready, 0, (me->intent_count + 1) * sizeof *sc->intent_ready);
     sc->gen = 0;
 }
 
@@ -399,7 +403,8 @@ static void found(const match_engine *me, m_scan *sc, uint32_t l)
             sc->pat_stamp[p] = sc->gen;
             sc->pat_held[p] = 0;
         }
-        sc->pat_held[p]++;
+        if (++sc->pat_held[p] == me->patterns[p].clause_count)
+            sc->intent_ready[me->pat_intent[p]] = sc->gen;
     }
 }
 
