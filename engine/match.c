@@ -270,14 +270,15 @@ static void add_score(match_result *r, size_t intent, double w)
     r->score[intent] += w;
 }
 
-/* 1 when phrase ph matches tokens starting at p. */
-static int phrase_at(const match_engine *me, const match_result *r, const m_phrase *ph, size_t p,
-                     size_t ntok)
+/* 1 when the words of phrase tg after its first (which triggered it at
+ * token p) follow p. */
+static int phrase_rest(const match_engine *me, const match_result *r, const m_trigger *tg, size_t p,
+                       size_t ntok)
 {
-    if (p + ph->word_count > ntok)
+    if (p + tg->word_count > ntok)
         return 0;
-    for (size_t k = 0; k < ph->word_count; k++) {
-        const m_word *w = &me->words[ph->first_word + k];
+    for (size_t k = 1; k < tg->word_count; k++) {
+        const m_word *w = &me->words[tg->first_word + k];
         const tok_terms *tt = &r->toks[p + k];
         int found = 0;
         for (size_t j = 0; j < tt->count && !found; j++)
@@ -489,11 +490,14 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
         const tok_terms *tt = &r->toks[p];
         for (size_t j = 0; j < tt->count; j++) {
             uint32_t term = tt->term[j];
+            int exact = tt->how[j] == MATCH_HOW_EXACT;
             for (uint32_t i = me->trig_off[term]; i < me->trig_off[term + 1]; i++) {
-                const m_phrase *ph = &me->phrases[me->trig[i]];
-                if (r->feature_stamp[ph->feature] == r->gen || !phrase_at(me, r, ph, p, ntok))
+                const m_trigger *tg = &me->trig[i];
+                /* the first word is this term (a token's terms are distinct) */
+                if ((tg->exact && !exact) || r->feature_stamp[tg->feature] == r->gen ||
+                    (tg->word_count > 1 && !phrase_rest(me, r, tg, p, ntok)))
                     continue;
-                fire_feature(me, r, ph->feature, (match_how)tt->how[j], p);
+                fire_feature(me, r, tg->feature, (match_how)tt->how[j], p);
             }
         }
     }

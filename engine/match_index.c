@@ -289,8 +289,10 @@ static void build_triggers(builder *b)
     for (size_t t = 0; t < me->term_count; t++)
         me->trig_off[t + 1] += me->trig_off[t];
     for (size_t p = 0; p < me->phrase_count; p++) {
-        uint32_t t = me->words[me->phrases[p].first_word].term;
-        me->trig[me->trig_off[t] + fill[t]++] = (uint32_t)p;
+        const m_phrase *ph = &me->phrases[p];
+        const m_word *w = &me->words[ph->first_word];
+        me->trig[me->trig_off[w->term] + fill[w->term]++] =
+            (m_trigger){ph->feature, ph->first_word, ph->word_count, w->exact};
     }
     ds_free(fill);
 }

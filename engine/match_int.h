@@ -135,6 +135,15 @@ typedef struct m_phrase {
     uint32_t word_count;
 } m_phrase;
 
+/* A phrase as its first word's term triggers it: what the hot loop needs
+ * without a look at the phrase and its words (most phrases are one word). */
+typedef struct m_trigger {
+    uint32_t feature;
+    uint32_t first_word; /* the phrase's words[first_word .. first_word + word_count) */
+    uint32_t word_count;
+    uint32_t exact; /* the first word only matches exactly */
+} m_trigger;
+
 /* m_posting.keyword for evidence learned from example utterances */
 #define MATCH_KEYWORD_EXAMPLE UINT32_MAX
 
@@ -242,7 +251,7 @@ struct match_engine {
     uint8_t *term_weak; /* 1: the term only comes from example stems */
     size_t term_weak_cap;
     uint32_t *trig_off; /* term -> phrases starting with it: trig[trig_off[t]..trig_off[t+1]) */
-    uint32_t *trig;
+    m_trigger *trig;
     m_phrase *phrases;
     size_t phrase_count;
     m_word *words;
