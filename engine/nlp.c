@@ -325,16 +325,23 @@ static int turkish_letter(int32_t cp)
     }
 }
 
-static int is_letter(int32_t cp)
+static int is_letter_wide(int32_t cp)
 {
-    if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
     return turkish_letter(cp) || is_letter_cat(utf8proc_category(cp));
 }
 
-static int is_digit(int32_t cp)
+/* Every loop of the normaliser asks this of each code point: ASCII in two
+ * instructions, the rest through the tables. */
+static inline int is_letter(int32_t cp)
 {
-    return cp >= '0' && cp <= '9';
+    if (cp < 0x80)
+        return (uint32_t)((cp | 0x20) - 'a') < 26;
+    return is_letter_wide(cp);
+}
+
+static inline int is_digit(int32_t cp)
+{
+    return (uint32_t)(cp - '0') < 10;
 }
 
 /* Punctuation kept inside a chunk for e-mails, numbers and apostrophes. */
@@ -430,51 +437,65 @@ static int32_t turkish_lower(int32_t cp)
 
 /* Writes the folded code points of src to dst: lower case, separators as ' ',
  * kept punctuation as itself, letters repeated 3+ times squeezed to one.
- * Currency symbols become words so "500₺" reads as "500 tl". */
-static size_t fold(const int32_t *src, size_t n, int32_t *dst)
+ * Currency symbols become words so "500₺" reads as "500 tl". *has_at says
+ * whether an '@' was kept (else no chunk can be an e-mail address). */
+static size_t fold(const int32_t *src, size_t n, int32_t *dst, int *has_at)
 {
     size_t w = 0;
     int32_t squeezing = -1;
+    *has_at = 0;
     for (size_t i = 0; i < n; i++) {
         int32_t cp = src[i];
-        const char *word = NULL;
-        if (cp == CP_COMBINING_DOT)
-            continue; /* "i̇" from a foreign lower-casing: the dot is already there */
-        if (cp == 0x20BA)
-            word = "tl";
-        else if (cp == '$')
-            word = "dolar";
-        else if (cp == 0x20AC)
-            word = "euro";
-        if (word) {
-            /* at most 7 code points for one: dst has room for 8 per input */
-            dst[w++] = ' ';
-            for (const char *p = word; *p; p++)
-                dst[w++] = *p;
-            dst[w++] = ' ';
-            squeezing = -1;
-            continue;
-        }
-        int32_t lc = turkish_lower(cp);
         int32_t out;
-        if (is_digit(lc))
-            out = lc;
-        else if (lc < 0x80)
-            out = (is_letter(lc) || is_kept_punct(lc)) ? lc : ' ';
-        else if (lc == 0x2019 || lc == 0x2018 || lc == 0x00B4 || lc == 0x02BC)
-            out = '\'';
-        else if (is_letter(lc))
-            out = lc;
-        else if (is_mark_cat(utf8proc_category(lc)))
-            continue; /* a mark NFC could not compose: drop it */
-        else
-            out = ' ';
+        int letter;
+        if (cp < 0x80 && cp != '$') { /* most of what shoppers type */
+            letter = (uint32_t)((cp | 0x20) - 'a') < 26;
+            if (letter)
+                out = cp >= 'a' ? cp : cp == 'I' ? CP_DOTLESS_I : cp + 32;
+            else
+                out = is_digit(cp) || is_kept_punct(cp) ? cp : ' ';
+            *has_at |= cp == '@';
+        } else {
+            const char *word = NULL;
+            if (cp == CP_COMBINING_DOT)
+                continue; /* "i̇" from a foreign lower-casing: the dot is already there */
+            if (cp == 0x20BA)
+                word = "tl";
+            else if (cp == '$')
+                word = "dolar";
+            else if (cp == 0x20AC)
+                word = "euro";
+            if (word) {
+                /* at most 7 code points for one: dst has room for 8 per input */
+                dst[w++] = ' ';
+                for (const char *p = word; *p; p++)
+                    dst[w++] = *p;
+                dst[w++] = ' ';
+                squeezing = -1;
+                continue;
+            }
+            int32_t lc = turkish_lower(cp);
+            if (is_digit(lc))
+                out = lc;
+            else if (lc < 0x80)
+                out = (is_letter(lc) || is_kept_punct(lc)) ? lc : ' ';
+            else if (lc == 0x2019 || lc == 0x2018 || lc == 0x00B4 || lc == 0x02BC)
+                out = '\'';
+            else if (is_letter(lc))
+                out = lc;
+            else if (is_mark_cat(utf8proc_category(lc)))
+                continue; /* a mark NFC could not compose: drop it */
+            else
+                out = ' ';
+            letter = is_letter(out);
+            *has_at |= out == '@';
+        }
         if (out == ' ' && w > 0 && dst[w - 1] == ' ')
             continue;
         if (out == squeezing)
             continue;
         squeezing = -1;
-        if (is_letter(out) && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
+        if (letter && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
             w--; /* third in a row: keep one */
             squeezing = out;
             continue;
@@ -708,7 +729,7 @@ static void add_piece(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, si
 
 /* Splits one space-free chunk into tokens. */
 static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a,
-                           size_t b)
+                           size_t b, int has_at)
 {
     while (a < b && !is_letter(cps[a]) && !is_digit(cps[a]) && cps[a] != '+')
         a++;
@@ -716,10 +737,7 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
         b--;
     if (a >= b)
         return;
-    int at = 0;
-    for (size_t i = a; i < b && !at; i++)
-        at = cps[i] == '@';
-    if (at && is_email(cps, a, b)) {
+    if (has_at && is_email(cps, a, b)) {
         char buf[NLP_MAX_TOKEN_LEN * 2 + 8];
         size_t n = 0;
         for (size_t i = a; i < b && n + 1 < sizeof buf; i++)
@@ -759,12 +777,9 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
 
 /* Appends the display form of one chunk to t->folded: letters, digits, and
  * whole e-mail addresses; other punctuation separates words. */
-static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b)
+static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b, int has_at)
 {
-    int email = 0;
-    for (size_t i = a; i < b && !email; i++)
-        email = cps[i] == '@';
-    email = email && is_email(cps, a, b);
+    int email = has_at && is_email(cps, a, b);
     int need_space = t->folded.len > 0;
     for (size_t k = a; k < b; k++) {
         int32_t cp = cps[k];
@@ -797,14 +812,19 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
     if (!ensure_cps(t, n * 8 + 8))
         return ds_fail(err, DS_ENOMEM, "out of memory");
     int32_t *f = t->cps + n;
-    size_t w = fold(t->cps, n, f);
+    int has_at;
+    size_t w = fold(t->cps, n, f, &has_at);
     size_t a = 0;
     for (size_t i = 0; i <= w; i++) {
         if (i < w && f[i] != ' ')
             continue;
         if (i > a) {
-            append_folded(t, f, a, i);
-            tokenise_chunk(t, lx, f, a, i);
+            /* an address needs its '@': most chunks of most messages have none */
+            int at = 0;
+            for (size_t k = a; k < i && has_at && !at; k++)
+                at = f[k] == '@';
+            append_folded(t, f, a, i, at);
+            tokenise_chunk(t, lx, f, a, i, at);
         }
         a = i + 1;
     }
