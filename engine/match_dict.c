@@ -47,16 +47,16 @@ static ds_status rehash(m_dict *d, size_t count)
     d->slots = slots;
     d->slot_mask = nslots - 1;
     d->bloom = bloom;
-    d->bloom_mask = nbits - 1;
+    d->bloom_mask = nbits / 64 - 1;
     for (size_t e = 0; e < d->count; e++) {
         uint64_t h = d->entries[e].hash;
         size_t i = h & d->slot_mask;
         while (d->slots[i])
             i = (i + 1) & d->slot_mask;
         d->slots[i] = match__dict_slot(h, e);
-        unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
-        d->bloom[b1 / 64] |= 1ULL << (b1 % 64);
-        d->bloom[b2 / 64] |= 1ULL << (b2 % 64);
+        size_t word;
+        uint64_t bits = match__dict_bloom(d, h, &word);
+        d->bloom[word] |= bits;
     }
     return DS_OK;
 }
@@ -96,8 +96,8 @@ ds_status match__dict_add(m_dict *d, const char *key, size_t len, uint32_t value
     while (d->slots[i])
         i = (i + 1) & d->slot_mask;
     d->slots[i] = match__dict_slot(h, d->count - 1);
-    unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
-    d->bloom[b1 / 64] |= 1ULL << (b1 % 64);
-    d->bloom[b2 / 64] |= 1ULL << (b2 % 64);
+    size_t word;
+    uint64_t bits = match__dict_bloom(d, h, &word);
+    d->bloom[word] |= bits;
     return DS_OK;
 }

@@ -45,24 +45,27 @@ static uint64_t word_hash(const char *s, size_t len)
     return h;
 }
 
-static uint64_t bloom_bits(uint64_t h)
+/* The bloom word of hash h and the two bits of it that h sets: one cache
+ * line a lookup. */
+static uint64_t bloom_bits(const nlp_lexicon *lx, uint64_t h, size_t *word)
 {
-    return h * 0xFF51AFD7ED558CCDULL;
+    uint64_t x = h * 0xFF51AFD7ED558CCDULL;
+    *word = (size_t)(x >> 40) & lx->dict_bloom_mask;
+    return 1ULL << (x >> 16 & 63) | 1ULL << (x >> 24 & 63);
 }
 
 static int bloom_may_have(const nlp_lexicon *lx, uint64_t h)
 {
-    uint64_t x = bloom_bits(h);
-    size_t a = (size_t)(x >> 40) & lx->dict_bloom_mask, b = (size_t)(x >> 14) & lx->dict_bloom_mask;
-    return (lx->dict_bloom[a / 64] >> (a % 64)) & (lx->dict_bloom[b / 64] >> (b % 64)) & 1;
+    size_t word;
+    uint64_t bits = bloom_bits(lx, h, &word);
+    return (lx->dict_bloom[word] & bits) == bits;
 }
 
 static void bloom_add(nlp_lexicon *lx, uint64_t h)
 {
-    uint64_t x = bloom_bits(h);
-    size_t a = (size_t)(x >> 40) & lx->dict_bloom_mask, b = (size_t)(x >> 14) & lx->dict_bloom_mask;
-    lx->dict_bloom[a / 64] |= 1ULL << (a % 64);
-    lx->dict_bloom[b / 64] |= 1ULL << (b % 64);
+    size_t word;
+    uint64_t bits = bloom_bits(lx, h, &word);
+    lx->dict_bloom[word] |= bits;
 }
 
 /* A slot: the hash's top half, then the word's offset in the blob (0: empty). */
@@ -117,7 +120,7 @@ static ds_status reserve(nlp_lexicon *lx, size_t count)
     lx->dict_table = t;
     lx->dict_slots = slots;
     lx->dict_bloom = bloom;
-    lx->dict_bloom_mask = bits - 1;
+    lx->dict_bloom_mask = bits / 64 - 1;
     for (size_t i = 0; i < old_slots; i++) {
         if (!old[i])
             continue;
@@ -308,10 +311,10 @@ ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t 
         w->len = len;
         w->hash = word_hash(w->text, len);
         if (lx->dict_slots) { /* written out here: GCC drops a call that only prefetches */
-            uint64_t x = bloom_bits(w->hash);
+            size_t word;
+            bloom_bits(lx, w->hash, &word);
             __builtin_prefetch(&lx->dict_table[w->hash & (lx->dict_slots - 1)]);
-            __builtin_prefetch(&lx->dict_bloom[((size_t)(x >> 40) & lx->dict_bloom_mask) / 64]);
-            __builtin_prefetch(&lx->dict_bloom[((size_t)(x >> 14) & lx->dict_bloom_mask) / 64]);
+            __builtin_prefetch(&lx->dict_bloom[word]);
         }
         if (++q.count == DICT_AHEAD && queue_pop(lx, &q) != DS_OK)
             st = ds_fail(err, DS_ENOMEM, "out of memory reading %s", path);

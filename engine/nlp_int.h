@@ -29,7 +29,7 @@ struct nlp_lexicon {
     uint64_t *dict_table;
     size_t dict_slots;
     uint64_t *dict_bloom;
-    size_t dict_bloom_mask; /* bits - 1 */
+    size_t dict_bloom_mask; /* words - 1 */
     uint64_t shorthand_bloom[NLP_BLOOM_BITS / 64];
     uint64_t words_bloom[NLP_BLOOM_BITS / 64];
     /* the suffixes again as a trie over 'a'..'z', for the per-token split
