@@ -190,7 +190,7 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     if (tok->kind != NLP_TOK_WORD || len < 4)
         return;
     unsigned char ok[MATCH_TOKEN_MAX + 1];
-    nlp_lexicon_suffix_splits(lx, tok->text, len, ok);
+    nlp_lexicon_suffix_splits_from(lx, tok->text, len, 3, ok); /* stems are 3+ letters */
     stem_terms(me, tok->text, len, ok, pre, tt);
     for (size_t i = 0; i < tt->count; i++)
         if (!me->term_weak[tt->term[i]])
@@ -211,7 +211,7 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     if (slen >= 4) {
         unsigned char sok[MATCH_TOKEN_MAX + 1];
         uint64_t spre[MATCH_TOKEN_MAX + 1];
-        nlp_lexicon_suffix_splits(lx, single, slen, sok);
+        nlp_lexicon_suffix_splits_from(lx, single, slen, 3, sok);
         prefix_hashes(single, slen, spre);
         if (match__dict_get(&me->terms, match__hash_fin(spre[slen], slen), single, slen, &v))
             add_term(tt, v, MATCH_HOW_TYPO);

@@ -213,11 +213,17 @@ ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *
 
 void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len, unsigned char *ok)
 {
+    nlp_lexicon_suffix_splits_from(lx, s, len, 0, ok);
+}
+
+void nlp_lexicon_suffix_splits_from(const nlp_lexicon *lx, const char *s, size_t len, size_t from,
+                                    unsigned char *ok)
+{
     memset(ok, 0, len + 1);
     ok[len] = 1;
     if (!lx || !lx->trie_count)
         return;
-    for (size_t i = len; i-- > 0;) {
+    for (size_t i = len; i-- > from;) {
         int32_t node = 0;
         for (size_t j = i; j < len; j++) {
             unsigned c = (unsigned char)s[j] - 'a';
@@ -376,6 +382,14 @@ static ds_status decode(nlp_text *t, const uint8_t *in, size_t len, size_t *coun
     while (pos < len) {
         int32_t cp;
         utf8proc_ssize_t k;
+        uint64_t eight;
+        if (pos + 8 <= limit && (memcpy(&eight, in + pos, 8), !(eight & 0x8080808080808080ULL))) {
+            for (size_t j = 0; j < 8; j++) /* eight ASCII bytes, all kept */
+                t->cps[n + j] = in[pos + j];
+            n += 8;
+            pos += 8;
+            continue;
+        }
         if (in[pos] < 0x80) {
             cp = in[pos];
             k = 1;
@@ -543,22 +557,6 @@ static void buf_add(ds_buf *b, const char *s, size_t n)
     }
 }
 
-static void put_cp(ds_buf *b, int32_t cp)
-{
-    char u[4];
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        buf_add(b, u, 1);
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        buf_add(b, u, 2);
-    } else {
-        utf8proc_ssize_t k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)u);
-        buf_add(b, u, (size_t)k);
-    }
-}
-
 static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kind, int expanded)
 {
     if (t->token_count >= NLP_MAX_TOKENS || len == 0)
@@ -568,11 +566,27 @@ static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kin
     t->toks[i].len = len;
     t->toks[i].kind = kind;
     t->toks[i].expanded = expanded;
-    buf_add(&t->tokbuf, s, len);
-    buf_add(&t->tokbuf, "", 1);
-    if (t->skeleton.len)
-        buf_add(&t->skeleton, " ", 1);
-    buf_add(&t->skeleton, s, len);
+    ds_buf *tb = &t->tokbuf, *sk = &t->skeleton;
+    if (!tb->failed && tb->len + len + 2 <= tb->cap) { /* the text and its NUL, counted */
+        memcpy(tb->data + tb->len, s, len);
+        tb->data[tb->len + len] = '\0';
+        tb->len += len + 1;
+        tb->data[tb->len] = '\0';
+    } else {
+        buf_add(tb, s, len);
+        buf_add(tb, "", 1);
+    }
+    size_t sp = sk->len > 0;
+    if (!sk->failed && sk->len + sp + len + 1 <= sk->cap) { /* a space before all but the first */
+        sk->data[sk->len] = ' ';
+        memcpy(sk->data + sk->len + sp, s, len);
+        sk->len += sp + len;
+        sk->data[sk->len] = '\0';
+    } else {
+        if (sp)
+            buf_add(sk, " ", 1);
+        buf_add(sk, s, len);
+    }
 }
 
 /* A word token, with its shorthand expanded. */
@@ -780,21 +794,39 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
 static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b, int has_at)
 {
     int email = has_at && is_email(cps, a, b);
-    int need_space = t->folded.len > 0;
+    /* gathered here and added in one go: a call per code point was most of it */
+    char out[256];
+    size_t n = 0;
+    int any = t->folded.len > 0; /* t->folded has something, with out[0..n) */
+    int need_space = any;
     for (size_t k = a; k < b; k++) {
         int32_t cp = cps[k];
         int keep = email || is_letter(cp) || is_digit(cp) ||
                    ((cp == '.' || cp == ',') && k > a && k + 1 < b && is_digit(cps[k - 1]) &&
                     is_digit(cps[k + 1]));
         if (!keep) {
-            need_space = t->folded.len > 0;
+            need_space = any;
             continue;
         }
+        if (n + 5 > sizeof out) {
+            buf_add(&t->folded, out, n);
+            n = 0;
+        }
         if (need_space)
-            buf_add(&t->folded, " ", 1);
+            out[n++] = ' ';
         need_space = 0;
-        put_cp(&t->folded, cp);
+        any = 1;
+        if (cp < 0x80) {
+            out[n++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[n++] = (char)(0xC0 | cp >> 6);
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+        }
     }
+    if (n)
+        buf_add(&t->folded, out, n);
 }
 
 ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_text *t,
