@@ -829,6 +829,47 @@ static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b, i
         buf_add(&t->folded, out, n);
 }
 
+/* A chunk of letters only, as append_folded, tokenise_chunk and add_piece
+ * take it: all of it shown (after a space), and one word whose skeleton is
+ * made in the same loop (piece_skeleton's, which cuts at the same place). */
+static void add_letters(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a, size_t b)
+{
+    char out[NLP_MAX_TOKEN_LEN * 4 + 2];
+    char skel[NLP_MAX_TOKEN_LEN + 8];
+    const size_t cap = sizeof skel - 4; /* add_piece's */
+    size_t n = 0, k = 0;
+    if (t->folded.len > 0)
+        out[n++] = ' ';
+    for (size_t i = a; i < b; i++) {
+        int32_t cp = cps[i];
+        if (cp < 0x80) {
+            out[n++] = (char)cp;
+            if (k + 1 < cap)
+                skel[k++] = (char)cp;
+            continue;
+        }
+        size_t first = n;
+        if (cp < 0x800) {
+            out[n++] = (char)(0xC0 | cp >> 6);
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+        }
+        char c = skeleton_char(cp);
+        if (c) {
+            if (k + 1 < cap)
+                skel[k++] = c;
+        } else if (k + (n - first) < cap) {
+            memcpy(skel + k, out + first, n - first);
+            k += n - first;
+        }
+    }
+    buf_add(&t->folded, out, n);
+    skel[k] = '\0';
+    if (k)
+        add_word(t, lx, skel, k, NLP_TOK_WORD);
+}
+
 ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_text *t,
                         ds_error *err)
 {
@@ -847,10 +888,17 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
     int has_at;
     size_t w = fold(t->cps, n, f, &has_at);
     size_t a = 0;
+    int letters = 1; /* f[a..i) is letters only */
     for (size_t i = 0; i <= w; i++) {
-        if (i < w && f[i] != ' ')
+        if (i < w && f[i] != ' ') {
+            letters &= is_letter(f[i]);
             continue;
-        if (i > a) {
+        }
+        if (i > a && letters && i - a <= NLP_MAX_TOKEN_LEN) {
+            /* a plain word, most chunks: nothing to trim, cut or keep out,
+             * one piece (what append_folded and tokenise_chunk make of it) */
+            add_letters(t, lx, f, a, i);
+        } else if (i > a) {
             /* an address needs its '@': most chunks of most messages have none */
             int at = 0;
             for (size_t k = a; k < i && has_at && !at; k++)
@@ -859,6 +907,7 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
             tokenise_chunk(t, lx, f, a, i, at);
         }
         a = i + 1;
+        letters = 1;
     }
     ds_buf_append(&t->folded, "", 0);
     ds_buf_append(&t->skeleton, "", 0);
