@@ -374,21 +374,20 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
     const char *s = nlp_text_skeleton(t);
     size_t len = nlp_text_skeleton_len(t);
     size_t n = 0;
-    for (size_t k = 0; k < r->touched_count; k++) {
-        uint32_t in = r->touched[k];
-        if (r->score[in] > 0 && me->pat_off[in] < me->pat_off[in + 1])
-            r->order[n++] = in;
-        /* intents without patterns already have their final score */
-    }
-    sort_by_bound(me, r, n);
-    /* kth: the k-th best final score known so far, over every touched intent */
+    /* best: the MATCH_MAX_CANDIDATES best final scores known so far, over
+     * every touched intent; intents without patterns already have theirs */
     double best[MATCH_MAX_CANDIDATES];
     size_t nbest = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
-        if (r->score[in] > 0 && me->pat_off[in] == me->pat_off[in + 1])
+        if (!(r->score[in] > 0))
+            continue;
+        if (me->pat_off[in] < me->pat_off[in + 1])
+            r->order[n++] = in;
+        else
             top_insert(best, &nbest, r->score[in]);
     }
+    sort_by_bound(me, r, n);
     for (size_t k = 0; k < n; k++) {
         uint32_t in = r->order[k];
         if (!r->exhaustive && nbest == MATCH_MAX_CANDIDATES &&
@@ -415,7 +414,6 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
 
 static void rank(const match_engine *me, match_result *r)
 {
-    const kb_base *kb = me->kb;
     double best_normal = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
@@ -441,7 +439,7 @@ static void rank(const match_engine *me, match_result *r)
         size_t last =
             r->cand_count < MATCH_MAX_CANDIDATES ? r->cand_count : MATCH_MAX_CANDIDATES - 1;
         memmove(&r->cands[pos + 1], &r->cands[pos], (last - pos) * sizeof r->cands[0]);
-        r->cands[pos] = (match_candidate){in, kb_intent_at(kb, in)->id, s};
+        r->cands[pos] = (match_candidate){in, me->intent_id[in], s};
         if (r->cand_count < MATCH_MAX_CANDIDATES)
             r->cand_count++;
     }

@@ -242,10 +242,11 @@ struct match_engine {
     const kb_base *kb;
     size_t intent_count;
     int fallback_index;
-    uint8_t *low_priority; /* per intent, copied from the kb for the hot path */
-    m_dict terms;          /* word -> term id */
-    m_dict stems;          /* word of 3+ letters (and softened form) -> term id */
-    m_dict dels;           /* each one-letter deletion of a 5+ letter word -> term id */
+    uint8_t *low_priority;  /* per intent, copied from the kb for the hot path */
+    const char **intent_id; /* per intent, borrowed from the kb, likewise */
+    m_dict terms;           /* word -> term id */
+    m_dict stems;           /* word of 3+ letters (and softened form) -> term id */
+    m_dict dels;            /* each one-letter deletion of a 5+ letter word -> term id */
     uint64_t poly_pow[MATCH_DICT_KEY_MAX + 1]; /* MATCH_POLY^k */
     size_t term_count;
     uint8_t *term_weak; /* 1: the term only comes from example stems */

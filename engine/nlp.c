@@ -909,9 +909,9 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
         a = i + 1;
         letters = 1;
     }
-    ds_buf_append(&t->folded, "", 0);
-    ds_buf_append(&t->skeleton, "", 0);
-    ds_buf_append(&t->tokbuf, "", 0);
+    buf_add(&t->folded, "", 0); /* each NUL-terminated, even when empty */
+    buf_add(&t->skeleton, "", 0);
+    buf_add(&t->tokbuf, "", 0);
     if (t->folded.failed || t->skeleton.failed || t->tokbuf.failed)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     for (size_t i = 0; i < t->token_count; i++)
