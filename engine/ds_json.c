@@ -145,12 +145,17 @@ void ds_json_key(ds_json *w, const char *key)
     w->after_key = 1;
 }
 
+void ds_json_put_string(ds_buf *out, const char *s, size_t len)
+{
+    put(out, "\"", 1);
+    escape(out, (const unsigned char *)s, len);
+    put(out, "\"", 1);
+}
+
 void ds_json_stringn(ds_json *w, const char *s, size_t len)
 {
     separate(w);
-    put(w->out, "\"", 1);
-    escape(w->out, (const unsigned char *)s, len);
-    put(w->out, "\"", 1);
+    ds_json_put_string(w->out, s, len);
 }
 
 void ds_json_string(ds_json *w, const char *s)
@@ -226,11 +231,16 @@ static int write_thousandths(ds_buf *out, double v, int digits)
 void ds_json_real_digits(ds_json *w, double v, int digits)
 {
     separate(w);
+    ds_json_put_real(w->out, v, digits);
+}
+
+void ds_json_put_real(ds_buf *out, double v, int digits)
+{
     if (!isfinite(v)) {
-        put(w->out, "null", 4);
+        put(out, "null", 4);
         return;
     }
-    if (write_thousandths(w->out, v, digits))
+    if (write_thousandths(out, v, digits))
         return;
     char b[40];
     int n = snprintf(b, sizeof b, "%.*g", digits, v);
@@ -247,9 +257,9 @@ void ds_json_real_digits(ds_json *w, double v, int digits)
         memmove(to, from, strlen(from) + 1);
         n = (int)strlen(b);
     }
-    put(w->out, b, (size_t)n);
+    put(out, b, (size_t)n);
     if (!strpbrk(b, ".e"))
-        put(w->out, ".0", 2);
+        put(out, ".0", 2);
 }
 
 void ds_json_bool(ds_json *w, int v)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `destek classify`: stdin lines -> one JSON object per line (CONTRACT.md).
- * Written with the server's JSON writer into one buffer that goes out in
- * large writes: building a jansson tree per line cost more than the
+ * Written with the server's JSON writer's forms into one buffer that goes
+ * out in large writes: building a jansson tree per line cost more than the
  * classification itself. */
 #include <math.h>
 #include <stdio.h>
@@ -18,55 +18,57 @@ static double round3(double v)
     return floor(v * 1000.0 + 0.5) / 1000.0;
 }
 
+/* ds_buf_append of a string literal. */
+#define PUT(out, lit) ds_buf_append(out, lit, sizeof lit - 1)
+
 /* The line's object, as jansson wrote it before (JSON_REAL_PRECISION(6)):
  * the text (bytes that are not UTF-8 as U+FFFD), then the result or the
- * error. */
+ * error. The shape is fixed, so keys, commas and brackets are written as
+ * they stand and only the values go through the JSON writer's forms. */
 static void write_result(ds_buf *out, cli_engine *e, const char *line, size_t len, ds_status st,
                          const ds_error *err)
 {
-    ds_json w;
-    ds_json_init(&w, out);
-    ds_json_object(&w);
-    ds_json_key(&w, "text");
-    ds_json_stringn(&w, line, len);
+    PUT(out, "{\"text\":");
+    ds_json_put_string(out, line, len);
     if (st != DS_OK) {
-        ds_json_pair(&w, "error", err->message);
-        ds_json_end(&w);
+        PUT(out, ",\"error\":");
+        ds_json_put_string(out, err->message, strlen(err->message));
+        PUT(out, "}");
         return;
     }
-    ds_json_pair(&w, "intent", match_result_intent(e->res));
-    ds_json_key(&w, "confidence");
-    ds_json_real_digits(&w, round3(match_result_confidence(e->res)), 6);
-    if (match_result_clarify(e->res)) {
-        ds_json_key(&w, "clarify");
-        ds_json_bool(&w, 1);
-    }
-    if (nlp_text_truncated(e->text)) {
-        ds_json_key(&w, "truncated");
-        ds_json_bool(&w, 1);
-    }
-    ds_json_key(&w, "candidates");
-    ds_json_array(&w);
+    const char *intent = match_result_intent(e->res);
+    PUT(out, ",\"intent\":");
+    ds_json_put_string(out, intent, strlen(intent));
+    PUT(out, ",\"confidence\":");
+    ds_json_put_real(out, round3(match_result_confidence(e->res)), 6);
+    if (match_result_clarify(e->res))
+        PUT(out, ",\"clarify\":true");
+    if (nlp_text_truncated(e->text))
+        PUT(out, ",\"truncated\":true");
+    PUT(out, ",\"candidates\":[");
     for (size_t i = 0; i < match_result_candidate_count(e->res); i++) {
         const match_candidate *c = match_result_candidate(e->res, i);
-        ds_json_object(&w);
-        ds_json_pair(&w, "intent", c->id);
-        ds_json_key(&w, "score");
-        ds_json_real_digits(&w, round3(c->score), 6);
-        ds_json_end(&w);
+        if (i)
+            PUT(out, ",");
+        PUT(out, "{\"intent\":");
+        ds_json_put_string(out, c->id, strlen(c->id));
+        PUT(out, ",\"score\":");
+        ds_json_put_real(out, round3(c->score), 6);
+        PUT(out, "}");
     }
-    ds_json_end(&w);
-    ds_json_key(&w, "entities");
-    ds_json_array(&w);
+    PUT(out, "],\"entities\":[");
     for (size_t i = 0; i < nlp_text_entity_count(e->text); i++) {
         const nlp_entity *en = nlp_text_entity(e->text, i);
-        ds_json_object(&w);
-        ds_json_pair(&w, "type", nlp_entity_kind_str(en->kind));
-        ds_json_pair(&w, "value", en->value);
-        ds_json_end(&w);
+        const char *type = nlp_entity_kind_str(en->kind);
+        if (i)
+            PUT(out, ",");
+        PUT(out, "{\"type\":");
+        ds_json_put_string(out, type, strlen(type));
+        PUT(out, ",\"value\":");
+        ds_json_put_string(out, en->value, strlen(en->value));
+        PUT(out, "}");
     }
-    ds_json_end(&w);
-    ds_json_end(&w);
+    PUT(out, "]}");
 }
 
 static int flush(ds_buf *out)
@@ -96,7 +98,7 @@ int cmd_classify(int argc, char **argv)
         ds_error err;
         ds_status st = cli_engine_classify(&e, line, (size_t)n, &err);
         write_result(&out, &e, line, (size_t)n, st, &err);
-        ds_buf_append(&out, "\n", 1);
+        PUT(&out, "\n");
         if (out.len >= CLASSIFY_FLUSH_AT && !flush(&out))
             rc = 1;
     }
