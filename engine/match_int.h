@@ -89,6 +89,23 @@ static inline uint64_t match__dict_bloom(const m_dict *d, uint64_t h, size_t *wo
     return 1ULL << (x >> 16 & 63) | 1ULL << (x >> 24 & 63);
 }
 
+/* 1 when x[0..n) equals y[0..n): keys are short, and a call to memcmp cost
+ * more than the comparison. */
+static inline int match__same(const char *x, const char *y, size_t n)
+{
+    for (; n >= 8; n -= 8, x += 8, y += 8) {
+        uint64_t u, v;
+        memcpy(&u, x, 8);
+        memcpy(&v, y, 8);
+        if (u != v)
+            return 0;
+    }
+    for (; n; n--)
+        if (*x++ != *y++)
+            return 0;
+    return 1;
+}
+
 /* The value of the key a[0..alen) followed by b[0..blen), whose hash is h
  * (two pieces: a token with one letter left out). Returns 1 and writes
  * *value, or 0. */
@@ -110,8 +127,8 @@ static inline int match__dict_get2(const m_dict *d, uint64_t h, const char *a, s
             continue;
         const m_dict_entry *e = &d->entries[(uint32_t)s - 1];
         const char *k = d->keys + e->off;
-        if (e->hash == h && e->len == alen + blen && memcmp(k, a, alen) == 0 &&
-            memcmp(k + alen, b, blen) == 0) {
+        if (e->hash == h && e->len == alen + blen && match__same(k, a, alen) &&
+            match__same(k + alen, b, blen)) {
             *value = e->value;
             return 1;
         }
