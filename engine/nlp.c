@@ -16,10 +16,7 @@
 
 static uint64_t bloom_hash(const char *s, size_t len)
 {
-    uint64_t h = 0xCBF29CE484222325ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
-    return h * 0x9E3779B97F4A7C15ULL;
+    return nlp__hash(s, len) * 0x9E3779B97F4A7C15ULL;
 }
 
 static void bloom_add(uint64_t *bloom, const char *s, size_t len)

@@ -24,27 +24,6 @@
 #define DICT_PIECE_MAX 511
 #define DICT_BLOCK (64 * 1024)
 
-/* Eight bytes at a time, then a final mix: the skeletons are ASCII. */
-static uint64_t word_hash(const char *s, size_t len)
-{
-    uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ULL;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-        h ^= h >> 31;
-    }
-    uint64_t w = 0;
-    for (size_t k = 0; i + k < len; k++)
-        w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-    h = (h ^ w) * 0x94D049BB133111EBULL;
-    h ^= h >> 32;
-    h *= 0xD6E8FEB86659FD93ULL;
-    h ^= h >> 29;
-    return h;
-}
-
 /* The bloom word of hash h and the two bits of it that h sets: one cache
  * line a lookup. */
 static uint64_t bloom_bits(const nlp_lexicon *lx, uint64_t h, size_t *word)
@@ -127,7 +106,7 @@ static ds_status reserve(nlp_lexicon *lx, size_t count)
         if (!old[i])
             continue;
         const char *e = lx->dict_blob + (uint32_t)old[i];
-        uint64_t h = word_hash(e + 1, (unsigned char)e[0]);
+        uint64_t h = nlp__hash(e + 1, (unsigned char)e[0]);
         size_t k = h & (slots - 1);
         while (t[k])
             k = (k + 1) & (slots - 1);
@@ -311,7 +290,7 @@ ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t 
         if (len < 3 || len > 255)
             continue; /* two letters are anybody's typo */
         w->len = len;
-        w->hash = word_hash(w->text, len);
+        w->hash = nlp__hash(w->text, len);
         if (lx->dict_slots) { /* written out here: GCC drops a call that only prefetches */
             size_t word;
             bloom_bits(lx, w->hash, &word);
@@ -337,6 +316,6 @@ int nlp_lexicon_is_dictionary_word(const nlp_lexicon *lx, const char *s, size_t 
 {
     if (!lx || !lx->dict_slots || len > 255)
         return 0;
-    uint64_t h = word_hash(s, len);
+    uint64_t h = nlp__hash(s, len);
     return bloom_may_have(lx, h) && lx->dict_table[table_find(lx, s, len, h)] != 0;
 }

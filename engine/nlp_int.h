@@ -4,6 +4,7 @@
 #define NLP_INT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "ds_map.h"
 #include "ds_limits.h"
@@ -55,6 +56,38 @@ struct nlp_text {
     size_t cps_cap;
     int truncated;
 };
+
+/* A hash of s[0..len) for the lexicon's sets: eight bytes at a time, then
+ * a final mix (a byte at a time cost a multiplication a letter). */
+static inline uint64_t nlp__hash(const char *s, size_t len)
+{
+    uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    /* the last 0..7 bytes in two overlapping loads, or three bytes of 1..3
+     * (with the length in h, each tail gives its own w) */
+    size_t r = len - i;
+    uint64_t w = 0;
+    if (r >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s + i, 4);
+        memcpy(&hi, s + i + r - 4, 4);
+        w = lo | (uint64_t)hi << 32;
+    } else if (r) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
+    }
+    h = (h ^ w) * 0x94D049BB133111EBULL;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 29;
+    return h;
+}
 
 /* Finds entities in t's tokens (token texts must be final). */
 void nlp__find_entities(nlp_text *t);
