@@ -93,17 +93,27 @@ static inline uint64_t match__dict_bloom(const m_dict *d, uint64_t h, size_t *wo
  * more than the comparison. */
 static inline int match__same(const char *x, const char *y, size_t n)
 {
-    for (; n >= 8; n -= 8, x += 8, y += 8) {
-        uint64_t u, v;
-        memcpy(&u, x, 8);
-        memcpy(&v, y, 8);
-        if (u != v)
-            return 0;
+    uint64_t u, v;
+    if (n >= 8) { /* eight bytes at a time, the last eight overlapping */
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&u, x + i, 8);
+            memcpy(&v, y + i, 8);
+            if (u != v)
+                return 0;
+        }
+        memcpy(&u, x + n - 8, 8);
+        memcpy(&v, y + n - 8, 8);
+        return u == v;
     }
-    for (; n; n--)
-        if (*x++ != *y++)
-            return 0;
-    return 1;
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, x, 4);
+        memcpy(&b, y, 4);
+        memcpy(&c, x + n - 4, 4);
+        memcpy(&d, y + n - 4, 4);
+        return a == b && c == d;
+    }
+    return !n || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
 }
 
 /* The value of the key a[0..alen) followed by b[0..blen), whose hash is h
