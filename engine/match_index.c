@@ -448,8 +448,8 @@ void match_engine_free(match_engine *me)
     ds_free(me->clause_pattern);
     ds_free(me->lits);
     ds_free(me->lit_text);
-    ds_free(me->lit_clause_off);
-    ds_free(me->lit_clauses);
+    ds_free(me->lit_ref_off);
+    ds_free(me->lit_refs);
     ds_free(me->tri_off);
     ds_free(me->tri);
     ds_free(me->duo_off);

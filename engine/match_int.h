@@ -243,12 +243,19 @@ ds_status match__prefilter_index(match_engine *me);
 /* Which patterns a message can match, found by one scan of its skeleton for
  * every literal at once: a pattern can match when each of its clauses has
  * a literal in the message. Per match_result; stamps say "this message". */
+/* A pattern in one scan: which of its clauses hold, when stamp is the
+ * message's, and (copied from the engine, so that a found literal reads one
+ * place per pattern it serves) its intent and the mask of all its clauses. */
+typedef struct m_pat_state {
+    uint32_t stamp;
+    uint32_t intent;
+    uint8_t held; /* bit k: clause k of the pattern holds */
+    uint8_t full; /* every clause's bit; 0 for a pattern without clauses */
+} m_pat_state;
+
 typedef struct m_scan {
-    uint32_t gen; /* the message scanned, 0 for none */
-    uint32_t *lit_stamp;
-    uint32_t *clause_stamp;
-    uint32_t *pat_stamp;
-    uint8_t *pat_held; /* clauses of the pattern that hold, when pat_stamp is current */
+    uint32_t gen;     /* the message scanned, 0 for none */
+    m_pat_state *pat; /* per pattern */
     /* intent -> gen when all the clauses of one of its patterns hold: an
      * intent with neither such a pattern nor one without clauses (pat_free)
      * has none to try, and its patterns are not looked at one by one */
@@ -300,8 +307,10 @@ struct match_engine {
     m_lit *lits;              /* distinct literals of all clauses */
     size_t lit_count;
     char *lit_text;
-    uint32_t *lit_clause_off; /* literal -> lit_clauses[off[l]..off[l+1]): clauses naming it */
-    uint32_t *lit_clauses;
+    /* literal -> lit_refs[lit_ref_off[l]..lit_ref_off[l+1]): the clauses
+     * naming it, each as its pattern << 2 | its index in the pattern */
+    uint32_t *lit_ref_off;
+    uint32_t *lit_refs;
     uint32_t *tri_off; /* bucket -> tri[tri_off[b]..tri_off[b+1]): literals of 3+ bytes */
     m_probe *tri;
     uint32_t *duo_off; /* bucket -> duo[...]: two-byte literals */
@@ -323,8 +332,9 @@ static inline int match__scan_intent_may_match(const match_engine *me, const m_s
 
 static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p)
 {
-    uint32_t need = me->patterns[p].clause_count;
-    return need == 0 || (sc->pat_stamp[p] == sc->gen && sc->pat_held[p] == need);
+    const m_pat_state *ps = &sc->pat[p];
+    (void)me;
+    return ps->full == 0 || (ps->stamp == sc->gen && ps->held == ps->full);
 }
 
 #endif
