@@ -59,12 +59,21 @@ typedef struct m_dict_entry {
     uint32_t value;
 } m_dict_entry;
 
+/* A slot holds what a lookup needs, so that a found key costs the slot and
+ * the key's text, not an entry between them. */
+typedef struct m_dict_slot {
+    uint32_t tag; /* the hash's top half */
+    uint32_t value;
+    uint32_t off; /* the key at keys + off - 1; 0: an empty slot */
+    uint32_t len;
+} m_dict_slot;
+
 typedef struct m_dict {
     uint64_t *bloom;
     size_t bloom_mask; /* words - 1 */
-    uint64_t *slots;   /* 0 empty, else the hash's top half << 32 | entry + 1 */
+    m_dict_slot *slots;
     size_t slot_mask;
-    m_dict_entry *entries;
+    m_dict_entry *entries; /* every key, in the order added (to rebuild slots) */
     size_t count, entry_cap;
     char *keys;
     size_t keys_len, keys_cap;
@@ -74,11 +83,6 @@ void match__dict_init(m_dict *d);
 void match__dict_cleanup(m_dict *d);
 /* Adds key -> value unless the key is there already (the first keeps it). */
 ds_status match__dict_add(m_dict *d, const char *key, size_t len, uint32_t value);
-
-static inline uint64_t match__dict_slot(uint64_t h, size_t entry)
-{
-    return (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(entry + 1);
-}
 
 /* The bloom word of hash h and the two bits of it that h sets: both bits in
  * one word, so that a lookup costs one cache line, not two. */
@@ -130,16 +134,14 @@ static inline int match__dict_get2(const m_dict *d, uint64_t h, const char *a, s
         return 0;
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = h & d->slot_mask;; i = (i + 1) & d->slot_mask) {
-        uint64_t s = d->slots[i];
-        if (!s)
+        const m_dict_slot *sl = &d->slots[i];
+        if (!sl->off)
             return 0;
-        if ((uint32_t)(s >> 32) != tag)
+        if (sl->tag != tag || sl->len != alen + blen)
             continue;
-        const m_dict_entry *e = &d->entries[(uint32_t)s - 1];
-        const char *k = d->keys + e->off;
-        if (e->hash == h && e->len == alen + blen && match__same(k, a, alen) &&
-            match__same(k + alen, b, blen)) {
-            *value = e->value;
+        const char *k = d->keys + sl->off - 1;
+        if (match__same(k, a, alen) && match__same(k + alen, b, blen)) {
+            *value = sl->value;
             return 1;
         }
     }
