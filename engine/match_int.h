@@ -212,11 +212,10 @@ typedef struct m_lit {
 } m_lit;
 
 /* A literal in the index: its first eight bytes (fewer, zero-padded, if
- * shorter) and which of them count, compared with eight bytes of the
- * message at once. */
+ * shorter), compared with eight bytes of the message at once under
+ * head_mask[min(len, 8)]; 16 bytes, four to a cache line. */
 typedef struct m_probe {
     uint64_t head;
-    uint64_t mask;
     uint32_t lit;
     uint32_t len;
 } m_probe;
@@ -317,6 +316,7 @@ struct match_engine {
     m_probe *tri;
     uint32_t *duo_off; /* bucket -> duo[...]: two-byte literals */
     m_probe *duo;
+    uint64_t head_mask[9]; /* the first k bytes of eight, as a mask */
     /* the buckets with literals, as bits: most positions of a message start
      * no literal, and a bit test in 512 bytes beats a look at the offsets */
     uint64_t tri_used[MATCH_LIT_BUCKETS / 64];

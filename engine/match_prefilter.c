@@ -291,11 +291,7 @@ static ds_status probes(const match_engine *me, const uint32_t *ids, size_t n, m
         return DS_ENOMEM;
     for (size_t k = 0; k < n; k++) {
         const m_lit *lit = &me->lits[ids[k]];
-        size_t h = lit->len < 8 ? lit->len : 8;
-        unsigned char ones[8];
-        memset(ones, 0xFF, sizeof ones);
-        memcpy(&p[k].head, me->lit_text + lit->off, h);
-        memcpy(&p[k].mask, ones, h);
+        memcpy(&p[k].head, me->lit_text + lit->off, lit->len < 8 ? lit->len : 8);
         p[k].lit = ids[k];
         p[k].len = lit->len;
     }
@@ -305,6 +301,11 @@ static ds_status probes(const match_engine *me, const uint32_t *ids, size_t n, m
 
 ds_status match__prefilter_index(match_engine *me)
 {
+    for (size_t k = 0; k <= 8; k++) { /* bytes, whatever the machine's order */
+        unsigned char ones[8] = {0};
+        memset(ones, 0xFF, k);
+        memcpy(&me->head_mask[k], ones, 8);
+    }
     size_t n = me->clause_lit_count, nl = me->lit_count;
     uint32_t *key = ds_calloc(n + nl + 1, sizeof *key);
     uint32_t *value = ds_calloc(n + nl + 1, sizeof *value);
@@ -429,7 +430,7 @@ void match__scan(const match_engine *me, m_scan *sc, uint32_t gen, const char *s
         unsigned b = match__lit_bucket(u[i], u[i + 1], 0);
         if (me->duo_used[b / 64] >> (b % 64) & 1)
             for (uint32_t k = me->duo_off[b]; k < me->duo_off[b + 1]; k++)
-                if ((w & me->duo[k].mask) == me->duo[k].head)
+                if ((w & me->head_mask[2]) == me->duo[k].head)
                     found(me, sc, me->duo[k].lit);
         if (i + 2 >= len)
             continue;
@@ -438,7 +439,7 @@ void match__scan(const match_engine *me, m_scan *sc, uint32_t gen, const char *s
             continue;
         for (uint32_t k = me->tri_off[b]; k < me->tri_off[b + 1]; k++) {
             const m_probe *pr = &me->tri[k];
-            if ((w & pr->mask) != pr->head)
+            if ((w & me->head_mask[pr->len < 8 ? pr->len : 8]) != pr->head)
                 continue;
             if (pr->len <= 8 ||
                 (pr->len <= len - i &&
