@@ -446,74 +446,130 @@ static int32_t turkish_lower(int32_t cp)
     return utf8proc_tolower(cp);
 }
 
-/* Writes the folded code points of src to dst: lower case, separators as ' ',
+/* Folds one code point onto dst[0..*w): lower case, separators as ' ',
  * kept punctuation as itself, letters repeated 3+ times squeezed to one.
- * Currency symbols become words so "500₺" reads as "500 tl". *has_at says
- * whether an '@' was kept (else no chunk can be an e-mail address). */
+ * Currency symbols become words so "500₺" reads as "500 tl" (at most 7
+ * code points for one). *has_at says whether an '@' was kept (else no
+ * chunk can be an e-mail address). */
+static inline void fold_cp(int32_t cp, int32_t *dst, size_t *wp, int32_t *squeezing, int *has_at)
+{
+    size_t w = *wp;
+    int32_t out;
+    int letter;
+    if (cp < 0x80 && cp != '$') { /* most of what shoppers type */
+        letter = (uint32_t)((cp | 0x20) - 'a') < 26;
+        if (letter)
+            out = cp >= 'a' ? cp : cp == 'I' ? CP_DOTLESS_I : cp + 32;
+        else
+            out = is_digit(cp) || is_kept_punct(cp) ? cp : ' ';
+        *has_at |= cp == '@';
+    } else {
+        const char *word = NULL;
+        if (cp == CP_COMBINING_DOT)
+            return; /* "i̇" from a foreign lower-casing: the dot is already there */
+        if (cp == 0x20BA)
+            word = "tl";
+        else if (cp == '$')
+            word = "dolar";
+        else if (cp == 0x20AC)
+            word = "euro";
+        if (word) {
+            dst[w++] = ' ';
+            for (const char *p = word; *p; p++)
+                dst[w++] = *p;
+            dst[w++] = ' ';
+            *squeezing = -1;
+            *wp = w;
+            return;
+        }
+        int32_t lc = turkish_lower(cp);
+        if (is_digit(lc))
+            out = lc;
+        else if (lc < 0x80)
+            out = (is_letter(lc) || is_kept_punct(lc)) ? lc : ' ';
+        else if (lc == 0x2019 || lc == 0x2018 || lc == 0x00B4 || lc == 0x02BC)
+            out = '\'';
+        else if (is_letter(lc))
+            out = lc;
+        else if (is_mark_cat(utf8proc_category(lc)))
+            return; /* a mark NFC could not compose: drop it */
+        else
+            out = ' ';
+        letter = is_letter(out);
+        *has_at |= out == '@';
+    }
+    if (out == ' ' && w > 0 && dst[w - 1] == ' ')
+        return;
+    if (out == *squeezing)
+        return;
+    *squeezing = -1;
+    if (letter && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
+        *wp = w - 1; /* third in a row: keep one */
+        *squeezing = out;
+        return;
+    }
+    dst[w++] = out;
+    *wp = w;
+}
+
+/* Writes the folded code points of src to dst (room for 8 per code point). */
 static size_t fold(const int32_t *src, size_t n, int32_t *dst, int *has_at)
 {
     size_t w = 0;
     int32_t squeezing = -1;
     *has_at = 0;
-    for (size_t i = 0; i < n; i++) {
-        int32_t cp = src[i];
-        int32_t out;
-        int letter;
-        if (cp < 0x80 && cp != '$') { /* most of what shoppers type */
-            letter = (uint32_t)((cp | 0x20) - 'a') < 26;
-            if (letter)
-                out = cp >= 'a' ? cp : cp == 'I' ? CP_DOTLESS_I : cp + 32;
-            else
-                out = is_digit(cp) || is_kept_punct(cp) ? cp : ' ';
-            *has_at |= cp == '@';
-        } else {
-            const char *word = NULL;
-            if (cp == CP_COMBINING_DOT)
-                continue; /* "i̇" from a foreign lower-casing: the dot is already there */
-            if (cp == 0x20BA)
-                word = "tl";
-            else if (cp == '$')
-                word = "dolar";
-            else if (cp == 0x20AC)
-                word = "euro";
-            if (word) {
-                /* at most 7 code points for one: dst has room for 8 per input */
-                dst[w++] = ' ';
-                for (const char *p = word; *p; p++)
-                    dst[w++] = *p;
-                dst[w++] = ' ';
-                squeezing = -1;
-                continue;
-            }
-            int32_t lc = turkish_lower(cp);
-            if (is_digit(lc))
-                out = lc;
-            else if (lc < 0x80)
-                out = (is_letter(lc) || is_kept_punct(lc)) ? lc : ' ';
-            else if (lc == 0x2019 || lc == 0x2018 || lc == 0x00B4 || lc == 0x02BC)
-                out = '\'';
-            else if (is_letter(lc))
-                out = lc;
-            else if (is_mark_cat(utf8proc_category(lc)))
-                continue; /* a mark NFC could not compose: drop it */
-            else
-                out = ' ';
-            letter = is_letter(out);
-            *has_at |= out == '@';
-        }
-        if (out == ' ' && w > 0 && dst[w - 1] == ' ')
-            continue;
-        if (out == squeezing)
-            continue;
-        squeezing = -1;
-        if (letter && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
-            w--; /* third in a row: keep one */
-            squeezing = out;
-            continue;
-        }
-        dst[w++] = out;
-    }
+    for (size_t i = 0; i < n; i++)
+        fold_cp(src[i], dst, &w, &squeezing, has_at);
     return w;
+}
+
+/* decode and fold in one pass, for what needs no NFC (almost everything):
+ * the folded code points at t->cps[0..*count). *compose_first is set, and
+ * nothing kept, when a mark asks for NFC first (the caller then decodes,
+ * composes and folds apart). Returns the decoding error, if any. */
+static ds_status decode_fold(nlp_text *t, const uint8_t *in, size_t len, size_t *count, int *has_at,
+                             int *compose_first, ds_error *err)
+{
+    *compose_first = 0;
+    size_t pos = 0, limit = len, w = 0;
+    int32_t squeezing = -1;
+    if (limit > NLP_MAX_INPUT_LEN)
+        limit = NLP_MAX_INPUT_LEN;
+    if (!ensure_cps(t, limit * 8 + 8))
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    int32_t *f = t->cps;
+    *has_at = 0;
+    while (pos < len) {
+        int32_t cp;
+        utf8proc_ssize_t k;
+        if (in[pos] < 0x80) {
+            cp = in[pos];
+            k = 1;
+        } else if (in[pos] >= 0xC2 && in[pos] <= 0xDF && pos + 1 < len &&
+                   (in[pos + 1] & 0xC0) == 0x80) { /* two bytes: all of Turkish */
+            cp = (in[pos] & 0x1F) << 6 | (in[pos + 1] & 0x3F);
+            k = 2;
+            if (!turkish_letter(cp) && is_mark_cat(utf8proc_category(cp))) {
+                *compose_first = 1;
+                return DS_OK;
+            }
+        } else {
+            k = utf8proc_iterate(in + pos, (utf8proc_ssize_t)(len - pos), &cp);
+            if (k < 0)
+                return ds_fail(err, DS_EINPUT, "invalid UTF-8 at byte %zu", pos);
+            if (cp == CP_COMBINING_DOT || is_mark_cat(utf8proc_category(cp))) {
+                *compose_first = 1;
+                return DS_OK;
+            }
+        }
+        if (pos + (size_t)k <= limit)
+            fold_cp(cp, f, &w, &squeezing, has_at);
+        else
+            t->truncated = 1;
+        pos += (size_t)k;
+    }
+    *count = w;
+    return DS_OK;
 }
 
 /* ASCII skeleton letter of a folded letter, or 0 when it has none. */
@@ -873,17 +929,24 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
     size_t n = 0;
     int needs_nfc = 0;
     reset(t);
-    ds_status st = decode(t, (const uint8_t *)in, len, &n, &needs_nfc, err);
+    int has_at = 0, compose_first;
+    size_t w = 0;
+    ds_status st = decode_fold(t, (const uint8_t *)in, len, &w, &has_at, &compose_first, err);
     if (st != DS_OK)
         return st;
-    if (needs_nfc && (st = compose(t, &n, err)) != DS_OK)
-        return st;
-    /* raw code points at cps[0..n), folded ones after them (up to 7 each) */
-    if (!ensure_cps(t, n * 8 + 8))
-        return ds_fail(err, DS_ENOMEM, "out of memory");
-    int32_t *f = t->cps + n;
-    int has_at;
-    size_t w = fold(t->cps, n, f, &has_at);
+    int32_t *f = t->cps; /* after decode_fold, which may have moved it */
+    if (compose_first) {
+        /* raw code points at cps[0..n), composed, folded ones after them */
+        t->truncated = 0;
+        if ((st = decode(t, (const uint8_t *)in, len, &n, &needs_nfc, err)) != DS_OK)
+            return st;
+        if (needs_nfc && (st = compose(t, &n, err)) != DS_OK)
+            return st;
+        if (!ensure_cps(t, n * 8 + 8))
+            return ds_fail(err, DS_ENOMEM, "out of memory");
+        f = t->cps + n;
+        w = fold(t->cps, n, f, &has_at);
+    }
     size_t a = 0;
     int letters = 1; /* f[a..i) is letters only */
     for (size_t i = 0; i <= w; i++) {
