@@ -358,7 +358,8 @@ static void top_insert(double *best, size_t *n, double v)
     if (pos >= MATCH_MAX_CANDIDATES)
         return;
     size_t last = *n < MATCH_MAX_CANDIDATES ? *n : MATCH_MAX_CANDIDATES - 1;
-    memmove(&best[pos + 1], &best[pos], (last - pos) * sizeof *best);
+    for (size_t k = last; k > pos; k--) /* a few at most: no call */
+        best[k] = best[k - 1];
     best[pos] = v;
     if (*n < MATCH_MAX_CANDIDATES)
         (*n)++;
@@ -438,7 +439,8 @@ static void rank(const match_engine *me, match_result *r)
             continue;
         size_t last =
             r->cand_count < MATCH_MAX_CANDIDATES ? r->cand_count : MATCH_MAX_CANDIDATES - 1;
-        memmove(&r->cands[pos + 1], &r->cands[pos], (last - pos) * sizeof r->cands[0]);
+        for (size_t m = last; m > pos; m--)
+            r->cands[m] = r->cands[m - 1];
         r->cands[pos] = (match_candidate){in, me->intent_id[in], s};
         if (r->cand_count < MATCH_MAX_CANDIDATES)
             r->cand_count++;
