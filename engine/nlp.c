@@ -597,12 +597,37 @@ static char skeleton_char(int32_t cp)
     return 0;
 }
 
+/* memcpy of the few bytes of a word without the call (its dispatch on the
+ * length cost more than the copy); d and s do not overlap. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, s + i, 8);
+            memcpy(d + i, &x, 8);
+        }
+        memcpy(&x, s + n - 8, 8);
+        memcpy(d + n - 8, &x, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 /* ds_buf_append without the call, for the few bytes at a time the hot path
  * adds; the buffer grows (rarely) through ds_buf_append. */
 static void buf_add(ds_buf *b, const char *s, size_t n)
 {
     if (!b->failed && b->len + n + 1 <= b->cap) {
-        memcpy(b->data + b->len, s, n);
+        copy_short(b->data + b->len, s, n);
         b->len += n;
         b->data[b->len] = '\0';
     } else {
@@ -621,7 +646,7 @@ static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kin
     t->toks[i].expanded = expanded;
     ds_buf *tb = &t->tokbuf, *sk = &t->skeleton;
     if (!tb->failed && tb->len + len + 2 <= tb->cap) { /* the text and its NUL, counted */
-        memcpy(tb->data + tb->len, s, len);
+        copy_short(tb->data + tb->len, s, len);
         tb->data[tb->len + len] = '\0';
         tb->len += len + 1;
         tb->data[tb->len] = '\0';
@@ -632,7 +657,7 @@ static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kin
     size_t sp = sk->len > 0;
     if (!sk->failed && sk->len + sp + len + 1 <= sk->cap) { /* a space before all but the first */
         sk->data[sk->len] = ' ';
-        memcpy(sk->data + sk->len + sp, s, len);
+        copy_short(sk->data + sk->len + sp, s, len);
         sk->len += sp + len;
         sk->data[sk->len] = '\0';
     } else {
@@ -913,7 +938,7 @@ static void add_letters(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, 
             if (k + 1 < cap)
                 skel[k++] = c;
         } else if (k + (n - first) < cap) {
-            memcpy(skel + k, out + first, n - first);
+            copy_short(skel + k, out + first, n - first);
             k += n - first;
         }
     }
