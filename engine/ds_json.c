@@ -3,11 +3,25 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
 enum { LEVEL_EMPTY = 1, LEVEL_ARRAY = 2 };
+
+/* ds_buf_append without the call for the few bytes at a time a writer adds
+ * (a comma, a quote, a key); the buffer grows, rarely, through it. */
+static inline void put(ds_buf *b, const char *s, size_t n)
+{
+    if (!b->failed && b->len + n + 1 <= b->cap) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        ds_buf_append(b, s, n);
+    }
+}
 
 void ds_json_init(ds_json *w, ds_buf *out)
 {
@@ -26,14 +40,14 @@ static void separate(ds_json *w)
         return;
     }
     if (!(w->level[w->depth] & LEVEL_EMPTY))
-        ds_buf_append(w->out, ",", 1);
+        put(w->out, ",", 1);
     w->level[w->depth] &= (unsigned char)~LEVEL_EMPTY;
 }
 
 static void open_level(ds_json *w, int array)
 {
     separate(w);
-    ds_buf_append(w->out, array ? "[" : "{", 1);
+    put(w->out, array ? "[" : "{", 1);
     assert(w->depth + 1 < DS_JSON_DEPTH);
     w->level[++w->depth] = (unsigned char)(LEVEL_EMPTY | (array ? LEVEL_ARRAY : 0));
 }
@@ -51,7 +65,7 @@ void ds_json_array(ds_json *w)
 void ds_json_end(ds_json *w)
 {
     assert(w->depth > 0 && !w->after_key);
-    ds_buf_append(w->out, w->level[w->depth] & LEVEL_ARRAY ? "]" : "}", 1);
+    put(w->out, w->level[w->depth] & LEVEL_ARRAY ? "]" : "}", 1);
     w->depth--;
 }
 
@@ -61,9 +75,28 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
     size_t run = 0; /* start of the bytes not yet copied */
     size_t i = 0;
     while (i < len) {
+        /* eight bytes at a time while none needs a look: not a control
+         * byte, not past ASCII, not a quote or a backslash */
+        while (i + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+            uint64_t special =
+                (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high;
+            if (special)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+            i += 2; /* two bytes, all of Turkish: valid as they stand */
             continue;
         }
         if (c >= 0x80) {
@@ -75,7 +108,7 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
                 continue;
             }
         }
-        ds_buf_append(out, (const char *)s + run, i - run);
+        put(out, (const char *)s + run, i - run);
         char e[6] = {'\\', 0};
         size_t elen = 2;
         switch (c) {
@@ -97,27 +130,32 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
                 elen = 3;
             }
         }
-        ds_buf_append(out, e, elen);
+        put(out, e, elen);
         run = ++i;
     }
-    ds_buf_append(out, (const char *)s + run, len - run);
+    put(out, (const char *)s + run, len - run);
 }
 
 void ds_json_key(ds_json *w, const char *key)
 {
     separate(w);
-    ds_buf_append(w->out, "\"", 1);
+    put(w->out, "\"", 1);
     escape(w->out, (const unsigned char *)key, strlen(key));
-    ds_buf_append(w->out, "\":", 2);
+    put(w->out, "\":", 2);
     w->after_key = 1;
+}
+
+void ds_json_put_string(ds_buf *out, const char *s, size_t len)
+{
+    put(out, "\"", 1);
+    escape(out, (const unsigned char *)s, len);
+    put(out, "\"", 1);
 }
 
 void ds_json_stringn(ds_json *w, const char *s, size_t len)
 {
     separate(w);
-    ds_buf_append(w->out, "\"", 1);
-    escape(w->out, (const unsigned char *)s, len);
-    ds_buf_append(w->out, "\"", 1);
+    ds_json_put_string(w->out, s, len);
 }
 
 void ds_json_string(ds_json *w, const char *s)
@@ -136,7 +174,7 @@ void ds_json_int(ds_json *w, long long v)
     separate(w);
     char b[24];
     int n = snprintf(b, sizeof b, "%lld", v);
-    ds_buf_append(w->out, b, (size_t)n);
+    put(w->out, b, (size_t)n);
 }
 
 void ds_json_real(ds_json *w, double v)
@@ -144,13 +182,66 @@ void ds_json_real(ds_json *w, double v)
     ds_json_real_digits(w, v, 4);
 }
 
+/* A value that is the double nearest a number of thousandths k, with at
+ * most `digits` digits in k, as "%.*g" writes it: k/1000 itself, trailing
+ * zeros dropped (nothing printf rounds: the double is within half a unit in
+ * its 16th digit of k/1000). Scores and confidences are such values (the
+ * callers round them to 3 decimals), and printf's exact conversion was most
+ * of classify's writing time. Returns 0 for any other value. */
+static int write_thousandths(ds_buf *out, double v, int digits)
+{
+    static const long long limit[] = {
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000LL};
+    if (digits < 1 || digits > 10 || !(fabs(v) < 1e9) || (v == 0 && signbit(v)))
+        return 0;
+    double t = v * 1000.0;
+    long long k = (long long)(t < 0 ? t - 0.5 : t + 0.5);
+    if ((double)k / 1000.0 != v || k >= limit[digits] || -k >= limit[digits])
+        return 0;
+    char b[32];
+    size_t n = 0;
+    unsigned long long a = (unsigned long long)(k < 0 ? -k : k);
+    unsigned long long whole = a / 1000;
+    unsigned frac = (unsigned)(a % 1000);
+    if (k < 0)
+        b[n++] = '-';
+    char rev[24];
+    size_t r = 0;
+    do {
+        rev[r++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (r)
+        b[n++] = rev[--r];
+    b[n++] = '.';
+    if (!frac) {
+        b[n++] = '0'; /* jansson's ".0" for a whole number */
+    } else {
+        b[n++] = (char)('0' + frac / 100);
+        if (frac % 100) {
+            b[n++] = (char)('0' + frac / 10 % 10);
+            if (frac % 10)
+                b[n++] = (char)('0' + frac % 10);
+        }
+    }
+    put(out, b, n);
+    return 1;
+}
+
 void ds_json_real_digits(ds_json *w, double v, int digits)
 {
     separate(w);
+    ds_json_put_real(w->out, v, digits);
+}
+
+void ds_json_put_real(ds_buf *out, double v, int digits)
+{
     if (!isfinite(v)) {
-        ds_buf_append(w->out, "null", 4);
+        put(out, "null", 4);
         return;
     }
+    if (write_thousandths(out, v, digits))
+        return;
     char b[40];
     int n = snprintf(b, sizeof b, "%.*g", digits, v);
     char *e = strchr(b, 'e');
@@ -166,13 +257,13 @@ void ds_json_real_digits(ds_json *w, double v, int digits)
         memmove(to, from, strlen(from) + 1);
         n = (int)strlen(b);
     }
-    ds_buf_append(w->out, b, (size_t)n);
+    put(out, b, (size_t)n);
     if (!strpbrk(b, ".e"))
-        ds_buf_append(w->out, ".0", 2);
+        put(out, ".0", 2);
 }
 
 void ds_json_bool(ds_json *w, int v)
 {
     separate(w);
-    ds_buf_append(w->out, v ? "true" : "false", v ? 4 : 5);
+    put(w->out, v ? "true" : "false", v ? 4 : 5);
 }

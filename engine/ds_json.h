@@ -43,4 +43,10 @@ void ds_json_real(ds_json *w, double v);
 void ds_json_real_digits(ds_json *w, double v, int digits);
 void ds_json_bool(ds_json *w, int v);
 
+/* For output of a fixed shape, written around these with ds_buf_append (the
+ * commas, brackets and keys are the caller's): a string, quoted and escaped
+ * as ds_json_stringn writes it, and a real as ds_json_real_digits writes it. */
+void ds_json_put_string(ds_buf *out, const char *s, size_t len);
+void ds_json_put_real(ds_buf *out, double v, int digits);
+
 #endif

@@ -192,7 +192,7 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     if (tok->kind != NLP_TOK_WORD || len < 4)
         return;
     unsigned char ok[MATCH_TOKEN_MAX + 1];
-    nlp_lexicon_suffix_splits(lx, tok->text, len, ok);
+    nlp_lexicon_suffix_splits_from(lx, tok->text, len, 3, ok); /* stems are 3+ letters */
     stem_terms(me, tok->text, len, ok, pre, tt);
     for (size_t i = 0; i < tt->count; i++)
         if (!me->term_weak[tt->term[i]])
@@ -213,7 +213,7 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
     if (slen >= 4) {
         unsigned char sok[MATCH_TOKEN_MAX + 1];
         uint64_t spre[MATCH_TOKEN_MAX + 1];
-        nlp_lexicon_suffix_splits(lx, single, slen, sok);
+        nlp_lexicon_suffix_splits_from(lx, single, slen, 3, sok);
         prefix_hashes(single, slen, spre);
         if (match__dict_get(&me->terms, match__hash_fin(spre[slen], slen), single, slen, &v))
             add_term(tt, v, MATCH_HOW_TYPO);
@@ -272,14 +272,15 @@ static void add_score(match_result *r, size_t intent, double w)
     r->score[intent] += w;
 }
 
-/* 1 when phrase ph matches tokens starting at p. */
-static int phrase_at(const match_engine *me, const match_result *r, const m_phrase *ph, size_t p,
-                     size_t ntok)
+/* 1 when the words of phrase tg after its first (which triggered it at
+ * token p) follow p. */
+static int phrase_rest(const match_engine *me, const match_result *r, const m_trigger *tg, size_t p,
+                       size_t ntok)
 {
-    if (p + ph->word_count > ntok)
+    if (p + tg->word_count > ntok)
         return 0;
-    for (size_t k = 0; k < ph->word_count; k++) {
-        const m_word *w = &me->words[ph->first_word + k];
+    for (size_t k = 1; k < tg->word_count; k++) {
+        const m_word *w = &me->words[tg->first_word + k];
         const tok_terms *tt = &r->toks[p + k];
         int found = 0;
         for (size_t j = 0; j < tt->count && !found; j++)
@@ -359,7 +360,8 @@ static void top_insert(double *best, size_t *n, double v)
     if (pos >= MATCH_MAX_CANDIDATES)
         return;
     size_t last = *n < MATCH_MAX_CANDIDATES ? *n : MATCH_MAX_CANDIDATES - 1;
-    memmove(&best[pos + 1], &best[pos], (last - pos) * sizeof *best);
+    for (size_t k = last; k > pos; k--) /* a few at most: no call */
+        best[k] = best[k - 1];
     best[pos] = v;
     if (*n < MATCH_MAX_CANDIDATES)
         (*n)++;
@@ -375,30 +377,30 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
     const char *s = nlp_text_skeleton(t);
     size_t len = nlp_text_skeleton_len(t);
     size_t n = 0;
-    for (size_t k = 0; k < r->touched_count; k++) {
-        uint32_t in = r->touched[k];
-        if (r->score[in] > 0 && me->pat_off[in] < me->pat_off[in + 1])
-            r->order[n++] = in;
-        /* intents without patterns already have their final score */
-    }
-    sort_by_bound(me, r, n);
-    /* kth: the k-th best final score known so far, over every touched intent */
+    /* best: the MATCH_MAX_CANDIDATES best final scores known so far, over
+     * every touched intent; intents without patterns already have theirs */
     double best[MATCH_MAX_CANDIDATES];
     size_t nbest = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
-        if (r->score[in] > 0 && me->pat_off[in] == me->pat_off[in + 1])
+        if (!(r->score[in] > 0))
+            continue;
+        if (me->pat_off[in] < me->pat_off[in + 1])
+            r->order[n++] = in;
+        else
             top_insert(best, &nbest, r->score[in]);
     }
+    sort_by_bound(me, r, n);
     for (size_t k = 0; k < n; k++) {
         uint32_t in = r->order[k];
         if (!r->exhaustive && nbest == MATCH_MAX_CANDIDATES &&
             r->score[in] + me->pat_max[in] < best[MATCH_MAX_CANDIDATES - 1])
             break;
-        for (uint32_t i = me->pat_off[in]; i < me->pat_off[in + 1]; i++) {
+        if (r->scan.gen != r->gen) /* the first intent whose patterns run */
+            match__scan(me, &r->scan, r->gen, s, len);
+        uint32_t end = match__scan_intent_may_match(me, &r->scan, in) ? me->pat_off[in + 1] : 0;
+        for (uint32_t i = me->pat_off[in]; i < end; i++) {
             const m_pattern *mp = &me->patterns[i];
-            if (r->scan.gen != r->gen) /* the first pattern of the message */
-                match__scan(me, &r->scan, r->gen, s, len);
             if (!match__scan_may_match(me, &r->scan, i))
                 continue; /* some text it needs is not there */
             int rc = mp->jit ? pcre2_jit_match(mp->code, (PCRE2_SPTR)s, len, 0, 0, r->md, me->mctx)
@@ -415,7 +417,6 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
 
 static void rank(const match_engine *me, match_result *r)
 {
-    const kb_base *kb = me->kb;
     double best_normal = 0;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];
@@ -440,8 +441,9 @@ static void rank(const match_engine *me, match_result *r)
             continue;
         size_t last =
             r->cand_count < MATCH_MAX_CANDIDATES ? r->cand_count : MATCH_MAX_CANDIDATES - 1;
-        memmove(&r->cands[pos + 1], &r->cands[pos], (last - pos) * sizeof r->cands[0]);
-        r->cands[pos] = (match_candidate){in, kb_intent_at(kb, in)->id, s};
+        for (size_t m = last; m > pos; m--)
+            r->cands[m] = r->cands[m - 1];
+        r->cands[pos] = (match_candidate){in, me->intent_id[in], s};
         if (r->cand_count < MATCH_MAX_CANDIDATES)
             r->cand_count++;
     }
@@ -490,11 +492,14 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
         const tok_terms *tt = &r->toks[p];
         for (size_t j = 0; j < tt->count; j++) {
             uint32_t term = tt->term[j];
+            int exact = tt->how[j] == MATCH_HOW_EXACT;
             for (uint32_t i = me->trig_off[term]; i < me->trig_off[term + 1]; i++) {
-                const m_phrase *ph = &me->phrases[me->trig[i]];
-                if (r->feature_stamp[ph->feature] == r->gen || !phrase_at(me, r, ph, p, ntok))
+                const m_trigger *tg = &me->trig[i];
+                /* the first word is this term (a token's terms are distinct) */
+                if ((tg->exact && !exact) || r->feature_stamp[tg->feature] == r->gen ||
+                    (tg->word_count > 1 && !phrase_rest(me, r, tg, p, ntok)))
                     continue;
-                fire_feature(me, r, ph->feature, (match_how)tt->how[j], p);
+                fire_feature(me, r, tg->feature, (match_how)tt->how[j], p);
             }
         }
     }

@@ -30,12 +30,24 @@ static size_t pow2_at_least(size_t n)
     return p;
 }
 
-/* Rebuilds slots and bloom with room for `count` entries at half load. */
+static void place(m_dict *d, const m_dict_entry *e)
+{
+    size_t i = e->hash & d->slot_mask;
+    while (d->slots[i].off)
+        i = (i + 1) & d->slot_mask;
+    d->slots[i] = (m_dict_slot){(uint32_t)(e->hash >> 32), e->value, e->off + 1, e->len};
+    size_t word;
+    uint64_t bits = match__dict_bloom(d, e->hash, &word);
+    d->bloom[word] |= bits;
+}
+
+/* Rebuilds slots and bloom for `count` entries and as many again: slots a
+ * quarter to half full, 8 to 16 bloom bits a key. */
 static ds_status rehash(m_dict *d, size_t count)
 {
     size_t nslots = pow2_at_least(count * 2);
-    size_t nbits = pow2_at_least(count * MATCH_DICT_BLOOM_BITS_PER_KEY + 64);
-    uint64_t *slots = ds_calloc(nslots, sizeof *slots);
+    size_t nbits = pow2_at_least(count * 2 * MATCH_DICT_BLOOM_BITS_PER_KEY + 64);
+    m_dict_slot *slots = ds_calloc(nslots, sizeof *slots);
     uint64_t *bloom = ds_calloc(nbits / 64, sizeof *bloom);
     if (!slots || !bloom) {
         ds_free(slots);
@@ -47,17 +59,9 @@ static ds_status rehash(m_dict *d, size_t count)
     d->slots = slots;
     d->slot_mask = nslots - 1;
     d->bloom = bloom;
-    d->bloom_mask = nbits - 1;
-    for (size_t e = 0; e < d->count; e++) {
-        uint64_t h = d->entries[e].hash;
-        size_t i = h & d->slot_mask;
-        while (d->slots[i])
-            i = (i + 1) & d->slot_mask;
-        d->slots[i] = match__dict_slot(h, e);
-        unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
-        d->bloom[b1 / 64] |= 1ULL << (b1 % 64);
-        d->bloom[b2 / 64] |= 1ULL << (b2 % 64);
-    }
+    d->bloom_mask = nbits / 64 - 1;
+    for (size_t e = 0; e < d->count; e++)
+        place(d, &d->entries[e]);
     return DS_OK;
 }
 
@@ -91,13 +95,7 @@ ds_status match__dict_add(m_dict *d, const char *key, size_t len, uint32_t value
     d->keys_len += len + 1;
     d->count++;
     if (!d->slots || d->count * 2 > d->slot_mask + 1)
-        return rehash(d, d->count * 2);
-    size_t i = h & d->slot_mask;
-    while (d->slots[i])
-        i = (i + 1) & d->slot_mask;
-    d->slots[i] = match__dict_slot(h, d->count - 1);
-    unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
-    d->bloom[b1 / 64] |= 1ULL << (b1 % 64);
-    d->bloom[b2 / 64] |= 1ULL << (b2 % 64);
+        return rehash(d, d->count);
+    place(d, &d->entries[d->count - 1]);
     return DS_OK;
 }

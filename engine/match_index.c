@@ -289,8 +289,10 @@ static void build_triggers(builder *b)
     for (size_t t = 0; t < me->term_count; t++)
         me->trig_off[t + 1] += me->trig_off[t];
     for (size_t p = 0; p < me->phrase_count; p++) {
-        uint32_t t = me->words[me->phrases[p].first_word].term;
-        me->trig[me->trig_off[t] + fill[t]++] = (uint32_t)p;
+        const m_phrase *ph = &me->phrases[p];
+        const m_word *w = &me->words[ph->first_word];
+        me->trig[me->trig_off[w->term] + fill[w->term]++] =
+            (m_trigger){ph->feature, ph->first_word, ph->word_count, w->exact};
     }
     ds_free(fill);
 }
@@ -341,6 +343,16 @@ static ds_status build_patterns(match_engine *me, ds_error *err)
     }
     me->pat_off[me->intent_count] = (uint32_t)n;
     ds_map_free(pb.ids);
+    me->pat_intent = ds_calloc(n + 1, sizeof *me->pat_intent);
+    me->pat_free = ds_calloc(me->intent_count + 1, 1);
+    if (!me->pat_intent || !me->pat_free)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < me->intent_count; i++)
+        for (uint32_t k = me->pat_off[i]; k < me->pat_off[i + 1]; k++) {
+            me->pat_intent[k] = (uint32_t)i;
+            if (!me->patterns[k].clause_count)
+                me->pat_free[i] = 1;
+        }
     if (pb.oom || match__prefilter_index(me) != DS_OK)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     return DS_OK;
@@ -358,10 +370,13 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
     me->intent_count = kb_intent_count(kb);
     me->fallback_index = kb_intent_find(kb, "fallback");
     me->low_priority = ds_calloc(me->intent_count + 1, 1);
-    if (!me->low_priority)
+    me->intent_id = ds_calloc(me->intent_count + 1, sizeof *me->intent_id);
+    if (!me->low_priority || !me->intent_id)
         b.oom = 1;
-    for (size_t i = 0; i < me->intent_count && me->low_priority; i++)
+    for (size_t i = 0; i < me->intent_count && !b.oom; i++) {
         me->low_priority[i] = (uint8_t)kb_intent_at(kb, i)->low_priority;
+        me->intent_id[i] = kb_intent_at(kb, i)->id;
+    }
     match__dict_init(&me->terms);
     match__dict_init(&me->stems);
     match__dict_init(&me->dels);
@@ -412,6 +427,7 @@ void match_engine_free(match_engine *me)
     if (!me)
         return;
     ds_free(me->low_priority);
+    ds_free(me->intent_id);
     match__dict_cleanup(&me->terms);
     match__dict_cleanup(&me->stems);
     match__dict_cleanup(&me->dels);
@@ -432,14 +448,16 @@ void match_engine_free(match_engine *me)
     ds_free(me->clause_pattern);
     ds_free(me->lits);
     ds_free(me->lit_text);
-    ds_free(me->lit_clause_off);
-    ds_free(me->lit_clauses);
+    ds_free(me->lit_ref_off);
+    ds_free(me->lit_refs);
     ds_free(me->tri_off);
     ds_free(me->tri);
     ds_free(me->duo_off);
     ds_free(me->duo);
     ds_free(me->pat_off);
     ds_free(me->pat_max);
+    ds_free(me->pat_intent);
+    ds_free(me->pat_free);
     pcre2_match_context_free(me->mctx);
     ds_free(me);
 }

@@ -59,12 +59,21 @@ typedef struct m_dict_entry {
     uint32_t value;
 } m_dict_entry;
 
+/* A slot holds what a lookup needs, so that a found key costs the slot and
+ * the key's text, not an entry between them. */
+typedef struct m_dict_slot {
+    uint32_t tag; /* the hash's top half */
+    uint32_t value;
+    uint32_t off; /* the key at keys + off - 1; 0: an empty slot */
+    uint32_t len;
+} m_dict_slot;
+
 typedef struct m_dict {
     uint64_t *bloom;
-    size_t bloom_mask; /* bits - 1 */
-    uint64_t *slots;   /* 0 empty, else the hash's top half << 32 | entry + 1 */
+    size_t bloom_mask; /* words - 1 */
+    m_dict_slot *slots;
     size_t slot_mask;
-    m_dict_entry *entries;
+    m_dict_entry *entries; /* every key, in the order added (to rebuild slots) */
     size_t count, entry_cap;
     char *keys;
     size_t keys_len, keys_cap;
@@ -75,19 +84,40 @@ void match__dict_cleanup(m_dict *d);
 /* Adds key -> value unless the key is there already (the first keeps it). */
 ds_status match__dict_add(m_dict *d, const char *key, size_t len, uint32_t value);
 
-static inline uint64_t match__dict_slot(uint64_t h, size_t entry)
+/* The bloom word of hash h and the two bits of it that h sets: both bits in
+ * one word, so that a lookup costs one cache line, not two. */
+static inline uint64_t match__dict_bloom(const m_dict *d, uint64_t h, size_t *word)
 {
-    return (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(entry + 1);
+    uint64_t x = h * 0xD6E8FEB86659FD93ULL;
+    *word = (size_t)(x >> 40) & d->bloom_mask;
+    return 1ULL << (x >> 16 & 63) | 1ULL << (x >> 24 & 63);
 }
 
-static inline unsigned match__dict_bit1(const m_dict *d, uint64_t h)
+/* 1 when x[0..n) equals y[0..n): keys are short, and a call to memcmp cost
+ * more than the comparison. */
+static inline int match__same(const char *x, const char *y, size_t n)
 {
-    return (unsigned)(((h * 0xD6E8FEB86659FD93ULL) >> 40) & d->bloom_mask);
-}
-
-static inline unsigned match__dict_bit2(const m_dict *d, uint64_t h)
-{
-    return (unsigned)(((h * 0xD6E8FEB86659FD93ULL) >> 16) & d->bloom_mask);
+    uint64_t u, v;
+    if (n >= 8) { /* eight bytes at a time, the last eight overlapping */
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&u, x + i, 8);
+            memcpy(&v, y + i, 8);
+            if (u != v)
+                return 0;
+        }
+        memcpy(&u, x + n - 8, 8);
+        memcpy(&v, y + n - 8, 8);
+        return u == v;
+    }
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, x, 4);
+        memcpy(&b, y, 4);
+        memcpy(&c, x + n - 4, 4);
+        memcpy(&d, y + n - 4, 4);
+        return a == b && c == d;
+    }
+    return !n || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
 }
 
 /* The value of the key a[0..alen) followed by b[0..blen), whose hash is h
@@ -98,21 +128,20 @@ static inline int match__dict_get2(const m_dict *d, uint64_t h, const char *a, s
 {
     if (!d->slots)
         return 0;
-    unsigned b1 = match__dict_bit1(d, h), b2 = match__dict_bit2(d, h);
-    if (!((d->bloom[b1 / 64] >> (b1 % 64)) & (d->bloom[b2 / 64] >> (b2 % 64)) & 1))
+    size_t word;
+    uint64_t bits = match__dict_bloom(d, h, &word);
+    if ((d->bloom[word] & bits) != bits)
         return 0;
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = h & d->slot_mask;; i = (i + 1) & d->slot_mask) {
-        uint64_t s = d->slots[i];
-        if (!s)
+        const m_dict_slot *sl = &d->slots[i];
+        if (!sl->off)
             return 0;
-        if ((uint32_t)(s >> 32) != tag)
+        if (sl->tag != tag || sl->len != alen + blen)
             continue;
-        const m_dict_entry *e = &d->entries[(uint32_t)s - 1];
-        const char *k = d->keys + e->off;
-        if (e->hash == h && e->len == alen + blen && memcmp(k, a, alen) == 0 &&
-            memcmp(k + alen, b, blen) == 0) {
-            *value = e->value;
+        const char *k = d->keys + sl->off - 1;
+        if (match__same(k, a, alen) && match__same(k + alen, b, blen)) {
+            *value = sl->value;
             return 1;
         }
     }
@@ -134,6 +163,15 @@ typedef struct m_phrase {
     uint32_t first_word; /* index into words */
     uint32_t word_count;
 } m_phrase;
+
+/* A phrase as its first word's term triggers it: what the hot loop needs
+ * without a look at the phrase and its words (most phrases are one word). */
+typedef struct m_trigger {
+    uint32_t feature;
+    uint32_t first_word; /* the phrase's words[first_word .. first_word + word_count) */
+    uint32_t word_count;
+    uint32_t exact; /* the first word only matches exactly */
+} m_trigger;
 
 /* m_posting.keyword for evidence learned from example utterances */
 #define MATCH_KEYWORD_EXAMPLE UINT32_MAX
@@ -174,11 +212,10 @@ typedef struct m_lit {
 } m_lit;
 
 /* A literal in the index: its first eight bytes (fewer, zero-padded, if
- * shorter) and which of them count, compared with eight bytes of the
- * message at once. */
+ * shorter), compared with eight bytes of the message at once under
+ * head_mask[min(len, 8)]; 16 bytes, four to a cache line. */
 typedef struct m_probe {
     uint64_t head;
-    uint64_t mask;
     uint32_t lit;
     uint32_t len;
 } m_probe;
@@ -207,12 +244,23 @@ ds_status match__prefilter_index(match_engine *me);
 /* Which patterns a message can match, found by one scan of its skeleton for
  * every literal at once: a pattern can match when each of its clauses has
  * a literal in the message. Per match_result; stamps say "this message". */
+/* A pattern in one scan: which of its clauses hold, when stamp is the
+ * message's, and (copied from the engine, so that a found literal reads one
+ * place per pattern it serves) its intent and the mask of all its clauses. */
+typedef struct m_pat_state {
+    uint32_t stamp;
+    uint32_t intent;
+    uint8_t held; /* bit k: clause k of the pattern holds */
+    uint8_t full; /* every clause's bit; 0 for a pattern without clauses */
+} m_pat_state;
+
 typedef struct m_scan {
-    uint32_t gen; /* the message scanned, 0 for none */
-    uint32_t *lit_stamp;
-    uint32_t *clause_stamp;
-    uint32_t *pat_stamp;
-    uint8_t *pat_held; /* clauses of the pattern that hold, when pat_stamp is current */
+    uint32_t gen;     /* the message scanned, 0 for none */
+    m_pat_state *pat; /* per pattern */
+    /* intent -> gen when all the clauses of one of its patterns hold: an
+     * intent with neither such a pattern nor one without clauses (pat_free)
+     * has none to try, and its patterns are not looked at one by one */
+    uint32_t *intent_ready;
 } m_scan;
 
 ds_status match__scan_init(m_scan *sc, const match_engine *me);
@@ -229,16 +277,17 @@ struct match_engine {
     const kb_base *kb;
     size_t intent_count;
     int fallback_index;
-    uint8_t *low_priority; /* per intent, copied from the kb for the hot path */
-    m_dict terms;          /* word -> term id */
-    m_dict stems;          /* word of 3+ letters (and softened form) -> term id */
-    m_dict dels;           /* each one-letter deletion of a 5+ letter word -> term id */
+    uint8_t *low_priority;  /* per intent, copied from the kb for the hot path */
+    const char **intent_id; /* per intent, borrowed from the kb, likewise */
+    m_dict terms;           /* word -> term id */
+    m_dict stems;           /* word of 3+ letters (and softened form) -> term id */
+    m_dict dels;            /* each one-letter deletion of a 5+ letter word -> term id */
     uint64_t poly_pow[MATCH_DICT_KEY_MAX + 1]; /* MATCH_POLY^k */
     size_t term_count;
     uint8_t *term_weak; /* 1: the term only comes from example stems */
     size_t term_weak_cap;
     uint32_t *trig_off; /* term -> phrases starting with it: trig[trig_off[t]..trig_off[t+1]) */
-    uint32_t *trig;
+    m_trigger *trig;
     m_phrase *phrases;
     size_t phrase_count;
     m_word *words;
@@ -246,8 +295,10 @@ struct match_engine {
     size_t feature_count;
     uint32_t *post_off; /* feature -> posts[post_off[f]..post_off[f+1]) */
     m_posting *posts;
-    uint32_t *pat_off; /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
-    double *pat_max;   /* intent -> the most its patterns can add */
+    uint32_t *pat_off;    /* intent -> patterns[pat_off[i]..pat_off[i+1]) */
+    double *pat_max;      /* intent -> the most its patterns can add */
+    uint32_t *pat_intent; /* pattern -> its intent */
+    uint8_t *pat_free;    /* intent -> 1 when one of its patterns has no clause */
     m_pattern *patterns;
     m_clause *clauses; /* the patterns' prefilter: see m_pattern */
     size_t clause_count;
@@ -257,12 +308,15 @@ struct match_engine {
     m_lit *lits;              /* distinct literals of all clauses */
     size_t lit_count;
     char *lit_text;
-    uint32_t *lit_clause_off; /* literal -> lit_clauses[off[l]..off[l+1]): clauses naming it */
-    uint32_t *lit_clauses;
+    /* literal -> lit_refs[lit_ref_off[l]..lit_ref_off[l+1]): the clauses
+     * naming it, each as its pattern << 2 | its index in the pattern */
+    uint32_t *lit_ref_off;
+    uint32_t *lit_refs;
     uint32_t *tri_off; /* bucket -> tri[tri_off[b]..tri_off[b+1]): literals of 3+ bytes */
     m_probe *tri;
     uint32_t *duo_off; /* bucket -> duo[...]: two-byte literals */
     m_probe *duo;
+    uint64_t head_mask[9]; /* the first k bytes of eight, as a mask */
     /* the buckets with literals, as bits: most positions of a message start
      * no literal, and a bit test in 512 bytes beats a look at the offsets */
     uint64_t tri_used[MATCH_LIT_BUCKETS / 64];
@@ -271,10 +325,18 @@ struct match_engine {
     ds_map *taught; /* skeleton of a taught message -> intent + 1 (kb "taught") */
 };
 
+/* 0 when no pattern of intent `in` can match the message last scanned. */
+static inline int match__scan_intent_may_match(const match_engine *me, const m_scan *sc,
+                                               uint32_t in)
+{
+    return me->pat_free[in] || sc->intent_ready[in] == sc->gen;
+}
+
 static inline int match__scan_may_match(const match_engine *me, const m_scan *sc, uint32_t p)
 {
-    uint32_t need = me->patterns[p].clause_count;
-    return need == 0 || (sc->pat_stamp[p] == sc->gen && sc->pat_held[p] == need);
+    const m_pat_state *ps = &sc->pat[p];
+    (void)me;
+    return ps->full == 0 || (ps->stamp == sc->gen && ps->held == ps->full);
 }
 
 #endif

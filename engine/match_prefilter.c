@@ -291,11 +291,7 @@ static ds_status probes(const match_engine *me, const uint32_t *ids, size_t n, m
         return DS_ENOMEM;
     for (size_t k = 0; k < n; k++) {
         const m_lit *lit = &me->lits[ids[k]];
-        size_t h = lit->len < 8 ? lit->len : 8;
-        unsigned char ones[8];
-        memset(ones, 0xFF, sizeof ones);
-        memcpy(&p[k].head, me->lit_text + lit->off, h);
-        memcpy(&p[k].mask, ones, h);
+        memcpy(&p[k].head, me->lit_text + lit->off, lit->len < 8 ? lit->len : 8);
         p[k].lit = ids[k];
         p[k].len = lit->len;
     }
@@ -305,18 +301,26 @@ static ds_status probes(const match_engine *me, const uint32_t *ids, size_t n, m
 
 ds_status match__prefilter_index(match_engine *me)
 {
+    for (size_t k = 0; k <= 8; k++) { /* bytes, whatever the machine's order */
+        unsigned char ones[8] = {0};
+        memset(ones, 0xFF, k);
+        memcpy(&me->head_mask[k], ones, 8);
+    }
     size_t n = me->clause_lit_count, nl = me->lit_count;
     uint32_t *key = ds_calloc(n + nl + 1, sizeof *key);
     uint32_t *value = ds_calloc(n + nl + 1, sizeof *value);
     ds_status st = key && value ? DS_OK : DS_ENOMEM;
-    /* literal -> the clauses that name it (a literal is named once a clause) */
-    for (size_t c = 0, k = 0; st == DS_OK && c < me->clause_count; c++)
+    /* literal -> the clauses that name it, as pattern << 2 | clause */
+    for (size_t c = 0, k = 0; st == DS_OK && c < me->clause_count; c++) {
+        uint32_t p = me->clause_pattern[c];
+        uint32_t ref = p << 2 | (uint32_t)(c - me->patterns[p].clause_first);
         for (uint32_t a = 0; a < me->clauses[c].lit_count; a++, k++) {
             key[k] = me->clause_lits[me->clauses[c].lit_first + a];
-            value[k] = (uint32_t)c;
+            value[k] = ref;
         }
+    }
     if (st == DS_OK)
-        st = csr(nl, key, value, n, &me->lit_clause_off, &me->lit_clauses);
+        st = csr(nl, key, value, n, &me->lit_ref_off, &me->lit_refs);
     /* bucket -> literals, by the first three bytes or the only two */
     size_t ntri = 0, nduo = 0;
     for (size_t l = 0; st == DS_OK && l < nl; l++) {
@@ -355,51 +359,52 @@ ds_status match__scan_init(m_scan *sc, const match_engine *me)
 {
     size_t npat = me->pat_off[me->intent_count];
     memset(sc, 0, sizeof *sc);
-    sc->lit_stamp = ds_calloc(me->lit_count + 1, sizeof *sc->lit_stamp);
-    sc->clause_stamp = ds_calloc(me->clause_count + 1, sizeof *sc->clause_stamp);
-    sc->pat_stamp = ds_calloc(npat + 1, sizeof *sc->pat_stamp);
-    sc->pat_held = ds_calloc(npat + 1, 1);
-    if (!sc->lit_stamp || !sc->clause_stamp || !sc->pat_stamp || !sc->pat_held) {
+    sc->pat = ds_calloc(npat + 1, sizeof *sc->pat);
+    sc->intent_ready = ds_calloc(me->intent_count + 1, sizeof *sc->intent_ready);
+    if (!sc->pat || !sc->intent_ready) {
         match__scan_cleanup(sc);
         return DS_ENOMEM;
+    }
+    for (size_t p = 0; p < npat; p++) {
+        sc->pat[p].intent = me->pat_intent[p];
+        sc->pat[p].full = (uint8_t)((1u << me->patterns[p].clause_count) - 1);
     }
     return DS_OK;
 }
 
 void match__scan_cleanup(m_scan *sc)
 {
-    ds_free(sc->lit_stamp);
-    ds_free(sc->clause_stamp);
-    ds_free(sc->pat_stamp);
-    ds_free(sc->pat_held);
+    ds_free(sc->pat);
+    ds_free(sc->intent_ready);
     memset(sc, 0, sizeof *sc);
 }
 
 void match__scan_reset(m_scan *sc, const match_engine *me)
 {
-    memset(sc->lit_stamp, 0, (me->lit_count + 1) * sizeof *sc->lit_stamp);
-    memset(sc->clause_stamp, 0, (me->clause_count + 1) * sizeof *sc->clause_stamp);
-    memset(sc->pat_stamp, 0, (me->pat_off[me->intent_count] + 1) * sizeof *sc->pat_stamp);
+    for (size_t p = 0; p < me->pat_off[me->intent_count]; p++)
+        sc->pat[p].stamp = 0;
+    memset(sc->intent_ready, 0, (me->intent_count + 1) * sizeof *sc->intent_ready);
     sc->gen = 0;
 }
 
-/* Literal l is in the message: its clauses hold, their patterns come closer. */
+/* A clause's index in its pattern takes two bits of a reference. */
+_Static_assert(MATCH_CLAUSE_MAX <= 4, "lit_refs keep a clause's index in two bits");
+
+/* Literal l is in the message: its clauses hold, their patterns come closer,
+ * an intent whose pattern has all its clauses becomes ready. Found twice,
+ * nothing changes. */
 static void found(const match_engine *me, m_scan *sc, uint32_t l)
 {
-    if (sc->lit_stamp[l] == sc->gen)
-        return;
-    sc->lit_stamp[l] = sc->gen;
-    for (uint32_t i = me->lit_clause_off[l]; i < me->lit_clause_off[l + 1]; i++) {
-        uint32_t c = me->lit_clauses[i];
-        if (sc->clause_stamp[c] == sc->gen)
-            continue;
-        sc->clause_stamp[c] = sc->gen;
-        uint32_t p = me->clause_pattern[c];
-        if (sc->pat_stamp[p] != sc->gen) {
-            sc->pat_stamp[p] = sc->gen;
-            sc->pat_held[p] = 0;
+    for (uint32_t i = me->lit_ref_off[l]; i < me->lit_ref_off[l + 1]; i++) {
+        uint32_t ref = me->lit_refs[i];
+        m_pat_state *ps = &sc->pat[ref >> 2];
+        if (ps->stamp != sc->gen) {
+            ps->stamp = sc->gen;
+            ps->held = 0;
         }
-        sc->pat_held[p]++;
+        ps->held |= (uint8_t)(1u << (ref & 3));
+        if (ps->held == ps->full)
+            sc->intent_ready[ps->intent] = sc->gen;
     }
 }
 
@@ -425,7 +430,7 @@ void match__scan(const match_engine *me, m_scan *sc, uint32_t gen, const char *s
         unsigned b = match__lit_bucket(u[i], u[i + 1], 0);
         if (me->duo_used[b / 64] >> (b % 64) & 1)
             for (uint32_t k = me->duo_off[b]; k < me->duo_off[b + 1]; k++)
-                if ((w & me->duo[k].mask) == me->duo[k].head)
+                if ((w & me->head_mask[2]) == me->duo[k].head)
                     found(me, sc, me->duo[k].lit);
         if (i + 2 >= len)
             continue;
@@ -434,7 +439,7 @@ void match__scan(const match_engine *me, m_scan *sc, uint32_t gen, const char *s
             continue;
         for (uint32_t k = me->tri_off[b]; k < me->tri_off[b + 1]; k++) {
             const m_probe *pr = &me->tri[k];
-            if ((w & pr->mask) != pr->head)
+            if ((w & me->head_mask[pr->len < 8 ? pr->len : 8]) != pr->head)
                 continue;
             if (pr->len <= 8 ||
                 (pr->len <= len - i &&

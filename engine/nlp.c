@@ -16,10 +16,7 @@
 
 static uint64_t bloom_hash(const char *s, size_t len)
 {
-    uint64_t h = 0xCBF29CE484222325ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001B3ULL;
-    return h * 0x9E3779B97F4A7C15ULL;
+    return nlp__hash(s, len) * 0x9E3779B97F4A7C15ULL;
 }
 
 static void bloom_add(uint64_t *bloom, const char *s, size_t len)
@@ -62,6 +59,7 @@ void nlp_lexicon_free(nlp_lexicon *lx)
     ds_map_free(lx->words);
     ds_free(lx->dict_blob);
     ds_free(lx->dict_table);
+    ds_free(lx->dict_bloom);
     ds_free(lx->trie);
     ds_free(lx->trie_final);
     for (size_t i = 0; i < lx->expansion_count; i++)
@@ -212,11 +210,17 @@ ds_status nlp_lexicon_add_suffix(nlp_lexicon *lx, const char *suffix, ds_error *
 
 void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len, unsigned char *ok)
 {
+    nlp_lexicon_suffix_splits_from(lx, s, len, 0, ok);
+}
+
+void nlp_lexicon_suffix_splits_from(const nlp_lexicon *lx, const char *s, size_t len, size_t from,
+                                    unsigned char *ok)
+{
     memset(ok, 0, len + 1);
     ok[len] = 1;
     if (!lx || !lx->trie_count)
         return;
-    for (size_t i = len; i-- > 0;) {
+    for (size_t i = len; i-- > from;) {
         int32_t node = 0;
         for (size_t j = i; j < len; j++) {
             unsigned c = (unsigned char)s[j] - 'a';
@@ -324,16 +328,23 @@ static int turkish_letter(int32_t cp)
     }
 }
 
-static int is_letter(int32_t cp)
+static int is_letter_wide(int32_t cp)
 {
-    if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
     return turkish_letter(cp) || is_letter_cat(utf8proc_category(cp));
 }
 
-static int is_digit(int32_t cp)
+/* Every loop of the normaliser asks this of each code point: ASCII in two
+ * instructions, the rest through the tables. */
+static inline int is_letter(int32_t cp)
 {
-    return cp >= '0' && cp <= '9';
+    if (cp < 0x80)
+        return (uint32_t)((cp | 0x20) - 'a') < 26;
+    return is_letter_wide(cp);
+}
+
+static inline int is_digit(int32_t cp)
+{
+    return (uint32_t)(cp - '0') < 10;
 }
 
 /* Punctuation kept inside a chunk for e-mails, numbers and apostrophes. */
@@ -368,6 +379,14 @@ static ds_status decode(nlp_text *t, const uint8_t *in, size_t len, size_t *coun
     while (pos < len) {
         int32_t cp;
         utf8proc_ssize_t k;
+        uint64_t eight;
+        if (pos + 8 <= limit && (memcpy(&eight, in + pos, 8), !(eight & 0x8080808080808080ULL))) {
+            for (size_t j = 0; j < 8; j++) /* eight ASCII bytes, all kept */
+                t->cps[n + j] = in[pos + j];
+            n += 8;
+            pos += 8;
+            continue;
+        }
         if (in[pos] < 0x80) {
             cp = in[pos];
             k = 1;
@@ -427,18 +446,27 @@ static int32_t turkish_lower(int32_t cp)
     return utf8proc_tolower(cp);
 }
 
-/* Writes the folded code points of src to dst: lower case, separators as ' ',
+/* Folds one code point onto dst[0..*w): lower case, separators as ' ',
  * kept punctuation as itself, letters repeated 3+ times squeezed to one.
- * Currency symbols become words so "500₺" reads as "500 tl". */
-static size_t fold(const int32_t *src, size_t n, int32_t *dst)
+ * Currency symbols become words so "500₺" reads as "500 tl" (at most 7
+ * code points for one). *has_at says whether an '@' was kept (else no
+ * chunk can be an e-mail address). */
+static inline void fold_cp(int32_t cp, int32_t *dst, size_t *wp, int32_t *squeezing, int *has_at)
 {
-    size_t w = 0;
-    int32_t squeezing = -1;
-    for (size_t i = 0; i < n; i++) {
-        int32_t cp = src[i];
+    size_t w = *wp;
+    int32_t out;
+    int letter;
+    if (cp < 0x80 && cp != '$') { /* most of what shoppers type */
+        letter = (uint32_t)((cp | 0x20) - 'a') < 26;
+        if (letter)
+            out = cp >= 'a' ? cp : cp == 'I' ? CP_DOTLESS_I : cp + 32;
+        else
+            out = is_digit(cp) || is_kept_punct(cp) ? cp : ' ';
+        *has_at |= cp == '@';
+    } else {
         const char *word = NULL;
         if (cp == CP_COMBINING_DOT)
-            continue; /* "i̇" from a foreign lower-casing: the dot is already there */
+            return; /* "i̇" from a foreign lower-casing: the dot is already there */
         if (cp == 0x20BA)
             word = "tl";
         else if (cp == '$')
@@ -446,16 +474,15 @@ static size_t fold(const int32_t *src, size_t n, int32_t *dst)
         else if (cp == 0x20AC)
             word = "euro";
         if (word) {
-            /* at most 7 code points for one: dst has room for 8 per input */
             dst[w++] = ' ';
             for (const char *p = word; *p; p++)
                 dst[w++] = *p;
             dst[w++] = ' ';
-            squeezing = -1;
-            continue;
+            *squeezing = -1;
+            *wp = w;
+            return;
         }
         int32_t lc = turkish_lower(cp);
-        int32_t out;
         if (is_digit(lc))
             out = lc;
         else if (lc < 0x80)
@@ -465,22 +492,84 @@ static size_t fold(const int32_t *src, size_t n, int32_t *dst)
         else if (is_letter(lc))
             out = lc;
         else if (is_mark_cat(utf8proc_category(lc)))
-            continue; /* a mark NFC could not compose: drop it */
+            return; /* a mark NFC could not compose: drop it */
         else
             out = ' ';
-        if (out == ' ' && w > 0 && dst[w - 1] == ' ')
-            continue;
-        if (out == squeezing)
-            continue;
-        squeezing = -1;
-        if (is_letter(out) && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
-            w--; /* third in a row: keep one */
-            squeezing = out;
-            continue;
-        }
-        dst[w++] = out;
+        letter = is_letter(out);
+        *has_at |= out == '@';
     }
+    if (out == ' ' && w > 0 && dst[w - 1] == ' ')
+        return;
+    if (out == *squeezing)
+        return;
+    *squeezing = -1;
+    if (letter && w >= 2 && dst[w - 1] == out && dst[w - 2] == out) {
+        *wp = w - 1; /* third in a row: keep one */
+        *squeezing = out;
+        return;
+    }
+    dst[w++] = out;
+    *wp = w;
+}
+
+/* Writes the folded code points of src to dst (room for 8 per code point). */
+static size_t fold(const int32_t *src, size_t n, int32_t *dst, int *has_at)
+{
+    size_t w = 0;
+    int32_t squeezing = -1;
+    *has_at = 0;
+    for (size_t i = 0; i < n; i++)
+        fold_cp(src[i], dst, &w, &squeezing, has_at);
     return w;
+}
+
+/* decode and fold in one pass, for what needs no NFC (almost everything):
+ * the folded code points at t->cps[0..*count). *compose_first is set, and
+ * nothing kept, when a mark asks for NFC first (the caller then decodes,
+ * composes and folds apart). Returns the decoding error, if any. */
+static ds_status decode_fold(nlp_text *t, const uint8_t *in, size_t len, size_t *count, int *has_at,
+                             int *compose_first, ds_error *err)
+{
+    *compose_first = 0;
+    size_t pos = 0, limit = len, w = 0;
+    int32_t squeezing = -1;
+    if (limit > NLP_MAX_INPUT_LEN)
+        limit = NLP_MAX_INPUT_LEN;
+    if (!ensure_cps(t, limit * 8 + 8))
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    int32_t *f = t->cps;
+    *has_at = 0;
+    while (pos < len) {
+        int32_t cp;
+        utf8proc_ssize_t k;
+        if (in[pos] < 0x80) {
+            cp = in[pos];
+            k = 1;
+        } else if (in[pos] >= 0xC2 && in[pos] <= 0xDF && pos + 1 < len &&
+                   (in[pos + 1] & 0xC0) == 0x80) { /* two bytes: all of Turkish */
+            cp = (in[pos] & 0x1F) << 6 | (in[pos + 1] & 0x3F);
+            k = 2;
+            if (!turkish_letter(cp) && is_mark_cat(utf8proc_category(cp))) {
+                *compose_first = 1;
+                return DS_OK;
+            }
+        } else {
+            k = utf8proc_iterate(in + pos, (utf8proc_ssize_t)(len - pos), &cp);
+            if (k < 0)
+                return ds_fail(err, DS_EINPUT, "invalid UTF-8 at byte %zu", pos);
+            if (cp == CP_COMBINING_DOT || is_mark_cat(utf8proc_category(cp))) {
+                *compose_first = 1;
+                return DS_OK;
+            }
+        }
+        if (pos + (size_t)k <= limit)
+            fold_cp(cp, f, &w, &squeezing, has_at);
+        else
+            t->truncated = 1;
+        pos += (size_t)k;
+    }
+    *count = w;
+    return DS_OK;
 }
 
 /* ASCII skeleton letter of a folded letter, or 0 when it has none. */
@@ -508,32 +597,41 @@ static char skeleton_char(int32_t cp)
     return 0;
 }
 
+/* memcpy of the few bytes of a word without the call (its dispatch on the
+ * length cost more than the copy); d and s do not overlap. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, s + i, 8);
+            memcpy(d + i, &x, 8);
+        }
+        memcpy(&x, s + n - 8, 8);
+        memcpy(d + n - 8, &x, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 /* ds_buf_append without the call, for the few bytes at a time the hot path
  * adds; the buffer grows (rarely) through ds_buf_append. */
 static void buf_add(ds_buf *b, const char *s, size_t n)
 {
     if (!b->failed && b->len + n + 1 <= b->cap) {
-        memcpy(b->data + b->len, s, n);
+        copy_short(b->data + b->len, s, n);
         b->len += n;
         b->data[b->len] = '\0';
     } else {
         ds_buf_append(b, s, n);
-    }
-}
-
-static void put_cp(ds_buf *b, int32_t cp)
-{
-    char u[4];
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        buf_add(b, u, 1);
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        buf_add(b, u, 2);
-    } else {
-        utf8proc_ssize_t k = utf8proc_encode_char(cp, (utf8proc_uint8_t *)u);
-        buf_add(b, u, (size_t)k);
     }
 }
 
@@ -546,11 +644,27 @@ static void add_token(nlp_text *t, const char *s, size_t len, nlp_token_kind kin
     t->toks[i].len = len;
     t->toks[i].kind = kind;
     t->toks[i].expanded = expanded;
-    buf_add(&t->tokbuf, s, len);
-    buf_add(&t->tokbuf, "", 1);
-    if (t->skeleton.len)
-        buf_add(&t->skeleton, " ", 1);
-    buf_add(&t->skeleton, s, len);
+    ds_buf *tb = &t->tokbuf, *sk = &t->skeleton;
+    if (!tb->failed && tb->len + len + 2 <= tb->cap) { /* the text and its NUL, counted */
+        copy_short(tb->data + tb->len, s, len);
+        tb->data[tb->len + len] = '\0';
+        tb->len += len + 1;
+        tb->data[tb->len] = '\0';
+    } else {
+        buf_add(tb, s, len);
+        buf_add(tb, "", 1);
+    }
+    size_t sp = sk->len > 0;
+    if (!sk->failed && sk->len + sp + len + 1 <= sk->cap) { /* a space before all but the first */
+        sk->data[sk->len] = ' ';
+        copy_short(sk->data + sk->len + sp, s, len);
+        sk->len += sp + len;
+        sk->data[sk->len] = '\0';
+    } else {
+        if (sp)
+            buf_add(sk, " ", 1);
+        buf_add(sk, s, len);
+    }
 }
 
 /* Length of the word before a question particle typed onto it ("varmı",
@@ -733,7 +847,7 @@ static void add_piece(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, si
 
 /* Splits one space-free chunk into tokens. */
 static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a,
-                           size_t b)
+                           size_t b, int has_at)
 {
     while (a < b && !is_letter(cps[a]) && !is_digit(cps[a]) && cps[a] != '+')
         a++;
@@ -741,10 +855,7 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
         b--;
     if (a >= b)
         return;
-    int at = 0;
-    for (size_t i = a; i < b && !at; i++)
-        at = cps[i] == '@';
-    if (at && is_email(cps, a, b)) {
+    if (has_at && is_email(cps, a, b)) {
         char buf[NLP_MAX_TOKEN_LEN * 2 + 8];
         size_t n = 0;
         for (size_t i = a; i < b && n + 1 < sizeof buf; i++)
@@ -784,27 +895,83 @@ static void tokenise_chunk(nlp_text *t, const nlp_lexicon *lx, const int32_t *cp
 
 /* Appends the display form of one chunk to t->folded: letters, digits, and
  * whole e-mail addresses; other punctuation separates words. */
-static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b)
+static void append_folded(nlp_text *t, const int32_t *cps, size_t a, size_t b, int has_at)
 {
-    int email = 0;
-    for (size_t i = a; i < b && !email; i++)
-        email = cps[i] == '@';
-    email = email && is_email(cps, a, b);
-    int need_space = t->folded.len > 0;
+    int email = has_at && is_email(cps, a, b);
+    /* gathered here and added in one go: a call per code point was most of it */
+    char out[256];
+    size_t n = 0;
+    int any = t->folded.len > 0; /* t->folded has something, with out[0..n) */
+    int need_space = any;
     for (size_t k = a; k < b; k++) {
         int32_t cp = cps[k];
         int keep = email || is_letter(cp) || is_digit(cp) ||
                    ((cp == '.' || cp == ',') && k > a && k + 1 < b && is_digit(cps[k - 1]) &&
                     is_digit(cps[k + 1]));
         if (!keep) {
-            need_space = t->folded.len > 0;
+            need_space = any;
             continue;
         }
+        if (n + 5 > sizeof out) {
+            buf_add(&t->folded, out, n);
+            n = 0;
+        }
         if (need_space)
-            buf_add(&t->folded, " ", 1);
+            out[n++] = ' ';
         need_space = 0;
-        put_cp(&t->folded, cp);
+        any = 1;
+        if (cp < 0x80) {
+            out[n++] = (char)cp;
+        } else if (cp < 0x800) {
+            out[n++] = (char)(0xC0 | cp >> 6);
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+        }
     }
+    if (n)
+        buf_add(&t->folded, out, n);
+}
+
+/* A chunk of letters only, as append_folded, tokenise_chunk and add_piece
+ * take it: all of it shown (after a space), and one word whose skeleton is
+ * made in the same loop (piece_skeleton's, which cuts at the same place). */
+static void add_letters(nlp_text *t, const nlp_lexicon *lx, const int32_t *cps, size_t a, size_t b)
+{
+    char out[NLP_MAX_TOKEN_LEN * 4 + 2];
+    char skel[NLP_MAX_TOKEN_LEN + 8];
+    const size_t cap = sizeof skel - 4; /* add_piece's */
+    size_t n = 0, k = 0;
+    if (t->folded.len > 0)
+        out[n++] = ' ';
+    for (size_t i = a; i < b; i++) {
+        int32_t cp = cps[i];
+        if (cp < 0x80) {
+            out[n++] = (char)cp;
+            if (k + 1 < cap)
+                skel[k++] = (char)cp;
+            continue;
+        }
+        size_t first = n;
+        if (cp < 0x800) {
+            out[n++] = (char)(0xC0 | cp >> 6);
+            out[n++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + n);
+        }
+        char c = skeleton_char(cp);
+        if (c) {
+            if (k + 1 < cap)
+                skel[k++] = c;
+        } else if (k + (n - first) < cap) {
+            copy_short(skel + k, out + first, n - first);
+            k += n - first;
+        }
+    }
+    buf_add(&t->folded, out, n);
+    skel[k] = '\0';
+    if (k)
+        add_word(t, lx, skel, k, NLP_TOK_WORD);
 }
 
 ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_text *t,
@@ -813,29 +980,49 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
     size_t n = 0;
     int needs_nfc = 0;
     reset(t);
-    ds_status st = decode(t, (const uint8_t *)in, len, &n, &needs_nfc, err);
+    int has_at = 0, compose_first;
+    size_t w = 0;
+    ds_status st = decode_fold(t, (const uint8_t *)in, len, &w, &has_at, &compose_first, err);
     if (st != DS_OK)
         return st;
-    if (needs_nfc && (st = compose(t, &n, err)) != DS_OK)
-        return st;
-    /* raw code points at cps[0..n), folded ones after them (up to 7 each) */
-    if (!ensure_cps(t, n * 8 + 8))
-        return ds_fail(err, DS_ENOMEM, "out of memory");
-    int32_t *f = t->cps + n;
-    size_t w = fold(t->cps, n, f);
+    int32_t *f = t->cps; /* after decode_fold, which may have moved it */
+    if (compose_first) {
+        /* raw code points at cps[0..n), composed, folded ones after them */
+        t->truncated = 0;
+        if ((st = decode(t, (const uint8_t *)in, len, &n, &needs_nfc, err)) != DS_OK)
+            return st;
+        if (needs_nfc && (st = compose(t, &n, err)) != DS_OK)
+            return st;
+        if (!ensure_cps(t, n * 8 + 8))
+            return ds_fail(err, DS_ENOMEM, "out of memory");
+        f = t->cps + n;
+        w = fold(t->cps, n, f, &has_at);
+    }
     size_t a = 0;
+    int letters = 1; /* f[a..i) is letters only */
     for (size_t i = 0; i <= w; i++) {
-        if (i < w && f[i] != ' ')
+        if (i < w && f[i] != ' ') {
+            letters &= is_letter(f[i]);
             continue;
-        if (i > a) {
-            append_folded(t, f, a, i);
-            tokenise_chunk(t, lx, f, a, i);
+        }
+        if (i > a && letters && i - a <= NLP_MAX_TOKEN_LEN) {
+            /* a plain word, most chunks: nothing to trim, cut or keep out,
+             * one piece (what append_folded and tokenise_chunk make of it) */
+            add_letters(t, lx, f, a, i);
+        } else if (i > a) {
+            /* an address needs its '@': most chunks of most messages have none */
+            int at = 0;
+            for (size_t k = a; k < i && has_at && !at; k++)
+                at = f[k] == '@';
+            append_folded(t, f, a, i, at);
+            tokenise_chunk(t, lx, f, a, i, at);
         }
         a = i + 1;
+        letters = 1;
     }
-    ds_buf_append(&t->folded, "", 0);
-    ds_buf_append(&t->skeleton, "", 0);
-    ds_buf_append(&t->tokbuf, "", 0);
+    buf_add(&t->folded, "", 0); /* each NUL-terminated, even when empty */
+    buf_add(&t->skeleton, "", 0);
+    buf_add(&t->tokbuf, "", 0);
     if (t->folded.failed || t->skeleton.failed || t->tokbuf.failed)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     for (size_t i = 0; i < t->token_count; i++)

@@ -78,6 +78,11 @@ int nlp_lexicon_is_suffix_chain(const nlp_lexicon *lx, const char *s, size_t len
 /* For a token s[0..len), sets ok[i] (0 <= i <= len, so ok has len + 1
  * bytes) to 1 when s[i..len) is empty or a chain of suffixes. len <= 64. */
 void nlp_lexicon_suffix_splits(const nlp_lexicon *lx, const char *s, size_t len, unsigned char *ok);
+/* The same for from <= i <= len only (ok[i] is 0 below from; each ok[i]
+ * depends only on those after it, so they are the same): the matcher has no
+ * use for stems shorter than three letters. */
+void nlp_lexicon_suffix_splits_from(const nlp_lexicon *lx, const char *s, size_t len, size_t from,
+                                    unsigned char *ok);
 
 size_t nlp_lexicon_shorthand_count(const nlp_lexicon *lx);
 size_t nlp_lexicon_suffix_count(const nlp_lexicon *lx);

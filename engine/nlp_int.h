@@ -4,6 +4,7 @@
 #define NLP_INT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "ds_map.h"
 #include "ds_limits.h"
@@ -22,11 +23,14 @@ struct nlp_lexicon {
     size_t max_suffix_len;
     ds_map *words; /* real words the matcher never reads as a typo of another */
     /* a spelling dictionary's words (nlp_dict.c): length-prefixed
-     * skeletons in dict_blob, dict_table their offsets (0: empty) */
+     * skeletons in dict_blob; dict_table their offsets (0: empty), each
+     * with the top half of the word's hash above it; a bloom set in front */
     char *dict_blob;
     size_t dict_len, dict_cap, dict_count;
-    uint32_t *dict_table;
+    uint64_t *dict_table;
     size_t dict_slots;
+    uint64_t *dict_bloom;
+    size_t dict_bloom_mask; /* words - 1 */
     uint64_t shorthand_bloom[NLP_BLOOM_BITS / 64];
     uint64_t words_bloom[NLP_BLOOM_BITS / 64];
     /* the suffixes again as a trie over 'a'..'z', for the per-token split
@@ -52,6 +56,38 @@ struct nlp_text {
     size_t cps_cap;
     int truncated;
 };
+
+/* A hash of s[0..len) for the lexicon's sets: eight bytes at a time, then
+ * a final mix (a byte at a time cost a multiplication a letter). */
+static inline uint64_t nlp__hash(const char *s, size_t len)
+{
+    uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+    }
+    /* the last 0..7 bytes in two overlapping loads, or three bytes of 1..3
+     * (with the length in h, each tail gives its own w) */
+    size_t r = len - i;
+    uint64_t w = 0;
+    if (r >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s + i, 4);
+        memcpy(&hi, s + i + r - 4, 4);
+        w = lo | (uint64_t)hi << 32;
+    } else if (r) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)u[r - 1] << 16;
+    }
+    h = (h ^ w) * 0x94D049BB133111EBULL;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 29;
+    return h;
+}
 
 /* Finds entities in t's tokens (token texts must be final). */
 void nlp__find_entities(nlp_text *t);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `destek classify`: stdin lines -> one JSON object per line (CONTRACT.md).
- * Written with the server's JSON writer into one buffer that goes out in
- * large writes: building a jansson tree per line cost more than the
+ * Written with the server's JSON writer's forms into one buffer that goes
+ * out in large writes: building a jansson tree per line cost more than the
  * classification itself. */
 #include <math.h>
 #include <stdio.h>
@@ -18,55 +18,107 @@ static double round3(double v)
     return floor(v * 1000.0 + 0.5) / 1000.0;
 }
 
-/* The line's object, as jansson wrote it before (JSON_REAL_PRECISION(6)):
- * the text (bytes that are not UTF-8 as U+FFFD), then the result or the
- * error. */
-static void write_result(ds_buf *out, cli_engine *e, const char *line, size_t len, ds_status st,
-                         const ds_error *err)
+/* ds_buf_append without the call for the few bytes at a time written here;
+ * the buffer grows (rarely) through ds_buf_append. */
+static inline void put(ds_buf *b, const char *s, size_t n)
 {
-    ds_json w;
-    ds_json_init(&w, out);
-    ds_json_object(&w);
-    ds_json_key(&w, "text");
-    ds_json_stringn(&w, line, len);
+    if (!b->failed && b->len + n + 1 <= b->cap) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        ds_buf_append(b, s, n);
+    }
+}
+
+#define PUT(out, lit) put(out, lit, sizeof lit - 1)
+
+/* Every intent's id as a JSON string, quoted and escaped once: ids[i] at
+ * text + off[i], off[i + 1] - off[i] bytes. */
+typedef struct quoted_ids {
+    ds_buf text;
+    size_t *off;
+    size_t count;
+} quoted_ids;
+
+static int quote_ids(quoted_ids *q, const kb_base *kb)
+{
+    q->count = kb_intent_count(kb);
+    ds_buf_init(&q->text);
+    q->off = ds_calloc(q->count + 1, sizeof *q->off);
+    for (size_t i = 0; q->off && i < q->count; i++) {
+        const char *id = kb_intent_at(kb, i)->id;
+        ds_json_put_string(&q->text, id, strlen(id));
+        q->off[i + 1] = q->text.len;
+    }
+    return q->off && !q->text.failed;
+}
+
+static void free_ids(quoted_ids *q)
+{
+    ds_buf_cleanup(&q->text);
+    ds_free(q->off);
+}
+
+/* The id of intent `index`, which the engine gave as `id`: the quoted form
+ * made once when it is that intent's own string, else made here. */
+static void put_id(ds_buf *out, const quoted_ids *q, const kb_base *kb, size_t index,
+                   const char *id)
+{
+    if (index < q->count && kb_intent_at(kb, index)->id == id)
+        put(out, q->text.data + q->off[index], q->off[index + 1] - q->off[index]);
+    else
+        ds_json_put_string(out, id, strlen(id));
+}
+
+/* The line's object and its newline, as jansson wrote it before
+ * (JSON_REAL_PRECISION(6)): the text (bytes that are not UTF-8 as U+FFFD),
+ * then the result or the error. The shape is fixed, so keys, commas and brackets are written as
+ * they stand and only the values go through the JSON writer's forms. */
+static void write_result(ds_buf *out, const quoted_ids *q, cli_engine *e, const char *line,
+                         size_t len, ds_status st, const ds_error *err)
+{
+    PUT(out, "{\"text\":");
+    ds_json_put_string(out, line, len);
     if (st != DS_OK) {
-        ds_json_pair(&w, "error", err->message);
-        ds_json_end(&w);
+        PUT(out, ",\"error\":");
+        ds_json_put_string(out, err->message, strlen(err->message));
+        PUT(out, "}\n");
         return;
     }
-    ds_json_pair(&w, "intent", match_result_intent(e->res));
-    ds_json_key(&w, "confidence");
-    ds_json_real_digits(&w, round3(match_result_confidence(e->res)), 6);
-    if (match_result_clarify(e->res)) {
-        ds_json_key(&w, "clarify");
-        ds_json_bool(&w, 1);
-    }
-    if (nlp_text_truncated(e->text)) {
-        ds_json_key(&w, "truncated");
-        ds_json_bool(&w, 1);
-    }
-    ds_json_key(&w, "candidates");
-    ds_json_array(&w);
+    PUT(out, ",\"intent\":");
+    put_id(out, q, e->kb, (size_t)match_result_intent_index(e->res), match_result_intent(e->res));
+    PUT(out, ",\"confidence\":");
+    ds_json_put_real(out, round3(match_result_confidence(e->res)), 6);
+    if (match_result_clarify(e->res))
+        PUT(out, ",\"clarify\":true");
+    if (nlp_text_truncated(e->text))
+        PUT(out, ",\"truncated\":true");
+    PUT(out, ",\"candidates\":[");
     for (size_t i = 0; i < match_result_candidate_count(e->res); i++) {
         const match_candidate *c = match_result_candidate(e->res, i);
-        ds_json_object(&w);
-        ds_json_pair(&w, "intent", c->id);
-        ds_json_key(&w, "score");
-        ds_json_real_digits(&w, round3(c->score), 6);
-        ds_json_end(&w);
+        if (i)
+            PUT(out, ",{\"intent\":");
+        else
+            PUT(out, "{\"intent\":");
+        put_id(out, q, e->kb, c->intent, c->id);
+        PUT(out, ",\"score\":");
+        ds_json_put_real(out, round3(c->score), 6);
+        PUT(out, "}");
     }
-    ds_json_end(&w);
-    ds_json_key(&w, "entities");
-    ds_json_array(&w);
+    PUT(out, "],\"entities\":[");
     for (size_t i = 0; i < nlp_text_entity_count(e->text); i++) {
         const nlp_entity *en = nlp_text_entity(e->text, i);
-        ds_json_object(&w);
-        ds_json_pair(&w, "type", nlp_entity_kind_str(en->kind));
-        ds_json_pair(&w, "value", en->value);
-        ds_json_end(&w);
+        const char *type = nlp_entity_kind_str(en->kind);
+        if (i)
+            PUT(out, ",");
+        PUT(out, "{\"type\":");
+        ds_json_put_string(out, type, strlen(type));
+        PUT(out, ",\"value\":");
+        ds_json_put_string(out, en->value, strlen(en->value));
+        PUT(out, "}");
     }
-    ds_json_end(&w);
-    ds_json_end(&w);
+    PUT(out, "]}\n");
 }
 
 static int flush(ds_buf *out)
@@ -92,11 +144,15 @@ int cmd_classify(int argc, char **argv)
     int rc = 0;
     ds_buf out;
     ds_buf_init(&out);
+    quoted_ids ids;
+    if (!quote_ids(&ids, e.kb)) {
+        out.failed = 1;
+        rc = 1;
+    }
     while (rc == 0 && (n = cli_getline(&line, &cap, stdin)) >= 0) {
         ds_error err;
         ds_status st = cli_engine_classify(&e, line, (size_t)n, &err);
-        write_result(&out, &e, line, (size_t)n, st, &err);
-        ds_buf_append(&out, "\n", 1);
+        write_result(&out, &ids, &e, line, (size_t)n, st, &err);
         if (out.len >= CLASSIFY_FLUSH_AT && !flush(&out))
             rc = 1;
     }
@@ -108,6 +164,7 @@ int cmd_classify(int argc, char **argv)
         fprintf(stderr, "destek classify: %s\n",
                 out.failed ? "out of memory" : "cannot write the results");
     ds_buf_cleanup(&out);
+    free_ids(&ids);
     free(line);
     cli_engine_close(&e);
     cli_opts_free(&o);

@@ -3,6 +3,7 @@
  * same values, for every byte string (stray bytes become U+FFFD), its reals
  * are written as jansson writes them, and commas and brackets nest. */
 #include <jansson.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -117,6 +118,49 @@ static void test_reals(void)
         }
 }
 
+/* The writer's own path for thousandths (what classify and the server
+ * write: scores rounded to 3 decimals) against jansson, and the values
+ * beside them that must take printf's. */
+static void check_real(double v, int digits)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_real_digits(&w, v, digits);
+    json_t *j = json_real(v);
+    char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(digits));
+    CHECK_MSG(want && strcmp(b.data, want) == 0, "%.17g at %d digits: %s, jansson %s\n", v, digits,
+              b.data, want ? want : "?");
+    free(want);
+    json_decref(j);
+    ds_buf_cleanup(&b);
+}
+
+static void test_thousandths(void)
+{
+    static const int digits[] = {1, 2, 3, 4, 6, 10};
+    for (size_t d = 0; d < sizeof digits / sizeof *digits; d++) {
+        for (long k = -1200000; k <= 1200000; k += k > -3000 && k < 3000 ? 1 : 997) {
+            double v = floor((double)k) / 1000.0;
+            check_real(v, digits[d]);
+            check_real(nextafter(v, 1e300), digits[d]);
+            check_real(nextafter(v, -1e300), digits[d]);
+        }
+        check_real(-0.0, digits[d]);
+        check_real(999999.999, digits[d]);
+        check_real(1e9, digits[d]);
+        check_real(123456789.123, digits[d]);
+    }
+    uint64_t seed = 99;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double v = (double)(int64_t)(seed >> 11) / (double)(1ULL << (seed % 60));
+        check_real(v, 4);
+        check_real(floor(v * 1000.0 + 0.5) / 1000.0, 6);
+    }
+}
+
 static void test_nesting(void)
 {
     ds_buf b;
@@ -154,6 +198,7 @@ int main(void)
 {
     test_strings();
     test_reals();
+    test_thousandths();
     test_nesting();
     return CHECK_MAIN_RESULT();
 }

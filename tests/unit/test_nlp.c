@@ -761,6 +761,33 @@ static void test_dictionary(void)
     CHECK(nlp_lexicon_is_dictionary_word(lx, "kdyrf", 5)); /* 99,999 */
     CHECK(nlp_lexicon_is_dictionary_word(lx, "esarp", 5));
     unlink(big);
+    /* no count line, a flag list longer than a block's worth of lines, a
+     * word cut at 511 bytes (read as fgets with 512 bytes read it: the rest
+     * of the line is a line of its own), no newline at the end */
+    char odd[] = "/tmp/destek-test-dic-XXXXXX";
+    f = fdopen(mkstemp(odd), "w");
+    CHECK(f != NULL);
+    if (!f) {
+        nlp_lexicon_free(lx);
+        return;
+    }
+    fprintf(f, "yorgan/");
+    for (int i = 0; i < 300; i++)
+        fprintf(f, "%d,", i);
+    fprintf(f, "\n");
+    for (int i = 0; i < 511; i++)
+        fputc('x', f);
+    fprintf(f, "battaniye\nkilim");
+    fclose(f);
+    nlp_lexicon *lx2 = nlp_lexicon_new();
+    CHECK_STATUS(nlp_lexicon_load_dictionary(lx2, odd, &added, NULL), DS_OK);
+    CHECK_EQ_INT(added, 3); /* the 511 letters are too long a word */
+    CHECK(nlp_lexicon_is_dictionary_word(lx2, "yorgan", 6));
+    CHECK(nlp_lexicon_is_dictionary_word(lx2, "battaniye", 9));
+    CHECK(nlp_lexicon_is_dictionary_word(lx2, "kilim", 5));
+    CHECK(!nlp_lexicon_is_dictionary_word(lx2, "kili", 4));
+    unlink(odd);
+    nlp_lexicon_free(lx2);
     nlp_lexicon_free(lx);
 }
 
