@@ -22,6 +22,8 @@
  * came as several pieces, each taken as a line of its own (the pieces after
  * the first are affix flags, never a word, but the reading is kept exact). */
 #define DICT_PIECE_MAX 511
+/* The largest dictionary file read (Debian's Turkish one is 5 MB). */
+#define DICT_FILE_MAX (64 << 20)
 #define DICT_BLOCK (64 * 1024)
 
 /* The bloom word of hash h and the two bits of it that h sets: one cache
@@ -239,7 +241,15 @@ ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t 
         return ds_fail(err, DS_ENOMEM, "out of memory reading %s", path);
     }
     struct stat sb;
-    size_t size = fstat(fileno(f), &sb) == 0 && sb.st_size > 0 ? (size_t)sb.st_size : 0;
+    /* a file, and of a dictionary's size: a device or a pipe would read
+     * forever */
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)DICT_FILE_MAX) {
+        ds_free(buf);
+        fclose(f);
+        return ds_fail(err, DS_EIO, "%s is not a dictionary file of at most %d MB", path,
+                       DICT_FILE_MAX >> 20);
+    }
+    size_t size = sb.st_size > 0 ? (size_t)sb.st_size : 0;
     size_t start = 0, end = 0;
     int eof = 0, first = 1;
     dict_queue q;

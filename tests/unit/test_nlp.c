@@ -743,6 +743,8 @@ static void test_dictionary(void)
     ds_error e;
     CHECK_STATUS(nlp_lexicon_load_dictionary(lx, path, &added, &e), DS_EIO);
     CHECK(strstr(e.message, path) != NULL);
+    /* a device is no dictionary: refused, not read forever */
+    CHECK_STATUS(nlp_lexicon_load_dictionary(lx, "/dev/zero", &added, &e), DS_EIO);
     /* many words: the table grows and keeps every one */
     char big[] = "/tmp/destek-test-dic-XXXXXX";
     FILE *f = fdopen(mkstemp(big), "w");
