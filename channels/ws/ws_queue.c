@@ -266,7 +266,7 @@ void ws__send_offline(ws_server *srv, ws_conn *c, int durable)
         return; /* once a conversation on a connection: the shopper has read it */
     /* a request left after hours, resumed in working hours: no time to give */
     if (!back[0])
-        snprintf(back, sizeof back, "%s", ws__words(srv, "offline.back_soon", "en kısa sürede"));
+        snprintf(back, sizeof back, "%s", ws__words(srv, "offline.back_soon", ""));
     /* a sentence the widget can show as it is (dialogue.json
      * handoff.offline_notice), not the bare time phrase */
     const void *ctx[2] = {srv->kb, back};
