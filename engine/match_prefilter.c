@@ -4,7 +4,7 @@
  * the matcher runs PCRE2 only on messages that have them. Conservative: any
  * doubt about a piece of the pattern means it requires nothing. A message
  * is scanned once for all the literals (an index by their first bytes), and
- * the literals found mark the clauses, the clauses the patterns. */
+ * each literal found marks its clauses in their patterns' records. */
 #include "match_int.h"
 
 #include <string.h>

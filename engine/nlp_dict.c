@@ -90,13 +90,18 @@ static ds_status reserve(nlp_lexicon *lx, size_t count)
         return DS_OK;
     size_t slots = pow2_at_least(count * 4 / 3 + 1 < (1u << 16) ? 1u << 16 : count * 4 / 3 + 1);
     size_t bits = pow2_at_least(count * DICT_BLOOM_BITS_PER_WORD);
-    uint64_t *t = ds_calloc(slots, sizeof *t);
-    uint64_t *bloom = ds_calloc(bits / 64, sizeof *bloom);
+    /* zeroed by writing: calloc's fresh pages are mapped to the zero page on
+     * the first probe's read and copied on the insert's write, two faults a
+     * page where one does */
+    uint64_t *t = ds_malloc(slots * sizeof *t);
+    uint64_t *bloom = ds_malloc(bits / 64 * sizeof *bloom);
     if (!t || !bloom) {
         ds_free(t);
         ds_free(bloom);
         return DS_ENOMEM;
     }
+    memset(t, 0, slots * sizeof *t);
+    memset(bloom, 0, bits / 64 * sizeof *bloom);
     uint64_t *old = lx->dict_table;
     size_t old_slots = lx->dict_slots;
     ds_free(lx->dict_bloom);
