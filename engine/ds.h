@@ -6,6 +6,7 @@
 #define DS_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef enum ds_status {
     DS_OK = 0,
@@ -73,6 +74,18 @@ typedef struct ds_buf {
 void ds_buf_init(ds_buf *b);
 void ds_buf_cleanup(ds_buf *b);
 void ds_buf_append(ds_buf *b, const char *s, size_t len);
+/* ds_buf_append without the call, for the few bytes at a time a writer adds
+ * (a comma, a quote, a key); the buffer grows, rarely, through it. */
+static inline void ds_buf_put(ds_buf *b, const char *s, size_t n)
+{
+    if (!b->failed && b->len + n + 1 <= b->cap) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        ds_buf_append(b, s, n);
+    }
+}
 void ds_buf_puts(ds_buf *b, const char *s);
 void ds_buf_printf(ds_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Takes the buffer's memory (owned, free with ds_free); NULL if it failed. */

@@ -10,19 +10,6 @@
 
 enum { LEVEL_EMPTY = 1, LEVEL_ARRAY = 2 };
 
-/* ds_buf_append without the call for the few bytes at a time a writer adds
- * (a comma, a quote, a key); the buffer grows, rarely, through it. */
-static inline void put(ds_buf *b, const char *s, size_t n)
-{
-    if (!b->failed && b->len + n + 1 <= b->cap) {
-        memcpy(b->data + b->len, s, n);
-        b->len += n;
-        b->data[b->len] = '\0';
-    } else {
-        ds_buf_append(b, s, n);
-    }
-}
-
 void ds_json_init(ds_json *w, ds_buf *out)
 {
     w->out = out;
@@ -40,14 +27,14 @@ static void separate(ds_json *w)
         return;
     }
     if (!(w->level[w->depth] & LEVEL_EMPTY))
-        put(w->out, ",", 1);
+        ds_buf_put(w->out, ",", 1);
     w->level[w->depth] &= (unsigned char)~LEVEL_EMPTY;
 }
 
 static void open_level(ds_json *w, int array)
 {
     separate(w);
-    put(w->out, array ? "[" : "{", 1);
+    ds_buf_put(w->out, array ? "[" : "{", 1);
     assert(w->depth + 1 < DS_JSON_DEPTH);
     w->level[++w->depth] = (unsigned char)(LEVEL_EMPTY | (array ? LEVEL_ARRAY : 0));
 }
@@ -65,7 +52,7 @@ void ds_json_array(ds_json *w)
 void ds_json_end(ds_json *w)
 {
     assert(w->depth > 0 && !w->after_key);
-    put(w->out, w->level[w->depth] & LEVEL_ARRAY ? "]" : "}", 1);
+    ds_buf_put(w->out, w->level[w->depth] & LEVEL_ARRAY ? "]" : "}", 1);
     w->depth--;
 }
 
@@ -108,7 +95,7 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
                 continue;
             }
         }
-        put(out, (const char *)s + run, i - run);
+        ds_buf_put(out, (const char *)s + run, i - run);
         char e[6] = {'\\', 0};
         size_t elen = 2;
         switch (c) {
@@ -130,26 +117,26 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
                 elen = 3;
             }
         }
-        put(out, e, elen);
+        ds_buf_put(out, e, elen);
         run = ++i;
     }
-    put(out, (const char *)s + run, len - run);
+    ds_buf_put(out, (const char *)s + run, len - run);
 }
 
 void ds_json_key(ds_json *w, const char *key)
 {
     separate(w);
-    put(w->out, "\"", 1);
+    ds_buf_put(w->out, "\"", 1);
     escape(w->out, (const unsigned char *)key, strlen(key));
-    put(w->out, "\":", 2);
+    ds_buf_put(w->out, "\":", 2);
     w->after_key = 1;
 }
 
 void ds_json_put_string(ds_buf *out, const char *s, size_t len)
 {
-    put(out, "\"", 1);
+    ds_buf_put(out, "\"", 1);
     escape(out, (const unsigned char *)s, len);
-    put(out, "\"", 1);
+    ds_buf_put(out, "\"", 1);
 }
 
 void ds_json_stringn(ds_json *w, const char *s, size_t len)
@@ -174,7 +161,7 @@ void ds_json_int(ds_json *w, long long v)
     separate(w);
     char b[24];
     int n = snprintf(b, sizeof b, "%lld", v);
-    put(w->out, b, (size_t)n);
+    ds_buf_put(w->out, b, (size_t)n);
 }
 
 void ds_json_real(ds_json *w, double v)
@@ -224,7 +211,7 @@ static int write_thousandths(ds_buf *out, double v, int digits)
                 b[n++] = (char)('0' + frac % 10);
         }
     }
-    put(out, b, n);
+    ds_buf_put(out, b, n);
     return 1;
 }
 
@@ -237,7 +224,7 @@ void ds_json_real_digits(ds_json *w, double v, int digits)
 void ds_json_put_real(ds_buf *out, double v, int digits)
 {
     if (!isfinite(v)) {
-        put(out, "null", 4);
+        ds_buf_put(out, "null", 4);
         return;
     }
     if (write_thousandths(out, v, digits))
@@ -257,13 +244,13 @@ void ds_json_put_real(ds_buf *out, double v, int digits)
         memmove(to, from, strlen(from) + 1);
         n = (int)strlen(b);
     }
-    put(out, b, (size_t)n);
+    ds_buf_put(out, b, (size_t)n);
     if (!strpbrk(b, ".e"))
-        put(out, ".0", 2);
+        ds_buf_put(out, ".0", 2);
 }
 
 void ds_json_bool(ds_json *w, int v)
 {
     separate(w);
-    put(w->out, v ? "true" : "false", v ? 4 : 5);
+    ds_buf_put(w->out, v ? "true" : "false", v ? 4 : 5);
 }

@@ -18,20 +18,7 @@ static double round3(double v)
     return floor(v * 1000.0 + 0.5) / 1000.0;
 }
 
-/* ds_buf_append without the call for the few bytes at a time written here;
- * the buffer grows (rarely) through ds_buf_append. */
-static inline void put(ds_buf *b, const char *s, size_t n)
-{
-    if (!b->failed && b->len + n + 1 <= b->cap) {
-        memcpy(b->data + b->len, s, n);
-        b->len += n;
-        b->data[b->len] = '\0';
-    } else {
-        ds_buf_append(b, s, n);
-    }
-}
-
-#define PUT(out, lit) put(out, lit, sizeof lit - 1)
+#define PUT(out, lit) ds_buf_put(out, lit, sizeof lit - 1)
 
 /* Every intent's id as a JSON string, quoted and escaped once: ids[i] at
  * text + off[i], off[i + 1] - off[i] bytes. */
@@ -66,7 +53,7 @@ static void put_id(ds_buf *out, const quoted_ids *q, const kb_base *kb, size_t i
                    const char *id)
 {
     if (index < q->count && kb_intent_at(kb, index)->id == id)
-        put(out, q->text.data + q->off[index], q->off[index + 1] - q->off[index]);
+        ds_buf_put(out, q->text.data + q->off[index], q->off[index + 1] - q->off[index]);
     else
         ds_json_put_string(out, id, strlen(id));
 }
