@@ -21,9 +21,13 @@ static const char *const kinds[] = {"again",   "not_found", "missed", "normal",
                                     "courier", "who",       "time",   "when"};
 
 const char *const dlg__followup_words[] = {
-    "followup_refund_how", "followup_again",  "followup_missed", "followup_normal",
-    "followup_courier",    "followup_who",    "followup_time",   "followup_when",
-    "followup_exception",  "followup_refund", "followup_send",   NULL,
+    "followup_installments", "followup_not_visible",
+    "followup_refund_how",   "followup_again",
+    "followup_missed",       "followup_normal",
+    "followup_courier",      "followup_who",
+    "followup_time",         "followup_when",
+    "followup_exception",    "followup_refund",
+    "followup_send",         NULL,
 };
 
 /* The state group a message of followup.<kind>.<group> is written for. */
@@ -94,6 +98,55 @@ static int about_return(dlg_turn *t, int unplaced)
     return key != NULL;
 }
 
+/* A return of the order whose money was already sent back, or NULL; *r and
+ * *n are the caller's to free. */
+static const store_return *refunded(dlg_turn *t, store_return **r, size_t *n)
+{
+    *r = NULL;
+    *n = 0;
+    if (store_returns_list(t->env->db, t->order->id, r, n, NULL) != DS_OK)
+        return NULL;
+    for (size_t i = *n; i-- > 0;)
+        if (strcmp((*r)[i].state, "refunded") == 0)
+            return &(*r)[i];
+    return NULL;
+}
+
+/* Money questions the order and the shop's policy answer: how a refund of
+ * an instalment purchase comes back, and a refund sent but not yet seen on
+ * the card ("kartımda göremiyorum", "bankayı mı arayayım"). 1 when said. */
+static int about_money(dlg_turn *t)
+{
+    int instalments = dlg__message_has(t, "followup_installments");
+    int unseen = dlg__message_has(t, "followup_not_visible");
+    if (!instalments && !unseen)
+        return 0;
+    store_return *r;
+    size_t n;
+    const store_return *paid = refunded(t, &r, &n);
+    int said = 0;
+    if (instalments && (paid || n || dlg__message_has_stem(t, "money_words"))) {
+        const char *m = t->order->payment_method ? t->order->payment_method : "card";
+        char key[64];
+        snprintf(key, sizeof key, "followup.installments.%s", m);
+        if (strcmp(m, "card") == 0 && t->order->installments <= 1)
+            snprintf(key, sizeof key, "followup.installments.single");
+        dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.installments.card");
+        said = 1;
+    } else if (unseen && paid) {
+        t->ret = paid;
+        dlg__say(t, "followup.not_visible.refunded");
+        t->ret = NULL;
+        said = 1;
+    } else if (unseen && (dlg__message_has_stem(t, "money_words") ||
+                          dlg__message_has_stem(t, "money_places"))) {
+        dlg__start(t, "return_status"); /* no refund sent: where the returns stand */
+        said = 1;
+    }
+    store_returns_free(r, n);
+    return said;
+}
+
 static void act(dlg_turn *t)
 {
     /* "para ne zaman kartıma yatar" of a cancelled order: its refund */
@@ -104,6 +157,8 @@ static void act(dlg_turn *t)
         dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_cancelled.card");
         return;
     }
+    if (about_money(t))
+        return;
     if (dlg__message_has(t, "followup_refund_how")) {
         dlg__say_refund_how(t);
         return;
@@ -114,6 +169,12 @@ static void act(dlg_turn *t)
     }
     if (about_return(t, 0))
         return;
+    /* "para kaç günde yatar": when the money comes, not the parcel */
+    if (dlg__message_has_stem(t, "money_words") &&
+        (dlg__message_has(t, "followup_when") || dlg__message_has(t, "followup_time"))) {
+        dlg__start(t, "return_status");
+        return;
+    }
     if (dlg__message_has(t, "followup_exception")) {
         /* a person decides exceptions: offer one, hand off on yes; with
          * one called already, its variant says they will see this */
@@ -176,6 +237,11 @@ static const char *const says[] = {
     "assistant.declined",
     "followup.send.return",
     "followup.when.exchange",
+    "followup.installments.card",
+    "followup.installments.single",
+    "followup.installments.cash_on_delivery",
+    "followup.installments.bank_transfer",
+    "followup.not_visible.refunded",
     "return_status.requested",
     "return_status.in_transit",
     "exchange_status.requested",

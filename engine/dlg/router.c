@@ -282,6 +282,15 @@ static int follow_up_words(const dlg_turn *t)
     return 0;
 }
 
+/* "hesabımda göremiyorum", "taksitler mi geri yatar": the money of the
+ * order, whatever intent its words lean to (an account, payment options). */
+static int money_words(const dlg_turn *t)
+{
+    return (dlg__message_has(t, "followup_not_visible") ||
+            dlg__message_has(t, "followup_installments")) &&
+           (dlg__message_has_stem(t, "money_words") || dlg__message_has_stem(t, "money_places"));
+}
+
 /* Answers a short question about the verified order in its context. */
 static void follow_up(dlg_turn *t)
 {
@@ -480,7 +489,7 @@ static ds_status faq_turn(dlg_turn *t)
      * that order */
     int about_order = t->intent >= 0 && kb_intent_at(t->kb, (size_t)t->intent)->order_context;
     if (s->verified[0] && !s->flow && t->env->db && !off_topic(t) &&
-        (t->intent < 0 || t->clarify || (about_order && follow_up_words(t)))) {
+        (t->intent < 0 || t->clarify || (about_order && follow_up_words(t)) || money_words(t))) {
         s->clarify_a = s->clarify_b = -1;
         follow_up(t);
         return DS_OK;

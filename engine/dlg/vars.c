@@ -98,6 +98,13 @@ static void v_total(dlg_turn *t, const store_order *o, ds_buf *out)
         put_money(out, o->total, o->currency);
 }
 
+static void v_installments(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)t;
+    if (o && o->installments > 1)
+        ds_buf_printf(out, "%d", o->installments);
+}
+
 static void v_items(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)t;
@@ -377,6 +384,7 @@ static const var vars[] = {
     {"durum", v_status},
     {"urunler", v_items},
     {"tutar", v_total},
+    {"taksit_sayisi", v_installments},
     {"kargo_firmasi", v_carrier},
     {"kargo_telefon", v_carrier_phone},
     {"takip_no", v_tracking_no},
