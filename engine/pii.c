@@ -188,11 +188,14 @@ static unsigned check_groups(const char *t, size_t len, const group *g, size_t n
             mark(mask, t, g + i, card, keep);
             found |= PII_CARD;
             used = card;
-        } else if (starts && g[i].end - g[i].start == 11 &&
+        } else if (starts && g[i].end - g[i].start >= 10 && g[i].end - g[i].start <= 12 &&
                    (g[i].end == len || !is_alnum(t[g[i].end]))) {
+            size_t w = g[i].end - g[i].start;
             digits_of(t, g + i, 1, d, sizeof d);
-            /* named so ("tc 12345678901"), even with a wrong check digit */
-            if (pii_tckn(d, 11) || (d[0] != '0' && tckn_named(t, len, g[i].start, g[i].end))) {
+            /* named so ("tc 12345678901"), even with a wrong check digit or
+             * a digit missed or doubled ("annemin tc si 3245678901") */
+            if ((w == 11 && pii_tckn(d, 11)) ||
+                (d[0] != '0' && tckn_named(t, len, g[i].start, g[i].end))) {
                 mark(mask, t, g + i, 1, keep);
                 found |= PII_TCKN;
             }

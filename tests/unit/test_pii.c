@@ -80,6 +80,10 @@ static void test_tckn(void)
     MASKS("1000000014", 4, "1000000014", 0);         /* ten digits */
     MASKS("100000001466", 4, "100000001466", 0);     /* twelve */
     MASKS("A10000000146", 4, "A10000000146", 0);     /* inside a code */
+    /* named so with a digit missed or doubled (blind5 #22) */
+    MASKS("annemin tc si 3245678901", 4, "annemin tc si XXXXXX8901", PII_TCKN);
+    MASKS("kimlik no 100000001466", 4, "kimlik no XXXXXXXX1466", PII_TCKN);
+    MASKS("siparis 1060334 tel 5321234567", 4, "siparis 1060334 tel 5321234567", 0);
 }
 
 static void test_iban(void)
