@@ -488,9 +488,9 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id",          "title",         "keywords",      "patterns", "examples",
-    "answers",     "quick_replies", "priority",      "flow",     "flow_params",
-    "description", "topics",        "order_context", "taught",   NULL,
+    "id",       "title", "keywords",    "patterns",    "examples", "answers",       "quick_replies",
+    "priority", "flow",  "flow_params", "description", "topics",   "order_context", "taught",
+    "related",  NULL,
 };
 
 /* The first word of a phrase of some list, kept under a key no list name
@@ -736,6 +736,10 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
     if (oc && !json_is_boolean(oc))
         report(lc, 1, p, "must be true or false");
     in->order_context = json_is_true(oc);
+    snprintf(p, sizeof p, "%s.related", base);
+    json_t *rel = json_object_get(obj, "related");
+    if (rel)
+        in->related = string_array(lc, rel, p, &in->related_count);
 }
 
 static void load_intent_file(load_ctx *lc, json_t *root)
@@ -1153,6 +1157,7 @@ void kb_free(kb_base *kb)
             ds_free(in->topics[k].unless);
         }
         ds_free(in->topics);
+        free_strv(in->related, in->related_count);
     }
     ds_free(kb->intents);
     for (size_t i = 0; i < kb->concept_count; i++) {

@@ -63,6 +63,12 @@ typedef struct kb_intent {
     int order_context; /* "order_context": with an order verified, the question is about it */
     kb_topic *topics;  /* "topics", in the file's order */
     size_t topic_count;
+    /* "related": ids of answers (intents without a flow) whose topics
+     * answer a policy question asked while this intent's dialogue waits for
+     * the identity check ("iade ücretsiz mi" in a return); dlg_check_kb
+     * checks that each exists */
+    char **related;
+    size_t related_count;
 } kb_intent;
 
 typedef struct kb_concept {

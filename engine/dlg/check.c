@@ -21,6 +21,7 @@ static const char *const router_says[] = {
     "offline.recorded",
     "ask_order_no",
     "ask_identity",
+    "ask_identity.corrected",
     "identity_failed",
     "identity_locked",
     /* words that vars.c puts inside sentences */
@@ -204,6 +205,25 @@ static void check_bindings(checker *c)
     }
 }
 
+/* Each "related" names an answer: an intent of the KB without a flow. */
+static void check_related(checker *c)
+{
+    for (size_t i = 0; i < kb_intent_count(c->kb); i++) {
+        const kb_intent *in = kb_intent_at(c->kb, i);
+        for (size_t k = 0; k < in->related_count; k++) {
+            int r = kb_intent_find(c->kb, in->related[k]);
+            char field[160];
+            snprintf(field, sizeof field, "%s.related[%zu]", in->id, k);
+            if (r < 0)
+                problem(c, 1, in->file, field, "no intent \"%s\"", in->related[k]);
+            else if (kb_intent_at(c->kb, (size_t)r)->flow)
+                problem(c, 1, in->file, field,
+                        "\"%s\" starts a dialogue; related names answers (intents without a flow)",
+                        in->related[k]);
+        }
+    }
+}
+
 int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx)
 {
     checker c = {kb, diag, ctx, 0};
@@ -216,5 +236,6 @@ int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx)
     check_templates(&c);
     check_yes_no(&c);
     check_bindings(&c);
+    check_related(&c);
     return c.errors;
 }

@@ -212,6 +212,7 @@ struct dlg_turn {
     int clarify;                 /* the matcher could not choose between two intents */
     const dlg_flow *asked;       /* the flow the message asks for, NULL none */
     int got_slot;                /* the message gave an order number, e-mail or phone */
+    int order_corrected;         /* ... an order number in place of another one */
     int first;                   /* the flow starts with this message */
     int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
@@ -266,6 +267,12 @@ void dlg__say(dlg_turn *t, const char *key);
  * intent: the parts ("topics") the message asks about, when it asks about
  * one or two, else the whole answer. */
 ds_status dlg__say_intent(dlg_turn *t, size_t idx);
+
+/* While the identity check waits and the message gives none of it: the
+ * flow-less intent (a policy question) whose topic the message names, among
+ * the matcher's first candidates or (unless candidates_only) among the
+ * answers the KB relates to the dialogue waiting, or -1 (waiting.c). */
+int dlg__general_while_waiting(const dlg_turn *t, int candidates_only);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);

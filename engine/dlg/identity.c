@@ -58,7 +58,9 @@ static void ask_identity(dlg_turn *t, const dlg_check *c)
     const char *key = "ask_identity";
     if (t->got_slot) {
         s->identity_asks = 0;
-        key = c->fails ? "identity_retry" : "ask_identity";
+        key = c->fails             ? "identity_retry"
+              : t->order_corrected ? "ask_identity.corrected"
+                                   : "ask_identity";
     } else if (++s->identity_asks == 2) {
         key = t->env->closed ? "identity_stuck.closed" : "identity_stuck";
     } else {

@@ -78,8 +78,10 @@ static int fill_slots(dlg_turn *t)
         if (!is_order_no(kb, e) || n >= sizeof s->order_no)
             continue;
         if (strcmp(s->order_no, e->value) != 0) {
-            if (s->order_no[0])
+            if (s->order_no[0]) {
                 s->email[0] = s->last4[0] = '\0';
+                t->order_corrected = 1;
+            }
             memcpy(s->order_no, e->value, n + 1);
         }
         got = with_order = 1;
@@ -306,6 +308,24 @@ static void follow_up(dlg_turn *t)
         t->out->intent = kb_intent_at(t->kb, (size_t)intent)->id;
 }
 
+static unsigned long long skeleton_hash(const dlg_turn *t);
+
+/* A policy question answered in the middle of the identity check. */
+static void general_aside(dlg_turn *t, int idx)
+{
+    dlg_session *s = t->s;
+    t->intent = idx;
+    t->clarify = 0;
+    dlg__say_intent(t, (size_t)idx);
+    resume(t);
+    t->answered_aside = 1;
+    s->clarify_a = s->clarify_b = -1;
+    s->unsure = 0;
+    s->last_faq = idx;
+    s->last_topics = dlg__topics(t, (size_t)idx);
+    s->last_ask = skeleton_hash(t);
+}
+
 /* 1 when a flow took the message. */
 static int flow_turn(dlg_turn *t)
 {
@@ -345,6 +365,18 @@ static int flow_turn(dlg_turn *t)
         t->out->step = 1;
         dlg__say(t, "order_no_help");
         return 1;
+    }
+    /* "iade ücretsiz mi" while the check waits: the shop's rule, then what
+     * the check still waits for */
+    /* ("taksitler mi iptal oluyor" asks about instalments, not to cancel) */
+    int other_request = t->asked && t->asked != f;
+    if (f && (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) &&
+        (!other_request || dlg__message_asks(t))) {
+        int g = dlg__general_while_waiting(t, other_request);
+        if (g >= 0) {
+            general_aside(t, g);
+            return 1;
+        }
     }
     if (t->asked && (t->asked->flags & DLG_FLOW_ASIDE)) {
         aside(t, t->asked);
