@@ -180,6 +180,7 @@ struct dlg_session {
     int people_called;                   /* a hand-off or an after-hours request was made */
     int done_item;     /* item of the verified order given a return or exchange code here, -1 */
     int stalls;        /* turns in a row the dialogue asked the same step again */
+    int reminded;      /* the number or proof waited for was named after another answer */
     int identity_asks; /* the proof asked for again without one given */
     int pii_turn;      /* the turn a card, ID or IBAN number was masked, 0 none */
     int next_intent;   /* kb index of a second request waiting for the first to end, -1 none */

@@ -153,6 +153,7 @@ static void after(dlg_turn *t)
     dlg_session *s = t->s;
     const dlg_flow *f = t->flow;
     if (f == s->flow) {
+        s->reminded = 0;
         s->step = t->end ? NULL : t->wait;
         if (!s->step)
             end_flow(s);
@@ -417,6 +418,15 @@ static int off_topic(const dlg_turn *t)
 /* What the flow in progress waits for, said again after an answer in between. */
 static void resume(dlg_turn *t)
 {
+    dlg_session *s = t->s;
+    /* the number or the proof is named once after another answer: a
+     * shopper who asks about other things again has heard it, and it is not
+     * tacked onto every answer (the dialogue still waits for it) */
+    if (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) {
+        if (s->reminded)
+            return;
+        s->reminded = 1;
+    }
     char key[64];
     snprintf(key, sizeof key, "resume.%s", t->s->step ? t->s->step : "");
     dlg__say(t, kb_message_get(t->kb, key) ? key : "resume_hint");

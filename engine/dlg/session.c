@@ -139,7 +139,8 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->done_item,
                   s->stalls,
                   s->identity_asks,
-                  s->pii_turn};
+                  s->pii_turn,
+                  s->reminded};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
@@ -217,6 +218,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         json_object_set_new(o, "identity_asks", json_integer(s->identity_asks));
     if (s->pii_turn)
         json_object_set_new(o, "pii_turn", json_integer(s->pii_turn));
+    if (s->reminded)
+        json_object_set_new(o, "reminded", json_true());
     if (s->next_intent >= 0)
         put_str(o, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
     if (s->next_offered >= 0)
@@ -355,6 +358,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->stalls = get_int(o, "stalls", 0, 0, DLG_MAX_STALLS);
     s->identity_asks = get_int(o, "identity_asks", 0, 0, 100);
     s->pii_turn = get_int(o, "pii_turn", 0, 0, INT_MAX);
+    s->reminded = json_is_true(json_object_get(o, "reminded"));
     const char *nx = json_string_value(json_object_get(o, "next"));
     s->next_intent = nx ? kb_intent_find(kb, nx) : -1;
     const char *no = json_string_value(json_object_get(o, "next_offered"));

@@ -11,9 +11,9 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp -r "$src/intents" "$tmp/kb"; cp -r "$src/intents" "$tmp/kb.orig"
 db=$tmp/r.db; now=2026-12-02T14:00:00+03:00
 chat() { printf "$1" | "$destek" chat --kb "$tmp/kb" --db "$db" --now "$now" >/dev/null; }
-chat 'hediye paketi yapıyor musunuz\n'
-chat 'Hediye paketi yapıyor musunuz\nkargo ücreti ne kadar\n'
-chat 'HEDIYE PAKETI YAPIYOR MUSUNUZ??\n'   # the same message without Turkish letters, shouted
+chat 'isim nakışı yapıyor musunuz\n'
+chat 'İsim nakışı yapıyor musunuz\nkargo ücreti ne kadar\n'
+chat 'ISIM NAKISI YAPIYOR MUSUNUZ??\n'   # the same message without Turkish letters, shouted
 chat 'bugün hava nasıl olacak\n'
 chat 'kargo ücreti ne kadar\n'     # understood: not for review
 list=$("$destek" review list --db "$db" --kb "$tmp/kb" --json)
@@ -22,15 +22,15 @@ python3 - "$list" <<'PY'
 import json, sys
 items = [json.loads(l) for l in sys.argv[1].splitlines()]
 by = {i["text"].lower(): i for i in items}
-hs = [i for i in items if "hediye" in i["text"].lower() or "HEDIYE" in i["text"]]
+hs = [i for i in items if "nak" in i["text"].lower() or "NAKISI" in i["text"]]
 assert len(hs) == 1, "three wordings of one message must be one item: %r" % hs
 h = hs[0]
 assert h["count"] == 3 and h["intent"] == "fallback", h      # one message, three wordings
 assert {"id", "text", "intent", "count", "last_seen"} <= h.keys()
 assert not any("kargo ücreti" in t for t in by), "an understood message is listed"
 PY
-id=$(python3 -c 'import json,sys; print([json.loads(l)["id"] for l in sys.argv[1].splitlines() if "hediye" in l.lower()][0])' "$list")
-text=$(python3 -c 'import json,sys; print([json.loads(l)["text"] for l in sys.argv[1].splitlines() if "hediye" in l.lower()][0])' "$list")
+id=$(python3 -c 'import json,sys; print([json.loads(l)["id"] for l in sys.argv[1].splitlines() if "nak" in l.lower()][0])' "$list")
+text=$(python3 -c 'import json,sys; print([json.loads(l)["text"] for l in sys.argv[1].splitlines() if "nak" in l.lower()][0])' "$list")
 
 # a wrong intent is refused, nothing changes
 set +e
@@ -45,14 +45,14 @@ set +e; "$destek" review assign "$id" stok_urun_bilgisi --db "$db" --kb "$tmp/kb
 cmp -s "$tmp/kb/urun.json" "$tmp/kb.orig/urun.json" || { echo "a refused assign wrote urun.json"; exit 1; }
 cp "$tmp/dialogue.keep" "$tmp/kb/dialogue.json"
 
-before=$(echo "hediye paketi yapıyor musunuz" | "$destek" classify --kb "$tmp/kb")
+before=$(echo "isim nakışı yapıyor musunuz" | "$destek" classify --kb "$tmp/kb")
 grep -q '"intent":"fallback"' <<<"$before" || { echo "the test needs a message the KB does not know: $before"; exit 1; }
 "$destek" review assign "$id" stok_urun_bilgisi --db "$db" --kb "$tmp/kb"
 # only the taught entry is added, in the file's own layout
 changed=$(diff "$tmp/kb.orig/urun.json" "$tmp/kb/urun.json" | grep '^[<>]' || true)
 grep -q '"taught"' <<<"$changed" && [ "$(grep -c '^<' <<<"$changed" || true)" -le 1 ] ||
   { echo "the file changed beyond the taught entry:"; echo "$changed"; exit 1; }
-for t in "hediye paketi yapıyor musunuz" "Hediye paketi yapıyor musunuz?" "hediye paketi yapiyor musunuz"; do
+for t in "isim nakışı yapıyor musunuz" "İsim nakışı yapıyor musunuz?" "isim nakisi yapiyor musunuz"; do
   out=$(echo "$t" | "$destek" classify --kb "$tmp/kb")
   grep -q '"intent":"stok_urun_bilgisi"' <<<"$out" || { echo "classify after assign: $out"; exit 1; }
 done
@@ -60,7 +60,7 @@ done
 printf 'kargo ücreti ne kadar\tkargo_ucreti\n' > "$tmp/one.tsv"
 "$destek" kb test "$tmp/one.tsv" --kb "$tmp/kb" 2>/dev/null | grep -q 'taught by review: 1 of 1' ||
   { echo "kb test does not run the taught set"; exit 1; }
-"$destek" review list --db "$db" --json | grep -qi 'hediye' && { echo "the assigned item is still listed"; exit 1; }
+"$destek" review list --db "$db" --json | grep -qi 'nak' && { echo "the assigned item is still listed"; exit 1; }
 # dismiss: out of scope, off the list
 id2=$("$destek" review list --db "$db" --json | python3 -c 'import json,sys; print([json.loads(l)["id"] for l in sys.stdin if "hava" in l][0])')
 "$destek" review dismiss "$id2" --db "$db" | grep -q dismissed

@@ -236,8 +236,8 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     json_t *sb = json_object_get(jb, "slots");
     /* kept since for "said that already" and for feelings */
     static const char *const later[] = {
-        "last_faq", "last_topics",  "last_order_reply", "upset",     "soothe_wait",
-        "next",     "next_offered", "people_called",    "done_item", "last_ask"};
+        "last_faq",     "last_topics",   "last_order_reply", "upset",    "soothe_wait", "next",
+        "next_offered", "people_called", "done_item",        "last_ask", "reminded"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         json_object_del(jb, later[i]);
     if (sb) {

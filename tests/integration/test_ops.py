@@ -177,11 +177,11 @@ async def t_review_live(ctx):
     s.start()
     c = await Client.open(s.url)
     await c.hello()
-    _, r = await c.message("v1", "hediye paketi yapıyor musunuz")
+    _, r = await c.message("v1", "isim nakışı yapıyor musunuz")
     check(r.get("intent") == "fallback", "the test needs a message the KB does not know", r)
     out = subprocess.run([DESTEK, "review", "list", "--db", s.db, "--json"], capture_output=True,
                          text=True, timeout=30).stdout
-    ids = [json.loads(l)["id"] for l in out.splitlines() if "hediye" in l]
+    ids = [json.loads(l)["id"] for l in out.splitlines() if "nak" in l]
     check(ids, "the message is not in review list: %r" % out)
     a = subprocess.run([DESTEK, "review", "assign", str(ids[0]), "stok_urun_bilgisi", "--db", s.db,
                         "--kb", kb], capture_output=True, text=True, timeout=30)
@@ -190,7 +190,7 @@ async def t_review_live(ctx):
     n = 1
     while True:
         n += 1
-        _, r = await c.message("v%d" % n, "hediye paketi yapıyor musunuz")
+        _, r = await c.message("v%d" % n, "isim nakışı yapıyor musunuz")
         if r.get("intent") == "stok_urun_bilgisi":
             break
         check(time.monotonic() < deadline, "the running server did not take the taught message", r)
@@ -235,7 +235,7 @@ async def t_supervisor(ctx):
     s.start()
     c = await Client.open(s.url)
     await c.hello()
-    _, r = await c.message("s1", "hediye paketi yapıyor musunuz")
+    _, r = await c.message("s1", "isim nakışı yapıyor musunuz")
     check(r.get("intent") == "fallback", "the test needs a message the KB does not know", r)
     sup, authed = await agent_socket(s, tokens["supervisor"])
     check(authed.get("role") == "supervisor", "authed names the role", authed)
@@ -255,7 +255,7 @@ async def t_supervisor(ctx):
     check(any(i["id"] == "stok_urun_bilgisi" for i in ints.get("items", [])), "intents", ints)
     await sup.send({"type": "review_list"})
     rl = await frame_of(sup, "review")
-    items = [i for i in rl.get("items", []) if "hediye" in i["text"]]
+    items = [i for i in rl.get("items", []) if "nak" in i["text"]]
     check(items, "the review list has the message", rl)
     await sup.send({"type": "review_assign", "id": items[0]["id"], "intent": "yok_boyle"})
     e = await frame_of(sup, "review_assigned")
@@ -267,7 +267,7 @@ async def t_supervisor(ctx):
     n = 1
     while True:
         n += 1
-        _, r = await c.message("s%d" % n, "hediye paketi yapıyor musunuz")
+        _, r = await c.message("s%d" % n, "isim nakışı yapıyor musunuz")
         if r.get("intent") == "stok_urun_bilgisi":
             break
         check(time.monotonic() < deadline, "the taught message is not answered as taught", r)
@@ -276,7 +276,7 @@ async def t_supervisor(ctx):
     await sup.send({"type": "review_list"})
     rl = await frame_of(sup, "review")
     other = [i for i in rl.get("items", []) if "hava" in i["text"]]
-    check(other and not any("hediye" in i["text"] for i in rl["items"]),
+    check(other and not any("nak" in i["text"] for i in rl["items"]),
           "the assigned item left the list, the new one is in it", rl)
     await sup.send({"type": "review_dismiss", "id": other[0]["id"]})
     d = await frame_of(sup, "review_dismissed")
@@ -358,7 +358,7 @@ async def t_search_view(ctx):
         await c.close()
     c = await Client.open(s.url)
     await c.hello()
-    await c.message("x", "başka bir konu: hediye paketi var mı")
+    await c.message("x", "başka bir konu: isim nakışı var mı")
     await c.close()
     ids = [i for (i,) in __import__("sqlite3").connect(s.db).execute(
         "select id from conversations order by id")]
