@@ -402,6 +402,14 @@ ds_status store_returns_list(store_db *db, const char *order_id, store_return **
                              ds_error *err);
 void store_returns_free(store_return *r, size_t count);
 
+/* The order of the return whose code this is (the code the shopper was
+ * given for the carrier, as store_return_add took it) into order_id, of
+ * size bytes. DS_ENOTFOUND when no return has it (or it has no order),
+ * DS_EINVAL for an argument missing, a text that is not a code's shape, or
+ * an order number longer than size allows. */
+ds_status store_return_order_by_code(store_db *db, const char *code, char *order_id, size_t size,
+                                     ds_error *err);
+
 /* Stock of one SKU; DS_ENOTFOUND when the shop has no such SKU. */
 ds_status store_stock_get(store_db *db, const char *sku, int *qty, ds_error *err);
 

@@ -247,3 +247,35 @@ ds_status store_return_set_state(store_db *db, long long id, const char *state, 
         return ds_fail(err, DS_ENOTFOUND, "no return %lld", id);
     return DS_OK;
 }
+
+ds_status store_return_order_by_code(store_db *db, const char *code, char *order_id, size_t size,
+                                     ds_error *err)
+{
+    if (!db || !order_id || size == 0 || !store__is_return_code(code))
+        return ds_fail(err, DS_EINVAL,
+                       "store_return_order_by_code: db, a return code and room for the order");
+    store_q *st = store__q(db, STMT_RETURN_ORDER_BY_CODE, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_text(st, 1, code);
+    int rc = store__step(db, st), oom = 0;
+    ds_status s = DS_OK;
+    if (rc == STORE_ROW) {
+        char *id = store__col_dup(st, 0, &oom);
+        if (oom)
+            s = ds_fail(err, DS_ENOMEM, "out of memory reading a return");
+        else if (!id)
+            s = ds_fail(err, DS_ENOTFOUND, "the return %s has no order", code);
+        else if (strlen(id) >= size)
+            s = ds_fail(err, DS_EINVAL, "store_return_order_by_code: no room for the order");
+        else
+            memcpy(order_id, id, strlen(id) + 1);
+        ds_free(id);
+    } else if (rc == STORE_DONE) {
+        s = ds_fail(err, DS_ENOTFOUND, "no return with the code %s", code);
+    } else {
+        s = store__db_fail(db, err, "finding a return by its code");
+    }
+    store__done(st);
+    return s;
+}

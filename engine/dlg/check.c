@@ -22,6 +22,7 @@ static const char *const router_says[] = {
     "ask_order_no",
     "ask_identity",
     "ask_identity.corrected",
+    "ask_identity.by_code",
     "identity_failed",
     "identity_locked",
     /* words that vars.c puts inside sentences */

@@ -214,6 +214,7 @@ struct dlg_turn {
     const dlg_flow *asked;       /* the flow the message asks for, NULL none */
     int got_slot;                /* the message gave an order number, e-mail or phone */
     int order_corrected;         /* ... an order number in place of another one */
+    int order_by_code;           /* ... the order of a return code (codes.c) */
     int first;                   /* the flow starts with this message */
     int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
@@ -274,6 +275,10 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx);
  * the matcher's first candidates or (unless candidates_only) among the
  * answers the KB relates to the dialogue waiting, or -1 (waiting.c). */
 int dlg__general_while_waiting(const dlg_turn *t, int candidates_only);
+
+/* The order of a return whose code the message gives, into order (size
+ * bytes): 1 when found in the store (codes.c). */
+int dlg__order_of_code(const dlg_turn *t, char *order, size_t size);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);

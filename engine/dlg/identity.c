@@ -59,6 +59,7 @@ static void ask_identity(dlg_turn *t, const dlg_check *c)
     if (t->got_slot) {
         s->identity_asks = 0;
         key = c->fails             ? "identity_retry"
+              : t->order_by_code   ? "ask_identity.by_code"
               : t->order_corrected ? "ask_identity.corrected"
                                    : "ask_identity";
     } else if (++s->identity_asks == 2) {

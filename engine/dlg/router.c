@@ -86,6 +86,14 @@ static int fill_slots(dlg_turn *t)
         }
         got = with_order = 1;
     }
+    char by_code[sizeof s->order_no];
+    if (!with_order && dlg__order_of_code(t, by_code, sizeof by_code)) {
+        if (strcmp(s->order_no, by_code) != 0) {
+            s->email[0] = s->last4[0] = '\0';
+            memcpy(s->order_no, by_code, strlen(by_code) + 1);
+        }
+        got = with_order = t->order_by_code = 1;
+    }
     for (size_t i = 0; i < nlp_text_entity_count(nt); i++) {
         const nlp_entity *e = nlp_text_entity(nt, i);
         size_t n = strlen(e->value);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the store's returns, exchanges, cases and stock: adding and
- * listing, argument validation, moving a state, the migration of a version 3
- * file, the "stock" and "returns" import extensions (valid and every
+ * listing, argument validation, moving a state, the order of a return code,
+ * the migration of a version 3 file, the "stock" and "returns" import
+ * extensions (valid and every
  * invalid/{returns,stock}_* case, with "nothing changed" checked on all
  * tables), stock lookups, and failed allocations and statement steps. Opens
  * the files with SQLite directly only to fake an old schema and to look at
@@ -157,6 +158,16 @@ static void test_add_list(void)
     CHECK_STATUS(store_return_set_state(db, a, "lost", NOW, &err), DS_EINVAL);
     CHECK_STATUS(store_return_set_state(db, a, NULL, NOW, &err), DS_EINVAL);
     CHECK_STATUS(store_return_set_state(db, a, "received", "now", &err), DS_EINVAL);
+
+    /* a return code names its order; a case has none, and no code is no order */
+    char order[16] = "";
+    CHECK_STATUS(store_return_order_by_code(db, "IAD7K3Q9", order, sizeof order, &err), DS_OK);
+    CHECK_EQ_STR(order, "1048213");
+    CHECK_STATUS(store_return_order_by_code(db, "ZZZZ9999", order, sizeof order, &err),
+                 DS_ENOTFOUND);
+    CHECK_STATUS(store_return_order_by_code(db, "iad7k3q9", order, sizeof order, &err), DS_EINVAL);
+    CHECK_STATUS(store_return_order_by_code(db, NULL, order, sizeof order, &err), DS_EINVAL);
+    CHECK_STATUS(store_return_order_by_code(db, "IAD7K3Q9", order, 4, &err), DS_EINVAL);
 
     /* text that looks like SQL is just text */
     CHECK_STATUS(store_return_add(db, "case", NULL, NULL, "x'); DROP TABLE returns; --", NULL, NULL,
