@@ -39,11 +39,18 @@ static void act(dlg_turn *t)
     const store_order *o = t->order;
     if (dlg__is_unshipped(o)) {
         /* "eşarbı iptal edin, elbise kalsın": only the whole order can be
-         * cancelled here, and the shopper is told so before the question */
+         * cancelled here; one item is for people */
         cancel_slots *sl = t->slots;
         int named = o->item_count > 1 ? dlg__items_named(t, sl->said) : 0;
         int part = named > 0 && ((size_t)named < o->item_count || said_keep(t, sl->said));
-        dlg__say(t, part ? "cancel.confirm_partial" : "cancel.confirm");
+        if (part) {
+            /* people can take one item out; the whole order is not what
+             * was asked, so it is not what the bot asks to confirm */
+            dlg__hand_off(t, "normal", "kismi_iptal");
+            dlg__say(t, "cancel.partial");
+            return;
+        }
+        dlg__say(t, "cancel.confirm");
         dlg__wait(t, "confirm");
         return;
     }
@@ -126,18 +133,9 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "cancel.confirm",
-    "cancel.done",
-    "cancel.kept",
-    "cancel.shipped",
-    "cancel.already",
-    "cancel.delivered",
-    "cancel.audit_reason",
-    "cancel.confirm_again",
-    "cancel.refund",
-    "cancel.confirm_hint",
-    "cancel.confirm_partial",
-    NULL,
+    "cancel.confirm", "cancel.done",         "cancel.kept",         "cancel.shipped",
+    "cancel.already", "cancel.delivered",    "cancel.audit_reason", "cancel.confirm_again",
+    "cancel.refund",  "cancel.confirm_hint", "cancel.partial",      NULL,
 };
 
 const dlg_flow dlg_flow_cancel = {
