@@ -16,9 +16,10 @@
 static const char *const steps[] = {"offer_person", NULL};
 
 /* The kinds of question answered by the order's state, in the order they
- * are tried: each has its words in dialogue.json as followup_KIND. */
-static const char *const kinds[] = {"again",   "not_found", "missed", "normal",
-                                    "courier", "who",       "time",   "when"};
+ * are tried: each has its words in dialogue.json as followup_KIND ("kurye
+ * kaç gibi gelir" asks the time, not for the courier). */
+static const char *const kinds[] = {"again", "not_found", "missed",  "normal",
+                                    "who",   "time",      "courier", "when"};
 
 const char *const dlg__followup_words[] = {
     "followup_installments", "followup_not_visible",
@@ -159,6 +160,13 @@ static void act(dlg_turn *t)
     }
     if (about_money(t))
         return;
+    /* "komşulara sordum, kimse almamış" of a parcel shown delivered: the
+     * parcel is missing, which is the not-received case, not a question */
+    if (strcmp(t->order->status, "delivered") == 0 && dlg__message_has(t, "not_received") &&
+        !dlg__message_has_stem(t, "money_words")) {
+        dlg__start(t, "tracking");
+        return;
+    }
     if (dlg__message_has(t, "followup_refund_how")) {
         dlg__say_refund_how(t);
         return;
