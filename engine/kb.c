@@ -488,9 +488,23 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id",       "title", "keywords",    "patterns",    "examples", "answers",       "quick_replies",
-    "priority", "flow",  "flow_params", "description", "topics",   "order_context", "taught",
-    "related",  NULL,
+    "id",
+    "title",
+    "keywords",
+    "patterns",
+    "examples",
+    "answers",
+    "quick_replies",
+    "priority",
+    "flow",
+    "flow_params",
+    "description",
+    "topics",
+    "order_context",
+    "taught",
+    "related",
+    "lookup",
+    NULL,
 };
 
 /* The first word of a phrase of some list, kept under a key no list name
@@ -740,6 +754,12 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
     json_t *rel = json_object_get(obj, "related");
     if (rel)
         in->related = string_array(lc, rel, p, &in->related_count);
+    json_t *lk = json_object_get(obj, "lookup");
+    snprintf(p, sizeof p, "%s.lookup", base);
+    if (lk && (!json_is_string(lk) || !valid_id(json_string_value(lk))))
+        report(lc, 1, p, "must be the name of a lookup (\"stock\")");
+    else if (lk && !(in->lookup = ds_strdup(json_string_value(lk))))
+        report(lc, 1, p, "out of memory");
 }
 
 static void load_intent_file(load_ctx *lc, json_t *root)
@@ -1158,6 +1178,7 @@ void kb_free(kb_base *kb)
         }
         ds_free(in->topics);
         free_strv(in->related, in->related_count);
+        ds_free(in->lookup);
     }
     ds_free(kb->intents);
     for (size_t i = 0; i < kb->concept_count; i++) {

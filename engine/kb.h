@@ -69,6 +69,10 @@ typedef struct kb_intent {
      * checks that each exists */
     char **related;
     size_t related_count;
+    /* "lookup": the name of a store lookup of the dialogue ("stock") that
+     * answers from the shop's data before this intent's own text, when the
+     * message names what it needs (a product); dlg_check_kb checks it */
+    char *lookup;
 } kb_intent;
 
 typedef struct kb_concept {

@@ -446,6 +446,19 @@ ds_status store_variants_of(store_db *db, const char *sku, store_variant **out, 
                             ds_error *err);
 void store_variants_free(store_variant *v, size_t count);
 
+/* A product the shop's orders name: its name as sold and one of its SKUs
+ * (its variants follow from it, store_variants_of). */
+typedef struct store_product {
+    char *name;
+    char *sku;
+} store_product;
+
+/* Every product name the orders hold, once each (at most 2,000), ordered
+ * by name: how shoppers name what they ask about. *out is an owned array
+ * (store_products_free); empty when there are no orders. */
+ds_status store_products_sold(store_db *db, store_product **out, size_t *count, ds_error *err);
+void store_products_free(store_product *p, size_t count);
+
 /* ---- agents and hand-offs (people) ------------------------------------- */
 
 typedef struct store_agent {

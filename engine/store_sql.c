@@ -220,6 +220,8 @@ const char *const store__sql[STMT_COUNT_] = {
     [STMT_STOCK_PRODUCT] = "SELECT product FROM stock WHERE sku = ?1",
     [STMT_VARIANTS] = "SELECT sku, coalesce(colour, ''), coalesce(size, ''), qty FROM stock"
                       " WHERE product = ?1 ORDER BY sku LIMIT 200",
+    [STMT_PRODUCTS_SOLD] =
+        "SELECT name, min(sku) FROM items GROUP BY name ORDER BY name LIMIT 2000",
     /* events between nodes (store_events.c) */
     [STMT_EVENTS_NUMBER] = "UPDATE event_head SET seq = seq + ?1 WHERE id = 1 RETURNING seq",
     [STMT_NODE_EVENT_INSERT] = "INSERT INTO events (seq, at_utc, node, kind, conversation_id,"

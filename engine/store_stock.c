@@ -150,3 +150,52 @@ ds_status store_variants_of(store_db *db, const char *sku, store_variant **out, 
     *count = n;
     return DS_OK;
 }
+
+void store_products_free(store_product *p, size_t count)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < count; i++) {
+        ds_free(p[i].name);
+        ds_free(p[i].sku);
+    }
+    ds_free(p);
+}
+
+ds_status store_products_sold(store_db *db, store_product **out, size_t *count, ds_error *err)
+{
+    if (!db || !out || !count)
+        return ds_fail(err, DS_EINVAL, "store_products_sold: db, out and count are required");
+    store_q *st = store__q(db, STMT_PRODUCTS_SOLD, err);
+    if (!st)
+        return DS_EDB;
+    store_product *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = STORE_DONE, oom = 0;
+    while (!oom && (rc = store__step(db, st)) == STORE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            store_product *nv = ds_realloc(v, ncap * sizeof *nv);
+            if (!nv) {
+                oom = 1;
+                break;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        store_product *r = &v[n++];
+        r->name = store__col_dup(st, 0, &oom);
+        r->sku = store__col_dup(st, 1, &oom);
+    }
+    ds_status s = oom                ? ds_fail(err, DS_ENOMEM, "out of memory listing products")
+                  : rc == STORE_DONE ? DS_OK
+                                     : store__db_fail(db, err, "listing products");
+    store__done(st);
+    if (s != DS_OK) {
+        store_products_free(v, n);
+        return s;
+    }
+    *out = v;
+    *count = n;
+    return DS_OK;
+}

@@ -206,6 +206,29 @@ static void check_bindings(checker *c)
     }
 }
 
+/* Each "lookup" is one of the dialogue's, and the messages each says are
+ * in the KB. */
+static void check_lookups(checker *c)
+{
+    char names[256] = "";
+    for (const dlg_lookup *l = dlg__lookups; l->name; l++) {
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "",
+                 l->name);
+        char who[64];
+        snprintf(who, sizeof who, "the %s lookup", l->name);
+        need(c, l->says, who);
+    }
+    for (size_t i = 0; i < kb_intent_count(c->kb); i++) {
+        const kb_intent *in = kb_intent_at(c->kb, i);
+        char field[160];
+        snprintf(field, sizeof field, "%s.lookup", in->id);
+        if (in->lookup && !dlg__lookup_find(in->lookup))
+            problem(c, 1, in->file, field, "no lookup \"%s\" (the lookups: %s)", in->lookup, names);
+        else if (in->lookup && in->flow)
+            problem(c, 1, in->file, field, "an intent with a flow answers from it, not a lookup");
+    }
+}
+
 /* Each "related" names an answer: an intent of the KB without a flow. */
 static void check_related(checker *c)
 {
@@ -238,5 +261,6 @@ int dlg_check_kb(const kb_base *kb, kb_diag_fn diag, void *ctx)
     check_yes_no(&c);
     check_bindings(&c);
     check_related(&c);
+    check_lookups(&c);
     return c.errors;
 }

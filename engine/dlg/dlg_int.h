@@ -167,6 +167,7 @@ struct dlg_session {
     char order_no[16];           /* slot: the order number given */
     char email[128];             /* slot: identity proof */
     char last4[5];               /* slot: identity proof */
+    char product[96];            /* the product a stock question named last */
     char verified[16];           /* order verified in this conversation, "" none */
     char customer[128];          /* signed-in customer's e-mail, "" none */
     int unsure;                  /* fallback or clarifying answers in a row */
@@ -245,6 +246,8 @@ struct dlg_turn {
     const char *choice;      /* an exchange's variant, as {{yeni_secenek}} names it */
     int item;                /* the item {{urun}} names: an index, DLG_ITEM_ALL or _NONE */
     const char *size;        /* the size {{beden}} names */
+    const char *product;     /* a product of the stock, as {{urun_adi}} names it */
+    const char *in_stock;    /* its variants in stock, as {{stoktakiler}} lists them */
 };
 
 /* ---- the flow table (flows.c) ------------------------------------------ */
@@ -279,6 +282,25 @@ int dlg__general_while_waiting(const dlg_turn *t, int candidates_only);
 /* The order of a return whose code the message gives, into order (size
  * bytes): 1 when found in the store (codes.c). */
 int dlg__order_of_code(const dlg_turn *t, char *order, size_t size);
+
+/* A store lookup an intent names ("lookup"): answers the message from the
+ * shop's data (1), or leaves it to the intent's text (0). */
+typedef struct dlg_lookup {
+    const char *name;
+    int (*answer)(dlg_turn *t);
+    const char *const *says; /* the dialogue.json messages it says, NULL-ended */
+} dlg_lookup;
+
+/* Every lookup, ended by one with a NULL name (lookups.c); by name, or NULL. */
+extern const dlg_lookup dlg__lookups[];
+const dlg_lookup *dlg__lookup_find(const char *name);
+/* The intent's lookup answers the message: 1 when it said something. */
+int dlg__lookup_answer(dlg_turn *t, size_t intent);
+int dlg__lookup_stock(dlg_turn *t); /* lookup_stock.c */
+
+/* How many words of name (3+ letters) the message has, inflected or not
+ * ("sneakerın" is "Sneaker"), each counted once (items.c). */
+int dlg__name_words(const dlg_turn *t, const char *name);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);

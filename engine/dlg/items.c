@@ -76,6 +76,14 @@ static int item_by_words(const dlg_turn *t, const nlp_text *m)
     return tie ? DLG_ITEM_NONE : best;
 }
 
+int dlg__name_words(const dlg_turn *t, const char *name)
+{
+    nlp_text *scratch = nlp_text_new();
+    int n = scratch ? words_in(t, scratch, name, t->msg) : 0;
+    nlp_text_free(scratch);
+    return n;
+}
+
 int dlg__items_named(const dlg_turn *t, const char *text)
 {
     nlp_text *m = nlp_text_new(), *scratch = nlp_text_new();

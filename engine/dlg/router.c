@@ -544,6 +544,22 @@ static ds_status faq_turn(dlg_turn *t)
         follow_up(t);
         return DS_OK;
     }
+    /* "deri sneakerın 41'i var mı": the shop's data answers before the
+     * intent's text (a lookup the KB names), even where another intent was
+     * close */
+    if (t->intent >= 0 && !dlg__flow_of(t->kb, t->intent) &&
+        dlg__lookup_answer(t, (size_t)t->intent)) {
+        t->clarify = 0;
+        t->out->clarify = 0;
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+        if (s->flow) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+        return DS_OK;
+    }
     /* "kapıda ödeme var mı": yes or no first, from the shop's facts, the
      * rest a tap away (whichever of two close intents it was). Not the same
      * words again (the honest "no more" below), and a question about two

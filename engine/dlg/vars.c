@@ -268,6 +268,20 @@ static void v_code_deadline(dlg_turn *t, const store_order *o, ds_buf *out)
     tpl_append_date(out, iso, 0);
 }
 
+static void v_product(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->product)
+        ds_buf_puts(out, t->product);
+}
+
+static void v_in_stock(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->in_stock)
+        ds_buf_puts(out, t->in_stock);
+}
+
 static void v_days_since(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
@@ -401,6 +415,8 @@ static const var vars[] = {
     {"iade_son_gun", v_code_deadline},
     {"teslim_gun_sayisi", v_days_since},
     {"iade_suresi", v_refund_days},
+    {"urun_adi", v_product},
+    {"stoktakiler", v_in_stock},
     {"iade_hesabi", v_refund_to},
     {"beden", v_size},
     {"yeni_secenek", v_choice},

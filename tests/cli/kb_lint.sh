@@ -32,4 +32,13 @@ flows=$("$destek" kb flows --kb "$src/intents")
 grep -q 'started by: kargo_takip' <<<"$(grep -A1 '^tracking ' <<<"$flows")" || { echo "$flows"; exit 1; }
 grep -q 'started by: asistan' <<<"$(grep -A1 '^assistant ' <<<"$flows")" || { echo "$flows"; exit 1; }
 grep -q '^return *waits on: order, identity, item, reason, opened' <<<"$flows" || { echo "$flows"; exit 1; }
+# answers beside a dialogue ("related") and the store lookups ("lookup") are
+# named by id: a misspelt one fails lint and says what there is
+cp "$src/intents/kargo.json" "$tmp/kargo.json"
+sed -i 's/"lookup": "stock"/"lookup": "stok"/' "$tmp/urun.json"
+sed -i '0,/"iade_kosullari"/s//"iade_kosulari"/' "$tmp/iade.json"
+if "$destek" kb lint --kb "$tmp" >"$tmp/out" 2>&1; then echo "an unknown lookup was accepted"; exit 1; fi
+grep -q 'error: urun.json: stok_urun_bilgisi.lookup: no lookup "stok" (the lookups: stock)' "$tmp/out" ||
+  { cat "$tmp/out"; exit 1; }
+grep -q 'error: iade.json: .*related\[0\]: no intent "iade_kosulari"' "$tmp/out" || { cat "$tmp/out"; exit 1; }
 echo "kb lint ok"

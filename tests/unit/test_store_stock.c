@@ -15,6 +15,10 @@
 #include "ds.h"
 #include "store.h"
 
+#ifndef DS_TEST_DATA
+#define DS_TEST_DATA "tests/data"
+#endif
+
 /* The variants of sku's product as "SKU:colour:size:qty,..." */
 static void variants(store_db *db, const char *sku, char *buf, size_t len)
 {
@@ -148,6 +152,45 @@ static void test_migrate_v6(void)
     store_close(db);
 }
 
+/* The products the orders name, once each by name, ordered by name. */
+static void test_products_sold(void)
+{
+    CHECK_CONTEXT("products sold");
+    char path[256];
+    store_db *db = open_fresh("products.db", path, sizeof path);
+    if (!db)
+        return;
+    store_product *p = NULL;
+    size_t n = 99;
+    CHECK_STATUS(store_products_sold(db, &p, &n, NULL), DS_OK);
+    CHECK_EQ_INT(n, 0);
+    store_products_free(p, n);
+    size_t len = 0;
+    char file[512];
+    snprintf(file, sizeof file, "%s/import/valid/full.json", DS_TEST_DATA);
+    char *text = read_all(file, &len);
+    CHECK(text != NULL);
+    if (text)
+        CHECK_STATUS(store_import_orders(db, text, len, NULL, NULL), DS_OK);
+    ds_free(text);
+    CHECK_STATUS(store_products_sold(db, &p, &n, NULL), DS_OK);
+    CHECK_EQ_INT(n, 6);
+    int seen_tshirt = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            CHECK(strcmp(p[i - 1].name, p[i].name) < 0); /* once each, in order */
+        if (strcmp(p[i].name, "Pamuklu Tişört") == 0) {
+            seen_tshirt = 1;
+            CHECK_EQ_STR(p[i].sku, "TS-102-M");
+        }
+    }
+    CHECK(seen_tshirt);
+    store_products_free(p, n);
+    store_products_free(NULL, 0);
+    CHECK_STATUS(store_products_sold(db, NULL, &n, NULL), DS_EINVAL);
+    store_close(db);
+}
+
 int main(int argc, char **argv)
 {
     int init = store_test_init(argc, argv, "stock");
@@ -155,6 +198,7 @@ int main(int argc, char **argv)
         return init;
     test_variants();
     test_import();
+    test_products_sold();
     if (!on_pg) /* SQLite files made by hand */
         test_migrate_v6();
     cleanup();

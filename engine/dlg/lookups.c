@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* The store lookups an answer of the knowledge base may name ("lookup":
+ * "stock"): each answers from the shop's data before the intent's own text,
+ * or leaves the message to it. One entry per lookup, in its own file. */
+#include "dlg_int.h"
+
+#include <string.h>
+
+static const char *const stock_says[] = {
+    "stock.in", "stock.out", "stock.no_such", "stock.list", "stock.none", NULL,
+};
+
+const dlg_lookup dlg__lookups[] = {
+    {"stock", dlg__lookup_stock, stock_says}, /* a product's stock, by its name and size */
+    {NULL, NULL, NULL},
+};
+
+const dlg_lookup *dlg__lookup_find(const char *name)
+{
+    for (const dlg_lookup *l = dlg__lookups; name && l->name; l++)
+        if (strcmp(l->name, name) == 0)
+            return l;
+    return NULL;
+}
+
+int dlg__lookup_answer(dlg_turn *t, size_t intent)
+{
+    const dlg_lookup *l = dlg__lookup_find(kb_intent_at(t->kb, intent)->lookup);
+    return l && t->env->db && l->answer(t);
+}
