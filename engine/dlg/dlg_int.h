@@ -412,7 +412,7 @@ void dlg__acknowledge(dlg_turn *t);
 
 /* The intent of a second request the message makes besides its best one
  * ("kargom nerede bir de iade nasıl yapılıyor"), or -1. */
-int dlg__second_request(const dlg_turn *t);
+int dlg__second_request(const dlg_turn *t, int *first);
 /* After the first request's reply: a KB answer is added to it; a dialogue
  * is kept (s->next_intent) for dlg__offer_next. */
 void dlg__serve_second(dlg_turn *t, int second);

@@ -792,7 +792,10 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         }
 
         /* two requests: the first now, not "which one did you mean" */
-        second = instead < 0 ? dlg__second_request(&t) : -1;
+        int first = intent;
+        second = instead < 0 ? dlg__second_request(&t, &first) : -1;
+        if (second >= 0)
+            intent = first; /* each side read on its own: the first side's */
         if (second >= 0 || both_order_facts(&t))
             t.clarify = 0;
     }

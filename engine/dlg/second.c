@@ -7,31 +7,107 @@
  * (dialogue.json words "also"). */
 #include "dlg_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Evidence a second intent needs to count as asked: a keyword's worth, and
  * not far below the first. */
 #define SECOND_MIN_SCORE 2.5
 #define SECOND_MIN_SHARE 0.25
+/* ... and what a side of the joining words needs on its own */
+#define SECOND_PART_MIN_SCORE 1.5
 
-int dlg__second_request(const dlg_turn *t)
+/* Two intents are two requests: not the same dialogue twice, nor two ways
+ * of showing one order, nor a greeting or thanks. */
+static int two_requests(const dlg_turn *t, size_t a, size_t b)
+{
+    const kb_intent *ia = kb_intent_at(t->kb, a), *ib = kb_intent_at(t->kb, b);
+    if (a == b || strcmp(ia->id, "fallback") == 0 || strcmp(ib->id, "fallback") == 0 ||
+        ia->low_priority || ib->low_priority)
+        return 0;
+    const dlg_flow *fa = dlg__flow_of(t->kb, (int)a), *fb = dlg__flow_of(t->kb, (int)b);
+    if (fa && fa == fb)
+        return 0;
+    return !(fa && fb && (fa->flags & fb->flags & DLG_FLOW_ORDER_FACTS));
+}
+
+/* The token where the words joining two requests start, and how many
+ * tokens they take, or 0. */
+static size_t joiner_at(const dlg_turn *t, size_t *len)
+{
+    size_t n = nlp_text_token_count(t->msg);
+    for (size_t i = 1; i < n; i++) {
+        char two[128];
+        const nlp_token *a = nlp_text_token(t->msg, i);
+        if (kb_words_has(t->kb, "also", a->text)) {
+            *len = 1;
+            return i;
+        }
+        if (i + 1 < n) {
+            snprintf(two, sizeof two, "%s %s", a->text, nlp_text_token(t->msg, i + 1)->text);
+            if (kb_words_has(t->kb, "also", two)) {
+                *len = 2;
+                return i;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The intent tokens [from, to) of the message ask for on their own, or -1. */
+static int part_intent(const dlg_turn *t, size_t from, size_t to, nlp_text *nt, match_result *r)
+{
+    ds_buf b;
+    ds_buf_init(&b);
+    for (size_t i = from; i < to; i++) {
+        if (b.len)
+            ds_buf_puts(&b, " ");
+        ds_buf_puts(&b, nlp_text_token(t->msg, i)->text);
+    }
+    int intent = -1;
+    if (b.len && !b.failed && nlp_normalise(kb_lexicon(t->kb), b.data, b.len, nt, NULL) == DS_OK &&
+        match_classify(t->env->me, nt, r) == DS_OK && !match_result_is_fallback(r) &&
+        match_result_candidate_count(r) > 0 &&
+        match_result_candidate(r, 0)->score >= SECOND_PART_MIN_SCORE)
+        intent = (int)match_result_candidate(r, 0)->intent;
+    ds_buf_cleanup(&b);
+    return intent;
+}
+
+/* "taksit var mı, bir de kaç günde gelir": each side of the joining words
+ * read on its own, when the message as a whole reads as one request. */
+static int split(const dlg_turn *t, int *first)
+{
+    size_t len = 0, at = joiner_at(t, &len);
+    if (!at)
+        return -1;
+    nlp_text *nt = nlp_text_new();
+    match_result *r = match_result_new(t->env->me);
+    int a = -1, b = -1;
+    if (nt && r) {
+        a = part_intent(t, 0, at, nt, r);
+        b = a >= 0 ? part_intent(t, at + len, nlp_text_token_count(t->msg), nt, r) : -1;
+    }
+    match_result_free(r);
+    nlp_text_free(nt);
+    if (a < 0 || b < 0 || !two_requests(t, (size_t)a, (size_t)b))
+        return -1;
+    *first = a;
+    return b;
+}
+
+int dlg__second_request(const dlg_turn *t, int *first)
 {
     const match_result *res = t->env->res;
-    if (match_result_candidate_count(res) < 2 || !dlg__message_has(t, "also"))
+    if (match_result_candidate_count(res) < 1 || !dlg__message_has(t, "also"))
         return -1;
-    const match_candidate *a = match_result_candidate(res, 0), *b = match_result_candidate(res, 1);
-    const kb_intent *ia = kb_intent_at(t->kb, a->intent), *ib = kb_intent_at(t->kb, b->intent);
-    if (strcmp(a->id, "fallback") == 0 || strcmp(b->id, "fallback") == 0 || ia->low_priority ||
-        ib->low_priority || b->score < SECOND_MIN_SCORE || b->score < SECOND_MIN_SHARE * a->score)
-        return -1;
-    const dlg_flow *fa = dlg__flow_of(t->kb, (int)a->intent),
-                   *fb = dlg__flow_of(t->kb, (int)b->intent);
-    /* the same dialogue twice, or two ways of showing one order, is one request */
-    if (fa && fa == fb)
-        return -1;
-    if (fa && fb && (fa->flags & fb->flags & DLG_FLOW_ORDER_FACTS))
-        return -1;
-    return (int)b->intent;
+    const match_candidate *a = match_result_candidate(res, 0);
+    const match_candidate *b =
+        match_result_candidate_count(res) > 1 ? match_result_candidate(res, 1) : NULL;
+    if (b && b->score >= SECOND_MIN_SCORE && b->score >= SECOND_MIN_SHARE * a->score &&
+        two_requests(t, a->intent, b->intent))
+        return (int)b->intent;
+    return split(t, first);
 }
 
 void dlg__serve_second(dlg_turn *t, int second)
