@@ -48,6 +48,7 @@ static const char *const router_says[] = {
     "pii.cvv",
     "identity_retry",
     "identity_again",
+    "identity_name",
     "identity_stuck",
     "identity_stuck.closed",
     "ask_order_no.have_proof",

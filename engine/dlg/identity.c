@@ -48,6 +48,35 @@ static void ask_order(dlg_turn *t)
     dlg__wait(t, DLG_STEP_ORDER);
 }
 
+/* "Selin Arslan", "adım Emre Çelik": a name given as the proof, which it
+ * cannot be (anyone may know a name). Two to four words each starting with
+ * a capital and no digits, or the KB's words for "my name is". */
+static int gives_name(const dlg_turn *t)
+{
+    if (dlg__message_has(t, "name_cue"))
+        return 1;
+    const char *p = t->text;
+    int words = 0;
+    while (p && *p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const unsigned char *u = (const unsigned char *)p;
+        int capital = (u[0] >= 'A' && u[0] <= 'Z') ||
+                      (u[0] == 0xC3 && (u[1] == 0x87 || u[1] == 0x96 || u[1] == 0x9C)) ||
+                      (u[0] == 0xC4 && (u[1] == 0x9E || u[1] == 0xB0)) ||
+                      (u[0] == 0xC5 && u[1] == 0x9E);
+        if (!capital)
+            return 0;
+        for (; *p && *p != ' ' && *p != ','; p++)
+            if ((*p >= '0' && *p <= '9') || *p == '@' || *p == '?')
+                return 0;
+        words++;
+    }
+    return words >= 2 && words <= 4;
+}
+
 /* The proof, asked for: "Teşekkürler" only for the number just given;
  * after a failed check not as if nothing had happened; asked again in
  * other words, and from the third time with a person on offer, since a
@@ -62,6 +91,8 @@ static void ask_identity(dlg_turn *t, const dlg_check *c)
               : t->order_by_code   ? "ask_identity.by_code"
               : t->order_corrected ? "ask_identity.corrected"
                                    : "ask_identity";
+    } else if (gives_name(t)) {
+        key = "identity_name"; /* said why, not counted as a failed ask */
     } else if (++s->identity_asks == 2) {
         key = t->env->closed ? "identity_stuck.closed" : "identity_stuck";
     } else {
