@@ -301,6 +301,9 @@ int dlg__lookup_stock(dlg_turn *t); /* lookup_stock.c */
 /* How many words of name (3+ letters) the message has, inflected or not
  * ("sneakerın" is "Sneaker"), each counted once (items.c). */
 int dlg__name_words(const dlg_turn *t, const char *name);
+/* text (the first message, say) names item of the verified order among
+ * others ("kemer yok, sadece gömlek çıktı" names both) (items.c). */
+int dlg__text_names_item(const dlg_turn *t, const char *text, int item);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);

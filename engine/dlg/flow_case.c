@@ -110,8 +110,10 @@ static void act(dlg_turn *t)
         dlg__ask_item(t, "case.ask_item", "item", sl->said);
         return;
     }
-    /* "ayakkabının burnu çizik geldi" already says what happened */
-    if ((named || t->order->item_count == 1) && dlg__text_words(t, sl->said) >= 4) {
+    /* "ayakkabının burnu çizik geldi" already says what happened, and so
+     * does "kemer yok, sadece gömlek çıktı" once the belt is chosen */
+    if ((named || t->order->item_count == 1 || dlg__text_names_item(t, sl->said, sl->item)) &&
+        dlg__text_words(t, sl->said) >= 4) {
         record(t, sl->said);
         return;
     }

@@ -76,6 +76,19 @@ static int item_by_words(const dlg_turn *t, const nlp_text *m)
     return tie ? DLG_ITEM_NONE : best;
 }
 
+int dlg__text_names_item(const dlg_turn *t, const char *text, int item)
+{
+    if (!text || !text[0] || item < 0 || (size_t)item >= t->order->item_count)
+        return 0;
+    nlp_text *m = nlp_text_new(), *scratch = nlp_text_new();
+    int named = m && scratch &&
+                nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK &&
+                words_in(t, scratch, t->order->items[item].name, m) > 0;
+    nlp_text_free(m);
+    nlp_text_free(scratch);
+    return named;
+}
+
 int dlg__name_words(const dlg_turn *t, const char *name)
 {
     nlp_text *scratch = nlp_text_new();
@@ -143,13 +156,25 @@ int dlg__item_in_text(const dlg_turn *t, const char *text)
     return item;
 }
 
+/* Some item of the order is named by m's words (two may be: "kemer yok,
+ * sadece gömlek çıktı"). */
+static int any_item_named(const dlg_turn *t, const nlp_text *m)
+{
+    nlp_text *scratch = nlp_text_new();
+    int any = 0;
+    for (size_t i = 0; scratch && !any && i < t->order->item_count; i++)
+        any = words_in(t, scratch, t->order->items[i].name, m) > 0;
+    nlp_text_free(scratch);
+    return any;
+}
+
 /* The message names a product (dialogue.json words product_nouns) that no
  * item of the order is. */
 static int names_other_product(const dlg_turn *t)
 {
     if (!dlg__message_has_stem(t, "product_nouns"))
         return 0;
-    return item_by_words(t, t->msg) == DLG_ITEM_NONE;
+    return item_by_words(t, t->msg) == DLG_ITEM_NONE && !any_item_named(t, t->msg);
 }
 
 int dlg__answer_item(dlg_turn *t, int *item, const char *step)
@@ -179,7 +204,7 @@ static int text_names_other_product(const dlg_turn *t, const char *text)
     nlp_text *m = text && text[0] ? nlp_text_new() : NULL;
     int other = m && nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK &&
                 dlg__text_has_stem(t->kb, m, "product_nouns") &&
-                item_by_words(t, m) == DLG_ITEM_NONE;
+                item_by_words(t, m) == DLG_ITEM_NONE && !any_item_named(t, m);
     nlp_text_free(m);
     return other;
 }

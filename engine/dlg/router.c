@@ -695,6 +695,21 @@ static int both_order_facts(const dlg_turn *t)
     return a && b && (a->flags & b->flags & DLG_FLOW_ORDER_FACTS);
 }
 
+/* "kolide kemer yok!! sadece gömlek çıktı": unsure between a damaged,
+ * missing or wrong item and the parcel's whereabouts, the item is what to
+ * act on (its case asks for the order either way, and goes to people),
+ * the more so when the shopper is upset: not a menu, not a person before
+ * the order is known. */
+static int after_sales_first(const dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    if (!t->clarify || match_result_candidate_count(res) < 2)
+        return 0;
+    const dlg_flow *a = dlg__flow_of(t->kb, (int)match_result_candidate(res, 0)->intent);
+    const dlg_flow *b = dlg__flow_of(t->kb, (int)match_result_candidate(res, 1)->intent);
+    return a && b && (a->flags & DLG_FLOW_AFTER_SALES) && (b->flags & DLG_FLOW_ORDER_FACTS);
+}
+
 /* "bu ne rezalet, siparişim hala gelmedi": the anger is heard (feelings.c),
  * the order is what to act on. The intent to take instead of a complaint
  * its angry words won, or -1. */
@@ -796,7 +811,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         second = instead < 0 ? dlg__second_request(&t, &first) : -1;
         if (second >= 0)
             intent = first; /* each side read on its own: the first side's */
-        if (second >= 0 || both_order_facts(&t))
+        if (second >= 0 || both_order_facts(&t) || after_sales_first(&t))
             t.clarify = 0;
     }
     t.got_slot = fill_slots(&t);
