@@ -92,7 +92,8 @@ void dlg__feel(dlg_turn *t)
 {
     dlg_session *s = t->s;
     /* "teşekkürler!!" is loud and glad */
-    t->upset = has(t, "upset") || (shouting(t->text) && !has(t, "pleased"));
+    /* an insult is anger too ("hiçbir işe yaramıyorsun") */
+    t->upset = has(t, "upset") || has(t, "insults") || (shouting(t->text) && !has(t, "pleased"));
     t->hurry = !t->upset && has(t, "hurry");
     if (s->soothe_wait > 0)
         s->soothe_wait--;

@@ -252,7 +252,8 @@ static int answer(dlg_turn *t, const char *step)
         size_t had = strlen(sl->message);
         keep_story(t);
         /* an e-mail or the story: noted; "şu an kimse yok mu": when people are back */
-        next(t, t->got_slot || strlen(sl->message) > had ? "offline.noted" : "offline.nobody_now");
+        const char *heard = t->upset ? "offline.heard" : "offline.noted"; /* no thanks for anger */
+        next(t, t->got_slot || strlen(sl->message) > had ? heard : "offline.nobody_now");
     } else if (strcmp(step, "order_number") == 0) {
         /* any answer moves on: "yok", "bilmiyorum" mean no order */
         if (!sl->order[0])
@@ -268,6 +269,7 @@ static int answer(dlg_turn *t, const char *step)
 
 static const char *const says[] = {
     "offline.ask_name",
+    "offline.heard",
     "offline.ask_contact",
     "offline.ask_order",
     "offline.ask_message",
