@@ -402,6 +402,13 @@ ds_status store_returns_list(store_db *db, const char *order_id, store_return **
                              ds_error *err);
 void store_returns_free(store_return *r, size_t count);
 
+/* Replaces a return's details (a JSON object text, as store_return_add
+ * takes it: an exchange's new variant) and sets its updated_at to now.
+ * DS_EINVAL for a missing argument or a bad now, DS_EINPUT for details that
+ * are not an object, DS_ENOTFOUND when there is no such return. */
+ds_status store_return_set_details(store_db *db, long long id, const char *details, const char *now,
+                                   ds_error *err);
+
 /* The order of the return whose code this is (the code the shopper was
  * given for the carrier, as store_return_add took it) into order_id, of
  * size bytes. DS_ENOTFOUND when no return has it (or it has no order),

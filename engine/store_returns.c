@@ -279,3 +279,28 @@ ds_status store_return_order_by_code(store_db *db, const char *code, char *order
     store__done(st);
     return s;
 }
+
+ds_status store_return_set_details(store_db *db, long long id, const char *details, const char *now,
+                                   ds_error *err)
+{
+    if (!db || !details || !now || !store__parse_time(now, NULL))
+        return ds_fail(err, DS_EINVAL,
+                       "store_return_set_details: db, details and now (ISO 8601 "
+                       "with offset) are required");
+    ds_status s = check_details(details, err);
+    if (s != DS_OK)
+        return s;
+    store_q *st = store__q(db, STMT_RETURN_SET_DETAILS, err);
+    if (!st)
+        return DS_EDB;
+    store__bind_int(st, 1, id);
+    store__bind_text(st, 2, details);
+    store__bind_text(st, 3, now);
+    int rc = store__step(db, st);
+    store__done(st);
+    if (rc != STORE_DONE)
+        return store__db_fail(db, err, "updating a return's details");
+    if (store__changes(db) == 0)
+        return ds_fail(err, DS_ENOTFOUND, "no return %lld", id);
+    return DS_OK;
+}

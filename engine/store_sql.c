@@ -92,6 +92,7 @@ const char *const store__sql[STMT_COUNT_] = {
         " ORDER BY created_utc, id",
     [STMT_RETURN_SET_STATE] = "UPDATE returns SET state = ?2, updated_at = ?3 WHERE id = ?1",
     [STMT_RETURN_ORDER_BY_CODE] = "SELECT order_id FROM returns WHERE code = ?1",
+    [STMT_RETURN_SET_DETAILS] = "UPDATE returns SET details = ?2, updated_at = ?3 WHERE id = ?1",
     [STMT_AGENT_INSERT] = "INSERT INTO agents (name, token_hash, capacity, created_at)"
                           " VALUES (?1, ?2, ?3, ?4)",
     [STMT_AGENT_FIND] =

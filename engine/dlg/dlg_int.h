@@ -454,6 +454,10 @@ int dlg__dispatch_late(const dlg_turn *t, const store_order *o);
 int dlg__stuck(const dlg_turn *t, const store_order *o);
 /* Says the order's status, or that it is late and people take over. */
 void dlg__say_status(dlg_turn *t, const store_order *o);
+/* The exchange of item of the verified order that still waits for its
+ * parcel (state "requested"): its id, and its code into code (cap bytes).
+ * 1 when there is one (orders.c). */
+int dlg__waiting_exchange(dlg_turn *t, int item, long long *id, char *code, size_t cap);
 /* A return or exchange of the item (an index or DLG_ITEM_ALL) under way or
  * done: says where it stands instead of a second code, ends the flow, 1. */
 int dlg__under_way(dlg_turn *t, int item);

@@ -412,6 +412,66 @@ static void choose(dlg_turn *t, const store_item *it)
     nlp_text_free(nt);
 }
 
+/* "pardon 43 değil, 44 istiyorum" while the exchange made still waits
+ * for the parcel: that request takes the new size or colour (stock
+ * permitting), rather than "you have one already". 1 when it answered. */
+static int change_waiting(dlg_turn *t, const store_item *it)
+{
+    long long id = 0;
+    char code[32];
+    if (!dlg__waiting_exchange(t, t->item, &id, code, sizeof code))
+        return 0;
+    exchange_slots *sl = t->slots;
+    nlp_text *nt = nlp_text_new();
+    if (!nt)
+        return 0;
+    variants vs;
+    variants_load(t, it, nt, &vs);
+    sl->size[0] = sl->colour[0] = '\0';
+    colour_from_message(t, &vs, nt);
+    size_from_message(t, &vs);
+    int said = (sl->size[0] && sl->size[0] != '+' && sl->size[0] != '-') || sl->colour[0];
+    if (said) {
+        const char *size = sl->size[0] ? sl->size : vs.size;
+        const char *colour = sl->colour[0] ? sl->colour : vs.colour;
+        char choice[128];
+        describe(t, nt, colour, size, choice, sizeof choice);
+        const store_variant *to = find(t, &vs, nt, colour, size);
+        t->choice = choice;
+        t->code = code[0] ? code : NULL;
+        if (to && strcmp(to->sku, it->sku) == 0) {
+            dlg__say(t, "exchange.same");
+        } else if (!to || to->qty <= 0) {
+            dlg__say(t, "exchange.change_no_stock");
+        } else {
+            ds_buf b;
+            ds_buf_init(&b);
+            ds_json w;
+            ds_json_init(&w, &b);
+            ds_json_object(&w);
+            ds_json_pair(&w, "new_sku", to->sku);
+            if (to->size[0])
+                ds_json_pair(&w, "size", to->size);
+            if (to->colour[0])
+                ds_json_pair(&w, "colour", to->colour);
+            ds_json_end(&w);
+            char now[CLOCK_ISO_LEN];
+            dlg__now_iso(t, now);
+            dlg__say(t,
+                     b.data && store_return_set_details(t->env->db, id, b.data, now, NULL) == DS_OK
+                         ? "exchange.changed"
+                         : "no_store");
+            ds_buf_cleanup(&b);
+        }
+        t->choice = NULL;
+        t->code = NULL;
+        dlg__end(t);
+    }
+    variants_free(&vs);
+    nlp_text_free(nt);
+    return said;
+}
+
 static void act(dlg_turn *t)
 {
     exchange_slots *sl = t->slots;
@@ -428,9 +488,9 @@ static void act(dlg_turn *t)
         return;
     }
     t->item = sl->item;
-    if (dlg__under_way(t, sl->item))
-        return;
     const store_item *it = dlg__item(t, sl->item);
+    if (change_waiting(t, it) || dlg__under_way(t, sl->item))
+        return;
     if (t->days_since > kb_shop_int(t->kb, "returns.window_days", 14)) {
         dlg__say(t, "exchange.rejected_window");
         dlg__end(t);
@@ -487,6 +547,8 @@ static int answer(dlg_turn *t, const char *step)
 
 static const char *const says[] = {
     "return.under_way",
+    "exchange.changed",
+    "exchange.change_no_stock",
     "case.under_way",
     "exchange.ask_item",
     "exchange.ask_size",

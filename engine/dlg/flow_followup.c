@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const steps[] = {"offer_person", NULL};
 
@@ -68,6 +69,25 @@ static void say_for(dlg_turn *t, const char *kind)
         dlg__hand_off(t, "urgent", "kargo_hareketsiz");
 }
 
+/* A size or colour of the shop's lists in the message ("44 istiyorum",
+ * "laciverti olsun"). */
+static int names_variant(const dlg_turn *t)
+{
+    static const char *const lists[] = {"exchange.sizes", "exchange.colours"};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < kb_shop_list_count(t->kb, lists[l]); i++) {
+            const char *v = kb_shop_list_string(t->kb, lists[l], i, NULL);
+            if (v && v[0] && dlg__name_words(t, v) > 0)
+                return 1;
+            for (size_t k = 0; v && k < nlp_text_token_count(t->msg); k++) {
+                const nlp_token *tok = nlp_text_token(t->msg, k);
+                if (tok->len == strlen(v) && strncasecmp(tok->text, v, tok->len) == 0)
+                    return 1;
+            }
+        }
+    return 0;
+}
+
 /* A return or exchange of the order still on its way to the shop: how to
  * send it, when the new item comes. 1 when said. */
 static int about_return(dlg_turn *t, int unplaced)
@@ -84,7 +104,12 @@ static int about_return(dlg_turn *t, int unplaced)
             (strcmp(r[i].state, "requested") == 0 || strcmp(r[i].state, "in_transit") == 0))
             open = &r[i];
     const char *key = NULL;
-    if (open && send && strcmp(open->state, "requested") == 0)
+    /* "pardon, 44 istiyorum" while the exchange waits: the exchange takes it */
+    int change = open && strcmp(open->kind, "exchange") == 0 &&
+                 strcmp(open->state, "requested") == 0 && names_variant(t);
+    if (change)
+        dlg__start(t, "exchange");
+    else if (open && send && strcmp(open->state, "requested") == 0)
         key = "followup.send.return";
     else if (open && when && strcmp(open->kind, "exchange") == 0)
         key = "followup.when.exchange";
@@ -96,7 +121,7 @@ static int about_return(dlg_turn *t, int unplaced)
         t->ret = NULL;
     }
     store_returns_free(r, n);
-    return key != NULL;
+    return key != NULL || change;
 }
 
 /* A return of the order whose money was already sent back, or NULL; *r and
@@ -162,7 +187,7 @@ static void act(dlg_turn *t)
         return;
     /* "komşulara sordum, kimse almamış" of a parcel shown delivered: the
      * parcel is missing, which is the not-received case, not a question */
-    if (strcmp(t->order->status, "delivered") == 0 && dlg__message_has(t, "not_received") &&
+    if (strcmp(t->order->status, "delivered") == 0 && dlg__message_has(t, "parcel_missing") &&
         !dlg__message_has_stem(t, "money_words")) {
         dlg__start(t, "tracking");
         return;

@@ -131,6 +131,25 @@ static int holds_sku(const char *items, const char *sku)
 
 /* A return or exchange of the chosen item already under way (or done):
  * where it stands, not a second code. 1 when said. */
+int dlg__waiting_exchange(dlg_turn *t, int item, long long *id, char *code, size_t cap)
+{
+    store_return *r;
+    size_t n;
+    if (item < 0 || (size_t)item >= t->order->item_count ||
+        store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK)
+        return 0;
+    int found = 0;
+    for (size_t i = n; i-- > 0 && !found;) /* the newest first */
+        if (strcmp(r[i].kind, "exchange") == 0 && strcmp(r[i].state, "requested") == 0 &&
+            holds_sku(r[i].items, t->order->items[item].sku)) {
+            *id = r[i].id;
+            snprintf(code, cap, "%s", r[i].code ? r[i].code : "");
+            found = 1;
+        }
+    store_returns_free(r, n);
+    return found;
+}
+
 int dlg__under_way(dlg_turn *t, int item)
 {
     store_return *r;

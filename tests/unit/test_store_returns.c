@@ -159,6 +159,21 @@ static void test_add_list(void)
     CHECK_STATUS(store_return_set_state(db, a, NULL, NOW, &err), DS_EINVAL);
     CHECK_STATUS(store_return_set_state(db, a, "received", "now", &err), DS_EINVAL);
 
+    /* an exchange's details replaced (its new variant), and only an object */
+    CHECK_STATUS(
+        store_return_set_details(db, b, "{\"new_size\":\"XL\"}", "2026-11-26T10:00:00+03:00", &err),
+        DS_OK);
+    CHECK_STATUS(store_returns_list(db, "1052790", &r, &n, &err), DS_OK);
+    if (n == 1) {
+        CHECK_EQ_STR(r[0].details, "{\"new_size\":\"XL\"}");
+        CHECK_EQ_STR(r[0].updated_at, "2026-11-26T10:00:00+03:00");
+    }
+    store_returns_free(r, n);
+    CHECK_STATUS(store_return_set_details(db, b, "[1]", NOW, &err), DS_EINPUT);
+    CHECK_STATUS(store_return_set_details(db, b, "{", NOW, &err), DS_EINPUT);
+    CHECK_STATUS(store_return_set_details(db, 9999, "{}", NOW, &err), DS_ENOTFOUND);
+    CHECK_STATUS(store_return_set_details(db, b, "{}", "dün", &err), DS_EINVAL);
+
     /* a return code names its order; a case has none, and no code is no order */
     char order[16] = "";
     CHECK_STATUS(store_return_order_by_code(db, "IAD7K3Q9", order, sizeof order, &err), DS_OK);
