@@ -282,6 +282,8 @@ int dlg__general_while_waiting(const dlg_turn *t, int candidates_only);
 /* The order of a return whose code the message gives, into order (size
  * bytes): 1 when found in the store (codes.c). */
 int dlg__order_of_code(const dlg_turn *t, char *order, size_t size);
+/* A word of the message is shaped as a coupon code (codes.c). */
+int dlg__coupon_shaped(const dlg_turn *t);
 
 /* A store lookup an intent names ("lookup"): answers the message from the
  * shop's data (1), or leaves it to the intent's text (0). */

@@ -815,6 +815,17 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             t.clarify = 0;
     }
     t.got_slot = fill_slots(&t);
+    /* "KIS20", "ARALIK15 geçmiyor": a coupon code the matcher cannot place
+     * by its words is a question about coupons (the contract's intent),
+     * unless a dialogue was asked for clearly */
+    if (!tapped && !t.got_slot && dlg__coupon_shaped(&t) &&
+        (intent < 0 || t.clarify || out->confidence < DLG_SWITCH_WITH_SLOT)) {
+        int coupon = kb_intent_find(kb, "kampanya_indirim");
+        if (coupon >= 0) {
+            intent = coupon;
+            t.clarify = 0;
+        }
+    }
     /* "tamam, yarın yazarım" ends the talk for now: not a question about
      * the shop's hours, not a request the bot failed to read */
     if (!tapped && (intent < 0 || t.clarify || !dlg__flow_of(kb, intent)) &&
