@@ -11,9 +11,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* "harika, çok yardımcı oldunuz gerçekten" from a shopper the bot has not
+ * helped: praise with the words of irony (dialogue.json "irony") after
+ * anger, with people already called, or about an order still stuck or
+ * late. Thanking it back would mock the shopper. */
+static int ironic(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    if (!dlg__message_has(t, "irony") ||
+        !(dlg__message_has(t, "pleased") || dlg__message_has(t, "thanks")))
+        return 0;
+    if (s->upset > 0 || s->people_called)
+        return 1;
+    store_order *o = NULL;
+    int bad = s->verified[0] && t->env->db &&
+              store_order_get(t->env->db, s->verified, &o, NULL) == DS_OK &&
+              (dlg__stuck(t, o) || dlg__dispatch_late(t, o));
+    store_order_free(o);
+    return bad;
+}
+
 static void act(dlg_turn *t)
 {
     dlg_session *s = t->s;
+    if (ironic(t)) {
+        t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+        dlg__say(t, "closing.irony");
+        return;
+    }
     const char *key = dlg__closing_key(t);
     int thanks = strcmp(key, "closing.thanks") == 0;
     int pending = s->flow && s->step;
@@ -41,8 +66,13 @@ static void act(dlg_turn *t)
     dlg__say(t, key);
 }
 
-static const char *const says[] = {"closing.thanks", "closing.wish", "closing.later",
-                                   "closing.bye",    "resume_hint",  NULL};
+static const char *const says[] = {"closing.thanks",
+                                   "closing.wish",
+                                   "closing.later",
+                                   "closing.bye",
+                                   "resume_hint",
+                                   "closing.irony",
+                                   NULL};
 
 const dlg_flow dlg_flow_closing = {
     .name = "closing",
