@@ -19,17 +19,15 @@ static const char *const steps[] = {"offer_person", NULL};
 /* The kinds of question answered by the order's state, in the order they
  * are tried: each has its words in dialogue.json as followup_KIND ("kurye
  * kaç gibi gelir" asks the time, not for the courier). */
-static const char *const kinds[] = {"again", "not_found", "missed",  "normal",
-                                    "who",   "time",      "courier", "when"};
+static const char *const kinds[] = {"again", "not_found", "missed",  "normal", "who",
+                                    "time",  "courier",   "confirm", "when"};
 
 const char *const dlg__followup_words[] = {
-    "followup_installments", "followup_not_visible",
-    "followup_refund_how",   "followup_again",
-    "followup_missed",       "followup_normal",
-    "followup_courier",      "followup_who",
-    "followup_time",         "followup_when",
-    "followup_exception",    "followup_refund",
-    "followup_send",         NULL,
+    "followup_installments", "followup_not_visible", "followup_refund_how",
+    "followup_again",        "followup_missed",      "followup_normal",
+    "followup_courier",      "followup_who",         "followup_time",
+    "followup_when",         "followup_exception",   "followup_refund",
+    "followup_send",         "followup_confirm",     NULL,
 };
 
 /* The state group a message of followup.<kind>.<group> is written for. */
@@ -175,6 +173,12 @@ static int about_money(dlg_turn *t)
 
 static void act(dlg_turn *t)
 {
+    /* "krem alerji yaptı, yüzümü kızarttı": the shopper's health, for
+     * people, before any question about the order */
+    if (dlg__message_has_stem(t, "health")) {
+        dlg__start(t, "case");
+        return;
+    }
     /* "para ne zaman kartıma yatar" of a cancelled order: its refund */
     if (strcmp(t->order->status, "cancelled") == 0 && dlg__message_has_stem(t, "money_words")) {
         const char *m = t->order->payment_method ? t->order->payment_method : "card";

@@ -94,6 +94,13 @@ static void act(dlg_turn *t)
     return_slots *sl = t->slots;
     if (!dlg__delivered(t, "return"))
         return;
+    /* "krem alerji yaptı, iade edebilir miyim": the shopper's health
+     * first, for people, whatever the return rules say */
+    if (dlg__message_has_stem(t, "health")) {
+        dlg__start(t, "case");
+        dlg__end(t);
+        return;
+    }
     if (sl->item == DLG_ITEM_NONE)
         sl->item = dlg__item_from_message(t);
     if (sl->item == DLG_ITEM_NONE)
