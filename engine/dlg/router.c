@@ -609,7 +609,12 @@ static ds_status faq_turn(dlg_turn *t)
             /* other words: the sentence they ask for; the same words again,
              * or nothing in the answer about them: said so */
             refused = ask == s->last_ask || !dlg__answer_part(t, (size_t)idx);
-            if (refused) {
+            /* another question the same part of the answer answers ("kılavuzu
+             * türkçe mi", then "gerçek deri mi"): that part again, short */
+            if (refused && ask != s->last_ask && topics) {
+                st = dlg__say_intent(t, (size_t)idx);
+                refused = 0;
+            } else if (refused) {
                 t->out->intent = kb_intent_at(t->kb, (size_t)idx)->id;
                 dlg__say(t, "repeat.faq");
             }
