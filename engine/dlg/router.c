@@ -335,6 +335,16 @@ static void general_aside(dlg_turn *t, int idx)
     s->last_ask = skeleton_hash(t);
 }
 
+/* One of the two intents the matcher could not tell apart starts flow f. */
+static int in_doubt_with(const dlg_turn *t, const dlg_flow *f)
+{
+    const match_result *res = t->env->res;
+    for (size_t i = 0; i < 2 && i < match_result_candidate_count(res); i++)
+        if (dlg__flow_of(t->kb, (int)match_result_candidate(res, i)->intent) == f)
+            return 1;
+    return 0;
+}
+
 /* 1 when a flow took the message. */
 static int flow_turn(dlg_turn *t)
 {
@@ -401,6 +411,18 @@ static int flow_turn(dlg_turn *t)
     }
     if (t->asked) {
         begin(t, t->asked, t->intent);
+        return 1;
+    }
+    /* unsure between the dialogue waiting for its number or proof and
+     * another ("depoya ulaşmadı mı hâlâ" in a return's check): the dialogue
+     * in progress is what the message is about */
+    if (f && (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) && t->clarify &&
+        in_doubt_with(t, f)) {
+        t->clarify = 0;
+        t->out->clarify = 0;
+        t->first = 0;
+        t->out->step = 1;
+        proceed(t);
         return 1;
     }
     if (f && (t->got_slot || (t->intent < 0 && s->step))) {
