@@ -67,7 +67,10 @@ static int reason_from_message(dlg_turn *t)
 
 static void ask_reason(dlg_turn *t)
 {
-    dlg__say(t, "return.ask_reason");
+    /* past the window, the shopper hears so before the question: only a
+     * fault of the item or the shop's can still be returned */
+    long long window = kb_shop_int(t->kb, "returns.window_days", 14);
+    dlg__say(t, t->days_since > window ? "return.ask_reason_late" : "return.ask_reason");
     size_t n = kb_shop_list_count(t->kb, "returns.reasons");
     for (size_t i = 0; i < n; i++) {
         const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
@@ -191,7 +194,15 @@ static int answer(dlg_turn *t, const char *step)
             return r;
         }
     } else if (strcmp(step, "reason") == 0) {
-        if (!reason_from_message(t))
+        /* "bir istisna yapamaz mısınız" past the window: people decide
+         * exceptions, said so, with a person on offer */
+        int given = reason_from_message(t);
+        if (!given && dlg__message_has(t, "followup_exception")) {
+            dlg__say(t, "return.exception");
+            dlg__end(t);
+            return 1;
+        }
+        if (!given)
             return 0;
     } else {
         /* "bir kere sürdüm", "jelatini üstünde": the answer in other words */
@@ -221,6 +232,8 @@ static const char *const says[] = {
     "return.accepted_fault",
     "return.rejected_window",
     "return.rejected_category",
+    "return.ask_reason_late",
+    "return.exception",
     "return.rejected_opened",
     "return.warranty_hint",
     "items.ask_again",

@@ -875,7 +875,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
      * request that needs no order loses to the order number */
     int weak_other = intent >= 0 && (!of || !(of->flags & (DLG_NEEDS_ORDER | DLG_FLOW_PEOPLE))) &&
                      out->confidence < DLG_SWITCH_WITH_SLOT;
-    int aside_intent = (of && (of->flags & DLG_FLOW_ASIDE)) || order_faq || weak_other;
+    /* "ay pardon yanlış yazmışım 1052790": a number corrected, not an
+     * address to change on a guess */
+    int corrects =
+        intent >= 0 && dlg__message_has(&t, "correction") && out->confidence < DLG_SWITCH_WITH_SLOT;
+    int aside_intent = (of && (of->flags & DLG_FLOW_ASIDE)) || order_faq || weak_other || corrects;
     if ((intent < 0 || aside_intent) && (!t.clarify || order_faq) &&
         (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
         (has_order_no(kb, env->scratch) || (t.got_slot && !s->verified[0]))) {
