@@ -230,7 +230,8 @@ static void check_lookups(checker *c)
     }
 }
 
-/* Each "related" names an answer: an intent of the KB without a flow. */
+/* Each "related" names an answer: an intent of the KB without a flow (one
+ * not in the KB is a warning: a reload may drop intents on purpose). */
 static void check_related(checker *c)
 {
     for (size_t i = 0; i < kb_intent_count(c->kb); i++) {
@@ -239,8 +240,8 @@ static void check_related(checker *c)
             int r = kb_intent_find(c->kb, in->related[k]);
             char field[160];
             snprintf(field, sizeof field, "%s.related[%zu]", in->id, k);
-            if (r < 0)
-                problem(c, 1, in->file, field, "no intent \"%s\"", in->related[k]);
+            if (r < 0) /* an intent dropped on purpose leaves its answer out */
+                problem(c, 0, in->file, field, "no intent \"%s\", ignored", in->related[k]);
             else if (kb_intent_at(c->kb, (size_t)r)->flow)
                 problem(c, 1, in->file, field,
                         "\"%s\" starts a dialogue; related names answers (intents without a flow)",

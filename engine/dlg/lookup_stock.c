@@ -154,7 +154,12 @@ static int answer_for(dlg_turn *t, const store_product *p, const store_variant *
     /* "47 numara var mı" of a shoe that stops at 43: a size asked for that
      * the product does not come in */
     const char *asked = size_named ? NULL : size_number(t);
-    if (!size_named && !colour_named && !asked && !dlg__message_has_stem(t, "stock_words")) {
+    /* a size named in a question about the product ("beyaz M ince mi,
+     * gösterir mi") is not a stock question: the words of stock, or a
+     * message that says little more than the variant, make one */
+    int stock_asked = dlg__message_has(t, "stock_words") ||
+                      dlg__message_has_stem(t, "stock_words") || nlp_text_token_count(t->msg) <= 4;
+    if (!stock_asked) {
         nlp_text_free(scratch);
         return 0; /* a question about the product, not its stock: the KB's */
     }

@@ -321,8 +321,11 @@ static void v_choice(dlg_turn *t, const store_order *o, ds_buf *out)
 static void v_request_no(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
+    /* "10" reads as a placeholder: the record's id, padded, after the
+     * shop's prefix (support.request_prefix, "T-" when it gives none) */
+    const char *prefix = kb_shop_string(t->kb, "support.request_prefix");
     if (t->request_id)
-        ds_buf_printf(out, "%lld", t->request_id);
+        ds_buf_printf(out, "%s%06lld", prefix ? prefix : "T-", t->request_id);
 }
 
 static void v_return_items(dlg_turn *t, const store_order *o, ds_buf *out)
