@@ -90,12 +90,37 @@ void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *me
              0);
 }
 
-/* Writes the committed frames at the head of the queue: several per
- * callback while the socket takes them (an ack and its reply go out in one
- * turn of the loop), then asks to be called again if more are ready. */
+/* At most this many frames a writeable callback: a client that reads fast
+ * enough to keep its socket writable still leaves the loop to the others. */
+#define WRITES_PER_CALLBACK 16
+
+/* Writes the committed frames at the head of c's queue; called only from
+ * LWS_CALLBACK_SERVER_WRITEABLE, each frame with its own lws_write (so lws
+ * frames it, and would pass it through any extension), several per callback
+ * while the socket takes them: an ack and its reply leave in the same turn
+ * of the loop that the commit asked for.
+ *
+ * What libwebsockets 4.1.6 does with a frame the socket does not take whole
+ * (lib/core-net/output.c, lws_issue_raw): one send() of at most the
+ * protocol's tx_packet_size + LWS_PRE + 4 bytes; whatever the kernel did not
+ * take is copied into the connection's buflist_out and lws_write still
+ * returns the frame's whole length, as if sent. Every later lws_write while
+ * buflist_out holds anything is appended to it whole, without a send, so
+ * writing on regardless would move our queue into lws's memory, beyond
+ * WS_MAX_OUT_BYTES. lws drains buflist_out itself on the next POLLOUTs, one
+ * send each, and calls this callback again only once it is empty
+ * (lib/core-net/service.c, lws_handle_POLLOUT_event; a pending ping or pong
+ * takes a POLLOUT of its own the same way, lib/roles/ws/ops-ws.c). Hence:
+ * the first frame of a callback is written at once (buflist_out is empty,
+ * the socket writable), each next one only while lws_send_pipe_choked() is
+ * 0 (it is 1 while buflist_out holds anything, else it polls the socket for
+ * POLLOUT). lws so holds at most the rest of one frame, and a frame is at
+ * most WS_MAX_OUT_BYTES (ws__send_take), on top of our queue's qbytes, which
+ * never passes WS_MAX_OUT_BYTES: a client that does not read is closed when
+ * its queue would. */
 void ws__write_ready(ws_server *srv, ws_conn *c)
 {
-    for (int n = 0; n < 16; n++) {
+    for (int n = 0; n < WRITES_PER_CALLBACK; n++) {
         ws_frame *f = c->qhead;
         if (!f || f->seq > srv->committed_seq)
             return;
@@ -112,6 +137,8 @@ void ws__write_ready(ws_server *srv, ws_conn *c)
         c->qbytes -= f->len;
         ds_free(f);
     }
+    /* choked (lws also asks for POLLOUT when it buffered a rest) or at the
+     * cap: the next committed frames on the next POLLOUT */
     if (c->qhead && c->qhead->seq <= srv->committed_seq)
         lws_callback_on_writable(c->wsi);
 }

@@ -438,8 +438,12 @@ static const struct lws_protocols protocols[] = {
     /* lws keeps a receive buffer of this size for every connection: chat
      * frames fit in 512 bytes, and longer ones (up to WS_MAX_FRAME_LEN) are
      * gathered by receive() in a buffer that lives only while they arrive.
-     * 4 KB here cost 3.5 kB per idle connection (docs/PERFORMANCE.md). */
-    {"destek", callback, sizeof(ws_conn), 512, 0, NULL, 0},
+     * 4 KB here cost 3.5 kB per idle connection (docs/PERFORMANCE.md).
+     * tx_packet_size is only how much one send() may carry (lws allocates
+     * nothing for it); left 0 it would be the 512 bytes above, and lws
+     * would keep the rest of a longer reply in its buffer for the next
+     * turns of the loop, one 532-byte send each (ws_out.c). */
+    {"destek", callback, sizeof(ws_conn), 512, 0, NULL, WS_TX_PACKET_LEN},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
