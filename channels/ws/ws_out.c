@@ -143,14 +143,21 @@ void ws__write_ready(ws_server *srv, ws_conn *c)
         lws_callback_on_writable(c->wsi);
 }
 
+static int unlink_from(ws_conn **p, ws_conn *c)
+{
+    while (*p && *p != c)
+        p = &(*p)->dirty_next;
+    if (!*p)
+        return 0;
+    *p = c->dirty_next;
+    return 1;
+}
+
 void ws__out_forget(ws_server *srv, ws_conn *c)
 {
-    if (c->dirty) { /* unlink from the dirty list */
-        ws_conn **p = &srv->dirty;
-        while (*p && *p != c)
-            p = &(*p)->dirty_next;
-        if (*p)
-            *p = c->dirty_next;
+    if (c->dirty) { /* unlink from the dirty list, or the one being written */
+        if (!unlink_from(&srv->dirty, c))
+            unlink_from(&srv->flushing, c);
         c->dirty = 0;
     }
     for (ws_frame *f = c->qhead, *n; f; f = n) {
@@ -219,7 +226,29 @@ void ws__publish(ws_server *srv, const char *kind, long long conv, long long tar
     e->body = frame ? json_dumps(frame, JSON_COMPACT) : NULL;
 }
 
-void ws__flush(ws_server *srv)
+/* Right after a commit, lws services c's POLLOUT as its loop would on the
+ * next turn: the writeable callback (ws__write_ready) runs at once, through
+ * lws's own path (lws_service_fd -> lws_handle_POLLOUT_event, which first
+ * finishes anything of c that lws still buffers), so the batch's frames
+ * leave before the reads already waiting in this turn's poll are answered
+ * (each a turn of the bot's), not after them. Only when the socket is
+ * writable and lws buffers nothing (lws_send_pipe_choked), so the bound of
+ * ws__write_ready holds as it does on a real POLLOUT; otherwise the POLLOUT
+ * asked for by the caller comes. Only from the commit's own timer
+ * (flush_due), which lws runs outside any connection's service, never from
+ * inside a callback (ws__flush). May close and free c. DESTEK_WRITE_NOW=0
+ * leaves it to the loop's next turn (docs/PERFORMANCE.md). */
+static void write_now(ws_server *srv, ws_conn *c)
+{
+    struct lws_pollfd pfd;
+    pfd.fd = lws_get_socket_fd(c->wsi);
+    pfd.events = LWS_POLLOUT;
+    pfd.revents = LWS_POLLOUT;
+    if (pfd.fd >= 0 && !lws_send_pipe_choked(c->wsi))
+        lws_service_fd(srv->ctx, &pfd);
+}
+
+static void flush(ws_server *srv, int now)
 {
     if (!srv->batch_seq)
         return;
@@ -261,9 +290,13 @@ void ws__flush(ws_server *srv)
         srv->committed_seq = srv->batch_seq;
     }
     srv->batch_seq = 0;
-    ws_conn *next;
-    for (ws_conn *c = srv->dirty; c; c = next) {
-        next = c->dirty_next;
+    /* a connection closed meanwhile (by a write below) leaves this list in
+     * ws__out_forget; what the writes queue for others joins srv->dirty */
+    srv->flushing = srv->dirty;
+    srv->dirty = NULL;
+    ws_conn *c;
+    while ((c = srv->flushing)) {
+        srv->flushing = c->dirty_next;
         c->dirty = 0;
         if (failed) {
             drop_batch(c, failed);
@@ -271,14 +304,21 @@ void ws__flush(ws_server *srv)
                            "the message could not be stored; reconnect and send it again");
         } else if (c->qhead) {
             lws_callback_on_writable(c->wsi);
+            if (now)
+                write_now(srv, c);
         }
     }
-    srv->dirty = NULL;
 }
 
 static void flush_due(lws_sorted_usec_list_t *sul)
 {
-    ws__flush(lws_container_of(sul, ws_server, flush_sul));
+    ws_server *srv = lws_container_of(sul, ws_server, flush_sul);
+    flush(srv, srv->write_now);
+}
+
+void ws__flush(ws_server *srv)
+{
+    flush(srv, 0);
 }
 
 /* A database file deleted or replaced under the server would take every

@@ -685,6 +685,8 @@ int ws_server_run(const ws_config *cfg)
      * for that one; docs/PERFORMANCE.md) */
     const char *loop_kind = getenv("DESTEK_LOOP");
     srv.use_uv = !loop_kind || strcmp(loop_kind, "poll") != 0;
+    const char *write_now = getenv("DESTEK_WRITE_NOW"); /* 0: on the next turn (ws_out.c) */
+    srv.write_now = !write_now || strcmp(write_now, "0") != 0;
     void *foreign[1] = {&srv.loop};
     if (srv.use_uv) {
         uv_loop_init(&srv.loop);
