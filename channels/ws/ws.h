@@ -17,6 +17,7 @@
 #define WS_MAX_FRAME_LEN 8192         /* a bigger frame is refused: too_large */
 #define WS_MAX_FRAME_HARD_LEN 65536   /* a bigger one closes the connection */
 #define WS_MAX_OUT_BYTES (256 * 1024) /* output waiting for a slow client */
+#define WS_TX_PACKET_LEN (64 * 1024)  /* one send() per frame up to this (history pages too) */
 #define WS_CLOSE_TRY_AGAIN 1013       /* close status: the store failed, reconnect */
 #define WS_SESSION_BURST 20           /* messages per conversation ... */
 #define WS_SESSION_WINDOW_S 10        /* ... in this many seconds */

@@ -127,6 +127,8 @@ struct ws_server {
     size_t conn_count;
     size_t max_conns; /* WebSocket connections the descriptors allow */
     ws_conn *dirty;
+    ws_conn *flushing;       /* the committed batch's connections, being written */
+    int write_now;           /* service their POLLOUT right after the commit */
     unsigned long batch_seq; /* the open batch, 0 when none */
     unsigned long committed_seq;
     unsigned long next_seq;
@@ -191,12 +193,13 @@ ds_status ws__batch(ws_server *srv);
 void ws__reply_arrived(ws_server *srv, double t);
 /* 0 once the database file was deleted or replaced under the server. */
 int ws__store_ready(ws_server *srv);
-/* Commits the open batch now (SIGTERM, exit). When the commit fails,
- * nothing the batch held is ever sent: every connection that waited on it
- * gets an `unavailable` error and is closed (1013, try again later), so its
- * client reconnects, resumes what the store really has and re-sends what
- * was not acknowledged; a conversation started in the batch is forgotten
- * with the connection. */
+/* Commits the open batch now (SIGTERM, exit; its frames then leave on the
+ * next POLLOUT, while the loop's own commit writes them at once, ws_out.c).
+ * When the commit fails, nothing the batch held is ever sent: every
+ * connection that waited on it gets an `unavailable` error and is closed
+ * (1013, try again later), so its client reconnects, resumes what the store
+ * really has and re-sends what was not acknowledged; a conversation started
+ * in the batch is forgotten with the connection. */
 void ws__flush(ws_server *srv);
 /* For the other nodes (a shared store): appends an event to the open batch
  * (opening it), written just before the batch commits. frame is borrowed

@@ -90,12 +90,37 @@ void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *me
              0);
 }
 
-/* Writes the committed frames at the head of the queue: several per
- * callback while the socket takes them (an ack and its reply go out in one
- * turn of the loop), then asks to be called again if more are ready. */
+/* At most this many frames a writeable callback: a client that reads fast
+ * enough to keep its socket writable still leaves the loop to the others. */
+#define WRITES_PER_CALLBACK 16
+
+/* Writes the committed frames at the head of c's queue; called only from
+ * LWS_CALLBACK_SERVER_WRITEABLE, each frame with its own lws_write (so lws
+ * frames it, and would pass it through any extension), several per callback
+ * while the socket takes them: an ack and its reply leave in the same turn
+ * of the loop that the commit asked for.
+ *
+ * What libwebsockets 4.1.6 does with a frame the socket does not take whole
+ * (lib/core-net/output.c, lws_issue_raw): one send() of at most the
+ * protocol's tx_packet_size + LWS_PRE + 4 bytes; whatever the kernel did not
+ * take is copied into the connection's buflist_out and lws_write still
+ * returns the frame's whole length, as if sent. Every later lws_write while
+ * buflist_out holds anything is appended to it whole, without a send, so
+ * writing on regardless would move our queue into lws's memory, beyond
+ * WS_MAX_OUT_BYTES. lws drains buflist_out itself on the next POLLOUTs, one
+ * send each, and calls this callback again only once it is empty
+ * (lib/core-net/service.c, lws_handle_POLLOUT_event; a pending ping or pong
+ * takes a POLLOUT of its own the same way, lib/roles/ws/ops-ws.c). Hence:
+ * the first frame of a callback is written at once (buflist_out is empty,
+ * the socket writable), each next one only while lws_send_pipe_choked() is
+ * 0 (it is 1 while buflist_out holds anything, else it polls the socket for
+ * POLLOUT). lws so holds at most the rest of one frame, and a frame is at
+ * most WS_MAX_OUT_BYTES (ws__send_take), on top of our queue's qbytes, which
+ * never passes WS_MAX_OUT_BYTES: a client that does not read is closed when
+ * its queue would. */
 void ws__write_ready(ws_server *srv, ws_conn *c)
 {
-    for (int n = 0; n < 16; n++) {
+    for (int n = 0; n < WRITES_PER_CALLBACK; n++) {
         ws_frame *f = c->qhead;
         if (!f || f->seq > srv->committed_seq)
             return;
@@ -112,18 +137,27 @@ void ws__write_ready(ws_server *srv, ws_conn *c)
         c->qbytes -= f->len;
         ds_free(f);
     }
+    /* choked (lws also asks for POLLOUT when it buffered a rest) or at the
+     * cap: the next committed frames on the next POLLOUT */
     if (c->qhead && c->qhead->seq <= srv->committed_seq)
         lws_callback_on_writable(c->wsi);
 }
 
+static int unlink_from(ws_conn **p, ws_conn *c)
+{
+    while (*p && *p != c)
+        p = &(*p)->dirty_next;
+    if (!*p)
+        return 0;
+    *p = c->dirty_next;
+    return 1;
+}
+
 void ws__out_forget(ws_server *srv, ws_conn *c)
 {
-    if (c->dirty) { /* unlink from the dirty list */
-        ws_conn **p = &srv->dirty;
-        while (*p && *p != c)
-            p = &(*p)->dirty_next;
-        if (*p)
-            *p = c->dirty_next;
+    if (c->dirty) { /* unlink from the dirty list, or the one being written */
+        if (!unlink_from(&srv->dirty, c))
+            unlink_from(&srv->flushing, c);
         c->dirty = 0;
     }
     for (ws_frame *f = c->qhead, *n; f; f = n) {
@@ -192,7 +226,29 @@ void ws__publish(ws_server *srv, const char *kind, long long conv, long long tar
     e->body = frame ? json_dumps(frame, JSON_COMPACT) : NULL;
 }
 
-void ws__flush(ws_server *srv)
+/* Right after a commit, lws services c's POLLOUT as its loop would on the
+ * next turn: the writeable callback (ws__write_ready) runs at once, through
+ * lws's own path (lws_service_fd -> lws_handle_POLLOUT_event, which first
+ * finishes anything of c that lws still buffers), so the batch's frames
+ * leave before the reads already waiting in this turn's poll are answered
+ * (each a turn of the bot's), not after them. Only when the socket is
+ * writable and lws buffers nothing (lws_send_pipe_choked), so the bound of
+ * ws__write_ready holds as it does on a real POLLOUT; otherwise the POLLOUT
+ * asked for by the caller comes. Only from the commit's own timer
+ * (flush_due), which lws runs outside any connection's service, never from
+ * inside a callback (ws__flush). May close and free c. DESTEK_WRITE_NOW=0
+ * leaves it to the loop's next turn (docs/PERFORMANCE.md). */
+static void write_now(ws_server *srv, ws_conn *c)
+{
+    struct lws_pollfd pfd;
+    pfd.fd = lws_get_socket_fd(c->wsi);
+    pfd.events = LWS_POLLOUT;
+    pfd.revents = LWS_POLLOUT;
+    if (pfd.fd >= 0 && !lws_send_pipe_choked(c->wsi))
+        lws_service_fd(srv->ctx, &pfd);
+}
+
+static void flush(ws_server *srv, int now)
 {
     if (!srv->batch_seq)
         return;
@@ -234,9 +290,13 @@ void ws__flush(ws_server *srv)
         srv->committed_seq = srv->batch_seq;
     }
     srv->batch_seq = 0;
-    ws_conn *next;
-    for (ws_conn *c = srv->dirty; c; c = next) {
-        next = c->dirty_next;
+    /* a connection closed meanwhile (by a write below) leaves this list in
+     * ws__out_forget; what the writes queue for others joins srv->dirty */
+    srv->flushing = srv->dirty;
+    srv->dirty = NULL;
+    ws_conn *c;
+    while ((c = srv->flushing)) {
+        srv->flushing = c->dirty_next;
         c->dirty = 0;
         if (failed) {
             drop_batch(c, failed);
@@ -244,14 +304,21 @@ void ws__flush(ws_server *srv)
                            "the message could not be stored; reconnect and send it again");
         } else if (c->qhead) {
             lws_callback_on_writable(c->wsi);
+            if (now)
+                write_now(srv, c);
         }
     }
-    srv->dirty = NULL;
 }
 
 static void flush_due(lws_sorted_usec_list_t *sul)
 {
-    ws__flush(lws_container_of(sul, ws_server, flush_sul));
+    ws_server *srv = lws_container_of(sul, ws_server, flush_sul);
+    flush(srv, srv->write_now);
+}
+
+void ws__flush(ws_server *srv)
+{
+    flush(srv, 0);
 }
 
 /* A database file deleted or replaced under the server would take every

@@ -438,8 +438,12 @@ static const struct lws_protocols protocols[] = {
     /* lws keeps a receive buffer of this size for every connection: chat
      * frames fit in 512 bytes, and longer ones (up to WS_MAX_FRAME_LEN) are
      * gathered by receive() in a buffer that lives only while they arrive.
-     * 4 KB here cost 3.5 kB per idle connection (docs/PERFORMANCE.md). */
-    {"destek", callback, sizeof(ws_conn), 512, 0, NULL, 0},
+     * 4 KB here cost 3.5 kB per idle connection (docs/PERFORMANCE.md).
+     * tx_packet_size is only how much one send() may carry (lws allocates
+     * nothing for it); left 0 it would be the 512 bytes above, and lws
+     * would keep the rest of a longer reply in its buffer for the next
+     * turns of the loop, one 532-byte send each (ws_out.c). */
+    {"destek", callback, sizeof(ws_conn), 512, 0, NULL, WS_TX_PACKET_LEN},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -681,6 +685,8 @@ int ws_server_run(const ws_config *cfg)
      * for that one; docs/PERFORMANCE.md) */
     const char *loop_kind = getenv("DESTEK_LOOP");
     srv.use_uv = !loop_kind || strcmp(loop_kind, "poll") != 0;
+    const char *write_now = getenv("DESTEK_WRITE_NOW"); /* 0: on the next turn (ws_out.c) */
+    srv.write_now = !write_now || strcmp(write_now, "0") != 0;
     void *foreign[1] = {&srv.loop};
     if (srv.use_uv) {
         uv_loop_init(&srv.loop);

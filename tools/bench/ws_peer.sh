@@ -26,12 +26,12 @@ start_destek() {
     rm -f "$work"/d.db*
     p=$(port)
     "$build/destek" serve --db "$work/d.db" --kb intents --port "$p" --host 127.0.0.1 --limits off >"$work/d.log" 2>&1 &
-    pids+=($!); wait_port "$p"; echo "$p"
+    pids+=($!); wait_port "$p"
 }
 start_echo() {
     p=$(port)
     node tools/bench/ws/echo.js "$p" >"$work/e.log" 2>&1 &
-    pids+=($!); wait_port "$p"; echo "$p"
+    pids+=($!); wait_port "$p"
 }
 stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
 
@@ -48,7 +48,7 @@ declare -A R P
 for r in $(seq "$rounds"); do
     for target in destek echo; do
         for gen in node loadgen; do
-            if [ "$target" = destek ]; then p=$(start_destek); else p=$(start_echo); fi
+            if [ "$target" = destek ]; then start_destek; else start_echo; fi
             if [ "$gen" = node ]; then out=$(node_client "$p"); else out=$(loadgen "$p"); fi
             stop_all
             echo "round $r $target/$gen: $out"
