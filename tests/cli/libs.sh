@@ -5,15 +5,17 @@
 # command ever does (LD_DEBUG=files lists every library a process loads,
 # dlopen's included). A server that cannot load libvips stops before it
 # listens, with the reason; DESTEK_VIPS_LIBRARY names the file to load
-# instead of this build's soname (docs/OPERATIONS.md).
+# instead of this build's soname (docs/OPERATIONS.md). libpq likewise: only
+# a postgres:// database loads it, and says so clearly when it cannot
+# (DESTEK_PQ_LIBRARY).
 set -euo pipefail
 destek=$1; src=$2
 tmp=$(mktemp -d); pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # not among the binary's own dependencies
-if ldd "$destek" | grep -E 'libvips|libglib-2|libgobject-2'; then
-  echo "libvips or GLib is linked into destek"; exit 1
+if ldd "$destek" | grep -E 'libvips|libglib-2|libgobject-2|libpq'; then
+  echo "libvips, GLib or libpq is linked into destek"; exit 1
 fi
 
 # the libraries one command loads, from its start to its end
@@ -25,10 +27,10 @@ loaded() {
 check_no_vips() {
   local libs; libs=$(loaded "$@" < "$input")
   [ -n "$libs" ] || { echo "LD_DEBUG listed nothing for: $*"; exit 1; }
-  if grep -E 'libvips|libglib-2|libgobject-2' <<<"$libs"; then
-    echo "a command without photos loaded libvips: $*"; exit 1
+  if grep -E 'libvips|libglib-2|libgobject-2|libpq' <<<"$libs"; then
+    echo "a command without photos or PostgreSQL loaded libvips or libpq: $*"; exit 1
   fi
-  echo "ok: $* loads $(wc -l <<<"$libs") libraries, libvips not among them"
+  echo "ok: $* loads $(wc -l <<<"$libs") libraries, libvips and libpq not among them"
 }
 input=$tmp/in.txt
 printf 'kargom nerede\nsiparişimi iptal etmek istiyorum\n' > "$input"
@@ -63,3 +65,25 @@ grep -q '^destek: cannot load libvips, needed for photos: /nonexistent/libvips.s
   { echo "serve without libvips does not say why"; exit 1; }
 if grep -qi 'listening' "$tmp/out" "$tmp/err"; then echo "it listened first"; exit 1; fi
 echo "ok: serve without libvips stops with the reason"
+
+# a PostgreSQL database without libpq: the command stops with the reason
+for cmd in "report --db" "serve --port $port --kb $src/intents --db"; do
+  rc=0
+  # shellcheck disable=SC2086
+  DESTEK_PQ_LIBRARY=/nonexistent/libpq.so.5 "$destek" $cmd postgres://nobody@127.0.0.1:1/x \
+    >"$tmp/out" 2>"$tmp/err" || rc=$?
+  cat "$tmp/err"
+  [ "$rc" = 1 ] || { echo "$cmd without libpq exited $rc, not 1"; exit 1; }
+  grep -q 'cannot load libpq, needed for a PostgreSQL database: /nonexistent/libpq.so.5: ' "$tmp/err" ||
+    { echo "$cmd without libpq does not say why"; exit 1; }
+done
+echo "ok: a postgres:// database without libpq stops with the reason"
+
+# with the test PostgreSQL server (tests/pg/cluster.sh), a command on it loads
+# libpq (a database that is not there: nothing is written to the server)
+if [ -n "${DESTEK_TEST_PGHOST:-}" ]; then
+  uri="postgresql:///destek_libs_absent?host=$DESTEK_TEST_PGHOST&port=${DESTEK_TEST_PGPORT:-5432}&user=${DESTEK_TEST_PGUSER:-postgres}"
+  libs=$(loaded "$destek" review list --db "$uri" < /dev/null)
+  grep -q 'libpq\.so' <<<"$libs" || { echo "review list on PostgreSQL did not load libpq"; exit 1; }
+  echo "ok: a command on PostgreSQL loads libpq"
+fi
