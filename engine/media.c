@@ -3,12 +3,136 @@
  * magic bytes, an image's dimensions read from its header before any pixel
  * is decoded, then a decode with shrink-on-load through the one loader its
  * bytes name, and a fresh encoding without metadata. The only file that
- * speaks libvips; it keeps no state (libvips's own is the process's: see
+ * speaks libvips, through the functions media_lib_open looked up in the
+ * library it loaded (its headers give the types, none of its symbols is
+ * linked); it keeps no state (libvips's own is the process's: see
  * media.h). */
+#include <dlfcn.h>
 #include <string.h>
 #include <vips/vips.h>
 
 #include "media.h"
+
+#ifndef MEDIA_VIPS_SONAME
+#error "MEDIA_VIPS_SONAME: the build names the libvips it loads (meson.build)"
+#endif
+
+/* Every libvips and GLib function called here, each looked up by its name
+ * and called through a pointer of its own declared type (so a call is
+ * checked as a direct one would be, variadic ones included). */
+#define MEDIA_VIPS_FUNCTIONS(X)      \
+    X(vips_version)                  \
+    X(vips_init)                     \
+    X(vips_error)                    \
+    X(vips_cache_set_max)            \
+    X(vips_concurrency_set)          \
+    X(vips_block_untrusted_set)      \
+    X(vips_type_find)                \
+    X(vips_error_buffer)             \
+    X(vips_error_clear)              \
+    X(vips_jpegload_buffer)          \
+    X(vips_pngload_buffer)           \
+    X(vips_webpload_buffer)          \
+    X(vips_heifload_buffer)          \
+    X(vips_thumbnail_buffer)         \
+    X(vips_image_get_width)          \
+    X(vips_image_get_height)         \
+    X(vips_image_get_bands)          \
+    X(vips_image_get_interpretation) \
+    X(vips_image_get_format)         \
+    X(vips_image_hasalpha)           \
+    X(vips_colourspace)              \
+    X(vips_cast_uchar)               \
+    X(vips_pngsave_buffer)           \
+    X(vips_jpegsave_buffer)          \
+    X(g_object_unref)                \
+    X(g_free)                        \
+    X(g_log_set_handler)
+
+struct media_lib {
+    void *dl; /* dlopen's handle, the library loaded RTLD_NODELETE */
+    int heif; /* this libvips reads HEIF */
+#define MEDIA_FIELD(name) __typeof__(name) *name;
+    MEDIA_VIPS_FUNCTIONS(MEDIA_FIELD)
+#undef MEDIA_FIELD
+};
+
+const char *media_lib_default_name(void)
+{
+    return MEDIA_VIPS_SONAME;
+}
+
+static void quiet_vips(const char *domain, GLogLevelFlags level, const char *msg, void *data)
+{
+    (void)domain, (void)level, (void)msg, (void)data;
+}
+
+/* What VIPS_INIT does, through the pointers: the library's ABI must be the
+ * headers' (a struct or an enum of another would be misread), then
+ * vips_init (once a process: a second call does nothing). */
+static ds_status start_vips(media_lib *l, const char *name, ds_error *err)
+{
+    int abi = l->vips_version(3) - l->vips_version(5);
+    if (abi != VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE)
+        return ds_fail(err, DS_EINVAL, "%s has libvips ABI %d, this build needs %d", name, abi,
+                       VIPS_LIBRARY_CURRENT - VIPS_LIBRARY_AGE);
+    if (l->vips_init("destek") != 0) {
+        ds_fail(err, DS_EINVAL, "cannot start libvips: %s", l->vips_error_buffer());
+        l->vips_error_clear();
+        return DS_EINVAL;
+    }
+    l->vips_cache_set_max(0);
+    l->vips_concurrency_set(1);
+    l->vips_block_untrusted_set(TRUE);
+    l->g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet_vips, NULL);
+    l->heif = l->vips_type_find("VipsOperation", "heifload_buffer") != 0;
+    return DS_OK;
+}
+
+ds_status media_lib_open(const char *path, media_lib **out, ds_error *err)
+{
+    const char *name = path ? path : MEDIA_VIPS_SONAME;
+    media_lib *l = ds_calloc(1, sizeof *l);
+    if (!l)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    /* RTLD_NODELETE: libvips and GLib cannot be unloaded once started
+     * (types registered, threads), whatever media_lib_close does */
+    l->dl = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (!l->dl) {
+        const char *why = dlerror();
+        ds_free(l);
+        return ds_fail(err, DS_ENOTFOUND, "cannot load libvips, needed for photos: %s",
+                       why ? why : name);
+    }
+    /* dlsym's result is an object pointer; POSIX makes it a function's */
+    void *sym;
+#define MEDIA_LOOKUP(fn)                                                         \
+    if ((sym = dlsym(l->dl, #fn)) != NULL)                                       \
+        memcpy(&l->fn, &sym, sizeof sym);                                        \
+    else {                                                                       \
+        ds_fail(err, DS_ENOTFOUND, "%s lacks %s, needed for photos", name, #fn); \
+        media_lib_close(l);                                                      \
+        return DS_ENOTFOUND;                                                     \
+    }
+    MEDIA_VIPS_FUNCTIONS(MEDIA_LOOKUP)
+#undef MEDIA_LOOKUP
+    ds_status st = start_vips(l, name, err);
+    if (st != DS_OK) {
+        media_lib_close(l);
+        return st;
+    }
+    *out = l;
+    return DS_OK;
+}
+
+void media_lib_close(media_lib *lib)
+{
+    if (!lib)
+        return;
+    if (lib->dl)
+        dlclose(lib->dl);
+    ds_free(lib);
+}
 
 media_kind media_sniff(const void *data, size_t len)
 {
@@ -41,9 +165,9 @@ void media_file_cleanup(media_file *f)
     memset(f, 0, sizeof *f);
 }
 
-int media_heif_supported(void)
+int media_heif_supported(const media_lib *lib)
 {
-    return vips_type_find("VipsOperation", "heifload_buffer") != 0;
+    return lib->heif;
 }
 
 static ds_status refuse(ds_error *err, ds_status st, const char *code, const char *msg)
@@ -56,11 +180,11 @@ static ds_status refuse(ds_error *err, ds_status st, const char *code, const cha
 
 /* libvips's reason, for the log (its buffer is the process's: the words may
  * mix with another thread's, the code never does). */
-static ds_status vips_refuse(ds_error *err, const char *code, const char *what)
+static ds_status vips_refuse(const media_lib *l, ds_error *err, const char *code, const char *what)
 {
     char msg[256];
-    snprintf(msg, sizeof msg, "%s: %s", what, vips_error_buffer());
-    vips_error_clear();
+    snprintf(msg, sizeof msg, "%s: %s", what, l->vips_error_buffer());
+    l->vips_error_clear();
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
@@ -69,44 +193,45 @@ static ds_status vips_refuse(ds_error *err, const char *code, const char *what)
 
 /* The header only (libvips decodes lazily): the dimensions, whether there
  * is transparency. */
-static int read_header(media_kind kind, void *buf, size_t len, int *w, int *h, int *alpha)
+static int read_header(const media_lib *l, media_kind kind, void *buf, size_t len, int *w, int *h,
+                       int *alpha)
 {
     VipsImage *im = NULL;
     int rc = -1;
     switch (kind) {
-    case MEDIA_JPEG: rc = vips_jpegload_buffer(buf, len, &im, NULL); break;
-    case MEDIA_PNG: rc = vips_pngload_buffer(buf, len, &im, NULL); break;
-    case MEDIA_WEBP: rc = vips_webpload_buffer(buf, len, &im, NULL); break;
-    case MEDIA_HEIF: rc = vips_heifload_buffer(buf, len, &im, NULL); break;
+    case MEDIA_JPEG: rc = l->vips_jpegload_buffer(buf, len, &im, NULL); break;
+    case MEDIA_PNG: rc = l->vips_pngload_buffer(buf, len, &im, NULL); break;
+    case MEDIA_WEBP: rc = l->vips_webpload_buffer(buf, len, &im, NULL); break;
+    case MEDIA_HEIF: rc = l->vips_heifload_buffer(buf, len, &im, NULL); break;
     default: break;
     }
     if (rc != 0 || !im)
         return -1;
-    *w = vips_image_get_width(im);
-    *h = vips_image_get_height(im);
-    *alpha = vips_image_hasalpha(im);
-    g_object_unref(im);
+    *w = l->vips_image_get_width(im);
+    *h = l->vips_image_get_height(im);
+    *alpha = l->vips_image_hasalpha(im);
+    l->g_object_unref(im);
     return 0;
 }
 
 /* 8-bit sRGB (or grey) that JPEG and PNG take, whatever came in (CMYK,
  * 16-bit, a palette). Takes *im. */
-static int to_srgb8(VipsImage **im)
+static int to_srgb8(const media_lib *l, VipsImage **im)
 {
     VipsImage *in = *im, *out = NULL;
     VipsInterpretation want =
-        vips_image_get_bands(in) <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
-    if (vips_image_get_interpretation(in) != want ||
-        vips_image_get_format(in) != VIPS_FORMAT_UCHAR) {
-        int rc = vips_colourspace(in, &out, want, NULL);
-        g_object_unref(in);
+        l->vips_image_get_bands(in) <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+    if (l->vips_image_get_interpretation(in) != want ||
+        l->vips_image_get_format(in) != VIPS_FORMAT_UCHAR) {
+        int rc = l->vips_colourspace(in, &out, want, NULL);
+        l->g_object_unref(in);
         if (rc != 0)
             return -1;
         in = out;
     }
-    if (vips_image_get_format(in) != VIPS_FORMAT_UCHAR) {
-        int rc = vips_cast_uchar(in, &out, NULL);
-        g_object_unref(in);
+    if (l->vips_image_get_format(in) != VIPS_FORMAT_UCHAR) {
+        int rc = l->vips_cast_uchar(in, &out, NULL);
+        l->g_object_unref(in);
         if (rc != 0)
             return -1;
         in = out;
@@ -115,39 +240,40 @@ static int to_srgb8(VipsImage **im)
     return 0;
 }
 
-static ds_status clean_image(media_kind kind, const void *data, size_t len, media_file *out,
-                             ds_error *err)
+static ds_status clean_image(const media_lib *l, media_kind kind, const void *data, size_t len,
+                             media_file *out, ds_error *err)
 {
-    if (kind == MEDIA_HEIF && !media_heif_supported())
+    if (kind == MEDIA_HEIF && !l->heif)
         return refuse(err, DS_EINPUT, "heic_unsupported", "this build cannot read HEIF images");
     void *buf = (void *)data; /* libvips's loaders take void * and only read */
     int w = 0, h = 0, alpha = 0;
-    if (read_header(kind, buf, len, &w, &h, &alpha) != 0)
-        return vips_refuse(err, "bad_image", "the image cannot be read");
+    if (read_header(l, kind, buf, len, &w, &h, &alpha) != 0)
+        return vips_refuse(l, err, "bad_image", "the image cannot be read");
     if (w <= 0 || h <= 0 || (long long)w * h > MEDIA_MAX_PIXELS)
         return refuse(err, DS_ETOOBIG, "too_many_pixels", "the image has too many pixels");
     /* the loader again, shrinking as it decodes (a JPEG at 1/2, 1/4, 1/8),
      * turned upright by its orientation tag; a truncated file fails here */
     VipsImage *im = NULL;
-    if (vips_thumbnail_buffer(buf, len, &im, MEDIA_MAX_SIDE, "height", MEDIA_MAX_SIDE, "size",
-                              VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL) != 0)
-        return vips_refuse(err, "bad_image", "the image cannot be decoded");
-    if (to_srgb8(&im) != 0)
-        return vips_refuse(err, "bad_image", "the image cannot be converted");
+    if (l->vips_thumbnail_buffer(buf, len, &im, MEDIA_MAX_SIDE, "height", MEDIA_MAX_SIDE, "size",
+                                 VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL) != 0)
+        return vips_refuse(l, err, "bad_image", "the image cannot be decoded");
+    if (to_srgb8(l, &im) != 0)
+        return vips_refuse(l, err, "bad_image", "the image cannot be converted");
     void *enc = NULL;
     size_t enc_len = 0;
     /* strip: no EXIF (GPS), XMP, IPTC or ICC profile is written */
-    int rc = alpha ? vips_pngsave_buffer(im, &enc, &enc_len, "strip", TRUE, "compression", 6, NULL)
-                   : vips_jpegsave_buffer(im, &enc, &enc_len, "Q", MEDIA_JPEG_QUALITY, "strip",
-                                          TRUE, "optimize_coding", TRUE, NULL);
-    int ow = vips_image_get_width(im), oh = vips_image_get_height(im);
-    g_object_unref(im);
+    int rc = alpha
+                 ? l->vips_pngsave_buffer(im, &enc, &enc_len, "strip", TRUE, "compression", 6, NULL)
+                 : l->vips_jpegsave_buffer(im, &enc, &enc_len, "Q", MEDIA_JPEG_QUALITY, "strip",
+                                           TRUE, "optimize_coding", TRUE, NULL);
+    int ow = l->vips_image_get_width(im), oh = l->vips_image_get_height(im);
+    l->g_object_unref(im);
     if (rc != 0 || !enc)
-        return vips_refuse(err, "bad_image", "the image cannot be decoded");
+        return vips_refuse(l, err, "bad_image", "the image cannot be decoded");
     unsigned char *copy = enc_len ? ds_malloc(enc_len) : NULL;
     if (copy)
         memcpy(copy, enc, enc_len);
-    g_free(enc);
+    l->g_free(enc);
     if (!copy)
         return ds_fail(err, DS_ENOMEM, "out of memory");
     out->data = copy;
@@ -180,7 +306,8 @@ static ds_status check_pdf(const void *data, size_t len, media_file *out, ds_err
     return DS_OK;
 }
 
-ds_status media_check(const void *data, size_t len, int allow_pdf, media_file *out, ds_error *err)
+ds_status media_check(const media_lib *lib, const void *data, size_t len, int allow_pdf,
+                      media_file *out, ds_error *err)
 {
     if (!data || len == 0)
         return refuse(err, DS_EINPUT, "unsupported_type", "an empty file");
@@ -193,7 +320,7 @@ ds_status media_check(const void *data, size_t len, int allow_pdf, media_file *o
     if (kind == MEDIA_PDF && allow_pdf)
         st = check_pdf(data, len, &f, err);
     else if (kind == MEDIA_JPEG || kind == MEDIA_PNG || kind == MEDIA_WEBP || kind == MEDIA_HEIF)
-        st = clean_image(kind, data, len, &f, err);
+        st = clean_image(lib, kind, data, len, &f, err);
     else
         return refuse(err, DS_EINPUT, "unsupported_type",
                       allow_pdf ? "not a JPEG, PNG, WebP, HEIC or PDF file"

@@ -18,7 +18,9 @@ typedef struct store_db store_db;
  * (SQLite) or a libpq URI, postgresql://... or postgres://... (the database
  * must exist; its tables are created). *out is owned (store_close), written
  * only on success. Errors are DS_EDB / DS_EIO with the backend's message in
- * err. */
+ * err. libpq is not linked: a URI loads it with dlopen (the environment's
+ * DESTEK_PQ_LIBRARY, else libpq.so.5), and DS_EIO says when it cannot be
+ * loaded; a file never does. */
 ds_status store_open(const char *path, store_db **out, ds_error *err);
 
 /* path as it may be shown or logged: a URI's password ("user:PASSWORD@",
@@ -349,7 +351,8 @@ ds_status store_offers_list(store_db *db, size_t max, store_offer **out, size_t 
 /* A connection that waits for other nodes' doorbells (PostgreSQL LISTEN),
  * apart from the store's connection so it can be polled at any time. */
 typedef struct store_listener store_listener;
-/* Opens it on path (store_is_shared); *out owned (store_listener_free). */
+/* Opens it on path (store_is_shared); *out owned (store_listener_free).
+ * libpq is loaded as by store_open. */
 ds_status store_listener_open(const char *path, store_listener **out, ds_error *err);
 void store_listener_free(store_listener *l);
 /* Reads what has arrived, without waiting: 1 when a doorbell rang, or the

@@ -225,13 +225,6 @@ extern const char *const store__sql[STMT_COUNT_];
 extern const char *const store__pg_migrations[];
 extern const char store__pg_bootstrap[];
 extern const char *const store__pg_sql[STMT_COUNT_];
-/* A libpq connection to uri named application (store_pg.c; the caller
- * checks PQstatus). An opaque pointer here: only store_pg*.c include libpq. */
-struct pg_conn;
-typedef struct pg_conn PGconn;
-PGconn *store__pg_connect(const char *uri, const char *application);
-/* The same without waiting: PQconnectPoll finishes it (NULL out of memory). */
-PGconn *store__pg_connect_start(const char *uri, const char *application);
 
 struct store_db {
     const store_driver *drv;

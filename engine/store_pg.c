@@ -4,14 +4,16 @@
  * renumbered $N) or PostgreSQL's own (store_pg_sql.c). The only file that
  * speaks libpq. A statement runs whole on its first step and its rows are
  * read from the result (so two statements' rows may be read interleaved,
- * as with SQLite). One connection per thread, as store.h says. */
-#include <libpq-fe.h>
+ * as with SQLite). One connection per thread, as store.h says. libpq is
+ * loaded, not linked: each connection holds its own handle (store_pq.h). */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store_int.h"
+#include "store_pq.h"
 
 enum { PG_MAX_PARAMS = 16, PG_TEXT_OID = 25 };
 #define PG_CONNECT_TIMEOUT_S 10
@@ -22,6 +24,7 @@ enum { PG_MAX_PARAMS = 16, PG_TEXT_OID = 25 };
  * store's tests is about the store's own allocations, as on SQLite. */
 
 typedef struct pgd_conn {
+    store_pq *pq; /* owned: libpq, loaded for this connection */
     PGconn *c;
     long long changes, last_id;
     unsigned generation; /* bumped by each reconnect: statements prepare again */
@@ -75,12 +78,13 @@ static void quiet(void *arg, const char *msg)
 static ds_status pg_script(store_db *db, const char *sql, ds_error *err, const char *what)
 {
     pgd_conn *pc = pc_of(db);
-    PGresult *r = PQexec(pc->c, sql);
-    ExecStatusType st = PQresultStatus(r);
+    const store_pq *pq = pc->pq;
+    PGresult *r = pq->PQexec(pc->c, sql);
+    ExecStatusType st = pq->PQresultStatus(r);
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
     if (!ok)
-        remember(pc, r ? PQresultErrorMessage(r) : PQerrorMessage(pc->c));
-    PQclear(r);
+        remember(pc, r ? pq->PQresultErrorMessage(r) : pq->PQerrorMessage(pc->c));
+    pq->PQclear(r);
     return ok ? DS_OK : fail(db, err, what);
 }
 
@@ -90,17 +94,65 @@ static ds_status pg_open(store_db *db, const char *uri, ds_error *err)
     if (!pc)
         return ds_fail(err, DS_ENOMEM, "out of memory connecting to PostgreSQL");
     db->conn = pc;
-    pc->c = store__pg_connect(uri, "destek");
+    ds_status st = store__pq_open(&pc->pq, err);
+    if (st != DS_OK)
+        return st;
+    const store_pq *pq = pc->pq;
+    pc->c = store__pg_connect(pq, uri, "destek");
     if (!pc->c)
         return ds_fail(err, DS_ENOMEM, "out of memory connecting to PostgreSQL");
-    if (PQstatus(pc->c) != CONNECTION_OK) {
-        remember(pc, PQerrorMessage(pc->c));
+    if (pq->PQstatus(pc->c) != CONNECTION_OK) {
+        remember(pc, pq->PQerrorMessage(pc->c));
         /* the URI may hold a password: name the database, not the URI */
         return ds_fail(err, DS_EIO, "cannot connect to PostgreSQL database \"%s\": %s",
-                       PQdb(pc->c) ? PQdb(pc->c) : "?", pc->err);
+                       pq->PQdb(pc->c) ? pq->PQdb(pc->c) : "?", pc->err);
     }
-    PQsetNoticeProcessor(pc->c, quiet, NULL);
+    pq->PQsetNoticeProcessor(pc->c, quiet, NULL);
     return pg_script(db, "SET client_min_messages = warning", err, "setting up the connection");
+}
+
+#ifndef STORE_PQ_SONAME
+#error "STORE_PQ_SONAME: the build names the libpq it loads (meson.build)"
+#endif
+
+ds_status store__pq_open(store_pq **out, ds_error *err)
+{
+    const char *path = getenv("DESTEK_PQ_LIBRARY");
+    const char *name = path && *path ? path : STORE_PQ_SONAME;
+    store_pq *pq = calloc(1, sizeof *pq);
+    if (!pq)
+        return ds_fail(err, DS_ENOMEM, "out of memory loading libpq");
+    /* RTLD_NODELETE: once loaded, libpq and what it brings stay (store_pq.h) */
+    pq->dl = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (!pq->dl) {
+        const char *why = dlerror();
+        free(pq);
+        return ds_fail(err, DS_EIO, "cannot load libpq, needed for a PostgreSQL database: %s",
+                       why ? why : name);
+    }
+    /* dlsym's result is an object pointer; POSIX makes it a function's */
+    void *sym;
+#define STORE_PQ_LOOKUP(fn)                                                               \
+    if ((sym = dlsym(pq->dl, #fn)) != NULL)                                               \
+        memcpy(&pq->fn, &sym, sizeof sym);                                                \
+    else {                                                                                \
+        ds_fail(err, DS_EIO, "%s lacks %s, needed for a PostgreSQL database", name, #fn); \
+        store__pq_close(pq);                                                              \
+        return DS_EIO;                                                                    \
+    }
+    STORE_PQ_FUNCTIONS(STORE_PQ_LOOKUP)
+#undef STORE_PQ_LOOKUP
+    *out = pq;
+    return DS_OK;
+}
+
+void store__pq_close(store_pq *pq)
+{
+    if (!pq)
+        return;
+    if (pq->dl)
+        dlclose(pq->dl);
+    free(pq);
 }
 
 /* The URI's own settings first, then what destek adds: a name the operator
@@ -118,23 +170,24 @@ static const char *const connect_keys[] = {"dbname", "application_name", "connec
 #define PG_STR_(x) #x
 #define PG_STR(x) PG_STR_(x)
 
-PGconn *store__pg_connect(const char *uri, const char *application)
+PGconn *store__pg_connect(const store_pq *pq, const char *uri, const char *application)
 {
     const char *const values[] = PG_CONNECT_VALUES(uri, application);
-    return PQconnectdbParams(connect_keys, values, 1);
+    return pq->PQconnectdbParams(connect_keys, values, 1);
 }
 
-PGconn *store__pg_connect_start(const char *uri, const char *application)
+PGconn *store__pg_connect_start(const store_pq *pq, const char *uri, const char *application)
 {
     const char *const values[] = PG_CONNECT_VALUES(uri, application);
-    return PQconnectStartParams(connect_keys, values, 1);
+    return pq->PQconnectStartParams(connect_keys, values, 1);
 }
 
 static void stmt_free(pgd_stmt *s)
 {
     if (!s)
         return;
-    PQclear(s->res);
+    const store_pq *pq = s->pc->pq;
+    pq->PQclear(s->res);
     free(s->sql);
     free(s);
 }
@@ -146,8 +199,11 @@ static void pg_close(store_db *db)
         db->stmts[i].impl = NULL;
     }
     pgd_conn *pc = pc_of(db);
-    if (pc)
-        PQfinish(pc->c);
+    if (pc) {
+        if (pc->pq)
+            pc->pq->PQfinish(pc->c);
+        store__pq_close(pc->pq);
+    }
     free(pc);
     db->conn = NULL;
 }
@@ -178,16 +234,17 @@ static int renumber(const char *in, char *out, unsigned *used)
  * leaves out are declared text, as PostgreSQL wants a type for each. */
 static int send_prepare(pgd_stmt *s)
 {
+    const store_pq *pq = s->pc->pq;
     Oid types[PG_MAX_PARAMS] = {0};
     for (int i = 0; i < s->nparams; i++)
         types[i] = (s->used >> i) & 1u ? 0 : PG_TEXT_OID;
     char name[16];
     snprintf(name, sizeof name, "d%d", (int)s->id);
-    PGresult *r = PQprepare(s->pc->c, name, s->sql, s->nparams, types);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PGresult *r = pq->PQprepare(s->pc->c, name, s->sql, s->nparams, types);
+    int ok = pq->PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        remember(s->pc, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pc->c));
-    PQclear(r);
+        remember(s->pc, r ? pq->PQresultErrorMessage(r) : pq->PQerrorMessage(s->pc->c));
+    pq->PQclear(r);
     if (ok)
         s->generation = s->pc->generation;
     return ok;
@@ -240,7 +297,8 @@ static ds_status pg_prepare(store_db *db, store_stmt_id id, store_q *q, ds_error
 static void pg_reset(store_q *q)
 {
     pgd_stmt *s = q->impl;
-    PQclear(s->res);
+    const store_pq *pq = s->pc->pq;
+    pq->PQclear(s->res);
     s->res = NULL;
     s->row = s->rows = 0;
     memset(s->params, 0, sizeof s->params);
@@ -279,8 +337,9 @@ static void pg_bind_int(store_q *q, int idx, long long v)
 
 static store_rc failure(pgd_stmt *s, PGresult *r)
 {
-    remember(s->pc, r ? PQresultErrorMessage(r) : PQerrorMessage(s->pc->c));
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const store_pq *pq = s->pc->pq;
+    remember(s->pc, r ? pq->PQresultErrorMessage(r) : pq->PQerrorMessage(s->pc->c));
+    const char *state = r ? pq->PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     if (!state || strncmp(state, "23", 2) != 0)
         return STORE_FAIL;
     if (strcmp(state, "23505") == 0)
@@ -301,17 +360,18 @@ static int guarded(const pgd_stmt *s)
 
 static PGresult *run(pgd_stmt *s, int guard)
 {
+    const store_pq *pq = s->pc->pq;
     PGconn *c = s->pc->c;
     if (guard)
-        PQclear(PQexec(c, "SAVEPOINT destek_guard"));
+        pq->PQclear(pq->PQexec(c, "SAVEPOINT destek_guard"));
     char name[16];
     snprintf(name, sizeof name, "d%d", (int)s->id);
     PGresult *r =
-        PQexecPrepared(c, name, s->nparams, s->params, s->lengths, s->formats, s->binary_rows);
+        pq->PQexecPrepared(c, name, s->nparams, s->params, s->lengths, s->formats, s->binary_rows);
     if (guard) {
-        ExecStatusType st = PQresultStatus(r);
+        ExecStatusType st = pq->PQresultStatus(r);
         int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-        PQclear(PQexec(c, ok ? "RELEASE destek_guard" : "ROLLBACK TO destek_guard"));
+        pq->PQclear(pq->PQexec(c, ok ? "RELEASE destek_guard" : "ROLLBACK TO destek_guard"));
     }
     return r;
 }
@@ -331,9 +391,10 @@ static double mono_now(void)
  * statements follow on their next step. 0 when the connection is usable. */
 static int reconnect(pgd_conn *pc)
 {
-    if (!pc->resetting && PQstatus(pc->c) == CONNECTION_OK)
+    const store_pq *pq = pc->pq;
+    if (!pc->resetting && pq->PQstatus(pc->c) == CONNECTION_OK)
         return 0;
-    PGTransactionStatusType t = PQtransactionStatus(pc->c);
+    PGTransactionStatusType t = pq->PQtransactionStatus(pc->c);
     if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE)
         return -1; /* what the transaction did is lost: it must fail first */
     double now = mono_now();
@@ -341,23 +402,23 @@ static int reconnect(pgd_conn *pc)
         if (now < pc->retry_at)
             return -1;
         pc->retry_at = now + 1.0;
-        if (!PQresetStart(pc->c)) {
-            remember(pc, PQerrorMessage(pc->c));
+        if (!pq->PQresetStart(pc->c)) {
+            remember(pc, pq->PQerrorMessage(pc->c));
             return -1;
         }
         pc->resetting = 1;
         pc->reset_until = now + PG_CONNECT_TIMEOUT_S;
     }
-    PostgresPollingStatusType st = PQresetPoll(pc->c);
+    PostgresPollingStatusType st = pq->PQresetPoll(pc->c);
     if (st == PGRES_POLLING_OK) {
         pc->resetting = 0;
-        PQsetNoticeProcessor(pc->c, quiet, NULL);
+        pq->PQsetNoticeProcessor(pc->c, quiet, NULL);
         pc->generation++;
         return 0;
     }
     if (st == PGRES_POLLING_FAILED || now >= pc->reset_until) {
         pc->resetting = 0;
-        remember(pc, st == PGRES_POLLING_FAILED ? PQerrorMessage(pc->c)
+        remember(pc, st == PGRES_POLLING_FAILED ? pq->PQerrorMessage(pc->c)
                                                 : "the database server does not answer");
     } else {
         remember(pc, "reconnecting to the database server");
@@ -369,6 +430,7 @@ static store_rc pg_step(store_q *q)
 {
     pgd_stmt *s = q->impl;
     pgd_conn *pc = s->pc;
+    const store_pq *pq = pc->pq;
     if (s->res) {
         if (++s->row < s->rows)
             return STORE_ROW;
@@ -376,42 +438,43 @@ static store_rc pg_step(store_q *q)
     }
     if (reconnect(pc) != 0 || (s->generation != pc->generation && !send_prepare(s)))
         return STORE_FAIL;
-    int guard = guarded(s) && PQtransactionStatus(pc->c) == PQTRANS_INTRANS;
+    int guard = guarded(s) && pq->PQtransactionStatus(pc->c) == PQTRANS_INTRANS;
     PGresult *r = run(s, guard);
-    ExecStatusType st = PQresultStatus(r);
+    ExecStatusType st = pq->PQresultStatus(r);
     if (st == PGRES_COMMAND_OK) {
-        pc->changes = atoll(PQcmdTuples(r));
-        PQclear(r);
+        pc->changes = atoll(pq->PQcmdTuples(r));
+        pq->PQclear(r);
         return STORE_DONE;
     }
     if (st != PGRES_TUPLES_OK) {
         store_rc rc = failure(s, r);
-        PQclear(r);
+        pq->PQclear(r);
         return rc;
     }
     if (s->returns_id) {
-        pc->changes = PQntuples(r);
-        if (PQntuples(r) > 0)
-            pc->last_id = atoll(PQgetvalue(r, 0, 0));
-        PQclear(r);
+        pc->changes = pq->PQntuples(r);
+        if (pq->PQntuples(r) > 0)
+            pc->last_id = atoll(pq->PQgetvalue(r, 0, 0));
+        pq->PQclear(r);
         return STORE_DONE;
     }
     s->res = r;
-    s->rows = PQntuples(r);
+    s->rows = pq->PQntuples(r);
     s->row = 0;
-    pc->changes = atoll(PQcmdTuples(r));
+    pc->changes = atoll(pq->PQcmdTuples(r));
     return s->rows > 0 ? STORE_ROW : STORE_DONE;
 }
 
 static const char *pg_col_text(store_q *q, int col, size_t *len)
 {
     pgd_stmt *s = q->impl;
+    const store_pq *pq = s->pc->pq;
     *len = 0;
-    if (!s->res || s->row >= s->rows || col >= PQnfields(s->res) ||
-        PQgetisnull(s->res, s->row, col))
+    if (!s->res || s->row >= s->rows || col >= pq->PQnfields(s->res) ||
+        pq->PQgetisnull(s->res, s->row, col))
         return NULL;
-    *len = (size_t)PQgetlength(s->res, s->row, col);
-    return PQgetvalue(s->res, s->row, col);
+    *len = (size_t)pq->PQgetlength(s->res, s->row, col);
+    return pq->PQgetvalue(s->res, s->row, col);
 }
 
 static const void *pg_col_blob(store_q *q, int col, size_t *len)
@@ -448,7 +511,8 @@ static long long pg_last_id(store_db *db)
 
 static int pg_in_transaction(store_db *db)
 {
-    PGTransactionStatusType t = PQtransactionStatus(pc_of(db)->c);
+    const store_pq *pq = pc_of(db)->pq;
+    PGTransactionStatusType t = pq->PQtransactionStatus(pc_of(db)->c);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 

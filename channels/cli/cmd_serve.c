@@ -9,8 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <vips/vips.h>
-
 #include "cli.h"
 #include "hours.h"
 #include "ws.h"
@@ -198,28 +196,22 @@ static int read_config(const char *path, ws_config *cfg, json_t **root)
     return 0;
 }
 
-static void quiet_vips(const char *domain, GLogLevelFlags level, const char *msg, void *data)
+/* libvips (engine/media.c, uploads) is loaded here, once, before the
+ * server's threads and before it listens: a machine without it stops the
+ * start with the reason, as a missing library linked in would, and no other
+ * command loads it. DESTEK_VIPS_LIBRARY names another file to load (tests:
+ * a missing one). libvips stays for the process (media.h). */
+static media_lib *load_vips(void)
 {
-    (void)domain, (void)level, (void)msg, (void)data;
-}
-
-/* libvips (engine/media.c, uploads) keeps process-wide state, so the
- * process starts it, once, before the server's threads: its cache of
- * operations off (it would keep shoppers' decoded photos in memory), one
- * worker per image (uploads are checked on the loop's thread pool, several
- * at once), the loaders it marks untrusted blocked, and its warnings about
- * refused files (the server says what it refused) out of the log. */
-static int start_vips(const char *argv0)
-{
-    if (VIPS_INIT(argv0) != 0) {
-        fprintf(stderr, "destek: cannot start libvips: %s\n", vips_error_buffer());
-        return -1;
+    const char *path = getenv("DESTEK_VIPS_LIBRARY");
+    media_lib *lib = NULL;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    if (media_lib_open(path && *path ? path : NULL, &lib, &err) != DS_OK) {
+        fprintf(stderr, "destek: %s\n", err.message);
+        return NULL;
     }
-    vips_cache_set_max(0);
-    vips_concurrency_set(1);
-    vips_block_untrusted_set(TRUE);
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet_vips, NULL);
-    return 0;
+    return lib;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -270,13 +262,14 @@ int cmd_serve(int argc, char **argv)
     }
     if (!cfg.web_dir)
         cfg.web_dir = default_web_dir();
-    if (start_vips(argv[0]) != 0) {
+    media_lib *media = load_vips();
+    if (!media) {
         rc = 1;
         goto out;
     }
-    /* no vips_shutdown(): the process ends here, and libvips's threads
-     * would be joined for nothing */
+    cfg.media = media;
     rc = ws_server_run(&cfg);
+    media_lib_close(media);
 out:
     json_decref(config);
     return rc;

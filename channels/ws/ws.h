@@ -11,6 +11,7 @@
 #include "dlg.h"
 #include "kb.h"
 #include "match.h"
+#include "media.h"
 #include "store.h"
 
 /* Limits of the shopper endpoint (docs/PROTOCOL.md). */
@@ -57,6 +58,9 @@ typedef struct ws_config {
     /* --metrics-token: /metrics for others than loopback with this bearer */
     const char *metrics_token;
     int log_json; /* --log-format json: one JSON object a line */
+    /* libvips, loaded by the caller before the server starts (borrowed:
+     * open until ws_server_run returns): uploads are checked with it */
+    const media_lib *media;
 } ws_config;
 
 /* Runs the server until SIGTERM/SIGINT. Returns the process exit code. */

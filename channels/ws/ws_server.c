@@ -5,6 +5,7 @@
  * endpoints' handlers (ws_chat.c, ws_agent.c); output and the group commit
  * are ws_out.c's. */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include <assert.h>
 #include <dirent.h>
 #include <limits.h>
 #include <signal.h>
@@ -618,6 +619,7 @@ static size_t raise_fd_limit(void)
 
 int ws_server_run(const ws_config *cfg)
 {
+    assert(cfg->media); /* uploads need libvips: the caller loads it (ws.h) */
     ws_server srv;
     memset(&srv, 0, sizeof srv);
     srv.max_conns = raise_fd_limit();

@@ -184,7 +184,8 @@ static void check(uv_work_t *w)
 {
     ws_upload *up = w->data;
     memset(&up->err, 0, sizeof up->err);
-    up->st = media_check(up->buf, up->got, up->agent != NULL, &up->file, &up->err);
+    up->st =
+        media_check(up->srv->cfg->media, up->buf, up->got, up->agent != NULL, &up->file, &up->err);
 }
 
 /* The HTTP status of a refusal's code. */

@@ -2,30 +2,24 @@
 /* Fuzz target: arbitrary bytes as an upload through engine/media.c's check,
  * as a shopper's (images only) and as an agent's (a PDF too). Whatever goes
  * in, what comes out is a JPEG or PNG within MEDIA_MAX_SIDE (or the PDF
- * itself), and a refusal always names its code. libvips is started once,
- * as the server starts it. */
+ * itself), and a refusal always names its code. libvips is loaded and
+ * started once (media_lib_open), as the server does it. */
 #include <string.h>
-#include <vips/vips.h>
 
 #include "fuzz_check.h"
 #include "media.h"
 
-static int started; /* libvips is process-wide: started once per fuzzer */
+static media_lib *lib; /* libvips is process-wide: loaded once per fuzzer, to its end */
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-    if (!started) {
-        FUZZ_ASSERT(VIPS_INIT("fuzz_media") == 0);
-        vips_cache_set_max(0);
-        vips_concurrency_set(1);
-        vips_block_untrusted_set(TRUE);
-        started = 1;
-    }
+    if (!lib)
+        FUZZ_ASSERT(media_lib_open(NULL, &lib, NULL) == DS_OK);
     for (int allow_pdf = 0; allow_pdf <= 1; allow_pdf++) {
         media_file f;
         ds_error err;
         memset(&err, 0, sizeof err);
-        ds_status st = media_check(data, size, allow_pdf, &f, &err);
+        ds_status st = media_check(lib, data, size, allow_pdf, &f, &err);
         if (st != DS_OK) {
             FUZZ_ASSERT(st == DS_EINPUT || st == DS_ETOOBIG || st == DS_ENOMEM);
             FUZZ_ASSERT(st == DS_ENOMEM || err.field[0]);

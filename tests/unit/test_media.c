@@ -5,13 +5,17 @@
  * (no EXIF, no GPS, no XMP); and refused: a renamed text file, a truncated
  * JPEG, a PDF from a shopper, an image with too many pixels (a PNG header
  * that claims 60000x60000: refused before a pixel is decoded), too many
- * bytes, an agent's PDF cut short. libvips is initialised here as the
- * server does it (channels/cli/cmd_serve.c). */
+ * bytes, an agent's PDF cut short. libvips is loaded and started by
+ * media_lib_open as the server does it (channels/cli/cmd_serve.c); this test
+ * also links it to make its photos, and dlopen finds that same copy. A
+ * library that cannot be loaded, or is not libvips, is refused clearly. */
 #include <string.h>
 #include <vips/vips.h>
 
 #include "check.h"
 #include "media.h"
+
+static media_lib *lib; /* the one libvips of this test (media_lib_open) */
 
 /* An image of w x h with bands bands, encoded by saver ("jpegsave_buffer",
  * ...) with metadata when exif is set: an EXIF block with a GPS position and
@@ -98,7 +102,7 @@ static void test_jpeg_exif(void)
     CHECK(has(in, len, "DESTEK-TEST-CAMERA") && jpeg_has_app1(in, len));
     media_file f;
     ds_error err;
-    CHECK_STATUS(media_check(in, len, 0, &f, &err), DS_OK);
+    CHECK_STATUS(media_check(lib, in, len, 0, &f, &err), DS_OK);
     CHECK_EQ_STR(f.type, "image/jpeg");
     CHECK_EQ_INT(media_sniff(f.data, f.len), MEDIA_JPEG);
     /* orientation 6: turned upright, so the long side is now the height */
@@ -117,7 +121,7 @@ static void test_jpeg_exif(void)
         g_object_unref(back);
     media_file_cleanup(&f);
     /* cut short: refused, never stored half grey */
-    CHECK_STATUS(media_check(in, len * 2 / 3, 0, &f, &err), DS_EINPUT);
+    CHECK_STATUS(media_check(lib, in, len * 2 / 3, 0, &f, &err), DS_EINPUT);
     CHECK_EQ_STR(err.field, "bad_image");
     g_free(in);
 }
@@ -128,21 +132,21 @@ static void test_png(void)
     size_t len = 0;
     unsigned char *in = make("png", 300, 200, 3, 0, &len);
     media_file f;
-    CHECK_STATUS(media_check(in, len, 0, &f, NULL), DS_OK);
+    CHECK_STATUS(media_check(lib, in, len, 0, &f, NULL), DS_OK);
     CHECK_EQ_STR(f.type, "image/jpeg"); /* no transparency: a photo */
     CHECK_EQ_INT(f.width, 300);
     CHECK_EQ_INT(f.height, 200);
     media_file_cleanup(&f);
     g_free(in);
     in = make("png", 100, 50, 4, 0, &len);
-    CHECK_STATUS(media_check(in, len, 0, &f, NULL), DS_OK);
+    CHECK_STATUS(media_check(lib, in, len, 0, &f, NULL), DS_OK);
     CHECK_EQ_STR(f.type, "image/png"); /* transparency kept */
     CHECK_EQ_INT(media_sniff(f.data, f.len), MEDIA_PNG);
     CHECK_EQ_INT(f.width, 100);
     media_file_cleanup(&f);
     /* a PNG cut in its pixel data */
     ds_error err;
-    CHECK(media_check(in, len / 2, 0, &f, &err) != DS_OK);
+    CHECK(media_check(lib, in, len / 2, 0, &f, &err) != DS_OK);
     CHECK_EQ_STR(err.field, "bad_image");
     g_free(in);
 }
@@ -153,16 +157,16 @@ static void test_webp_heic(void)
     size_t len = 0;
     unsigned char *in = make("webp", 64, 48, 3, 0, &len);
     media_file f;
-    CHECK_STATUS(media_check(in, len, 0, &f, NULL), DS_OK);
+    CHECK_STATUS(media_check(lib, in, len, 0, &f, NULL), DS_OK);
     CHECK_EQ_STR(f.type, "image/jpeg");
     CHECK_EQ_INT(f.width, 64);
     media_file_cleanup(&f);
     g_free(in);
     /* Debian's libvips reads HEIF through libheif (libde265) */
-    CHECK(media_heif_supported());
+    CHECK(media_heif_supported(lib));
     in = make("heif", 640, 480, 3, 0, &len);
     CHECK_EQ_INT(media_sniff(in, len), MEDIA_HEIF);
-    CHECK_STATUS(media_check(in, len, 0, &f, NULL), DS_OK);
+    CHECK_STATUS(media_check(lib, in, len, 0, &f, NULL), DS_OK);
     CHECK_EQ_STR(f.type, "image/jpeg");
     CHECK_EQ_INT(f.width, 640);
     CHECK_EQ_INT(f.height, 480);
@@ -209,31 +213,31 @@ static void test_refused(void)
     media_file f;
     ds_error err;
     const char text[] = "Bu bir metin dosyası, adı foto.jpg olsa da.\n";
-    CHECK_STATUS(media_check(text, sizeof text - 1, 0, &f, &err), DS_EINPUT);
+    CHECK_STATUS(media_check(lib, text, sizeof text - 1, 0, &f, &err), DS_EINPUT);
     CHECK_EQ_STR(err.field, "unsupported_type");
     const char exe[] = "MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0 This program cannot be run";
-    CHECK_STATUS(media_check(exe, sizeof exe - 1, 1, &f, &err), DS_EINPUT);
+    CHECK_STATUS(media_check(lib, exe, sizeof exe - 1, 1, &f, &err), DS_EINPUT);
     CHECK_EQ_STR(err.field, "unsupported_type");
-    CHECK_STATUS(media_check("", 0, 0, &f, &err), DS_EINPUT);
+    CHECK_STATUS(media_check(lib, "", 0, 0, &f, &err), DS_EINPUT);
     /* a decompression bomb: refused by its header's dimensions */
     unsigned char bomb[128];
     size_t n = png_header(bomb, 60000, 60000);
-    CHECK_STATUS(media_check(bomb, n, 0, &f, &err), DS_ETOOBIG);
+    CHECK_STATUS(media_check(lib, bomb, n, 0, &f, &err), DS_ETOOBIG);
     CHECK_EQ_STR(err.field, "too_many_pixels");
     /* over the byte limit, whatever it is */
     static unsigned char huge[MEDIA_MAX_BYTES + 1];
     memcpy(huge, "\xff\xd8\xff\xe0", 4);
-    CHECK_STATUS(media_check(huge, sizeof huge, 0, &f, &err), DS_ETOOBIG);
+    CHECK_STATUS(media_check(lib, huge, sizeof huge, 0, &f, &err), DS_ETOOBIG);
     CHECK_EQ_STR(err.field, "too_large");
     /* a PDF: an agent's, whole; never a shopper's */
     const char pdf[] = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
-    CHECK_STATUS(media_check(pdf, sizeof pdf - 1, 0, &f, &err), DS_EINPUT);
+    CHECK_STATUS(media_check(lib, pdf, sizeof pdf - 1, 0, &f, &err), DS_EINPUT);
     CHECK_EQ_STR(err.field, "unsupported_type");
-    CHECK_STATUS(media_check(pdf, sizeof pdf - 1, 1, &f, &err), DS_OK);
+    CHECK_STATUS(media_check(lib, pdf, sizeof pdf - 1, 1, &f, &err), DS_OK);
     CHECK_EQ_STR(f.type, "application/pdf");
     CHECK(f.len == sizeof pdf - 1 && memcmp(f.data, pdf, f.len) == 0);
     media_file_cleanup(&f);
-    CHECK_STATUS(media_check(pdf, 20, 1, &f, &err), DS_EINPUT);
+    CHECK_STATUS(media_check(lib, pdf, 20, 1, &f, &err), DS_EINPUT);
     CHECK_EQ_STR(err.field, "bad_pdf");
 }
 
@@ -246,19 +250,59 @@ const char *__lsan_default_suppressions(void)
     return "leak:libx265.so\n";
 }
 
+/* Loading refused with the reason: a file that is not there (as on a
+ * machine without libvips, or DESTEK_VIPS_LIBRARY=/missing), a library that
+ * is not libvips. Nothing is written to *out. */
+static void test_lib_refused(void)
+{
+    CHECK_CONTEXT("library refused");
+    media_lib *l = (media_lib *)&l;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(media_lib_open("/nonexistent/libvips.so.42", &l, &err), DS_ENOTFOUND);
+    CHECK(l == (media_lib *)&l);
+    CHECK_PREFIX_STR(err.message, "cannot load libvips, needed for photos: ");
+    CHECK(strstr(err.message, "/nonexistent/libvips.so.42") != NULL);
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(media_lib_open("libm.so.6", &l, &err), DS_ENOTFOUND);
+    CHECK_EQ_STR(err.message, "libm.so.6 lacks vips_version, needed for photos");
+    CHECK(l == (media_lib *)&l);
+    CHECK_EQ_STR(media_lib_default_name(), "libvips.so.42");
+    media_lib_close(NULL);
+}
+
+/* Two handles share the one libvips; closing one leaves it to the other. */
+static void test_lib_twice(void)
+{
+    CHECK_CONTEXT("library twice");
+    media_lib *other = NULL;
+    CHECK_STATUS(media_lib_open(NULL, &other, NULL), DS_OK);
+    media_lib_close(other);
+    size_t len = 0;
+    unsigned char *in = make("png", 64, 48, 3, 0, &len);
+    media_file f;
+    CHECK_STATUS(media_check(lib, in, len, 0, &f, NULL), DS_OK);
+    CHECK_EQ_INT(f.width, 64);
+    media_file_cleanup(&f);
+    g_free(in);
+}
+
 int main(int argc, char **argv)
 {
-    (void)argc;
-    if (VIPS_INIT(argv[0]) != 0) {
-        fprintf(stderr, "cannot start libvips\n");
+    (void)argc, (void)argv;
+    test_lib_refused();
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    if (media_lib_open(NULL, &lib, &err) != DS_OK) {
+        fprintf(stderr, "cannot load libvips: %s\n", err.message);
         return 1;
     }
-    vips_cache_set_max(0);
-    vips_block_untrusted_set(TRUE);
     test_sniff();
     test_jpeg_exif();
     test_png();
     test_webp_heic();
     test_refused();
+    test_lib_twice();
+    media_lib_close(lib);
     return CHECK_MAIN_RESULT();
 }
