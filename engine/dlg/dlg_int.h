@@ -40,6 +40,9 @@ extern const char dlg__step_order[], dlg__step_identity[];
 /* Confidence another request needs to take over a conversation whose
  * order number or proof the message gives. */
 #define DLG_SWITCH_WITH_SLOT 0.7
+/* Confidence at which a message that asks nothing is still read as the
+ * request the matcher found, with people already on the shopper's case. */
+#define DLG_SURE 0.9
 /* The hour (shop time) after which a parcel out for delivery is not
  * promised for today. */
 #define DLG_DELIVERY_DAY_ENDS 21

@@ -31,13 +31,15 @@ static void act(dlg_turn *t)
     else if (!shown && strcmp(t->order->status, "delivered") != 0 &&
              strcmp(t->order->status, "returned") != 0)
         dlg__say(t, "return_status.not_delivered");
-    else if (!shown)
-        dlg__say(t, "return_status.none");
+    else if (!shown) /* "para ne zaman yatar" asks about money, not a record */
+        dlg__say(t, dlg__message_has_stem(t, "money_words") ? "return_status.none.money"
+                                                            : "return_status.none");
     store_returns_free(r, n);
 }
 
 static const char *const says[] = {
     "return_status.none",
+    "return_status.none.money",
     "return_status.requested",
     "return_status.in_transit",
     "return_status.received",

@@ -488,6 +488,33 @@ static unsigned long long skeleton_hash(const dlg_turn *t)
     return h;
 }
 
+/* People are on the verified order's case: "ne kadar sürer bu inceleme",
+ * "ne olacak şimdi" ask about their work, and what the shopper only tells
+ * ("kapıda yoktu, komşulara sordum") is for them, not a policy block the
+ * words lean to ("taksit", "kapıda"). Says so and returns 1; 0, saying
+ * nothing, for a question of its own or a request the matcher is sure of. */
+static int for_the_people(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    int placed = t->intent >= 0 && !t->clarify;
+    if (!s->people_called || !s->verified[0] || s->flow || off_topic(t) ||
+        (placed && dlg__flow_of(t->kb, t->intent)))
+        return 0;
+    const char *key = NULL;
+    if (dlg__message_has(t, "case_progress") || dlg__message_has_stem(t, "case_progress_stems"))
+        key = "people.next";
+    else if (placed && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
+             t->out->confidence < DLG_SURE)
+        key = "people.noted"; /* after hours its .closed variant */
+    if (!key)
+        return 0;
+    s->clarify_a = s->clarify_b = -1;
+    s->unsure = 0;
+    t->out->intent = "fallback";
+    dlg__say(t, key);
+    return 1;
+}
+
 static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
@@ -529,6 +556,8 @@ static ds_status faq_turn(dlg_turn *t)
     /* people are on it: what the bot cannot place is for them, not a menu;
      * a question about the verified order it can answer ("kapıcıya
      * bırakabilirler mi") is still answered below */
+    if (for_the_people(t))
+        return DS_OK;
     int order_question = s->verified[0] && t->env->db && follow_up_words(t);
     if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t) &&
         !order_question) {
