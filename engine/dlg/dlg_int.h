@@ -119,7 +119,7 @@ typedef struct dlg_turn dlg_turn;
 #define DLG_FLOW_AFTER_HOURS 64u
 /* The flow of the intents that end the talk ("teşekkürler", "tamam, yarın
  * yazarım"): a message the router reads as a closing starts it. */
-#define DLG_FLOW_CLOSING 2048u
+#define DLG_FLOW_CLOSING 4096u
 
 /* One entry of the flow table (flows.c). */
 typedef struct dlg_flow {
@@ -222,6 +222,7 @@ struct dlg_turn {
     int first;                   /* the flow starts with this message */
     int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
+    const dlg_flow *declined;    /* the change the message says it is not asking for */
     dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
     unsigned long long starts;   /* tokens of t->msg that start a phrase of some list */
     int starts_known;

@@ -345,6 +345,38 @@ static int in_doubt_with(const dlg_turn *t, const dlg_flow *f)
     return 0;
 }
 
+/* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper
+ * is not asking for the change flow f makes, or the one it tells the state
+ * of ("return_status": words "declined_return"). */
+static int declines(const dlg_turn *t, const dlg_flow *f)
+{
+    char list[40];
+    snprintf(list, sizeof list, "declined_%.*s", (int)strcspn(f->name, "_"), f->name);
+    return dlg__message_has(t, list);
+}
+
+/* The flow of the change the message declines, or NULL. */
+static const dlg_flow *declined_flow(const dlg_turn *t)
+{
+    for (const dlg_flow *const *p = dlg__flows; *p; p++)
+        if (((*p)->flags & DLG_NEEDS_ORDER) && declines(t, *p))
+            return *p;
+    return NULL;
+}
+
+/* Says that nothing is started for the change the shopper declined, then
+ * what the dialogue in progress waits for. */
+static void declined(dlg_turn *t)
+{
+    char key[48];
+    snprintf(key, sizeof key, "declined.%.*s", (int)strcspn(t->declined->name, "_"),
+             t->declined->name);
+    t->out->intent = "fallback";
+    dlg__say(t, kb_message_get(t->kb, key) ? key : "declined");
+    if (t->s->flow && t->s->step && !dlg__message_asks(t))
+        resume(t);
+}
+
 /* 1 when a flow took the message. */
 static int flow_turn(dlg_turn *t)
 {
@@ -368,6 +400,14 @@ static int flow_turn(dlg_turn *t)
             end_flow(s);
     }
     f = s->flow;
+    if (t->declined && t->declined != f) {
+        declined(t);
+        if (!dlg__message_asks(t) || (f && f->answer))
+            return 1;
+        /* "kemeri iade etmeyeceğim, kargoya nasıl veriyorum": the question
+         * next, read without the change declined */
+        t->intent = -1;
+    }
     /* "vazgeçtim" alone may classify as a cancellation: it still ends the
      * dialogue in progress */
     if (f && dlg__message_is(t, "abandon", 0) && (!t->asked || t->asked == f)) {
@@ -919,6 +959,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
     if (t.asked && t.asked->wants && !t.asked->wants(&t))
         t.asked = NULL; /* a question about the flow's subject: the intent's answer */
+    const dlg_flow *no = declined_flow(&t);
+    if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
+        t.declined = no; /* nothing asked, or the change declined */
+        t.asked = NULL;
+    }
     /* "pardon yanlış yazmışım 1060334" while the number or the proof is
      * asked for corrects them; a weak guess at another request ("yanlış"
      * of an address) does not take the conversation elsewhere */
