@@ -340,6 +340,8 @@ int dlg__message_agrees(const dlg_turn *t);
 /* The same two tests on any normalised text. */
 int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list);
 int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list);
+/* One token has a stem of the words of list. */
+int dlg__token_has_stem(const kb_base *kb, const nlp_token *tok, const char *list);
 /* Keeps the message as typed in dst[cap], cut between two characters. */
 void dlg__keep_text(const dlg_turn *t, char *dst, size_t cap);
 /* The number of words (tokens) of text once normalised. */
@@ -407,6 +409,8 @@ const char *dlg__closing_key(const dlg_turn *t);
  * in a phrase of at least min_words words, and returns 1; 0, saying
  * nothing, when it asks about none. */
 int dlg__say_yes_no(dlg_turn *t, size_t min_words);
+/* The same question found, nothing said: 1 when dlg__say_yes_no would answer. */
+int dlg__asks_yes_no(const dlg_turn *t, size_t min_words);
 
 /* ---- feelings (feelings.c) ---------------------------------------------- */
 

@@ -65,12 +65,16 @@ static int reason_from_message(dlg_turn *t)
     return 0;
 }
 
-static void ask_reason(dlg_turn *t)
+/* Asks for the reason with the reasons as quick replies; key NULL: the
+ * question itself. */
+static void ask_reason_as(dlg_turn *t, const char *key)
 {
     /* past the window, the shopper hears so before the question: only a
      * fault of the item or the shop's can still be returned */
     long long window = kb_shop_int(t->kb, "returns.window_days", 14);
-    dlg__say(t, t->days_since > window ? "return.ask_reason_late" : "return.ask_reason");
+    if (!key)
+        key = t->days_since > window ? "return.ask_reason_late" : "return.ask_reason";
+    dlg__say(t, key);
     size_t n = kb_shop_list_count(t->kb, "returns.reasons");
     for (size_t i = 0; i < n; i++) {
         const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
@@ -78,6 +82,11 @@ static void ask_reason(dlg_turn *t)
             dlg__add_quick_reply(t->out, label);
     }
     dlg__wait(t, "reason");
+}
+
+static void ask_reason(dlg_turn *t)
+{
+    ask_reason_as(t, NULL);
 }
 
 static void refuse(dlg_turn *t, const char *key)
@@ -202,6 +211,21 @@ static int answer(dlg_turn *t, const char *step)
             dlg__end(t);
             return 1;
         }
+        /* "kutusu duruyor, bir kere denedim": the state of the item, told
+         * before it was asked, is kept; a message the step cannot use is
+         * asked again with how to answer, not read as another request */
+        int opened = dlg__message_has(t, "opened"), sealed = dlg__message_has(t, "sealed");
+        if (!given && opened != sealed) {
+            sl->opened = opened;
+            dlg__say(t, "condition.noted");
+            ask_reason(t);
+            t->answered_aside = 1; /* something learnt: not the step asked in vain */
+            return 1;
+        }
+        if (!given && (t->intent < 0 || t->clarify)) {
+            ask_reason_as(t, "return.reason_hint");
+            return 1;
+        }
         if (!given)
             return 0;
     } else {
@@ -227,6 +251,8 @@ static const char *const says[] = {
     "return.already_returned",
     "return.ask_item",
     "return.ask_reason",
+    "condition.noted",
+    "return.reason_hint",
     "return.ask_opened",
     "return.accepted",
     "return.accepted_fault",

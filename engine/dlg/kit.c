@@ -349,31 +349,39 @@ size_t dlg__text_words(const dlg_turn *t, const char *text)
 /* Calls fn for each stem of each word of nt that some list could hold (the
  * word cut before a suffix chain, "gözlüğü" also as "gözlük"); stops when
  * fn returns 1 and returns 1. */
-static int each_stem(const kb_base *kb, const nlp_text *nt, int (*fn)(void *, const char *),
-                     void *ctx)
+/* Calls fn with each stem of one token that starts a phrase of the KB's
+ * words, until fn returns 1; 1 then. */
+static int token_stems(const kb_base *kb, const nlp_token *tok, int (*fn)(void *, const char *),
+                       void *ctx)
 {
     static const char soft[] = "gbd", hard[] = "kpt";
     const nlp_lexicon *lx = kb_lexicon(kb);
     char stem[64];
-    for (size_t i = 0; i < nlp_text_token_count(nt); i++) {
-        const nlp_token *tok = nlp_text_token(nt, i);
-        if (tok->kind != NLP_TOK_WORD || tok->len >= sizeof stem)
+    if (tok->kind != NLP_TOK_WORD || tok->len >= sizeof stem)
+        return 0;
+    for (size_t n = tok->len; n >= 3; n--) {
+        if (!nlp_lexicon_is_suffix_chain(lx, tok->text + n, tok->len - n))
             continue;
-        for (size_t n = tok->len; n >= 3; n--) {
-            if (!nlp_lexicon_is_suffix_chain(lx, tok->text + n, tok->len - n))
-                continue;
-            memcpy(stem, tok->text, n);
-            stem[n] = '\0';
+        memcpy(stem, tok->text, n);
+        stem[n] = '\0';
+        if (kb_words_first(kb, stem, n) && fn(ctx, stem))
+            return 1;
+        const char *s = n < tok->len ? strchr(soft, stem[n - 1]) : NULL;
+        if (s) { /* "gözlüğü": gözlük before a vowel */
+            stem[n - 1] = hard[s - soft];
             if (kb_words_first(kb, stem, n) && fn(ctx, stem))
                 return 1;
-            const char *s = n < tok->len ? strchr(soft, stem[n - 1]) : NULL;
-            if (s) { /* "gözlüğü": gözlük before a vowel */
-                stem[n - 1] = hard[s - soft];
-                if (kb_words_first(kb, stem, n) && fn(ctx, stem))
-                    return 1;
-            }
         }
     }
+    return 0;
+}
+
+static int each_stem(const kb_base *kb, const nlp_text *nt, int (*fn)(void *, const char *),
+                     void *ctx)
+{
+    for (size_t i = 0; i < nlp_text_token_count(nt); i++)
+        if (token_stems(kb, nlp_text_token(nt, i), fn, ctx))
+            return 1;
     return 0;
 }
 
@@ -392,6 +400,12 @@ int dlg__text_has_stem(const kb_base *kb, const nlp_text *nt, const char *list)
 {
     stem_query q = {kb, list};
     return each_stem(kb, nt, stem_in_list, &q);
+}
+
+int dlg__token_has_stem(const kb_base *kb, const nlp_token *tok, const char *list)
+{
+    stem_query q = {kb, list};
+    return token_stems(kb, tok, stem_in_list, &q);
 }
 
 /* The message's stems that start some phrase, gathered once a turn. */

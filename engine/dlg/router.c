@@ -555,6 +555,12 @@ static int for_the_people(dlg_turn *t)
     return 1;
 }
 
+/* The message tells whether the item was opened, used or tried on. */
+static int tells_condition(const dlg_turn *t)
+{
+    return dlg__message_has(t, "opened") || dlg__message_has(t, "sealed");
+}
+
 static ds_status faq_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
@@ -596,6 +602,18 @@ static ds_status faq_turn(dlg_turn *t)
     /* people are on it: what the bot cannot place is for them, not a menu;
      * a question about the verified order it can answer ("kapıcıya
      * bırakabilirler mi") is still answered below */
+    /* "siparişi buradan verebilir miyim": a fact of the shop asked yes or
+     * no, though the matcher placed no intent */
+    if (t->intent < 0 && !t->clarify && dlg__say_yes_no(t, 2)) {
+        s->unsure = 0;
+        s->last_topics = DLG_TOPICS_SHORT;
+        t->out->intent = "fallback";
+        if (s->flow && s->step) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+        return DS_OK;
+    }
     if (for_the_people(t))
         return DS_OK;
     int order_question = s->verified[0] && t->env->db && follow_up_words(t);
@@ -657,7 +675,7 @@ static ds_status faq_turn(dlg_turn *t)
      * parts of an answer gets both, unless a fact is named in full ("banka
      * kartına taksit") */
     int short_answer = 0;
-    if (t->intent >= 0 && !dlg__flow_of(t->kb, t->intent) &&
+    if (t->intent >= 0 && (t->clarify || !t->asked) &&
         !(t->intent == s->last_faq && skeleton_hash(t) == s->last_ask)) {
         unsigned parts = dlg__topics(t, (size_t)t->intent);
         short_answer = dlg__say_yes_no(t, parts & (parts - 1) ? 2 : 1);
@@ -678,6 +696,15 @@ static ds_status faq_turn(dlg_turn *t)
             resume(t);
             t->answered_aside = 1;
         }
+    } else if (t->clarify && s->flow && s->step && tells_condition(t)) {
+        /* "kutusu duruyor, bir kere denedim" while an exchange waits: the
+         * item's state, noted, and what the dialogue waits for */
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        t->out->intent = "fallback";
+        dlg__say(t, "condition.noted");
+        resume(t);
+        t->answered_aside = 1;
     } else if (t->clarify) {
         clarify(t);
     } else if (t->intent < 0 && s->flow) {
@@ -959,6 +986,9 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
     if (t.asked && t.asked->wants && !t.asked->wants(&t))
         t.asked = NULL; /* a question about the flow's subject: the intent's answer */
+    /* "değişim ücretsiz mi": a fact of the shop asked, not the flow started */
+    if (t.asked && t.asked != s->flow && dlg__asks_yes_no(&t, 2))
+        t.asked = NULL;
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
         t.declined = no; /* nothing asked, or the change declined */

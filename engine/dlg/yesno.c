@@ -16,15 +16,19 @@
 #define SUFFIX ".yes"
 /* The longest phrase of a list counted, in words ("banka kartı ile taksit"). */
 #define MAX_RUN 4
+/* The longest answer key. */
+#define KEY_LEN 160
 
 /* How many tokens the longest phrase of list in the message covers (a word
- * with its suffixes is one), 0 none. The most specific fact wins: "banka
- * kartına taksit" is about debit cards, not instalments in general. */
-static size_t longest(const dlg_turn *t, const char *list)
+ * with its suffixes is one), 0 none, and where it starts (*at). The most
+ * specific fact wins: "banka kartına taksit" is about debit cards, not
+ * instalments in general. */
+static size_t longest(const dlg_turn *t, const char *list, size_t *at)
 {
     const nlp_text *nt = t->msg;
     size_t n = nlp_text_token_count(nt), best = 0;
     char buf[256];
+    *at = n;
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
@@ -36,8 +40,10 @@ static size_t longest(const dlg_turn *t, const char *list)
             memcpy(buf + len, tok->text, tok->len);
             len += tok->len;
             buf[len] = '\0';
-            if (k - i + 1 > best && kb_words_has(t->kb, list, buf))
+            if (k - i + 1 > best && kb_words_has(t->kb, list, buf)) {
                 best = k - i + 1;
+                *at = i;
+            }
         }
     }
     if (!best && dlg__message_has_stem(t, list))
@@ -45,34 +51,64 @@ static size_t longest(const dlg_turn *t, const char *list)
     return best;
 }
 
-int dlg__say_yes_no(dlg_turn *t, size_t min_words)
+/* "6 taksiti 3'e düşürebilir miyim", "iade olursa taksit bozulur mu": a
+ * word of changing or undoing something outside the fact's own phrase
+ * ("iade ücretli mi" names the fact "iade ücretli"). */
+static int asks_a_change(const dlg_turn *t, size_t at, size_t run)
 {
-    /* "6 taksiti 3'e düşürebilir miyim", "iade olursa taksit bozulur mu":
-     * about changing or undoing something, which a fact of the shop does not
-     * answer */
-    if (!dlg__message_yes_no(t) || dlg__message_has_stem(t, "yes_no_changes"))
+    const nlp_text *nt = t->msg;
+    if (at >= nlp_text_token_count(nt)) /* the fact found by a stem alone */
+        return dlg__message_has_stem(t, "yes_no_changes");
+    for (size_t i = 0; i < nlp_text_token_count(nt); i++)
+        if ((i < at || i >= at + run) &&
+            dlg__token_has_stem(t->kb, nlp_text_token(nt, i), "yes_no_changes"))
+            return 1;
+    return 0;
+}
+
+/* The answer's key (key[KEY_LEN]) of the fact the message asks about yes
+ * or no, in a phrase of at least min_words words; 0 none. */
+static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
+{
+    /* about changing or undoing something, which a fact of the shop does
+     * not answer (asks_a_change) */
+    if (!dlg__message_yes_no(t))
         return 0;
-    size_t pl = strlen(PREFIX), sl = strlen(SUFFIX), best = 0;
+    size_t pl = strlen(PREFIX), sl = strlen(SUFFIX), best = 0, best_at = 0;
     char list[128] = "";
     for (size_t i = 0; i < kb_message_count(t->kb); i++) {
-        const char *key = kb_message_at(t->kb, i)->key;
-        size_t n = strlen(key);
-        if (n <= pl + sl || n - sl >= sizeof list || strncmp(key, PREFIX, pl) != 0 ||
-            strcmp(key + n - sl, SUFFIX) != 0)
+        const char *k = kb_message_at(t->kb, i)->key;
+        size_t n = strlen(k);
+        if (n <= pl + sl || n - sl >= sizeof list || strncmp(k, PREFIX, pl) != 0 ||
+            strcmp(k + n - sl, SUFFIX) != 0)
             continue;
         char name[128];
-        memcpy(name, key, n - sl);
+        memcpy(name, k, n - sl);
         name[n - sl] = '\0';
-        size_t run = longest(t, name);
+        size_t at, run = longest(t, name, &at);
         if (run > best) {
             best = run;
+            best_at = at;
             memcpy(list, name, n - sl + 1);
         }
     }
-    if (best < min_words || !best)
+    if (best < min_words || !best || asks_a_change(t, best_at, best))
         return 0;
-    char key[160];
-    snprintf(key, sizeof key, "%s%s", list, kb_shop_true(t->kb, list + pl) ? SUFFIX : ".no");
+    snprintf(key, KEY_LEN, "%s%s", list, kb_shop_true(t->kb, list + pl) ? SUFFIX : ".no");
+    return 1;
+}
+
+int dlg__say_yes_no(dlg_turn *t, size_t min_words)
+{
+    char key[KEY_LEN];
+    if (!fact_asked(t, min_words, key))
+        return 0;
     dlg__say(t, key);
     return 1;
+}
+
+int dlg__asks_yes_no(const dlg_turn *t, size_t min_words)
+{
+    char key[KEY_LEN];
+    return fact_asked(t, min_words, key);
 }
