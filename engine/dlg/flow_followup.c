@@ -91,9 +91,10 @@ static int names_variant(const dlg_turn *t)
 static int about_return(dlg_turn *t, int unplaced)
 {
     int send = dlg__message_has(t, "followup_send"), when = dlg__message_has(t, "followup_when");
+    int fee = dlg__message_has_stem(t, "fee_words"); /* "kargo ücretini kim ödüyor" */
     store_return *r;
     size_t n;
-    if ((!send && !when && !unplaced) ||
+    if ((!send && !when && !fee && !unplaced) ||
         store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK)
         return 0;
     const store_return *open = NULL;
@@ -109,6 +110,9 @@ static int about_return(dlg_turn *t, int unplaced)
         dlg__start(t, "exchange");
     else if (open && send && strcmp(open->state, "requested") == 0)
         key = "followup.send.return";
+    else if (open && fee && strcmp(open->state, "requested") == 0)
+        key = kb_shop_true(t->kb, "returns.free_return_shipping") ? "followup.fee.return"
+                                                                  : "followup.fee.return_paid";
     else if (open && when && strcmp(open->kind, "exchange") == 0)
         key = "followup.when.exchange";
     else if (open) /* where it stands ("L olsun" once the exchange is made) */
@@ -196,7 +200,9 @@ static void act(dlg_turn *t)
         dlg__start(t, "tracking");
         return;
     }
-    if (dlg__message_has(t, "followup_refund_how")) {
+    /* "parayı kim nasıl alacak": where the money goes, whoever it names */
+    if (dlg__message_has(t, "followup_refund_how") ||
+        (dlg__message_has_stem(t, "cash_words") && dlg__message_has(t, "refund_how_asks"))) {
         dlg__say_refund_how(t);
         return;
     }
@@ -224,6 +230,9 @@ static void act(dlg_turn *t)
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         char list[32];
         snprintf(list, sizeof list, "followup_%s", kinds[i]);
+        /* "kargo ücretini kim ödüyor" asks about a fee, not who signed */
+        if (strcmp(kinds[i], "who") == 0 && dlg__message_has_stem(t, "fee_words"))
+            continue;
         if (dlg__message_has(t, list)) {
             say_for(t, kinds[i]);
             return;
@@ -273,6 +282,8 @@ static const char *const says[] = {
     "assistant.connecting",
     "assistant.declined",
     "followup.send.return",
+    "followup.fee.return",
+    "followup.fee.return_paid",
     "followup.when.exchange",
     "followup.installments.card",
     "followup.installments.single",

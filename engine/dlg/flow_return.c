@@ -163,11 +163,15 @@ static void act(dlg_turn *t)
     dlg__end(t);
 }
 
-/* "tişört küçük geldi iade etmek istiyorum": the reason is already there. */
+/* "tişört küçük geldi iade etmek istiyorum": the reason is already there,
+ * and so may be the state of the item ("kapağını bile açmadım"). */
 static void start(dlg_turn *t)
 {
     return_slots *sl = t->slots;
     reason_from_message(t);
+    int opened = dlg__message_has(t, "opened"), sealed = dlg__message_has(t, "sealed");
+    if (opened != sealed)
+        sl->opened = opened;
     dlg__keep_text(t, sl->said, sizeof sl->said);
 }
 

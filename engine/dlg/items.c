@@ -20,16 +20,28 @@ int dlg__same_words(const dlg_turn *t, const char *text)
     return same;
 }
 
+/* The shortest stem two words may share and still be one word with
+ * different suffixes ("krem" of "Yüz Kremi"). */
+#define SHARED_STEM_MIN 4
+
 /* 1 when token tok is the word w, inflected or not: "gomlegi" is "gomlek"
- * (its k softened before a vowel), "ayakkabiyi" is "ayakkabi". */
+ * (its k softened before a vowel), "ayakkabiyi" is "ayakkabi"; and "krem"
+ * or "kremi" is the "kremi" of a compound name ("Nemlendirici Yüz Kremi"),
+ * both a stem of 4+ letters with suffixes. */
 static int is_word(const nlp_lexicon *lx, const char *tok, size_t tl, const char *w, size_t wl)
 {
     static const char hard[] = "kpt", soft[] = "gbd";
     if (tl >= wl && memcmp(tok, w, wl) == 0)
         return nlp_lexicon_is_suffix_chain(lx, tok + wl, tl - wl);
     const char *h = wl > 2 ? strchr(hard, w[wl - 1]) : NULL;
-    return h && tl > wl && memcmp(tok, w, wl - 1) == 0 && tok[wl - 1] == soft[h - hard] &&
-           nlp_lexicon_is_suffix_chain(lx, tok + wl, tl - wl);
+    if (h && tl > wl && memcmp(tok, w, wl - 1) == 0 && tok[wl - 1] == soft[h - hard] &&
+        nlp_lexicon_is_suffix_chain(lx, tok + wl, tl - wl))
+        return 1;
+    for (size_t n = (tl < wl ? tl : wl); n >= SHARED_STEM_MIN; n--)
+        if (memcmp(tok, w, n) == 0 && nlp_lexicon_is_suffix_chain(lx, w + n, wl - n) &&
+            nlp_lexicon_is_suffix_chain(lx, tok + n, tl - n))
+            return 1;
+    return 0;
 }
 
 /* How many words of text (skeleton words of 3+ letters) the message m has,
