@@ -120,6 +120,10 @@ typedef struct dlg_turn dlg_turn;
 /* The flow of the intents that end the talk ("teşekkürler", "tamam, yarın
  * yazarım"): a message the router reads as a closing starts it. */
 #define DLG_FLOW_CLOSING 4096u
+/* A flow whose intent's answer asks for the order number when the flow
+ * does not start (wants): the number given next starts it, not the order's
+ * status. */
+#define DLG_FLOW_AFTER_FAQ 8192u
 
 /* One entry of the flow table (flows.c). */
 typedef struct dlg_flow {
@@ -444,6 +448,10 @@ ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with
  * with the message as its description, hands the conversation to people
  * with priority, says so and ends the flow. */
 void dlg__record_case(dlg_turn *t, const char *kind, const char *priority);
+/* Records an open case (reason) of t->order with the message as its
+ * description; code gets its number. Says nothing. */
+ds_status dlg__record_described(dlg_turn *t, const char *reason, const char *priority,
+                                char code[16]);
 /* The after-hours request for people, as the reply carries it. */
 void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, const char *order,
                           const char *priority, const char *reason, const char *message);

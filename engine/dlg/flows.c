@@ -9,7 +9,7 @@
 extern const dlg_flow dlg_flow_status, dlg_flow_tracking, dlg_flow_cancel, dlg_flow_address,
     dlg_flow_return, dlg_flow_return_status, dlg_flow_exchange, dlg_flow_case, dlg_flow_complaint,
     dlg_flow_handoff, dlg_flow_offline, dlg_flow_assistant, dlg_flow_followup, dlg_flow_payment,
-    dlg_flow_greeting, dlg_flow_kvkk, dlg_flow_closing;
+    dlg_flow_greeting, dlg_flow_kvkk, dlg_flow_closing, dlg_flow_invoice;
 
 const dlg_flow *const dlg__flows[] = {
     &dlg_flow_status,        /* the state of an order */
@@ -26,6 +26,7 @@ const dlg_flow *const dlg__flows[] = {
     &dlg_flow_assistant,     /* "are you a bot?": who answers, and a person on offer */
     &dlg_flow_followup,      /* a short question about the verified order, in its context */
     &dlg_flow_payment,       /* a double charge or a lost payment: people, urgently */
+    &dlg_flow_invoice,       /* an invoice not received or to be issued again: for the team */
     &dlg_flow_greeting,      /* a greeting answered in kind */
     &dlg_flow_kvkk,          /* erase my data, no more SMS: a KVKK request */
     &dlg_flow_closing,       /* thanks and goodbyes: what happens next, if anything */

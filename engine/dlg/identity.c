@@ -36,12 +36,18 @@ static int proof_matches(const dlg_session *s, const char *email, const char *ph
 }
 
 /* Nothing to check against yet: ask for the order number (or, when the
- * flow starts, let the intent's own answer say what comes next). */
+ * flow starts, let its own "FLOW.ask_order", else the intent's answer, say
+ * what comes next: an intent that answers questions too has an answer for
+ * those). */
 static void ask_order(dlg_turn *t)
 {
     int idx = t->s->flow_intent;
     int have_proof = t->s->email[0] || t->s->last4[0];
-    if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count && !have_proof)
+    char own[48];
+    snprintf(own, sizeof own, "%s.ask_order", t->s->flow ? t->s->flow->name : "");
+    if (t->first && !have_proof && t->s->flow && kb_message_get(t->kb, own))
+        dlg__say(t, own);
+    else if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count && !have_proof)
         dlg__say_intent(t, (size_t)idx);
     else
         dlg__say(t, have_proof ? "ask_order_no.have_proof" : "ask_order_no");

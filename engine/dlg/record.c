@@ -53,7 +53,8 @@ ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with
     return st;
 }
 
-void dlg__record_case(dlg_turn *t, const char *kind, const char *priority)
+ds_status dlg__record_described(dlg_turn *t, const char *reason, const char *priority,
+                                char code[16])
 {
     ds_buf d;
     ds_buf_init(&d);
@@ -62,8 +63,16 @@ void dlg__record_case(dlg_turn *t, const char *kind, const char *priority)
     ds_json_object(&w);
     ds_json_pair(&w, "description", t->text ? t->text : "");
     ds_json_end(&w);
+    ds_status st =
+        d.data ? dlg__record(t, "case", "open", 0, reason, priority, d.data, code) : DS_ENOMEM;
+    ds_buf_cleanup(&d);
+    return st;
+}
+
+void dlg__record_case(dlg_turn *t, const char *kind, const char *priority)
+{
     char code[16];
-    if (!d.data || dlg__record(t, "case", "open", 0, kind, priority, d.data, code) != DS_OK) {
+    if (dlg__record_described(t, kind, priority, code) != DS_OK) {
         dlg__say(t, "no_store");
     } else {
         dlg__hand_off(t, priority, kind);
@@ -71,6 +80,5 @@ void dlg__record_case(dlg_turn *t, const char *kind, const char *priority)
         snprintf(key, sizeof key, "case.done.%s", priority);
         dlg__say(t, strcmp(kind, "sikayet") == 0 ? "complaint.done" : key);
     }
-    ds_buf_cleanup(&d);
     dlg__end(t);
 }

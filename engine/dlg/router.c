@@ -297,6 +297,9 @@ static int follow_up_words(const dlg_turn *t)
  * order, whatever intent its words lean to (an account, payment options). */
 static int money_words(const dlg_turn *t)
 {
+    /* "hesabımda göremiyorum, pdf nereden inecek" is about a document */
+    if (dlg__message_has(t, "document_words"))
+        return 0;
     return (dlg__message_has(t, "followup_not_visible") ||
             dlg__message_has(t, "followup_installments")) &&
            (dlg__message_has_stem(t, "money_words") || dlg__message_has_stem(t, "money_places"));
@@ -584,7 +587,7 @@ static ds_status faq_turn(dlg_turn *t)
     /* "IBAN'ımı yazayım TR33…": the words of the number just masked are
      * the shopper's own data, not a question about the shop's IBAN or
      * cards; the warning is the answer */
-    if (t->env->pii && t->out->text.len && t->intent >= 0 && !dlg__flow_of(t->kb, t->intent) &&
+    if (t->env->pii && t->out->text.len && t->intent >= 0 && !t->asked &&
         t->out->confidence < DLG_PII_FAQ_CONFIDENCE) {
         t->out->intent = "fallback";
         return DS_OK;
@@ -964,6 +967,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
      * shopper wants to know about that order, so its status (after the
      * identity check) */
     const dlg_flow *of = intent >= 0 ? dlg__flow_of(kb, intent) : NULL;
+    if (of && of->wants && !of->wants(&t))
+        of = NULL; /* a question about the flow's subject: an answer, as one without a flow */
     /* "selam 2001001 bakar mısınız"; "2001001 ne zaman kargoya verilir" is
      * about that order, not the shop's delivery times */
     int order_faq = intent >= 0 && !of && kb_intent_at(kb, (size_t)intent)->order_context;
@@ -976,18 +981,23 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     int corrects =
         intent >= 0 && dlg__message_has(&t, "correction") && out->confidence < DLG_SWITCH_WITH_SLOT;
     int aside_intent = (of && (of->flags & DLG_FLOW_ASIDE)) || order_faq || weak_other || corrects;
+    int after_faq = 0;
     if ((intent < 0 || aside_intent) && (!t.clarify || order_faq) &&
         (!s->flow || (s->flow->flags & DLG_FLOW_ASIDE)) &&
         (has_order_no(kb, env->scratch) || (t.got_slot && !s->verified[0]))) {
-        intent = dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
+        /* "faturam nerede" answered, then "1048213": the number that answer
+         * asked for, for that request */
+        const dlg_flow *lf = dlg__flow_of(kb, s->last_faq);
+        after_faq = lf && (lf->flags & DLG_FLOW_AFTER_FAQ);
+        intent = after_faq ? s->last_faq : dlg__intent_of_flag(kb, DLG_FLOW_BARE_ORDER);
         t.clarify = 0;
     }
     t.intent = intent;
     t.asked = t.clarify ? NULL : dlg__flow_of(kb, intent);
-    if (t.asked && t.asked->wants && !t.asked->wants(&t))
+    if (t.asked && t.asked->wants && !after_faq && !t.asked->wants(&t))
         t.asked = NULL; /* a question about the flow's subject: the intent's answer */
     /* "değişim ücretsiz mi": a fact of the shop asked, not the flow started */
-    if (t.asked && t.asked != s->flow && dlg__asks_yes_no(&t, 2))
+    if (t.asked && t.asked != s->flow && !has_order_no(kb, env->scratch) && dlg__asks_yes_no(&t, 2))
         t.asked = NULL;
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {

@@ -86,7 +86,9 @@ static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
         memcpy(name, k, n - sl);
         name[n - sl] = '\0';
         size_t at, run = longest(t, name, &at);
-        if (run > best) {
+        /* two facts named alike: the later one, where a question ends */
+        if (run > best ||
+            (run && run == best && at < nlp_text_token_count(t->msg) && at > best_at)) {
             best = run;
             best_at = at;
             memcpy(list, name, n - sl + 1);
