@@ -53,16 +53,23 @@ static size_t longest(const dlg_turn *t, const char *list, size_t *at)
 
 /* "6 taksiti 3'e düşürebilir miyim", "iade olursa taksit bozulur mu": a
  * word of changing or undoing something outside the fact's own phrase
- * ("iade ücretli mi" names the fact "iade ücretli"). */
-static int asks_a_change(const dlg_turn *t, size_t at, size_t run)
+ * ("iade ücretli mi" names the fact "iade ücretli"), and not a word of the
+ * fact's own part of the shop (words "yes_no_subject.returns": "iade" in
+ * "iade edeceğim ürünün parasını yeni siparişe sayar mısınız"). */
+static int asks_a_change(const dlg_turn *t, const char *fact, size_t at, size_t run)
 {
     const nlp_text *nt = t->msg;
+    char subject[64];
+    snprintf(subject, sizeof subject, "yes_no_subject.%.*s",
+             (int)strcspn(fact + strlen(PREFIX), "."), fact + strlen(PREFIX));
     if (at >= nlp_text_token_count(nt)) /* the fact found by a stem alone */
         return dlg__message_has_stem(t, "yes_no_changes");
-    for (size_t i = 0; i < nlp_text_token_count(nt); i++)
-        if ((i < at || i >= at + run) &&
-            dlg__token_has_stem(t->kb, nlp_text_token(nt, i), "yes_no_changes"))
+    for (size_t i = 0; i < nlp_text_token_count(nt); i++) {
+        const nlp_token *tok = nlp_text_token(nt, i);
+        if ((i < at || i >= at + run) && dlg__token_has_stem(t->kb, tok, "yes_no_changes") &&
+            !dlg__token_has_stem(t->kb, tok, subject))
             return 1;
+    }
     return 0;
 }
 
@@ -94,7 +101,7 @@ static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
             memcpy(list, name, n - sl + 1);
         }
     }
-    if (best < min_words || !best || asks_a_change(t, best_at, best))
+    if (best < min_words || !best || asks_a_change(t, list, best_at, best))
         return 0;
     snprintf(key, KEY_LEN, "%s%s", list, kb_shop_true(t->kb, list + pl) ? SUFFIX : ".no");
     return 1;
