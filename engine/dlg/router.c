@@ -531,6 +531,13 @@ static unsigned long long skeleton_hash(const dlg_turn *t)
     return h;
 }
 
+/* "inceleme ne kadar sürer", "siz mi halledeceksiniz": the work people do
+ * on the shopper's case. */
+static int asks_about_the_case(const dlg_turn *t)
+{
+    return dlg__message_has(t, "case_progress") || dlg__message_has_stem(t, "case_progress_stems");
+}
+
 /* People are on the verified order's case: "ne kadar sürer bu inceleme",
  * "ne olacak şimdi" ask about their work, and what the shopper only tells
  * ("kapıda yoktu, komşulara sordum") is for them, not a policy block the
@@ -540,13 +547,15 @@ static int for_the_people(dlg_turn *t)
 {
     dlg_session *s = t->s;
     int placed = t->intent >= 0 && !t->clarify;
-    if (!s->people_called || !s->verified[0] || s->flow || off_topic(t) ||
-        (placed && dlg__flow_of(t->kb, t->intent)))
+    if (!s->people_called || !s->verified[0] || s->flow || off_topic(t))
         return 0;
+    /* "tutanak mı tutmam gerekiyor" is about the case people have, not a
+     * new one, unless the matcher is sure of another request */
+    int flow = placed && dlg__flow_of(t->kb, t->intent);
     const char *key = NULL;
-    if (dlg__message_has(t, "case_progress") || dlg__message_has_stem(t, "case_progress_stems"))
+    if (asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE))
         key = "people.next";
-    else if (placed && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
+    else if (placed && !flow && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
              t->out->confidence < DLG_SURE)
         key = "people.noted"; /* after hours its .closed variant */
     if (!key)
@@ -998,6 +1007,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         t.asked = NULL; /* a question about the flow's subject: the intent's answer */
     /* "değişim ücretsiz mi": a fact of the shop asked, not the flow started */
     if (t.asked && t.asked != s->flow && !has_order_no(kb, env->scratch) && dlg__asks_yes_no(&t, 2))
+        t.asked = NULL;
+    /* people are on the verified order's case: "tutanak mı tutmam
+     * gerekiyor" asks about it, it does not open another */
+    if (t.asked && !s->flow && s->people_called && s->verified[0] && out->confidence < DLG_SURE &&
+        asks_about_the_case(&t))
         t.asked = NULL;
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
