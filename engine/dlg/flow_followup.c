@@ -97,11 +97,21 @@ static int about_return(dlg_turn *t, int unplaced)
     if ((!send && !when && !fee && !unplaced) ||
         store_returns_list(t->env->db, t->order->id, &r, &n, NULL) != DS_OK)
         return 0;
-    const store_return *open = NULL;
-    for (size_t i = n; i-- > 0 && !open;)
-        if (strcmp(r[i].kind, "case") != 0 &&
+    const store_return *open = NULL, *open_case = NULL;
+    for (size_t i = n; i-- > 0 && !open;) {
+        int is_case = strcmp(r[i].kind, "case") == 0;
+        if (!is_case &&
             (strcmp(r[i].state, "requested") == 0 || strcmp(r[i].state, "in_transit") == 0))
             open = &r[i];
+        if (is_case && !open_case && strcmp(r[i].state, "open") == 0)
+            open_case = &r[i];
+    }
+    /* "kargo ücretini ben ödemem umarım, kusurlu ürün": the case's */
+    if (!open && open_case && fee) {
+        dlg__say(t, "followup.fee.case");
+        store_returns_free(r, n);
+        return 1;
+    }
     const char *key = NULL;
     /* "pardon, 44 istiyorum" while the exchange waits: the exchange takes it */
     int change = open && strcmp(open->kind, "exchange") == 0 &&
@@ -200,6 +210,10 @@ static void act(dlg_turn *t)
         dlg__start(t, "tracking");
         return;
     }
+    /* "kargo ücretini ben mi ödeyeceğim" with a return or a case under
+     * way: its shipping, before any word of money */
+    if (dlg__message_has_stem(t, "fee_words") && about_return(t, 0))
+        return;
     /* "parayı kim nasıl alacak": where the money goes, whoever it names */
     if (dlg__message_has(t, "followup_refund_how") ||
         (dlg__message_has_stem(t, "cash_words") && dlg__message_has(t, "refund_how_asks"))) {
@@ -284,6 +298,7 @@ static const char *const says[] = {
     "followup.send.return",
     "followup.fee.return",
     "followup.fee.return_paid",
+    "followup.fee.case",
     "followup.when.exchange",
     "followup.installments.card",
     "followup.installments.single",

@@ -618,7 +618,6 @@ static ds_status faq_turn(dlg_turn *t)
      * no, though the matcher placed no intent */
     if (t->intent < 0 && !t->clarify && dlg__say_yes_no(t, 2)) {
         s->unsure = 0;
-        s->last_topics = DLG_TOPICS_SHORT;
         t->out->intent = "fallback";
         if (s->flow && s->step) {
             resume(t);
