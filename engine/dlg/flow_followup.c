@@ -23,11 +23,10 @@ static const char *const kinds[] = {"again", "not_found", "missed",  "normal", "
                                     "time",  "courier",   "confirm", "when"};
 
 const char *const dlg__followup_words[] = {
-    "followup_installments", "followup_not_visible", "followup_refund_how",
-    "followup_again",        "followup_missed",      "followup_normal",
-    "followup_courier",      "followup_who",         "followup_time",
-    "followup_when",         "followup_exception",   "followup_refund",
-    "followup_send",         "followup_confirm",     NULL,
+    "followup_installments", "followup_not_visible", "followup_refund_how", "followup_again",
+    "followup_missed",       "followup_normal",      "followup_courier",    "followup_who",
+    "followup_time",         "followup_when",        "followup_exception",  "followup_refund",
+    "followup_send",         "followup_confirm",     "followup_window",     NULL,
 };
 
 /* The state group a message of followup.<kind>.<group> is written for. */
@@ -203,11 +202,27 @@ static void act(dlg_turn *t)
     }
     if (about_money(t))
         return;
+    /* "iptal edersem para hemen kartıma döner mi" of an order not shipped */
+    if (t->conditional && dlg__is_unshipped(t->order) &&
+        dlg__message_has(t, "conditional_change") &&
+        (dlg__message_has_stem(t, "money_words") || dlg__message_has_stem(t, "cash_words"))) {
+        const char *m = t->order->payment_method ? t->order->payment_method : "card";
+        char key[64];
+        snprintf(key, sizeof key, "followup.refund_if_cancelled.%s", m);
+        dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_if_cancelled.card");
+        return;
+    }
     /* "komşulara sordum, kimse almamış" of a parcel shown delivered: the
      * parcel is missing, which is the not-received case, not a question */
     if (strcmp(t->order->status, "delivered") == 0 && dlg__message_has(t, "parcel_missing") &&
         !dlg__message_has_stem(t, "money_words")) {
         dlg__start(t, "tracking");
+        return;
+    }
+    /* "iade sürem ne zaman başlıyor": the order's return window, not when
+     * money comes */
+    if (dlg__message_has(t, "followup_window")) {
+        dlg__say(t, t->order->delivered_at ? "followup.window.delivered" : "followup.window.any");
         return;
     }
     /* "kargo ücretini ben mi ödeyeceğim" with a return or a case under
@@ -299,6 +314,11 @@ static const char *const says[] = {
     "followup.fee.return",
     "followup.fee.return_paid",
     "followup.fee.case",
+    "followup.window.delivered",
+    "followup.window.any",
+    "followup.refund_if_cancelled.card",
+    "followup.refund_if_cancelled.cash_on_delivery",
+    "followup.refund_if_cancelled.bank_transfer",
     "followup.when.exchange",
     "followup.installments.card",
     "followup.installments.single",

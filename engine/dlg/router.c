@@ -940,6 +940,15 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             }
         }
 
+        /* "şikayetim var, kurye paketi kapıya bırakıp gitmiş": said to be a
+         * complaint, so one, not "which of these" */
+        if (t.clarify && dlg__message_has(&t, "complaint_words")) {
+            int complaint = dlg__intent_of_flag(kb, DLG_FLOW_FEELINGS);
+            if (complaint >= 0 && in_doubt_with(&t, dlg__flow_of(kb, complaint))) {
+                intent = complaint;
+                t.clarify = 0;
+            }
+        }
         /* two requests: the first now, not "which one did you mean" */
         int first = intent;
         second = instead < 0 ? dlg__second_request(&t, &first) : -1;
@@ -1012,6 +1021,16 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     if (t.asked && !s->flow && s->people_called && s->verified[0] && out->confidence < DLG_SURE &&
         asks_about_the_case(&t))
         t.asked = NULL;
+    /* "iptal edersem para hemen döner mi": what would happen, asked; not
+     * the change itself */
+    if (t.asked && t.asked != s->flow && (t.asked->flags & DLG_NEEDS_ORDER) &&
+        !(t.asked->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWED)) &&
+        dlg__message_has(&t, "conditional_change") && dlg__message_asks(&t)) {
+        t.asked = NULL;
+        t.conditional = 1;
+        if (s->verified[0])
+            t.intent = -1; /* a question about the verified order */
+    }
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
         t.declined = no; /* nothing asked, or the change declined */

@@ -99,7 +99,10 @@ static int split(const dlg_turn *t, int *first)
 int dlg__second_request(const dlg_turn *t, int *first)
 {
     const match_result *res = t->env->res;
-    if (match_result_candidate_count(res) < 1 || !dlg__message_has(t, "also"))
+    /* "bir de ..." opening the message joins it to the talk, not two
+     * requests: the joining words count after the first word */
+    size_t len = 0;
+    if (match_result_candidate_count(res) < 1 || !joiner_at(t, &len))
         return -1;
     const match_candidate *a = match_result_candidate(res, 0);
     const match_candidate *b =

@@ -268,6 +268,18 @@ static void v_code_deadline(dlg_turn *t, const store_order *o, ds_buf *out)
     tpl_append_date(out, iso, 0);
 }
 
+/* The last day of the return window of a delivered order. */
+static void v_window_end(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    long long from = o && o->delivered_at ? dlg__epoch(t->kb, o->delivered_at) : -1;
+    if (from < 0)
+        return;
+    long long days = kb_shop_int(t->kb, "returns.window_days", 14);
+    char iso[CLOCK_ISO_LEN];
+    clock_iso(kb_zone(t->kb), from + days * 86400, iso);
+    tpl_append_date(out, iso, 0);
+}
+
 static void v_product(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
@@ -416,6 +428,7 @@ static const var vars[] = {
     {"urun", v_item},
     {"iade_kodu", v_code},
     {"iade_son_gun", v_code_deadline},
+    {"iade_bitis", v_window_end},
     {"teslim_gun_sayisi", v_days_since},
     {"iade_suresi", v_refund_days},
     {"urun_adi", v_product},
