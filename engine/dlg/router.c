@@ -348,6 +348,27 @@ static int in_doubt_with(const dlg_turn *t, const dlg_flow *f)
     return 0;
 }
 
+/* The policy beside a request (the return conditions beside starting a
+ * return): the KB's first answer related to it, else the best candidate
+ * with no dialogue of its own, else the intent as it was. */
+static int policy_candidate(const dlg_turn *t)
+{
+    /* the KB's first answer related to the request ("related") */
+    if (t->intent >= 0 && kb_intent_at(t->kb, (size_t)t->intent)->related_count) {
+        int r = kb_intent_find(t->kb, kb_intent_at(t->kb, (size_t)t->intent)->related[0]);
+        if (r >= 0 && !dlg__flow_of(t->kb, r))
+            return r;
+    }
+    const match_result *res = t->env->res;
+    for (size_t i = 0; i < match_result_candidate_count(res); i++) {
+        int in = (int)match_result_candidate(res, i)->intent;
+        if (!dlg__flow_of(t->kb, in) &&
+            strcmp(kb_intent_at(t->kb, (size_t)in)->id, "fallback") != 0)
+            return in;
+    }
+    return t->intent;
+}
+
 /* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper
  * is not asking for the change flow f makes, or the one it tells the state
  * of ("return_status": words "declined_return"). */
@@ -432,6 +453,16 @@ static int flow_turn(dlg_turn *t)
      * the check still waits for */
     /* ("taksitler mi iptal oluyor" asks about instalments, not to cancel) */
     int other_request = t->asked && t->asked != f;
+    /* "telefonla sipariş veremiyor muyum" while the check waits: the shop's
+     * fact, yes or no, then what the check still waits for */
+    if (f && (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) && !t->got_slot &&
+        (!other_request || dlg__message_asks(t)) && dlg__say_yes_no(t, 2)) {
+        t->out->intent = t->intent >= 0 ? kb_intent_at(t->kb, (size_t)t->intent)->id : "fallback";
+        resume(t);
+        t->answered_aside = 1;
+        s->unsure = 0;
+        return 1;
+    }
     if (f && (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) &&
         (!other_request || dlg__message_asks(t))) {
         int g = dlg__general_while_waiting(t, other_request);
@@ -1030,6 +1061,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         t.conditional = 1;
         if (s->verified[0])
             t.intent = -1; /* a question about the verified order */
+        else
+            t.intent = policy_candidate(&t); /* "beğenmezsem geri verebilir miyim" */
     }
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
