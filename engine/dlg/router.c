@@ -1064,6 +1064,13 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         else
             t.intent = policy_candidate(&t); /* "beğenmezsem geri verebilir miyim" */
     }
+    /* "ekstreme bakıyorum göremiyorum, hangi tarihte yapıldı iade": the
+     * money of the verified order, asked, not a return to start */
+    if (t.asked && !s->flow && s->verified[0] && (t.asked->flags & DLG_FLOW_AFTER_SALES) &&
+        dlg__message_asks(&t) && money_words(&t)) {
+        t.asked = NULL;
+        t.intent = -1;
+    }
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
         t.declined = no; /* nothing asked, or the change declined */
