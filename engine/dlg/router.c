@@ -645,11 +645,22 @@ static ds_status faq_turn(dlg_turn *t)
     /* people are on it: what the bot cannot place is for them, not a menu;
      * a question about the verified order it can answer ("kapıcıya
      * bırakabilirler mi") is still answered below */
-    /* "siparişi buradan verebilir miyim": a fact of the shop asked yes or
-     * no, though the matcher placed no intent */
-    if (t->intent < 0 && !t->clarify && dlg__say_yes_no(t, 2)) {
+    /* "siparişi buradan verebilir miyim", "size ulaşınca mail gelir mi":
+     * a fact of the shop asked yes or no in a phrase of its own, whatever
+     * the matcher placed (or did not), before a follow-up of the order */
+    if ((t->intent < 0 || (s->verified[0] && !s->flow)) &&
+        !(t->intent >= 0 && t->intent == s->last_faq && skeleton_hash(t) == s->last_ask) &&
+        dlg__say_yes_no(t, 2)) {
         s->unsure = 0;
-        t->out->intent = "fallback";
+        s->clarify_a = s->clarify_b = -1;
+        t->clarify = 0;
+        t->out->clarify = 0;
+        t->out->intent = t->intent >= 0 ? kb_intent_at(t->kb, (size_t)t->intent)->id : "fallback";
+        if (t->intent >= 0) { /* the same question again is told so */
+            s->last_faq = t->intent;
+            s->last_ask = skeleton_hash(t);
+            s->last_topics = DLG_TOPICS_SHORT;
+        }
         if (s->flow && s->step) {
             resume(t);
             t->answered_aside = 1;
