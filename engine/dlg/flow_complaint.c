@@ -8,8 +8,9 @@ static const char *const steps[] = {"complaint", NULL};
 
 static void record(dlg_turn *t)
 {
-    if (t->s->people_called) {       /* people are on it: the story is theirs to read */
-        dlg__say(t, "people.noted"); /* after hours its .closed variant */
+    if (t->s->people_called) { /* people are on it: the story is theirs to read */
+        /* "tüketici hakem heyetine yazacağım": heard as what it is */
+        dlg__say(t, dlg__message_has(t, "legal_threat") ? "people.legal" : "people.noted");
         dlg__end(t);
         return;
     }
@@ -42,8 +43,9 @@ static int answer(dlg_turn *t, const char *step)
     return 1;
 }
 
-static const char *const says[] = {"complaint.listen", "complaint.insult",    "complaint.done",
-                                   "people.noted",     "people.noted.closed", NULL};
+static const char *const says[] = {
+    "complaint.listen",    "complaint.insult", "complaint.done",      "people.noted",
+    "people.noted.closed", "people.legal",     "people.legal.closed", NULL};
 
 const dlg_flow dlg_flow_complaint = {
     .name = "complaint",

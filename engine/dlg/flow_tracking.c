@@ -32,6 +32,9 @@ static void act(dlg_turn *t)
     if (strcmp(st, "delivered") == 0) {
         if (sl->not_received) {
             dlg__say(t, "tracking.not_received");
+            /* "imzayı kim attı göster bana": what the carrier's record says */
+            if (dlg__message_has(t, "followup_who"))
+                dlg__say(t, "tracking.not_received.signed");
             dlg__hand_off(t, "urgent", "teslim_edildi_ulasmadi");
         } else {
             dlg__say(t, "tracking.delivered");
@@ -66,6 +69,7 @@ static const char *const says[] = {
     "tracking.delivered",
     "tracking.not_shipped",
     "tracking.not_received",
+    "tracking.not_received.signed",
     "tracking.stuck",
     "tracking.no_events",
     "followup.not_found.shipped",

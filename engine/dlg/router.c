@@ -584,7 +584,9 @@ static int for_the_people(dlg_turn *t)
      * new one, unless the matcher is sure of another request */
     int flow = placed && dlg__flow_of(t->kb, t->intent);
     const char *key = NULL;
-    if (asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE))
+    if (dlg__message_has(t, "legal_threat")) /* "tüketici hakem heyetine yazacağım" */
+        key = "people.legal";
+    else if (asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE))
         key = "people.next";
     else if (placed && !flow && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
              t->out->confidence < DLG_SURE)
