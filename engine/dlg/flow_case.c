@@ -97,8 +97,10 @@ static void act(dlg_turn *t)
         snprintf(sl->kind, sizeof sl->kind, "%s", kind ? kind : "ariza");
         char key[48];
         snprintf(key, sizeof key, "case.sorry.%s", sl->kind);
-        /* a reaction of the skin is the shopper's health first */
-        dlg__say(t, says_health(t, sl->said) ? "case.sorry.health" : key);
+        /* a reaction of the skin is the shopper's health first; once only:
+         * the answer that asked for the order apologised already */
+        if (t->first)
+            dlg__say(t, says_health(t, sl->said) ? "case.sorry.health" : key);
     }
     int named = 0; /* the first message named the item */
     if (sl->item == DLG_ITEM_NONE)
@@ -144,19 +146,13 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "case.sorry.hasarli",
-    "case.sorry.eksik_yanlis",
-    "case.sorry.ariza",
-    "case.ask_item",
-    "case.ask_description",
-    "case.done.urgent",
-    "case.done.normal",
-    "items.ask_again",
-    "items.not_in_order",
-    "case.not_yet",
-    "case.not_yet.hasarli",
-    "case.sorry.health",
-    NULL,
+    "case.sorry.hasarli",    "case.sorry.eksik_yanlis",
+    "case.sorry.ariza",      "case.ask_item",
+    "case.ask_description",  "case.done.urgent",
+    "case.done.normal",      "items.ask_again",
+    "items.not_in_order",    "case.not_yet",
+    "case.not_yet.hasarli",  "case.sorry.health",
+    "case.ask_order.health", NULL,
 };
 
 const dlg_flow dlg_flow_case = {

@@ -45,6 +45,10 @@ static void ask_order(dlg_turn *t)
     int have_proof = t->s->email[0] || t->s->last4[0];
     char own[48];
     snprintf(own, sizeof own, "%s.ask_order", t->s->flow ? t->s->flow->name : "");
+    /* "kremi sürünce yüzüm kızardı": "geçmiş olsun" first, if the flow has it */
+    size_t n = strlen(own);
+    if (dlg__message_has_stem(t, "health"))
+        snprintf(own + n, sizeof own - n, ".health");
     if (t->first && !have_proof && t->s->flow && kb_message_get(t->kb, own))
         dlg__say(t, own);
     else if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count && !have_proof)

@@ -586,6 +586,8 @@ static int for_the_people(dlg_turn *t)
     const char *key = NULL;
     if (dlg__message_has(t, "legal_threat")) /* "tüketici hakem heyetine yazacağım" */
         key = "people.legal";
+    else if (dlg__message_has_stem(t, "health")) /* "alerji yaptıysa da mı olmaz" */
+        key = "people.health";
     else if (asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE))
         key = "people.next";
     else if (placed && !flow && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
@@ -984,6 +986,18 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             }
         }
 
+        /* "kremi sürünce yüzümde kızarıklık oldu": the shopper's health,
+         * a case for people (the fault's, made urgent by it), not a greeting
+         * or a policy the other words lean to */
+        if (dlg__message_has_stem(&t, "health") && !(s->people_called && s->verified[0]) &&
+            (intent < 0 || t.clarify || !dlg__flow_of(kb, intent) ||
+             kb_intent_at(kb, (size_t)intent)->low_priority)) {
+            int fault = kb_intent_find(kb, "arizali_urun");
+            if (fault >= 0) {
+                intent = fault;
+                t.clarify = 0;
+            }
+        }
         /* "şikayetim var, kurye paketi kapıya bırakıp gitmiş": said to be a
          * complaint, so one, not "which of these" */
         if (t.clarify && dlg__message_has(&t, "complaint_words")) {
