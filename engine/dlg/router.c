@@ -369,14 +369,31 @@ static int policy_candidate(const dlg_turn *t)
     return t->intent;
 }
 
+/* The best candidate other than intent `not`, or -1. */
+static int policy_candidate_besides(const dlg_turn *t, int not )
+{
+    const match_result *res = t->env->res;
+    for (size_t i = 0; i < match_result_candidate_count(res); i++) {
+        int in = (int)match_result_candidate(res, i)->intent;
+        if (in != not &&strcmp(kb_intent_at(t->kb, (size_t)in)->id, "fallback") != 0)
+            return in;
+    }
+    return -1;
+}
+
 /* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper
  * is not asking for the change flow f makes, or the one it tells the state
  * of ("return_status": words "declined_return"). */
-static int declines(const dlg_turn *t, const dlg_flow *f)
+static int declines_as(const dlg_turn *t, const dlg_flow *f, const char *how)
 {
     char list[40];
-    snprintf(list, sizeof list, "declined_%.*s", (int)strcspn(f->name, "_"), f->name);
+    snprintf(list, sizeof list, "%s_%.*s", how, (int)strcspn(f->name, "_"), f->name);
     return dlg__message_has(t, list);
+}
+
+static int declines(const dlg_turn *t, const dlg_flow *f)
+{
+    return declines_as(t, f, "declined");
 }
 
 /* The flow of the change the message declines, or NULL. */
@@ -1097,6 +1114,17 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         dlg__message_asks(&t) && money_words(&t)) {
         t.asked = NULL;
         t.intent = -1;
+    }
+    /* "iade ettiğim ayakkabının 42'si var mı": a change made already,
+     * named, not asked for (words "done_FLOW"); the other request the
+     * message makes is read instead */
+    if (t.asked && t.asked != s->flow &&
+        !(t.asked->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWED)) &&
+        declines_as(&t, t.asked, "done") && !dlg__message_has(&t, "request_words_change")) {
+        t.asked = NULL;
+        int other = policy_candidate_besides(&t, t.intent);
+        t.intent = other;
+        t.asked = other >= 0 ? dlg__flow_of(kb, other) : NULL;
     }
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
