@@ -369,6 +369,15 @@ static int policy_candidate(const dlg_turn *t)
     return t->intent;
 }
 
+/* The first intent whose answer is a lookup of the shop's data, or -1. */
+static int lookup_intent(const kb_base *kb)
+{
+    for (size_t i = 0; i < kb_intent_count(kb); i++)
+        if (kb_intent_at(kb, i)->lookup)
+            return (int)i;
+    return -1;
+}
+
 /* The best candidate other than intent `not`, or -1. */
 static int policy_candidate_besides(const dlg_turn *t, int not )
 {
@@ -1122,7 +1131,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         !(t.asked->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWED)) &&
         declines_as(&t, t.asked, "done") && !dlg__message_has(&t, "request_words_change")) {
         t.asked = NULL;
-        int other = policy_candidate_besides(&t, t.intent);
+        /* a stock question goes to the shop's data (the KB's lookup) */
+        int other =
+            dlg__message_asks(&t) && dlg__message_has(&t, "stock_words") ? lookup_intent(kb) : -1;
+        if (other < 0)
+            other = policy_candidate_besides(&t, t.intent);
         t.intent = other;
         t.asked = other >= 0 ? dlg__flow_of(kb, other) : NULL;
     }
