@@ -41,6 +41,12 @@ static const char *const router_says[] = {
     /* the router's own */
     "fallback.in_flow",
     "repeat.faq",
+    "repeat.again",
+    "people.next",
+    "people.legal",
+    "people.health",
+    "declined",
+    "condition.noted",
     "pii.warning",
     "pii.warning.iban",
     "pii.warning.card",

@@ -40,6 +40,10 @@ extern const char dlg__step_order[], dlg__step_identity[];
 /* Confidence another request needs to take over a conversation whose
  * order number or proof the message gives. */
 #define DLG_SWITCH_WITH_SLOT 0.7
+/* How many of the last long replies a repeat is looked for in. */
+#define DLG_RECENT 4
+/* A reply this long said word for word again is shortened. */
+#define DLG_RECENT_MIN_LEN 60
 /* Confidence at which a message that asks nothing is still read as the
  * request the matcher found, with people already on the shopper's case. */
 #define DLG_SURE 0.9
@@ -185,7 +189,8 @@ struct dlg_session {
     int upset;                   /* messages so far that showed anger (capped) */
     int soothe_wait;             /* turns before a feeling is acknowledged again */
     unsigned long long last_order_reply; /* hash of the last answer from an order's facts, 0 none */
-    int people_called;                   /* a hand-off or an after-hours request was made */
+    unsigned long long recent[DLG_RECENT]; /* hashes of the last long replies, newest first */
+    int people_called;                     /* a hand-off or an after-hours request was made */
     int done_item;     /* item of the verified order given a return or exchange code here, -1 */
     int stalls;        /* turns in a row the dialogue asked the same step again */
     int reminded;      /* the number or proof waited for was named after another answer */

@@ -859,6 +859,37 @@ static unsigned long long text_hash(const ds_buf *b)
 /* The facts of an order (or of a return) told again word for word read as
  * a machine stuck; nothing has changed since, and that is what the shopper
  * is told. */
+/* The same long reply word for word a few turns later ("hediye paketi
+ * var mı" after another question): its first sentence, and that it was
+ * said already, not the whole block again. A question a dialogue waits on
+ * may be asked again as it is. */
+static void not_again_later(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    ds_buf *b = &t->out->text;
+    if (s->step || b->len < DLG_RECENT_MIN_LEN)
+        return;
+    unsigned long long h = text_hash(b);
+    int seen = 0;
+    for (size_t i = 0; i < DLG_RECENT; i++)
+        seen |= s->recent[i] == h;
+    memmove(s->recent + 1, s->recent, (DLG_RECENT - 1) * sizeof *s->recent);
+    s->recent[0] = h;
+    if (!seen)
+        return;
+    size_t end = 0; /* the first sentence: up to ". ", "? ", "! " or a line's end */
+    while (end < b->len &&
+           !(strchr(".?!", b->data[end]) &&
+             (end + 1 == b->len || b->data[end + 1] == ' ' || b->data[end + 1] == '\n')) &&
+           b->data[end] != '\n')
+        end++;
+    if (end < b->len && b->data[end] != '\n')
+        end++;
+    b->len = end;
+    b->data[end] = '\0';
+    dlg__say(t, "repeat.again"); /* people coming, after hours: its variants */
+}
+
 static void not_again(dlg_turn *t)
 {
     dlg_session *s = t->s;
@@ -888,6 +919,7 @@ static void not_again(dlg_turn *t)
         ds_free(was);
     }
     s->last_order_reply = h;
+    not_again_later(t);
 }
 
 /* Unsure between the order's status and its parcel: either shows it. */

@@ -143,6 +143,7 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
                   s->reminded};
     fnv(&h, ints, sizeof ints);
     fnv(&h, &s->last_order_reply, sizeof s->last_order_reply);
+    fnv(&h, s->recent, sizeof s->recent);
     fnv(&h, &s->last_topics, sizeof s->last_topics);
     unsigned long long ask = s->last_faq >= 0 ? s->last_ask : 0; /* saved with last_faq only */
     fnv(&h, &ask, sizeof ask);
@@ -229,6 +230,16 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         char hex[17];
         snprintf(hex, sizeof hex, "%016llx", s->last_order_reply);
         put_str(o, "last_order_reply", hex);
+    }
+    if (s->recent[0]) {
+        json_t *a = json_array();
+        for (size_t i = 0; a && i < DLG_RECENT && s->recent[i]; i++) {
+            char hex[17];
+            snprintf(hex, sizeof hex, "%016llx", s->recent[i]);
+            json_array_append_new(a, json_string(hex));
+        }
+        if (a)
+            json_object_set_new(o, "recent", a);
     }
     if (s->last_faq >= 0) {
         put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
@@ -367,6 +378,12 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     s->next_offered = no ? kb_intent_find(kb, no) : -1;
     const char *lr = json_string_value(json_object_get(o, "last_order_reply"));
     s->last_order_reply = lr ? strtoull(lr, NULL, 16) : 0;
+    json_t *rc = json_object_get(o, "recent");
+    memset(s->recent, 0, sizeof s->recent);
+    for (size_t i = 0; i < DLG_RECENT && i < json_array_size(rc); i++) {
+        const char *hx = json_string_value(json_array_get(rc, i));
+        s->recent[i] = hx ? strtoull(hx, NULL, 16) : 0;
+    }
     const char *lf = json_string_value(json_object_get(o, "last_faq"));
     s->last_faq = lf ? kb_intent_find(kb, lf) : -1;
     json_t *lt = json_object_get(o, "last_topics");
