@@ -234,10 +234,11 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     static const char *const v1_slots = " item reason opened size colour kind not_received name "
                                         "contact order priority ";
     json_t *sb = json_object_get(jb, "slots");
-    /* kept since for "said that already" and for feelings */
+    /* kept since for "said that already" (a few turns back too) and for
+     * feelings */
     static const char *const later[] = {
         "last_faq",     "last_topics",   "last_order_reply", "upset",    "soothe_wait", "next",
-        "next_offered", "people_called", "done_item",        "last_ask", "reminded"};
+        "next_offered", "people_called", "done_item",        "last_ask", "reminded",    "recent"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         json_object_del(jb, later[i]);
     if (sb) {
