@@ -186,7 +186,11 @@ static int answer_for(dlg_turn *t, const store_product *p, const store_variant *
     t->in_stock = stocked.data ? stocked.data : "";
     t->choice = choice;
     const char *key;
-    if (hit)
+    /* "tükendi yazıyor" of what the stock table holds: said so, not "yes"
+     * against what the shopper sees */
+    if (hit && dlg__message_has(t, "seen_sold_out"))
+        key = "stock.in_but_seen_out";
+    else if (hit)
         key = "stock.in";
     else if (asked)
         key = stocked.len ? "stock.no_such" : "stock.none";

@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char *const stock_says[] = {
-    "stock.in", "stock.out", "stock.no_such", "stock.list", "stock.none", NULL,
+    "stock.in", "stock.in_but_seen_out", "stock.out", "stock.no_such", "stock.list", "stock.none",
+    NULL,
 };
 
 const dlg_lookup dlg__lookups[] = {
