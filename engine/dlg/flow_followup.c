@@ -42,10 +42,39 @@ static const char *group_of(const dlg_turn *t)
     return "closed"; /* cancelled, returned */
 }
 
-/* Nothing the order's facts answer: a question is told so honestly, with a
- * person on offer; "hmm peki" is left open. */
+/* "kuryeden teslim almasam olur mu", "gelince beden olmazsa değiştirebilir
+ * miyim": a rule of the shop the KB answers in a part it names (of a
+ * candidate with no dialogue, or the answer related to one). 1 when said. */
+static int policy_part(dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    for (size_t i = 0; i < match_result_candidate_count(res) && i < 3; i++) {
+        size_t in = match_result_candidate(res, i)->intent;
+        const kb_intent *ki = kb_intent_at(t->kb, in);
+        int pick = -1;
+        if (!ki->flow && dlg__topics(t, in))
+            pick = (int)in;
+        for (size_t k = 0; pick < 0 && ki->flow && k < ki->related_count; k++) {
+            int r = kb_intent_find(t->kb, ki->related[k]);
+            if (r >= 0 && !dlg__flow_of(t->kb, r) && dlg__topics(t, (size_t)r))
+                pick = r;
+        }
+        if (pick >= 0) {
+            dlg__say_intent(t, (size_t)pick);
+            t->out->intent = kb_intent_at(t->kb, (size_t)pick)->id;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Nothing the order's facts answer: a rule of the shop the KB has, else a
+ * question is told so honestly, with a person on offer; "hmm peki" is
+ * left open. */
 static void unknown(dlg_turn *t)
 {
+    if (dlg__message_asks(t) && policy_part(t))
+        return;
     dlg__say(t, dlg__message_asks(t) ? "followup.unknown" : "followup.unclear");
 }
 

@@ -1056,6 +1056,15 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
                 t.clarify = 0;
             }
         }
+        /* "sen bot musun yoksa gerçek biri mi": who answers, not "which" */
+        if (t.clarify && dlg__message_has(&t, "bot_words")) {
+            const dlg_flow *who = dlg__flow_find("assistant");
+            int assistant = intent_of_flow(kb, who);
+            if (assistant >= 0 && in_doubt_with(&t, who)) {
+                intent = assistant;
+                t.clarify = 0;
+            }
+        }
         /* "şikayetim var, kurye paketi kapıya bırakıp gitmiş": said to be a
          * complaint, so one, not "which of these" */
         if (t.clarify && dlg__message_has(&t, "complaint_words")) {
