@@ -56,7 +56,7 @@ static int policy_part(dlg_turn *t)
             pick = (int)in;
         for (size_t k = 0; pick < 0 && ki->flow && k < ki->related_count; k++) {
             int r = kb_intent_find(t->kb, ki->related[k]);
-            if (r >= 0 && !dlg__flow_of(t->kb, r) && dlg__topics(t, (size_t)r))
+            if (r >= 0 && !kb_intent_at(t->kb, (size_t)r)->flow && dlg__topics(t, (size_t)r))
                 pick = r;
         }
         if (pick >= 0) {
