@@ -262,6 +262,8 @@ struct dlg_turn {
     const char *size;        /* the size {{beden}} names */
     const char *product;     /* a product of the stock, as {{urun_adi}} names it */
     const char *in_stock;    /* its variants in stock, as {{stoktakiler}} lists them */
+    const char *basket;      /* the basket's sum, as {{sepet_tutari}} says it */
+    const char *missing;     /* what it lacks for free shipping, as {{eksik_tutar}} */
 };
 
 /* ---- the flow table (flows.c) ------------------------------------------ */
@@ -312,7 +314,8 @@ extern const dlg_lookup dlg__lookups[];
 const dlg_lookup *dlg__lookup_find(const char *name);
 /* The intent's lookup answers the message: 1 when it said something. */
 int dlg__lookup_answer(dlg_turn *t, size_t intent);
-int dlg__lookup_stock(dlg_turn *t); /* lookup_stock.c */
+int dlg__lookup_stock(dlg_turn *t);  /* lookup_stock.c */
+int dlg__lookup_basket(dlg_turn *t); /* lookup_basket.c */
 
 /* How many words of name (3+ letters) the message has, inflected or not
  * ("sneakerın" is "Sneaker"), each counted once (items.c). */

@@ -11,8 +11,11 @@ static const char *const stock_says[] = {
     NULL,
 };
 
+static const char *const basket_says[] = {"shipping.basket_free", "shipping.basket_below", NULL};
+
 const dlg_lookup dlg__lookups[] = {
-    {"stock", dlg__lookup_stock, stock_says}, /* a product's stock, by its name and size */
+    {"stock", dlg__lookup_stock, stock_says},    /* a product's stock, by its name and size */
+    {"basket", dlg__lookup_basket, basket_says}, /* a basket's sum against free shipping */
     {NULL, NULL, NULL},
 };
 

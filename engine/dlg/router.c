@@ -369,11 +369,12 @@ static int policy_candidate(const dlg_turn *t)
     return t->intent;
 }
 
-/* The first intent whose answer is a lookup of the shop's data, or -1. */
-static int lookup_intent(const kb_base *kb)
+/* The first intent whose answer is the named lookup of the shop's data,
+ * or -1. */
+static int lookup_intent(const kb_base *kb, const char *name)
 {
     for (size_t i = 0; i < kb_intent_count(kb); i++)
-        if (kb_intent_at(kb, i)->lookup)
+        if (kb_intent_at(kb, i)->lookup && strcmp(kb_intent_at(kb, i)->lookup, name) == 0)
             return (int)i;
     return -1;
 }
@@ -664,9 +665,24 @@ static ds_status faq_turn(dlg_turn *t)
     }
     /* "ne kadar sürede cevap verilir" after the KVKK answer: the part of the
      * answer before that it asks about, not another intent's guess */
+    /* ("sepetim 350 TL" after the shipping fee: the same answer's lookup) */
     if (s->last_faq >= 0 && !s->flow && t->intent != s->last_faq &&
         (t->intent < 0 || t->clarify || t->out->confidence < 0.75) &&
-        dlg__topics(t, (size_t)s->last_faq)) {
+        (dlg__topics(t, (size_t)s->last_faq) ||
+         (kb_intent_at(t->kb, (size_t)s->last_faq)->lookup && t->env->db &&
+          dlg__lookup_answer(t, (size_t)s->last_faq)))) {
+        if (t->out->text.len) { /* the lookup answered */
+            t->intent = s->last_faq;
+            t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+            t->clarify = 0;
+            t->out->clarify = 0;
+            s->clarify_a = s->clarify_b = -1;
+            s->unsure = 0;
+            s->last_faq = t->intent;
+            s->last_topics = DLG_TOPICS_SHORT;
+            s->last_ask = skeleton_hash(t);
+            return DS_OK;
+        }
         t->intent = s->last_faq;
         t->clarify = 0;
         t->out->clarify = 0;
@@ -746,6 +762,10 @@ static ds_status faq_turn(dlg_turn *t)
         s->clarify_a = s->clarify_b = -1;
         s->unsure = 0;
         t->out->intent = kb_intent_at(t->kb, (size_t)t->intent)->id;
+        /* what comes next may ask the same data ("620 oldu şimdi") */
+        s->last_faq = t->intent;
+        s->last_topics = DLG_TOPICS_SHORT;
+        s->last_ask = skeleton_hash(t);
         if (s->flow) {
             resume(t);
             t->answered_aside = 1;
@@ -1173,8 +1193,9 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         declines_as(&t, t.asked, "done") && !dlg__message_has(&t, "request_words_change")) {
         t.asked = NULL;
         /* a stock question goes to the shop's data (the KB's lookup) */
-        int other =
-            dlg__message_asks(&t) && dlg__message_has(&t, "stock_words") ? lookup_intent(kb) : -1;
+        int other = dlg__message_asks(&t) && dlg__message_has(&t, "stock_words")
+                        ? lookup_intent(kb, "stock")
+                        : -1;
         if (other < 0)
             other = policy_candidate_besides(&t, t.intent);
         t.intent = other;

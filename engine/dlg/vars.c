@@ -280,6 +280,20 @@ static void v_window_end(dlg_turn *t, const store_order *o, ds_buf *out)
     tpl_append_date(out, iso, 0);
 }
 
+static void v_basket(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->basket)
+        ds_buf_puts(out, t->basket);
+}
+
+static void v_missing(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->missing)
+        ds_buf_puts(out, t->missing);
+}
+
 static void v_product(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
@@ -429,6 +443,8 @@ static const var vars[] = {
     {"iade_kodu", v_code},
     {"iade_son_gun", v_code_deadline},
     {"iade_bitis", v_window_end},
+    {"sepet_tutari", v_basket},
+    {"eksik_tutar", v_missing},
     {"teslim_gun_sayisi", v_days_since},
     {"iade_suresi", v_refund_days},
     {"urun_adi", v_product},
