@@ -38,7 +38,7 @@ cp "$src/intents/kargo.json" "$tmp/kargo.json"
 sed -i 's/"lookup": "stock"/"lookup": "stok"/' "$tmp/urun.json"
 sed -i '0,/"iade_kosullari"/s//"iade_kosulari"/' "$tmp/iade.json"
 if "$destek" kb lint --kb "$tmp" >"$tmp/out" 2>&1; then echo "an unknown lookup was accepted"; exit 1; fi
-grep -q 'error: urun.json: stok_urun_bilgisi.lookup: no lookup "stok" (the lookups: stock)' "$tmp/out" ||
+grep -q 'error: urun.json: stok_urun_bilgisi.lookup: no lookup "stok" (the lookups: stock, basket)' "$tmp/out" ||
   { cat "$tmp/out"; exit 1; }
 grep -q 'warning: iade.json: .*related\[0\]: no intent "iade_kosulari", ignored' "$tmp/out" ||
   { cat "$tmp/out"; exit 1; }
