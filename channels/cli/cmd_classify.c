@@ -66,13 +66,14 @@ static void write_result(ds_buf *out, const quoted_ids *q, cli_engine *e, const 
                          size_t len, ds_status st, const ds_error *err)
 {
     PUT(out, "{\"text\":");
-    ds_json_put_string(out, line, len);
     if (st != DS_OK) {
+        ds_json_put_string(out, line, len);
         PUT(out, ",\"error\":");
         ds_json_put_string(out, err->message, strlen(err->message));
         PUT(out, "}\n");
         return;
     }
+    ds_json_put_utf8(out, line, len); /* nlp_normalise accepted it */
     PUT(out, ",\"intent\":");
     put_id(out, q, e->kb, (size_t)match_result_intent_index(e->res), match_result_intent(e->res));
     PUT(out, ",\"confidence\":");
