@@ -260,6 +260,36 @@ static int write_thousandths(ds_buf *out, double v, int digits)
     return 1;
 }
 
+void ds_json_put_milli(ds_buf *out, long long k, int digits)
+{
+    static const long long limit[] = {
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000LL};
+    if (k < 0 || digits < 1 || digits > 10 || k >= limit[digits]) {
+        ds_json_put_real(out, (double)k / 1000.0, digits);
+        return;
+    }
+    /* write_thousandths' digits, without its checks: k/1000.0 is the double
+     * nearest k thousandths, and k is in range */
+    char b[24], rev[12];
+    size_t n = 0, r = 0;
+    unsigned long long whole = (unsigned long long)k / 1000;
+    unsigned frac = (unsigned)((unsigned long long)k % 1000);
+    do {
+        rev[r++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (r)
+        b[n++] = rev[--r];
+    b[n++] = '.';
+    b[n++] = (char)('0' + frac / 100);
+    if (frac % 100) {
+        b[n++] = (char)('0' + frac / 10 % 10);
+        if (frac % 10)
+            b[n++] = (char)('0' + frac % 10);
+    }
+    ds_buf_put(out, b, n);
+}
+
 void ds_json_real_digits(ds_json *w, double v, int digits)
 {
     separate(w);

@@ -13,9 +13,15 @@
 
 #define CLASSIFY_FLUSH_AT (64 * 1024)
 
-static double round3(double v)
+/* v rounded to 3 decimals, as jansson wrote it (JSON_REAL_PRECISION(6)):
+ * a score is a few thousandths, written from their count. */
+static void put_score(ds_buf *out, double v)
 {
-    return floor(v * 1000.0 + 0.5) / 1000.0;
+    double t = floor(v * 1000.0 + 0.5);
+    if (t >= 0 && t < 1e6)
+        ds_json_put_milli(out, (long long)t, 6);
+    else
+        ds_json_put_real(out, t / 1000.0, 6);
 }
 
 #define PUT(out, lit) ds_buf_put(out, lit, sizeof lit - 1)
@@ -77,7 +83,7 @@ static void write_result(ds_buf *out, const quoted_ids *q, cli_engine *e, const 
     PUT(out, ",\"intent\":");
     put_id(out, q, e->kb, (size_t)match_result_intent_index(e->res), match_result_intent(e->res));
     PUT(out, ",\"confidence\":");
-    ds_json_put_real(out, round3(match_result_confidence(e->res)), 6);
+    put_score(out, match_result_confidence(e->res));
     if (match_result_clarify(e->res))
         PUT(out, ",\"clarify\":true");
     if (nlp_text_truncated(e->text))
@@ -91,7 +97,7 @@ static void write_result(ds_buf *out, const quoted_ids *q, cli_engine *e, const 
             PUT(out, "{\"intent\":");
         put_id(out, q, e->kb, c->intent, c->id);
         PUT(out, ",\"score\":");
-        ds_json_put_real(out, round3(c->score), 6);
+        put_score(out, c->score);
         PUT(out, "}");
     }
     PUT(out, "],\"entities\":[");

@@ -132,6 +132,23 @@ static void test_utf8_strings(void)
     CHECK_CONTEXT("");
 }
 
+/* ds_json_put_milli(k) writes what ds_json_put_real(k / 1000.0) writes. */
+static void test_milli(void)
+{
+    for (int digits = 1; digits <= 10; digits++)
+        for (long long k = -1500; k < 2000000; k += k < 20000 ? 1 : 997) {
+            ds_buf a, b;
+            ds_buf_init(&a);
+            ds_buf_init(&b);
+            ds_json_put_real(&a, (double)k / 1000.0, digits);
+            ds_json_put_milli(&b, k, digits);
+            CHECK_MSG(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "%lld at %d: %s %s", k,
+                      digits, a.data, b.data);
+            ds_buf_cleanup(&a);
+            ds_buf_cleanup(&b);
+        }
+}
+
 static void test_reals(void)
 {
     static const double values[] = {0,    1,      0.5,    0.85714285, 12.5,    -3,      1e-7,
@@ -235,6 +252,7 @@ int main(void)
 {
     test_strings();
     test_utf8_strings();
+    test_milli();
     test_reals();
     test_thousandths();
     test_nesting();
