@@ -269,25 +269,39 @@ void ds_json_put_milli(ds_buf *out, long long k, int digits)
         return;
     }
     /* write_thousandths' digits, without its checks: k/1000.0 is the double
-     * nearest k thousandths, and k is in range */
-    char b[24], rev[12];
-    size_t n = 0, r = 0;
+     * nearest k thousandths, and k is in range (the whole part has at most
+     * 7 digits) */
+    char b[16] = {0};
+    size_t n = 0;
     unsigned long long whole = (unsigned long long)k / 1000;
     unsigned frac = (unsigned)((unsigned long long)k % 1000);
-    do {
-        rev[r++] = (char)('0' + whole % 10);
-        whole /= 10;
-    } while (whole);
-    while (r)
-        b[n++] = rev[--r];
-    b[n++] = '.';
-    b[n++] = (char)('0' + frac / 100);
-    if (frac % 100) {
-        b[n++] = (char)('0' + frac / 10 % 10);
-        if (frac % 10)
-            b[n++] = (char)('0' + frac % 10);
+    if (whole < 10) { /* scores and confidences */
+        b[n++] = (char)('0' + whole);
+    } else {
+        char rev[12];
+        size_t r = 0;
+        do {
+            rev[r++] = (char)('0' + whole % 10);
+            whole /= 10;
+        } while (whole);
+        while (r)
+            b[n++] = rev[--r];
     }
-    ds_buf_put(out, b, n);
+    /* all three decimals, then the length without their trailing zeros
+     * (one at least: jansson's "1.0") */
+    unsigned d1 = frac / 100, d2 = frac / 10 % 10, d3 = frac % 10;
+    b[n] = '.';
+    b[n + 1] = (char)('0' + d1);
+    b[n + 2] = (char)('0' + d2);
+    b[n + 3] = (char)('0' + d3);
+    n += d3 ? 4 : d2 ? 3 : 2;
+    if (!out->failed && out->len + sizeof b + 1 <= out->cap) { /* one fixed-size copy */
+        memcpy(out->data + out->len, b, sizeof b);
+        out->len += n;
+        out->data[out->len] = '\0';
+    } else {
+        ds_buf_put(out, b, n);
+    }
 }
 
 void ds_json_real_digits(ds_json *w, double v, int digits)
