@@ -226,10 +226,22 @@ static const char fold_c3[64] = {
 static const char fold_c4[64] = {[0x1E] = 'g', [0x1F] = 'g', [0x30] = 'i', [0x31] = 'i'};
 static const char fold_c5[64] = {[0x1E] = 's', [0x1F] = 's'};
 
-static int ends_word(unsigned char c)
-{
-    return c == '/' || c == '\n' || c == '\t' || c == '\r' || c == '\0';
-}
+/* What fold_word does with a byte, by one load: an ASCII letter is its
+ * lower case ('a'..'z'), then DICT_END (the word ends: '/', a newline, a
+ * tab, a carriage return, NUL), DICT_LEAD (0xC3..0xC5: maybe a Turkish
+ * letter), DICT_BAD (anything else). */
+enum { DICT_BAD = 0, DICT_END = 1, DICT_LEAD = 2 };
+#define L(c) [c] = (c) | 0x20, [(c) | 0x20] = (c) | 0x20
+/* clang-format off */
+static const unsigned char byte_class[256] = {
+    L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
+    L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
+    L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
+    ['/'] = DICT_END, ['\n'] = DICT_END, ['\t'] = DICT_END, ['\r'] = DICT_END, ['\0'] = DICT_END,
+    [0xC3] = DICT_LEAD, [0xC4] = DICT_LEAD, [0xC5] = DICT_LEAD,
+};
+/* clang-format on */
+#undef L
 
 /* The skeleton of the word at the start of a line p[0..n) (up to '/', a tab
  * or the line's end) into out[0..256): lower case, Turkish letters folded to
@@ -238,27 +250,29 @@ static int ends_word(unsigned char c)
  * in bytes. */
 static size_t fold_word(const unsigned char *p, size_t n, char *out, size_t *word_len)
 {
-    size_t o = 0, i = 0;
+    size_t o = 0, i = 0; /* o counts every letter; past 255 the word is refused */
     int bad = 0;
     for (; i < n; i++) {
-        unsigned char c = p[i], f = c | 0x20; /* an ASCII letter in lower case */
-        if (f < 'a' || f > 'z') {
-            if (ends_word(c))
-                break;
-            f = 0;
-            if (c >= 0xC3 && c <= 0xC5 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0xBF) {
-                const char *tab = c == 0xC3 ? fold_c3 : c == 0xC4 ? fold_c4 : fold_c5;
-                f = (unsigned char)tab[p[i + 1] - 0x80];
-                i += f != 0;
-            }
+        unsigned char c = p[i], k = byte_class[c];
+        if (k >= 'a') { /* most bytes */
+            out[o++ & 255] = (char)k;
+            continue;
         }
-        if (f && o < 255)
-            out[o++] = (char)f;
+        if (k == DICT_END)
+            break;
+        unsigned char f = 0;
+        if (k == DICT_LEAD && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0xBF) {
+            const char *tab = c == 0xC3 ? fold_c3 : c == 0xC4 ? fold_c4 : fold_c5;
+            f = (unsigned char)tab[p[i + 1] - 0x80];
+            i += f != 0;
+        }
+        if (f)
+            out[o++ & 255] = (char)f;
         else
             bad = 1;
     }
     *word_len = i;
-    return bad ? 0 : o;
+    return bad || o > 255 ? 0 : o;
 }
 
 /* The word count on a .dic's first line, if it has one, believed up to
