@@ -52,7 +52,8 @@ conv_service *conv_service_new(const match_engine *me, store_db *db)
         return NULL;
     svc->me = me;
     svc->db = db;
-    if (!(svc->scratch = nlp_text_new()) || !(svc->res = match_result_new(me))) {
+    if (!(svc->scratch = nlp_text_new()) || !(svc->res = match_result_new(me)) ||
+        match_result_cache_terms(svc->res) != DS_OK) {
         conv_service_free(svc);
         return NULL;
     }
@@ -71,8 +72,10 @@ void conv_service_free(conv_service *svc)
 ds_status conv_service_set_engine(conv_service *svc, const match_engine *me)
 {
     match_result *res = match_result_new(me);
-    if (!res)
+    if (!res || match_result_cache_terms(res) != DS_OK) {
+        match_result_free(res);
         return DS_ENOMEM;
+    }
     match_result_free(svc->res);
     svc->res = res;
     svc->me = me;

@@ -56,9 +56,67 @@ void ds_json_end(ds_json *w)
     w->depth--;
 }
 
-static void escape(ds_buf *out, const unsigned char *s, size_t len)
+/* The escape of byte c (a quote, a backslash, a control byte, or a stray
+ * byte of no UTF-8 sequence: U+FFFD) into e[0..6); returns its length. */
+static size_t escape_byte(unsigned char c, char *e)
 {
     static const char hex[] = "0123456789abcdef";
+    e[0] = '\\';
+    switch (c) {
+    case '"': e[1] = '"'; return 2;
+    case '\\': e[1] = '\\'; return 2;
+    case '\b': e[1] = 'b'; return 2;
+    case '\f': e[1] = 'f'; return 2;
+    case '\n': e[1] = 'n'; return 2;
+    case '\r': e[1] = 'r'; return 2;
+    case '\t': e[1] = 't'; return 2;
+    default:
+        if (c < 0x20) {
+            memcpy(e + 1, "u00", 3);
+            e[4] = hex[c >> 4];
+            e[5] = hex[c & 15];
+            return 6;
+        }
+        memcpy(e, "\xef\xbf\xbd", 3); /* U+FFFD for a stray byte */
+        return 3;
+    }
+}
+
+/* escape() for text known to be valid UTF-8: only quotes, backslashes and
+ * control bytes need a look, so letters past ASCII (Turkish ones) pass
+ * eight bytes at a time too. */
+static void escape_utf8(ds_buf *out, const unsigned char *s, size_t len)
+{
+    size_t run = 0, i = 0;
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    while (i < len) {
+        while (i + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+            /* a byte below 0x20, a quote or a backslash (bytes of 0x80 and
+             * above never set these bits) */
+            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned char c = s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        ds_buf_put(out, (const char *)s + run, i - run);
+        char e[6];
+        ds_buf_put(out, e, escape_byte(c, e));
+        run = ++i;
+    }
+    ds_buf_put(out, (const char *)s + run, len - run);
+}
+
+static void escape(ds_buf *out, const unsigned char *s, size_t len)
+{
     size_t run = 0; /* start of the bytes not yet copied */
     size_t i = 0;
     while (i < len) {
@@ -96,28 +154,8 @@ static void escape(ds_buf *out, const unsigned char *s, size_t len)
             }
         }
         ds_buf_put(out, (const char *)s + run, i - run);
-        char e[6] = {'\\', 0};
-        size_t elen = 2;
-        switch (c) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case '\b': e[1] = 'b'; break;
-        case '\f': e[1] = 'f'; break;
-        case '\n': e[1] = 'n'; break;
-        case '\r': e[1] = 'r'; break;
-        case '\t': e[1] = 't'; break;
-        default:
-            if (c < 0x20) {
-                memcpy(e + 1, "u00", 3);
-                e[4] = hex[c >> 4];
-                e[5] = hex[c & 15];
-                elen = 6;
-            } else {
-                memcpy(e, "\xef\xbf\xbd", 3); /* U+FFFD for a stray byte */
-                elen = 3;
-            }
-        }
-        ds_buf_put(out, e, elen);
+        char e[6];
+        ds_buf_put(out, e, escape_byte(c, e));
         run = ++i;
     }
     ds_buf_put(out, (const char *)s + run, len - run);
@@ -136,6 +174,13 @@ void ds_json_put_string(ds_buf *out, const char *s, size_t len)
 {
     ds_buf_put(out, "\"", 1);
     escape(out, (const unsigned char *)s, len);
+    ds_buf_put(out, "\"", 1);
+}
+
+void ds_json_put_utf8(ds_buf *out, const char *s, size_t len)
+{
+    ds_buf_put(out, "\"", 1);
+    escape_utf8(out, (const unsigned char *)s, len);
     ds_buf_put(out, "\"", 1);
 }
 
@@ -213,6 +258,50 @@ static int write_thousandths(ds_buf *out, double v, int digits)
     }
     ds_buf_put(out, b, n);
     return 1;
+}
+
+void ds_json_put_milli(ds_buf *out, long long k, int digits)
+{
+    static const long long limit[] = {
+        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000LL};
+    if (k < 0 || digits < 1 || digits > 10 || k >= limit[digits]) {
+        ds_json_put_real(out, (double)k / 1000.0, digits);
+        return;
+    }
+    /* write_thousandths' digits, without its checks: k/1000.0 is the double
+     * nearest k thousandths, and k is in range (the whole part has at most
+     * 7 digits) */
+    char b[16] = {0};
+    size_t n = 0;
+    unsigned long long whole = (unsigned long long)k / 1000;
+    unsigned frac = (unsigned)((unsigned long long)k % 1000);
+    if (whole < 10) { /* scores and confidences */
+        b[n++] = (char)('0' + whole);
+    } else {
+        char rev[12];
+        size_t r = 0;
+        do {
+            rev[r++] = (char)('0' + whole % 10);
+            whole /= 10;
+        } while (whole);
+        while (r)
+            b[n++] = rev[--r];
+    }
+    /* all three decimals, then the length without their trailing zeros
+     * (one at least: jansson's "1.0") */
+    unsigned d1 = frac / 100, d2 = frac / 10 % 10, d3 = frac % 10;
+    b[n] = '.';
+    b[n + 1] = (char)('0' + d1);
+    b[n + 2] = (char)('0' + d2);
+    b[n + 3] = (char)('0' + d3);
+    n += d3 ? 4 : d2 ? 3 : 2;
+    if (!out->failed && out->len + sizeof b + 1 <= out->cap) { /* one fixed-size copy */
+        memcpy(out->data + out->len, b, sizeof b);
+        out->len += n;
+        out->data[out->len] = '\0';
+    } else {
+        ds_buf_put(out, b, n);
+    }
 }
 
 void ds_json_real_digits(ds_json *w, double v, int digits)

@@ -48,5 +48,12 @@ void ds_json_bool(ds_json *w, int v);
  * as ds_json_stringn writes it, and a real as ds_json_real_digits writes it. */
 void ds_json_put_string(ds_buf *out, const char *s, size_t len);
 void ds_json_put_real(ds_buf *out, double v, int digits);
+/* ds_json_put_string for s[0..len) that is valid UTF-8 (the caller knows:
+ * nlp_normalise accepted it), written faster and the same. */
+void ds_json_put_utf8(ds_buf *out, const char *s, size_t len);
+/* ds_json_put_real(out, k / 1000.0, digits), for a value kept in
+ * thousandths (classify's scores): the same text, without the checks that
+ * find out whether a double is a number of thousandths. */
+void ds_json_put_milli(ds_buf *out, long long k, int digits);
 
 #endif

@@ -10,7 +10,6 @@
 
 #include "ds_limits.h"
 
-#define MAX_TERMS_PER_TOKEN 4
 /* Longest token given stems and typos (longer runs are no Turkish word). */
 #define MATCH_TOKEN_MAX 40
 /* Stems (longest first) a token is tried with for one typo. */
@@ -21,22 +20,17 @@
 #define MATCH_TYPO_SUFFIX_MIN 6
 #define MAX_HITS 128
 
-typedef struct tok_terms {
-    uint32_t term[MAX_TERMS_PER_TOKEN];
-    uint8_t how[MAX_TERMS_PER_TOKEN];
-    uint8_t count;
-} tok_terms;
-
 struct match_result {
     const match_engine *me;
     uint32_t gen;
     uint32_t *feature_stamp;
     uint32_t *intent_stamp;
     double *score;
-    uint32_t *touched; /* intents with evidence this time */
-    uint32_t *order;   /* scratch: intents in pattern-running order */
-    m_scan scan;       /* which patterns the message can match */
-    int exhaustive;    /* run every pattern (explanations) */
+    uint32_t *touched;   /* intents with evidence this time */
+    uint32_t *order;     /* scratch: intents in pattern-running order */
+    m_scan scan;         /* which patterns the message can match */
+    int exhaustive;      /* run every pattern (explanations) */
+    m_term_cache *cache; /* the terms of recent tokens, or NULL */
     size_t touched_count;
     tok_terms toks[NLP_MAX_TOKENS];
     match_hit hits[MAX_HITS];
@@ -80,6 +74,7 @@ void match_result_free(match_result *r)
     ds_free(r->touched);
     ds_free(r->order);
     match__scan_cleanup(&r->scan);
+    match__cache_free(r->cache);
     pcre2_match_data_free(r->md);
     ds_free(r);
 }
@@ -89,7 +84,7 @@ static void add_term(tok_terms *tt, size_t term, match_how how)
     for (size_t i = 0; i < tt->count; i++)
         if (tt->term[i] == term)
             return;
-    if (tt->count < MAX_TERMS_PER_TOKEN) {
+    if (tt->count < MATCH_MAX_TERMS_PER_TOKEN) {
         tt->term[tt->count] = (uint32_t)term;
         tt->how[tt->count] = (uint8_t)how;
         tt->count++;
@@ -233,6 +228,21 @@ static void token_terms(const match_engine *me, const nlp_token *tok, tok_terms 
             typo_terms(me, tok->text, i, len - i, pre, tt);
             tries++;
         }
+}
+
+/* token_terms through r's cache, when it has one. */
+static void cached_token_terms(const match_engine *me, match_result *r, const nlp_token *tok,
+                               tok_terms *tt)
+{
+    m_cache_key k;
+    if (!r->cache || !match__cache_key(tok, &k)) {
+        token_terms(me, tok, tt);
+        return;
+    }
+    if (match__cache_get(r->cache, &k, tt))
+        return;
+    token_terms(me, tok, tt);
+    match__cache_put(r->cache, &k, tt);
 }
 
 int match_engine_word_matches(const match_engine *me, const char *token, const char *word,
@@ -487,7 +497,7 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
     }
     size_t ntok = nlp_text_token_count(t);
     for (size_t p = 0; p < ntok; p++)
-        token_terms(me, nlp_text_token(t, p), &r->toks[p]);
+        cached_token_terms(me, r, nlp_text_token(t, p), &r->toks[p]);
     for (size_t p = 0; p < ntok; p++) {
         const tok_terms *tt = &r->toks[p];
         for (size_t j = 0; j < tt->count; j++) {
@@ -505,6 +515,13 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
     }
     run_patterns(me, r, t);
     rank(me, r);
+    return DS_OK;
+}
+
+ds_status match_result_cache_terms(match_result *r)
+{
+    if (!r->cache && !(r->cache = match__cache_new()))
+        return DS_ENOMEM;
     return DS_OK;
 }
 

@@ -153,6 +153,48 @@ static inline int match__dict_get(const m_dict *d, uint64_t h, const char *key, 
     return match__dict_get2(d, h, key, len, key, 0, value);
 }
 
+/* ---- a token's terms (match.c), and a cache of them (match_cache.c) ---- */
+#define MATCH_MAX_TERMS_PER_TOKEN 4
+
+typedef struct tok_terms {
+    uint32_t term[MATCH_MAX_TERMS_PER_TOKEN];
+    uint8_t how[MATCH_MAX_TERMS_PER_TOKEN];
+    uint8_t count;
+} tok_terms;
+
+/* The longest token whose terms are cached (longer ones are rare). */
+#define MATCH_CACHE_KEY_MAX 32
+
+typedef struct m_cache_key {
+    char text[MATCH_CACHE_KEY_MAX]; /* zero-padded */
+    uint8_t len;
+    uint8_t word; /* NLP_TOK_WORD: only words get stems and typos */
+    uint32_t set;
+} m_cache_key;
+
+/* One cache line: a token and its terms; len 0 for an empty slot. */
+typedef struct m_term_slot {
+    char text[MATCH_CACHE_KEY_MAX];
+    tok_terms terms;
+    uint8_t len;
+    uint8_t word;
+    uint8_t pad[4];
+} m_term_slot;
+_Static_assert(sizeof(m_term_slot) == 64, "a cache slot is one cache line");
+
+typedef struct m_term_cache m_term_cache;
+
+/* Owned (match__cache_free, which accepts NULL); NULL on OOM. */
+m_term_cache *match__cache_new(void);
+void match__cache_free(m_term_cache *c);
+/* Fills *k for tok; 0 when tok is not kept (empty, or longer than
+ * MATCH_CACHE_KEY_MAX). */
+int match__cache_key(const nlp_token *tok, m_cache_key *k);
+/* 1 and *tt when the key's terms are kept. */
+int match__cache_get(m_term_cache *c, const m_cache_key *k, tok_terms *tt);
+/* Keeps *tt as the key's terms (the key must not be kept already). */
+void match__cache_put(m_term_cache *c, const m_cache_key *k, const tok_terms *tt);
+
 typedef struct m_word {
     uint32_t term;
     uint8_t exact;

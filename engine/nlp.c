@@ -58,7 +58,7 @@ void nlp_lexicon_free(nlp_lexicon *lx)
     ds_map_free(lx->suffixes);
     ds_map_free(lx->words);
     ds_free(lx->dict_blob);
-    ds_free(lx->dict_table);
+    ds_free(lx->dict_table_mem);
     ds_free(lx->dict_bloom);
     ds_free(lx->trie);
     ds_free(lx->trie_final);
@@ -259,9 +259,15 @@ size_t nlp_lexicon_suffix_count(const nlp_lexicon *lx)
 
 nlp_text *nlp_text_new(void)
 {
-    nlp_text *t = ds_calloc(1, sizeof *t);
+    /* not zeroed: the token and entity arrays (45 KB) are read only below
+     * their counts, and the KB loader makes hundreds of these */
+    nlp_text *t = ds_malloc(sizeof *t);
     if (!t)
         return NULL;
+    t->token_count = t->entity_count = 0;
+    t->cps = NULL;
+    t->cps_cap = 0;
+    t->truncated = 0;
     ds_buf_init(&t->folded);
     ds_buf_init(&t->skeleton);
     ds_buf_init(&t->tokbuf);

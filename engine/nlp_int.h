@@ -27,7 +27,8 @@ struct nlp_lexicon {
      * with the top half of the word's hash above it; a bloom set in front */
     char *dict_blob;
     size_t dict_len, dict_cap, dict_count;
-    uint64_t *dict_table;
+    uint64_t *dict_table; /* inside dict_table_mem, on a huge-page boundary */
+    void *dict_table_mem;
     size_t dict_slots;
     uint64_t *dict_bloom;
     size_t dict_bloom_mask; /* words - 1 */

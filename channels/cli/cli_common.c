@@ -128,7 +128,7 @@ int cli_engine_open(cli_engine *e, const char *kb_dir)
     }
     e->res = match_result_new(e->me);
     e->text = nlp_text_new();
-    if (!e->res || !e->text) {
+    if (!e->res || !e->text || match_result_cache_terms(e->res) != DS_OK) {
         fprintf(stderr, "destek: out of memory\n");
         cli_engine_close(e);
         return -1;

@@ -13,18 +13,27 @@
 
 #define CLASSIFY_FLUSH_AT (64 * 1024)
 
-static double round3(double v)
+/* v rounded to 3 decimals, as jansson wrote it (JSON_REAL_PRECISION(6)):
+ * a score is a few thousandths, written from their count. */
+static void put_score(ds_buf *out, double v)
 {
-    return floor(v * 1000.0 + 0.5) / 1000.0;
+    double t = floor(v * 1000.0 + 0.5);
+    if (t >= 0 && t < 1e6)
+        ds_json_put_milli(out, (long long)t, 6);
+    else
+        ds_json_put_real(out, t / 1000.0, 6);
 }
 
 #define PUT(out, lit) ds_buf_put(out, lit, sizeof lit - 1)
 
-/* Every intent's id as a JSON string, quoted and escaped once: ids[i] at
- * text + off[i], off[i + 1] - off[i] bytes. */
+/* Every intent's id quoted and escaped once, inside the two places it goes:
+ * segment 2i is `,"intent":"<id i>","confidence":`, segment 2i + 1
+ * `,{"intent":"<id i>","score":` (without its comma for the first
+ * candidate), segment k at text + off[k], off[k + 1] - off[k] bytes. */
 typedef struct quoted_ids {
     ds_buf text;
     size_t *off;
+    const char **id; /* borrowed from the kb: which strings are the intents' own */
     size_t count;
 } quoted_ids;
 
@@ -32,30 +41,57 @@ static int quote_ids(quoted_ids *q, const kb_base *kb)
 {
     q->count = kb_intent_count(kb);
     ds_buf_init(&q->text);
-    q->off = ds_calloc(q->count + 1, sizeof *q->off);
-    for (size_t i = 0; q->off && i < q->count; i++) {
-        const char *id = kb_intent_at(kb, i)->id;
+    q->off = ds_calloc(2 * q->count + 1, sizeof *q->off);
+    q->id = ds_calloc(q->count + 1, sizeof *q->id);
+    for (size_t i = 0; q->off && q->id && i < q->count; i++) {
+        const char *id = q->id[i] = kb_intent_at(kb, i)->id;
+        PUT(&q->text, ",\"intent\":");
         ds_json_put_string(&q->text, id, strlen(id));
-        q->off[i + 1] = q->text.len;
+        PUT(&q->text, ",\"confidence\":");
+        q->off[2 * i + 1] = q->text.len;
+        PUT(&q->text, ",{\"intent\":");
+        ds_json_put_string(&q->text, id, strlen(id));
+        PUT(&q->text, ",\"score\":");
+        q->off[2 * i + 2] = q->text.len;
     }
-    return q->off && !q->text.failed;
+    return q->off && q->id && !q->text.failed;
 }
 
 static void free_ids(quoted_ids *q)
 {
     ds_buf_cleanup(&q->text);
     ds_free(q->off);
+    ds_free(q->id);
 }
 
-/* The id of intent `index`, which the engine gave as `id`: the quoted form
- * made once when it is that intent's own string, else made here. */
-static void put_id(ds_buf *out, const quoted_ids *q, const kb_base *kb, size_t index,
-                   const char *id)
+/* `,"intent":<id>,"confidence":` for intent `index`, which the engine gave
+ * as `id`: made once when it is that intent's own string, else made here. */
+static void put_intent(ds_buf *out, const quoted_ids *q, size_t index, const char *id)
 {
-    if (index < q->count && kb_intent_at(kb, index)->id == id)
-        ds_buf_put(out, q->text.data + q->off[index], q->off[index + 1] - q->off[index]);
+    if (index < q->count && q->id[index] == id) {
+        ds_buf_put(out, q->text.data + q->off[2 * index],
+                   q->off[2 * index + 1] - q->off[2 * index]);
+        return;
+    }
+    PUT(out, ",\"intent\":");
+    ds_json_put_string(out, id, strlen(id));
+    PUT(out, ",\"confidence\":");
+}
+
+/* `{"intent":<id>,"score":`, after a comma unless first, likewise. */
+static void put_candidate(ds_buf *out, const quoted_ids *q, size_t index, const char *id, int first)
+{
+    if (index < q->count && q->id[index] == id) {
+        size_t at = q->off[2 * index + 1] + (first ? 1 : 0);
+        ds_buf_put(out, q->text.data + at, q->off[2 * index + 2] - at);
+        return;
+    }
+    if (first)
+        PUT(out, "{\"intent\":");
     else
-        ds_json_put_string(out, id, strlen(id));
+        PUT(out, ",{\"intent\":");
+    ds_json_put_string(out, id, strlen(id));
+    PUT(out, ",\"score\":");
 }
 
 /* The line's object and its newline, as jansson wrote it before
@@ -66,17 +102,16 @@ static void write_result(ds_buf *out, const quoted_ids *q, cli_engine *e, const 
                          size_t len, ds_status st, const ds_error *err)
 {
     PUT(out, "{\"text\":");
-    ds_json_put_string(out, line, len);
     if (st != DS_OK) {
+        ds_json_put_string(out, line, len);
         PUT(out, ",\"error\":");
         ds_json_put_string(out, err->message, strlen(err->message));
         PUT(out, "}\n");
         return;
     }
-    PUT(out, ",\"intent\":");
-    put_id(out, q, e->kb, (size_t)match_result_intent_index(e->res), match_result_intent(e->res));
-    PUT(out, ",\"confidence\":");
-    ds_json_put_real(out, round3(match_result_confidence(e->res)), 6);
+    ds_json_put_utf8(out, line, len); /* nlp_normalise accepted it */
+    put_intent(out, q, (size_t)match_result_intent_index(e->res), match_result_intent(e->res));
+    put_score(out, match_result_confidence(e->res));
     if (match_result_clarify(e->res))
         PUT(out, ",\"clarify\":true");
     if (nlp_text_truncated(e->text))
@@ -84,13 +119,8 @@ static void write_result(ds_buf *out, const quoted_ids *q, cli_engine *e, const 
     PUT(out, ",\"candidates\":[");
     for (size_t i = 0; i < match_result_candidate_count(e->res); i++) {
         const match_candidate *c = match_result_candidate(e->res, i);
-        if (i)
-            PUT(out, ",{\"intent\":");
-        else
-            PUT(out, "{\"intent\":");
-        put_id(out, q, e->kb, c->intent, c->id);
-        PUT(out, ",\"score\":");
-        ds_json_put_real(out, round3(c->score), 6);
+        put_candidate(out, q, c->intent, c->id, i == 0);
+        put_score(out, c->score);
         PUT(out, "}");
     }
     PUT(out, "],\"entities\":[");

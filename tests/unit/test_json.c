@@ -95,6 +95,60 @@ static void test_strings(void)
     }
 }
 
+/* ds_json_put_utf8 writes what ds_json_put_string writes, for valid UTF-8. */
+static void check_utf8_same(const char *s, size_t len)
+{
+    ds_buf a, b;
+    ds_buf_init(&a);
+    ds_buf_init(&b);
+    ds_json_put_string(&a, s, len);
+    ds_json_put_utf8(&b, s, len);
+    CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+    ds_buf_cleanup(&a);
+    ds_buf_cleanup(&b);
+}
+
+static void test_utf8_strings(void)
+{
+    static const char *const parts[] = {"a",    "siparis ", "ş",  "İ",       "\xe2\x82\xba",
+                                        "😀",    "\"",       "\\", "\t",      "\x01",
+                                        "\x1f", "\x7f",     " ",  "abcdefgh"};
+    static const size_t nparts = sizeof parts / sizeof parts[0];
+    uint32_t seed = 16;
+    char s[512];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0, n = (size_t)(round % 30);
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % nparts];
+            memcpy(s + len, p, strlen(p));
+            len += strlen(p);
+        }
+        if (round % 7 == 0 && len < sizeof s) /* a NUL inside */
+            s[len++] = '\0';
+        CHECK_CONTEXT("random valid UTF-8");
+        check_utf8_same(s, len);
+    }
+    CHECK_CONTEXT("");
+}
+
+/* ds_json_put_milli(k) writes what ds_json_put_real(k / 1000.0) writes. */
+static void test_milli(void)
+{
+    for (int digits = 1; digits <= 10; digits++)
+        for (long long k = -1500; k < 2000000; k += k < 20000 ? 1 : 997) {
+            ds_buf a, b;
+            ds_buf_init(&a);
+            ds_buf_init(&b);
+            ds_json_put_real(&a, (double)k / 1000.0, digits);
+            ds_json_put_milli(&b, k, digits);
+            CHECK_MSG(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "%lld at %d: %s %s", k,
+                      digits, a.data, b.data);
+            ds_buf_cleanup(&a);
+            ds_buf_cleanup(&b);
+        }
+}
+
 static void test_reals(void)
 {
     static const double values[] = {0,    1,      0.5,    0.85714285, 12.5,    -3,      1e-7,
@@ -197,6 +251,8 @@ static void test_nesting(void)
 int main(void)
 {
     test_strings();
+    test_utf8_strings();
+    test_milli();
     test_reals();
     test_thousandths();
     test_nesting();

@@ -6,6 +6,7 @@
  * replies dlg_respond builds from them. Expectations follow
  * docs/KB_FORMAT.md and match.h. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -304,6 +305,76 @@ static void test_long_and_hostile(void)
     CHECK_EQ_STR(match_how_str(MATCH_HOW_TYPO), "typo");
 }
 
+/* The same message read by a result that keeps its tokens' terms and by one
+ * that does not: the same candidates, scores and hits, whether a token is
+ * new, kept, evicted by thousands of others, or too long to keep. */
+static void same_result(const match_result *a, const match_result *b, const char *msg)
+{
+    CHECK_CONTEXT(msg);
+    CHECK_EQ_STR(match_result_intent(a), match_result_intent(b));
+    CHECK(match_result_confidence(a) == match_result_confidence(b));
+    CHECK_EQ_INT(match_result_clarify(a), match_result_clarify(b));
+    CHECK_EQ_INT(match_result_candidate_count(a), match_result_candidate_count(b));
+    for (size_t i = 0; i < match_result_candidate_count(a) && i < match_result_candidate_count(b);
+         i++) {
+        CHECK_EQ_INT(match_result_candidate(a, i)->intent, match_result_candidate(b, i)->intent);
+        CHECK(match_result_candidate(a, i)->score == match_result_candidate(b, i)->score);
+    }
+    CHECK_EQ_INT(match_result_hit_count(a), match_result_hit_count(b));
+    for (size_t i = 0; i < match_result_hit_count(a) && i < match_result_hit_count(b); i++) {
+        const match_hit *x = match_result_hit(a, i), *y = match_result_hit(b, i);
+        CHECK(x->intent == y->intent && x->rule == y->rule && x->weight == y->weight &&
+              x->how == y->how && x->token == y->token);
+    }
+    CHECK_CONTEXT(NULL);
+}
+
+static void test_term_cache(void)
+{
+    match_result *kept = match_result_new(me), *plain = match_result_new(me);
+    CHECK(kept && plain);
+    if (!kept || !plain)
+        goto done;
+    CHECK_STATUS(match_result_cache_terms(kept), DS_OK);
+    CHECK_STATUS(match_result_cache_terms(kept), DS_OK); /* twice is once */
+    match_result_set_exhaustive(kept, 1);
+    match_result_set_exhaustive(plain, 1);
+    static const char *const extra[] = {
+        "siparisimmm nerdeee",
+        "sipraişim",
+        "siparis 12345 kargo",
+        "kargo siparis kargo siparis",
+        "siparislerimizdenmisiniz kargolarimizdakilerdenmisiniz", /* 24 and 25 bytes */
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 31, 32 and 33 bytes */
+        "a b c ab abc abcd abcde abcdefg abcdefgh abcdefghi",
+        "3d 3 d",
+        ""};
+    char word[32];
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0] + sizeof extra / sizeof extra[0];
+             i++) {
+            const char *msg = i < sizeof cases / sizeof cases[0]
+                                  ? cases[i].msg
+                                  : extra[i - sizeof cases / sizeof cases[0]];
+            CHECK_STATUS(nlp_normalise(kb_lexicon(kb), msg, strlen(msg), txt, NULL), DS_OK);
+            CHECK_STATUS(match_classify(me, txt, kept), DS_OK);
+            CHECK_STATUS(match_classify(me, txt, plain), DS_OK);
+            same_result(kept, plain, msg);
+        }
+        for (int k = 0; round == 1 && k < 6000; k++) { /* more words than slots */
+            snprintf(word, sizeof word, "kargo%dsiparis", k);
+            CHECK_STATUS(nlp_normalise(kb_lexicon(kb), word, strlen(word), txt, NULL), DS_OK);
+            CHECK_STATUS(match_classify(me, txt, kept), DS_OK);
+            CHECK_STATUS(match_classify(me, txt, plain), DS_OK);
+            same_result(kept, plain, word);
+        }
+    }
+done:
+    match_result_free(kept);
+    match_result_free(plain);
+}
+
 /* ---- dialogue ------------------------------------------------------------ */
 
 static int has_qr(const dlg_reply *r, const char *q)
@@ -430,6 +501,7 @@ int main(void)
     test_table();
     test_scoring();
     test_long_and_hostile();
+    test_term_cache();
     test_dialogue();
     nlp_text_free(txt);
     match_result_free(res);
