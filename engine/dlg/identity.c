@@ -53,6 +53,8 @@ static void ask_order(dlg_turn *t)
         dlg__say(t, own);
     else if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count && !have_proof)
         dlg__say_intent(t, (size_t)idx);
+    else if (have_proof && t->s->step == DLG_STEP_ORDER && !t->got_slot)
+        dlg__say(t, "order_no_help"); /* asked twice: where to find it, or a person */
     else
         dlg__say(t, have_proof ? "ask_order_no.have_proof" : "ask_order_no");
     dlg__wait(t, DLG_STEP_ORDER);

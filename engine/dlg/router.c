@@ -467,10 +467,11 @@ static int flow_turn(dlg_turn *t)
         end_flow(s);
         return 1;
     }
-    /* "numarasını bilmiyorum ki nereye bakacağım", asked for it or not */
+    /* "numarasını bilmiyorum ki nereye bakacağım", asked for it or not;
+     * with only the proof given ("bilmiyorum, telefonun son 4'ü 4455") too */
     if (((f && s->step == DLG_STEP_ORDER) ||
          (!f && !s->verified[0] && dlg__message_has_stem(t, "order_number_words"))) &&
-        !t->got_slot && dlg__message_has(t, "dont_know_order")) {
+        (!t->got_slot || !s->order_no[0]) && dlg__message_has(t, "dont_know_order")) {
         t->out->intent = flow_intent_id(t);
         t->out->step = 1;
         dlg__say(t, "order_no_help");
