@@ -152,7 +152,12 @@ int dlg__item_from_message(const dlg_turn *t)
             return n - 1;
     }
     int by = item_by_ordinal(t);
-    return by != DLG_ITEM_NONE ? by : item_by_words(t, nt);
+    if (by == DLG_ITEM_NONE)
+        by = item_by_words(t, nt);
+    /* "ikisinin de yenisini istiyorum": every item, in a longer message too */
+    if (by == DLG_ITEM_NONE && dlg__message_has(t, "all_items"))
+        return DLG_ITEM_ALL;
+    return by;
 }
 
 int dlg__item_in_text(const dlg_turn *t, const char *text)
