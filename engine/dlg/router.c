@@ -499,6 +499,16 @@ static int flow_turn(dlg_turn *t)
             return 1;
         }
     }
+    /* "Aras'a mı vereyim iadeyi" while the return waits for its reason:
+     * the rule the KB relates to the dialogue, then the step again */
+    if (f && s->step && s->step != DLG_STEP_ORDER && s->step != DLG_STEP_IDENTITY &&
+        (t->asked == f || t->intent < 0 || t->clarify) && dlg__message_asks(t)) {
+        int g = dlg__general_while_waiting(t, 0);
+        if (g >= 0) {
+            general_aside(t, g);
+            return 1;
+        }
+    }
     if (t->asked && (t->asked->flags & DLG_FLOW_ASIDE)) {
         aside(t, t->asked);
         return 1;
