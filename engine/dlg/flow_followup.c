@@ -23,10 +23,23 @@ static const char *const kinds[] = {"again", "not_found", "missed",  "normal", "
                                     "time",  "courier",   "confirm", "when"};
 
 const char *const dlg__followup_words[] = {
-    "followup_installments", "followup_not_visible", "followup_refund_how", "followup_again",
-    "followup_missed",       "followup_normal",      "followup_courier",    "followup_who",
-    "followup_time",         "followup_when",        "followup_exception",  "followup_refund",
-    "followup_send",         "followup_confirm",     "followup_window",     NULL,
+    "followup_installments",
+    "followup_not_visible",
+    "followup_refund_how",
+    "followup_again",
+    "followup_missed",
+    "followup_normal",
+    "followup_courier",
+    "followup_who",
+    "followup_time",
+    "followup_when",
+    "followup_exception",
+    "followup_refund",
+    "followup_send",
+    "followup_confirm",
+    "followup_window",
+    "followup_changed",
+    NULL,
 };
 
 /* The state group a message of followup.<kind>.<group> is written for. */
@@ -164,6 +177,26 @@ static int about_return(dlg_turn *t, int unplaced)
     return key != NULL || change;
 }
 
+/* "değişti mi, kontrol eder misiniz" after an address change was asked
+ * for this order: where that stands. 1 when said. */
+static int about_change(dlg_turn *t)
+{
+    if (!dlg__message_has(t, "followup_changed"))
+        return 0;
+    store_request *r;
+    size_t n;
+    if (store_requests_list(t->env->db, "address_change", &r, &n, NULL) != DS_OK)
+        return 0;
+    int asked = 0;
+    for (size_t i = n; i-- > 0 && !asked;)
+        asked = r[i].order_id && strcmp(r[i].order_id, t->order->id) == 0;
+    store_requests_free(r, n);
+    if (asked)
+        dlg__say(t, dlg__is_unshipped(t->order) ? "followup.changed.address"
+                                                : "followup.changed.address_late");
+    return asked;
+}
+
 /* A return of the order whose money was already sent back, or NULL; *r and
  * *n are the caller's to free. */
 static const store_return *refunded(dlg_turn *t, store_return **r, size_t *n)
@@ -229,7 +262,7 @@ static void act(dlg_turn *t)
         dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_cancelled.card");
         return;
     }
-    if (about_money(t))
+    if (about_money(t) || about_change(t))
         return;
     /* "iptal edersem para hemen kartıma döner mi" of an order not shipped */
     if (t->conditional && dlg__is_unshipped(t->order) &&
@@ -343,6 +376,8 @@ static const char *const says[] = {
     "followup.fee.return",
     "followup.fee.return_paid",
     "followup.fee.case",
+    "followup.changed.address",
+    "followup.changed.address_late",
     "followup.window.delivered",
     "followup.window.any",
     "followup.refund_if_cancelled.card",
