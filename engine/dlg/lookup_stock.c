@@ -223,6 +223,13 @@ int dlg__lookup_stock(dlg_turn *t)
         said = answer_for(t, &p[best], v, nv);
     if (said)
         snprintf(t->s->product, sizeof t->s->product, "%s", p[best].name);
+    /* "aynısının beyazı var mı, M beden" with no product named or talked
+     * about: which one, not "which of these topics" */
+    if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words") &&
+        (size_number(t) || dlg__message_has(t, "variant_words"))) {
+        dlg__say(t, "stock.which_product");
+        said = 1;
+    }
     store_variants_free(v, nv);
     store_products_free(p, n);
     return said;

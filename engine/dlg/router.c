@@ -766,6 +766,14 @@ static ds_status faq_turn(dlg_turn *t)
     /* "deri sneakerın 41'i var mı": the shop's data answers before the
      * intent's text (a lookup the KB names), even where another intent was
      * close */
+    /* ("aynısının beyazı var mı" in doubt with an exchange: the other one
+     * of the two, if its data answers) */
+    if (t->clarify && match_result_candidate_count(t->env->res) > 1 &&
+        (t->intent < 0 || !kb_intent_at(t->kb, (size_t)t->intent)->lookup)) {
+        int other = (int)match_result_candidate(t->env->res, 1)->intent;
+        if (kb_intent_at(t->kb, (size_t)other)->lookup && !dlg__flow_of(t->kb, other))
+            t->intent = other;
+    }
     if (t->intent >= 0 && !dlg__flow_of(t->kb, t->intent) &&
         dlg__lookup_answer(t, (size_t)t->intent)) {
         t->clarify = 0;
