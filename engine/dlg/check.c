@@ -50,6 +50,7 @@ static const char *const router_says[] = {
     "pii.warning",
     "pii.warning.iban",
     "pii.warning.card",
+    "pii.warning.several",
     "pii.followup",
     "pii.cvv",
     "identity_retry",

@@ -6,16 +6,29 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* The first sum of money in the message, or -1. */
+/* The sum of money said nearest the basket's word ("500 TL üstü
+ * yazıyordu, sepetim 749 TL": 749), or -1. */
 static double basket_sum(const dlg_turn *t)
 {
+    size_t at = nlp_text_token_count(t->msg); /* the basket word's token */
+    for (size_t i = 0; i < nlp_text_token_count(t->msg) && at == nlp_text_token_count(t->msg); i++)
+        if (dlg__token_has_stem(t->kb, nlp_text_token(t->msg, i), "basket_words"))
+            at = i;
+    double best = -1;
+    size_t best_gap = (size_t)-1;
     for (size_t i = 0; i < nlp_text_entity_count(t->msg); i++) {
         const nlp_entity *e = nlp_text_entity(t->msg, i);
-        if (e->kind == NLP_ENT_MONEY)
-            return strtod(e->value, NULL);
+        if (e->kind != NLP_ENT_MONEY)
+            continue;
+        size_t gap = e->first_token > at ? e->first_token - at : at - e->first_token;
+        if (gap < best_gap) {
+            best_gap = gap;
+            best = strtod(e->value, NULL);
+        }
     }
-    return -1;
+    return best;
 }
 
 /* "150 TL", "149,10 TL" */
@@ -32,7 +45,13 @@ int dlg__lookup_basket(dlg_turn *t)
 {
     double sum = basket_sum(t);
     long long free_from = kb_shop_int(t->kb, "shipping.free_threshold_tl", 0);
-    if (sum <= 0 || free_from <= 0 || !dlg__message_has_stem(t, "basket_words"))
+    /* about shipping: its words, or the shipping answer just given ("sepetim
+     * 749 TL" after a coupon's minimum is the coupon's) */
+    int last = t->s->last_faq;
+    const char *was = last >= 0 ? kb_intent_at(t->kb, (size_t)last)->lookup : NULL;
+    int shipping =
+        dlg__message_has_stem(t, "shipping_words") || (was && strcmp(was, "basket") == 0);
+    if (sum <= 0 || free_from <= 0 || !shipping || !dlg__message_has_stem(t, "basket_words"))
         return 0;
     char basket[32], missing[32];
     put_tl(basket, sizeof basket, sum);

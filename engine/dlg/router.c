@@ -1239,7 +1239,12 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     s->turn++;
     st = DS_OK;
     if (env->pii && !s->pii_warned) { /* once a conversation is enough */
-        dlg__say(&t, env->pii & PII_IBAN               ? "pii.warning.iban"
+        /* "IBAN'ım TR.. tc de lazımsa 1234..": each kind named in the warning */
+        unsigned kinds = (env->pii & PII_IBAN ? 1u : 0) +
+                         (env->pii & (PII_CARD | PII_CVV) ? 1u : 0) +
+                         (env->pii & PII_TCKN ? 1u : 0);
+        dlg__say(&t, kinds > 1                         ? "pii.warning.several"
+                     : env->pii & PII_IBAN             ? "pii.warning.iban"
                      : env->pii & (PII_CARD | PII_CVV) ? "pii.warning.card"
                                                        : "pii.warning");
         s->pii_warned = 1;
