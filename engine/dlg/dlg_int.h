@@ -471,6 +471,8 @@ void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, co
  * missing (waiting on DLG_STEP_ORDER or DLG_STEP_IDENTITY); 1 when it is
  * there, 0 when the turn's reply has been said instead. */
 int dlg__verified_order(dlg_turn *t);
+/* A request of kind ("address_change") was made for t->order. */
+int dlg__request_made(dlg_turn *t, const char *kind);
 
 /* ---- order facts shared by the order flows (orders.c) ------------------- */
 

@@ -4,6 +4,7 @@
 #include "dlg_int.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ds_json.h"
@@ -39,9 +40,42 @@ static const char *without_label(const char *text)
     return *rest ? rest : text;
 }
 
+/* "... Kadıköy İstanbul. iş yerime gelsin evde olmuyorum": the address is
+ * the sentences up to the last one with a part of an address in it; what
+ * the shopper says after it is a note, not the address. Cut in place. */
+static void without_chatter(const dlg_turn *t, char *text)
+{
+    size_t keep = 0, from = 0, n = strlen(text);
+    for (size_t i = 0; i <= n; i++) {
+        int end = i == n || ((text[i] == '.' || text[i] == '!' || text[i] == '?') &&
+                             (i + 1 == n || text[i + 1] == ' '));
+        if (!end)
+            continue;
+        nlp_text *m = nlp_text_new();
+        int address = m &&
+                      nlp_normalise(kb_lexicon(t->kb), text + from, i - from, m, NULL) == DS_OK &&
+                      dlg__text_has(t->kb, m, "address_parts");
+        nlp_text_free(m);
+        if (!address && keep)
+            break;
+        keep = i < n ? i + 1 : n; /* this sentence and its stop */
+        from = i + 1;
+    }
+    if (keep && keep < n)
+        text[keep] = '\0';
+}
+
 static void record(dlg_turn *t, const char *text)
 {
     text = without_label(text);
+    char clean[480];
+    snprintf(clean, sizeof clean, "%s", text);
+    without_chatter(t, clean);
+    /* what followed the address is kept for the team as a note */
+    const char *note = text + strlen(clean);
+    while (*note == ' ')
+        note++;
+    text = clean;
     char now[CLOCK_ISO_LEN];
     dlg__now_iso(t, now);
     ds_buf details;
@@ -50,6 +84,8 @@ static void record(dlg_turn *t, const char *text)
     ds_json_init(&w, &details);
     ds_json_object(&w);
     ds_json_pair(&w, "text", text);
+    if (*note)
+        ds_json_pair(&w, "note", note);
     ds_json_end(&w);
     ds_status st = details.data ? store_request_add(t->env->db, "address_change", t->s->verified,
                                                     "normal", details.data, now, NULL, NULL)
@@ -96,6 +132,13 @@ static void act(dlg_turn *t)
 {
     const store_order *o = t->order;
     address_slots *sl = t->slots;
+    /* "yarın sabah kargoya verilirse eski adrese gider" after the address
+     * was passed on: where that request stands, not the address again */
+    if (dlg__is_unshipped(o) && !sl->said[0] && dlg__request_made(t, "address_change")) {
+        dlg__say(t, "followup.changed.address");
+        dlg__end(t);
+        return;
+    }
     if (dlg__is_unshipped(o) && sl->said[0]) {
         record(t, sl->said);
     } else if (dlg__is_unshipped(o)) {
@@ -131,7 +174,12 @@ static int answer(dlg_turn *t, const char *step)
 }
 
 static const char *const says[] = {
-    "address.ask", "address.done", "address.too_late", "address.unusable", NULL,
+    "address.ask",
+    "address.done",
+    "address.too_late",
+    "address.unusable",
+    "followup.changed.address",
+    NULL,
 };
 
 const dlg_flow dlg_flow_address = {

@@ -98,6 +98,16 @@ static int means_yes(const dlg_turn *t)
 static int answer(dlg_turn *t, const char *step)
 {
     (void)step;
+    /* "eşarbı iptal etmek istiyorum, elbise kalsın" asked to confirm the
+     * whole order: one item of it, for people, not a no */
+    const store_order *o = dlg__verified_order(t) ? t->order : NULL;
+    int named = o && o->item_count > 1 && t->text ? dlg__items_named(t, t->text) : 0;
+    if (named > 0 && ((size_t)named < o->item_count || said_keep(t, t->text))) {
+        dlg__hand_off(t, "normal", "kismi_iptal");
+        dlg__say(t, "cancel.partial");
+        dlg__end(t);
+        return 1;
+    }
     /* cancelling cannot be undone: a yes must be a yes ("tamam, yarın
      * yazarım" is not) */
     if (dlg__message_agrees(t) || (!dlg__message_is(t, "no", 1) && means_yes(t))) {

@@ -181,20 +181,11 @@ static int about_return(dlg_turn *t, int unplaced)
  * for this order: where that stands. 1 when said. */
 static int about_change(dlg_turn *t)
 {
-    if (!dlg__message_has(t, "followup_changed"))
+    if (!dlg__message_has(t, "followup_changed") || !dlg__request_made(t, "address_change"))
         return 0;
-    store_request *r;
-    size_t n;
-    if (store_requests_list(t->env->db, "address_change", &r, &n, NULL) != DS_OK)
-        return 0;
-    int asked = 0;
-    for (size_t i = n; i-- > 0 && !asked;)
-        asked = r[i].order_id && strcmp(r[i].order_id, t->order->id) == 0;
-    store_requests_free(r, n);
-    if (asked)
-        dlg__say(t, dlg__is_unshipped(t->order) ? "followup.changed.address"
-                                                : "followup.changed.address_late");
-    return asked;
+    dlg__say(t, dlg__is_unshipped(t->order) ? "followup.changed.address"
+                                            : "followup.changed.address_late");
+    return 1;
 }
 
 /* A return of the order whose money was already sent back, or NULL; *r and

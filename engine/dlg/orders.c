@@ -184,3 +184,16 @@ int dlg__under_way(dlg_turn *t, int item)
     store_returns_free(r, n);
     return found != NULL;
 }
+
+int dlg__request_made(dlg_turn *t, const char *kind)
+{
+    store_request *r;
+    size_t n;
+    if (!t->order || store_requests_list(t->env->db, kind, &r, &n, NULL) != DS_OK)
+        return 0;
+    int made = 0;
+    for (size_t i = n; i-- > 0 && !made;)
+        made = r[i].order_id && strcmp(r[i].order_id, t->order->id) == 0;
+    store_requests_free(r, n);
+    return made;
+}
