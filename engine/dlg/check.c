@@ -42,6 +42,7 @@ static const char *const router_says[] = {
     "fallback.in_flow",
     "repeat.faq",
     "repeat.again",
+    "button.no_order_number",
     "people.next",
     "people.legal",
     "people.health",

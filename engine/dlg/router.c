@@ -679,6 +679,7 @@ static ds_status faq_turn(dlg_turn *t)
     /* ("sepetim 350 TL" after the shipping fee: the same answer's lookup) */
     if (s->last_faq >= 0 && !s->flow && t->intent != s->last_faq &&
         (t->intent < 0 || t->clarify || t->out->confidence < 0.75) &&
+        !(t->intent >= 0 && !t->clarify && dlg__topics(t, (size_t)t->intent)) &&
         (dlg__topics(t, (size_t)s->last_faq) ||
          (kb_intent_at(t->kb, (size_t)s->last_faq)->lookup && t->env->db &&
           dlg__lookup_answer(t, (size_t)s->last_faq)))) {
@@ -902,6 +903,21 @@ static unsigned long long text_hash(const ds_buf *b)
  * var mı" after another question): its first sentence, and that it was
  * said already, not the whole block again. A question a dialogue waits on
  * may be asked again as it is. */
+/* "Sipariş numaramı bilmiyorum" once an order is verified: a button for
+ * what is behind the shopper (dialogue.json "button.no_order_number"). */
+static void drop_spent_buttons(dlg_turn *t)
+{
+    const kb_message *spent = kb_message_get(t->kb, "button.no_order_number");
+    if (!t->s->verified[0] || !spent || !spent->text_count)
+        return;
+    dlg_reply *r = t->out;
+    size_t kept = 0;
+    for (size_t i = 0; i < r->quick_reply_count; i++)
+        if (strcmp(r->quick_replies[i], spent->texts[0]) != 0)
+            r->quick_replies[kept++] = r->quick_replies[i];
+    r->quick_reply_count = kept;
+}
+
 static void not_again_later(dlg_turn *t)
 {
     dlg_session *s = t->s;
@@ -1270,6 +1286,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         if (!out->text.len)
             dlg__say(&t, out->handoff_priority ? "assistant.connecting" : "fallback.in_flow");
         dlg__acknowledge(&t);
+        drop_spent_buttons(&t);
         dlg__people_buttons(&t); /* last: nothing adds a quick reply after it */
     }
     store_order_free(t.order);
