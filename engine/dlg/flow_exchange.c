@@ -563,6 +563,8 @@ static const char *const says[] = {
     "exchange.size_name",
     "return.rejected_category",
     "return.not_yet",
+    "exchange.not_yet.shipped",
+    "exchange.not_yet.out_for_delivery",
     "return.already_returned",
     "items.ask_again",
     "items.not_in_order",

@@ -252,6 +252,8 @@ static int answer(dlg_turn *t, const char *step)
 
 static const char *const says[] = {
     "return.not_yet",
+    "return.not_yet.shipped",
+    "return.not_yet.out_for_delivery",
     "return.already_returned",
     "return.ask_item",
     "return.ask_reason",
