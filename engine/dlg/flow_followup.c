@@ -215,13 +215,22 @@ static int about_money(dlg_turn *t)
     size_t n;
     const store_return *paid = refunded(t, &r, &n);
     int said = 0;
-    if (instalments && (paid || n || dlg__message_has_stem(t, "money_words"))) {
+    /* a refund's instalments: of a refund paid, or asked about one ("iade
+     * olursa taksitler ne olur"); else the purchase's own */
+    if (instalments && (paid || dlg__message_has_stem(t, "refund_words"))) {
         const char *m = t->order->payment_method ? t->order->payment_method : "card";
         char key[64];
         snprintf(key, sizeof key, "followup.installments.%s", m);
         if (strcmp(m, "card") == 0 && t->order->installments <= 1)
             snprintf(key, sizeof key, "followup.installments.single");
         dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.installments.card");
+        said = 1;
+    } else if (instalments && t->order->payment_method &&
+               strcmp(t->order->payment_method, "card") == 0) {
+        /* "ilk taksit ne zaman çekilir", "taksiti 3'e düşürebilir miyim":
+         * how a card's instalments run, and that changing them is the bank's */
+        dlg__say(t, t->order->installments > 1 ? "followup.installments.plan"
+                                               : "followup.installments.plan_single");
         said = 1;
     } else if (unseen && paid) {
         t->ret = paid;
@@ -377,6 +386,8 @@ static const char *const says[] = {
     "followup.when.exchange",
     "followup.installments.card",
     "followup.installments.single",
+    "followup.installments.plan",
+    "followup.installments.plan_single",
     "followup.installments.cash_on_delivery",
     "followup.installments.bank_transfer",
     "followup.not_visible.refunded",

@@ -206,6 +206,23 @@ static int answer_for(dlg_turn *t, const store_product *p, const store_variant *
     return 1;
 }
 
+/* A word of the product's name that is a product noun ("elbise") is in
+ * the message: the shopper named that kind of product, not only a
+ * material or a colour ("deri"). */
+static int shares_noun(const dlg_turn *t, const char *name)
+{
+    nlp_text *m = nlp_text_new();
+    int shared = 0;
+    if (m && nlp_normalise(kb_lexicon(t->kb), name, strlen(name), m, NULL) == DS_OK)
+        for (size_t i = 0; i < nlp_text_token_count(m) && !shared; i++) {
+            const nlp_token *w = nlp_text_token(m, i);
+            shared =
+                dlg__token_has_stem(t->kb, w, "product_nouns") && dlg__name_words(t, w->text) > 0;
+        }
+    nlp_text_free(m);
+    return shared;
+}
+
 int dlg__lookup_stock(dlg_turn *t)
 {
     store_product *p;
@@ -223,12 +240,34 @@ int dlg__lookup_stock(dlg_turn *t)
         said = answer_for(t, &p[best], v, nv);
     if (said)
         snprintf(t->s->product, sizeof t->s->product, "%s", p[best].name);
-    /* "aynısının beyazı var mı, M beden" with no product named or talked
-     * about: which one, not "which of these topics" */
-    if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words") &&
-        (size_number(t) || dlg__message_has(t, "variant_words"))) {
-        dlg__say(t, "stock.which_product");
-        said = 1;
+    /* "elbisenin M bedeni var mı" with several dresses sold: which of them,
+     * as buttons; "aynısının beyazı var mı, M beden" with no product named
+     * or talked about: which one, not "which of these topics" */
+    if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words")) {
+        int top = 0;
+        for (size_t i = 0; i < n; i++) {
+            int sc = dlg__name_words(t, p[i].name);
+            top = sc > top ? sc : top;
+        }
+        int which = 0; /* the tied products each share a noun with the message */
+        for (size_t i = 0; top > 0 && i < n; i++)
+            if (dlg__name_words(t, p[i].name) == top) {
+                if (!shares_noun(t, p[i].name)) {
+                    which = 0;
+                    break;
+                }
+                which++;
+            }
+        for (size_t i = 0; which && i < n; i++)
+            if (dlg__name_words(t, p[i].name) == top)
+                dlg__add_quick_reply_copy(t->out, p[i].name);
+        if (which) {
+            dlg__say(t, "stock.which_of");
+            said = 1;
+        } else if (size_number(t) || dlg__message_has(t, "variant_words")) {
+            dlg__say(t, "stock.which_product");
+            said = 1;
+        }
     }
     store_variants_free(v, nv);
     store_products_free(p, n);

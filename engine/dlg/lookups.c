@@ -7,8 +7,15 @@
 #include <string.h>
 
 static const char *const stock_says[] = {
-    "stock.in",   "stock.in_but_seen_out", "stock.out", "stock.no_such", "stock.list",
-    "stock.none", "stock.which_product",   NULL,
+    "stock.in",
+    "stock.in_but_seen_out",
+    "stock.out",
+    "stock.no_such",
+    "stock.list",
+    "stock.none",
+    "stock.which_product",
+    "stock.which_of",
+    NULL,
 };
 
 static const char *const basket_says[] = {"shipping.basket_free", "shipping.basket_below", NULL};
