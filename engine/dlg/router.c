@@ -403,7 +403,8 @@ static int declines_as(const dlg_turn *t, const dlg_flow *f, const char *how)
 
 static int declines(const dlg_turn *t, const dlg_flow *f)
 {
-    return declines_as(t, f, "declined");
+    /* "iade etmek istiyorum, diğeri kalsın" asks for it all the same */
+    return declines_as(t, f, "declined") && !dlg__message_has(t, "request_words_change");
 }
 
 /* The flow of the change the message declines, or NULL. */
@@ -422,6 +423,12 @@ static void declined(dlg_turn *t)
     char key[48];
     snprintf(key, sizeof key, "declined.%.*s", (int)strcspn(t->declined->name, "_"),
              t->declined->name);
+    /* "o kalsın" declines a return and an exchange alike: said for both */
+    size_t matching = 0;
+    for (const dlg_flow *const *p = dlg__flows; *p; p++)
+        matching += ((*p)->flags & DLG_NEEDS_ORDER) && !strchr((*p)->name, '_') && declines(t, *p);
+    if (matching > 1)
+        snprintf(key, sizeof key, "declined");
     t->out->intent = "fallback";
     dlg__say(t, kb_message_get(t->kb, key) ? key : "declined");
     if (t->s->flow && t->s->step && !dlg__message_asks(t))
@@ -1237,7 +1244,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         t.asked = other >= 0 ? dlg__flow_of(kb, other) : NULL;
     }
     const dlg_flow *no = declined_flow(&t);
-    if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0)) {
+    if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0 ||
+               (intent >= 0 && kb_intent_at(kb, (size_t)intent)->low_priority))) {
         t.declined = no; /* nothing asked, or the change declined */
         t.asked = NULL;
     }
