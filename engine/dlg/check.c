@@ -24,6 +24,7 @@ static const char *const router_says[] = {
     "ask_identity.corrected",
     "ask_identity.by_code",
     "identity_failed",
+    "identity_guess",
     "identity_locked",
     /* words that vars.c puts inside sentences */
     "order_state.received",

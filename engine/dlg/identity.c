@@ -185,6 +185,18 @@ int dlg__verified_order(dlg_turn *t)
         ask_identity(t, c);
         return 0;
     }
+    /* "4321 mi yoksa, karıştırdım" after a failed try: a guess is not a
+     * proof; it counts as a try, and who may see the order is said */
+    if (!known && c->fails && dlg__message_has(t, "guess_words")) {
+        s->email[0] = s->last4[0] = '\0';
+        if (++c->fails >= DLG_MAX_IDENTITY_FAILS) {
+            locked(t);
+        } else {
+            dlg__say(t, "identity_guess");
+            dlg__wait(t, DLG_STEP_IDENTITY);
+        }
+        return 0;
+    }
     /* the proof is checked against the order's contact alone, so a wrong
      * one costs the same whether the order exists or not; the order itself
      * is read only for its customer */

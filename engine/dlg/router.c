@@ -906,6 +906,29 @@ static unsigned long long text_hash(const ds_buf *b)
 /* The facts of an order (or of a return) told again word for word read as
  * a machine stuck; nothing has changed since, and that is what the shopper
  * is told. */
+/* Where the first sentence of b ends: at ". ", "? ", "! " or a line's end,
+ * not after an abbreviation ("Örnek Mah. Demo Cad.") nor before
+ * DLG_RECENT_MIN_LEN / 2 bytes. */
+static size_t first_sentence_end(const ds_buf *b)
+{
+    for (size_t end = 0; end < b->len; end++) {
+        char c = b->data[end];
+        if (c == '\n')
+            return end;
+        int stop = strchr(".?!", c) &&
+                   (end + 1 == b->len || b->data[end + 1] == ' ' || b->data[end + 1] == '\n');
+        if (!stop || end < DLG_RECENT_MIN_LEN / 2)
+            continue;
+        size_t w = end; /* the word before the stop */
+        while (w > 0 && b->data[w - 1] != ' ')
+            w--;
+        if (c == '.' && end - w <= 4) /* "Mah.", "Cad.", "No.", "vb." */
+            continue;
+        return end;
+    }
+    return b->len;
+}
+
 /* The same long reply word for word a few turns later ("hediye paketi
  * var mı" after another question): its first sentence, and that it was
  * said already, not the whole block again. A question a dialogue waits on
@@ -939,12 +962,7 @@ static void not_again_later(dlg_turn *t)
     s->recent[0] = h;
     if (!seen)
         return;
-    size_t end = 0; /* the first sentence: up to ". ", "? ", "! " or a line's end */
-    while (end < b->len &&
-           !(strchr(".?!", b->data[end]) &&
-             (end + 1 == b->len || b->data[end + 1] == ' ' || b->data[end + 1] == '\n')) &&
-           b->data[end] != '\n')
-        end++;
+    size_t end = first_sentence_end(b);
     if (end < b->len && b->data[end] != '\n')
         end++;
     b->len = end;
