@@ -328,7 +328,10 @@ static void general_aside(dlg_turn *t, int idx)
     dlg_session *s = t->s;
     t->intent = idx;
     t->clarify = 0;
-    dlg__say_intent(t, (size_t)idx);
+    /* "erkek klasik ayakkabının 41'i var mı" while the check waits: the
+     * shop's data first, as anywhere else */
+    if (!(t->env->db && dlg__lookup_answer(t, (size_t)idx)))
+        dlg__say_intent(t, (size_t)idx);
     resume(t);
     t->answered_aside = 1;
     s->clarify_a = s->clarify_b = -1;
