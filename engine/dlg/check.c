@@ -55,6 +55,7 @@ static const char *const router_says[] = {
     "pii.warning.several",
     "pii.followup",
     "pii.cvv",
+    "pii.offer",
     "identity_retry",
     "identity_again",
     "identity_name",

@@ -667,6 +667,15 @@ static ds_status faq_turn(dlg_turn *t)
         dlg__say(t, "pii.cvv");
         return DS_OK;
     }
+    /* "kart numaramı buraya mı yazayım": no, only on the payment page */
+    if (!t->env->pii && dlg__message_has(t, "pii_offer_nouns") &&
+        dlg__message_has(t, "pii_offer_verbs") && dlg__message_asks(t)) {
+        t->out->intent = "fallback";
+        dlg__say(t, "pii.offer");
+        if (s->flow && s->step)
+            resume(t);
+        return DS_OK;
+    }
     /* "silebilir misiniz, nereye iletmem lazım" just after a number was
      * masked is about that number */
     if (s->pii_turn && s->turn - s->pii_turn <= DLG_PII_FOLLOWUP_TURNS && !t->env->pii &&
