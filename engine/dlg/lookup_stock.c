@@ -243,7 +243,10 @@ int dlg__lookup_stock(dlg_turn *t)
     /* "elbisenin M bedeni var mı" with several dresses sold: which of them,
      * as buttons; "aynısının beyazı var mı, M beden" with no product named
      * or talked about: which one, not "which of these topics" */
-    if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words")) {
+    /* ("içinde kurşun var mı" asks about the product, not its stock) */
+    int about_stock =
+        dlg__message_has(t, "stock_only") || size_number(t) || dlg__message_has(t, "variant_words");
+    if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words") && about_stock) {
         int top = 0;
         for (size_t i = 0; i < n; i++) {
             int sc = dlg__name_words(t, p[i].name);

@@ -394,20 +394,21 @@ static int policy_candidate_besides(const dlg_turn *t, int not )
     return -1;
 }
 
-/* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper
- * is not asking for the change flow f makes, or the one it tells the state
- * of ("return_status": words "declined_return"). */
-static int declines_as(const dlg_turn *t, const dlg_flow *f, const char *how)
+/* The message has the words "HOW_FLOW" of flow f, or of the flow whose
+ * state it tells ("return_status": "declined_return", "asks_return"). */
+static int flow_words(const dlg_turn *t, const dlg_flow *f, const char *how)
 {
     char list[40];
     snprintf(list, sizeof list, "%s_%.*s", how, (int)strcspn(f->name, "_"), f->name);
     return dlg__message_has(t, list);
 }
 
+/* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper
+ * is not asking for the change flow f makes. */
 static int declines(const dlg_turn *t, const dlg_flow *f)
 {
     /* "iade etmek istiyorum, diğeri kalsın" asks for it all the same */
-    return declines_as(t, f, "declined") && !dlg__message_has(t, "request_words_change");
+    return flow_words(t, f, "declined") && !dlg__message_has(t, "request_words_change");
 }
 
 /* The flow of the change the message declines, or NULL. */
@@ -1148,6 +1149,16 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
                 t.clarify = 0;
             }
         }
+        /* "teslim aldım ama vazgeçtim, iade etmek istiyorum": the dialogue
+         * asked for in so many words (words "asks_FLOW"), not "which" */
+        for (size_t i = 0; t.clarify && i < 2 && i < match_result_candidate_count(env->res); i++) {
+            int c = (int)match_result_candidate(env->res, i)->intent;
+            const dlg_flow *cf = dlg__flow_of(kb, c);
+            if (cf && flow_words(&t, cf, "asks")) {
+                intent = c;
+                t.clarify = 0;
+            }
+        }
         /* "sen bot musun yoksa gerçek biri mi": who answers, not "which" */
         if (t.clarify && dlg__message_has(&t, "bot_words")) {
             const dlg_flow *who = dlg__flow_find("assistant");
@@ -1262,7 +1273,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
      * message makes is read instead */
     if (t.asked && t.asked != s->flow &&
         !(t.asked->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWED)) &&
-        declines_as(&t, t.asked, "done") && !dlg__message_has(&t, "request_words_change")) {
+        flow_words(&t, t.asked, "done") && !dlg__message_has(&t, "request_words_change")) {
         t.asked = NULL;
         /* a stock question goes to the shop's data (the KB's lookup) */
         int other = dlg__message_asks(&t) && dlg__message_has(&t, "stock_words")
