@@ -54,6 +54,18 @@ static size_t joiner_at(const dlg_turn *t, size_t *len)
     return 0;
 }
 
+/* The intent text[0..len) asks for on its own, or -1. */
+static int text_intent(const dlg_turn *t, const char *text, size_t len, nlp_text *nt,
+                       match_result *r)
+{
+    if (len && nlp_normalise(kb_lexicon(t->kb), text, len, nt, NULL) == DS_OK &&
+        match_classify(t->env->me, nt, r) == DS_OK && !match_result_is_fallback(r) &&
+        match_result_candidate_count(r) > 0 &&
+        match_result_candidate(r, 0)->score >= SECOND_PART_MIN_SCORE)
+        return (int)match_result_candidate(r, 0)->intent;
+    return -1;
+}
+
 /* The intent tokens [from, to) of the message ask for on their own, or -1. */
 static int part_intent(const dlg_turn *t, size_t from, size_t to, nlp_text *nt, match_result *r)
 {
@@ -64,14 +76,33 @@ static int part_intent(const dlg_turn *t, size_t from, size_t to, nlp_text *nt, 
             ds_buf_puts(&b, " ");
         ds_buf_puts(&b, nlp_text_token(t->msg, i)->text);
     }
-    int intent = -1;
-    if (b.len && !b.failed && nlp_normalise(kb_lexicon(t->kb), b.data, b.len, nt, NULL) == DS_OK &&
-        match_classify(t->env->me, nt, r) == DS_OK && !match_result_is_fallback(r) &&
-        match_result_candidate_count(r) > 0 &&
-        match_result_candidate(r, 0)->score >= SECOND_PART_MIN_SCORE)
-        intent = (int)match_result_candidate(r, 0)->intent;
+    int intent = b.failed ? -1 : text_intent(t, b.data, b.len, nt, r);
     ds_buf_cleanup(&b);
     return intent;
+}
+
+/* "kargom nerede? iade nasıl yapılıyor": two questions, each read on its
+ * own, when the message as a whole reads as one request. */
+static int split_at_question(const dlg_turn *t, int *first)
+{
+    const char *q = t->text ? strchr(t->text, '?') : NULL;
+    while (q && q[1] == '?')
+        q++;
+    if (!q || strspn(q + 1, " ?!.") == strlen(q + 1))
+        return -1; /* one question, or nothing after it */
+    nlp_text *nt = nlp_text_new();
+    match_result *r = match_result_new(t->env->me);
+    int a = -1, b = -1;
+    if (nt && r) {
+        a = text_intent(t, t->text, (size_t)(q - t->text), nt, r);
+        b = a >= 0 ? text_intent(t, q + 1, strlen(q + 1), nt, r) : -1;
+    }
+    match_result_free(r);
+    nlp_text_free(nt);
+    if (a < 0 || b < 0 || !two_requests(t, (size_t)a, (size_t)b))
+        return -1;
+    *first = a;
+    return b;
 }
 
 /* "taksit var mı, bir de kaç günde gelir": each side of the joining words
@@ -98,6 +129,9 @@ static int split(const dlg_turn *t, int *first)
 
 int dlg__second_request(const dlg_turn *t, int *first)
 {
+    int q = split_at_question(t, first);
+    if (q >= 0)
+        return q;
     const match_result *res = t->env->res;
     /* "bir de ..." opening the message joins it to the talk, not two
      * requests: the joining words count after the first word */
