@@ -84,3 +84,54 @@ void ws__addr_rebuild(ws_server *srv)
         ws__addr_count(srv, c->addr, +1);
     ds_map_free(old);
 }
+
+/* conv's key in srv->conv_conns: its id's bytes */
+static size_t conv_key(long long conv, char key[sizeof(long long)])
+{
+    memcpy(key, &conv, sizeof conv);
+    return sizeof conv;
+}
+
+size_t ws__conv_conns(ws_server *srv, long long conv)
+{
+    char key[sizeof(long long)];
+    size_t n = 0;
+    if (srv->conv_conns)
+        ds_map_get(srv->conv_conns, key, conv_key(conv, key), &n);
+    return n;
+}
+
+/* A count the map cannot take (out of memory) makes it untrusted until
+ * the sweep rebuilds it from the live connections. */
+static void conv_put(ws_server *srv, long long conv, size_t n)
+{
+    char key[sizeof(long long)];
+    if (!srv->conv_conns || ds_map_put(srv->conv_conns, key, conv_key(conv, key), n) != DS_OK)
+        srv->conv_conns_ok = 0;
+}
+
+void ws__conv_count(ws_server *srv, long long conv, int delta)
+{
+    if (!srv->conv_conns_ok)
+        return;
+    size_t n = ws__conv_conns(srv, conv);
+    if (delta < 0 && n == 0)
+        return;
+    conv_put(srv, conv, delta < 0 ? n - 1 : n + 1);
+}
+
+void ws__conv_rebuild(ws_server *srv)
+{
+    /* like the addresses' map: it cannot forget a key, and every
+     * conversation that came and went is one; rebuilt when it holds many
+     * more keys than connections (or was not to be trusted) */
+    if (srv->conv_conns_ok && srv->conv_conns &&
+        ds_map_count(srv->conv_conns) <= 2 * srv->conn_count + 64)
+        return;
+    ds_map_free(srv->conv_conns);
+    srv->conv_conns = ds_map_new();
+    srv->conv_conns_ok = srv->conv_conns != NULL;
+    for (ws_conn *c = srv->conns; c && srv->conv_conns_ok; c = c->next)
+        if (!c->is_agent && c->cv)
+            ws__conv_count(srv, conv_id(c->cv), +1);
+}

@@ -155,9 +155,8 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
     ds_free(o.v);
 }
 
-static void push(lws_sorted_usec_list_t *sul)
+static void push_queue(ws_server *srv)
 {
-    ws_server *srv = lws_container_of(sul, ws_server, queue_sul);
     srv->queue_dirty = 0;
     srv->queue_pushed = ws__now();
     store_handoff *q;
@@ -222,6 +221,14 @@ static void push(lws_sorted_usec_list_t *sul)
     }
     ds_map_free(pos);
     store_handoffs_free(q, n);
+}
+
+static void push(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, queue_sul);
+    double t0 = ws__stall_begin(srv);
+    push_queue(srv);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 void ws__queue_changed(ws_server *srv)

@@ -54,9 +54,12 @@ static void on_signal(int sig)
 static void sweep(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, sweep_sul);
+    double t0 = ws__stall_begin(srv);
     ws_limiter_sweep(srv->limits, ws__now(), 2.0 * WS_ADDR_WINDOW_S);
     ws__addr_rebuild(srv);
+    ws__conv_rebuild(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 static int reload_kb(ws_server *srv, int force);
@@ -94,12 +97,14 @@ static unsigned long long kb_stamp(const char *dir)
 static void kb_watch(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, kb_sul);
+    double t0 = ws__stall_begin(srv);
     unsigned long long now = kb_stamp(srv->cfg->kb_dir);
     if (now != srv->kb_stamp) {
         srv->kb_stamp = now; /* once per change, even when refused */
         reload_kb(srv, 0);
     }
     lws_sul_schedule(srv->ctx, 0, &srv->kb_sul, kb_watch, 2 * LWS_US_PER_SEC);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 /* KVKK's periodic destruction by the server itself: shop.json's retention
@@ -128,6 +133,7 @@ static int purge_due(ws_server *srv, long long now)
 static void purge(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, purge_sul);
+    double t0 = ws__stall_begin(srv);
     ws__flush(srv);
     store_destruction d[STORE_PURGE_RULES];
     ds_error err;
@@ -145,6 +151,7 @@ static void purge(lws_sorted_usec_list_t *sul)
     }
     fflush(stdout);
     lws_sul_schedule(srv->ctx, 0, &srv->purge_sul, purge, WS_PURGE_EVERY_S * LWS_US_PER_SEC);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 /* ---- connections ------------------------------------------------------- */
@@ -207,7 +214,9 @@ static void frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 {
     if (c->closing || !c->ep)
         return; /* a refused agent says nothing more */
+    double t0 = ws__stall_begin(srv);
     c->ep->frame(srv, c, data, len);
+    ws__stall_end(srv, WS_PART_FRAME, t0);
 }
 
 /* Gathers fragments; hands a complete frame on. 0 to keep the connection. */
@@ -405,12 +414,19 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c && c->http_endpoint)
             return ws__http_writeable(srv, wsi, c->http_endpoint);
         return lws_callback_http_dummy(wsi, reason, user, in, len);
-    case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
+    case LWS_CALLBACK_ESTABLISHED: {
+        double t0 = ws__stall_begin(srv);
+        conn_open(srv, c, wsi);
+        ws__stall_end(srv, WS_PART_OPEN, t0);
+        return 0;
+    }
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
-    case LWS_CALLBACK_SERVER_WRITEABLE:
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
         if (srv->draining)
             return close_saying(srv, wsi, LWS_CLOSE_STATUS_GOINGAWAY, "restarting");
+        double t0 = ws__stall_begin(srv);
         ws__write_ready(srv, c);
+        ws__stall_end(srv, WS_PART_WRITEABLE, t0);
         /* a connection being closed says why first (its error frame) */
         if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq))
             return c->close_code == WS_CLOSE_TRY_AGAIN
@@ -419,9 +435,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c->closing)
             lws_callback_on_writable(wsi);
         return 0;
+    }
     case LWS_CALLBACK_CLOSED:
-        if (c->wsi)
+        if (c->wsi) {
+            double t0 = ws__stall_begin(srv);
             conn_close(srv, c);
+            ws__stall_end(srv, WS_PART_CLOSE, t0);
+        }
         return 0;
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (got_hup) {
@@ -483,16 +503,26 @@ static int open_engine(ws_server *srv)
         ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "%s", err.message);
         return -1;
     }
+    /* the loop's commits never wait for a checkpoint (store.h);
+     * DESTEK_CHECKPOINTS=inline leaves them to SQLite, in the commits, for
+     * comparisons (docs/PERFORMANCE.md) */
+    const char *ck = getenv("DESTEK_CHECKPOINTS");
+    if ((!ck || strcmp(ck, "inline") != 0) &&
+        store_checkpoint_in_background(srv->db, &err) != DS_OK)
+        ws__log(srv, WS_LOG_WARN, "checkpoints_inline", 0,
+                "checkpoints stay in the commits that need them: %s", err.message);
     if (!(srv->svc = conv_service_new(srv->me, srv->db)) || !(srv->metrics = ws__metrics_new())) {
         ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "out of memory");
         return -1;
     }
     conv_service_set_hours(srv->svc, (hours_mode)srv->cfg->hours_mode);
+    ws__conv_rebuild(srv); /* empty, exact */
     return 0;
 }
 
 static void close_engine(ws_server *srv)
 {
+    ws__stalls_report(srv);
     if (srv->db)
         ws__presence_stop(srv); /* the other nodes stop counting this one's connections */
     if (srv->batch_seq && srv->db)
@@ -502,6 +532,7 @@ static void close_engine(ws_server *srv)
     store_close(srv->db);
     ws_limiter_free(srv->limits);
     ds_map_free(srv->addr_conns);
+    ds_map_free(srv->conv_conns);
     ws__metrics_free(srv->metrics);
     ds_free(srv->reply_t);
     match_engine_free(srv->me);
@@ -592,6 +623,7 @@ static void uv_cleanup(ws_server *srv)
     for (size_t i = 0; i < 5; i++)
         if (!uv_is_closing(hs[i]))
             uv_close(hs[i], NULL);
+    ws__stalls_close(srv);
     /* lws closes its own handles on this loop after lws_context_destroy */
     uv_run(&srv->loop, UV_RUN_DEFAULT);
     uv_loop_close(&srv->loop);
@@ -697,6 +729,7 @@ int ws_server_run(const ws_config *cfg)
         info.signal_cb = lws_uv_signal;
         info.pcontext = &srv.ctx_alive;
     }
+    ws__stalls_start(&srv);
     srv.ctx = lws_create_context(&info);
     if (!srv.ctx) {
         ws__log(&srv, WS_LOG_ERROR, "startup_failed", 0, "cannot listen on %s:%d (in use?)",
