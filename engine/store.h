@@ -47,14 +47,14 @@ ds_status store_set_durability(store_db *db, int full, ds_error *err);
  * is in the WAL when it returns, and the checkpoint syncs the WAL before it
  * copies and the file after. The WAL starts again from its beginning only
  * at a transaction that begins with all of it copied, which a writer that
- * never pauses does not give the thread: a commit that finds the WAL at
- * STORE_CHECKPOINT_HARD_PAGES copies the little the thread has not yet
- * itself (as every commit past the mark did before), so the WAL's size stays
- * bounded. Nothing on PostgreSQL (DS_OK). Call once, from db's thread; the
- * thread stops in store_close. */
+ * never pauses does not give the thread: past STORE_CHECKPOINT_HARD_PAGES
+ * the thread is asked until it is only a few pages behind, and a commit then
+ * copies those itself (as every commit past SQLite's mark did before, but a
+ * few pages), so the WAL's size stays bounded. Nothing on PostgreSQL (DS_OK). Call once, from db's
+ * thread; the thread stops in store_close. */
 ds_status store_checkpoint_in_background(store_db *db, ds_error *err);
 #define STORE_CHECKPOINT_PAGES 1000       /* SQLite's own automatic mark */
-#define STORE_CHECKPOINT_HARD_PAGES 10000 /* about 40 MB of WAL */
+#define STORE_CHECKPOINT_HARD_PAGES 40000 /* about 160 MB of WAL */
 
 /* What the checkpoint thread did so far (zeros without one). */
 typedef struct store_checkpoint_stats {

@@ -465,9 +465,10 @@ typedef struct checkpointer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int wanted, stop;
+    int wanted, stop, running;
     sqlite3 *conn; /* the thread's own connection */
     store_checkpoint_stats stats;
+    unsigned long long copied; /* WAL pages in the file after the thread's last checkpoint */
     /* the committing thread's (the WAL hook) */
     unsigned long long frames, asked_at, restarts, by_commit, wal_max;
     double by_commit_max_s;
@@ -490,6 +491,8 @@ static int checkpoint_once(checkpointer *ck)
     int rc = sqlite3_wal_checkpoint_v2(ck->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     double s = mono() - t0;
     pthread_mutex_lock(&ck->mu);
+    if (rc == SQLITE_OK && done > 0)
+        ck->copied = (unsigned long long)done;
     ck->stats.count++;
     ck->stats.total_s += s;
     if (s > ck->stats.max_s)
@@ -509,32 +512,67 @@ static void *checkpoint_main(void *arg)
         if (ck->stop)
             break;
         ck->wanted = 0;
+        ck->running = 1;
         pthread_mutex_unlock(&ck->mu);
         checkpoint_once(ck);
         pthread_mutex_lock(&ck->mu);
+        ck->running = 0;
     }
     pthread_mutex_unlock(&ck->mu);
     return NULL;
 }
 
+/* Asks the thread for a checkpoint (the committing thread). */
+static void ask(checkpointer *ck)
+{
+    pthread_mutex_lock(&ck->mu);
+    ck->wanted = 1;
+    pthread_cond_signal(&ck->cv);
+    pthread_mutex_unlock(&ck->mu);
+}
+
+/* Past STORE_CHECKPOINT_HARD_PAGES: the thread is asked again and again
+ * until what it has not copied is at most this many pages, and then the
+ * commit copies those itself (a short checkpoint, still two syncs), so the
+ * next transaction starts the WAL again. */
+#define REST_PAGES 128
+
+/* The hard mark: 1 when the commit should copy the rest itself now. */
+static int rest_is_small(checkpointer *ck, unsigned long long n)
+{
+    pthread_mutex_lock(&ck->mu);
+    int busy = ck->running || ck->wanted;
+    int small = !busy && n <= ck->copied + REST_PAGES;
+    if (!busy && !small) {
+        ck->wanted = 1;
+        pthread_cond_signal(&ck->cv);
+    }
+    pthread_mutex_unlock(&ck->mu);
+    return small;
+}
+
 /* After every commit on the server's connection, with the WAL's size in
  * pages (instead of SQLite's automatic checkpoint, which this hook
  * replaces): every STORE_CHECKPOINT_PAGES new pages the thread is asked to
- * copy them; at STORE_CHECKPOINT_HARD_PAGES the commit copies what is left
- * itself, so the next transaction starts the WAL again. */
+ * copy them; past STORE_CHECKPOINT_HARD_PAGES see REST_PAGES. */
 static int wal_hook(void *arg, sqlite3 *c, const char *name, int pages)
 {
     checkpointer *ck = arg;
     unsigned long long n = pages > 0 ? (unsigned long long)pages : 0;
-    if (n < ck->frames) {
+    if (n < ck->frames) { /* the WAL started again: what was copied is of the old one */
         ck->restarts++;
         ck->asked_at = 0;
+        pthread_mutex_lock(&ck->mu);
+        ck->copied = 0;
+        pthread_mutex_unlock(&ck->mu);
     }
     ck->frames = n;
     if (n > ck->wal_max)
         ck->wal_max = n;
     if (n >= STORE_CHECKPOINT_HARD_PAGES) {
-        /* busy (the thread is copying) or readers in the way: the next commit tries again */
+        if (!rest_is_small(ck, n))
+            return SQLITE_OK;
+        /* readers in the way: the next commit tries again */
         double t0 = mono();
         if (sqlite3_wal_checkpoint_v2(c, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) ==
             SQLITE_OK) {
@@ -546,10 +584,7 @@ static int wal_hook(void *arg, sqlite3 *c, const char *name, int pages)
     }
     if (n >= ck->asked_at + STORE_CHECKPOINT_PAGES) {
         ck->asked_at = n;
-        pthread_mutex_lock(&ck->mu);
-        ck->wanted = 1;
-        pthread_cond_signal(&ck->cv);
-        pthread_mutex_unlock(&ck->mu);
+        ask(ck);
     }
     return SQLITE_OK;
 }
