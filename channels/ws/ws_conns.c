@@ -18,6 +18,8 @@ void ws__conn_link(ws_server *srv, ws_conn *c)
 
 void ws__conn_unlink(ws_server *srv, ws_conn *c)
 {
+    if (srv->idle_next == c)
+        srv->idle_next = c->next;
     if (c->prev)
         c->prev->next = c->next;
     else if (srv->conns == c)
@@ -134,4 +136,28 @@ void ws__conv_rebuild(ws_server *srv)
     for (ws_conn *c = srv->conns; c && srv->conv_conns_ok; c = c->next)
         if (!c->is_agent && c->cv)
             ws__conv_count(srv, conv_id(c->cv), +1);
+}
+
+void ws__idle_tick(ws_server *srv, double now)
+{
+    /* a pass in WS_IDLE_PASS_S, or in half the ping's idle time when that
+     * is shorter (the tests') */
+    double pass = srv->idle_ping_s / 2 < WS_IDLE_PASS_S ? srv->idle_ping_s / 2 : WS_IDLE_PASS_S;
+    double ticks = pass * LWS_US_PER_SEC / WS_IDLE_TICK_US;
+    size_t n = (size_t)((double)srv->conn_count / (ticks > 1 ? ticks : 1)) + 1;
+    for (size_t i = 0; i < n && srv->conns; i++) {
+        ws_conn *c = srv->idle_next ? srv->idle_next : srv->conns;
+        srv->idle_next = c->next;
+        double idle = now - c->last_seen;
+        if (idle >= srv->idle_hangup_s) {
+            /* nothing came back, not even a pong: gone without a word, as
+             * lws's own validity timeout would */
+            c->closing = 1;
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+        } else if (idle >= srv->idle_ping_s && !c->pinged && !c->closing) {
+            c->pinged = 1;
+            c->ping_due = 1;
+            lws_callback_on_writable(c->wsi);
+        }
+    }
 }

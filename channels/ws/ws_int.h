@@ -158,6 +158,9 @@ struct ws_conn {
     int closing;
     int close_code;            /* the close frame's status when closing; 0: policy violation */
     unsigned long long serial; /* unique for the server's life (limiter keys) */
+    double last_seen;          /* when a frame or a pong came last (ws__idle_tick) */
+    int ping_due;              /* the writeable callback sends a ping first */
+    int pinged;                /* a ping was sent since last_seen */
     int http_endpoint;         /* an HTTP request for ws_http.c's endpoint (1-based), 0 none */
     char *http_body;           /* its answer, LWS_PRE bytes in (owned until written) */
     size_t http_len;
@@ -192,6 +195,9 @@ struct ws_server {
     lws_sorted_usec_list_t kb_sul;    /* looks at the KB files for changes */
     unsigned long long kb_stamp;      /* their newest mtime and count, at the last load */
     lws_sorted_usec_list_t queue_sul;
+    lws_sorted_usec_list_t idle_sul;   /* ws__idle_tick */
+    ws_conn *idle_next;                /* the connection it looks at next; NULL: the first */
+    double idle_ping_s, idle_hangup_s; /* WS_IDLE_PING_S, WS_IDLE_HANGUP_S (tests: env) */
     char **origins;
     size_t origin_count;
     int draining; /* SIGTERM: closing every connection */
@@ -351,6 +357,13 @@ void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long c
 size_t ws__addr_conns(ws_server *srv, const char *addr);
 void ws__addr_count(ws_server *srv, const char *addr, int delta);
 void ws__addr_rebuild(ws_server *srv);
+/* Idle connections (no frame, no pong) pinged after WS_IDLE_PING_S and
+ * dropped after WS_IDLE_HANGUP_S: a slice of the connections each tick of
+ * WS_IDLE_TICK_US, so each is looked at once in WS_IDLE_PASS_S and no turn
+ * walks them all (lws's own validity timers cost every new connection a
+ * walk of a list as long as the connections open: docs/PERFORMANCE.md). */
+#define WS_IDLE_TICK_US (LWS_US_PER_SEC / 10)
+void ws__idle_tick(ws_server *srv, double now);
 /* Shopper connections on this node per conversation, counted as they join
  * and leave (ws_presence.c); trusted only while srv->conv_conns_ok, and
  * rebuilt from the live connections now and then (the sweep), or at once

@@ -62,6 +62,15 @@ static void sweep(lws_sorted_usec_list_t *sul)
     ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
+static void idle_tick(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, idle_sul);
+    double t0 = ws__stall_begin(srv);
+    ws__idle_tick(srv, ws__now());
+    lws_sul_schedule(srv->ctx, 0, &srv->idle_sul, idle_tick, WS_IDLE_TICK_US);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
+}
+
 static int reload_kb(ws_server *srv, int force);
 
 /* The newest modification time of the knowledge base's files, with their
@@ -192,6 +201,7 @@ static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
     ws__conn_link(srv, c);
     ws__addr_count(srv, c->addr, +1);
     c->serial = ++srv->next_serial;
+    c->last_seen = ws__now();
     /* hello (or auth) comes first, and soon: an idle socket holds nothing */
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, WS_HELLO_TIMEOUT_S);
 }
@@ -222,6 +232,8 @@ static void frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 /* Gathers fragments; hands a complete frame on. 0 to keep the connection. */
 static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, size_t len)
 {
+    c->last_seen = ws__now();
+    c->pinged = 0;
     int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
     if (lws_frame_is_binary(wsi)) {
         if (final)
@@ -421,9 +433,27 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         return 0;
     }
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
+    case LWS_CALLBACK_RECEIVE_PONG:
+        if (c->wsi) {
+            c->last_seen = ws__now();
+            c->pinged = 0;
+        }
+        return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE: {
         if (srv->draining)
             return close_saying(srv, wsi, LWS_CLOSE_STATUS_GOINGAWAY, "restarting");
+        if (c->ping_due) {
+            /* with a payload: lws 4.1.6 hands no empty pong to the callback */
+            unsigned char ping[LWS_PRE + 1];
+            ping[LWS_PRE] = 'd';
+            c->ping_due = 0;
+            if (lws_write(wsi, ping + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+                return -1;
+            if (lws_send_pipe_choked(wsi)) { /* the frames on the next POLLOUT */
+                lws_callback_on_writable(wsi);
+                return 0;
+            }
+        }
         double t0 = ws__stall_begin(srv);
         ws__write_ready(srv, c);
         ws__stall_end(srv, WS_PART_WRITEABLE, t0);
@@ -468,9 +498,15 @@ static const struct lws_protocols protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
+/* No validity timers of lws's (ws__idle_tick pings and drops idle
+ * connections): lws 4.1.6 keeps every timer of a thread in one sorted list
+ * and inserts by walking it from the soonest, so each new connection's
+ * timer, the latest of all, walked past every open connection's (0.5 ms of
+ * CPU a connection with 10,000 open; docs/PERFORMANCE.md). A hangup of 0
+ * turns them off (lib/core-net/wsi-timeout.c). */
 static const lws_retry_bo_t idle_policy = {
-    .secs_since_valid_ping = WS_IDLE_PING_S,
-    .secs_since_valid_hangup = WS_IDLE_HANGUP_S,
+    .secs_since_valid_ping = 0,
+    .secs_since_valid_hangup = 0,
 };
 
 static int open_engine(ws_server *srv)
@@ -719,6 +755,11 @@ int ws_server_run(const ws_config *cfg)
      * for that one; docs/PERFORMANCE.md) */
     const char *loop_kind = getenv("DESTEK_LOOP");
     srv.use_uv = !loop_kind || strcmp(loop_kind, "poll") != 0;
+    /* DESTEK_IDLE_PING_S, DESTEK_IDLE_HANGUP_S: seconds, for the tests */
+    const char *ping_s = getenv("DESTEK_IDLE_PING_S"), *hangup_s = getenv("DESTEK_IDLE_HANGUP_S");
+    srv.idle_ping_s = ping_s && atof(ping_s) > 0 ? atof(ping_s) : WS_IDLE_PING_S;
+    srv.idle_hangup_s =
+        hangup_s && atof(hangup_s) > srv.idle_ping_s ? atof(hangup_s) : WS_IDLE_HANGUP_S;
     const char *write_now = getenv("DESTEK_WRITE_NOW"); /* 0: on the next turn (ws_out.c) */
     srv.write_now = !write_now || strcmp(write_now, "0") != 0;
     void *foreign[1] = {&srv.loop};
@@ -762,6 +803,7 @@ int ws_server_run(const ws_config *cfg)
         return 1;
     }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+    lws_sul_schedule(srv.ctx, 0, &srv.idle_sul, idle_tick, WS_IDLE_TICK_US);
     lws_sul_schedule(srv.ctx, 0, &srv.purge_sul, purge, LWS_US_PER_SEC / 2);
     srv.kb_stamp = kb_stamp(cfg->kb_dir);
     lws_sul_schedule(srv.ctx, 0, &srv.kb_sul, kb_watch, 2 * LWS_US_PER_SEC);
