@@ -14,6 +14,13 @@ void ws__conn_link(ws_server *srv, ws_conn *c)
         srv->conns->prev = c;
     srv->conns = c;
     srv->conn_count++;
+    if (c->is_agent) { /* agents are looked for often, among few: not among every shopper */
+        c->agent_next = srv->agents;
+        if (srv->agents)
+            srv->agents->agent_prev = c;
+        srv->agents = c;
+        srv->agent_count++;
+    }
 }
 
 void ws__conn_unlink(ws_server *srv, ws_conn *c)
@@ -27,6 +34,15 @@ void ws__conn_unlink(ws_server *srv, ws_conn *c)
     if (c->next)
         c->next->prev = c->prev;
     srv->conn_count--;
+    if (c->is_agent) {
+        if (c->agent_prev)
+            c->agent_prev->agent_next = c->agent_next;
+        else if (srv->agents == c)
+            srv->agents = c->agent_next;
+        if (c->agent_next)
+            c->agent_next->agent_prev = c->agent_prev;
+        srv->agent_count--;
+    }
 }
 
 ws_conn *ws__shopper_of(ws_server *srv, long long conv)
@@ -40,7 +56,7 @@ ws_conn *ws__shopper_of(ws_server *srv, long long conv)
 
 ws_conn *ws__agent_conn(ws_server *srv, long long agent_id)
 {
-    for (ws_conn *c = srv->conns; c; c = c->next)
+    for (ws_conn *c = srv->agents; c; c = c->agent_next)
         if (c->is_agent && c->agent && c->agent->id == agent_id)
             return c;
     return NULL;

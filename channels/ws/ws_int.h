@@ -132,8 +132,9 @@ typedef struct ws_frame {
 struct ws_conn {
     struct lws *wsi;
     const ws_endpoint *ep;
-    struct ws_conn *prev, *next; /* every live connection */
-    struct ws_conn *dirty_next;  /* waiting for a commit */
+    struct ws_conn *prev, *next;             /* every live connection */
+    struct ws_conn *agent_prev, *agent_next; /* the agents' among them (few: their loops) */
+    struct ws_conn *dirty_next;              /* waiting for a commit */
     int dirty;
     ws_frame *qhead, *qtail;
     size_t qlen;
@@ -182,6 +183,8 @@ struct ws_server {
     ws_limiter *limits;
     ws_conn *conns;
     size_t conn_count;
+    ws_conn *agents; /* the connections on /ws/agent, also in conns */
+    size_t agent_count;
     size_t max_conns; /* WebSocket connections the descriptors allow */
     ws_conn *dirty;
     ws_conn *flushing;       /* the committed batch's connections, being written */

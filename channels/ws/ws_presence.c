@@ -116,7 +116,7 @@ void ws__presence_agent(ws_server *srv, ws_conn *c, int on)
 {
     if (!c->agent)
         return;
-    for (ws_conn *o = srv->conns; o; o = o->next)
+    for (ws_conn *o = srv->agents; o; o = o->agent_next)
         if (o != c && o->is_agent && o->agent && o->agent->id == c->agent->id && !o->closing &&
             !o->away)
             return; /* another tab of the same agent stays at work */
@@ -143,7 +143,7 @@ size_t ws__agents_at_work(ws_server *srv, size_t *room)
             *room = r;
         return n;
     }
-    for (ws_conn *c = srv->conns; c; c = c->next)
+    for (ws_conn *c = srv->agents; c; c = c->agent_next)
         if (c->is_agent && c->agent && !c->away) {
             n++;
             r += (size_t)c->free_room;
