@@ -77,7 +77,8 @@ def run(loadgen, build, env, port, work):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    e = dict(os.environ, DESTEK_STALLS="1", **env)
+    e = dict(os.environ, DESTEK_STALLS="1")
+    e.update(env)  # DESTEK_STALLS=0 runs without the counts
     log = open(os.path.join(work, "server.log"), "w+")
     srv = subprocess.Popen([os.path.join(build, "destek"), "serve", "--db", db, "--kb", "intents",
                             "--limits", "off", "--port", str(port), "--host", "127.0.0.1",
