@@ -414,6 +414,20 @@ ds_status store_open(const char *path, store_db **out, ds_error *err)
     return DS_OK;
 }
 
+ds_status store_checkpoint_in_background(store_db *db, ds_error *err)
+{
+    if (!db->drv->checkpoint_in_background || db->background)
+        return DS_OK;
+    return db->drv->checkpoint_in_background(db, err);
+}
+
+void store_checkpoint_stats_get(store_db *db, store_checkpoint_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (db && db->background && db->drv->checkpoint_stats)
+        db->drv->checkpoint_stats(db, out);
+}
+
 void store_close(store_db *db)
 {
     if (!db)

@@ -38,6 +38,36 @@ void store_close(store_db *db);
  * FULL in WAL mode). */
 ds_status store_set_durability(store_db *db, int full, ds_error *err);
 
+/* WAL checkpoints off the calling thread (the chat server's loop): a
+ * thread owned by db, with a connection of its own, copies the WAL into the
+ * database file once the WAL holds STORE_CHECKPOINT_PAGES pages; commits on
+ * db no longer do it themselves (SQLite runs its automatic checkpoint inside
+ * the commit that crosses the mark: page copies and two syncs, several ms,
+ * with every frame of the batch waiting). Durability is unchanged: a commit
+ * is in the WAL when it returns, and the checkpoint syncs the WAL before it
+ * copies and the file after. The WAL starts again from its beginning only
+ * at a transaction that begins with all of it copied, which a writer that
+ * never pauses does not give the thread: past STORE_CHECKPOINT_HARD_PAGES
+ * the thread is asked until it is only a few pages behind, and a commit then
+ * copies those itself (as every commit past SQLite's mark did before, but a
+ * few pages), so the WAL's size stays bounded. Nothing on PostgreSQL (DS_OK). Call once, from db's
+ * thread; the thread stops in store_close. */
+ds_status store_checkpoint_in_background(store_db *db, ds_error *err);
+#define STORE_CHECKPOINT_PAGES 1000       /* SQLite's own automatic mark */
+#define STORE_CHECKPOINT_HARD_PAGES 40000 /* about 160 MB of WAL */
+
+/* What the checkpoint thread did so far (zeros without one). */
+typedef struct store_checkpoint_stats {
+    unsigned long long count;     /* checkpoints run */
+    unsigned long long over_2ms;  /* of them, longer than 2 ms */
+    unsigned long long restarts;  /* times the WAL started again from its beginning */
+    unsigned long long by_commit; /* checkpoints a commit ran itself (the hard mark) */
+    double by_commit_max_s;       /* the longest of those */
+    double total_s, max_s;        /* their time */
+    unsigned long long wal_max;   /* the most pages the WAL held */
+} store_checkpoint_stats;
+void store_checkpoint_stats_get(store_db *db, store_checkpoint_stats *out);
+
 /* 1 when the database file the store was opened on has been deleted or
  * replaced by another file since: writes would go nowhere anyone reads. */
 int store_gone(store_db *db);

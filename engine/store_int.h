@@ -212,6 +212,9 @@ struct store_driver {
     int (*gone)(store_db *db);
     /* store_set_durability. Optional. */
     ds_status (*durability)(store_db *db, int full, ds_error *err);
+    /* store_checkpoint_in_background, store_checkpoint_stats_get. Optional. */
+    ds_status (*checkpoint_in_background)(store_db *db, ds_error *err);
+    void (*checkpoint_stats)(store_db *db, store_checkpoint_stats *out);
 };
 
 extern const store_driver store__sqlite;
@@ -235,6 +238,7 @@ struct store_db {
     unsigned long long file_dev, file_ino; /* the file opened (SQLite) */
     int batch_depth;                       /* store_batch_begin nesting; 0 = no batch */
     int savepoints;                        /* open savepoints inside the batch */
+    void *background; /* the driver's own thread and its state (SQLite: checkpoints), or NULL */
     /* fault injection (store_fail_step_after) */
     unsigned long step_count, step_fail_at;
     int step_injected;

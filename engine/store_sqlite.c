@@ -4,10 +4,12 @@
  * prepare/bind/step/read over the sqlite3 API. The only file that speaks
  * SQLite; the queries' logic is in the other store_ files, the same for
  * every backend. One connection per thread, as store.h says. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store_int.h"
 
@@ -455,8 +457,210 @@ static ds_status sq_open(store_db *db, const char *path, ds_error *err)
     return script(db, pragmas, err, "setting up the connection");
 }
 
+/* ---- checkpoints in a thread of the store's (store_checkpoint_in_background) */
+
+/* The thread's state, in db->background. Between the two threads: wanted,
+ * stop and stats (thread side), under mu; the rest belongs to one side. */
+typedef struct checkpointer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int wanted, stop, running;
+    sqlite3 *conn; /* the thread's own connection */
+    store_checkpoint_stats stats;
+    unsigned long long copied; /* WAL pages in the file after the thread's last checkpoint */
+    /* the committing thread's (the WAL hook) */
+    unsigned long long frames, asked_at, restarts, by_commit, wal_max;
+    double by_commit_max_s;
+} checkpointer;
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One PASSIVE checkpoint: copies what the WAL holds beyond the oldest
+ * reader's snapshot and never waits for a lock (a writer goes on meanwhile).
+ * Returns 1 when everything the WAL held at its start was copied. */
+static int checkpoint_once(checkpointer *ck)
+{
+    int log = 0, done = 0;
+    double t0 = mono();
+    int rc = sqlite3_wal_checkpoint_v2(ck->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    double s = mono() - t0;
+    pthread_mutex_lock(&ck->mu);
+    if (rc == SQLITE_OK && done > 0)
+        ck->copied = (unsigned long long)done;
+    ck->stats.count++;
+    ck->stats.total_s += s;
+    if (s > ck->stats.max_s)
+        ck->stats.max_s = s;
+    ck->stats.over_2ms += s > 0.002;
+    pthread_mutex_unlock(&ck->mu);
+    return rc == SQLITE_OK && done >= log;
+}
+
+static void *checkpoint_main(void *arg)
+{
+    checkpointer *ck = arg;
+    pthread_mutex_lock(&ck->mu);
+    for (;;) {
+        while (!ck->wanted && !ck->stop)
+            pthread_cond_wait(&ck->cv, &ck->mu);
+        if (ck->stop)
+            break;
+        ck->wanted = 0;
+        ck->running = 1;
+        pthread_mutex_unlock(&ck->mu);
+        checkpoint_once(ck);
+        pthread_mutex_lock(&ck->mu);
+        ck->running = 0;
+    }
+    pthread_mutex_unlock(&ck->mu);
+    return NULL;
+}
+
+/* Asks the thread for a checkpoint (the committing thread). */
+static void ask(checkpointer *ck)
+{
+    pthread_mutex_lock(&ck->mu);
+    ck->wanted = 1;
+    pthread_cond_signal(&ck->cv);
+    pthread_mutex_unlock(&ck->mu);
+}
+
+/* Past STORE_CHECKPOINT_HARD_PAGES: the thread is asked again and again
+ * until what it has not copied is at most this many pages, and then the
+ * commit copies those itself (a short checkpoint, still two syncs), so the
+ * next transaction starts the WAL again. */
+#define REST_PAGES 128
+
+/* The hard mark: 1 when the commit should copy the rest itself now. */
+static int rest_is_small(checkpointer *ck, unsigned long long n)
+{
+    pthread_mutex_lock(&ck->mu);
+    int busy = ck->running || ck->wanted;
+    int small = !busy && n <= ck->copied + REST_PAGES;
+    if (!busy && !small) {
+        ck->wanted = 1;
+        pthread_cond_signal(&ck->cv);
+    }
+    pthread_mutex_unlock(&ck->mu);
+    return small;
+}
+
+/* After every commit on the server's connection, with the WAL's size in
+ * pages (instead of SQLite's automatic checkpoint, which this hook
+ * replaces): every STORE_CHECKPOINT_PAGES new pages the thread is asked to
+ * copy them; past STORE_CHECKPOINT_HARD_PAGES see REST_PAGES. */
+static int wal_hook(void *arg, sqlite3 *c, const char *name, int pages)
+{
+    checkpointer *ck = arg;
+    unsigned long long n = pages > 0 ? (unsigned long long)pages : 0;
+    if (n < ck->frames) { /* the WAL started again: what was copied is of the old one */
+        ck->restarts++;
+        ck->asked_at = 0;
+        pthread_mutex_lock(&ck->mu);
+        ck->copied = 0;
+        pthread_mutex_unlock(&ck->mu);
+    }
+    ck->frames = n;
+    if (n > ck->wal_max)
+        ck->wal_max = n;
+    if (n >= STORE_CHECKPOINT_HARD_PAGES) {
+        if (!rest_is_small(ck, n))
+            return SQLITE_OK;
+        /* readers in the way: the next commit tries again */
+        double t0 = mono();
+        if (sqlite3_wal_checkpoint_v2(c, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) ==
+            SQLITE_OK) {
+            ck->by_commit++;
+            if (mono() - t0 > ck->by_commit_max_s)
+                ck->by_commit_max_s = mono() - t0;
+        }
+        return SQLITE_OK;
+    }
+    if (n >= ck->asked_at + STORE_CHECKPOINT_PAGES) {
+        ck->asked_at = n;
+        ask(ck);
+    }
+    return SQLITE_OK;
+}
+
+static void checkpointer_free(checkpointer *ck)
+{
+    if (ck->conn)
+        sqlite3_close(ck->conn);
+    pthread_cond_destroy(&ck->cv);
+    pthread_mutex_destroy(&ck->mu);
+    ds_free(ck);
+}
+
+static ds_status sq_checkpoint_in_background(store_db *db, ds_error *err)
+{
+    if (!db->path || strcmp(db->path, ":memory:") == 0 || !db->path[0])
+        return DS_OK; /* nothing to copy: no file */
+    checkpointer *ck = ds_calloc(1, sizeof *ck);
+    if (!ck)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    pthread_mutex_init(&ck->mu, NULL);
+    pthread_cond_init(&ck->cv, NULL);
+    int rc =
+        sqlite3_open_v2(db->path, &ck->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        ds_status st = ds_fail(err, DS_EDB, "cannot open %s for checkpoints: %s", db->path,
+                               ck->conn ? sqlite3_errmsg(ck->conn) : "out of memory");
+        checkpointer_free(ck);
+        return st;
+    }
+    /* it never writes a row; its checkpoints sync as the server's would */
+    char *msg = NULL;
+    if (sqlite3_exec(ck->conn, "PRAGMA wal_autocheckpoint=0; PRAGMA synchronous=NORMAL;", NULL,
+                     NULL, &msg) != SQLITE_OK ||
+        pthread_create(&ck->thread, NULL, checkpoint_main, ck) != 0) {
+        ds_status st = ds_fail(err, DS_EDB, "cannot start the checkpoint thread for %s: %s",
+                               db->path, msg ? msg : "no thread");
+        sqlite3_free(msg);
+        checkpointer_free(ck);
+        return st;
+    }
+    db->background = ck;
+    sqlite3_wal_hook(conn(db), wal_hook, ck); /* replaces the automatic checkpoint */
+    return DS_OK;
+}
+
+static void sq_checkpoint_stats(store_db *db, store_checkpoint_stats *out)
+{
+    checkpointer *ck = db->background;
+    pthread_mutex_lock(&ck->mu);
+    *out = ck->stats;
+    pthread_mutex_unlock(&ck->mu);
+    out->restarts = ck->restarts;
+    out->by_commit = ck->by_commit;
+    out->by_commit_max_s = ck->by_commit_max_s;
+    out->wal_max = ck->wal_max;
+}
+
+static void checkpointer_stop(store_db *db)
+{
+    checkpointer *ck = db->background;
+    if (!ck)
+        return;
+    sqlite3_wal_hook(conn(db), NULL, NULL);
+    pthread_mutex_lock(&ck->mu);
+    ck->stop = 1;
+    pthread_cond_signal(&ck->cv);
+    pthread_mutex_unlock(&ck->mu);
+    pthread_join(ck->thread, NULL);
+    checkpointer_free(ck);
+    db->background = NULL;
+}
+
 static void sq_close(store_db *db)
 {
+    checkpointer_stop(db);
     for (size_t i = 0; i < STMT_COUNT_; i++) {
         sqlite3_finalize(st_of(&db->stmts[i])); /* NULL: nothing to do */
         db->stmts[i].impl = NULL;
@@ -608,4 +812,6 @@ const store_driver store__sqlite = {
     .scrub = sq_scrub,
     .gone = sq_gone,
     .durability = sq_durability,
+    .checkpoint_in_background = sq_checkpoint_in_background,
+    .checkpoint_stats = sq_checkpoint_stats,
 };

@@ -40,6 +40,7 @@
 #define WS_HISTORY_BYTES (32 * 1024)                 /* ... and at most this much of their JSON */
 #define WS_IDLE_PING_S 30                            /* ping an idle connection after this */
 #define WS_IDLE_HANGUP_S 75                          /* and drop it when nothing came back */
+#define WS_IDLE_PASS_S 5 /* every connection looked at once in this many seconds */
 
 typedef struct ws_config {
     const char *host;

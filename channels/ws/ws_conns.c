@@ -14,10 +14,19 @@ void ws__conn_link(ws_server *srv, ws_conn *c)
         srv->conns->prev = c;
     srv->conns = c;
     srv->conn_count++;
+    if (c->is_agent) { /* agents are looked for often, among few: not among every shopper */
+        c->agent_next = srv->agents;
+        if (srv->agents)
+            srv->agents->agent_prev = c;
+        srv->agents = c;
+        srv->agent_count++;
+    }
 }
 
 void ws__conn_unlink(ws_server *srv, ws_conn *c)
 {
+    if (srv->idle_next == c)
+        srv->idle_next = c->next;
     if (c->prev)
         c->prev->next = c->next;
     else if (srv->conns == c)
@@ -25,6 +34,15 @@ void ws__conn_unlink(ws_server *srv, ws_conn *c)
     if (c->next)
         c->next->prev = c->prev;
     srv->conn_count--;
+    if (c->is_agent) {
+        if (c->agent_prev)
+            c->agent_prev->agent_next = c->agent_next;
+        else if (srv->agents == c)
+            srv->agents = c->agent_next;
+        if (c->agent_next)
+            c->agent_next->agent_prev = c->agent_prev;
+        srv->agent_count--;
+    }
 }
 
 ws_conn *ws__shopper_of(ws_server *srv, long long conv)
@@ -38,7 +56,7 @@ ws_conn *ws__shopper_of(ws_server *srv, long long conv)
 
 ws_conn *ws__agent_conn(ws_server *srv, long long agent_id)
 {
-    for (ws_conn *c = srv->conns; c; c = c->next)
+    for (ws_conn *c = srv->agents; c; c = c->agent_next)
         if (c->is_agent && c->agent && c->agent->id == agent_id)
             return c;
     return NULL;
@@ -83,4 +101,79 @@ void ws__addr_rebuild(ws_server *srv)
     for (ws_conn *c = srv->conns; c; c = c->next)
         ws__addr_count(srv, c->addr, +1);
     ds_map_free(old);
+}
+
+/* conv's key in srv->conv_conns: its id's bytes */
+static size_t conv_key(long long conv, char key[sizeof(long long)])
+{
+    memcpy(key, &conv, sizeof conv);
+    return sizeof conv;
+}
+
+size_t ws__conv_conns(ws_server *srv, long long conv)
+{
+    char key[sizeof(long long)];
+    size_t n = 0;
+    if (srv->conv_conns)
+        ds_map_get(srv->conv_conns, key, conv_key(conv, key), &n);
+    return n;
+}
+
+/* A count the map cannot take (out of memory) makes it untrusted until
+ * the sweep rebuilds it from the live connections. */
+static void conv_put(ws_server *srv, long long conv, size_t n)
+{
+    char key[sizeof(long long)];
+    if (!srv->conv_conns || ds_map_put(srv->conv_conns, key, conv_key(conv, key), n) != DS_OK)
+        srv->conv_conns_ok = 0;
+}
+
+void ws__conv_count(ws_server *srv, long long conv, int delta)
+{
+    if (!srv->conv_conns_ok)
+        return;
+    size_t n = ws__conv_conns(srv, conv);
+    if (delta < 0 && n == 0)
+        return;
+    conv_put(srv, conv, delta < 0 ? n - 1 : n + 1);
+}
+
+void ws__conv_rebuild(ws_server *srv)
+{
+    /* like the addresses' map: it cannot forget a key, and every
+     * conversation that came and went is one; rebuilt when it holds many
+     * more keys than connections (or was not to be trusted) */
+    if (srv->conv_conns_ok && srv->conv_conns &&
+        ds_map_count(srv->conv_conns) <= 2 * srv->conn_count + 64)
+        return;
+    ds_map_free(srv->conv_conns);
+    srv->conv_conns = ds_map_new();
+    srv->conv_conns_ok = srv->conv_conns != NULL;
+    for (ws_conn *c = srv->conns; c && srv->conv_conns_ok; c = c->next)
+        if (!c->is_agent && c->cv)
+            ws__conv_count(srv, conv_id(c->cv), +1);
+}
+
+void ws__idle_tick(ws_server *srv, double now)
+{
+    /* a pass in WS_IDLE_PASS_S, or in half the ping's idle time when that
+     * is shorter (the tests') */
+    double pass = srv->idle_ping_s / 2 < WS_IDLE_PASS_S ? srv->idle_ping_s / 2 : WS_IDLE_PASS_S;
+    double ticks = pass * LWS_US_PER_SEC / WS_IDLE_TICK_US;
+    size_t n = (size_t)((double)srv->conn_count / (ticks > 1 ? ticks : 1)) + 1;
+    for (size_t i = 0; i < n && srv->conns; i++) {
+        ws_conn *c = srv->idle_next ? srv->idle_next : srv->conns;
+        srv->idle_next = c->next;
+        double idle = now - c->last_seen;
+        if (idle >= srv->idle_hangup_s) {
+            /* nothing came back, not even a pong: gone without a word, as
+             * lws's own validity timeout would */
+            c->closing = 1;
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+        } else if (idle >= srv->idle_ping_s && !c->pinged && !c->closing) {
+            c->pinged = 1;
+            c->ping_due = 1;
+            lws_callback_on_writable(c->wsi);
+        }
+    }
 }

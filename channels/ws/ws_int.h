@@ -6,7 +6,7 @@
  * agents and shoppers see it) -> ws_presence.c (who is here, on any node)
  * -> ws_relay.c (frames for whoever is connected, on any node) -> ws_conns.c (who is connected),
  * ws_out.c (output queues, the group commit and its events) -> the engine. ws_frame.c, ws_limits.c,
- * ws_identity.c and ws_cors.c are leaves. */
+ * ws_identity.c, ws_cors.c and ws_stalls.c (stall counts, DESTEK_STALLS=1) are leaves. */
 #ifndef WS_INT_H
 #define WS_INT_H
 
@@ -58,6 +58,60 @@ void ws__metric_error(ws_metrics *m, const char *code);
 /* The Prometheus text of everything, with the gauges read now. */
 void ws__metrics_render(ws_server *srv, ds_buf *b);
 
+/* ---- stall counts (ws_stalls.c, DESTEK_STALLS=1) ---------------------------- */
+
+#define WS_STALL_BOUNDS 5    /* over 1, 2, 5, 10, 20 ms */
+#define WS_STALL_SECONDS 120 /* the timeline's length */
+typedef struct ws_stall_hist {
+    unsigned long long n, over[WS_STALL_BOUNDS];
+    double sum, max; /* seconds */
+} ws_stall_hist;
+
+/* The parts of a loop turn that are timed. */
+enum {
+    WS_PART_COMMIT,     /* the group commit's COMMIT (and the events before it) */
+    WS_PART_WRITE,      /* the committed frames written right after it */
+    WS_PART_FRAME,      /* a frame's handler (a shopper's message: the bot's turn) */
+    WS_PART_OPEN,       /* a WebSocket connection established */
+    WS_PART_CLOSE,      /* a connection's state freed */
+    WS_PART_WRITEABLE,  /* a writeable callback from the loop */
+    WS_PART_TIMER,      /* the other timers: sweep, KB watch, purge, queue push, nodes */
+    WS_PART_CHECKPOINT, /* a WAL checkpoint (the store's own thread) */
+    WS_PART_COUNT_
+};
+
+typedef struct ws_stalls {
+    const ws_server *srv;
+    uv_prepare_t prepare;
+    int has_prepare;
+    int depth; /* parts inside parts count once, in the outer one */
+    double last_at, last_cpu;
+    unsigned long long last_idle;
+    double cpu0; /* the thread's CPU time when the outer part began */
+    ws_stall_hist turn, turn_cpu, part[WS_PART_COUNT_], part_cpu[WS_PART_COUNT_];
+    double in_turn[WS_PART_COUNT_];
+    unsigned long long slow_by[WS_PART_COUNT_], slow_by_rest;
+    /* second by second from the first connection (the run's phases) */
+    double t_first;
+    struct ws_stall_second {
+        unsigned turns, over2, over5, over10, cpu_over5, frames, opens, closes;
+        double max, max_cpu;
+    } sec[WS_STALL_SECONDS];
+} ws_stalls;
+
+/* Starts counting when DESTEK_STALLS is set (after the loop's init, before
+ * it runs); nothing otherwise. */
+void ws__stalls_start(ws_server *srv);
+/* Closes the loop handle (before the loop's last run). */
+void ws__stalls_close(ws_server *srv);
+/* Writes the counts to the log and frees them. */
+void ws__stalls_report(ws_server *srv);
+/* Times a part: t0 = ws__stall_begin(srv); ...; ws__stall_end(srv, part, t0). */
+double ws__stall_begin(ws_server *srv);
+void ws__stall_end(ws_server *srv, int part, double t0);
+/* A part timed elsewhere (seconds). */
+void ws__stall_observe(ws_server *srv, int part, double seconds);
+
 /* One WebSocket endpoint (ws_server.c's table): its URI and handlers. */
 typedef struct ws_endpoint {
     const char *uri;
@@ -78,8 +132,9 @@ typedef struct ws_frame {
 struct ws_conn {
     struct lws *wsi;
     const ws_endpoint *ep;
-    struct ws_conn *prev, *next; /* every live connection */
-    struct ws_conn *dirty_next;  /* waiting for a commit */
+    struct ws_conn *prev, *next;             /* every live connection */
+    struct ws_conn *agent_prev, *agent_next; /* the agents' among them (few: their loops) */
+    struct ws_conn *dirty_next;              /* waiting for a commit */
     int dirty;
     ws_frame *qhead, *qtail;
     size_t qlen;
@@ -104,6 +159,9 @@ struct ws_conn {
     int closing;
     int close_code;            /* the close frame's status when closing; 0: policy violation */
     unsigned long long serial; /* unique for the server's life (limiter keys) */
+    double last_seen;          /* when a frame or a pong came last (ws__idle_tick) */
+    int ping_due;              /* the writeable callback sends a ping first */
+    int pinged;                /* a ping was sent since last_seen */
     int http_endpoint;         /* an HTTP request for ws_http.c's endpoint (1-based), 0 none */
     char *http_body;           /* its answer, LWS_PRE bytes in (owned until written) */
     size_t http_len;
@@ -125,6 +183,8 @@ struct ws_server {
     ws_limiter *limits;
     ws_conn *conns;
     size_t conn_count;
+    ws_conn *agents; /* the connections on /ws/agent, also in conns */
+    size_t agent_count;
     size_t max_conns; /* WebSocket connections the descriptors allow */
     ws_conn *dirty;
     ws_conn *flushing;       /* the committed batch's connections, being written */
@@ -138,6 +198,9 @@ struct ws_server {
     lws_sorted_usec_list_t kb_sul;    /* looks at the KB files for changes */
     unsigned long long kb_stamp;      /* their newest mtime and count, at the last load */
     lws_sorted_usec_list_t queue_sul;
+    lws_sorted_usec_list_t idle_sul;   /* ws__idle_tick */
+    ws_conn *idle_next;                /* the connection it looks at next; NULL: the first */
+    double idle_ping_s, idle_hangup_s; /* WS_IDLE_PING_S, WS_IDLE_HANGUP_S (tests: env) */
     char **origins;
     size_t origin_count;
     int draining; /* SIGTERM: closing every connection */
@@ -153,6 +216,8 @@ struct ws_server {
     size_t avail_agents;           /* how many there were then */
     double queue_pushed;           /* when it was pushed last */
     struct ds_map *addr_conns;     /* open connections per address (ws_conns.c) */
+    struct ds_map *conv_conns;     /* shopper connections per conversation (ws_conns.c) */
+    int conv_conns_ok;             /* conv_conns is exact (else: walk the connections) */
     unsigned long long next_serial;
     char web_real[4096];   /* the web directory, symlinks resolved */
     struct ws_static *web; /* its files, read at start (ws_static.c) */
@@ -176,6 +241,7 @@ struct ws_server {
     long long presence_beat; /* the last sign of life written (ws_presence.c) */
     lws_sorted_usec_list_t nodes_sul;
     size_t upload_bytes; /* bytes of uploads held in memory now (ws_upload.c) */
+    ws_stalls *stalls;   /* DESTEK_STALLS=1 only, else NULL (ws_stalls.c) */
 };
 
 /* ---- output and the group commit (ws_out.c) ----------------------------- */
@@ -294,6 +360,20 @@ void ws__set_handoff(ws_server *srv, long long conv, int in_handoff, long long c
 size_t ws__addr_conns(ws_server *srv, const char *addr);
 void ws__addr_count(ws_server *srv, const char *addr, int delta);
 void ws__addr_rebuild(ws_server *srv);
+/* Idle connections (no frame, no pong) pinged after WS_IDLE_PING_S and
+ * dropped after WS_IDLE_HANGUP_S: a slice of the connections each tick of
+ * WS_IDLE_TICK_US, so each is looked at once in WS_IDLE_PASS_S and no turn
+ * walks them all (lws's own validity timers cost every new connection a
+ * walk of a list as long as the connections open: docs/PERFORMANCE.md). */
+#define WS_IDLE_TICK_US (LWS_US_PER_SEC / 10)
+void ws__idle_tick(ws_server *srv, double now);
+/* Shopper connections on this node per conversation, counted as they join
+ * and leave (ws_presence.c); trusted only while srv->conv_conns_ok, and
+ * rebuilt from the live connections now and then (the sweep), or at once
+ * when it was not. */
+size_t ws__conv_conns(ws_server *srv, long long conv);
+void ws__conv_count(ws_server *srv, long long conv, int delta);
+void ws__conv_rebuild(ws_server *srv);
 
 /* ---- the server's own HTTP answers (ws_http.c) --------------------------- */
 

@@ -120,9 +120,7 @@ static void by_key(ds_buf *b, const ds_map *map, const char *name, const char *k
 void ws__metrics_render(ws_server *srv, ds_buf *b)
 {
     const ws_metrics *m = srv->metrics;
-    size_t chat = 0, agent = 0;
-    for (ws_conn *c = srv->conns; c; c = c->next)
-        *(c->is_agent ? &agent : &chat) += 1;
+    size_t agent = srv->agent_count, chat = srv->conn_count - agent;
     ds_buf_printf(b,
                   "# HELP destek_connections Open WebSocket connections.\n"
                   "# TYPE destek_connections gauge\n"

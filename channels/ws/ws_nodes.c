@@ -88,6 +88,7 @@ static void catch_up(ws_server *srv)
 static void tick(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, nodes_sul);
+    double t0 = ws__stall_begin(srv);
     int rang = store_listener_poll(srv->listener);
     if (rang < 0 && !srv->listener_down)
         ws__log(srv, WS_LOG_ERROR, "listener_down", 0,
@@ -110,6 +111,7 @@ static void tick(lws_sorted_usec_list_t *sul)
         store_events_trim(srv->db, (long long)conv_service_now(srv->svc) - WS_EVENTS_KEEP_S, NULL);
     }
     lws_sul_schedule(srv->ctx, 0, &srv->nodes_sul, tick, WS_NODES_TICK_US);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 int ws__nodes_start(ws_server *srv)

@@ -257,7 +257,7 @@ static void flush(ws_server *srv, int now)
     int inject = srv->cfg->fail_commits_file && access(srv->cfg->fail_commits_file, F_OK) == 0;
     if (inject)
         store_fail_step_after(srv->db, 1); /* the COMMIT itself */
-    double t0 = ws__now();
+    double t0 = ws__now(), s0 = ws__stall_begin(srv);
     ds_status st = DS_OK;
     if (srv->outbox_n) {
         /* last before the commit: the numbering lock is held until then */
@@ -272,6 +272,7 @@ static void flush(ws_server *srv, int now)
     else
         outbox_clear(srv);
     double t1 = ws__now();
+    ws__stall_end(srv, WS_PART_COMMIT, s0);
     if (inject)
         store_fail_step_after(srv->db, 0);
     if (srv->metrics) {
@@ -294,6 +295,7 @@ static void flush(ws_server *srv, int now)
      * ws__out_forget; what the writes queue for others joins srv->dirty */
     srv->flushing = srv->dirty;
     srv->dirty = NULL;
+    double w0 = ws__stall_begin(srv);
     ws_conn *c;
     while ((c = srv->flushing)) {
         srv->flushing = c->dirty_next;
@@ -308,6 +310,7 @@ static void flush(ws_server *srv, int now)
                 write_now(srv, c);
         }
     }
+    ws__stall_end(srv, WS_PART_WRITE, w0);
 }
 
 static void flush_due(lws_sorted_usec_list_t *sul)

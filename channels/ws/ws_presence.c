@@ -33,8 +33,16 @@ static void note(ws_server *srv, const char *kind, long long key, int present, i
                 err.message);
 }
 
+/* Shopper connections of conv on this node, besides `but` (one of them,
+ * or NULL): counted in srv->conv_conns as conversations join and leave, so
+ * a hello or a close with 10,000 connections open does not walk them all;
+ * walked only while the map is not to be trusted (out of memory). */
 static int shopper_here(ws_server *srv, long long conv, const ws_conn *but)
 {
+    if (srv->conv_conns_ok) {
+        size_t n = ws__conv_conns(srv, conv);
+        return n > (but && but->cv && !but->is_agent && conv_id(but->cv) == conv ? 1u : 0u);
+    }
     for (ws_conn *c = srv->conns; c; c = c->next)
         if (c != but && !c->is_agent && c->cv && conv_id(c->cv) == conv)
             return 1;
@@ -83,6 +91,7 @@ void ws__presence_join(ws_server *srv, ws_conn *c)
     if (!c->cv)
         return;
     long long conv = conv_id(c->cv);
+    ws__conv_count(srv, conv, +1);
     if (!shopper_here(srv, conv, c))
         note(srv, "shopper", conv, 1, 0);
     tell_agent(srv, c, 1);
@@ -93,7 +102,9 @@ void ws__presence_leave(ws_server *srv, ws_conn *c)
     if (!c->cv)
         return;
     long long conv = conv_id(c->cv);
-    if (shopper_here(srv, conv, c))
+    int others = shopper_here(srv, conv, c);
+    ws__conv_count(srv, conv, -1);
+    if (others)
         return; /* another tab of it is still open here */
     note(srv, "shopper", conv, 0, 0);
     /* its own row is gone in this batch: any other is another node's */
@@ -105,7 +116,7 @@ void ws__presence_agent(ws_server *srv, ws_conn *c, int on)
 {
     if (!c->agent)
         return;
-    for (ws_conn *o = srv->conns; o; o = o->next)
+    for (ws_conn *o = srv->agents; o; o = o->agent_next)
         if (o != c && o->is_agent && o->agent && o->agent->id == c->agent->id && !o->closing &&
             !o->away)
             return; /* another tab of the same agent stays at work */
@@ -132,7 +143,7 @@ size_t ws__agents_at_work(ws_server *srv, size_t *room)
             *room = r;
         return n;
     }
-    for (ws_conn *c = srv->conns; c; c = c->next)
+    for (ws_conn *c = srv->agents; c; c = c->agent_next)
         if (c->is_agent && c->agent && !c->away) {
             n++;
             r += (size_t)c->free_room;

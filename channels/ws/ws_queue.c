@@ -58,7 +58,7 @@ typedef struct offers {
 static int offered_elsewhere(const ws_server *srv, const offers *o, const ws_conn *but,
                              long long conv)
 {
-    for (const ws_conn *c = srv->conns; c; c = c->next)
+    for (const ws_conn *c = srv->agents; c; c = c->agent_next)
         if (c != but && c->is_agent && c->agent && c->sent_offer == conv)
             return 1;
     for (size_t i = 0; i < o->n; i++)
@@ -108,7 +108,7 @@ static void withdraw(ws_server *srv, ws_conn *c)
  * nothing. */
 static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
 {
-    for (ws_conn *c = srv->conns; c; c = c->next) {
+    for (ws_conn *c = srv->agents; c; c = c->agent_next) {
         if (!c->is_agent || !c->agent)
             continue;
         store_handoff *mine;
@@ -127,7 +127,7 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
     if (srv->shared && (ws__batch(srv) != DS_OK ||
                         store_offers_list(srv->db, WS_QUEUE_OFFERS, &o.v, &o.n, NULL) != DS_OK))
         return; /* the next push offers */
-    for (ws_conn *c = srv->conns; c; c = c->next) {
+    for (ws_conn *c = srv->agents; c; c = c->agent_next) {
         if (!c->is_agent || !c->agent)
             continue;
         int keep = 0;
@@ -137,7 +137,7 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
             !still_mine(srv, &o, c, c->sent_offer))
             withdraw(srv, c); /* taken, gone, behind, full, or someone else's */
     }
-    for (ws_conn *c = srv->conns; c; c = c->next) {
+    for (ws_conn *c = srv->agents; c; c = c->agent_next) {
         if (!c->is_agent || !c->agent || !c->free_room || c->sent_offer)
             continue;
         long long offer = 0;
@@ -155,9 +155,8 @@ static void offer_all(ws_server *srv, const store_handoff *q, size_t n)
     ds_free(o.v);
 }
 
-static void push(lws_sorted_usec_list_t *sul)
+static void push_queue(ws_server *srv)
 {
-    ws_server *srv = lws_container_of(sul, ws_server, queue_sul);
     srv->queue_dirty = 0;
     srv->queue_pushed = ws__now();
     store_handoff *q;
@@ -182,7 +181,7 @@ static void push(lws_sorted_usec_list_t *sul)
     /* agents: the queue, and offers: each conversation to one agent with
      * room at a time (every free agent told "yours" for the same one is a
      * race nobody asked for), the head first */
-    for (ws_conn *c = srv->conns; c; c = c->next)
+    for (ws_conn *c = srv->agents; c; c = c->agent_next)
         if (c->is_agent && c->agent && text)
             ws__send_take(srv, c, ds_strdup(text), 0);
     offer_all(srv, q, n);
@@ -222,6 +221,14 @@ static void push(lws_sorted_usec_list_t *sul)
     }
     ds_map_free(pos);
     store_handoffs_free(q, n);
+}
+
+static void push(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, queue_sul);
+    double t0 = ws__stall_begin(srv);
+    push_queue(srv);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 void ws__queue_changed(ws_server *srv)

@@ -54,9 +54,21 @@ static void on_signal(int sig)
 static void sweep(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, sweep_sul);
+    double t0 = ws__stall_begin(srv);
     ws_limiter_sweep(srv->limits, ws__now(), 2.0 * WS_ADDR_WINDOW_S);
     ws__addr_rebuild(srv);
+    ws__conv_rebuild(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
+}
+
+static void idle_tick(lws_sorted_usec_list_t *sul)
+{
+    ws_server *srv = lws_container_of(sul, ws_server, idle_sul);
+    double t0 = ws__stall_begin(srv);
+    ws__idle_tick(srv, ws__now());
+    lws_sul_schedule(srv->ctx, 0, &srv->idle_sul, idle_tick, WS_IDLE_TICK_US);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 static int reload_kb(ws_server *srv, int force);
@@ -94,12 +106,14 @@ static unsigned long long kb_stamp(const char *dir)
 static void kb_watch(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, kb_sul);
+    double t0 = ws__stall_begin(srv);
     unsigned long long now = kb_stamp(srv->cfg->kb_dir);
     if (now != srv->kb_stamp) {
         srv->kb_stamp = now; /* once per change, even when refused */
         reload_kb(srv, 0);
     }
     lws_sul_schedule(srv->ctx, 0, &srv->kb_sul, kb_watch, 2 * LWS_US_PER_SEC);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 /* KVKK's periodic destruction by the server itself: shop.json's retention
@@ -128,6 +142,7 @@ static int purge_due(ws_server *srv, long long now)
 static void purge(lws_sorted_usec_list_t *sul)
 {
     ws_server *srv = lws_container_of(sul, ws_server, purge_sul);
+    double t0 = ws__stall_begin(srv);
     ws__flush(srv);
     store_destruction d[STORE_PURGE_RULES];
     ds_error err;
@@ -145,6 +160,7 @@ static void purge(lws_sorted_usec_list_t *sul)
     }
     fflush(stdout);
     lws_sul_schedule(srv->ctx, 0, &srv->purge_sul, purge, WS_PURGE_EVERY_S * LWS_US_PER_SEC);
+    ws__stall_end(srv, WS_PART_TIMER, t0);
 }
 
 /* ---- connections ------------------------------------------------------- */
@@ -185,6 +201,7 @@ static void conn_open(ws_server *srv, ws_conn *c, struct lws *wsi)
     ws__conn_link(srv, c);
     ws__addr_count(srv, c->addr, +1);
     c->serial = ++srv->next_serial;
+    c->last_seen = ws__now();
     /* hello (or auth) comes first, and soon: an idle socket holds nothing */
     lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, WS_HELLO_TIMEOUT_S);
 }
@@ -207,12 +224,16 @@ static void frame(ws_server *srv, ws_conn *c, const char *data, size_t len)
 {
     if (c->closing || !c->ep)
         return; /* a refused agent says nothing more */
+    double t0 = ws__stall_begin(srv);
     c->ep->frame(srv, c, data, len);
+    ws__stall_end(srv, WS_PART_FRAME, t0);
 }
 
 /* Gathers fragments; hands a complete frame on. 0 to keep the connection. */
 static int receive(ws_server *srv, ws_conn *c, struct lws *wsi, const void *in, size_t len)
 {
+    c->last_seen = ws__now();
+    c->pinged = 0;
     int first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
     if (lws_frame_is_binary(wsi)) {
         if (final)
@@ -405,12 +426,37 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c && c->http_endpoint)
             return ws__http_writeable(srv, wsi, c->http_endpoint);
         return lws_callback_http_dummy(wsi, reason, user, in, len);
-    case LWS_CALLBACK_ESTABLISHED: conn_open(srv, c, wsi); return 0;
+    case LWS_CALLBACK_ESTABLISHED: {
+        double t0 = ws__stall_begin(srv);
+        conn_open(srv, c, wsi);
+        ws__stall_end(srv, WS_PART_OPEN, t0);
+        return 0;
+    }
     case LWS_CALLBACK_RECEIVE: return c->wsi ? receive(srv, c, wsi, in, len) : -1;
-    case LWS_CALLBACK_SERVER_WRITEABLE:
+    case LWS_CALLBACK_RECEIVE_PONG:
+        if (c->wsi) {
+            c->last_seen = ws__now();
+            c->pinged = 0;
+        }
+        return 0;
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
         if (srv->draining)
             return close_saying(srv, wsi, LWS_CLOSE_STATUS_GOINGAWAY, "restarting");
+        if (c->ping_due) {
+            /* with a payload: lws 4.1.6 hands no empty pong to the callback */
+            unsigned char ping[LWS_PRE + 1];
+            ping[LWS_PRE] = 'd';
+            c->ping_due = 0;
+            if (lws_write(wsi, ping + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+                return -1;
+            if (lws_send_pipe_choked(wsi)) { /* the frames on the next POLLOUT */
+                lws_callback_on_writable(wsi);
+                return 0;
+            }
+        }
+        double t0 = ws__stall_begin(srv);
         ws__write_ready(srv, c);
+        ws__stall_end(srv, WS_PART_WRITEABLE, t0);
         /* a connection being closed says why first (its error frame) */
         if (c->closing && (!c->qhead || c->qhead->seq > srv->committed_seq))
             return c->close_code == WS_CLOSE_TRY_AGAIN
@@ -419,9 +465,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c->closing)
             lws_callback_on_writable(wsi);
         return 0;
+    }
     case LWS_CALLBACK_CLOSED:
-        if (c->wsi)
+        if (c->wsi) {
+            double t0 = ws__stall_begin(srv);
             conn_close(srv, c);
+            ws__stall_end(srv, WS_PART_CLOSE, t0);
+        }
         return 0;
     case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
         if (got_hup) {
@@ -448,9 +498,15 @@ static const struct lws_protocols protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
+/* No validity timers of lws's (ws__idle_tick pings and drops idle
+ * connections): lws 4.1.6 keeps every timer of a thread in one sorted list
+ * and inserts by walking it from the soonest, so each new connection's
+ * timer, the latest of all, walked past every open connection's (0.5 ms of
+ * CPU a connection with 10,000 open; docs/PERFORMANCE.md). A hangup of 0
+ * turns them off (lib/core-net/wsi-timeout.c). */
 static const lws_retry_bo_t idle_policy = {
-    .secs_since_valid_ping = WS_IDLE_PING_S,
-    .secs_since_valid_hangup = WS_IDLE_HANGUP_S,
+    .secs_since_valid_ping = 0,
+    .secs_since_valid_hangup = 0,
 };
 
 static int open_engine(ws_server *srv)
@@ -483,16 +539,26 @@ static int open_engine(ws_server *srv)
         ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "%s", err.message);
         return -1;
     }
+    /* the loop's commits never wait for a checkpoint (store.h);
+     * DESTEK_CHECKPOINTS=inline leaves them to SQLite, in the commits, for
+     * comparisons (docs/PERFORMANCE.md) */
+    const char *ck = getenv("DESTEK_CHECKPOINTS");
+    if ((!ck || strcmp(ck, "inline") != 0) &&
+        store_checkpoint_in_background(srv->db, &err) != DS_OK)
+        ws__log(srv, WS_LOG_WARN, "checkpoints_inline", 0,
+                "checkpoints stay in the commits that need them: %s", err.message);
     if (!(srv->svc = conv_service_new(srv->me, srv->db)) || !(srv->metrics = ws__metrics_new())) {
         ws__log(srv, WS_LOG_ERROR, "startup_failed", 0, "out of memory");
         return -1;
     }
     conv_service_set_hours(srv->svc, (hours_mode)srv->cfg->hours_mode);
+    ws__conv_rebuild(srv); /* empty, exact */
     return 0;
 }
 
 static void close_engine(ws_server *srv)
 {
+    ws__stalls_report(srv);
     if (srv->db)
         ws__presence_stop(srv); /* the other nodes stop counting this one's connections */
     if (srv->batch_seq && srv->db)
@@ -502,6 +568,7 @@ static void close_engine(ws_server *srv)
     store_close(srv->db);
     ws_limiter_free(srv->limits);
     ds_map_free(srv->addr_conns);
+    ds_map_free(srv->conv_conns);
     ws__metrics_free(srv->metrics);
     ds_free(srv->reply_t);
     match_engine_free(srv->me);
@@ -592,6 +659,7 @@ static void uv_cleanup(ws_server *srv)
     for (size_t i = 0; i < 5; i++)
         if (!uv_is_closing(hs[i]))
             uv_close(hs[i], NULL);
+    ws__stalls_close(srv);
     /* lws closes its own handles on this loop after lws_context_destroy */
     uv_run(&srv->loop, UV_RUN_DEFAULT);
     uv_loop_close(&srv->loop);
@@ -687,6 +755,11 @@ int ws_server_run(const ws_config *cfg)
      * for that one; docs/PERFORMANCE.md) */
     const char *loop_kind = getenv("DESTEK_LOOP");
     srv.use_uv = !loop_kind || strcmp(loop_kind, "poll") != 0;
+    /* DESTEK_IDLE_PING_S, DESTEK_IDLE_HANGUP_S: seconds, for the tests */
+    const char *ping_s = getenv("DESTEK_IDLE_PING_S"), *hangup_s = getenv("DESTEK_IDLE_HANGUP_S");
+    srv.idle_ping_s = ping_s && atof(ping_s) > 0 ? atof(ping_s) : WS_IDLE_PING_S;
+    srv.idle_hangup_s =
+        hangup_s && atof(hangup_s) > srv.idle_ping_s ? atof(hangup_s) : WS_IDLE_HANGUP_S;
     const char *write_now = getenv("DESTEK_WRITE_NOW"); /* 0: on the next turn (ws_out.c) */
     srv.write_now = !write_now || strcmp(write_now, "0") != 0;
     void *foreign[1] = {&srv.loop};
@@ -697,6 +770,7 @@ int ws_server_run(const ws_config *cfg)
         info.signal_cb = lws_uv_signal;
         info.pcontext = &srv.ctx_alive;
     }
+    ws__stalls_start(&srv);
     srv.ctx = lws_create_context(&info);
     if (!srv.ctx) {
         ws__log(&srv, WS_LOG_ERROR, "startup_failed", 0, "cannot listen on %s:%d (in use?)",
@@ -729,6 +803,7 @@ int ws_server_run(const ws_config *cfg)
         return 1;
     }
     lws_sul_schedule(srv.ctx, 0, &srv.sweep_sul, sweep, 60 * LWS_US_PER_SEC);
+    lws_sul_schedule(srv.ctx, 0, &srv.idle_sul, idle_tick, WS_IDLE_TICK_US);
     lws_sul_schedule(srv.ctx, 0, &srv.purge_sul, purge, LWS_US_PER_SEC / 2);
     srv.kb_stamp = kb_stamp(cfg->kb_dir);
     lws_sul_schedule(srv.ctx, 0, &srv.kb_sul, kb_watch, 2 * LWS_US_PER_SEC);

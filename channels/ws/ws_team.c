@@ -57,7 +57,7 @@ static size_t at_work(ws_server *srv, store_at_work **out)
     store_at_work *v = ds_calloc(WS_TEAM_MAX, sizeof *v);
     if (!v)
         return 0;
-    for (ws_conn *a = srv->conns; a && n < WS_TEAM_MAX; a = a->next) {
+    for (ws_conn *a = srv->agents; a && n < WS_TEAM_MAX; a = a->agent_next) {
         if (!a->is_agent || !a->agent || a->away)
             continue;
         size_t i = 0;

@@ -6,12 +6,14 @@ signed identity and (when the server has the flag) the Origin allow-list.
 usage: /usr/bin/python3 test_protocol.py DESTEK SRCROOT [TEST ...]"""
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import ipaddress
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.error
@@ -40,6 +42,9 @@ class Ctx:
                 s = Server(DESTEK, SRCROOT)
             elif name == "nolimits":
                 s = Server(DESTEK, SRCROOT, extra=["--limits", "off"])
+            elif name == "idle":  # pings after 1 s of silence, drops after 3 s
+                s = Server(DESTEK, SRCROOT, env={"DESTEK_IDLE_PING_S": "1",
+                                                 "DESTEK_IDLE_HANGUP_S": "3"})
             elif name == "identity":
                 s = Server(DESTEK, SRCROOT, extra=["--limits", "off"],
                            env={"DESTEK_IDENTITY_SECRET": SECRET})
@@ -420,6 +425,71 @@ async def t_ping_pong(ctx):
     await c.close()
 
 
+def raw_chat(port):
+    """A WebSocket connection on a plain socket that says hello and answers
+    nothing, not even a ping."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(("GET /ws/chat HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+                  "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n" % (port, key)).encode())
+    hello = b'{"type":"hello"}'
+    mask = os.urandom(4)
+    sock.sendall(bytes([0x81, 0x80 | len(hello)]) + mask +
+                 bytes(b ^ mask[i % 4] for i, b in enumerate(hello)))
+    return sock
+
+
+def raw_until_closed(sock, timeout):
+    """The opcodes of the frames read until the server closes (None if it
+    did not within timeout), and the seconds that took."""
+    sock.settimeout(0.2)
+    buf, t0 = b"", time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            chunk = b""
+        if not chunk:
+            break
+        buf += chunk
+    else:
+        return None, timeout
+    elapsed = time.monotonic() - t0
+    buf = buf.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in buf else b""
+    ops = []
+    while len(buf) >= 2:
+        n, at = buf[1] & 0x7F, 2
+        if n == 126:
+            n, at = int.from_bytes(buf[2:4], "big"), 4
+        elif n == 127:
+            n, at = int.from_bytes(buf[2:10], "big"), 10
+        ops.append(buf[0] & 0x0F)
+        buf = buf[at + n:]
+    return ops, elapsed
+
+
+async def t_idle_ping_hangup(ctx):
+    """Idle connections are pinged and, when nothing comes back, dropped;
+    one that answers the pings (as browsers do) stays, silent or not."""
+    srv = ctx.server("idle")
+    c = await Client.open(srv.url)
+    await c.hello()
+    sock = raw_chat(srv.port)
+    ops, elapsed = await asyncio.get_running_loop().run_in_executor(
+        None, raw_until_closed, sock, 8)
+    sock.close()
+    check(ops is not None, "a connection that answers no ping was not dropped within 8 s")
+    check(9 in ops, "no ping before the drop (opcodes %r)" % ops)
+    check(elapsed >= 2, "dropped after %.1f s, before the hangup time" % elapsed)
+    # the other one, silent as long but answering the pings, is still there
+    await c.send({"type": "ping"})
+    await c.expect("pong")
+    await c.close()
+
+
 async def t_reset(ctx):
     c = await connect(ctx)
     w = await c.hello()
@@ -626,6 +696,7 @@ TESTS = [
     ("rate_limit", t_rate_limit),
     ("limits_off", t_limits_off),
     ("ping_pong", t_ping_pong),
+    ("idle_ping_hangup", t_idle_ping_hangup),
     ("reset", t_reset),
     ("identity_signed", t_identity_signed),
     ("identity_not_resumed", t_identity_not_resumed),

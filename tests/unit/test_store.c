@@ -1054,6 +1054,54 @@ static void test_step_failures(void)
     store_close(db);
 }
 
+/* Checkpoints in the store's thread: the WAL is copied into the file by it,
+ * not by the commits, and nothing committed is missed by a second
+ * connection or after closing. */
+static void test_checkpoints(void)
+{
+    CHECK_CONTEXT("checkpoints in the store's thread");
+    char path[256];
+    store_db *db = open_fresh("checkpoints.db", path, sizeof path);
+    if (!db)
+        return;
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_checkpoint_in_background(db, &err), DS_OK);
+    CHECK_STATUS(store_checkpoint_in_background(db, &err), DS_OK); /* a second call: nothing */
+    char details[3100];
+    memcpy(details, "{\"t\":\"", 6);
+    memset(details + 6, 'x', 3000);
+    memcpy(details + 3006, "\"}", 3);
+    enum { BATCHES = 250, PER_BATCH = 10 };
+    for (int b = 0; b < BATCHES; b++) {
+        CHECK_STATUS(store_batch_begin(db, &err), DS_OK);
+        for (int i = 0; i < PER_BATCH; i++)
+            CHECK_STATUS(
+                store_request_add(db, "handoff", NULL, "normal", details, "now", NULL, &err),
+                DS_OK);
+        CHECK_STATUS(store_batch_commit(db, &err), DS_OK);
+    }
+    store_checkpoint_stats st;
+    for (int i = 0; i < 500; i++) { /* up to 5 s for the thread to be done */
+        store_checkpoint_stats_get(db, &st);
+        if (on_pg || st.count >= 1)
+            break;
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    if (on_pg) {
+        CHECK_EQ_INT(st.count, 0);
+    } else {
+        CHECK(st.count >= 1);
+        CHECK(st.wal_max >= STORE_CHECKPOINT_PAGES);
+        CHECK(st.wal_max < STORE_CHECKPOINT_HARD_PAGES);
+        CHECK_EQ_INT(st.by_commit, 0);
+    }
+    CHECK_EQ_INT(count_requests(path), BATCHES * PER_BATCH);
+    store_close(db);
+    CHECK_EQ_INT(count_requests(path), BATCHES * PER_BATCH);
+}
+
 static void remove_tmpdir(void)
 {
     DIR *d = opendir(tmpdir);
@@ -1088,6 +1136,7 @@ int main(int argc, char **argv)
     test_shown();
     test_alloc_failures();
     test_step_failures();
+    test_checkpoints();
     remove_tmpdir();
     return CHECK_MAIN_RESULT();
 }
