@@ -471,6 +471,14 @@ void dlg__offline_request(dlg_turn *t, const char *name, const char *contact, co
  * missing (waiting on DLG_STEP_ORDER or DLG_STEP_IDENTITY); 1 when it is
  * there, 0 when the turn's reply has been said instead. */
 int dlg__verified_order(dlg_turn *t);
+/* ---- replies not sent again (repeats.c) ------------------------------- */
+
+/* The reply made is not the facts told just before, nor a long reply of a
+ * few turns back, word for word: said so instead (and remembered). */
+void dlg__not_again(dlg_turn *t);
+/* No "Sipariş numaramı bilmiyorum" button once an order is verified. */
+void dlg__drop_spent_buttons(dlg_turn *t);
+
 /* A request of kind ("address_change") was made for t->order. */
 int dlg__request_made(dlg_turn *t, const char *kind);
 
