@@ -314,7 +314,11 @@ extern const dlg_lookup dlg__lookups[];
 const dlg_lookup *dlg__lookup_find(const char *name);
 /* The intent's lookup answers the message: 1 when it said something. */
 int dlg__lookup_answer(dlg_turn *t, size_t intent);
-int dlg__lookup_stock(dlg_turn *t);  /* lookup_stock.c */
+int dlg__lookup_stock(dlg_turn *t); /* lookup_stock.c */
+/* Keeps, as the product talked about (s->product), the stock product the
+ * message names by its noun ("çiçekli midi elbiseyi M verdim"), for a later
+ * "S beden var mı" that names none. lookup_stock.c */
+void dlg__remember_product(dlg_turn *t);
 int dlg__lookup_basket(dlg_turn *t); /* lookup_basket.c */
 
 /* How many words of name (3+ letters) the message has, inflected or not
@@ -424,6 +428,10 @@ const char *dlg__closing_key(const dlg_turn *t);
 int dlg__say_yes_no(dlg_turn *t, size_t min_words);
 /* The same question found, nothing said: 1 when dlg__say_yes_no would answer. */
 int dlg__asks_yes_no(const dlg_turn *t, size_t min_words);
+/* Says the shop's fact at path (shop.json, "contact.callback") when the
+ * message has its words (words "yes_no.PATH"), asked or not ("beni
+ * arasınlar" as well as "arar mısınız"); 1 when said. yesno.c */
+int dlg__say_fact(dlg_turn *t, const char *path);
 
 /* ---- feelings (feelings.c) ---------------------------------------------- */
 

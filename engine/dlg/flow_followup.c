@@ -19,8 +19,10 @@ static const char *const steps[] = {"offer_person", NULL};
 /* The kinds of question answered by the order's state, in the order they
  * are tried: each has its words in dialogue.json as followup_KIND ("kurye
  * kaç gibi gelir" asks the time, not for the courier). */
-static const char *const kinds[] = {"again", "not_found", "missed",  "normal", "who",
-                                    "time",  "courier",   "confirm", "when"};
+/* ("bugün tekrar gelir mi" asks whether the courier comes again, not for
+ * the tracking number again) */
+static const char *const kinds[] = {"missed", "again",   "not_found", "normal", "who",
+                                    "time",   "courier", "confirm",   "when"};
 
 const char *const dlg__followup_words[] = {
     "followup_installments",

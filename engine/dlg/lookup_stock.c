@@ -230,8 +230,13 @@ int dlg__lookup_stock(dlg_turn *t)
     if (store_products_sold(t->env->db, &p, &n, NULL) != DS_OK)
         return 0;
     int said = 0, best = named_product(t, p, n);
-    /* "peki L kaldı mı" after a stock answer: the product named then */
-    for (size_t i = 0; best < 0 && t->s->product[0] && i < n; i++)
+    /* ("içinde kurşun var mı" asks about the product, not its stock) */
+    int about_stock =
+        dlg__message_has(t, "stock_only") || size_number(t) || dlg__message_has(t, "variant_words");
+    /* "peki L kaldı mı" after a stock answer, "S beden stokta var mı" after
+     * "çiçekli midi elbiseyi M verdim": the product talked about; not
+     * "bugün tekrar gelir mi", which may be about a parcel */
+    for (size_t i = 0; best < 0 && about_stock && t->s->product[0] && i < n; i++)
         if (strcmp(p[i].name, t->s->product) == 0)
             best = (int)i;
     store_variant *v = NULL;
@@ -243,9 +248,6 @@ int dlg__lookup_stock(dlg_turn *t)
     /* "elbisenin M bedeni var mı" with several dresses sold: which of them,
      * as buttons; "aynısının beyazı var mı, M beden" with no product named
      * or talked about: which one, not "which of these topics" */
-    /* ("içinde kurşun var mı" asks about the product, not its stock) */
-    int about_stock =
-        dlg__message_has(t, "stock_only") || size_number(t) || dlg__message_has(t, "variant_words");
     if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words") && about_stock) {
         int top = 0;
         for (size_t i = 0; i < n; i++) {
@@ -275,4 +277,20 @@ int dlg__lookup_stock(dlg_turn *t)
     store_variants_free(v, nv);
     store_products_free(p, n);
     return said;
+}
+
+void dlg__remember_product(dlg_turn *t)
+{
+    /* only a message with a product's noun can name one: most turns ask
+     * the store nothing */
+    if (!t->env->db || !dlg__message_has_stem(t, "product_nouns"))
+        return;
+    store_product *p;
+    size_t n;
+    if (store_products_sold(t->env->db, &p, &n, NULL) != DS_OK)
+        return;
+    int best = named_product(t, p, n);
+    if (best >= 0 && shares_noun(t, p[best].name))
+        snprintf(t->s->product, sizeof t->s->product, "%s", p[best].name);
+    store_products_free(p, n);
 }

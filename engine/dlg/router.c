@@ -747,6 +747,20 @@ static ds_status faq_turn(dlg_turn *t)
     }
     if (for_the_people(t))
         return DS_OK;
+    /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar":
+     * whether the shop calls shoppers back, whatever the other words lean
+     * to (an account, the courier) */
+    if (dlg__say_fact(t, "contact.callback")) {
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        int contact = kb_intent_find(t->kb, "iletisim_bilgileri");
+        t->out->intent = contact >= 0 ? kb_intent_at(t->kb, (size_t)contact)->id : "fallback";
+        if (s->flow && s->step) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+        return DS_OK;
+    }
     int order_question = s->verified[0] && t->env->db && follow_up_words(t);
     if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t) &&
         !order_question) {
@@ -810,6 +824,15 @@ static ds_status faq_turn(dlg_turn *t)
             resume(t);
             t->answered_aside = 1;
         }
+        return DS_OK;
+    }
+    /* "bugün tekrar gelir mi" with the verified order on its way: the
+     * stock's words with no product to look up are about the order */
+    if (t->intent >= 0 && kb_intent_at(t->kb, (size_t)t->intent)->lookup &&
+        !dlg__flow_of(t->kb, t->intent) && s->verified[0] && !s->flow && t->env->db &&
+        !dlg__message_has_stem(t, "product_nouns") && follow_up_words(t) && !off_topic(t)) {
+        s->clarify_a = s->clarify_b = -1;
+        follow_up(t);
         return DS_OK;
     }
     /* "kapıda ödeme var mı": yes or no first, from the shop's facts, the
@@ -1230,6 +1253,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         dlg__acknowledge(&t);
         dlg__drop_spent_buttons(&t);
         dlg__people_buttons(&t); /* last: nothing adds a quick reply after it */
+        dlg__remember_product(&t);
     }
     store_order_free(t.order);
     if (copy != small)

@@ -121,3 +121,16 @@ int dlg__asks_yes_no(const dlg_turn *t, size_t min_words)
     char key[KEY_LEN];
     return fact_asked(t, min_words, key);
 }
+
+int dlg__say_fact(dlg_turn *t, const char *path)
+{
+    char list[KEY_LEN], key[KEY_LEN + 8];
+    snprintf(list, sizeof list, "%s%s", PREFIX, path);
+    if (!dlg__message_has(t, list) || asks_a_change(t, list, nlp_text_token_count(t->msg), 0))
+        return 0;
+    snprintf(key, sizeof key, "%s%s", list, kb_shop_true(t->kb, path) ? SUFFIX : ".no");
+    if (!kb_message_get(t->kb, key))
+        return 0;
+    dlg__say(t, key);
+    return 1;
+}

@@ -237,8 +237,10 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
     /* kept since for "said that already" (a few turns back too) and for
      * feelings */
     static const char *const later[] = {
-        "last_faq",     "last_topics",   "last_order_reply", "upset",    "soothe_wait", "next",
-        "next_offered", "people_called", "done_item",        "last_ask", "reminded",    "recent"};
+        "last_faq", "last_topics", "last_order_reply", "upset", "soothe_wait", "next",
+        "next_offered", "people_called", "done_item", "last_ask", "reminded", "recent",
+        /* kept since the product talked about is remembered, not only a stock answer's */
+        "product"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         json_object_del(jb, later[i]);
     if (sb) {
