@@ -613,6 +613,15 @@ static unsigned long long skeleton_hash(const dlg_turn *t)
 
 /* "inceleme ne kadar sürer", "siz mi halledeceksiniz": the work people do
  * on the shopper's case. */
+/* The message's intent starts a change to the order (a cancellation, a
+ * return), not a look at its facts. */
+static int asks_a_change(const dlg_turn *t)
+{
+    const dlg_flow *f = t->intent >= 0 && !t->clarify ? dlg__flow_of(t->kb, t->intent) : NULL;
+    return f && (f->flags & DLG_NEEDS_ORDER) &&
+           !(f->flags & (DLG_FLOW_ORDER_FACTS | DLG_FLOW_FOLLOWED));
+}
+
 static int asks_about_the_case(const dlg_turn *t)
 {
     return dlg__message_has(t, "case_progress") || dlg__message_has_stem(t, "case_progress_stems");
@@ -637,8 +646,9 @@ static int for_the_people(dlg_turn *t)
         key = "people.legal";
     else if (dlg__message_has_stem(t, "health")) /* "alerji yaptıysa da mı olmaz" */
         key = "people.health";
-    else if (asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE))
-        key = "people.next";
+    else if ((asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE)) ||
+             (asks_a_change(t) && dlg__message_has(t, "confirm_tags")))
+        key = "people.next"; /* "kargoya verilmeden iptal olur di mi" */
     else if (placed && !flow && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
              t->out->confidence < DLG_SURE)
         key = "people.noted"; /* after hours its .closed variant */
@@ -1162,9 +1172,17 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         t.asked = NULL;
     /* people are on the verified order's case: "tutanak mı tutmam
      * gerekiyor" asks about it, it does not open another */
-    if (t.asked && !s->flow && s->people_called && s->verified[0] && out->confidence < DLG_SURE &&
-        asks_about_the_case(&t))
+    if (t.asked && !s->flow && s->people_called && s->verified[0] &&
+        ((out->confidence < DLG_SURE && asks_about_the_case(&t)) ||
+         (asks_a_change(&t) && dlg__message_has(&t, "confirm_tags"))))
         t.asked = NULL;
+    /* "hâlâ hazırlanıyor, değiştirebilirsiniz değil mi" after the address
+     * change was asked for: whether it holds, not a change to start */
+    if (t.asked && t.asked != s->flow && !s->flow && s->verified[0] &&
+        (t.asked->flags & DLG_NEEDS_ORDER) && dlg__message_has(&t, "followup_changed")) {
+        t.asked = NULL;
+        t.intent = -1;
+    }
     /* "iptal edersem para hemen döner mi": what would happen, asked; not
      * the change itself */
     if (t.asked && t.asked != s->flow && (t.asked->flags & DLG_NEEDS_ORDER) &&
