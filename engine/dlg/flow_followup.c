@@ -4,10 +4,10 @@
  * "kuryeyi arayın", "bir istisna yapamaz mısınız") is answered from that
  * order, never as off-topic. The router starts it when such a message has no
  * better home; what it answers is chosen by the words of dialogue.json
- * (followup_again, _missed, _normal, _when, _time, _who, _courier, _exception, _refund, _send) and
- * the order's state (followup.KIND.STATE, else followup.any.STATE: a late
- * dispatch or a stuck parcel is the answer to any of them); with a return or exchange of the order
- * on its way, "nasıl göndereceğim" and "ne zaman" are about that. */
+ * (followup_branch, _again, _missed, _normal, _when, _time, _who, _courier, _exception, _refund,
+ * _send) and the order's state (followup.KIND.STATE, else followup.any.STATE: a late dispatch or a
+ * stuck parcel is the answer to any of them); with a return or exchange of the order on its way,
+ * "nasıl göndereceğim" and "ne zaman" are about that. */
 #include "dlg_int.h"
 
 #include <stdio.h>
@@ -21,27 +21,16 @@ static const char *const steps[] = {"offer_person", NULL};
  * kaç gibi gelir" asks the time, not for the courier). */
 /* ("bugün tekrar gelir mi" asks whether the courier comes again, not for
  * the tracking number again) */
-static const char *const kinds[] = {"missed", "again",   "not_found", "normal", "who",
-                                    "time",   "courier", "confirm",   "when"};
+static const char *const kinds[] = {"branch", "missed", "again",   "not_found", "normal",
+                                    "who",    "time",   "courier", "confirm",   "when"};
 
 const char *const dlg__followup_words[] = {
-    "followup_installments",
-    "followup_not_visible",
-    "followup_refund_how",
-    "followup_again",
-    "followup_missed",
-    "followup_normal",
-    "followup_courier",
-    "followup_who",
-    "followup_time",
-    "followup_when",
-    "followup_exception",
-    "followup_refund",
-    "followup_send",
-    "followup_confirm",
-    "followup_window",
-    "followup_changed",
-    NULL,
+    "followup_installments", "followup_not_visible", "followup_refund_how",
+    "followup_again",        "followup_branch",      "followup_missed",
+    "followup_normal",       "followup_courier",     "followup_who",
+    "followup_time",         "followup_when",        "followup_exception",
+    "followup_refund",       "followup_send",        "followup_confirm",
+    "followup_window",       "followup_changed",     NULL,
 };
 
 /* The state group a message of followup.<kind>.<group> is written for. */
@@ -364,6 +353,8 @@ static const char *const says[] = {
     "followup.not_found.out_for_delivery",
     "followup.missed.out_for_delivery",
     "followup.missed.shipped",
+    "followup.branch.out_for_delivery",
+    "followup.branch.shipped",
     "followup.normal.unshipped",
     "followup.normal.shipped",
     "followup.refund_how.card",

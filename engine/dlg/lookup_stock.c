@@ -236,7 +236,9 @@ int dlg__lookup_stock(dlg_turn *t)
     /* "peki L kaldı mı" after a stock answer, "S beden stokta var mı" after
      * "çiçekli midi elbiseyi M verdim": the product talked about; not
      * "bugün tekrar gelir mi", which may be about a parcel */
-    for (size_t i = 0; best < 0 && about_stock && t->s->product[0] && i < n; i++)
+    /* ("29 mu 30 mu, beden tablosu var mı" chooses a size, it asks no stock) */
+    int asks_whether = dlg__message_yes_no(t) && dlg__message_has(t, "stock_words");
+    for (size_t i = 0; best < 0 && about_stock && asks_whether && t->s->product[0] && i < n; i++)
         if (strcmp(p[i].name, t->s->product) == 0)
             best = (int)i;
     store_variant *v = NULL;
@@ -248,7 +250,7 @@ int dlg__lookup_stock(dlg_turn *t)
     /* "elbisenin M bedeni var mı" with several dresses sold: which of them,
      * as buttons; "aynısının beyazı var mı, M beden" with no product named
      * or talked about: which one, not "which of these topics" */
-    if (best < 0 && dlg__message_asks(t) && dlg__message_has(t, "stock_words") && about_stock) {
+    if (best < 0 && asks_whether && about_stock) {
         int top = 0;
         for (size_t i = 0; i < n; i++) {
             int sc = dlg__name_words(t, p[i].name);
