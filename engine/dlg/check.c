@@ -73,6 +73,8 @@ static const char *const router_says[] = {
     "wish.evening",
     "wish.night",
     "feeling.upset",
+    "feeling.upset.waiting",
+    "feeling.upset.money",
     "feeling.hurry",
     "feeling.offer_person",
     "feeling.offer_person.closed",

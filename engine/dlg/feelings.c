@@ -101,11 +101,25 @@ void dlg__feel(dlg_turn *t)
         s->upset++;
 }
 
+/* What the anger is about, when the words say it: a wait, money. One
+ * sentence for every angry opener reads as a form letter. */
+static const char *upset_key(const dlg_turn *t)
+{
+    static const char *const causes[][2] = {
+        {"upset_about_money", "feeling.upset.money"},
+        {"upset_about_waiting", "feeling.upset.waiting"},
+    };
+    for (size_t i = 0; i < sizeof causes / sizeof *causes; i++)
+        if (has(t, causes[i][0]))
+            return causes[i][1];
+    return "feeling.upset";
+}
+
 void dlg__acknowledge(dlg_turn *t)
 {
     dlg_session *s = t->s;
     if ((t->upset || t->hurry) && !s->soothe_wait && !soothes(t)) {
-        say_first(t, t->upset ? "feeling.upset" : "feeling.hurry");
+        say_first(t, t->upset ? upset_key(t) : "feeling.hurry");
         s->soothe_wait = DLG_SOOTHE_EVERY;
     }
     /* the second time, once: people may be what helps */
