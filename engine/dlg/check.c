@@ -49,6 +49,7 @@ static const char *const router_says[] = {
     "people.health",
     "declined",
     "condition.noted",
+    "condition.told",
     "pii.warning",
     "pii.warning.iban",
     "pii.warning.card",

@@ -233,6 +233,7 @@ struct dlg_turn {
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
     const dlg_flow *declined;    /* the change the message says it is not asking for */
     int conditional;             /* asks what a change would do ("iptal edersem"), not for it */
+    int told_state;              /* tells the item's state ("kutusunu açtım"), reports no fault */
     dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
     unsigned long long starts;   /* tokens of t->msg that start a phrase of some list */
     int starts_known;

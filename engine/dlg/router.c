@@ -687,6 +687,14 @@ static ds_status faq_turn(dlg_turn *t)
             resume(t);
         return DS_OK;
     }
+    if (t->told_state) {
+        int terms = kb_intent_find(t->kb, "iade_kosullari");
+        t->out->intent = terms >= 0 ? kb_intent_at(t->kb, (size_t)terms)->id : "fallback";
+        dlg__say(t, "condition.told");
+        if (s->flow && s->step)
+            resume(t);
+        return DS_OK;
+    }
     /* "silebilir misiniz, nereye iletmem lazım" just after a number was
      * masked is about that number */
     if (s->pii_turn && s->turn - s->pii_turn <= DLG_PII_FOLLOWUP_TURNS && !t->env->pii &&
@@ -1217,6 +1225,16 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             other = policy_candidate_besides(&t, t.intent);
         t.intent = other;
         t.asked = other >= 0 ? dlg__flow_of(kb, other) : NULL;
+    }
+    /* "kutusunu açtım ama saati hiç takmadım, koruma bandı duruyor": the
+     * item's state, told; not a damaged item ("kutu", "bant") to open a
+     * case for */
+    if (t.asked && strcmp(t.asked->name, "case") == 0 && t.asked != s->flow &&
+        tells_condition(&t) && !t.upset && !dlg__message_has_stem(&t, "health") &&
+        !dlg__message_has(&t, "reason_hasarli") && !dlg__message_has(&t, "reason_kusurlu") &&
+        !dlg__message_has(&t, "reason_yanlis")) {
+        t.asked = NULL;
+        t.told_state = 1;
     }
     const dlg_flow *no = declined_flow(&t);
     if (no && (!t.asked || strncmp(t.asked->name, no->name, strlen(no->name)) == 0 ||
