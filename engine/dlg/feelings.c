@@ -106,8 +106,8 @@ void dlg__feel(dlg_turn *t)
 static const char *upset_key(const dlg_turn *t)
 {
     static const char *const causes[][2] = {
-        {"upset_about_money", "feeling.upset.money"},
-        {"upset_about_waiting", "feeling.upset.waiting"},
+        {"upset_about_money", "feeling.upset_about_money"},
+        {"upset_about_waiting", "feeling.upset_about_waiting"},
     };
     for (size_t i = 0; i < sizeof causes / sizeof *causes; i++)
         if (has(t, causes[i][0]))
