@@ -178,7 +178,8 @@ struct dlg_session {
     char order_no[16];           /* slot: the order number given */
     char email[128];             /* slot: identity proof */
     char last4[5];               /* slot: identity proof */
-    char product[96];            /* the product a stock question named last */
+    char product[96];            /* the product talked about last (lookup_stock.c) */
+    char reason[16];             /* a return reason the shopper gave (reasons.c), "" none */
     char verified[16];           /* order verified in this conversation, "" none */
     char customer[128];          /* signed-in customer's e-mail, "" none */
     int unsure;                  /* fallback or clarifying answers in a row */
@@ -320,6 +321,13 @@ int dlg__lookup_stock(dlg_turn *t); /* lookup_stock.c */
  * message names by its noun ("çiçekli midi elbiseyi M verdim"), for a later
  * "S beden var mı" that names none. lookup_stock.c */
 void dlg__remember_product(dlg_turn *t);
+/* The id of the return reason the message gives (shop.json
+ * returns.reasons: its label, or words "reason_<id>") into id[cap]; 1 when
+ * found. reasons.c */
+int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap);
+/* Keeps the reason the message gives, if any, as s->reason, for a return
+ * asked for later. reasons.c */
+void dlg__remember_reason(dlg_turn *t);
 int dlg__lookup_basket(dlg_turn *t); /* lookup_basket.c */
 
 /* How many words of name (3+ letters) the message has, inflected or not

@@ -44,25 +44,11 @@ static int always_accepted(const dlg_turn *t)
     return kb_shop_list_has(t->kb, "returns.always_accepted_reasons", sl->reason);
 }
 
-/* A reason id from the message: a quick reply's label, or its words
- * (dialogue.json "reason_<id>"). 1 when found. */
+/* A reason id from the message (reasons.c). 1 when found. */
 static int reason_from_message(dlg_turn *t)
 {
     return_slots *sl = t->slots;
-    size_t n = kb_shop_list_count(t->kb, "returns.reasons");
-    for (size_t i = 0; i < n; i++) {
-        const char *id = kb_shop_list_string(t->kb, "returns.reasons", i, "id");
-        const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
-        char list[48];
-        if (!id)
-            continue;
-        snprintf(list, sizeof list, "reason_%s", id);
-        if ((label && dlg__same_words(t, label)) || dlg__message_has(t, list)) {
-            snprintf(sl->reason, sizeof sl->reason, "%s", id);
-            return 1;
-        }
-    }
-    return 0;
+    return dlg__reason_of_message(t, sl->reason, sizeof sl->reason);
 }
 
 /* Asks for the reason with the reasons as quick replies; key NULL: the
@@ -168,7 +154,9 @@ static void act(dlg_turn *t)
 static void start(dlg_turn *t)
 {
     return_slots *sl = t->slots;
-    reason_from_message(t);
+    /* ("dikişleri söküldü" said before the return was asked for) */
+    if (!reason_from_message(t) && t->s->reason[0])
+        snprintf(sl->reason, sizeof sl->reason, "%s", t->s->reason);
     int opened = dlg__message_has(t, "opened"), sealed = dlg__message_has(t, "sealed");
     if (opened != sealed)
         sl->opened = opened;

@@ -122,6 +122,40 @@ int dlg__items_named(const dlg_turn *t, const char *text)
     return n;
 }
 
+/* The item text names once the parts that keep an item are left out
+ * ("pantolonu iade etmek istiyorum, gömlek kalsın": the trousers), by
+ * item_by_words; DLG_ITEM_NONE when no part keeps one (words "item_kept")
+ * or the rest names none. */
+static int item_past_the_kept(const dlg_turn *t, const char *text)
+{
+    char rest[512], cut[512];
+    size_t len = 0;
+    int dropped = 0;
+    /* "... istiyorum ama gömlek kalsın": "ama" ends a part as a comma does */
+    snprintf(cut, sizeof cut, "%s", text);
+    for (char *a = strstr(cut, " ama "); a; a = strstr(a + 1, " ama "))
+        a[1] = ',', a[2] = ' ', a[3] = ' ';
+    nlp_text *part = nlp_text_new();
+    for (const char *p = cut; part && *p;) {
+        size_t n = strcspn(p, ",;.!?");
+        if (n && nlp_normalise(kb_lexicon(t->kb), p, n, part, NULL) == DS_OK) {
+            if (dlg__text_has(t->kb, part, "item_kept"))
+                dropped = 1;
+            else if (len + n + 2 < sizeof rest) {
+                memcpy(rest + len, p, n);
+                len += n;
+                rest[len++] = ' ';
+            }
+        }
+        p += n + (p[n] != '\0');
+    }
+    int item = DLG_ITEM_NONE;
+    if (part && dropped && len && nlp_normalise(kb_lexicon(t->kb), rest, len, part, NULL) == DS_OK)
+        item = item_by_words(t, part);
+    nlp_text_free(part);
+    return item;
+}
+
 /* "ilki", "ikincisi", "sonuncusu" (dialogue.json words item_1 ... item_last). */
 static int item_by_ordinal(const dlg_turn *t)
 {
@@ -154,6 +188,8 @@ int dlg__item_from_message(const dlg_turn *t)
     int by = item_by_ordinal(t);
     if (by == DLG_ITEM_NONE)
         by = item_by_words(t, nt);
+    if (by == DLG_ITEM_NONE && t->text)
+        by = item_past_the_kept(t, t->text);
     /* "ikisinin de yenisini istiyorum": every item, in a longer message too */
     if (by == DLG_ITEM_NONE && dlg__message_has(t, "all_items"))
         return DLG_ITEM_ALL;
@@ -170,6 +206,8 @@ int dlg__item_in_text(const dlg_turn *t, const char *text)
         nlp_normalise(kb_lexicon(t->kb), text, strlen(text), m, NULL) == DS_OK)
         item = item_by_words(t, m);
     nlp_text_free(m);
+    if (item == DLG_ITEM_NONE && text)
+        item = item_past_the_kept(t, text);
     return item;
 }
 

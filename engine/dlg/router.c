@@ -1290,6 +1290,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         dlg__drop_spent_buttons(&t);
         dlg__people_buttons(&t); /* last: nothing adds a quick reply after it */
         dlg__remember_product(&t);
+        dlg__remember_reason(&t);
     }
     store_order_free(t.order);
     if (copy != small)

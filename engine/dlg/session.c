@@ -157,7 +157,7 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
             fnv(&h, slot_at(s, d), sizeof(int));
     }
     /* the proof (e-mail, phone digits) is not saved, so it is not hashed */
-    const char *strs[] = {s->order_no, s->verified, s->product};
+    const char *strs[] = {s->order_no, s->verified, s->product, s->reason};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         fnv_str(&h, strs[i]);
     for (size_t i = 0; i < s->check_count; i++) {
@@ -202,6 +202,7 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
      * stay in memory only (a restart asks for them again) */
     put_str(o, "verified", s->verified);
     put_str(o, "product", s->product);
+    put_str(o, "reason", s->reason);
     if (s->unsure)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
     if (s->pii_warned)
@@ -362,6 +363,7 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "order", s->order_no, sizeof s->order_no);
     get_str(o, "verified", s->verified, sizeof s->verified);
     get_str(o, "product", s->product, sizeof s->product);
+    get_str(o, "reason", s->reason, sizeof s->reason);
     s->unsure = get_int(o, "unsure", 0, 0, 100);
     s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));
     s->upset = get_int(o, "upset", 0, 0, DLG_UPSET_MAX);

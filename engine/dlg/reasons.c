@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* The reason for a return, as the shopper gives it: a quick reply's label,
+ * or the words of one of the shop's reasons (shop.json returns.reasons,
+ * dialogue.json words "reason_<id>"). It is heard in any message, so "bir
+ * kere yıkadım dikişleri söküldü" in the opener is the reason of the return
+ * asked for three turns later, not a question asked again. */
+#include "dlg_int.h"
+
+#include <stdio.h>
+
+int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap)
+{
+    size_t n = kb_shop_list_count(t->kb, "returns.reasons");
+    for (size_t i = 0; i < n; i++) {
+        const char *rid = kb_shop_list_string(t->kb, "returns.reasons", i, "id");
+        const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
+        char list[48];
+        if (!rid)
+            continue;
+        snprintf(list, sizeof list, "reason_%s", rid);
+        if ((label && dlg__same_words(t, label)) || dlg__message_has(t, list)) {
+            snprintf(id, cap, "%s", rid);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void dlg__remember_reason(dlg_turn *t)
+{
+    char id[sizeof t->s->reason];
+    if (dlg__reason_of_message(t, id, sizeof id))
+        snprintf(t->s->reason, sizeof t->s->reason, "%s", id);
+}
