@@ -525,6 +525,10 @@ int dlg__delivered(dlg_turn *t, const char *flow);
  * back, by how it was paid (followup.refund_how.<payment method>: the
  * card, or a bank account for cash on delivery and transfers). */
 void dlg__say_refund_how(dlg_turn *t);
+/* How a refund of the verified order comes back when it was paid in
+ * instalments (followup.installments.<method>, .single for one payment).
+ * orders.c */
+void dlg__say_refund_instalments(dlg_turn *t);
 /* An order out for delivery: "" when it went out today and the day is not
  * over, ".evening" when it went out today and it is late
  * (DLG_DELIVERY_DAY_ENDS), ".stale" when it went out on another day: the

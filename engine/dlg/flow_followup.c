@@ -209,12 +209,7 @@ static int about_money(dlg_turn *t)
     /* a refund's instalments: of a refund paid, or asked about one ("iade
      * olursa taksitler ne olur"); else the purchase's own */
     if (instalments && (paid || dlg__message_has_stem(t, "refund_words"))) {
-        const char *m = t->order->payment_method ? t->order->payment_method : "card";
-        char key[64];
-        snprintf(key, sizeof key, "followup.installments.%s", m);
-        if (strcmp(m, "card") == 0 && t->order->installments <= 1)
-            snprintf(key, sizeof key, "followup.installments.single");
-        dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.installments.card");
+        dlg__say_refund_instalments(t);
         said = 1;
     } else if (instalments && t->order->payment_method &&
                strcmp(t->order->payment_method, "card") == 0) {

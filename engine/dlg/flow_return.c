@@ -172,11 +172,16 @@ static int answer(dlg_turn *t, const char *step)
      * return, answered, and the question asked again (not another order's
      * refund records) */
     int how = dlg__message_has(t, "followup_refund_how");
-    if (how || (dlg__message_asks(t) && dlg__message_has(t, "followup_refund") &&
-                !dlg__message_has(t, "not_received"))) {
+    /* "6 taksit yapmıştım, parası taksitlere mi bölünür" */
+    int instalments = dlg__message_has(t, "followup_installments");
+    if (how || instalments ||
+        (dlg__message_asks(t) && dlg__message_has(t, "followup_refund") &&
+         !dlg__message_has(t, "not_received"))) {
         char key[32];
         snprintf(key, sizeof key, "resume.%s", step);
-        if (how)
+        if (instalments)
+            dlg__say_refund_instalments(t);
+        else if (how)
             dlg__say_refund_how(t);
         else
             dlg__say(t, "return.refund_info");
@@ -244,6 +249,8 @@ static const char *const says[] = {
     "return.not_yet.out_for_delivery",
     "return.already_returned",
     "return.ask_item",
+    "followup.installments.card",
+    "followup.installments.single",
     "return.ask_reason",
     "condition.noted",
     "return.reason_hint",

@@ -75,6 +75,16 @@ void dlg__say_refund_how(dlg_turn *t)
     dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_how.card");
 }
 
+void dlg__say_refund_instalments(dlg_turn *t)
+{
+    const char *m = t->order->payment_method ? t->order->payment_method : "card";
+    char key[64];
+    snprintf(key, sizeof key, "followup.installments.%s", m);
+    if (strcmp(m, "card") == 0 && t->order->installments <= 1)
+        snprintf(key, sizeof key, "followup.installments.single");
+    dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.installments.card");
+}
+
 int dlg__delivered(dlg_turn *t, const char *flow)
 {
     const store_order *o = t->order;
