@@ -326,7 +326,8 @@ void dlg__remember_product(dlg_turn *t);
  * found. reasons.c */
 int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap);
 /* Keeps the reason the message gives, if any, as s->reason, for a return
- * asked for later. reasons.c */
+ * asked for later (not while a return or exchange runs: it takes its own).
+ * reasons.c */
 void dlg__remember_reason(dlg_turn *t);
 int dlg__lookup_basket(dlg_turn *t); /* lookup_basket.c */
 

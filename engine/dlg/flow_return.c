@@ -157,6 +157,7 @@ static void start(dlg_turn *t)
     /* ("dikişleri söküldü" said before the return was asked for) */
     if (!reason_from_message(t) && t->s->reason[0])
         snprintf(sl->reason, sizeof sl->reason, "%s", t->s->reason);
+    t->s->reason[0] = '\0'; /* one return's: not the next item's */
     int opened = dlg__message_has(t, "opened"), sealed = dlg__message_has(t, "sealed");
     if (opened != sealed)
         sl->opened = opened;

@@ -7,6 +7,7 @@
 #include "dlg_int.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap)
 {
@@ -28,7 +29,12 @@ int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap)
 
 void dlg__remember_reason(dlg_turn *t)
 {
+    /* a return or exchange in progress takes its own reason; kept, it would
+     * become the next item's ("krem de açılmadı, onu da iade edebilir miyim") */
+    const dlg_flow *f = t->flow ? t->flow : t->s->flow;
     char id[sizeof t->s->reason];
+    if (f && (strcmp(f->name, "return") == 0 || strcmp(f->name, "exchange") == 0))
+        return;
     if (dlg__reason_of_message(t, id, sizeof id))
         snprintf(t->s->reason, sizeof t->s->reason, "%s", id);
 }

@@ -1226,6 +1226,13 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         t.intent = other;
         t.asked = other >= 0 ? dlg__flow_of(kb, other) : NULL;
     }
+    /* "yarın kargoya verebilirim, iade kodu lazım mı" just after the code
+     * was given: how to send what was returned here, not a second return */
+    if (t.asked && t.asked != s->flow && !s->flow && s->done_item >= 0 && s->verified[0] &&
+        (t.asked->flags & DLG_FLOW_AFTER_SALES) && dlg__message_has(&t, "followup_send")) {
+        t.asked = NULL;
+        t.intent = -1;
+    }
     /* "kutusunu açtım ama saati hiç takmadım, koruma bandı duruyor": the
      * item's state, told; not a damaged item ("kutu", "bant") to open a
      * case for */
