@@ -443,6 +443,30 @@ int dlg__asks_yes_no(const dlg_turn *t, size_t min_words);
  * arasınlar" as well as "arar mısınız"); 1 when said. yesno.c */
 int dlg__say_fact(dlg_turn *t, const char *path);
 
+/* ---- what the message asks for (asks.c) ---------------------------------- */
+
+/* Settles t->asked (the flow t->intent starts, as the router set it): NULL
+ * when the message asks about the flow's subject, a fact of the shop, the
+ * case people have, a change already asked for or made, what a change
+ * would do (t->conditional), declines it (t->declined) or tells the item's
+ * state (t->told_state); t->intent follows where the message is read as
+ * another request. order_no: the message gives an order number;
+ * after_faq: the number an answer asked for. */
+void dlg__settle_asked(dlg_turn *t, int order_no, int after_faq);
+/* "hesabımda göremiyorum", "taksitler mi geri yatar": the order's money. */
+int dlg__money_words(const dlg_turn *t);
+/* The message has the words "HOW_FLOW" of flow f ("asks_return",
+ * "declined_return", "done_return"; "return_status" reads "return"). */
+int dlg__flow_words(const dlg_turn *t, const dlg_flow *f, const char *how);
+/* The message says the shopper is not asking for the change f makes. */
+int dlg__declines(const dlg_turn *t, const dlg_flow *f);
+/* The message's intent starts a change to the order, not a look at it. */
+int dlg__asks_a_change(const dlg_turn *t);
+/* The message asks how the case people have goes on. */
+int dlg__asks_about_the_case(const dlg_turn *t);
+/* The message tells whether the item was opened, used or tried on. */
+int dlg__tells_condition(const dlg_turn *t);
+
 /* ---- feelings (feelings.c) ---------------------------------------------- */
 
 /* Before the turn: reads the message's feelings into t->upset, t->hurry. */
