@@ -8,7 +8,9 @@
  * in front that answers the lookups of stems that are no word. Loading reads the file in blocks,
  * folds and hashes each word in one loop and inserts it a few words later, once its slot has been
  * prefetched: ~35 ms instead of ~80. Built by the KB loader; read-only afterwards, so any thread
- * may look words up. */
+ * may look words up. nlp_dict_image.c keeps what was built as a file that later starts map
+ * instead: what changes the words read or where they land here changes DICT_RULES_VERSION or
+ * the fingerprint of nlp__dict_rules. */
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE, beside the build's POSIX 2008 */
 #include "nlp_int.h"
 
