@@ -46,6 +46,7 @@ typedef struct load_ctx {
     size_t len;
     kb_diag_fn diag;
     void *diag_ctx;
+    const kb_load_opts *opts; /* never NULL */
     ds_error first;
     int errors;
 } load_ctx;
@@ -223,7 +224,20 @@ static void load_dictionaries(load_ctx *lc, json_t *arr)
         snprintf(path, sizeof path, "%s%s%s", name[0] == '/' ? "" : lc->dir,
                  name[0] == '/' ? "" : "/", name);
         ds_error e = {.message = "out of memory"};
-        ds_status st = nlp_lexicon_load_dictionary(lc->kb->lexicon, path, NULL, &e);
+        nlp_dict_image_info *info = lc->opts->dict_cache_dir ? ds_malloc(sizeof *info) : NULL;
+        ds_status st = nlp_lexicon_load_dictionary_cached(
+            lc->kb->lexicon, path, info ? lc->opts->dict_cache_dir : NULL, NULL, info, &e);
+        if (st == DS_OK && info && lc->opts->dict_log) {
+            static const char *const what[] = {"not used", "mapped", "written", "not written"};
+            char line[8800];
+            snprintf(line, sizeof line, "dictionary %s: image %s%s%s%s%s", path, what[info->use],
+                     info->image[0] ? " " : "", info->image, info->note[0] ? " (" : "",
+                     info->note[0] ? info->note : "");
+            if (info->note[0] && strlen(line) + 2 <= sizeof line)
+                strcat(line, ")");
+            lc->opts->dict_log(lc->opts->dict_log_ctx, line);
+        }
+        ds_free(info);
         if (st == DS_EIO)
             report(lc, 0, p,
                    "%s: real words may be read as typos of others (on Debian: apt install "
@@ -1062,6 +1076,13 @@ static void load_zone(load_ctx *lc)
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err)
 {
+    return kb_load_dir_opts(dir, NULL, out, diag, diag_ctx, err);
+}
+
+ds_status kb_load_dir_opts(const char *dir, const kb_load_opts *opts, kb_base **out,
+                           kb_diag_fn diag, void *diag_ctx, ds_error *err)
+{
+    static const kb_load_opts defaults;
     ds_json_use_ds_alloc();
     if (err)
         memset(err, 0, sizeof *err); /* every field the caller may print is set */
@@ -1097,6 +1118,7 @@ ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *dia
     lc.dir = dir;
     lc.diag = diag;
     lc.diag_ctx = diag_ctx;
+    lc.opts = opts ? opts : &defaults;
     if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir)) ||
         !(kb->scratch = nlp_text_new()) || !(kb->words = ds_map_new())) {
         free_strv(names, count);

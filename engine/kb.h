@@ -106,6 +106,23 @@ typedef void (*kb_diag_fn)(void *ctx, int is_error, const ds_error *where);
  * err. *out is owned (kb_free) and written only on success. */
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err);
+
+/* How kb_load_dir_opts loads; all zero is kb_load_dir. */
+typedef struct kb_load_opts {
+    /* where the spelling dictionaries' images are kept and made
+     * (nlp_lexicon_load_dictionary_cached), or NULL: none, every .dic is
+     * read. Borrowed for the call. */
+    const char *dict_cache_dir;
+    /* told, one line a dictionary, what became of its image (mapped,
+     * written, or why neither): a debug line, never a problem of the KB.
+     * May be NULL. */
+    void (*dict_log)(void *ctx, const char *line);
+    void *dict_log_ctx;
+} kb_load_opts;
+
+/* kb_load_dir with options (opts may be NULL). */
+ds_status kb_load_dir_opts(const char *dir, const kb_load_opts *opts, kb_base **out,
+                           kb_diag_fn diag, void *diag_ctx, ds_error *err);
 void kb_free(kb_base *kb);
 
 /* The file of dir that holds intent id, with text added to its "taught"

@@ -57,6 +57,7 @@ void nlp_lexicon_free(nlp_lexicon *lx)
     ds_map_free(lx->shorthand);
     ds_map_free(lx->suffixes);
     ds_map_free(lx->words);
+    nlp__dict_image_release(lx);
     ds_free(lx->dict_blob);
     ds_free(lx->dict_table_mem);
     ds_free(lx->dict_bloom);

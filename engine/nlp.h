@@ -66,6 +66,63 @@ int nlp_lexicon_is_word(const nlp_lexicon *lx, const char *s, size_t len);
  * skipped. An unreadable file is DS_EIO and adds nothing. */
 ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t *added,
                                       ds_error *err);
+/* What identifies the .dic an image was made from: an image made from
+ * another file, or from this one before it changed, is stale. */
+typedef struct nlp_dict_key {
+    const char *path; /* borrowed */
+    unsigned long long size, ino, dev;
+    long long mtime_s, mtime_ns, ctime_s, ctime_ns;
+} nlp_dict_key;
+
+/* What nlp_lexicon_load_dictionary_cached did. */
+typedef enum nlp_dict_image_use {
+    NLP_DICT_IMAGE_NONE,     /* read the .dic; no image looked for (or made) */
+    NLP_DICT_IMAGE_MAPPED,   /* mapped a valid image; the .dic was not read */
+    NLP_DICT_IMAGE_WRITTEN,  /* read the .dic (no valid image) and wrote one */
+    NLP_DICT_IMAGE_UNWRITTEN /* read the .dic (no valid image); could not write one */
+} nlp_dict_image_use;
+
+typedef struct nlp_dict_image_info {
+    nlp_dict_image_use use;
+    char image[4096]; /* the image's path, "" when none */
+    char note[512];   /* why no image was mapped (and why none was written), or "" */
+} nlp_dict_image_info;
+
+/* nlp_lexicon_load_dictionary with a cache: a dictionary image in
+ * cache_dir (a file made by this function, named after the .dic's path) is
+ * mapped instead of reading the .dic when it is valid (checked: its
+ * format, the folding rules, the .dic's path, size, inode, device and
+ * times, every size and offset, a checksum); otherwise the .dic is read
+ * and the image written (a temporary file renamed over it; cache_dir is
+ * made if need be). The words looked up are the same either way. An image
+ * that cannot be mapped or written changes nothing but the time taken:
+ * DS_OK all the same, with *info (may be NULL) saying why. cache_dir
+ * NULL or "", or a lexicon that has dictionary words already: as
+ * nlp_lexicon_load_dictionary. The lexicon keeps the mapping until
+ * nlp_lexicon_free. Not for the event loop (files are read and written). */
+ds_status nlp_lexicon_load_dictionary_cached(nlp_lexicon *lx, const char *path,
+                                             const char *cache_dir, size_t *added,
+                                             nlp_dict_image_info *info, ds_error *err);
+
+/* The image of lx's dictionary words (owned, ds_free; *len its bytes),
+ * keyed by *key: what nlp_lexicon_load_dictionary_cached writes. DS_EINVAL
+ * when lx has no dictionary words or borrows its words from an image. */
+ds_status nlp_lexicon_dictionary_image(const nlp_lexicon *lx, const nlp_dict_key *key, void **out,
+                                       size_t *len, ds_error *err);
+
+/* Checks the image p[0..len) (8-byte aligned) and, when it is valid and
+ * made from key's file (key NULL: from any file), makes lx, which must
+ * have no dictionary words yet, look its words up there: p is borrowed
+ * until nlp_lexicon_free. DS_EINPUT (nothing changed) when invalid, with
+ * why in err. For tests and the fuzz target; the cache maps files. */
+ds_status nlp_lexicon_use_dictionary_image(nlp_lexicon *lx, const void *p, size_t len,
+                                           const nlp_dict_key *key, ds_error *err);
+
+/* Recomputes the checksum of an image p[0..len) (8-byte aligned), if it
+ * has room for one: lets tests and the fuzz target make images whose other
+ * fields are wrong. */
+void nlp_dictionary_image_seal(void *p, size_t len);
+
 /* 1 when the skeleton s[0..len) is a word of a loaded dictionary. */
 int nlp_lexicon_is_dictionary_word(const nlp_lexicon *lx, const char *s, size_t len);
 

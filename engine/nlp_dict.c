@@ -8,7 +8,9 @@
  * in front that answers the lookups of stems that are no word. Loading reads the file in blocks,
  * folds and hashes each word in one loop and inserts it a few words later, once its slot has been
  * prefetched: ~35 ms instead of ~80. Built by the KB loader; read-only afterwards, so any thread
- * may look words up. */
+ * may look words up. nlp_dict_image.c keeps what was built as a file that later starts map
+ * instead: what changes the words read or where they land here changes DICT_RULES_VERSION or
+ * the fingerprint of nlp__dict_rules. */
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE, beside the build's POSIX 2008 */
 #include "nlp_int.h"
 
@@ -94,9 +96,7 @@ static void advise_huge(void *p, size_t len)
 #endif
 }
 
-/* len bytes at a DICT_HUGE_PAGE boundary inside *mem (owned: ds_free), or
- * NULL. */
-static void *alloc_table(size_t len, void **mem)
+void *nlp__dict_alloc_table(size_t len, void **mem)
 {
     size_t pad = len >= DICT_HUGE_PAGE ? DICT_HUGE_PAGE : 64;
     char *m = ds_malloc(len + pad);
@@ -131,7 +131,7 @@ static ds_status reserve(nlp_lexicon *lx, size_t count)
      * the first probe's read and copied on the insert's write, two faults a
      * page where one does */
     void *mem = NULL;
-    uint64_t *t = alloc_table(slots * sizeof *t, &mem);
+    uint64_t *t = nlp__dict_alloc_table(slots * sizeof *t, &mem);
     uint64_t *bloom = ds_malloc(bits / 64 * sizeof *bloom);
     if (!t || !bloom) {
         ds_free(mem);
@@ -286,29 +286,20 @@ static size_t count_hint(const unsigned char *p, size_t n, size_t size)
     return v < size / 4 ? v : size / 4;
 }
 
-ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t *added,
-                                      ds_error *err)
+ds_status nlp__dict_read(nlp_lexicon *lx, FILE *f, const struct stat *sb, const char *path,
+                         size_t *added, ds_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return ds_fail(err, DS_EIO, "cannot open %s", path);
+    /* a file, and of a dictionary's size: a device or a pipe would read
+     * forever */
+    if (!S_ISREG(sb->st_mode) || sb->st_size > (off_t)DICT_FILE_MAX)
+        return ds_fail(err, DS_EIO, "%s is not a dictionary file of at most %d MB", path,
+                       DICT_FILE_MAX >> 20);
     size_t before = lx->dict_count;
     ds_status st = DS_OK;
     unsigned char *buf = ds_malloc(DICT_BLOCK + DICT_PIECE_MAX);
-    if (!buf) {
-        fclose(f);
+    if (!buf)
         return ds_fail(err, DS_ENOMEM, "out of memory reading %s", path);
-    }
-    struct stat sb;
-    /* a file, and of a dictionary's size: a device or a pipe would read
-     * forever */
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)DICT_FILE_MAX) {
-        ds_free(buf);
-        fclose(f);
-        return ds_fail(err, DS_EIO, "%s is not a dictionary file of at most %d MB", path,
-                       DICT_FILE_MAX >> 20);
-    }
-    size_t size = sb.st_size > 0 ? (size_t)sb.st_size : 0;
+    size_t size = sb->st_size > 0 ? (size_t)sb->st_size : 0;
     size_t start = 0, end = 0;
     int eof = 0, first = 1;
     dict_queue q;
@@ -379,10 +370,46 @@ ds_status nlp_lexicon_load_dictionary(nlp_lexicon *lx, const char *path, size_t 
     if (st == DS_OK && ferror(f))
         st = ds_fail(err, DS_EIO, "cannot read %s", path);
     ds_free(buf);
-    fclose(f);
     if (added)
         *added = lx->dict_count - before;
     return st;
+}
+
+/* Bump when the reading of a .dic changes in a way the fingerprint below
+ * cannot see (fold_word's or the loop's logic, the table's or bloom set's
+ * layout, reserve's sizes): images made before are then stale. */
+#define DICT_RULES_VERSION 1
+
+uint64_t nlp__dict_rules(void)
+{
+    /* the tables and limits the words are read and placed with, and the
+     * hash (by what it makes of a few words): a change to any of them
+     * makes every image stale without a bump by hand */
+    unsigned char buf[256 + 3 * 64 + 16 * 8];
+    size_t n = 0;
+    memcpy(buf + n, byte_class, 256);
+    n += 256;
+    memcpy(buf + n, fold_c3, 64);
+    memcpy(buf + n + 64, fold_c4, 64);
+    memcpy(buf + n + 128, fold_c5, 64);
+    n += 3 * 64;
+    static const char *const probes[] = {"abc", "esarp", "istanbul", "kargomnerede",
+                                         "siparisimiptaletmekistiyorum"};
+    nlp_lexicon probe;
+    memset(&probe, 0, sizeof probe);
+    probe.dict_bloom_mask = 0xFFFF;
+    uint64_t v[16] = {DICT_RULES_VERSION, DICT_BLOOM_BITS_PER_WORD,
+                      DICT_PIECE_MAX,     DICT_FILE_MAX,
+                      DICT_AHEAD,         sizeof(size_t)};
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        size_t word;
+        uint64_t h = nlp__hash(probes[i], strlen(probes[i]));
+        v[6 + 2 * i] = h;
+        v[7 + 2 * i] = bloom_bits(&probe, h, &word) ^ (uint64_t)word << 1;
+    }
+    memcpy(buf + n, v, sizeof v);
+    n += sizeof v;
+    return nlp__hash((const char *)buf, n);
 }
 
 int nlp_lexicon_is_dictionary_word(const nlp_lexicon *lx, const char *s, size_t len)

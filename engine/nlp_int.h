@@ -4,7 +4,9 @@
 #define NLP_INT_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ds_map.h"
 #include "ds_limits.h"
@@ -32,6 +34,11 @@ struct nlp_lexicon {
     size_t dict_slots;
     uint64_t *dict_bloom;
     size_t dict_bloom_mask; /* words - 1 */
+    /* when the three above point into an image (nlp_dict_image.c) instead
+     * of memory of their own: the image, mapped (munmap) or borrowed */
+    const unsigned char *dict_image;
+    size_t dict_image_len;
+    int dict_image_mapped;
     uint64_t shorthand_bloom[NLP_BLOOM_BITS / 64];
     uint64_t words_bloom[NLP_BLOOM_BITS / 64];
     /* the suffixes again as a trie over 'a'..'z', for the per-token split
@@ -89,6 +96,26 @@ static inline uint64_t nlp__hash(const char *s, size_t len)
     h ^= h >> 29;
     return h;
 }
+
+/* Bytes a dictionary's blob has after its last word, zero: a word's length
+ * byte read anywhere in it (an image's, which is outside input) points at
+ * most 255 bytes further, still inside. */
+#define NLP_DICT_PAD 256
+
+/* nlp_dict.c: reads the .dic open as f (sb its fstat) into lx, which
+ * borrows no image (nlp_dict_image.c, where nlp_lexicon_load_dictionary
+ * is, copies one first). */
+ds_status nlp__dict_read(nlp_lexicon *lx, FILE *f, const struct stat *sb, const char *path,
+                         size_t *added, ds_error *err);
+/* A fingerprint of the rules a .dic is read by (the folding tables, the
+ * limits, the hash): part of an image's key. */
+uint64_t nlp__dict_rules(void);
+/* len bytes at a 2 MB boundary inside *mem (owned: ds_free), huge pages
+ * asked for, or NULL: a dictionary's table. */
+void *nlp__dict_alloc_table(size_t len, void **mem);
+/* nlp_dict_image.c: unmaps (or forgets) lx's image and the pointers into
+ * it; the counts stay. */
+void nlp__dict_image_release(nlp_lexicon *lx);
 
 /* Finds entities in t's tokens (token texts must be final). */
 void nlp__find_entities(nlp_text *t);

@@ -54,6 +54,16 @@ const char *cli_kb_dir(const cli_opts *o);
 
 /* Loads kb and matcher; prints every KB problem to stderr. 0 on success. */
 int cli_engine_open(cli_engine *e, const char *kb_dir);
+
+/* Where the spelling dictionaries' images are kept (docs/OPERATIONS.md,
+ * "The dictionary cache"): $DESTEK_CACHE_DIR ("off": nowhere), else
+ * $XDG_CACHE_HOME/destek, else $HOME/.cache/destek; NULL for none. The
+ * path is in buf (cap bytes) or the environment's. */
+const char *cli_dict_cache_dir(char *buf, size_t cap);
+/* The options every command loads a knowledge base with: the cache above
+ * (its path in buf), and with DESTEK_CACHE_DEBUG set a line on stderr
+ * saying what became of each dictionary's image. */
+kb_load_opts cli_kb_load_opts(char *buf, size_t cap);
 void cli_engine_close(cli_engine *e);
 
 /* Normalises and classifies one message. Returns the normaliser's status

@@ -107,12 +107,42 @@ static void print_diag(void *ctx, int is_error, const ds_error *e)
     fprintf(stderr, "%s: %s\n", is_error ? "error" : "warning", buf);
 }
 
+const char *cli_dict_cache_dir(char *buf, size_t cap)
+{
+    const char *v = getenv("DESTEK_CACHE_DIR");
+    if (v)
+        return *v && strcmp(v, "off") != 0 ? v : NULL;
+    int n = -1;
+    /* XDG: a relative XDG_CACHE_HOME is to be ignored */
+    if ((v = getenv("XDG_CACHE_HOME")) && v[0] == '/')
+        n = snprintf(buf, cap, "%s/destek", v);
+    else if ((v = getenv("HOME")) && v[0] == '/')
+        n = snprintf(buf, cap, "%s/.cache/destek", v);
+    return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
+static void print_dict_log(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "destek: %s\n", line);
+}
+
+kb_load_opts cli_kb_load_opts(char *buf, size_t cap)
+{
+    const char *debug = getenv("DESTEK_CACHE_DEBUG");
+    kb_load_opts o = {.dict_cache_dir = cli_dict_cache_dir(buf, cap),
+                      .dict_log = debug && *debug ? print_dict_log : NULL};
+    return o;
+}
+
 int cli_engine_open(cli_engine *e, const char *kb_dir)
 {
     memset(e, 0, sizeof *e);
     ds_error err;
     memset(&err, 0, sizeof err);
-    ds_status st = kb_load_dir(kb_dir, &e->kb, print_diag, NULL, &err);
+    char cache[4096];
+    kb_load_opts lo = cli_kb_load_opts(cache, sizeof cache);
+    ds_status st = kb_load_dir_opts(kb_dir, &lo, &e->kb, print_diag, NULL, &err);
     if (st != DS_OK) {
         if (st != DS_EKB)
             fprintf(stderr, "destek: %s\n", err.message);

@@ -268,6 +268,8 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     cfg.media = media;
+    char cache[4096]; /* the dictionaries' image cache, for start and reloads */
+    cfg.kb_load = cli_kb_load_opts(cache, sizeof cache);
     rc = ws_server_run(&cfg);
     media_lib_close(media);
 out:

@@ -47,6 +47,8 @@ typedef struct ws_config {
     int port;
     const char *db_path;
     const char *kb_dir;
+    /* how the knowledge base is loaded (its dictionaries' image cache) */
+    kb_load_opts kb_load;
     const char *web_dir;
     int limits;          /* 0: --limits off */
     const char *origins; /* comma-separated allow-list, "*" = any */

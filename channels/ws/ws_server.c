@@ -301,7 +301,7 @@ static int reload_kb(ws_server *srv, int force)
     match_engine *me;
     ds_error err;
     memset(&err, 0, sizeof err);
-    if (kb_load_dir(srv->cfg->kb_dir, &kb, NULL, NULL, &err) != DS_OK) {
+    if (kb_load_dir_opts(srv->cfg->kb_dir, &srv->cfg->kb_load, &kb, NULL, NULL, &err) != DS_OK) {
         char buf[1200];
         ds_error_format(&err, buf, sizeof buf);
         ws__log(srv, WS_LOG_WARN, "reload_refused", 0,
@@ -512,7 +512,8 @@ static const lws_retry_bo_t idle_policy = {
 static int open_engine(ws_server *srv)
 {
     ds_error err;
-    if (kb_load_dir(srv->cfg->kb_dir, &srv->kb, NULL, NULL, &err) != DS_OK) {
+    if (kb_load_dir_opts(srv->cfg->kb_dir, &srv->cfg->kb_load, &srv->kb, NULL, NULL, &err) !=
+        DS_OK) {
         char buf[1200];
         ds_error_format(&err, buf, sizeof buf);
         ws__log(srv, WS_LOG_ERROR, "startup_failed", 0,

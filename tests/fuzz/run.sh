@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/destek-fuzz.XXXXXX")
 status=0
 found=0
-for target in nlp kb frame import pii; do
+for target in nlp kb frame import pii dictimage; do
     bin=$build/tests/fuzz/fuzz_$target
     if [ ! -x "$bin" ]; then
         echo "run.sh: $bin missing (configure with CC=clang -Dfuzz=true)" >&2

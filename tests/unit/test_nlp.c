@@ -3,9 +3,11 @@
  * shorthand, entities, invalid input, limits, suffix chains and reuse of one
  * nlp_text. Table-driven; every expectation comes from docs/KB_FORMAT.md and
  * nlp.h, not from running the code. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 
@@ -793,6 +795,266 @@ static void test_dictionary(void)
     nlp_lexicon_free(lx);
 }
 
+/* ---- a dictionary's image (nlp_dict_image.c) ---------------------------------- */
+
+static const char *const image_probes[] = {"esarp", "istanbul", "cig",   "sik",      "yorgan",
+                                           "kilim", "hesap",    "esar",  "ab",       "kdyrf",
+                                           "kaaaa", "kaaab",    "zzzzz", "battaniye"};
+
+/* The words of image_probes lx has, as a bit mask. */
+static unsigned probe_mask(const nlp_lexicon *lx)
+{
+    unsigned m = 0;
+    for (size_t i = 0; i < sizeof image_probes / sizeof image_probes[0]; i++)
+        m |= (unsigned)nlp_lexicon_is_dictionary_word(lx, image_probes[i], strlen(image_probes[i]))
+             << i;
+    return m;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Loads path through the cache into a new lexicon: its probe mask, *use. */
+static unsigned cached_mask(const char *path, const char *cache, nlp_dict_image_use *use,
+                            char *note, size_t cap)
+{
+    nlp_lexicon *lx = nlp_lexicon_new();
+    nlp_dict_image_info *info = malloc(sizeof *info);
+    size_t added = 0;
+    CHECK(lx && info);
+    if (!lx || !info) {
+        free(info);
+        nlp_lexicon_free(lx);
+        return 0;
+    }
+    CHECK_STATUS(nlp_lexicon_load_dictionary_cached(lx, path, cache, &added, info, NULL), DS_OK);
+    *use = info->use;
+    snprintf(note, cap, "%s", info->note);
+    unsigned m = probe_mask(lx);
+    free(info);
+    nlp_lexicon_free(lx);
+    return m;
+}
+
+static unsigned plain_mask(const char *path)
+{
+    nlp_lexicon *lx = nlp_lexicon_new();
+    CHECK_STATUS(nlp_lexicon_load_dictionary(lx, path, NULL, NULL), DS_OK);
+    unsigned m = probe_mask(lx);
+    nlp_lexicon_free(lx);
+    return m;
+}
+
+/* The only file of dir named dict-*.img, into out. */
+static int image_in(const char *dir, char *out, size_t cap)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls %s/dict-*.img 2>/dev/null", dir);
+    FILE *p = popen(cmd, "r");
+    int ok = p && fgets(out, (int)cap, p) != NULL;
+    if (p)
+        pclose(p);
+    if (ok)
+        out[strcspn(out, "\n")] = '\0';
+    return ok;
+}
+
+static void test_dictionary_image(void)
+{
+    char dir[] = "/tmp/destek-test-image-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char dic[256], cache[256], img[512], note[512];
+    snprintf(dic, sizeof dic, "%s/tr.dic", dir);
+    snprintf(cache, sizeof cache, "%s/cache/destek", dir); /* made as needed, two levels */
+    write_file(dic, "5\neşarp/3,4\nİstanbul\nçığ\r\nsık\nkilim\n");
+    unsigned want = plain_mask(dic);
+    CHECK_EQ_INT(want, 1u | 2u | 4u | 8u | 32u);
+    nlp_dict_image_use use;
+
+    /* the first load writes the image, the second maps it: the same words */
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    CHECK(strstr(note, "no image yet") != NULL);
+    CHECK(image_in(cache, img, sizeof img));
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_MAPPED);
+    CHECK_EQ_STR(note, "");
+
+    /* the .dic changes: the image is stale, made again, and has the new word */
+    write_file(dic, "6\neşarp/3,4\nİstanbul\nçığ\r\nsık\nkilim\nyorgan\n");
+    want = plain_mask(dic);
+    CHECK_EQ_INT(want, 1u | 2u | 4u | 8u | 16u | 32u);
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    CHECK_MSG(strstr(note, "stale") != NULL, "note: %s", note);
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_MAPPED);
+    /* the same size and words, another file (a new inode): stale too */
+    char moved[300];
+    snprintf(moved, sizeof moved, "%s.new", dic);
+    write_file(moved, "6\neşarp/3,4\nİstanbul\nçığ\r\nsık\nkilim\nyorgan\n");
+    CHECK(rename(moved, dic) == 0);
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    CHECK_MSG(strstr(note, "stale") != NULL, "note: %s", note);
+
+    /* corrupt images are ignored and made again: a byte changed, cut short,
+     * emptied, garbage */
+    FILE *f = fopen(img, "r+b");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(fseek(f, 300, SEEK_SET) == 0);
+        int c = fgetc(f);
+        CHECK(fseek(f, 300, SEEK_SET) == 0);
+        fputc(c ^ 0x20, f);
+        fclose(f);
+    }
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    CHECK_MSG(strstr(note, "checksum") != NULL, "note: %s", note);
+    CHECK(truncate(img, 5000) == 0);
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    CHECK_MSG(strstr(note, "truncated") != NULL, "note: %s", note);
+    CHECK(truncate(img, 0) == 0);
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    write_file(img, "not an image at all, but long enough to hold a header of one......"
+                    "................................................................"
+                    "................................................................");
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_WRITTEN);
+    CHECK_MSG(strstr(note, "not a dictionary image") != NULL, "note: %s", note);
+    CHECK_EQ_INT(cached_mask(dic, cache, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_MAPPED);
+
+    /* a cache that cannot be written: the .dic is read, nothing else
+     * changes (a directory under a file; a read-only one when not root,
+     * who may write anywhere) */
+    char under_file[300];
+    snprintf(under_file, sizeof under_file, "%s/destek", dic);
+    CHECK_EQ_INT(cached_mask(dic, under_file, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_UNWRITTEN);
+    CHECK_MSG(strstr(note, "cannot make") != NULL, "note: %s", note);
+    char ro[300];
+    snprintf(ro, sizeof ro, "%s/ro", dir);
+    CHECK(mkdir(ro, 0500) == 0);
+    CHECK_EQ_INT(cached_mask(dic, ro, &use, note, sizeof note), want);
+    if (geteuid() != 0)
+        CHECK_EQ_INT(use, NLP_DICT_IMAGE_UNWRITTEN);
+    CHECK_EQ_INT(cached_mask(dic, "", &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_NONE);
+    CHECK_EQ_INT(cached_mask(dic, NULL, &use, note, sizeof note), want);
+    CHECK_EQ_INT(use, NLP_DICT_IMAGE_NONE);
+    /* a missing .dic is the error it always was */
+    nlp_lexicon *lx = nlp_lexicon_new();
+    ds_error e;
+    char missing[300];
+    snprintf(missing, sizeof missing, "%s/none.dic", dir);
+    CHECK_STATUS(nlp_lexicon_load_dictionary_cached(lx, missing, cache, NULL, NULL, &e), DS_EIO);
+    CHECK(strstr(e.message, missing) != NULL);
+
+    /* a second dictionary after a mapped image: the image's words are
+     * copied, and both dictionaries' words are there */
+    nlp_dict_image_info info;
+    CHECK_STATUS(nlp_lexicon_load_dictionary_cached(lx, dic, cache, NULL, &info, NULL), DS_OK);
+    CHECK_EQ_INT(info.use, NLP_DICT_IMAGE_MAPPED);
+    char second[300];
+    snprintf(second, sizeof second, "%s/second.dic", dir);
+    write_file(second, "battaniye\nhesap\n");
+    CHECK_STATUS(nlp_lexicon_load_dictionary_cached(lx, second, cache, NULL, &info, NULL), DS_OK);
+    CHECK_EQ_INT(info.use, NLP_DICT_IMAGE_NONE);
+    CHECK_EQ_INT(probe_mask(lx), want | 64u | 8192u);
+
+    /* images in memory: the same words; fields made wrong and sealed again
+     * (so that the checksum holds) are refused one by one */
+    void *buf = NULL;
+    size_t len = 0;
+    nlp_lexicon *src = nlp_lexicon_new();
+    CHECK_STATUS(nlp_lexicon_load_dictionary(src, dic, NULL, NULL), DS_OK);
+    nlp_dict_key key = {.path = "/somewhere/tr.dic", .size = 42, .ino = 7};
+    CHECK_STATUS(nlp_lexicon_dictionary_image(src, &key, &buf, &len, NULL), DS_OK);
+    CHECK(len % 8 == 0 && len > 192);
+    nlp_lexicon *mem = nlp_lexicon_new();
+    CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, buf, len, &key, NULL), DS_OK);
+    CHECK_EQ_INT(probe_mask(mem), want);
+    nlp_lexicon_free(mem);
+    nlp_dict_key other = key;
+    other.size = 43;
+    mem = nlp_lexicon_new();
+    CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, buf, len, &other, &e), DS_EINPUT);
+    other = key;
+    other.path = "/elsewhere/tr.dic";
+    CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, buf, len, &other, &e), DS_EINPUT);
+    CHECK(strstr(e.message, "stale") != NULL);
+    CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, buf, len - 8, &key, &e), DS_EINPUT);
+    unsigned char *bad = malloc(len);
+    CHECK(bad != NULL);
+    /* the header's words (word i at 8 * i, the magic word 0): 1 byte order,
+     * 2 version, 3 rules, 13 count, 14/15 blob, 16/17 table, 18/19 bloom */
+    static const struct {
+        size_t word;
+        uint64_t value;
+        const char *why;
+    } cuts[] = {{1, 1, "byte order"},    {2, 99, "version"},
+                {3, 1, "rules"},         {13, 1u << 20, "more words"},
+                {14, 3, "words"},        {15, 1u << 30, "words"},
+                {16, 4096 + 8, "table"}, {17, 48, "table"},
+                {17, 1u << 20, "table"}, {18, 1, "bloom"},
+                {19, 3, "bloom"},        {19, 1u << 20, "bloom"},
+                {11, 0, "path"},         {12, 1u << 30, "path"}};
+    for (size_t i = 0; bad && i < sizeof cuts / sizeof cuts[0]; i++) {
+        memcpy(bad, buf, len);
+        memcpy(bad + 8 * cuts[i].word, &cuts[i].value, 8);
+        nlp_dictionary_image_seal(bad, len);
+        memset(&e, 0, sizeof e);
+        CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, bad, len, &key, &e), DS_EINPUT);
+        CHECK_MSG(e.message[0] && strstr(e.message, cuts[i].why) != NULL, "cut %zu: %s", i,
+                  e.message);
+    }
+    /* a slot pointing past the words, and the count off by one */
+    if (bad) {
+        uint64_t table_off, slots;
+        memcpy(&table_off, (unsigned char *)buf + 8 * 16, 8);
+        memcpy(&slots, (unsigned char *)buf + 8 * 17, 8);
+        size_t k = 0;
+        uint64_t v = 0;
+        for (; k < slots; k++) {
+            memcpy(&v, (unsigned char *)buf + table_off + 8 * k, 8);
+            if (v)
+                break;
+        }
+        memcpy(bad, buf, len);
+        v |= 0xFFFFFFF0u;
+        memcpy(bad + table_off + 8 * k, &v, 8);
+        nlp_dictionary_image_seal(bad, len);
+        CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, bad, len, &key, &e), DS_EINPUT);
+        CHECK(strstr(e.message, "offset") != NULL);
+        memcpy(bad, buf, len);
+        memset(bad + table_off + 8 * k, 0, 8);
+        nlp_dictionary_image_seal(bad, len);
+        CHECK_STATUS(nlp_lexicon_use_dictionary_image(mem, bad, len, &key, &e), DS_EINPUT);
+        CHECK(strstr(e.message, "count") != NULL);
+    }
+    CHECK_EQ_INT(probe_mask(mem), 0); /* nothing was taken */
+    free(bad);
+    nlp_lexicon_free(mem);
+    ds_free(buf);
+    nlp_lexicon_free(src);
+    nlp_lexicon_free(lx);
+
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w %s && rm -rf %s", dir, dir);
+    CHECK(system(cmd) == 0);
+}
+
 /* A question particle typed onto its word is its own token; words that
  * merely end in the same letters are not split. */
 static void test_glued_particle(void)
@@ -853,6 +1115,7 @@ int main(void)
     test_reuse();
     test_known_bugs();
     test_dictionary();
+    test_dictionary_image();
     test_money_inflected();
     test_glued_particle();
 
