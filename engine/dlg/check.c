@@ -66,6 +66,8 @@ static const char *const router_says[] = {
     "fallback.off_topic",
     "loop.give_up",
     "people.noted",
+    "record.number",
+    "record.with_people",
     "people.noted.closed",
     "repeat.order",
     "repeat.part",

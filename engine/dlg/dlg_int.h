@@ -180,6 +180,7 @@ struct dlg_session {
     char last4[5];               /* slot: identity proof */
     char product[96];            /* the product talked about last (lookup_stock.c) */
     char reason[16];             /* a return reason the shopper gave (reasons.c), "" none */
+    long long last_case;         /* the case or return recorded here last (its id), 0 none */
     char verified[16];           /* order verified in this conversation, "" none */
     char customer[128];          /* signed-in customer's e-mail, "" none */
     int unsure;                  /* fallback or clarifying answers in a row */

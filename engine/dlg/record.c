@@ -50,6 +50,9 @@ ds_status dlg__record(dlg_turn *t, const char *kind, const char *state, int with
      * misiniz" right after a case, is about that one */
     if (st == DS_OK && t->order && t->item >= 0)
         t->s->done_item = t->item;
+    /* "bir kayıt numarası verin" later: a case's number (a return has its code) */
+    if (st == DS_OK && t->request_id > 0 && !with_code)
+        t->s->last_case = t->request_id;
     return st;
 }
 

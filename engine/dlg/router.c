@@ -663,6 +663,20 @@ static ds_status faq_turn(dlg_turn *t)
         }
         return DS_OK;
     }
+    /* "kaydettiniz mi, bir kayıt numarası verin": the case recorded here,
+     * by its number; a request with people is this conversation's */
+    if (dlg__message_has(t, "record_number_words") && (s->last_case || s->people_called)) {
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        t->out->intent = "fallback";
+        t->request_id = s->last_case;
+        dlg__say(t, s->last_case ? "record.number" : "record.with_people");
+        if (s->flow && s->step) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+        return DS_OK;
+    }
     if (for_the_people(t))
         return DS_OK;
     /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar":

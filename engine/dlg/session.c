@@ -203,6 +203,8 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
     put_str(o, "verified", s->verified);
     put_str(o, "product", s->product);
     put_str(o, "reason", s->reason);
+    if (s->last_case > 0)
+        json_object_set_new(o, "last_case", json_integer(s->last_case));
     if (s->unsure)
         json_object_set_new(o, "unsure", json_integer(s->unsure));
     if (s->pii_warned)
@@ -364,6 +366,8 @@ void dlg_session_load(dlg_session *s, const kb_base *kb, const char *text)
     get_str(o, "verified", s->verified, sizeof s->verified);
     get_str(o, "product", s->product, sizeof s->product);
     get_str(o, "reason", s->reason, sizeof s->reason);
+    json_t *lc = json_object_get(o, "last_case");
+    s->last_case = json_is_integer(lc) && json_integer_value(lc) > 0 ? json_integer_value(lc) : 0;
     s->unsure = get_int(o, "unsure", 0, 0, 100);
     s->pii_warned = json_is_true(json_object_get(o, "pii_warned"));
     s->upset = get_int(o, "upset", 0, 0, DLG_UPSET_MAX);

@@ -240,7 +240,7 @@ static void check_old_state(runner *ru, const char *file, int line, const char *
         "last_faq", "last_topics", "last_order_reply", "upset", "soothe_wait", "next",
         "next_offered", "people_called", "done_item", "last_ask", "reminded", "recent",
         /* kept since the product talked about is remembered, not only a stock answer's */
-        "product", "reason"};
+        "product", "reason", "last_case"};
     for (size_t i = 0; i < sizeof later / sizeof *later; i++)
         json_object_del(jb, later[i]);
     if (sb) {
