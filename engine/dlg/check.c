@@ -68,6 +68,7 @@ static const char *const router_says[] = {
     "people.noted",
     "record.number",
     "record.with_people",
+    "record.not_yet",
     "people.noted.closed",
     "repeat.order",
     "repeat.part",

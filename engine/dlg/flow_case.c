@@ -22,6 +22,9 @@ static const dlg_slot_def slots[] = {
 };
 
 static const char *const steps[] = {"item", "description", NULL};
+/* A question up to this long, with no fault in its words, is not what
+ * happened ("kayıt numarası ne olacak?"); a longer one may be both. */
+#define CASE_QUESTION_MAX_WORDS 8
 static const char *const params[] = {"kind", NULL};
 
 static int says_health(const dlg_turn *t, const char *text);
@@ -140,6 +143,12 @@ static int answer(dlg_turn *t, const char *step)
         }
         return r != 0;
     }
+    /* "kayıt numaramı yazar mısınız" asked while the case waits for what
+     * happened is a question, not the description: the router's */
+    if (dlg__message_asks(t) && nlp_text_token_count(t->msg) <= CASE_QUESTION_MAX_WORDS &&
+        !dlg__message_has(t, "reason_hasarli") && !dlg__message_has(t, "reason_kusurlu") &&
+        !dlg__message_has(t, "reason_yanlis"))
+        return 0;
     t->item = sl->item;
     record(t, t->text);
     return 1;

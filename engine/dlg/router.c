@@ -665,12 +665,15 @@ static ds_status faq_turn(dlg_turn *t)
     }
     /* "kaydettiniz mi, bir kayıt numarası verin": the case recorded here,
      * by its number; a request with people is this conversation's */
-    if (dlg__message_has(t, "record_number_words") && (s->last_case || s->people_called)) {
+    if (dlg__message_has(t, "record_number_words") &&
+        (s->last_case || s->people_called || (s->flow && s->step))) {
         s->clarify_a = s->clarify_b = -1;
         s->unsure = 0;
         t->out->intent = "fallback";
         t->request_id = s->last_case;
-        dlg__say(t, s->last_case ? "record.number" : "record.with_people");
+        dlg__say(t, s->last_case       ? "record.number"
+                    : s->people_called ? "record.with_people"
+                                       : "record.not_yet"); /* a dialogue still asking */
         if (s->flow && s->step) {
             resume(t);
             t->answered_aside = 1;
