@@ -297,6 +297,10 @@ ds_status dlg__say_intent(dlg_turn *t, size_t idx);
  * the matcher's first candidates or (unless candidates_only) among the
  * answers the KB relates to the dialogue waiting, or -1 (waiting.c). */
 int dlg__general_while_waiting(const dlg_turn *t, int candidates_only);
+/* The answer the KB relates to the dialogue in progress whose topic the
+ * message names ("kargo ücreti bana mı ait" in a return: the return's
+ * shipping, not the shop's shipping fee), or -1. waiting.c */
+int dlg__waiting_topic(const dlg_turn *t);
 
 /* The order of a return whose code the message gives, into order (size
  * bytes): 1 when found in the store (codes.c). */

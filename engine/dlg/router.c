@@ -433,7 +433,9 @@ static int flow_turn(dlg_turn *t)
     /* "Aras'a mı vereyim iadeyi" while the return waits for its reason:
      * the rule the KB relates to the dialogue, then the step again */
     if (f && s->step && s->step != DLG_STEP_ORDER && s->step != DLG_STEP_IDENTITY &&
-        (t->asked == f || t->intent < 0 || t->clarify) && dlg__message_asks(t)) {
+        (t->asked == f || t->intent < 0 || t->clarify ||
+         ((!t->asked || (t->asked->flags & DLG_FLOW_ORDER_FACTS)) && dlg__waiting_topic(t) >= 0)) &&
+        dlg__message_asks(t)) {
         int g = dlg__general_while_waiting(t, 0);
         if (g >= 0) {
             general_aside(t, g);

@@ -55,3 +55,8 @@ int dlg__general_while_waiting(const dlg_turn *t, int candidates_only)
      * cancellation's check waits) */
     return candidates_only ? -1 : related_topic(t, (int)match_result_candidate(res, 0)->intent);
 }
+
+int dlg__waiting_topic(const dlg_turn *t)
+{
+    return related_topic(t, t->s->flow_intent);
+}
