@@ -33,6 +33,16 @@ static int name_size(const dlg_turn *t, nlp_text *scratch, const char *name)
     return n;
 }
 
+/* One word said of a longer name names the product: a noun of it
+ * ("kulaklık"), and not the machine of "makinede yıkanır mı" (words
+ * product_fact_places: where a thing is washed or used, not what is
+ * asked about). */
+static int one_word_names(const dlg_turn *t, const char *name)
+{
+    return dlg__shares_noun(t, name) && !dlg__message_has(t, "product_fact_places") &&
+           !dlg__message_has_stem(t, "product_fact_places");
+}
+
 /* The product the message names, or -1: the most of its words, then the
  * fewest left unsaid ("nemlendirici krem" is the cream, not the face
  * cream); a tie is nobody. A name with one word said of several is only
@@ -55,9 +65,7 @@ static int named(const dlg_turn *t, const store_product *p, size_t n)
             tie = 1;
     }
     nlp_text_free(scratch);
-    if (tie || best < 0)
-        return -1;
-    if (best_score == 1 && best_left > 0 && !dlg__shares_noun(t, p[best].name))
+    if (tie || best < 0 || (best_score == 1 && best_left > 0 && !one_word_names(t, p[best].name)))
         return -1;
     return best;
 }
@@ -150,7 +158,7 @@ int dlg__lookup_facts(dlg_turn *t)
      * çeker mi"); a noun of a topic's words ("makinede") names none */
     int other = 0;
     for (size_t i = 0; best < 0 && t->s->product[0] && i < n && !other; i++)
-        other = strcmp(p[i].name, t->s->product) != 0 && dlg__shares_noun(t, p[i].name);
+        other = strcmp(p[i].name, t->s->product) != 0 && one_word_names(t, p[i].name);
     if (best < 0 && t->s->product[0] && !other)
         snprintf(product, sizeof product, "%s", t->s->product);
     store_products_free(p, n);
