@@ -74,17 +74,19 @@ int store_gone(store_db *db);
 
 /* The schema version of an open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(store_db *db);
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 
 /* Imports orders in the CONTRACT.md format ({"orders": [...]}), inserting or
  * replacing by order id, in one transaction. A malformed document changes
  * nothing and returns DS_EINPUT with err->field set to the JSON path of the
  * first problem ("orders[3].items[0].price") and err->line/column for JSON
  * syntax errors. *count (may be NULL) gets the number of orders imported.
- * Optional top-level "stock" ([{"sku","qty"}], insert or replace by SKU) and
+ * Optional top-level "stock" ([{"sku","qty"}], insert or replace by SKU),
  * "returns" (returns, exchanges and cases; replaced by code, or when they
- * have none by kind, order and created_at) join the same transaction; a
- * return's order must be in the database or in the same file (docs/STORE.md). */
+ * have none by kind, order and created_at) and "products" ([{"name",
+ * "facts": {TOPIC: TEXT}}], each product's facts replaced by the file's)
+ * join the same transaction; a return's order must be in the database or
+ * in the same file (docs/STORE.md). */
 ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t *count,
                               ds_error *err);
 
@@ -498,6 +500,39 @@ typedef struct store_product {
  * (store_products_free); empty when there are no orders. */
 ds_status store_products_sold(store_db *db, store_product **out, size_t *count, ds_error *err);
 void store_products_free(store_product *p, size_t count);
+
+/* What the shop says of a product on one topic, in its own words, to be
+ * said as it is: topic "material", text "%100 ipek; saten değil.". */
+typedef struct store_fact {
+    char *topic;
+    char *text;
+} store_fact;
+
+/* The longest topic name, in bytes (a short id: a-z, 0-9, _). */
+#define STORE_MAX_TOPIC_LEN 32
+
+/* 1 when topic is a topic's shape: 1 to STORE_MAX_TOPIC_LEN of a-z, 0-9
+ * and _, starting with a letter ("material", "care", "origin"). */
+int store_is_fact_topic(const char *topic);
+
+/* Sets (insert or replace) what the shop says of product on topic; a NULL
+ * text removes it. product is the name as the orders sell it ("İpek
+ * Eşarp"), exact. DS_EINVAL for a missing or empty product, a topic not of
+ * the shape above, or an empty text or one over STORE_MAX_FIELD_LEN bytes. */
+ds_status store_product_fact_set(store_db *db, const char *product, const char *topic,
+                                 const char *text, ds_error *err);
+
+/* Every fact of product (exact name), ordered by topic (at most 64). *out
+ * is an owned array (store_facts_free); empty when the shop says nothing of
+ * it. */
+ds_status store_product_facts(store_db *db, const char *product, store_fact **out, size_t *count,
+                              ds_error *err);
+void store_facts_free(store_fact *f, size_t count);
+
+/* Every product the shop has facts for, once each (at most 2,000), ordered
+ * by name: products a shopper may ask about before anyone ordered one.
+ * *out is an owned array (store_products_free) whose sku is NULL. */
+ds_status store_products_described(store_db *db, store_product **out, size_t *count, ds_error *err);
 
 /* ---- agents and hand-offs (people) ------------------------------------- */
 

@@ -3,7 +3,8 @@
  * jansson, validates it completely and writes it with the connection's
  * reused statements, all in one transaction that any problem (bad input or
  * SQL error) rolls back, so a bad file changes nothing. The optional
- * top-level "stock" and "returns" arrays join the same transaction. Decides
+ * top-level "stock", "returns" and "products" arrays join the same
+ * transaction. Decides
  * nothing about orders beyond their shape. Same threading rule as store.h. */
 #include <jansson.h>
 #include <stdarg.h>
@@ -393,6 +394,58 @@ static ds_status check_stock(const json_t *stock, ds_error *err)
     return st;
 }
 
+/* "products": [{"name": "İpek Eşarp", "facts": {"material": "...", ...}}],
+ * each name once, each topic a short id, each fact the text to say. */
+static ds_status check_product(const json_t *e, const char *p, ds_map *seen, size_t i,
+                               ds_error *err)
+{
+    const char *name, *text, *topic;
+    const json_t *facts, *v;
+    size_t first;
+    if (!json_is_object(e))
+        return bad(err, p, NULL, "must be an object, not %s", type_name(e));
+    ds_status st = get_str(e, p, "name", NONEMPTY, &name, err);
+    if (st != DS_OK)
+        return st;
+    if (ds_map_get(seen, name, strlen(name), &first))
+        return bad(err, p, "name", "product \"%s\" appears twice (also products[%zu])", name,
+                   first);
+    if (ds_map_put(seen, name, strlen(name), i) != DS_OK)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    if ((st = get_obj(e, p, "facts", 0, &facts, err)) != DS_OK)
+        return st;
+    char fp[64];
+    snprintf(fp, sizeof fp, "%s.facts", p);
+    json_object_foreach((json_t *)facts, topic, v)
+    {
+        if (!store_is_fact_topic(topic))
+            return bad(err, fp, topic,
+                       "is not a topic (1 to %d of a-z, 0-9 and _, starting with a letter, "
+                       "like \"material\" or \"care\")",
+                       STORE_MAX_TOPIC_LEN);
+        if ((st = get_str(facts, fp, topic, NONEMPTY, &text, err)) != DS_OK)
+            return st;
+    }
+    return DS_OK;
+}
+
+static ds_status check_products(const json_t *products, ds_error *err)
+{
+    if (!json_is_array(products))
+        return bad(err, "", "products", "must be an array, not %s", type_name(products));
+    ds_map *seen = ds_map_new();
+    if (!seen)
+        return ds_fail(err, DS_ENOMEM, "out of memory");
+    ds_status st = DS_OK;
+    for (size_t i = 0; st == DS_OK && i < json_array_size(products); i++) {
+        char p[40];
+        snprintf(p, sizeof p, "products[%zu]", i);
+        st = check_product(json_array_get(products, i), p, seen, i, err);
+    }
+    ds_map_free(seen);
+    return st;
+}
+
 static const char *const return_kinds[] = {"return", "exchange", "case", NULL};
 
 static ds_status check_return_items(const json_t *ret, const char *path, int is_case, ds_error *err)
@@ -610,6 +663,29 @@ static ds_status write_stock(store_db *db, const json_t *stock, ds_error *err)
     return DS_OK;
 }
 
+/* A product listed replaces all its facts: a topic the shop dropped from
+ * its file is no longer said. */
+static ds_status write_products(store_db *db, const json_t *products, ds_error *err)
+{
+    for (size_t i = 0; i < json_array_size(products); i++) {
+        const json_t *e = json_array_get(products, i), *v;
+        const char *name = str_at(e, "name"), *topic;
+        store_q *st = store__q(db, STMT_FACTS_DELETE, err);
+        if (!st)
+            return DS_EDB;
+        store__bind_text(st, 1, name);
+        ds_status s = step_reset(db, st, err);
+        json_object_foreach(json_object_get(e, "facts"), topic, v)
+        {
+            if (s == DS_OK)
+                s = store_product_fact_set(db, name, topic, json_string_value(v), err);
+        }
+        if (s != DS_OK)
+            return s;
+    }
+    return DS_OK;
+}
+
 /* Compact JSON text of v: owned (ds_free), NULL when memory ran out. */
 static char *dump(const json_t *v)
 {
@@ -723,7 +799,7 @@ typedef struct walker {
     store_db *db;
     size_t count;
     ds_map *seen;
-    json_t *stock, *returns; /* validated, written after the orders */
+    json_t *stock, *returns, *products; /* validated, written after the orders */
 } walker;
 
 /* A syntax error once the bytes before offset end were read: line, and the
@@ -862,9 +938,10 @@ static ds_status validate(walker *w)
                 return s;
             const char *name = json_string_value(key);
             int is_orders = strcmp(name, "orders") == 0;
-            json_t **extra = strcmp(name, "stock") == 0     ? &w->stock
-                             : strcmp(name, "returns") == 0 ? &w->returns
-                                                            : NULL;
+            json_t **extra = strcmp(name, "stock") == 0      ? &w->stock
+                             : strcmp(name, "returns") == 0  ? &w->returns
+                             : strcmp(name, "products") == 0 ? &w->products
+                                                             : NULL;
             char dup[64];
             snprintf(dup, sizeof dup, "duplicate object key near '\"%s\"'", name);
             json_decref(key);
@@ -882,8 +959,9 @@ static ds_status validate(walker *w)
                 skip_ws(w);
                 s = load_value(w, extra);
                 if (s == DS_OK)
-                    s = extra == &w->stock ? check_stock(*extra, w->err)
-                                           : check_returns(*extra, w->err);
+                    s = extra == &w->stock      ? check_stock(*extra, w->err)
+                        : extra == &w->products ? check_products(*extra, w->err)
+                                                : check_returns(*extra, w->err);
             } else {
                 skip_ws(w);
                 json_t *v = NULL;
@@ -910,6 +988,8 @@ static ds_status validate(walker *w)
     if (!have_orders)
         return bad(w->err, "", "orders", "is missing (the file must be {\"orders\": [...]})");
     ds_status s = write_stock(w->db, w->stock, w->err);
+    if (s == DS_OK)
+        s = write_products(w->db, w->products, w->err);
     for (size_t i = 0; s == DS_OK && i < json_array_size(w->returns); i++)
         s = write_return(w->db, json_array_get(w->returns, i), i, w->err);
     return s;
@@ -937,6 +1017,7 @@ ds_status store_import_orders(store_db *db, const char *json, size_t len, size_t
     ds_map_free(w.seen);
     json_decref(w.stock);
     json_decref(w.returns);
+    json_decref(w.products);
     if (s == DS_OK && count)
         *count = w.count;
     return s;

@@ -278,7 +278,14 @@ const char *const store__pg_migrations[] = {
     /* 14 -> 15: an upload's idempotency key, unique per conversation and side */
     "ALTER TABLE attachments ADD COLUMN client_id TEXT;"
     "CREATE UNIQUE INDEX attachments_client ON attachments(conversation_id, who, client_id)"
-    "  WHERE client_id IS NOT NULL;"};
+    "  WHERE client_id IS NOT NULL;",
+
+    /* 15 -> 16: what the shop says of each product, by topic */
+    "CREATE TABLE product_facts ("
+    "  product TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  fact TEXT NOT NULL,"
+    "  PRIMARY KEY (product, topic));"};
 
 _Static_assert(sizeof store__pg_migrations / sizeof store__pg_migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

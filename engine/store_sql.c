@@ -223,6 +223,15 @@ const char *const store__sql[STMT_COUNT_] = {
                       " WHERE product = ?1 ORDER BY sku LIMIT 200",
     [STMT_PRODUCTS_SOLD] =
         "SELECT name, min(sku) FROM items GROUP BY name ORDER BY name LIMIT 2000",
+    /* what the shop says of its products (store_stock.c) */
+    [STMT_FACTS_DELETE] = "DELETE FROM product_facts WHERE product = ?1",
+    [STMT_FACT_SET] = "INSERT INTO product_facts (product, topic, fact) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT (product, topic) DO UPDATE SET fact = excluded.fact",
+    [STMT_FACT_DELETE] = "DELETE FROM product_facts WHERE product = ?1 AND topic = ?2",
+    [STMT_FACTS_OF] = "SELECT topic, fact FROM product_facts WHERE product = ?1"
+                      " ORDER BY topic LIMIT 64",
+    [STMT_PRODUCTS_DESCRIBED] =
+        "SELECT DISTINCT product FROM product_facts ORDER BY product LIMIT 2000",
     /* events between nodes (store_events.c) */
     [STMT_EVENTS_NUMBER] = "UPDATE event_head SET seq = seq + ?1 WHERE id = 1 RETURNING seq",
     [STMT_NODE_EVENT_INSERT] = "INSERT INTO events (seq, at_utc, node, kind, conversation_id,"

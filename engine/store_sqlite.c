@@ -322,7 +322,17 @@ static const char *const migrations[] = {
      * stored once, as a re-sent message is */
     "ALTER TABLE attachments ADD COLUMN client_id TEXT;"
     "CREATE UNIQUE INDEX attachments_client ON attachments(conversation_id, who, client_id)"
-    "  WHERE client_id IS NOT NULL;"};
+    "  WHERE client_id IS NOT NULL;",
+
+    /* 15 -> 16: what the shop says of each product, by topic ("material",
+     * "care", ...; open strings), in its own words: the dialogue answers
+     * "ipek mi", "makinede yıkanır mı" from it. Keyed by the product's name
+     * as the orders sell it, which is how shoppers name it */
+    "CREATE TABLE product_facts ("
+    "  product TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  fact TEXT NOT NULL,"
+    "  PRIMARY KEY (product, topic)) WITHOUT ROWID;"};
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");

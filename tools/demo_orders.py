@@ -12,7 +12,9 @@ The file also carries the import extensions of docs/STORE.md: "stock" for
 every size variant of the sized catalogue products, in several colours for
 some of them (some sold out, so an exchange can fail for want of stock), and
 "returns" in every state, for the
-fixed return demo orders and a few random delivered or returned ones.
+fixed return demo orders and a few random delivered or returned ones, and
+"products": what the shop says of every catalogue product (material, care,
+fit, compatibility, ingredients, origin, manual), for the product questions.
 
     tools/demo_orders.py > demo.json                 # 300 orders
     tools/demo_orders.py --count 100000 > big.json   # import benchmark
@@ -88,6 +90,114 @@ CATALOGUE = [
     ("SPR-901", "Yoga Matı", "spor", 39990),
     ("OYN-110", "Ahşap Yapboz", "oyuncak", 24990),
 ]
+# What the shop says of each catalogue product, by topic (the import's
+# "products", docs/STORE.md): the dialogue says these when a shopper asks
+# "ipek mi", "makinede yıkanır mı", "iphone ile uyumlu mu". Each text reads
+# after "İpek Eşarp malzemesi:" and ends with a full stop.
+PRODUCT_FACTS = {
+    "TS-102": {"material": "%100 pamuk, 160 g/m² süprem örgü.",
+               "care": "30 derecede ters yüz yıkayın; pamuk olduğu için ilk yıkamada biraz çekebilir.",
+               "fit": "Normal kalıp, unisex; arada kalırsanız kendi bedeninizi alın.",
+               "origin": "Türkiye'de (Denizli) üretildi."},
+    "GM-220": {"material": "%100 pamuk poplin.",
+               "care": "30 derecede yıkayın, orta ısıda ütüleyin; kurutma makinesine atmayın.",
+               "fit": "Oversize kalıp: omuz düşük ve bol; normal bir görünüm için bir beden küçük alabilirsiniz.",
+               "origin": "Türkiye'de üretildi."},
+    "KP-310": {"material": "%98 pamuk, %2 elastan denim; hafif esner.",
+               "care": "30 derecede ters yüz, koyu renklerle yıkayın; ilk yıkamalarda boya verebilir.",
+               "fit": "Yüksek bel, dar paça; kalıbı normal."},
+    "SW-415": {"material": "%80 pamuk, %20 polyester; içi şardonlu üç iplik.",
+               "care": "30 derecede ters yüz yıkayın; kurutma makinesi tüylenmeyi artırır.",
+               "fit": "Rahat kalıp, unisex."},
+    "ELB-118": {"material": "%100 viskon; astarı %100 polyester.",
+                "care": "30 derecede hassas programda yıkayın; viskon ilk yıkamada biraz çekebilir, asarak kurutun.",
+                "fit": "Belden oturan, eteği rahat; boyu diz altı (M beden 115 cm)."},
+    "MNT-501": {"material": "%60 yün, %40 polyester kaşe; astarı viskon.",
+                "care": "Yalnızca kuru temizleme; makinede yıkanmaz.",
+                "fit": "Normal kalıp; içine kalın kazak giyecekseniz bir beden büyük alabilirsiniz."},
+    "AYK-601": {"material": "Hakiki dana derisi; tabanı kauçuk.",
+                "care": "Nemli bezle silin; makinede yıkamayın.",
+                "fit": "Kalıbı normal; geniş ayaklar için yarım numara büyük önerilir."},
+    "AYK-640": {"material": "Suni deri (vegan); topuk yüksekliği 7 cm.",
+                "fit": "Kalıbı dar; bir numara büyük almanızı öneririz."},
+    "AYK-677": {"material": "Hakiki deri; iç astarı da deri, tabanı kösele.",
+                "care": "Deri boyası ve krem ile bakım yapın; suya karşı koruyucu sprey önerilir.",
+                "fit": "Kalıbı normal."},
+    "BOT-702": {"material": "Su geçirmez membranlı nubuk deri; tabanı kauçuk.",
+                "care": "Çamuru kuruyunca fırçalayın; ısıtıcı üstünde kurutmayın.",
+                "fit": "Kalıbı normal; kalın çorapla yarım numara büyük rahat eder."},
+    "KZM-010": {"ingredients": "Hyalüronik asit ve seramid içerir; parfüm, alkol ve paraben içermez. Hassas ciltlerde dermatolojik olarak test edildi.",
+                "origin": "Türkiye'de üretildi."},
+    "KZM-044": {"ingredients": "Paraben içermez; hafif vanilya kokuludur. Dudakları kurutmaması için E vitamini içerir."},
+    "KZM-071": {"ingredients": "SPF 50, UVA ve UVB korumalı; parfüm içermez, hassas ve akneye yatkın ciltlere uygundur.",
+                "origin": "Fransa'da üretildi."},
+    "KZM-093": {"ingredients": "Eau de parfum: alkol bazlı, odunsu ve amber notalar; kalıcılığı 6-8 saat.",
+                "origin": "Fransa'da üretildi."},
+    "HJY-005": {"material": "Yumuşak naylon kıllar, geri dönüştürülmüş plastik sap.",
+                "ingredients": "BPA içermez."},
+    "HJY-021": {"ingredients": "%99 su bazlı; alkol ve parfüm içermez, bebek cildine uygundur."},
+    "HJY-038": {"ingredients": "Zeytinyağlı; paraben içermez, hafif lavanta kokuludur.",
+                "origin": "Türkiye'de üretildi."},
+    "IC-201": {"material": "%95 pamuk, %5 elastan.",
+               "care": "40 derecede yıkayın; kurutma makinesinde kurutmayın.",
+               "fit": "Normal kalıp; ara bedende bir büyüğü önerilir."},
+    "IC-233": {"material": "%90 poliamid dantel, %10 elastan; balenli, dolgusuz.",
+               "care": "Elde, soğuk suda yıkayın; sıkmadan asarak kurutun."},
+    "IC-260": {"material": "%95 pamuk, %5 elastan.",
+               "care": "40 derecede yıkanır.",
+               "fit": "Vücuda oturan kalıp."},
+    "IC-288": {"material": "%100 pamuk penye.",
+               "care": "40 derecede yıkayın; ilk yıkamada biraz çekebilir.",
+               "fit": "Rahat kalıp."},
+    "KOZ-901": {"material": "Porselen, 330 ml.",
+                "care": "Baskı kalıcıdır; bulaşık makinesinde yıkanabilir, mikrodalgaya girebilir."},
+    "KOZ-925": {"material": "Kılıfı %100 polyester saten, iç dolgusu elyaf; 40 x 40 cm.",
+                "care": "Kılıfı fermuarlı; 30 derecede ters yüz yıkayın, baskının üstünden ütülemeyin."},
+    "KOZ-947": {"material": "925 ayar gümüş, rodyum kaplama; zincir 45 cm.",
+                "care": "Parfüm ve denizle temasından kaçının; yumuşak bezle silin.",
+                "ingredients": "Nikel içermez; alerjisi olanlar için uygundur."},
+    "GID-301": {"ingredients": "Gaziantep fıstığı, tuzsuz ve kavrulmuş; katkı maddesi içermez. Aynı tesiste fındık ve badem de işlenir.",
+                "origin": "Gaziantep."},
+    "GID-322": {"ingredients": "%100 çiçek balı; şeker ve katkı maddesi içermez.",
+                "origin": "Muğla'da üretildi."},
+    "GID-340": {"ingredients": "%100 Arabica, orta kavrum, ince çekilmiş; katkı maddesi içermez.",
+                "origin": "Kahve Brezilya'dan; Türkiye'de kavrulup paketlendi."},
+    "GID-366": {"ingredients": "Şeker, nişasta, fındık, fıstık ve gül aroması; jelatin içermez.",
+                "origin": "İstanbul'da üretildi."},
+    "ELK-410": {"compatibility": "Bluetooth 5.3 ile iPhone (iOS) ve Android telefonlarla, tablet ve bilgisayarlarla uyumlu.",
+                "manual": "Kutudan Türkçe kullanım kılavuzu çıkıyor; uygulamasının menüsü de Türkçe.",
+                "origin": "Çin'de üretildi; 2 yıl Türkiye garantili."},
+    "ELK-433": {"compatibility": "Bluetooth ile iPhone (iOS 15 ve üstü) ve Android 9 ve üstü telefonlarla çalışır; uygulaması ikisinde de var.",
+                "manual": "Saatin menüsü ve kullanım kılavuzu Türkçe.",
+                "material": "Alüminyum kasa, silikon kordon; 5 ATM suya dayanıklı."},
+    "ELK-458": {"compatibility": "USB-C ve USB-A çıkışlı; iPhone, Android telefonlar ve tabletlerle uyumlu, 20 W hızlı şarj destekler.",
+                "manual": "Türkçe kullanım kılavuzu kutuda."},
+    "ELK-480": {"compatibility": "Bluetooth 5.0; iPhone, Android ve bilgisayarlarla uyumlu, AUX girişi de var.",
+                "manual": "Türkçe kullanım kılavuzu kutuda.",
+                "material": "IPX5 suya dayanıklı kumaş kaplama."},
+    "EV-701": {"material": "%100 pamuk ranforce; çift kişilik.",
+               "care": "40 derecede yıkayın; ilk yıkamada yüzde 2-3 çekebilir.",
+               "origin": "Türkiye'de (Denizli) üretildi."},
+    "EV-725": {"material": "Porselen; 6 kişilik, 24 parça.",
+               "care": "Bulaşık makinesinde yıkanabilir ve mikrodalgaya girebilir; fırında kullanmayın."},
+    "EV-742": {"material": "%100 pamuk, 500 g/m²; 4 parça.",
+               "care": "40 derecede yıkayın, yumuşatıcı kullanmayın: havlunun emiciliğini azaltır.",
+               "origin": "Türkiye'de (Denizli) üretildi."},
+    "EV-768": {"compatibility": "Türkiye'deki prizlerle (220-240 V) uyumlu; tek seferde 4 fincan.",
+               "manual": "Türkçe kullanım kılavuzu ve menüsü var.",
+               "care": "Haznesini yalnızca nemli bezle silin; suya sokmayın."},
+    "AKS-801": {"material": "Hakiki dana derisi; tokası paslanmaz çelik.",
+                "fit": "Unisex; 4 cm genişliğinde, boyu kısaltılabilir."},
+    "AKS-822": {"material": "%100 doğal ipek; saten dokulu ama saten kumaş değil.",
+                "care": "Yalnızca kuru temizleme; makinede yıkanmaz, gerekirse düşük ısıda tersinden ütüleyin.",
+                "fit": "90 x 90 cm, unisex.",
+                "origin": "Bursa'da dokundu."},
+    "SPR-901": {"material": "6 mm TPE; kaymaz yüzey, lateks ve PVC içermez.",
+                "care": "Nemli bezle silin, gölgede kurutun; makinede yıkamayın."},
+    "OYN-110": {"material": "Doğal kayın ağacı, su bazlı boya; 24 parça.",
+                "ingredients": "Boyası toksik değildir; küçük parçaları nedeniyle 3 yaş üstü içindir."},
+}
+
 SIZES = {"giyim": ["S", "M", "L", "XL"], "ayakkabı": ["37", "38", "39", "40", "41", "42", "43"],
          "iç giyim": ["S", "M", "L"]}
 
@@ -628,6 +738,13 @@ def random_returns(rng, orders, stock, now, taken_codes):
     return out
 
 
+def product_facts():
+    """The facts of every catalogue product, in the catalogue's order."""
+    assert set(PRODUCT_FACTS) == {prefix for prefix, _, _, _ in CATALOGUE}
+    return [{"name": name, "facts": PRODUCT_FACTS[prefix]}
+            for prefix, name, _, _ in CATALOGUE]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=300,
@@ -694,11 +811,13 @@ def main():
     out.write("{")
     write_array("orders", orders, False)
     write_array("stock", stock, False)
-    write_array("returns", returns, True)
+    write_array("returns", returns, False)
+    write_array("products", product_facts(), True)
     if args.output:
         out.close()
-    print("%d orders, %d SKUs in stock, %d returns (seed %d, now %s)"
-          % (len(orders), len(stock), len(returns), args.seed, args.now), file=sys.stderr)
+    print("%d orders, %d SKUs in stock, %d returns, %d products described (seed %d, now %s)"
+          % (len(orders), len(stock), len(returns), len(PRODUCT_FACTS), args.seed, args.now),
+          file=sys.stderr)
     return 0
 
 

@@ -265,6 +265,7 @@ struct dlg_turn {
     const char *size;        /* the size {{beden}} names */
     const char *product;     /* a product of the stock, as {{urun_adi}} names it */
     const char *in_stock;    /* its variants in stock, as {{stoktakiler}} lists them */
+    const char *fact;        /* what the shop says of it, as {{urun_bilgisi}} says it */
     const char *basket;      /* the basket's sum, as {{sepet_tutari}} says it */
     const char *missing;     /* what it lacks for free shipping, as {{eksik_tutar}} */
 };
@@ -322,6 +323,16 @@ const dlg_lookup *dlg__lookup_find(const char *name);
 /* The intent's lookup answers the message: 1 when it said something. */
 int dlg__lookup_answer(dlg_turn *t, size_t intent);
 int dlg__lookup_stock(dlg_turn *t); /* lookup_stock.c */
+/* A word of the product's name that is a product noun ("elbise") is in
+ * the message: the shopper named that kind of product, not only a
+ * material or a colour ("deri"). lookup_stock.c */
+int dlg__shares_noun(const dlg_turn *t, const char *name);
+/* The shop's facts of the product named or talked about, on the topics
+ * the message asks ("ipek mi", "makinede yıkanır mı"): 1 when said.
+ * lookup_facts.c */
+int dlg__lookup_facts(dlg_turn *t);
+/* The "stock" lookup's answer: the product's facts asked, else its stock. */
+int dlg__lookup_product(dlg_turn *t);
 /* Keeps, as the product talked about (s->product), the stock product the
  * message names by its noun ("çiçekli midi elbiseyi M verdim"), for a later
  * "S beden var mı" that names none. lookup_stock.c */

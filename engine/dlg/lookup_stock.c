@@ -206,10 +206,7 @@ static int answer_for(dlg_turn *t, const store_product *p, const store_variant *
     return 1;
 }
 
-/* A word of the product's name that is a product noun ("elbise") is in
- * the message: the shopper named that kind of product, not only a
- * material or a colour ("deri"). */
-static int shares_noun(const dlg_turn *t, const char *name)
+int dlg__shares_noun(const dlg_turn *t, const char *name)
 {
     nlp_text *m = nlp_text_new();
     int shared = 0;
@@ -259,7 +256,7 @@ int dlg__lookup_stock(dlg_turn *t)
         int which = 0; /* the tied products each share a noun with the message */
         for (size_t i = 0; top > 0 && i < n; i++)
             if (dlg__name_words(t, p[i].name) == top) {
-                if (!shares_noun(t, p[i].name)) {
+                if (!dlg__shares_noun(t, p[i].name)) {
                     which = 0;
                     break;
                 }
@@ -292,7 +289,7 @@ void dlg__remember_product(dlg_turn *t)
     if (store_products_sold(t->env->db, &p, &n, NULL) != DS_OK)
         return;
     int best = named_product(t, p, n);
-    if (best >= 0 && shares_noun(t, p[best].name))
+    if (best >= 0 && dlg__shares_noun(t, p[best].name))
         snprintf(t->s->product, sizeof t->s->product, "%s", p[best].name);
     store_products_free(p, n);
 }

@@ -15,13 +15,33 @@ static const char *const stock_says[] = {
     "stock.none",
     "stock.which_product",
     "stock.which_of",
+    /* what the shop says of a product, asked first (lookup_facts.c); a
+     * shop may add topics of its own, these are the shipped ones */
+    "product.fact.material",
+    "product.fact.material.also",
+    "product.fact.care",
+    "product.fact.care.also",
+    "product.fact.fit",
+    "product.fact.fit.also",
+    "product.fact.compatibility",
+    "product.fact.compatibility.also",
+    "product.fact.ingredients",
+    "product.fact.ingredients.also",
+    "product.fact.origin",
+    "product.fact.origin.also",
+    "product.fact.manual",
+    "product.fact.manual.also",
+    "product.fact_unknown",
     NULL,
 };
 
 static const char *const basket_says[] = {"shipping.basket_free", "shipping.basket_below", NULL};
 
 const dlg_lookup dlg__lookups[] = {
-    {"stock", dlg__lookup_stock, stock_says},    /* a product's stock, by its name and size */
+    /* a product's facts asked ("ipek mi"), else its stock by its name and
+     * size; one name for both, so a KB and the router's "stock" keep
+     * meaning the product's data */
+    {"stock", dlg__lookup_product, stock_says},
     {"basket", dlg__lookup_basket, basket_says}, /* a basket's sum against free shipping */
     {NULL, NULL, NULL},
 };

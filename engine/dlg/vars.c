@@ -308,6 +308,13 @@ static void v_in_stock(dlg_turn *t, const store_order *o, ds_buf *out)
         ds_buf_puts(out, t->in_stock);
 }
 
+static void v_fact(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->fact)
+        ds_buf_puts(out, t->fact);
+}
+
 static void v_days_since(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
@@ -449,6 +456,7 @@ static const var vars[] = {
     {"iade_suresi", v_refund_days},
     {"urun_adi", v_product},
     {"stoktakiler", v_in_stock},
+    {"urun_bilgisi", v_fact},
     {"iade_hesabi", v_refund_to},
     {"beden", v_size},
     {"yeni_secenek", v_choice},

@@ -2,8 +2,10 @@
 /* Unit tests of the stock's variants: a product's colours and sizes as set
  * one by one and as imported, the SKU convention (PRODUCT-SIZE) for stock
  * without them, and the migration of a version 6 file, whose stock rows get
- * their product and size from that convention. Opens files with SQLite
- * directly only to fake the old schema. Single-threaded. */
+ * their product and size from that convention; and of the products' facts
+ * (set, read, imported, replaced, a bad file changing none, the migration
+ * of a version 15 file). Opens files with SQLite directly only to fake the
+ * old schema. Single-threaded. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +114,7 @@ static void test_migrate_v6(void)
     store_close(db);
     /* back to version 6 as it shipped, with stock in it */
     raw_exec(path,
+             "DROP TABLE product_facts; DELETE FROM schema_version WHERE version = 16;"
              "DELETE FROM schema_version WHERE version = 15;"
              "DROP TABLE attachments; DELETE FROM schema_version WHERE version = 14;"
              "DROP TABLE nodes; DROP TABLE presence; DROP TABLE offers;"
@@ -191,6 +194,168 @@ static void test_products_sold(void)
     store_close(db);
 }
 
+/* The facts of product as "topic=text|...". */
+static void facts(store_db *db, const char *product, char *buf, size_t len)
+{
+    store_fact *f = NULL;
+    size_t n = 0, at = 0;
+    buf[0] = '\0';
+    CHECK_STATUS(store_product_facts(db, product, &f, &n, NULL), DS_OK);
+    for (size_t i = 0; i < n && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%s=%s", i ? "|" : "", f[i].topic, f[i].text);
+    store_facts_free(f, n);
+}
+
+static void test_facts(void)
+{
+    CHECK_CONTEXT("facts");
+    char path[256], buf[1024];
+    store_db *db = open_fresh("facts.db", path, sizeof path);
+    if (!db)
+        return;
+    facts(db, "İpek Eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, ""); /* nothing said of it */
+    CHECK_STATUS(store_product_fact_set(db, "İpek Eşarp", "material", "%100 ipek.", NULL), DS_OK);
+    CHECK_STATUS(store_product_fact_set(db, "İpek Eşarp", "care", "Kuru temizleme.", NULL), DS_OK);
+    CHECK_STATUS(store_product_fact_set(db, "Triko Kazak", "care", "30 derece.", NULL), DS_OK);
+    facts(db, "İpek Eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "care=Kuru temizleme.|material=%100 ipek."); /* by topic */
+    /* replaced, removed; the name is exact */
+    CHECK_STATUS(store_product_fact_set(db, "İpek Eşarp", "care", "Elde, soğuk suda.", NULL),
+                 DS_OK);
+    CHECK_STATUS(store_product_fact_set(db, "İpek Eşarp", "material", NULL, NULL), DS_OK);
+    CHECK_STATUS(store_product_fact_set(db, "İpek Eşarp", "origin", NULL, NULL), DS_OK);
+    facts(db, "İpek Eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "care=Elde, soğuk suda.");
+    facts(db, "ipek eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "");
+    /* quotes are data */
+    CHECK_STATUS(
+        store_product_fact_set(db, "A'; DROP TABLE product_facts; --", "care", "x'y", NULL), DS_OK);
+    facts(db, "A'; DROP TABLE product_facts; --", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "care=x'y");
+
+    store_product *p = NULL;
+    size_t n = 0;
+    CHECK_STATUS(store_products_described(db, &p, &n, NULL), DS_OK);
+    CHECK_EQ_INT(n, 3);
+    if (n == 3) {
+        CHECK_EQ_STR(p[0].name, "A'; DROP TABLE product_facts; --");
+        CHECK_EQ_STR(p[1].name, "Triko Kazak");
+        CHECK_EQ_STR(p[2].name, "İpek Eşarp");
+        CHECK(p[2].sku == NULL);
+    }
+    store_products_free(p, n);
+
+    static const char *const topics[] = {"",      "Material", "1care",
+                                         "ca re", "çeker",    "a234567890123456789012345678901234"};
+    for (size_t i = 0; i < sizeof topics / sizeof *topics; i++) {
+        CHECK_CONTEXT(topics[i]);
+        CHECK(!store_is_fact_topic(topics[i]));
+        CHECK_STATUS(store_product_fact_set(db, "P", topics[i], "x", NULL), DS_EINVAL);
+    }
+    CHECK(store_is_fact_topic("care_label_2"));
+    CHECK(!store_is_fact_topic(NULL));
+    CHECK_STATUS(store_product_fact_set(db, "", "care", "x", NULL), DS_EINVAL);
+    CHECK_STATUS(store_product_fact_set(db, NULL, "care", "x", NULL), DS_EINVAL);
+    CHECK_STATUS(store_product_fact_set(db, "P", "care", "", NULL), DS_EINVAL);
+    store_fact *f = NULL;
+    CHECK_STATUS(store_product_facts(db, NULL, &f, &n, NULL), DS_EINVAL);
+    CHECK_STATUS(store_products_described(db, NULL, &n, NULL), DS_EINVAL);
+    store_facts_free(NULL, 0);
+    store_close(db);
+}
+
+/* The facts a file's "products" carries: imported, replaced as a whole per
+ * product listed, and a bad file changes none. */
+static void test_facts_import(void)
+{
+    CHECK_CONTEXT("facts import");
+    char path[256], buf[1024];
+    store_db *db = open_fresh("facts_import.db", path, sizeof path);
+    if (!db)
+        return;
+    static const char text[] =
+        "{\"products\": [{\"name\": \"İpek Eşarp\", \"facts\": {\"material\": \"%100 ipek; "
+        "saten değil.\", \"care\": \"Yalnızca kuru temizleme.\"}},"
+        " {\"name\": \"Kablosuz Kulaklık\", \"facts\": {\"compatibility\": \"iOS ve Android.\"}}],"
+        " \"orders\": []}";
+    ds_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_STATUS(store_import_orders(db, text, strlen(text), NULL, &err), DS_OK);
+    facts(db, "İpek Eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "care=Yalnızca kuru temizleme.|material=%100 ipek; saten değil.");
+    facts(db, "Kablosuz Kulaklık", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "compatibility=iOS ve Android.");
+    /* again: the same */
+    CHECK_STATUS(store_import_orders(db, text, strlen(text), NULL, &err), DS_OK);
+    facts(db, "İpek Eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "care=Yalnızca kuru temizleme.|material=%100 ipek; saten değil.");
+    /* a product listed again has only the facts listed now; one not listed
+     * keeps its own */
+    static const char again[] = "{\"orders\": [], \"products\": [{\"name\": \"İpek Eşarp\","
+                                " \"facts\": {\"origin\": \"Bursa.\"}}]}";
+    CHECK_STATUS(store_import_orders(db, again, strlen(again), NULL, &err), DS_OK);
+    facts(db, "İpek Eşarp", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "origin=Bursa.");
+    facts(db, "Kablosuz Kulaklık", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "compatibility=iOS ve Android.");
+
+    /* a bad entry anywhere: nothing changes, the path says where */
+    static const struct {
+        const char *text, *field;
+    } bad[] = {
+        {"{\"orders\": [], \"products\": {}}", "products"},
+        {"{\"orders\": [], \"products\": [3]}", "products[0]"},
+        {"{\"orders\": [], \"products\": [{\"facts\": {}}]}", "products[0].name"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"\", \"facts\": {}}]}", "products[0].name"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"X\"}]}", "products[0].facts"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"X\", \"facts\": []}]}", "products[0].facts"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"İpek Eşarp\", \"facts\": {\"care\":"
+         " \"Elde.\"}}, {\"name\": \"X\", \"facts\": {\"Care\": \"y\"}}]}",
+         "products[1].facts.Care"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"X\", \"facts\": {\"care\": 3}}]}",
+         "products[0].facts.care"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"X\", \"facts\": {\"care\": \"\"}}]}",
+         "products[0].facts.care"},
+        {"{\"orders\": [], \"products\": [{\"name\": \"İpek Eşarp\", \"facts\": {}},"
+         " {\"name\": \"İpek Eşarp\", \"facts\": {}}]}",
+         "products[1].name"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_CONTEXT(bad[i].field);
+        memset(&err, 0, sizeof err);
+        CHECK_STATUS(store_import_orders(db, bad[i].text, strlen(bad[i].text), NULL, &err),
+                     DS_EINPUT);
+        CHECK_EQ_STR(err.field, bad[i].field);
+        facts(db, "İpek Eşarp", buf, sizeof buf);
+        CHECK_EQ_STR(buf, "origin=Bursa.");
+    }
+    store_close(db);
+}
+
+/* A version 15 file (before the facts) opens and takes facts. */
+static void test_migrate_v15(void)
+{
+    CHECK_CONTEXT("migrate v15");
+    char path[256], buf[256];
+    store_db *db = open_fresh("v15.db", path, sizeof path);
+    if (!db)
+        return;
+    store_close(db);
+    raw_exec(path, "DROP TABLE product_facts; DELETE FROM schema_version WHERE version = 16;");
+    raw_query(path, "SELECT max(version) FROM schema_version", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "15");
+    CHECK_STATUS(store_open(path, &db, NULL), DS_OK);
+    if (!db)
+        return;
+    CHECK_EQ_INT(store_schema_version(db), STORE_SCHEMA_VERSION);
+    CHECK_STATUS(store_product_fact_set(db, "Yün Bere", "care", "Elde yıkayın.", NULL), DS_OK);
+    facts(db, "Yün Bere", buf, sizeof buf);
+    CHECK_EQ_STR(buf, "care=Elde yıkayın.");
+    store_close(db);
+}
+
 int main(int argc, char **argv)
 {
     int init = store_test_init(argc, argv, "stock");
@@ -199,7 +364,10 @@ int main(int argc, char **argv)
     test_variants();
     test_import();
     test_products_sold();
-    if (!on_pg) /* SQLite files made by hand */
+    test_facts();
+    test_facts_import();
+    test_migrate_v15(); /* both backends: a table dropped and a version row */
+    if (!on_pg)         /* SQLite files made by hand */
         test_migrate_v6();
     cleanup();
     return CHECK_MAIN_RESULT();
