@@ -33,6 +33,24 @@ static int name_size(const dlg_turn *t, nlp_text *scratch, const char *name)
     return n;
 }
 
+/* Every word of name that counts is something a product may contain
+ * (words product_fact_contents: "Parfüm 50 ml" is perfume). */
+static int name_is_content(const dlg_turn *t, nlp_text *scratch, const char *name)
+{
+    int any = 0;
+    if (nlp_normalise(kb_lexicon(t->kb), name, strlen(name), scratch, NULL) != DS_OK)
+        return 0;
+    for (size_t i = 0; i < nlp_text_token_count(scratch); i++) {
+        const nlp_token *w = nlp_text_token(scratch, i);
+        if (w->len < 3 || w->kind != NLP_TOK_WORD)
+            continue;
+        if (!kb_words_has(t->kb, WORDS "contents", w->text))
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
 /* One word said of a longer name names the product: a noun of it
  * ("kulaklık"), and not the machine of "makinede yıkanır mı" (words
  * product_fact_places: where a thing is washed or used, not what is
@@ -54,9 +72,11 @@ static int named(const dlg_turn *t, const store_product *p, size_t n)
     if (!scratch)
         return -1;
     int best = -1, best_score = 0, best_left = 0, tie = 0;
+    /* "kremin içeriğinde parfüm var mı": the perfume is what it contains */
+    int contents = dlg__message_has(t, WORDS "ingredients");
     for (size_t i = 0; i < n; i++) {
         int score = dlg__name_words(t, p[i].name);
-        if (!score)
+        if (!score || (contents && name_is_content(t, scratch, p[i].name)))
             continue;
         int left = name_size(t, scratch, p[i].name) - score;
         if (score > best_score || (score == best_score && left < best_left))
@@ -133,6 +153,10 @@ static const char *fact_on(const store_fact *f, size_t n, const char *topic)
 
 int dlg__lookup_facts(dlg_turn *t)
 {
+    /* "sweatshirt ilk yıkamada soldu": a fault told, not a care question */
+    if (dlg__message_has(t, "reason_kusurlu") || dlg__message_has(t, "reason_hasarli") ||
+        dlg__message_has(t, "reason_yanlis"))
+        return 0;
     /* the topics asked, in dialogue.json's order; nothing asked, nothing
      * to look up */
     const char *asked[8];
