@@ -548,7 +548,9 @@ static int for_the_people(dlg_turn *t)
         return 0;
     /* "tutanak mı tutmam gerekiyor" is about the case people have, not a
      * new one, unless the matcher is sure of another request */
-    int flow = placed && dlg__flow_of(t->kb, t->intent);
+    /* (a flow that does not want the message, "faturada 2 tane yazıyor"
+     * for the invoice's, is not a request) */
+    int flow = placed && dlg__flow_of(t->kb, t->intent) && t->asked;
     const char *key = NULL;
     if (dlg__message_has(t, "legal_threat")) /* "tüketici hakem heyetine yazacağım" */
         key = "people.legal";
@@ -684,10 +686,14 @@ static ds_status faq_turn(dlg_turn *t)
     }
     if (for_the_people(t))
         return DS_OK;
-    /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar":
-     * whether the shop calls shoppers back, whatever the other words lean
-     * to (an account, the courier) */
-    if (dlg__say_fact(t, "contact.callback")) {
+    /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar",
+     * "fotoğrafı nereden atacağım": the shop's fact, asked yes or no or
+     * not, whatever the other words lean to (an account, the courier) */
+    static const char *const told_facts[] = {"contact.callback", "contact.photos_in_chat"};
+    int told = 0;
+    for (size_t i = 0; i < sizeof told_facts / sizeof *told_facts && !told; i++)
+        told = dlg__say_fact(t, told_facts[i]);
+    if (told) {
         s->clarify_a = s->clarify_b = -1;
         s->unsure = 0;
         int contact = kb_intent_find(t->kb, "iletisim_bilgileri");
