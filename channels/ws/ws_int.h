@@ -189,6 +189,9 @@ struct ws_server {
     ws_conn *dirty;
     ws_conn *flushing;       /* the committed batch's connections, being written */
     int write_now;           /* service their POLLOUT right after the commit */
+    unsigned char *pack;     /* LWS_PRE + WS_TX_PACKET_LEN bytes: several frames framed for one
+                                send (ws_out.c; owned, allocated on first use); NULL none yet */
+    int pack_off;            /* DESTEK_PACK=0: one lws_write per frame (for A/B) */
     unsigned long batch_seq; /* the open batch, 0 when none */
     unsigned long committed_seq;
     unsigned long next_seq;

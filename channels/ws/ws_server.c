@@ -571,6 +571,8 @@ static void close_engine(ws_server *srv)
     ds_map_free(srv->conv_conns);
     ws__metrics_free(srv->metrics);
     ds_free(srv->reply_t);
+    ds_free(srv->pack);
+    srv->pack = NULL;
     match_engine_free(srv->me);
     kb_free(srv->kb);
     ws__origins_free(srv);
@@ -762,6 +764,8 @@ int ws_server_run(const ws_config *cfg)
         hangup_s && atof(hangup_s) > srv.idle_ping_s ? atof(hangup_s) : WS_IDLE_HANGUP_S;
     const char *write_now = getenv("DESTEK_WRITE_NOW"); /* 0: on the next turn (ws_out.c) */
     srv.write_now = !write_now || strcmp(write_now, "0") != 0;
+    const char *pack = getenv("DESTEK_PACK"); /* 0: one send per frame (ws_out.c) */
+    srv.pack_off = pack && strcmp(pack, "0") == 0;
     void *foreign[1] = {&srv.loop};
     if (srv.use_uv) {
         uv_loop_init(&srv.loop);
