@@ -313,7 +313,8 @@ void ws__publish(ws_server *srv, const char *kind, long long conv, long long tar
  * asked for by the caller comes. Only from the commit's own timer
  * (flush_due), which lws runs outside any connection's service, never from
  * inside a callback (ws__flush). May close and free c. DESTEK_WRITE_NOW=0
- * leaves it to the loop's next turn (docs/PERFORMANCE.md). */
+ * leaves it to the loop's next turn, DESTEK_WRITE_NOW=lws always takes this
+ * path, else write_direct is tried first (docs/PERFORMANCE.md). */
 static void write_now(ws_server *srv, ws_conn *c)
 {
     struct lws_pollfd pfd;
@@ -322,6 +323,26 @@ static void write_now(ws_server *srv, ws_conn *c)
     pfd.revents = LWS_POLLOUT;
     if (pfd.fd >= 0 && !lws_send_pipe_choked(c->wsi))
         lws_service_fd(srv->ctx, &pfd);
+}
+
+/* The same as write_now, without lws's POLLOUT path: the frames are written
+ * by ws__write_ready at once when the connection has nothing else to say
+ * first (no ping due, not closing, not draining) and lws buffers nothing and
+ * the socket takes data (lws_send_pipe_choked), which is all that
+ * lws_handle_POLLOUT_event would have looked at before calling the
+ * writeable callback; a pong or close lws owes the client still asks for
+ * its own POLLOUT. Asking for POLLOUT and servicing it at once cost lws's
+ * libuv glue two uv_poll_start calls, each an EPOLL_CTL_ADD (EEXIST) and an
+ * EPOLL_CTL_MOD on the next turn: none now unless frames are left over. 1
+ * when done (c is not freed), 0 when the caller is to ask for POLLOUT. */
+static int write_direct(ws_server *srv, ws_conn *c)
+{
+    if (c->closing || c->ping_due || srv->draining || lws_send_pipe_choked(c->wsi))
+        return 0;
+    ws__write_ready(srv, c); /* asks for POLLOUT itself for what is left */
+    if (c->closing)
+        lws_callback_on_writable(c->wsi); /* the writeable callback closes it */
+    return 1;
 }
 
 static void flush(ws_server *srv, int now)
@@ -381,6 +402,8 @@ static void flush(ws_server *srv, int now)
             ws__close_with(srv, c, WS_CLOSE_TRY_AGAIN, "unavailable",
                            "the message could not be stored; reconnect and send it again");
         } else if (c->qhead) {
+            if (now == WS_WRITE_DIRECT && write_direct(srv, c))
+                continue;
             lws_callback_on_writable(c->wsi);
             if (now)
                 write_now(srv, c);
