@@ -210,7 +210,7 @@ typedef struct dlg_memo {
     unsigned hash;         /* of list (kit.c's memo_hash) */
     signed char has, stem; /* -1 not asked yet */
 } dlg_memo;
-#define DLG_MEMO_MAX 24
+#define DLG_MEMO_MAX 96 /* a turn asks more than 24 lists: past the memo each is asked again */
 #define DLG_STEMS_MAX 16
 
 /* One turn's context. */
