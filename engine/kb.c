@@ -34,7 +34,8 @@ struct kb_base {
     size_t message_count;
     kb_canned *canned;
     size_t canned_count;
-    ds_map *words; /* "list\tskeleton phrase" -> 1 */
+    ds_map *words;        /* "list\tskeleton phrase" -> 1 */
+    ds_map *message_keys; /* a dialogue message's key -> its index in messages */
     clock_zone *zone;
 };
 
@@ -534,6 +535,19 @@ static ds_status put_first_word(kb_base *kb, const char *words)
     return ds_map_put(kb->words, k, n + 1, 1);
 }
 
+/* The whole phrase of some list, under "\2phrase" (kb_words_phrase): the
+ * word runs of a message that are no list's phrase need no lookup per list. */
+static ds_status put_phrase(kb_base *kb, const char *words)
+{
+    char k[256];
+    size_t n = strlen(words);
+    if (n + 1 >= sizeof k)
+        return DS_OK; /* kb_words_phrase answers 1 for what it cannot look up */
+    k[0] = '\2';
+    memcpy(k + 1, words, n);
+    return ds_map_put(kb->words, k, n + 1, 1);
+}
+
 /* The phrases of arr (strings) into the words map as list's, folded like
  * keywords, each first word indexed too (kb_words_first). */
 static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *path)
@@ -547,7 +561,7 @@ static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *p
         ds_buf_init(&k);
         ds_buf_printf(&k, "%s\t%s", list, w ? w : "");
         if (!w || k.failed || ds_map_put(lc->kb->words, k.data, k.len, 1) != DS_OK ||
-            put_first_word(lc->kb, w) != DS_OK)
+            put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK)
             report(lc, 1, path, "\"%s\" has no letters or digits", words[i]);
         ds_buf_cleanup(&k);
         ds_free(w);
@@ -863,6 +877,9 @@ static void load_dialogue(load_ctx *lc, json_t *root)
             if (qr)
                 m->quick_replies = string_array(lc, qr, p, &m->quick_reply_count);
             m->key = ds_strdup(key);
+            if (!m->key ||
+                ds_map_put(kb->message_keys, key, strlen(key), kb->message_count) != DS_OK)
+                report(lc, 1, p, "out of memory");
             kb->message_count++;
         }
     }
@@ -908,10 +925,12 @@ static void load_dialogue(load_ctx *lc, json_t *root)
 
 const kb_message *kb_message_get(const kb_base *kb, const char *key)
 {
-    for (size_t i = 0; i < kb->message_count; i++)
-        if (kb->messages[i].key && strcmp(kb->messages[i].key, key) == 0)
-            return &kb->messages[i];
-    return NULL;
+    /* asked many times a turn (buttons, people's answers, spent buttons):
+     * by the map, not a walk of every message */
+    size_t i;
+    if (!ds_map_get(kb->message_keys, key, strlen(key), &i) || i >= kb->message_count)
+        return NULL;
+    return &kb->messages[i];
 }
 
 size_t kb_message_count(const kb_base *kb)
@@ -949,6 +968,16 @@ int kb_words_first(const kb_base *kb, const char *word, size_t len)
         return 0;
     k[0] = '\1';
     memcpy(k + 1, word, len);
+    return ds_map_get(kb->words, k, len + 1, NULL) != 0;
+}
+
+int kb_words_phrase(const kb_base *kb, const char *words, size_t len)
+{
+    char k[256];
+    if (len + 1 >= sizeof k)
+        return 1; /* not indexed (put_phrase): the caller asks each list */
+    k[0] = '\2';
+    memcpy(k + 1, words, len);
     return ds_map_get(kb->words, k, len + 1, NULL) != 0;
 }
 
@@ -1120,7 +1149,8 @@ ds_status kb_load_dir_opts(const char *dir, const kb_load_opts *opts, kb_base **
     lc.diag_ctx = diag_ctx;
     lc.opts = opts ? opts : &defaults;
     if (!kb || !(kb->lexicon = nlp_lexicon_new()) || !(kb->dir = ds_strdup(dir)) ||
-        !(kb->scratch = nlp_text_new()) || !(kb->words = ds_map_new())) {
+        !(kb->scratch = nlp_text_new()) || !(kb->words = ds_map_new()) ||
+        !(kb->message_keys = ds_map_new())) {
         free_strv(names, count);
         kb_free(kb);
         return ds_fail(err, DS_ENOMEM, "out of memory");
@@ -1222,6 +1252,7 @@ void kb_free(kb_base *kb)
     }
     ds_free(kb->canned);
     ds_map_free(kb->words);
+    ds_map_free(kb->message_keys);
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);
     json_decref(kb->shop);

@@ -161,6 +161,10 @@ const kb_message *kb_message_at(const kb_base *kb, size_t i);
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
 /* 1 when some phrase of some list starts with this skeleton word. */
 int kb_words_first(const kb_base *kb, const char *word, size_t len);
+/* 1 when some list has this skeleton phrase (len bytes, words joined by
+ * single spaces) whole, or when it is too long to be indexed: 0 means no
+ * kb_words_has can be 1 for it. */
+int kb_words_phrase(const kb_base *kb, const char *words, size_t len);
 
 /* Appends the value at a dotted shop.json path ("returns.window_days") to
  * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */

@@ -187,8 +187,12 @@ struct ws_server {
     size_t agent_count;
     size_t max_conns; /* WebSocket connections the descriptors allow */
     ws_conn *dirty;
-    ws_conn *flushing;       /* the committed batch's connections, being written */
-    int write_now;           /* service their POLLOUT right after the commit */
+    ws_conn *flushing;   /* the committed batch's connections, being written */
+    int write_now;       /* right after the commit: 0 leave the frames to the next turn, 1 service
+                            their POLLOUT, WS_WRITE_DIRECT write them at once (ws_out.c) */
+    unsigned char *pack; /* LWS_PRE + WS_TX_PACKET_LEN bytes: several frames framed for one
+                            send (ws_out.c; owned, allocated on first use); NULL none yet */
+    int pack_off;        /* DESTEK_PACK=0: one lws_write per frame (for A/B) */
     unsigned long batch_seq; /* the open batch, 0 when none */
     unsigned long committed_seq;
     unsigned long next_seq;
@@ -245,6 +249,8 @@ struct ws_server {
 };
 
 /* ---- output and the group commit (ws_out.c) ----------------------------- */
+
+#define WS_WRITE_DIRECT 2 /* srv->write_now: the commit writes its frames itself */
 
 /* Queues a JSON object for c (takes obj). durable: hold it until the open
  * batch commits. */

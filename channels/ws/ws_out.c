@@ -94,48 +94,124 @@ void ws__send_error(ws_server *srv, ws_conn *c, const char *code, const char *me
  * enough to keep its socket writable still leaves the loop to the others. */
 #define WRITES_PER_CALLBACK 16
 
+/* The WebSocket header of an unmasked final text frame of len payload
+ * bytes (RFC 6455 5.2), as lws_write would put before it; its length. */
+static size_t text_header(unsigned char *h, size_t len)
+{
+    h[0] = 0x81;
+    if (len < 126) {
+        h[1] = (unsigned char)len;
+        return 2;
+    }
+    if (len <= 0xffff) {
+        h[1] = 126;
+        h[2] = (unsigned char)(len >> 8);
+        h[3] = (unsigned char)len;
+        return 4;
+    }
+    h[1] = 127;
+    for (int i = 0; i < 8; i++)
+        h[2 + i] = (unsigned char)((unsigned long long)len >> (56 - 8 * i));
+    return 10;
+}
+
+/* How many committed frames from f (at most max) fit framed in one
+ * WS_TX_PACKET_LEN buffer, and their framed length (*len). */
+static int pack_count(const ws_server *srv, const ws_frame *f, int max, size_t *len)
+{
+    int n = 0;
+    size_t total = 0;
+    for (; f && n < max && f->seq <= srv->committed_seq; f = f->next, n++) {
+        size_t framed = f->len + (f->len < 126 ? 2 : f->len <= 0xffff ? 4 : 10);
+        if (total + framed > WS_TX_PACKET_LEN)
+            break;
+        total += framed;
+    }
+    *len = total;
+    return n;
+}
+
+static void pop_frame(ws_conn *c)
+{
+    ws_frame *f = c->qhead;
+    c->qhead = f->next;
+    if (!c->qhead)
+        c->qtail = NULL;
+    c->qlen--;
+    c->qbytes -= f->len;
+    ds_free(f);
+}
+
 /* Writes the committed frames at the head of c's queue; called only from
- * LWS_CALLBACK_SERVER_WRITEABLE, each frame with its own lws_write (so lws
- * frames it, and would pass it through any extension), several per callback
- * while the socket takes them: an ack and its reply leave in the same turn
- * of the loop that the commit asked for.
+ * LWS_CALLBACK_SERVER_WRITEABLE, several per callback while the socket takes
+ * them: an ack and its reply leave in the same turn of the loop that the
+ * commit asked for, and in one send. Two or more committed frames that fit
+ * in WS_TX_PACKET_LEN together are framed here, back to back in srv->pack,
+ * and given to lws as one raw write (lws_write LWS_WRITE_RAW: lws_issue_raw,
+ * the path of its own framed writes): one send() and one TCP segment for
+ * the client instead of one each (docs/PERFORMANCE.md, "Second row, using
+ * the second core"). That is what lws_write would have sent for each, since
+ * destek offers no WebSocket extension (no info.extensions: no
+ * permessage-deflate to pass a frame through) and a server's frames are not
+ * masked. A frame alone, or too long to pack, goes through lws_write as a
+ * text frame. DESTEK_PACK=0 writes every frame by itself.
  *
- * What libwebsockets 4.1.6 does with a frame the socket does not take whole
+ * What libwebsockets 4.1.6 does with a write the socket does not take whole
  * (lib/core-net/output.c, lws_issue_raw): one send() of at most the
  * protocol's tx_packet_size + LWS_PRE + 4 bytes; whatever the kernel did not
  * take is copied into the connection's buflist_out and lws_write still
- * returns the frame's whole length, as if sent. Every later lws_write while
+ * returns the whole length, as if sent. Every later lws_write while
  * buflist_out holds anything is appended to it whole, without a send, so
  * writing on regardless would move our queue into lws's memory, beyond
  * WS_MAX_OUT_BYTES. lws drains buflist_out itself on the next POLLOUTs, one
  * send each, and calls this callback again only once it is empty
  * (lib/core-net/service.c, lws_handle_POLLOUT_event; a pending ping or pong
- * takes a POLLOUT of its own the same way, lib/roles/ws/ops-ws.c). Hence:
- * the first frame of a callback is written at once (buflist_out is empty,
- * the socket writable), each next one only while lws_send_pipe_choked() is
- * 0 (it is 1 while buflist_out holds anything, else it polls the socket for
- * POLLOUT). lws so holds at most the rest of one frame, and a frame is at
- * most WS_MAX_OUT_BYTES (ws__send_take), on top of our queue's qbytes, which
+ * takes a POLLOUT of its own the same way, lib/roles/ws/ops-ws.c). Only
+ * whole frames are ever written, so lws's own control frames fall between
+ * them. Hence: the first write of a callback is made at once (buflist_out is
+ * empty, the socket writable), each next one only while
+ * lws_send_pipe_choked() is 0 (it is 1 while buflist_out holds anything,
+ * else it polls the socket for POLLOUT). lws so holds at most the rest of
+ * one write, which is a frame of at most WS_MAX_OUT_BYTES (ws__send_take) or
+ * a pack of at most WS_TX_PACKET_LEN, on top of our queue's qbytes, which
  * never passes WS_MAX_OUT_BYTES: a client that does not read is closed when
  * its queue would. */
 void ws__write_ready(ws_server *srv, ws_conn *c)
 {
-    for (int n = 0; n < WRITES_PER_CALLBACK; n++) {
+    int n = 0;
+    while (n < WRITES_PER_CALLBACK) {
         ws_frame *f = c->qhead;
         if (!f || f->seq > srv->committed_seq)
             return;
         if (n > 0 && lws_send_pipe_choked(c->wsi))
             break;
+        size_t len = 0;
+        int k = srv->pack_off ? 1 : pack_count(srv, f, WRITES_PER_CALLBACK - n, &len);
+        if (k >= 2 && !srv->pack)
+            srv->pack = ds_malloc(LWS_PRE + WS_TX_PACKET_LEN);
+        if (k >= 2 && srv->pack) {
+            unsigned char *p = srv->pack + LWS_PRE;
+            const ws_frame *g = f;
+            for (int i = 0; i < k; i++, g = g->next) {
+                p += text_header(p, g->len);
+                memcpy(p, g->data + LWS_PRE, g->len);
+                p += g->len;
+            }
+            if (lws_write(c->wsi, srv->pack + LWS_PRE, len, LWS_WRITE_RAW) < (int)len) {
+                c->closing = 1;
+                return;
+            }
+            for (int i = 0; i < k; i++)
+                pop_frame(c);
+            n += k;
+            continue;
+        }
         if (lws_write(c->wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len) {
             c->closing = 1;
             return;
         }
-        c->qhead = f->next;
-        if (!c->qhead)
-            c->qtail = NULL;
-        c->qlen--;
-        c->qbytes -= f->len;
-        ds_free(f);
+        pop_frame(c);
+        n++;
     }
     /* choked (lws also asks for POLLOUT when it buffered a rest) or at the
      * cap: the next committed frames on the next POLLOUT */
@@ -237,7 +313,8 @@ void ws__publish(ws_server *srv, const char *kind, long long conv, long long tar
  * asked for by the caller comes. Only from the commit's own timer
  * (flush_due), which lws runs outside any connection's service, never from
  * inside a callback (ws__flush). May close and free c. DESTEK_WRITE_NOW=0
- * leaves it to the loop's next turn (docs/PERFORMANCE.md). */
+ * leaves it to the loop's next turn, DESTEK_WRITE_NOW=lws always takes this
+ * path, else write_direct is tried first (docs/PERFORMANCE.md). */
 static void write_now(ws_server *srv, ws_conn *c)
 {
     struct lws_pollfd pfd;
@@ -246,6 +323,26 @@ static void write_now(ws_server *srv, ws_conn *c)
     pfd.revents = LWS_POLLOUT;
     if (pfd.fd >= 0 && !lws_send_pipe_choked(c->wsi))
         lws_service_fd(srv->ctx, &pfd);
+}
+
+/* The same as write_now, without lws's POLLOUT path: the frames are written
+ * by ws__write_ready at once when the connection has nothing else to say
+ * first (no ping due, not closing, not draining) and lws buffers nothing and
+ * the socket takes data (lws_send_pipe_choked), which is all that
+ * lws_handle_POLLOUT_event would have looked at before calling the
+ * writeable callback; a pong or close lws owes the client still asks for
+ * its own POLLOUT. Asking for POLLOUT and servicing it at once cost lws's
+ * libuv glue two uv_poll_start calls, each an EPOLL_CTL_ADD (EEXIST) and an
+ * EPOLL_CTL_MOD on the next turn: none now unless frames are left over. 1
+ * when done (c is not freed), 0 when the caller is to ask for POLLOUT. */
+static int write_direct(ws_server *srv, ws_conn *c)
+{
+    if (c->closing || c->ping_due || srv->draining || lws_send_pipe_choked(c->wsi))
+        return 0;
+    ws__write_ready(srv, c); /* asks for POLLOUT itself for what is left */
+    if (c->closing)
+        lws_callback_on_writable(c->wsi); /* the writeable callback closes it */
+    return 1;
 }
 
 static void flush(ws_server *srv, int now)
@@ -305,6 +402,8 @@ static void flush(ws_server *srv, int now)
             ws__close_with(srv, c, WS_CLOSE_TRY_AGAIN, "unavailable",
                            "the message could not be stored; reconnect and send it again");
         } else if (c->qhead) {
+            if (now == WS_WRITE_DIRECT && write_direct(srv, c))
+                continue;
             lws_callback_on_writable(c->wsi);
             if (now)
                 write_now(srv, c);

@@ -572,6 +572,8 @@ static void close_engine(ws_server *srv)
     ds_map_free(srv->conv_conns);
     ws__metrics_free(srv->metrics);
     ds_free(srv->reply_t);
+    ds_free(srv->pack);
+    srv->pack = NULL;
     match_engine_free(srv->me);
     kb_free(srv->kb);
     ws__origins_free(srv);
@@ -761,8 +763,14 @@ int ws_server_run(const ws_config *cfg)
     srv.idle_ping_s = ping_s && atof(ping_s) > 0 ? atof(ping_s) : WS_IDLE_PING_S;
     srv.idle_hangup_s =
         hangup_s && atof(hangup_s) > srv.idle_ping_s ? atof(hangup_s) : WS_IDLE_HANGUP_S;
-    const char *write_now = getenv("DESTEK_WRITE_NOW"); /* 0: on the next turn (ws_out.c) */
-    srv.write_now = !write_now || strcmp(write_now, "0") != 0;
+    /* 0: on the next turn; lws: through lws's POLLOUT path (ws_out.c) */
+    const char *write_now = getenv("DESTEK_WRITE_NOW");
+    srv.write_now = !write_now                      ? WS_WRITE_DIRECT
+                    : strcmp(write_now, "0") == 0   ? 0
+                    : strcmp(write_now, "lws") == 0 ? 1
+                                                    : WS_WRITE_DIRECT;
+    const char *pack = getenv("DESTEK_PACK"); /* 0: one send per frame (ws_out.c) */
+    srv.pack_off = pack && strcmp(pack, "0") == 0;
     void *foreign[1] = {&srv.loop};
     if (srv.use_uv) {
         uv_loop_init(&srv.loop);

@@ -209,9 +209,10 @@ struct dlg_session {
 /* A list asked of the message this turn (kit.c), by name. */
 typedef struct dlg_memo {
     char list[40];
+    unsigned hash;         /* of list (kit.c's memo_hash) */
     signed char has, stem; /* -1 not asked yet */
 } dlg_memo;
-#define DLG_MEMO_MAX 24
+#define DLG_MEMO_MAX 96 /* a turn asks more than 24 lists: past the memo each is asked again */
 #define DLG_STEMS_MAX 16
 
 /* One turn's context. */
@@ -239,6 +240,7 @@ struct dlg_turn {
     dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
     unsigned long long starts;   /* tokens of t->msg that start a phrase of some list */
     int starts_known;
+    unsigned char grams[64]; /* with starts: runs of t->msg that are some list's phrase (kit.c) */
     char stems[DLG_STEMS_MAX][32]; /* stems of t->msg that start a phrase of some list */
     size_t stem_count;
     int stems_known;

@@ -144,8 +144,10 @@ static unsigned long long first_words(const kb_base *kb, const nlp_text *nt)
     return m;
 }
 
+/* grams (may be NULL: no filter): bit j of grams[i] is set when the run of
+ * j + 1 tokens from token i (i < 64) is some list's phrase (phrase_runs). */
 static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list,
-                         unsigned long long starts)
+                         unsigned long long starts, const unsigned char *grams)
 {
     size_t n = nlp_text_token_count(nt);
     char buf[256];
@@ -162,6 +164,8 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
             memcpy(buf + len, tok->text, tok->len);
             len += tok->len;
             buf[len] = '\0';
+            if (grams && i < 64 && !(grams[i] & (1u << (k - i))))
+                continue; /* no list has this run whole */
             if (kb_words_has(kb, list, buf))
                 return 1;
         }
@@ -169,9 +173,37 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
     return 0;
 }
 
+/* The runs of up to three tokens that are some list's phrase, as
+ * text_has_from's grams: found once a turn, so that each list asked is
+ * looked up only for them (a turn asks dozens of lists). */
+static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long long starts,
+                        unsigned char grams[64])
+{
+    size_t n = nlp_text_token_count(nt);
+    char buf[256];
+    memset(grams, 0, 64);
+    for (size_t i = 0; i < n && i < 64; i++) {
+        if (!(starts & (1ULL << i)))
+            continue;
+        size_t len = 0;
+        for (size_t k = i; k < n && k < i + 3; k++) {
+            const nlp_token *tok = nlp_text_token(nt, k);
+            if (len + tok->len + 2 > sizeof buf)
+                break;
+            if (k > i)
+                buf[len++] = ' ';
+            memcpy(buf + len, tok->text, tok->len);
+            len += tok->len;
+            buf[len] = '\0';
+            if (kb_words_phrase(kb, buf, len))
+                grams[i] |= (unsigned char)(1u << (k - i));
+        }
+    }
+}
+
 int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
 {
-    return text_has_from(kb, nt, list, first_words(kb, nt));
+    return text_has_from(kb, nt, list, first_words(kb, nt), NULL);
 }
 
 int dlg__message_agrees(const dlg_turn *t)
@@ -186,25 +218,42 @@ int dlg__message_agrees(const dlg_turn *t)
 /* The turn asks some lists several times (a follow-up's words, an
  * answer's topics): each answer is kept for the turn, by the list's name.
  * which: 0 words, 1 stems. -1 when not kept yet. */
+/* FNV-1a of a list's name: the memo compares names only when it matches. */
+static unsigned memo_hash(const char *list)
+{
+    unsigned h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)list; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static size_t memo_find(const dlg_turn *t, const char *list, unsigned h)
+{
+    size_t i = 0;
+    while (i < t->memo_count && (t->memo[i].hash != h || strcmp(t->memo[i].list, list) != 0))
+        i++;
+    return i;
+}
+
 static int memo_get(const dlg_turn *t, const char *list, int which)
 {
-    for (size_t i = 0; i < t->memo_count; i++)
-        if (strcmp(t->memo[i].list, list) == 0)
-            return which ? t->memo[i].stem : t->memo[i].has;
-    return -1;
+    size_t i = memo_find(t, list, memo_hash(list));
+    if (i == t->memo_count)
+        return -1;
+    return which ? t->memo[i].stem : t->memo[i].has;
 }
 
 static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
 {
     dlg_turn *w = (dlg_turn *)t; /* a cache: the turn's meaning does not change */
-    size_t i = 0;
-    while (i < w->memo_count && strcmp(w->memo[i].list, list) != 0)
-        i++;
+    unsigned h = memo_hash(list);
+    size_t i = memo_find(w, list, h);
     if (i == w->memo_count) {
         size_t n = strlen(list);
         if (w->memo_count == DLG_MEMO_MAX || n >= sizeof w->memo[0].list)
             return yes;
         memcpy(w->memo[i].list, list, n + 1); /* names may be built in a caller's buffer */
+        w->memo[i].hash = h;
         w->memo[i].has = w->memo[i].stem = -1;
         w->memo_count++;
     }
@@ -223,9 +272,10 @@ int dlg__message_has(const dlg_turn *t, const char *list)
     dlg_turn *w = (dlg_turn *)t; /* a cache of the message's first words */
     if (!w->starts_known) {
         w->starts = first_words(t->kb, t->msg);
+        phrase_runs(t->kb, t->msg, w->starts, w->grams);
         w->starts_known = 1;
     }
-    return memo_put(t, list, 0, text_has_from(t->kb, t->msg, list, w->starts));
+    return memo_put(t, list, 0, text_has_from(t->kb, t->msg, list, w->starts, w->grams));
 }
 
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
@@ -413,6 +463,8 @@ static int keep_stem(void *ctx, const char *stem)
 {
     dlg_turn *t = ctx;
     size_t n = strlen(stem);
+    if (!kb_words_phrase(t->kb, stem, n))
+        return 0; /* no list has it whole: kb_words_has is 0 for every list */
     if (t->stem_count < DLG_STEMS_MAX && n < sizeof t->stems[0])
         memcpy(t->stems[t->stem_count++], stem, n + 1);
     return 0;

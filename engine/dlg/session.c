@@ -10,6 +10,7 @@
  * signed-in customer (it comes from each connection's own identity, so a
  * resumed token never carries a login). */
 #include "dlg_int.h"
+#include "ds_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,20 +74,34 @@ static void *slot_at(const dlg_session *s, const dlg_slot_def *d)
     return (void *)(s->slots + d->offset);
 }
 
-static json_t *slots_save(const dlg_session *s, const dlg_flow *f)
+/* The flow's slots that differ from their defaults, as an object under
+ * "slots"; nothing when none does. */
+static void slots_save(ds_json *w, const dlg_session *s, const dlg_flow *f)
 {
-    json_t *o = json_object();
-    for (size_t i = 0; o && i < f->slot_count; i++) {
+    int open = 0;
+    for (size_t i = 0; i < f->slot_count; i++) {
         const dlg_slot_def *d = &f->slots[i];
         const void *v = slot_at(s, d);
-        if (d->type == DLG_SLOT_STR && ((const char *)v)[0])
-            json_object_set_new(o, d->name, json_string(v));
-        else if (d->type == DLG_SLOT_INT && *(const int *)v != d->def)
-            json_object_set_new(o, d->name, json_integer(*(const int *)v));
-        else if (d->type == DLG_SLOT_BOOL && *(const int *)v)
-            json_object_set_new(o, d->name, json_true());
+        int str = d->type == DLG_SLOT_STR && ((const char *)v)[0];
+        int num = d->type == DLG_SLOT_INT && *(const int *)v != d->def;
+        int yes = d->type == DLG_SLOT_BOOL && *(const int *)v;
+        if (!str && !num && !yes)
+            continue;
+        if (!open) {
+            ds_json_key(w, "slots");
+            ds_json_object(w);
+            open = 1;
+        }
+        ds_json_key(w, d->name);
+        if (str)
+            ds_json_string(w, v);
+        else if (num)
+            ds_json_int(w, *(const int *)v);
+        else
+            ds_json_bool(w, 1);
     }
-    return o;
+    if (open)
+        ds_json_end(w);
 }
 
 static void slots_load(dlg_session *s, const dlg_flow *f, json_t *o)
@@ -170,98 +185,119 @@ unsigned long long dlg_session_state_hash(const dlg_session *s)
 
 /* ---- save -------------------------------------------------------------- */
 
-static void put_str(json_t *o, const char *k, const char *v)
+static void put_str(ds_json *w, const char *k, const char *v)
 {
     if (v && v[0])
-        json_object_set_new(o, k, json_string(v));
+        ds_json_pair(w, k, v);
 }
 
+static void put_int(ds_json *w, const char *k, long long v)
+{
+    ds_json_key(w, k);
+    ds_json_int(w, v);
+}
+
+static void put_true(ds_json *w, const char *k)
+{
+    ds_json_key(w, k);
+    ds_json_bool(w, 1);
+}
+
+static void put_hex(ds_json *w, const char *k, unsigned long long v)
+{
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", v);
+    put_str(w, k, hex);
+}
+
+/* Written on every turn that changes the state: straight into a buffer
+ * with ds_json (the same text, in the same order, that jansson's tree and
+ * json_dumps gave: a fifth of this cost, docs/PERFORMANCE.md). */
 char *dlg_session_save(const dlg_session *s, const kb_base *kb)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "v", json_integer(STATE_VERSION));
+    ds_buf b;
+    ds_buf_init(&b);
+    ds_json w;
+    ds_json_init(&w, &b);
+    ds_json_object(&w);
+    put_int(&w, "v", STATE_VERSION);
     if (s->clarify_a >= 0 && s->clarify_b >= 0) {
-        put_str(o, "clarify_a", kb_intent_at(kb, (size_t)s->clarify_a)->id);
-        put_str(o, "clarify_b", kb_intent_at(kb, (size_t)s->clarify_b)->id);
+        put_str(&w, "clarify_a", kb_intent_at(kb, (size_t)s->clarify_a)->id);
+        put_str(&w, "clarify_b", kb_intent_at(kb, (size_t)s->clarify_b)->id);
     }
     if (s->flow) {
-        put_str(o, "flow", s->flow->name);
-        put_str(o, "step", s->step);
+        put_str(&w, "flow", s->flow->name);
+        put_str(&w, "step", s->step);
         if (s->flow_intent >= 0 && !(s->flow->flags & DLG_FLOW_INTERNAL))
-            put_str(o, "intent", kb_intent_at(kb, (size_t)s->flow_intent)->id);
-        json_t *slots = slots_save(s, s->flow);
-        if (json_object_size(slots))
-            json_object_set_new(o, "slots", slots);
-        else
-            json_decref(slots);
+            put_str(&w, "intent", kb_intent_at(kb, (size_t)s->flow_intent)->id);
+        slots_save(&w, s, s->flow);
     }
-    put_str(o, "order", s->order_no);
+    put_str(&w, "order", s->order_no);
     /* never the proof: an e-mail or phone digits given and not yet checked
      * stay in memory only (a restart asks for them again) */
-    put_str(o, "verified", s->verified);
-    put_str(o, "product", s->product);
-    put_str(o, "reason", s->reason);
+    put_str(&w, "verified", s->verified);
+    put_str(&w, "product", s->product);
+    put_str(&w, "reason", s->reason);
     if (s->last_case > 0)
-        json_object_set_new(o, "last_case", json_integer(s->last_case));
+        put_int(&w, "last_case", s->last_case);
     if (s->unsure)
-        json_object_set_new(o, "unsure", json_integer(s->unsure));
+        put_int(&w, "unsure", s->unsure);
     if (s->pii_warned)
-        json_object_set_new(o, "pii_warned", json_true());
+        put_true(&w, "pii_warned");
     if (s->upset)
-        json_object_set_new(o, "upset", json_integer(s->upset));
+        put_int(&w, "upset", s->upset);
     if (s->soothe_wait)
-        json_object_set_new(o, "soothe_wait", json_integer(s->soothe_wait));
+        put_int(&w, "soothe_wait", s->soothe_wait);
     if (s->people_called)
-        json_object_set_new(o, "people_called", json_true());
+        put_true(&w, "people_called");
     if (s->done_item >= 0)
-        json_object_set_new(o, "done_item", json_integer(s->done_item));
+        put_int(&w, "done_item", s->done_item);
     if (s->stalls)
-        json_object_set_new(o, "stalls", json_integer(s->stalls));
+        put_int(&w, "stalls", s->stalls);
     if (s->identity_asks)
-        json_object_set_new(o, "identity_asks", json_integer(s->identity_asks));
+        put_int(&w, "identity_asks", s->identity_asks);
     if (s->pii_turn)
-        json_object_set_new(o, "pii_turn", json_integer(s->pii_turn));
+        put_int(&w, "pii_turn", s->pii_turn);
     if (s->reminded)
-        json_object_set_new(o, "reminded", json_true());
+        put_true(&w, "reminded");
     if (s->next_intent >= 0)
-        put_str(o, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
+        put_str(&w, "next", kb_intent_at(kb, (size_t)s->next_intent)->id);
     if (s->next_offered >= 0)
-        put_str(o, "next_offered", kb_intent_at(kb, (size_t)s->next_offered)->id);
-    if (s->last_order_reply) {
-        char hex[17];
-        snprintf(hex, sizeof hex, "%016llx", s->last_order_reply);
-        put_str(o, "last_order_reply", hex);
-    }
+        put_str(&w, "next_offered", kb_intent_at(kb, (size_t)s->next_offered)->id);
+    if (s->last_order_reply)
+        put_hex(&w, "last_order_reply", s->last_order_reply);
     if (s->recent[0]) {
-        json_t *a = json_array();
-        for (size_t i = 0; a && i < DLG_RECENT && s->recent[i]; i++) {
+        ds_json_key(&w, "recent");
+        ds_json_array(&w);
+        for (size_t i = 0; i < DLG_RECENT && s->recent[i]; i++) {
             char hex[17];
             snprintf(hex, sizeof hex, "%016llx", s->recent[i]);
-            json_array_append_new(a, json_string(hex));
+            ds_json_string(&w, hex);
         }
-        if (a)
-            json_object_set_new(o, "recent", a);
+        ds_json_end(&w);
     }
     if (s->last_faq >= 0) {
-        put_str(o, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
+        put_str(&w, "last_faq", kb_intent_at(kb, (size_t)s->last_faq)->id);
         if (s->last_topics)
-            json_object_set_new(o, "last_topics", json_integer(s->last_topics));
-        if (s->last_ask) {
-            char hex[17];
-            snprintf(hex, sizeof hex, "%016llx", s->last_ask);
-            put_str(o, "last_ask", hex);
-        }
+            put_int(&w, "last_topics", s->last_topics);
+        if (s->last_ask)
+            put_hex(&w, "last_ask", s->last_ask);
     }
-    json_t *checks = json_array();
-    for (size_t i = 0; i < s->check_count; i++)
-        json_array_append_new(checks, json_pack("{s:s,s:i}", "order", s->checks[i].order, "fails",
-                                                s->checks[i].fails));
-    json_object_set_new(o, "checks", checks);
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return text;
+    ds_json_key(&w, "checks");
+    ds_json_array(&w);
+    for (size_t i = 0; i < s->check_count; i++) {
+        ds_json_object(&w);
+        ds_json_pair(&w, "order", s->checks[i].order);
+        put_int(&w, "fails", s->checks[i].fails);
+        ds_json_end(&w);
+    }
+    ds_json_end(&w);
+    ds_json_end(&w);
+    if (b.failed) {
+        ds_buf_cleanup(&b);
+        return NULL;
+    }
+    return ds_buf_take(&b);
 }
 
 /* ---- load -------------------------------------------------------------- */

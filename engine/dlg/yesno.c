@@ -23,7 +23,7 @@
  * with its suffixes is one), 0 none, and where it starts (*at). The most
  * specific fact wins: "banka kartına taksit" is about debit cards, not
  * instalments in general. */
-static size_t longest(const dlg_turn *t, const char *list, size_t *at)
+static size_t longest(const dlg_turn *t, const char *list, const unsigned char *runs, size_t *at)
 {
     const nlp_text *nt = t->msg;
     size_t n = nlp_text_token_count(nt), best = 0;
@@ -40,7 +40,8 @@ static size_t longest(const dlg_turn *t, const char *list, size_t *at)
             memcpy(buf + len, tok->text, tok->len);
             len += tok->len;
             buf[len] = '\0';
-            if (k - i + 1 > best && kb_words_has(t->kb, list, buf)) {
+            if (k - i + 1 > best && (i >= 64 || (runs[i] & (1u << (k - i)))) &&
+                kb_words_has(t->kb, list, buf)) {
                 best = k - i + 1;
                 *at = i;
             }
@@ -49,6 +50,32 @@ static size_t longest(const dlg_turn *t, const char *list, size_t *at)
     if (!best && dlg__message_has_stem(t, list))
         best = 1;
     return best;
+}
+
+/* Bit j of runs[i]: the run of j + 1 tokens from token i (i < 64) is a
+ * phrase of some list (kb_words_phrase), so longest looks up only those for
+ * each fact. */
+static void phrase_runs(const dlg_turn *t, unsigned char runs[64])
+{
+    const nlp_text *nt = t->msg;
+    size_t n = nlp_text_token_count(nt);
+    char buf[256];
+    memset(runs, 0, 64);
+    for (size_t i = 0; i < n && i < 64; i++) {
+        size_t len = 0;
+        for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
+            const nlp_token *tok = nlp_text_token(nt, k);
+            if (len + tok->len + 2 > sizeof buf)
+                break;
+            if (k > i)
+                buf[len++] = ' ';
+            memcpy(buf + len, tok->text, tok->len);
+            len += tok->len;
+            buf[len] = '\0';
+            if (kb_words_phrase(t->kb, buf, len))
+                runs[i] |= (unsigned char)(1u << (k - i));
+        }
+    }
 }
 
 /* "6 taksiti 3'e düşürebilir miyim", "iade olursa taksit bozulur mu": a
@@ -83,6 +110,8 @@ static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
         return 0;
     size_t pl = strlen(PREFIX), sl = strlen(SUFFIX), best = 0, best_at = 0;
     char list[128] = "";
+    unsigned char runs[64];
+    phrase_runs(t, runs);
     for (size_t i = 0; i < kb_message_count(t->kb); i++) {
         const char *k = kb_message_at(t->kb, i)->key;
         size_t n = strlen(k);
@@ -92,7 +121,7 @@ static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
         char name[128];
         memcpy(name, k, n - sl);
         name[n - sl] = '\0';
-        size_t at, run = longest(t, name, &at);
+        size_t at, run = longest(t, name, runs, &at);
         /* two facts named alike: the later one, where a question ends */
         if (run > best ||
             (run && run == best && at < nlp_text_token_count(t->msg) && at > best_at)) {
