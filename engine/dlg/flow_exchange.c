@@ -497,7 +497,7 @@ static void act(dlg_turn *t)
         return;
     }
     if (dlg__category_in(t, "non_returnable_categories", it)) {
-        dlg__say(t, "return.rejected_category");
+        dlg__say(t, "exchange.rejected_category");
         dlg__end(t);
         return;
     }
@@ -561,7 +561,7 @@ static const char *const says[] = {
     "exchange.no_stock_other",
     "exchange.rejected_window",
     "exchange.size_name",
-    "return.rejected_category",
+    "exchange.rejected_category",
     "return.not_yet",
     "exchange.not_yet.shipped",
     "exchange.not_yet.out_for_delivery",
