@@ -359,11 +359,62 @@ static void declined(dlg_turn *t)
         resume(t);
 }
 
+/* Asked in the middle of anything, a dialogue's step included: the case's
+ * number ("kaydettiniz mi, bir kayıt numarası verin") and the facts the
+ * shop states whatever the question's form ("beni arayın", "fotoğrafı
+ * nereden atacağım"). Not while an after-hours request takes the
+ * shopper's contact: "beni 0555… numarasından arayın" answers it. 1 when
+ * said. */
+static int asked_in_passing(dlg_turn *t)
+{
+    dlg_session *s = t->s;
+    if (s->flow && (s->flow->flags & DLG_FLOW_AFTER_HOURS))
+        return 0;
+    /* "kaydettiniz mi, bir kayıt numarası verin": the case recorded here,
+     * by its number; a request with people is this conversation's */
+    if (dlg__message_has(t, "record_number_words") &&
+        (s->last_case || s->people_called || (s->flow && s->step))) {
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        t->out->intent = "fallback";
+        t->request_id = s->last_case;
+        dlg__say(t, s->last_case       ? "record.number"
+                    : s->people_called ? "record.with_people"
+                                       : "record.not_yet"); /* a dialogue still asking */
+        if (s->flow && s->step) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+        return 1;
+    }
+    /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar",
+     * "fotoğrafı nereden atacağım": the shop's fact, asked yes or no or
+     * not, whatever the other words lean to (an account, the courier) */
+    static const char *const told_facts[] = {"contact.callback", "contact.photos_in_chat"};
+    int told = 0;
+    for (size_t i = 0; i < sizeof told_facts / sizeof *told_facts && !told; i++)
+        told = dlg__say_fact(t, told_facts[i]);
+    if (told) {
+        s->clarify_a = s->clarify_b = -1;
+        s->unsure = 0;
+        int contact = kb_intent_find(t->kb, "iletisim_bilgileri");
+        t->out->intent = contact >= 0 ? kb_intent_at(t->kb, (size_t)contact)->id : "fallback";
+        if (s->flow && s->step) {
+            resume(t);
+            t->answered_aside = 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 /* 1 when a flow took the message. */
 static int flow_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     const dlg_flow *f = s->flow;
+    if (asked_in_passing(t))
+        return 1;
     if (f && s->step && f->answer && s->step != DLG_STEP_ORDER && s->step != DLG_STEP_IDENTITY) {
         unsigned char scratch[DLG_SLOTS_MAX];
         bind(t, f, scratch);
@@ -667,43 +718,8 @@ static ds_status faq_turn(dlg_turn *t)
         }
         return DS_OK;
     }
-    /* "kaydettiniz mi, bir kayıt numarası verin": the case recorded here,
-     * by its number; a request with people is this conversation's */
-    if (dlg__message_has(t, "record_number_words") &&
-        (s->last_case || s->people_called || (s->flow && s->step))) {
-        s->clarify_a = s->clarify_b = -1;
-        s->unsure = 0;
-        t->out->intent = "fallback";
-        t->request_id = s->last_case;
-        dlg__say(t, s->last_case       ? "record.number"
-                    : s->people_called ? "record.with_people"
-                                       : "record.not_yet"); /* a dialogue still asking */
-        if (s->flow && s->step) {
-            resume(t);
-            t->answered_aside = 1;
-        }
-        return DS_OK;
-    }
     if (for_the_people(t))
         return DS_OK;
-    /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar",
-     * "fotoğrafı nereden atacağım": the shop's fact, asked yes or no or
-     * not, whatever the other words lean to (an account, the courier) */
-    static const char *const told_facts[] = {"contact.callback", "contact.photos_in_chat"};
-    int told = 0;
-    for (size_t i = 0; i < sizeof told_facts / sizeof *told_facts && !told; i++)
-        told = dlg__say_fact(t, told_facts[i]);
-    if (told) {
-        s->clarify_a = s->clarify_b = -1;
-        s->unsure = 0;
-        int contact = kb_intent_find(t->kb, "iletisim_bilgileri");
-        t->out->intent = contact >= 0 ? kb_intent_at(t->kb, (size_t)contact)->id : "fallback";
-        if (s->flow && s->step) {
-            resume(t);
-            t->answered_aside = 1;
-        }
-        return DS_OK;
-    }
     int order_question = s->verified[0] && t->env->db && follow_up_words(t);
     if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t) &&
         !order_question) {
