@@ -377,6 +377,10 @@ int dlg__message_is(const dlg_turn *t, const char *list, int leading);
 /* Some word of the message, with its suffixes taken off ("gözlüğü",
  * "kemeri"), is in list. */
 int dlg__message_has_stem(const dlg_turn *t, const char *list);
+/* Appends token k of nt to the run of tokens from i in buf[0..*len), a
+ * space between two: the phrase tried against the KB's word lists. 0,
+ * buf unchanged, when it would not fit in cap bytes. kit.c */
+int dlg__run_extend(const nlp_text *nt, size_t i, size_t k, char *buf, size_t cap, size_t *len);
 /* Some run of 1-3 tokens of the message is in list. */
 int dlg__message_has(const dlg_turn *t, const char *list);
 /* The message says yes to the question asked: a "yes" word, alone or

@@ -144,6 +144,19 @@ static unsigned long long first_words(const kb_base *kb, const nlp_text *nt)
     return m;
 }
 
+int dlg__run_extend(const nlp_text *nt, size_t i, size_t k, char *buf, size_t cap, size_t *len)
+{
+    const nlp_token *tok = nlp_text_token(nt, k);
+    if (*len + tok->len + 2 > cap)
+        return 0;
+    if (k > i)
+        buf[(*len)++] = ' ';
+    memcpy(buf + *len, tok->text, tok->len);
+    *len += tok->len;
+    buf[*len] = '\0';
+    return 1;
+}
+
 /* grams (may be NULL: no filter): bit j of grams[i] is set when the run of
  * j + 1 tokens from token i (i < 64) is some list's phrase (phrase_runs). */
 static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list,
@@ -156,14 +169,8 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
             continue; /* no phrase of any list starts here */
         size_t len = 0;
         for (size_t k = i; k < n && k < i + 3; k++) {
-            const nlp_token *tok = nlp_text_token(nt, k);
-            if (len + tok->len + 2 > sizeof buf)
+            if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
-            if (k > i)
-                buf[len++] = ' ';
-            memcpy(buf + len, tok->text, tok->len);
-            len += tok->len;
-            buf[len] = '\0';
             if (grams && i < 64 && !(grams[i] & (1u << (k - i))))
                 continue; /* no list has this run whole */
             if (kb_words_has(kb, list, buf))
@@ -187,14 +194,8 @@ static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long lon
             continue;
         size_t len = 0;
         for (size_t k = i; k < n && k < i + 3; k++) {
-            const nlp_token *tok = nlp_text_token(nt, k);
-            if (len + tok->len + 2 > sizeof buf)
+            if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
-            if (k > i)
-                buf[len++] = ' ';
-            memcpy(buf + len, tok->text, tok->len);
-            len += tok->len;
-            buf[len] = '\0';
             if (kb_words_phrase(kb, buf, len))
                 grams[i] |= (unsigned char)(1u << (k - i));
         }

@@ -32,14 +32,8 @@ static size_t longest(const dlg_turn *t, const char *list, const unsigned char *
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
-            const nlp_token *tok = nlp_text_token(nt, k);
-            if (len + tok->len + 2 > sizeof buf)
+            if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
-            if (k > i)
-                buf[len++] = ' ';
-            memcpy(buf + len, tok->text, tok->len);
-            len += tok->len;
-            buf[len] = '\0';
             if (k - i + 1 > best && (i >= 64 || (runs[i] & (1u << (k - i)))) &&
                 kb_words_has(t->kb, list, buf)) {
                 best = k - i + 1;
@@ -64,14 +58,8 @@ static void phrase_runs(const dlg_turn *t, unsigned char runs[64])
     for (size_t i = 0; i < n && i < 64; i++) {
         size_t len = 0;
         for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
-            const nlp_token *tok = nlp_text_token(nt, k);
-            if (len + tok->len + 2 > sizeof buf)
+            if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
-            if (k > i)
-                buf[len++] = ' ';
-            memcpy(buf + len, tok->text, tok->len);
-            len += tok->len;
-            buf[len] = '\0';
             if (kb_words_phrase(t->kb, buf, len))
                 runs[i] |= (unsigned char)(1u << (k - i));
         }
