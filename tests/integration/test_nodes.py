@@ -326,7 +326,14 @@ async def t_store_connection_lost(ctx):
             await s.close()
             await asyncio.sleep(0.3)
             s = await ctx.shopper(a, "shopper, reconnected")
-            await s.hello(session=token)
+            # while the node is still reconnecting the hello itself is
+            # refused ("unavailable"), and the widget says hello again
+            mark = s.mark()
+            await s.send({"type": "hello", "session": token})
+            f = await s.wait(lambda f: f.get("type") in ("welcome", "error"), WAIT,
+                             "welcome or error", mark)
+            check(f.get("type") == "welcome" or f.get("code") == "unavailable",
+                  "a hello while the store reconnects is welcomed or refused as unavailable", f)
     check(answered is not None and answered.get("text"),
           "the node answers again after its store connection was lost", answered)
     code, body = ready(a)
