@@ -546,6 +546,10 @@
       case 'already_rated': /* the score given first stays; nothing to tell */
         break;
       case 'unavailable': /* the server could not store it: nothing was acknowledged */
+        if (!ready) { /* the hello itself: connect and say it again, with the backoff */
+          if (ws) ws.close();
+          break;
+        }
         clearTimeout(rateTimer);
         rateTimer = setTimeout(flush, 3000);
         break;

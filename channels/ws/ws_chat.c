@@ -23,9 +23,15 @@ static int start_conversation(ws_server *srv, ws_conn *c, const char *token_in)
     conv_chat *cv = NULL;
     if (token_in && strlen(token_in) < 128) {
         ws_sha256_hex(token_in, hash);
-        if (conv_resume(srv->svc, hash, &cv, NULL) == DS_OK) {
+        ds_status st = conv_resume(srv->svc, hash, &cv, NULL);
+        if (st == DS_OK) {
             snprintf(token, sizeof token, "%.22s", token_in);
             resumed = 1;
+        } else if (st != DS_ENOTFOUND) {
+            /* the store did not answer: a fresh conversation now would
+             * leave the shopper's own behind when the store is back */
+            ws__send_error(srv, c, "unavailable", "the conversation cannot start now; try again");
+            return -1;
         }
     }
     if (!resumed) {

@@ -313,6 +313,15 @@ async def t_store_connection_lost(ctx):
             code, body = ready(a)
         check(code == 503 and "does not answer" in body,
               "/readyz fails while the database does not answer: %s %s" % (code, body))
+        # the shopper's own conversation cannot be found now: not a fresh one
+        # in its place, the hello is refused until the store is back
+        other = await ctx.shopper(a, "shopper, second tab")
+        mark = other.mark()
+        await other.send({"type": "hello", "session": s.token})
+        f = await other.wait(lambda f: f.get("type") in ("welcome", "error"), WAIT,
+                             "welcome or error", mark)
+        check(f.get("code") == "unavailable", "a hello while the database is away is refused", f)
+        await other.close()
     finally:
         psql(admin, "ALTER DATABASE %s ALLOW_CONNECTIONS true" % name)
     # back: the node opens its connection again (the client re-sends what
