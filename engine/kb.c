@@ -503,23 +503,9 @@ static void check_answers(load_ctx *lc, kb_intent *in, const char *base)
 }
 
 static const char *const intent_fields[] = {
-    "id",
-    "title",
-    "keywords",
-    "patterns",
-    "examples",
-    "answers",
-    "quick_replies",
-    "priority",
-    "flow",
-    "flow_params",
-    "description",
-    "topics",
-    "order_context",
-    "taught",
-    "related",
-    "lookup",
-    NULL,
+    "id",       "title",   "keywords", "patterns",    "examples",    "answers", "quick_replies",
+    "priority", "asks",    "flow",     "flow_params", "description", "topics",  "order_context",
+    "taught",   "related", "lookup",   NULL,
 };
 
 /* The first word of a phrase of some list, kept under a key no list name
@@ -769,6 +755,11 @@ static void load_intent(load_ctx *lc, json_t *obj, size_t idx)
                                        strcmp(json_string_value(pr), "normal") == 0)))
         report(lc, 1, p, "must be \"low\" or \"normal\"");
     in->low_priority = pr && json_is_string(pr) && strcmp(json_string_value(pr), "low") == 0;
+    json_t *asks = json_object_get(obj, "asks");
+    snprintf(p, sizeof p, "%s.asks", base);
+    if (asks && !json_is_boolean(asks))
+        report(lc, 1, p, "must be true or false");
+    in->asks = json_is_true(asks);
     load_flow(lc, in, obj, base);
     json_t *topics = json_object_get(obj, "topics");
     if (topics)

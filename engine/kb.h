@@ -57,6 +57,7 @@ typedef struct kb_intent {
     char **quick_replies;
     size_t quick_reply_count;
     int low_priority;
+    int asks;   /* "asks": the intent answers a question (match.h MATCH_ASKS_*) */
     char *flow; /* the dialogue flow it starts ("tracking"), NULL: an FAQ answer */
     char **param_keys, **param_values; /* "flow_params" */
     size_t param_count;

@@ -425,6 +425,49 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
     }
 }
 
+/* 1 when the message asks or requests something (MATCH_ASKS_MIN_WORDS). */
+static int message_asks(const match_engine *me, const nlp_text *t)
+{
+    if (nlp_text_question_mark(t))
+        return 1;
+    static const char *const lists[] = {"question_particles", "question_words", "asking_words",
+                                        "request_words"};
+    size_t n = nlp_text_token_count(t);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+            if (kb_words_has(me->kb, lists[k], nlp_text_token(t, i)->text))
+                return 1;
+    return 0;
+}
+
+static void weigh_unasked(const match_engine *me, match_result *r, const nlp_text *t)
+{
+    if (!me->any_asks || nlp_text_token_count(t) < MATCH_ASKS_MIN_WORDS)
+        return;
+    /* digit groups are no words, nor what masking left of a number
+     * ("TRXX XXXX"): a Turkish word has a vowel */
+    size_t words = 0, n = nlp_text_token_count(t);
+    for (size_t i = 0; i < n; i++) {
+        const nlp_token *tok = nlp_text_token(t, i);
+        words += tok->kind == NLP_TOK_WORD && strpbrk(tok->text, "aeiou") != NULL;
+    }
+    if (words < MATCH_ASKS_MIN_WORDS)
+        return;
+    int touched = 0;
+    for (size_t k = 0; k < r->touched_count && !touched; k++)
+        touched = me->asks[r->touched[k]] && r->score[r->touched[k]] > 0;
+    if (!touched || message_asks(me, t))
+        return;
+    for (size_t k = 0; k < r->touched_count; k++) {
+        uint32_t in = r->touched[k];
+        if (me->asks[in] && r->score[in] > 0) {
+            double cut = r->score[in] * (1.0 - MATCH_ASKS_UNASKED);
+            r->score[in] -= cut;
+            add_hit(r, in, "(the message asks nothing)", -cut, MATCH_HOW_MESSAGE, 0);
+        }
+    }
+}
+
 static void rank(const match_engine *me, match_result *r)
 {
     double best_normal = 0;
@@ -514,6 +557,7 @@ ds_status match_classify(const match_engine *me, const nlp_text *t, match_result
         }
     }
     run_patterns(me, r, t);
+    weigh_unasked(me, r, t);
     rank(me, r);
     return DS_OK;
 }
@@ -577,6 +621,6 @@ const match_hit *match_result_hit(const match_result *r, size_t i)
 
 const char *match_how_str(match_how how)
 {
-    static const char *const names[] = {"exact", "stem", "typo", "pattern"};
-    return (size_t)how < 4 ? names[how] : "?";
+    static const char *const names[] = {"exact", "stem", "typo", "pattern", "message"};
+    return (size_t)how < sizeof names / sizeof *names ? names[how] : "?";
 }

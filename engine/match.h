@@ -21,14 +21,25 @@ typedef struct match_result match_result;
 /* A normal intent scoring this much silences low-priority (social) intents. */
 #define MATCH_LOW_PRIORITY_YIELD 1.5
 
+/* A message of this many words or more that asks nothing (no "?", no
+ * question particle or word, no request word: dialogue.json's
+ * "question_particles", "question_words", "asking_words" ("acaba",
+ * "umarım"), "request_words") is an account,
+ * not a question: an intent that answers a question ("asks") keeps this
+ * share of its score. "M beden aldım, kolları dar geldi ama kalitesi iyi"
+ * is no question about sizes. */
+#define MATCH_ASKS_MIN_WORDS 8
+#define MATCH_ASKS_UNASKED 0.5
+
 /* Weight of one example word unique to an intent (shared words get less). */
 #define MATCH_EXAMPLE_WEIGHT 0.8
 
 typedef enum match_how {
-    MATCH_HOW_EXACT,  /* the token is the word */
-    MATCH_HOW_STEM,   /* the word plus Turkish suffixes */
-    MATCH_HOW_TYPO,   /* one letter off, plus suffixes */
-    MATCH_HOW_PATTERN /* a regular expression */
+    MATCH_HOW_EXACT,   /* the token is the word */
+    MATCH_HOW_STEM,    /* the word plus Turkish suffixes */
+    MATCH_HOW_TYPO,    /* one letter off, plus suffixes */
+    MATCH_HOW_PATTERN, /* a regular expression */
+    MATCH_HOW_MESSAGE  /* the message as a whole (MATCH_ASKS_*): no token */
 } match_how;
 
 typedef struct match_hit {

@@ -370,11 +370,14 @@ ds_status match_engine_new(const kb_base *kb, match_engine **out, ds_error *err)
     me->intent_count = kb_intent_count(kb);
     me->fallback_index = kb_intent_find(kb, "fallback");
     me->low_priority = ds_calloc(me->intent_count + 1, 1);
+    me->asks = ds_calloc(me->intent_count + 1, 1);
     me->intent_id = ds_calloc(me->intent_count + 1, sizeof *me->intent_id);
-    if (!me->low_priority || !me->intent_id)
+    if (!me->low_priority || !me->asks || !me->intent_id)
         b.oom = 1;
     for (size_t i = 0; i < me->intent_count && !b.oom; i++) {
         me->low_priority[i] = (uint8_t)kb_intent_at(kb, i)->low_priority;
+        me->asks[i] = (uint8_t)kb_intent_at(kb, i)->asks;
+        me->any_asks |= me->asks[i];
         me->intent_id[i] = kb_intent_at(kb, i)->id;
     }
     match__dict_init(&me->terms);
@@ -427,6 +430,7 @@ void match_engine_free(match_engine *me)
     if (!me)
         return;
     ds_free(me->low_priority);
+    ds_free(me->asks);
     ds_free(me->intent_id);
     match__dict_cleanup(&me->terms);
     match__dict_cleanup(&me->stems);

@@ -320,6 +320,8 @@ struct match_engine {
     size_t intent_count;
     int fallback_index;
     uint8_t *low_priority;  /* per intent, copied from the kb for the hot path */
+    uint8_t *asks;          /* per intent, likewise ("asks") */
+    int any_asks;           /* some intent asks: long messages are read for a question */
     const char **intent_id; /* per intent, borrowed from the kb, likewise */
     m_dict terms;           /* word -> term id */
     m_dict stems;           /* word of 3+ letters (and softened form) -> term id */

@@ -293,7 +293,7 @@ static void reset(nlp_text *t)
     t->folded.len = t->skeleton.len = t->tokbuf.len = t->entbuf.len = 0;
     t->folded.failed = t->skeleton.failed = t->tokbuf.failed = t->entbuf.failed = 0;
     t->token_count = t->entity_count = 0;
-    t->truncated = 0;
+    t->truncated = t->question_mark = 0;
 }
 
 static int is_letter_cat(utf8proc_category_t c)
@@ -1027,6 +1027,7 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
         a = i + 1;
         letters = 1;
     }
+    t->question_mark = len && memchr(in, '?', len) != NULL;
     buf_add(&t->folded, "", 0); /* each NUL-terminated, even when empty */
     buf_add(&t->skeleton, "", 0);
     buf_add(&t->tokbuf, "", 0);
@@ -1080,4 +1081,9 @@ const nlp_entity *nlp_text_entity(const nlp_text *t, size_t i)
 int nlp_text_truncated(const nlp_text *t)
 {
     return t->truncated;
+}
+
+int nlp_text_question_mark(const nlp_text *t)
+{
+    return t->question_mark;
 }

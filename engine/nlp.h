@@ -167,6 +167,8 @@ const nlp_token *nlp_text_token(const nlp_text *t, size_t i);
 size_t nlp_text_entity_count(const nlp_text *t);
 const nlp_entity *nlp_text_entity(const nlp_text *t, size_t i);
 int nlp_text_truncated(const nlp_text *t);
+/* 1 when the input had a question mark (the folded text has none). */
+int nlp_text_question_mark(const nlp_text *t);
 
 /* Name of an entity kind ("order_no", "phone", ...). Borrowed, static. */
 const char *nlp_entity_kind_str(nlp_entity_kind k);

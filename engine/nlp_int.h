@@ -63,6 +63,7 @@ struct nlp_text {
     int32_t *cps; /* scratch: code points */
     size_t cps_cap;
     int truncated;
+    int question_mark; /* the input had a '?' (which folding drops) */
 };
 
 /* A hash of s[0..len) for the lexicon's sets: eight bytes at a time, then

@@ -35,6 +35,8 @@ static void print_candidate(const cli_engine *e, const match_candidate *c)
             continue;
         if (hit->how == MATCH_HOW_PATTERN)
             printf("      %+6.2f  pattern  /%s/\n", hit->weight, hit->rule);
+        else if (hit->how == MATCH_HOW_MESSAGE)
+            printf("      %+6.2f  message  %s\n", hit->weight, hit->rule);
         else
             printf("      %+6.2f  %-7s  %s  <- \"%s\"\n", hit->weight, match_how_str(hit->how),
                    hit->rule, nlp_text_token(e->text, hit->token)->text);

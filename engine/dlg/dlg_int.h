@@ -128,6 +128,10 @@ typedef struct dlg_turn dlg_turn;
  * does not start (wants): the number given next starts it, not the order's
  * status. */
 #define DLG_FLOW_AFTER_FAQ 8192u
+/* A flow for what went wrong, as the shopper tells it (a damaged item, a
+ * complaint): with people on the verified order's case already, more of
+ * it told, asking nothing, is theirs to read, not a second case. */
+#define DLG_FLOW_REPORT 16384u
 
 /* One entry of the flow table (flows.c). */
 typedef struct dlg_flow {

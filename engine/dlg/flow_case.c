@@ -166,7 +166,7 @@ static const char *const says[] = {
 
 const dlg_flow dlg_flow_case = {
     .name = "case",
-    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_AFTER_SALES,
+    .flags = DLG_NEEDS_STORE | DLG_NEEDS_ORDER | DLG_FLOW_AFTER_SALES | DLG_FLOW_REPORT,
     .steps = steps,
     .says = says,
     .params = params,

@@ -49,7 +49,7 @@ static const char *const says[] = {
 
 const dlg_flow dlg_flow_complaint = {
     .name = "complaint",
-    .flags = DLG_NEEDS_STORE | DLG_FLOW_FEELINGS,
+    .flags = DLG_NEEDS_STORE | DLG_FLOW_FEELINGS | DLG_FLOW_REPORT,
     .steps = steps,
     .says = says,
     .act = act,

@@ -408,6 +408,8 @@ static int asked_in_passing(dlg_turn *t)
     return 0;
 }
 
+static int for_the_people(dlg_turn *t);
+
 /* 1 when a flow took the message. */
 static int flow_turn(dlg_turn *t)
 {
@@ -505,6 +507,9 @@ static int flow_turn(dlg_turn *t)
         follow_up(t);
         return 1;
     }
+    /* more of what went wrong, told while people are on the case */
+    if (t->asked && (t->asked->flags & DLG_FLOW_REPORT) && for_the_people(t))
+        return 1;
     if (t->asked) {
         begin(t, t->asked, t->intent);
         return 1;
@@ -602,6 +607,7 @@ static int for_the_people(dlg_turn *t)
     /* (a flow that does not want the message, "faturada 2 tane yazıyor"
      * for the invoice's, is not a request) */
     int flow = placed && dlg__flow_of(t->kb, t->intent) && t->asked;
+    int told = placed && !dlg__message_asks(t) && !dlg__message_has(t, "request_words");
     const char *key = NULL;
     if (dlg__message_has(t, "legal_threat")) /* "tüketici hakem heyetine yazacağım" */
         key = "people.legal";
@@ -610,8 +616,8 @@ static int for_the_people(dlg_turn *t)
     else if ((dlg__asks_about_the_case(t) && (!flow || t->out->confidence < DLG_SURE)) ||
              (dlg__asks_a_change(t) && dlg__message_has(t, "confirm_tags")))
         key = "people.next"; /* "kargoya verilmeden iptal olur di mi" */
-    else if (placed && !flow && !dlg__message_asks(t) && !dlg__message_has(t, "request_words") &&
-             t->out->confidence < DLG_SURE)
+    else if (told && ((!flow && t->out->confidence < DLG_SURE) ||
+                      (flow && (t->asked->flags & DLG_FLOW_REPORT))))
         key = "people.noted"; /* after hours its .closed variant */
     if (!key)
         return 0;

@@ -50,8 +50,8 @@ static void classify(const char *msg)
         const match_hit *h = match_result_hit(res, i);
         CHECK(h->intent < kb_intent_count(kb));
         CHECK(h->rule != NULL);
-        CHECK(h->how <= MATCH_HOW_PATTERN);
-        if (h->how != MATCH_HOW_PATTERN)
+        CHECK(h->how <= MATCH_HOW_MESSAGE);
+        if (h->how != MATCH_HOW_PATTERN && h->how != MATCH_HOW_MESSAGE)
             CHECK(h->token < nlp_text_token_count(txt));
     }
     if (match_result_is_fallback(res)) {
@@ -256,6 +256,34 @@ static void test_scoring(void)
     CHECK_EQ_INT(match_result_candidate_count(res), MATCH_MAX_CANDIDATES);
     CHECK_EQ_STR(match_result_candidate(res, 0)->id, "kupon");
     CHECK(!is_candidate("kargo_takip"));
+}
+
+/* An intent that answers a question ("asks") keeps MATCH_ASKS_UNASKED of
+ * its score in a long message that asks nothing; any sign of a question
+ * or a request, or a shorter message, keeps all of it. */
+static void test_asks(void)
+{
+    const char *told = "dün akşam teslimat oldu paket kapıya bırakıldı komşu aldı";
+    classify(told);
+    CHECK_NEAR(score_of("teslimat_suresi"), 2.0 * MATCH_ASKS_UNASKED, 1e-9);
+    int shown = 0;
+    for (size_t i = 0; i < match_result_hit_count(res); i++)
+        shown |= match_result_hit(res, i)->how == MATCH_HOW_MESSAGE;
+    CHECK_MSG(shown, "the cut is explained");
+    classify("dün akşam teslimat oldu paket kapıya bırakıldı komşu aldı?");
+    CHECK_NEAR(score_of("teslimat_suresi"), 2.0, 1e-9);
+    classify("dün akşam teslimat oldu paket kapıya bırakıldı komşu aldı acaba");
+    CHECK_NEAR(score_of("teslimat_suresi"), 2.0, 1e-9);
+    classify("dün akşam teslimat oldu paket kapıya bırakıldı komşu aldı mı");
+    CHECK_NEAR(score_of("teslimat_suresi"), 2.0, 1e-9);
+    classify("dün akşam teslimat oldu paket kapıya bırakıldı");
+    CHECK_NEAR(score_of("teslimat_suresi"), 2.0, 1e-9);
+    /* digit groups and what masking left of a number are no words */
+    classify("teslimat TRXX XXXX XXXX XXXX XXXX XXXX 12 3456");
+    CHECK_NEAR(score_of("teslimat_suresi"), 2.0, 1e-9);
+    /* an intent that does not ask keeps its score */
+    classify("dün akşam kargo geldi paket kapıya bırakıldı komşu aldı");
+    CHECK_NEAR(score_of("kargo_takip"), 2.0, 1e-9);
 }
 
 static void test_long_and_hostile(void)
@@ -500,6 +528,7 @@ int main(void)
     match_result_set_exhaustive(res, 1);
     test_table();
     test_scoring();
+    test_asks();
     test_long_and_hostile();
     test_term_cache();
     test_dialogue();
