@@ -543,6 +543,12 @@ static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *p
     for (size_t i = 0; i < n; i++) {
         size_t wc;
         char *w = phrase_words(lc->kb, words[i], &wc);
+        if (w && wc > KB_PHRASE_MAX_WORDS) {
+            report(lc, 1, path, "\"%s\" has %zu words; a phrase of a word list has at most %d",
+                   words[i], wc, KB_PHRASE_MAX_WORDS);
+            ds_free(w);
+            continue;
+        }
         ds_buf k;
         ds_buf_init(&k);
         ds_buf_printf(&k, "%s\t%s", list, w ? w : "");

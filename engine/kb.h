@@ -157,6 +157,11 @@ const kb_canned *kb_canned_at(const kb_base *kb, size_t i);
 const kb_canned *kb_canned_find(const kb_base *kb, const char *id);
 const kb_message *kb_message_at(const kb_base *kb, size_t i);
 
+/* A phrase of a word list is looked for in a message as a run of at most
+ * this many words; the loader refuses a longer one (it could never be
+ * found). */
+#define KB_PHRASE_MAX_WORDS 4
+
 /* 1 when the skeleton word or phrase (words joined by single spaces) is in
  * the dialogue word list `list` ("yes", "no", "abandon", ...). */
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);

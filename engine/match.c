@@ -425,8 +425,7 @@ static void run_patterns(const match_engine *me, match_result *r, const nlp_text
     }
 }
 
-/* 1 when the message asks or requests something (MATCH_ASKS_MIN_WORDS). */
-static int message_asks(const match_engine *me, const nlp_text *t)
+int match_text_asks(const match_engine *me, const nlp_text *t)
 {
     if (nlp_text_question_mark(t))
         return 1;
@@ -456,7 +455,7 @@ static void weigh_unasked(const match_engine *me, match_result *r, const nlp_tex
     int touched = 0;
     for (size_t k = 0; k < r->touched_count && !touched; k++)
         touched = me->asks[r->touched[k]] && r->score[r->touched[k]] > 0;
-    if (!touched || message_asks(me, t))
+    if (!touched || match_text_asks(me, t))
         return;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];

@@ -71,6 +71,11 @@ size_t match_engine_term_count(const match_engine *me);
 int match_engine_word_matches(const match_engine *me, const char *token, const char *word,
                               match_how *how);
 
+/* 1 when t asks or requests something: a "?", or a word of the KB's
+ * "question_particles", "question_words", "asking_words" or
+ * "request_words" (MATCH_ASKS_MIN_WORDS). */
+int match_text_asks(const match_engine *me, const nlp_text *t);
+
 /* A reusable result for one thread. Owned (match_result_free); NULL on OOM. */
 match_result *match_result_new(const match_engine *me);
 void match_result_free(match_result *r);

@@ -505,7 +505,11 @@ void dlg__acknowledge(dlg_turn *t);
 /* ---- a second request in the message (second.c) ------------------------ */
 
 /* The intent of a second request the message makes besides its best one
- * ("kargom nerede bir de iade nasıl yapılıyor"), or -1. */
+ * ("kargom nerede bir de iade nasıl yapılıyor"), or -1. *first is the
+ * first request's intent when there are two, and the question's when the
+ * message is a question and a detail after it ("indirimli ürünlerde de
+ * iade var mı? black friday'de almıştım": the question read on its own,
+ * -1 returned); else left as it was. */
 int dlg__second_request(const dlg_turn *t, int *first);
 /* After the first request's reply: a KB answer is added to it; a dialogue
  * is kept (s->next_intent) for dlg__offer_next. */

@@ -168,7 +168,7 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
         if (i < 64 && !(starts & (1ULL << i)))
             continue; /* no phrase of any list starts here */
         size_t len = 0;
-        for (size_t k = i; k < n && k < i + 3; k++) {
+        for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (grams && i < 64 && !(grams[i] & (1u << (k - i))))
@@ -180,7 +180,7 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
     return 0;
 }
 
-/* The runs of up to three tokens that are some list's phrase, as
+/* The runs of up to KB_PHRASE_MAX_WORDS tokens that are some list's phrase, as
  * text_has_from's grams: found once a turn, so that each list asked is
  * looked up only for them (a turn asks dozens of lists). */
 static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long long starts,
@@ -193,7 +193,7 @@ static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long lon
         if (!(starts & (1ULL << i)))
             continue;
         size_t len = 0;
-        for (size_t k = i; k < n && k < i + 3; k++) {
+        for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (kb_words_phrase(kb, buf, len))

@@ -727,7 +727,11 @@ static ds_status faq_turn(dlg_turn *t)
     if (for_the_people(t))
         return DS_OK;
     int order_question = s->verified[0] && t->env->db && follow_up_words(t);
-    if (s->people_called && !s->flow && (t->intent < 0 || t->clarify) && !off_topic(t) &&
+    /* a question in doubt between two answers ("onu hala iade edebilir
+     * miyim") still gets one, or the choice: only what the bot cannot
+     * read at all, or anger (they are called already), is left for them */
+    if (s->people_called && !s->flow &&
+        (t->intent < 0 || (t->clarify && (t->upset || !dlg__message_asks(t)))) && !off_topic(t) &&
         !order_question) {
         s->clarify_a = s->clarify_b = -1;
         s->unsure = 0;
@@ -1062,9 +1066,12 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         /* two requests: the first now, not "which one did you mean" */
         int first = intent;
         second = instead < 0 ? dlg__second_request(&t, &first) : -1;
-        if (second >= 0)
-            intent = first; /* each side read on its own: the first side's */
-        if (second >= 0 || both_order_facts(&t) || after_sales_first(&t))
+        /* each side read on its own: the first side's; or the question
+         * without the detail told after it */
+        int question = first != intent;
+        if (second >= 0 || question)
+            intent = first;
+        if (second >= 0 || question || both_order_facts(&t) || after_sales_first(&t))
             t.clarify = 0;
     }
     t.got_slot = fill_slots(&t);

@@ -16,6 +16,10 @@
 #define SECOND_MIN_SHARE 0.25
 /* ... and what a side of the joining words needs on its own */
 #define SECOND_PART_MIN_SCORE 1.5
+/* A part after the question of this many words or fewer that asks nothing
+ * ("faturayı nereden indirebilirim? mailime gelmedi") tells more of the
+ * question, not a request of its own */
+#define SECOND_DETAIL_MAX_WORDS 3
 
 /* Two intents are two requests: not the same dialogue twice, nor two ways
  * of showing one order, nor a greeting or thanks. */
@@ -92,13 +96,20 @@ static int split_at_question(const dlg_turn *t, int *first)
         return -1; /* one question, or nothing after it */
     nlp_text *nt = nlp_text_new();
     match_result *r = match_result_new(t->env->me);
-    int a = -1, b = -1;
+    int a = -1, b = -1, a_sure = 0, detail = 0;
     if (nt && r) {
         a = text_intent(t, t->text, (size_t)(q - t->text), nt, r);
+        a_sure = a >= 0 && !match_result_clarify(r);
         b = a >= 0 ? text_intent(t, q + 1, strlen(q + 1), nt, r) : -1;
+        detail = a >= 0 && nlp_text_token_count(nt) <= SECOND_DETAIL_MAX_WORDS &&
+                 !match_text_asks(t->env->me, nt);
     }
     match_result_free(r);
     nlp_text_free(nt);
+    if (detail && a_sure) { /* a question in doubt keeps both readings */
+        *first = a;
+        return -1;
+    }
     if (a < 0 || b < 0 || !two_requests(t, (size_t)a, (size_t)b))
         return -1;
     *first = a;
@@ -129,8 +140,9 @@ static int split(const dlg_turn *t, int *first)
 
 int dlg__second_request(const dlg_turn *t, int *first)
 {
+    int was = *first;
     int q = split_at_question(t, first);
-    if (q >= 0)
+    if (q >= 0 || *first != was)
         return q;
     const match_result *res = t->env->res;
     /* "bir de ..." opening the message joins it to the talk, not two

@@ -14,8 +14,6 @@
 
 #define PREFIX "yes_no."
 #define SUFFIX ".yes"
-/* The longest phrase of a list counted, in words ("banka kartı ile taksit"). */
-#define MAX_RUN 4
 /* The longest answer key. */
 #define KEY_LEN 160
 
@@ -31,7 +29,7 @@ static size_t longest(const dlg_turn *t, const char *list, const unsigned char *
     *at = n;
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
-        for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
+        for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (k - i + 1 > best && (i >= 64 || (runs[i] & (1u << (k - i)))) &&
@@ -57,7 +55,7 @@ static void phrase_runs(const dlg_turn *t, unsigned char runs[64])
     memset(runs, 0, 64);
     for (size_t i = 0; i < n && i < 64; i++) {
         size_t len = 0;
-        for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
+        for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (kb_words_phrase(t->kb, buf, len))
