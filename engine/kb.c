@@ -625,6 +625,12 @@ static void load_topics(load_ctx *lc, kb_intent *in, json_t *arr, const char *ba
             else
                 put_words(lc, t->unless, unless, wp);
         }
+        json_t *decides = json_object_get(el, "decides");
+        if (decides && !json_is_boolean(decides)) {
+            snprintf(wp, sizeof wp, "%s.decides", q);
+            report(lc, 1, wp, "must be true or false");
+        }
+        t->decides = json_is_true(decides);
     }
 }
 

@@ -36,6 +36,8 @@ typedef struct kb_topic {
     char *list;   /* the name its words go by in kb_words_has */
     char *answer; /* a template, like the intent's answers */
     char *unless; /* the name of its "unless" words (a narrower topic's), NULL none */
+    int decides;  /* "decides": a message with its words is this intent's
+                   * question, whatever else it says */
 } kb_topic;
 
 typedef struct kb_intent {

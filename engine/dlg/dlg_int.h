@@ -238,6 +238,7 @@ struct dlg_turn {
     int first;                   /* the flow starts with this message */
     int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
+    int decided;                 /* the intent is the one a topic marked "decides" names */
     const dlg_flow *declined;    /* the change the message says it is not asking for */
     int conditional;             /* asks what a change would do ("iptal edersem"), not for it */
     int told_state;              /* tells the item's state ("kutusunu açtım"), reports no fault */
@@ -362,6 +363,9 @@ int dlg__text_names_item(const dlg_turn *t, const char *text, int item);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);
+/* The intent one of whose topics marked "decides" the message has the words
+ * of ("sizden geldiğini söyleyen bir SMS aldım"), or -1. */
+int dlg__decided_intent(const dlg_turn *t);
 /* The same intent asked again in other words: says the one sentence of its
  * answer (as dlg__say_intent would give it) that shares the most words with
  * the message, and returns 1; 0, saying nothing, when no sentence shares a
@@ -373,6 +377,10 @@ int dlg__say_part_of(dlg_turn *t, const char *text, size_t len);
 void dlg__add_quick_reply(dlg_reply *r, const char *q);
 /* Puts text before the reply's text, joined by sep. */
 void dlg__put_first(dlg_turn *t, const char *text, const char *sep);
+/* 1 when s[i] ends a sentence of s[0..len): a ".", "?" or "!" before a
+ * space, a line break or the end, and not the dot of an abbreviation
+ * ("T.C.", "A.Ş.", "Mah.", "No.", "vb."). */
+int dlg__sentence_end(const char *s, size_t len, size_t i);
 /* The same for text that does not outlive the turn (an item's name). */
 void dlg__add_quick_reply_copy(dlg_reply *r, const char *q);
 /* The whole message is one of the words of list ("vazgeçtim"); with

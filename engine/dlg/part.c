@@ -7,8 +7,8 @@
 
 #include "dlg_int.h"
 
-/* A sentence's span in the rendered answer: up to ". ", "? ", "! ", ";
- * " or a line break, with bullets and spaces trimmed. */
+/* A sentence's span in the rendered answer: up to a sentence's end
+ * (dlg__sentence_end) or a line break, with bullets and spaces trimmed. */
 typedef struct span {
     const char *p;
     size_t n;
@@ -18,9 +18,7 @@ static size_t split(const char *s, size_t len, span *out, size_t cap)
 {
     size_t count = 0, start = 0;
     for (size_t i = 0; i <= len && count < cap; i++) {
-        int end =
-            i == len || s[i] == '\n' ||
-            ((s[i] == '.' || s[i] == '?' || s[i] == '!') && (i + 1 == len || s[i + 1] == ' '));
+        int end = i == len || s[i] == '\n' || dlg__sentence_end(s, len, i);
         if (!end)
             continue;
         size_t a = start, b = i < len && s[i] != '\n' ? i + 1 : i;

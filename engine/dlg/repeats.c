@@ -15,25 +15,16 @@ static unsigned long long text_hash(const ds_buf *b)
     return h | 1; /* never 0, which means none */
 }
 
-/* Where the first sentence of b ends: at ". ", "? ", "! " or a line's end,
- * not after an abbreviation ("Örnek Mah. Demo Cad.") nor before
- * DLG_RECENT_MIN_LEN / 2 bytes. */
+/* Where the first sentence of b ends (dlg__sentence_end) or a line's end,
+ * not before DLG_RECENT_MIN_LEN / 2 bytes. */
 static size_t first_sentence_end(const ds_buf *b)
 {
     for (size_t end = 0; end < b->len; end++) {
         char c = b->data[end];
         if (c == '\n')
             return end;
-        int stop = strchr(".?!", c) &&
-                   (end + 1 == b->len || b->data[end + 1] == ' ' || b->data[end + 1] == '\n');
-        if (!stop || end < DLG_RECENT_MIN_LEN / 2)
-            continue;
-        size_t w = end; /* the word before the stop */
-        while (w > 0 && b->data[w - 1] != ' ')
-            w--;
-        if (c == '.' && end - w <= 4) /* "Mah.", "Cad.", "No.", "vb." */
-            continue;
-        return end;
+        if (end >= DLG_RECENT_MIN_LEN / 2 && dlg__sentence_end(b->data, b->len, end))
+            return end;
     }
     return b->len;
 }

@@ -761,7 +761,7 @@ static ds_status faq_turn(dlg_turn *t)
      * "order_context" ("saat kaçta gelir": not the shop's hours), is about
      * that order */
     int about_order = t->intent >= 0 && kb_intent_at(t->kb, (size_t)t->intent)->order_context;
-    if (s->verified[0] && !s->flow && t->env->db && !off_topic(t) &&
+    if (s->verified[0] && !s->flow && t->env->db && !off_topic(t) && !t->decided &&
         (t->intent < 0 || t->clarify || (about_order && follow_up_words(t)) ||
          dlg__money_words(t))) {
         s->clarify_a = s->clarify_b = -1;
@@ -811,7 +811,7 @@ static ds_status faq_turn(dlg_turn *t)
      * parts of an answer gets both, unless a fact is named in full ("banka
      * kartına taksit") */
     int short_answer = 0;
-    if (t->intent >= 0 && (t->clarify || !t->asked) &&
+    if (t->intent >= 0 && (t->clarify || !t->asked) && !t->decided &&
         !(t->intent == s->last_faq && skeleton_hash(t) == s->last_ask)) {
         unsigned parts = dlg__topics(t, (size_t)t->intent);
         short_answer = dlg__say_yes_no(t, parts & (parts - 1) ? 2 : 1);
@@ -1073,6 +1073,17 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
             intent = first;
         if (second >= 0 || question || both_order_facts(&t) || after_sales_first(&t))
             t.clarify = 0;
+    }
+    /* "sizden geldiğini söyleyen bir SMS aldım, link var": words the KB
+     * says decide (a topic's "decides"), whatever the other words, or a
+     * side of the message, lean to (or none did) */
+    int decided = tapped ? -1 : dlg__decided_intent(&t);
+    if (decided >= 0) {
+        intent = decided;
+        t.clarify = 0;
+        t.decided = 1;
+        if (second == decided)
+            second = -1;
     }
     t.got_slot = fill_slots(&t);
     /* "KIS20", "ARALIK15 geçmiyor": a coupon code the matcher cannot place
