@@ -927,6 +927,29 @@ static int after_sales_first(const dlg_turn *t)
     return a && b && (a->flags & DLG_FLOW_AFTER_SALES) && (b->flags & DLG_FLOW_ORDER_FACTS);
 }
 
+/* Evidence the request after a thanks needs ("tamam teşekkürler, olmazsa
+ * değişim yapabiliyorum değil mi") to be served instead of a goodbye. */
+#define COURTESY_YIELD_SCORE 2.0
+
+/* "teşekkürler. bir de şunu sorayım: taşma emniyeti var mı?": a question
+ * after the thanks is not the goodbye the thanks would get. The intent to
+ * take instead, -2 for none the bot can place (not understood, rather than
+ * a farewell), or -1: the thanks stands. */
+static int past_the_thanks(const dlg_turn *t)
+{
+    const match_result *res = t->env->res;
+    const dlg_flow *f = t->clarify ? NULL : dlg__flow_of(t->kb, match_result_intent_index(res));
+    if (!f || !(f->flags & DLG_FLOW_CLOSING) || !dlg__message_asks(t))
+        return -1;
+    const match_candidate *b =
+        match_result_candidate_count(res) > 1 ? match_result_candidate(res, 1) : NULL;
+    const kb_intent *ib = b ? kb_intent_at(t->kb, b->intent) : NULL;
+    if (ib && !ib->low_priority && strcmp(ib->id, "fallback") != 0 &&
+        b->score >= COURTESY_YIELD_SCORE)
+        return (int)b->intent;
+    return -2;
+}
+
 /* "bu ne rezalet, siparişim hala gelmedi": the anger is heard (feelings.c),
  * the order is what to act on. The intent to take instead of a complaint
  * its angry words won, or -1. */
@@ -1009,6 +1032,11 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     int second = -1;
     if (!tapped && (intent >= 0 || t.clarify)) {
         int instead = past_the_anger(&t);
+        int thanks = instead < 0 ? past_the_thanks(&t) : -1;
+        if (thanks != -1) {
+            intent = thanks >= 0 ? thanks : -1;
+            t.clarify = 0;
+        }
         if (instead >= 0) {
             intent = instead;
             t.clarify = 0;
