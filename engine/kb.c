@@ -534,6 +534,30 @@ static ds_status put_phrase(kb_base *kb, const char *words)
     return ds_map_put(kb->words, k, n + 1, 1);
 }
 
+/* The lists whose words make a message ask something (kb_words_asks). */
+static int asking_list(const char *list)
+{
+    static const char *const names[] = {"question_particles", "question_words", "asking_words",
+                                        "request_words"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(list, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A word of an asking list, under "\3word" (kb_words_asks): one lookup a
+ * token instead of one a list. */
+static ds_status put_asking(kb_base *kb, const char *word)
+{
+    char k[256];
+    size_t n = strlen(word);
+    if (n + 1 >= sizeof k)
+        return DS_OK;
+    k[0] = '\3';
+    memcpy(k + 1, word, n);
+    return ds_map_put(kb->words, k, n + 1, 1);
+}
+
 /* The phrases of arr (strings) into the words map as list's, folded like
  * keywords, each first word indexed too (kb_words_first). */
 static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *path)
@@ -553,7 +577,8 @@ static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *p
         ds_buf_init(&k);
         ds_buf_printf(&k, "%s\t%s", list, w ? w : "");
         if (!w || k.failed || ds_map_put(lc->kb->words, k.data, k.len, 1) != DS_OK ||
-            put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK)
+            put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK ||
+            (wc == 1 && asking_list(list) && put_asking(lc->kb, w) != DS_OK))
             report(lc, 1, path, "\"%s\" has no letters or digits", words[i]);
         ds_buf_cleanup(&k);
         ds_free(w);
@@ -970,6 +995,16 @@ int kb_words_first(const kb_base *kb, const char *word, size_t len)
     if (len + 1 >= sizeof k)
         return 0;
     k[0] = '\1';
+    memcpy(k + 1, word, len);
+    return ds_map_get(kb->words, k, len + 1, NULL) != 0;
+}
+
+int kb_words_asks(const kb_base *kb, const char *word, size_t len)
+{
+    char k[256];
+    if (len + 1 >= sizeof k)
+        return 0;
+    k[0] = '\3';
     memcpy(k + 1, word, len);
     return ds_map_get(kb->words, k, len + 1, NULL) != 0;
 }

@@ -169,6 +169,10 @@ const kb_message *kb_message_at(const kb_base *kb, size_t i);
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
 /* 1 when some phrase of some list starts with this skeleton word. */
 int kb_words_first(const kb_base *kb, const char *word, size_t len);
+/* 1 when the skeleton word (len bytes) is a word of one of the lists that
+ * make a message ask something: dialogue.json's "question_particles",
+ * "question_words", "asking_words" or "request_words". */
+int kb_words_asks(const kb_base *kb, const char *word, size_t len);
 /* 1 when some list has this skeleton phrase (len bytes, words joined by
  * single spaces) whole, or when it is too long to be indexed: 0 means no
  * kb_words_has can be 1 for it. */

@@ -429,19 +429,25 @@ int match_text_asks(const match_engine *me, const nlp_text *t)
 {
     if (nlp_text_question_mark(t))
         return 1;
-    static const char *const lists[] = {"question_particles", "question_words", "asking_words",
-                                        "request_words"};
     size_t n = nlp_text_token_count(t);
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
-            if (kb_words_has(me->kb, lists[k], nlp_text_token(t, i)->text))
-                return 1;
+    for (size_t i = 0; i < n; i++) {
+        const nlp_token *tok = nlp_text_token(t, i);
+        if (kb_words_asks(me->kb, tok->text, tok->len))
+            return 1;
+    }
     return 0;
 }
 
 static void weigh_unasked(const match_engine *me, match_result *r, const nlp_text *t)
 {
-    if (!me->any_asks || nlp_text_token_count(t) < MATCH_ASKS_MIN_WORDS)
+    /* the cheap tests first: most messages are short or ask */
+    if (!me->any_asks || nlp_text_token_count(t) < MATCH_ASKS_MIN_WORDS ||
+        nlp_text_question_mark(t))
+        return;
+    int touched = 0;
+    for (size_t k = 0; k < r->touched_count && !touched; k++)
+        touched = me->asks[r->touched[k]] && r->score[r->touched[k]] > 0;
+    if (!touched)
         return;
     /* digit groups are no words, nor what masking left of a number
      * ("TRXX XXXX"): a Turkish word has a vowel */
@@ -450,12 +456,7 @@ static void weigh_unasked(const match_engine *me, match_result *r, const nlp_tex
         const nlp_token *tok = nlp_text_token(t, i);
         words += tok->kind == NLP_TOK_WORD && strpbrk(tok->text, "aeiou") != NULL;
     }
-    if (words < MATCH_ASKS_MIN_WORDS)
-        return;
-    int touched = 0;
-    for (size_t k = 0; k < r->touched_count && !touched; k++)
-        touched = me->asks[r->touched[k]] && r->score[r->touched[k]] > 0;
-    if (!touched || match_text_asks(me, t))
+    if (words < MATCH_ASKS_MIN_WORDS || match_text_asks(me, t))
         return;
     for (size_t k = 0; k < r->touched_count; k++) {
         uint32_t in = r->touched[k];

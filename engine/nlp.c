@@ -456,8 +456,8 @@ static int32_t turkish_lower(int32_t cp)
 /* Folds one code point onto dst[0..*w): lower case, separators as ' ',
  * kept punctuation as itself, letters repeated 3+ times squeezed to one.
  * Currency symbols become words so "500₺" reads as "500 tl" (at most 7
- * code points for one). *has_at says whether an '@' was kept (else no
- * chunk can be an e-mail address). */
+ * code points for one). Bit 0 of *has_at says whether an '@' was kept
+ * (else no chunk can be an e-mail address), bit 1 whether a '?' was seen. */
 static inline void fold_cp(int32_t cp, int32_t *dst, size_t *wp, int32_t *squeezing, int *has_at)
 {
     size_t w = *wp;
@@ -465,11 +465,12 @@ static inline void fold_cp(int32_t cp, int32_t *dst, size_t *wp, int32_t *squeez
     int letter;
     if (cp < 0x80 && cp != '$') { /* most of what shoppers type */
         letter = (uint32_t)((cp | 0x20) - 'a') < 26;
-        if (letter)
+        if (letter) {
             out = cp >= 'a' ? cp : cp == 'I' ? CP_DOTLESS_I : cp + 32;
-        else
+        } else {
             out = is_digit(cp) || is_kept_punct(cp) ? cp : ' ';
-        *has_at |= cp == '@';
+            *has_at |= (cp == '@') | (cp == '?') << 1;
+        }
     } else {
         const char *word = NULL;
         if (cp == CP_COMBINING_DOT)
@@ -1019,7 +1020,7 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
         } else if (i > a) {
             /* an address needs its '@': most chunks of most messages have none */
             int at = 0;
-            for (size_t k = a; k < i && has_at && !at; k++)
+            for (size_t k = a; k < i && (has_at & 1) && !at; k++)
                 at = f[k] == '@';
             append_folded(t, f, a, i, at);
             tokenise_chunk(t, lx, f, a, i, at);
@@ -1027,7 +1028,7 @@ ds_status nlp_normalise(const nlp_lexicon *lx, const char *in, size_t len, nlp_t
         a = i + 1;
         letters = 1;
     }
-    t->question_mark = len && memchr(in, '?', len) != NULL;
+    t->question_mark = (has_at >> 1) & 1;
     buf_add(&t->folded, "", 0); /* each NUL-terminated, even when empty */
     buf_add(&t->skeleton, "", 0);
     buf_add(&t->tokbuf, "", 0);
