@@ -63,6 +63,7 @@ static const char *const router_says[] = {
     "identity_stuck",
     "identity_stuck.closed",
     "ask_order_no.have_proof",
+    "ask_order_no.have_proof.earlier",
     "fallback.off_topic",
     "loop.give_up",
     "people.noted",

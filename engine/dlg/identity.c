@@ -54,7 +54,9 @@ static void ask_order(dlg_turn *t)
     else if (t->first && idx >= 0 && kb_intent_at(t->kb, (size_t)idx)->answer_count && !have_proof)
         dlg__say_intent(t, (size_t)idx);
     else if (have_proof && t->s->step == DLG_STEP_ORDER && !t->got_slot)
-        dlg__say(t, "order_no_help"); /* asked twice: where to find it, or a person */
+        dlg__say(t, "order_no_help");    /* asked twice: where to find it, or a person */
+    else if (have_proof && !t->got_slot) /* the proof came earlier: no thanks for it now */
+        dlg__say(t, "ask_order_no.have_proof.earlier");
     else
         dlg__say(t, have_proof ? "ask_order_no.have_proof" : "ask_order_no");
     dlg__wait(t, DLG_STEP_ORDER);

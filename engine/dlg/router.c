@@ -451,13 +451,18 @@ static int flow_turn(dlg_turn *t)
         end_flow(s);
         return 1;
     }
-    /* "numarasını bilmiyorum ki nereye bakacağım", asked for it or not;
-     * with only the proof given ("bilmiyorum, telefonun son 4'ü 4455") too */
+    /* "numarasını bilmiyorum ki nereye bakacağım", "numara nerede yazıyor",
+     * asked for it or not; with only the proof given ("bilmiyorum, telefonun
+     * son 4'ü 4455") too */
     if (((f && s->step == DLG_STEP_ORDER) ||
          (!f && !s->verified[0] && dlg__message_has_stem(t, "order_number_words"))) &&
-        (!t->got_slot || !s->order_no[0]) && dlg__message_has(t, "dont_know_order")) {
+        (!t->got_slot || !s->order_no[0]) && !t->decided &&
+        (dlg__message_has(t, "dont_know_order") ||
+         (dlg__message_has(t, "order_number_where") &&
+          dlg__message_has_stem(t, "order_number_words")))) {
         t->out->intent = flow_intent_id(t);
         t->out->step = 1;
+        t->answered_aside = 1; /* a question answered: no stall of the step */
         dlg__say(t, "order_no_help");
         return 1;
     }
@@ -971,13 +976,15 @@ static int past_the_anger(const dlg_turn *t)
 }
 
 /* The same question asked a third time is a loop: the bot has not
- * understood, and saying so with a person on offer beats asking again. */
+ * understood, and saying so with a person on offer beats asking again. A
+ * turn that gave something the step wants (the proof while the number is
+ * awaited) or got its own question answered is no stall. */
 static void break_loop(dlg_turn *t, const dlg_flow *was_flow, const char *was_step)
 {
     dlg_session *s = t->s;
     /* the after-hours request is the way to people already */
     int same = s->flow && s->flow == was_flow && s->step && s->step == was_step &&
-               s->step != DLG_STEP_IDENTITY && !t->answered_aside &&
+               s->step != DLG_STEP_IDENTITY && !t->answered_aside && !t->got_slot &&
                !(s->flow->flags & DLG_FLOW_AFTER_HOURS);
     s->stalls = same ? s->stalls + 1 : 0;
     if (s->stalls < DLG_MAX_STALLS)
