@@ -661,11 +661,14 @@ static ds_status faq_turn(dlg_turn *t)
             resume(t);
         return DS_OK;
     }
-    /* "silebilir misiniz, nereye iletmem lazım" just after a number was
-     * masked is about that number */
+    /* "silebilir misiniz, nereye iletmem lazım", "silin o zaman, kimse
+     * görmez değil mi" just after a number was masked is about that number,
+     * not a request to erase one's data ("verilerimi silin" still is) */
     if (s->pii_turn && s->turn - s->pii_turn <= DLG_PII_FOLLOWUP_TURNS && !t->env->pii &&
         dlg__message_has_stem(t, "pii_followup") &&
-        (t->intent < 0 || t->clarify || !dlg__flow_of(t->kb, t->intent))) {
+        (t->intent < 0 || t->clarify || !dlg__flow_of(t->kb, t->intent) ||
+         (dlg__flow_of(t->kb, t->intent) == dlg__flow_find("kvkk") &&
+          !dlg__message_has_stem(t, "personal_data_nouns")))) {
         t->out->intent = "fallback";
         dlg__say(t, "pii.followup");
         return DS_OK;
@@ -975,6 +978,14 @@ static int past_the_anger(const dlg_turn *t)
     return (int)b->intent;
 }
 
+/* The reply answered another request than the dialogue that waits
+ * ("verilerimi silin" while the order check waits): no stall of it. */
+static int answered_other(const dlg_turn *t)
+{
+    const char *id = t->out->intent;
+    return id && *id && strcmp(id, "fallback") != 0 && strcmp(id, flow_intent_id(t)) != 0;
+}
+
 /* The same question asked a third time is a loop: the bot has not
  * understood, and saying so with a person on offer beats asking again. A
  * turn that gave something the step wants (the proof while the number is
@@ -985,7 +996,7 @@ static void break_loop(dlg_turn *t, const dlg_flow *was_flow, const char *was_st
     /* the after-hours request is the way to people already */
     int same = s->flow && s->flow == was_flow && s->step && s->step == was_step &&
                s->step != DLG_STEP_IDENTITY && !t->answered_aside && !t->got_slot &&
-               !(s->flow->flags & DLG_FLOW_AFTER_HOURS);
+               !answered_other(t) && !(s->flow->flags & DLG_FLOW_AFTER_HOURS);
     s->stalls = same ? s->stalls + 1 : 0;
     if (s->stalls < DLG_MAX_STALLS)
         return;
