@@ -390,7 +390,10 @@ static int asked_in_passing(dlg_turn *t)
     /* "yarın beni biri arayabilir mi", "kayıtlı numaradan arasınlar",
      * "fotoğrafı nereden atacağım": the shop's fact, asked yes or no or
      * not, whatever the other words lean to (an account, the courier) */
-    static const char *const told_facts[] = {"contact.callback", "contact.photos_in_chat"};
+    /* (a video before a photo: "videoyu nereden atacağım" has the photo's
+     * "nereden atacağım" too) */
+    static const char *const told_facts[] = {"contact.callback", "contact.videos_in_chat",
+                                             "contact.photos_in_chat"};
     int told = 0;
     for (size_t i = 0; i < sizeof told_facts / sizeof *told_facts && !told; i++)
         told = dlg__say_fact(t, told_facts[i]);
