@@ -118,7 +118,11 @@ static const char *upset_key(const dlg_turn *t)
 void dlg__acknowledge(dlg_turn *t)
 {
     dlg_session *s = t->s;
-    if ((t->upset || t->hurry) && !s->soothe_wait && !soothes(t)) {
+    /* a bare hello is no place for "hızlıca ilerleyelim": the hurry is
+     * heard with the first real answer */
+    const dlg_flow *f = t->intent >= 0 ? dlg__flow_of(t->kb, t->intent) : NULL;
+    int hello = f && f == dlg__flow_find("greeting") && !t->clarify;
+    if ((t->upset || (t->hurry && !hello)) && !s->soothe_wait && !soothes(t)) {
         say_first(t, t->upset ? upset_key(t) : "feeling.hurry");
         s->soothe_wait = DLG_SOOTHE_EVERY;
     }
