@@ -239,6 +239,8 @@ struct dlg_turn {
     int upset, hurry;            /* the message shows anger, hurry (dlg__feel) */
     int answered_aside;          /* a question in between was answered, the dialogue waits on */
     int decided;                 /* the intent is the one a topic marked "decides" names */
+    int in_english;              /* written in English, and read no better than a guess */
+    int english;                 /* told in English that the bot reads Turkish */
     const dlg_flow *declined;    /* the change the message says it is not asking for */
     int conditional;             /* asks what a change would do ("iptal edersem"), not for it */
     int told_state;              /* tells the item's state ("kutusunu açtım"), reports no fault */
@@ -509,6 +511,11 @@ void dlg__feel(dlg_turn *t);
  * that acknowledges it before the answer, unless the answer already does;
  * a shopper angry twice is offered a person. */
 void dlg__acknowledge(dlg_turn *t);
+
+/* ---- the message's language (language.c) ------------------------------- */
+
+/* 1 when the message is written in English (dialogue.json words "english"). */
+int dlg__message_english(const dlg_turn *t);
 
 /* ---- a second request in the message (second.c) ------------------------ */
 

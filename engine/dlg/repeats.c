@@ -55,7 +55,9 @@ static void not_again_later(dlg_turn *t)
     /* a goodbye said again is no block repeated ("süpersiniz iyi günler"
      * after the thanks) */
     const dlg_flow *f = t->intent >= 0 ? dlg__flow_of(t->kb, t->intent) : NULL;
-    if (s->step || b->len < DLG_RECENT_MIN_LEN || (f && (f->flags & DLG_FLOW_CLOSING)))
+    /* (nor is the note in English, which the Turkish cut would garble) */
+    if (s->step || b->len < DLG_RECENT_MIN_LEN || (f && (f->flags & DLG_FLOW_CLOSING)) ||
+        t->english)
         return;
     unsigned long long h = text_hash(b);
     int seen = 0;

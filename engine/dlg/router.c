@@ -418,6 +418,10 @@ static int flow_turn(dlg_turn *t)
 {
     dlg_session *s = t->s;
     const dlg_flow *f = s->flow;
+    /* "Can I write in English?" while the number is awaited: the note, not
+     * the Turkish question again (what the step can use still goes to it) */
+    if (t->in_english && f && s->step && !t->got_slot)
+        return 0;
     if (asked_in_passing(t))
         return 1;
     if (f && s->step && f->answer && s->step != DLG_STEP_ORDER && s->step != DLG_STEP_IDENTITY) {
@@ -654,6 +658,24 @@ static ds_status faq_turn(dlg_turn *t)
         dlg__say(t, "pii.offer");
         if (s->flow && s->step)
             resume(t);
+        return DS_OK;
+    }
+    /* "Hi, do you ship to Germany?": in English, what the bot does not
+     * place well gets the note that it reads Turkish, and people */
+    if (t->in_english) {
+        s->clarify_a = s->clarify_b = -1;
+        t->out->intent = "fallback";
+        t->out->clarify = 0;
+        t->english = 1;
+        /* English again: a person, as a good agent would hand it on */
+        if (s->unsure++ && !t->env->closed && !s->people_called) {
+            dlg__say(t, "language.english.handoff");
+            dlg__hand_off(t, "normal", "ingilizce");
+            people(t);
+            s->unsure = 0;
+        } else {
+            dlg__say(t, s->people_called ? "language.english.waiting" : "language.english");
+        }
         return DS_OK;
     }
     if (t->told_state) {
@@ -999,7 +1021,7 @@ static void break_loop(dlg_turn *t, const dlg_flow *was_flow, const char *was_st
     /* the after-hours request is the way to people already */
     int same = s->flow && s->flow == was_flow && s->step && s->step == was_step &&
                s->step != DLG_STEP_IDENTITY && !t->answered_aside && !t->got_slot &&
-               !answered_other(t) && !(s->flow->flags & DLG_FLOW_AFTER_HOURS);
+               !answered_other(t) && !t->english && !(s->flow->flags & DLG_FLOW_AFTER_HOURS);
     s->stalls = same ? s->stalls + 1 : 0;
     if (s->stalls < DLG_MAX_STALLS)
         return;
@@ -1126,6 +1148,16 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
     /* "sizden geldiğini söyleyen bir SMS aldım, link var": words the KB
      * says decide (a topic's "decides"), whatever the other words, or a
      * side of the message, lean to (or none did) */
+    /* "Hi, do you ship to Germany?": what the bot reads of English is a
+     * guess, a hello at best; it says it reads Turkish (faq_turn) */
+    if (!tapped &&
+        (intent < 0 || t.clarify || kb_intent_at(kb, (size_t)intent)->low_priority ||
+         out->confidence < DLG_SURE || (s->flow && s->step)) &&
+        dlg__message_english(&t)) {
+        intent = -1;
+        t.clarify = 0;
+        t.in_english = 1;
+    }
     int decided = tapped ? -1 : dlg__decided_intent(&t);
     if (decided >= 0) {
         intent = decided;
