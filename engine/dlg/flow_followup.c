@@ -260,6 +260,13 @@ static void act(dlg_turn *t)
         dlg__say(t, kb_message_get(t->kb, key) ? key : "followup.refund_if_cancelled.card");
         return;
     }
+    /* "iptal edersem eşarp da iptal olur mu": a cancellation takes the
+     * whole order; one item of several is for people */
+    if (t->conditional && dlg__is_unshipped(t->order) && t->order->item_count > 1 &&
+        dlg__message_has(t, "conditional_change") && dlg__message_has(t, "cancel_all_asks")) {
+        dlg__say(t, "followup.cancel_takes_all");
+        return;
+    }
     /* "komşulara sordum, kimse almamış" of a parcel shown delivered: the
      * parcel is missing, which is the not-received case, not a question */
     if (strcmp(t->order->status, "delivered") == 0 && dlg__message_has(t, "parcel_missing") &&
@@ -369,6 +376,7 @@ static const char *const says[] = {
     "followup.window.delivered",
     "followup.window.any",
     "followup.refund_if_cancelled.card",
+    "followup.cancel_takes_all",
     "followup.refund_if_cancelled.cash_on_delivery",
     "followup.refund_if_cancelled.bank_transfer",
     "followup.when.exchange",
