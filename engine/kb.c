@@ -37,6 +37,11 @@ struct kb_base {
     ds_map *words;        /* "list\tskeleton phrase" -> 1 */
     ds_map *message_keys; /* a dialogue message's key -> its index in messages */
     clock_zone *zone;
+    /* found once at load, asked on every turn (index_for_turns) */
+    char **reason_skeletons; /* returns.reasons[i].label normalised; NULL: none */
+    size_t reason_count;
+    char **yes_no; /* "yes_no.PATH" of each message "yes_no.PATH.yes", in order */
+    size_t yes_no_count;
 };
 
 typedef struct load_ctx {
@@ -1093,6 +1098,57 @@ static void load_zone(load_ctx *lc)
     report(lc, 1, "hours.timezone", "%s", e.message);
 }
 
+/* What every turn would otherwise work out again from the loaded files:
+ * the skeleton of each return reason's label (dlg compares the message's
+ * with it) and the yes-no facts among the dialogue messages (a question
+ * is tried against each). Normalising a label once here gives the same
+ * skeleton a turn would get: the lexicon does not change after the load. */
+static void index_for_turns(load_ctx *lc)
+{
+    kb_base *kb = lc->kb;
+    static const char prefix[] = "yes_no.", suffix[] = ".yes";
+    size_t pl = sizeof prefix - 1, sl = sizeof suffix - 1;
+    size_t n = kb_shop_list_count(kb, "returns.reasons");
+    if (n && !(kb->reason_skeletons = ds_calloc(n, sizeof *kb->reason_skeletons))) {
+        report(lc, 1, NULL, "out of memory");
+        return;
+    }
+    kb->reason_count = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *label = kb_shop_list_string(kb, "returns.reasons", i, "label");
+        if (!label || nlp_normalise(kb->lexicon, label, strlen(label), kb->scratch, NULL) != DS_OK)
+            continue;
+        if (!(kb->reason_skeletons[i] = ds_strdup(nlp_text_skeleton(kb->scratch)))) {
+            report(lc, 1, NULL, "out of memory");
+            return;
+        }
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < kb->message_count; i++) {
+        const char *k = kb->messages[i].key;
+        size_t len = strlen(k);
+        count += len > pl + sl && strncmp(k, prefix, pl) == 0 && strcmp(k + len - sl, suffix) == 0;
+    }
+    if (count && !(kb->yes_no = ds_calloc(count, sizeof *kb->yes_no))) {
+        report(lc, 1, NULL, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < kb->message_count; i++) {
+        const char *k = kb->messages[i].key;
+        size_t len = strlen(k);
+        if (len <= pl + sl || strncmp(k, prefix, pl) != 0 || strcmp(k + len - sl, suffix) != 0)
+            continue;
+        char *name = ds_malloc(len - sl + 1);
+        if (!name) {
+            report(lc, 1, NULL, "out of memory");
+            return;
+        }
+        memcpy(name, k, len - sl);
+        name[len - sl] = '\0';
+        kb->yes_no[kb->yes_no_count++] = name;
+    }
+}
+
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err)
 {
@@ -1169,6 +1225,8 @@ ds_status kb_load_dir_opts(const char *dir, const kb_load_opts *opts, kb_base **
     if (kb->shop)
         load_zone(&lc);
     lc.file = NULL;
+    if (!lc.errors)
+        index_for_turns(&lc);
     if (kb_intent_find(kb, "fallback") < 0)
         report(&lc, 1, NULL,
                "no intent \"fallback\": its answers are what the bot says "
@@ -1244,6 +1302,8 @@ void kb_free(kb_base *kb)
     ds_free(kb->canned);
     ds_map_free(kb->words);
     ds_map_free(kb->message_keys);
+    free_strv(kb->reason_skeletons, kb->reason_count);
+    free_strv(kb->yes_no, kb->yes_no_count);
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);
     json_decref(kb->shop);
@@ -1466,4 +1526,19 @@ ds_status kb_render_text_with(const kb_base *kb, const char *tpl, tpl_lookup_fn 
 {
     answer_ctx a = {kb, turn_vars, ctx};
     return tpl_render(tpl, render_lookup, &a, out, err);
+}
+
+const char *kb_reason_label_skeleton(const kb_base *kb, size_t i)
+{
+    return i < kb->reason_count ? kb->reason_skeletons[i] : NULL;
+}
+
+size_t kb_yes_no_count(const kb_base *kb)
+{
+    return kb->yes_no_count;
+}
+
+const char *kb_yes_no_list(const kb_base *kb, size_t i)
+{
+    return i < kb->yes_no_count ? kb->yes_no[i] : NULL;
 }

@@ -185,6 +185,17 @@ int kb_shop_list_has(const kb_base *kb, const char *path, const char *value);
  * field `field` of element i (or the element itself when field is NULL). */
 size_t kb_shop_list_count(const kb_base *kb, const char *path);
 const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i, const char *field);
+/* The skeleton (nlp_text_skeleton) of returns.reasons[i].label, normalised
+ * once when the knowledge base loaded; NULL when reason i has no label,
+ * its label does not normalise, or i is past the list. Borrowed until
+ * kb_free. */
+const char *kb_reason_label_skeleton(const kb_base *kb, size_t i);
+
+/* The yes-no facts of dialogue.json: for each message "yes_no.PATH.yes",
+ * in the messages' order, its list "yes_no.PATH" (i < kb_yes_no_count;
+ * NULL past it). Borrowed until kb_free. */
+size_t kb_yes_no_count(const kb_base *kb);
+const char *kb_yes_no_list(const kb_base *kb, size_t i);
 
 /* Renders answer `which` (taken modulo the answer count) of an intent with
  * shop facts into out. The turn's variables (kb_is_turn_var) are asked of

@@ -96,26 +96,23 @@ static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
      * not answer (asks_a_change) */
     if (!dlg__message_yes_no(t))
         return 0;
-    size_t pl = strlen(PREFIX), sl = strlen(SUFFIX), best = 0, best_at = 0;
+    size_t pl = strlen(PREFIX), best = 0, best_at = 0;
     char list[128] = "";
     unsigned char runs[64];
     phrase_runs(t, runs);
-    for (size_t i = 0; i < kb_message_count(t->kb); i++) {
-        const char *k = kb_message_at(t->kb, i)->key;
-        size_t n = strlen(k);
-        if (n <= pl + sl || n - sl >= sizeof list || strncmp(k, PREFIX, pl) != 0 ||
-            strcmp(k + n - sl, SUFFIX) != 0)
+    /* the messages "yes_no.PATH.yes" as the KB found them at load */
+    for (size_t i = 0; i < kb_yes_no_count(t->kb); i++) {
+        const char *name = kb_yes_no_list(t->kb, i);
+        size_t n = strlen(name);
+        if (n >= sizeof list)
             continue;
-        char name[128];
-        memcpy(name, k, n - sl);
-        name[n - sl] = '\0';
         size_t at, run = longest(t, name, runs, &at);
         /* two facts named alike: the later one, where a question ends */
         if (run > best ||
             (run && run == best && at < nlp_text_token_count(t->msg) && at > best_at)) {
             best = run;
             best_at = at;
-            memcpy(list, name, n - sl + 1);
+            memcpy(list, name, n + 1);
         }
     }
     if (best < min_words || !best || asks_a_change(t, list, best_at, best))
