@@ -9,7 +9,6 @@
  * says anything: the router answers by what is settled here. */
 #include "dlg_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* "hesabımda göremiyorum", "taksitler mi geri yatar": the money of the
@@ -72,7 +71,7 @@ static int policy_candidate_besides(const dlg_turn *t, int not )
 int dlg__flow_words(const dlg_turn *t, const dlg_flow *f, const char *how)
 {
     char list[40];
-    snprintf(list, sizeof list, "%s_%.*s", how, (int)strcspn(f->name, "_"), f->name);
+    dlg__list_name(list, sizeof list, how, "_", f->name, strcspn(f->name, "_"));
     return dlg__message_has(t, list);
 }
 

@@ -216,7 +216,8 @@ typedef struct dlg_memo {
     unsigned hash;         /* of list (kit.c's memo_hash) */
     signed char has, stem; /* -1 not asked yet */
 } dlg_memo;
-#define DLG_MEMO_MAX 96 /* a turn asks more than 24 lists: past the memo each is asked again */
+#define DLG_MEMO_MAX 96    /* a turn asks more than 24 lists: past the memo each is asked again */
+#define DLG_MEMO_SLOTS 128 /* the memo's hash table: a power of two above DLG_MEMO_MAX */
 #define DLG_STEMS_MAX 16
 
 /* One turn's context. */
@@ -242,7 +243,8 @@ struct dlg_turn {
     int conditional;             /* asks what a change would do ("iptal edersem"), not for it */
     int told_state;              /* tells the item's state ("kutusunu açtım"), reports no fault */
     dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
-    unsigned long long starts;   /* tokens of t->msg that start a phrase of some list */
+    unsigned char memo_at[DLG_MEMO_SLOTS]; /* by memo hash: index in memo + 1, 0 empty */
+    unsigned long long starts;             /* tokens of t->msg that start a phrase of some list */
     int starts_known;
     unsigned char grams[64]; /* with starts: runs of t->msg that are some list's phrase (kit.c) */
     char stems[DLG_STEMS_MAX][32]; /* stems of t->msg that start a phrase of some list */
@@ -385,6 +387,11 @@ int dlg__message_has_stem(const dlg_turn *t, const char *list);
  * space between two: the phrase tried against the KB's word lists. 0,
  * buf unchanged, when it would not fit in cap bytes. kit.c */
 int dlg__run_extend(const nlp_text *nt, size_t i, size_t k, char *buf, size_t cap, size_t *len);
+/* A word list's name put together from parts, as snprintf(buf, cap,
+ * "%s%s%.*s", a, sep, (int)blen, b) would (cut to cap - 1 bytes), without
+ * printf: names are built for several lists on every turn. cap > 0. kit.c */
+void dlg__list_name(char *buf, size_t cap, const char *a, const char *sep, const char *b,
+                    size_t blen);
 /* Some run of 1-3 tokens of the message is in list. */
 int dlg__message_has(const dlg_turn *t, const char *list);
 /* The message says yes to the question asked: a "yes" word, alone or

@@ -157,6 +157,24 @@ int dlg__run_extend(const nlp_text *nt, size_t i, size_t k, char *buf, size_t ca
     return 1;
 }
 
+static size_t put_cut(char *buf, size_t cap, size_t n, const char *s, size_t len)
+{
+    size_t room = cap - 1 - n;
+    if (len > room)
+        len = room;
+    memcpy(buf + n, s, len);
+    return n + len;
+}
+
+void dlg__list_name(char *buf, size_t cap, const char *a, const char *sep, const char *b,
+                    size_t blen)
+{
+    size_t n = put_cut(buf, cap, 0, a, strlen(a));
+    n = put_cut(buf, cap, n, sep, strlen(sep));
+    n = put_cut(buf, cap, n, b, strnlen(b, blen));
+    buf[n] = '\0';
+}
+
 /* grams (may be NULL: no filter): bit j of grams[i] is set when the run of
  * j + 1 tokens from token i (i < 64) is some list's phrase (phrase_runs). */
 static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list,
@@ -228,17 +246,28 @@ static unsigned memo_hash(const char *list)
     return h;
 }
 
-static size_t memo_find(const dlg_turn *t, const char *list, unsigned h)
+/* The memo's entry for list, or memo_count when it has none; *slot is where
+ * in memo_at the entry is, or would go (open addressing: a turn asks over
+ * a hundred lists, and a walk of the memo compared each with every kept
+ * one). memo_at never fills: it has more slots than the memo entries. */
+_Static_assert(DLG_MEMO_SLOTS > DLG_MEMO_MAX && DLG_MEMO_MAX < 256 &&
+                   (DLG_MEMO_SLOTS & (DLG_MEMO_SLOTS - 1)) == 0,
+               "memo_at: a power of two, more slots than entries, an index in a byte");
+
+static size_t memo_find(const dlg_turn *t, const char *list, unsigned h, size_t *slot)
 {
-    size_t i = 0;
-    while (i < t->memo_count && (t->memo[i].hash != h || strcmp(t->memo[i].list, list) != 0))
-        i++;
-    return i;
+    for (size_t j = h & (DLG_MEMO_SLOTS - 1);; j = (j + 1) & (DLG_MEMO_SLOTS - 1)) {
+        unsigned e = t->memo_at[j];
+        if (!e || (t->memo[e - 1].hash == h && strcmp(t->memo[e - 1].list, list) == 0)) {
+            *slot = j;
+            return e ? e - 1 : t->memo_count;
+        }
+    }
 }
 
 static int memo_get(const dlg_turn *t, const char *list, int which)
 {
-    size_t i = memo_find(t, list, memo_hash(list));
+    size_t slot, i = memo_find(t, list, memo_hash(list), &slot);
     if (i == t->memo_count)
         return -1;
     return which ? t->memo[i].stem : t->memo[i].has;
@@ -248,7 +277,7 @@ static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
 {
     dlg_turn *w = (dlg_turn *)t; /* a cache: the turn's meaning does not change */
     unsigned h = memo_hash(list);
-    size_t i = memo_find(w, list, h);
+    size_t slot, i = memo_find(w, list, h, &slot);
     if (i == w->memo_count) {
         size_t n = strlen(list);
         if (w->memo_count == DLG_MEMO_MAX || n >= sizeof w->memo[0].list)
@@ -257,6 +286,7 @@ static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
         w->memo[i].hash = h;
         w->memo[i].has = w->memo[i].stem = -1;
         w->memo_count++;
+        w->memo_at[slot] = (unsigned char)w->memo_count;
     }
     if (which)
         w->memo[i].stem = (signed char)yes;

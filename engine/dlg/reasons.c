@@ -20,7 +20,7 @@ int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap)
         char list[48];
         if (!rid)
             continue;
-        snprintf(list, sizeof list, "reason_%s", rid);
+        dlg__list_name(list, sizeof list, "reason_", "", rid, strlen(rid));
         if ((label && strcmp(label, nlp_text_skeleton(t->msg)) == 0) || dlg__message_has(t, list)) {
             snprintf(id, cap, "%s", rid);
             return 1;
