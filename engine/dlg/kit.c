@@ -187,6 +187,8 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
             continue; /* no phrase of any list starts here */
         size_t len = 0;
         for (size_t k = i; k < n && k < i + 3; k++) {
+            if (grams && i < 64 && !(grams[i] >> (k - i)))
+                break; /* no longer run from i is any list's phrase: not built */
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (grams && i < 64 && !(grams[i] & (1u << (k - i))))

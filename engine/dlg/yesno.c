@@ -32,6 +32,8 @@ static size_t longest(const dlg_turn *t, const char *list, const unsigned char *
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         for (size_t k = i; k < n && k < i + MAX_RUN; k++) {
+            if (i < 64 && !(runs[i] >> (k - i)))
+                break; /* no longer run from i is any list's phrase: not built */
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (k - i + 1 > best && (i >= 64 || (runs[i] & (1u << (k - i)))) &&
