@@ -215,6 +215,42 @@ static void test_thousandths(void)
     }
 }
 
+/* Reals that are not thousandths (the matcher's confidences and scores as
+ * they are): the writer's own fixed notation against jansson's printf, at
+ * every magnitude, at the halves where printf's exact rounding decides, and
+ * next to powers of ten. */
+static void test_fixed_reals(void)
+{
+    uint64_t seed = 7;
+    for (int i = 0; i < 300000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double m = (double)(seed >> 11) / (double)(1ULL << 53); /* [0, 1) */
+        double v = m * pow(10.0, (double)((int)(seed % 15) - 6));
+        if (seed & (1ULL << 7))
+            v = -v;
+        check_real(v, 1 + (int)((seed >> 8) % 6));
+    }
+    static const double p10[] = {1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    for (size_t e = 0; e < sizeof p10 / sizeof *p10; e++)
+        for (int digits = 1; digits <= 6; digits++) {
+            for (long k = 1; k < 2000; k++) { /* k + 0.5 units of the last digit */
+                double v = ((double)k + 0.5) * p10[e] / 1000.0;
+                check_real(v, digits);
+                check_real(nextafter(v, 1e300), digits);
+                check_real(nextafter(v, -1e300), digits);
+            }
+            double v = p10[e];
+            check_real(v, digits);
+            check_real(nextafter(v, 0), digits);
+            check_real(nextafter(v, 1e300), digits);
+            check_real(v * (1 - 5e-7), digits);
+            check_real(v * (1 - 5e-5), digits);
+        }
+    check_real(1.0625, 3); /* a tie printf rounds to even */
+    check_real(9.99996, 4);
+    check_real(0.000099996, 4);
+}
+
 static void test_nesting(void)
 {
     ds_buf b;
@@ -253,6 +289,7 @@ int main(void)
     test_strings();
     test_utf8_strings();
     test_milli();
+    test_fixed_reals();
     test_reals();
     test_thousandths();
     test_nesting();
