@@ -42,6 +42,8 @@ struct kb_base {
     size_t reason_count;
     char **yes_no; /* "yes_no.PATH" of each message "yes_no.PATH.yes", in order */
     size_t yes_no_count;
+    uint64_t *bloom;     /* "list\tphrase" keys of words, two bits each; NULL: none */
+    uint64_t bloom_mask; /* bits - 1 */
 };
 
 typedef struct load_ctx {
@@ -977,6 +979,13 @@ int kb_words_phrase(const kb_base *kb, const char *words, size_t len)
     return ds_map_get(kb->words, k, len + 1, NULL) != 0;
 }
 
+/* The two bits of a key's hash in the words filter. */
+static int bloom_has(const kb_base *kb, uint64_t h)
+{
+    uint64_t a = h & kb->bloom_mask, b = (h >> 32) & kb->bloom_mask;
+    return (kb->bloom[a >> 6] >> (a & 63) & 1) && (kb->bloom[b >> 6] >> (b & 63) & 1);
+}
+
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
 {
     /* called for every word run of every message against several lists:
@@ -988,7 +997,10 @@ int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
     memcpy(k, list, a);
     k[a] = '\t';
     memcpy(k + a + 1, skeleton, b);
-    return ds_map_get(kb->words, k, a + b + 1, NULL) != 0;
+    uint64_t h = ds_map_hash(k, a + b + 1);
+    if (kb->bloom && !bloom_has(kb, h))
+        return 0; /* no such key: the filter has no false "no" */
+    return ds_map_get_hashed(kb->words, k, a + b + 1, h, NULL) != 0;
 }
 
 /* ---- files ------------------------------------------------------------ */
@@ -1098,6 +1110,35 @@ static void load_zone(load_ctx *lc)
     report(lc, 1, "hours.timezone", "%s", e.message);
 }
 
+/* A Bloom filter of the "list\tphrase" keys of the words map, 16 bits a
+ * key: most kb_words_has asks are of a list without the phrase, and the
+ * filter (a few kB) answers them without the map's slots and keys (a few
+ * hundred kB, out of the cache). Without memory for it, every ask goes to
+ * the map. */
+static void build_bloom(kb_base *kb)
+{
+    size_t n = 0, cap = ds_map_capacity(kb->words);
+    const char *key;
+    size_t len, value;
+    for (size_t i = 0; i < cap; i++)
+        if (ds_map_slot(kb->words, i, &key, &len, &value) && memchr(key, '\t', len))
+            n++;
+    size_t bits = 4096;
+    while (bits < 16 * n)
+        bits *= 2;
+    if (!(kb->bloom = ds_calloc(bits / 64, sizeof *kb->bloom)))
+        return;
+    kb->bloom_mask = bits - 1;
+    for (size_t i = 0; i < cap; i++) {
+        if (!ds_map_slot(kb->words, i, &key, &len, &value) || !memchr(key, '\t', len))
+            continue;
+        uint64_t h = ds_map_hash(key, len);
+        uint64_t a = h & kb->bloom_mask, b = (h >> 32) & kb->bloom_mask;
+        kb->bloom[a >> 6] |= 1ULL << (a & 63);
+        kb->bloom[b >> 6] |= 1ULL << (b & 63);
+    }
+}
+
 /* What every turn would otherwise work out again from the loaded files:
  * the skeleton of each return reason's label (dlg compares the message's
  * with it) and the yes-no facts among the dialogue messages (a question
@@ -1107,6 +1148,7 @@ static void index_for_turns(load_ctx *lc)
 {
     kb_base *kb = lc->kb;
     static const char prefix[] = "yes_no.", suffix[] = ".yes";
+    build_bloom(kb);
     size_t pl = sizeof prefix - 1, sl = sizeof suffix - 1;
     size_t n = kb_shop_list_count(kb, "returns.reasons");
     if (n && !(kb->reason_skeletons = ds_calloc(n, sizeof *kb->reason_skeletons))) {
@@ -1304,6 +1346,7 @@ void kb_free(kb_base *kb)
     ds_map_free(kb->message_keys);
     free_strv(kb->reason_skeletons, kb->reason_count);
     free_strv(kb->yes_no, kb->yes_no_count);
+    ds_free(kb->bloom);
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);
     json_decref(kb->shop);
