@@ -39,6 +39,7 @@ struct kb_base {
     clock_zone *zone;
     /* found once at load, asked on every turn (index_for_turns) */
     char **reason_skeletons; /* returns.reasons[i].label normalised; NULL: none */
+    const char **reason_ids; /* returns.reasons[i].id, in shop; NULL: none */
     size_t reason_count;
     char **yes_no; /* "yes_no.PATH" of each message "yes_no.PATH.yes", in order */
     size_t yes_no_count;
@@ -541,6 +542,18 @@ static ds_status put_phrase(kb_base *kb, const char *words)
     return ds_map_put(kb->words, k, n + 1, 1);
 }
 
+/* That list has a phrase, under "\3list" (kb_words_list). */
+static ds_status put_list(kb_base *kb, const char *list)
+{
+    char k[256];
+    size_t n = strlen(list);
+    if (n + 1 >= sizeof k)
+        return DS_OK; /* kb_words_list answers 1 for what it cannot look up */
+    k[0] = '\3';
+    memcpy(k + 1, list, n);
+    return ds_map_put(kb->words, k, n + 1, 1);
+}
+
 /* The phrases of arr (strings) into the words map as list's, folded like
  * keywords, each first word indexed too (kb_words_first). */
 static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *path)
@@ -554,7 +567,8 @@ static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *p
         ds_buf_init(&k);
         ds_buf_printf(&k, "%s\t%s", list, w ? w : "");
         if (!w || k.failed || ds_map_put(lc->kb->words, k.data, k.len, 1) != DS_OK ||
-            put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK)
+            put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK ||
+            put_list(lc->kb, list) != DS_OK)
             report(lc, 1, path, "\"%s\" has no letters or digits", words[i]);
         ds_buf_cleanup(&k);
         ds_free(w);
@@ -979,6 +993,17 @@ int kb_words_phrase(const kb_base *kb, const char *words, size_t len)
     return ds_map_get(kb->words, k, len + 1, NULL) != 0;
 }
 
+int kb_words_list(const kb_base *kb, const char *list)
+{
+    char k[256];
+    size_t n = strlen(list);
+    if (n + 1 >= sizeof k)
+        return 1; /* not indexed (put_list): the caller asks the list */
+    k[0] = '\3';
+    memcpy(k + 1, list, n);
+    return ds_map_get(kb->words, k, n + 1, NULL) != 0;
+}
+
 /* The two bits of a key's hash in the words filter. */
 static int bloom_has(const kb_base *kb, uint64_t h)
 {
@@ -1151,12 +1176,16 @@ static void index_for_turns(load_ctx *lc)
     build_bloom(kb);
     size_t pl = sizeof prefix - 1, sl = sizeof suffix - 1;
     size_t n = kb_shop_list_count(kb, "returns.reasons");
-    if (n && !(kb->reason_skeletons = ds_calloc(n, sizeof *kb->reason_skeletons))) {
+    if (n && (!(kb->reason_skeletons = ds_calloc(n, sizeof *kb->reason_skeletons)) ||
+              !(kb->reason_ids = ds_calloc(n, sizeof *kb->reason_ids)))) {
+        ds_free(kb->reason_skeletons);
+        kb->reason_skeletons = NULL;
         report(lc, 1, NULL, "out of memory");
         return;
     }
     kb->reason_count = n;
     for (size_t i = 0; i < n; i++) {
+        kb->reason_ids[i] = kb_shop_list_string(kb, "returns.reasons", i, "id");
         const char *label = kb_shop_list_string(kb, "returns.reasons", i, "label");
         if (!label || nlp_normalise(kb->lexicon, label, strlen(label), kb->scratch, NULL) != DS_OK)
             continue;
@@ -1345,6 +1374,7 @@ void kb_free(kb_base *kb)
     ds_map_free(kb->words);
     ds_map_free(kb->message_keys);
     free_strv(kb->reason_skeletons, kb->reason_count);
+    ds_free(kb->reason_ids);
     free_strv(kb->yes_no, kb->yes_no_count);
     ds_free(kb->bloom);
     nlp_lexicon_free(kb->lexicon);
@@ -1569,6 +1599,16 @@ ds_status kb_render_text_with(const kb_base *kb, const char *tpl, tpl_lookup_fn 
 {
     answer_ctx a = {kb, turn_vars, ctx};
     return tpl_render(tpl, render_lookup, &a, out, err);
+}
+
+size_t kb_reason_count(const kb_base *kb)
+{
+    return kb->reason_count;
+}
+
+const char *kb_reason_id(const kb_base *kb, size_t i)
+{
+    return i < kb->reason_count ? kb->reason_ids[i] : NULL;
 }
 
 const char *kb_reason_label_skeleton(const kb_base *kb, size_t i)

@@ -166,6 +166,10 @@ int kb_words_first(const kb_base *kb, const char *word, size_t len);
  * single spaces) whole, or when it is too long to be indexed: 0 means no
  * kb_words_has can be 1 for it. */
 int kb_words_phrase(const kb_base *kb, const char *words, size_t len);
+/* 1 when the word list `list` has some phrase, or when its name is too
+ * long to be indexed: 0 means kb_words_has(kb, list, ...) is 0 for any
+ * phrase (most flows have no "declined_" list, and a turn asks each). */
+int kb_words_list(const kb_base *kb, const char *list);
 
 /* Appends the value at a dotted shop.json path ("returns.window_days") to
  * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */
@@ -190,6 +194,10 @@ const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i, c
  * its label does not normalise, or i is past the list. Borrowed until
  * kb_free. */
 const char *kb_reason_label_skeleton(const kb_base *kb, size_t i);
+/* kb_shop_list_count and kb_shop_list_string(..., "id") of
+ * returns.reasons, read once at load. Borrowed until kb_free. */
+size_t kb_reason_count(const kb_base *kb);
+const char *kb_reason_id(const kb_base *kb, size_t i);
 
 /* The yes-no facts of dialogue.json: for each message "yes_no.PATH.yes",
  * in the messages' order, its list "yes_no.PATH" (i < kb_yes_no_count;

@@ -72,7 +72,8 @@ int dlg__flow_words(const dlg_turn *t, const dlg_flow *f, const char *how)
 {
     char list[40];
     dlg__list_name(list, sizeof list, how, "_", f->name, strcspn(f->name, "_"));
-    return dlg__message_has(t, list);
+    /* most flows have no such list: no walk of the message for it */
+    return kb_words_list(t->kb, list) && dlg__message_has(t, list);
 }
 
 /* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper

@@ -11,9 +11,9 @@
 
 int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap)
 {
-    size_t n = kb_shop_list_count(t->kb, "returns.reasons");
+    size_t n = kb_reason_count(t->kb);
     for (size_t i = 0; i < n; i++) {
-        const char *rid = kb_shop_list_string(t->kb, "returns.reasons", i, "id");
+        const char *rid = kb_reason_id(t->kb, i);
         /* the label normalised when the KB loaded (dlg__same_words would
          * normalise it again on every turn) */
         const char *label = kb_reason_label_skeleton(t->kb, i);
