@@ -204,9 +204,16 @@ void ds_json_pair(ds_json *w, const char *key, const char *value)
 void ds_json_int(ds_json *w, long long v)
 {
     separate(w);
-    char b[24];
-    int n = snprintf(b, sizeof b, "%lld", v);
-    ds_buf_put(w->out, b, (size_t)n);
+    char b[24]; /* "%lld" by hand */
+    size_t n = sizeof b;
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        b[--n] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (v < 0)
+        b[--n] = '-';
+    ds_buf_put(w->out, b + n, sizeof b - n);
 }
 
 void ds_json_real(ds_json *w, double v)

@@ -3,8 +3,10 @@
  * same values, for every byte string (stray bytes become U+FFFD), its reals
  * are written as jansson writes them, and commas and brackets nest. */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -251,6 +253,24 @@ static void test_fixed_reals(void)
     check_real(0.000099996, 4);
 }
 
+/* Integers are written by hand: what printf's "%lld" writes. */
+static void test_ints(void)
+{
+    static const long long values[] = {
+        0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        ds_buf b;
+        ds_buf_init(&b);
+        ds_json w;
+        ds_json_init(&w, &b);
+        ds_json_int(&w, values[i]);
+        char want[32];
+        snprintf(want, sizeof want, "%lld", values[i]);
+        CHECK_EQ_STR(b.data, want);
+        ds_buf_cleanup(&b);
+    }
+}
+
 static void test_nesting(void)
 {
     ds_buf b;
@@ -290,6 +310,7 @@ int main(void)
     test_utf8_strings();
     test_milli();
     test_fixed_reals();
+    test_ints();
     test_reals();
     test_thousandths();
     test_nesting();
