@@ -1004,28 +1004,53 @@ int kb_words_list(const kb_base *kb, const char *list)
     return ds_map_get(kb->words, k, n + 1, NULL) != 0;
 }
 
-/* The two bits of a key's hash in the words filter. */
+/* The filter's hash of the key "list\tskeleton", from the two parts'
+ * kb_words_hash: a turn hashes each list once and each word run once, and
+ * asks every pair. */
+static uint64_t pair_hash(uint64_t list_hash, uint64_t hash)
+{
+    uint64_t h = (list_hash * 0x9E3779B97F4A7C15ULL) ^ hash;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* The two bits of a pair in the words filter. */
 static int bloom_has(const kb_base *kb, uint64_t h)
 {
-    uint64_t a = h & kb->bloom_mask, b = (h >> 32) & kb->bloom_mask;
+    uint64_t a = h & kb->bloom_mask, b = (h >> 40) & kb->bloom_mask;
     return (kb->bloom[a >> 6] >> (a & 63) & 1) && (kb->bloom[b >> 6] >> (b & 63) & 1);
+}
+
+uint64_t kb_words_hash(const char *s, size_t len)
+{
+    return ds_map_hash(s, len);
+}
+
+int kb_words_has_hashed(const kb_base *kb, const char *list, size_t list_len, uint64_t list_hash,
+                        const char *skeleton, size_t len, uint64_t hash)
+{
+    char k[256];
+    if (list_len + len + 1 >= sizeof k)
+        return 0;
+    if (kb->bloom && !bloom_has(kb, pair_hash(list_hash, hash)))
+        return 0; /* no such key: the filter has no false "no" */
+    memcpy(k, list, list_len);
+    k[list_len] = '\t';
+    memcpy(k + list_len + 1, skeleton, len);
+    return ds_map_get(kb->words, k, list_len + len + 1, NULL) != 0;
 }
 
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
 {
     /* called for every word run of every message against several lists:
      * the key is put together by hand, not by printf */
-    char k[256];
     size_t a = strlen(list), b = strlen(skeleton);
-    if (a + b + 1 >= sizeof k)
+    if (a + b + 1 >= 256)
         return 0;
-    memcpy(k, list, a);
-    k[a] = '\t';
-    memcpy(k + a + 1, skeleton, b);
-    uint64_t h = ds_map_hash(k, a + b + 1);
-    if (kb->bloom && !bloom_has(kb, h))
-        return 0; /* no such key: the filter has no false "no" */
-    return ds_map_get_hashed(kb->words, k, a + b + 1, h, NULL) != 0;
+    return kb_words_has_hashed(kb, list, a, kb_words_hash(list, a), skeleton, b,
+                               kb_words_hash(skeleton, b));
 }
 
 /* ---- files ------------------------------------------------------------ */
@@ -1135,11 +1160,10 @@ static void load_zone(load_ctx *lc)
     report(lc, 1, "hours.timezone", "%s", e.message);
 }
 
-/* A Bloom filter of the "list\tphrase" keys of the words map, 16 bits a
- * key: most kb_words_has asks are of a list without the phrase, and the
- * filter (a few kB) answers them without the map's slots and keys (a few
- * hundred kB, out of the cache). Without memory for it, every ask goes to
- * the map. */
+/* A Bloom filter of the "list\tphrase" keys of the words map (by
+ * pair_hash of the two parts), 16 bits a key: most kb_words_has asks are of a list without the
+ * phrase, and the filter (a few kB) answers them without the map's slots and keys (a few hundred
+ * kB, out of the cache). Without memory for it, every ask goes to the map. */
 static void build_bloom(kb_base *kb)
 {
     size_t n = 0, cap = ds_map_capacity(kb->words);
@@ -1157,8 +1181,11 @@ static void build_bloom(kb_base *kb)
     for (size_t i = 0; i < cap; i++) {
         if (!ds_map_slot(kb->words, i, &key, &len, &value) || !memchr(key, '\t', len))
             continue;
-        uint64_t h = ds_map_hash(key, len);
-        uint64_t a = h & kb->bloom_mask, b = (h >> 32) & kb->bloom_mask;
+        size_t tab = len;
+        while (key[tab - 1] != '\t') /* the last: a phrase has none */
+            tab--;
+        uint64_t h = pair_hash(kb_words_hash(key, tab - 1), kb_words_hash(key + tab, len - tab));
+        uint64_t a = h & kb->bloom_mask, b = (h >> 40) & kb->bloom_mask;
         kb->bloom[a >> 6] |= 1ULL << (a & 63);
         kb->bloom[b >> 6] |= 1ULL << (b & 63);
     }

@@ -7,6 +7,7 @@
 #define KB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "clock.h"
 #include "ds.h"
@@ -160,6 +161,11 @@ const kb_message *kb_message_at(const kb_base *kb, size_t i);
 /* 1 when the skeleton word or phrase (words joined by single spaces) is in
  * the dialogue word list `list` ("yes", "no", "abandon", ...). */
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
+/* kb_words_has for a caller that asks many pairs: a list's name or a
+ * skeleton phrase hashed once with kb_words_hash, the lengths in bytes. */
+uint64_t kb_words_hash(const char *s, size_t len);
+int kb_words_has_hashed(const kb_base *kb, const char *list, size_t list_len, uint64_t list_hash,
+                        const char *skeleton, size_t len, uint64_t hash);
 /* 1 when some phrase of some list starts with this skeleton word. */
 int kb_words_first(const kb_base *kb, const char *word, size_t len);
 /* 1 when some list has this skeleton phrase (len bytes, words joined by

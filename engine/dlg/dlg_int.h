@@ -9,6 +9,7 @@
 #define DLG_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dlg.h"
 
@@ -219,6 +220,14 @@ typedef struct dlg_memo {
 #define DLG_MEMO_MAX 96    /* a turn asks more than 24 lists: past the memo each is asked again */
 #define DLG_MEMO_SLOTS 128 /* the memo's hash table: a power of two above DLG_MEMO_MAX */
 #define DLG_STEMS_MAX 16
+/* The word runs of the message that are some list's phrase, kept with their
+ * hash for a turn's asks (kit.c); past these bounds the message is walked. */
+#define DLG_RUNS_MAX 48
+#define DLG_RUNS_TEXT 2048
+typedef struct dlg_run {
+    uint64_t hash;    /* kb_words_hash */
+    unsigned at, len; /* in run_text */
+} dlg_run;
 
 /* One turn's context. */
 struct dlg_turn {
@@ -247,8 +256,15 @@ struct dlg_turn {
     unsigned long long starts;             /* tokens of t->msg that start a phrase of some list */
     int starts_known;
     unsigned char grams[64]; /* with starts: runs of t->msg that are some list's phrase (kit.c) */
-    char stems[DLG_STEMS_MAX][32]; /* stems of t->msg that start a phrase of some list */
+    char stems[DLG_STEMS_MAX][32];     /* stems of t->msg that start a phrase of some list */
+    uint64_t stem_hash[DLG_STEMS_MAX]; /* kb_words_hash of each */
+    unsigned char stem_len[DLG_STEMS_MAX];
     size_t stem_count;
+    dlg_run runs[DLG_RUNS_MAX]; /* with starts: the runs of grams, tokens under 64 */
+    size_t run_count;
+    int runs_whole; /* runs holds every one (else text_has_from walks the message) */
+    char run_text[DLG_RUNS_TEXT];
+    size_t run_text_len;
     int stems_known;
     size_t memo_count;
     const dlg_flow *flow; /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */

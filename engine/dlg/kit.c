@@ -204,11 +204,13 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
  * text_has_from's grams: found once a turn, so that each list asked is
  * looked up only for them (a turn asks dozens of lists). */
 static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long long starts,
-                        unsigned char grams[64])
+                        unsigned char grams[64], dlg_turn *w)
 {
     size_t n = nlp_text_token_count(nt);
     char buf[256];
     memset(grams, 0, 64);
+    w->run_count = w->run_text_len = 0;
+    w->runs_whole = 1;
     for (size_t i = 0; i < n && i < 64; i++) {
         if (!(starts & (1ULL << i)))
             continue;
@@ -216,10 +218,36 @@ static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long lon
         for (size_t k = i; k < n && k < i + 3; k++) {
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
-            if (kb_words_phrase(kb, buf, len))
-                grams[i] |= (unsigned char)(1u << (k - i));
+            if (!kb_words_phrase(kb, buf, len))
+                continue;
+            grams[i] |= (unsigned char)(1u << (k - i));
+            if (w->run_count == DLG_RUNS_MAX || w->run_text_len + len > DLG_RUNS_TEXT) {
+                w->runs_whole = 0;
+                continue;
+            }
+            dlg_run *r = &w->runs[w->run_count++];
+            r->at = (unsigned)w->run_text_len;
+            r->len = (unsigned)len;
+            r->hash = kb_words_hash(buf, len);
+            memcpy(w->run_text + w->run_text_len, buf, len);
+            w->run_text_len += len;
         }
     }
+}
+
+/* text_has_from(list) with the turn's grams, from the runs kept: each run
+ * is hashed once a turn and the list once an ask. */
+static int runs_have(const dlg_turn *t, const char *list)
+{
+    if (!t->runs_whole || nlp_text_token_count(t->msg) > 64)
+        return text_has_from(t->kb, t->msg, list, t->starts, t->grams);
+    size_t ll = strlen(list);
+    uint64_t lh = kb_words_hash(list, ll);
+    for (size_t i = 0; i < t->run_count; i++)
+        if (kb_words_has_hashed(t->kb, list, ll, lh, t->run_text + t->runs[i].at, t->runs[i].len,
+                                t->runs[i].hash))
+            return 1;
+    return 0;
 }
 
 int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
@@ -305,10 +333,10 @@ int dlg__message_has(const dlg_turn *t, const char *list)
     dlg_turn *w = (dlg_turn *)t; /* a cache of the message's first words */
     if (!w->starts_known) {
         w->starts = first_words(t->kb, t->msg);
-        phrase_runs(t->kb, t->msg, w->starts, w->grams);
+        phrase_runs(t->kb, t->msg, w->starts, w->grams, w);
         w->starts_known = 1;
     }
-    return memo_put(t, list, 0, text_has_from(t->kb, t->msg, list, w->starts, w->grams));
+    return memo_put(t, list, 0, runs_have(t, list));
 }
 
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
@@ -498,8 +526,11 @@ static int keep_stem(void *ctx, const char *stem)
     size_t n = strlen(stem);
     if (!kb_words_phrase(t->kb, stem, n))
         return 0; /* no list has it whole: kb_words_has is 0 for every list */
-    if (t->stem_count < DLG_STEMS_MAX && n < sizeof t->stems[0])
+    if (t->stem_count < DLG_STEMS_MAX && n < sizeof t->stems[0]) {
+        t->stem_hash[t->stem_count] = kb_words_hash(stem, n);
+        t->stem_len[t->stem_count] = (unsigned char)n;
         memcpy(t->stems[t->stem_count++], stem, n + 1);
+    }
     return 0;
 }
 int dlg__message_has_stem(const dlg_turn *t, const char *list)
@@ -513,8 +544,11 @@ int dlg__message_has_stem(const dlg_turn *t, const char *list)
         w->stems_known = 1;
     }
     int yes = 0;
+    size_t ll = strlen(list);
+    uint64_t lh = kb_words_hash(list, ll);
     for (size_t i = 0; i < w->stem_count && !yes; i++)
-        yes = kb_words_has(t->kb, list, w->stems[i]);
+        yes =
+            kb_words_has_hashed(t->kb, list, ll, lh, w->stems[i], w->stem_len[i], w->stem_hash[i]);
     if (w->stem_count == DLG_STEMS_MAX && !yes) /* more than were kept: ask in full */
         yes = dlg__text_has_stem(t->kb, t->msg, list);
     return memo_put(t, list, 1, yes);
