@@ -263,7 +263,8 @@ struct dlg_turn {
     dlg_run runs[DLG_RUNS_MAX]; /* with starts: the runs of grams, tokens under 64 */
     size_t run_count;
     int runs_whole; /* runs holds every one (else text_has_from walks the message) */
-    char run_text[DLG_RUNS_TEXT];
+    char *run_text; /* DLG_RUNS_TEXT bytes the caller lends (not zeroed with the turn); NULL:
+                       no runs kept */
     size_t run_text_len;
     int stems_known;
     size_t memo_count;

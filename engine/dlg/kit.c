@@ -210,7 +210,7 @@ static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long lon
     char buf[256];
     memset(grams, 0, 64);
     w->run_count = w->run_text_len = 0;
-    w->runs_whole = 1;
+    w->runs_whole = w->run_text != NULL; /* else text_has_from walks the message */
     for (size_t i = 0; i < n && i < 64; i++) {
         if (!(starts & (1ULL << i)))
             continue;
@@ -221,7 +221,8 @@ static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long lon
             if (!kb_words_phrase(kb, buf, len))
                 continue;
             grams[i] |= (unsigned char)(1u << (k - i));
-            if (w->run_count == DLG_RUNS_MAX || w->run_text_len + len > DLG_RUNS_TEXT) {
+            if (!w->run_text || w->run_count == DLG_RUNS_MAX ||
+                w->run_text_len + len > DLG_RUNS_TEXT) {
                 w->runs_whole = 0;
                 continue;
             }
