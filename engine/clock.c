@@ -446,11 +446,42 @@ long long clock_from_local(const clock_zone *z, long long days, long secs)
     return a; /* in a gap: the old offset lands just after it */
 }
 
+/* Two decimal digits of v (0-99) at p. */
+static char *put2(char *p, long v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
 void clock_iso(const clock_zone *z, long long utc, char buf[CLOCK_ISO_LEN])
 {
     clock_local t;
     clock_to_local(z, utc, &t);
     long off = t.offset < 0 ? -t.offset : t.offset;
+    int year = t.year % 10000;
+    if (year >= 0 && t.month >= 0 && t.month < 100 && t.day >= 0 && t.day < 100 && t.hour >= 0 &&
+        t.hour < 100 && t.min >= 0 && t.min < 100 && t.sec >= 0 && t.sec < 100) {
+        /* what the snprintf below writes, digit by digit: every turn stamps
+         * its messages, and printf was most of the stamp's time */
+        char *p = put2(put2(buf, year / 100), year % 100);
+        *p++ = '-';
+        p = put2(p, t.month);
+        *p++ = '-';
+        p = put2(p, t.day);
+        *p++ = 'T';
+        p = put2(p, t.hour);
+        *p++ = ':';
+        p = put2(p, t.min);
+        *p++ = ':';
+        p = put2(p, t.sec);
+        *p++ = t.offset < 0 ? '-' : '+';
+        p = put2(p, off / 3600 % 100);
+        *p++ = ':';
+        p = put2(p, off / 60 % 60);
+        *p = '\0';
+        return;
+    }
     snprintf(buf, CLOCK_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", t.year % 10000,
              t.month, t.day, t.hour, t.min, t.sec, t.offset < 0 ? '-' : '+', off / 3600 % 100,
              off / 60 % 60);

@@ -204,9 +204,16 @@ void ds_json_pair(ds_json *w, const char *key, const char *value)
 void ds_json_int(ds_json *w, long long v)
 {
     separate(w);
-    char b[24];
-    int n = snprintf(b, sizeof b, "%lld", v);
-    ds_buf_put(w->out, b, (size_t)n);
+    char b[24]; /* "%lld" by hand */
+    size_t n = sizeof b;
+    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        b[--n] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (v < 0)
+        b[--n] = '-';
+    ds_buf_put(w->out, b + n, sizeof b - n);
 }
 
 void ds_json_real(ds_json *w, double v)
@@ -310,6 +317,69 @@ void ds_json_real_digits(ds_json *w, double v, int digits)
     ds_json_put_real(w->out, v, digits);
 }
 
+/* "%.*g" of v (digits significant digits) into b[0..32), without printf,
+ * when v is written in fixed notation (1e-4 <= |v| < 10^digits after
+ * rounding) with 1..6 digits and the rounding is not a near tie; returns
+ * its length, or 0 for printf to do it. Confidences and scores as the
+ * matcher gives them (not rounded to thousandths) are such values, one or
+ * more on every reply. The long double product is within 1e-12 of the
+ * exact v * 10^k, so a fraction further than 1e-9 from a half rounds as
+ * printf's exact conversion does. */
+static size_t fixed_g(char *b, double v, int digits)
+{
+    static const long double p10[] = {1e-10L, 1e-9L, 1e-8L, 1e-7L, 1e-6L, 1e-5L, 1e-4L,
+                                      1e-3L,  1e-2L, 1e-1L, 1e0L,  1e1L,  1e2L,  1e3L,
+                                      1e4L,   1e5L,  1e6L,  1e7L,  1e8L,  1e9L,  1e10L};
+#define P10(e) p10[(e) + 10]
+    static const unsigned long whole[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    if (digits < 1 || digits > 6)
+        return 0;
+    long double a = fabsl((long double)v);
+    if (!(a >= 1e-4L && a < P10(digits)))
+        return 0;
+    int x = -4; /* 10^x <= a < 10^(x+1) */
+    while (a >= P10(x + 1))
+        x++;
+    if (a < P10(x) * (1 + 1e-15L) || a > P10(x + 1) * (1 - 1e-15L))
+        return 0; /* too near a power of ten to be sure of x */
+    long double s = a * P10(digits - 1 - x), fl = floorl(s), fr = s - fl;
+    if (fabsl(fr - 0.5L) < 1e-9L)
+        return 0;
+    unsigned long m = (unsigned long)fl + (fr > 0.5L);
+    if (m >= whole[digits]) { /* 9.9996 to 4 digits: 10.00 */
+        m /= 10;
+        x++;
+        if (x >= digits)
+            return 0; /* printf's exponent form */
+    }
+    char d[8];
+    for (int i = digits - 1; i >= 0; i--, m /= 10)
+        d[i] = (char)('0' + m % 10);
+    size_t n = 0;
+    if (v < 0)
+        b[n++] = '-';
+    int i = 0;
+    if (x >= 0) {
+        for (; i <= x; i++)
+            b[n++] = d[i];
+    } else {
+        b[n++] = '0';
+    }
+    int last = digits; /* the fraction without its trailing zeros (no '#') */
+    while (last > i && d[last - 1] == '0')
+        last--;
+    if (last > i || x < 0) {
+        b[n++] = '.';
+        for (int z = -1; z > x; z--)
+            b[n++] = '0';
+        for (; i < last; i++)
+            b[n++] = d[i];
+    }
+    b[n] = '\0';
+    return n;
+#undef P10
+}
+
 void ds_json_put_real(ds_buf *out, double v, int digits)
 {
     if (!isfinite(v)) {
@@ -319,7 +389,9 @@ void ds_json_put_real(ds_buf *out, double v, int digits)
     if (write_thousandths(out, v, digits))
         return;
     char b[40];
-    int n = snprintf(b, sizeof b, "%.*g", digits, v);
+    int n = (int)fixed_g(b, v, digits);
+    if (!n)
+        n = snprintf(b, sizeof b, "%.*g", digits, v);
     char *e = strchr(b, 'e');
     if (e) {
         /* jansson's exponent: no plus sign, no leading zeros (1e-7, 1e21) */

@@ -131,6 +131,21 @@ ds_status ds_map_put(ds_map *m, const char *key, size_t len, size_t value)
     return DS_OK;
 }
 
+uint64_t ds_map_hash(const char *key, size_t len)
+{
+    return hash_bytes(key, len);
+}
+
+int ds_map_get_hashed(const ds_map *m, const char *key, size_t len, uint64_t h, size_t *value)
+{
+    const slot *s = find(m, key, len, h);
+    if (!s->hash)
+        return 0;
+    if (value)
+        *value = s->value;
+    return 1;
+}
+
 int ds_map_get(const ds_map *m, const char *key, size_t len, size_t *value)
 {
     const slot *s = find(m, key, len, hash_bytes(key, len));

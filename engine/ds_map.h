@@ -4,6 +4,8 @@
 #ifndef DS_MAP_H
 #define DS_MAP_H
 
+#include <stdint.h>
+
 #include "ds.h"
 
 typedef struct ds_map ds_map;
@@ -17,6 +19,11 @@ ds_status ds_map_put(ds_map *m, const char *key, size_t key_len, size_t value);
 
 /* Returns 1 and writes *value (if not NULL) when key is present, else 0. */
 int ds_map_get(const ds_map *m, const char *key, size_t key_len, size_t *value);
+
+/* The map's hash of a key, and ds_map_get with it given (h must be
+ * ds_map_hash(key, key_len)): for a caller that filters on the hash first. */
+uint64_t ds_map_hash(const char *key, size_t key_len);
+int ds_map_get_hashed(const ds_map *m, const char *key, size_t key_len, uint64_t h, size_t *value);
 
 size_t ds_map_count(const ds_map *m);
 

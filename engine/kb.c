@@ -37,6 +37,14 @@ struct kb_base {
     ds_map *words;        /* "list\tskeleton phrase" -> 1 */
     ds_map *message_keys; /* a dialogue message's key -> its index in messages */
     clock_zone *zone;
+    /* found once at load, asked on every turn (index_for_turns) */
+    char **reason_skeletons; /* returns.reasons[i].label normalised; NULL: none */
+    const char **reason_ids; /* returns.reasons[i].id, in shop; NULL: none */
+    size_t reason_count;
+    char **yes_no; /* "yes_no.PATH" of each message "yes_no.PATH.yes", in order */
+    size_t yes_no_count;
+    uint64_t *bloom;     /* "list\tphrase" keys of words, two bits each; NULL: none */
+    uint64_t bloom_mask; /* bits - 1 */
 };
 
 typedef struct load_ctx {
@@ -545,7 +553,7 @@ static int asking_list(const char *list)
     return 0;
 }
 
-/* A word of an asking list, under "\3word" (kb_words_asks): one lookup a
+/* A word of an asking list, under "\4word" (kb_words_asks): one lookup a
  * token instead of one a list. */
 static ds_status put_asking(kb_base *kb, const char *word)
 {
@@ -553,8 +561,20 @@ static ds_status put_asking(kb_base *kb, const char *word)
     size_t n = strlen(word);
     if (n + 1 >= sizeof k)
         return DS_OK;
-    k[0] = '\3';
+    k[0] = '\4';
     memcpy(k + 1, word, n);
+    return ds_map_put(kb->words, k, n + 1, 1);
+}
+
+/* That list has a phrase, under "\3list" (kb_words_list). */
+static ds_status put_list(kb_base *kb, const char *list)
+{
+    char k[256];
+    size_t n = strlen(list);
+    if (n + 1 >= sizeof k)
+        return DS_OK; /* kb_words_list answers 1 for what it cannot look up */
+    k[0] = '\3';
+    memcpy(k + 1, list, n);
     return ds_map_put(kb->words, k, n + 1, 1);
 }
 
@@ -578,6 +598,7 @@ static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *p
         ds_buf_printf(&k, "%s\t%s", list, w ? w : "");
         if (!w || k.failed || ds_map_put(lc->kb->words, k.data, k.len, 1) != DS_OK ||
             put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK ||
+            put_list(lc->kb, list) != DS_OK ||
             (wc == 1 && asking_list(list) && put_asking(lc->kb, w) != DS_OK))
             report(lc, 1, path, "\"%s\" has no letters or digits", words[i]);
         ds_buf_cleanup(&k);
@@ -1004,7 +1025,7 @@ int kb_words_asks(const kb_base *kb, const char *word, size_t len)
     char k[256];
     if (len + 1 >= sizeof k)
         return 0;
-    k[0] = '\3';
+    k[0] = '\4';
     memcpy(k + 1, word, len);
     return ds_map_get(kb->words, k, len + 1, NULL) != 0;
 }
@@ -1019,18 +1040,64 @@ int kb_words_phrase(const kb_base *kb, const char *words, size_t len)
     return ds_map_get(kb->words, k, len + 1, NULL) != 0;
 }
 
+int kb_words_list(const kb_base *kb, const char *list)
+{
+    char k[256];
+    size_t n = strlen(list);
+    if (n + 1 >= sizeof k)
+        return 1; /* not indexed (put_list): the caller asks the list */
+    k[0] = '\3';
+    memcpy(k + 1, list, n);
+    return ds_map_get(kb->words, k, n + 1, NULL) != 0;
+}
+
+/* The filter's hash of the key "list\tskeleton", from the two parts'
+ * kb_words_hash: a turn hashes each list once and each word run once, and
+ * asks every pair. */
+static uint64_t pair_hash(uint64_t list_hash, uint64_t hash)
+{
+    uint64_t h = (list_hash * 0x9E3779B97F4A7C15ULL) ^ hash;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* The two bits of a pair in the words filter. */
+static int bloom_has(const kb_base *kb, uint64_t h)
+{
+    uint64_t a = h & kb->bloom_mask, b = (h >> 40) & kb->bloom_mask;
+    return (kb->bloom[a >> 6] >> (a & 63) & 1) && (kb->bloom[b >> 6] >> (b & 63) & 1);
+}
+
+uint64_t kb_words_hash(const char *s, size_t len)
+{
+    return ds_map_hash(s, len);
+}
+
+int kb_words_has_hashed(const kb_base *kb, const char *list, size_t list_len, uint64_t list_hash,
+                        const char *skeleton, size_t len, uint64_t hash)
+{
+    char k[256];
+    if (list_len + len + 1 >= sizeof k)
+        return 0;
+    if (kb->bloom && !bloom_has(kb, pair_hash(list_hash, hash)))
+        return 0; /* no such key: the filter has no false "no" */
+    memcpy(k, list, list_len);
+    k[list_len] = '\t';
+    memcpy(k + list_len + 1, skeleton, len);
+    return ds_map_get(kb->words, k, list_len + len + 1, NULL) != 0;
+}
+
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton)
 {
     /* called for every word run of every message against several lists:
      * the key is put together by hand, not by printf */
-    char k[256];
     size_t a = strlen(list), b = strlen(skeleton);
-    if (a + b + 1 >= sizeof k)
+    if (a + b + 1 >= 256)
         return 0;
-    memcpy(k, list, a);
-    k[a] = '\t';
-    memcpy(k + a + 1, skeleton, b);
-    return ds_map_get(kb->words, k, a + b + 1, NULL) != 0;
+    return kb_words_has_hashed(kb, list, a, kb_words_hash(list, a), skeleton, b,
+                               kb_words_hash(skeleton, b));
 }
 
 /* ---- files ------------------------------------------------------------ */
@@ -1140,6 +1207,93 @@ static void load_zone(load_ctx *lc)
     report(lc, 1, "hours.timezone", "%s", e.message);
 }
 
+/* A Bloom filter of the "list\tphrase" keys of the words map (by
+ * pair_hash of the two parts), 16 bits a key: most kb_words_has asks are of a list without the
+ * phrase, and the filter (a few kB) answers them without the map's slots and keys (a few hundred
+ * kB, out of the cache). Without memory for it, every ask goes to the map. */
+static void build_bloom(kb_base *kb)
+{
+    size_t n = 0, cap = ds_map_capacity(kb->words);
+    const char *key;
+    size_t len, value;
+    for (size_t i = 0; i < cap; i++)
+        if (ds_map_slot(kb->words, i, &key, &len, &value) && memchr(key, '\t', len))
+            n++;
+    size_t bits = 4096;
+    while (bits < 16 * n)
+        bits *= 2;
+    if (!(kb->bloom = ds_calloc(bits / 64, sizeof *kb->bloom)))
+        return;
+    kb->bloom_mask = bits - 1;
+    for (size_t i = 0; i < cap; i++) {
+        if (!ds_map_slot(kb->words, i, &key, &len, &value) || !memchr(key, '\t', len))
+            continue;
+        size_t tab = len;
+        while (key[tab - 1] != '\t') /* the last: a phrase has none */
+            tab--;
+        uint64_t h = pair_hash(kb_words_hash(key, tab - 1), kb_words_hash(key + tab, len - tab));
+        uint64_t a = h & kb->bloom_mask, b = (h >> 40) & kb->bloom_mask;
+        kb->bloom[a >> 6] |= 1ULL << (a & 63);
+        kb->bloom[b >> 6] |= 1ULL << (b & 63);
+    }
+}
+
+/* What every turn would otherwise work out again from the loaded files:
+ * the skeleton of each return reason's label (dlg compares the message's
+ * with it) and the yes-no facts among the dialogue messages (a question
+ * is tried against each). Normalising a label once here gives the same
+ * skeleton a turn would get: the lexicon does not change after the load. */
+static void index_for_turns(load_ctx *lc)
+{
+    kb_base *kb = lc->kb;
+    static const char prefix[] = "yes_no.", suffix[] = ".yes";
+    build_bloom(kb);
+    size_t pl = sizeof prefix - 1, sl = sizeof suffix - 1;
+    size_t n = kb_shop_list_count(kb, "returns.reasons");
+    if (n && (!(kb->reason_skeletons = ds_calloc(n, sizeof *kb->reason_skeletons)) ||
+              !(kb->reason_ids = ds_calloc(n, sizeof *kb->reason_ids)))) {
+        ds_free(kb->reason_skeletons);
+        kb->reason_skeletons = NULL;
+        report(lc, 1, NULL, "out of memory");
+        return;
+    }
+    kb->reason_count = n;
+    for (size_t i = 0; i < n; i++) {
+        kb->reason_ids[i] = kb_shop_list_string(kb, "returns.reasons", i, "id");
+        const char *label = kb_shop_list_string(kb, "returns.reasons", i, "label");
+        if (!label || nlp_normalise(kb->lexicon, label, strlen(label), kb->scratch, NULL) != DS_OK)
+            continue;
+        if (!(kb->reason_skeletons[i] = ds_strdup(nlp_text_skeleton(kb->scratch)))) {
+            report(lc, 1, NULL, "out of memory");
+            return;
+        }
+    }
+    size_t count = 0;
+    for (size_t i = 0; i < kb->message_count; i++) {
+        const char *k = kb->messages[i].key;
+        size_t len = strlen(k);
+        count += len > pl + sl && strncmp(k, prefix, pl) == 0 && strcmp(k + len - sl, suffix) == 0;
+    }
+    if (count && !(kb->yes_no = ds_calloc(count, sizeof *kb->yes_no))) {
+        report(lc, 1, NULL, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < kb->message_count; i++) {
+        const char *k = kb->messages[i].key;
+        size_t len = strlen(k);
+        if (len <= pl + sl || strncmp(k, prefix, pl) != 0 || strcmp(k + len - sl, suffix) != 0)
+            continue;
+        char *name = ds_malloc(len - sl + 1);
+        if (!name) {
+            report(lc, 1, NULL, "out of memory");
+            return;
+        }
+        memcpy(name, k, len - sl);
+        name[len - sl] = '\0';
+        kb->yes_no[kb->yes_no_count++] = name;
+    }
+}
+
 ds_status kb_load_dir(const char *dir, kb_base **out, kb_diag_fn diag, void *diag_ctx,
                       ds_error *err)
 {
@@ -1216,6 +1370,8 @@ ds_status kb_load_dir_opts(const char *dir, const kb_load_opts *opts, kb_base **
     if (kb->shop)
         load_zone(&lc);
     lc.file = NULL;
+    if (!lc.errors)
+        index_for_turns(&lc);
     if (kb_intent_find(kb, "fallback") < 0)
         report(&lc, 1, NULL,
                "no intent \"fallback\": its answers are what the bot says "
@@ -1291,6 +1447,10 @@ void kb_free(kb_base *kb)
     ds_free(kb->canned);
     ds_map_free(kb->words);
     ds_map_free(kb->message_keys);
+    free_strv(kb->reason_skeletons, kb->reason_count);
+    ds_free(kb->reason_ids);
+    free_strv(kb->yes_no, kb->yes_no_count);
+    ds_free(kb->bloom);
     nlp_lexicon_free(kb->lexicon);
     nlp_text_free(kb->scratch);
     json_decref(kb->shop);
@@ -1513,4 +1673,29 @@ ds_status kb_render_text_with(const kb_base *kb, const char *tpl, tpl_lookup_fn 
 {
     answer_ctx a = {kb, turn_vars, ctx};
     return tpl_render(tpl, render_lookup, &a, out, err);
+}
+
+size_t kb_reason_count(const kb_base *kb)
+{
+    return kb->reason_count;
+}
+
+const char *kb_reason_id(const kb_base *kb, size_t i)
+{
+    return i < kb->reason_count ? kb->reason_ids[i] : NULL;
+}
+
+const char *kb_reason_label_skeleton(const kb_base *kb, size_t i)
+{
+    return i < kb->reason_count ? kb->reason_skeletons[i] : NULL;
+}
+
+size_t kb_yes_no_count(const kb_base *kb)
+{
+    return kb->yes_no_count;
+}
+
+const char *kb_yes_no_list(const kb_base *kb, size_t i)
+{
+    return i < kb->yes_no_count ? kb->yes_no[i] : NULL;
 }

@@ -7,6 +7,7 @@
 #define KB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "clock.h"
 #include "ds.h"
@@ -167,6 +168,11 @@ const kb_message *kb_message_at(const kb_base *kb, size_t i);
 /* 1 when the skeleton word or phrase (words joined by single spaces) is in
  * the dialogue word list `list` ("yes", "no", "abandon", ...). */
 int kb_words_has(const kb_base *kb, const char *list, const char *skeleton);
+/* kb_words_has for a caller that asks many pairs: a list's name or a
+ * skeleton phrase hashed once with kb_words_hash, the lengths in bytes. */
+uint64_t kb_words_hash(const char *s, size_t len);
+int kb_words_has_hashed(const kb_base *kb, const char *list, size_t list_len, uint64_t list_hash,
+                        const char *skeleton, size_t len, uint64_t hash);
 /* 1 when some phrase of some list starts with this skeleton word. */
 int kb_words_first(const kb_base *kb, const char *word, size_t len);
 /* 1 when the skeleton word (len bytes) is a word of one of the lists that
@@ -177,6 +183,10 @@ int kb_words_asks(const kb_base *kb, const char *word, size_t len);
  * single spaces) whole, or when it is too long to be indexed: 0 means no
  * kb_words_has can be 1 for it. */
 int kb_words_phrase(const kb_base *kb, const char *words, size_t len);
+/* 1 when the word list `list` has some phrase, or when its name is too
+ * long to be indexed: 0 means kb_words_has(kb, list, ...) is 0 for any
+ * phrase (most flows have no "declined_" list, and a turn asks each). */
+int kb_words_list(const kb_base *kb, const char *list);
 
 /* Appends the value at a dotted shop.json path ("returns.window_days") to
  * out; 1 if found. Usable as a tpl_lookup_fn with the kb as ctx. */
@@ -196,6 +206,21 @@ int kb_shop_list_has(const kb_base *kb, const char *path, const char *value);
  * field `field` of element i (or the element itself when field is NULL). */
 size_t kb_shop_list_count(const kb_base *kb, const char *path);
 const char *kb_shop_list_string(const kb_base *kb, const char *path, size_t i, const char *field);
+/* The skeleton (nlp_text_skeleton) of returns.reasons[i].label, normalised
+ * once when the knowledge base loaded; NULL when reason i has no label,
+ * its label does not normalise, or i is past the list. Borrowed until
+ * kb_free. */
+const char *kb_reason_label_skeleton(const kb_base *kb, size_t i);
+/* kb_shop_list_count and kb_shop_list_string(..., "id") of
+ * returns.reasons, read once at load. Borrowed until kb_free. */
+size_t kb_reason_count(const kb_base *kb);
+const char *kb_reason_id(const kb_base *kb, size_t i);
+
+/* The yes-no facts of dialogue.json: for each message "yes_no.PATH.yes",
+ * in the messages' order, its list "yes_no.PATH" (i < kb_yes_no_count;
+ * NULL past it). Borrowed until kb_free. */
+size_t kb_yes_no_count(const kb_base *kb);
+const char *kb_yes_no_list(const kb_base *kb, size_t i);
 
 /* Renders answer `which` (taken modulo the answer count) of an intent with
  * shop facts into out. The turn's variables (kb_is_turn_var) are asked of

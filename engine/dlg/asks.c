@@ -9,7 +9,6 @@
  * says anything: the router answers by what is settled here. */
 #include "dlg_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* "hesabımda göremiyorum", "taksitler mi geri yatar": the money of the
@@ -72,8 +71,9 @@ static int policy_candidate_besides(const dlg_turn *t, int not )
 int dlg__flow_words(const dlg_turn *t, const dlg_flow *f, const char *how)
 {
     char list[40];
-    snprintf(list, sizeof list, "%s_%.*s", how, (int)strcspn(f->name, "_"), f->name);
-    return dlg__message_has(t, list);
+    dlg__list_name(list, sizeof list, how, "_", f->name, strcspn(f->name, "_"));
+    /* most flows have no such list: no walk of the message for it */
+    return kb_words_list(t->kb, list) && dlg__message_has(t, list);
 }
 
 /* "sweatshirt kalıyor, onu iade etmiyorum": the message says the shopper

@@ -9,6 +9,7 @@
 #define DLG_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dlg.h"
 
@@ -216,8 +217,17 @@ typedef struct dlg_memo {
     unsigned hash;         /* of list (kit.c's memo_hash) */
     signed char has, stem; /* -1 not asked yet */
 } dlg_memo;
-#define DLG_MEMO_MAX 96 /* a turn asks more than 24 lists: past the memo each is asked again */
+#define DLG_MEMO_MAX 96    /* a turn asks more than 24 lists: past the memo each is asked again */
+#define DLG_MEMO_SLOTS 128 /* the memo's hash table: a power of two above DLG_MEMO_MAX */
 #define DLG_STEMS_MAX 16
+/* The word runs of the message that are some list's phrase, kept with their
+ * hash for a turn's asks (kit.c); past these bounds the message is walked. */
+#define DLG_RUNS_MAX 48
+#define DLG_RUNS_TEXT 2048
+typedef struct dlg_run {
+    uint64_t hash;    /* kb_words_hash */
+    unsigned at, len; /* in run_text */
+} dlg_run;
 
 /* One turn's context. */
 struct dlg_turn {
@@ -245,11 +255,20 @@ struct dlg_turn {
     int conditional;             /* asks what a change would do ("iptal edersem"), not for it */
     int told_state;              /* tells the item's state ("kutusunu açtım"), reports no fault */
     dlg_memo memo[DLG_MEMO_MAX]; /* lists asked of t->msg (kit.c) */
-    unsigned long long starts;   /* tokens of t->msg that start a phrase of some list */
+    unsigned char memo_at[DLG_MEMO_SLOTS]; /* by memo hash: index in memo + 1, 0 empty */
+    unsigned long long starts;             /* tokens of t->msg that start a phrase of some list */
     int starts_known;
     unsigned char grams[64]; /* with starts: runs of t->msg that are some list's phrase (kit.c) */
-    char stems[DLG_STEMS_MAX][32]; /* stems of t->msg that start a phrase of some list */
+    char stems[DLG_STEMS_MAX][32];     /* stems of t->msg that start a phrase of some list */
+    uint64_t stem_hash[DLG_STEMS_MAX]; /* kb_words_hash of each */
+    unsigned char stem_len[DLG_STEMS_MAX];
     size_t stem_count;
+    dlg_run runs[DLG_RUNS_MAX]; /* with starts: the runs of grams, tokens under 64 */
+    size_t run_count;
+    int runs_whole; /* runs holds every one (else text_has_from walks the message) */
+    char *run_text; /* DLG_RUNS_TEXT bytes the caller lends (not zeroed with the turn); NULL:
+                       no runs kept */
+    size_t run_text_len;
     int stems_known;
     size_t memo_count;
     const dlg_flow *flow; /* the flow being run (a DLG_FLOW_ASIDE one may not be s->flow) */
@@ -395,6 +414,11 @@ int dlg__message_has_stem(const dlg_turn *t, const char *list);
  * space between two: the phrase tried against the KB's word lists. 0,
  * buf unchanged, when it would not fit in cap bytes. kit.c */
 int dlg__run_extend(const nlp_text *nt, size_t i, size_t k, char *buf, size_t cap, size_t *len);
+/* A word list's name put together from parts, as snprintf(buf, cap,
+ * "%s%s%.*s", a, sep, (int)blen, b) would (cut to cap - 1 bytes), without
+ * printf: names are built for several lists on every turn. cap > 0. kit.c */
+void dlg__list_name(char *buf, size_t cap, const char *a, const char *sep, const char *b,
+                    size_t blen);
 /* Some run of 1-3 tokens of the message is in list. */
 int dlg__message_has(const dlg_turn *t, const char *list);
 /* The message says yes to the question asked: a "yes" word, alone or

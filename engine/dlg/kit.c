@@ -195,6 +195,24 @@ int dlg__run_extend(const nlp_text *nt, size_t i, size_t k, char *buf, size_t ca
     return 1;
 }
 
+static size_t put_cut(char *buf, size_t cap, size_t n, const char *s, size_t len)
+{
+    size_t room = cap - 1 - n;
+    if (len > room)
+        len = room;
+    memcpy(buf + n, s, len);
+    return n + len;
+}
+
+void dlg__list_name(char *buf, size_t cap, const char *a, const char *sep, const char *b,
+                    size_t blen)
+{
+    size_t n = put_cut(buf, cap, 0, a, strlen(a));
+    n = put_cut(buf, cap, n, sep, strlen(sep));
+    n = put_cut(buf, cap, n, b, strnlen(b, blen));
+    buf[n] = '\0';
+}
+
 /* grams (may be NULL: no filter): bit j of grams[i] is set when the run of
  * j + 1 tokens from token i (i < 64) is some list's phrase (phrase_runs). */
 static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list,
@@ -207,6 +225,8 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
             continue; /* no phrase of any list starts here */
         size_t len = 0;
         for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
+            if (grams && i < 64 && !(grams[i] >> (k - i)))
+                break; /* no longer run from i is any list's phrase: not built */
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (grams && i < 64 && !(grams[i] & (1u << (k - i))))
@@ -222,11 +242,13 @@ static int text_has_from(const kb_base *kb, const nlp_text *nt, const char *list
  * text_has_from's grams: found once a turn, so that each list asked is
  * looked up only for them (a turn asks dozens of lists). */
 static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long long starts,
-                        unsigned char grams[64])
+                        unsigned char grams[64], dlg_turn *w)
 {
     size_t n = nlp_text_token_count(nt);
     char buf[256];
     memset(grams, 0, 64);
+    w->run_count = w->run_text_len = 0;
+    w->runs_whole = w->run_text != NULL; /* else text_has_from walks the message */
     for (size_t i = 0; i < n && i < 64; i++) {
         if (!(starts & (1ULL << i)))
             continue;
@@ -234,10 +256,37 @@ static void phrase_runs(const kb_base *kb, const nlp_text *nt, unsigned long lon
         for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
-            if (kb_words_phrase(kb, buf, len))
-                grams[i] |= (unsigned char)(1u << (k - i));
+            if (!kb_words_phrase(kb, buf, len))
+                continue;
+            grams[i] |= (unsigned char)(1u << (k - i));
+            if (!w->run_text || w->run_count == DLG_RUNS_MAX ||
+                w->run_text_len + len > DLG_RUNS_TEXT) {
+                w->runs_whole = 0;
+                continue;
+            }
+            dlg_run *r = &w->runs[w->run_count++];
+            r->at = (unsigned)w->run_text_len;
+            r->len = (unsigned)len;
+            r->hash = kb_words_hash(buf, len);
+            memcpy(w->run_text + w->run_text_len, buf, len);
+            w->run_text_len += len;
         }
     }
+}
+
+/* text_has_from(list) with the turn's grams, from the runs kept: each run
+ * is hashed once a turn and the list once an ask. */
+static int runs_have(const dlg_turn *t, const char *list)
+{
+    if (!t->runs_whole || nlp_text_token_count(t->msg) > 64)
+        return text_has_from(t->kb, t->msg, list, t->starts, t->grams);
+    size_t ll = strlen(list);
+    uint64_t lh = kb_words_hash(list, ll);
+    for (size_t i = 0; i < t->run_count; i++)
+        if (kb_words_has_hashed(t->kb, list, ll, lh, t->run_text + t->runs[i].at, t->runs[i].len,
+                                t->runs[i].hash))
+            return 1;
+    return 0;
 }
 
 int dlg__text_has(const kb_base *kb, const nlp_text *nt, const char *list)
@@ -266,17 +315,28 @@ static unsigned memo_hash(const char *list)
     return h;
 }
 
-static size_t memo_find(const dlg_turn *t, const char *list, unsigned h)
+/* The memo's entry for list, or memo_count when it has none; *slot is where
+ * in memo_at the entry is, or would go (open addressing: a turn asks over
+ * a hundred lists, and a walk of the memo compared each with every kept
+ * one). memo_at never fills: it has more slots than the memo entries. */
+_Static_assert(DLG_MEMO_SLOTS > DLG_MEMO_MAX && DLG_MEMO_MAX < 256 &&
+                   (DLG_MEMO_SLOTS & (DLG_MEMO_SLOTS - 1)) == 0,
+               "memo_at: a power of two, more slots than entries, an index in a byte");
+
+static size_t memo_find(const dlg_turn *t, const char *list, unsigned h, size_t *slot)
 {
-    size_t i = 0;
-    while (i < t->memo_count && (t->memo[i].hash != h || strcmp(t->memo[i].list, list) != 0))
-        i++;
-    return i;
+    for (size_t j = h & (DLG_MEMO_SLOTS - 1);; j = (j + 1) & (DLG_MEMO_SLOTS - 1)) {
+        unsigned e = t->memo_at[j];
+        if (!e || (t->memo[e - 1].hash == h && strcmp(t->memo[e - 1].list, list) == 0)) {
+            *slot = j;
+            return e ? e - 1 : t->memo_count;
+        }
+    }
 }
 
 static int memo_get(const dlg_turn *t, const char *list, int which)
 {
-    size_t i = memo_find(t, list, memo_hash(list));
+    size_t slot, i = memo_find(t, list, memo_hash(list), &slot);
     if (i == t->memo_count)
         return -1;
     return which ? t->memo[i].stem : t->memo[i].has;
@@ -286,7 +346,7 @@ static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
 {
     dlg_turn *w = (dlg_turn *)t; /* a cache: the turn's meaning does not change */
     unsigned h = memo_hash(list);
-    size_t i = memo_find(w, list, h);
+    size_t slot, i = memo_find(w, list, h, &slot);
     if (i == w->memo_count) {
         size_t n = strlen(list);
         if (w->memo_count == DLG_MEMO_MAX || n >= sizeof w->memo[0].list)
@@ -295,6 +355,7 @@ static int memo_put(const dlg_turn *t, const char *list, int which, int yes)
         w->memo[i].hash = h;
         w->memo[i].has = w->memo[i].stem = -1;
         w->memo_count++;
+        w->memo_at[slot] = (unsigned char)w->memo_count;
     }
     if (which)
         w->memo[i].stem = (signed char)yes;
@@ -311,10 +372,10 @@ int dlg__message_has(const dlg_turn *t, const char *list)
     dlg_turn *w = (dlg_turn *)t; /* a cache of the message's first words */
     if (!w->starts_known) {
         w->starts = first_words(t->kb, t->msg);
-        phrase_runs(t->kb, t->msg, w->starts, w->grams);
+        phrase_runs(t->kb, t->msg, w->starts, w->grams, w);
         w->starts_known = 1;
     }
-    return memo_put(t, list, 0, text_has_from(t->kb, t->msg, list, w->starts, w->grams));
+    return memo_put(t, list, 0, runs_have(t, list));
 }
 
 void dlg__now_iso(const dlg_turn *t, char buf[CLOCK_ISO_LEN])
@@ -504,8 +565,11 @@ static int keep_stem(void *ctx, const char *stem)
     size_t n = strlen(stem);
     if (!kb_words_phrase(t->kb, stem, n))
         return 0; /* no list has it whole: kb_words_has is 0 for every list */
-    if (t->stem_count < DLG_STEMS_MAX && n < sizeof t->stems[0])
+    if (t->stem_count < DLG_STEMS_MAX && n < sizeof t->stems[0]) {
+        t->stem_hash[t->stem_count] = kb_words_hash(stem, n);
+        t->stem_len[t->stem_count] = (unsigned char)n;
         memcpy(t->stems[t->stem_count++], stem, n + 1);
+    }
     return 0;
 }
 int dlg__message_has_stem(const dlg_turn *t, const char *list)
@@ -519,8 +583,11 @@ int dlg__message_has_stem(const dlg_turn *t, const char *list)
         w->stems_known = 1;
     }
     int yes = 0;
+    size_t ll = strlen(list);
+    uint64_t lh = kb_words_hash(list, ll);
     for (size_t i = 0; i < w->stem_count && !yes; i++)
-        yes = kb_words_has(t->kb, list, w->stems[i]);
+        yes =
+            kb_words_has_hashed(t->kb, list, ll, lh, w->stems[i], w->stem_len[i], w->stem_hash[i]);
     if (w->stem_count == DLG_STEMS_MAX && !yes) /* more than were kept: ask in full */
         yes = dlg__text_has_stem(t->kb, t->msg, list);
     return memo_put(t, list, 1, yes);

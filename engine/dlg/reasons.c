@@ -11,15 +11,17 @@
 
 int dlg__reason_of_message(const dlg_turn *t, char *id, size_t cap)
 {
-    size_t n = kb_shop_list_count(t->kb, "returns.reasons");
+    size_t n = kb_reason_count(t->kb);
     for (size_t i = 0; i < n; i++) {
-        const char *rid = kb_shop_list_string(t->kb, "returns.reasons", i, "id");
-        const char *label = kb_shop_list_string(t->kb, "returns.reasons", i, "label");
+        const char *rid = kb_reason_id(t->kb, i);
+        /* the label normalised when the KB loaded (dlg__same_words would
+         * normalise it again on every turn) */
+        const char *label = kb_reason_label_skeleton(t->kb, i);
         char list[48];
         if (!rid)
             continue;
-        snprintf(list, sizeof list, "reason_%s", rid);
-        if ((label && dlg__same_words(t, label)) || dlg__message_has(t, list)) {
+        dlg__list_name(list, sizeof list, "reason_", "", rid, strlen(rid));
+        if ((label && strcmp(label, nlp_text_skeleton(t->msg)) == 0) || dlg__message_has(t, list)) {
             snprintf(id, cap, "%s", rid);
             return 1;
         }

@@ -1043,6 +1043,7 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
         return ds_fail(err, DS_ENOMEM, "out of memory");
     memcpy(copy, text, len);
     copy[len] = '\0';
+    char run_text[DLG_RUNS_TEXT];
     dlg_turn t = {.env = env,
                   .s = s,
                   .out = out,
@@ -1050,7 +1051,8 @@ ds_status dlg_respond_normalised(dlg_env *env, dlg_session *s, const char *text,
                   .kb = kb,
                   .msg = env->scratch,
                   .text = copy,
-                  .item = DLG_ITEM_NONE};
+                  .item = DLG_ITEM_NONE,
+                  .run_text = run_text};
     ds_status st;
     int intent = chosen_title(kb, s, text, len);
     int tapped = intent >= 0;

@@ -203,10 +203,19 @@ static void put_true(ds_json *w, const char *k)
     ds_json_bool(w, 1);
 }
 
+/* "%016llx" of v, by hand: several on every save. */
+static void hex16(char hex[17], unsigned long long v)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        hex[i] = digits[v & 15];
+    hex[16] = '\0';
+}
+
 static void put_hex(ds_json *w, const char *k, unsigned long long v)
 {
     char hex[17];
-    snprintf(hex, sizeof hex, "%016llx", v);
+    hex16(hex, v);
     put_str(w, k, hex);
 }
 
@@ -271,7 +280,7 @@ char *dlg_session_save(const dlg_session *s, const kb_base *kb)
         ds_json_array(&w);
         for (size_t i = 0; i < DLG_RECENT && s->recent[i]; i++) {
             char hex[17];
-            snprintf(hex, sizeof hex, "%016llx", s->recent[i]);
+            hex16(hex, s->recent[i]);
             ds_json_string(&w, hex);
         }
         ds_json_end(&w);

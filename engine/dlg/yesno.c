@@ -30,6 +30,8 @@ static size_t longest(const dlg_turn *t, const char *list, const unsigned char *
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         for (size_t k = i; k < n && k < i + KB_PHRASE_MAX_WORDS; k++) {
+            if (i < 64 && !(runs[i] >> (k - i)))
+                break; /* no longer run from i is any list's phrase: not built */
             if (!dlg__run_extend(nt, i, k, buf, sizeof buf, &len))
                 break;
             if (k - i + 1 > best && (i >= 64 || (runs[i] & (1u << (k - i)))) &&
@@ -94,26 +96,23 @@ static int fact_asked(const dlg_turn *t, size_t min_words, char *key)
      * not answer (asks_a_change) */
     if (!dlg__message_yes_no(t))
         return 0;
-    size_t pl = strlen(PREFIX), sl = strlen(SUFFIX), best = 0, best_at = 0;
+    size_t pl = strlen(PREFIX), best = 0, best_at = 0;
     char list[128] = "";
     unsigned char runs[64];
     phrase_runs(t, runs);
-    for (size_t i = 0; i < kb_message_count(t->kb); i++) {
-        const char *k = kb_message_at(t->kb, i)->key;
-        size_t n = strlen(k);
-        if (n <= pl + sl || n - sl >= sizeof list || strncmp(k, PREFIX, pl) != 0 ||
-            strcmp(k + n - sl, SUFFIX) != 0)
+    /* the messages "yes_no.PATH.yes" as the KB found them at load */
+    for (size_t i = 0; i < kb_yes_no_count(t->kb); i++) {
+        const char *name = kb_yes_no_list(t->kb, i);
+        size_t n = strlen(name);
+        if (n >= sizeof list)
             continue;
-        char name[128];
-        memcpy(name, k, n - sl);
-        name[n - sl] = '\0';
         size_t at, run = longest(t, name, runs, &at);
         /* two facts named alike: the later one, where a question ends */
         if (run > best ||
             (run && run == best && at < nlp_text_token_count(t->msg) && at > best_at)) {
             best = run;
             best_at = at;
-            memcpy(list, name, n - sl + 1);
+            memcpy(list, name, n + 1);
         }
     }
     if (best < min_words || !best || asks_a_change(t, list, best_at, best))

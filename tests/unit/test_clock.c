@@ -184,8 +184,34 @@ static void test_broken_files(void)
     free(d);
 }
 
+/* clock_iso writes its digits by hand: the same text as the printf it
+ * replaced, for instants from 1900 to 2200 and offsets either side of UTC. */
+static void test_iso_digits(void)
+{
+    static const long offsets[] = {0, 3 * 3600, -(9 * 3600 + 30 * 60), 14 * 3600, -12 * 3600};
+    for (size_t o = 0; o < sizeof offsets / sizeof offsets[0]; o++) {
+        clock_zone *z = clock_zone_fixed(offsets[o], "test");
+        CHECK(z != NULL);
+        if (!z)
+            return;
+        for (long long t = -2208988800LL; t < 7258118400LL; t += 86400LL * 37 + 3671) {
+            char iso[CLOCK_ISO_LEN], want[CLOCK_ISO_LEN];
+            clock_local l;
+            clock_iso(z, t, iso);
+            clock_to_local(z, t, &l);
+            long off = l.offset < 0 ? -l.offset : l.offset;
+            snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+                     l.year % 10000, l.month, l.day, l.hour, l.min, l.sec, l.offset < 0 ? '-' : '+',
+                     off / 3600 % 100, off / 60 % 60);
+            CHECK_EQ_STR(iso, want);
+        }
+        clock_zone_free(z);
+    }
+}
+
 int main(void)
 {
+    test_iso_digits();
     test_istanbul();
     test_berlin();
     test_names();

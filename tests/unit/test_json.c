@@ -3,8 +3,10 @@
  * same values, for every byte string (stray bytes become U+FFFD), its reals
  * are written as jansson writes them, and commas and brackets nest. */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -215,6 +217,60 @@ static void test_thousandths(void)
     }
 }
 
+/* Reals that are not thousandths (the matcher's confidences and scores as
+ * they are): the writer's own fixed notation against jansson's printf, at
+ * every magnitude, at the halves where printf's exact rounding decides, and
+ * next to powers of ten. */
+static void test_fixed_reals(void)
+{
+    uint64_t seed = 7;
+    for (int i = 0; i < 300000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double m = (double)(seed >> 11) / (double)(1ULL << 53); /* [0, 1) */
+        double v = m * pow(10.0, (double)((int)(seed % 15) - 6));
+        if (seed & (1ULL << 7))
+            v = -v;
+        check_real(v, 1 + (int)((seed >> 8) % 6));
+    }
+    static const double p10[] = {1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    for (size_t e = 0; e < sizeof p10 / sizeof *p10; e++)
+        for (int digits = 1; digits <= 6; digits++) {
+            for (long k = 1; k < 2000; k++) { /* k + 0.5 units of the last digit */
+                double v = ((double)k + 0.5) * p10[e] / 1000.0;
+                check_real(v, digits);
+                check_real(nextafter(v, 1e300), digits);
+                check_real(nextafter(v, -1e300), digits);
+            }
+            double v = p10[e];
+            check_real(v, digits);
+            check_real(nextafter(v, 0), digits);
+            check_real(nextafter(v, 1e300), digits);
+            check_real(v * (1 - 5e-7), digits);
+            check_real(v * (1 - 5e-5), digits);
+        }
+    check_real(1.0625, 3); /* a tie printf rounds to even */
+    check_real(9.99996, 4);
+    check_real(0.000099996, 4);
+}
+
+/* Integers are written by hand: what printf's "%lld" writes. */
+static void test_ints(void)
+{
+    static const long long values[] = {
+        0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        ds_buf b;
+        ds_buf_init(&b);
+        ds_json w;
+        ds_json_init(&w, &b);
+        ds_json_int(&w, values[i]);
+        char want[32];
+        snprintf(want, sizeof want, "%lld", values[i]);
+        CHECK_EQ_STR(b.data, want);
+        ds_buf_cleanup(&b);
+    }
+}
+
 static void test_nesting(void)
 {
     ds_buf b;
@@ -253,6 +309,8 @@ int main(void)
     test_strings();
     test_utf8_strings();
     test_milli();
+    test_fixed_reals();
+    test_ints();
     test_reals();
     test_thousandths();
     test_nesting();
