@@ -200,4 +200,11 @@ void dlg__settle_asked(dlg_turn *t, int order_no, int after_faq)
         (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) &&
         t->out->confidence < DLG_SWITCH_WITH_SLOT)
         t->asked = NULL;
+    /* "1044102 numaralı sipariş" given to the parcel's check is the number
+     * it asked for, not the order's status instead: two ways of showing one
+     * order, and the first knows what the shopper said ("bana gelmedi") */
+    if (t->asked && s->flow && t->asked != s->flow && t->got_slot &&
+        (s->step == DLG_STEP_ORDER || s->step == DLG_STEP_IDENTITY) &&
+        (t->asked->flags & s->flow->flags & DLG_FLOW_ORDER_FACTS))
+        t->asked = NULL;
 }

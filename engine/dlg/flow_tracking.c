@@ -20,7 +20,9 @@ static const dlg_slot_def slots[] = {DLG_BOOL_SLOT(tracking_slots, not_received)
 static void note(dlg_turn *t)
 {
     tracking_slots *sl = t->slots;
-    sl->not_received |= dlg__message_has(t, "not_received");
+    /* ("görevliye sordum, öyle bir paket almadığını söyledi": missing too) */
+    sl->not_received |=
+        dlg__message_has(t, "not_received") || dlg__message_has(t, "parcel_missing");
     sl->not_found |= dlg__message_has(t, "followup_not_found");
 }
 
