@@ -289,6 +289,7 @@ struct dlg_turn {
     const store_return *ret; /* a return being described */
     long long days_since;    /* days since delivery */
     const char *choice;      /* an exchange's variant, as {{yeni_secenek}} names it */
+    const char *offer;       /* the title of the request offered next, {{sonraki_konu}} */
     int item;                /* the item {{urun}} names: an index, DLG_ITEM_ALL or _NONE */
     const char *size;        /* the size {{beden}} names */
     const char *product;     /* a product of the stock, as {{urun_adi}} names it */

@@ -205,7 +205,9 @@ void dlg__offer_next(dlg_turn *t)
     s->next_intent = -1;
     if (t->intent == next) /* asked for it already */
         return;
+    t->offer = kb_intent_at(t->kb, (size_t)next)->title;
     dlg__say(t, "next.offer");
+    t->offer = NULL;
     dlg__add_quick_reply(t->out, kb_intent_at(t->kb, (size_t)next)->title);
     s->next_offered = next;
 }

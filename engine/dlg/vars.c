@@ -351,6 +351,13 @@ static void v_choice(dlg_turn *t, const store_order *o, ds_buf *out)
         ds_buf_puts(out, t->choice);
 }
 
+static void v_offer(dlg_turn *t, const store_order *o, ds_buf *out)
+{
+    (void)o;
+    if (t->offer)
+        ds_buf_puts(out, t->offer);
+}
+
 static void v_request_no(dlg_turn *t, const store_order *o, ds_buf *out)
 {
     (void)o;
@@ -449,6 +456,7 @@ static const var vars[] = {
     {"urun", v_item},
     {"iade_kodu", v_code},
     {"iade_son_gun", v_code_deadline},
+    {"sonraki_konu", v_offer},
     {"iade_bitis", v_window_end},
     {"sepet_tutari", v_basket},
     {"eksik_tutar", v_missing},
