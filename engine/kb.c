@@ -516,30 +516,34 @@ static const char *const intent_fields[] = {
     "taught",   "related", "lookup",   NULL,
 };
 
-/* The first word of a phrase of some list, kept under a key no list name
- * can make ("\1word"): a message's other words need no lookup per list. */
-static ds_status put_first_word(kb_base *kb, const char *words)
+/* Keys of the words map that no list name can make: a mark byte, then a
+ * text. MARK_FIRST: the first word of some list's phrase (kb_words_first,
+ * so a message's other words need no lookup per list); MARK_PHRASE: some
+ * list's whole phrase (kb_words_phrase); MARK_LIST: a list that has a
+ * phrase (kb_words_list); MARK_ASKING: a word of a list that makes a
+ * message ask (kb_words_asks: one lookup a token, not one a list). */
+enum { MARK_FIRST = 1, MARK_PHRASE = 2, MARK_LIST = 3, MARK_ASKING = 4 };
+
+/* Puts mark+text[0..n); a text too long for a key is not kept, and its
+ * lookup answers as marked_get's too_long says. */
+static ds_status marked_put(kb_base *kb, char mark, const char *text, size_t n)
 {
     char k[256];
-    size_t n = strcspn(words, " ");
     if (n + 1 >= sizeof k)
-        return DS_EINVAL;
-    k[0] = '\1';
-    memcpy(k + 1, words, n);
+        return DS_OK;
+    k[0] = mark;
+    memcpy(k + 1, text, n);
     return ds_map_put(kb->words, k, n + 1, 1);
 }
 
-/* The whole phrase of some list, under "\2phrase" (kb_words_phrase): the
- * word runs of a message that are no list's phrase need no lookup per list. */
-static ds_status put_phrase(kb_base *kb, const char *words)
+static int marked_get(const kb_base *kb, char mark, const char *text, size_t n, int too_long)
 {
     char k[256];
-    size_t n = strlen(words);
     if (n + 1 >= sizeof k)
-        return DS_OK; /* kb_words_phrase answers 1 for what it cannot look up */
-    k[0] = '\2';
-    memcpy(k + 1, words, n);
-    return ds_map_put(kb->words, k, n + 1, 1);
+        return too_long;
+    k[0] = mark;
+    memcpy(k + 1, text, n);
+    return ds_map_get(kb->words, k, n + 1, NULL) != 0;
 }
 
 /* The lists whose words make a message ask something (kb_words_asks). */
@@ -551,31 +555,6 @@ static int asking_list(const char *list)
         if (strcmp(list, names[i]) == 0)
             return 1;
     return 0;
-}
-
-/* A word of an asking list, under "\4word" (kb_words_asks): one lookup a
- * token instead of one a list. */
-static ds_status put_asking(kb_base *kb, const char *word)
-{
-    char k[256];
-    size_t n = strlen(word);
-    if (n + 1 >= sizeof k)
-        return DS_OK;
-    k[0] = '\4';
-    memcpy(k + 1, word, n);
-    return ds_map_put(kb->words, k, n + 1, 1);
-}
-
-/* That list has a phrase, under "\3list" (kb_words_list). */
-static ds_status put_list(kb_base *kb, const char *list)
-{
-    char k[256];
-    size_t n = strlen(list);
-    if (n + 1 >= sizeof k)
-        return DS_OK; /* kb_words_list answers 1 for what it cannot look up */
-    k[0] = '\3';
-    memcpy(k + 1, list, n);
-    return ds_map_put(kb->words, k, n + 1, 1);
 }
 
 /* The phrases of arr (strings) into the words map as list's, folded like
@@ -597,9 +576,11 @@ static void put_words(load_ctx *lc, const char *list, json_t *arr, const char *p
         ds_buf_init(&k);
         ds_buf_printf(&k, "%s\t%s", list, w ? w : "");
         if (!w || k.failed || ds_map_put(lc->kb->words, k.data, k.len, 1) != DS_OK ||
-            put_first_word(lc->kb, w) != DS_OK || put_phrase(lc->kb, w) != DS_OK ||
-            put_list(lc->kb, list) != DS_OK ||
-            (wc == 1 && asking_list(list) && put_asking(lc->kb, w) != DS_OK))
+            marked_put(lc->kb, MARK_FIRST, w, strcspn(w, " ")) != DS_OK ||
+            marked_put(lc->kb, MARK_PHRASE, w, strlen(w)) != DS_OK ||
+            marked_put(lc->kb, MARK_LIST, list, strlen(list)) != DS_OK ||
+            (wc == 1 && asking_list(list) &&
+             marked_put(lc->kb, MARK_ASKING, w, strlen(w)) != DS_OK))
             report(lc, 1, path, "\"%s\" has no letters or digits", words[i]);
         ds_buf_cleanup(&k);
         ds_free(w);
@@ -1012,43 +993,24 @@ const kb_canned *kb_canned_find(const kb_base *kb, const char *id)
 
 int kb_words_first(const kb_base *kb, const char *word, size_t len)
 {
-    char k[256];
-    if (len + 1 >= sizeof k)
-        return 0;
-    k[0] = '\1';
-    memcpy(k + 1, word, len);
-    return ds_map_get(kb->words, k, len + 1, NULL) != 0;
+    return marked_get(kb, MARK_FIRST, word, len, 0);
 }
 
 int kb_words_asks(const kb_base *kb, const char *word, size_t len)
 {
-    char k[256];
-    if (len + 1 >= sizeof k)
-        return 0;
-    k[0] = '\4';
-    memcpy(k + 1, word, len);
-    return ds_map_get(kb->words, k, len + 1, NULL) != 0;
+    return marked_get(kb, MARK_ASKING, word, len, 0);
 }
 
 int kb_words_phrase(const kb_base *kb, const char *words, size_t len)
 {
-    char k[256];
-    if (len + 1 >= sizeof k)
-        return 1; /* not indexed (put_phrase): the caller asks each list */
-    k[0] = '\2';
-    memcpy(k + 1, words, len);
-    return ds_map_get(kb->words, k, len + 1, NULL) != 0;
+    /* not kept when too long: the caller asks each list */
+    return marked_get(kb, MARK_PHRASE, words, len, 1);
 }
 
 int kb_words_list(const kb_base *kb, const char *list)
 {
-    char k[256];
-    size_t n = strlen(list);
-    if (n + 1 >= sizeof k)
-        return 1; /* not indexed (put_list): the caller asks the list */
-    k[0] = '\3';
-    memcpy(k + 1, list, n);
-    return ds_map_get(kb->words, k, n + 1, NULL) != 0;
+    /* not kept when too long: the caller asks the list */
+    return marked_get(kb, MARK_LIST, list, strlen(list), 1);
 }
 
 /* The filter's hash of the key "list\tskeleton", from the two parts'
