@@ -385,9 +385,6 @@ int dlg__text_names_item(const dlg_turn *t, const char *text, int item);
 /* The topics of intent idx the message asks about, as a bit mask (0: the
  * whole answer). */
 unsigned dlg__topics(const dlg_turn *t, size_t idx);
-/* The intent one of whose topics marked "decides" the message has the words
- * of ("sizden geldiğini söyleyen bir SMS aldım"), or -1. */
-int dlg__decided_intent(const dlg_turn *t);
 /* The same intent asked again in other words: says the one sentence of its
  * answer (as dlg__say_intent would give it) that shares the most words with
  * the message, and returns 1; 0, saying nothing, when no sentence shares a
@@ -536,6 +533,18 @@ void dlg__feel(dlg_turn *t);
  * that acknowledges it before the answer, unless the answer already does;
  * a shopper angry twice is offered a person. */
 void dlg__acknowledge(dlg_turn *t);
+
+/* ---- what the message asks for, read (reading.c) ----------------------- */
+
+/* The intent the message asks for, from the matcher's intent (or -1) as
+ * the rules of reading.c weigh it; sets t->clarify, t->upset-driven
+ * choices, t->in_english and t->decided, and *second to a second request
+ * of the message or -1. Only for a typed message (not a quick reply). */
+int dlg__read_request(dlg_turn *t, int intent, int *second);
+/* One of the two intents the matcher could not tell apart starts flow f. */
+int dlg__in_doubt_with(const dlg_turn *t, const dlg_flow *f);
+/* The first intent the KB binds to flow f, or -1. */
+int dlg__intent_of_flow(const kb_base *kb, const dlg_flow *f);
 
 /* ---- the message's language (language.c) ------------------------------- */
 

@@ -81,42 +81,6 @@ unsigned dlg__topics(const dlg_turn *t, size_t idx)
     return n <= DLG_MAX_TOPICS ? mask : 0;
 }
 
-int dlg__decided_intent(const dlg_turn *t)
-{
-    for (size_t k = 0; k < kb_intent_count(t->kb); k++) {
-        const kb_intent *in = kb_intent_at(t->kb, k);
-        for (size_t i = 0; i < in->topic_count; i++) {
-            const kb_topic *tp = &in->topics[i];
-            if (!tp->decides || (tp->unless && (dlg__message_has(t, tp->unless) ||
-                                                dlg__message_has_stem(t, tp->unless))))
-                continue;
-            if (dlg__message_has(t, tp->list) || dlg__message_has_stem(t, tp->list))
-                return (int)k;
-        }
-    }
-    return -1;
-}
-
-int dlg__sentence_end(const char *s, size_t len, size_t i)
-{
-    if (i >= len || !strchr(".?!", s[i]) || (i + 1 < len && s[i + 1] != ' ' && s[i + 1] != '\n'))
-        return 0;
-    if (s[i] != '.')
-        return 1;
-    size_t w = i; /* the word before the dot */
-    while (w > 0 && s[w - 1] != ' ' && s[w - 1] != '\n')
-        w--;
-    size_t n = i - w;
-    if (memchr(s + w, '.', n)) /* "T.C.", "A.Ş." */
-        return 0;
-    /* "Mah.", "Cad.", "No.": a capital and at most two small letters (not
-     * "TL."); "vb.", "vs." */
-    if (n && n <= 3 && s[w] >= 'A' && s[w] <= 'Z' &&
-        (n == 1 || (s[w + 1] >= 'a' && s[w + 1] <= 'z')))
-        return 0;
-    return !(n == 2 && (memcmp(s + w, "vb", 2) == 0 || memcmp(s + w, "vs", 2) == 0));
-}
-
 void dlg__put_first(dlg_turn *t, const char *text, const char *sep)
 {
     ds_buf old = t->out->text;
