@@ -27,15 +27,28 @@ int dlg__in_doubt_with(const dlg_turn *t, const dlg_flow *f)
     return 0;
 }
 
+/* The flags of the flows of the two intents in doubt, or 0 for either
+ * when it has no flow (or there is no doubt). */
+static void doubt_flags(const dlg_turn *t, unsigned *a, unsigned *b)
+{
+    const match_result *res = t->env->res;
+    *a = *b = 0;
+    if (!t->clarify || match_result_candidate_count(res) < 2)
+        return;
+    const dlg_flow *fa = dlg__flow_of(t->kb, (int)match_result_candidate(res, 0)->intent);
+    const dlg_flow *fb = dlg__flow_of(t->kb, (int)match_result_candidate(res, 1)->intent);
+    if (fa && fb) {
+        *a = fa->flags;
+        *b = fb->flags;
+    }
+}
+
 /* Unsure between the order's status and its parcel: either shows it. */
 static int both_order_facts(const dlg_turn *t)
 {
-    const match_result *res = t->env->res;
-    if (!t->clarify || match_result_candidate_count(res) < 2)
-        return 0;
-    const dlg_flow *a = dlg__flow_of(t->kb, (int)match_result_candidate(res, 0)->intent);
-    const dlg_flow *b = dlg__flow_of(t->kb, (int)match_result_candidate(res, 1)->intent);
-    return a && b && (a->flags & b->flags & DLG_FLOW_ORDER_FACTS);
+    unsigned a, b;
+    doubt_flags(t, &a, &b);
+    return (a & b & DLG_FLOW_ORDER_FACTS) != 0;
 }
 
 /* "kolide kemer yok!! sadece gömlek çıktı": unsure between a damaged,
@@ -45,12 +58,9 @@ static int both_order_facts(const dlg_turn *t)
  * the order is known. */
 static int after_sales_first(const dlg_turn *t)
 {
-    const match_result *res = t->env->res;
-    if (!t->clarify || match_result_candidate_count(res) < 2)
-        return 0;
-    const dlg_flow *a = dlg__flow_of(t->kb, (int)match_result_candidate(res, 0)->intent);
-    const dlg_flow *b = dlg__flow_of(t->kb, (int)match_result_candidate(res, 1)->intent);
-    return a && b && (a->flags & DLG_FLOW_AFTER_SALES) && (b->flags & DLG_FLOW_ORDER_FACTS);
+    unsigned a, b;
+    doubt_flags(t, &a, &b);
+    return (a & DLG_FLOW_AFTER_SALES) && (b & DLG_FLOW_ORDER_FACTS);
 }
 
 /* Evidence the request after a thanks needs ("tamam teşekkürler, olmazsa
